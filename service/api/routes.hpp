@@ -1,0 +1,15 @@
+#pragma once
+
+namespace relais::app {
+struct app_context;
+}
+
+namespace relais::api {
+
+/// Registers every route of the service on app.routes. Each concern adds its own (system, volunteers,
+/// requests, missions...); the list of routes is checked against proto/openapi.yaml by the tests.
+void register_routes(app::app_context& app);
+
+void register_system_routes(app::app_context& app);
+
+}  // namespace relais::api

@@ -1,0 +1,183 @@
+#include "app/config.hpp"
+
+#include <charconv>
+#include <cstdlib>
+#include <map>
+
+namespace relais::app {
+
+namespace {
+
+struct option_spec {
+    const char* name;
+    const char* help;
+    bool is_flag;  // takes no value
+    std::function<void(config&, const std::string&)> apply;
+};
+
+template <class T>
+T parse_number(const std::string& name, const std::string& v, T min, T max) {
+    T out{};
+    auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
+    if (ec != std::errc{} || p != v.data() + v.size() || out < min || out > max)
+        throw config_error("--" + name + " must be a number between " + std::to_string(min) + " and " +
+                           std::to_string(max) + " (got '" + v + "')");
+    return out;
+}
+
+bool parse_bool(const std::string& name, const std::string& v) {
+    if (v == "1" || v == "true" || v == "yes" || v == "on")
+        return true;
+    if (v == "0" || v == "false" || v == "no" || v == "off")
+        return false;
+    throw config_error("--" + name + " must be true or false (got '" + v + "')");
+}
+
+const std::vector<option_spec>& specs() {
+    static const std::vector<option_spec> s{
+        {"bind", "address to listen on (default 127.0.0.1)", false,
+         [](config& c, const std::string& v) { c.bind = v; }},
+        {"port", "TCP port, 0 for any free port (default 8080)", false,
+         [](config& c, const std::string& v) { c.port = parse_number<std::uint16_t>("port", v, 0, 65535); }},
+        {"db", "SQLite database file (default var/relais.db)", false,
+         [](config& c, const std::string& v) {
+             if (v.empty())
+                 throw config_error("--db must not be empty");
+             c.db = v;
+         }},
+        {"web-root", "folder of the web app (default web)", false,
+         [](config& c, const std::string& v) { c.web_root = v; }},
+        {"threads", "I/O threads (default 2)", false,
+         [](config& c, const std::string& v) { c.threads = parse_number<unsigned>("threads", v, 1, 256); }},
+        {"readers", "database reader threads (default 2)", false,
+         [](config& c, const std::string& v) { c.readers = parse_number<unsigned>("readers", v, 1, 64); }},
+        {"log-level", "trace, debug, info, warn, error or off (default info)", false,
+         [](config& c, const std::string& v) {
+             static const char* levels[] = {"trace", "debug", "info", "warn", "error", "off"};
+             for (auto* l : levels)
+                 if (v == l) {
+                     c.log_level = v;
+                     return;
+                 }
+             throw config_error("--log-level must be one of trace, debug, info, warn, error, off (got '" + v +
+                                "')");
+         }},
+        {"demo", "seed a demo city into an empty database", true,
+         [](config& c, const std::string& v) { c.demo = parse_bool("demo", v); }},
+        {"synchronous", "full (default: acknowledged writes survive power loss) or normal", false,
+         [](config& c, const std::string& v) {
+             if (v != "full" && v != "normal")
+                 throw config_error("--synchronous must be full or normal (got '" + v + "')");
+             c.synchronous = v;
+         }},
+        {"body-limit", "largest request body in bytes (default 65536)", false,
+         [](config& c, const std::string& v) {
+             c.body_limit = parse_number<std::size_t>("body-limit", v, 1024, 64 * 1024 * 1024);
+         }},
+        {"header-limit", "largest request header block in bytes (default 16384)", false,
+         [](config& c, const std::string& v) {
+             c.header_limit = parse_number<std::size_t>("header-limit", v, 1024, 1024 * 1024);
+         }},
+        {"read-timeout", "seconds to receive a whole request, idle keep-alive included (default 15)", false,
+         [](config& c, const std::string& v) {
+             c.read_timeout = std::chrono::seconds(parse_number<unsigned>("read-timeout", v, 1, 3600));
+         }},
+        {"write-timeout", "seconds to send a response (default 15)", false,
+         [](config& c, const std::string& v) {
+             c.write_timeout = std::chrono::seconds(parse_number<unsigned>("write-timeout", v, 1, 3600));
+         }},
+        {"max-connections", "simultaneous connections; more are closed at once (default 10000)", false,
+         [](config& c, const std::string& v) {
+             c.max_connections = parse_number<std::size_t>("max-connections", v, 1, 1000000);
+         }},
+        {"write-queue", "pending database writes before 503 (default 10000)", false,
+         [](config& c, const std::string& v) {
+             c.write_queue = parse_number<std::size_t>("write-queue", v, 1, 10000000);
+         }},
+        {"shutdown-grace", "seconds to finish in-flight requests on SIGTERM (default 10)", false,
+         [](config& c, const std::string& v) {
+             c.shutdown_grace = std::chrono::seconds(parse_number<unsigned>("shutdown-grace", v, 0, 600));
+         }},
+        {"test-clock", "allow tests to move the programme clock (never in production)", true,
+         [](config& c, const std::string& v) { c.test_clock = parse_bool("test-clock", v); }},
+    };
+    return s;
+}
+
+std::string env_name(const std::string& opt) {
+    std::string out = "RELAIS_";
+    for (char ch : opt)
+        out += ch == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    return out;
+}
+
+}  // namespace
+
+config parse_config(const std::vector<std::string>& args, const env_lookup& env) {
+    config c;
+    std::map<std::string, std::string> given;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        if (a == "-h" || a == "--help") {
+            c.show_help = true;
+            continue;
+        }
+        if (a.rfind("--", 0) != 0)
+            throw config_error("unexpected argument '" + a + "' (see --help)");
+        std::string name = a.substr(2);
+        std::optional<std::string> value;
+        if (auto eq = name.find('='); eq != std::string::npos) {
+            value = name.substr(eq + 1);
+            name.resize(eq);
+        }
+        const option_spec* spec = nullptr;
+        for (const auto& s : specs())
+            if (name == s.name)
+                spec = &s;
+        if (!spec)
+            throw config_error("unknown option --" + name + " (see --help)");
+        if (!value) {
+            if (spec->is_flag)
+                value = "true";
+            else if (i + 1 < args.size())
+                value = args[++i];
+            else
+                throw config_error("--" + name + " needs a value");
+        }
+        given[name] = *value;
+    }
+    for (const auto& s : specs()) {
+        if (auto it = given.find(s.name); it != given.end())
+            s.apply(c, it->second);
+        else if (auto v = env ? env(env_name(s.name)) : std::nullopt)
+            s.apply(c, *v);
+    }
+    return c;
+}
+
+std::string help_text() {
+    std::string out =
+        "relais: volunteer dispatch for a city's solidarity scheme\n\n"
+        "usage: relais [options]            start the server\n"
+        "       relais user add --db PATH --role ROLE --email EMAIL   (password on standard input)\n"
+        "       relais backup --db PATH --out FILE\n\n"
+        "options (each also read from the environment as RELAIS_<NAME>):\n";
+    for (const auto& s : specs()) {
+        std::string flag = std::string("  --") + s.name + (s.is_flag ? "" : " VALUE");
+        if (flag.size() < 28)
+            flag.resize(28, ' ');
+        out += flag + " " + s.help + "   [" + env_name(s.name) + "]\n";
+    }
+    out += "  -h, --help                 this text\n";
+    return out;
+}
+
+env_lookup process_env() {
+    return [](const std::string& name) -> std::optional<std::string> {
+        if (const char* v = std::getenv(name.c_str()))
+            return std::string(v);
+        return std::nullopt;
+    };
+}
+
+}  // namespace relais::app

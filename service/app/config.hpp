@@ -1,0 +1,53 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace relais::app {
+
+/// Everything the server can be told at start. Each option is a flag; `RELAIS_<NAME>` in the environment
+/// (dashes as underscores, upper case) provides it when the flag is absent.
+struct config {
+    std::string bind = "127.0.0.1";
+    std::uint16_t port = 8080;
+    std::string db = "var/relais.db";
+    std::string web_root = "web";
+    unsigned threads = 2;
+    unsigned readers = 2;
+    std::string log_level = "info";
+    bool demo = false;
+    std::string synchronous = "full";          ///< full | normal
+    std::size_t body_limit = 64 * 1024;         ///< bytes
+    std::size_t header_limit = 16 * 1024;       ///< bytes
+    std::chrono::seconds read_timeout{15};      ///< whole request, including an idle keep-alive wait
+    std::chrono::seconds write_timeout{15};
+    std::size_t max_connections = 10000;
+    std::size_t write_queue = 10000;
+    std::chrono::seconds shutdown_grace{10};
+    bool test_clock = false;                    ///< allow the programme clock to be moved (tests, replay)
+    bool show_help = false;
+};
+
+class config_error : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+using env_lookup = std::function<std::optional<std::string>(const std::string&)>;
+
+/// Parses `args` (without the program name and subcommand) over the environment. Pure: no I/O.
+/// Throws config_error naming the faulty option.
+config parse_config(const std::vector<std::string>& args, const env_lookup& env);
+
+/// The text of `relais --help`.
+std::string help_text();
+
+/// The process environment as an env_lookup.
+env_lookup process_env();
+
+}  // namespace relais::app

@@ -1,0 +1,105 @@
+#include "app/runner.hpp"
+
+#include "api/routes.hpp"
+#include "app/app_context.hpp"
+#include "http/server.hpp"
+#include "store/migrations.hpp"
+
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <sodium.h>
+#include <spdlog/sinks/stdout_sinks.h>
+
+#include <filesystem>
+#include <iostream>
+#include <thread>
+
+namespace relais::app {
+
+namespace asio = boost::asio;
+
+void setup_logging(const std::string& level) {
+    auto logger = spdlog::stdout_logger_mt("relais");
+    logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %l %v");
+    logger->set_level(spdlog::level::from_str(level));
+    logger->flush_on(spdlog::level::info);
+    spdlog::set_default_logger(logger);
+}
+
+int run_server(const config& cfg) {
+    if (sodium_init() < 0) {
+        spdlog::critical("libsodium failed to initialise");
+        return 1;
+    }
+    if (auto dir = std::filesystem::path(cfg.db).parent_path(); !dir.empty())
+        std::filesystem::create_directories(dir);
+
+    store::store_options so;
+    so.path = cfg.db;
+    so.sync = cfg.synchronous == "normal" ? store::sync_mode::normal : store::sync_mode::full;
+    so.readers = cfg.readers;
+    so.write_queue = cfg.write_queue;
+    std::unique_ptr<store::store> db;
+    try {
+        db = std::make_unique<store::store>(so);
+    } catch (const store::schema_too_new& e) {
+        spdlog::critical("{}", e.what());
+        return 2;
+    }
+
+    metrics stats;
+    clock clk(cfg.test_clock);
+    asio::thread_pool workers(2);
+    app_context app{cfg, *db, stats, clk, workers, {}};
+    api::register_routes(app);
+
+    asio::io_context ioc(static_cast<int>(cfg.threads));
+    http::server srv(ioc, app);
+    std::uint16_t port = 0;
+    try {
+        port = srv.listen(cfg.bind, cfg.port);
+    } catch (const std::exception& e) {
+        spdlog::critical("cannot listen on {}:{}: {}", cfg.bind, cfg.port, e.what());
+        return 1;
+    }
+    srv.start();
+    spdlog::info("relais {} listening on http://{}:{} (database {}, {} I/O threads)", RELAIS_VERSION, cfg.bind,
+                 port, cfg.db, cfg.threads);
+
+    // Graceful shutdown: stop accepting, let in-flight requests finish (bounded by the grace period), then
+    // stop the I/O threads; the store drains its queue and closes the database afterwards.
+    asio::signal_set signals(ioc, SIGINT, SIGTERM);
+    asio::steady_timer grace(ioc);
+    signals.async_wait([&](const boost::system::error_code& ec, int sig) {
+        if (ec)
+            return;
+        spdlog::info("signal {} received: shutting down", sig);
+        srv.begin_shutdown();
+        const auto deadline = std::chrono::steady_clock::now() + cfg.shutdown_grace;
+        std::function<void()> poll = [&, deadline] {
+            if (srv.live_sessions() == 0 || std::chrono::steady_clock::now() >= deadline) {
+                if (srv.live_sessions() > 0)
+                    spdlog::warn("{} connections still open after the grace period", srv.live_sessions());
+                ioc.stop();
+                return;
+            }
+            grace.expires_after(std::chrono::milliseconds(20));
+            grace.async_wait([&](const boost::system::error_code&) { poll(); });
+        };
+        poll();
+    });
+
+    std::vector<std::thread> threads;
+    for (unsigned i = 1; i < cfg.threads; ++i)
+        threads.emplace_back([&ioc] { ioc.run(); });
+    ioc.run();
+    for (auto& t : threads)
+        t.join();
+    workers.join();
+    db->stop();
+    spdlog::info("relais stopped cleanly");
+    spdlog::default_logger()->flush();
+    return 0;
+}
+
+}  // namespace relais::app

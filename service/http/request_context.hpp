@@ -1,0 +1,63 @@
+#pragma once
+
+#include "http/router.hpp"
+#include "http/types.hpp"
+
+#include <boost/json/value.hpp>
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace relais::app {
+struct app_context;
+}
+
+namespace relais::http {
+
+/// What a handler receives: the request, its route parameters, and the application context.
+class request_context {
+public:
+    request_context(const request& req, app::app_context& app, path_params params, std::string_view route,
+                    std::string request_id, std::string client)
+        : req(req),
+          app(app),
+          route(route),
+          request_id(std::move(request_id)),
+          client_address(std::move(client)),
+          params_(std::move(params)) {}
+
+    const request& req;
+    app::app_context& app;
+
+    /// A path parameter by name (percent-decoded); throws not_found if it is malformed.
+    std::string param(std::string_view name) const;
+
+    /// A query-string parameter (percent-decoded), if present.
+    std::optional<std::string> query(std::string_view name) const;
+
+    /// The body parsed as JSON. Throws unsupported_media_type unless the content type is JSON, and
+    /// bad_request (naming the position) if it does not parse.
+    boost::json::value json_body() const;
+
+    /// A JSON response with the request's HTTP version and keep-alive.
+    response json(status st, const boost::json::value& body) const;
+
+    /// An empty response.
+    response empty(status st) const;
+
+    std::string_view route;
+    std::string request_id;
+    std::string client_address;
+
+private:
+    path_params params_;
+};
+
+/// Decodes %XX and (when `plus_is_space`) '+'; nullopt on a malformed escape or a NUL byte.
+std::optional<std::string> percent_decode(std::string_view in, bool plus_is_space);
+
+/// Parses an application/x-www-form-urlencoded string into (name, value) pairs; nullopt if malformed.
+std::optional<std::vector<std::pair<std::string, std::string>>> parse_form(std::string_view body);
+
+}  // namespace relais::http

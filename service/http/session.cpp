@@ -1,0 +1,133 @@
+#include "http/session.hpp"
+
+#include "app/app_context.hpp"
+#include "http/dispatcher.hpp"
+#include "http/problem.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+#include <sodium.h>
+
+#include <spdlog/spdlog.h>
+
+namespace relais::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+using asio::ip::tcp;
+
+namespace {
+
+constexpr auto as_tuple_awaitable = asio::as_tuple(asio::use_awaitable);
+
+std::string random_hex(std::size_t bytes) {
+    std::vector<unsigned char> raw(bytes);
+    randombytes_buf(raw.data(), raw.size());
+    static constexpr char digits[] = "0123456789abcdef";
+    std::string out;
+    for (auto b : raw) {
+        out += digits[b >> 4];
+        out += digits[b & 15];
+    }
+    return out;
+}
+
+bool valid_request_id(std::string_view id) {
+    if (id.empty() || id.size() > 64)
+        return false;
+    for (char c : id)
+        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.')
+            return false;
+    return true;
+}
+
+}  // namespace
+
+session::session(tcp::socket socket, app::app_context& app) : stream_(std::move(socket)), app_(app) {
+    boost::system::error_code ec;
+    auto ep = stream_.socket().remote_endpoint(ec);
+    client_ = ec ? "unknown" : ep.address().to_string();
+    id_prefix_ = random_hex(6);
+    app_.stats.open_connections++;
+}
+
+session::~session() { app_.stats.open_connections--; }
+
+void session::stop() {
+    // Runs on the connection's strand, so it never races the coroutine.
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+        self->stopping_ = true;
+        if (!self->busy_) {
+            boost::system::error_code ec;
+            self->stream_.socket().cancel(ec);
+        }
+    });
+}
+
+asio::awaitable<void> session::run() {
+    auto self = shared_from_this();
+    const auto& cfg = app_.cfg;
+    beast::flat_buffer buffer(cfg.header_limit + cfg.body_limit);
+    for (;;) {
+        if (stopping_)
+            break;
+        bhttp::request_parser<bhttp::string_body> parser;
+        parser.header_limit(static_cast<std::uint32_t>(cfg.header_limit));
+        parser.body_limit(cfg.body_limit);
+        // One deadline for the whole request (headers and body): a client trickling bytes is cut off.
+        stream_.expires_after(cfg.read_timeout);
+        auto [ec, n] = co_await bhttp::async_read_header(stream_, buffer, parser, as_tuple_awaitable);
+        busy_ = true;
+        std::optional<error> refusal;
+        if (ec == bhttp::error::header_limit) {
+            refusal.emplace(error_kind::headers_too_large, "The request headers are too large.");
+        } else if (ec == bhttp::error::body_limit) {
+            refusal.emplace(error_kind::payload_too_large, "The request body is too large.");
+        } else if (ec == bhttp::error::end_of_stream || ec == asio::error::operation_aborted ||
+                   ec == beast::error::timeout || ec == asio::error::connection_reset || ec == asio::error::eof) {
+            break;  // the client left, timed out, or we are shutting down
+        } else if (ec) {
+            refusal.emplace(error_kind::bad_request, "The request is not valid HTTP/1.1.");
+        }
+        if (!refusal) {
+            auto [ec2, n2] = co_await bhttp::async_read(stream_, buffer, parser, as_tuple_awaitable);
+            if (ec2 == bhttp::error::body_limit)
+                refusal.emplace(error_kind::payload_too_large,
+                                "The request body is larger than " + std::to_string(cfg.body_limit) + " bytes.");
+            else if (ec2 == beast::error::timeout || ec2 == bhttp::error::end_of_stream || ec2 == asio::error::eof ||
+                     ec2 == asio::error::operation_aborted || ec2 == asio::error::connection_reset)
+                break;
+            else if (ec2)
+                refusal.emplace(error_kind::bad_request, "The request body could not be read: " + ec2.message() + ".");
+        }
+        response res;
+        bool keep_alive = false;
+        if (refusal) {
+            // After a framing error the rest of the stream cannot be trusted: answer, then close.
+            res = problem_response(*refusal, 11, false);
+            add_common_headers(res, id_prefix_ + "-" + std::to_string(++served_));
+            app_.stats.observe("(unparsed)", res.result_int(), std::chrono::nanoseconds(0));
+        } else {
+            auto& req = parser.get();
+            std::string rid(req["X-Request-Id"]);
+            if (!valid_request_id(rid))
+                rid = id_prefix_ + "-" + std::to_string(++served_);
+            res = co_await dispatch(app_, req, client_, std::move(rid));
+            keep_alive = req.keep_alive() && !stopping_;
+            res.keep_alive(keep_alive);
+        }
+        stream_.expires_after(cfg.write_timeout);
+        auto [wec, wn] = co_await bhttp::async_write(stream_, res, as_tuple_awaitable);
+        busy_ = false;
+        if (wec || !keep_alive)
+            break;
+    }
+    boost::system::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.socket().close(ignored);
+}
+
+}  // namespace relais::http

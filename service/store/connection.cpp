@@ -1,0 +1,37 @@
+#include "store/connection.hpp"
+
+#include <SQLiteCpp/Statement.h>
+
+namespace relais::store {
+
+namespace {
+
+void apply_common(SQLite::Database& db) {
+    db.setBusyTimeout(5000);
+    db.exec("PRAGMA foreign_keys=ON");
+    db.exec("PRAGMA temp_store=MEMORY");
+}
+
+}  // namespace
+
+SQLite::Database open_writer(const std::string& path, sync_mode sync) {
+    SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX);
+    apply_common(db);
+    // journal_mode returns a row; it must be read through a statement.
+    SQLite::Statement wal(db, "PRAGMA journal_mode=WAL");
+    wal.executeStep();
+    db.exec(sync == sync_mode::full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+    db.exec("PRAGMA wal_autocheckpoint=4000");
+    return db;
+}
+
+SQLite::Database open_reader(const std::string& path) {
+    SQLite::Database db(path, SQLite::OPEN_READONLY | SQLite::OPEN_NOMUTEX);
+    apply_common(db);
+    db.exec("PRAGMA query_only=ON");
+    return db;
+}
+
+void exec(SQLite::Database& db, const char* sql) { db.exec(sql); }
+
+}  // namespace relais::store

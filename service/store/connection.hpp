@@ -1,0 +1,21 @@
+#pragma once
+
+#include <SQLiteCpp/Database.h>
+
+#include <string>
+
+namespace relais::store {
+
+/// How durable a commit is. `full` (the default) makes an acknowledged write survive power loss.
+enum class sync_mode { full, normal };
+
+/// Opens the read-write connection used by the writer thread: WAL, foreign keys, busy timeout.
+SQLite::Database open_writer(const std::string& path, sync_mode sync);
+
+/// Opens a read-only connection for a reader thread (query_only, so a bug cannot write through it).
+SQLite::Database open_reader(const std::string& path);
+
+/// Runs `sql` on `db` (a convenience for statements without results).
+void exec(SQLite::Database& db, const char* sql);
+
+}  // namespace relais::store

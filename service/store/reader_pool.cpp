@@ -1,0 +1,53 @@
+#include "store/reader_pool.hpp"
+
+#include "store/connection.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace relais::store {
+
+reader_pool::reader_pool(const std::string& path, std::size_t threads, std::size_t queue_capacity)
+    : queue_(queue_capacity) {
+    // Connections are opened here, on the constructing thread, so a bad path fails start-up loudly.
+    std::vector<std::shared_ptr<SQLite::Database>> connections;
+    for (std::size_t i = 0; i < threads; ++i)
+        connections.push_back(std::make_shared<SQLite::Database>(open_reader(path)));
+    for (auto& conn : connections) {
+        threads_.emplace_back([this, conn] {
+            for (;;) {
+                auto batch = queue_.pop_batch(1);
+                if (batch.empty())
+                    return;
+                auto& j = batch.front();
+                try {
+                    conn->exec("BEGIN");
+                } catch (...) {
+                    j->fail(std::current_exception());
+                    j->finish();
+                    continue;
+                }
+                j->run(*conn);
+                try {
+                    conn->exec("COMMIT");
+                } catch (const std::exception& ex) {
+                    spdlog::warn("read transaction end failed: {}", ex.what());
+                }
+                j->finish();
+            }
+        });
+    }
+}
+
+reader_pool::~reader_pool() { stop(); }
+
+void reader_pool::stop() {
+    if (stopped_)
+        return;
+    stopped_ = true;
+    queue_.close();
+    for (auto& t : threads_)
+        if (t.joinable())
+            t.join();
+}
+
+}  // namespace relais::store

@@ -1,0 +1,89 @@
+#pragma once
+
+#include "domain/error.hpp"
+#include "store/connection.hpp"
+#include "store/reader_pool.hpp"
+#include "store/writer.hpp"
+
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <string>
+
+namespace relais::store {
+
+/// Where and how the database lives.
+struct store_options {
+    std::string path = "var/relais.db";
+    sync_mode sync = sync_mode::full;
+    std::size_t readers = 2;
+    std::size_t write_queue = 10000;
+    std::size_t read_queue = 10000;
+    std::size_t max_batch = 256;
+};
+
+/// The storage engine: migrations at open, one writer thread with group commit, a pool of reader threads.
+/// Every SQLite call of a running server goes through `write` or `read`, so none runs on an I/O thread:
+/// the calling coroutine is suspended and resumed on its own executor (its connection's strand) once the
+/// job is done and, for writes, committed.
+class store {
+public:
+    explicit store(store_options opts);
+    ~store();
+
+    store(const store&) = delete;
+    store& operator=(const store&) = delete;
+
+    /// Runs `f(SQLite::Database&)` on the writer thread inside the next group commit; returns its result
+    /// once committed. Throws what `f` threw (its writes undone), or error(unavailable) if the queue is full.
+    template <class F>
+    boost::asio::awaitable<job_result_t<std::invoke_result_t<F&, SQLite::Database&>>> write(F f) {
+        return submit_to(writer_, std::move(f));
+    }
+
+    /// Runs `f(SQLite::Database&)` on a reader thread in a read transaction.
+    template <class F>
+    boost::asio::awaitable<job_result_t<std::invoke_result_t<F&, SQLite::Database&>>> read(F f) {
+        return submit_to(readers_, std::move(f));
+    }
+
+    /// Drains queued writes and closes every connection. Idempotent.
+    void stop();
+
+    const std::string& path() const noexcept { return opts_.path; }
+    std::size_t write_queue_depth() const { return writer_.queue_depth(); }
+    std::size_t read_queue_depth() const { return readers_.queue_depth(); }
+    const writer_stats& stats() const noexcept { return writer_.stats(); }
+
+private:
+    template <class Target, class F>
+    static boost::asio::awaitable<job_result_t<std::invoke_result_t<F&, SQLite::Database&>>> submit_to(
+        Target& target, F f) {
+        using R = job_result_t<std::invoke_result_t<F&, SQLite::Database&>>;
+        auto result = co_await boost::asio::async_initiate<const boost::asio::use_awaitable_t<>&,
+                                                           void(std::exception_ptr, std::optional<R>)>(
+            [&target](auto handler, F fn) {
+                using H = decltype(handler);
+                std::unique_ptr<job> j = std::make_unique<basic_job<F, H>>(std::move(fn), std::move(handler));
+                if (!target.submit(j)) {
+                    error busy(error_kind::unavailable, "The service is busy; please retry shortly.");
+                    busy.retry_after = std::chrono::seconds(1);
+                    j->fail(std::make_exception_ptr(busy));
+                    j->finish();
+                }
+            },
+            boost::asio::use_awaitable, std::move(f));
+        co_return std::move(*result);
+    }
+
+    store_options opts_;
+    writer writer_;
+    reader_pool readers_;
+};
+
+/// Opens `path`, applies pending migrations and closes it (used by store's constructor and by commands
+/// that work on a database without a server).
+void migrate(const std::string& path);
+
+}  // namespace relais::store

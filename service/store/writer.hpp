@@ -1,0 +1,64 @@
+#pragma once
+
+#include "store/connection.hpp"
+#include "store/job_queue.hpp"
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <thread>
+
+namespace relais::store {
+
+/// Counters the writer keeps for /metrics.
+struct writer_stats {
+    static constexpr std::array<std::size_t, 9> batch_bounds{1, 2, 4, 8, 16, 32, 64, 128, 256};
+    std::atomic<std::uint64_t> commits{0};
+    std::atomic<std::uint64_t> jobs{0};
+    std::atomic<std::uint64_t> failed_jobs{0};
+    std::atomic<std::uint64_t> failed_commits{0};
+    /// Batch sizes: count of commits with size <= batch_bounds[i] (non-cumulative), last slot is +Inf.
+    std::array<std::atomic<std::uint64_t>, batch_bounds.size() + 1> batch_size_buckets{};
+};
+
+/// The single writer: one connection, one thread. It takes every job waiting in its queue (up to
+/// `max_batch`), runs each inside its own savepoint within one `BEGIN IMMEDIATE` transaction, commits once
+/// (group commit), and only then answers each job's caller. A job that throws is rolled back to its
+/// savepoint alone; its neighbours still commit.
+class writer {
+public:
+    writer(const std::string& path, sync_mode sync, std::size_t queue_capacity, std::size_t max_batch);
+    ~writer();
+
+    writer(const writer&) = delete;
+    writer& operator=(const writer&) = delete;
+
+    /// Queues a job; false (and the job untouched) if the queue is full or the writer is stopping.
+    bool submit(std::unique_ptr<job>& j) { return queue_.try_push(j); }
+
+    /// Finishes the queued jobs, then stops the thread and closes the connection.
+    void stop();
+
+    std::size_t queue_depth() const { return queue_.size(); }
+    const writer_stats& stats() const noexcept { return stats_; }
+
+    /// Runs `f` on the writer connection before the thread starts (migrations, seeding at start-up).
+    template <class F>
+    void with_connection_unthreaded(F&& f) {
+        f(db_);
+    }
+
+private:
+    void loop();
+    void run_batch(std::deque<std::unique_ptr<job>>& batch);
+
+    SQLite::Database db_;
+    job_queue queue_;
+    std::size_t max_batch_;
+    writer_stats stats_;
+    std::thread thread_;
+    bool stopped_ = false;
+};
+
+}  // namespace relais::store

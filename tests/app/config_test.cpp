@@ -1,0 +1,71 @@
+#include "app/config.hpp"
+
+#include <doctest/doctest.h>
+
+#include <map>
+
+using namespace relais::app;
+
+namespace {
+env_lookup env_of(std::map<std::string, std::string> m) {
+    return [m](const std::string& k) -> std::optional<std::string> {
+        auto it = m.find(k);
+        if (it == m.end())
+            return std::nullopt;
+        return it->second;
+    };
+}
+}  // namespace
+
+TEST_CASE("defaults") {
+    auto c = parse_config({}, env_of({}));
+    CHECK(c.bind == "127.0.0.1");
+    CHECK(c.port == 8080);
+    CHECK(c.db == "var/relais.db");
+    CHECK(c.synchronous == "full");
+    CHECK_FALSE(c.demo);
+    CHECK_FALSE(c.test_clock);
+}
+
+TEST_CASE("flags, both forms, and flag booleans") {
+    auto c = parse_config({"--port", "9000", "--db=/tmp/x.db", "--demo", "--threads", "4"}, env_of({}));
+    CHECK(c.port == 9000);
+    CHECK(c.db == "/tmp/x.db");
+    CHECK(c.demo);
+    CHECK(c.threads == 4);
+}
+
+TEST_CASE("environment provides what flags do not, flags win") {
+    auto env = env_of({{"RELAIS_PORT", "7000"}, {"RELAIS_LOG_LEVEL", "warn"}, {"RELAIS_BODY_LIMIT", "2048"}});
+    auto c = parse_config({"--port", "7001"}, env);
+    CHECK(c.port == 7001);
+    CHECK(c.log_level == "warn");
+    CHECK(c.body_limit == 2048);
+}
+
+TEST_CASE("bad values name the option") {
+    auto fails_with = [](std::vector<std::string> args, const std::string& needle) {
+        try {
+            parse_config(args, env_of({}));
+        } catch (const config_error& e) {
+            return std::string(e.what()).find(needle) != std::string::npos;
+        }
+        return false;
+    };
+    CHECK(fails_with({"--port", "70000"}, "--port"));
+    CHECK(fails_with({"--port", "abc"}, "--port"));
+    CHECK(fails_with({"--threads", "0"}, "--threads"));
+    CHECK(fails_with({"--nope"}, "--nope"));
+    CHECK(fails_with({"--db"}, "--db"));
+    CHECK(fails_with({"--log-level", "loud"}, "--log-level"));
+    CHECK(fails_with({"--synchronous", "off"}, "--synchronous"));
+    CHECK(fails_with({"stray"}, "stray"));
+    CHECK_THROWS_AS(parse_config({}, env_of({{"RELAIS_PORT", "x"}})), config_error);
+}
+
+TEST_CASE("help lists every option with its environment name") {
+    auto h = help_text();
+    CHECK(h.find("--bind") != std::string::npos);
+    CHECK(h.find("RELAIS_DB") != std::string::npos);
+    CHECK(parse_config({"--help"}, env_of({})).show_help);
+}
