@@ -1,5 +1,6 @@
 #pragma once
 
+#include "auth/principal.hpp"
 #include "http/router.hpp"
 #include "http/types.hpp"
 
@@ -49,6 +50,8 @@ public:
     std::string_view route;
     std::string request_id;
     std::string client_address;
+    /// The signed-in user, if any (set by the dispatcher from the session cookie before the handler runs).
+    std::optional<auth::principal> user;
 
 private:
     path_params params_;
