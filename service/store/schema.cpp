@@ -155,7 +155,7 @@ CREATE INDEX request_resident ON request(resident_id);
 CREATE TABLE support (
   seq INTEGER PRIMARY KEY,
   id TEXT NOT NULL UNIQUE,
-  request_id TEXT NOT NULL UNIQUE REFERENCES request(id),
+  request_id TEXT NOT NULL REFERENCES request(id),
   resident_id TEXT NOT NULL REFERENCES resident(id),
   volunteer_id TEXT NOT NULL REFERENCES volunteer(id),
   standin_volunteer_id TEXT REFERENCES volunteer(id),
@@ -166,6 +166,9 @@ CREATE TABLE support (
   ended_at INTEGER
 );
 CREATE INDEX support_volunteer ON support(volunteer_id, status);
+-- At most one support in place per request (a dropped one-off support ends; a new volunteer gets a new one).
+CREATE UNIQUE INDEX support_active_request ON support(request_id) WHERE status = 'active';
+CREATE INDEX support_request ON support(request_id);
 
 CREATE TABLE mission (
   seq INTEGER PRIMARY KEY,
@@ -237,6 +240,33 @@ CREATE INDEX event_entity ON event(entity, entity_id, seq);
 CREATE INDEX event_action ON event(action, at);
 CREATE TRIGGER event_no_update BEFORE UPDATE ON event BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
 CREATE TRIGGER event_no_delete BEFORE DELETE ON event BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+
+-- A public POST carrying an Idempotency-Key is answered from here the second time (same transaction as
+-- the write it records, so a double-submitted form creates one request).
+CREATE TABLE idempotency (
+  route TEXT NOT NULL,
+  key TEXT NOT NULL,
+  status INTEGER NOT NULL,
+  body TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (route, key)
+);
+
+-- Every read or change of a person's personal data by a signed-in user. Append-only.
+CREATE TABLE audit_log (
+  seq INTEGER PRIMARY KEY,
+  at INTEGER NOT NULL,
+  user_id TEXT NOT NULL,
+  role TEXT NOT NULL,
+  subject_type TEXT NOT NULL CHECK (subject_type IN ('resident','volunteer')),
+  subject_id TEXT NOT NULL,
+  action TEXT NOT NULL,
+  route TEXT NOT NULL
+);
+CREATE INDEX audit_subject ON audit_log(subject_type, subject_id, seq);
+CREATE INDEX audit_user ON audit_log(user_id, seq);
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 
 INSERT INTO category(code, label_fr, label_en, description_fr, description_en, home_visit, sort) VALUES
  ('shopping', 'Courses', 'Shopping', 'Quelqu''un fait vos courses et vous les apporte.', 'Someone does your shopping and brings it to you.', 1, 1),
