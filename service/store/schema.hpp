@@ -1,0 +1,12 @@
+#pragma once
+
+namespace relais::store {
+
+/// Migration 1: the dispatch model (programme, categories, neighbourhoods, people, requests, supports,
+/// missions, partners, collective missions, event log, users, idempotency keys, audit log).
+const char* schema_core_sql();
+
+/// Migration 2: sessions and login throttling (auth).
+const char* schema_accounts_sql();
+
+}  // namespace relais::store
