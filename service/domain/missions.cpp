@@ -1,0 +1,499 @@
+#include "domain/missions.hpp"
+
+#include "domain/error.hpp"
+#include "domain/ids.hpp"
+#include "domain/requests.hpp"
+#include "domain/supports.hpp"
+
+#include <SQLiteCpp/Statement.h>
+
+namespace relais::domain {
+
+namespace json = boost::json;
+
+const std::vector<std::string> decline_reasons{"not_available", "too_far", "not_comfortable", "other"};
+const std::vector<std::string> drop_reasons{"no_longer_available", "health", "emergency", "other"};
+const std::vector<std::string> cancel_reasons{"resident_cancelled", "coordinator", "other"};
+const std::vector<std::string> report_outcomes{"good", "difficult", "incomplete"};
+
+namespace {
+
+constexpr std::int64_t week = 7 * 86400;
+constexpr std::int64_t retroactive_limit = 7 * 86400;  // a mission already done may be recorded up to a week late
+
+constexpr const char* mission_columns =
+    "m.seq, m.id, m.request_id, m.support_id, m.volunteer_id, m.starts_at, m.ends_at, m.status, m.reason, m.note, "
+    "m.report_duration_minutes, m.report_outcome, m.welfare_concern, m.welfare_note, m.welfare_ack_at, "
+    "m.proposed_at, m.expires_at, m.answered_at, m.ended_at, m.updated_at, r.category, p.neighbourhood, r.details, "
+    "r.recurrence, r.resident_id, r.urgency, c.home_visit";
+
+constexpr const char* mission_from =
+    " FROM mission m JOIN request r ON r.id = m.request_id JOIN resident p ON p.id = r.resident_id "
+    "JOIN category c ON c.code = r.category";
+
+mission_record read_mission(SQLite::Statement& q) {
+    mission_record m;
+    auto opt_text = [&](int i) -> std::optional<std::string> {
+        if (q.getColumn(i).isNull())
+            return std::nullopt;
+        return q.getColumn(i).getString();
+    };
+    auto opt_int = [&](int i) -> std::optional<std::int64_t> {
+        if (q.getColumn(i).isNull())
+            return std::nullopt;
+        return q.getColumn(i).getInt64();
+    };
+    m.id = q.getColumn(1).getString();
+    m.request_id = q.getColumn(2).getString();
+    m.support_id = opt_text(3);
+    m.volunteer_id = q.getColumn(4).getString();
+    m.starts_at = q.getColumn(5).getInt64();
+    m.ends_at = q.getColumn(6).getInt64();
+    m.status = q.getColumn(7).getString();
+    m.reason = opt_text(8);
+    m.note = opt_text(9);
+    if (m.status == "done") {
+        mission_report r;
+        r.duration_minutes = q.getColumn(10).getInt();
+        r.outcome = q.getColumn(11).getString();
+        r.welfare_concern = q.getColumn(12).getInt() != 0;
+        r.note = opt_text(13);
+        m.report = r;
+    }
+    m.welfare_ack_at = opt_int(14);
+    m.proposed_at = q.getColumn(15).getInt64();
+    m.expires_at = opt_int(16);
+    m.answered_at = opt_int(17);
+    m.ended_at = opt_int(18);
+    m.updated_at = q.getColumn(19).getInt64();
+    m.category = q.getColumn(20).getString();
+    m.neighbourhood = q.getColumn(21).getString();
+    m.details = q.getColumn(22).getString();
+    m.recurrence = q.getColumn(23).getString();
+    m.resident_id = q.getColumn(24).getString();
+    m.urgency = q.getColumn(25).getString();
+    m.home_visit = q.getColumn(26).getInt() != 0;
+    return m;
+}
+
+json::object mission_data(const mission_record& m) {
+    return {{"request_id", m.request_id},
+            {"volunteer_id", m.volunteer_id},
+            {"category", m.category},
+            {"neighbourhood", m.neighbourhood}};
+}
+
+/// Moves a mission from its current status to `to`, checking the transition; records the event.
+mission_record transition(SQLite::Database& db, const std::string& id, const std::string& to,
+                          const std::optional<std::string>& reason, const std::optional<std::string>& note,
+                          std::int64_t now, const actor& who, const char* verb) {
+    auto m = load_mission(db, id);
+    if (!mission_transition_allowed(m.status, to))
+        throw conflict("The mission is " + m.status + "; it cannot be " + verb + ".");
+    SQLite::Statement q(db,
+                        "UPDATE mission SET status = ?, reason = COALESCE(?, reason), note = COALESCE(?, note), "
+                        "updated_at = ? WHERE id = ?");
+    q.bind(1, to);
+    if (reason)
+        q.bind(2, *reason);
+    if (note)
+        q.bind(3, *note);
+    q.bind(4, static_cast<std::int64_t>(now));
+    q.bind(5, id);
+    q.exec();
+    append_event(db, now, who, {"mission", id, to, m.status, to, reason, mission_data(m)});
+    const std::string from = m.status;
+    m.status = to;
+    if (from == "proposed") {
+        SQLite::Statement a(db, "UPDATE mission SET answered_at = ? WHERE id = ?");
+        a.bind(1, static_cast<std::int64_t>(now));
+        a.bind(2, id);
+        a.exec();
+    }
+    return m;
+}
+
+void set_request_status(SQLite::Database& db, const request_record& r, const std::string& to, std::int64_t now,
+                        const actor& who, const char* action) {
+    SQLite::Statement q(db, "UPDATE request SET status = ?, updated_at = ? WHERE id = ?");
+    q.bind(1, to);
+    q.bind(2, static_cast<std::int64_t>(now));
+    q.bind(3, r.id);
+    q.exec();
+    append_event(db, now, who, {"request", r.id, action, r.status, to, std::nullopt, {{"category", r.category}}});
+}
+
+/// After a decline, drop, expiry or miss: the request goes back to the top of the queue, flagged.
+void back_to_queue(SQLite::Database& db, const mission_record& m, std::int64_t now, const actor& who,
+                   bool end_one_off_support) {
+    flag_redispatch(db, m.request_id, now);
+    auto r = load_request(db, m.request_id);
+    if (r.status == "closed")
+        return;
+    append_event(db, now, who, {"request", r.id, "redispatch_flagged", r.status, r.status, m.status,
+                                {{"mission_id", m.id}, {"category", r.category}}});
+    if (end_one_off_support && r.recurrence == "once") {
+        if (auto s = active_support(db, r.id)) {
+            end_support(db, s->id, m.status, now, who);
+            set_request_status(db, r, "new", now, who, "reopened");
+        }
+    }
+}
+
+void require_slot_free(SQLite::Database& db, const std::string& volunteer_id, std::int64_t starts,
+                       std::int64_t ends, const std::string& except_id) {
+    SQLite::Statement q(db,
+                        "SELECT 1 FROM mission WHERE volunteer_id = ? AND status IN ('proposed','accepted') "
+                        "AND starts_at < ? AND ends_at > ? AND id <> ? LIMIT 1");
+    q.bind(1, volunteer_id);
+    q.bind(2, static_cast<std::int64_t>(ends));
+    q.bind(3, static_cast<std::int64_t>(starts));
+    q.bind(4, except_id);
+    if (q.executeStep())
+        throw conflict("The volunteer already has a proposed or accepted mission overlapping this time slot.");
+}
+
+}  // namespace
+
+bool mission_transition_allowed(std::string_view from, std::string_view to) {
+    if (from == "proposed")
+        return to == "accepted" || to == "declined" || to == "cancelled" || to == "expired";
+    if (from == "accepted")
+        return to == "done" || to == "missed" || to == "cancelled" || to == "dropped";
+    return false;
+}
+
+mission_record load_mission(SQLite::Database& db, const std::string& id) {
+    SQLite::Statement q(db, std::string("SELECT ") + mission_columns + mission_from + " WHERE m.id = ?");
+    q.bind(1, id);
+    if (!q.executeStep())
+        throw not_found("No such mission.");
+    return read_mission(q);
+}
+
+std::vector<mission_record> list_missions(SQLite::Database& db, const mission_filter& f, page_info& page) {
+    std::string sql = std::string("SELECT ") + mission_columns + mission_from + " WHERE m.seq > :after";
+    if (f.status)
+        sql += " AND m.status = :status";
+    if (f.volunteer_id)
+        sql += " AND m.volunteer_id = :vol";
+    if (f.request_id)
+        sql += " AND m.request_id = :req";
+    if (f.welfare_open)
+        sql += " AND m.welfare_concern = 1 AND m.welfare_ack_at IS NULL";
+    if (f.from)
+        sql += " AND m.starts_at >= :from";
+    if (f.until)
+        sql += " AND m.starts_at < :until";
+    sql += " ORDER BY m.seq LIMIT :limit";
+    SQLite::Statement q(db, sql);
+    q.bind(":after", static_cast<std::int64_t>(f.after_seq));
+    if (f.status)
+        q.bind(":status", *f.status);
+    if (f.volunteer_id)
+        q.bind(":vol", *f.volunteer_id);
+    if (f.request_id)
+        q.bind(":req", *f.request_id);
+    if (f.from)
+        q.bind(":from", static_cast<std::int64_t>(*f.from));
+    if (f.until)
+        q.bind(":until", static_cast<std::int64_t>(*f.until));
+    q.bind(":limit", f.limit + 1);
+    std::vector<mission_record> out;
+    std::int64_t last = 0;
+    while (q.executeStep()) {
+        if (static_cast<int>(out.size()) == f.limit) {
+            page.next_cursor = std::to_string(last);
+            break;
+        }
+        out.push_back(read_mission(q));
+        last = q.getColumn(0).getInt64();
+    }
+    return out;
+}
+
+std::string propose_mission(SQLite::Database& db, const std::string& request_id, const std::string& volunteer_id,
+                            std::int64_t starts_at, std::int64_t ends_at, std::int64_t now, const actor& who) {
+    if (ends_at <= starts_at)
+        throw validation_error({{"ends_at", "must be after starts_at"}});
+    if (ends_at - starts_at > 12 * 3600)
+        throw validation_error({{"ends_at", "a mission lasts at most 12 hours"}});
+    if (starts_at < now - retroactive_limit)
+        throw validation_error({{"starts_at", "must not be more than 7 days in the past"}});
+    auto r = load_request(db, request_id);
+    if (r.status == "closed")
+        throw conflict("The request is closed (" + r.outcome.value_or("") + "); no mission can be proposed.");
+    auto v = load_volunteer(db, volunteer_id);
+    if (v.status != "active")
+        throw conflict("The volunteer is " + v.status + "; only active volunteers can be proposed missions.");
+    {
+        SQLite::Statement q(db,
+                            "SELECT status FROM mission WHERE request_id = ? AND volunteer_id = ? "
+                            "AND status IN ('declined','dropped','expired') LIMIT 1");
+        q.bind(1, request_id);
+        q.bind(2, volunteer_id);
+        if (q.executeStep())
+            throw conflict("This volunteer has already " + q.getColumn(0).getString() +
+                           " a mission for this request; they are not asked again.");
+    }
+    auto support = active_support(db, request_id);
+    if (support && support->volunteer_id != volunteer_id && support->standin_volunteer_id != volunteer_id)
+        throw conflict("This request has a support in place; propose its volunteer or its stand-in.");
+    {
+        SQLite::Statement q(db,
+                            "SELECT 1 FROM mission WHERE request_id = ? AND status IN ('proposed','accepted') "
+                            "AND (? = 'once' OR (starts_at < ? AND ends_at > ?)) LIMIT 1");
+        q.bind(1, request_id);
+        q.bind(2, r.recurrence);
+        q.bind(3, static_cast<std::int64_t>(ends_at));
+        q.bind(4, static_cast<std::int64_t>(starts_at));
+        if (q.executeStep())
+            throw conflict("This request already has a proposed or accepted mission for this time.");
+    }
+    require_slot_free(db, volunteer_id, starts_at, ends_at, "");
+    {
+        // Weeks run Monday to Sunday (UTC).
+        const std::int64_t days = starts_at >= 0 ? starts_at / 86400 : (starts_at - 86399) / 86400;
+        const std::int64_t monday = (days - ((days + 3) % 7 + 7) % 7) * 86400;
+        SQLite::Statement q(db,
+                            "SELECT COUNT(*) FROM mission WHERE volunteer_id = ? AND status IN "
+                            "('proposed','accepted','done') AND starts_at >= ? AND starts_at < ?");
+        q.bind(1, volunteer_id);
+        q.bind(2, static_cast<std::int64_t>(monday));
+        q.bind(3, static_cast<std::int64_t>(monday + week));
+        q.executeStep();
+        if (q.getColumn(0).getInt() >= v.max_missions_per_week)
+            throw conflict("The volunteer has reached their maximum of " + std::to_string(v.max_missions_per_week) +
+                           " missions that week.");
+    }
+    SQLite::Statement ttl(db, "SELECT proposal_ttl_minutes FROM programme WHERE id = 1");
+    ttl.executeStep();
+    const std::int64_t expires = now + static_cast<std::int64_t>(ttl.getColumn(0).getInt()) * 60;
+
+    const std::string id = new_id("mis");
+    SQLite::Statement q(db,
+                        "INSERT INTO mission(id, request_id, support_id, volunteer_id, starts_at, ends_at, status, "
+                        "proposed_by, proposed_at, expires_at, updated_at) VALUES (?,?,?,?,?,?,'proposed',?,?,?,?)");
+    q.bind(1, id);
+    q.bind(2, request_id);
+    if (support)
+        q.bind(3, support->id);
+    q.bind(4, volunteer_id);
+    q.bind(5, static_cast<std::int64_t>(starts_at));
+    q.bind(6, static_cast<std::int64_t>(ends_at));
+    q.bind(7, who.id);
+    q.bind(8, static_cast<std::int64_t>(now));
+    q.bind(9, static_cast<std::int64_t>(expires));
+    q.bind(10, static_cast<std::int64_t>(now));
+    q.exec();
+    SQLite::Statement u(db,
+                        "UPDATE request SET first_proposed_at = COALESCE(first_proposed_at, ?), redispatch = 0, "
+                        "updated_at = ? WHERE id = ?");
+    u.bind(1, static_cast<std::int64_t>(now));
+    u.bind(2, static_cast<std::int64_t>(now));
+    u.bind(3, request_id);
+    u.exec();
+    append_event(db, now, who,
+                 {"mission", id, "proposed", std::nullopt, "proposed", std::nullopt,
+                  {{"request_id", request_id},
+                   {"volunteer_id", volunteer_id},
+                   {"category", r.category},
+                   {"neighbourhood", r.neighbourhood},
+                   {"starts_at", starts_at}}});
+    return id;
+}
+
+void accept_mission(SQLite::Database& db, const std::string& id, std::int64_t now, const actor& who) {
+    auto before = load_mission(db, id);
+    if (before.status == "proposed" && before.expires_at && now > *before.expires_at)
+        throw conflict("The proposal has expired; it cannot be accepted.");
+    auto m = transition(db, id, "accepted", std::nullopt, std::nullopt, now, who, "accepted");
+    auto r = load_request(db, m.request_id);
+    if (r.status == "closed")
+        throw conflict("The request is closed; the mission cannot be accepted.");
+    if (!m.support_id) {
+        auto support = active_support(db, m.request_id);
+        std::string support_id = support ? support->id : create_support(db, m.request_id, m.volunteer_id, now, who);
+        SQLite::Statement q(db, "UPDATE mission SET support_id = ? WHERE id = ?");
+        q.bind(1, support_id);
+        q.bind(2, id);
+        q.exec();
+    }
+    SQLite::Statement q(db, "UPDATE request SET first_accepted_at = COALESCE(first_accepted_at, ?) WHERE id = ?");
+    q.bind(1, static_cast<std::int64_t>(now));
+    q.bind(2, r.id);
+    q.exec();
+    if (r.status == "new")
+        set_request_status(db, r, "matched", now, who, "matched");
+}
+
+void decline_mission(SQLite::Database& db, const std::string& id, const std::string& reason,
+                     const std::optional<std::string>& note, std::int64_t now, const actor& who) {
+    auto m = transition(db, id, "declined", reason, note, now, who, "declined");
+    back_to_queue(db, m, now, who, false);
+}
+
+void complete_mission(SQLite::Database& db, const std::string& id, const mission_report& report, std::int64_t now,
+                      const actor& who) {
+    auto before = load_mission(db, id);
+    if (before.status == "accepted" && now < before.starts_at)
+        throw conflict("The mission has not started yet; it can be completed once it has taken place.");
+    auto m = transition(db, id, "done", std::nullopt, std::nullopt, now, who, "completed");
+    SQLite::Statement q(db,
+                        "UPDATE mission SET report_duration_minutes = ?, report_outcome = ?, welfare_concern = ?, "
+                        "welfare_note = ?, ended_at = ? WHERE id = ?");
+    q.bind(1, report.duration_minutes);
+    q.bind(2, report.outcome);
+    q.bind(3, report.welfare_concern ? 1 : 0);
+    if (report.note)
+        q.bind(4, *report.note);
+    q.bind(5, static_cast<std::int64_t>(now));
+    q.bind(6, id);
+    q.exec();
+    if (report.welfare_concern)
+        append_event(db, now, who, {"mission", id, "welfare_concern", "done", "done", std::nullopt, mission_data(m)});
+    SQLite::Statement f(db, "UPDATE request SET first_done_at = COALESCE(first_done_at, ?) WHERE id = ?");
+    f.bind(1, static_cast<std::int64_t>(now));
+    f.bind(2, m.request_id);
+    f.exec();
+    auto r = load_request(db, m.request_id);
+    if (r.recurrence == "once") {
+        if (auto s = active_support(db, r.id))
+            end_support(db, s->id, "fulfilled", now, who);
+        SQLite::Statement c(db,
+                            "UPDATE request SET status = 'closed', outcome = 'fulfilled', closed_at = ?, redispatch = 0, "
+                            "updated_at = ? WHERE id = ?");
+        c.bind(1, static_cast<std::int64_t>(now));
+        c.bind(2, static_cast<std::int64_t>(now));
+        c.bind(3, r.id);
+        c.exec();
+        append_event(db, now, who,
+                     {"request", r.id, "closed", r.status, "closed", "fulfilled", {{"outcome", "fulfilled"}, {"category", r.category}}});
+    } else if (auto s = active_support(db, r.id)) {
+        // A weekly support continues with the same volunteer: next week's mission is proposed to them. If it
+        // cannot be (their week is full, they are paused...), the coordinator sees the request flagged.
+        db.exec("SAVEPOINT next_week");
+        try {
+            propose_mission(db, r.id, s->volunteer_id, m.starts_at + week, m.ends_at + week, now, system_actor());
+        } catch (const error&) {
+            db.exec("ROLLBACK TO next_week");
+            flag_redispatch(db, r.id, now);
+        }
+        db.exec("RELEASE next_week");
+    }
+}
+
+void drop_mission(SQLite::Database& db, const std::string& id, const std::string& reason,
+                  const std::optional<std::string>& note, std::int64_t now, const actor& who) {
+    auto m = transition(db, id, "dropped", reason, note, now, who, "dropped");
+    back_to_queue(db, m, now, who, true);
+}
+
+void cancel_mission(SQLite::Database& db, const std::string& id, const std::string& reason,
+                    const std::optional<std::string>& note, std::int64_t now, const actor& who) {
+    transition(db, id, "cancelled", reason, note, now, who, "cancelled");
+}
+
+void mark_missed(SQLite::Database& db, const std::string& id, const std::optional<std::string>& reason,
+                 std::int64_t now, const actor& who) {
+    auto m = transition(db, id, "missed", reason, std::nullopt, now, who, "marked missed");
+    back_to_queue(db, m, now, who, false);
+}
+
+void acknowledge_welfare(SQLite::Database& db, const std::string& id, std::int64_t now, const actor& who) {
+    auto m = load_mission(db, id);
+    if (!m.report || !m.report->welfare_concern)
+        throw conflict("This mission's report raised no welfare concern.");
+    if (m.welfare_ack_at)
+        throw conflict("This welfare concern has already been acknowledged.");
+    SQLite::Statement q(db, "UPDATE mission SET welfare_ack_at = ?, welfare_ack_by = ? WHERE id = ?");
+    q.bind(1, static_cast<std::int64_t>(now));
+    q.bind(2, who.id);
+    q.bind(3, id);
+    q.exec();
+    append_event(db, now, who, {"mission", id, "welfare_acknowledged", m.status, m.status, std::nullopt, mission_data(m)});
+}
+
+int expire_proposals(SQLite::Database& db, std::int64_t now) {
+    std::vector<std::string> ids;
+    {
+        SQLite::Statement q(db, "SELECT id FROM mission WHERE status = 'proposed' AND expires_at <= ?");
+        q.bind(1, static_cast<std::int64_t>(now));
+        while (q.executeStep())
+            ids.push_back(q.getColumn(0).getString());
+    }
+    for (const auto& id : ids) {
+        auto m = transition(db, id, "expired", std::string("no_answer"), std::nullopt, now, system_actor(), "expired");
+        back_to_queue(db, m, now, system_actor(), false);
+    }
+    return static_cast<int>(ids.size());
+}
+
+void cancel_live_missions(SQLite::Database& db, const std::string& request_id, const std::string& reason,
+                          std::int64_t now, const actor& who) {
+    std::vector<std::string> ids;
+    {
+        SQLite::Statement q(db, "SELECT id FROM mission WHERE request_id = ? AND status IN ('proposed','accepted')");
+        q.bind(1, request_id);
+        while (q.executeStep())
+            ids.push_back(q.getColumn(0).getString());
+    }
+    for (const auto& id : ids)
+        transition(db, id, "cancelled", reason, std::nullopt, now, who, "cancelled");
+}
+
+void end_supports_of_request(SQLite::Database& db, const std::string& request_id, const std::string& reason,
+                             std::int64_t now, const actor& who) {
+    if (auto s = active_support(db, request_id))
+        end_support(db, s->id, reason, now, who);
+}
+
+void release_future_missions(SQLite::Database& db, const std::string& volunteer_id, std::int64_t now,
+                             const actor& who) {
+    std::vector<std::pair<std::string, std::string>> live_missions;
+    {
+        SQLite::Statement q(db,
+                            "SELECT id, status FROM mission WHERE volunteer_id = ? AND status IN ('proposed','accepted') "
+                            "AND ends_at > ?");
+        q.bind(1, volunteer_id);
+        q.bind(2, static_cast<std::int64_t>(now));
+        while (q.executeStep())
+            live_missions.emplace_back(q.getColumn(0).getString(), q.getColumn(1).getString());
+    }
+    const std::optional<std::string> why = std::string("volunteer_withdrawn");
+    for (const auto& [id, status] : live_missions) {
+        auto m = transition(db, id, status == "proposed" ? "cancelled" : "dropped", why, std::nullopt, now, who,
+                            "released");
+        back_to_queue(db, m, now, who, false);
+    }
+    // Supports they carried pass to their stand-in, or end (the request returns to the queue).
+    std::vector<std::string> supports;
+    {
+        SQLite::Statement q(db, "SELECT id FROM support WHERE volunteer_id = ? AND status = 'active'");
+        q.bind(1, volunteer_id);
+        while (q.executeStep())
+            supports.push_back(q.getColumn(0).getString());
+    }
+    for (const auto& sid : supports) {
+        auto s = load_support(db, sid);
+        if (s.standin_volunteer_id) {
+            SQLite::Statement q(db, "UPDATE support SET volunteer_id = ?, standin_volunteer_id = NULL WHERE id = ?");
+            q.bind(1, *s.standin_volunteer_id);
+            q.bind(2, sid);
+            q.exec();
+            append_event(db, now, who, {"support", sid, "standin_promoted", "active", "active", why,
+                                        {{"request_id", s.request_id}, {"volunteer_id", *s.standin_volunteer_id}}});
+        } else {
+            end_support(db, sid, *why, now, who);
+            auto r = load_request(db, s.request_id);
+            if (r.status == "matched")
+                set_request_status(db, r, "new", now, who, "reopened");
+            flag_redispatch(db, r.id, now);
+        }
+    }
+    SQLite::Statement q(db, "UPDATE support SET standin_volunteer_id = NULL WHERE standin_volunteer_id = ? AND status = 'active'");
+    q.bind(1, volunteer_id);
+    q.exec();
+}
+
+}  // namespace relais::domain
