@@ -70,13 +70,15 @@ int run_server(const config& cfg) {
     // stop the I/O threads; the store drains its queue and closes the database afterwards.
     asio::signal_set signals(ioc, SIGINT, SIGTERM);
     asio::steady_timer grace(ioc);
+    // `poll` re-arms itself from the timer, so it must outlive the signal handler that starts it.
+    std::function<void()> poll;
     signals.async_wait([&](const boost::system::error_code& ec, int sig) {
         if (ec)
             return;
         spdlog::info("signal {} received: shutting down", sig);
         srv.begin_shutdown();
         const auto deadline = std::chrono::steady_clock::now() + cfg.shutdown_grace;
-        std::function<void()> poll = [&, deadline] {
+        poll = [&, deadline] {
             if (srv.live_sessions() == 0 || std::chrono::steady_clock::now() >= deadline) {
                 if (srv.live_sessions() > 0)
                     spdlog::warn("{} connections still open after the grace period", srv.live_sessions());
