@@ -1,2 +1,18 @@
-#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+// The API test runner: black-box tests that start the real `relais` binary (see support/server_process.hpp).
+#define DOCTEST_CONFIG_IMPLEMENT
 #include <doctest/doctest.h>
+
+#include <csignal>
+#include <filesystem>
+#include <iostream>
+
+int main(int argc, char** argv) {
+    // A test writing to a connection the server already closed must get an error, not die of SIGPIPE.
+    std::signal(SIGPIPE, SIG_IGN);
+    if (!std::filesystem::exists(RELAIS_BINARY)) {
+        std::cerr << "relais_api_tests: the server binary " << RELAIS_BINARY << " is missing; build it first\n";
+        return 2;
+    }
+    doctest::Context ctx(argc, argv);
+    return ctx.run();
+}
