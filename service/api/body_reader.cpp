@@ -76,13 +76,17 @@ std::optional<std::string> clean_text(std::string_view in, text_rule rule, std::
     return out;
 }
 
-body_reader::body_reader(const json::value& v) : body_reader(v, "", std::make_shared<std::vector<field_error>>()) {
+body_reader::body_reader(json::value v) {
+    root_ = std::make_shared<const json::value>(std::move(v));
+    obj_ = root_->if_object();
+    errors_ = std::make_shared<std::vector<field_error>>();
     if (!obj_)
         throw validation_error({{"", "the body must be a JSON object"}});
 }
 
-body_reader::body_reader(const json::value& v, std::string prefix, std::shared_ptr<std::vector<field_error>> errors)
-    : obj_(v.if_object()), prefix_(std::move(prefix)), errors_(std::move(errors)) {}
+body_reader::body_reader(const json::value& v, std::string prefix, std::shared_ptr<std::vector<field_error>> errors,
+                         std::shared_ptr<const json::value> root)
+    : root_(std::move(root)), obj_(v.if_object()), prefix_(std::move(prefix)), errors_(std::move(errors)) {}
 
 std::string body_reader::path(std::string_view key) const {
     return prefix_.empty() ? std::string(key) : prefix_ + "." + std::string(key);
@@ -227,7 +231,7 @@ std::optional<body_reader> body_reader::object(std::string_view key, bool requir
         fail(key, "must be an object");
         return std::nullopt;
     }
-    return body_reader(*v, path(key), errors_);
+    return body_reader(*v, path(key), errors_, root_);
 }
 
 const json::array* body_reader::array(std::string_view key, std::size_t max_items, bool required) {
@@ -251,7 +255,7 @@ std::optional<body_reader> body_reader::element_object(std::string_view key, std
         errors_->push_back({p, "must be an object"});
         return std::nullopt;
     }
-    return body_reader(v, p, errors_);
+    return body_reader(v, p, errors_, root_);
 }
 
 std::optional<std::string> body_reader::element_text(std::string_view key, std::size_t i, const json::value& v,

@@ -28,8 +28,8 @@ struct text_rule {
 /// UTF-8 without control characters; they are trimmed and otherwise kept literally.
 class body_reader {
 public:
-    /// Reads `v`, which must be a JSON object.
-    explicit body_reader(const boost::json::value& v);
+    /// Reads `v`, which must be a JSON object. The reader keeps the value alive (nested readers share it).
+    explicit body_reader(boost::json::value v);
 
     std::optional<std::string> text(std::string_view key, text_rule rule = {}, bool required = true);
     std::optional<std::int64_t> integer(std::string_view key, std::int64_t min, std::int64_t max,
@@ -73,9 +73,11 @@ public:
     void check_unknown();
 
 private:
-    body_reader(const boost::json::value& v, std::string prefix, std::shared_ptr<std::vector<field_error>> errors);
+    body_reader(const boost::json::value& v, std::string prefix, std::shared_ptr<std::vector<field_error>> errors,
+                std::shared_ptr<const boost::json::value> root);
     const boost::json::value* get(std::string_view key, bool required);
 
+    std::shared_ptr<const boost::json::value> root_;
     const boost::json::object* obj_ = nullptr;
     std::string prefix_;
     std::shared_ptr<std::vector<field_error>> errors_;

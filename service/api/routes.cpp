@@ -4,6 +4,14 @@ namespace relais::api {
 
 void register_routes(app::app_context& app) {
     register_system_routes(app);
+    register_auth_routes(app);
+    register_user_routes(app);
+    register_programme_routes(app);
+    register_volunteer_routes(app);
+    register_request_routes(app);
+    register_mission_routes(app);
+    register_support_routes(app);
+    register_partner_routes(app);
 }
 
 }  // namespace relais::api

@@ -11,5 +11,13 @@ namespace relais::api {
 void register_routes(app::app_context& app);
 
 void register_system_routes(app::app_context& app);
+void register_auth_routes(app::app_context& app);
+void register_user_routes(app::app_context& app);
+void register_programme_routes(app::app_context& app);
+void register_volunteer_routes(app::app_context& app);
+void register_request_routes(app::app_context& app);
+void register_mission_routes(app::app_context& app);
+void register_support_routes(app::app_context& app);
+void register_partner_routes(app::app_context& app);
 
 }  // namespace relais::api

@@ -1,0 +1,66 @@
+#pragma once
+
+#include "app/app_context.hpp"
+#include "domain/events.hpp"
+#include "http/request_context.hpp"
+
+#include <SQLiteCpp/Database.h>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/json/value.hpp>
+
+#include <optional>
+#include <string>
+
+// Small helpers shared by the route handlers: who is acting, paging parameters, audit entries,
+// idempotent public writes.
+namespace relais::api {
+
+using http::request_context;
+using http::response;
+using http::status;
+using awaitable_response = boost::asio::awaitable<response>;
+
+/// The event-log actor of a request: the signed-in user, or "public".
+domain::actor actor_of(const request_context& ctx);
+
+/// Programme time, Unix seconds.
+std::int64_t now_of(const request_context& ctx);
+
+/// `limit` query parameter (1..200, default 50); 422 otherwise.
+int limit_param(const request_context& ctx);
+/// `cursor` query parameter as a sequence number (0 when absent); 422 if malformed.
+std::int64_t seq_cursor(const request_context& ctx);
+/// A query parameter that must be one of `allowed` when present; 422 otherwise.
+std::optional<std::string> enum_param(const request_context& ctx, std::string_view name,
+                                      const std::vector<std::string>& allowed);
+/// A query parameter that must be an ISO 8601 date-time when present.
+std::optional<std::int64_t> time_param(const request_context& ctx, std::string_view name);
+
+/// True if the caller is a coordinator or an admin.
+bool is_staff(const request_context& ctx);
+/// The caller's volunteer id when the caller is a volunteer.
+std::optional<std::string> volunteer_of(const request_context& ctx);
+/// For "own" routes: a volunteer may only act on their own volunteer record (404 otherwise, so other ids
+/// do not even reveal they exist). Staff pass.
+void require_self_or_staff(const request_context& ctx, const std::string& volunteer_id);
+
+/// Appends an audit entry: a signed-in user read or changed a person's personal data. Runs inside a write
+/// job (the caller's transaction), so the access and its record commit together.
+void audit(SQLite::Database& db, const request_context& ctx, std::string_view subject_type,
+           const std::string& subject_id, std::string_view action, std::int64_t now);
+
+/// Appends the audit entries of a read, in one write job after the read (reads run on read-only
+/// connections). Subjects are (type, id) pairs.
+boost::asio::awaitable<void> audit_reads(request_context& ctx,
+                                         std::vector<std::pair<std::string, std::string>> subjects);
+
+/// Runs a public creation `work(db) -> (status, body)` so that a repeated Idempotency-Key on the same route
+/// returns the first answer instead of creating twice. The key check and the write share one transaction.
+awaitable_response idempotent_create(request_context& ctx,
+                                     std::function<std::pair<status, boost::json::value>(SQLite::Database&)> work);
+
+/// Ensures the caller may use a public form now (per-address rate limit); throws too_many_requests.
+void check_public_rate(request_context& ctx);
+
+}  // namespace relais::api

@@ -1,0 +1,253 @@
+#include "api/decode.hpp"
+#include "api/encode.hpp"
+#include "api/handler_support.hpp"
+#include "api/routes.hpp"
+#include "domain/error.hpp"
+#include "domain/missions.hpp"
+#include "domain/requests.hpp"
+
+#include <boost/json.hpp>
+
+namespace relais::api {
+
+namespace json = boost::json;
+using http::verb;
+
+namespace {
+
+const std::vector<std::string> mission_statuses{"proposed", "accepted", "declined", "done",
+                                                "missed",   "cancelled", "dropped", "expired"};
+
+/// The mission as the caller may see it: staff see everything; its volunteer sees the proposal fields and,
+/// within the visibility window, the resident's contact (that read is audited).
+json::value view_of(SQLite::Database& db, const request_context& ctx, const domain::mission_record& m,
+                    std::int64_t now, std::vector<std::pair<std::string, std::string>>& audited) {
+    if (is_staff(ctx))
+        return json::value_from(m);
+    std::optional<resident_contact> contact;
+    if (volunteer_sees_contact(m, now)) {
+        auto r = domain::load_resident(db, m.resident_id);
+        if (!r.erased_at) {
+            contact = resident_contact{r.first_name, r.phone, std::nullopt};
+            if (m.home_visit)
+                contact->address = r.address;
+            audited.emplace_back("resident", m.resident_id);
+        }
+    }
+    return mission_for_volunteer(m, contact);
+}
+
+/// Loads a mission the caller may act on: staff any, a volunteer only their own (404 otherwise).
+domain::mission_record load_for(SQLite::Database& db, const request_context& ctx, const std::string& id) {
+    auto m = domain::load_mission(db, id);
+    if (!is_staff(ctx)) {
+        auto mine = volunteer_of(ctx);
+        if (!mine || *mine != m.volunteer_id)
+            throw not_found("No such mission.");
+    }
+    return m;
+}
+
+awaitable_response propose(request_context& ctx) {
+    body_reader r(ctx.json_body());
+    auto request_id = r.text("request_id", {1, 64});
+    auto volunteer_id = r.text("volunteer_id", {1, 64});
+    auto starts = r.time("starts_at");
+    auto ends = r.time("ends_at");
+    if (starts && ends && *ends <= *starts)
+        r.fail("ends_at", "must be after starts_at");
+    r.done();
+    const auto now = now_of(ctx);
+    const auto who = actor_of(ctx);
+    auto job = [req = *request_id, vol = *volunteer_id, s = *starts, e = *ends, now, who](SQLite::Database& db) {
+        auto id = domain::propose_mission(db, req, vol, s, e, now, who);
+        return json::value_from(domain::load_mission(db, id));
+    };
+    co_return ctx.json(status::created, co_await ctx.app.db.write(std::move(job)));
+}
+
+awaitable_response list(request_context& ctx) {
+    domain::mission_filter f;
+    f.status = enum_param(ctx, "status", mission_statuses);
+    f.volunteer_id = ctx.query("volunteer_id");
+    f.request_id = ctx.query("request_id");
+    if (auto w = enum_param(ctx, "welfare", {"open"}))
+        f.welfare_open = true;
+    f.from = time_param(ctx, "from");
+    f.until = time_param(ctx, "until");
+    f.limit = limit_param(ctx);
+    f.after_seq = seq_cursor(ctx);
+    auto job = [f](SQLite::Database& db) {
+        domain::page_info page;
+        auto items = domain::list_missions(db, f, page);
+        return page_json(items, page);
+    };
+    co_return ctx.json(status::ok, co_await ctx.app.db.read(std::move(job)));
+}
+
+awaitable_response get(request_context& ctx) {
+    const auto id = ctx.param("id");
+    const auto now = now_of(ctx);
+    auto job = [&ctx, id, now](SQLite::Database& db) {
+        std::vector<std::pair<std::string, std::string>> audited;
+        auto m = load_for(db, ctx, id);
+        auto v = view_of(db, ctx, m, now, audited);
+        return std::pair{std::move(audited), std::move(v)};
+    };
+    auto [audited, body] = co_await ctx.app.db.read(std::move(job));
+    co_await audit_reads(ctx, std::move(audited));
+    co_return ctx.json(status::ok, body);
+}
+
+/// One transition on a mission: decode its body, check the caller may act on it, apply, answer the mission.
+awaitable_response act(request_context& ctx, std::function<void(SQLite::Database&, const std::string&,
+                                                                 std::int64_t, const domain::actor&)> apply) {
+    const auto id = ctx.param("id");
+    const auto now = now_of(ctx);
+    const auto who = actor_of(ctx);
+    auto job = [&ctx, id, now, who, apply = std::move(apply)](SQLite::Database& db) {
+        load_for(db, ctx, id);
+        apply(db, id, now, who);
+        std::vector<std::pair<std::string, std::string>> audited;
+        auto m = domain::load_mission(db, id);
+        auto v = view_of(db, ctx, m, now, audited);
+        for (const auto& [type, subject] : audited)
+            audit(db, ctx, type, subject, "read", now);
+        return v;
+    };
+    co_return ctx.json(status::ok, co_await ctx.app.db.write(std::move(job)));
+}
+
+/// Reads an optional empty body ({} or nothing).
+void no_fields(request_context& ctx) {
+    if (ctx.req.body().empty())
+        return;
+    body_reader r(ctx.json_body());
+    r.done();
+}
+
+awaitable_response accept(request_context& ctx) {
+    no_fields(ctx);
+    return act(ctx, domain::accept_mission);
+}
+
+awaitable_response decline(request_context& ctx) {
+    body_reader r(ctx.json_body());
+    auto reason = r.one_of("reason", domain::decline_reasons);
+    auto note = r.text("note", note_rule, false);
+    r.done();
+    return act(ctx, [reason = *reason, note](SQLite::Database& db, const std::string& id, std::int64_t now,
+                                             const domain::actor& who) {
+        domain::decline_mission(db, id, reason, note, now, who);
+    });
+}
+
+awaitable_response complete(request_context& ctx) {
+    body_reader r(ctx.json_body());
+    domain::mission_report rep;
+    if (auto rr = r.object("report")) {
+        auto d = rr->integer("duration_minutes", 1, 24 * 60);
+        auto o = rr->one_of("outcome", domain::report_outcomes);
+        auto w = rr->boolean("welfare_concern", false);
+        rep.note = rr->text("note", note_rule, false);
+        if (rep.note && rep.note->empty())
+            rep.note.reset();
+        rr->check_unknown();
+        rep.duration_minutes = static_cast<int>(d.value_or(0));
+        rep.outcome = o.value_or("");
+        rep.welfare_concern = w.value_or(false);
+        if (rep.welfare_concern && !rep.note)
+            rr->fail("note", "is required when raising a welfare concern: say what worried you");
+    }
+    r.done();
+    return act(ctx, [rep](SQLite::Database& db, const std::string& id, std::int64_t now, const domain::actor& who) {
+        domain::complete_mission(db, id, rep, now, who);
+    });
+}
+
+awaitable_response drop(request_context& ctx) {
+    body_reader r(ctx.json_body());
+    auto reason = r.one_of("reason", domain::drop_reasons);
+    auto note = r.text("note", note_rule, false);
+    r.done();
+    return act(ctx, [reason = *reason, note](SQLite::Database& db, const std::string& id, std::int64_t now,
+                                             const domain::actor& who) {
+        domain::drop_mission(db, id, reason, note, now, who);
+    });
+}
+
+awaitable_response cancel(request_context& ctx) {
+    body_reader r(ctx.json_body());
+    auto reason = r.one_of("reason", domain::cancel_reasons);
+    auto note = r.text("note", note_rule, false);
+    r.done();
+    return act(ctx, [reason = *reason, note](SQLite::Database& db, const std::string& id, std::int64_t now,
+                                             const domain::actor& who) {
+        domain::cancel_mission(db, id, reason, note, now, who);
+    });
+}
+
+awaitable_response missed(request_context& ctx) {
+    std::optional<std::string> reason;
+    if (!ctx.req.body().empty()) {
+        body_reader r(ctx.json_body());
+        reason = r.text("reason", note_rule, false);
+        r.done();
+    }
+    return act(ctx, [reason](SQLite::Database& db, const std::string& id, std::int64_t now, const domain::actor& who) {
+        domain::mark_missed(db, id, reason, now, who);
+    });
+}
+
+awaitable_response acknowledge(request_context& ctx) {
+    no_fields(ctx);
+    return act(ctx, domain::acknowledge_welfare);
+}
+
+awaitable_response my_missions(request_context& ctx) {
+    auto mine = volunteer_of(ctx);
+    if (!mine)
+        throw error(error_kind::forbidden, "This page is for volunteers.");
+    const auto now = now_of(ctx);
+    // Proposals waiting for an answer and missions not yet over, soonest first; plus recent ones (7 days)
+    // so a volunteer can still report or reach the resident.
+    domain::mission_filter f;
+    f.volunteer_id = *mine;
+    f.from = now - 7 * 86400;
+    f.limit = limit_param(ctx);
+    f.after_seq = seq_cursor(ctx);
+    auto job = [&ctx, f, now](SQLite::Database& db) {
+        domain::page_info page;
+        auto items = domain::list_missions(db, f, page);
+        std::vector<std::pair<std::string, std::string>> audited;
+        json::array out;
+        for (const auto& m : items)
+            if (m.status == "proposed" || m.status == "accepted" || m.ends_at >= now - 7 * 86400)
+                out.push_back(view_of(db, ctx, m, now, audited));
+        json::value body{{"items", std::move(out)},
+                         {"next_cursor", page.next_cursor ? json::value(*page.next_cursor) : json::value(nullptr)}};
+        return std::pair{std::move(audited), std::move(body)};
+    };
+    auto [audited, body] = co_await ctx.app.db.read(std::move(job));
+    co_await audit_reads(ctx, std::move(audited));
+    co_return ctx.json(status::ok, body);
+}
+
+}  // namespace
+
+void register_mission_routes(app::app_context& app) {
+    auto& r = app.routes;
+    r.add(verb::post, "/api/v1/missions", propose);
+    r.add(verb::get, "/api/v1/missions", list);
+    r.add(verb::get, "/api/v1/missions/{id}", get);
+    r.add(verb::post, "/api/v1/missions/{id}/accept", accept);
+    r.add(verb::post, "/api/v1/missions/{id}/decline", decline);
+    r.add(verb::post, "/api/v1/missions/{id}/complete", complete);
+    r.add(verb::post, "/api/v1/missions/{id}/drop", drop);
+    r.add(verb::post, "/api/v1/missions/{id}/cancel", cancel);
+    r.add(verb::post, "/api/v1/missions/{id}/missed", missed);
+    r.add(verb::post, "/api/v1/missions/{id}/acknowledge-welfare", acknowledge);
+    r.add(verb::get, "/api/v1/me/missions", my_missions);
+}
+
+}  // namespace relais::api

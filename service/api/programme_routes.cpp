@@ -1,0 +1,172 @@
+#include "api/decode.hpp"
+#include "api/encode.hpp"
+#include "api/handler_support.hpp"
+#include "api/routes.hpp"
+#include "domain/error.hpp"
+#include "domain/programme.hpp"
+#include "domain/time_format.hpp"
+
+#include <boost/json.hpp>
+
+namespace relais::api {
+
+namespace json = boost::json;
+using http::verb;
+
+namespace {
+
+awaitable_response get_programme(request_context& ctx) {
+    const bool staff = is_staff(ctx);
+    auto job = [staff](SQLite::Database& db) {
+        auto p = domain::load_programme(db);
+        json::object o = json::value_from(p).as_object();
+        if (!staff) {
+            // The public sees what the forms need, not the dispatch settings.
+            for (const char* k : {"auto_dispatch", "proposal_ttl_minutes", "max_distance_km", "retention_days", "weights"})
+                o.erase(k);
+        }
+        o["categories"] = json::value_from(domain::list_categories(db, false));
+        return json::value(std::move(o));
+    };
+    co_return ctx.json(status::ok, co_await ctx.app.db.read(std::move(job)));
+}
+
+std::optional<std::string> read_date(body_reader& r, std::string_view key) {
+    auto s = r.text(key, {10, 10}, false);
+    if (s && !domain::parse_date(*s)) {
+        r.fail(key, "must be a date like 2026-10-26");
+        return std::nullopt;
+    }
+    return s;
+}
+
+awaitable_response patch_programme(request_context& ctx) {
+    body_reader r(ctx.json_body());
+    domain::programme_patch p;
+    p.name = r.text("name", {2, 120}, false);
+    p.starts_on = read_date(r, "starts_on");
+    if (r.is_null("ends_on")) {
+        r.accept("ends_on");
+        p.ends_on = std::optional<std::string>();
+    } else if (auto e = read_date(r, "ends_on")) {
+        p.ends_on = e;
+    }
+    p.coordination_phone = r.text("coordination_phone", {6, 30}, false);
+    p.consent_version = r.text("consent_version", {1, 40}, false);
+    p.registration_open = r.boolean("registration_open", false);
+    p.auto_dispatch = r.boolean("auto_dispatch", false);
+    if (auto t = r.integer("proposal_ttl_minutes", 5, 7 * 24 * 60, false))
+        p.proposal_ttl_minutes = static_cast<int>(*t);
+    if (auto d = r.integer("retention_days", 1, 3650, false))
+        p.retention_days = static_cast<int>(*d);
+    p.max_distance_km = r.number("max_distance_km", 0.1, 100, false);
+    if (auto w = r.object("weights", false)) {
+        json::object weights;
+        for (const char* k : {"distance", "availability", "continuity", "fairness", "language", "urgency"})
+            if (auto v = w->number(k, 0, 100, false))
+                weights[k] = *v;
+        w->check_unknown();
+        p.weights = std::move(weights);
+    }
+    r.done();
+    const auto now = now_of(ctx);
+    const auto who = actor_of(ctx);
+    auto job = [p, now, who](SQLite::Database& db) {
+        domain::patch_programme(db, p, now, who);
+        return json::value_from(domain::load_programme(db));
+    };
+    co_return ctx.json(status::ok, co_await ctx.app.db.write(std::move(job)));
+}
+
+awaitable_response list_categories(request_context& ctx) {
+    const bool all = is_staff(ctx);
+    auto job = [all](SQLite::Database& db) {
+        return json::value{{"items", json::value_from(domain::list_categories(db, all))}};
+    };
+    co_return ctx.json(status::ok, co_await ctx.app.db.read(std::move(job)));
+}
+
+domain::category_patch read_category_fields(body_reader& r) {
+    domain::category_patch p;
+    p.label_fr = r.text("label_fr", {1, 80}, false);
+    p.label_en = r.text("label_en", {1, 80}, false);
+    p.description_fr = r.text("description_fr", {0, 300}, false);
+    p.description_en = r.text("description_en", {0, 300}, false);
+    p.home_visit = r.boolean("home_visit", false);
+    p.active = r.boolean("active", false);
+    if (auto s = r.integer("sort", 0, 1000, false))
+        p.sort = static_cast<int>(*s);
+    return p;
+}
+
+awaitable_response create_category(request_context& ctx) {
+    body_reader r(ctx.json_body());
+    auto code = r.text("code", {2, 40});
+    if (code) {
+        for (char c : *code)
+            if (!((c >= 'a' && c <= 'z') || c == '_')) {
+                r.fail("code", "must be lower-case letters and underscores");
+                break;
+            }
+    }
+    if (!r.has("label_fr"))
+        r.fail("label_fr", "is required");
+    if (!r.has("label_en"))
+        r.fail("label_en", "is required");
+    auto p = read_category_fields(r);
+    r.done();
+    domain::category_record c;
+    c.code = *code;
+    c.label_fr = p.label_fr.value_or("");
+    c.label_en = p.label_en.value_or("");
+    c.description_fr = p.description_fr.value_or("");
+    c.description_en = p.description_en.value_or("");
+    c.home_visit = p.home_visit.value_or(false);
+    c.active = p.active.value_or(true);
+    c.sort = p.sort.value_or(100);
+    const auto now = now_of(ctx);
+    const auto who = actor_of(ctx);
+    auto job = [c, now, who](SQLite::Database& db) {
+        domain::create_category(db, c, now, who);
+        return json::value_from(c);
+    };
+    co_return ctx.json(status::created, co_await ctx.app.db.write(std::move(job)));
+}
+
+awaitable_response patch_category(request_context& ctx) {
+    const auto code = ctx.param("code");
+    body_reader r(ctx.json_body());
+    auto p = read_category_fields(r);
+    r.done();
+    const auto now = now_of(ctx);
+    const auto who = actor_of(ctx);
+    auto job = [code, p, now, who](SQLite::Database& db) {
+        domain::patch_category(db, code, p, now, who);
+        for (auto& c : domain::list_categories(db, true))
+            if (c.code == code)
+                return json::value_from(c);
+        throw not_found("No such category.");
+    };
+    co_return ctx.json(status::ok, co_await ctx.app.db.write(std::move(job)));
+}
+
+awaitable_response list_neighbourhoods(request_context& ctx) {
+    auto job = [](SQLite::Database& db) {
+        return json::value{{"items", json::value_from(domain::list_neighbourhoods(db))}};
+    };
+    co_return ctx.json(status::ok, co_await ctx.app.db.read(std::move(job)));
+}
+
+}  // namespace
+
+void register_programme_routes(app::app_context& app) {
+    auto& r = app.routes;
+    r.add(verb::get, "/api/v1/programme", get_programme);
+    r.add(verb::patch, "/api/v1/programme", patch_programme);
+    r.add(verb::get, "/api/v1/categories", list_categories);
+    r.add(verb::post, "/api/v1/categories", create_category);
+    r.add(verb::patch, "/api/v1/categories/{code}", patch_category);
+    r.add(verb::get, "/api/v1/neighbourhoods", list_neighbourhoods);
+}
+
+}  // namespace relais::api

@@ -1,0 +1,370 @@
+#include "api/decode.hpp"
+#include "api/encode.hpp"
+#include "api/handler_support.hpp"
+#include "api/routes.hpp"
+#include "domain/error.hpp"
+#include "domain/ids.hpp"
+#include "domain/missions.hpp"
+#include "domain/requests.hpp"
+#include "domain/supports.hpp"
+#include "domain/validate.hpp"
+
+#include <SQLiteCpp/Statement.h>
+#include <boost/json.hpp>
+
+namespace relais::api {
+
+namespace json = boost::json;
+using http::verb;
+
+namespace {
+
+const std::vector<std::string> request_statuses{"new", "matched", "closed"};
+const std::vector<std::string> channels{"web", "phone", "partner"};
+const std::vector<std::string> recurrences{"once", "weekly"};
+const std::vector<std::string> contact_channels{"phone", "email", "sms", "post"};
+
+domain::resident_input read_resident(body_reader& r) {
+    domain::resident_input in;
+    auto first = r.text("first_name", name_rule);
+    auto last = r.text("last_name", name_rule);
+    auto phone = read_phone(r, "phone", true);
+    in.email = read_email(r, "email", false);
+    auto address = r.text("address", address_rule);
+    auto neighbourhood = r.text("neighbourhood", {1, 40});
+    in.location = read_location(r, "location");
+    if (auto n = read_needs(r, "needs"))
+        in.needs = *n;
+    if (auto c = r.one_of("preferred_contact", contact_channels, false))
+        in.preferred_contact = *c;
+    if (auto l = read_codes(r, "languages", 10, false, true); l && !l->empty())
+        in.languages = *l;
+    r.check_unknown();
+    in.first_name = first.value_or("");
+    in.last_name = last.value_or("");
+    in.phone = phone.value_or("");
+    in.address = address.value_or("");
+    in.neighbourhood = neighbourhood.value_or("");
+    return in;
+}
+
+awaitable_response create_request(request_context& ctx) {
+    const bool staff = is_staff(ctx);
+    const bool partner = ctx.user && ctx.user->r == auth::role::partner;
+    if (!ctx.user)
+        check_public_rate(ctx);
+    body_reader r(ctx.json_body());
+    domain::request_input in;
+    if (staff && r.has("resident_id")) {
+        in.resident_id = r.text("resident_id", {1, 64});
+        if (r.has("resident"))
+            r.fail("resident", "give either resident or resident_id, not both");
+    } else {
+        if (auto res = r.object("resident"))
+            in.resident = read_resident(*res);
+    }
+    auto category = r.text("category", {1, 40});
+    in.details = r.text("details", details_rule, false).value_or("");
+    auto urgency = r.one_of("urgency", domain::urgencies);
+    auto recurrence = r.one_of("recurrence", recurrences, false);
+    std::optional<std::int64_t> from, until;
+    if (auto w = r.object("window")) {
+        from = w->time("from");
+        until = w->time("until");
+        w->check_unknown();
+        const auto now = now_of(ctx);
+        if (from && until && *until <= *from)
+            w->fail("until", "must be after from");
+        else if (until && *until < now)
+            w->fail("until", "is in the past");
+        else if (from && until && *until - *from > 92 * 86400)
+            w->fail("until", "the window must not be longer than three months");
+    }
+    auto consent = r.boolean("consent");
+    if (consent && !*consent)
+        r.fail("consent", "must be true: the resident must agree to their details being kept");
+    std::optional<std::string> channel;
+    if (staff) {
+        channel = r.one_of("channel", channels, false);
+        in.partner_id = r.text("partner_id", {1, 64}, false);
+    } else {
+        r.accept("channel");
+        if (r.has("channel"))
+            r.fail("channel", "is set by the server for this caller");
+    }
+    r.done();
+    in.category = *category;
+    in.urgency = *urgency;
+    in.recurrence = recurrence.value_or("once");
+    in.window_from = *from;
+    in.window_until = *until;
+    if (staff)
+        in.channel = channel.value_or(in.partner_id ? "partner" : "phone");
+    else if (partner) {
+        in.channel = "partner";
+        in.partner_id = ctx.user->partner_id;
+    } else
+        in.channel = "web";
+
+    const auto now = now_of(ctx);
+    const auto who = actor_of(ctx);
+    std::function<std::pair<status, json::value>(SQLite::Database&)> work = [&ctx, in, now, who](SQLite::Database& db) {
+        auto created = domain::create_request(db, in, now, who);
+        audit(db, ctx, "resident", created.resident_id, in.resident_id ? "read" : "create", now);
+        return std::pair{status::created, json::value{{"id", created.id},
+                                                      {"tracking_code", created.tracking_code},
+                                                      {"status", "new"},
+                                                      {"resident_id", created.resident_id}}};
+    };
+    auto res = co_await idempotent_create(ctx, std::move(work));
+    if (!staff && res.result() == status::created) {
+        // The public caller gets its tracking code but not the internal resident id.
+        auto body = json::parse(res.body()).as_object();
+        body.erase("resident_id");
+        co_return ctx.json(status::created, body);
+    }
+    co_return res;
+}
+
+awaitable_response list_requests(request_context& ctx) {
+    domain::request_filter f;
+    f.status = enum_param(ctx, "status", request_statuses);
+    f.category = ctx.query("category");
+    f.neighbourhood = ctx.query("neighbourhood");
+    f.urgency = enum_param(ctx, "urgency", domain::urgencies);
+    f.channel = enum_param(ctx, "channel", channels);
+    if (auto rd = enum_param(ctx, "redispatch", {"true", "false"}))
+        f.redispatch = *rd == "true";
+    f.cursor = ctx.query("cursor");
+    f.limit = limit_param(ctx);
+    auto job = [f](SQLite::Database& db) {
+        domain::page_info page;
+        auto items = domain::list_requests(db, f, page);
+        return page_json(items, page);
+    };
+    co_return ctx.json(status::ok, co_await ctx.app.db.read(std::move(job)));
+}
+
+json::array history_of(SQLite::Database& db, const std::string& request_id) {
+    SQLite::Statement q(db,
+                        "SELECT seq, at, actor, entity, entity_id, action, from_status, to_status, reason FROM event "
+                        "WHERE (entity = 'request' AND entity_id = :id) OR (entity IN ('mission','support') AND "
+                        "json_extract(data, '$.request_id') = :id) ORDER BY seq");
+    q.bind(":id", request_id);
+    json::array out;
+    while (q.executeStep()) {
+        auto opt = [&](int i) { return q.getColumn(i).isNull() ? json::value(nullptr) : json::value(q.getColumn(i).getString()); };
+        out.push_back(json::object{{"seq", q.getColumn(0).getInt64()},
+                                   {"at", time_json(q.getColumn(1).getInt64())},
+                                   {"actor", q.getColumn(2).getString()},
+                                   {"entity", q.getColumn(3).getString()},
+                                   {"entity_id", q.getColumn(4).getString()},
+                                   {"action", q.getColumn(5).getString()},
+                                   {"from_status", opt(6)},
+                                   {"to_status", opt(7)},
+                                   {"reason", opt(8)}});
+    }
+    return out;
+}
+
+awaitable_response get_request(request_context& ctx) {
+    const auto id = ctx.param("id");
+    auto job = [id](SQLite::Database& db) {
+        auto r = domain::load_request(db, id);
+        json::object o = json::value_from(r).as_object();
+        o["resident"] = json::value_from(domain::load_resident(db, r.resident_id));
+        auto s = domain::active_support(db, id);
+        o["support"] = s ? json::value_from(*s) : json::value(nullptr);
+        domain::mission_filter f;
+        f.request_id = id;
+        f.limit = 200;
+        domain::page_info page;
+        o["missions"] = json::value_from(domain::list_missions(db, f, page));
+        o["history"] = history_of(db, id);
+        return std::pair{r.resident_id, json::value(std::move(o))};
+    };
+    auto [resident_id, body] = co_await ctx.app.db.read(std::move(job));
+    std::vector<std::pair<std::string, std::string>> subjects{{"resident", resident_id}};
+    co_await audit_reads(ctx, std::move(subjects));
+    co_return ctx.json(status::ok, body);
+}
+
+awaitable_response close_request(request_context& ctx) {
+    const auto id = ctx.param("id");
+    body_reader r(ctx.json_body());
+    auto outcome = r.one_of("outcome", domain::close_outcomes);
+    auto reason = r.text("reason", note_rule, false);
+    r.done();
+    const auto now = now_of(ctx);
+    const auto who = actor_of(ctx);
+    auto job = [id, outcome = *outcome, reason, now, who](SQLite::Database& db) {
+        domain::close_request(db, id, outcome, reason, now, who);
+        return json::value_from(domain::load_request(db, id));
+    };
+    co_return ctx.json(status::ok, co_await ctx.app.db.write(std::move(job)));
+}
+
+std::string code_hash_of(const request_context& ctx) {
+    auto code = domain::normalize_tracking_code(ctx.param("tracking_code"));
+    if (!code)
+        throw not_found("No request has this tracking code. Check the code, or call the coordination.");
+    return domain::tracking_hash(*code);
+}
+
+awaitable_response track(request_context& ctx) {
+    const auto hash = code_hash_of(ctx);
+    const auto now = now_of(ctx);
+    auto job = [hash, now](SQLite::Database& db) { return json::value_from(domain::track_request(db, hash, now)); };
+    co_return ctx.json(status::ok, co_await ctx.app.db.read(std::move(job)));
+}
+
+awaitable_response cancel_tracked(request_context& ctx) {
+    check_public_rate(ctx);
+    const auto hash = code_hash_of(ctx);
+    const auto now = now_of(ctx);
+    auto job = [hash, now](SQLite::Database& db) {
+        return json::value_from(domain::cancel_by_tracking(db, hash, now));
+    };
+    co_return ctx.json(status::ok, co_await ctx.app.db.write(std::move(job)));
+}
+
+awaitable_response list_residents(request_context& ctx) {
+    // No search by phone or name here: personal data never travels in URLs.
+    const std::optional<std::string> phone;
+    const int limit = limit_param(ctx);
+    const auto after = seq_cursor(ctx);
+    auto job = [phone, limit, after](SQLite::Database& db) {
+        domain::page_info page;
+        auto items = domain::find_residents(db, phone, after, limit, page);
+        std::vector<std::pair<std::string, std::string>> seen;
+        for (const auto& i : items)
+            seen.emplace_back("resident", i.id);
+        return std::pair{seen, json::value(page_json(items, page))};
+    };
+    auto [seen, body] = co_await ctx.app.db.read(std::move(job));
+    co_await audit_reads(ctx, std::move(seen));
+    co_return ctx.json(status::ok, body);
+}
+
+awaitable_response get_resident(request_context& ctx) {
+    const auto id = ctx.param("id");
+    auto job = [id](SQLite::Database& db) {
+        json::object o = json::value_from(domain::load_resident(db, id)).as_object();
+        SQLite::Statement q(db, "SELECT id FROM request WHERE resident_id = ? ORDER BY seq");
+        q.bind(1, id);
+        json::array reqs;
+        while (q.executeStep())
+            reqs.push_back(json::value_from(domain::load_request(db, q.getColumn(0).getString())));
+        o["requests"] = std::move(reqs);
+        return json::value(std::move(o));
+    };
+    auto body = co_await ctx.app.db.read(std::move(job));
+    std::vector<std::pair<std::string, std::string>> subjects{{"resident", id}};
+    co_await audit_reads(ctx, std::move(subjects));
+    co_return ctx.json(status::ok, body);
+}
+
+awaitable_response patch_resident(request_context& ctx) {
+    const auto id = ctx.param("id");
+    body_reader r(ctx.json_body());
+    domain::resident_patch p;
+    p.first_name = r.text("first_name", name_rule, false);
+    p.last_name = r.text("last_name", name_rule, false);
+    p.phone = read_phone(r, "phone", false);
+    if (r.is_null("email")) {
+        r.accept("email");
+        p.email = std::optional<std::string>();
+    } else if (auto e = read_email(r, "email", false)) {
+        p.email = e;
+    }
+    p.address = r.text("address", address_rule, false);
+    p.neighbourhood = r.text("neighbourhood", {1, 40}, false);
+    if (r.is_null("location")) {
+        r.accept("location");
+        p.location = std::optional<domain::geo>();
+    } else if (auto l = read_location(r, "location")) {
+        p.location = l;
+    }
+    p.needs = read_needs(r, "needs");
+    p.preferred_contact = r.one_of("preferred_contact", contact_channels, false);
+    p.languages = read_codes(r, "languages", 10, false, true);
+    r.done();
+    const auto now = now_of(ctx);
+    const auto who = actor_of(ctx);
+    auto job = [&ctx, id, p, now, who](SQLite::Database& db) {
+        domain::patch_resident(db, id, p, now, who);
+        audit(db, ctx, "resident", id, "update", now);
+        return json::value_from(domain::load_resident(db, id));
+    };
+    co_return ctx.json(status::ok, co_await ctx.app.db.write(std::move(job)));
+}
+
+awaitable_response list_events(request_context& ctx) {
+    auto entity = ctx.query("entity");
+    auto entity_id = ctx.query("entity_id");
+    auto action = ctx.query("action");
+    const int limit = limit_param(ctx);
+    const auto after = seq_cursor(ctx);
+    auto job = [entity, entity_id, action, limit, after](SQLite::Database& db) {
+        std::string sql =
+            "SELECT seq, at, actor, entity, entity_id, action, from_status, to_status, reason, data FROM event "
+            "WHERE seq > :after";
+        if (entity)
+            sql += " AND entity = :entity";
+        if (entity_id)
+            sql += " AND entity_id = :entity_id";
+        if (action)
+            sql += " AND action = :action";
+        sql += " ORDER BY seq LIMIT :limit";
+        SQLite::Statement q(db, sql);
+        q.bind(":after", static_cast<std::int64_t>(after));
+        if (entity)
+            q.bind(":entity", *entity);
+        if (entity_id)
+            q.bind(":entity_id", *entity_id);
+        if (action)
+            q.bind(":action", *action);
+        q.bind(":limit", limit + 1);
+        json::array items;
+        std::int64_t last = 0;
+        json::value next = nullptr;
+        while (q.executeStep()) {
+            if (static_cast<int>(items.size()) == limit) {
+                next = std::to_string(last);
+                break;
+            }
+            auto opt = [&](int i) { return q.getColumn(i).isNull() ? json::value(nullptr) : json::value(q.getColumn(i).getString()); };
+            last = q.getColumn(0).getInt64();
+            items.push_back(json::object{{"seq", last},
+                                         {"at", time_json(q.getColumn(1).getInt64())},
+                                         {"actor", q.getColumn(2).getString()},
+                                         {"entity", q.getColumn(3).getString()},
+                                         {"entity_id", q.getColumn(4).getString()},
+                                         {"action", q.getColumn(5).getString()},
+                                         {"from_status", opt(6)},
+                                         {"to_status", opt(7)},
+                                         {"reason", opt(8)},
+                                         {"data", json::parse(q.getColumn(9).getString())}});
+        }
+        return json::value{{"items", std::move(items)}, {"next_cursor", next}};
+    };
+    co_return ctx.json(status::ok, co_await ctx.app.db.read(std::move(job)));
+}
+
+}  // namespace
+
+void register_request_routes(app::app_context& app) {
+    auto& r = app.routes;
+    r.add(verb::post, "/api/v1/requests", create_request);
+    r.add(verb::get, "/api/v1/requests", list_requests);
+    r.add(verb::get, "/api/v1/requests/{id}", get_request);
+    r.add(verb::post, "/api/v1/requests/{id}/close", close_request);
+    r.add(verb::get, "/api/v1/track/{tracking_code}", track);
+    r.add(verb::post, "/api/v1/track/{tracking_code}/cancel", cancel_tracked);
+    r.add(verb::get, "/api/v1/residents", list_residents);
+    r.add(verb::get, "/api/v1/residents/{id}", get_resident);
+    r.add(verb::patch, "/api/v1/residents/{id}", patch_resident);
+    r.add(verb::get, "/api/v1/events", list_events);
+}
+
+}  // namespace relais::api

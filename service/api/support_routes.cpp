@@ -1,0 +1,118 @@
+#include "api/decode.hpp"
+#include "api/encode.hpp"
+#include "api/handler_support.hpp"
+#include "api/routes.hpp"
+#include "domain/error.hpp"
+#include "domain/supports.hpp"
+
+#include <boost/json.hpp>
+
+namespace relais::api {
+
+namespace json = boost::json;
+using http::verb;
+
+namespace {
+
+/// A partner sees only the supports handed over to them.
+std::optional<std::string> partner_scope(const request_context& ctx) {
+    if (ctx.user && ctx.user->r == auth::role::partner)
+        return ctx.user->partner_id;
+    return std::nullopt;
+}
+
+awaitable_response list(request_context& ctx) {
+    domain::support_filter f;
+    f.status = enum_param(ctx, "status", {"active", "ended", "handed_over"});
+    f.volunteer_id = ctx.query("volunteer_id");
+    f.request_id = ctx.query("request_id");
+    f.partner_id = ctx.query("partner_id");
+    if (auto p = partner_scope(ctx))
+        f.partner_id = *p;
+    f.limit = limit_param(ctx);
+    f.after_seq = seq_cursor(ctx);
+    auto job = [f](SQLite::Database& db) {
+        domain::page_info page;
+        auto items = domain::list_supports(db, f, page);
+        return page_json(items, page);
+    };
+    co_return ctx.json(status::ok, co_await ctx.app.db.read(std::move(job)));
+}
+
+awaitable_response get(request_context& ctx) {
+    const auto id = ctx.param("id");
+    const auto scope = partner_scope(ctx);
+    auto job = [id, scope](SQLite::Database& db) {
+        auto s = domain::load_support(db, id);
+        if (scope && s.partner_id != *scope)
+            throw not_found("No such support.");
+        return json::value_from(s);
+    };
+    co_return ctx.json(status::ok, co_await ctx.app.db.read(std::move(job)));
+}
+
+awaitable_response patch(request_context& ctx) {
+    const auto id = ctx.param("id");
+    body_reader r(ctx.json_body());
+    std::optional<std::string> standin;
+    if (!r.has("standin_volunteer_id"))
+        r.fail("standin_volunteer_id", "is required (null to clear it)");
+    else if (!r.is_null("standin_volunteer_id"))
+        standin = r.text("standin_volunteer_id", {1, 64});
+    else
+        r.accept("standin_volunteer_id");
+    r.done();
+    const auto now = now_of(ctx);
+    const auto who = actor_of(ctx);
+    auto job = [id, standin, now, who](SQLite::Database& db) {
+        domain::set_standin(db, id, standin, now, who);
+        return json::value_from(domain::load_support(db, id));
+    };
+    co_return ctx.json(status::ok, co_await ctx.app.db.write(std::move(job)));
+}
+
+awaitable_response end(request_context& ctx) {
+    const auto id = ctx.param("id");
+    std::optional<std::string> reason;
+    if (!ctx.req.body().empty()) {
+        body_reader r(ctx.json_body());
+        reason = r.text("reason", note_rule, false);
+        r.done();
+    }
+    const auto now = now_of(ctx);
+    const auto who = actor_of(ctx);
+    auto job = [id, reason, now, who](SQLite::Database& db) {
+        // The reason recorded in the event log is a code; the free text is not kept there.
+        domain::end_support(db, id, reason ? "coordinator" : "ended", now, who);
+        return json::value_from(domain::load_support(db, id));
+    };
+    co_return ctx.json(status::ok, co_await ctx.app.db.write(std::move(job)));
+}
+
+awaitable_response handover(request_context& ctx) {
+    const auto id = ctx.param("id");
+    body_reader r(ctx.json_body());
+    auto partner = r.text("partner_id", {1, 64});
+    auto note = r.text("note", note_rule, false);
+    r.done();
+    const auto now = now_of(ctx);
+    const auto who = actor_of(ctx);
+    auto job = [id, partner = *partner, note, now, who](SQLite::Database& db) {
+        domain::handover_support(db, id, partner, note, now, who);
+        return json::value_from(domain::load_support(db, id));
+    };
+    co_return ctx.json(status::ok, co_await ctx.app.db.write(std::move(job)));
+}
+
+}  // namespace
+
+void register_support_routes(app::app_context& app) {
+    auto& r = app.routes;
+    r.add(verb::get, "/api/v1/supports", list);
+    r.add(verb::get, "/api/v1/supports/{id}", get);
+    r.add(verb::patch, "/api/v1/supports/{id}", patch);
+    r.add(verb::post, "/api/v1/supports/{id}/end", end);
+    r.add(verb::post, "/api/v1/supports/{id}/handover", handover);
+}
+
+}  // namespace relais::api

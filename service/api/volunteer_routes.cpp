@@ -1,0 +1,222 @@
+#include "api/decode.hpp"
+#include "api/encode.hpp"
+#include "api/handler_support.hpp"
+#include "api/routes.hpp"
+#include "auth/password.hpp"
+#include "domain/error.hpp"
+#include "domain/missions.hpp"
+
+#include <boost/json.hpp>
+
+namespace relais::api {
+
+namespace json = boost::json;
+using http::verb;
+
+namespace {
+
+const std::vector<std::string> volunteer_statuses{"registered", "active", "paused", "withdrawn"};
+
+domain::volunteer_patch read_volunteer_patch(body_reader& r, bool staff) {
+    domain::volunteer_patch p;
+    if (staff) {
+        p.first_name = r.text("first_name", name_rule, false);
+        p.last_name = r.text("last_name", name_rule, false);
+        p.email = read_email(r, "email", false);
+    }
+    p.phone = read_phone(r, "phone", false);
+    p.neighbourhood = r.text("neighbourhood", {1, 40}, false);
+    if (r.has("location"))
+        p.location = r.is_null("location") ? std::optional<domain::geo>() : read_location(r, "location");
+    else
+        r.accept("location");
+    p.skills = read_codes(r, "skills", 20, false, false);
+    p.availability = read_availability(r, "availability", false);
+    p.languages = read_codes(r, "languages", 10, false, true);
+    if (auto m = r.integer("max_missions_per_week", 1, 14, false))
+        p.max_missions_per_week = static_cast<int>(*m);
+    r.done();
+    return p;
+}
+
+awaitable_response register_volunteer(request_context& ctx) {
+    check_public_rate(ctx);
+    body_reader r(ctx.json_body());
+    domain::volunteer_input in;
+    auto first = r.text("first_name", name_rule);
+    auto last = r.text("last_name", name_rule);
+    auto email = read_email(r, "email", true);
+    auto phone = read_phone(r, "phone", true);
+    auto password = r.text("password", {auth::min_password_length, 200});
+    if (password && password->size() > auth::max_password_bytes)
+        r.fail("password", "is too long");
+    auto neighbourhood = r.text("neighbourhood", {1, 40});
+    in.location = read_location(r, "location");
+    auto skills = read_codes(r, "skills", 20, true, false);
+    auto availability = read_availability(r, "availability", true);
+    auto languages = read_codes(r, "languages", 10, false, true);
+    auto max = r.integer("max_missions_per_week", 1, 14, false);
+    auto consent = r.boolean("consent");
+    if (consent && !*consent)
+        r.fail("consent", "must be true: we need your agreement to keep your details");
+    if (skills && skills->empty())
+        r.fail("skills", "must name at least one kind of mission");
+    r.done();
+    in.first_name = *first;
+    in.last_name = *last;
+    in.email = *email;
+    in.phone = *phone;
+    in.neighbourhood = *neighbourhood;
+    in.skills = *skills;
+    in.availability = *availability;
+    in.languages = languages && !languages->empty() ? *languages : std::vector<std::string>{"fr"};
+    in.max_missions_per_week = static_cast<int>(max.value_or(2));
+
+    auto hash_job = [pw = *password] { return auth::hash_password(pw); };
+    const std::string hash = co_await app::offload(ctx.app.workers, std::move(hash_job));
+    const auto now = now_of(ctx);
+    const auto who = actor_of(ctx);
+    std::function<std::pair<status, json::value>(SQLite::Database&)> work = [in, hash, now,
+                                                                             who](SQLite::Database& db) {
+        auto id = domain::register_volunteer(db, in, hash, now, who);
+        return std::pair{status::created, json::value{{"id", id}, {"status", "registered"}}};
+    };
+    co_return co_await idempotent_create(ctx, std::move(work));
+}
+
+awaitable_response list_volunteers(request_context& ctx) {
+    domain::volunteer_filter f;
+    f.status = enum_param(ctx, "status", volunteer_statuses);
+    f.neighbourhood = ctx.query("neighbourhood");
+    f.skill = ctx.query("skill");
+    f.limit = limit_param(ctx);
+    f.after_seq = seq_cursor(ctx);
+    auto job = [f](SQLite::Database& db) {
+        domain::page_info page;
+        auto items = domain::list_volunteers(db, f, page);
+        return page_json(items, page);
+    };
+    co_return ctx.json(status::ok, co_await ctx.app.db.read(std::move(job)));
+}
+
+awaitable_response get_volunteer(request_context& ctx) {
+    const auto id = ctx.param("id");
+    require_self_or_staff(ctx, id);
+    auto job = [id](SQLite::Database& db) { return json::value_from(domain::load_volunteer(db, id)); };
+    auto body = co_await ctx.app.db.read(std::move(job));
+    std::vector<std::pair<std::string, std::string>> subjects{{"volunteer", id}};
+    co_await audit_reads(ctx, std::move(subjects));
+    co_return ctx.json(status::ok, body);
+}
+
+awaitable_response patch_volunteer(request_context& ctx) {
+    const auto id = ctx.param("id");
+    body_reader r(ctx.json_body());
+    auto p = read_volunteer_patch(r, true);
+    const auto now = now_of(ctx);
+    const auto who = actor_of(ctx);
+    auto job = [&ctx, id, p, now, who](SQLite::Database& db) {
+        domain::patch_volunteer(db, id, p, now, who);
+        audit(db, ctx, "volunteer", id, "update", now);
+        return json::value_from(domain::load_volunteer(db, id));
+    };
+    co_return ctx.json(status::ok, co_await ctx.app.db.write(std::move(job)));
+}
+
+/// activate / pause / resume / withdraw share this shape: check ownership, run one domain transition.
+template <class Apply>
+awaitable_response lifecycle(request_context& ctx, Apply apply, bool own_allowed) {
+    const auto id = ctx.param("id");
+    if (own_allowed)
+        require_self_or_staff(ctx, id);
+    const auto now = now_of(ctx);
+    const auto who = actor_of(ctx);
+    auto job = [id, now, who, apply](SQLite::Database& db) {
+        apply(db, id, now, who);
+        auto v = domain::load_volunteer(db, id);
+        return json::value{{"id", v.id}, {"status", v.status}};
+    };
+    co_return ctx.json(status::ok, co_await ctx.app.db.write(std::move(job)));
+}
+
+awaitable_response withdraw(request_context& ctx) {
+    const auto id = ctx.param("id");
+    require_self_or_staff(ctx, id);
+    body_reader r(ctx.json_body());
+    auto reason = r.one_of("reason", domain::withdrawal_reasons);
+    auto note = r.text("note", note_rule, false);
+    r.done();
+    const auto now = now_of(ctx);
+    const auto who = actor_of(ctx);
+    auto job = [id, reason = *reason, note, now, who](SQLite::Database& db) {
+        domain::withdraw_volunteer(db, id, reason, note, now, who);
+        return json::value{{"id", id}, {"status", "withdrawn"}};
+    };
+    co_return ctx.json(status::ok, co_await ctx.app.db.write(std::move(job)));
+}
+
+awaitable_response volunteer_missions(request_context& ctx) {
+    domain::mission_filter f;
+    f.volunteer_id = ctx.param("id");
+    f.status = enum_param(ctx, "status", {"proposed", "accepted", "declined", "done", "missed", "cancelled",
+                                          "dropped", "expired"});
+    f.limit = limit_param(ctx);
+    f.after_seq = seq_cursor(ctx);
+    auto job = [f](SQLite::Database& db) {
+        domain::load_volunteer(db, *f.volunteer_id);
+        domain::page_info page;
+        auto items = domain::list_missions(db, f, page);
+        return page_json(items, page);
+    };
+    co_return ctx.json(status::ok, co_await ctx.app.db.read(std::move(job)));
+}
+
+std::string own_volunteer_id(const request_context& ctx) {
+    auto v = volunteer_of(ctx);
+    if (!v)
+        throw error(error_kind::forbidden, "This page is for volunteers.");
+    return *v;
+}
+
+awaitable_response get_me_volunteer(request_context& ctx) {
+    const auto id = own_volunteer_id(ctx);
+    auto job = [id](SQLite::Database& db) { return json::value_from(domain::load_volunteer(db, id)); };
+    co_return ctx.json(status::ok, co_await ctx.app.db.read(std::move(job)));
+}
+
+awaitable_response patch_me_volunteer(request_context& ctx) {
+    const auto id = own_volunteer_id(ctx);
+    body_reader r(ctx.json_body());
+    // A volunteer updates their phone, neighbourhood, location, skills, availability, languages and weekly
+    // maximum; their identity and email are changed by a coordinator.
+    auto p = read_volunteer_patch(r, false);
+    const auto now = now_of(ctx);
+    const auto who = actor_of(ctx);
+    auto job = [id, p, now, who](SQLite::Database& db) {
+        domain::patch_volunteer(db, id, p, now, who);
+        return json::value_from(domain::load_volunteer(db, id));
+    };
+    co_return ctx.json(status::ok, co_await ctx.app.db.write(std::move(job)));
+}
+
+}  // namespace
+
+void register_volunteer_routes(app::app_context& app) {
+    auto& r = app.routes;
+    r.add(verb::post, "/api/v1/volunteers", register_volunteer);
+    r.add(verb::get, "/api/v1/volunteers", list_volunteers);
+    r.add(verb::get, "/api/v1/volunteers/{id}", get_volunteer);
+    r.add(verb::patch, "/api/v1/volunteers/{id}", patch_volunteer);
+    r.add(verb::post, "/api/v1/volunteers/{id}/activate",
+          [](request_context& ctx) { return lifecycle(ctx, domain::activate_volunteer, false); });
+    r.add(verb::post, "/api/v1/volunteers/{id}/pause",
+          [](request_context& ctx) { return lifecycle(ctx, domain::pause_volunteer, true); });
+    r.add(verb::post, "/api/v1/volunteers/{id}/resume",
+          [](request_context& ctx) { return lifecycle(ctx, domain::resume_volunteer, true); });
+    r.add(verb::post, "/api/v1/volunteers/{id}/withdraw", withdraw);
+    r.add(verb::get, "/api/v1/volunteers/{id}/missions", volunteer_missions);
+    r.add(verb::get, "/api/v1/me/volunteer", get_me_volunteer);
+    r.add(verb::patch, "/api/v1/me/volunteer", patch_me_volunteer);
+}
+
+}  // namespace relais::api
