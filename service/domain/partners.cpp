@@ -1,0 +1,232 @@
+#include "domain/partners.hpp"
+
+#include "domain/error.hpp"
+#include "domain/ids.hpp"
+
+#include <SQLiteCpp/Statement.h>
+
+namespace relais::domain {
+
+const std::vector<std::string> partner_kinds{"association", "food_bank", "youth_centre", "health", "public_service",
+                                             "other"};
+
+namespace {
+
+partner_record read_partner(SQLite::Statement& q) {
+    partner_record p;
+    p.id = q.getColumn("id").getString();
+    p.name = q.getColumn("name").getString();
+    p.kind = q.getColumn("kind").getString();
+    if (!q.getColumn("contact_email").isNull())
+        p.contact_email = q.getColumn("contact_email").getString();
+    if (!q.getColumn("contact_phone").isNull())
+        p.contact_phone = q.getColumn("contact_phone").getString();
+    p.created_at = q.getColumn("created_at").getInt64();
+    return p;
+}
+
+constexpr const char* collective_select =
+    "SELECT c.seq, c.id, c.partner_id, c.title, c.description, c.place, c.neighbourhood, c.starts_at, c.ends_at, "
+    "c.capacity, c.status, c.created_at, "
+    "(SELECT COUNT(*) FROM collective_signup s WHERE s.collective_id = c.id AND s.cancelled_at IS NULL), "
+    "EXISTS (SELECT 1 FROM collective_signup s WHERE s.collective_id = c.id AND s.cancelled_at IS NULL "
+    "AND s.volunteer_id = :vol) FROM collective_mission c";
+
+collective_record read_collective(SQLite::Statement& q) {
+    collective_record c;
+    c.id = q.getColumn(1).getString();
+    c.partner_id = q.getColumn(2).getString();
+    c.title = q.getColumn(3).getString();
+    c.description = q.getColumn(4).getString();
+    c.place = q.getColumn(5).getString();
+    if (!q.getColumn(6).isNull())
+        c.neighbourhood = q.getColumn(6).getString();
+    c.starts_at = q.getColumn(7).getInt64();
+    c.ends_at = q.getColumn(8).getInt64();
+    c.capacity = q.getColumn(9).getInt();
+    c.status = q.getColumn(10).getString();
+    c.created_at = q.getColumn(11).getInt64();
+    c.signed_up = q.getColumn(12).getInt();
+    c.mine = q.getColumn(13).getInt() != 0;
+    return c;
+}
+
+}  // namespace
+
+std::string create_partner(SQLite::Database& db, const std::string& name, const std::string& kind,
+                           const std::optional<std::string>& email, const std::optional<std::string>& phone,
+                           std::int64_t now, const actor& who) {
+    const std::string id = new_id("prt");
+    SQLite::Statement q(db,
+                        "INSERT INTO partner(id, name, kind, contact_email, contact_phone, created_at) "
+                        "VALUES (?,?,?,?,?,?)");
+    q.bind(1, id);
+    q.bind(2, name);
+    q.bind(3, kind);
+    if (email)
+        q.bind(4, *email);
+    if (phone)
+        q.bind(5, *phone);
+    q.bind(6, static_cast<std::int64_t>(now));
+    q.exec();
+    append_event(db, now, who, {"partner", id, "created", std::nullopt, std::nullopt, std::nullopt, {{"kind", kind}}});
+    return id;
+}
+
+partner_record load_partner(SQLite::Database& db, const std::string& id) {
+    SQLite::Statement q(db, "SELECT * FROM partner WHERE id = ?");
+    q.bind(1, id);
+    if (!q.executeStep())
+        throw not_found("No such partner.");
+    return read_partner(q);
+}
+
+std::vector<partner_record> list_partners(SQLite::Database& db, std::int64_t after_seq, int limit, page_info& page) {
+    SQLite::Statement q(db, "SELECT * FROM partner WHERE seq > ? ORDER BY seq LIMIT ?");
+    q.bind(1, static_cast<std::int64_t>(after_seq));
+    q.bind(2, limit + 1);
+    std::vector<partner_record> out;
+    std::int64_t last = 0;
+    while (q.executeStep()) {
+        if (static_cast<int>(out.size()) == limit) {
+            page.next_cursor = std::to_string(last);
+            break;
+        }
+        out.push_back(read_partner(q));
+        last = q.getColumn("seq").getInt64();
+    }
+    return out;
+}
+
+std::string create_collective(SQLite::Database& db, const collective_input& in, std::int64_t now, const actor& who) {
+    load_partner(db, in.partner_id);
+    if (in.neighbourhood) {
+        SQLite::Statement n(db, "SELECT 1 FROM neighbourhood WHERE code = ?");
+        n.bind(1, *in.neighbourhood);
+        if (!n.executeStep())
+            throw validation_error({{"neighbourhood", "is not a known neighbourhood code"}});
+    }
+    if (in.ends_at <= in.starts_at)
+        throw validation_error({{"ends_at", "must be after starts_at"}});
+    if (in.ends_at < now)
+        throw validation_error({{"ends_at", "must not be in the past"}});
+    const std::string id = new_id("col");
+    SQLite::Statement q(db,
+                        "INSERT INTO collective_mission(id, partner_id, title, description, place, neighbourhood, "
+                        "starts_at, ends_at, capacity, status, created_at, updated_at) "
+                        "VALUES (?,?,?,?,?,?,?,?,?,'open',?,?)");
+    q.bind(1, id);
+    q.bind(2, in.partner_id);
+    q.bind(3, in.title);
+    q.bind(4, in.description);
+    q.bind(5, in.place);
+    if (in.neighbourhood)
+        q.bind(6, *in.neighbourhood);
+    q.bind(7, static_cast<std::int64_t>(in.starts_at));
+    q.bind(8, static_cast<std::int64_t>(in.ends_at));
+    q.bind(9, in.capacity);
+    q.bind(10, static_cast<std::int64_t>(now));
+    q.bind(11, static_cast<std::int64_t>(now));
+    q.exec();
+    append_event(db, now, who, {"collective", id, "created", std::nullopt, "open", std::nullopt,
+                                {{"partner_id", in.partner_id}, {"capacity", in.capacity}}});
+    return id;
+}
+
+collective_record load_collective(SQLite::Database& db, const std::string& id, const std::string& volunteer_id) {
+    SQLite::Statement q(db, std::string(collective_select) + " WHERE c.id = :id");
+    q.bind(":vol", volunteer_id);
+    q.bind(":id", id);
+    if (!q.executeStep())
+        throw not_found("No such collective mission.");
+    return read_collective(q);
+}
+
+std::vector<collective_record> list_collectives(SQLite::Database& db, const collective_filter& f,
+                                                const std::string& volunteer_id, page_info& page) {
+    std::string sql = std::string(collective_select) + " WHERE c.seq > :after";
+    if (f.partner_id)
+        sql += " AND c.partner_id = :partner";
+    if (f.status)
+        sql += " AND c.status = :status";
+    if (f.from)
+        sql += " AND c.ends_at >= :from";
+    sql += " ORDER BY c.seq LIMIT :limit";
+    SQLite::Statement q(db, sql);
+    q.bind(":vol", volunteer_id);
+    q.bind(":after", static_cast<std::int64_t>(f.after_seq));
+    if (f.partner_id)
+        q.bind(":partner", *f.partner_id);
+    if (f.status)
+        q.bind(":status", *f.status);
+    if (f.from)
+        q.bind(":from", static_cast<std::int64_t>(*f.from));
+    q.bind(":limit", f.limit + 1);
+    std::vector<collective_record> out;
+    std::int64_t last = 0;
+    while (q.executeStep()) {
+        if (static_cast<int>(out.size()) == f.limit) {
+            page.next_cursor = std::to_string(last);
+            break;
+        }
+        out.push_back(read_collective(q));
+        last = q.getColumn(0).getInt64();
+    }
+    return out;
+}
+
+collective_record signup_collective(SQLite::Database& db, const std::string& id, const std::string& volunteer_id,
+                                    std::int64_t now, const actor& who) {
+    auto c = load_collective(db, id, volunteer_id);
+    auto v = load_volunteer(db, volunteer_id);
+    if (v.status != "active")
+        throw conflict("Only active volunteers can sign up (you are " + v.status + ").");
+    if (c.status != "open")
+        throw conflict("This collective mission is " + c.status + ".");
+    if (c.ends_at <= now)
+        throw conflict("This collective mission is over.");
+    if (c.mine)
+        throw conflict("You are already signed up.");
+    if (c.signed_up >= c.capacity)
+        throw conflict("This collective mission is full.");
+    SQLite::Statement q(db,
+                        "INSERT INTO collective_signup(collective_id, volunteer_id, created_at) VALUES (?,?,?) "
+                        "ON CONFLICT(collective_id, volunteer_id) DO UPDATE SET cancelled_at = NULL, created_at = excluded.created_at");
+    q.bind(1, id);
+    q.bind(2, volunteer_id);
+    q.bind(3, static_cast<std::int64_t>(now));
+    q.exec();
+    append_event(db, now, who, {"collective", id, "signed_up", std::nullopt, std::nullopt, std::nullopt,
+                                {{"volunteer_id", volunteer_id}, {"partner_id", c.partner_id}}});
+    return load_collective(db, id, volunteer_id);
+}
+
+collective_record cancel_signup(SQLite::Database& db, const std::string& id, const std::string& volunteer_id,
+                                std::int64_t now, const actor& who) {
+    auto c = load_collective(db, id, volunteer_id);
+    if (!c.mine)
+        throw conflict("You are not signed up for this collective mission.");
+    SQLite::Statement q(db,
+                        "UPDATE collective_signup SET cancelled_at = ? WHERE collective_id = ? AND volunteer_id = ?");
+    q.bind(1, static_cast<std::int64_t>(now));
+    q.bind(2, id);
+    q.bind(3, volunteer_id);
+    q.exec();
+    append_event(db, now, who, {"collective", id, "signup_cancelled", std::nullopt, std::nullopt, std::nullopt,
+                                {{"volunteer_id", volunteer_id}, {"partner_id", c.partner_id}}});
+    return load_collective(db, id, volunteer_id);
+}
+
+void cancel_collective(SQLite::Database& db, const std::string& id, std::int64_t now, const actor& who) {
+    auto c = load_collective(db, id);
+    if (c.status != "open")
+        throw conflict("This collective mission is " + c.status + ".");
+    SQLite::Statement q(db, "UPDATE collective_mission SET status = 'cancelled', updated_at = ? WHERE id = ?");
+    q.bind(1, static_cast<std::int64_t>(now));
+    q.bind(2, id);
+    q.exec();
+    append_event(db, now, who, {"collective", id, "cancelled", "open", "cancelled", std::nullopt,
+                                {{"partner_id", c.partner_id}}});
+}
+
+}  // namespace relais::domain

@@ -1,0 +1,62 @@
+#pragma once
+
+#include "domain/events.hpp"
+#include "domain/volunteers.hpp"
+
+#include <SQLiteCpp/Database.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace relais::domain {
+
+struct partner_record {
+    std::string id, name, kind;
+    std::optional<std::string> contact_email, contact_phone;
+    std::int64_t created_at = 0;
+};
+
+struct collective_input {
+    std::string partner_id, title, description, place;
+    std::optional<std::string> neighbourhood;
+    std::int64_t starts_at = 0, ends_at = 0;
+    int capacity = 1;
+};
+
+/// A collective mission posted by a partner: a shift with a capacity that active volunteers sign up for.
+struct collective_record {
+    std::string id, partner_id, title, description, place, status;
+    std::optional<std::string> neighbourhood;
+    std::int64_t starts_at = 0, ends_at = 0, created_at = 0;
+    int capacity = 0, signed_up = 0;
+    bool mine = false;  ///< the asking volunteer is signed up
+};
+
+struct collective_filter {
+    std::optional<std::string> partner_id, status;
+    std::optional<std::int64_t> from;
+    std::int64_t after_seq = 0;
+    int limit = 50;
+};
+
+extern const std::vector<std::string> partner_kinds;
+
+std::string create_partner(SQLite::Database& db, const std::string& name, const std::string& kind,
+                           const std::optional<std::string>& email, const std::optional<std::string>& phone,
+                           std::int64_t now, const actor& who);
+partner_record load_partner(SQLite::Database& db, const std::string& id);
+std::vector<partner_record> list_partners(SQLite::Database& db, std::int64_t after_seq, int limit, page_info& page);
+
+std::string create_collective(SQLite::Database& db, const collective_input& in, std::int64_t now, const actor& who);
+collective_record load_collective(SQLite::Database& db, const std::string& id, const std::string& volunteer_id = "");
+std::vector<collective_record> list_collectives(SQLite::Database& db, const collective_filter& f,
+                                                const std::string& volunteer_id, page_info& page);
+/// Signs an active volunteer up; 409 when full, cancelled, past, or already signed up.
+collective_record signup_collective(SQLite::Database& db, const std::string& id, const std::string& volunteer_id,
+                                    std::int64_t now, const actor& who);
+collective_record cancel_signup(SQLite::Database& db, const std::string& id, const std::string& volunteer_id,
+                                std::int64_t now, const actor& who);
+void cancel_collective(SQLite::Database& db, const std::string& id, std::int64_t now, const actor& who);
+
+}  // namespace relais::domain

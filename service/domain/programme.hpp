@@ -1,0 +1,60 @@
+#pragma once
+
+#include "domain/events.hpp"
+
+#include <SQLiteCpp/Database.h>
+
+#include <boost/json/object.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace relais::domain {
+
+/// The scheme itself and its settings.
+struct programme_record {
+    std::string name, starts_on, coordination_phone, consent_version;
+    std::optional<std::string> ends_on;
+    bool registration_open = true, auto_dispatch = false;
+    int proposal_ttl_minutes = 1440, retention_days = 180;
+    double max_distance_km = 5;
+    boost::json::object weights;
+};
+
+struct programme_patch {
+    std::optional<std::string> name, starts_on, coordination_phone, consent_version;
+    std::optional<std::optional<std::string>> ends_on;
+    std::optional<bool> registration_open, auto_dispatch;
+    std::optional<int> proposal_ttl_minutes, retention_days;
+    std::optional<double> max_distance_km;
+    std::optional<boost::json::object> weights;
+};
+
+struct category_record {
+    std::string code, label_fr, label_en, description_fr, description_en;
+    bool home_visit = false, active = true;
+    int sort = 0;
+};
+
+struct neighbourhood_record {
+    std::string code, name;
+    std::optional<double> lat, lon;
+};
+
+programme_record load_programme(SQLite::Database& db);
+void patch_programme(SQLite::Database& db, const programme_patch& p, std::int64_t now, const actor& who);
+
+std::vector<category_record> list_categories(SQLite::Database& db, bool include_inactive);
+void create_category(SQLite::Database& db, const category_record& c, std::int64_t now, const actor& who);
+struct category_patch {
+    std::optional<std::string> label_fr, label_en, description_fr, description_en;
+    std::optional<bool> home_visit, active;
+    std::optional<int> sort;
+};
+void patch_category(SQLite::Database& db, const std::string& code, const category_patch& p, std::int64_t now,
+                    const actor& who);
+
+std::vector<neighbourhood_record> list_neighbourhoods(SQLite::Database& db);
+
+}  // namespace relais::domain
