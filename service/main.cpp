@@ -1,11 +1,20 @@
 // relais: parses the command line and hands over to the server or a command. Nothing else lives here.
 #include "app/config.hpp"
 #include "app/runner.hpp"
+#include "auth/user_command.hpp"
+
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
 
 #include <iostream>
 
 int main(int argc, char** argv) {
     std::vector<std::string> args(argv + 1, argv + argc);
+    if (!args.empty() && args[0] == "user") {
+        // Standard output carries only the new id (scripts capture it); log lines go to standard error.
+        spdlog::set_default_logger(spdlog::stderr_logger_mt("relais"));
+        return relais::auth::run_user_command({args.begin() + 1, args.end()}, std::cin, std::cout, std::cerr);
+    }
     try {
         auto cfg = relais::app::parse_config(args, relais::app::process_env());
         if (cfg.show_help) {

@@ -3,6 +3,7 @@
 #include "app/clock.hpp"
 #include "app/config.hpp"
 #include "app/metrics.hpp"
+#include "auth/throttle.hpp"
 #include "http/router.hpp"
 #include "store/store.hpp"
 
@@ -22,6 +23,7 @@ struct app_context {
     clock& clk;
     boost::asio::thread_pool& workers;  ///< blocking work that is not SQLite: files, password hashing
     http::router routes;
+    auth::throttles throttles{};  ///< login and public-form rate limits (in memory)
 };
 
 /// Runs blocking `f()` on `pool` and resumes the caller on its own executor with the result (or the

@@ -100,6 +100,40 @@ const std::vector<option_spec>& specs() {
          }},
         {"test-clock", "allow tests to move the programme clock (never in production)", true,
          [](config& c, const std::string& v) { c.test_clock = parse_bool("test-clock", v); }},
+        {"session-idle", "seconds after which an unused session ends (default 1800)", false,
+         [](config& c, const std::string& v) {
+             c.session_idle = std::chrono::seconds(parse_number<unsigned>("session-idle", v, 1, 7 * 24 * 3600));
+         }},
+        {"session-lifetime", "seconds after which a session ends even if used (default 43200)", false,
+         [](config& c, const std::string& v) {
+             c.session_lifetime =
+                 std::chrono::seconds(parse_number<unsigned>("session-lifetime", v, 1, 30 * 24 * 3600));
+         }},
+        {"secure-cookies", "mark the session cookie Secure with the __Host- prefix (HTTPS in front)", true,
+         [](config& c, const std::string& v) { c.secure_cookies = parse_bool("secure-cookies", v); }},
+        {"behind-proxy", "trust X-Forwarded-For/-Host from a reverse proxy (only with one in front)", true,
+         [](config& c, const std::string& v) { c.behind_proxy = parse_bool("behind-proxy", v); }},
+        {"login-limit", "failed logins per account and per client address in the window, 0 = off (default 10)",
+         false,
+         [](config& c, const std::string& v) {
+             c.login_limit = parse_number<std::size_t>("login-limit", v, 0, 1000000);
+         }},
+        {"login-window", "seconds of the failed-login window (default 900)", false,
+         [](config& c, const std::string& v) {
+             c.login_window = std::chrono::seconds(parse_number<unsigned>("login-window", v, 1, 24 * 3600));
+         }},
+        {"public-post-limit",
+         "anonymous calls per client address and route in the window to the public forms (requests, "
+         "volunteer sign-ups) and tracking-code routes, 0 = off (default 30)",
+         false,
+         [](config& c, const std::string& v) {
+             c.public_post_limit = parse_number<std::size_t>("public-post-limit", v, 0, 100000000);
+         }},
+        {"public-post-window", "seconds of the public-post window (default 600)", false,
+         [](config& c, const std::string& v) {
+             c.public_post_window =
+                 std::chrono::seconds(parse_number<unsigned>("public-post-window", v, 1, 24 * 3600));
+         }},
     };
     return s;
 }

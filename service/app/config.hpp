@@ -30,6 +30,15 @@ struct config {
     std::size_t write_queue = 10000;
     std::chrono::seconds shutdown_grace{10};
     bool test_clock = false;                    ///< allow the programme clock to be moved (tests, replay)
+    // Accounts and sessions (auth/).
+    std::chrono::seconds session_idle{30 * 60};      ///< a session unused this long ends
+    std::chrono::seconds session_lifetime{12 * 3600};  ///< a session ends this long after login, used or not
+    bool secure_cookies = false;                ///< `Secure` + `__Host-` cookie (TLS here or in front)
+    bool behind_proxy = false;                  ///< trust X-Forwarded-For / X-Forwarded-Host (a proxy is in front)
+    std::size_t login_limit = 10;               ///< failed logins per account and per address in login_window; 0 = off
+    std::chrono::seconds login_window{15 * 60};
+    std::size_t public_post_limit = 30;         ///< anonymous public-form posts per address in the window; 0 = off
+    std::chrono::seconds public_post_window{10 * 60};
     bool show_help = false;
 };
 

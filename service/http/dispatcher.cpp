@@ -1,6 +1,11 @@
 #include "http/dispatcher.hpp"
 
 #include "app/app_context.hpp"
+#include "auth/access_table.hpp"
+#include "auth/request_checks.hpp"
+#include "auth/sessions.hpp"
+#include "auth/throttle.hpp"
+#include "auth/token.hpp"
 #include "http/problem.hpp"
 #include "http/request_context.hpp"
 #include "http/static_files.hpp"
@@ -30,6 +35,82 @@ bool is_api_path(std::string_view path) {
            path == "/metrics";
 }
 
+/// The host the browser addressed: the Host header, or the proxy's X-Forwarded-Host when one is trusted.
+std::string_view request_host(const app::app_context& app, const request& req) {
+    if (app.cfg.behind_proxy) {
+        auto fh = req["X-Forwarded-Host"];
+        if (!fh.empty())
+            return fh.substr(0, fh.find(','));
+    }
+    return req[bhttp::field::host];
+}
+
+/// Everything between routing and the handler: resolve the session cookie into ctx.user, the CSRF check,
+/// the authorization table, the public-form rate limit. Throws relais::error to refuse.
+boost::asio::awaitable<void> authorize(request_context& ctx, verb method) {
+    auto& app = ctx.app;
+    const auto& req = ctx.req;
+    const auth::access_rule* rule = auth::find_access_rule(method, ctx.route);
+    if (!rule) {
+        // Deny by default: a registered route nobody put in the table is a programming error.
+        spdlog::error("route {} {} has no entry in the access table: refused", to_string(method), ctx.route);
+        throw error(error_kind::forbidden, "This resource is not available.");
+    }
+
+    // The session: one indexed read (hash of the cookie's token) when a well-formed cookie is present.
+    std::optional<auth::session_record> session;
+    const auto cookie = auth::cookie_value(req[bhttp::field::cookie], auth::session_cookie_name(app.cfg.secure_cookies));
+    const std::int64_t now = auth::wall_now_s();
+    const std::int64_t idle = app.cfg.session_idle.count();
+    if (cookie && auth::well_formed_token(*cookie)) {
+        auto find = [hash = auth::hash_token(*cookie), now, idle](SQLite::Database& db) {
+            return auth::find_session(db, hash, now, idle);
+        };
+        session = co_await app.db.read(std::move(find));
+    }
+
+    std::optional<std::string_view> origin;
+    if (auto it = req.find(bhttp::field::origin); it != req.end())
+        origin = it->value();
+    const auth::csrf_input csrf{req.method(),
+                                session.has_value(),
+                                (rule->flags & auth::flag_no_session_csrf) == 0,
+                                req["X-CSRF-Token"],
+                                session ? std::string_view(session->csrf_hash) : std::string_view(),
+                                origin,
+                                request_host(app, req)};
+    switch (auth::check_csrf(csrf)) {
+        case auth::csrf_verdict::ok: break;
+        case auth::csrf_verdict::cross_origin:
+            throw error(error_kind::forbidden, "Cross-origin requests are refused.");
+        case auth::csrf_verdict::missing_token:
+        case auth::csrf_verdict::wrong_token:
+            throw error(error_kind::forbidden, "The X-CSRF-Token header is missing or does not match the session.");
+    }
+
+    if (session)
+        ctx.user = session->user;
+    switch (auth::decide_access(rule, ctx.user, auth::is_loopback(ctx.client_address))) {
+        case auth::access_verdict::allowed: break;
+        case auth::access_verdict::unauthenticated: throw error(error_kind::unauthorized, "Sign in first.");
+        case auth::access_verdict::forbidden:
+        case auth::access_verdict::unlisted:
+            throw error(error_kind::forbidden, "Your account may not do this.");
+    }
+
+    // Activity keeps the session alive; written at most once per touch interval (not a write per read).
+    if (session && now - session->last_seen_at >= auth::touch_interval_s(idle)) {
+        auto touch = [hash = session->user.session_id, now](SQLite::Database& db) {
+            auth::touch_session(db, hash, now);
+            return true;
+        };
+        co_await app.db.write(std::move(touch));
+    }
+
+    if (rule->flags & auth::flag_public_rate_limit)
+        auth::check_public_post_rate(ctx);
+}
+
 }  // namespace
 
 boost::asio::awaitable<response> dispatch(app::app_context& app, const request& req, const std::string& client,
@@ -38,6 +119,7 @@ boost::asio::awaitable<response> dispatch(app::app_context& app, const request& 
     std::string_view target = req.target();
     std::string_view path = target.substr(0, target.find('?'));
     std::string_view route = "(unmatched)";
+    std::string user_id;  // for the access log: an opaque id, never an email or a token
     response res;
     try {
         if (path.empty() || path.front() != '/')
@@ -46,7 +128,11 @@ boost::asio::awaitable<response> dispatch(app::app_context& app, const request& 
         auto m = app.routes.match(method, path);
         if (m.target) {
             route = m.pattern;
-            request_context ctx(req, app, std::move(m.params), route, request_id, client);
+            request_context ctx(req, app, std::move(m.params), route, request_id,
+                                auth::client_address(client, req["X-Forwarded-For"], app.cfg.behind_proxy));
+            co_await authorize(ctx, method);
+            if (ctx.user)
+                user_id = ctx.user->user_id;
             res = co_await (*m.target)(ctx);
         } else if (m.path_known) {
             error e(error_kind::method_not_allowed, "This resource does not accept " +
@@ -80,8 +166,9 @@ boost::asio::awaitable<response> dispatch(app::app_context& app, const request& 
     }
     const auto elapsed = std::chrono::steady_clock::now() - started;
     app.stats.observe(route, res.result_int(), elapsed);
-    spdlog::info("{} {} {} {:.2f}ms id={}", req.method_string(), route, res.result_int(),
-                 std::chrono::duration<double, std::milli>(elapsed).count(), request_id);
+    spdlog::info("{} {} {} {:.2f}ms id={}{}{}", req.method_string(), route, res.result_int(),
+                 std::chrono::duration<double, std::milli>(elapsed).count(), request_id,
+                 user_id.empty() ? "" : " user=", user_id);
     co_return res;
 }
 

@@ -1,0 +1,184 @@
+#include "api/routes.hpp"
+
+#include "app/app_context.hpp"
+#include "auth/accounts.hpp"
+#include "auth/current_user.hpp"
+#include "auth/password.hpp"
+#include "auth/sessions.hpp"
+#include "auth/throttle.hpp"
+#include "auth/token.hpp"
+#include "domain/error.hpp"
+#include "http/request_context.hpp"
+
+#include <SQLiteCpp/Statement.h>
+#include <boost/json.hpp>
+
+#include <algorithm>
+
+namespace relais::api {
+
+namespace json = boost::json;
+using http::request_context;
+using http::response;
+using http::status;
+
+namespace {
+
+/// The account fields a signed-in user sees about themself (never hashes or session data).
+json::object user_json(const auth::principal& p) {
+    json::object u{{"id", p.user_id}, {"email", p.email}, {"role", auth::to_string(p.r)}};
+    if (!p.volunteer_id.empty())
+        u["volunteer_id"] = p.volunteer_id;
+    if (!p.partner_id.empty())
+        u["partner_id"] = p.partner_id;
+    return u;
+}
+
+/// The string fields `names` of a JSON object body; every missing or non-string one, and every other
+/// field, is a field error.
+std::vector<std::string> string_fields(const json::value& body, std::initializer_list<const char*> names) {
+    const auto* obj = body.if_object();
+    if (!obj)
+        throw validation_error({{"", "must be a JSON object"}});
+    std::vector<std::string> out;
+    std::vector<field_error> errors;
+    for (const auto& kv : *obj)
+        if (std::none_of(names.begin(), names.end(), [&](const char* n) { return kv.key() == n; }))
+            errors.push_back({std::string(kv.key()), "is not a known field"});
+    for (const char* n : names) {
+        const auto* v = obj->if_contains(n);
+        if (!v || !v->is_string()) {
+            errors.push_back({n, "is required (a string)"});
+            out.emplace_back();
+        } else {
+            out.emplace_back(v->get_string());
+        }
+    }
+    if (!errors.empty())
+        throw validation_error(std::move(errors));
+    return out;
+}
+
+error wrong_credentials() {
+    // The same answer for an unknown email, a wrong password, a disabled account or a withdrawn volunteer.
+    return error(error_kind::unauthorized, "The email or password is not correct.");
+}
+
+error too_many(std::chrono::seconds wait) {
+    error e(error_kind::too_many_requests, "Too many failed sign-in attempts; please retry later.");
+    e.retry_after = wait;
+    return e;
+}
+
+boost::asio::awaitable<response> login(request_context& ctx) {
+    auto fields = string_fields(ctx.json_body(), {"email", "password"});
+    const std::string email = auth::normalize_email(fields[0]);
+    std::string password = std::move(fields[1]);
+    const std::string account_key = auth::login_account_key(email);
+    if (auto wait = auth::login_blocked(ctx.app, account_key, ctx.client_address))
+        throw too_many(*wait);
+
+    auto find = [email](SQLite::Database& db) { return auth::find_login_account(db, email); };
+    std::optional<auth::login_account> account = co_await ctx.app.db.read(std::move(find));
+
+    // Verify against a dummy hash when the email is unknown, so both cases take the same time.
+    bool ok = false;
+    if (password.size() <= auth::max_password_bytes) {
+        auto verify = [hash = account ? account->password_hash : std::string(auth::dummy_password_hash()),
+                       pw = password]() { return auth::verify_password(hash, pw); };
+        ok = co_await app::offload(ctx.app.workers, std::move(verify));
+    }
+    if (!ok || !account) {
+        auth::record_login_failure(ctx.app, account_key, ctx.client_address);
+        throw wrong_credentials();
+    }
+    if (!account->usable)
+        throw wrong_credentials();
+    auth::forget_login_failures(ctx.app, account_key);
+
+    const auto& cfg = ctx.app.cfg;
+    auto start = [user_id = account->id, replaced = ctx.user ? ctx.user->session_id : std::string(),
+                  now = auth::wall_now_s(), lifetime = cfg.session_lifetime.count(),
+                  idle = cfg.session_idle.count()](SQLite::Database& db) {
+        return auth::create_session(db, user_id, now, lifetime, idle, replaced);
+    };
+    auth::issued_session s = co_await ctx.app.db.write(std::move(start));
+
+    auth::principal p;
+    p.user_id = account->id;
+    p.r = account->r;
+    p.email = account->email;
+    p.volunteer_id = account->volunteer_id;
+    p.partner_id = account->partner_id;
+    auto res = ctx.json(status::ok, json::object{{"user", user_json(p)}, {"csrf_token", s.csrf_token}});
+    res.set(http::bhttp::field::set_cookie, auth::session_cookie(s.token, cfg.secure_cookies));
+    co_return res;
+}
+
+boost::asio::awaitable<response> logout(request_context& ctx) {
+    auto end = [hash = auth::require_user(ctx).session_id](SQLite::Database& db) {
+        auth::end_session(db, hash);
+        return true;
+    };
+    co_await ctx.app.db.write(std::move(end));
+    auto res = ctx.empty(status::no_content);
+    res.set(http::bhttp::field::set_cookie, auth::cleared_session_cookie(ctx.app.cfg.secure_cookies));
+    co_return res;
+}
+
+boost::asio::awaitable<response> change_password(request_context& ctx) {
+    auto fields = string_fields(ctx.json_body(), {"current_password", "new_password"});
+    if (auto problem = auth::password_problem(fields[1]))
+        throw validation_error({{"new_password", *problem}});
+    const auth::principal me = auth::require_user(ctx);
+    // Guessing the current password through a stolen session counts like failed logins.
+    const std::string account_key = auth::login_account_key(me.email);
+    if (auto wait = auth::login_blocked(ctx.app, account_key, ctx.client_address))
+        throw too_many(*wait);
+
+    auto read_hash = [id = me.user_id](SQLite::Database& db) { return auth::password_hash_of(db, id); };
+    std::optional<std::string> current_hash = co_await ctx.app.db.read(std::move(read_hash));
+    if (!current_hash)
+        throw error(error_kind::unauthorized, "Sign in first.");
+    bool ok = false;
+    if (fields[0].size() <= auth::max_password_bytes) {
+        auto verify = [hash = *current_hash, pw = fields[0]]() { return auth::verify_password(hash, pw); };
+        ok = co_await app::offload(ctx.app.workers, std::move(verify));
+    }
+    if (!ok) {
+        auth::record_login_failure(ctx.app, account_key, ctx.client_address);
+        throw validation_error({{"current_password", "is not correct"}});
+    }
+    auto hash_new = [pw = fields[1]]() { return auth::hash_password(pw); };
+    std::string new_hash = co_await app::offload(ctx.app.workers, std::move(hash_new));
+
+    auto store = [id = me.user_id, keep = me.session_id, h = std::move(new_hash),
+                  now = auth::wall_now_s()](SQLite::Database& db) {
+        auth::set_password_hash(db, id, h, now);
+        const int ended = auth::end_user_sessions(db, id, keep);
+        SQLite::Statement ev(db,
+                             "INSERT INTO event(at, actor, entity, entity_id, action, data) "
+                             "VALUES (?, ?, 'user', ?, 'password_changed', ?)");
+        ev.bind(1, now);
+        ev.bind(2, id);
+        ev.bind(3, id);
+        ev.bind(4, json::serialize(json::object{{"other_sessions_ended", ended}}));
+        ev.exec();
+        return ended;
+    };
+    co_await ctx.app.db.write(std::move(store));
+    co_return ctx.empty(status::no_content);
+}
+
+}  // namespace
+
+void register_auth_routes(app::app_context& app) {
+    app.routes.add(http::verb::post, "/api/v1/auth/login", login);
+    app.routes.add(http::verb::post, "/api/v1/auth/logout", logout);
+    app.routes.add(http::verb::get, "/api/v1/me", [](request_context& ctx) -> boost::asio::awaitable<response> {
+        co_return ctx.json(status::ok, json::object{{"user", user_json(auth::require_user(ctx))}});
+    });
+    app.routes.add(http::verb::post, "/api/v1/me/password", change_password);
+}
+
+}  // namespace relais::api

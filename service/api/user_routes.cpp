@@ -1,0 +1,247 @@
+#include "api/routes.hpp"
+
+#include "app/app_context.hpp"
+#include "auth/accounts.hpp"
+#include "auth/current_user.hpp"
+#include "auth/password.hpp"
+#include "auth/sessions.hpp"
+#include "domain/error.hpp"
+#include "http/request_context.hpp"
+
+#include <SQLiteCpp/Statement.h>
+#include <boost/json.hpp>
+
+#include <charconv>
+#include <ctime>
+
+namespace relais::api {
+
+namespace json = boost::json;
+using http::request_context;
+using http::response;
+using http::status;
+
+namespace {
+
+std::string iso_utc(std::int64_t unix_s) {
+    std::time_t t = static_cast<std::time_t>(unix_s);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+json::object account_json(const auth::account& a) {
+    json::object o{{"id", a.id}, {"email", a.email}, {"role", auth::to_string(a.r)}};
+    if (!a.volunteer_id.empty())
+        o["volunteer_id"] = a.volunteer_id;
+    if (!a.partner_id.empty())
+        o["partner_id"] = a.partner_id;
+    o["created_at"] = iso_utc(a.created_at);
+    o["disabled_at"] = a.disabled_at ? json::value(iso_utc(*a.disabled_at)) : json::value(nullptr);
+    return o;
+}
+
+/// `limit` (1..200, default 50) and `cursor` (an opaque position: here a row sequence number).
+struct page {
+    int limit = 50;
+    std::optional<std::int64_t> cursor;
+};
+
+page read_page(const request_context& ctx) {
+    page p;
+    std::vector<field_error> errors;
+    if (auto l = ctx.query("limit")) {
+        int v = 0;
+        auto [ptr, ec] = std::from_chars(l->data(), l->data() + l->size(), v);
+        if (ec != std::errc{} || ptr != l->data() + l->size() || v < 1 || v > 200)
+            errors.push_back({"limit", "must be a whole number from 1 to 200"});
+        else
+            p.limit = v;
+    }
+    if (auto c = ctx.query("cursor"); c && !c->empty()) {
+        std::int64_t v = 0;
+        auto [ptr, ec] = std::from_chars(c->data(), c->data() + c->size(), v);
+        if (ec != std::errc{} || ptr != c->data() + c->size() || v < 0)
+            errors.push_back({"cursor", "is not a cursor this list returned"});
+        else
+            p.cursor = v;
+    }
+    if (!errors.empty())
+        throw validation_error(std::move(errors));
+    return p;
+}
+
+void record_event(SQLite::Database& db, std::int64_t at, const std::string& actor, const std::string& user_id,
+                  const char* action, const json::object& data) {
+    SQLite::Statement ev(db,
+                         "INSERT INTO event(at, actor, entity, entity_id, action, data) "
+                         "VALUES (?, ?, 'user', ?, ?, ?)");
+    ev.bind(1, at);
+    ev.bind(2, actor);
+    ev.bind(3, user_id);
+    ev.bind(4, action);
+    ev.bind(5, json::serialize(data));
+    ev.exec();
+}
+
+boost::asio::awaitable<response> list_users(request_context& ctx) {
+    const page p = read_page(ctx);
+    std::optional<auth::role> only;
+    if (auto r = ctx.query("role")) {
+        only = auth::role_from_string(*r);
+        if (!only)
+            throw validation_error({{"role", "must be one of admin, coordinator, volunteer, partner"}});
+    }
+    auto job = [after = p.cursor.value_or(0), limit = p.limit, only](SQLite::Database& db) {
+        return auth::list_accounts(db, after, limit + 1, only);
+    };
+    std::vector<auth::account> rows = co_await ctx.app.db.read(std::move(job));
+    json::array items;
+    json::value next = nullptr;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        if (static_cast<int>(i) == p.limit) {
+            next = std::to_string(rows[i - 1].seq);
+            break;
+        }
+        items.push_back(account_json(rows[i]));
+    }
+    co_return ctx.json(status::ok, json::object{{"items", std::move(items)}, {"next_cursor", next}});
+}
+
+boost::asio::awaitable<response> create_user(request_context& ctx) {
+    const auth::principal& admin = auth::require_user(ctx);
+    const json::value body = ctx.json_body();
+    const auto* obj = body.if_object();
+    if (!obj)
+        throw validation_error({{"", "must be a JSON object"}});
+    std::vector<field_error> errors;
+    for (const auto& kv : *obj)
+        if (kv.key() != "email" && kv.key() != "role" && kv.key() != "password" && kv.key() != "partner_id")
+            errors.push_back({std::string(kv.key()), "is not a known field"});
+    auto text = [&](const char* name, bool required) -> std::string {
+        const auto* v = obj->if_contains(name);
+        if (!v || v->is_null()) {
+            if (required)
+                errors.push_back({name, "is required"});
+            return {};
+        }
+        if (!v->is_string()) {
+            errors.push_back({name, "must be a string"});
+            return {};
+        }
+        return std::string(v->get_string());
+    };
+    const std::string email = auth::normalize_email(text("email", true));
+    const std::string role_text = text("role", true);
+    std::string password = text("password", true);
+    const std::string partner_id = text("partner_id", false);
+    if (!email.empty() && !auth::plausible_email(email))
+        errors.push_back({"email", "is not a valid email address"});
+    const auto r = auth::role_from_string(role_text);
+    if (!role_text.empty() && !r)
+        errors.push_back({"role", "must be one of admin, coordinator, partner"});
+    else if (r == auth::role::volunteer)
+        errors.push_back({"role", "volunteer accounts are created by volunteer registration"});
+    if (r == auth::role::partner && partner_id.empty())
+        errors.push_back({"partner_id", "is required for a partner account"});
+    if (r && r != auth::role::partner && !partner_id.empty())
+        errors.push_back({"partner_id", "is only for partner accounts"});
+    if (obj->if_contains("password") && obj->at("password").is_string())
+        if (auto problem = auth::password_problem(password))
+            errors.push_back({"password", *problem});
+    if (!errors.empty())
+        throw validation_error(std::move(errors));
+
+    auto hash = [pw = std::move(password)]() { return auth::hash_password(pw); };
+    std::string password_hash = co_await app::offload(ctx.app.workers, std::move(hash));
+
+    auth::new_account a;
+    a.email = email;
+    a.r = *r;
+    a.password_hash = std::move(password_hash);
+    a.partner_id = partner_id;
+    auto insert = [a = std::move(a), actor = admin.user_id, now = auth::wall_now_s()](SQLite::Database& db) {
+        const std::string id = auth::insert_account(db, a, now);
+        record_event(db, now, actor, id, "created", json::object{{"role", auth::to_string(a.r)}});
+        return *auth::find_account(db, id);
+    };
+    auth::account created = co_await ctx.app.db.write(std::move(insert));
+    co_return ctx.json(status::created, account_json(created));
+}
+
+boost::asio::awaitable<response> disable_user(request_context& ctx) {
+    const auth::principal& admin = auth::require_user(ctx);
+    const std::string id = ctx.param("id");
+    if (id == admin.user_id)
+        throw conflict("You cannot disable your own account.");
+    auto job = [id, actor = admin.user_id, now = auth::wall_now_s()](SQLite::Database& db) {
+        auto before = auth::find_account(db, id);
+        if (!before)
+            throw not_found("No such user.");
+        if (before->disabled_at)
+            throw conflict("This account is already disabled.");
+        auth::disable_account(db, id, now);
+        record_event(db, now, actor, id, "disabled", json::object{});
+        return *auth::find_account(db, id);
+    };
+    auth::account after = co_await ctx.app.db.write(std::move(job));
+    co_return ctx.json(status::ok, account_json(after));
+}
+
+boost::asio::awaitable<response> list_audit(request_context& ctx) {
+    const page p = read_page(ctx);
+    auto subject = ctx.query("subject_id");
+    auto user = ctx.query("user_id");
+    auto job = [p, subject, user](SQLite::Database& db) {
+        // Oldest first (the cursor is the last seq seen). Fixed SQL fragments only; every value is bound.
+        std::string sql = "SELECT seq, at, user_id, role, subject_type, subject_id, action, route FROM audit_log "
+                          "WHERE seq > ?";
+        if (subject)
+            sql += " AND subject_type IN ('resident', 'volunteer') AND subject_id = ?";
+        if (user)
+            sql += " AND user_id = ?";
+        sql += " ORDER BY seq LIMIT ?";
+        SQLite::Statement q(db, sql);
+        int i = 1;
+        q.bind(i++, p.cursor.value_or(0));
+        if (subject)
+            q.bind(i++, *subject);
+        if (user)
+            q.bind(i++, *user);
+        q.bind(i++, p.limit + 1);
+        json::array items;
+        json::value next = nullptr;
+        std::int64_t last_seq = 0;
+        while (q.executeStep()) {
+            if (static_cast<int>(items.size()) == p.limit) {
+                next = std::to_string(last_seq);
+                break;
+            }
+            last_seq = q.getColumn(0).getInt64();
+            items.push_back(json::object{{"seq", last_seq},
+                                         {"at", iso_utc(q.getColumn(1).getInt64())},
+                                         {"user_id", q.getColumn(2).getString()},
+                                         {"role", q.getColumn(3).getString()},
+                                         {"subject_type", q.getColumn(4).getString()},
+                                         {"subject_id", q.getColumn(5).getString()},
+                                         {"action", q.getColumn(6).getString()},
+                                         {"route", q.getColumn(7).getString()}});
+        }
+        return json::object{{"items", std::move(items)}, {"next_cursor", std::move(next)}};
+    };
+    json::object out = co_await ctx.app.db.read(std::move(job));
+    co_return ctx.json(status::ok, out);
+}
+
+}  // namespace
+
+void register_user_routes(app::app_context& app) {
+    app.routes.add(http::verb::get, "/api/v1/users", list_users);
+    app.routes.add(http::verb::post, "/api/v1/users", create_user);
+    app.routes.add(http::verb::post, "/api/v1/users/{id}/disable", disable_user);
+    app.routes.add(http::verb::get, "/api/v1/audit", list_audit);
+}
+
+}  // namespace relais::api

@@ -1,0 +1,63 @@
+#pragma once
+
+#include "auth/principal.hpp"
+#include "http/types.hpp"
+
+#include <optional>
+#include <span>
+#include <string_view>
+
+namespace relais::auth {
+
+/// Who may call a route: a set of audiences (bits).
+enum audience : unsigned {
+    aud_public = 1u << 0,       ///< anyone, signed in or not
+    aud_volunteer = 1u << 1,
+    aud_partner = 1u << 2,
+    aud_coordinator = 1u << 3,
+    aud_admin = 1u << 4,
+    aud_loopback = 1u << 5,     ///< any client on a loopback address (operations: /metrics)
+    aud_signed_in = aud_volunteer | aud_partner | aud_coordinator | aud_admin,
+    aud_staff = aud_coordinator | aud_admin,
+};
+
+/// Extra handling the dispatcher gives a route.
+enum route_flag : unsigned {
+    flag_none = 0,
+    /// Rate-limited per client address for callers without a session (public forms, tracking codes).
+    flag_public_rate_limit = 1u << 0,
+    /// Does not act on the caller's existing session (login): no X-CSRF-Token needed, Origin still checked.
+    flag_no_session_csrf = 1u << 1,
+};
+
+/// One line of the authorization table.
+struct access_rule {
+    http::verb method;
+    std::string_view pattern;  ///< exactly as registered on the router
+    unsigned allowed;          ///< audience bits
+    unsigned flags = flag_none;
+};
+
+/// The authorization table: every route of the service and who may call it. Deny by default: a route
+/// that is not listed here is refused. Per-object rules ("own" missions, partner's own supports) are
+/// enforced by the handlers on top of this.
+std::span<const access_rule> access_table();
+
+/// The rule of (method, pattern), or nullptr.
+const access_rule* find_access_rule(http::verb method, std::string_view pattern);
+
+/// The dispatcher's verdict for one request.
+enum class access_verdict {
+    allowed,
+    unauthenticated,  ///< needs a session (401)
+    forbidden,        ///< signed in with a role that may not call it (403)
+    unlisted,         ///< the route has no rule (403; a programming error, logged)
+};
+
+/// Decides whether a caller (signed-in `user` or nobody; `loopback` client or not) may call a route.
+access_verdict decide_access(const access_rule* rule, const std::optional<principal>& user, bool loopback);
+
+/// The audience bit of a role.
+unsigned audience_of(role r);
+
+}  // namespace relais::auth

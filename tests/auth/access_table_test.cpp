@@ -1,0 +1,124 @@
+#include "api/routes.hpp"
+#include "app/app_context.hpp"
+#include "auth/access_table.hpp"
+#include "support/temp_dir.hpp"
+
+#include <doctest/doctest.h>
+
+#include <set>
+#include <sstream>
+
+using namespace relais;
+using auth::access_verdict;
+using auth::role;
+using http::verb;
+
+namespace {
+
+auth::principal as(role r) {
+    auth::principal p;
+    p.user_id = "usr_test";
+    p.r = r;
+    return p;
+}
+
+}  // namespace
+
+TEST_CASE("every registered route has an access rule, and every rule names a registered route") {
+    testing::temp_dir dir;
+    store::store_options so;
+    so.path = dir.file("routes.db");
+    store::store db(so);
+    app::config cfg;
+    app::metrics stats;
+    app::clock clk(false);
+    boost::asio::thread_pool workers(1);
+    app::app_context app{cfg, db, stats, clk, workers, {}};
+    api::register_routes(app);
+
+    std::set<std::pair<verb, std::string>> registered;
+    for (const auto& [method, pattern] : app.routes.routes()) {
+        registered.emplace(method, pattern);
+        INFO(to_string(method), " ", pattern);
+        CHECK_MESSAGE(auth::find_access_rule(method, pattern) != nullptr,
+                      "registered route missing from service/auth/access_table.cpp (it would be refused)");
+    }
+    std::ostringstream missing;
+    for (const auto& rule : auth::access_table())
+        if (!registered.contains({rule.method, std::string(rule.pattern)}))
+            missing << "\n  " << to_string(rule.method) << " " << rule.pattern;
+    if (!missing.str().empty())
+        MESSAGE("access-table entries without a registered route (not implemented yet?):" << missing.str());
+
+    workers.join();
+    db.stop();
+}
+
+TEST_CASE("the table has no duplicate entries and every rule allows someone") {
+    std::set<std::pair<verb, std::string_view>> seen;
+    for (const auto& rule : auth::access_table()) {
+        INFO(to_string(rule.method), " ", rule.pattern);
+        CHECK(seen.emplace(rule.method, rule.pattern).second);
+        CHECK(rule.allowed != 0);
+        CHECK(rule.pattern.starts_with("/"));
+    }
+    CHECK(seen.size() >= 60);
+}
+
+TEST_CASE("deny by default: an unlisted route is refused for everyone") {
+    CHECK(auth::find_access_rule(verb::get, "/api/v1/nothing") == nullptr);
+    CHECK(auth::decide_access(nullptr, std::nullopt, true) == access_verdict::unlisted);
+    CHECK(auth::decide_access(nullptr, as(role::admin), true) == access_verdict::unlisted);
+    // Method matters: DELETE of a listed path is not listed.
+    CHECK(auth::find_access_rule(verb::delete_, "/api/v1/users") == nullptr);
+}
+
+TEST_CASE("decisions for anonymous callers and each role") {
+    auto decide = [](verb m, std::string_view pattern, std::optional<auth::principal> user, bool loopback = false) {
+        return auth::decide_access(auth::find_access_rule(m, pattern), user, loopback);
+    };
+    // Public routes.
+    CHECK(decide(verb::post, "/api/v1/auth/login", std::nullopt) == access_verdict::allowed);
+    CHECK(decide(verb::post, "/api/v1/requests", std::nullopt) == access_verdict::allowed);
+    CHECK(decide(verb::post, "/api/v1/volunteers", std::nullopt) == access_verdict::allowed);
+    CHECK(decide(verb::get, "/api/v1/track/{tracking_code}", std::nullopt) == access_verdict::allowed);
+    // Signed-in routes: 401 anonymous, allowed to any role.
+    CHECK(decide(verb::get, "/api/v1/me", std::nullopt) == access_verdict::unauthenticated);
+    for (auto r : {role::volunteer, role::partner, role::coordinator, role::admin})
+        CHECK(decide(verb::get, "/api/v1/me", as(r)) == access_verdict::allowed);
+    // Admin only.
+    CHECK(decide(verb::get, "/api/v1/users", std::nullopt) == access_verdict::unauthenticated);
+    CHECK(decide(verb::get, "/api/v1/users", as(role::coordinator)) == access_verdict::forbidden);
+    CHECK(decide(verb::get, "/api/v1/users", as(role::volunteer)) == access_verdict::forbidden);
+    CHECK(decide(verb::post, "/api/v1/users", as(role::admin)) == access_verdict::allowed);
+    CHECK(decide(verb::get, "/api/v1/audit", as(role::coordinator)) == access_verdict::forbidden);
+    CHECK(decide(verb::patch, "/api/v1/programme", as(role::coordinator)) == access_verdict::forbidden);
+    // Staff only: residents' data.
+    CHECK(decide(verb::get, "/api/v1/residents/{id}", as(role::volunteer)) == access_verdict::forbidden);
+    CHECK(decide(verb::get, "/api/v1/residents/{id}", as(role::partner)) == access_verdict::forbidden);
+    CHECK(decide(verb::get, "/api/v1/residents/{id}", as(role::coordinator)) == access_verdict::allowed);
+    CHECK(decide(verb::get, "/api/v1/requests/{id}", as(role::partner)) == access_verdict::forbidden);
+    // Volunteer-only routes are not for staff.
+    CHECK(decide(verb::post, "/api/v1/collective-missions/{id}/signup", as(role::coordinator)) ==
+          access_verdict::forbidden);
+    CHECK(decide(verb::post, "/api/v1/collective-missions/{id}/signup", as(role::volunteer)) ==
+          access_verdict::allowed);
+    CHECK(decide(verb::get, "/api/v1/supports", as(role::partner)) == access_verdict::allowed);
+    CHECK(decide(verb::get, "/api/v1/supports", as(role::volunteer)) == access_verdict::forbidden);
+    // /metrics: admin, or anyone on loopback.
+    CHECK(decide(verb::get, "/metrics", std::nullopt, true) == access_verdict::allowed);
+    CHECK(decide(verb::get, "/metrics", std::nullopt, false) == access_verdict::unauthenticated);
+    CHECK(decide(verb::get, "/metrics", as(role::coordinator), false) == access_verdict::forbidden);
+    CHECK(decide(verb::get, "/metrics", as(role::admin), false) == access_verdict::allowed);
+}
+
+TEST_CASE("flags: public forms are rate-limited, login does not need the old session's CSRF token") {
+    CHECK((auth::find_access_rule(verb::post, "/api/v1/requests")->flags & auth::flag_public_rate_limit) != 0);
+    CHECK((auth::find_access_rule(verb::post, "/api/v1/volunteers")->flags & auth::flag_public_rate_limit) != 0);
+    CHECK((auth::find_access_rule(verb::post, "/api/v1/auth/login")->flags & auth::flag_no_session_csrf) != 0);
+    int no_csrf = 0;
+    for (const auto& rule : auth::access_table())
+        if (rule.flags & auth::flag_no_session_csrf)
+            ++no_csrf;
+    CHECK(no_csrf == 1);  // nothing else may skip the session's CSRF token
+}
