@@ -2,6 +2,7 @@
 
 #include "api/routes.hpp"
 #include "app/app_context.hpp"
+#include "app/demo.hpp"
 #include "http/server.hpp"
 #include "store/migrations.hpp"
 
@@ -26,6 +27,21 @@ void setup_logging(const std::string& level) {
     spdlog::set_default_logger(logger);
 }
 
+namespace {
+
+// Demo credentials go to the terminal of whoever ran scripts/run (they exist only in a demo database).
+void print_demo_logins(const std::vector<demo_login>& logins) {
+    if (logins.empty())
+        return;
+    std::cout << "\nDemo city seeded. Demo sign-ins (demo database only):\n";
+    for (const auto& l : logins)
+        std::cout << "  " << l.role << std::string(12 - std::min<std::size_t>(11, l.role.size()), ' ') << l.email
+                  << "  /  " << l.password << "\n";
+    std::cout << std::endl;
+}
+
+}  // namespace
+
 int run_server(const config& cfg) {
     if (sodium_init() < 0) {
         spdlog::critical("libsodium failed to initialise");
@@ -41,6 +57,9 @@ int run_server(const config& cfg) {
     so.write_queue = cfg.write_queue;
     std::unique_ptr<store::store> db;
     try {
+        store::migrate(cfg.db);
+        if (cfg.demo)
+            print_demo_logins(seed_demo_if_empty(cfg.db, clock(false).now_s()));
         db = std::make_unique<store::store>(so);
     } catch (const store::schema_too_new& e) {
         spdlog::critical("{}", e.what());

@@ -53,7 +53,8 @@ std::string strings_to_json(const std::vector<std::string>& v) {
 
 std::vector<std::string> strings_from_json(const std::string& text) {
     std::vector<std::string> out;
-    for (const auto& e : json::parse(text).as_array())
+    const auto v = json::parse(text);  // kept alive for the loop (a temporary's array would dangle)
+    for (const auto& e : v.as_array())
         out.emplace_back(e.as_string());
     return out;
 }
