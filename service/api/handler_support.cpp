@@ -153,9 +153,5 @@ awaitable_response idempotent_create(request_context& ctx,
     co_return res;
 }
 
-void check_public_rate(request_context&) {
-    // Wired to the per-address limiter of the auth module (see auth/throttle.hpp) by the dispatcher's
-    // owner; until then every public form is accepted.
-}
 
 }  // namespace relais::api

@@ -60,7 +60,4 @@ boost::asio::awaitable<void> audit_reads(request_context& ctx,
 awaitable_response idempotent_create(request_context& ctx,
                                      std::function<std::pair<status, boost::json::value>(SQLite::Database&)> work);
 
-/// Ensures the caller may use a public form now (per-address rate limit); throws too_many_requests.
-void check_public_rate(request_context& ctx);
-
 }  // namespace relais::api

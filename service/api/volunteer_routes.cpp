@@ -40,7 +40,6 @@ domain::volunteer_patch read_volunteer_patch(body_reader& r, bool staff) {
 }
 
 awaitable_response register_volunteer(request_context& ctx) {
-    check_public_rate(ctx);
     body_reader r(ctx.json_body());
     domain::volunteer_input in;
     auto first = r.text("first_name", name_rule);
