@@ -47,7 +47,7 @@ std::string_view request_host(const app::app_context& app, const request& req) {
 
 /// Everything between routing and the handler: resolve the session cookie into ctx.user, the CSRF check,
 /// the authorization table, the public-form rate limit. Throws relais::error to refuse.
-boost::asio::awaitable<void> authorize(request_context& ctx, verb method) {
+boost::asio::awaitable<void> authorize(request_context& ctx, verb method, std::string& user_id) {
     auto& app = ctx.app;
     const auto& req = ctx.req;
     const auth::access_rule* rule = auth::find_access_rule(method, ctx.route);
@@ -67,6 +67,8 @@ boost::asio::awaitable<void> authorize(request_context& ctx, verb method) {
             return auth::find_session(db, hash, now, idle);
         };
         session = co_await app.db.read(std::move(find));
+        if (session)
+            user_id = session->user.user_id;  // for the access log, refused or not
     }
 
     std::optional<std::string_view> origin;
@@ -130,9 +132,7 @@ boost::asio::awaitable<response> dispatch(app::app_context& app, const request& 
             route = m.pattern;
             request_context ctx(req, app, std::move(m.params), route, request_id,
                                 auth::client_address(client, req["X-Forwarded-For"], app.cfg.behind_proxy));
-            co_await authorize(ctx, method);
-            if (ctx.user)
-                user_id = ctx.user->user_id;
+            co_await authorize(ctx, method, user_id);
             res = co_await (*m.target)(ctx);
         } else if (m.path_known) {
             error e(error_kind::method_not_allowed, "This resource does not accept " +
