@@ -28,7 +28,7 @@ int limit_param(const request_context& ctx) {
     int n = 0;
     auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
     if (ec != std::errc{} || p != v->data() + v->size() || n < 1 || n > 200)
-        throw validation_error({{"limit", "must be an integer between 1 and 200"}});
+        throw bad_request("The query parameter limit must be an integer between 1 and 200.");
     return n;
 }
 
@@ -39,7 +39,7 @@ std::int64_t seq_cursor(const request_context& ctx) {
     std::int64_t n = 0;
     auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
     if (ec != std::errc{} || p != v->data() + v->size() || n < 0)
-        throw validation_error({{"cursor", "is not a cursor returned by this list"}});
+        throw bad_request("The query parameter cursor is not a cursor returned by this list.");
     return n;
 }
 
@@ -54,7 +54,7 @@ std::optional<std::string> enum_param(const request_context& ctx, std::string_vi
     std::string list;
     for (const auto& a : allowed)
         list += (list.empty() ? "" : ", ") + a;
-    throw validation_error({{std::string(name), "must be one of: " + list}});
+    throw bad_request("The query parameter " + std::string(name) + " must be one of: " + list + ".");
 }
 
 std::optional<std::int64_t> time_param(const request_context& ctx, std::string_view name) {
@@ -65,7 +65,8 @@ std::optional<std::int64_t> time_param(const request_context& ctx, std::string_v
     if (!t) {
         if (auto d = domain::parse_date(*v))
             return d;
-        throw validation_error({{std::string(name), "must be a date (YYYY-MM-DD) or an ISO 8601 date-time"}});
+        throw bad_request("The query parameter " + std::string(name) +
+                          " must be a date (YYYY-MM-DD) or an ISO 8601 date-time.");
     }
     return t;
 }

@@ -43,6 +43,7 @@ public:
     std::vector<field_error> fields;        ///< for error_kind::validation
     std::string allow;                      ///< for error_kind::method_not_allowed
     std::chrono::seconds retry_after{0};    ///< for error_kind::too_many_requests / unavailable
+    std::string type;                       ///< a more specific problem type than the kind's (optional)
 
 private:
     error_kind kind_;

@@ -288,7 +288,7 @@ std::vector<request_record> list_requests(SQLite::Database& db, const request_fi
     if (f.cursor) {
         after = parse_cursor(*f.cursor);
         if (!after)
-            throw validation_error({{"cursor", "is not a cursor returned by this list"}});
+            throw bad_request("The query parameter cursor is not a cursor returned by this list.");
         sql += std::string(" AND (-r.redispatch, ") + rank_sql + ", r.created_at, r.seq) > (?, ?, ?, ?)";
     }
     if (f.status)

@@ -155,8 +155,11 @@ void set_status(SQLite::Database& db, const std::string& id, const std::string& 
 std::string register_volunteer(SQLite::Database& db, const volunteer_input& in, const std::string& password_hash,
                                std::int64_t now, const actor& who) {
     SQLite::Statement prog(db, "SELECT registration_open, consent_version FROM programme WHERE id = 1");
-    if (!prog.executeStep() || prog.getColumn(0).getInt() == 0)
-        throw conflict("Volunteer registration is closed for this programme. Thank you for your interest.");
+    if (!prog.executeStep() || prog.getColumn(0).getInt() == 0) {
+        auto closed = conflict("Volunteer registration is closed for this programme. Thank you for your interest.");
+        closed.type = "/problems/registration-closed";
+        throw closed;
+    }
     const std::string consent_version = prog.getColumn(1).getString();
     check_volunteer_codes(db, in.neighbourhood, in.skills);
     if (email_taken(db, in.email, ""))

@@ -72,7 +72,8 @@ response problem_response(const error& e, unsigned version, bool keep_alive) {
             errs.push_back(json::object{{"field", f.field}, {"message", f.message}});
         body["errors"] = std::move(errs);
     }
-    auto res = make(status_of(e.kind()), type_of(e.kind()), body, version, keep_alive);
+    auto res = make(status_of(e.kind()), e.type.empty() ? type_of(e.kind()) : std::string_view(e.type), body,
+                    version, keep_alive);
     if (e.kind() == error_kind::method_not_allowed && !e.allow.empty())
         res.set(bhttp::field::allow, e.allow);
     if (e.retry_after.count() > 0)
