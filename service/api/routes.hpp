@@ -19,5 +19,6 @@ void register_request_routes(app::app_context& app);
 void register_mission_routes(app::app_context& app);
 void register_support_routes(app::app_context& app);
 void register_partner_routes(app::app_context& app);
+void register_privacy_routes(app::app_context& app);
 
 }  // namespace relais::api

@@ -63,6 +63,13 @@ constexpr access_rule table[] = {
     {verb::get, "/api/v1/residents/{id}", staff},
     {verb::patch, "/api/v1/residents/{id}", staff},
 
+    // Personal data rights (access, erasure) and retention
+    {verb::get, "/api/v1/residents/{id}/export", staff},
+    {verb::post, "/api/v1/residents/{id}/erase", staff},
+    {verb::get, "/api/v1/volunteers/{id}/export", staff},
+    {verb::post, "/api/v1/volunteers/{id}/erase", staff},
+    {verb::post, "/api/v1/retention/run", adm},
+
     // Missions
     {verb::post, "/api/v1/missions", staff},
     {verb::get, "/api/v1/missions", staff},

@@ -1,0 +1,170 @@
+#include "domain/privacy.hpp"
+
+#include "domain/error.hpp"
+#include "domain/missions.hpp"
+#include "domain/requests.hpp"
+#include "domain/volunteers.hpp"
+
+#include <SQLiteCpp/Statement.h>
+#include <boost/json.hpp>
+
+namespace relais::domain {
+
+namespace json = boost::json;
+
+namespace {
+
+constexpr const char* erased_text = "(effacé)";
+
+/// Every column of every row `sql` returns, as JSON objects (column names as keys).
+json::array rows(SQLite::Database& db, const std::string& sql, const std::string& id) {
+    SQLite::Statement q(db, sql);
+    for (int i = 1; i <= q.getBindParameterCount(); ++i)
+        q.bind(i, id);
+    json::array out;
+    while (q.executeStep()) {
+        json::object o;
+        for (int c = 0; c < q.getColumnCount(); ++c) {
+            auto col = q.getColumn(c);
+            const std::string name = q.getColumnName(c);
+            if (name == "password_hash" || name == "tracking_hash" || name == "token_hash" || name == "csrf_token")
+                continue;  // secrets are not personal data to hand out, and must never leave the server
+            if (col.isNull())
+                o[name] = nullptr;
+            else if (col.isInteger())
+                o[name] = col.getInt64();
+            else if (col.isFloat())
+                o[name] = col.getDouble();
+            else
+                o[name] = col.getString();
+        }
+        out.push_back(std::move(o));
+    }
+    return out;
+}
+
+}  // namespace
+
+json::object export_resident(SQLite::Database& db, const std::string& id) {
+    auto person = rows(db, "SELECT * FROM resident WHERE id = ?", id);
+    if (person.empty())
+        throw not_found("No such resident.");
+    return {{"resident", person[0]},
+            {"requests", rows(db, "SELECT * FROM request WHERE resident_id = ?", id)},
+            {"supports", rows(db, "SELECT * FROM support WHERE resident_id = ?", id)},
+            {"missions", rows(db,
+                              "SELECT m.* FROM mission m JOIN request r ON r.id = m.request_id "
+                              "WHERE r.resident_id = ?",
+                              id)},
+            {"audit", rows(db, "SELECT * FROM audit_log WHERE subject_type = 'resident' AND subject_id = ?", id)}};
+}
+
+json::object export_volunteer(SQLite::Database& db, const std::string& id) {
+    auto person = rows(db, "SELECT * FROM volunteer WHERE id = ?", id);
+    if (person.empty())
+        throw not_found("No such volunteer.");
+    return {{"volunteer", person[0]},
+            {"accounts", rows(db, "SELECT id, email, role, created_at, disabled_at FROM users WHERE volunteer_id = ?", id)},
+            {"missions", rows(db, "SELECT * FROM mission WHERE volunteer_id = ?", id)},
+            {"supports", rows(db, "SELECT * FROM support WHERE volunteer_id = ? OR standin_volunteer_id = ?", id)},
+            {"collective_signups", rows(db, "SELECT * FROM collective_signup WHERE volunteer_id = ?", id)},
+            {"audit", rows(db, "SELECT * FROM audit_log WHERE subject_type = 'volunteer' AND subject_id = ?", id)}};
+}
+
+void erase_resident(SQLite::Database& db, const std::string& id, const std::string& reason, std::int64_t now,
+                    const actor& who) {
+    auto r = load_resident(db, id);
+    if (r.erased_at)
+        throw conflict("This resident's data has already been erased.");
+    {
+        SQLite::Statement open(db, "SELECT id FROM request WHERE resident_id = ? AND status <> 'closed'");
+        open.bind(1, id);
+        std::vector<std::string> ids;
+        while (open.executeStep())
+            ids.push_back(open.getColumn(0).getString());
+        for (const auto& req : ids)
+            close_request(db, req, "cancelled", std::string("erasure"), now, who);
+    }
+    SQLite::Statement q(db,
+                        "UPDATE resident SET first_name = ?, last_name = ?, phone = '', email = NULL, address = '', "
+                        "lat = NULL, lon = NULL, erased_at = ?, updated_at = ? WHERE id = ?");
+    q.bind(1, erased_text);
+    q.bind(2, erased_text);
+    q.bind(3, static_cast<std::int64_t>(now));
+    q.bind(4, static_cast<std::int64_t>(now));
+    q.bind(5, id);
+    q.exec();
+    // Free text about the person: request details, closing reasons, mission and report notes.
+    SQLite::Statement rq(db, "UPDATE request SET details = '', close_reason = NULL WHERE resident_id = ?");
+    rq.bind(1, id);
+    rq.exec();
+    SQLite::Statement mq(db,
+                         "UPDATE mission SET note = NULL, welfare_note = NULL WHERE request_id IN "
+                         "(SELECT id FROM request WHERE resident_id = ?)");
+    mq.bind(1, id);
+    mq.exec();
+    SQLite::Statement sq(db, "UPDATE support SET handover_note = NULL WHERE resident_id = ?");
+    sq.bind(1, id);
+    sq.exec();
+    append_event(db, now, who, {"resident", id, "erased", std::nullopt, std::nullopt, reason, {}});
+}
+
+void erase_volunteer(SQLite::Database& db, const std::string& id, const std::string& reason, std::int64_t now,
+                     const actor& who) {
+    auto v = load_volunteer(db, id);
+    if (v.erased_at)
+        throw conflict("This volunteer's data has already been erased.");
+    if (v.status != "withdrawn")
+        withdraw_volunteer(db, id, "other", std::nullopt, now, who);
+    SQLite::Statement q(db,
+                        "UPDATE volunteer SET first_name = ?, last_name = ?, email = ?, phone = '', lat = NULL, "
+                        "lon = NULL, withdrawal_note = NULL, erased_at = ?, updated_at = ? WHERE id = ?");
+    q.bind(1, erased_text);
+    q.bind(2, erased_text);
+    q.bind(3, "erased+" + id + "@invalid");
+    q.bind(4, static_cast<std::int64_t>(now));
+    q.bind(5, static_cast<std::int64_t>(now));
+    q.bind(6, id);
+    q.exec();
+    SQLite::Statement u(db,
+                        "UPDATE users SET email = 'erased+' || id || '@invalid', password_hash = '!', "
+                        "disabled_at = COALESCE(disabled_at, ?) WHERE volunteer_id = ?");
+    u.bind(1, static_cast<std::int64_t>(now));
+    u.bind(2, id);
+    u.exec();
+    SQLite::Statement m(db, "UPDATE mission SET note = NULL WHERE volunteer_id = ?");
+    m.bind(1, id);
+    m.exec();
+    append_event(db, now, who, {"volunteer", id, "erased", std::nullopt, std::nullopt, reason, {}});
+}
+
+retention_result apply_retention(SQLite::Database& db, std::int64_t now, int days) {
+    if (days < 0)
+        days = db.execAndGet("SELECT retention_days FROM programme WHERE id = 1").getInt();
+    const std::int64_t limit = now - static_cast<std::int64_t>(days) * 86400;
+    retention_result out;
+    std::vector<std::string> residents, volunteers;
+    {
+        SQLite::Statement q(db,
+                            "SELECT p.id FROM resident p WHERE p.erased_at IS NULL "
+                            "AND NOT EXISTS (SELECT 1 FROM request r WHERE r.resident_id = p.id AND r.status <> 'closed') "
+                            "AND COALESCE((SELECT MAX(closed_at) FROM request r WHERE r.resident_id = p.id), p.created_at) < ?");
+        q.bind(1, static_cast<std::int64_t>(limit));
+        while (q.executeStep())
+            residents.push_back(q.getColumn(0).getString());
+        SQLite::Statement v(db,
+                            "SELECT id FROM volunteer WHERE erased_at IS NULL AND status = 'withdrawn' AND withdrawn_at < ?");
+        v.bind(1, static_cast<std::int64_t>(limit));
+        while (v.executeStep())
+            volunteers.push_back(v.getColumn(0).getString());
+    }
+    for (const auto& id : residents)
+        erase_resident(db, id, "retention", now, system_actor());
+    for (const auto& id : volunteers)
+        erase_volunteer(db, id, "retention", now, system_actor());
+    out.residents = static_cast<int>(residents.size());
+    out.volunteers = static_cast<int>(volunteers.size());
+    return out;
+}
+
+}  // namespace relais::domain
