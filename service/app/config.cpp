@@ -134,6 +134,9 @@ const std::vector<option_spec>& specs() {
              c.public_post_window =
                  std::chrono::seconds(parse_number<unsigned>("public-post-window", v, 1, 24 * 3600));
          }},
+        {"tls-cert", "PEM certificate chain: serve HTTPS (with --tls-key; implies --secure-cookies)", false,
+         [](config& c, const std::string& v) { c.tls_cert = v; }},
+        {"tls-key", "PEM private key of --tls-cert", false, [](config& c, const std::string& v) { c.tls_key = v; }},
     };
     return s;
 }
@@ -186,6 +189,10 @@ config parse_config(const std::vector<std::string>& args, const env_lookup& env)
         else if (auto v = env ? env(env_name(s.name)) : std::nullopt)
             s.apply(c, *v);
     }
+    if (c.tls_cert.empty() != c.tls_key.empty())
+        throw config_error("--tls-cert and --tls-key go together");
+    if (!c.tls_cert.empty())
+        c.secure_cookies = true;  // cookies over HTTPS are always Secure
     return c;
 }
 

@@ -39,6 +39,8 @@ struct config {
     std::chrono::seconds login_window{15 * 60};
     std::size_t public_post_limit = 30;         ///< anonymous public-form posts per address in the window; 0 = off
     std::chrono::seconds public_post_window{10 * 60};
+    std::string tls_cert;                       ///< PEM certificate chain: serve HTTPS (with tls_key)
+    std::string tls_key;                        ///< PEM private key
     bool show_help = false;
 };
 

@@ -4,6 +4,7 @@
 #include "app/app_context.hpp"
 #include "app/demo.hpp"
 #include "http/server.hpp"
+#include "http/tls.hpp"
 #include "store/migrations.hpp"
 
 #include <boost/asio/signal_set.hpp>
@@ -72,8 +73,18 @@ int run_server(const config& cfg) {
     app_context app{cfg, *db, stats, clk, workers, {}};
     api::register_routes(app);
 
+    std::unique_ptr<asio::ssl::context> tls;
+    if (!cfg.tls_cert.empty()) {
+        try {
+            tls = http::make_tls_context(cfg.tls_cert, cfg.tls_key);
+        } catch (const std::exception& e) {
+            spdlog::critical("{}", e.what());
+            return 1;
+        }
+    }
+
     asio::io_context ioc(static_cast<int>(cfg.threads));
-    http::server srv(ioc, app);
+    http::server srv(ioc, app, tls.get());
     std::uint16_t port = 0;
     try {
         port = srv.listen(cfg.bind, cfg.port);
@@ -82,8 +93,8 @@ int run_server(const config& cfg) {
         return 1;
     }
     srv.start();
-    spdlog::info("relais {} listening on http://{}:{} (database {}, {} I/O threads)", RELAIS_VERSION, cfg.bind,
-                 port, cfg.db, cfg.threads);
+    spdlog::info("relais {} listening on {}://{}:{} (database {}, {} I/O threads)", RELAIS_VERSION,
+                 tls ? "https" : "http", cfg.bind, port, cfg.db, cfg.threads);
 
     // Graceful shutdown: stop accepting, let in-flight requests finish (bounded by the grace period), then
     // stop the I/O threads; the store drains its queue and closes the database afterwards.

@@ -15,7 +15,8 @@ namespace relais::http {
 namespace asio = boost::asio;
 using asio::ip::tcp;
 
-server::server(asio::io_context& ioc, app::app_context& app) : ioc_(ioc), app_(app), acceptor_(ioc) {}
+server::server(asio::io_context& ioc, app::app_context& app, asio::ssl::context* tls)
+    : ioc_(ioc), app_(app), tls_(tls), acceptor_(ioc) {}
 
 std::uint16_t server::listen(const std::string& address, std::uint16_t port) {
     tcp::endpoint ep(asio::ip::make_address(address), port);
@@ -45,7 +46,7 @@ asio::awaitable<void> server::accept_loop() {
             continue;
         }
         socket.set_option(tcp::no_delay(true));
-        auto s = std::make_shared<session>(std::move(socket), app_);
+        auto s = make_session(std::move(socket), app_, tls_);
         {
             std::lock_guard lock(mutex_);
             if (shutting_down_)

@@ -8,6 +8,10 @@
 #include <mutex>
 #include <unordered_map>
 
+namespace boost::asio::ssl {
+class context;
+}
+
 namespace relais::app {
 struct app_context;
 }
@@ -20,7 +24,8 @@ class session;
 /// live sessions so a graceful shutdown can stop them.
 class server {
 public:
-    server(boost::asio::io_context& ioc, app::app_context& app);
+    /// With `tls`, every connection speaks HTTPS with that context (which must outlive the server).
+    server(boost::asio::io_context& ioc, app::app_context& app, boost::asio::ssl::context* tls = nullptr);
 
     /// Binds and listens; returns the bound port (useful with port 0).
     std::uint16_t listen(const std::string& address, std::uint16_t port);
@@ -38,6 +43,7 @@ private:
 
     boost::asio::io_context& ioc_;
     app::app_context& app_;
+    boost::asio::ssl::context* tls_;
     boost::asio::ip::tcp::acceptor acceptor_;
     mutable std::mutex mutex_;
     std::unordered_map<session*, std::weak_ptr<session>> sessions_;

@@ -7,8 +7,11 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <sodium.h>
 
 #include <spdlog/spdlog.h>
@@ -44,41 +47,79 @@ bool valid_request_id(std::string_view id) {
     return true;
 }
 
-}  // namespace
+using tls_stream = beast::ssl_stream<beast::tcp_stream>;
 
-session::session(tcp::socket socket, app::app_context& app) : stream_(std::move(socket)), app_(app) {
-    boost::system::error_code ec;
-    auto ep = stream_.socket().remote_endpoint(ec);
-    client_ = ec ? "unknown" : ep.address().to_string();
-    id_prefix_ = random_hex(6);
-    app_.stats.open_connections++;
-}
+/// The session over a concrete stream: beast::tcp_stream (HTTP) or tls_stream (HTTPS).
+template <class Stream>
+class stream_session final : public session {
+public:
+    template <class... StreamArgs>
+    stream_session(app::app_context& app, StreamArgs&&... stream_args)
+        : stream_(std::forward<StreamArgs>(stream_args)...), app_(app) {
+        boost::system::error_code ec;
+        auto ep = tcp_layer().socket().remote_endpoint(ec);
+        client_ = ec ? "unknown" : ep.address().to_string();
+        id_prefix_ = random_hex(6);
+        app_.stats.open_connections++;
+    }
+    ~stream_session() override { app_.stats.open_connections--; }
 
-session::~session() { app_.stats.open_connections--; }
+    asio::awaitable<void> run() override;
+    void stop() override;
+    asio::any_io_executor executor() override { return stream_.get_executor(); }
 
-void session::stop() {
+private:
+    static constexpr bool is_tls = std::is_same_v<Stream, tls_stream>;
+
+    beast::tcp_stream& tcp_layer() { return beast::get_lowest_layer(stream_); }
+
+    Stream stream_;
+    app::app_context& app_;
+    std::string client_;
+    std::string id_prefix_;
+    std::uint64_t served_ = 0;
+    bool busy_ = false;  // between a request's first byte being parsed and its response written
+    std::atomic<bool> stopping_{false};
+};
+
+template <class Stream>
+void stream_session<Stream>::stop() {
     // Runs on the connection's strand, so it never races the coroutine.
-    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
-        self->stopping_ = true;
-        if (!self->busy_) {
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this(), this] {
+        stopping_ = true;
+        if (!busy_) {
             boost::system::error_code ec;
-            self->stream_.socket().cancel(ec);
+            tcp_layer().socket().cancel(ec);
         }
     });
 }
 
-asio::awaitable<void> session::run() {
+/// The client went away (or we cancelled): end the connection without answering.
+bool client_gone(const boost::system::error_code& ec) {
+    return ec == bhttp::error::end_of_stream || ec == asio::error::operation_aborted || ec == beast::error::timeout ||
+           ec == asio::error::connection_reset || ec == asio::error::eof || ec == asio::ssl::error::stream_truncated;
+}
+
+template <class Stream>
+asio::awaitable<void> stream_session<Stream>::run() {
     auto self = shared_from_this();
     const auto& cfg = app_.cfg;
     beast::flat_buffer buffer(cfg.header_limit + cfg.body_limit);
-    for (;;) {
+    bool open = true;
+    if constexpr (is_tls) {
+        // The handshake shares the first request's deadline: a client that never finishes it is cut off.
+        tcp_layer().expires_after(cfg.read_timeout);
+        auto [ec] = co_await stream_.async_handshake(asio::ssl::stream_base::server, as_tuple_awaitable);
+        open = !ec;
+    }
+    for (; open;) {
         if (stopping_)
             break;
         bhttp::request_parser<bhttp::string_body> parser;
         parser.header_limit(static_cast<std::uint32_t>(cfg.header_limit));
         parser.body_limit(cfg.body_limit);
         // One deadline for the whole request (headers and body): a client trickling bytes is cut off.
-        stream_.expires_after(cfg.read_timeout);
+        tcp_layer().expires_after(cfg.read_timeout);
         auto [ec, n] = co_await bhttp::async_read_header(stream_, buffer, parser, as_tuple_awaitable);
         busy_ = true;
         std::optional<error> refusal;
@@ -86,8 +127,7 @@ asio::awaitable<void> session::run() {
             refusal.emplace(error_kind::headers_too_large, "The request headers are too large.");
         } else if (ec == bhttp::error::body_limit) {
             refusal.emplace(error_kind::payload_too_large, "The request body is too large.");
-        } else if (ec == bhttp::error::end_of_stream || ec == asio::error::operation_aborted ||
-                   ec == beast::error::timeout || ec == asio::error::connection_reset || ec == asio::error::eof) {
+        } else if (client_gone(ec)) {
             break;  // the client left, timed out, or we are shutting down
         } else if (ec) {
             refusal.emplace(error_kind::bad_request, "The request is not valid HTTP/1.1.");
@@ -97,8 +137,7 @@ asio::awaitable<void> session::run() {
             if (ec2 == bhttp::error::body_limit)
                 refusal.emplace(error_kind::payload_too_large,
                                 "The request body is larger than " + std::to_string(cfg.body_limit) + " bytes.");
-            else if (ec2 == beast::error::timeout || ec2 == bhttp::error::end_of_stream || ec2 == asio::error::eof ||
-                     ec2 == asio::error::operation_aborted || ec2 == asio::error::connection_reset)
+            else if (client_gone(ec2))
                 break;
             else if (ec2)
                 refusal.emplace(error_kind::bad_request, "The request body could not be read: " + ec2.message() + ".");
@@ -119,15 +158,31 @@ asio::awaitable<void> session::run() {
             keep_alive = req.keep_alive() && !stopping_;
             res.keep_alive(keep_alive);
         }
-        stream_.expires_after(cfg.write_timeout);
+        tcp_layer().expires_after(cfg.write_timeout);
         auto [wec, wn] = co_await bhttp::async_write(stream_, res, as_tuple_awaitable);
         busy_ = false;
         if (wec || !keep_alive)
             break;
     }
+    if constexpr (is_tls) {
+        if (open) {
+            // close_notify, bounded: a peer that does not answer does not hold the connection.
+            tcp_layer().expires_after(std::chrono::seconds(2));
+            auto [ec] = co_await stream_.async_shutdown(as_tuple_awaitable);
+            (void)ec;
+        }
+    }
     boost::system::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    stream_.socket().close(ignored);
+    tcp_layer().socket().shutdown(tcp::socket::shutdown_send, ignored);
+    tcp_layer().socket().close(ignored);
+}
+
+}  // namespace
+
+std::shared_ptr<session> make_session(tcp::socket socket, app::app_context& app, asio::ssl::context* tls) {
+    if (tls)
+        return std::make_shared<stream_session<tls_stream>>(app, std::move(socket), *tls);
+    return std::make_shared<stream_session<beast::tcp_stream>>(app, std::move(socket));
 }
 
 }  // namespace relais::http

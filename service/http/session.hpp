@@ -1,12 +1,14 @@
 #pragma once
 
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 
-#include <atomic>
 #include <memory>
-#include <string>
+
+namespace boost::asio::ssl {
+class context;
+}
 
 namespace relais::app {
 struct app_context;
@@ -17,29 +19,25 @@ namespace relais::http {
 /// One HTTP/1.1 connection, run as a coroutine on its own strand: read a request (with header and body
 /// limits and a deadline), dispatch it, write the response, repeat while keep-alive holds. Requests on a
 /// connection are answered one at a time, so pipelined requests wait in the bounded read buffer.
+/// The same loop serves plain TCP and TLS (see make_session).
 class session : public std::enable_shared_from_this<session> {
 public:
-    session(boost::asio::ip::tcp::socket socket, app::app_context& app);
-    ~session();
+    virtual ~session() = default;
 
     /// The connection's life; completes when the connection is closed.
-    boost::asio::awaitable<void> run();
+    virtual boost::asio::awaitable<void> run() = 0;
 
     /// Asks the session to end: an idle connection is closed now, a busy one after its current response.
     /// Thread-safe.
-    void stop();
+    virtual void stop() = 0;
 
     /// The connection's strand.
-    boost::asio::any_io_executor executor() { return stream_.get_executor(); }
-
-private:
-    boost::beast::tcp_stream stream_;
-    app::app_context& app_;
-    std::string client_;
-    std::string id_prefix_;
-    std::uint64_t served_ = 0;
-    bool busy_ = false;           // between a request's first byte being parsed and its response written
-    std::atomic<bool> stopping_{false};
+    virtual boost::asio::any_io_executor executor() = 0;
 };
+
+/// A session over an accepted socket: plain HTTP, or HTTPS when `tls` is given (the TLS handshake is then
+/// part of the first request's read deadline).
+std::shared_ptr<session> make_session(boost::asio::ip::tcp::socket socket, app::app_context& app,
+                                      boost::asio::ssl::context* tls);
 
 }  // namespace relais::http

@@ -4,6 +4,10 @@
 #include "api/support/server_process.hpp"
 #include "support/temp_dir.hpp"
 
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/json.hpp>
 #include <doctest/doctest.h>
 
@@ -515,4 +519,106 @@ TEST_CASE("deny by default: role checks on routes of every kind") {
     check_problem(coord.send_json("PATCH", "/api/v1/programme", json::object{}), 403);
     check_problem(coord.get("/api/v1/me/missions"), 403);
     check_problem(coord.post_json("/api/v1/collective-missions/col_aaaaaaaaaaaaaaaa/signup", json::object{}), 403);
+}
+
+namespace {
+
+/// One HTTPS request to 127.0.0.1:port, trusting only `ca_file`.
+boost::beast::http::response<boost::beast::http::string_body> https_request(
+    std::uint16_t port, const std::string& ca_file, boost::beast::http::verb method, const std::string& target,
+    const std::string& body, const std::vector<std::pair<std::string, std::string>>& headers) {
+    namespace asio = boost::asio;
+    namespace beast = boost::beast;
+    asio::io_context ioc;
+    asio::ssl::context ctx(asio::ssl::context::tls_client);
+    ctx.load_verify_file(ca_file);
+    ctx.set_verify_mode(asio::ssl::verify_peer);
+    beast::ssl_stream<beast::tcp_stream> stream(ioc, ctx);
+    beast::get_lowest_layer(stream).connect(
+        asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+    stream.handshake(asio::ssl::stream_base::client);
+    beast::http::request<beast::http::string_body> req{method, target, 11};
+    req.set(beast::http::field::host, "127.0.0.1:" + std::to_string(port));
+    for (const auto& [k, v] : headers)
+        req.set(k, v);
+    if (!body.empty())
+        req.set(beast::http::field::content_type, "application/json");
+    req.body() = body;
+    req.prepare_payload();
+    beast::http::write(stream, req);
+    beast::flat_buffer buf;
+    beast::http::response<beast::http::string_body> res;
+    beast::http::read(stream, buf, res);
+    boost::system::error_code ec;
+    stream.shutdown(ec);  // the peer may just close: not an error for this test
+    return res;
+}
+
+std::uint16_t port_from_log(const std::string& log, std::string_view marker) {
+    auto at = log.find(marker);
+    REQUIRE(at != std::string::npos);
+    auto colon = log.find(':', at + marker.size());
+    REQUIRE(colon != std::string::npos);
+    return static_cast<std::uint16_t>(std::stoi(log.substr(colon + 1)));
+}
+
+}  // namespace
+
+TEST_CASE("TLS in the service: HTTPS with --tls-cert/--tls-key, Secure __Host- cookie") {
+    relais::testing::temp_dir keys;
+    const std::string cert = keys.file("cert.pem"), key = keys.file("key.pem");
+    const std::string cmd = "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 "
+                            "-subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 -keyout '" +
+                            key + "' -out '" + cert + "' > /dev/null 2>&1";
+    REQUIRE(std::system(cmd.c_str()) == 0);
+
+    SUBCASE("one without the other is a configuration error") {
+        server_options o;
+        o.args = {"--tls-cert", cert};
+        o.wait_ready = false;
+        server_process p(o);
+        CHECK(p.wait_exit(10s) == 64);
+        CHECK(contains(p.log(), "--tls-key"));
+    }
+    SUBCASE("an unreadable key stops the start") {
+        server_options o;
+        o.args = {"--tls-cert", cert, "--tls-key", keys.file("missing.pem")};
+        o.wait_ready = false;
+        server_process p(o);
+        CHECK(p.wait_exit(10s) == 1);
+    }
+    SUBCASE("serves HTTPS") {
+        relais::testing::temp_dir dir;
+        auto a = user_add((dir.path() / "relais.db").string(), "admin", admin_email, admin_password);
+        REQUIRE(a.code == 0);
+        server_options o;
+        o.dir = dir.path();
+        o.args = {"--tls-cert", cert, "--tls-key", key};
+        o.wait_ready = false;
+        server_process p(o);
+        REQUIRE(p.wait_for_log("listening on https://", 10s));
+        const auto port = port_from_log(p.log(), "listening on https://127.0.0.1");
+        namespace bhttp = boost::beast::http;
+
+        auto health = https_request(port, cert, bhttp::verb::get, "/healthz", "", {});
+        CHECK(health.result_int() == 200);
+
+        const std::string creds = json::serialize(json::object{{"email", admin_email}, {"password", admin_password}});
+        auto res = https_request(port, cert, bhttp::verb::post, "/api/v1/auth/login", creds, {});
+        REQUIRE(res.result_int() == 200);
+        const std::string sc(res[bhttp::field::set_cookie]);
+        CHECK(sc.starts_with("__Host-relais_session="));
+        CHECK(contains(sc, "; Secure"));
+        const std::string cookie = sc.substr(0, sc.find(';'));
+        auto me = https_request(port, cert, bhttp::verb::get, "/api/v1/me", "", {{"Cookie", cookie}});
+        CHECK(me.result_int() == 200);
+        CHECK(contains(me.body(), admin_email));
+
+        // Plain HTTP on the HTTPS port gets no HTTP answer.
+        CHECK(raw_exchange(port, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", 3s).find("HTTP/1.1 200") ==
+              std::string::npos);
+        CHECK(p.stop() == 0);
+        CHECK_FALSE(contains(p.log(), admin_password));
+        CHECK_FALSE(contains(p.log(), cookie.substr(cookie.find('=') + 1)));
+    }
 }
