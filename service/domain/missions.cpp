@@ -396,7 +396,8 @@ void cancel_mission(SQLite::Database& db, const std::string& id, const std::stri
 
 void mark_missed(SQLite::Database& db, const std::string& id, const std::optional<std::string>& reason,
                  std::int64_t now, const actor& who) {
-    auto m = transition(db, id, "missed", reason, std::nullopt, now, who, "marked missed");
+    // The coordinator's words are free text: kept on the mission as its note, never in the event log.
+    auto m = transition(db, id, "missed", std::nullopt, reason, now, who, "marked missed");
     back_to_queue(db, m, now, who, false);
 }
 

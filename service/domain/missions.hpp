@@ -62,6 +62,7 @@ void drop_mission(SQLite::Database& db, const std::string& id, const std::string
                   const std::optional<std::string>& note, std::int64_t now, const actor& who);
 void cancel_mission(SQLite::Database& db, const std::string& id, const std::string& reason,
                     const std::optional<std::string>& note, std::int64_t now, const actor& who);
+/// Marks an accepted mission missed. `reason` is free text: stored as the mission's note, not in the event log.
 void mark_missed(SQLite::Database& db, const std::string& id, const std::optional<std::string>& reason,
                  std::int64_t now, const actor& who);
 void acknowledge_welfare(SQLite::Database& db, const std::string& id, std::int64_t now, const actor& who);
