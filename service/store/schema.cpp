@@ -9,6 +9,7 @@ std::span<const migration> schema_migrations() {
     static const migration migrations[] = {
         {1, "core", schema_core_sql()},
         {2, "accounts", schema_accounts_sql()},
+        {3, "stats", schema_stats_sql()},
     };
     return migrations;
 }

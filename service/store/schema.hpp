@@ -9,4 +9,7 @@ const char* schema_core_sql();
 /// Migration 2: sessions and login throttling (auth).
 const char* schema_accounts_sql();
 
+/// Migration 3: statistics tables derived from the event log (stats/).
+const char* schema_stats_sql();
+
 }  // namespace relais::store
