@@ -19,12 +19,13 @@ namespace relais::store {
 //   partial days at the ends of a period.
 const char* schema_stats_sql() {
     return R"sql(
+-- last_seq: the last event recorded. When it is not the log's last event (a database that had events before
+-- this migration), the tables are rebuilt from the log before they are read.
 CREATE TABLE stat_meta (
   id INTEGER PRIMARY KEY CHECK (id = 1),
-  synced INTEGER NOT NULL
+  last_seq INTEGER NOT NULL
 );
--- A database that already has events needs a rebuild (done on the first statistics query).
-INSERT INTO stat_meta(id, synced) SELECT 1, NOT EXISTS (SELECT 1 FROM event);
+INSERT INTO stat_meta(id, last_seq) VALUES (1, 0);
 
 CREATE TABLE stat_volunteer (
   volunteer_id TEXT PRIMARY KEY,
