@@ -2,6 +2,8 @@
 #include "app/config.hpp"
 #include "app/runner.hpp"
 #include "auth/user_command.hpp"
+#include "tools/backup.hpp"
+#include "tools/seed.hpp"
 
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
@@ -14,6 +16,12 @@ int main(int argc, char** argv) {
         // Standard output carries only the new id (scripts capture it); log lines go to standard error.
         spdlog::set_default_logger(spdlog::stderr_logger_mt("relais"));
         return relais::auth::run_user_command({args.begin() + 1, args.end()}, std::cin, std::cout, std::cerr);
+    }
+    if (!args.empty() && (args[0] == "seed" || args[0] == "backup")) {
+        spdlog::set_default_logger(spdlog::stderr_logger_mt("relais"));
+        const std::vector<std::string> rest(args.begin() + 1, args.end());
+        return args[0] == "seed" ? relais::tools::run_seed_command(rest, std::cout, std::cerr)
+                                 : relais::tools::run_backup_command(rest, std::cout, std::cerr);
     }
     try {
         auto cfg = relais::app::parse_config(args, relais::app::process_env());

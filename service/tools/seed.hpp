@@ -1,0 +1,46 @@
+#pragma once
+
+#include <cstdint>
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+namespace relais::tools {
+
+/// What `relais seed` generates. Everything is derived from `seed`, so the same options give the same
+/// database (ids, names, places, states), apart from the times, which are relative to `now`.
+struct seed_options {
+    std::string db;
+    std::size_t volunteers = 1000;
+    std::size_t residents = 500;
+    std::size_t missions = 5000;
+    std::uint64_t seed = 1;
+    std::size_t accounts = 100;                       ///< volunteer accounts that can sign in (bench)
+    std::string password = "bench password 2026";     ///< of every generated account
+    std::int64_t now = 0;                             ///< Unix seconds; 0 = the wall clock
+};
+
+/// What was written.
+struct seed_summary {
+    std::size_t volunteers = 0, residents = 0, requests = 0, new_requests = 0, supports = 0, missions = 0,
+                events = 0, accounts = 0;
+    std::string coordinator_email;
+    std::vector<std::string> volunteer_emails;  ///< the accounts' emails, in order
+    std::string accounts_file;                  ///< "<db>.accounts": one "role email password" line each
+};
+
+/// Fills an empty database (migrated first) with generated data straight through SQLite, in one
+/// transaction: volunteers (statuses, skills, availability, homes around Rennes), residents, requests
+/// (one-off and weekly, a small queue of new ones), supports, missions in states consistent with their
+/// times, events, one coordinator account and `accounts` volunteer accounts sharing `password`, whose
+/// volunteers hold ongoing weekly supports. For benchmarks and tests only: the accounts' password is
+/// written in clear to `accounts_file`. Throws std::runtime_error if the database already holds people or
+/// requests.
+seed_summary seed_database(const seed_options& opts);
+
+/// `relais seed --db PATH [--volunteers N] [--residents N] [--missions N] [--seed S] [--accounts N]
+/// [--password P]`. Prints a summary on `out`; returns 0, 64 on a usage error, 1 on failure. `args`
+/// start after "seed".
+int run_seed_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+
+}  // namespace relais::tools
