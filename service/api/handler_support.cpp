@@ -2,11 +2,15 @@
 
 #include "auth/principal.hpp"
 #include "domain/error.hpp"
+#include "domain/ids.hpp"
 #include "domain/time_format.hpp"
 
 #include <SQLiteCpp/Statement.h>
 #include <boost/json.hpp>
 
+#include <sodium.h>
+
+#include <array>
 #include <charconv>
 
 namespace relais::api {
@@ -116,29 +120,96 @@ boost::asio::awaitable<void> audit_reads(request_context& ctx,
     co_await ctx.app.db.write(std::move(job));
 }
 
+namespace {
+
+/// A 32-byte digest of `parts` under `label` (domain separation between the row id and the sealing key).
+std::array<unsigned char, crypto_generichash_BYTES> digest(std::string_view label,
+                                                           std::initializer_list<std::string_view> parts) {
+    std::array<unsigned char, crypto_generichash_BYTES> out{};
+    crypto_generichash_state st;
+    crypto_generichash_init(&st, nullptr, 0, out.size());
+    auto add = [&st](std::string_view s) {
+        // Length-prefixed, so ("ab","c") and ("a","bc") differ.
+        const std::uint64_t n = s.size();
+        crypto_generichash_update(&st, reinterpret_cast<const unsigned char*>(&n), sizeof n);
+        crypto_generichash_update(&st, reinterpret_cast<const unsigned char*>(s.data()), s.size());
+    };
+    add(label);
+    for (auto p : parts)
+        add(p);
+    crypto_generichash_final(&st, out.data(), out.size());
+    return out;
+}
+
+std::string seal(const std::string& text, const std::array<unsigned char, crypto_generichash_BYTES>& key) {
+    static_assert(crypto_generichash_BYTES == crypto_secretbox_KEYBYTES);
+    std::string out(crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + text.size(), '\0');
+    auto* nonce = reinterpret_cast<unsigned char*>(out.data());
+    randombytes_buf(nonce, crypto_secretbox_NONCEBYTES);
+    crypto_secretbox_easy(nonce + crypto_secretbox_NONCEBYTES, reinterpret_cast<const unsigned char*>(text.data()),
+                          text.size(), nonce, key.data());
+    return domain::to_hex(reinterpret_cast<const unsigned char*>(out.data()), out.size());
+}
+
+std::optional<std::string> unseal(const std::string& hex, const std::array<unsigned char, crypto_generichash_BYTES>& key) {
+    std::string raw(hex.size() / 2, '\0');
+    std::size_t n = 0;
+    if (sodium_hex2bin(reinterpret_cast<unsigned char*>(raw.data()), raw.size(), hex.data(), hex.size(), nullptr, &n,
+                       nullptr) != 0 ||
+        n < crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES)
+        return std::nullopt;
+    const auto* nonce = reinterpret_cast<const unsigned char*>(raw.data());
+    std::string text(n - crypto_secretbox_NONCEBYTES - crypto_secretbox_MACBYTES, '\0');
+    if (crypto_secretbox_open_easy(reinterpret_cast<unsigned char*>(text.data()), nonce + crypto_secretbox_NONCEBYTES,
+                                   n - crypto_secretbox_NONCEBYTES, nonce, key.data()) != 0)
+        return std::nullopt;
+    return text;
+}
+
+}  // namespace
+
 awaitable_response idempotent_create(request_context& ctx,
                                      std::function<std::pair<status, json::value>(SQLite::Database&)> work) {
     std::string key(ctx.req["Idempotency-Key"]);
-    if (key.size() > 200)
-        throw validation_error({{"Idempotency-Key", "must have at most 200 characters"}});
+    // The key is the client's choice: a short or guessable one ("1") could be reused by another client and be
+    // answered with the first client's tracking code. Keys are long random strings (our pages send 32 hex
+    // characters); a stored answer is only for the same caller, and it is sealed with a key derived from the
+    // client's key, so the table holds neither that key nor the tracking code it answered with.
+    if (!key.empty()) {
+        bool printable = true;
+        for (unsigned char c : key)
+            printable = printable && c > 0x20 && c < 0x7F;
+        if (key.size() < 16 || key.size() > 200 || !printable)
+            throw validation_error(
+                {{"Idempotency-Key", "must be a random string of 16 to 200 visible ASCII characters"}});
+    }
     const std::string route(ctx.route);
     const auto now = now_of(ctx);
-    auto job = [work = std::move(work), key, route, now](SQLite::Database& db) -> std::pair<int, std::string> {
-        if (!key.empty()) {
+    const std::string caller = ctx.user ? ctx.user->user_id : "public";
+    const auto row = digest("relais idempotency row", {route, caller, key});
+    const auto sealing = digest("relais idempotency seal", {route, caller, key});
+    const std::string row_id = domain::to_hex(row.data(), row.size());
+    auto job = [work = std::move(work), has_key = !key.empty(), row_id, sealing, route,
+                now](SQLite::Database& db) -> std::pair<int, std::string> {
+        if (has_key) {
             SQLite::Statement q(db, "SELECT status, body FROM idempotency WHERE route = ? AND key = ?");
             q.bind(1, route);
-            q.bind(2, key);
-            if (q.executeStep())
-                return {q.getColumn(0).getInt(), q.getColumn(1).getString()};
+            q.bind(2, row_id);
+            if (q.executeStep()) {
+                auto text = unseal(q.getColumn(1).getString(), sealing);
+                if (!text)
+                    throw std::runtime_error("an idempotency record could not be opened");
+                return {q.getColumn(0).getInt(), std::move(*text)};
+            }
         }
         auto [st, body] = work(db);
         std::string text = json::serialize(body);
-        if (!key.empty()) {
+        if (has_key) {
             SQLite::Statement ins(db, "INSERT INTO idempotency(route, key, status, body, created_at) VALUES (?,?,?,?,?)");
             ins.bind(1, route);
-            ins.bind(2, key);
+            ins.bind(2, row_id);
             ins.bind(3, static_cast<int>(st));
-            ins.bind(4, text);
+            ins.bind(4, seal(text, sealing));
             ins.bind(5, static_cast<std::int64_t>(now));
             ins.exec();
         }

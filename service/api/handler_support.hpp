@@ -55,8 +55,10 @@ void audit(SQLite::Database& db, const request_context& ctx, std::string_view su
 boost::asio::awaitable<void> audit_reads(request_context& ctx,
                                          std::vector<std::pair<std::string, std::string>> subjects);
 
-/// Runs a public creation `work(db) -> (status, body)` so that a repeated Idempotency-Key on the same route
-/// returns the first answer instead of creating twice. The key check and the write share one transaction.
+/// Runs a public creation `work(db) -> (status, body)` so that the same caller posting again under the same
+/// Idempotency-Key (a double-submitted form) gets the first answer instead of creating twice. Keys must be
+/// 16 to 200 visible ASCII characters (422 otherwise); the key check and the write share one transaction;
+/// the stored answer is sealed (see handler_support.cpp).
 awaitable_response idempotent_create(request_context& ctx,
                                      std::function<std::pair<status, boost::json::value>(SQLite::Database&)> work);
 

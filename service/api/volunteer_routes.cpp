@@ -26,10 +26,9 @@ domain::volunteer_patch read_volunteer_patch(body_reader& r, bool staff) {
     }
     p.phone = read_phone(r, "phone", false);
     p.neighbourhood = r.text("neighbourhood", {1, 40}, false);
+    r.accept("location");  // null (clear it) is a known value too
     if (r.has("location"))
         p.location = r.is_null("location") ? std::optional<domain::geo>() : read_location(r, "location");
-    else
-        r.accept("location");
     p.skills = read_codes(r, "skills", 20, false, false);
     p.availability = read_availability(r, "availability", false);
     p.languages = read_codes(r, "languages", 10, false, true);
