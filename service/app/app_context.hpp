@@ -13,6 +13,12 @@
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <memory>
+
+namespace relais::match {
+class engine;
+}
+
 namespace relais::app {
 
 /// Everything a handler may use, passed explicitly (there is no global mutable state).
@@ -24,6 +30,7 @@ struct app_context {
     boost::asio::thread_pool& workers;  ///< blocking work that is not SQLite: files, password hashing
     http::router routes;
     auth::throttles throttles{};  ///< login and public-form rate limits (in memory)
+    std::shared_ptr<match::engine> matcher{};  ///< volunteer index and auto-dispatch (set by the runner)
 };
 
 /// Runs blocking `f()` on `pool` and resumes the caller on its own executor with the result (or the

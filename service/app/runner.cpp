@@ -5,6 +5,7 @@
 #include "app/demo.hpp"
 #include "http/server.hpp"
 #include "http/tls.hpp"
+#include "match/maintenance.hpp"
 #include "store/migrations.hpp"
 
 #include <boost/asio/signal_set.hpp>
@@ -72,6 +73,7 @@ int run_server(const config& cfg) {
     asio::thread_pool workers(2);
     app_context app{cfg, *db, stats, clk, workers, {}};
     api::register_routes(app);
+    app.matcher = match::start_engine(cfg.db, clk.now_s());  // the volunteer index, loaded before serving
 
     std::unique_ptr<asio::ssl::context> tls;
     if (!cfg.tls_cert.empty()) {
@@ -93,6 +95,7 @@ int run_server(const config& cfg) {
         return 1;
     }
     srv.start();
+    match::spawn_maintenance(ioc, app);  // proposal expiry and auto re-dispatch every 30 s
     spdlog::info("relais {} listening on {}://{}:{} (database {}, {} I/O threads)", RELAIS_VERSION,
                  tls ? "https" : "http", cfg.bind, port, cfg.db, cfg.threads);
 
