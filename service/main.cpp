@@ -3,6 +3,7 @@
 #include "app/runner.hpp"
 #include "auth/user_command.hpp"
 #include "tools/backup.hpp"
+#include "tools/retention.hpp"
 #include "tools/seed.hpp"
 
 #include <spdlog/sinks/stdout_sinks.h>
@@ -22,6 +23,10 @@ int main(int argc, char** argv) {
         const std::vector<std::string> rest(args.begin() + 1, args.end());
         return args[0] == "seed" ? relais::tools::run_seed_command(rest, std::cout, std::cerr)
                                  : relais::tools::run_backup_command(rest, std::cout, std::cerr);
+    }
+    if (!args.empty() && args[0] == "retention") {
+        spdlog::set_default_logger(spdlog::stderr_logger_mt("relais"));
+        return relais::tools::run_retention_command({args.begin() + 1, args.end()}, std::cout, std::cerr);
     }
     try {
         auto cfg = relais::app::parse_config(args, relais::app::process_env());

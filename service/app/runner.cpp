@@ -3,6 +3,7 @@
 #include "api/routes.hpp"
 #include "app/app_context.hpp"
 #include "app/demo.hpp"
+#include "app/retention_job.hpp"
 #include "http/server.hpp"
 #include "http/tls.hpp"
 #include "match/maintenance.hpp"
@@ -96,6 +97,7 @@ int run_server(const config& cfg) {
     }
     srv.start();
     match::spawn_maintenance(ioc, app);  // proposal expiry and auto re-dispatch every 30 s
+    spawn_retention_job(ioc, app);       // personal data past its retention period erased every hour
     spdlog::info("relais {} listening on {}://{}:{} (database {}, {} I/O threads)", RELAIS_VERSION,
                  tls ? "https" : "http", cfg.bind, port, cfg.db, cfg.threads);
 

@@ -1,0 +1,48 @@
+#include "app/retention_job.hpp"
+
+#include "app/app_context.hpp"
+#include "domain/privacy.hpp"
+
+#include <spdlog/spdlog.h>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+
+namespace relais::app {
+
+namespace asio = boost::asio;
+
+namespace {
+
+asio::awaitable<void> retention_loop(app_context& app) {
+    asio::steady_timer timer(co_await asio::this_coro::executor);
+    std::chrono::steady_clock::duration wait = retention_first_delay;
+    for (;;) {
+        timer.expires_after(wait);
+        wait = retention_interval;
+        boost::system::error_code ec;
+        co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        if (ec)
+            co_return;
+        try {
+            const std::int64_t now = app.clk.now_s();
+            auto job = [now](SQLite::Database& db) { return domain::apply_retention(db, now); };
+            const domain::retention_result r = co_await app.db.write(std::move(job));
+            spdlog::info("scheduled retention: {} residents and {} volunteers erased", r.residents,
+                         r.volunteers);
+        } catch (const std::exception& e) {
+            // Busy store or a database error: the next run tries again (the rule catches up by itself).
+            spdlog::warn("scheduled retention failed: {}", e.what());
+        }
+    }
+}
+
+}  // namespace
+
+void spawn_retention_job(asio::io_context& ioc, app_context& app) {
+    asio::co_spawn(ioc, retention_loop(app), asio::detached);
+}
+
+}  // namespace relais::app

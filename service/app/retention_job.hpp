@@ -1,0 +1,23 @@
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+
+#include <chrono>
+
+namespace relais::app {
+
+struct app_context;
+
+/// How often the server applies the retention rule. Retention is counted in days, so an hour late is
+/// invisible; a run that finds nothing costs two indexed queries.
+constexpr std::chrono::minutes retention_interval{60};
+/// The first run comes this long after start-up (a server restarted often still runs it), off the busy
+/// start-up moment.
+constexpr std::chrono::minutes retention_first_delay{1};
+
+/// Spawns the retention loop on `ioc`: after retention_first_delay, then every retention_interval, one write
+/// job runs domain::apply_retention at the programme clock's time and the counts are logged (never who).
+/// Stops with the io_context.
+void spawn_retention_job(boost::asio::io_context& ioc, app_context& app);
+
+}  // namespace relais::app

@@ -1,0 +1,100 @@
+#include "tools/retention.hpp"
+
+#include "domain/privacy.hpp"
+#include "store/connection.hpp"
+#include "store/migrations.hpp"
+#include "store/store.hpp"
+
+#include <SQLiteCpp/Transaction.h>
+#include <spdlog/spdlog.h>
+
+#include <charconv>
+#include <chrono>
+#include <filesystem>
+#include <ostream>
+
+namespace relais::tools {
+
+namespace {
+
+constexpr const char* usage =
+    "usage: relais retention --db PATH [--days N]\n"
+    "  erases now the personal data of residents whose last request closed more than N days ago and of\n"
+    "  volunteers withdrawn more than N days ago (N: the programme's retention_days unless given, 0..3650);\n"
+    "  prints how many were erased. The server also does this every hour on its own.\n";
+
+}  // namespace
+
+int run_retention_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+    std::string db_path;
+    int days = -1;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        std::string name = args[i], value;
+        if (name == "-h" || name == "--help") {
+            out << usage;
+            return 0;
+        }
+        if (!name.starts_with("--")) {
+            err << "relais retention: unexpected argument '" << name << "'\n" << usage;
+            return 64;
+        }
+        name = name.substr(2);
+        if (auto eq = name.find('='); eq != std::string::npos) {
+            value = name.substr(eq + 1);
+            name.resize(eq);
+        } else if (i + 1 < args.size()) {
+            value = args[++i];
+        } else {
+            err << "relais retention: --" << name << " needs a value\n";
+            return 64;
+        }
+        if (name == "db") {
+            db_path = value;
+        } else if (name == "days") {
+            int n = -1;
+            auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+            if (ec != std::errc{} || p != value.data() + value.size() || n < 0 || n > 3650) {
+                err << "relais retention: --days must be a whole number of days between 0 and 3650\n";
+                return 64;
+            }
+            days = n;
+        } else {
+            err << "relais retention: unknown option --" << name << "\n" << usage;
+            return 64;
+        }
+    }
+    if (db_path.empty()) {
+        err << "relais retention: --db is required\n" << usage;
+        return 64;
+    }
+    try {
+        // An existing database only: a typo in --db must not create an empty one and report "0 erased".
+        if (!std::filesystem::exists(db_path)) {
+            err << "relais retention: no database at " << db_path << "\n";
+            return 1;
+        }
+        store::migrate(db_path);
+        auto db = store::open_writer(db_path, store::sync_mode::full);
+        db.setBusyTimeout(30000);  // a running server commits in short batches; wait for a gap
+        const std::int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                                     std::chrono::system_clock::now().time_since_epoch())
+                                     .count();
+        SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+        const auto r = domain::apply_retention(db, now, days);
+        tx.commit();
+        // Counts only: the log never names the people erased.
+        spdlog::info("retention run from the command line: {} residents and {} volunteers erased",
+                     r.residents, r.volunteers);
+        out << "residents erased: " << r.residents << "\n"
+            << "volunteers erased: " << r.volunteers << "\n";
+        return 0;
+    } catch (const store::schema_too_new& e) {
+        err << "relais retention: " << e.what() << "\n";
+        return 1;
+    } catch (const std::exception& e) {
+        err << "relais retention: " << e.what() << "\n";
+        return 1;
+    }
+}
+
+}  // namespace relais::tools
