@@ -140,6 +140,16 @@ void back_to_queue(SQLite::Database& db, const mission_record& m, std::int64_t n
     }
 }
 
+/// True if the request has a proposed or accepted mission starting after `after`.
+bool has_later_mission(SQLite::Database& db, const std::string& request_id, std::int64_t after) {
+    SQLite::Statement q(db,
+                        "SELECT 1 FROM mission WHERE request_id = ? AND status IN ('proposed','accepted') "
+                        "AND starts_at > ? LIMIT 1");
+    q.bind(1, request_id);
+    q.bind(2, static_cast<std::int64_t>(after));
+    return q.executeStep();
+}
+
 void require_slot_free(SQLite::Database& db, const std::string& volunteer_id, std::int64_t starts,
                        std::int64_t ends, const std::string& except_id) {
     SQLite::Statement q(db,
@@ -307,6 +317,14 @@ void accept_mission(SQLite::Database& db, const std::string& id, std::int64_t no
     auto before = load_mission(db, id);
     if (before.status == "proposed" && before.expires_at && now > *before.expires_at)
         throw conflict("The proposal has expired; it cannot be accepted.");
+    if (before.status == "proposed") {
+        // Proposed before a support was in place (a weekly need offered to two volunteers): only the
+        // support's volunteer or stand-in may take it now.
+        auto s = active_support(db, before.request_id);
+        if (s && s->volunteer_id != before.volunteer_id && s->standin_volunteer_id != before.volunteer_id)
+            throw conflict("The mission is proposed, but its request now has a support in place with another "
+                           "volunteer; it cannot be accepted.");
+    }
     auto m = transition(db, id, "accepted", std::nullopt, std::nullopt, now, who, "accepted");
     auto r = load_request(db, m.request_id);
     if (r.status == "closed")
@@ -369,9 +387,10 @@ void complete_mission(SQLite::Database& db, const std::string& id, const mission
         c.exec();
         append_event(db, now, who,
                      {"request", r.id, "closed", r.status, "closed", "fulfilled", {{"outcome", "fulfilled"}, {"category", r.category}}});
-    } else if (auto s = active_support(db, r.id)) {
-        // A weekly support continues with the same volunteer: next week's mission is proposed to them. If it
-        // cannot be (their week is full, they are paused...), the coordinator sees the request flagged.
+    } else if (auto s = active_support(db, r.id); s && !has_later_mission(db, r.id, m.starts_at)) {
+        // A weekly support continues with the same volunteer: next week's mission is proposed to them (unless
+        // the coordinator already planned a later one). If it cannot be (their week is full, they are
+        // paused...), the coordinator sees the request flagged.
         db.exec("SAVEPOINT next_week");
         try {
             propose_mission(db, r.id, s->volunteer_id, m.starts_at + week, m.ends_at + week, now, system_actor());

@@ -524,3 +524,37 @@ TEST_CASE("stand-in rules and support end/handover") {
     refused(error_kind::conflict, [&] { set_standin(d.db, s.id, standin, t0(), coordinator()); });
     refused(error_kind::not_found, [&] { load_support(d.db, "sup_nope"); });
 }
+
+TEST_CASE("weekly request: once a support is in place, another volunteer's earlier proposal cannot be accepted") {
+    domain_db d;
+    auto req = d.request("weekly");
+    auto a = d.volunteer();
+    auto b = d.volunteer();
+    auto ma = d.propose(req, a, t0() + day);
+    auto mb = d.propose(req, b, t0() + 8 * day);  // proposed before any support existed
+    accept_mission(d.db, ma, t0(), coordinator());
+    auto s = active_support(d.db, req);
+    REQUIRE(s);
+    const auto before = d.snapshot();
+    auto detail = refused(relais::error_kind::conflict, [&] { d.job([&] { accept_mission(d.db, mb, t0(), coordinator()); }); });
+    CHECK(has(detail, "support"));
+    CHECK(d.snapshot() == before);
+    CHECK(d.mission_status(mb) == "proposed");
+    // Once b is the stand-in, the proposal can be accepted and joins the same support.
+    set_standin(d.db, s->id, b, t0(), coordinator());
+    accept_mission(d.db, mb, t0(), coordinator());
+    CHECK(load_mission(d.db, mb).support_id == s->id);
+}
+
+TEST_CASE("weekly support: when next week is already planned, completion neither duplicates nor flags it") {
+    domain_db d;
+    auto req = d.request("weekly", "friendly_call");
+    auto vol = d.volunteer();
+    auto first = d.propose(req, vol, t0() - 2 * hour);
+    accept_mission(d.db, first, t0(), coordinator());
+    auto planned = d.propose(req, vol, t0() - 2 * hour + 7 * day);  // the coordinator planned week 2 already
+    complete_mission(d.db, first, good_report, t0(), coordinator());
+    CHECK(d.count("SELECT COUNT(*) FROM mission WHERE request_id = '" + req + "' AND status = 'proposed'") == 1);
+    CHECK(d.mission_status(planned) == "proposed");
+    CHECK_FALSE(load_request(d.db, req).redispatch);
+}
