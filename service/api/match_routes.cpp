@@ -140,12 +140,9 @@ awaitable_response plan(request_context& ctx) {
                            {"assignments", std::move(assignments)},
                            {"unassigned", std::move(unassigned)},
                            {"total_score", rounded(p.total_score, 10000)},
-                           {"optimal_score", rounded(p.optimal_score, 10000)},
                            {"greedy_total_score", rounded(p.greedy_score, 10000)},
                            {"assigned", p.assignments.size()},
                            {"greedy_assigned", p.greedy_assigned},
-                           {"reslotted", p.reslotted},
-                           {"dropped_overlaps", p.dropped_overlaps},
                            {"timing_ms", json::object{{"candidates", rounded(p.candidates_ms, 10)},
                                                       {"solve", rounded(p.solve_ms, 10)},
                                                       {"greedy", rounded(p.greedy_ms, 10)}}}};

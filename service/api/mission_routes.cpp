@@ -5,6 +5,7 @@
 #include "domain/error.hpp"
 #include "domain/missions.hpp"
 #include "domain/requests.hpp"
+#include "match/engine.hpp"
 
 #include <boost/json.hpp>
 
@@ -108,6 +109,10 @@ awaitable_response act(request_context& ctx, std::function<void(SQLite::Database
     auto job = [&ctx, id, now, who, apply = std::move(apply)](SQLite::Database& db) {
         load_for(db, ctx, id);
         apply(db, id, now, who);
+        // After a decline or a drop, with the programme's auto-dispatch on, the next-best volunteer is asked
+        // in this same transaction (a no-op for any other move).
+        if (ctx.app.matcher)
+            ctx.app.matcher->redispatch_after(db, id, now);
         std::vector<std::pair<std::string, std::string>> audited;
         auto m = domain::load_mission(db, id);
         auto v = view_of(db, ctx, m, now, audited);

@@ -34,14 +34,17 @@ plan_solution solve_optimal(const plan_problem& p) {
     graph g;
     const auto r_count = static_cast<int>(p.requests);
     const auto b_count = static_cast<int>(p.capacity.size());
-    g.reserveNode(r_count + b_count + 2);
-    g.reserveArc(2 * r_count + static_cast<int>(p.arcs.size()) + b_count);
+    const auto g_count = static_cast<int>(p.group_capacity.size());
+    g.reserveNode(r_count + b_count + g_count + 2);
+    g.reserveArc(2 * r_count + static_cast<int>(p.arcs.size()) + b_count + g_count);
     const graph::Node source = g.addNode();
     const graph::Node sink = g.addNode();
-    std::vector<graph::Node> req(p.requests), bucket(p.capacity.size());
+    std::vector<graph::Node> req(p.requests), bucket(p.capacity.size()), group(p.group_capacity.size());
     for (auto& n : req)
         n = g.addNode();
     for (auto& n : bucket)
+        n = g.addNode();
+    for (auto& n : group)
         n = g.addNode();
 
     graph::ArcMap<int> cap(g);
@@ -60,8 +63,10 @@ plan_solution solve_optimal(const plan_problem& p) {
     choice_arc.reserve(p.arcs.size());
     for (const auto& a : p.arcs)
         choice_arc.push_back(add(req[a.request], bucket[a.bucket], 1, -a.gain));
-    for (int b = 0; b < b_count; ++b)
-        add(bucket[static_cast<std::size_t>(b)], sink, std::max(0, p.capacity[static_cast<std::size_t>(b)]), 0);
+    for (std::size_t b = 0; b < p.capacity.size(); ++b)
+        add(bucket[b], group[p.group_of[b]], std::max(0, p.capacity[b]), 0);
+    for (std::size_t k = 0; k < p.group_capacity.size(); ++k)
+        add(group[k], sink, std::max(0, p.group_capacity[k]), 0);
 
     lemon::NetworkSimplex<graph, int, std::int64_t> ns(g);
     ns.upperMap(cap).costMap(cost).stSupply(source, sink, r_count);
@@ -80,12 +85,16 @@ plan_solution solve_greedy(const plan_problem& p) {
     for (std::size_t i = 0; i < p.arcs.size(); ++i)
         arcs_of[p.arcs[i].request].push_back(static_cast<int>(i));
     std::vector<int> left = p.capacity;
+    std::vector<int> group_left = p.group_capacity;
     std::vector<int> choice(p.requests, -1);
     for (std::uint32_t r = 0; r < p.requests; ++r) {
         for (int a : arcs_of[r]) {
-            auto& room = left[p.arcs[static_cast<std::size_t>(a)].bucket];
-            if (room > 0) {
+            const auto b = p.arcs[static_cast<std::size_t>(a)].bucket;
+            auto& room = left[b];
+            auto& group_room = group_left[p.group_of[b]];
+            if (room > 0 && group_room > 0) {
                 --room;
+                --group_room;
                 choice[r] = a;
                 break;
             }

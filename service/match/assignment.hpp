@@ -5,12 +5,13 @@
 
 // The batch plan as an assignment problem, solved exactly as a min-cost flow with LEMON's network simplex:
 //
-//   source --(cap 1)--> request --(cap 1, cost -gain)--> bucket --(cap = capacity)--> sink
-//          request --(cap 1, cost 0)--> sink            (the request stays unassigned)
+//   source --(1)--> request --(1, cost -gain)--> bucket --(capacity)--> group --(group capacity)--> sink
+//                   request --(1, cost 0)--> sink      (the request stays unassigned)
 //
-// A bucket is one volunteer in one week; its capacity is what remains of their weekly maximum. All R units
-// of flow reach the sink, so the cheapest flow is the assignment of largest total gain. Gains are scores
-// scaled to integers (exact arithmetic in the solver).
+// In a plan, a bucket is one volunteer on one day (capacity 1: a plan never gives anyone two missions the
+// same day, so their slots can never overlap) and a group is that volunteer's week (capacity: what remains
+// of their weekly maximum). All R units of flow reach the sink, so the cheapest flow is the assignment of
+// largest total gain. Gains are scores scaled to integers (exact arithmetic in the solver).
 namespace relais::match {
 
 /// Scores in [0, 1] become integer gains in [1, 1e6] (a candidate scoring 0 is still worth serving).
@@ -25,8 +26,10 @@ struct plan_arc {
 
 struct plan_problem {
     std::uint32_t requests = 0;
-    std::vector<int> capacity;    ///< per bucket
-    std::vector<plan_arc> arcs;   ///< the greedy plan takes a request's arcs in this order (best first)
+    std::vector<int> capacity;            ///< per bucket
+    std::vector<std::uint32_t> group_of;  ///< per bucket
+    std::vector<int> group_capacity;      ///< per group
+    std::vector<plan_arc> arcs;           ///< the greedy plan takes a request's arcs in this order (best first)
 };
 
 struct plan_solution {
@@ -39,7 +42,7 @@ struct plan_solution {
 plan_solution solve_optimal(const plan_problem& p);
 
 /// Request by request in index order (the queue order), the first of its arcs (in arc order) whose bucket
-/// has room.
+/// and group have room.
 plan_solution solve_greedy(const plan_problem& p);
 
 }  // namespace relais::match

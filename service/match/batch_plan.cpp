@@ -1,10 +1,11 @@
 #include "match/batch_plan.hpp"
 
+#include "match/local_time.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <map>
 #include <string>
-#include <unordered_map>
 
 namespace relais::match {
 
@@ -12,6 +13,18 @@ namespace {
 
 double ms_since(std::chrono::steady_clock::time_point t0) {
     return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+}
+
+/// The local calendar day of `t`, as a day count (slots lie within one local day: availability does).
+std::int64_t local_day_of(std::int64_t t) {
+    const std::int64_t local = t + paris_offset(t);
+    return local >= 0 ? local / day_s : (local - day_s + 1) / day_s;
+}
+
+/// UTC instant of the local midnight that ends the local day of `t`.
+std::int64_t next_local_midnight(std::int64_t t) {
+    const std::int64_t next = (local_day_of(t) + 1) * day_s;  // local midnight, as if local were UTC
+    return next - paris_offset(next - 3 * 3600);
 }
 
 }  // namespace
@@ -23,21 +36,52 @@ batch_plan build_plan(const volunteer_index& index, const std::vector<match_requ
     std::vector<std::vector<candidate>> cands(requests.size());
     for (std::size_t i = 0; i < requests.size(); ++i)
         cands[i] = rank_candidates(index, requests[i], settings, now, k);
+
+    // Each candidate on its first day, and on up to two more days of the window (their first free slot there).
+    std::vector<std::vector<candidate>> options(requests.size());
+    index.read([&](const index_data& d) {
+        for (std::size_t i = 0; i < requests.size(); ++i) {
+            const prepared_request q(d, requests[i], settings, now);
+            for (const auto& c : cands[i]) {
+                options[i].push_back(c);
+                const volunteer_entry* e = d.find(c.volunteer_id);
+                std::int64_t after = c.starts_at;
+                for (int day = 1; e && day < days_per_candidate; ++day) {
+                    after = next_local_midnight(after);
+                    auto s = q.evaluate(*e, c.distance_km.value_or(-1), {}, after);
+                    if (!s)
+                        break;
+                    options[i].push_back(std::move(*s));
+                    after = options[i].back().starts_at;
+                }
+            }
+            // Best first: the greedy plan takes them in this order.
+            std::stable_sort(options[i].begin(), options[i].end(),
+                             [](const candidate& a, const candidate& b) { return a.score > b.score; });
+        }
+    });
     plan.candidates_ms = ms_since(t0);
 
-    // Buckets: one per (volunteer, week).
+    // Buckets: (volunteer, day), capacity 1; groups: (volunteer, week), capacity what the week has left.
     plan_problem p;
     p.requests = static_cast<std::uint32_t>(requests.size());
-    std::map<std::pair<std::string, std::int64_t>, std::uint32_t> bucket_of;
+    std::map<std::pair<std::string, std::int64_t>, std::uint32_t> bucket_of, group_of;
     std::vector<const candidate*> arc_candidate;
-    for (std::size_t i = 0; i < cands.size(); ++i) {
-        for (const auto& c : cands[i]) {
-            auto [it, fresh] = bucket_of.try_emplace({c.volunteer_id, c.week}, static_cast<std::uint32_t>(p.capacity.size()));
-            if (fresh)
-                p.capacity.push_back(c.week_capacity);
+    for (std::size_t i = 0; i < options.size(); ++i) {
+        for (const auto& c : options[i]) {
+            auto [g, new_group] =
+                group_of.try_emplace({c.volunteer_id, c.week}, static_cast<std::uint32_t>(p.group_capacity.size()));
+            if (new_group)
+                p.group_capacity.push_back(c.week_capacity);
             else
-                p.capacity[it->second] = std::min(p.capacity[it->second], c.week_capacity);
-            p.arcs.push_back({static_cast<std::uint32_t>(i), it->second, gain_of(c.score)});
+                p.group_capacity[g->second] = std::min(p.group_capacity[g->second], c.week_capacity);
+            auto [b, new_bucket] = bucket_of.try_emplace({c.volunteer_id, local_day_of(c.starts_at)},
+                                                         static_cast<std::uint32_t>(p.capacity.size()));
+            if (new_bucket) {
+                p.capacity.push_back(1);
+                p.group_of.push_back(g->second);
+            }
+            p.arcs.push_back({static_cast<std::uint32_t>(i), b->second, gain_of(c.score)});
             arc_candidate.push_back(&c);
         }
     }
@@ -58,60 +102,10 @@ batch_plan build_plan(const volunteer_index& index, const std::vector<match_requ
             plan.unassigned.push_back(r);
             continue;
         }
-        plan.optimal_score += arc_candidate[static_cast<std::size_t>(a)]->score;
+        plan.total_score += arc_candidate[static_cast<std::size_t>(a)]->score;
         plan.assignments.push_back({r, *arc_candidate[static_cast<std::size_t>(a)]});
     }
     plan.greedy_assigned = greedy.assigned;
-
-    // One volunteer's assignments must not overlap in time: re-slot them, best score first.
-    std::unordered_map<std::string, std::vector<std::size_t>> by_volunteer;
-    for (std::size_t i = 0; i < plan.assignments.size(); ++i)
-        by_volunteer[plan.assignments[i].chosen.volunteer_id].push_back(i);
-    std::vector<bool> dropped(plan.assignments.size(), false);
-    for (auto& [volunteer_id, list] : by_volunteer) {
-        if (list.size() < 2)
-            continue;
-        std::sort(list.begin(), list.end(), [&](std::size_t a, std::size_t b) {
-            return plan.assignments[a].chosen.score > plan.assignments[b].chosen.score;
-        });
-        index.read([&](const index_data& d) {
-            const volunteer_entry* e = d.find(volunteer_id);
-            std::vector<mission_stamp> taken;
-            for (std::size_t i : list) {
-                auto& a = plan.assignments[i];
-                std::optional<prepared_request::scored> s;
-                std::int64_t length = 0;
-                if (e) {
-                    prepared_request q(d, requests[a.request], settings, now);
-                    s = q.score(*e, a.chosen.distance_km.value_or(-1), taken);
-                    length = q.length();
-                }
-                if (!s) {
-                    dropped[i] = true;
-                    continue;
-                }
-                if (s->start != a.chosen.starts_at) {
-                    ++plan.reslotted;
-                    a.chosen.starts_at = s->start;
-                    a.chosen.ends_at = s->start + length;
-                    a.chosen.week = s->week;
-                }
-                taken.push_back({a.chosen.starts_at, a.chosen.ends_at, true});
-            }
-        });
-    }
-    std::vector<planned_assignment> kept;
-    for (std::size_t i = 0; i < plan.assignments.size(); ++i) {
-        if (dropped[i]) {
-            ++plan.dropped_overlaps;
-            plan.unassigned.push_back(plan.assignments[i].request);
-        } else {
-            plan.total_score += plan.assignments[i].chosen.score;
-            kept.push_back(std::move(plan.assignments[i]));
-        }
-    }
-    plan.assignments = std::move(kept);
-    std::sort(plan.unassigned.begin(), plan.unassigned.end());
     return plan;
 }
 

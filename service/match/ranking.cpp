@@ -56,6 +56,8 @@ public:
             std::push_heap(heap_.begin(), heap_.end(), better);
         }
     }
+    /// The score a newcomer must reach to enter (-1 while there is room).
+    double threshold() const { return heap_.size() < limit_ ? -1.0 : heap_.front().score; }
     std::vector<lite> sorted() {
         std::sort(heap_.begin(), heap_.end(), better);
         return std::move(heap_);
@@ -121,7 +123,9 @@ bool prepared_request::excluded(const std::string& id) const {
 }
 
 std::optional<prepared_request::slot> prepared_request::find_slot(const volunteer_entry& e,
-                                                                  std::span<const mission_stamp> extra) const {
+                                                                  std::span<const mission_stamp> extra,
+                                                                  std::int64_t not_before) const {
+    const std::int64_t from = std::max(from_, not_before);
     auto week_load = [&](std::int64_t week) {
         int n = 0;
         for (const auto& m : e.missions)
@@ -146,7 +150,7 @@ std::optional<prepared_request::slot> prepared_request::find_slot(const voluntee
         for (const auto& span : e.availability) {
             if (span.start < base || span.start >= base + 1440)
                 continue;
-            const std::int64_t a = std::max(from_, day.midnight_utc + (span.start - base) * std::int64_t{60});
+            const std::int64_t a = std::max(from, day.midnight_utc + (span.start - base) * std::int64_t{60});
             const std::int64_t b = std::min(until_, day.midnight_utc + (span.end - base) * std::int64_t{60});
             std::int64_t t = a;
             while (b - t >= length_) {
@@ -189,8 +193,9 @@ double prepared_request::coverage(const volunteer_entry& e) const {
 }
 
 std::optional<candidate> prepared_request::evaluate(const volunteer_entry& e, double distance_km,
-                                                    std::span<const mission_stamp> extra_busy) const {
-    auto s = score(e, distance_km, extra_busy);
+                                                    std::span<const mission_stamp> extra_busy,
+                                                    std::int64_t not_before) const {
+    auto s = score(e, distance_km, extra_busy, not_before);
     if (!s)
         return std::nullopt;
     candidate c;
@@ -207,22 +212,16 @@ std::optional<candidate> prepared_request::evaluate(const volunteer_entry& e, do
 }
 
 std::optional<prepared_request::scored> prepared_request::score(const volunteer_entry& e, double distance_km,
-                                                                std::span<const mission_stamp> extra_busy) const {
+                                                                std::span<const mission_stamp> extra_busy,
+                                                                std::int64_t not_before, double min_score) const {
     if (!feasible_ || excluded(e.id))
         return std::nullopt;
     if (!((e.hours[0] & hours_[0]) | (e.hours[1] & hours_[1]) | (e.hours[2] & hours_[2])))
         return std::nullopt;
-    auto s = find_slot(e, extra_busy);
-    if (!s)
-        return std::nullopt;
     scored out;
-    out.start = s->start;
-    out.week = s->week;
-    out.capacity = s->capacity;
     auto& c = out.components;
     c.distance = distance_km >= 0 ? std::clamp(1.0 - distance_km / std::max(0.01, settings_.max_distance_km), 0.0, 1.0)
                                   : 0.5;
-    c.availability = coverage(e);
     for (const auto& [id, value] : req_.continuity)
         if (id == e.id)
             c.continuity = std::max(c.continuity, value);
@@ -242,6 +241,22 @@ std::optional<prepared_request::scored> prepared_request::score(const volunteer_
             c.language = std::max(c.language, i == 0 && first_language_known_ ? 1.0 : 0.5);
         }
     }
+    // The cheap components are known: with availability and urgency at their best, could this volunteer
+    // still reach `min_score`? If not, the slot search (the costly part) is skipped.
+    if (min_score > 0) {
+        score_components best = c;
+        best.availability = 1.0;
+        best.urgency = urgency_factor_;
+        if (best.score(settings_.weights) < min_score - 1e-12)
+            return std::nullopt;
+    }
+    auto s = find_slot(e, extra_busy, not_before);
+    if (!s)
+        return std::nullopt;
+    out.start = s->start;
+    out.week = s->week;
+    out.capacity = s->capacity;
+    c.availability = coverage(e);
     const double soon =
         std::clamp(1.0 - static_cast<double>(s->start - from_) / static_cast<double>(urgency_horizon_), 0.0, 1.0);
     c.urgency = urgency_factor_ * soon;
@@ -274,8 +289,9 @@ std::vector<candidate> rank_candidates(const volunteer_index& index, const match
             return out;
         // Only scores and entry pointers (valid under the lock) are kept while searching.
         top_k heap(limit);
-        d.visit(*q.category_bit(), r.location, s.max_distance_km, q.hood(), [&](const volunteer_entry& e, double dist) {
-            auto sc = q.score(e, dist);
+        d.visit(*q.category_bit(), r.location, s.max_distance_km, q.hood(), q.hours(),
+                [&](const volunteer_entry& e, double dist) {
+            auto sc = q.score(e, dist, {}, 0, heap.threshold());
             if (!sc)
                 return;
             lite l;

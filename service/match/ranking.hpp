@@ -82,12 +82,15 @@ public:
     bool feasible() const { return feasible_; }
 
     /// Evaluates one volunteer: nullopt if a hard filter fails. `distance_km` < 0 means unknown (the caller
-    /// checked the neighbourhood). `extra_busy` adds slots the volunteer is being given by a plan.
-    /// Does not check skill and distance (the caller's search does), nor the support rule.
+    /// checked the neighbourhood). `extra_busy` adds slots the volunteer is being given elsewhere; a slot
+    /// starts at `not_before` at the earliest (a plan's alternative days). Does not check skill and distance
+    /// (the caller's search does), nor the support rule.
     std::optional<candidate> evaluate(const volunteer_entry& e, double distance_km,
-                                      std::span<const mission_stamp> extra_busy = {}) const;
+                                      std::span<const mission_stamp> extra_busy = {},
+                                      std::int64_t not_before = 0) const;
 
-    /// What evaluate computes, without copying the volunteer's id (the hot path of a search).
+    /// What evaluate computes, without copying the volunteer's id (the hot path of a search). With
+    /// `min_score` > 0, a volunteer who cannot reach it whatever their slot is dropped early (nullopt).
     struct scored {
         double score = 0;
         score_components components;
@@ -95,7 +98,8 @@ public:
         int capacity = 0;
     };
     std::optional<scored> score(const volunteer_entry& e, double distance_km,
-                                std::span<const mission_stamp> extra_busy = {}) const;
+                                std::span<const mission_stamp> extra_busy = {}, std::int64_t not_before = 0,
+                                double min_score = -1) const;
 
     /// Length of the suggested slots, in seconds.
     std::int64_t length() const { return length_; }
@@ -103,13 +107,16 @@ public:
     const match_request& request() const { return req_; }
     std::optional<unsigned> category_bit() const { return category_bit_; }
     std::optional<std::uint16_t> hood() const { return hood_; }
+    /// Local hours of the week the window touches (within its first 7 days).
+    const std::array<std::uint64_t, 3>& hours() const { return hours_; }
 
 private:
     struct slot {
         std::int64_t start, week;
         int capacity;
     };
-    std::optional<slot> find_slot(const volunteer_entry& e, std::span<const mission_stamp> extra) const;
+    std::optional<slot> find_slot(const volunteer_entry& e, std::span<const mission_stamp> extra,
+                                  std::int64_t not_before) const;
     double coverage(const volunteer_entry& e) const;
     bool excluded(const std::string& id) const;
 

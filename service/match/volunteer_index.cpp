@@ -84,7 +84,7 @@ void index_data::add_to_layers(std::uint32_t slot) {
             by_hood.resize(e.neighbourhood + 1u);
         by_hood[e.neighbourhood].push_back(slot);
         if (e.located)
-            l.cells[cell_of(e.lat, e.lon)].push_back({e.lat, e.lon, slot});
+            l.cells[cell_of(e.lat, e.lon)].push_back({e.lat, e.lon, slot, e.hours});
     }
 }
 

@@ -83,11 +83,12 @@ public:
     static constexpr double reference_lat = 48.11;
     static constexpr double km_per_degree = 111.195;  ///< on a sphere of radius 6,371 km
 
-    /// One located volunteer in a grid cell: the coordinates are copied so that the distance test does not
-    /// touch the entry.
+    /// One located volunteer in a grid cell: coordinates and availability hours are copied so that the
+    /// distance test and the quick availability test read the cell sequentially, not the entry.
     struct located {
         float lat, lon;
         std::uint32_t slot;
+        std::array<std::uint64_t, 3> hours;
     };
     /// Everything indexed for one category.
     struct layer {
@@ -118,10 +119,11 @@ public:
 
     /// Calls `f(entry, distance_km)` for each indexed volunteer with the skill `category_bit` who is within
     /// `radius_km` of `center` (distance known), or who lives in neighbourhood `hood` with no location
-    /// (distance_km < 0). Without a center: every volunteer of `hood`, with distance_km < 0.
+    /// (distance_km < 0). Without a center: every volunteer of `hood`, with distance_km < 0. Volunteers
+    /// whose availability hours share none with `hours` are skipped.
     template <class F>
     void visit(unsigned category_bit, const std::optional<domain::geo>& center, double radius_km,
-               std::optional<std::uint16_t> hood, F&& f) const;
+               std::optional<std::uint16_t> hood, const std::array<std::uint64_t, 3>& hours, F&& f) const;
 
     static std::uint64_t cell_of(double lat, double lon);
     static double cell_lat_deg() { return cell_km / km_per_degree; }
@@ -187,15 +189,19 @@ private:
 
 template <class F>
 void index_data::visit(unsigned category_bit, const std::optional<domain::geo>& center, double radius_km,
-                       std::optional<std::uint16_t> hood, F&& f) const {
+                       std::optional<std::uint16_t> hood, const std::array<std::uint64_t, 3>& hours, F&& f) const {
     if (category_bit >= layers_.size())
         return;
     const layer& l = layers_[category_bit];
+    auto shares_hours = [&](const std::array<std::uint64_t, 3>& h) {
+        return ((h[0] & hours[0]) | (h[1] & hours[1]) | (h[2] & hours[2])) != 0;
+    };
     auto visit_list = [&](const std::vector<std::vector<std::uint32_t>>& lists) {
         if (!hood || *hood >= lists.size())
             return;
         for (std::uint32_t slot : lists[*hood])
-            f(entries_[slot], -1.0);
+            if (shares_hours(entries_[slot].hours))
+                f(entries_[slot], -1.0);
     };
     if (!center) {
         visit_list(l.located_by_hood);
@@ -219,6 +225,8 @@ void index_data::visit(unsigned category_bit, const std::optional<domain::geo>& 
             if (it == l.cells.end())
                 continue;
             for (const located& p : it->second) {
+                if (!shares_hours(p.hours))
+                    continue;
                 const double ddx = (p.lon - center->lon) * cos_lat;
                 const double ddy = p.lat - center->lat;
                 const double d2 = ddx * ddx + ddy * ddy;

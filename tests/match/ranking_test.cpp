@@ -7,6 +7,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -382,4 +383,60 @@ TEST_CASE("index: updates move, replace and remove volunteers in every layer") {
     CHECK(index.size() == 1);
     CHECK(memberships() == 2);
     CHECK(rank_candidates(index, req(), {}, now, 10).empty());
+}
+
+TEST_CASE("ranking: the k best are exactly the first k of the full ranking (pruning and the heap are exact)") {
+    std::mt19937 rng(7);
+    auto u = [&](double a, double b) { return std::uniform_real_distribution<double>(a, b)(rng); };
+    auto n = [&](int a, int b) { return std::uniform_int_distribution<int>(a, b)(rng); };
+    const std::vector<std::string> cats{"shopping", "walk", "books"};
+    std::vector<volunteer_row> rows;
+    for (int i = 0; i < 3000; ++i) {
+        volunteer_row r;
+        r.id = "vol_" + std::to_string(100000 + i);
+        r.status = "active";
+        r.neighbourhood = n(0, 3) == 0 ? "thabor" : "centre";
+        if (n(0, 9) > 0)
+            r.location = domain::geo{centre_lat + u(-0.06, 0.06), centre_lon + u(-0.09, 0.09)};
+        r.skills = {cats[static_cast<std::size_t>(n(0, 2))]};
+        for (int s = n(1, 4); s > 0; --s) {
+            const int start = n(8, 18) * 60;
+            r.availability.push_back({n(0, 6), start, std::min(1440, start + 60 * n(1, 4))});
+        }
+        r.languages = n(0, 4) == 0 ? std::vector<std::string>{"fr", "ar"} : std::vector<std::string>{"fr"};
+        r.max_missions_per_week = n(1, 3);
+        if (n(0, 1)) {
+            r.ever_mobilised = true;
+            r.last_mission_at = now - n(1, 50) * 86400;
+            r.missions.push_back({now + n(1, 100) * 3600, 0, true});
+            r.missions.back().ends_at = r.missions.back().starts_at + 3600;
+        }
+        rows.push_back(r);
+    }
+    volunteer_index index;
+    index.replace_all(rows, 1);
+    int crowded = 0;  // queries with more candidates than the 10 asked for
+    for (int q = 0; q < 40; ++q) {
+        auto r = req();
+        r.category = cats[static_cast<std::size_t>(n(0, 2))];
+        r.urgency = n(0, 1) ? "today" : "week";
+        r.window_from = now + n(1, 72) * 3600;
+        r.window_until = r.window_from + n(2, 30) * 3600;
+        r.languages = n(0, 3) == 0 ? std::vector<std::string>{"ar"} : std::vector<std::string>{"fr"};
+        if (n(0, 4) == 0)
+            r.location.reset();
+        INFO("query ", q);
+        auto all = rank_candidates(index, r, {}, now, 100000);
+        auto top = rank_candidates(index, r, {}, now, 10);
+        crowded += all.size() > 20;
+        REQUIRE(top.size() == std::min<std::size_t>(10, all.size()));
+        for (std::size_t i = 0; i < top.size(); ++i) {
+            CHECK(top[i].volunteer_id == all[i].volunteer_id);
+            CHECK(top[i].score == all[i].score);
+            CHECK(top[i].starts_at == all[i].starts_at);
+        }
+        for (std::size_t i = 1; i < all.size(); ++i)
+            CHECK(all[i - 1].score >= all[i].score);
+    }
+    CHECK(crowded > 20);
 }
