@@ -1,5 +1,7 @@
 #include "domain/events.hpp"
 
+#include "stats/recorder.hpp"
+
 #include <SQLiteCpp/Statement.h>
 #include <boost/json/serialize.hpp>
 
@@ -22,6 +24,8 @@ void append_event(SQLite::Database& db, std::int64_t at, const actor& who, const
         q.bind(8, *e.reason);
     q.bind(9, boost::json::serialize(e.data));
     q.exec();
+    // The statistics follow the log in the same transaction (stats/recorder.hpp).
+    stats::record_event(db, db.getLastInsertRowid(), at, e.entity, e.entity_id, e.action, e.reason, e.data);
 }
 
 }  // namespace relais::domain

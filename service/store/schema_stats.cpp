@@ -32,6 +32,7 @@ CREATE TABLE stat_volunteer (
   person TEXT NOT NULL,
   neighbourhood TEXT NOT NULL,
   registered_at INTEGER NOT NULL,
+  seq INTEGER NOT NULL,  -- the registration event's: orders registrations made in the same second
   validated_at INTEGER,
   withdrawn_at INTEGER,
   withdrawal_reason TEXT

@@ -1,0 +1,292 @@
+#include "stats/recorder.hpp"
+
+#include "stats/summary.hpp"
+
+#include <boost/json.hpp>
+
+namespace relais::stats {
+
+namespace json = boost::json;
+
+namespace {
+
+const char* const statements[] = {
+    // s_person: the person of an earlier registration with the same email (the new row is already written).
+    "SELECT sv.person FROM volunteer v JOIN stat_volunteer sv ON sv.volunteer_id = v.id "
+    "WHERE v.email = (SELECT email FROM volunteer WHERE id = :id) AND v.id <> :id AND v.erased_at IS NULL "
+    "ORDER BY sv.registered_at, sv.seq LIMIT 1",
+    // s_insert_volunteer
+    "INSERT OR IGNORE INTO stat_volunteer(volunteer_id, person, neighbourhood, registered_at, seq) "
+    "VALUES (?,?,?,?,?)",
+    // s_validate
+    "UPDATE stat_volunteer SET validated_at = ? WHERE volunteer_id = ? AND validated_at IS NULL",
+    // s_withdraw
+    "UPDATE stat_volunteer SET withdrawn_at = ?, withdrawal_reason = ? WHERE volunteer_id = ? AND withdrawn_at IS NULL",
+    // s_insert_request
+    "INSERT OR IGNORE INTO stat_request(created_at, request_id, resident_id, category, neighbourhood, channel) "
+    "VALUES (?,?,?,?,?,?)",
+    // s_close_request
+    "UPDATE stat_request SET closed_at = ?, outcome = ? WHERE request_id = ? AND closed_at IS NULL",
+    // s_first_proposed, s_first_accepted, s_first_done: the earliest time wins (writes may commit out of order)
+    "UPDATE stat_request SET first_proposed_at = :t WHERE request_id = :id "
+    "AND (first_proposed_at IS NULL OR first_proposed_at > :t)",
+    "UPDATE stat_request SET first_accepted_at = :t WHERE request_id = :id "
+    "AND (first_accepted_at IS NULL OR first_accepted_at > :t)",
+    "UPDATE stat_request SET first_done_at = :t WHERE request_id = :id "
+    "AND (first_done_at IS NULL OR first_done_at > :t)",
+    // s_request_attrs
+    "SELECT resident_id, category, neighbourhood, channel FROM stat_request WHERE request_id = ?",
+    // s_person_of
+    "SELECT person FROM stat_volunteer WHERE volunteer_id = ?",
+    // s_day
+    "INSERT INTO stat_day(day, metric, key, n) VALUES (?,?,?,1) ON CONFLICT(day, metric, key) DO UPDATE SET n = n + 1",
+    // s_occ_bump: the subject already occurred at exactly this second
+    "UPDATE stat_occurrence SET m = m + 1 WHERE kind = ? AND subject = ? AND x = ?",
+    // s_occ_pred
+    "SELECT MAX(x) FROM stat_occurrence WHERE kind = ? AND subject = ? AND x < ?",
+    // s_occ_succ
+    "SELECT x, y FROM stat_occurrence WHERE kind = ? AND subject = ? AND x > ? ORDER BY x LIMIT 1",
+    // s_occ_insert
+    "INSERT INTO stat_occurrence(kind, subject, x, y, m) VALUES (?,?,?,?,1)",
+    // s_occ_set_y
+    "UPDATE stat_occurrence SET y = ? WHERE kind = ? AND subject = ? AND x = ?",
+    // s_gap_add
+    "INSERT INTO stat_gap(kind, dx, dy, n) VALUES (?,?,?,?) "
+    "ON CONFLICT(kind, dx, dy) DO UPDATE SET n = n + excluded.n",
+    // s_gap_clean
+    "DELETE FROM stat_gap WHERE kind = ? AND dx = ? AND dy = ? AND n = 0",
+    // s_meta: advances only over a log the tables already reflect (otherwise they stay marked as lagging)
+    "UPDATE stat_meta SET last_seq = :seq WHERE id = 1 "
+    "AND last_seq = (SELECT COALESCE(MAX(seq), 0) FROM event WHERE seq < :seq)",
+};
+static_assert(std::size(statements) == 20);
+
+std::string text_of(const json::object& o, std::string_view key) {
+    if (auto* v = o.if_contains(key); v && v->is_string())
+        return std::string(v->as_string());
+    return {};
+}
+
+/// Day of the "no previous occurrence" end of a chain: before every real day.
+constexpr std::int64_t no_day = -1;
+
+}  // namespace
+
+SQLite::Statement& recorder::stmt(stmt_id id) {
+    auto& s = stmts_[id];
+    if (!s)
+        s = std::make_unique<SQLite::Statement>(db_, statements[id]);
+    else
+        s->reset();
+    s->clearBindings();
+    return *s;
+}
+
+std::optional<request_attrs> recorder::request(const std::string& id) {
+    auto& q = stmt(s_request_attrs);
+    q.bind(1, id);
+    if (!q.executeStep())
+        return std::nullopt;
+    return request_attrs{q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getString(),
+                         q.getColumn(3).getString()};
+}
+
+std::string recorder::person_of(const std::string& volunteer_id) {
+    auto& q = stmt(s_person_of);
+    q.bind(1, volunteer_id);
+    return q.executeStep() ? q.getColumn(0).getString() : volunteer_id;
+}
+
+void recorder::add_day(std::int64_t at, std::string_view metric, std::string_view key) {
+    auto& q = stmt(s_day);
+    q.bind(1, static_cast<std::int64_t>(day_of(at)));
+    q.bind(2, std::string(metric));
+    q.bind(3, std::string(key));
+    q.exec();
+}
+
+void recorder::add_gap(int kind, std::int64_t x, std::optional<std::int64_t> y, int delta) {
+    const std::int64_t dx = day_of(x);
+    const std::int64_t dy = y ? day_of(*y) : no_day;
+    auto& q = stmt(s_gap_add);
+    q.bind(1, kind);
+    q.bind(2, static_cast<std::int64_t>(dx));
+    q.bind(3, static_cast<std::int64_t>(dy));
+    q.bind(4, delta);
+    q.exec();
+    if (delta < 0) {
+        auto& c = stmt(s_gap_clean);
+        c.bind(1, kind);
+        c.bind(2, static_cast<std::int64_t>(dx));
+        c.bind(3, static_cast<std::int64_t>(dy));
+        c.exec();
+    }
+}
+
+void recorder::add_occurrence(int kind, const std::string& subject, std::int64_t x) {
+    {
+        auto& bump = stmt(s_occ_bump);
+        bump.bind(1, kind);
+        bump.bind(2, subject);
+        bump.bind(3, static_cast<std::int64_t>(x));
+        if (bump.exec() > 0)
+            return;  // same subject, same second: the chain does not change
+    }
+    std::optional<std::int64_t> pred;
+    {
+        auto& q = stmt(s_occ_pred);
+        q.bind(1, kind);
+        q.bind(2, subject);
+        q.bind(3, static_cast<std::int64_t>(x));
+        if (q.executeStep() && !q.getColumn(0).isNull())
+            pred = q.getColumn(0).getInt64();
+    }
+    std::optional<std::pair<std::int64_t, std::optional<std::int64_t>>> succ;
+    {
+        auto& q = stmt(s_occ_succ);
+        q.bind(1, kind);
+        q.bind(2, subject);
+        q.bind(3, static_cast<std::int64_t>(x));
+        if (q.executeStep())
+            succ.emplace(q.getColumn(0).getInt64(), q.getColumn(1).isNull()
+                                                        ? std::optional<std::int64_t>()
+                                                        : std::optional<std::int64_t>(q.getColumn(1).getInt64()));
+    }
+    {
+        auto& q = stmt(s_occ_insert);
+        q.bind(1, kind);
+        q.bind(2, subject);
+        q.bind(3, static_cast<std::int64_t>(x));
+        if (pred)
+            q.bind(4, static_cast<std::int64_t>(*pred));
+        q.exec();
+    }
+    add_gap(kind, x, pred, +1);
+    if (succ) {
+        // An occurrence recorded out of time order: the next one now chains to this one.
+        auto& q = stmt(s_occ_set_y);
+        q.bind(1, static_cast<std::int64_t>(x));
+        q.bind(2, kind);
+        q.bind(3, subject);
+        q.bind(4, static_cast<std::int64_t>(succ->first));
+        q.exec();
+        add_gap(kind, succ->first, succ->second, -1);
+        add_gap(kind, succ->first, x, +1);
+    }
+}
+
+void recorder::set_first(stmt_id which, const std::string& request_id, std::int64_t at) {
+    auto& q = stmt(which);
+    q.bind(":t", static_cast<std::int64_t>(at));
+    q.bind(":id", request_id);
+    q.exec();
+}
+
+void recorder::record(const event_view& e) {
+    const std::string id(e.entity_id);
+    if (e.entity == "volunteer") {
+        if (e.action == "registered") {
+            std::string person = id;
+            {
+                auto& q = stmt(s_person);
+                q.bind(":id", id);
+                if (q.executeStep())
+                    person = q.getColumn(0).getString();
+            }
+            auto& q = stmt(s_insert_volunteer);
+            q.bind(1, id);
+            q.bind(2, person);
+            q.bind(3, text_of(e.data, "neighbourhood"));
+            q.bind(4, static_cast<std::int64_t>(e.at));
+            q.bind(5, static_cast<std::int64_t>(e.seq));
+            q.exec();
+        } else if (e.action == "activated") {
+            auto& q = stmt(s_validate);
+            q.bind(1, static_cast<std::int64_t>(e.at));
+            q.bind(2, id);
+            q.exec();
+        } else if (e.action == "withdrawn") {
+            auto& q = stmt(s_withdraw);
+            q.bind(1, static_cast<std::int64_t>(e.at));
+            if (e.reason)
+                q.bind(2, *e.reason);
+            q.bind(3, id);
+            q.exec();
+        }
+    } else if (e.entity == "request") {
+        if (e.action == "created") {
+            auto& q = stmt(s_insert_request);
+            q.bind(1, static_cast<std::int64_t>(e.at));
+            q.bind(2, id);
+            q.bind(3, text_of(e.data, "resident_id"));
+            q.bind(4, text_of(e.data, "category"));
+            q.bind(5, text_of(e.data, "neighbourhood"));
+            q.bind(6, text_of(e.data, "channel"));
+            q.exec();
+        } else if (e.action == "closed") {
+            std::string outcome = text_of(e.data, "outcome");
+            if (outcome.empty() && e.reason)
+                outcome = *e.reason;
+            auto& q = stmt(s_close_request);
+            q.bind(1, static_cast<std::int64_t>(e.at));
+            q.bind(2, outcome);
+            q.bind(3, id);
+            q.exec();
+        }
+    } else if (e.entity == "mission") {
+        const std::string request_id = text_of(e.data, "request_id");
+        if (e.action == "proposed") {
+            set_first(s_first_proposed, request_id, e.at);
+        } else if (e.action == "accepted") {
+            set_first(s_first_accepted, request_id, e.at);
+        } else if (e.action == "done") {
+            set_first(s_first_done, request_id, e.at);
+            add_occurrence(occ_mobilised, person_of(text_of(e.data, "volunteer_id")), e.at);
+            if (auto r = request(request_id))
+                add_occurrence(occ_helped, r->resident_id, e.at);
+        }
+    }
+    std::optional<std::pair<std::string, std::optional<request_attrs>>> cached;
+    auto lookup = [&](const std::string& request_id) {
+        if (!cached || cached->first != request_id)
+            cached.emplace(request_id, request(request_id));
+        return cached->second;
+    };
+    day_counts(e, lookup, [&](const std::string& metric, const std::string& key) { add_day(e.at, metric, key); });
+    auto& meta = stmt(s_meta);
+    meta.bind(":seq", static_cast<std::int64_t>(e.seq));
+    meta.exec();
+}
+
+void record_event(SQLite::Database& db, std::int64_t seq, std::int64_t at, std::string_view entity,
+                  std::string_view entity_id, std::string_view action, const std::optional<std::string>& reason,
+                  const json::object& data) {
+    recorder r(db);
+    r.record(event_view{seq, at, entity, entity_id, action, reason, data});
+}
+
+bool in_sync(SQLite::Database& db) {
+    SQLite::Statement q(db, "SELECT last_seq = (SELECT COALESCE(MAX(seq), 0) FROM event) FROM stat_meta WHERE id = 1");
+    return q.executeStep() && q.getColumn(0).getInt() == 1;
+}
+
+void rebuild(SQLite::Database& db) {
+    for (const char* table : {"stat_volunteer", "stat_request", "stat_day", "stat_occurrence", "stat_gap"})
+        db.exec(std::string("DELETE FROM ") + table);
+    db.exec("UPDATE stat_meta SET last_seq = 0 WHERE id = 1");
+    recorder r(db);
+    SQLite::Statement q(db, "SELECT seq, at, entity, entity_id, action, reason, data FROM event ORDER BY seq");
+    while (q.executeStep()) {
+        const std::string entity = q.getColumn(2).getString();
+        const std::string entity_id = q.getColumn(3).getString();
+        const std::string action = q.getColumn(4).getString();
+        const std::optional<std::string> reason =
+            q.getColumn(5).isNull() ? std::nullopt : std::optional<std::string>(q.getColumn(5).getString());
+        const json::value data = json::parse(q.getColumn(6).getString());
+        const json::object none;
+        r.record(event_view{q.getColumn(0).getInt64(), q.getColumn(1).getInt64(), entity, entity_id, action,
+                            reason, data.is_object() ? data.as_object() : none});
+    }
+}
+
+}  // namespace relais::stats

@@ -1,0 +1,125 @@
+#pragma once
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+#include <boost/json/object.hpp>
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+// Keeps the statistics tables (migration 3, store/schema_stats.cpp) in step with the event log. Every event
+// goes through domain::append_event, which calls record_event in the same transaction: a refused operation
+// rolls its statistics back with it, and a committed one has them committed.
+namespace relais::stats {
+
+/// Kinds of chained occurrences (stat_occurrence.kind) for exact distinct counts.
+enum occurrence_kind : int {
+    occ_mobilised = 1,  ///< subject: a volunteer person; x: a mission done by them
+    occ_helped = 2,     ///< subject: a resident; x: a mission done for them
+};
+
+/// One event as the statistics see it.
+struct event_view {
+    std::int64_t seq = 0;
+    std::int64_t at = 0;
+    std::string_view entity, entity_id, action;
+    const std::optional<std::string>& reason;
+    const boost::json::object& data;
+};
+
+/// What the statistics need of a request (stat_request), fixed at its creation.
+struct request_attrs {
+    std::string resident_id, category, neighbourhood, channel;
+};
+
+/// Calls `emit(metric, key)` once per daily counter (stat_day) the event adds one to. `request_of(id)` gives
+/// the attributes of a request (std::optional<request_attrs>). The recorder and the computation of a
+/// period's partial first and last days both use this one function, so they agree by construction.
+template <class Lookup, class Emit>
+void day_counts(const event_view& e, Lookup&& request_of, Emit&& emit);
+
+/// Applies events to the statistics tables. It keeps its prepared statements, so one recorder can apply many
+/// events (a rebuild) cheaply; record_event makes a short-lived one per event.
+class recorder {
+public:
+    explicit recorder(SQLite::Database& db) : db_(db) {}
+
+    void record(const event_view& e);
+
+    /// stat_request attributes of a request, if known.
+    std::optional<request_attrs> request(const std::string& id);
+
+private:
+    enum stmt_id : std::size_t {
+        s_person, s_insert_volunteer, s_validate, s_withdraw, s_insert_request, s_close_request, s_first_proposed,
+        s_first_accepted, s_first_done, s_request_attrs, s_person_of, s_day, s_occ_bump, s_occ_pred,
+        s_occ_succ, s_occ_insert, s_occ_set_y, s_gap_add, s_gap_clean, s_meta, stmt_count
+    };
+    SQLite::Statement& stmt(stmt_id id);
+    void add_day(std::int64_t at, std::string_view metric, std::string_view key);
+    void add_occurrence(int kind, const std::string& subject, std::int64_t x);
+    void add_gap(int kind, std::int64_t x, std::optional<std::int64_t> y, int delta);
+    void set_first(stmt_id which, const std::string& request_id, std::int64_t at);
+    std::string person_of(const std::string& volunteer_id);
+
+    SQLite::Database& db_;
+    std::array<std::unique_ptr<SQLite::Statement>, stmt_count> stmts_;
+};
+
+/// Records one event just appended (`seq` is its row). Called by domain::append_event.
+void record_event(SQLite::Database& db, std::int64_t seq, std::int64_t at, std::string_view entity,
+                  std::string_view entity_id, std::string_view action, const std::optional<std::string>& reason,
+                  const boost::json::object& data);
+
+/// True when the statistics tables reflect every event of the log.
+bool in_sync(SQLite::Database& db);
+
+/// Empties the statistics tables and records every event of the log again, oldest first. Used when the
+/// tables lag the log (a database that had events before migration 3) and by the tests. A registration's
+/// person is then found with the volunteer records' current emails.
+void rebuild(SQLite::Database& db);
+
+// ---------------------------------------------------------------------------------------------------------
+
+inline constexpr const char* setback_actions[] = {"declined", "expired", "dropped", "missed"};
+
+template <class Lookup, class Emit>
+void day_counts(const event_view& e, Lookup&& request_of, Emit&& emit) {
+    auto request_id = [&]() -> std::string {
+        if (auto* v = e.data.if_contains("request_id"); v && v->is_string())
+            return std::string(v->as_string());
+        return {};
+    };
+    auto by_request = [&](std::string_view metric) {
+        const std::optional<request_attrs> r = request_of(request_id());
+        const std::string m(metric);
+        emit(m, std::string());
+        emit(m + ".category", r ? r->category : std::string("unknown"));
+        emit(m + ".neighbourhood", r ? r->neighbourhood : std::string("unknown"));
+        emit(m + ".channel", r ? r->channel : std::string("unknown"));
+    };
+    if (e.entity == "mission") {
+        if (e.action == "done") {
+            by_request("done");
+        } else if (e.action == "welfare_concern") {
+            emit(std::string("welfare"), std::string());
+        } else {
+            for (const char* kind : setback_actions)
+                if (e.action == kind) {
+                    emit(std::string("setback"),
+                         std::string(kind) + "|" + (e.reason && !e.reason->empty() ? *e.reason : "unspecified"));
+                    break;
+                }
+        }
+    } else if (e.entity == "support" && e.action == "created") {
+        by_request("support");
+    } else if (e.entity == "request" && e.action == "redispatch_flagged") {
+        emit(std::string("redispatch"), std::string());
+    }
+}
+
+}  // namespace relais::stats

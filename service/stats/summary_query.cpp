@@ -1,0 +1,355 @@
+#include "stats/summary_query.hpp"
+
+#include "stats/facts.hpp"
+#include "stats/recorder.hpp"
+
+#include <SQLiteCpp/Statement.h>
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <unordered_set>
+
+namespace relais::stats {
+
+namespace json = boost::json;
+
+namespace {
+
+bool in(std::int64_t t, std::int64_t lo, std::int64_t hi) { return t >= lo && t < hi; }
+
+std::optional<std::int64_t> opt_int(SQLite::Statement& q, int i) {
+    if (q.getColumn(i).isNull())
+        return std::nullopt;
+    return q.getColumn(i).getInt64();
+}
+
+/// A period cut into whole UTC days [first_day, last_day) and the partial days at its ends (exact ranges).
+struct day_split {
+    std::int64_t first_day = 0, last_day = 0;  ///< whole days; empty when first_day >= last_day
+    std::vector<std::pair<std::int64_t, std::int64_t>> partial;
+
+    explicit day_split(const period& p) {
+        const std::int64_t a = p.from, b = p.until;
+        first_day = day_of(a) + (a == day_of(a) * day_s ? 0 : 1);
+        last_day = day_of(b);
+        if (first_day >= last_day) {
+            first_day = last_day = 0;
+            partial.emplace_back(a, b);
+            return;
+        }
+        if (a < first_day * day_s)
+            partial.emplace_back(a, first_day * day_s);
+        if (last_day * day_s < b)
+            partial.emplace_back(last_day * day_s, b);
+    }
+    bool has_whole_days() const { return first_day < last_day; }
+};
+
+/// Index of the week of `t` among the weeks of the period starting at `from`.
+std::size_t week_index(std::int64_t from, std::int64_t t) {
+    return static_cast<std::size_t>((monday_of(t) - monday_of(from)) / week_s);
+}
+
+// --- volunteers ----------------------------------------------------------------------------------------------
+
+struct registration_row {
+    std::string person, neighbourhood, reason;
+    std::int64_t registered_at = 0;
+    std::optional<std::int64_t> validated_at, withdrawn_at;
+};
+
+void volunteer_figures(SQLite::Database& db, const period& p, summary& s) {
+    const std::int64_t a = p.from, b = p.until;
+    std::vector<registration_row> regs;
+    {
+        SQLite::Statement q(db,
+                            "SELECT person, neighbourhood, COALESCE(withdrawal_reason, ''), registered_at, "
+                            "validated_at, withdrawn_at FROM stat_volunteer ORDER BY person, registered_at, seq");
+        while (q.executeStep())
+            regs.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getString(),
+                            q.getColumn(3).getInt64(), opt_int(q, 4), opt_int(q, 5)});
+    }
+    const auto weeks = weeks_of(p);
+    std::vector<std::int64_t> active_delta(weeks.size() + 1, 0);
+    for (const auto& r : regs) {
+        if (in(r.registered_at, a, b))
+            ++s.volunteer_registrations;
+        if (r.withdrawn_at && in(*r.withdrawn_at, a, b)) {
+            auto& w = s.withdrawals[r.reason.empty() ? unspecified_reason : r.reason];
+            ++w.count;
+            if (r.validated_at && *r.validated_at <= *r.withdrawn_at)
+                ++w.after_validation;
+        }
+        for (std::size_t i = 0; i < retention_weeks.size(); ++i) {
+            const std::int64_t span = retention_weeks[i] * week_s;
+            if (!r.validated_at || !in(*r.validated_at, a, b) || *r.validated_at + span > b)
+                continue;
+            ++s.retention[i].cohort;
+            if (!r.withdrawn_at || *r.withdrawn_at >= *r.validated_at + span)
+                ++s.retention[i].retained;
+        }
+    }
+    for (std::size_t i = 0; i < retention_weeks.size(); ++i)
+        s.retention[i].weeks = retention_weeks[i];
+
+    // Per person (rows are grouped by person, in registration order). Registration i is the person's latest
+    // for the instants t with registered_i < t <= registered_{i+1}; it makes them active for the instants
+    // with validated_i < t <= withdrawn_i as well.
+    for (std::size_t begin = 0; begin < regs.size();) {
+        std::size_t end = begin;
+        while (end < regs.size() && regs[end].person == regs[begin].person)
+            ++end;
+        const auto& first = regs[begin];
+        const bool counted = in(first.registered_at, a, b);
+        if (counted) {
+            ++s.volunteers_registered;
+            ++s.by_neighbourhood[first.neighbourhood].volunteers_registered;
+        }
+        for (std::size_t i = begin; i < end; ++i) {
+            const auto& r = regs[i];
+            const std::int64_t next = i + 1 < end ? regs[i + 1].registered_at : INT64_MAX;
+            if (counted && r.registered_at < b && b <= next) {  // the latest registration at `until`
+                if (r.withdrawn_at && *r.withdrawn_at < b)
+                    ++s.volunteers_withdrawn;
+                else if (r.validated_at && *r.validated_at < b)
+                    ++s.volunteers_active;
+                else
+                    ++s.volunteers_awaiting_validation;
+            }
+            if (!r.validated_at)
+                continue;
+            const std::int64_t lo = std::max(r.registered_at, *r.validated_at);
+            const std::int64_t hi = std::min(next, r.withdrawn_at.value_or(INT64_MAX));
+            // Weeks whose end instant lies in (lo, hi].
+            std::size_t first_week = weeks.size(), last_week = 0;
+            for (std::size_t w = 0; w < weeks.size(); ++w) {
+                const std::int64_t t = weeks[w].second;
+                if (t > lo && t <= hi) {
+                    first_week = std::min(first_week, w);
+                    last_week = w;
+                }
+            }
+            if (first_week < weeks.size()) {
+                ++active_delta[first_week];
+                --active_delta[last_week + 1];
+            }
+        }
+        begin = end;
+    }
+    std::int64_t running = 0;
+    for (std::size_t w = 0; w < weeks.size(); ++w) {
+        running += active_delta[w];
+        s.weekly[w].volunteers_active = running;
+    }
+}
+
+// --- requests ------------------------------------------------------------------------------------------------
+
+void request_figures(SQLite::Database& db, const period& p, summary& s) {
+    const std::int64_t a = p.from, b = p.until;
+    SQLite::Statement q(db,
+                        "SELECT created_at, resident_id, category, neighbourhood, channel, first_proposed_at, "
+                        "first_accepted_at, first_done_at, closed_at, COALESCE(outcome, '') FROM stat_request "
+                        "WHERE created_at >= ? AND created_at < ?");
+    q.bind(1, static_cast<std::int64_t>(a));
+    q.bind(2, static_cast<std::int64_t>(b));
+    std::unordered_set<std::string> residents;
+    std::array<std::vector<std::int64_t>, 3> delays;
+    auto before = [b](const std::optional<std::int64_t>& t) { return t && *t < b; };
+    while (q.executeStep()) {
+        const std::int64_t created = q.getColumn(0).getInt64();
+        ++s.requests;
+        residents.insert(q.getColumn(1).getString());
+        ++s.by_category[q.getColumn(2).getString()].requests;
+        ++s.by_neighbourhood[q.getColumn(3).getString()].requests;
+        ++s.by_channel[q.getColumn(4).getString()].requests;
+        ++s.weekly[week_index(a, created)].requests;
+        const std::optional<std::int64_t> milestones[] = {opt_int(q, 5), opt_int(q, 6), opt_int(q, 7)};
+        const auto closed = opt_int(q, 8);
+        const std::string outcome = q.getColumn(9).getString();
+        if (before(milestones[2]))
+            ++s.outcomes.helped;
+        else if (before(closed) && outcome == "cancelled")
+            ++s.outcomes.cancelled;
+        else if (before(closed) && outcome == "unfulfillable")
+            ++s.outcomes.unfulfillable;
+        else if (before(closed))
+            ++s.outcomes.fulfilled_otherwise;
+        else
+            ++s.outcomes.open;
+        for (std::size_t i = 0; i < 3; ++i)
+            if (before(milestones[i]))
+                delays[i].push_back(*milestones[i] - created);
+    }
+    s.residents_requesting = static_cast<std::int64_t>(residents.size());
+    s.unfulfilled_requests = s.outcomes.unfulfillable + s.outcomes.open;
+    for (std::size_t i = 0; i < 3; ++i) {
+        s.delays[i].requests = static_cast<std::int64_t>(delays[i].size());
+        s.delays[i].median = nearest_rank(delays[i], 50);
+        s.delays[i].p90 = nearest_rank(delays[i], 90);
+    }
+}
+
+// --- daily counters ------------------------------------------------------------------------------------------
+
+void apply_count(summary& s, const period& p, const std::string& metric, const std::string& key, std::int64_t n,
+                 std::optional<std::int64_t> at_day_or_time, bool is_time) {
+    auto split = [&](std::string_view base, std::int64_t breakdown_row::*field) {
+        if (metric == base) {
+            if (base == "done") {
+                s.missions_done += n;
+                if (at_day_or_time) {
+                    const std::int64_t t = is_time ? *at_day_or_time : std::max(*at_day_or_time * day_s, p.from);
+                    s.weekly[week_index(p.from, t)].missions_done += n;
+                }
+            } else {
+                s.supports += n;
+            }
+            return true;
+        }
+        const std::string b(base);
+        if (metric == b + ".category")
+            s.by_category[key].*field += n;
+        else if (metric == b + ".neighbourhood")
+            s.by_neighbourhood[key].*field += n;
+        else if (metric == b + ".channel")
+            s.by_channel[key].*field += n;
+        else
+            return false;
+        return true;
+    };
+    if (split("done", &breakdown_row::missions_done) || split("support", &breakdown_row::supports))
+        return;
+    if (metric == "setback") {
+        const auto bar = key.find('|');
+        s.setbacks[{key.substr(0, bar), bar == std::string::npos ? unspecified_reason : key.substr(bar + 1)}] += n;
+    } else if (metric == "welfare") {
+        s.welfare_concerns += n;
+    } else if (metric == "redispatch") {
+        s.redispatches += n;
+    }
+}
+
+void counter_figures(SQLite::Database& db, const period& p, const day_split& days, summary& s) {
+    if (days.has_whole_days()) {
+        SQLite::Statement q(db, "SELECT day, metric, key, n FROM stat_day WHERE day >= ? AND day < ?");
+        q.bind(1, static_cast<std::int64_t>(days.first_day));
+        q.bind(2, static_cast<std::int64_t>(days.last_day));
+        while (q.executeStep())
+            apply_count(s, p, q.getColumn(1).getString(), q.getColumn(2).getString(), q.getColumn(3).getInt64(),
+                        q.getColumn(0).getInt64(), false);
+    }
+    // The partial days: the events themselves, counted by the recorder's own rule.
+    recorder lookups(db);
+    SQLite::Statement q(db,
+                        "SELECT seq, at, entity, entity_id, action, reason, data FROM event WHERE action IN "
+                        "('done','created','declined','expired','dropped','missed','welfare_concern',"
+                        "'redispatch_flagged') AND at >= ? AND at < ?");
+    for (auto [lo, hi] : days.partial) {
+        q.reset();
+        q.bind(1, static_cast<std::int64_t>(lo));
+        q.bind(2, static_cast<std::int64_t>(hi));
+        while (q.executeStep()) {
+            const std::int64_t at = q.getColumn(1).getInt64();
+            const std::string entity = q.getColumn(2).getString(), id = q.getColumn(3).getString(),
+                              action = q.getColumn(4).getString();
+            const std::optional<std::string> reason =
+                q.getColumn(5).isNull() ? std::nullopt : std::optional<std::string>(q.getColumn(5).getString());
+            const json::value data = json::parse(q.getColumn(6).getString());
+            const json::object none;
+            const event_view e{q.getColumn(0).getInt64(), at, entity, id, action, reason,
+                               data.is_object() ? data.as_object() : none};
+            day_counts(
+                e, [&](const std::string& rid) { return lookups.request(rid); },
+                [&](const std::string& metric, const std::string& key) { apply_count(s, p, metric, key, 1, at, true); });
+        }
+    }
+}
+
+// --- distinct counts over chained occurrences ----------------------------------------------------------------
+
+/// For each interval [lo, hi) of `intervals` (inside the period, bounds day-aligned except possibly the
+/// period's own ends), the number of subjects of `kind` with an occurrence in it: the occurrences x in
+/// [lo, hi) whose previous occurrence y (of the same subject) is before lo.
+std::vector<std::int64_t> distinct_counts(SQLite::Database& db, int kind, const period& p, const day_split& days,
+                                          const std::vector<std::pair<std::int64_t, std::int64_t>>& intervals) {
+    std::vector<std::int64_t> out(intervals.size(), 0);
+    auto count_row = [&](std::int64_t x, std::optional<std::int64_t> y) {
+        for (std::size_t k = 0; k < intervals.size(); ++k)
+            if (in(x, intervals[k].first, intervals[k].second) && (!y || *y < intervals[k].first))
+                ++out[k];
+    };
+    if (days.has_whole_days()) {
+        // Whole days: (day of x, day of y) cells. A cell is decided by days alone unless y's day is the day of an
+        // unaligned interval start (then the rows are looked at below).
+        SQLite::Statement q(db, "SELECT dx, dy, n FROM stat_gap WHERE kind = ? AND dx >= ? AND dx < ?");
+        q.bind(1, kind);
+        q.bind(2, static_cast<std::int64_t>(days.first_day));
+        q.bind(3, static_cast<std::int64_t>(days.last_day));
+        while (q.executeStep()) {
+            const std::int64_t dx = q.getColumn(0).getInt64(), dy = q.getColumn(1).getInt64(),
+                               n = q.getColumn(2).getInt64();
+            for (std::size_t k = 0; k < intervals.size(); ++k) {
+                const auto [lo, hi] = intervals[k];
+                if (dx * day_s >= lo && (dx + 1) * day_s <= hi && dy < day_of(lo))
+                    out[k] += n;
+            }
+        }
+        if (p.from != day_of(p.from) * day_s) {
+            // Rows of whole days whose previous occurrence is on the period's first (partial) day, before `from`.
+            SQLite::Statement r(db,
+                                "SELECT x FROM stat_occurrence WHERE kind = ? AND y >= ? AND y < ? AND x >= ? "
+                                "AND x < ?");
+            r.bind(1, kind);
+            r.bind(2, static_cast<std::int64_t>(day_of(p.from) * day_s));
+            r.bind(3, static_cast<std::int64_t>(p.from));
+            r.bind(4, static_cast<std::int64_t>(days.first_day * day_s));
+            r.bind(5, static_cast<std::int64_t>(days.last_day * day_s));
+            while (r.executeStep()) {
+                const std::int64_t x = r.getColumn(0).getInt64();
+                for (std::size_t k = 0; k < intervals.size(); ++k)
+                    if (intervals[k].first == p.from && in(x, intervals[k].first, intervals[k].second))
+                        ++out[k];
+            }
+        }
+    }
+    // Partial days: every occurrence, exactly.
+    SQLite::Statement q(db, "SELECT x, y FROM stat_occurrence WHERE kind = ? AND x >= ? AND x < ?");
+    for (auto [lo, hi] : days.partial) {
+        q.reset();
+        q.bind(1, kind);
+        q.bind(2, static_cast<std::int64_t>(lo));
+        q.bind(3, static_cast<std::int64_t>(hi));
+        while (q.executeStep())
+            count_row(q.getColumn(0).getInt64(), opt_int(q, 1));
+    }
+    return out;
+}
+
+}  // namespace
+
+summary compute_summary(SQLite::Database& db, const period& p) {
+    summary s;
+    s.p = p;
+    const auto weeks = weeks_of(p);
+    for (auto [lo, hi] : weeks)
+        s.weekly.push_back(week_row{monday_of(lo), 0, 0, 0, 0});
+    const day_split days(p);
+
+    volunteer_figures(db, p, s);
+    request_figures(db, p, s);
+    counter_figures(db, p, days, s);
+
+    std::vector<std::pair<std::int64_t, std::int64_t>> intervals{{p.from, p.until}};
+    intervals.insert(intervals.end(), weeks.begin(), weeks.end());
+    const auto mobilised = distinct_counts(db, occ_mobilised, p, days, intervals);
+    s.volunteers_mobilised = mobilised[0];
+    for (std::size_t w = 0; w < weeks.size(); ++w)
+        s.weekly[w].volunteers_mobilised = mobilised[w + 1];
+    s.residents_helped = distinct_counts(db, occ_helped, p, days, {{p.from, p.until}})[0];
+
+    drop_empty_rows(s);
+    return s;
+}
+
+}  // namespace relais::stats
