@@ -13,6 +13,8 @@ void register_routes(app::app_context& app) {
     register_support_routes(app);
     register_partner_routes(app);
     register_privacy_routes(app);
+    register_form_routes(app);
+    register_live_routes(app);
 }
 
 }  // namespace relais::api

@@ -2,6 +2,7 @@
 
 #include "app/clock.hpp"
 #include "app/config.hpp"
+#include "app/event_hub.hpp"
 #include "app/metrics.hpp"
 #include "auth/throttle.hpp"
 #include "http/router.hpp"
@@ -30,6 +31,7 @@ struct app_context {
     boost::asio::thread_pool& workers;  ///< blocking work that is not SQLite: files, password hashing
     http::router routes;
     auth::throttles throttles{};  ///< login and public-form rate limits (in memory)
+    event_hub events{};  ///< live notices for the coordinators' console (GET /api/v1/live)
     std::shared_ptr<match::engine> matcher{};  ///< volunteer index and auto-dispatch (set by the runner)
 };
 

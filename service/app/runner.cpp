@@ -111,6 +111,7 @@ int run_server(const config& cfg) {
         if (ec)
             return;
         spdlog::info("signal {} received: shutting down", sig);
+        app.events.stop();  // live feeds close cleanly and no new one starts
         srv.begin_shutdown();
         const auto deadline = std::chrono::steady_clock::now() + cfg.shutdown_grace;
         poll = [&, deadline] {

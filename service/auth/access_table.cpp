@@ -106,6 +106,17 @@ constexpr access_rule table[] = {
     {verb::post, "/api/v1/users", adm},
     {verb::post, "/api/v1/users/{id}/disable", adm},
     {verb::get, "/api/v1/audit", adm},
+
+    // Resident pages that work without JavaScript (server-rendered forms). They never act on a session,
+    // so a signed-in coordinator opening them needs no CSRF token; the Origin check still applies.
+    {verb::get, "/demande", pub},
+    {verb::post, "/demande", pub, flag_public_rate_limit | flag_no_session_csrf},
+    {verb::get, "/suivi", pub},
+    {verb::post, "/suivi", pub, flag_public_rate_limit | flag_no_session_csrf},
+    {verb::post, "/suivi/annuler", pub, flag_public_rate_limit | flag_no_session_csrf},
+
+    // The coordinators' live feed (WebSocket upgrade)
+    {verb::get, "/api/v1/live", staff},
 };
 
 using key = std::pair<verb, std::string_view>;

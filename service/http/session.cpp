@@ -3,6 +3,7 @@
 #include "app/app_context.hpp"
 #include "http/dispatcher.hpp"
 #include "http/problem.hpp"
+#include "http/websocket_session.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/dispatch.hpp>
@@ -80,6 +81,7 @@ private:
     std::uint64_t served_ = 0;
     bool busy_ = false;  // between a request's first byte being parsed and its response written
     std::atomic<bool> stopping_{false};
+    std::function<void()> stop_live_;  // set while the connection serves the live feed (WebSocket)
 };
 
 template <class Stream>
@@ -87,6 +89,8 @@ void stream_session<Stream>::stop() {
     // Runs on the connection's strand, so it never races the coroutine.
     asio::dispatch(stream_.get_executor(), [self = shared_from_this(), this] {
         stopping_ = true;
+        if (stop_live_)
+            stop_live_();  // the live feed sends a close frame and ends
         if (!busy_) {
             boost::system::error_code ec;
             tcp_layer().socket().cancel(ec);
@@ -155,6 +159,12 @@ asio::awaitable<void> stream_session<Stream>::run() {
             if (!valid_request_id(rid))
                 rid = id_prefix_ + "-" + std::to_string(++served_);
             res = co_await dispatch(app_, req, client_, std::move(rid));
+            if (res.result() == status::switching_protocols && is_websocket_upgrade(req)) {
+                // The dispatcher authorized GET /api/v1/live: the connection is the live feed until it ends.
+                if (!stopping_)
+                    co_await run_live_feed(stream_, req, app_.events, stop_live_);
+                break;
+            }
             keep_alive = req.keep_alive() && !stopping_;
             res.keep_alive(keep_alive);
         }

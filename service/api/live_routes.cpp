@@ -1,0 +1,36 @@
+// GET /api/v1/live: the WebSocket feed of the coordinators' console. The dispatcher authorizes the upgrade
+// request like any other (session cookie, access table: coordinator or admin); this handler only checks that
+// it is a same-origin WebSocket upgrade and answers 101, which tells the connection's session to hand the
+// stream over to http::run_live_feed (see http/session.cpp, http/websocket_session.hpp).
+
+#include "api/handler_support.hpp"
+#include "api/routes.hpp"
+#include "auth/request_checks.hpp"
+#include "domain/error.hpp"
+#include "http/websocket_session.hpp"
+
+namespace relais::api {
+
+namespace {
+
+awaitable_response live_upgrade(request_context& ctx) {
+    if (!http::is_websocket_upgrade(ctx.req))
+        throw bad_request("This resource is a WebSocket feed: open it with a WebSocket client.");
+    // Cross-site WebSocket hijacking: browsers always send Origin on a WebSocket handshake, and a page of
+    // another site must not open the feed with the coordinator's cookie.
+    auto host = ctx.req[http::bhttp::field::host];
+    if (ctx.app.cfg.behind_proxy && !ctx.req["X-Forwarded-Host"].empty()) {
+        auto fh = ctx.req["X-Forwarded-Host"];
+        host = fh.substr(0, fh.find(','));
+    }
+    if (auto it = ctx.req.find(http::bhttp::field::origin);
+        it != ctx.req.end() && !auth::same_origin(it->value(), host))
+        throw error(error_kind::forbidden, "Cross-origin requests are refused.");
+    co_return response{status::switching_protocols, ctx.req.version()};
+}
+
+}  // namespace
+
+void register_live_routes(app::app_context& app) { app.routes.add(http::verb::get, "/api/v1/live", live_upgrade); }
+
+}  // namespace relais::api

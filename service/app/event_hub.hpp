@@ -1,0 +1,73 @@
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/experimental/concurrent_channel.hpp>
+#include <boost/system/error_code.hpp>
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace relais::app {
+
+/// The live feed behind the coordinators' console: writers publish small JSON notices ("something in the
+/// dispatch queue changed"), each subscriber (one WebSocket) receives them in order through its own bounded
+/// queue. Thread-safe. Publishing never blocks and never waits for a subscriber: a subscriber whose queue is
+/// full is a slow client and is dropped (its channel is closed; the console reconnects and re-fetches).
+/// Notices carry ids, statuses and route names only, never personal data.
+class event_hub {
+public:
+    /// One subscriber's queue. Receive with `async_receive`; a closed channel means "dropped or shutting
+    /// down": the consumer ends its connection.
+    using channel = boost::asio::experimental::concurrent_channel<void(boost::system::error_code, std::string)>;
+
+    /// `queue_capacity` notices may wait per subscriber; at most `max_subscribers` at once.
+    explicit event_hub(std::size_t queue_capacity = 64, std::size_t max_subscribers = 256)
+        : capacity_(queue_capacity), max_subscribers_(max_subscribers) {}
+
+    event_hub(const event_hub&) = delete;
+    event_hub& operator=(const event_hub&) = delete;
+
+    /// A new subscription whose completions run on `ex`; nullptr when the hub is stopped or full.
+    std::shared_ptr<channel> subscribe(const boost::asio::any_io_executor& ex);
+
+    /// Removes a subscription (idempotent) and closes its channel.
+    void unsubscribe(const std::shared_ptr<channel>& sub);
+
+    /// Offers `notice` to every subscriber without waiting; full subscribers are dropped.
+    void publish(const std::string& notice);
+
+    /// Closes every subscription and refuses new ones (server shutdown).
+    void stop();
+
+    /// Current subscribers.
+    std::size_t subscribers() const;
+    /// Subscribers dropped because they did not keep up, since start.
+    std::uint64_t dropped() const { return dropped_.load(); }
+    /// Notices published since start.
+    std::uint64_t published() const { return published_.load(); }
+
+private:
+    const std::size_t capacity_;
+    const std::size_t max_subscribers_;
+    mutable std::mutex mutex_;
+    std::vector<std::shared_ptr<channel>> subs_;
+    bool stopped_ = false;
+    std::atomic<std::uint64_t> dropped_{0};
+    std::atomic<std::uint64_t> published_{0};
+};
+
+/// True if an answered request changed something the dispatch queue shows: a successful (2xx) unsafe
+/// request on requests, missions, volunteers, supports, tracking-code cancellation or the resident forms.
+bool changes_dispatch_queue(std::string_view method, std::string_view route, unsigned status);
+
+/// The notice published for such a request: {"type":"changed","route":<route template>} (no ids from the
+/// path, no body: the console re-fetches what it shows).
+std::string change_notice(std::string_view route);
+
+}  // namespace relais::app

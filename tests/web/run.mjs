@@ -1,0 +1,533 @@
+#!/usr/bin/env node
+// Relais browser tests: Playwright (playwright-core from npm) driving Debian's Chromium, headless, against a
+// real `relais` started here on a free port with a temporary database. The end-to-end story of issue 6:
+// a resident asks for help without JavaScript and with it; a volunteer registers on a phone; a coordinator
+// signs in, validates the volunteer, sees the new request arrive live (no reload), proposes the top
+// candidate; the volunteer (390x844) accepts, sees the address, reports the mission done with a welfare
+// concern; the coordinator sees the alert and the mission done. axe-core checks every page (no serious or
+// critical violation); any Content-Security-Policy refusal fails the page. Screenshots go to
+// tests/web/artifacts/ (git-ignored). The last line is "N passed, N failed"; the exit status is non-zero
+// on any failure.
+//
+// Environment: RELAIS_BINARY (default build/test/relais), CHROMIUM (default /usr/bin/chromium),
+// RELAIS_WEB_KEEP=1 keeps the temporary folder (database, server log) for inspection.
+
+import { chromium } from 'playwright-core';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '../..');
+const binary = resolve(root, process.env.RELAIS_BINARY || 'build/test/relais');
+const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
+const artifacts = join(here, 'artifacts');
+const axeSource = readFileSync(join(root, 'node_modules/axe-core/axe.min.js'), 'utf8');
+const TIMEOUT = 20000;
+
+const COORD = { email: 'coordination@web-test.example', password: 'coordination-web-test-2026' };
+const VOLUNTEER = {
+  first: 'Camille', last: 'Testeur', email: 'camille.benevole@web-test.example', phone: '06 11 22 33 44',
+  password: 'benevole-web-test-2026',
+};
+const RESIDENT_ADDRESS = '12 rue de la Visite';
+
+// --- tiny test harness ----------------------------------------------------------------------------------
+
+const results = [];
+let storyBroken = false;
+
+/** Runs one named check of the story; after a failure the rest of the story is reported as not run. */
+async function step(name, fn) {
+  if (storyBroken) {
+    results.push({ name, ok: false, skipped: true });
+    console.log(`SKIP ${name} (an earlier step failed)`);
+    return;
+  }
+  const started = Date.now();
+  try {
+    await fn();
+    results.push({ name, ok: true });
+    console.log(`ok   ${name} (${Date.now() - started} ms)`);
+  } catch (err) {
+    results.push({ name, ok: false, error: err });
+    storyBroken = true;
+    await failureShots(name);
+    console.log(`FAIL ${name}\n     ${String(err && err.stack || err).split('\n').slice(0, 6).join('\n     ')}`);
+  }
+}
+
+const openPages = [];
+/** After a failure: a screenshot of every open page, and the text of their status lines. */
+async function failureShots(stepName) {
+  const slug = stepName.replace(/[^a-z0-9]+/gi, '-').slice(0, 40);
+  for (const [i, page] of openPages.entries()) {
+    if (page.isClosed()) continue;
+    try {
+      await page.screenshot({ path: join(artifacts, `FAIL-${slug}-${i}.png`), fullPage: true, timeout: 5000 });
+      const notes = await page.locator('[role="status"], [role="alert"], .form-status').allTextContents();
+      const text = notes.map((x) => x.trim()).filter(Boolean).join(' | ');
+      if (text) console.log(`     page ${i} (${page.url()}): ${text}`);
+    } catch { /* the page may be gone */ }
+  }
+}
+
+function expect(cond, message) {
+  if (!cond) throw new Error(message);
+}
+
+// --- the server -----------------------------------------------------------------------------------------
+
+function freePort() {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', rej);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => res(port));
+    });
+  });
+}
+
+async function startServer(dir) {
+  const db = join(dir, 'relais.db');
+  const add = spawnSync(binary, ['user', 'add', '--db', db, '--role', 'coordinator', '--email', COORD.email],
+    { input: `${COORD.password}\n`, encoding: 'utf8' });
+  if (add.status !== 0) throw new Error(`relais user add failed: ${add.stderr}`);
+  const port = await freePort();
+  const log = join(dir, 'server.log');
+  const out = [];
+  const child = spawn(binary, ['--db', db, '--bind', '127.0.0.1', '--port', String(port),
+    '--web-root', join(root, 'web'), '--threads', '2'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.on('data', (d) => out.push(d));
+  child.stderr.on('data', (d) => out.push(d));
+  child.on('exit', () => writeFileSync(log, Buffer.concat(out)));
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`relais exited early: ${Buffer.concat(out)}`);
+    try {
+      const res = await fetch(`${base}/readyz`);
+      if (res.ok) break;
+    } catch { /* not yet listening */ }
+    if (Date.now() > deadline) throw new Error('relais did not become ready in 30 s');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { child, base, log, output: () => Buffer.concat(out).toString('utf8') };
+}
+
+async function stopServer(server) {
+  if (!server || server.child.exitCode !== null) return;
+  const exited = new Promise((r) => server.child.once('exit', r));
+  server.child.kill('SIGTERM');
+  const timer = setTimeout(() => server.child.kill('SIGKILL'), 15000);
+  await exited;
+  clearTimeout(timer);
+}
+
+// --- page checks ----------------------------------------------------------------------------------------
+
+const cspRefusals = [];
+const pageErrors = [];
+
+function watch(page, label) {
+  openPages.push(page);
+  page.on('console', (msg) => {
+    const text = msg.text();
+    if (/Content Security Policy/i.test(text)) cspRefusals.push(`${label}: ${text}`);
+  });
+  page.on('pageerror', (err) => pageErrors.push(`${label}: ${err.message}`));
+}
+
+let shot = 0;
+async function screenshot(page, name) {
+  shot += 1;
+  await page.screenshot({ path: join(artifacts, `${String(shot).padStart(2, '0')}-${name}.png`), fullPage: true });
+}
+
+const axeChecked = [];
+/**
+ * axe-core on the current page: fails on any serious or critical violation. The script is evaluated through
+ * the DevTools protocol rather than added as a <script> tag, because the pages' CSP (script-src 'self')
+ * refuses inline scripts and the test keeps that policy enforced.
+ */
+async function axe(page, name) {
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
+  });
+  const bad = result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  axeChecked.push(name);
+  expect(bad.length === 0, `axe on ${name}: ${bad.map((v) => `${v.impact} ${v.id} (${v.help}) at ${v.nodes.join(', ')}`).join('; ')}`);
+}
+
+/** axe + screenshot: what every page gets. */
+async function checkPage(page, name) {
+  await screenshot(page, name);
+  await axe(page, name);
+}
+
+/** A moment as the date and time fields of a page in Europe/Paris show it. */
+function localParts(date) {
+  const text = date.toLocaleString('sv-SE', { timeZone: 'Europe/Paris' });  // "2026-11-23 13:19:00"
+  return { date: text.slice(0, 10), time: text.slice(11, 16) };
+}
+
+// --- the story ------------------------------------------------------------------------------------------
+
+async function main() {
+  rmSync(artifacts, { recursive: true, force: true });  // this run's screenshots only
+  mkdirSync(artifacts, { recursive: true });
+  expect(existsSync(binary), `no relais binary at ${binary} (set RELAIS_BINARY)`);
+  const dir = mkdtempSync(join(tmpdir(), 'relais-web-'));
+  let server = null;
+  let browser = null;
+  try {
+    server = await startServer(dir);
+    const { base } = server;
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      // Playwright gives every launch a fresh temporary profile (--user-data-dir) of its own.
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
+        '--disable-component-update', '--disable-sync'],
+    });
+    const common = { locale: 'fr-FR', timezoneId: 'Europe/Paris' };
+    const noJs = await browser.newContext({ ...common, javaScriptEnabled: false, viewport: { width: 1024, height: 900 } });
+    const resident = await browser.newContext({ ...common, viewport: { width: 1024, height: 900 } });
+    const coordCtx = await browser.newContext({ ...common, viewport: { width: 1366, height: 900 } });
+    const phone = await browser.newContext({ ...common, viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    for (const c of [noJs, resident, coordCtx, phone]) c.setDefaultTimeout(TIMEOUT);
+
+    const home = await resident.newPage();
+    watch(home, 'home');
+    await step('home page lists the three audiences, accessible', async () => {
+      await home.goto(`${base}/`);
+      expect(await home.locator('a[href="/demande"]').count() === 1, 'no link to /demande');
+      await checkPage(home, 'home');
+    });
+
+    // 1. A resident without JavaScript.
+    const plain = await noJs.newPage();
+    openPages.push(plain);
+    let codeA = '';
+    await step('no-JS form: the server answers the form again with the errors listed, linked, values kept', async () => {
+      await plain.goto(`${base}/demande`);
+      await screenshot(plain, 'demande-nojs');
+      // Everything the browser itself checks is filled; what only the server checks is wrong.
+      await plain.check('#f-category-medicines');
+      await plain.fill('#f-details', 'Ordonnance à retirer (test sans JavaScript).');
+      await plain.fill('#f-resident\\.first_name', 'Paulette');
+      await plain.fill('#f-resident\\.last_name', 'Sansjs');
+      await plain.check('#f-needs-isolated');
+      await plain.check('#f-urgency-48h');
+      await plain.check('#f-start-date');
+      await plain.fill('#f-start_date', '2020-01-01');
+      await plain.fill('#f-resident\\.phone', 'pas un numéro');
+      await plain.fill('#f-resident\\.address', '5 place Sans Script');
+      await plain.selectOption('#f-resident\\.neighbourhood', 'centre');
+      await plain.check('#f-consent');
+      const [nav] = await Promise.all([plain.waitForNavigation(), plain.click('button[type="submit"]')]);
+      expect(nav.status() === 422, `expected 422, got ${nav.status()}`);
+      const links = await plain.locator('.error-summary a').count();
+      expect(links === 2, `expected 2 errors listed (phone, date), got ${links}`);
+      const described = await plain.locator('#f-resident\\.phone').getAttribute('aria-describedby');
+      expect(described && described.includes('err-resident.phone'), 'phone error not linked with aria-describedby');
+      expect(await plain.inputValue('#f-resident\\.first_name') === 'Paulette', 'typed values lost');
+      await screenshot(plain, 'demande-nojs-errors');
+    });
+    await step('no-JS form: the corrected submission shows the tracking code', async () => {
+      await plain.fill('#f-resident\\.phone', '02 99 00 11 22');
+      await plain.check('#f-start-asap');
+      const [nav] = await Promise.all([plain.waitForNavigation(), plain.click('button[type="submit"]')]);
+      expect(nav.status() === 200, `status ${nav.status()}`);
+      codeA = (await plain.locator('#tracking-code').textContent()).trim();
+      expect(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$/.test(codeA), `tracking code ${codeA}`);
+      expect((await plain.locator('.phone').first().textContent()).trim().length > 5, 'coordination phone missing');
+      await screenshot(plain, 'demande-nojs-confirmation');
+    });
+    await step('no-JS tracking: the code shows the status, cancel asks for confirmation first', async () => {
+      await plain.goto(`${base}/suivi`);
+      await plain.fill('#f-code', codeA.toLowerCase().replaceAll('-', ' '));
+      await Promise.all([plain.waitForNavigation(), plain.click('button[type="submit"]')]);
+      const status = await plain.locator('#track-status').textContent();
+      expect(/Reçue/.test(status), `status text: ${status}`);
+      await Promise.all([plain.waitForNavigation(), plain.click('form[action="/suivi/annuler"] button')]);
+      expect(/Annuler votre demande/.test(await plain.locator('h1').textContent()), 'no confirmation step');
+      await screenshot(plain, 'suivi-nojs-confirm');
+      // Keep the request: answer "no", which shows the status again.
+      await Promise.all([plain.waitForNavigation(), plain.click('form[action="/suivi"] button')]);
+      expect(/Reçue/.test(await plain.locator('#track-status').textContent()), 'request changed after "no"');
+    });
+
+    // 2. A volunteer registers on a phone.
+    const vol = await phone.newPage();
+    watch(vol, 'benevole');
+    await step('volunteer registers in the mobile app (390x844)', async () => {
+      await vol.goto(`${base}/benevole`);
+      await vol.locator('h1').waitFor();
+      await checkPage(vol, 'benevole-home');
+      await vol.click('a[href="#/inscription"]');
+      await vol.locator('#register-form').waitFor();
+      await vol.click('#register-form button[type="submit"]');
+      await vol.locator('.error-summary').waitFor();
+      expect(await vol.evaluate(() => document.activeElement.classList.contains('error-summary')), 'error summary not focused');
+      await vol.fill('#reg-first_name', VOLUNTEER.first);
+      await vol.fill('#reg-last_name', VOLUNTEER.last);
+      await vol.fill('#reg-email', VOLUNTEER.email);
+      await vol.fill('#reg-phone', VOLUNTEER.phone);
+      await vol.fill('#reg-password', VOLUNTEER.password);
+      await vol.selectOption('#reg-neighbourhood', 'centre');
+      for (const s of ['shopping', 'medicines']) await vol.check(`#skills-${s}`);
+      for (const d of ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']) {
+        await vol.check(`#av-${d}`);
+        await vol.fill(`#av-${d}-start`, '00:00');
+        await vol.fill(`#av-${d}-end`, '23:59');
+      }
+      await vol.fill('#reg-max', '5');
+      await vol.check('#reg-consent');
+      await checkPage(vol, 'benevole-inscription');
+      await vol.click('#register-form button[type="submit"]');
+      await vol.locator('p.success').waitFor();
+      await screenshot(vol, 'benevole-inscrit');
+    });
+
+    // 3. The coordinator signs in, validates the volunteer and watches the queue.
+    const co = await coordCtx.newPage();
+    watch(co, 'coordination');
+    await step('coordinator signs in (wrong password refused first)', async () => {
+      await co.goto(`${base}/coordination`);
+      await co.locator('#login-email').waitFor();
+      await checkPage(co, 'coordination-login');
+      await co.fill('#login-email', COORD.email);
+      await co.fill('#login-password', 'not-the-password');
+      await co.click('main button[type="submit"]');
+      await co.locator('#login-status', { hasText: /incorrect/ }).waitFor();
+      await co.fill('#login-password', COORD.password);
+      await co.click('main button[type="submit"]');
+      await co.locator('table#queue, main p:has-text("Aucune demande")').first().waitFor();
+      await co.locator('#live[data-state="live"]').waitFor();
+    });
+    let volunteerId = '';
+    await step('coordinator validates the new volunteer', async () => {
+      await co.click('a[href="#/benevoles"]');
+      const row = co.locator('#volunteers tr', { hasText: VOLUNTEER.last });
+      await row.waitFor();
+      volunteerId = await row.getAttribute('data-volunteer-id');
+      await checkPage(co, 'coordination-benevoles');
+      await row.locator('button').click();
+      await co.locator('main p:has-text("Aucun bénévole")').waitFor();
+      await co.click('a[href="#/benevoles/active"]');
+      await co.locator('#volunteers tr', { hasText: VOLUNTEER.last }).waitFor();
+    });
+    await step('the queue shows the no-JS request, with filters, accessible', async () => {
+      await co.click('a[href="#/"]');
+      await co.locator('#queue tr', { hasText: 'test sans JavaScript' }).waitFor();
+      await co.selectOption('#q-urgency', 'today');
+      await co.locator('main p:has-text("Aucune demande")').waitFor();
+      await co.selectOption('#q-urgency', '');
+      await co.locator('#queue tr', { hasText: 'test sans JavaScript' }).waitFor();
+      await checkPage(co, 'coordination-file');
+    });
+
+    // 4. A resident with JavaScript; the coordinator sees it arrive without reloading.
+    const rs = await resident.newPage();
+    watch(rs, 'demande');
+    const details = `Courses de la semaine (test avec JavaScript ${Date.now()})`;
+    let codeB = '';
+    await step('JS form: client-side errors are listed and linked, then the request is sent once', async () => {
+      await co.evaluate(() => { window.__notReloaded = true; });
+      await rs.goto(`${base}/demande`);
+      await rs.locator('#form-status').waitFor({ state: 'attached' });
+      await checkPage(rs, 'demande');
+      await rs.click('button[type="submit"]');
+      await rs.locator('.error-summary').waitFor();
+      expect(await rs.getAttribute('#f-resident\\.phone', 'aria-invalid') === 'true', 'phone not marked invalid');
+      await screenshot(rs, 'demande-js-errors');
+      await rs.check('#f-category-shopping');
+      await rs.fill('#f-details', details);
+      await rs.fill('#f-resident\\.first_name', 'Marcel');
+      await rs.fill('#f-resident\\.last_name', 'Avecjs');
+      await rs.check('#f-urgency-today');
+      await rs.fill('#f-resident\\.phone', '06 98 76 54 32');
+      await rs.fill('#f-resident\\.address', RESIDENT_ADDRESS);
+      await rs.selectOption('#f-resident\\.neighbourhood', 'centre');
+      await rs.check('#f-consent');
+      // A double click must create one request (Idempotency-Key per form load, button disabled while sending).
+      await rs.dblclick('button[type="submit"]');
+      await rs.locator('#tracking-code').waitFor();
+      codeB = (await rs.locator('#tracking-code').textContent()).trim();
+      expect(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$/.test(codeB), `tracking code ${codeB}`);
+      await checkPage(rs, 'demande-confirmation');
+    });
+    await step('the coordinator sees the new request appear live, without reloading', async () => {
+      const row = co.locator('#queue tr', { hasText: details });
+      await row.waitFor({ timeout: 15000 });
+      expect(await co.evaluate(() => window.__notReloaded === true), 'the console page was reloaded');
+      expect(await row.count() === 1, `the request appears ${await row.count()} times (double submission?)`);
+      expect(await row.locator('.badge.new').count() === 1, 'the new row is not marked as new');
+      await screenshot(co, 'coordination-file-live');
+    });
+
+    // 5. The coordinator proposes the top candidate.
+    await step('request page: resident, history, ranked candidates; propose the top one in one click', async () => {
+      await co.locator('#queue tr', { hasText: details }).locator('a').first().click();
+      await co.locator('#candidates').waitFor();
+      expect((await co.locator('main').textContent()).includes(RESIDENT_ADDRESS), 'resident address not shown');
+      const buttons = co.locator('#candidates button[data-volunteer-id]');
+      const top = await buttons.first().getAttribute('data-volunteer-id');
+      expect(top === volunteerId, `top candidate ${top}, expected the test volunteer ${volunteerId}`);
+      // A slot that has started, so the volunteer can report it done right away.
+      const { date, time } = localParts(new Date(Date.now() - 10 * 60000));
+      await co.fill('#slot-date', date);
+      await co.fill('#slot-time', time);
+      await co.selectOption('#slot-duration', '60');
+      await checkPage(co, 'coordination-demande');
+      await buttons.first().click();
+      await co.locator('p.success', { hasText: 'Mission proposée' }).waitFor();
+      await co.locator('tr[data-status="proposed"]').waitFor();
+    });
+
+    // 6. The volunteer accepts, sees the address, reports.
+    await step('volunteer signs in and sees the proposal without the address', async () => {
+      await vol.goto(`${base}/benevole#/`);
+      await vol.fill('#vo-email', VOLUNTEER.email);
+      await vol.fill('#vo-password', VOLUNTEER.password);
+      await vol.click('#login-form button[type="submit"]');
+      const card = vol.locator('#proposals li.card');
+      await card.waitFor();
+      expect(!(await card.textContent()).includes(RESIDENT_ADDRESS), 'address visible before acceptance');
+      await checkPage(vol, 'benevole-propositions');
+    });
+    await step('volunteer accepts and now sees the address', async () => {
+      await vol.click('#proposals li.card button.primary');
+      const card = vol.locator('#upcoming li.card');
+      await card.waitFor();
+      await card.locator('.address', { hasText: RESIDENT_ADDRESS }).waitFor();
+      await checkPage(vol, 'benevole-acceptee');
+    });
+    await step('volunteer reports the mission done with a welfare concern', async () => {
+      const card = vol.locator('#upcoming li.card');
+      await card.locator('details.complete summary').click();
+      await card.locator('input[name="duration_minutes"]').fill('45');
+      await card.locator('input[value="difficult"]').check();
+      await card.locator('input[name="welfare_concern"]').check();
+      await card.locator('textarea[name="note"]').fill('Semble très fatiguée, frigo presque vide.');
+      await screenshot(vol, 'benevole-compte-rendu');
+      await card.locator('form.report button[type="submit"]').click();
+      await vol.locator('p.success', { hasText: 'Compte rendu envoyé' }).waitFor();
+      await vol.locator('#done li.card').waitFor();
+      await checkPage(vol, 'benevole-fait');
+    });
+    await step('volunteer app: availability and account pages, installable (manifest + service worker)', async () => {
+      await vol.click('a[href="#/disponibilites"]');
+      await vol.locator('#availability-form').waitFor();
+      await vol.uncheck('#av-sun');
+      await vol.click('#availability-form button[type="submit"]');
+      await vol.locator('p.success').waitFor();
+      await checkPage(vol, 'benevole-disponibilites');
+      await vol.click('a[href="#/compte"]');
+      await vol.locator('h1', { hasText: 'Mon compte' }).waitFor();
+      await checkPage(vol, 'benevole-compte');
+      const manifest = await (await fetch(`${base}/manifest.webmanifest`)).json();
+      expect(manifest.start_url === '/benevole' && manifest.icons.length >= 2, 'manifest incomplete');
+      const sw = await vol.evaluate(async () => {
+        const reg = await Promise.race([navigator.serviceWorker.ready, new Promise((r) => setTimeout(() => r(null), 10000))]);
+        return reg ? reg.scope : null;
+      });
+      expect(sw && sw.endsWith('/benevole'), `service worker not active (${sw})`);
+    });
+
+    // 7. The coordinator sees the alert and the mission done.
+    await step('coordinator sees the welfare alert (live) and acknowledges it', async () => {
+      await co.locator('.welfare-banner a').waitFor({ timeout: 15000 });
+      await co.click('.welfare-banner a');
+      const card = co.locator('li.card', { hasText: 'frigo presque vide' });
+      await card.waitFor();
+      await checkPage(co, 'coordination-alertes');
+      await card.locator('button.primary').click();
+      await co.locator('p.success', { hasText: 'Aucune alerte' }).waitFor();
+      await co.locator('.welfare-banner').waitFor({ state: 'detached' });
+    });
+    await step('coordinator sees the mission done on the request page', async () => {
+      // The request has left the "new" queue: open it from the volunteer's page.
+      await co.goto(`${base}/coordination#/benevole/${volunteerId}`);
+      const done = co.locator('tr[data-status="done"]');
+      await done.waitFor();
+      await checkPage(co, 'coordination-benevole');
+      await done.locator('a').first().click();
+      await co.locator('tr[data-status="done"]').waitFor();
+      expect((await co.locator('tr[data-status="done"]').textContent()).includes('45 min'), 'report not shown');
+      expect(await co.locator('a[href="/coordination/bilan"]').count() === 1, 'no link to the statistics page');
+    });
+    await step('the resident\'s tracking page follows (JS browser)', async () => {
+      await rs.goto(`${base}/suivi`);
+      await rs.fill('#f-code', codeB);
+      await Promise.all([rs.waitForNavigation(), rs.click('button[type="submit"]')]);
+      const status = await rs.locator('#track-status').textContent();
+      expect(/Terminée|bénévole a été trouvé/.test(status), `status: ${status}`);
+      await checkPage(rs, 'suivi-statut');
+    });
+
+    // 8. The rest of the console: phone intake (keyboard), batch plan.
+    await step('phone intake from the keyboard gives a tracking code to read out', async () => {
+      await co.goto(`${base}/coordination#/saisie`);
+      await co.locator('#in-category').waitFor();
+      await checkPage(co, 'coordination-saisie');
+      await co.selectOption('#in-category', 'medicines');
+      await co.keyboard.press('Tab');
+      await co.keyboard.type('Pharmacie du marché');
+      await co.fill('#in-resident-first_name', 'Odette');
+      await co.fill('#in-resident-last_name', 'Autelephone');
+      await co.fill('#in-resident-phone', '02 99 33 44 55');
+      await co.fill('#in-resident-address', '8 rue du Combiné');
+      await co.selectOption('#in-resident-neighbourhood', 'thabor');
+      await co.check('#in-consent');
+      await co.focus('#in-resident-address');
+      await co.keyboard.press('Control+Enter');
+      await co.locator('#intake-code').waitFor();
+      await checkPage(co, 'coordination-saisie-faite');
+    });
+    await step('batch plan view and the welfare and idle lists render', async () => {
+      await co.goto(`${base}/coordination#/plan`);
+      await co.locator('main button.primary').click();
+      await co.locator('#plan-form, #plan-result p').first().waitFor();
+      await checkPage(co, 'coordination-plan');
+      await co.goto(`${base}/coordination#/benevoles/idle`);
+      await co.locator('main table, main p:not(:empty)').first().waitFor();
+    });
+
+    // 9. English, and no script or style refused by the CSP anywhere.
+    await step('English pages through the language switch', async () => {
+      await rs.goto(`${base}/demande`);
+      await rs.click('.lang-switch a');
+      await rs.locator('html[lang="en"]').waitFor();
+      expect((await rs.locator('h1').textContent()).includes('Ask for help'), 'not in English');
+      await checkPage(rs, 'demande-en');
+    });
+    await step('no Content-Security-Policy refusal and no script error on any page', async () => {
+      expect(cspRefusals.length === 0, cspRefusals.join('\n'));
+      expect(pageErrors.length === 0, pageErrors.join('\n'));
+    });
+  } catch (err) {
+    results.push({ name: 'setup', ok: false, error: err });
+    console.log(`FAIL setup: ${err && err.stack || err}`);
+  } finally {
+    if (browser) await browser.close().catch(() => {});
+    await stopServer(server);
+    if (process.env.RELAIS_WEB_KEEP) console.log(`kept ${dir}`);
+    else rmSync(dir, { recursive: true, force: true });
+  }
+  console.log(`axe-core checked ${axeChecked.length} pages; screenshots in ${artifacts}`);
+  const passed = results.filter((r) => r.ok).length;
+  const failed = results.length - passed;
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exitCode = failed === 0 ? 0 : 1;
+}
+
+main();

@@ -1,0 +1,484 @@
+// The volunteers' app (mobile first): registration, sign-in, my proposals (accept, decline with a reason),
+// my missions (resident details as the API gives them: only once accepted), report a mission as done,
+// drop out, my availability and profile, pause / resume / withdraw. Installable (manifest + a service
+// worker that caches the app shell only; missions always come from the API).
+import {
+  initI18n, t, h, mount, api, ApiError, setCsrf, getCsrf, langSwitch, announce, reference, categoryLabel,
+  categoryDescription, neighbourhoodName, fmtDateTime, fmtTime, showFieldErrors, clearFieldErrors,
+  fieldMessage, problemText, idempotencyKey, formData, getLang,
+} from './lib.js';
+
+const main = document.getElementById('main');
+const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+const LANGUAGES = ['fr', 'en', 'es', 'de', 'it', 'pt', 'ar', 'uk', 'ru', 'tr'];
+const app = { me: null, ref: null };
+
+function view(title, ...children) {
+  document.title = `${title} – ${t('vo.title')}`;
+  const h1 = h('h1', { tabindex: '-1' }, title);
+  mount(main, h1, ...children);
+  h1.focus();
+  return h1;
+}
+
+function errorBox(err) { return h('p', { class: 'notice', role: 'alert' }, problemText(err)); }
+
+function renderNav() {
+  const nav = document.getElementById('nav');
+  if (!app.me) { mount(nav); return; }
+  const here = location.hash.replace(/^#\/?/, '').split('/')[0] || 'missions';
+  const link = (name, href, label) => h('li', {}, h('a', { href, 'aria-current': here === name ? 'page' : null }, label));
+  mount(nav, h('ul', {},
+    link('missions', '#/', t('vo.nav.missions')),
+    link('disponibilites', '#/disponibilites', t('vo.nav.availability')),
+    link('compte', '#/compte', t('vo.nav.account'))));
+}
+
+function signedOut() {
+  app.me = null;
+  setCsrf('');
+  renderNav();
+  homeView();
+}
+
+async function guard(fn) {
+  try { return await fn(); } catch (err) {
+    if (err instanceof ApiError && err.status === 401) { signedOut(); return undefined; }
+    throw err;
+  }
+}
+
+// --- signed out ------------------------------------------------------------------------------------------
+
+function homeView(message) {
+  const form = h('form', { novalidate: true, id: 'login-form' },
+    h('div', { class: 'field' }, h('label', { for: 'vo-email' }, t('co.login.email')),
+      h('input', { id: 'vo-email', name: 'email', type: 'email', autocomplete: 'username', required: true })),
+    h('div', { class: 'field' }, h('label', { for: 'vo-password' }, t('co.login.password')),
+      h('input', { id: 'vo-password', name: 'password', type: 'password', autocomplete: 'current-password', required: true })),
+    h('p', { class: 'form-status', role: 'status', id: 'login-status' }),
+    h('button', { type: 'submit', class: 'primary big' }, t('co.login.submit')));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const d = formData(form);
+    const errors = {};
+    if (!d.email) errors.email = t('co.login.need_email');
+    if (!d.password) errors.password = t('co.login.need_password');
+    if (showFieldErrors(form, errors)) return;
+    clearFieldErrors(form);
+    const status = form.querySelector('#login-status');
+    status.textContent = t('co.login.signing_in');
+    try {
+      const res = await api('POST', '/api/v1/auth/login', { email: d.email, password: d.password });
+      setCsrf(res.csrf_token);
+      if (res.user.role !== 'volunteer') {
+        await api('POST', '/api/v1/auth/logout', {}).catch(() => {});
+        setCsrf('');
+        status.textContent = t('vo.not_volunteer');
+        return;
+      }
+      app.me = res.user;
+      history.replaceState(null, '', '#/');
+      route();
+    } catch (err) {
+      status.textContent = err instanceof ApiError && (err.status === 401 || err.status === 422) ? t('co.login.failed') : problemText(err);
+    }
+  });
+  view(t('vo.home.title'),
+    message ? h('p', { class: 'success', role: 'status' }, message) : null,
+    h('p', { class: 'lead' }, t('vo.home.lead')),
+    h('h2', {}, t('vo.home.signin')), form,
+    h('h2', {}, t('vo.home.new')), h('p', {}, t('vo.home.new_text')),
+    h('p', {}, h('a', { href: '#/inscription', class: 'button' }, t('vo.home.register'))));
+}
+
+function checkboxGroup(name, legend, options, checked = [], hint) {
+  const hintId = hint ? `hint-${name}` : null;
+  return h('fieldset', { class: 'checks', id: `fs-${name}`, 'aria-describedby': hintId },
+    h('legend', {}, legend), hint ? h('p', { class: 'hint', id: hintId }, hint) : null,
+    options.map(([value, label, desc]) => {
+      const id = `${name}-${value}`;
+      return h('div', { class: 'choice' },
+        h('input', { type: 'checkbox', id, name, value, checked: checked.includes(value) }),
+        h('label', { for: id }, h('span', { class: 'choice-label' }, label), desc ? h('span', { class: 'choice-desc' }, desc) : null));
+    }));
+}
+
+/** One row per day: available or not, from, to. */
+function availabilityEditor(slots = []) {
+  const byDay = Object.fromEntries(slots.map((s) => [s.day, s]));
+  return h('fieldset', { id: 'availability' }, h('legend', {}, t('vo.avail.legend')),
+    h('p', { class: 'hint' }, t('vo.avail.hint')),
+    DAYS.map((d) => {
+      const s = byDay[d];
+      return h('div', { class: 'availability-row', dataset: { day: d } },
+        h('div', { class: 'choice' }, h('input', { type: 'checkbox', id: `av-${d}`, name: `av_${d}`, value: 'yes', checked: Boolean(s) }),
+          h('label', { for: `av-${d}` }, t(`day.${d}`))),
+        h('div', { class: 'field' }, h('label', { for: `av-${d}-start` }, t('vo.avail.from')),
+          h('input', { type: 'time', id: `av-${d}-start`, name: `av_${d}_start`, value: s ? s.start : '09:00' })),
+        h('div', { class: 'field' }, h('label', { for: `av-${d}-end` }, t('vo.avail.to')),
+          h('input', { type: 'time', id: `av-${d}-end`, name: `av_${d}_end`, value: s ? s.end : '12:00' })));
+    }));
+}
+
+function readAvailability(form) {
+  const out = [];
+  for (const d of DAYS) {
+    if (!form.querySelector(`#av-${d}`).checked) continue;
+    out.push({ day: d, start: form.querySelector(`#av-${d}-start`).value, end: form.querySelector(`#av-${d}-end`).value });
+  }
+  return out;
+}
+
+function registerView() {
+  const ref = app.ref;
+  const key = idempotencyKey();
+  const text = (name, label, type, auto, hint) => h('div', { class: 'field' },
+    h('label', { for: `reg-${name}` }, label), hint ? h('p', { class: 'hint', id: `hint-reg-${name}` }, hint) : null,
+    h('input', { id: `reg-${name}`, name, type, autocomplete: auto, required: true, 'aria-describedby': hint ? `hint-reg-${name}` : null }));
+  const form = h('form', { novalidate: true, id: 'register-form' },
+    h('p', { class: 'hint' }, t('form.required_note')),
+    text('first_name', t('demande.first_name'), 'text', 'given-name'),
+    text('last_name', t('demande.last_name'), 'text', 'family-name'),
+    text('email', t('demande.email'), 'email', 'email'),
+    text('phone', t('demande.phone'), 'tel', 'tel'),
+    text('password', t('vo.reg.password'), 'password', 'new-password', t('vo.reg.password_hint')),
+    h('div', { class: 'field' }, h('label', { for: 'reg-neighbourhood' }, t('demande.neighbourhood')),
+      h('select', { id: 'reg-neighbourhood', name: 'neighbourhood', required: true },
+        h('option', { value: '' }, t('demande.neighbourhood_choose')),
+        ref.neighbourhoods.map((n) => h('option', { value: n.code }, n.name)))),
+    checkboxGroup('skills', t('vo.reg.skills'), ref.categories.map((c) => [c.code, categoryLabel(ref, c.code), categoryDescription(ref, c.code)]), [], t('vo.reg.skills_hint')),
+    availabilityEditor([]),
+    checkboxGroup('languages', t('vo.reg.languages'), LANGUAGES.map((l) => [l, t(`language.${l}`)]), ['fr']),
+    h('div', { class: 'field' }, h('label', { for: 'reg-max' }, t('vo.reg.max')),
+      h('input', { id: 'reg-max', name: 'max_missions_per_week', type: 'number', min: '1', max: '14', value: '2', required: true })),
+    h('p', { id: 'reg-consent-text' }, t('vo.reg.consent_text')),
+    h('div', { class: 'choice' }, h('input', { type: 'checkbox', id: 'reg-consent', name: 'consent', value: 'yes', 'aria-describedby': 'reg-consent-text' }),
+      h('label', { for: 'reg-consent' }, t('vo.reg.consent'))),
+    h('p', { class: 'form-status', role: 'status', id: 'reg-status' }),
+    h('button', { type: 'submit', class: 'primary big' }, t('vo.reg.submit')));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const d = formData(form, ['skills', 'languages']);
+    const errors = {};
+    for (const [f, k] of [['first_name', 'error.resident.first_name'], ['last_name', 'error.resident.last_name'],
+      ['email', 'vo.err.email'], ['phone', 'error.resident.phone'], ['neighbourhood', 'error.resident.neighbourhood']]) {
+      if (!d[f]) errors[f] = t(k);
+    }
+    if ((d.password || '').length < 12) errors.password = t('vo.err.password');
+    if (!d.skills.length) errors.skills = t('vo.err.skills');
+    if (!d.languages.length) errors.languages = t('vo.err.languages');
+    if (!d.consent) errors.consent = t('vo.err.consent');
+    if (showFieldErrors(form, errors)) return;
+    clearFieldErrors(form);
+    const status = form.querySelector('#reg-status');
+    status.textContent = t('demande.sending');
+    const body = {
+      first_name: d.first_name, last_name: d.last_name, email: d.email, phone: d.phone, password: d.password,
+      neighbourhood: d.neighbourhood, skills: d.skills, availability: readAvailability(form), languages: d.languages,
+      max_missions_per_week: Number(d.max_missions_per_week) || 2, consent: true,
+    };
+    try {
+      await api('POST', '/api/v1/volunteers', body, { idempotencyKey: key });
+      history.replaceState(null, '', '#/');  // no hashchange: it would redraw the page without the message
+      homeView(t('vo.reg.done'));
+    } catch (err) {
+      status.textContent = problemText(err);
+      if (err instanceof ApiError && err.status === 409) status.textContent = t('vo.reg.conflict');
+      if (err instanceof ApiError && err.status === 422) {
+        const shown = {};
+        for (const [f, m] of Object.entries(err.fields)) {
+          const name = f.startsWith('availability') ? `av_${DAYS[0]}` : f.replace(/\[\d+\]$/, '');
+          shown[name] = fieldMessage(f.startsWith('availability') ? 'availability' : f, m);
+        }
+        showFieldErrors(form, shown);
+      }
+    }
+  });
+  view(t('vo.reg.title'), h('p', {}, t('vo.reg.lead')), form,
+    h('p', {}, h('a', { href: '#/' }, t('vo.reg.back'))));
+}
+
+// --- my missions -----------------------------------------------------------------------------------------
+
+function slotText(m) {
+  return `${fmtDateTime(m.starts_at)} – ${fmtTime(m.ends_at)}`;
+}
+
+function missionCard(m, actions) {
+  const ref = app.ref;
+  return h('li', { class: 'card', dataset: { missionId: m.id, status: m.status } },
+    h('h3', {}, categoryLabel(ref, m.category)),
+    h('p', { class: 'meta' }, h('strong', {}, slotText(m))),
+    h('p', { class: 'meta' }, t('vo.m.neighbourhood', { name: neighbourhoodName(ref, m.neighbourhood) }),
+      m.recurrence === 'weekly' ? ` · ${t('recurrence.weekly')}` : ''),
+    m.details ? h('p', {}, m.details) : null,
+    m.resident ? h('div', { class: 'resident', 'aria-label': t('vo.m.resident') },
+      h('p', {}, h('strong', {}, m.resident.first_name)),
+      h('p', { class: 'address' }, m.resident.address),
+      h('p', {}, h('a', { href: `tel:${m.resident.phone}` }, m.resident.phone))) : null,
+    m.expires_at && m.status === 'proposed' ? h('p', { class: 'meta' }, t('vo.m.expires', { when: fmtDateTime(m.expires_at) })) : null,
+    actions);
+}
+
+async function act(path, body, message) {
+  await api('POST', path, body);
+  announce(message);
+  await missionsView(message);
+}
+
+function declineForm(m) {
+  const id = `decline-${m.id}`;
+  const form = h('form', { class: 'decline' },
+    h('div', { class: 'field' }, h('label', { for: `${id}-reason` }, t('vo.m.decline_reason')),
+      h('select', { id: `${id}-reason`, name: 'reason' }, ['not_available', 'too_far', 'not_comfortable', 'other']
+        .map((r) => h('option', { value: r }, t(`reason.${r}`))))),
+    h('div', { class: 'field' }, h('label', { for: `${id}-note` }, t('vo.m.note'), ' ', h('span', { class: 'optional' }, t('form.optional'))),
+      h('input', { id: `${id}-note`, name: 'note', type: 'text', maxlength: '500' })),
+    h('button', { type: 'submit' }, t('vo.m.decline_confirm')),
+    h('p', { class: 'form-status', role: 'status' }));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const d = formData(form);
+    const body = { reason: d.reason };
+    if (d.note) body.note = d.note;
+    try { await act(`/api/v1/missions/${m.id}/decline`, body, t('vo.m.declined')); } catch (err) {
+      form.querySelector('.form-status').textContent = problemText(err);
+    }
+  });
+  return h('details', {}, h('summary', {}, t('vo.m.decline')), form);
+}
+
+function reportForm(m) {
+  const id = `report-${m.id}`;
+  const minutes = Math.max(1, Math.round((new Date(m.ends_at) - new Date(m.starts_at)) / 60000));
+  const form = h('form', { class: 'report', novalidate: true },
+    h('div', { class: 'field' }, h('label', { for: `${id}-duration` }, t('vo.r.duration')),
+      h('input', { id: `${id}-duration`, name: 'duration_minutes', type: 'number', min: '1', max: '1440', value: String(minutes), required: true })),
+    h('fieldset', { class: 'choices' }, h('legend', {}, t('vo.r.outcome')),
+      ['good', 'difficult', 'incomplete'].map((o) => h('div', { class: 'choice' },
+        h('input', { type: 'radio', id: `${id}-${o}`, name: 'outcome', value: o, checked: o === 'good' }),
+        h('label', { for: `${id}-${o}` }, t(`outcome.${o}`))))),
+    h('div', { class: 'choice' }, h('input', { type: 'checkbox', id: `${id}-welfare`, name: 'welfare_concern', value: 'yes',
+      'aria-describedby': `${id}-welfare-hint` }),
+      h('label', { for: `${id}-welfare` }, t('vo.r.welfare'))),
+    h('p', { class: 'hint', id: `${id}-welfare-hint` }, t('vo.r.welfare_hint')),
+    h('div', { class: 'field' }, h('label', { for: `${id}-note` }, t('vo.r.note'), ' ', h('span', { class: 'optional' }, t('form.optional'))),
+      h('textarea', { id: `${id}-note`, name: 'note', rows: '3', maxlength: '2000' })),
+    h('button', { type: 'submit', class: 'primary' }, t('vo.r.submit')),
+    h('p', { class: 'form-status', role: 'status' }));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const d = formData(form);
+    const duration = Number(d.duration_minutes);
+    const errors = {};
+    if (!Number.isInteger(duration) || duration < 1 || duration > 1440) errors.duration_minutes = t('vo.err.duration');
+    if (d.welfare_concern && !d.note) errors.note = t('vo.err.welfare_note');
+    if (showFieldErrors(form, errors)) return;
+    clearFieldErrors(form);
+    const report = { duration_minutes: duration, outcome: d.outcome, welfare_concern: Boolean(d.welfare_concern) };
+    if (d.note) report.note = d.note;
+    try { await act(`/api/v1/missions/${m.id}/complete`, { report }, t('vo.r.done')); } catch (err) {
+      form.querySelector('.form-status').textContent = err instanceof ApiError && err.status === 409
+        ? t('vo.r.not_started') : problemText(err);
+    }
+  });
+  return h('details', { class: 'complete' }, h('summary', {}, t('vo.r.open')), form);
+}
+
+function dropForm(m) {
+  const id = `drop-${m.id}`;
+  const form = h('form', {},
+    h('p', {}, t('vo.d.warning')),
+    h('div', { class: 'field' }, h('label', { for: `${id}-reason` }, t('vo.d.reason')),
+      h('select', { id: `${id}-reason`, name: 'reason' }, ['no_longer_available', 'health', 'emergency', 'other']
+        .map((r) => h('option', { value: r }, t(`reason.${r}`))))),
+    h('div', { class: 'field' }, h('label', { for: `${id}-note` }, t('vo.m.note'), ' ', h('span', { class: 'optional' }, t('form.optional'))),
+      h('input', { id: `${id}-note`, name: 'note', type: 'text', maxlength: '500' })),
+    h('button', { type: 'submit', class: 'danger' }, t('vo.d.confirm')),
+    h('p', { class: 'form-status', role: 'status' }));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const d = formData(form);
+    const body = { reason: d.reason };
+    if (d.note) body.note = d.note;
+    try { await act(`/api/v1/missions/${m.id}/drop`, body, t('vo.d.done')); } catch (err) {
+      form.querySelector('.form-status').textContent = problemText(err);
+    }
+  });
+  return h('details', {}, h('summary', {}, t('vo.d.open')), form);
+}
+
+async function missionsView(notice) {
+  const since = new Date(Date.now() - 7 * 86400000).toISOString();
+  let page;
+  try {
+    page = await guard(() => api('GET', `/api/v1/me/missions?from=${encodeURIComponent(since)}&limit=100`));
+  } catch (err) { view(t('vo.m.title'), errorBox(err)); return; }
+  if (!page) return;
+  const proposals = page.items.filter((m) => m.status === 'proposed');
+  const upcoming = page.items.filter((m) => m.status === 'accepted');
+  const done = page.items.filter((m) => m.status === 'done');
+  const acceptButton = (m) => h('button', { type: 'button', class: 'primary', on: { click: async (e) => {
+    e.target.disabled = true;
+    try { await act(`/api/v1/missions/${m.id}/accept`, {}, t('vo.m.accepted')); } catch (err) {
+      e.target.disabled = false;
+      e.target.after(h('p', { class: 'notice', role: 'alert' }, err instanceof ApiError && err.status === 409 ? t('vo.m.too_late') : problemText(err)));
+    }
+  } } }, t('vo.m.accept'));
+  view(t('vo.m.title'),
+    notice ? h('p', { class: 'success', role: 'status' }, notice) : null,
+    h('section', { 'aria-labelledby': 'proposals-title' }, h('h2', { id: 'proposals-title' }, t('vo.m.proposals', { count: proposals.length })),
+      proposals.length ? h('ul', { class: 'cards-list', id: 'proposals' }, proposals.map((m) => missionCard(m,
+        h('div', { class: 'button-row' }, acceptButton(m)), declineForm(m))))
+        : h('p', {}, t('vo.m.no_proposals'))),
+    h('section', { 'aria-labelledby': 'upcoming-title' }, h('h2', { id: 'upcoming-title' }, t('vo.m.upcoming', { count: upcoming.length })),
+      upcoming.length ? h('ul', { class: 'cards-list', id: 'upcoming' }, upcoming.map((m) => missionCard(m,
+        new Date(m.starts_at) <= new Date() ? reportForm(m) : h('p', { class: 'hint' }, t('vo.r.later')), dropForm(m))))
+        : h('p', {}, t('vo.m.no_upcoming'))),
+    done.length ? h('section', { 'aria-labelledby': 'done-title' }, h('h2', { id: 'done-title' }, t('vo.m.done')),
+      h('ul', { class: 'cards-list', id: 'done' }, done.map((m) => missionCard(m, h('p', { class: 'badge ok' }, t('co.mission.done'))))))
+      : null);
+}
+
+// --- availability and account ----------------------------------------------------------------------------
+
+async function availabilityView(notice) {
+  const me = await guard(() => api('GET', '/api/v1/me/volunteer'));
+  if (!me) return;
+  const ref = app.ref;
+  const form = h('form', { novalidate: true, id: 'availability-form' },
+    availabilityEditor(me.availability),
+    h('div', { class: 'field' }, h('label', { for: 'pf-max' }, t('vo.reg.max')),
+      h('input', { id: 'pf-max', name: 'max_missions_per_week', type: 'number', min: '1', max: '14', value: String(me.max_missions_per_week) })),
+    checkboxGroup('skills', t('vo.reg.skills'), ref.categories.map((c) => [c.code, categoryLabel(ref, c.code)]), me.skills),
+    h('div', { class: 'field' }, h('label', { for: 'pf-phone' }, t('demande.phone')),
+      h('input', { id: 'pf-phone', name: 'phone', type: 'tel', autocomplete: 'tel', value: me.phone })),
+    h('div', { class: 'field' }, h('label', { for: 'pf-neighbourhood' }, t('demande.neighbourhood')),
+      h('select', { id: 'pf-neighbourhood', name: 'neighbourhood' },
+        ref.neighbourhoods.map((n) => h('option', { value: n.code, selected: n.code === me.neighbourhood }, n.name)))),
+    h('p', { class: 'form-status', role: 'status', id: 'pf-status' }),
+    h('button', { type: 'submit', class: 'primary' }, t('vo.avail.save')));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const d = formData(form, ['skills']);
+    const errors = {};
+    for (const day of DAYS) {
+      if (form.querySelector(`#av-${day}`).checked
+          && form.querySelector(`#av-${day}-start`).value >= form.querySelector(`#av-${day}-end`).value) {
+        errors[`av_${day}_end`] = t('vo.err.slot', { day: t(`day.${day}`) });
+      }
+    }
+    if (!d.skills.length) errors.skills = t('vo.err.skills');
+    if (showFieldErrors(form, errors)) return;
+    clearFieldErrors(form);
+    try {
+      await api('PATCH', '/api/v1/me/volunteer', {
+        availability: readAvailability(form), max_missions_per_week: Number(d.max_missions_per_week),
+        skills: d.skills, phone: d.phone, neighbourhood: d.neighbourhood,
+      });
+      await availabilityView(t('vo.avail.saved'));
+    } catch (err) {
+      form.querySelector('#pf-status').textContent = problemText(err);
+      if (err instanceof ApiError && err.status === 422) {
+        const shown = {};
+        for (const [f, m] of Object.entries(err.fields)) shown[f.startsWith('availability') ? 'av_mon' : f] = fieldMessage(f, m);
+        showFieldErrors(form, shown);
+      }
+    }
+  });
+  view(t('vo.avail.title'), notice ? h('p', { class: 'success', role: 'status' }, notice) : null, form);
+}
+
+async function accountView(notice) {
+  const me = await guard(() => api('GET', '/api/v1/me/volunteer'));
+  if (!me) return;
+  const status = h('p', { class: 'form-status', role: 'status' });
+  const simple = (path, label, message, cls) => h('button', { type: 'button', class: cls, on: { click: async (e) => {
+    e.target.disabled = true;
+    try {
+      await api('POST', `/api/v1/volunteers/${me.id}/${path}`, {});
+      await accountView(message);
+    } catch (err) { e.target.disabled = false; status.textContent = problemText(err); }
+  } } }, label);
+  const parts = [
+    notice ? h('p', { class: 'success', role: 'status' }, notice) : null,
+    h('p', {}, t('vo.acc.status', { status: t(`co.vol.status.${me.status}`) })),
+    h('p', {}, `${me.first_name} ${me.last_name} · ${me.email}`),
+  ];
+  if (me.status === 'registered') parts.push(h('p', { class: 'notice' }, t('vo.acc.waiting')));
+  if (me.status === 'active') parts.push(h('h2', {}, t('vo.acc.pause_title')), h('p', {}, t('vo.acc.pause_text')), simple('pause', t('vo.acc.pause'), t('vo.acc.paused')));
+  if (me.status === 'paused') parts.push(h('h2', {}, t('vo.acc.resume_title')), simple('resume', t('vo.acc.resume'), t('vo.acc.resumed'), 'primary'));
+  if (me.status !== 'withdrawn') {
+    const reasons = ['no_longer_available', 'back_to_work', 'health', 'moved', 'not_as_expected', 'other'];
+    const form = h('form', {},
+      h('div', { class: 'field' }, h('label', { for: 'wd-reason' }, t('co.vol.withdraw_reason')),
+        h('select', { id: 'wd-reason', name: 'reason' }, reasons.map((r) => h('option', { value: r }, t(`withdraw.${r}`))))),
+      h('div', { class: 'field' }, h('label', { for: 'wd-note' }, t('vo.m.note'), ' ', h('span', { class: 'optional' }, t('form.optional'))),
+        h('input', { id: 'wd-note', name: 'note', type: 'text', maxlength: '500' })),
+      h('div', { class: 'choice' }, h('input', { type: 'checkbox', id: 'wd-confirm', name: 'confirm', value: 'yes' }),
+        h('label', { for: 'wd-confirm' }, t('vo.acc.withdraw_confirm'))),
+      h('button', { type: 'submit', class: 'danger' }, t('vo.acc.withdraw')));
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      const d = formData(form);
+      if (showFieldErrors(form, d.confirm ? {} : { confirm: t('vo.err.confirm') })) return;
+      const body = { reason: d.reason };
+      if (d.note) body.note = d.note;
+      try {
+        await api('POST', `/api/v1/volunteers/${me.id}/withdraw`, body);
+        await accountView(t('vo.acc.withdrawn'));
+      } catch (err) { status.textContent = problemText(err); }
+    });
+    parts.push(h('h2', {}, t('vo.acc.withdraw_title')), h('p', {}, t('vo.acc.withdraw_text')), form);
+  }
+  parts.push(status, h('h2', {}, t('vo.acc.session')), h('button', { type: 'button', on: { click: async () => {
+    try { await api('POST', '/api/v1/auth/logout', {}); } catch { /* signed out anyway */ }
+    signedOut();
+  } } }, t('co.nav.logout')));
+  view(t('vo.acc.title'), ...parts);
+}
+
+// --- routing ---------------------------------------------------------------------------------------------
+
+async function route() {
+  const parts = location.hash.replace(/^#\/?/, '').split('/');
+  if (!app.me) {
+    renderNav();
+    if (parts[0] === 'inscription') registerView(); else homeView();
+    return;
+  }
+  renderNav();
+  try {
+    switch (parts[0]) {
+      case 'disponibilites': await availabilityView(); break;
+      case 'compte': await accountView(); break;
+      case 'inscription': registerView(); break;
+      default: await missionsView();
+    }
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) signedOut(); else view(t('error.unexpected'), errorBox(err));
+  }
+}
+
+async function boot() {
+  await initI18n();
+  document.getElementById('skip-link').textContent = t('common.skip');
+  document.getElementById('brand').textContent = t('vo.brand');
+  mount(document.getElementById('lang'), langSwitch());
+  if ('serviceWorker' in navigator) {
+    navigator.serviceWorker.register('/benevole-sw.js', { scope: '/benevole' }).catch(() => { /* works without */ });
+  }
+  try { app.ref = await reference(); } catch (err) { view(t('error.unexpected'), errorBox(err)); return; }
+  window.addEventListener('hashchange', route);
+  if (getCsrf()) {
+    try {
+      const me = await api('GET', '/api/v1/me');
+      if (me.user.role === 'volunteer') app.me = me.user;
+    } catch { /* signed out */ }
+  }
+  await route();
+  document.documentElement.dataset.ready = getLang();
+}
+
+boot();

@@ -1,0 +1,955 @@
+// The coordinators' console: sign-in, the dispatch queue kept live over the WebSocket feed
+// (GET /api/v1/live), a request's page with ranked candidates and one-click proposals, the batch plan,
+// phone intake, volunteers, welfare alerts. Hash routes (#/...) so the server serves one page.
+import {
+  initI18n, t, h, mount, api, ApiError, setCsrf, getCsrf, langSwitch, announce, reference, categoryLabel,
+  neighbourhoodName, fmtDateTime, fmtDate, ago, dateInputValue, localToIso, showFieldErrors, clearFieldErrors,
+  fieldMessage, problemText, idempotencyKey, formData, nextId, getLang, hasKey,
+} from './lib.js';
+
+/** A mission or withdrawal reason in words (free-text reasons are shown as typed). */
+function reasonText(reason) {
+  return hasKey(`reason.${reason}`) ? t(`reason.${reason}`) : reason;
+}
+
+const STAFF = ['coordinator', 'admin'];
+const main = document.getElementById('main');
+const app = {
+  me: null,
+  ref: null,
+  ws: null,
+  wsRetry: 0,
+  wsTimer: null,
+  refreshTimer: null,
+  queue: { status: 'new', redispatch: false, urgency: '', category: '', neighbourhood: '' },
+  seenRequests: null,
+  volunteerNames: new Map(),
+  onLiveChange: null,
+};
+
+// --- shell -----------------------------------------------------------------------------------------------
+
+function routeName() {
+  const hash = location.hash.replace(/^#\/?/, '');
+  return hash.split('/')[0] || 'queue';
+}
+
+function renderNav() {
+  const nav = document.getElementById('nav');
+  if (!app.me) { mount(nav); return; }
+  const current = routeName();
+  const link = (route, href, label) => h('li', {}, h('a', {
+    href, 'aria-current': current === route ? 'page' : null,
+  }, label));
+  mount(nav, h('ul', {},
+    link('queue', '#/', t('co.nav.queue')),
+    link('plan', '#/plan', t('co.nav.plan')),
+    link('saisie', '#/saisie', t('co.nav.intake')),
+    link('benevoles', '#/benevoles', t('co.nav.volunteers')),
+    link('alertes', '#/alertes', t('co.nav.welfare')),
+    h('li', {}, h('a', { href: '/coordination/bilan' }, t('co.nav.stats'))),
+    h('li', {}, h('button', { type: 'button', class: 'link', on: { click: logout } }, t('co.nav.logout')))));
+}
+
+function setTitle(text) {
+  document.title = `${text} – ${t('co.title')}`;
+}
+
+/** Renders a view into <main> and moves focus to its heading (route changes are announced). */
+function view(title, ...children) {
+  setTitle(title);
+  const h1 = h('h1', { tabindex: '-1', id: 'page-title' }, title);
+  mount(main, h1, ...children);
+  return h1;
+}
+
+function errorBox(err) {
+  return h('p', { class: 'notice', role: 'alert' }, problemText(err));
+}
+
+async function guard(fn) {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) { signedOut(); return undefined; }
+    throw err;
+  }
+}
+
+function signedOut() {
+  app.me = null;
+  setCsrf('');
+  closeLive();
+  renderNav();
+  mount(document.getElementById('banner'));
+  loginView();
+}
+
+// --- sign-in ---------------------------------------------------------------------------------------------
+
+function loginView(message) {
+  const form = h('form', { class: 'big-form', novalidate: true },
+    h('div', { class: 'field' }, h('label', { for: 'login-email' }, t('co.login.email')),
+      h('input', { id: 'login-email', name: 'email', type: 'email', autocomplete: 'username', required: true })),
+    h('div', { class: 'field' }, h('label', { for: 'login-password' }, t('co.login.password')),
+      h('input', { id: 'login-password', name: 'password', type: 'password', autocomplete: 'current-password',
+        required: true })),
+    h('p', { id: 'login-status', class: 'form-status', role: 'status' }),
+    h('button', { type: 'submit', class: 'primary' }, t('co.login.submit')));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const data = formData(form);
+    const errors = {};
+    if (!data.email) errors.email = t('co.login.need_email');
+    if (!data.password) errors.password = t('co.login.need_password');
+    if (showFieldErrors(form, errors)) return;
+    clearFieldErrors(form);
+    const status = form.querySelector('#login-status');
+    status.textContent = t('co.login.signing_in');
+    try {
+      const res = await api('POST', '/api/v1/auth/login', { email: data.email, password: data.password });
+      if (!STAFF.includes(res.user.role)) {
+        setCsrf(res.csrf_token);
+        await api('POST', '/api/v1/auth/logout', {}).catch(() => {});
+        setCsrf('');
+        status.textContent = t('co.login.not_staff');
+        return;
+      }
+      setCsrf(res.csrf_token);
+      app.me = res.user;
+      started();
+    } catch (err) {
+      status.textContent = err instanceof ApiError && (err.status === 401 || err.status === 422)
+        ? t('co.login.failed') : problemText(err);
+    }
+  });
+  const h1 = view(t('co.login.title'), message ? h('p', { class: 'notice' }, message) : null, form);
+  h1.focus();
+}
+
+async function logout() {
+  try { await api('POST', '/api/v1/auth/logout', {}); } catch { /* signed out anyway */ }
+  signedOut();
+}
+
+// --- live feed -------------------------------------------------------------------------------------------
+
+function liveIndicator(state) {
+  const el = document.getElementById('live');
+  el.dataset.state = state;
+  el.textContent = state === 'live' ? t('co.live.on') : t('co.live.off');
+}
+
+function closeLive() {
+  if (app.wsTimer) { clearTimeout(app.wsTimer); app.wsTimer = null; }
+  if (app.ws) { const ws = app.ws; app.ws = null; ws.onclose = null; ws.close(); }
+  liveIndicator('offline');
+}
+
+function openLive() {
+  if (app.ws || !app.me) return;
+  const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/v1/live`;
+  const ws = new WebSocket(url);
+  app.ws = ws;
+  ws.onopen = () => { app.wsRetry = 0; liveIndicator('live'); };
+  ws.onmessage = (event) => {
+    let notice = null;
+    try { notice = JSON.parse(event.data); } catch { return; }
+    if (notice && (notice.type === 'changed' || notice.type === 'hello')) scheduleRefresh();
+  };
+  ws.onclose = () => {
+    app.ws = null;
+    liveIndicator('offline');
+    if (!app.me) return;
+    // Reconnect with backoff (the server may be restarting, or dropped us as too slow).
+    const delay = Math.min(30000, 1000 * 2 ** app.wsRetry);
+    app.wsRetry += 1;
+    app.wsTimer = setTimeout(() => { app.wsTimer = null; openLive(); }, delay);
+  };
+}
+
+/** Coalesces bursts of notices into one refresh of what is on screen. */
+function scheduleRefresh() {
+  if (app.refreshTimer) return;
+  app.refreshTimer = setTimeout(async () => {
+    app.refreshTimer = null;
+    refreshBanner();
+    if (app.onLiveChange) {
+      try { await app.onLiveChange(); } catch { /* shown on the next manual action */ }
+    }
+  }, 250);
+}
+
+// --- welfare banner --------------------------------------------------------------------------------------
+
+async function refreshBanner() {
+  const banner = document.getElementById('banner');
+  try {
+    const page = await api('GET', '/api/v1/missions?welfare=open&limit=200');
+    const n = page.items.length;
+    if (!n) { mount(banner); return; }
+    mount(banner, h('section', { class: 'welfare-banner', 'aria-labelledby': 'welfare-banner-title' },
+      h('h2', { id: 'welfare-banner-title', class: 'visually-hidden' }, t('co.welfare.title')),
+      h('p', {}, '⚠ ', h('a', { href: '#/alertes' }, t('co.welfare.banner', { count: n })))));
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) signedOut();
+  }
+}
+
+// --- the queue -------------------------------------------------------------------------------------------
+
+function urgencyBadge(u) {
+  const cls = { today: 'today', '48h': 'h48', week: 'week' }[u] || '';
+  return h('span', { class: `badge ${cls}` }, t(`urgency.${u}`));
+}
+
+function selectField(id, label, options, value, onChange) {
+  const select = h('select', { id, on: { change: onChange } },
+    options.map(([v, text]) => h('option', { value: v, selected: v === value }, text)));
+  return h('div', { class: 'field' }, h('label', { for: id }, label), select);
+}
+
+async function queueView() {
+  const filters = app.queue;
+  const tableHolder = h('div', { id: 'queue-table', class: 'table-scroll' }, h('p', {}, t('common.loading')));
+  const change = (key) => (e) => {
+    filters[key] = e.target.type === 'checkbox' ? e.target.checked : e.target.value;
+    app.seenRequests = null;
+    loadQueue(tableHolder);
+  };
+  const ref = app.ref;
+  const filterBox = h('form', { class: 'filters', 'aria-label': t('co.queue.filters'), on: { submit: (e) => e.preventDefault() } },
+    selectField('q-status', t('co.queue.status'), [['new', t('co.status.new')], ['matched', t('co.status.matched')]],
+      filters.status, change('status')),
+    selectField('q-urgency', t('co.queue.urgency'), [['', t('co.queue.all')], ['today', t('urgency.today')],
+      ['48h', t('urgency.48h')], ['week', t('urgency.week')]], filters.urgency, change('urgency')),
+    selectField('q-category', t('co.queue.category'), [['', t('co.queue.all')],
+      ...ref.categories.map((c) => [c.code, categoryLabel(ref, c.code)])], filters.category, change('category')),
+    selectField('q-neighbourhood', t('co.queue.neighbourhood'), [['', t('co.queue.all')],
+      ...ref.neighbourhoods.map((n) => [n.code, n.name])], filters.neighbourhood, change('neighbourhood')),
+    h('div', { class: 'choice' }, h('input', { type: 'checkbox', id: 'q-redispatch', checked: filters.redispatch,
+      on: { change: change('redispatch') } }), h('label', { for: 'q-redispatch' }, t('co.queue.only_redispatch'))));
+  const h1 = view(t('co.queue.title'), h('p', {}, t('co.queue.lead')), filterBox, tableHolder);
+  h1.focus();
+  app.onLiveChange = () => loadQueue(tableHolder);
+  await loadQueue(tableHolder);
+}
+
+async function loadQueue(holder) {
+  const f = app.queue;
+  const q = new URLSearchParams({ status: f.status, limit: '100' });
+  if (f.urgency) q.set('urgency', f.urgency);
+  if (f.category) q.set('category', f.category);
+  if (f.neighbourhood) q.set('neighbourhood', f.neighbourhood);
+  if (f.redispatch) q.set('redispatch', 'true');
+  let page;
+  try {
+    page = await guard(() => api('GET', `/api/v1/requests?${q}`));
+  } catch (err) {
+    mount(holder, errorBox(err));
+    return;
+  }
+  if (!page) return;
+  const ref = app.ref;
+  const before = app.seenRequests;
+  const fresh = [];
+  const rows = page.items.map((r) => {
+    const isNew = before && !before.has(r.id);
+    if (isNew) fresh.push(r);
+    return h('tr', { class: isNew ? 'fresh' : null, dataset: { requestId: r.id } },
+      h('td', {}, urgencyBadge(r.urgency)),
+      h('td', {}, h('time', { datetime: r.created_at, title: fmtDateTime(r.created_at) }, ago(r.created_at))),
+      h('td', {}, h('a', { href: `#/demande/${r.id}` }, categoryLabel(ref, r.category))),
+      h('td', {}, neighbourhoodName(ref, r.neighbourhood)),
+      h('td', {}, r.details.length > 90 ? `${r.details.slice(0, 90)}…` : r.details),
+      h('td', {},
+        isNew ? h('span', { class: 'badge new' }, t('co.queue.new_badge')) : null,
+        r.redispatch ? h('span', { class: 'badge flag' }, t('co.queue.redispatch_badge', { count: r.redispatch_count })) : null,
+        h('span', { class: 'badge week' }, t(`co.channel.${r.channel}`)),
+        r.recurrence === 'weekly' ? h('span', { class: 'badge week' }, t('recurrence.weekly')) : null));
+  });
+  app.seenRequests = new Set(page.items.map((r) => r.id));
+  const table = h('table', { id: 'queue' },
+    h('caption', {}, t('co.queue.caption', { count: page.items.length }), ' · ',
+      t('co.queue.updated', { time: new Date().toLocaleTimeString(getLang() === 'en' ? 'en-GB' : 'fr-FR') })),
+    h('thead', {}, h('tr', {}, ['co.col.urgency', 'co.col.age', 'co.col.category', 'co.col.neighbourhood',
+      'co.col.details', 'co.col.flags'].map((k) => h('th', { scope: 'col' }, t(k))))),
+    h('tbody', {}, rows));
+  mount(holder, page.items.length ? table : h('p', {}, t('co.queue.empty')),
+    page.next_cursor ? h('p', { class: 'hint' }, t('co.queue.more')) : null);
+  if (fresh.length) announce(t('co.queue.arrived', { count: fresh.length }));
+}
+
+// --- a request -------------------------------------------------------------------------------------------
+
+async function volunteerName(id) {
+  if (app.volunteerNames.has(id)) return app.volunteerNames.get(id);
+  try {
+    const v = await api('GET', `/api/v1/volunteers/${encodeURIComponent(id)}`);
+    const name = `${v.first_name} ${v.last_name}`;
+    app.volunteerNames.set(id, name);
+    return name;
+  } catch {
+    return id;
+  }
+}
+
+function facts(pairs) {
+  return h('dl', { class: 'facts' }, pairs.filter(Boolean).map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
+}
+
+function defaultSlot(r) {
+  // The start of the window if it is ahead, else the next round hour; one hour long.
+  const now = new Date();
+  let start = new Date(r.window.from);
+  if (start < now) { start = new Date(now); start.setMinutes(0, 0, 0); start.setHours(start.getHours() + 1); }
+  return { starts_at: start.toISOString(), ends_at: new Date(start.getTime() + 3600000).toISOString() };
+}
+
+function slotFields(slot) {
+  const start = new Date(slot.starts_at);
+  const minutes = Math.max(15, Math.round((new Date(slot.ends_at) - start) / 60000));
+  const p = (n) => String(n).padStart(2, '0');
+  const durations = [30, 60, 90, 120, 180, 240];
+  if (!durations.includes(minutes)) durations.push(minutes);
+  return h('fieldset', { class: 'slot-fields', id: 'slot' },
+    h('legend', {}, t('co.request.slot')),
+    h('div', { class: 'field' }, h('label', { for: 'slot-date' }, t('co.request.slot_date')),
+      h('input', { id: 'slot-date', name: 'slot_date', type: 'date', value: dateInputValue(start), required: true })),
+    h('div', { class: 'field' }, h('label', { for: 'slot-time' }, t('co.request.slot_time')),
+      h('input', { id: 'slot-time', name: 'slot_time', type: 'time', value: `${p(start.getHours())}:${p(start.getMinutes())}`,
+        required: true })),
+    h('div', { class: 'field' }, h('label', { for: 'slot-duration' }, t('co.request.slot_duration')),
+      h('select', { id: 'slot-duration', name: 'slot_duration' },
+        durations.sort((a, b) => a - b).map((d) => h('option', { value: String(d), selected: d === minutes },
+          t('co.request.minutes', { count: d }))))));
+}
+
+function readSlot() {
+  const date = document.getElementById('slot-date').value;
+  const time = document.getElementById('slot-time').value;
+  const minutes = Number(document.getElementById('slot-duration').value);
+  const starts = localToIso(date, time);
+  if (!starts) return null;
+  return { starts_at: starts, ends_at: new Date(new Date(starts).getTime() + minutes * 60000).toISOString() };
+}
+
+function setSlot(slot) {
+  const start = new Date(slot.starts_at);
+  const p = (n) => String(n).padStart(2, '0');
+  document.getElementById('slot-date').value = dateInputValue(start);
+  document.getElementById('slot-time').value = `${p(start.getHours())}:${p(start.getMinutes())}`;
+  const minutes = String(Math.round((new Date(slot.ends_at) - start) / 60000));
+  const sel = document.getElementById('slot-duration');
+  if (![...sel.options].some((o) => o.value === minutes)) sel.append(h('option', { value: minutes }, t('co.request.minutes', { count: minutes })));
+  sel.value = minutes;
+}
+
+async function propose(r, volunteerId, name, statusEl) {
+  const slot = readSlot();
+  if (!slot) { statusEl.textContent = t('co.request.slot_invalid'); document.getElementById('slot-date').focus(); return; }
+  statusEl.textContent = t('co.request.proposing');
+  try {
+    await api('POST', '/api/v1/missions', { request_id: r.id, volunteer_id: volunteerId, ...slot });
+    announce(t('co.request.proposed', { name }));
+    await requestView(r.id, t('co.request.proposed', { name }));
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 422) {
+      statusEl.textContent = Object.entries(err.fields).map(([f, m]) => `${f}: ${m}`).join(' · ') || problemText(err);
+    } else {
+      statusEl.textContent = problemText(err);
+    }
+  }
+}
+
+const COMPONENTS = ['distance', 'availability', 'continuity', 'fairness', 'language', 'urgency'];
+
+async function candidatesSection(r) {
+  const ref = app.ref;
+  const statusEl = h('p', { class: 'form-status', role: 'status', id: 'propose-status' });
+  let ranked = null;
+  try {
+    ranked = await api('GET', `/api/v1/requests/${encodeURIComponent(r.id)}/candidates?limit=10`);
+  } catch (err) {
+    // 404/405: no ranking on this server; 403: the route is not open to this role here. Then: the picker.
+    if (!(err instanceof ApiError) || ![403, 404, 405].includes(err.status)) {
+      return h('section', { class: 'panel' }, h('h2', {}, t('co.request.candidates')), errorBox(err));
+    }
+  }
+  const slot = ranked && ranked.items.length && ranked.items[0].suggested_slot
+    ? ranked.items[0].suggested_slot : defaultSlot(r);
+  const section = h('section', { class: 'panel', 'aria-labelledby': 'candidates-title' },
+    h('h2', { id: 'candidates-title' }, t('co.request.candidates')), slotFields(slot));
+  if (ranked) {
+    if (!ranked.items.length) {
+      section.append(h('p', {}, t('co.request.no_candidates')));
+    } else {
+      const rows = ranked.items.map((c, i) => {
+        const name = c.volunteer.first_name;
+        const reasons = COMPONENTS.filter((k) => c.components && k in c.components)
+          .map((k) => `${t(`co.score.${k}`)} ${Math.round(c.components[k] * 100)} %`).join(' · ');
+        return h('tr', {},
+          h('td', {}, String(i + 1)),
+          h('td', {}, h('a', { href: `#/benevole/${c.volunteer.id}` }, name)),
+          h('td', {}, neighbourhoodName(ref, c.volunteer.neighbourhood),
+            c.distance_km !== null && c.distance_km !== undefined ? ` (${c.distance_km} km)` : ''),
+          h('td', {}, h('strong', {}, `${Math.round(c.score * 100)} %`), h('br'), h('span', { class: 'score-reasons' }, reasons)),
+          h('td', {}, c.suggested_slot ? h('button', { type: 'button', class: 'small', on: { click: () => setSlot(c.suggested_slot) } },
+            t('co.request.use_slot', { slot: fmtDateTime(c.suggested_slot.starts_at) })) : ''),
+          h('td', {}, h('button', { type: 'button', class: 'primary small', dataset: { volunteerId: c.volunteer.id },
+            on: { click: () => propose(r, c.volunteer.id, name, statusEl) } }, t('co.request.propose_to', { name }))));
+      });
+      section.append(h('div', { class: 'table-scroll' }, h('table', { id: 'candidates' },
+        h('caption', {}, t('co.request.ranked')),
+        h('thead', {}, h('tr', {}, ['#', t('co.col.volunteer'), t('co.col.neighbourhood'), t('co.col.score'),
+          t('co.col.suggested'), t('co.col.action')].map((x) => h('th', { scope: 'col' }, x)))),
+        h('tbody', {}, rows))));
+    }
+  } else {
+    // No ranking on this server: pick among the active volunteers who accept this category.
+    const q = new URLSearchParams({ status: 'active', skill: r.category, limit: '100' });
+    const page = await api('GET', `/api/v1/volunteers?${q}`);
+    section.append(h('p', { class: 'hint' }, t('co.request.picker_hint')));
+    if (!page.items.length) section.append(h('p', {}, t('co.request.no_candidates')));
+    else {
+      section.append(h('div', { class: 'table-scroll' }, h('table', { id: 'candidates' },
+        h('caption', {}, t('co.request.picker')),
+        h('thead', {}, h('tr', {}, [t('co.col.volunteer'), t('co.col.neighbourhood'), t('co.col.skills'), t('co.col.action')]
+          .map((x) => h('th', { scope: 'col' }, x)))),
+        h('tbody', {}, page.items.map((v) => {
+          const name = `${v.first_name} ${v.last_name}`;
+          return h('tr', {},
+            h('td', {}, h('a', { href: `#/benevole/${v.id}` }, name)),
+            h('td', {}, neighbourhoodName(ref, v.neighbourhood), v.neighbourhood === r.resident.neighbourhood
+              ? h('span', { class: 'badge ok' }, t('co.request.same_neighbourhood')) : ''),
+            h('td', {}, v.skills.map((s) => categoryLabel(ref, s)).join(', ')),
+            h('td', {}, h('button', { type: 'button', class: 'primary small', dataset: { volunteerId: v.id },
+              on: { click: () => propose(r, v.id, name, statusEl) } }, t('co.request.propose_to', { name }))));
+        })))));
+    }
+  }
+  section.append(statusEl);
+  return section;
+}
+
+async function missionsTable(missions, withVolunteer = true) {
+  if (!missions.length) return h('p', {}, t('co.missions.none'));
+  const names = withVolunteer ? await Promise.all(missions.map((m) => volunteerName(m.volunteer_id))) : [];
+  return h('div', { class: 'table-scroll' }, h('table', { class: 'missions' },
+    h('thead', {}, h('tr', {}, [t('co.col.slot'), withVolunteer ? t('co.col.volunteer') : t('co.col.category'),
+      t('co.col.status'), t('co.col.report'), t('co.col.action')].map((x) => h('th', { scope: 'col' }, x)))),
+    h('tbody', {}, missions.map((m, i) => h('tr', { dataset: { missionId: m.id, status: m.status } },
+      h('td', {}, fmtDateTime(m.starts_at), ' – ', new Date(m.ends_at).toLocaleTimeString(getLang() === 'en' ? 'en-GB' : 'fr-FR', { hour: '2-digit', minute: '2-digit' })),
+      h('td', {}, withVolunteer ? h('a', { href: `#/benevole/${m.volunteer_id}` }, names[i])
+        : h('a', { href: `#/demande/${m.request_id}` }, categoryLabel(app.ref, m.category))),
+      h('td', {}, h('span', { class: `badge ${m.status === 'done' ? 'ok' : m.status === 'proposed' ? 'new' : ''}` },
+        t(`co.mission.${m.status}`)), m.reason ? ` (${reasonText(m.reason)})` : ''),
+      h('td', {}, m.report ? [t('co.missions.report', {
+        minutes: m.report.duration_minutes, outcome: t(`outcome.${m.report.outcome}`),
+      }), m.report.welfare_concern ? h('span', { class: 'badge alert' }, t('co.welfare.badge')) : '',
+      m.report.note ? h('br') : '', m.report.note || ''] : ''),
+      h('td', {}, missionActions(m)))))));
+}
+
+function missionActions(m) {
+  const out = [];
+  if (m.status === 'proposed' || m.status === 'accepted') {
+    const id = nextId('cancel');
+    const select = h('select', { id, class: 'small' },
+      ['coordinator', 'resident_cancelled', 'other'].map((r) => h('option', { value: r }, t(`reason.${r}`))));
+    out.push(h('div', { class: 'toolbar' }, h('label', { for: id, class: 'visually-hidden' }, t('co.missions.cancel_reason')), select,
+      h('button', { type: 'button', class: 'small', on: { click: async (e) => {
+        e.target.disabled = true;
+        try {
+          await api('POST', `/api/v1/missions/${m.id}/cancel`, { reason: select.value });
+          announce(t('co.missions.cancelled'));
+          await requestView(m.request_id, t('co.missions.cancelled'));
+        } catch (err) { e.target.disabled = false; announce(problemText(err)); e.target.after(errorBox(err)); }
+      } } }, t('co.missions.cancel'))));
+  }
+  if (m.status === 'accepted' && new Date(m.starts_at) < new Date()) {
+    out.push(h('button', { type: 'button', class: 'small', on: { click: async (e) => {
+      e.target.disabled = true;
+      try {
+        await api('POST', `/api/v1/missions/${m.id}/missed`, {});
+        await requestView(m.request_id, t('co.missions.marked_missed'));
+      } catch (err) { e.target.disabled = false; e.target.after(errorBox(err)); }
+    } } }, t('co.missions.missed')));
+  }
+  return out;
+}
+
+function historyList(events) {
+  if (!events.length) return h('p', {}, t('co.history.none'));
+  return h('ol', { class: 'history' }, events.map((ev) => h('li', {},
+    h('time', { datetime: ev.at }, fmtDateTime(ev.at)), ' — ',
+    t(`co.entity.${ev.entity}`), ' : ', ev.action,
+    ev.from_status || ev.to_status ? ` (${ev.from_status || '∅'} → ${ev.to_status || '∅'})` : '',
+    ev.reason ? ` · ${ev.reason}` : '',
+    ev.actor ? h('span', { class: 'score-reasons' }, ` · ${ev.actor}`) : '')));
+}
+
+function closeSection(r) {
+  const form = h('form', { class: 'toolbar', id: 'close-form' },
+    h('div', { class: 'field' }, h('label', { for: 'close-outcome' }, t('co.close.outcome')),
+      h('select', { id: 'close-outcome', name: 'outcome' },
+        ['fulfilled', 'cancelled', 'unfulfillable'].map((o) => h('option', { value: o }, t(`co.outcome.${o}`))))),
+    h('div', { class: 'field' }, h('label', { for: 'close-reason' }, t('co.close.reason'), ' ',
+      h('span', { class: 'optional' }, t('form.optional'))),
+      h('input', { id: 'close-reason', name: 'reason', type: 'text', maxlength: '500' })),
+    h('button', { type: 'submit' }, t('co.close.submit')));
+  const status = h('p', { class: 'form-status', role: 'status' });
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const data = formData(form);
+    const body = { outcome: data.outcome };
+    if (data.reason) body.reason = data.reason;
+    try {
+      await api('POST', `/api/v1/requests/${r.id}/close`, body);
+      await requestView(r.id, t('co.close.done'));
+    } catch (err) { status.textContent = problemText(err); }
+  });
+  return h('section', { class: 'panel' }, h('h2', {}, t('co.close.title')), form, status);
+}
+
+async function requestView(id, notice) {
+  app.onLiveChange = null;
+  let r;
+  try {
+    r = await guard(() => api('GET', `/api/v1/requests/${encodeURIComponent(id)}`));
+  } catch (err) {
+    view(t('co.request.title_unknown'), errorBox(err), h('p', {}, h('a', { href: '#/' }, t('co.back_to_queue'))));
+    return;
+  }
+  if (!r) return;
+  const ref = app.ref;
+  const res = r.resident;
+  const needs = Object.entries(res.needs || {}).filter(([, v]) => v).map(([k]) => t(`needs.${k}`));
+  const resident = h('section', { class: 'panel', 'aria-labelledby': 'resident-title' },
+    h('h2', { id: 'resident-title' }, t('co.request.resident')),
+    facts([
+      [t('co.f.name'), `${res.first_name} ${res.last_name}`],
+      [t('co.f.phone'), h('a', { href: `tel:${res.phone}` }, res.phone)],
+      res.email ? [t('co.f.email'), res.email] : null,
+      [t('co.f.address'), res.address],
+      [t('co.f.neighbourhood'), neighbourhoodName(ref, res.neighbourhood)],
+      [t('co.f.needs'), needs.length ? needs.join(' ; ') : t('co.f.none')],
+      [t('co.f.contact'), t(`contact.${res.preferred_contact}`)],
+      [t('co.f.languages'), (res.languages || []).join(', ')],
+    ]));
+  const request = h('section', { class: 'panel', 'aria-labelledby': 'request-title' },
+    h('h2', { id: 'request-title' }, t('co.request.request')),
+    facts([
+      [t('co.f.category'), categoryLabel(ref, r.category)],
+      [t('co.f.details'), r.details || t('co.f.none')],
+      [t('co.f.urgency'), urgencyBadge(r.urgency)],
+      [t('co.f.window'), `${fmtDateTime(r.window.from)} → ${fmtDateTime(r.window.until)}`],
+      [t('co.f.recurrence'), t(`recurrence.${r.recurrence}`)],
+      [t('co.f.channel'), t(`co.channel.${r.channel}`)],
+      [t('co.f.created'), `${fmtDateTime(r.created_at)} (${ago(r.created_at)})`],
+      [t('co.f.status'), [h('span', { class: 'badge', id: 'request-status' }, t(`co.status.${r.status}`)),
+        r.outcome ? ` ${t(`co.outcome.${r.outcome}`)}` : '',
+        r.redispatch ? h('span', { class: 'badge flag' }, t('co.queue.redispatch_badge', { count: r.redispatch_count })) : '']],
+    ]));
+  const parts = [
+    notice ? h('p', { class: 'success', role: 'status' }, notice) : null,
+    h('p', {}, h('a', { href: '#/' }, t('co.back_to_queue')), ' · ',
+      h('button', { type: 'button', class: 'link', on: { click: () => requestView(id) } }, t('co.refresh'))),
+    h('div', { class: 'columns' }, resident, request),
+  ];
+  if (r.status !== 'closed') parts.push(await candidatesSection(r));
+  parts.push(h('section', { class: 'panel', 'aria-labelledby': 'missions-title' },
+    h('h2', { id: 'missions-title' }, t('co.request.missions')), await missionsTable(r.missions || [])));
+  parts.push(h('section', { class: 'panel', 'aria-labelledby': 'history-title' },
+    h('h2', { id: 'history-title' }, t('co.request.history')), historyList(r.history || [])));
+  if (r.status !== 'closed') parts.push(closeSection(r));
+  const h1 = view(t('co.request.title', { category: categoryLabel(ref, r.category), name: res.first_name }), ...parts);
+  h1.focus();
+}
+
+// --- batch plan ------------------------------------------------------------------------------------------
+
+async function planView() {
+  app.onLiveChange = null;
+  const result = h('div', { id: 'plan-result' });
+  const button = h('button', { type: 'button', class: 'primary', on: { click: () => computePlan(result) } }, t('co.plan.compute'));
+  const h1 = view(t('co.plan.title'), h('p', {}, t('co.plan.lead')), button, result);
+  h1.focus();
+}
+
+async function computePlan(holder) {
+  mount(holder, h('p', {}, t('co.plan.computing')));
+  let plan;
+  try {
+    plan = await guard(() => api('POST', '/api/v1/dispatch/plan', {}));
+  } catch (err) {
+    mount(holder, err instanceof ApiError && err.status === 404 ? h('p', { class: 'notice' }, t('co.plan.unavailable')) : errorBox(err));
+    return;
+  }
+  if (!plan) return;
+  if (!plan.assignments.length) { mount(holder, h('p', {}, t('co.plan.empty'))); return; }
+  const ref = app.ref;
+  const requests = new Map();
+  await Promise.all([...new Set(plan.assignments.map((a) => a.request_id))].map(async (rid) => {
+    try { requests.set(rid, await api('GET', `/api/v1/requests/${rid}`)); } catch { /* shown by id */ }
+  }));
+  const names = await Promise.all(plan.assignments.map((a) => volunteerName(a.volunteer_id)));
+  const form = h('form', { id: 'plan-form' },
+    h('div', { class: 'table-scroll' }, h('table', {},
+      h('caption', {}, t('co.plan.caption', { count: plan.assignments.length, considered: plan.requests_considered })),
+      h('thead', {}, h('tr', {}, [t('co.plan.keep'), t('co.col.category'), t('co.col.neighbourhood'), t('co.col.volunteer'),
+        t('co.col.slot'), t('co.col.score')].map((x) => h('th', { scope: 'col' }, x)))),
+      h('tbody', {}, plan.assignments.map((a, i) => {
+        const r = requests.get(a.request_id);
+        const id = `plan-keep-${i}`;
+        return h('tr', {},
+          h('td', {}, h('input', { type: 'checkbox', id, name: 'keep', value: String(i), checked: true }),
+            h('label', { for: id, class: 'visually-hidden' }, t('co.plan.keep_row', { name: names[i] }))),
+          h('td', {}, h('a', { href: `#/demande/${a.request_id}` }, r ? categoryLabel(ref, r.category) : a.request_id)),
+          h('td', {}, r ? neighbourhoodName(ref, r.resident.neighbourhood) : ''),
+          h('td', {}, names[i]),
+          h('td', {}, fmtDateTime(a.starts_at)),
+          h('td', {}, `${Math.round(a.score * 100)} %`));
+      })))),
+    h('p', {}, h('button', { type: 'submit', class: 'primary' }, t('co.plan.commit'))),
+    h('p', { class: 'form-status', role: 'status', id: 'plan-status' }));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const keep = [...form.querySelectorAll('input[name="keep"]:checked')].map((c) => plan.assignments[Number(c.value)]);
+    const status = form.querySelector('#plan-status');
+    if (!keep.length) { status.textContent = t('co.plan.nothing'); return; }
+    try {
+      const res = await api('POST', '/api/v1/dispatch/commit', {
+        assignments: keep.map((a) => ({ request_id: a.request_id, volunteer_id: a.volunteer_id, starts_at: a.starts_at, ends_at: a.ends_at })),
+      });
+      mount(holder, h('p', { class: 'success', role: 'status' }, t('co.plan.committed', { created: res.created.length, skipped: res.skipped.length })),
+        res.skipped.length ? h('ul', {}, res.skipped.map((s) => h('li', {}, `${s.request_id}: ${s.detail}`))) : null);
+    } catch (err) { status.textContent = problemText(err); }
+  });
+  mount(holder, form);
+}
+
+// --- phone intake ----------------------------------------------------------------------------------------
+
+function intakeView() {
+  app.onLiveChange = null;
+  const ref = app.ref;
+  const key = idempotencyKey();
+  const input = (name, label, type, opts = {}) => {
+    const id = `in-${name.replace('.', '-')}`;
+    return h('div', { class: 'field' }, h('label', { for: id }, label,
+      opts.optional ? [' ', h('span', { class: 'optional' }, t('form.optional'))] : ''),
+    h('input', { id, name, type, autocomplete: 'off', required: !opts.optional, value: opts.value || '' }));
+  };
+  const radios = (name, legend, values, checked) => h('fieldset', {},
+    h('legend', {}, legend), h('div', { class: 'inline-choices' }, values.map(([v, label]) => {
+      const id = `in-${name.replace('.', '-')}-${v}`;
+      return h('div', { class: 'choice' }, h('input', { type: 'radio', id, name, value: v, checked: v === checked }),
+        h('label', { for: id }, label));
+    })));
+  const form = h('form', { id: 'intake-form', novalidate: true },
+    h('div', { class: 'columns' },
+      h('div', {},
+        h('div', { class: 'field' }, h('label', { for: 'in-category' }, t('co.f.category')),
+          h('select', { id: 'in-category', name: 'category', required: true },
+            h('option', { value: '' }, t('co.intake.choose')),
+            ref.categories.map((c) => h('option', { value: c.code }, categoryLabel(ref, c.code))))),
+        h('div', { class: 'field' }, h('label', { for: 'in-details' }, t('co.f.details')),
+          h('textarea', { id: 'in-details', name: 'details', rows: '3', maxlength: '2000' })),
+        radios('urgency', t('demande.urgency_legend'), [['today', t('urgency.today')], ['48h', t('urgency.48h')], ['week', t('urgency.week')]], '48h'),
+        h('div', { class: 'field' }, h('label', { for: 'in-from' }, t('co.intake.from')),
+          h('input', { id: 'in-from', name: 'from', type: 'date', value: dateInputValue(new Date()) })),
+        radios('recurrence', t('demande.recurrence_legend'), [['once', t('recurrence.once')], ['weekly', t('recurrence.weekly')]], 'once')),
+      h('div', {},
+        input('resident.first_name', t('demande.first_name'), 'text'),
+        input('resident.last_name', t('demande.last_name'), 'text'),
+        input('resident.phone', t('demande.phone'), 'tel'),
+        input('resident.email', t('demande.email'), 'email', { optional: true }),
+        input('resident.address', t('demande.address'), 'text'),
+        h('div', { class: 'field' }, h('label', { for: 'in-resident-neighbourhood' }, t('demande.neighbourhood')),
+          h('select', { id: 'in-resident-neighbourhood', name: 'resident.neighbourhood', required: true },
+            h('option', { value: '' }, t('demande.neighbourhood_choose')),
+            ref.neighbourhoods.map((n) => h('option', { value: n.code }, n.name)))),
+        h('fieldset', { class: 'checks' }, h('legend', {}, t('demande.needs_legend')),
+          ['isolated', 'reduced_mobility', 'visually_impaired', 'not_french_speaking'].map((n) => h('div', { class: 'choice' },
+            h('input', { type: 'checkbox', id: `in-needs-${n}`, name: 'needs', value: n }),
+            h('label', { for: `in-needs-${n}` }, t(`needs.${n}`))))),
+        radios('resident.preferred_contact', t('demande.contact_legend'), [['phone', t('contact.phone')], ['sms', t('contact.sms')], ['email', t('contact.email')]], 'phone'))),
+    h('section', { class: 'panel' }, h('h2', {}, t('co.intake.consent_title')), h('p', { id: 'in-consent-text' }, t('consent.text')),
+      h('div', { class: 'choice' }, h('input', { type: 'checkbox', id: 'in-consent', name: 'consent', value: 'yes', 'aria-describedby': 'in-consent-text' }),
+        h('label', { for: 'in-consent' }, t('co.intake.consent')))),
+    h('p', {}, h('button', { type: 'submit', class: 'primary' }, t('co.intake.submit')), ' ',
+      h('span', { class: 'hint' }, t('co.intake.shortcut'))),
+    h('p', { class: 'form-status', role: 'status', id: 'intake-status' }));
+  const submit = async (e) => {
+    e.preventDefault();
+    const d = formData(form, ['needs']);
+    const errors = {};
+    for (const f of ['category', 'resident.first_name', 'resident.last_name', 'resident.phone', 'resident.address', 'resident.neighbourhood']) {
+      if (!d[f]) errors[f] = t(`error.${f}`);
+    }
+    if (!d.consent) errors.consent = t('error.consent');
+    if (showFieldErrors(form, errors)) return;
+    clearFieldErrors(form);
+    const from = d.from ? Math.max(Date.now(), new Date(`${d.from}T08:00:00`).getTime()) : Date.now();
+    const span = { today: 1, '48h': 2, week: 7 }[d.urgency] * 86400000;
+    const resident = {
+      first_name: d['resident.first_name'], last_name: d['resident.last_name'], phone: d['resident.phone'],
+      address: d['resident.address'], neighbourhood: d['resident.neighbourhood'], preferred_contact: d['resident.preferred_contact'],
+    };
+    if (d['resident.email']) resident.email = d['resident.email'];
+    if (d.needs.length) resident.needs = Object.fromEntries(d.needs.map((n) => [n, true]));
+    const status = form.querySelector('#intake-status');
+    status.textContent = t('demande.sending');
+    try {
+      const created = await api('POST', '/api/v1/requests', {
+        resident, category: d.category, details: d.details || '', urgency: d.urgency, recurrence: d.recurrence,
+        window: { from: new Date(from).toISOString(), until: new Date(from + span).toISOString() },
+        consent: true, channel: 'phone',
+      }, { idempotencyKey: key });
+      const h1 = view(t('co.intake.done_title'),
+        h('div', { class: 'confirmation', role: 'status' }, h('p', {}, t('co.intake.read_code')),
+          h('p', { class: 'tracking-code', id: 'intake-code' }, created.tracking_code)),
+        h('p', {}, h('a', { href: `#/demande/${created.id}` }, t('co.intake.open_request')), ' · ',
+          h('a', { href: '#/saisie', on: { click: (ev) => { ev.preventDefault(); intakeView(); } } }, t('co.intake.another'))));
+      h1.focus();
+    } catch (err) {
+      status.textContent = problemText(err);
+      if (err instanceof ApiError && err.status === 422) {
+        const shown = {};
+        for (const [f, m] of Object.entries(err.fields)) shown[f.startsWith('window') ? 'from' : f] = fieldMessage(f, m);
+        showFieldErrors(form, shown);
+      }
+    }
+  };
+  form.addEventListener('submit', submit);
+  form.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) { e.preventDefault(); form.requestSubmit(); }
+  });
+  view(t('co.intake.title'), h('p', {}, t('co.intake.lead')), form);
+  document.getElementById('in-category').focus();
+}
+
+// --- volunteers ------------------------------------------------------------------------------------------
+
+const VOLUNTEER_TABS = ['registered', 'active', 'paused', 'withdrawn', 'idle'];
+
+async function volunteersView(tab = 'registered') {
+  app.onLiveChange = null;
+  if (!VOLUNTEER_TABS.includes(tab)) tab = 'registered';
+  const ref = app.ref;
+  const tabs = h('nav', { 'aria-label': t('co.vol.tabs') }, h('ul', { class: 'toolbar' },
+    VOLUNTEER_TABS.map((s) => h('li', {}, h('a', { href: `#/benevoles/${s}`, 'aria-current': s === tab ? 'page' : null },
+      t(`co.vol.tab.${s}`))))));
+  const holder = h('div', { class: 'table-scroll' }, h('p', {}, t('common.loading')));
+  const h1 = view(t('co.vol.title'), tabs, h('h2', {}, t(`co.vol.tab.${tab}`)), holder);
+  h1.focus();
+  try {
+    if (tab === 'idle') {
+      let page;
+      try { page = await guard(() => api('GET', '/api/v1/volunteers/idle?weeks=4&limit=100')); } catch (err) {
+        mount(holder, err instanceof ApiError && err.status === 404 ? h('p', {}, t('co.vol.idle_unavailable')) : errorBox(err));
+        return;
+      }
+      if (!page) return;
+      mount(holder, page.items.length ? h('table', {},
+        h('caption', {}, t('co.vol.idle_caption', { weeks: page.weeks })),
+        h('thead', {}, h('tr', {}, [t('co.col.volunteer'), t('co.col.neighbourhood'), t('co.col.last_mission')].map((x) => h('th', { scope: 'col' }, x)))),
+        h('tbody', {}, page.items.map((v) => h('tr', {},
+          h('td', {}, h('a', { href: `#/benevole/${v.id}` }, v.first_name)),
+          h('td', {}, neighbourhoodName(ref, v.neighbourhood)),
+          h('td', {}, v.last_mission_at ? fmtDate(v.last_mission_at) : t('co.vol.never')))))) : h('p', {}, t('co.vol.none')));
+      return;
+    }
+    const page = await guard(() => api('GET', `/api/v1/volunteers?status=${tab}&limit=200`));
+    if (!page) return;
+    if (!page.items.length) { mount(holder, h('p', {}, t('co.vol.none'))); return; }
+    const cols = [t('co.col.volunteer'), t('co.col.neighbourhood'), t('co.col.skills'),
+      tab === 'withdrawn' ? t('co.col.reason') : t('co.col.registered'), t('co.col.action')];
+    mount(holder, h('table', { id: 'volunteers' },
+      h('caption', {}, t('co.vol.caption', { count: page.items.length })),
+      h('thead', {}, h('tr', {}, cols.map((x) => h('th', { scope: 'col' }, x)))),
+      h('tbody', {}, page.items.map((v) => {
+        const name = `${v.first_name} ${v.last_name}`;
+        return h('tr', { dataset: { volunteerId: v.id } },
+          h('td', {}, h('a', { href: `#/benevole/${v.id}` }, name)),
+          h('td', {}, neighbourhoodName(ref, v.neighbourhood)),
+          h('td', {}, v.skills.map((s) => categoryLabel(ref, s)).join(', ')),
+          h('td', {}, tab === 'withdrawn'
+            ? [v.withdrawal_reason ? t(`withdraw.${v.withdrawal_reason}`) : '', v.withdrawal_note ? ` — ${v.withdrawal_note}` : '']
+            : fmtDate(v.created_at)),
+          h('td', {}, tab === 'registered' ? h('button', { type: 'button', class: 'primary small', on: { click: async (e) => {
+            e.target.disabled = true;
+            try {
+              await api('POST', `/api/v1/volunteers/${v.id}/activate`, {});
+              announce(t('co.vol.activated', { name }));
+              await volunteersView(tab);
+            } catch (err) { e.target.disabled = false; e.target.after(errorBox(err)); }
+          } } }, t('co.vol.activate_named', { name })) : ''));
+      }))));
+  } catch (err) {
+    mount(holder, errorBox(err));
+  }
+}
+
+function availabilityText(slots) {
+  if (!slots || !slots.length) return t('co.f.none');
+  return slots.map((s) => `${t(`day.${s.day}`)} ${s.start}–${s.end}`).join(' ; ');
+}
+
+async function volunteerView(id, notice) {
+  app.onLiveChange = null;
+  let v;
+  try { v = await guard(() => api('GET', `/api/v1/volunteers/${encodeURIComponent(id)}`)); } catch (err) {
+    view(t('co.vol.unknown'), errorBox(err));
+    return;
+  }
+  if (!v) return;
+  const ref = app.ref;
+  const name = `${v.first_name} ${v.last_name}`;
+  app.volunteerNames.set(v.id, name);
+  const status = h('p', { class: 'form-status', role: 'status' });
+  const act = (path, body, done) => async (e) => {
+    e.target.disabled = true;
+    try {
+      await api('POST', `/api/v1/volunteers/${v.id}/${path}`, body ? body() : {});
+      await volunteerView(v.id, done);
+    } catch (err) { e.target.disabled = false; status.textContent = problemText(err); }
+  };
+  const actions = h('div', { class: 'button-row' });
+  if (v.status === 'registered') actions.append(h('button', { type: 'button', class: 'primary', on: { click: act('activate', null, t('co.vol.activated', { name })) } }, t('co.vol.activate')));
+  if (v.status === 'active') actions.append(h('button', { type: 'button', on: { click: act('pause', null, t('co.vol.paused')) } }, t('co.vol.pause')));
+  if (v.status === 'paused') actions.append(h('button', { type: 'button', on: { click: act('resume', null, t('co.vol.resumed')) } }, t('co.vol.resume')));
+  let withdrawForm = null;
+  if (v.status !== 'withdrawn') {
+    const reasons = ['no_longer_available', 'back_to_work', 'health', 'moved', 'not_as_expected', 'no_news', 'other'];
+    withdrawForm = h('form', { class: 'toolbar' },
+      h('div', { class: 'field' }, h('label', { for: 'withdraw-reason' }, t('co.vol.withdraw_reason')),
+        h('select', { id: 'withdraw-reason', name: 'reason' }, reasons.map((r) => h('option', { value: r }, t(`withdraw.${r}`))))),
+      h('div', { class: 'field' }, h('label', { for: 'withdraw-note' }, t('co.vol.withdraw_note'), ' ', h('span', { class: 'optional' }, t('form.optional'))),
+        h('input', { id: 'withdraw-note', name: 'note', type: 'text', maxlength: '500' })),
+      h('button', { type: 'submit', class: 'danger' }, t('co.vol.withdraw')));
+    withdrawForm.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      const d = formData(withdrawForm);
+      const body = { reason: d.reason };
+      if (d.note) body.note = d.note;
+      try {
+        await api('POST', `/api/v1/volunteers/${v.id}/withdraw`, body);
+        await volunteerView(v.id, t('co.vol.withdrawn'));
+      } catch (err) { status.textContent = problemText(err); }
+    });
+  }
+  let missions = [];
+  try { missions = (await api('GET', `/api/v1/volunteers/${v.id}/missions?limit=200`)).items; } catch { /* shown empty */ }
+  const h1 = view(name,
+    notice ? h('p', { class: 'success', role: 'status' }, notice) : null,
+    h('p', {}, h('a', { href: '#/benevoles' }, t('co.vol.back'))),
+    h('section', { class: 'panel' }, h('h2', {}, t('co.vol.profile')), facts([
+      [t('co.f.status'), h('span', { class: 'badge' }, t(`co.vol.status.${v.status}`))],
+      [t('co.f.email'), v.email],
+      [t('co.f.phone'), h('a', { href: `tel:${v.phone}` }, v.phone)],
+      [t('co.f.neighbourhood'), neighbourhoodName(ref, v.neighbourhood)],
+      [t('co.f.skills'), v.skills.map((s) => categoryLabel(ref, s)).join(', ')],
+      [t('co.f.languages'), v.languages.join(', ')],
+      [t('co.f.availability'), availabilityText(v.availability)],
+      [t('co.f.max_week'), String(v.max_missions_per_week)],
+      [t('co.f.created'), fmtDate(v.created_at)],
+      v.validated_at ? [t('co.f.validated'), fmtDate(v.validated_at)] : null,
+      v.withdrawal_reason ? [t('co.f.withdrawal'), `${t(`withdraw.${v.withdrawal_reason}`)}${v.withdrawal_note ? ` — ${v.withdrawal_note}` : ''}`] : null,
+    ])),
+    h('section', { class: 'panel' }, h('h2', {}, t('co.vol.actions')), actions, withdrawForm, status),
+    h('section', { class: 'panel' }, h('h2', {}, t('co.vol.missions')), await missionsTable(missions, false)));
+  h1.focus();
+}
+
+// --- welfare ---------------------------------------------------------------------------------------------
+
+async function welfareView() {
+  const holder = h('div', {}, h('p', {}, t('common.loading')));
+  const h1 = view(t('co.welfare.title'), h('p', {}, t('co.welfare.lead')), holder);
+  h1.focus();
+  const load = async () => {
+    const page = await guard(() => api('GET', '/api/v1/missions?welfare=open&limit=200'));
+    if (!page) return;
+    if (!page.items.length) { mount(holder, h('p', { class: 'success' }, t('co.welfare.none'))); return; }
+    const names = await Promise.all(page.items.map((m) => volunteerName(m.volunteer_id)));
+    mount(holder, h('ul', { class: 'cards-list' }, page.items.map((m, i) => h('li', { class: 'card', dataset: { missionId: m.id } },
+      h('h2', {}, h('span', { class: 'badge alert' }, t('co.welfare.badge')), ' ', categoryLabel(app.ref, m.category), ' — ',
+        neighbourhoodName(app.ref, m.neighbourhood)),
+      h('p', { class: 'meta' }, fmtDateTime(m.starts_at), ' · ', t('co.col.volunteer'), ' : ', names[i]),
+      m.resident ? h('p', {}, `${m.resident.first_name} · `, h('a', { href: `tel:${m.resident.phone}` }, m.resident.phone), ` · ${m.resident.address}`) : null,
+      h('blockquote', {}, m.report && m.report.note ? m.report.note : t('co.welfare.no_note')),
+      h('div', { class: 'button-row' },
+        h('a', { href: `#/demande/${m.request_id}` }, t('co.welfare.open_request')),
+        h('button', { type: 'button', class: 'primary', on: { click: async (e) => {
+          e.target.disabled = true;
+          try {
+            await api('POST', `/api/v1/missions/${m.id}/acknowledge-welfare`, {});
+            announce(t('co.welfare.acknowledged'));
+            await load();
+            refreshBanner();
+          } catch (err) { e.target.disabled = false; e.target.after(errorBox(err)); }
+        } } }, t('co.welfare.acknowledge')))))));
+  };
+  app.onLiveChange = load;
+  try { await load(); } catch (err) { mount(holder, errorBox(err)); }
+}
+
+// --- routing ---------------------------------------------------------------------------------------------
+
+async function route() {
+  if (!app.me) return;
+  renderNav();
+  const parts = location.hash.replace(/^#\/?/, '').split('/');
+  try {
+    switch (parts[0]) {
+      case '': case undefined: await queueView(); break;
+      case 'demande': await requestView(parts[1] || ''); break;
+      case 'plan': await planView(); break;
+      case 'saisie': intakeView(); break;
+      case 'benevoles': await volunteersView(parts[1]); break;
+      case 'benevole': await volunteerView(parts[1] || ''); break;
+      case 'alertes': await welfareView(); break;
+      default: view(t('error.not_found'), h('p', {}, h('a', { href: '#/' }, t('co.back_to_queue'))));
+    }
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) signedOut(); else view(t('error.unexpected'), errorBox(err));
+  }
+}
+
+function started() {
+  renderNav();
+  refreshBanner();
+  openLive();
+  route();
+}
+
+async function boot() {
+  await initI18n();
+  document.getElementById('skip-link').textContent = t('common.skip');
+  document.getElementById('brand').textContent = t('co.brand');
+  mount(document.getElementById('lang'), langSwitch());
+  liveIndicator('offline');
+  try {
+    app.ref = await reference();
+  } catch (err) {
+    view(t('error.unexpected'), errorBox(err));
+    return;
+  }
+  window.addEventListener('hashchange', route);
+  // A safety net besides the live feed (proposal expiry happens without any request): refresh the
+  // queue every minute.
+  setInterval(() => { if (app.me && app.onLiveChange) scheduleRefresh(); }, 60000);
+  if (!getCsrf()) { loginView(); return; }
+  try {
+    const me = await api('GET', '/api/v1/me');
+    if (!STAFF.includes(me.user.role)) { loginView(t('co.login.not_staff')); return; }
+    app.me = me.user;
+    started();
+  } catch {
+    loginView();
+  }
+}
+
+boot();

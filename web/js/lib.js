@@ -1,0 +1,319 @@
+// Shared helpers of the Relais pages: dictionaries (web/i18n/<lang>.json), a DOM builder that never parses
+// HTML (data is always text), the API client (session cookie + X-CSRF-Token, problem+json errors) and
+// accessible form error display. Plain ES module, no build step.
+
+const LANGS = ['fr', 'en'];
+let dict = {};
+let fallback = {};
+let lang = 'fr';
+
+/** The language: ?lang= in the address, then the one chosen before, then French. */
+export function currentLang() {
+  const asked = new URLSearchParams(location.search).get('lang');
+  if (LANGS.includes(asked)) {
+    try { localStorage.setItem('relais.lang', asked); } catch { /* private mode */ }
+    return asked;
+  }
+  try {
+    const saved = localStorage.getItem('relais.lang');
+    if (LANGS.includes(saved)) return saved;
+  } catch { /* private mode */ }
+  return 'fr';
+}
+
+async function loadJson(url) {
+  const res = await fetch(url, { credentials: 'same-origin' });
+  if (!res.ok) throw new Error(`cannot load ${url}`);
+  return res.json();
+}
+
+/** Loads the dictionaries (`forced` language, or currentLang()) and sets the document language. */
+export async function initI18n(forced) {
+  lang = LANGS.includes(forced) ? forced : currentLang();
+  fallback = await loadJson('/i18n/fr.json');
+  dict = lang === 'fr' ? fallback : await loadJson(`/i18n/${lang}.json`);
+  document.documentElement.lang = lang;
+  return lang;
+}
+
+export function getLang() { return lang; }
+
+/** The text of `key`, with {name} placeholders replaced from `vars`. */
+export function t(key, vars = {}) {
+  let s = dict[key] ?? fallback[key] ?? key;
+  for (const [k, v] of Object.entries(vars)) s = s.split(`{${k}}`).join(String(v));
+  return s;
+}
+
+/** True if the dictionary has `key`. */
+export function hasKey(key) { return key in dict || key in fallback; }
+
+/** A link that switches to the other language (reloads the page in it). */
+export function langSwitch() {
+  const other = lang === 'fr' ? 'en' : 'fr';
+  const url = new URL(location.href);
+  url.searchParams.set('lang', other);
+  return h('a', { href: url.pathname + url.search + url.hash, lang: other, hreflang: other, class: 'lang-link' },
+    t('common.other_language'));
+}
+
+// --- DOM ------------------------------------------------------------------------------------------------
+
+/**
+ * Builds an element. attrs: class, id, text, on: {event: fn}, dataset: {}, boolean attributes as true/false,
+ * everything else as attributes. Children: nodes, strings (as text), arrays, null/false (skipped).
+ */
+export function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k === 'on') for (const [ev, fn] of Object.entries(v)) el.addEventListener(ev, fn);
+    else if (k === 'dataset') Object.assign(el.dataset, v);
+    else if (k === 'text') el.textContent = v;
+    else if (k === 'value' && (tag === 'input' || tag === 'textarea' || tag === 'select')) el.value = v;
+    else if (k === 'checked' || k === 'selected' || k === 'disabled' || k === 'required' || k === 'hidden')
+      el[k] = Boolean(v);
+    else el.setAttribute(k, v === true ? '' : String(v));
+  }
+  append(el, children);
+  return el;
+}
+
+function append(el, children) {
+  for (const c of children) {
+    if (c === null || c === undefined || c === false) continue;
+    if (Array.isArray(c)) append(el, c);
+    else if (c instanceof Node) el.appendChild(c);
+    else el.appendChild(document.createTextNode(String(c)));
+  }
+}
+
+/** Replaces the content of `el`. */
+export function mount(el, ...children) {
+  el.replaceChildren();
+  append(el, children);
+  return el;
+}
+
+let uid = 0;
+/** A fresh id for label/aria wiring. */
+export function nextId(prefix = 'x') { uid += 1; return `${prefix}-${uid}`; }
+
+/** Announces a message politely to screen readers (and shows it in the page's status area). */
+export function announce(message) {
+  const live = document.getElementById('live-status');
+  if (live) { live.textContent = ''; window.setTimeout(() => { live.textContent = message; }, 30); }
+}
+
+// --- API ------------------------------------------------------------------------------------------------
+
+/** An API call that failed: the HTTP status and the problem+json body (if any). */
+export class ApiError extends Error {
+  constructor(status, problem) {
+    super((problem && (problem.detail || problem.title)) || `HTTP ${status}`);
+    this.status = status;
+    this.problem = problem || {};
+  }
+  /** The problem's field errors as {field: message}. */
+  get fields() {
+    const out = {};
+    for (const e of this.problem.errors || []) out[e.field] = e.message;
+    return out;
+  }
+}
+
+export function getCsrf() {
+  try { return sessionStorage.getItem('relais.csrf') || ''; } catch { return ''; }
+}
+export function setCsrf(token) {
+  try {
+    if (token) sessionStorage.setItem('relais.csrf', token); else sessionStorage.removeItem('relais.csrf');
+  } catch { /* private mode: the token stays in memory only */ }
+  memoryCsrf = token || '';
+}
+let memoryCsrf = '';
+
+/**
+ * Calls the API. `body` is sent as JSON. Options: idempotencyKey. Resolves to the parsed JSON (or null);
+ * rejects with ApiError (status 0 when the network failed).
+ */
+export async function api(method, path, body, opts = {}) {
+  const headers = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (method !== 'GET' && method !== 'HEAD') {
+    const token = getCsrf() || memoryCsrf;
+    if (token) headers['X-CSRF-Token'] = token;
+  }
+  if (opts.idempotencyKey) headers['Idempotency-Key'] = opts.idempotencyKey;
+  let res;
+  try {
+    res = await fetch(path, {
+      method, headers, credentials: 'same-origin', cache: 'no-store',
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, { title: t('error.network') });
+  }
+  const type = res.headers.get('Content-Type') || '';
+  const data = type.includes('json') ? await res.json().catch(() => null) : null;
+  if (!res.ok) throw new ApiError(res.status, data);
+  return data;
+}
+
+/** A random key for Idempotency-Key (one per form load). */
+export function idempotencyKey() {
+  if (crypto.randomUUID) return crypto.randomUUID().replaceAll('-', '');
+  const b = new Uint8Array(16);
+  crypto.getRandomValues(b);
+  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+}
+
+// --- dates ----------------------------------------------------------------------------------------------
+
+function locale() { return lang === 'en' ? 'en-GB' : 'fr-FR'; }
+
+/** "mar. 24 nov., 15:00" */
+export function fmtDateTime(iso) {
+  if (!iso) return '';
+  return new Date(iso).toLocaleString(locale(), {
+    weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit',
+  });
+}
+export function fmtDate(iso) {
+  if (!iso) return '';
+  return new Date(iso).toLocaleDateString(locale(), { weekday: 'long', day: 'numeric', month: 'long' });
+}
+export function fmtTime(iso) {
+  if (!iso) return '';
+  return new Date(iso).toLocaleTimeString(locale(), { hour: '2-digit', minute: '2-digit' });
+}
+/** "il y a 3 h" / "3 h ago" */
+export function ago(iso) {
+  const s = Math.max(0, (Date.now() - new Date(iso).getTime()) / 1000);
+  const rtf = new Intl.RelativeTimeFormat(locale(), { numeric: 'auto', style: 'short' });
+  if (s < 3600) return rtf.format(-Math.round(s / 60), 'minute');
+  if (s < 86400 * 2) return rtf.format(-Math.round(s / 3600), 'hour');
+  return rtf.format(-Math.round(s / 86400), 'day');
+}
+/** A Date as the value of <input type="date"> (local). */
+export function dateInputValue(d) {
+  const p = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+}
+/** Local date ("YYYY-MM-DD") + time ("HH:MM") -> ISO 8601 with offset (UTC "Z"). */
+export function localToIso(date, time) {
+  const d = new Date(`${date}T${time}:00`);
+  return Number.isNaN(d.getTime()) ? null : d.toISOString();
+}
+
+// --- forms ----------------------------------------------------------------------------------------------
+
+/** Removes the error display added by showFieldErrors. */
+export function clearFieldErrors(form) {
+  for (const p of form.querySelectorAll('.field-error')) p.remove();
+  for (const el of form.querySelectorAll('[aria-invalid]')) {
+    el.removeAttribute('aria-invalid');
+    const ids = (el.getAttribute('aria-describedby') || '').split(' ').filter((x) => x && !x.startsWith('err-'));
+    if (ids.length) el.setAttribute('aria-describedby', ids.join(' ')); else el.removeAttribute('aria-describedby');
+  }
+  const summary = form.parentElement && form.parentElement.querySelector('.error-summary');
+  if (summary) summary.remove();
+}
+
+/**
+ * Shows `errors` ({field name: message}) on `form`: a summary with links at the top (focused), and each
+ * message next to its field, linked with aria-describedby. Fields are found by name (radio groups: their
+ * fieldset). Returns the number of errors shown.
+ */
+export function showFieldErrors(form, errors, titleKey = 'form.errors_title') {
+  clearFieldErrors(form);
+  const entries = Object.entries(errors);
+  if (!entries.length) return 0;
+  const items = [];
+  for (const [name, message] of entries) {
+    const field = form.querySelector(`[name="${CSS.escape(name)}"]`);
+    let target = field;
+    if (field && (field.type === 'radio' || field.type === 'checkbox') && field.closest('fieldset')
+        && form.querySelectorAll(`[name="${CSS.escape(name)}"]`).length > 1) target = field.closest('fieldset');
+    const errId = `err-${name.replace(/[^a-zA-Z0-9_-]/g, '_')}`;
+    const p = h('p', { class: 'field-error', id: errId }, message);
+    let anchor = null;
+    if (target) {
+      target.setAttribute('aria-invalid', 'true');
+      const ids = (target.getAttribute('aria-describedby') || '').split(' ').filter(Boolean);
+      ids.push(errId);
+      target.setAttribute('aria-describedby', ids.join(' '));
+      if (target.tagName === 'FIELDSET') target.querySelector('legend').after(p);
+      else target.before(p);
+      if (!target.id) target.id = nextId('f');
+      anchor = target.tagName === 'FIELDSET' ? (target.querySelector('input') || target) : target;
+      if (!anchor.id) anchor.id = nextId('f');
+    } else {
+      form.prepend(p);
+    }
+    items.push(h('li', {}, anchor ? h('a', { href: `#${anchor.id}`, on: { click: (e) => {
+      e.preventDefault(); anchor.focus();
+    } } }, message) : message));
+  }
+  const summary = h('div', { class: 'error-summary', role: 'alert', tabindex: '-1' },
+    h('h2', {}, t(titleKey, { count: entries.length })), h('ul', {}, items));
+  form.before(summary);
+  summary.focus();
+  return entries.length;
+}
+
+/** The message for a field error from the API: the dictionary's plain text, or the API's own words. */
+export function fieldMessage(field, apiMessage) {
+  const key = `error.${field}`;
+  return hasKey(key) ? t(key) : `${t('error.generic')} (${field}: ${apiMessage})`;
+}
+
+/** A short status line for a failed call. */
+export function problemText(err) {
+  if (!(err instanceof ApiError)) return t('error.unexpected');
+  if (err.status === 0) return t('error.network');
+  if (err.status === 429) return t('error.too_many');
+  if (err.status === 401) return t('error.signed_out');
+  if (err.status === 403) return t('error.forbidden');
+  if (err.status === 404) return t('error.not_found');
+  if (err.status === 409) return `${t('error.conflict')} ${err.problem.detail || ''}`.trim();
+  if (err.status === 422) return t('form.check_fields');
+  return t('error.unexpected');
+}
+
+/** Reads a form into {name: value}; repeated names (checkboxes) into arrays when `multi` lists them. */
+export function formData(form, multi = []) {
+  const out = {};
+  for (const [k, v] of new FormData(form).entries()) {
+    const value = typeof v === 'string' ? v.trim() : v;
+    if (multi.includes(k)) (out[k] ||= []).push(value); else out[k] = value;
+  }
+  for (const k of multi) out[k] ||= [];
+  return out;
+}
+
+/** Reference data: categories and neighbourhoods, loaded once per page. */
+let refCache = null;
+export async function reference() {
+  if (!refCache) {
+    const [cats, nbs, programme] = await Promise.all([
+      api('GET', '/api/v1/categories'), api('GET', '/api/v1/neighbourhoods'), api('GET', '/api/v1/programme'),
+    ]);
+    refCache = { categories: cats.items, neighbourhoods: nbs.items, programme };
+  }
+  return refCache;
+}
+export function categoryLabel(ref, code) {
+  const c = ref.categories.find((x) => x.code === code);
+  if (!c) return code;
+  return lang === 'en' ? c.label_en : c.label_fr;
+}
+export function categoryDescription(ref, code) {
+  const c = ref.categories.find((x) => x.code === code);
+  if (!c) return '';
+  return lang === 'en' ? c.description_en : c.description_fr;
+}
+export function neighbourhoodName(ref, code) {
+  const n = ref.neighbourhoods.find((x) => x.code === code);
+  return n ? n.name : code;
+}
