@@ -120,6 +120,18 @@ TEST_CASE("volunteer registration: 201, field-by-field 422, 415, 400, duplicates
     raw_body.replace(raw_body.find("PLACEHOLDER"), 11, "\xc0\xaf\xed\xa0\x80");
     check_fields(post_raw(*anon, "/api/v1/volunteers", raw_body), {"first_name"});
 
+    // Blank or control characters, absurd numbers, null for a required field.
+    auto odd = volunteer_body("odd@example.org");
+    odd["first_name"] = "   ";
+    odd["last_name"] = std::string("Ber\x07nard");
+    odd["max_missions_per_week"] = 1e300;
+    odd["phone"] = nullptr;
+    odd["location"] = {{"lat", "48.1"}, {"lon", true}};
+    check_fields(anon->post_json("/api/v1/volunteers", odd),
+                 {"first_name", "last_name", "max_missions_per_week", "phone", "location.lat", "location.lon"});
+    // Nesting far deeper than any body: refused as malformed, not a crash.
+    check_problem(post_raw(*anon, "/api/v1/volunteers", std::string(5000, '[') + std::string(5000, ']')), 400);
+
     // Not JSON at all: 415; broken JSON: 400; not an object: 422.
     check_problem(post_raw(*anon, "/api/v1/volunteers", "first_name=Lea", "application/x-www-form-urlencoded"), 415);
     check_problem(post_raw(*anon, "/api/v1/volunteers", "{\"first_name\": \"Lea\",", "application/json"), 400);
