@@ -92,9 +92,15 @@ awaitable_response list_volunteers(request_context& ctx) {
     auto job = [f](SQLite::Database& db) {
         domain::page_info page;
         auto items = domain::list_volunteers(db, f, page);
-        return page_json(items, page);
+        // The list shows names, emails and phones: each volunteer listed is a read, like GET /volunteers/{id}.
+        std::vector<std::pair<std::string, std::string>> seen;
+        for (const auto& v : items)
+            seen.emplace_back("volunteer", v.id);
+        return std::pair{std::move(seen), json::value(page_json(items, page))};
     };
-    co_return ctx.json(status::ok, co_await ctx.app.db.read(std::move(job)));
+    auto [seen, body] = co_await ctx.app.db.read(std::move(job));
+    co_await audit_reads(ctx, std::move(seen));
+    co_return ctx.json(status::ok, body);
 }
 
 awaitable_response get_volunteer(request_context& ctx) {

@@ -294,6 +294,20 @@ TEST_CASE("staff reads of a resident are audited: request, resident, list of res
     CHECK(city.admin().request("DELETE", "/api/v1/audit").status == 405);
 }
 
+TEST_CASE("staff reads of a volunteer's personal data are audited: the list and one volunteer") {
+    test_city city;
+    auto a = city.new_volunteer("audit-vol");
+    const auto coord = user_id_of(city.coordinator());
+    city.staff_get("/api/v1/volunteers/" + a.id);
+    CHECK(audit_count(city, a.id, coord, "read", "GET /api/v1/volunteers/{id}") == 1);
+    auto list = city.staff_get("/api/v1/volunteers");
+    REQUIRE(contains(json::serialize(list), a.email));
+    CHECK(audit_count(city, a.id, coord, "read", "GET /api/v1/volunteers") == 1);
+    // Filtered out of a list: not read, not audited.
+    city.staff_get("/api/v1/volunteers?status=withdrawn");
+    CHECK(audit_count(city, a.id, coord, "read", "GET /api/v1/volunteers") == 1);
+}
+
 TEST_CASE("export: everything held on a resident or a volunteer, no secrets, audited") {
     test_city city;
     auto a = city.new_volunteer("export-a", true, volunteer_changes);
@@ -417,6 +431,29 @@ TEST_CASE(
     auto tracked = city.anonymous()->get("/api/v1/track/" + created.tracking_code);
     for (const auto& v : needles)
         CHECK_FALSE(contains(tracked.body, v));
+}
+
+TEST_CASE(
+    "erasure of a resident with an open request and an accepted mission: the request is closed, the "
+    "mission cancelled, the volunteer no longer sees the contact") {
+    test_city city;
+    auto a = city.new_volunteer("erase-live", true, volunteer_changes);
+    const auto created = city.public_request(request_for(marcel, "friendly_call"));
+    const auto resident = resident_of(city, created.id);
+    const auto now = now_s();
+    const auto m = city.propose(created.id, a.id, now + day, now + day + 3600);
+    REQUIRE(a.client->post_json("/api/v1/missions/" + m + "/accept", json::object{}).status == 200);
+    REQUIRE(mission_as(*a.client, m).at("resident").at("phone") == jv(marcel.phone));
+
+    auto erased = city.coordinator().post_json("/api/v1/residents/" + resident + "/erase", json::object{});
+    INFO(erased.describe());
+    REQUIRE(erased.status == 200);
+    auto seen = mission_as(*a.client, m);
+    CHECK(seen.at("status") == "cancelled");
+    CHECK(seen.at("resident").is_null());
+    CHECK(city.staff_get("/api/v1/requests/" + created.id).at("status") == "closed");
+    for (const auto& hit : rows_holding(city.db_path(), values_of(marcel)))
+        FAIL_CHECK(hit);
 }
 
 TEST_CASE("erasure of a volunteer: personal data gone, account disabled and signed out, audited") {
