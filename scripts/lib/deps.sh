@@ -9,9 +9,9 @@ RELAIS_PACKAGES="build-essential cmake ninja-build pkg-config git
     libsqlitecpp-dev libsqlite3-dev sqlite3 libspdlog-dev libfmt-dev doctest-dev libsodium-dev libssl-dev
     liblemon-dev nodejs npm clang-14 libclang-rt-14-dev wrk curl"
 
-# Extra packages only the test suites need. Browser packages (chromium chromium-driver) get added here when
-# the browser tests land.
-TEST_PACKAGES=""
+# Extra packages only the test suites need: Debian's Chromium for the browser tests (tests/web, driven by
+# playwright-core from npm; chromium-driver ships the matching chromedriver).
+TEST_PACKAGES="chromium chromium-driver"
 
 # Some packages may be satisfied by another install of the same tool: a Node.js build that bundles npm
 # provides the `npm` command without Debian's npm package (and the two conflict), so for these a command on

@@ -120,13 +120,15 @@ async function startServer(dir) {
   return { child, base, log, output: () => Buffer.concat(out).toString('utf8') };
 }
 
+/** SIGTERM, then the exit code (SIGKILL after 15 s: code null). */
 async function stopServer(server) {
-  if (!server || server.child.exitCode !== null) return;
-  const exited = new Promise((r) => server.child.once('exit', r));
+  if (!server || server.child.exitCode !== null || server.child.signalCode !== null) return server && server.child.exitCode;
+  const exited = new Promise((r) => server.child.once('exit', (code) => r(code)));
   server.child.kill('SIGTERM');
   const timer = setTimeout(() => server.child.kill('SIGKILL'), 15000);
-  await exited;
+  const code = await exited;
   clearTimeout(timer);
+  return code;
 }
 
 // --- page checks ----------------------------------------------------------------------------------------
@@ -509,6 +511,18 @@ async function main() {
       await rs.locator('html[lang="en"]').waitFor();
       expect((await rs.locator('h1').textContent()).includes('Ask for help'), 'not in English');
       await checkPage(rs, 'demande-en');
+    });
+    await step('the server stops cleanly (exit 0, sanitizers quiet) and the open console sees the feed close', async () => {
+      await co.goto(`${base}/coordination#/`);
+      await co.locator('#live[data-state="live"]').waitFor();
+      const code = await stopServer(server);
+      expect(code === 0, `relais exited with ${code}`);
+      await co.locator('#live[data-state="offline"]').waitFor();
+      const closeCode = await co.getAttribute('#live', 'data-close-code');
+      expect(closeCode === '1001', `the feed ended with close code ${closeCode}, not 1001 (going away)`);
+      const out = server.output();
+      expect(!/AddressSanitizer|LeakSanitizer|runtime error:/.test(out), 'sanitizer report in the server output');
+      expect(/stopped cleanly/.test(out), 'no "stopped cleanly" line in the server output');
     });
     await step('no Content-Security-Policy refusal and no script error on any page', async () => {
       expect(cspRefusals.length === 0, cspRefusals.join('\n'));

@@ -157,9 +157,10 @@ function openLive() {
     try { notice = JSON.parse(event.data); } catch { return; }
     if (notice && (notice.type === 'changed' || notice.type === 'hello')) scheduleRefresh();
   };
-  ws.onclose = () => {
+  ws.onclose = (event) => {
     app.ws = null;
     liveIndicator('offline');
+    document.getElementById('live').dataset.closeCode = String(event.code);  // 1001: the server is stopping
     if (!app.me) return;
     // Reconnect with backoff (the server may be restarting, or dropped us as too slow).
     const delay = Math.min(30000, 1000 * 2 ** app.wsRetry);
