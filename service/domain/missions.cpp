@@ -508,7 +508,8 @@ void release_future_missions(SQLite::Database& db, const std::string& volunteer_
             auto r = load_request(db, s.request_id);
             if (r.status == "matched")
                 set_request_status(db, r, "new", now, who, "reopened");
-            flag_redispatch(db, r.id, now);
+            if (!r.redispatch)  // already flagged when one of its missions was released just above
+                flag_redispatch(db, r.id, now);
         }
     }
     SQLite::Statement q(db, "UPDATE support SET standin_volunteer_id = NULL WHERE standin_volunteer_id = ? AND status = 'active'");

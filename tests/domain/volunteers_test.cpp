@@ -196,6 +196,7 @@ TEST_CASE("withdrawal releases future missions: accepted dropped, proposed cance
     CHECK(load_support(d.db, s1).status == "ended");
     CHECK(load_request(d.db, r1).status == "new");
     CHECK(load_request(d.db, r1).redispatch);
+    CHECK(load_request(d.db, r1).redispatch_count == 1);  // one re-dispatch, not one per released thing
 
     CHECK(d.mission_status(m2) == "cancelled");
     CHECK(load_mission(d.db, m2).reason == std::optional<std::string>("volunteer_withdrawn"));
