@@ -396,22 +396,46 @@ async function main() {
     });
 
     // 6. The volunteer accepts, sees the address, reports.
-    await step('volunteer signs in and sees the proposal without the address', async () => {
+    await step('coordinator also proposes the no-JS request, for tomorrow', async () => {
+      await co.click('a[href="#/"]');
+      await co.locator('#queue tr', { hasText: 'test sans JavaScript' }).locator('a').first().click();
+      await co.locator('#candidates').waitFor();
+      const tomorrow = new Date(Date.now() + 86400000);
+      await co.fill('#slot-date', localParts(tomorrow).date);
+      await co.fill('#slot-time', '10:00');
+      await co.locator(`#candidates button[data-volunteer-id="${volunteerId}"]`).click();
+      await co.locator('p.success', { hasText: 'Mission proposée' }).waitFor();
+      await co.click('a[href="#/"]');
+      await co.locator('#queue').waitFor();
+    });
+    await step('volunteer signs in and sees both proposals, without any address', async () => {
       await vol.goto(`${base}/benevole#/`);
       await vol.fill('#vo-email', VOLUNTEER.email);
       await vol.fill('#vo-password', VOLUNTEER.password);
       await vol.click('#login-form button[type="submit"]');
-      const card = vol.locator('#proposals li.card');
-      await card.waitFor();
-      expect(!(await card.textContent()).includes(RESIDENT_ADDRESS), 'address visible before acceptance');
+      const cards = vol.locator('#proposals li.card');
+      await cards.nth(1).waitFor();
+      expect(await cards.count() === 2, `expected 2 proposals, got ${await cards.count()}`);
+      const text = await vol.locator('#proposals').textContent();
+      expect(!text.includes(RESIDENT_ADDRESS) && !text.includes('Sans Script'), 'an address is visible before acceptance');
       await checkPage(vol, 'benevole-propositions');
     });
-    await step('volunteer accepts and now sees the address', async () => {
-      await vol.click('#proposals li.card button.primary');
+    await step('volunteer accepts one and now sees its address', async () => {
+      await vol.locator('#proposals li.card', { hasText: 'test avec JavaScript' }).locator('button.primary').click();
       const card = vol.locator('#upcoming li.card');
       await card.waitFor();
       await card.locator('.address', { hasText: RESIDENT_ADDRESS }).waitFor();
+      expect(await card.locator('details summary', { hasText: 'désister' }).count() === 1, 'no way to drop out');
       await checkPage(vol, 'benevole-acceptee');
+    });
+    await step('volunteer declines the other with a reason; the coordinator sees it back in the queue, flagged', async () => {
+      const card = vol.locator('#proposals li.card', { hasText: 'test sans JavaScript' });
+      await card.locator('details summary').click();
+      await card.locator('select[name="reason"]').selectOption('too_far');
+      await card.locator('form.decline button[type="submit"]').click();
+      await vol.locator('p.success', { hasText: 'Mission refusée' }).waitFor();
+      expect(await vol.locator('#proposals li.card').count() === 0, 'the declined proposal is still listed');
+      await co.locator('#queue tr', { hasText: 'test sans JavaScript' }).locator('.badge.flag').waitFor({ timeout: 15000 });
     });
     await step('volunteer reports the mission done with a welfare concern', async () => {
       const card = vol.locator('#upcoming li.card');

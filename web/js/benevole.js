@@ -205,7 +205,7 @@ function slotText(m) {
   return `${fmtDateTime(m.starts_at)} – ${fmtTime(m.ends_at)}`;
 }
 
-function missionCard(m, actions) {
+function missionCard(m, ...actions) {
   const ref = app.ref;
   return h('li', { class: 'card', dataset: { missionId: m.id, status: m.status } },
     h('h3', {}, categoryLabel(ref, m.category)),

@@ -484,9 +484,10 @@ function historyList(events) {
   if (!events.length) return h('p', {}, t('co.history.none'));
   return h('ol', { class: 'history' }, events.map((ev) => h('li', {},
     h('time', { datetime: ev.at }, fmtDateTime(ev.at)), ' — ',
-    t(`co.entity.${ev.entity}`), ' : ', ev.action,
+    t(`co.entity.${ev.entity}`), getLang() === 'fr' ? ' : ' : ': ',
+    hasKey(`co.action.${ev.action}`) ? t(`co.action.${ev.action}`) : ev.action,
     ev.from_status || ev.to_status ? ` (${ev.from_status || '∅'} → ${ev.to_status || '∅'})` : '',
-    ev.reason ? ` · ${ev.reason}` : '',
+    ev.reason ? ` · ${reasonText(ev.reason)}` : '',
     ev.actor ? h('span', { class: 'score-reasons' }, ` · ${ev.actor}`) : '')));
 }
 
@@ -878,7 +879,7 @@ async function welfareView() {
     mount(holder, h('ul', { class: 'cards-list' }, page.items.map((m, i) => h('li', { class: 'card', dataset: { missionId: m.id } },
       h('h2', {}, h('span', { class: 'badge alert' }, t('co.welfare.badge')), ' ', categoryLabel(app.ref, m.category), ' — ',
         neighbourhoodName(app.ref, m.neighbourhood)),
-      h('p', { class: 'meta' }, fmtDateTime(m.starts_at), ' · ', t('co.col.volunteer'), ' : ', names[i]),
+      h('p', { class: 'meta' }, fmtDateTime(m.starts_at), ' · ', t('co.welfare.by', { name: names[i] })),
       m.resident ? h('p', {}, `${m.resident.first_name} · `, h('a', { href: `tel:${m.resident.phone}` }, m.resident.phone), ` · ${m.resident.address}`) : null,
       h('blockquote', {}, m.report && m.report.note ? m.report.note : t('co.welfare.no_note')),
       h('div', { class: 'button-row' },
