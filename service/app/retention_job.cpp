@@ -16,12 +16,13 @@ namespace asio = boost::asio;
 
 namespace {
 
-asio::awaitable<void> retention_loop(app_context& app) {
+asio::awaitable<void> retention_loop(app_context& app, std::chrono::milliseconds first_delay,
+                                     std::chrono::milliseconds interval) {
     asio::steady_timer timer(co_await asio::this_coro::executor);
-    std::chrono::steady_clock::duration wait = retention_first_delay;
+    std::chrono::milliseconds wait = first_delay;
     for (;;) {
         timer.expires_after(wait);
-        wait = retention_interval;
+        wait = interval;
         boost::system::error_code ec;
         co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
         if (ec)
@@ -41,8 +42,9 @@ asio::awaitable<void> retention_loop(app_context& app) {
 
 }  // namespace
 
-void spawn_retention_job(asio::io_context& ioc, app_context& app) {
-    asio::co_spawn(ioc, retention_loop(app), asio::detached);
+void spawn_retention_job(asio::io_context& ioc, app_context& app, std::chrono::milliseconds first_delay,
+                         std::chrono::milliseconds interval) {
+    asio::co_spawn(ioc, retention_loop(app, first_delay, interval), asio::detached);
 }
 
 }  // namespace relais::app

@@ -15,9 +15,11 @@ constexpr std::chrono::minutes retention_interval{60};
 /// start-up moment.
 constexpr std::chrono::minutes retention_first_delay{1};
 
-/// Spawns the retention loop on `ioc`: after retention_first_delay, then every retention_interval, one write
-/// job runs domain::apply_retention at the programme clock's time and the counts are logged (never who).
-/// Stops with the io_context.
-void spawn_retention_job(boost::asio::io_context& ioc, app_context& app);
+/// Spawns the retention loop on `ioc`: after `first_delay`, then every `interval`, one write job runs
+/// domain::apply_retention at the programme clock's time and the counts are logged (never who). Stops with
+/// the io_context.
+void spawn_retention_job(boost::asio::io_context& ioc, app_context& app,
+                         std::chrono::milliseconds first_delay = retention_first_delay,
+                         std::chrono::milliseconds interval = retention_interval);
 
 }  // namespace relais::app
