@@ -76,11 +76,13 @@ awaitable_response candidates(request_context& ctx) {
         const auto ranked = match::rank_candidates(eng->index(), mr, settings.match, now, limit);
         SQLite::Statement q(db, "SELECT first_name, neighbourhood, skills FROM volunteer WHERE id = ?");
         json::array items;
+        std::vector<std::pair<std::string, std::string>> seen;  // first names shown: audited reads
         for (const auto& c : ranked) {
             q.reset();
             q.bind(1, c.volunteer_id);
             if (!q.executeStep())
                 continue;
+            seen.emplace_back("volunteer", c.volunteer_id);
             json::array skills;
             for (const auto& s : domain::strings_from_json(q.getColumn(2).getString()))
                 skills.emplace_back(s);
@@ -93,13 +95,16 @@ awaitable_response candidates(request_context& ctx) {
                                          {"distance_km", distance_json(c.distance_km)},
                                          {"suggested_slot", slot_json(c.starts_at, c.ends_at)}});
         }
-        return json::value{{"request_id", r.id},
-                           {"support_only", !mr.support_only.empty()},
-                           {"max_distance_km", settings.match.max_distance_km},
-                           {"weights", settings.match.weights.to_json()},
-                           {"items", std::move(items)}};
+        json::value body{{"request_id", r.id},
+                         {"support_only", !mr.support_only.empty()},
+                         {"max_distance_km", settings.match.max_distance_km},
+                         {"weights", settings.match.weights.to_json()},
+                         {"items", std::move(items)}};
+        return std::pair{std::move(seen), std::move(body)};
     };
-    co_return ctx.json(status::ok, co_await ctx.app.db.read(std::move(job)));
+    auto [seen, body] = co_await ctx.app.db.read(std::move(job));
+    co_await audit_reads(ctx, std::move(seen));
+    co_return ctx.json(status::ok, body);
 }
 
 awaitable_response plan(request_context& ctx) {
@@ -219,7 +224,9 @@ awaitable_response idle(request_context& ctx) {
         std::optional<match::idle_cursor> next;
         auto list = match::idle_volunteers(db, now, weeks, after, limit, next);
         json::array items;
+        std::vector<std::pair<std::string, std::string>> seen;  // first names shown: audited reads
         for (const auto& v : list) {
+            seen.emplace_back("volunteer", v.id);
             json::array skills;
             for (const auto& s : v.skills)
                 skills.emplace_back(s);
@@ -237,9 +244,12 @@ awaitable_response idle(request_context& ctx) {
         json::value cursor = nullptr;
         if (next)
             cursor = json::value(std::to_string(next->last) + "." + std::to_string(next->seq));
-        return json::value{{"weeks", weeks}, {"items", std::move(items)}, {"next_cursor", std::move(cursor)}};
+        json::value body{{"weeks", weeks}, {"items", std::move(items)}, {"next_cursor", std::move(cursor)}};
+        return std::pair{std::move(seen), std::move(body)};
     };
-    co_return ctx.json(status::ok, co_await ctx.app.db.read(std::move(job)));
+    auto [seen, body] = co_await ctx.app.db.read(std::move(job));
+    co_await audit_reads(ctx, std::move(seen));
+    co_return ctx.json(status::ok, body);
 }
 
 }  // namespace

@@ -19,6 +19,7 @@ void register_request_routes(app::app_context& app);
 void register_mission_routes(app::app_context& app);
 void register_support_routes(app::app_context& app);
 void register_partner_routes(app::app_context& app);
+void register_match_routes(app::app_context& app);
 void register_privacy_routes(app::app_context& app);
 void register_form_routes(app::app_context& app);
 void register_live_routes(app::app_context& app);

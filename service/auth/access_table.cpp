@@ -100,6 +100,12 @@ constexpr access_rule table[] = {
     {verb::post, "/api/v1/collective-missions/{id}/cancel-signup", vol},
     {verb::post, "/api/v1/collective-missions/{id}/cancel", staff | par},  // partner: own
 
+    // Matching and dispatch
+    {verb::get, "/api/v1/requests/{id}/candidates", staff},
+    {verb::post, "/api/v1/dispatch/plan", staff},
+    {verb::post, "/api/v1/dispatch/commit", staff},
+    {verb::get, "/api/v1/volunteers/idle", staff},
+
     // History, accounts, audit
     {verb::get, "/api/v1/events", staff},
     {verb::get, "/api/v1/users", adm},

@@ -2,6 +2,7 @@
 
 #include "domain/error.hpp"
 #include "domain/events.hpp"
+#include "domain/requests.hpp"
 #include "match/index_sync.hpp"
 #include "match/request_loader.hpp"
 #include "match/volunteer_index.hpp"
@@ -70,9 +71,13 @@ public:
     std::optional<std::string> redispatch_after(SQLite::Database& db, const std::string& mission_id,
                                                 std::int64_t now);
 
-    /// Write job, every maintenance tick: expires unanswered proposals, then re-dispatches every request
-    /// flagged since event `after_seq` by a decline, a drop, an expiry or a withdrawal (which also covers
-    /// flags raised outside a mission route, e.g. a volunteer's withdrawal).
+    /// Write job: with auto-dispatch on, proposes the best candidate for a request still `new` that nobody
+    /// was ever proposed for (the maintenance tick calls it for requests created since the last tick).
+    std::optional<std::string> dispatch_new(SQLite::Database& db, const std::string& request_id, std::int64_t now);
+
+    /// Write job, every maintenance tick: expires unanswered proposals, then (auto-dispatch on) re-dispatches
+    /// every request flagged since event `after_seq` by a decline, a drop, an expiry or a withdrawal (which
+    /// also covers flags raised outside the mission routes) and dispatches the requests created since.
     maintenance_result maintain(SQLite::Database& db, std::int64_t now, std::int64_t after_seq);
 
     /// The event sequence number the re-dispatch sweep has handled.
@@ -84,6 +89,12 @@ public:
     static constexpr std::size_t auto_candidates = 10;
 
 private:
+    /// Proposes (actor "system") the first of the best candidates that propose_mission accepts, each try
+    /// under its own savepoint.
+    std::optional<std::string> propose_best(SQLite::Database& db, const domain::request_record& r,
+                                            const match_request& mr, const match_settings& settings,
+                                            std::int64_t now);
+
     volunteer_index index_;
     std::atomic<std::int64_t> sweep_seq_{0};
 };

@@ -423,3 +423,34 @@ TEST_CASE("idle volunteers: never mobilised first, then the longest idle; busy a
     CHECK(page2[0].id == six_weeks);
     CHECK_FALSE(next);
 }
+
+TEST_CASE("auto-dispatch of new requests: the tick proposes the best candidate once; off, it proposes nothing") {
+    match_db f;
+    f.programme(false);
+    const auto best = f.volunteer({.km_north = 0.2});
+    f.volunteer({.km_north = 2.0});
+    engine eng;
+    eng.reload(f.db, t0());
+    eng.set_sweep_seq(last_event_seq(f.db));
+    const auto off = f.request();
+    auto tick = f.job([&] { return eng.maintain(f.db, t0(), eng.sweep_seq()); });
+    eng.set_sweep_seq(tick.swept_to);
+    CHECK(tick.proposed == 0);
+    CHECK_FALSE(f.live_mission(off));
+
+    f.programme(true);
+    const auto on = f.request();
+    const auto handled = f.request();
+    f.job([&] { propose_mission(f.db, handled, best, t0() + 5 * hour, t0() + 6 * hour, t0(), coordinator()); });
+    tick = f.job([&] { return eng.maintain(f.db, t0(), eng.sweep_seq()); });
+    eng.set_sweep_seq(tick.swept_to);
+    CHECK(tick.proposed == 1);  // `handled` already had its proposal; `off` was created before auto-dispatch
+    auto live = f.live_mission(on);
+    REQUIRE(live);
+    CHECK(live->second == best);  // busy 14:00-15:00 local with `handled`: the next hour is suggested
+    CHECK(load_mission(f.db, live->first).starts_at == t0() + 6 * hour);
+    CHECK(proposed_by(f, live->first) == "system");
+    CHECK_FALSE(f.live_mission(off));
+    tick = f.job([&] { return eng.maintain(f.db, t0() + 60, eng.sweep_seq()); });
+    CHECK(tick.proposed == 0);
+}
