@@ -224,7 +224,9 @@ const char* expectation_text(expect e) {
 const std::string partner_password = "partner password for tests";
 
 struct matrix_city {
-    test_city city;
+    // --test-clock: the test-clock route then exists for its callers (it answers 404 otherwise), so the
+    // matrix sees its access rule at work.
+    test_city city{{"--test-clock"}};
     volunteer_account vol_a, vol_b;
     std::string partner_p, partner_q;  // partner association ids
     std::unique_ptr<http_client> partner_client, other_partner_client;
