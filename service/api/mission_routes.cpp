@@ -218,7 +218,9 @@ awaitable_response my_missions(request_context& ctx) {
     // so a volunteer can still report or reach the resident.
     domain::mission_filter f;
     f.volunteer_id = *mine;
-    f.from = now - 7 * 86400;
+    // The filter is on starts_at and a mission lasts up to 12 hours: without that margin, a mission still in
+    // its 7-day window after its end (its contact visible) was missing from the list.
+    f.from = now - 7 * 86400 - 12 * 3600;
     f.limit = limit_param(ctx);
     f.after_seq = seq_cursor(ctx);
     auto job = [&ctx, f, now](SQLite::Database& db) {
