@@ -14,6 +14,7 @@ void register_routes(app::app_context& app) {
     register_partner_routes(app);
     register_match_routes(app);
     register_privacy_routes(app);
+    register_stats_routes(app);
     register_form_routes(app);
     register_live_routes(app);
 }

@@ -21,6 +21,7 @@ void register_support_routes(app::app_context& app);
 void register_partner_routes(app::app_context& app);
 void register_match_routes(app::app_context& app);
 void register_privacy_routes(app::app_context& app);
+void register_stats_routes(app::app_context& app);
 void register_form_routes(app::app_context& app);
 void register_live_routes(app::app_context& app);
 

@@ -113,6 +113,13 @@ constexpr access_rule table[] = {
     {verb::post, "/api/v1/users/{id}/disable", adm},
     {verb::get, "/api/v1/audit", adm},
 
+    // Outcome statistics (bilan) and their CSV export
+    {verb::get, "/api/v1/stats/summary", staff},
+    {verb::get, "/api/v1/stats/export.csv", staff},
+    // Season replays move the programme clock; the handler answers 404 unless the server runs with --test-clock.
+    // Admin only: moving time moves every deadline.
+    {verb::post, "/api/v1/test/clock", adm},
+
     // Resident pages that work without JavaScript (server-rendered forms). They never act on a session,
     // so a signed-in coordinator opening them needs no CSRF token; the Origin check still applies.
     {verb::get, "/demande", pub},

@@ -1,0 +1,125 @@
+// Outcome statistics (the programme's bilan), their CSV export, and the test clock that season replays use to
+// compress months into minutes.
+#include "api/body_reader.hpp"
+#include "api/handler_support.hpp"
+#include "api/routes.hpp"
+#include "domain/error.hpp"
+#include "domain/time_format.hpp"
+#include "stats/recorder.hpp"
+#include "stats/report.hpp"
+#include "stats/summary_query.hpp"
+
+#include <SQLiteCpp/Statement.h>
+#include <boost/json.hpp>
+#include <spdlog/spdlog.h>
+
+namespace relais::api {
+
+namespace json = boost::json;
+using http::verb;
+
+namespace {
+
+const std::vector<std::string> separators{"comma", "semicolon"};
+
+/// The period of a statistics query: `from` (default: the programme's start) and `until` (default, and at
+/// most: now), each a date (00:00 UTC) or a date-time. 400 if from is not before until.
+struct period_query {
+    std::optional<std::int64_t> from, until;
+    std::int64_t now = 0;
+};
+
+period_query read_period(const request_context& ctx) {
+    return {time_param(ctx, "from"), time_param(ctx, "until"), now_of(ctx)};
+}
+
+/// Brings the statistics tables up to date with the log when they lag it (a database that had events before
+/// the statistics existed, or a bulk import that wrote events directly); a one-off cost.
+boost::asio::awaitable<void> ensure_stats_in_sync(request_context& ctx) {
+    auto check = [](SQLite::Database& db) { return stats::in_sync(db); };
+    if (co_await ctx.app.db.read(std::move(check)))
+        co_return;
+    spdlog::info("statistics tables lag the event log: rebuilding them");
+    auto rebuild = [](SQLite::Database& db) {
+        if (!stats::in_sync(db))
+            stats::rebuild(db);
+        return true;
+    };
+    co_await ctx.app.db.write(std::move(rebuild));
+}
+
+/// The summary body for the query's period (computed on a reader thread).
+boost::asio::awaitable<json::value> summary_body(request_context& ctx, period_query q) {
+    co_await ensure_stats_in_sync(ctx);
+    auto job = [q](SQLite::Database& db) {
+        stats::period p;
+        if (q.from) {
+            p.from = *q.from;
+        } else {
+            SQLite::Statement s(db, "SELECT starts_on FROM programme WHERE id = 1");
+            s.executeStep();
+            p.from = domain::parse_date(s.getColumn(0).getString()).value_or(0);
+        }
+        p.until = std::min(q.until.value_or(q.now), q.now);
+        if (p.from >= p.until)
+            throw bad_request("The period is empty: from must be before until (and until is at most now).");
+        return stats::summary_json(stats::compute_summary(db, p), stats::load_reference(db));
+    };
+    co_return co_await ctx.app.db.read(std::move(job));
+}
+
+awaitable_response get_summary(request_context& ctx) {
+    auto q = read_period(ctx);
+    co_return ctx.json(status::ok, co_await summary_body(ctx, q));
+}
+
+awaitable_response export_csv(request_context& ctx) {
+    auto table = enum_param(ctx, "table", stats::csv_table_names());
+    if (!table)
+        throw bad_request("The query parameter table is required (one of the summary's tables).");
+    const auto sep = enum_param(ctx, "sep", separators).value_or("comma");
+    auto q = read_period(ctx);
+    const auto body = co_await summary_body(ctx, q);
+    const auto dialect = sep == "semicolon" ? stats::csv_dialect::semicolon : stats::csv_dialect::comma;
+    auto text = stats::csv_export(body, *table, dialect);
+    const auto& period = body.at("period");
+    const std::string filename = "relais-" + *table + "-" + std::string(period.at("from").as_string()).substr(0, 10) +
+                                 "-" + std::string(period.at("until").as_string()).substr(0, 10) + ".csv";
+    response res{status::ok, ctx.req.version()};
+    res.set(http::bhttp::field::content_type, "text/csv; charset=utf-8");
+    res.set(http::bhttp::field::content_disposition, "attachment; filename=\"" + filename + "\"");
+    res.set(http::bhttp::field::cache_control, "no-store");
+    res.keep_alive(ctx.req.keep_alive());
+    res.body() = std::move(*text);
+    res.prepare_payload();
+    co_return res;
+}
+
+/// POST /api/v1/test/clock {now, freeze?}: only on a server started with --test-clock; any other answers 404
+/// as if the route did not exist.
+awaitable_response set_test_clock(request_context& ctx) {
+    if (!ctx.app.clk.movable())
+        throw not_found("No such resource.");
+    body_reader r(ctx.json_body());
+    auto target = r.time("now");
+    auto freeze = r.boolean("freeze", false);
+    r.done();
+    const std::int64_t current = now_of(ctx);
+    if (*target < current)
+        throw conflict("The programme clock never goes back: it is already " + domain::format_iso8601(current) + ".");
+    ctx.app.clk.set(std::chrono::system_clock::time_point(std::chrono::seconds(*target)), freeze.value_or(false));
+    spdlog::info("test clock moved to {}{}", domain::format_iso8601(now_of(ctx)), ctx.app.clk.frozen() ? " (frozen)" : "");
+    co_return ctx.json(status::ok,
+                       json::object{{"now", domain::format_iso8601(now_of(ctx))}, {"frozen", ctx.app.clk.frozen()}});
+}
+
+}  // namespace
+
+void register_stats_routes(app::app_context& app) {
+    auto& r = app.routes;
+    r.add(verb::get, "/api/v1/stats/summary", get_summary);
+    r.add(verb::get, "/api/v1/stats/export.csv", export_csv);
+    r.add(verb::post, "/api/v1/test/clock", set_test_clock);
+}
+
+}  // namespace relais::api
