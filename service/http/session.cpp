@@ -9,6 +9,7 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl/context.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
@@ -98,6 +99,29 @@ void stream_session<Stream>::stop() {
     });
 }
 
+/// Why a request's framing is ambiguous, or nullopt. Beast accepts some framings that another HTTP hop could
+/// read differently (the way requests are smuggled past a proxy): repeated Content-Length fields (even equal
+/// ones), a Transfer-Encoding that is not exactly "chunked" (which Beast then ignores, reading the body as
+/// empty), Transfer-Encoding with Content-Length or on HTTP/1.0. RFC 9112 6.1 and 6.3: answer 400 and close.
+template <class Fields>
+std::optional<std::string> framing_problem(const bhttp::request_header<Fields>& h) {
+    if (h.count(bhttp::field::content_length) > 1)
+        return "The request has more than one Content-Length.";
+    const auto te = h.count(bhttp::field::transfer_encoding);
+    if (te == 0)
+        return std::nullopt;
+    if (te > 1 || h.count(bhttp::field::content_length) > 0 || h.version() < 11)
+        return "The request's Transfer-Encoding conflicts with its other framing.";
+    std::string_view v = h[bhttp::field::transfer_encoding];
+    while (!v.empty() && (v.front() == ' ' || v.front() == '\t'))
+        v.remove_prefix(1);
+    while (!v.empty() && (v.back() == ' ' || v.back() == '\t'))
+        v.remove_suffix(1);
+    if (!beast::iequals(v, "chunked"))
+        return "The only Transfer-Encoding accepted is chunked.";
+    return std::nullopt;
+}
+
 /// The client went away (or we cancelled): end the connection without answering.
 bool client_gone(const boost::system::error_code& ec) {
     return ec == bhttp::error::end_of_stream || ec == asio::error::operation_aborted || ec == beast::error::timeout ||
@@ -135,6 +159,8 @@ asio::awaitable<void> stream_session<Stream>::run() {
             break;  // the client left, timed out, or we are shutting down
         } else if (ec) {
             refusal.emplace(error_kind::bad_request, "The request is not valid HTTP/1.1.");
+        } else if (auto why = framing_problem(parser.get().base())) {
+            refusal.emplace(error_kind::bad_request, *why);
         }
         if (!refusal) {
             auto [ec2, n2] = co_await bhttp::async_read(stream_, buffer, parser, as_tuple_awaitable);
