@@ -22,6 +22,8 @@ SQLite::Database open_writer(const std::string& path, sync_mode sync) {
     wal.executeStep();
     db.exec(sync == sync_mode::full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
     db.exec("PRAGMA wal_autocheckpoint=4000");
+    // Erased personal data must not linger in free pages of the database file.
+    db.exec("PRAGMA secure_delete=ON");
     return db;
 }
 
