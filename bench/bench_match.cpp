@@ -171,7 +171,8 @@ double percentile(std::vector<double> v, double p) {
 }
 
 struct row {
-    std::string bench, size, p50, p99, time, optimal, greedy, assigned, target, verdict;
+    std::string bench, size, p50{"-"}, p99{"-"}, time{"-"}, optimal{"-"}, greedy{"-"}, assigned{"-"}, target{"-"},
+        verdict{"-"};
 };
 
 std::string numf(const char* f, double v) {
@@ -273,16 +274,16 @@ int main(int argc, char** argv) {
         r.p50 = numf("%.2f", percentile(cpu_times, 0.5)) + numf(" (%.2f) ms", percentile(times, 0.5));
         r.p99 = numf("%.2f", p99) + numf(" (%.2f) ms", percentile(times, 0.99));
         r.time = numf("build %.0f ms", build_ms);
-        r.optimal = r.greedy = "-";
         r.assigned = numf("%.1f found/query", found / static_cast<double>(queries));
-        r.target = target ? "p99 <= 10 ms" : "-";
-        r.verdict = target ? (met ? "yes" : "NO") : "-";
+        if (target) {
+            r.target = "p99 <= 10 ms";
+            r.verdict = met ? "yes" : "NO";
+        }
         table.push_back(r);
         const double per_100k = static_cast<double>(bytes) * 100000.0 / static_cast<double>(n);
         row m;
         m.bench = "index memory";
         m.size = std::to_string(n / 1000) + "k volunteers";
-        m.p50 = m.p99 = m.optimal = m.greedy = m.target = m.verdict = "-";
         m.time = numf("%.1f MB", static_cast<double>(bytes) / 1e6);
         m.assigned = numf("%.1f MB per 100k", per_100k / 1e6);
         table.push_back(m);
@@ -306,7 +307,6 @@ int main(int argc, char** argv) {
         row r;
         r.bench = "batch plan, k=" + std::to_string(k);
         r.size = std::to_string(n_requests) + " x " + std::to_string(n_volunteers);
-        r.p50 = r.p99 = "-";
         r.time = numf("%.0f ms", total_ms) + numf(" (solve %.1f ms)", plan.solve_ms);
         r.optimal = numf("%.2f", plan.total_score);
         r.greedy = numf("%.2f", plan.greedy_score);
