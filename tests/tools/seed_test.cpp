@@ -1,0 +1,135 @@
+// relais seed (benchmark data) and relais backup, on small databases.
+#include "domain/missions.hpp"
+#include "domain/requests.hpp"
+#include "domain/volunteers.hpp"
+#include "support/temp_dir.hpp"
+#include "tools/backup.hpp"
+#include "tools/seed.hpp"
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+#include <doctest/doctest.h>
+
+#include <fstream>
+#include <sstream>
+
+namespace {
+
+std::int64_t scalar(SQLite::Database& db, const std::string& sql) {
+    SQLite::Statement q(db, sql);
+    REQUIRE(q.executeStep());
+    return q.getColumn(0).getInt64();
+}
+
+relais::tools::seed_options small(const std::string& db) {
+    relais::tools::seed_options o;
+    o.db = db;
+    o.volunteers = 300;
+    o.residents = 120;
+    o.missions = 3000;
+    o.seed = 42;
+    o.accounts = 12;
+    o.now = 1795000000;  // fixed, so two runs can be compared
+    return o;
+}
+
+}  // namespace
+
+TEST_CASE("relais seed: the asked-for counts, consistent states, readable by the domain") {
+    relais::testing::temp_dir dir;
+    const auto opts = small(dir.file("bench.db"));
+    const auto s = relais::tools::seed_database(opts);
+    CHECK(s.volunteers == 300);
+    CHECK(s.residents == 120);
+    CHECK(s.missions == 3000);
+    CHECK(s.accounts == 13);
+    CHECK(s.new_requests > 0);
+
+    SQLite::Database db(opts.db, SQLite::OPEN_READONLY);
+    CHECK(scalar(db, "SELECT COUNT(*) FROM volunteer") == 300);
+    CHECK(scalar(db, "SELECT COUNT(*) FROM resident") == 120);
+    CHECK(scalar(db, "SELECT COUNT(*) FROM mission") == 3000);
+    CHECK(scalar(db, "SELECT COUNT(*) FROM request") == static_cast<std::int64_t>(s.requests));
+    CHECK(scalar(db, "SELECT COUNT(*) FROM pragma_foreign_key_check") == 0);
+    {
+        SQLite::Statement q(db, "PRAGMA integrity_check");
+        REQUIRE(q.executeStep());
+        CHECK(q.getColumn(0).getString() == "ok");
+    }
+    // Every resident has a request; a live mission is in the future or has just started; what is over is
+    // in the past; a closed request has an outcome; only active volunteers get missions.
+    CHECK(scalar(db, "SELECT COUNT(*) FROM resident p WHERE NOT EXISTS (SELECT 1 FROM request r WHERE "
+                     "r.resident_id = p.id)") == 0);
+    CHECK(scalar(db, "SELECT COUNT(*) FROM mission WHERE status IN ('done','missed') AND starts_at > 1795000000") == 0);
+    CHECK(scalar(db, "SELECT COUNT(*) FROM mission WHERE status = 'proposed' AND starts_at < 1795000000") == 0);
+    CHECK(scalar(db, "SELECT COUNT(*) FROM mission WHERE status = 'accepted' AND starts_at < 1795000000 - 86400") == 0);
+    CHECK(scalar(db, "SELECT COUNT(*) FROM request WHERE status = 'closed' AND outcome IS NULL") == 0);
+    CHECK(scalar(db, "SELECT COUNT(*) FROM request WHERE status <> 'closed' AND outcome IS NOT NULL") == 0);
+    CHECK(scalar(db, "SELECT COUNT(*) FROM mission m JOIN volunteer v ON v.id = m.volunteer_id WHERE v.status <> "
+                     "'active'") == 0);
+    CHECK(scalar(db, "SELECT COUNT(*) FROM support WHERE status = 'active' AND request_id IN (SELECT id FROM "
+                     "request WHERE status = 'closed')") == 0);
+    CHECK(scalar(db, "SELECT COUNT(*) FROM event") > 3000);
+
+    // The rows are what the domain expects to read.
+    SQLite::Statement ids(db, "SELECT (SELECT id FROM volunteer LIMIT 1), (SELECT id FROM request LIMIT 1)");
+    REQUIRE(ids.executeStep());
+    SQLite::Database rw(opts.db, SQLite::OPEN_READWRITE);
+    CHECK(relais::domain::load_volunteer(rw, ids.getColumn(0).getString()).availability.size() >= 1);
+    CHECK_FALSE(relais::domain::load_request(rw, ids.getColumn(1).getString()).category.empty());
+
+    // The accounts' volunteers hold current missions (what the benchmark reads).
+    std::ifstream f(s.accounts_file);
+    std::string role, email, rest;
+    REQUIRE(static_cast<bool>(f >> role >> email));
+    CHECK(role == "coordinator");
+    std::getline(f, rest);
+    CHECK(rest == " " + opts.password);
+    REQUIRE(static_cast<bool>(f >> role >> email));
+    CHECK(role == "volunteer");
+    SQLite::Statement mine(db, "SELECT COUNT(*) FROM mission m JOIN users u ON u.volunteer_id = m.volunteer_id "
+                               "WHERE u.email = ? AND m.status IN ('proposed','accepted')");
+    mine.bind(1, email);
+    REQUIRE(mine.executeStep());
+    CHECK(mine.getColumn(0).getInt() >= 1);
+
+    // A second seed of the same database is refused.
+    CHECK_THROWS(relais::tools::seed_database(opts));
+}
+
+TEST_CASE("relais seed is deterministic for a seed, different across seeds") {
+    relais::testing::temp_dir dir;
+    auto a = small(dir.file("a.db"));
+    auto b = small(dir.file("b.db"));
+    auto c = small(dir.file("c.db"));
+    c.seed = 43;
+    relais::tools::seed_database(a);
+    relais::tools::seed_database(b);
+    relais::tools::seed_database(c);
+    auto digest = [](const std::string& path) {
+        SQLite::Database db(path, SQLite::OPEN_READONLY);
+        SQLite::Statement q(db, "SELECT group_concat(id || status || starts_at, ',') FROM (SELECT * FROM mission "
+                                "ORDER BY seq)");
+        REQUIRE(q.executeStep());
+        return q.getColumn(0).getString();
+    };
+    CHECK(digest(a.db) == digest(b.db));
+    CHECK(digest(a.db) != digest(c.db));
+}
+
+TEST_CASE("relais seed and relais backup: command-line errors") {
+    relais::testing::temp_dir dir;
+    std::ostringstream out, err;
+    CHECK(relais::tools::run_seed_command({}, out, err) == 64);
+    CHECK(relais::tools::run_seed_command({"--db", dir.file("x.db"), "--volunteers", "lots"}, out, err) == 64);
+    CHECK(relais::tools::run_seed_command({"--db", dir.file("x.db"), "--bogus", "1"}, out, err) == 64);
+    CHECK(relais::tools::run_seed_command({"--db", dir.file("x.db"), "--password", "short"}, out, err) == 64);
+    CHECK(relais::tools::run_backup_command({"--db", dir.file("x.db")}, out, err) == 64);
+    CHECK(relais::tools::run_backup_command({"--db", dir.file("none.db"), "--out", dir.file("y.db")}, out, err) == 1);
+    CHECK(relais::tools::run_seed_command({"--db", dir.file("x.db"), "--volunteers", "20", "--residents", "10",
+                                           "--missions", "50", "--accounts", "2"},
+                                          out, err) == 0);
+    CHECK(relais::tools::run_backup_command({"--db", dir.file("x.db"), "--out", dir.file("y.db")}, out, err) == 0);
+    CHECK(out.str().find("integrity ok") != std::string::npos);
+    CHECK(relais::tools::run_backup_command({"--db", dir.file("x.db"), "--out", dir.file("y.db")}, out, err) == 1);
+}
