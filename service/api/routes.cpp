@@ -17,6 +17,7 @@ void register_routes(app::app_context& app) {
     register_stats_routes(app);
     register_form_routes(app);
     register_live_routes(app);
+    register_calendar_routes(app);
 }
 
 }  // namespace relais::api

@@ -24,5 +24,6 @@ void register_privacy_routes(app::app_context& app);
 void register_stats_routes(app::app_context& app);
 void register_form_routes(app::app_context& app);
 void register_live_routes(app::app_context& app);
+void register_calendar_routes(app::app_context& app);
 
 }  // namespace relais::api

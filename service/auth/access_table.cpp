@@ -130,6 +130,12 @@ constexpr access_rule table[] = {
 
     // The coordinators' live feed (WebSocket upgrade)
     {verb::get, "/api/v1/live", staff},
+
+    // A volunteer's calendar feed: the secret in the URL is the credential (like a tracking code)
+    {verb::get, "/api/v1/calendar/{token}", pub, flag_public_rate_limit},
+    {verb::get, "/api/v1/me/calendar", vol},
+    {verb::post, "/api/v1/me/calendar", vol},
+    {verb::delete_, "/api/v1/me/calendar", vol},
 };
 
 using key = std::pair<verb, std::string_view>;

@@ -12,4 +12,7 @@ const char* schema_accounts_sql();
 /// Migration 3: statistics tables derived from the event log (stats/).
 const char* schema_stats_sql();
 
+/// Migration 4: volunteers' secret calendar feed URLs, stored hashed (api/calendar_routes.cpp).
+const char* schema_calendar_sql();
+
 }  // namespace relais::store

@@ -167,7 +167,9 @@ bool owns_the_objects(caller c) {
 /// What the contract says `c` gets from `op` (the tracking-code routes are called with an unknown code by
 /// everyone but the resident, so an allowed call answers 404 there).
 expect expected(const operation& op, caller c) {
-    const bool unknown_code = op.path.find("{tracking_code}") != std::string::npos && c != resident;
+    // The calendar feed's secret is called unknown by everyone too (nobody here made one): 404 when allowed.
+    const bool unknown_code = (op.path.find("{tracking_code}") != std::string::npos && c != resident) ||
+                              op.path.find("{token}") != std::string::npos;
     const auto allowed = unknown_code ? expect::allowed_not_found : expect::allowed;
     if (op.loopback)
         return expect::allowed;  // the tests' clients all connect from 127.0.0.1
@@ -350,6 +352,8 @@ struct matrix_city {
     std::string value_of(const std::string& param, const std::string& kind, caller c, const operation& op) {
         if (param == "tracking_code")
             return c == resident ? tracked.tracking_code : "7777-7777-7777-7777";
+        if (param == "token" && kind == "calendar")
+            return std::string(64, 'a') + ".ics";  // well formed, made by nobody
         if (param == "code" && kind == "categories")
             return "shopping";
         if (param == "id") {

@@ -459,6 +459,7 @@ async function main() {
       await checkPage(vol, 'benevole-disponibilites');
       await vol.click('a[href="#/compte"]');
       await vol.locator('h1', { hasText: 'Mon compte' }).waitFor();
+      await vol.locator('#calendar button').first().waitFor();
       await checkPage(vol, 'benevole-compte');
       const manifest = await (await fetch(`${base}/manifest.webmanifest`)).json();
       expect(manifest.start_url === '/benevole' && manifest.icons.length >= 2, 'manifest incomplete');
@@ -467,6 +468,32 @@ async function main() {
         return reg ? reg.scope : null;
       });
       expect(sw && sw.endsWith('/benevole'), `service worker not active (${sw})`);
+    });
+
+    await step('calendar feed: a secret iCalendar URL of the accepted missions, without resident data; remade and turned off', async () => {
+      await vol.click('#calendar button.primary');
+      const first = await vol.inputValue('#calendar-url');
+      expect(/\/api\/v1\/calendar\/[0-9a-f]{64}\.ics$/.test(first), `feed URL ${first}`);
+      const res = await fetch(first);
+      expect(res.status === 200 && (res.headers.get('content-type') || '').startsWith('text/calendar'), `feed answer ${res.status}`);
+      const ics = await res.text();
+      expect(ics.startsWith('BEGIN:VCALENDAR\r\n') && ics.trimEnd().endsWith('END:VCALENDAR'), 'not an iCalendar document');
+      expect((ics.match(/BEGIN:VEVENT/g) || []).length === 1, 'expected the one accepted (now done) mission');
+      expect(/SUMMARY:Relais : Courses \(Centre\)/.test(ics), 'summary missing');
+      expect(!ics.includes('Visite') && !ics.includes('Marcel') && !ics.includes('98 76'), 'resident data in the feed');
+      await checkPage(vol, 'benevole-agenda');
+      await vol.click('#calendar button:not(.primary) >> nth=0');  // make a new link
+      await vol.waitForFunction((old) => {
+        const input = document.querySelector('#calendar-url');
+        return input && input.value !== old;
+      }, first);
+      const second = await vol.inputValue('#calendar-url');
+      expect(second !== first, 'the link did not change');
+      expect((await fetch(first)).status === 404, 'the old link still works');
+      expect((await fetch(second)).status === 200, 'the new link does not work');
+      await vol.locator('#calendar button', { hasText: 'Désactiver' }).click();
+      await vol.locator('#calendar p', { hasText: 'Pas de lien' }).waitFor();
+      expect((await fetch(second)).status === 404, 'the link still works after turning it off');
     });
 
     // 7. The coordinator sees the alert and the mission done.

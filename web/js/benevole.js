@@ -432,11 +432,42 @@ async function accountView(notice) {
     });
     parts.push(h('h2', {}, t('vo.acc.withdraw_title')), h('p', {}, t('vo.acc.withdraw_text')), form);
   }
+  if (me.status === 'active' || me.status === 'paused') parts.push(await calendarSection(status));
   parts.push(status, h('h2', {}, t('vo.acc.session')), h('button', { type: 'button', on: { click: async () => {
     try { await api('POST', '/api/v1/auth/logout', {}); } catch { /* signed out anyway */ }
     signedOut();
   } } }, t('co.nav.logout')));
   view(t('vo.acc.title'), ...parts);
+}
+
+/** The personal calendar feed: make, remake or turn off the secret URL (shown once, right after making it). */
+async function calendarSection(status) {
+  const section = h('section', { 'aria-labelledby': 'calendar-title', id: 'calendar' });
+  const draw = async (freshUrl) => {
+    let state = { active: false };
+    try { state = await api('GET', '/api/v1/me/calendar'); } catch { /* shown as off */ }
+    const make = h('button', { type: 'button', class: state.active ? '' : 'primary', on: { click: async (e) => {
+      e.target.disabled = true;
+      try {
+        const made = await api('POST', '/api/v1/me/calendar', {});
+        await draw(`${location.origin}${made.path}`);
+        section.querySelector('#calendar-url').focus();
+      } catch (err) { e.target.disabled = false; status.textContent = problemText(err); }
+    } } }, state.active ? t('vo.cal.remake') : t('vo.cal.make'));
+    const off = state.active ? h('button', { type: 'button', on: { click: async () => {
+      try { await api('DELETE', '/api/v1/me/calendar'); await draw(); announce(t('vo.cal.off_done')); } catch (err) { status.textContent = problemText(err); }
+    } } }, t('vo.cal.off')) : null;
+    mount(section, h('h2', { id: 'calendar-title' }, t('vo.cal.title')), h('p', {}, t('vo.cal.lead')),
+      freshUrl ? [
+        h('div', { class: 'field' }, h('label', { for: 'calendar-url' }, t('vo.cal.url')),
+          h('p', { class: 'hint', id: 'calendar-hint' }, t('vo.cal.url_hint')),
+          h('input', { id: 'calendar-url', type: 'text', readonly: true, value: freshUrl, 'aria-describedby': 'calendar-hint' })),
+        h('p', {}, h('a', { href: freshUrl.replace(/^https?:/, 'webcal:') }, t('vo.cal.subscribe'))),
+      ] : h('p', {}, state.active ? t('vo.cal.active', { date: fmtDateTime(state.created_at) }) : t('vo.cal.none')),
+      h('div', { class: 'button-row' }, make, off));
+  };
+  await draw();
+  return section;
 }
 
 // --- routing ---------------------------------------------------------------------------------------------
