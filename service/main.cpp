@@ -2,6 +2,7 @@
 #include "app/config.hpp"
 #include "app/runner.hpp"
 #include "auth/user_command.hpp"
+#include "replay/replay_command.hpp"
 #include "tools/backup.hpp"
 #include "tools/retention.hpp"
 #include "tools/seed.hpp"
@@ -23,6 +24,10 @@ int main(int argc, char** argv) {
         const std::vector<std::string> rest(args.begin() + 1, args.end());
         return args[0] == "seed" ? relais::tools::run_seed_command(rest, std::cout, std::cerr)
                                  : relais::tools::run_backup_command(rest, std::cout, std::cerr);
+    }
+    if (!args.empty() && args[0] == "replay") {
+        spdlog::set_default_logger(spdlog::stderr_logger_mt("relais"));
+        return relais::replay::run_replay_command({args.begin() + 1, args.end()}, std::cout, std::cerr);
     }
     if (!args.empty() && args[0] == "retention") {
         spdlog::set_default_logger(spdlog::stderr_logger_mt("relais"));

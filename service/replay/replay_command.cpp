@@ -1,0 +1,390 @@
+#include "replay/replay_command.hpp"
+
+#include "auth/user_command.hpp"
+#include "domain/time_format.hpp"
+#include "replay/http_client.hpp"
+#include "replay/season.hpp"
+#include "stats/report.hpp"
+
+#include <boost/json.hpp>
+#include <sodium.h>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <charconv>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <map>
+#include <ostream>
+#include <sstream>
+#include <thread>
+
+extern char** environ;
+
+namespace relais::replay {
+
+namespace json = boost::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr int exit_mismatch = 1;
+constexpr int exit_failed = 2;
+constexpr int exit_usage = 64;
+
+const char* usage =
+    "usage: relais replay (--db PATH | --url http://HOST:PORT) [--seed N] [--scale X] [--weeks W]\n"
+    "  --db PATH    create a database at PATH (it must not exist), an admin and a coordinator account, start a\n"
+    "               server on it with --test-clock, play the season, stop the server (its log: PATH.log)\n"
+    "  --url URL    use a running server started with --test-clock --public-post-limit 0 on a fresh database;\n"
+    "               its accounts come from RELAIS_REPLAY_ADMIN_EMAIL, RELAIS_REPLAY_ADMIN_PASSWORD,\n"
+    "               RELAIS_REPLAY_COORDINATOR_EMAIL and RELAIS_REPLAY_COORDINATOR_PASSWORD\n"
+    "  --seed N     the season's random seed (default 1): the same seed plays the same season\n"
+    "  --scale X    1 approximates Rennes 2020-2021 (509 volunteers registered, 171 residents); 0.05 runs in\n"
+    "               seconds (default 1)\n"
+    "  --weeks W    length of the season in weeks, 4..52 (default 20)\n"
+    "Exits 0 when the server's figures equal the season's ground truth, 1 when any differs.\n";
+
+/// A server this command started: stopped (SIGTERM, then SIGKILL) when it goes out of scope.
+class child_server {
+public:
+    child_server(const std::string& db, const std::string& log_path) {
+        std::string self = fs::read_symlink("/proc/self/exe").string();
+        std::vector<std::string> args{"relais", "--db", db, "--bind", "127.0.0.1", "--port", "0", "--test-clock",
+                                      "--public-post-limit", "0", "--login-limit", "0", "--synchronous", "normal",
+                                      "--log-level", "info"};
+        std::vector<char*> argv;
+        for (auto& a : args)
+            argv.push_back(a.data());
+        argv.push_back(nullptr);
+        posix_spawn_file_actions_t actions;
+        posix_spawn_file_actions_init(&actions);
+        posix_spawn_file_actions_addopen(&actions, 1, log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        posix_spawn_file_actions_adddup2(&actions, 1, 2);
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+        const int rc = posix_spawn(&pid_, self.c_str(), &actions, nullptr, argv.data(), environ);
+        posix_spawn_file_actions_destroy(&actions);
+        if (rc != 0)
+            throw std::runtime_error("cannot start the server: " + std::string(std::strerror(rc)));
+        // Its port: from the "listening on http://127.0.0.1:PORT" line of its log.
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+        while (std::chrono::steady_clock::now() < deadline) {
+            std::ifstream in(log_path);
+            std::stringstream ss;
+            ss << in.rdbuf();
+            const std::string text = ss.str();
+            if (auto at = text.find("listening on http://127.0.0.1:"); at != std::string::npos) {
+                const char* p = text.data() + at + std::string_view("listening on http://127.0.0.1:").size();
+                std::from_chars(p, text.data() + text.size(), port_);
+                if (port_ != 0)
+                    return;
+            }
+            int status = 0;
+            if (waitpid(pid_, &status, WNOHANG) == pid_) {
+                pid_ = -1;
+                throw std::runtime_error("the server exited at start; see " + log_path);
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+        throw std::runtime_error("the server did not start listening within 30 s; see " + log_path);
+    }
+    ~child_server() { stop(); }
+    child_server(const child_server&) = delete;
+    child_server& operator=(const child_server&) = delete;
+
+    std::uint16_t port() const { return port_; }
+
+    void stop() {
+        if (pid_ <= 0)
+            return;
+        ::kill(pid_, SIGTERM);
+        for (int i = 0; i < 300; ++i) {
+            int status = 0;
+            if (waitpid(pid_, &status, WNOHANG) == pid_) {
+                pid_ = -1;
+                return;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+        ::kill(pid_, SIGKILL);
+        waitpid(pid_, nullptr, 0);
+        pid_ = -1;
+    }
+
+private:
+    pid_t pid_ = -1;
+    std::uint16_t port_ = 0;
+};
+
+std::string random_password() {
+    unsigned char bytes[18];
+    randombytes_buf(bytes, sizeof bytes);
+    static const char alphabet[] = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    std::string out;
+    for (unsigned char b : bytes)
+        out += alphabet[b % (sizeof alphabet - 1)];
+    return out;
+}
+
+/// Every value of a summary under a readable key ("figures.missions_done", "by_category.walk.requests"...).
+std::map<std::string, std::string> flatten(const stats::summary& s) {
+    std::map<std::string, std::string> out;
+    const auto body = stats::summary_json(s, {});
+    for (const auto& [section, v] : body.as_object()) {
+        if (section == "period")
+            continue;
+        if (v.is_object()) {
+            for (const auto& [k, x] : v.as_object())
+                out[std::string(section) + "." + std::string(k)] = json::serialize(x);
+            continue;
+        }
+        for (const auto& row : v.as_array()) {
+            const auto& o = row.as_object();
+            std::string name;
+            for (const auto& [k, x] : o) {  // the row's first fields name it
+                if (!x.is_string() || k == "label_fr" || k == "label_en" || k == "name" || k == "starts_on")
+                    continue;
+                name += "." + std::string(x.as_string());
+            }
+            if (section == "retention")
+                name = "." + json::serialize(o.at("weeks")) + "w";
+            for (const auto& [k, x] : o)
+                if (!x.is_string() && k != "weeks" && k != "rate")
+                    out[std::string(section) + name + "." + std::string(k)] = json::serialize(x);
+        }
+    }
+    return out;
+}
+
+struct comparison {
+    std::size_t compared = 0;
+    std::vector<std::string> differences;
+};
+
+comparison compare(const stats::summary& truth, const stats::summary& server) {
+    comparison c;
+    const auto a = flatten(truth), b = flatten(server);
+    std::map<std::string, std::pair<std::string, std::string>> all;
+    for (const auto& [k, v] : a)
+        all[k].first = v;
+    for (const auto& [k, v] : b)
+        all[k].second = v;
+    for (const auto& [k, v] : all) {
+        ++c.compared;
+        const std::string x = v.first.empty() ? "0" : v.first, y = v.second.empty() ? "0" : v.second;
+        if (x != y)
+            c.differences.push_back(k + ": replay " + x + ", server " + y);
+    }
+    if (truth.p != server.p)
+        c.differences.push_back("period: replay " + domain::format_iso8601(truth.p.from) + ".." +
+                                domain::format_iso8601(truth.p.until) + ", server " +
+                                domain::format_iso8601(server.p.from) + ".." + domain::format_iso8601(server.p.until));
+    return c;
+}
+
+stats::summary server_summary(http_client& c, const std::string& query) {
+    auto a = c.get("/api/v1/stats/summary" + query);
+    if (a.status != 200)
+        throw std::runtime_error("GET /api/v1/stats/summary" + query + ": " + a.describe());
+    return stats::summary_from_json(a.json());
+}
+
+std::string env_or_empty(const char* name) {
+    const char* v = std::getenv(name);
+    return v ? v : "";
+}
+
+}  // namespace
+
+int run_replay_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+    std::map<std::string, std::string> opts;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        std::string name = args[i];
+        if (name == "--help" || name == "-h") {
+            out << usage;
+            return 0;
+        }
+        if (!name.starts_with("--") || i + 1 >= args.size()) {
+            err << "relais replay: unexpected argument '" << name << "'\n" << usage;
+            return exit_usage;
+        }
+        name = name.substr(2);
+        if (name != "db" && name != "url" && name != "seed" && name != "scale" && name != "weeks") {
+            err << "relais replay: unknown option --" << name << "\n" << usage;
+            return exit_usage;
+        }
+        opts[name] = args[++i];
+    }
+    if (opts.count("db") == opts.count("url")) {
+        err << "relais replay: give either --db or --url\n" << usage;
+        return exit_usage;
+    }
+    season_options so;
+    try {
+        if (opts.count("seed"))
+            so.seed = std::stoull(opts["seed"]);
+        if (opts.count("scale"))
+            so.scale = std::stod(opts["scale"]);
+        if (opts.count("weeks"))
+            so.weeks = std::stoi(opts["weeks"]);
+    } catch (const std::exception&) {
+        err << "relais replay: --seed, --scale and --weeks take numbers\n";
+        return exit_usage;
+    }
+    if (!(so.scale > 0 && so.scale <= 20) || so.weeks < 4 || so.weeks > 52) {
+        err << "relais replay: --scale must be in (0, 20] and --weeks in 4..52\n";
+        return exit_usage;
+    }
+    if (sodium_init() < 0) {
+        err << "relais replay: libsodium failed to initialise\n";
+        return exit_failed;
+    }
+
+    try {
+        std::unique_ptr<child_server> server;
+        std::string host, admin_email, admin_password, coordinator_email, coordinator_password;
+        std::uint16_t port = 0;
+        if (opts.count("db")) {
+            const std::string db = opts["db"];
+            if (fs::exists(db)) {
+                err << "relais replay: " << db << " already exists; the season needs a new database\n";
+                return exit_usage;
+            }
+            admin_email = "replay-admin@relais.test";
+            coordinator_email = "replay-coordination@relais.test";
+            admin_password = random_password();
+            coordinator_password = random_password();
+            for (const auto& [role, email, password] :
+                 {std::tuple{"admin", admin_email, admin_password},
+                  std::tuple{"coordinator", coordinator_email, coordinator_password}}) {
+                std::istringstream pw(password + "\n");
+                std::ostringstream id, problems;
+                if (auth::run_user_command({"add", "--db", db, "--role", role, "--email", email}, pw, id, problems) != 0) {
+                    err << "relais replay: creating the " << role << " account failed: " << problems.str();
+                    return exit_failed;
+                }
+            }
+            err << "relais replay: starting a server on " << db << " (log: " << db << ".log)\n";
+            server = std::make_unique<child_server>(db, db + ".log");
+            host = "127.0.0.1";
+            port = server->port();
+        } else {
+            auto parsed = http_client::parse_url(opts["url"]);
+            if (!parsed) {
+                err << "relais replay: --url must look like http://127.0.0.1:8080\n";
+                return exit_usage;
+            }
+            std::tie(host, port) = *parsed;
+            admin_email = env_or_empty("RELAIS_REPLAY_ADMIN_EMAIL");
+            admin_password = env_or_empty("RELAIS_REPLAY_ADMIN_PASSWORD");
+            coordinator_email = env_or_empty("RELAIS_REPLAY_COORDINATOR_EMAIL");
+            coordinator_password = env_or_empty("RELAIS_REPLAY_COORDINATOR_PASSWORD");
+            if (admin_email.empty() || admin_password.empty() || coordinator_email.empty() ||
+                coordinator_password.empty()) {
+                err << "relais replay: with --url, set RELAIS_REPLAY_ADMIN_EMAIL, RELAIS_REPLAY_ADMIN_PASSWORD, "
+                       "RELAIS_REPLAY_COORDINATOR_EMAIL and RELAIS_REPLAY_COORDINATOR_PASSWORD\n";
+                return exit_usage;
+            }
+        }
+
+        http_client admin(host, port), coordinator(host, port);
+        admin.sign_in(admin_email, admin_password);
+        coordinator.sign_in(coordinator_email, coordinator_password);
+        const auto started = std::chrono::steady_clock::now();
+        err << "relais replay: seed " << so.seed << ", scale " << so.scale << ", " << so.weeks << " weeks\n";
+        auto result = play_season(admin, coordinator, host, port, so, err);
+        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+
+        // The comparisons: the whole season (explicit bounds), the default period (programme start .. now, which
+        // the season set to its own start and end), and a period with date-time bounds inside days.
+        struct check {
+            std::string name, query;
+            stats::period p;
+        };
+        const std::int64_t a = result.start + 23 * 86400 + 13 * 3600 + 17 * 60;
+        const std::int64_t b = std::min(result.end - 3600, result.start + 61 * 86400 + 6 * 3600 + 42);
+        const std::vector<check> checks{
+            {"whole season", "?from=" + domain::format_iso8601(result.start) + "&until=" + domain::format_iso8601(result.end),
+             {result.start, result.end}},
+            {"default period", "", {result.start, result.end}},
+            {"date-time bounds", "?from=" + domain::format_iso8601(a) + "&until=" + domain::format_iso8601(b), {a, b}},
+        };
+        bool all_equal = true;
+        std::vector<std::pair<std::string, comparison>> outcomes;
+        stats::summary truth_whole, server_whole;
+        for (const auto& c : checks) {
+            const auto truth = stats::aggregate(result.truth, c.p);
+            const auto server_side = server_summary(coordinator, c.query);
+            if (outcomes.empty()) {
+                truth_whole = truth;
+                server_whole = server_side;
+            }
+            auto cmp = compare(truth, server_side);
+            all_equal = all_equal && cmp.differences.empty();
+            outcomes.emplace_back(c.name, std::move(cmp));
+        }
+        if (server)
+            server->stop();
+
+        out << "Season replay: seed " << so.seed << ", scale " << so.scale << ", " << so.weeks << " weeks ("
+            << stats::date_label(result.start) << " .. " << stats::date_label(result.end - 86400) << "), "
+            << result.calls << " API calls in " << std::fixed << std::setprecision(1) << seconds << " s ("
+            << result.refused << " refused with 409)\n\n";
+        struct line {
+            const char* key;
+            double rennes;  ///< Rennes' bilan, for the headline figures (0: not reported)
+            std::int64_t stats::summary::*field;
+        };
+        const line lines[] = {
+            {"volunteers_registered", 509, &stats::summary::volunteers_registered},
+            {"volunteers_active", 405, &stats::summary::volunteers_active},
+            {"volunteers_mobilised", 292, &stats::summary::volunteers_mobilised},
+            {"missions_done", 398, &stats::summary::missions_done},
+            {"residents_requesting", 171, &stats::summary::residents_requesting},
+            {"supports", 227, &stats::summary::supports},
+            {"residents_helped", 0, &stats::summary::residents_helped},
+            {"volunteer_registrations", 0, &stats::summary::volunteer_registrations},
+            {"volunteers_awaiting_validation", 0, &stats::summary::volunteers_awaiting_validation},
+            {"volunteers_withdrawn", 0, &stats::summary::volunteers_withdrawn},
+            {"requests", 0, &stats::summary::requests},
+            {"unfulfilled_requests", 0, &stats::summary::unfulfilled_requests},
+            {"redispatches", 0, &stats::summary::redispatches},
+            {"welfare_concerns", 0, &stats::summary::welfare_concerns},
+        };
+        out << std::left << std::setw(32) << "figure (whole season)" << std::right << std::setw(12) << "Rennes x"
+            << std::setw(10) << "replay" << std::setw(10) << "server" << "\n";
+        out.unsetf(std::ios::fixed);
+        for (const auto& l : lines) {
+            const auto t = truth_whole.*(l.field), s = server_whole.*(l.field);
+            std::ostringstream rennes;
+            if (l.rennes > 0)
+                rennes << std::lround(l.rennes * so.scale);
+            else
+                rennes << "-";
+            out << std::left << std::setw(32) << l.key << std::right << std::setw(12) << rennes.str() << std::setw(10)
+                << t << std::setw(10) << s << (t == s ? "   ok" : "   DIFFERS") << "\n";
+        }
+        out << "\n";
+        for (const auto& [name, cmp] : outcomes) {
+            out << name << ": " << cmp.compared << " values compared, "
+                << (cmp.differences.empty() ? "all equal" : std::to_string(cmp.differences.size()) + " differ") << "\n";
+            for (std::size_t i = 0; i < cmp.differences.size() && i < 40; ++i)
+                out << "  " << cmp.differences[i] << "\n";
+        }
+        out << (all_equal ? "\nThe server's figures equal the season's ground truth.\n"
+                          : "\nTHE SERVER'S FIGURES DIFFER FROM THE SEASON'S GROUND TRUTH.\n");
+        return all_equal ? 0 : exit_mismatch;
+    } catch (const std::exception& e) {
+        err << "relais replay: " << e.what() << "\n";
+        return exit_failed;
+    }
+}
+
+}  // namespace relais::replay

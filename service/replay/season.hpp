@@ -1,0 +1,43 @@
+#pragma once
+
+#include "replay/http_client.hpp"
+#include "stats/facts.hpp"
+
+#include <cstdint>
+#include <iosfwd>
+#include <string>
+
+// A synthetic season of a "Volontaires Solidaires" scheme, driven through the real HTTP API of a running server
+// whose programme clock can be moved (--test-clock): a volunteer registration wave closed after three weeks,
+// validations, pauses, withdrawals with reasons (one person withdraws and registers again), requests by web,
+// phone and partner across categories and neighbourhoods (some cancelled before any mission), one-off and weekly
+// needs, proposals, declines, dropouts, re-dispatch, stand-ins, completions with reports and welfare concerns,
+// missed visits, requests closed as unfulfillable, supports handed over to a partner at the end.
+//
+// Time is compressed: before each action the programme clock is frozen at that action's exact time, so the
+// season knows when everything happened. Its ground truth is what it did and saw succeed: each call's answer,
+// plus the few consequences the server draws by itself that it reads back (the next week's mission proposed
+// after a weekly visit, the missions released by a withdrawal, the support an acceptance joined).
+namespace relais::replay {
+
+struct season_options {
+    std::uint64_t seed = 1;
+    double scale = 1.0;  ///< 1 approximates Rennes' 2020-2021 scheme (509 volunteers registered, 171 residents)
+    int weeks = 20;      ///< length of the season
+};
+
+/// What the season did, for the comparison with the server.
+struct season_result {
+    stats::season_facts truth;
+    std::int64_t start = 0, end = 0;  ///< the season's period (Monday 00:00 UTC .. `weeks` weeks later)
+    std::size_t calls = 0;            ///< HTTP calls made
+    std::size_t refused = 0;          ///< calls the server refused (409) although the season expected success
+};
+
+/// Plays the season. `admin` and `coordinator` are signed-in clients of the server; `host`/`port` are used
+/// for the anonymous public forms and the volunteers' own sessions. Progress goes to `log`. Throws
+/// std::runtime_error if the server answers something unexpected (a 5xx, an unknown shape).
+season_result play_season(http_client& admin, http_client& coordinator, const std::string& host, std::uint16_t port,
+                          const season_options& opts, std::ostream& log);
+
+}  // namespace relais::replay

@@ -1,0 +1,122 @@
+// The season replay (`relais replay`) at a small scale: it drives a whole season through the API of a real
+// server with a movable clock and exits 0 only if the server's figures equal its ground truth.
+
+#include "api/support/fixtures.hpp"
+#include "support/temp_dir.hpp"
+
+#include <doctest/doctest.h>
+
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+using namespace relais::api_test;
+
+namespace {
+
+struct run_result {
+    int code = -1;
+    std::string out, err;
+};
+
+std::string slurp(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+run_result replay(const std::string& options) {
+    relais::testing::temp_dir tmp;
+    const std::string cmd = std::string("'") + RELAIS_BINARY + "' replay " + options + " > '" + tmp.file("out") +
+                            "' 2> '" + tmp.file("err") + "'";
+    const int rc = std::system(cmd.c_str());
+    return {WIFEXITED(rc) ? WEXITSTATUS(rc) : -1, slurp(tmp.file("out")), slurp(tmp.file("err"))};
+}
+
+bool has(const std::string& text, const std::string& needle) { return text.find(needle) != std::string::npos; }
+
+/// The replay's and the server's values of a figure in the replay's table ("name  rennes  replay  server  ok").
+std::pair<long, long> figure(const std::string& out, const std::string& name) {
+    std::istringstream in(out);
+    std::string line;
+    while (std::getline(in, line)) {
+        std::istringstream words(line);
+        std::string key, rennes;
+        long replay = -1, server = -1;
+        if (words >> key >> rennes >> replay >> server && key == name)
+            return {replay, server};
+    }
+    return {-1, -1};
+}
+
+}  // namespace
+
+TEST_CASE("relais replay --db: a small season through the API, the server's figures equal its ground truth") {
+    relais::testing::temp_dir dir;
+    const auto r = replay("--db '" + dir.file("season.db") + "' --seed 7 --scale 0.05 --weeks 10");
+    INFO(r.out);
+    INFO(r.err);
+    CHECK(r.code == 0);
+    CHECK(has(r.out, "whole season: "));
+    CHECK(has(r.out, "default period: "));
+    CHECK(has(r.out, "date-time bounds: "));
+    CHECK(has(r.out, "The server's figures equal the season's ground truth."));
+    CHECK_FALSE(has(r.out, "DIFFERS"));
+    CHECK(has(r.err, "registration closed after three weeks"));
+    // The season really happened: volunteers, requests and missions in the server's answer.
+    CHECK(has(r.out, "volunteers_registered"));
+    for (const char* name : {"volunteers_registered", "volunteers_active", "volunteers_mobilised", "missions_done",
+                             "residents_requesting", "residents_helped", "supports", "requests"}) {
+        CAPTURE(name);
+        const auto [truth, server] = figure(r.out, name);
+        CHECK(truth > 0);
+        CHECK(truth == server);
+    }
+    // Its server was stopped.
+    CHECK(has(slurp(dir.file("season.db.log")), "relais stopped cleanly"));
+}
+
+TEST_CASE("relais replay --url: against a running server with the test clock") {
+    test_city city({"--test-clock"});
+    ::setenv("RELAIS_REPLAY_ADMIN_EMAIL", admin_email.c_str(), 1);
+    ::setenv("RELAIS_REPLAY_ADMIN_PASSWORD", admin_password.c_str(), 1);
+    ::setenv("RELAIS_REPLAY_COORDINATOR_EMAIL", coordinator_email.c_str(), 1);
+    ::setenv("RELAIS_REPLAY_COORDINATOR_PASSWORD", coordinator_password.c_str(), 1);
+    const auto r = replay("--url http://127.0.0.1:" + std::to_string(city.port()) + " --seed 3 --scale 0.03 --weeks 6");
+    INFO(r.out);
+    INFO(r.err);
+    CHECK(r.code == 0);
+    CHECK(has(r.out, "The server's figures equal the season's ground truth."));
+    // The summary the server gives afterwards is the season's.
+    const auto s = city.staff_get("/api/v1/stats/summary");
+    CHECK(s.at("figures").at("volunteers_registered").as_int64() > 0);
+
+    // A second season on the same database is refused: the ground truth must be the whole database.
+    const auto again = replay("--url http://127.0.0.1:" + std::to_string(city.port()) + " --seed 4 --scale 0.03");
+    CHECK(again.code == 2);
+    CHECK(has(again.err, "fresh"));
+}
+
+TEST_CASE("relais replay refuses a server without the test clock, and bad usage") {
+    test_city city;
+    ::setenv("RELAIS_REPLAY_ADMIN_EMAIL", admin_email.c_str(), 1);
+    ::setenv("RELAIS_REPLAY_ADMIN_PASSWORD", admin_password.c_str(), 1);
+    ::setenv("RELAIS_REPLAY_COORDINATOR_EMAIL", coordinator_email.c_str(), 1);
+    ::setenv("RELAIS_REPLAY_COORDINATOR_PASSWORD", coordinator_password.c_str(), 1);
+    const auto r = replay("--url http://127.0.0.1:" + std::to_string(city.port()) + " --scale 0.03");
+    CHECK(r.code == 2);
+    CHECK(has(r.err, "--test-clock"));
+
+    CHECK(replay("").code == 64);
+    CHECK(replay("--db x.db --url http://127.0.0.1:1").code == 64);
+    CHECK(replay("--url ftp://example.org").code == 64);
+    CHECK(replay("--db x.db --scale 0").code == 64);
+    relais::testing::temp_dir dir;
+    { std::ofstream(dir.file("exists.db")) << "x"; }
+    const auto exists = replay("--db '" + dir.file("exists.db") + "'");
+    CHECK(exists.code == 64);
+    CHECK(has(exists.err, "already exists"));
+}
