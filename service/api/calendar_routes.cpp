@@ -33,12 +33,22 @@ std::string ical_text(std::string_view s) {
     std::string out;
     for (char c : s) {
         switch (c) {
-            case '\\': out += "\\\\"; break;
-            case ';': out += "\\;"; break;
-            case ',': out += "\\,"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': break;
-            default: out += c;
+            case '\\':
+                out += "\\\\";
+                break;
+            case ';':
+                out += "\\;";
+                break;
+            case ',':
+                out += "\\,";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                break;
+            default:
+                out += c;
         }
     }
     return out;
@@ -87,7 +97,8 @@ std::string render_feed(const feed_data& d, std::int64_t now) {
     ical_line(out, "X-WR-CALNAME:" + ical_text(d.programme + " – missions"));
     for (const auto& m : d.missions) {
         auto cat = d.categories.count(m.category) ? d.categories.at(m.category) : m.category;
-        auto nb = d.neighbourhoods.count(m.neighbourhood) ? d.neighbourhoods.at(m.neighbourhood) : m.neighbourhood;
+        auto nb =
+            d.neighbourhoods.count(m.neighbourhood) ? d.neighbourhoods.at(m.neighbourhood) : m.neighbourhood;
         ical_line(out, "BEGIN:VEVENT");
         ical_line(out, "UID:" + m.id + "@relais");
         ical_line(out, "DTSTAMP:" + ical_time(now));
@@ -95,8 +106,9 @@ std::string render_feed(const feed_data& d, std::int64_t now) {
         ical_line(out, "DTEND:" + ical_time(m.ends_at));
         ical_line(out, "SUMMARY:" + ical_text("Relais : " + cat + " (" + nb + ")"));
         ical_line(out, "LOCATION:" + ical_text(nb));
-        ical_line(out, "DESCRIPTION:" + ical_text("L'adresse et le téléphone sont dans l'application des bénévoles "
-                                                  "(/benevole)."));
+        ical_line(
+            out, "DESCRIPTION:" + ical_text("L'adresse et le téléphone sont dans l'application des bénévoles "
+                                            "(/benevole)."));
         ical_line(out, "STATUS:CONFIRMED");
         ical_line(out, "END:VEVENT");
     }
@@ -113,9 +125,10 @@ awaitable_response calendar_feed(request_context& ctx) {
     const auto now = now_of(ctx);
     auto job = [hash = auth::hash_token(token), now](SQLite::Database& db) {
         feed_data d;
-        SQLite::Statement q(db,
-                            "SELECT f.volunteer_id FROM calendar_feed f JOIN volunteer v ON v.id = f.volunteer_id "
-                            "WHERE f.token_hash = ? AND v.status IN ('active', 'paused')");
+        SQLite::Statement q(
+            db,
+            "SELECT f.volunteer_id FROM calendar_feed f JOIN volunteer v ON v.id = f.volunteer_id "
+            "WHERE f.token_hash = ? AND v.status IN ('active', 'paused')");
         q.bind(1, hash);
         if (!q.executeStep())
             return d;
@@ -160,7 +173,8 @@ awaitable_response get_my_calendar(request_context& ctx) {
         q.bind(1, id);
         if (!q.executeStep())
             return json::value{{"active", false}, {"created_at", nullptr}};
-        return json::value{{"active", true}, {"created_at", domain::format_iso8601(q.getColumn(0).getInt64())}};
+        return json::value{{"active", true},
+                           {"created_at", domain::format_iso8601(q.getColumn(0).getInt64())}};
     };
     co_return ctx.json(status::ok, co_await ctx.app.db.read(std::move(job)));
 }
@@ -185,7 +199,7 @@ awaitable_response make_my_calendar(request_context& ctx) {
     };
     co_await ctx.app.db.write(std::move(job));
     auto res = ctx.json(status::created, json::object{{"path", "/api/v1/calendar/" + token + ".ics"},
-                                                       {"created_at", domain::format_iso8601(now)}});
+                                                      {"created_at", domain::format_iso8601(now)}});
     res.set(http::bhttp::field::cache_control, "no-store");
     co_return res;
 }

@@ -13,9 +13,11 @@
 #include "domain/requests.hpp"
 #include "domain/time_format.hpp"
 
-#include <boost/json.hpp>
 #include <sodium.h>
+#include <boost/json.hpp>
 
+#include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -32,11 +34,13 @@ namespace {
 // --- language --------------------------------------------------------------------------------------------
 
 /// The page's language: "en" when asked for, French otherwise (French first).
-std::string pick_lang(std::optional<std::string> asked) { return asked && *asked == "en" ? "en" : "fr"; }
+std::string pick_lang(std::optional<std::string> asked) {
+    return asked && *asked == "en" ? "en" : "fr";
+}
 
 /// One language's dictionary with French as the fallback, then the key itself.
 class dictionary {
-public:
+  public:
     dictionary(std::string lang, json::object own, json::object fr)
         : lang_(std::move(lang)), own_(std::move(own)), fr_(std::move(fr)) {}
 
@@ -59,7 +63,7 @@ public:
         return s;
     }
 
-private:
+  private:
     std::string lang_;
     json::object own_, fr_;
 };
@@ -88,7 +92,8 @@ boost::asio::awaitable<dictionary> load_dictionary(request_context& ctx, std::st
     co_return dictionary(std::move(lang), std::move(own), std::move(fr));
 }
 
-// --- time in the city (Europe/Paris) ------------------------------------------------------------------------
+// --- time in the city (Europe/Paris)
+// ------------------------------------------------------------------------
 
 std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
     y -= m <= 2;
@@ -117,7 +122,9 @@ civil civil_from_days(std::int64_t z) {
     return {y + (m <= 2), m, d};
 }
 
-std::int64_t floor_div(std::int64_t a, std::int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+std::int64_t floor_div(std::int64_t a, std::int64_t b) {
+    return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
+}
 
 /// The last Sunday of `month` in `year`, 01:00 UTC (when EU summer time starts or ends).
 std::int64_t last_sunday_1am_utc(std::int64_t year, unsigned month) {
@@ -160,12 +167,23 @@ std::string esc(std::string_view s) {
     out.reserve(s.size() + 16);
     for (char c : s) {
         switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&#39;"; break;
-            default: out += c;
+            case '&':
+                out += "&amp;";
+                break;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '"':
+                out += "&quot;";
+                break;
+            case '\'':
+                out += "&#39;";
+                break;
+            default:
+                out += c;
         }
     }
     return out;
@@ -173,7 +191,7 @@ std::string esc(std::string_view s) {
 
 /// The submitted form fields (a name may repeat: checkboxes).
 class form_values {
-public:
+  public:
     form_values() = default;
     explicit form_values(std::vector<std::pair<std::string, std::string>> pairs) : pairs_(std::move(pairs)) {}
 
@@ -190,7 +208,7 @@ public:
         return false;
     }
 
-private:
+  private:
     static std::string trim(const std::string& s) {
         const auto b = s.find_first_not_of(" \t\r\n");
         if (b == std::string::npos)
@@ -231,8 +249,8 @@ std::string random_key() {
 }
 
 /// The page around `main`: header with the language switch, skip link, footer with the coordination phone.
-std::string layout(const dictionary& t, const page_data& d, std::string_view title, std::string_view switch_to,
-                   std::string_view main, std::string_view script) {
+std::string layout(const dictionary& t, const page_data& d, std::string_view title,
+                   std::string_view switch_to, std::string_view main, std::string_view script) {
     const std::string other = t.lang() == "fr" ? "en" : "fr";
     std::string h;
     h += "<!doctype html>\n<html lang=\"" + t.lang() + "\">\n<head>\n<meta charset=\"utf-8\">\n";
@@ -245,10 +263,11 @@ std::string layout(const dictionary& t, const page_data& d, std::string_view tit
     h += "<link rel=\"stylesheet\" href=\"/css/app.css\">\n<link rel=\"icon\" href=\"/img/icon.svg\" "
          "type=\"image/svg+xml\">\n</head>\n<body class=\"resident\">\n";
     h += "<a class=\"skip\" href=\"#main\">" + esc(t("common.skip")) + "</a>\n";
-    h += "<header class=\"site\"><div class=\"wrap\"><p class=\"brand\"><a href=\"/\">" + esc(d.programme_name) +
-         "</a></p>";
-    h += "<p class=\"lang-switch\"><a href=\"" + std::string(switch_to) + "?lang=" + other + "\" lang=\"" + other +
-         "\" hreflang=\"" + other + "\">" + esc(t("common.other_language")) + "</a></p></div></header>\n";
+    h += "<header class=\"site\"><div class=\"wrap\"><p class=\"brand\"><a href=\"/\">" +
+         esc(d.programme_name) + "</a></p>";
+    h += "<p class=\"lang-switch\"><a href=\"" + std::string(switch_to) + "?lang=" + other + "\" lang=\"" +
+         other + "\" hreflang=\"" + other + "\">" + esc(t("common.other_language")) +
+         "</a></p></div></header>\n";
     h += "<main id=\"main\" class=\"wrap\" tabindex=\"-1\">\n";
     h += main;
     h += "</main>\n<footer class=\"site\"><div class=\"wrap\"><p>" +
@@ -271,11 +290,13 @@ http::response html(const request_context& ctx, status st, std::string body) {
 }
 
 /// The error list at the top of a form: each entry links to its field.
-std::string error_summary(const dictionary& t, const field_errors& errors, const std::vector<std::string>& order) {
+std::string error_summary(const dictionary& t, const field_errors& errors,
+                          const std::vector<std::string>& order) {
     if (errors.empty())
         return {};
-    std::string h = "<div class=\"error-summary\" role=\"alert\" tabindex=\"-1\" id=\"error-summary\">\n<h2>" +
-                    esc(t.fill("form.errors_title", "count", std::to_string(errors.size()))) + "</h2>\n<ul>\n";
+    std::string h =
+        "<div class=\"error-summary\" role=\"alert\" tabindex=\"-1\" id=\"error-summary\">\n<h2>" +
+        esc(t.fill("form.errors_title", "count", std::to_string(errors.size()))) + "</h2>\n<ul>\n";
     for (const auto& name : order) {
         auto it = errors.find(name);
         if (it == errors.end())
@@ -293,7 +314,8 @@ std::string field_error_html(const field_errors& errors, const std::string& name
     return "<p class=\"field-error\" id=\"err-" + esc(name) + "\">" + esc(it->second) + "</p>";
 }
 
-std::string invalid_attrs(const field_errors& errors, const std::string& name, std::string_view hint_id = {}) {
+std::string invalid_attrs(const field_errors& errors, const std::string& name,
+                          std::string_view hint_id = {}) {
     std::string describedby(hint_id);
     std::string attrs;
     if (errors.count(name)) {
@@ -338,14 +360,16 @@ struct choice {
 };
 
 std::string radio_group(const dictionary& t, const form_values& v, const field_errors& errors,
-                        const std::string& name, std::string_view legend_key, const std::vector<choice>& choices,
-                        std::string_view fallback, std::string_view css_class = "choices") {
+                        const std::string& name, std::string_view legend_key,
+                        const std::vector<choice>& choices, std::string_view fallback,
+                        std::string_view css_class = "choices") {
     std::string current = v.get(name);
     if (current.empty())
         current = fallback;
     std::string h = "<fieldset class=\"" + std::string(css_class) + "\" id=\"f-" + esc(name) + "\"" +
                     (errors.count(name) ? " aria-describedby=\"err-" + esc(name) + "\"" : std::string()) +
-                    ">\n<legend>" + esc(t(legend_key)) + "</legend>\n" + field_error_html(errors, name) + "\n";
+                    ">\n<legend>" + esc(t(legend_key)) + "</legend>\n" + field_error_html(errors, name) +
+                    "\n";
     for (const auto& c : choices) {
         const std::string id = "f-" + name + "-" + c.value;
         h += "<div class=\"choice\"><input type=\"radio\" id=\"" + esc(id) + "\" name=\"" + esc(name) +
@@ -384,7 +408,8 @@ std::string render_request_form(const dictionary& t, const page_data& d, const f
     h += "<p>" + esc(t.fill("demande.phone_instead", "phone", d.coordination_phone)) + "</p>\n";
     h += error_summary(t, errors, form_order);
     h += "<form method=\"post\" action=\"/demande\" id=\"request-form\" class=\"big-form\" "
-         "data-consent-version=\"" + esc(d.consent_version) + "\">\n";
+         "data-consent-version=\"" +
+         esc(d.consent_version) + "\">\n";
     h += "<input type=\"hidden\" name=\"idempotency_key\" value=\"" + esc(key) + "\">\n";
     h += "<input type=\"hidden\" name=\"lang\" value=\"" + t.lang() + "\">\n";
     h += "<p class=\"hint\">" + esc(t("form.required_note")) + "</p>\n";
@@ -394,27 +419,29 @@ std::string render_request_form(const dictionary& t, const page_data& d, const f
     for (const auto& c : d.categories)
         cats.push_back({c.code, t.lang() == "en" ? c.label_en : c.label_fr,
                         t.lang() == "en" ? c.description_en : c.description_fr});
-    h += "<section class=\"step\" aria-labelledby=\"step-what\"><h2 id=\"step-what\">" + esc(t("demande.step_what")) +
-         "</h2>\n";
+    h += "<section class=\"step\" aria-labelledby=\"step-what\"><h2 id=\"step-what\">" +
+         esc(t("demande.step_what")) + "</h2>\n";
     h += radio_group(t, v, errors, "category", "demande.category_legend", cats, "", "cards");
-    h += "<div class=\"field\"><label for=\"f-details\">" + esc(t("demande.details")) + " <span class=\"optional\">" +
-         esc(t("form.optional")) + "</span></label>\n<p class=\"hint\" id=\"hint-details\">" +
-         esc(t("demande.details_hint")) + "</p>" + field_error_html(errors, "details") +
+    h += "<div class=\"field\"><label for=\"f-details\">" + esc(t("demande.details")) +
+         " <span class=\"optional\">" + esc(t("form.optional")) +
+         "</span></label>\n<p class=\"hint\" id=\"hint-details\">" + esc(t("demande.details_hint")) + "</p>" +
+         field_error_html(errors, "details") +
          "<textarea id=\"f-details\" name=\"details\" rows=\"4\" maxlength=\"2000\"" +
-         invalid_attrs(errors, "details", "hint-details") + ">" + esc(v.get("details")) + "</textarea></div>\n";
+         invalid_attrs(errors, "details", "hint-details") + ">" + esc(v.get("details")) +
+         "</textarea></div>\n";
     h += "</section>\n";
 
     // 2. Who needs help.
-    h += "<section class=\"step\" aria-labelledby=\"step-who\"><h2 id=\"step-who\">" + esc(t("demande.step_who")) +
-         "</h2>\n<p class=\"hint\">" + esc(t("demande.who_hint")) + "</p>\n";
+    h += "<section class=\"step\" aria-labelledby=\"step-who\"><h2 id=\"step-who\">" +
+         esc(t("demande.step_who")) + "</h2>\n<p class=\"hint\">" + esc(t("demande.who_hint")) + "</p>\n";
     h += text_field(t, v, errors, "resident.first_name", "demande.first_name", "text", "given-name", true);
     h += text_field(t, v, errors, "resident.last_name", "demande.last_name", "text", "family-name", true);
-    h += "<fieldset class=\"checks\"><legend>" + esc(t("demande.needs_legend")) + " <span class=\"optional\">" +
-         esc(t("form.optional")) + "</span></legend>\n";
+    h += "<fieldset class=\"checks\"><legend>" + esc(t("demande.needs_legend")) +
+         " <span class=\"optional\">" + esc(t("form.optional")) + "</span></legend>\n";
     for (const char* need : {"isolated", "reduced_mobility", "visually_impaired", "not_french_speaking"}) {
         const std::string id = std::string("f-needs-") + need;
-        h += "<div class=\"choice\"><input type=\"checkbox\" id=\"" + id + "\" name=\"needs\" value=\"" + need +
-             "\"" + (v.has("needs", need) ? " checked" : "") + "><label for=\"" + id + "\">" +
+        h += "<div class=\"choice\"><input type=\"checkbox\" id=\"" + id + "\" name=\"needs\" value=\"" +
+             need + "\"" + (v.has("needs", need) ? " checked" : "") + "><label for=\"" + id + "\">" +
              esc(t(std::string("needs.") + need)) + "</label></div>\n";
     }
     h += "</fieldset>\n</section>\n";
@@ -422,12 +449,15 @@ std::string render_request_form(const dictionary& t, const page_data& d, const f
     // 3. When.
     h += "<section class=\"step\" aria-labelledby=\"step-when\"><h2 id=\"step-when\">" +
          esc(t("demande.step_when")) + "</h2>\n";
-    h += radio_group(t, v, errors, "urgency", "demande.urgency_legend",
-                     {{"today", t("urgency.today"), ""}, {"48h", t("urgency.48h"), ""}, {"week", t("urgency.week"), ""}},
-                     "");
+    h += radio_group(
+        t, v, errors, "urgency", "demande.urgency_legend",
+        {{"today", t("urgency.today"), ""}, {"48h", t("urgency.48h"), ""}, {"week", t("urgency.week"), ""}},
+        "");
     h += radio_group(t, v, errors, "start", "demande.start_legend",
-                     {{"asap", t("demande.start_asap"), ""}, {"date", t("demande.start_date_choice"), ""}}, "asap");
-    h += text_field(t, v, errors, "start_date", "demande.start_date", "date", "", false, "demande.start_date_hint");
+                     {{"asap", t("demande.start_asap"), ""}, {"date", t("demande.start_date_choice"), ""}},
+                     "asap");
+    h += text_field(t, v, errors, "start_date", "demande.start_date", "date", "", false,
+                    "demande.start_date_hint");
     h += radio_group(t, v, errors, "recurrence", "demande.recurrence_legend",
                      {{"once", t("recurrence.once"), ""}, {"weekly", t("recurrence.weekly"), ""}}, "once");
     h += "</section>\n";
@@ -435,11 +465,13 @@ std::string render_request_form(const dictionary& t, const page_data& d, const f
     // 4. How to reach them, 5. where.
     h += "<section class=\"step\" aria-labelledby=\"step-contact\"><h2 id=\"step-contact\">" +
          esc(t("demande.step_contact")) + "</h2>\n";
-    h += text_field(t, v, errors, "resident.phone", "demande.phone", "tel", "tel", true, "demande.phone_hint");
+    h +=
+        text_field(t, v, errors, "resident.phone", "demande.phone", "tel", "tel", true, "demande.phone_hint");
     h += text_field(t, v, errors, "resident.email", "demande.email", "email", "email", false);
-    h += radio_group(t, v, errors, "resident.preferred_contact", "demande.contact_legend",
-                     {{"phone", t("contact.phone"), ""}, {"sms", t("contact.sms"), ""}, {"email", t("contact.email"), ""}},
-                     "phone");
+    h += radio_group(
+        t, v, errors, "resident.preferred_contact", "demande.contact_legend",
+        {{"phone", t("contact.phone"), ""}, {"sms", t("contact.sms"), ""}, {"email", t("contact.email"), ""}},
+        "phone");
     h += "</section>\n";
     h += "<section class=\"step\" aria-labelledby=\"step-where\"><h2 id=\"step-where\">" +
          esc(t("demande.step_where")) + "</h2>\n";
@@ -480,8 +512,9 @@ std::string render_confirmation(const dictionary& t, const page_data& d, const s
     h += "<h2>" + esc(t("confirm.next_title")) + "</h2>\n<ol class=\"next-steps\">\n";
     for (const char* k : {"confirm.next_1", "confirm.next_2", "confirm.next_3"})
         h += "<li>" + esc(t(k)) + "</li>\n";
-    h += "</ol>\n<p class=\"phone-box\">" + esc(t("confirm.phone_intro")) + " <a href=\"tel:" +
-         esc(d.coordination_phone) + "\" class=\"phone\">" + esc(d.coordination_phone) + "</a></p>\n";
+    h += "</ol>\n<p class=\"phone-box\">" + esc(t("confirm.phone_intro")) +
+         " <a href=\"tel:" + esc(d.coordination_phone) + "\" class=\"phone\">" + esc(d.coordination_phone) +
+         "</a></p>\n";
     h += "<p><a href=\"/suivi?lang=" + t.lang() + "\">" + esc(t("confirm.track_link")) + "</a></p>\n";
     return h;
 }
@@ -505,10 +538,18 @@ form_values read_form(const request_context& ctx) {
 
 /// The message shown for an API validation fault, by form field (plain language, in the page's language).
 std::string message_for(const dictionary& t, const std::string& field) {
-    static const std::set<std::string> known{"category",         "details",           "urgency",
-                                             "start_date",       "recurrence",        "consent",
-                                             "resident.first_name", "resident.last_name", "resident.phone",
-                                             "resident.email",   "resident.address",  "resident.neighbourhood",
+    static const std::set<std::string> known{"category",
+                                             "details",
+                                             "urgency",
+                                             "start_date",
+                                             "recurrence",
+                                             "consent",
+                                             "resident.first_name",
+                                             "resident.last_name",
+                                             "resident.phone",
+                                             "resident.email",
+                                             "resident.address",
+                                             "resident.neighbourhood",
                                              "resident.preferred_contact"};
     if (known.count(field))
         return t("error." + field);
@@ -527,10 +568,12 @@ std::string form_field_of(const std::string& api_field) {
 /// The shape the API accepts (digits, spaces, dots, dashes, brackets, an optional leading +), checked here
 /// too so that every fault is listed in one round trip.
 bool plausible_phone(std::string_view p) {
-    if (p.size() < 6 || p.size() > 32 || !(p.front() == '+' || std::isdigit(static_cast<unsigned char>(p.front()))))
+    if (p.size() < 6 || p.size() > 32 ||
+        !(p.front() == '+' || std::isdigit(static_cast<unsigned char>(p.front()))))
         return false;
     return std::all_of(p.begin() + 1, p.end(), [](char c) {
-        return std::isdigit(static_cast<unsigned char>(c)) || c == ' ' || c == '.' || c == '(' || c == ')' || c == '-';
+        return std::isdigit(static_cast<unsigned char>(c)) || c == ' ' || c == '.' || c == '(' || c == ')' ||
+               c == '-';
     });
 }
 
@@ -555,8 +598,8 @@ awaitable_response demande_submit(request_context& ctx) {
         if (v.get(name).empty())
             errors[name] = message_for(t, name);
     };
-    for (const char* f : {"category", "resident.first_name", "resident.last_name", "urgency", "resident.phone",
-                          "resident.address", "resident.neighbourhood"})
+    for (const char* f : {"category", "resident.first_name", "resident.last_name", "urgency",
+                          "resident.phone", "resident.address", "resident.neighbourhood"})
         need(f);
     if (!v.has("consent", "yes"))
         errors["consent"] = message_for(t, "consent");
@@ -601,9 +644,8 @@ awaitable_response demande_submit(request_context& ctx) {
                           {"category", v.get("category")},
                           {"details", v.get("details")},
                           {"urgency", urgency},
-                          {"window",
-                           json::object{{"from", domain::format_iso8601(from)},
-                                        {"until", domain::format_iso8601(from + span)}}},
+                          {"window", json::object{{"from", domain::format_iso8601(from)},
+                                                  {"until", domain::format_iso8601(from + span)}}},
                           {"recurrence", v.get("recurrence").empty() ? "once" : v.get("recurrence")},
                           {"consent", true}};
 
@@ -635,23 +677,28 @@ awaitable_response demande_submit(request_context& ctx) {
         }
     }
     const auto main = render_request_form(t, d, v, errors, key);
-    co_return html(ctx, status::unprocessable_entity, layout(t, d, t("demande.title"), "/demande", main,
-                                                             "/js/demande.js"));
+    co_return html(ctx, status::unprocessable_entity,
+                   layout(t, d, t("demande.title"), "/demande", main, "/js/demande.js"));
 }
 
 // --- /suivi ------------------------------------------------------------------------------------------------
 
 std::string render_track_form(const dictionary& t, const std::string& code, const field_errors& errors) {
-    std::string h = "<h1>" + esc(t("suivi.title")) + "</h1>\n<p class=\"lead\">" + esc(t("suivi.lead")) + "</p>\n";
+    std::string h =
+        "<h1>" + esc(t("suivi.title")) + "</h1>\n<p class=\"lead\">" + esc(t("suivi.lead")) + "</p>\n";
     h += error_summary(t, errors, {"code"});
-    h += "<form method=\"post\" action=\"/suivi\" class=\"big-form\">\n<input type=\"hidden\" name=\"lang\" value=\"" +
+    h += "<form method=\"post\" action=\"/suivi\" class=\"big-form\">\n<input type=\"hidden\" name=\"lang\" "
+         "value=\"" +
          t.lang() + "\">\n";
-    h += "<div class=\"field\"><label for=\"f-code\">" + esc(t("suivi.code")) + "</label>\n<p class=\"hint\" "
-         "id=\"hint-code\">" + esc(t("suivi.code_hint")) + "</p>" + field_error_html(errors, "code") +
+    h += "<div class=\"field\"><label for=\"f-code\">" + esc(t("suivi.code")) +
+         "</label>\n<p class=\"hint\" "
+         "id=\"hint-code\">" +
+         esc(t("suivi.code_hint")) + "</p>" + field_error_html(errors, "code") +
          "<input id=\"f-code\" name=\"code\" type=\"text\" class=\"code-input\" autocomplete=\"off\" "
-         "autocapitalize=\"characters\" spellcheck=\"false\" required value=\"" + esc(code) + "\"" +
-         invalid_attrs(errors, "code", "hint-code") + "></div>\n";
-    h += "<p><button type=\"submit\" class=\"primary big\">" + esc(t("suivi.submit")) + "</button></p>\n</form>\n";
+         "autocapitalize=\"characters\" spellcheck=\"false\" required value=\"" +
+         esc(code) + "\"" + invalid_attrs(errors, "code", "hint-code") + "></div>\n";
+    h += "<p><button type=\"submit\" class=\"primary big\">" + esc(t("suivi.submit")) +
+         "</button></p>\n</form>\n";
     return h;
 }
 
@@ -666,26 +713,31 @@ std::string render_track_status(const dictionary& t, const page_data& d, const s
     std::string h = "<h1>" + esc(t("suivi.status_title")) + "</h1>\n";
     if (!notice.empty())
         h += "<p class=\"notice\" role=\"status\">" + esc(notice) + "</p>\n";
-    h += "<dl class=\"status-box\">\n<dt>" + esc(t("suivi.code")) + "</dt><dd class=\"tracking-code small\">" +
-         esc(code) + "</dd>\n";
-    h += "<dt>" + esc(t("suivi.status")) + "</dt><dd id=\"track-status\">" + esc(status_text(t, v)) + "</dd>\n";
+    h += "<dl class=\"status-box\">\n<dt>" + esc(t("suivi.code")) +
+         "</dt><dd class=\"tracking-code small\">" + esc(code) + "</dd>\n";
+    h += "<dt>" + esc(t("suivi.status")) + "</dt><dd id=\"track-status\">" + esc(status_text(t, v)) +
+         "</dd>\n";
     h += "<dt>" + esc(t("suivi.next_visit")) + "</dt><dd id=\"track-next-visit\">" +
          esc(v.next_visit ? city_date_time(*v.next_visit) : t("suivi.no_visit")) + "</dd>\n</dl>\n";
     if (v.status != "closed") {
         h += "<h2>" + esc(t("suivi.cancel_title")) + "</h2>\n<p>" + esc(t("suivi.cancel_intro")) + "</p>\n";
-        h += "<form method=\"post\" action=\"/suivi/annuler\">\n<input type=\"hidden\" name=\"lang\" value=\"" +
+        h += "<form method=\"post\" action=\"/suivi/annuler\">\n<input type=\"hidden\" name=\"lang\" "
+             "value=\"" +
              t.lang() + "\">\n<input type=\"hidden\" name=\"code\" value=\"" + esc(code) +
              "\">\n<button type=\"submit\" class=\"danger\">" + esc(t("suivi.cancel_button")) +
              "</button>\n</form>\n";
     }
-    h += "<p class=\"phone-box\">" + esc(t("confirm.phone_intro")) + " <a href=\"tel:" + esc(d.coordination_phone) +
-         "\" class=\"phone\">" + esc(d.coordination_phone) + "</a></p>\n";
+    h += "<p class=\"phone-box\">" + esc(t("confirm.phone_intro")) +
+         " <a href=\"tel:" + esc(d.coordination_phone) + "\" class=\"phone\">" + esc(d.coordination_phone) +
+         "</a></p>\n";
     h += "<p><a href=\"/suivi?lang=" + t.lang() + "\">" + esc(t("suivi.other_code")) + "</a></p>\n";
     return h;
 }
 
 /// The canonical code typed in the form, or nullopt.
-std::optional<std::string> typed_code(const form_values& v) { return domain::normalize_tracking_code(v.get("code")); }
+std::optional<std::string> typed_code(const form_values& v) {
+    return domain::normalize_tracking_code(v.get("code"));
+}
 
 /// "ABCD-EFGH-..." for display.
 std::string grouped(const std::string& canonical) {
@@ -701,7 +753,8 @@ std::string grouped(const std::string& canonical) {
 awaitable_response suivi_page(request_context& ctx) {
     auto t = co_await load_dictionary(ctx, pick_lang(ctx.query("lang")));
     auto d = co_await load_page_data(ctx);
-    co_return html(ctx, status::ok, layout(t, d, t("suivi.title"), "/suivi", render_track_form(t, "", {}), ""));
+    co_return html(ctx, status::ok,
+                   layout(t, d, t("suivi.title"), "/suivi", render_track_form(t, "", {}), ""));
 }
 
 awaitable_response suivi_lookup(request_context& ctx) {
@@ -728,8 +781,8 @@ awaitable_response suivi_lookup(request_context& ctx) {
         co_return html(ctx, status::not_found, layout(t, d, t("suivi.title"), "/suivi", main, ""));
     }
     co_return html(ctx, status::ok,
-                   layout(t, d, t("suivi.status_title"), "/suivi", render_track_status(t, d, grouped(*code), *view, ""),
-                          ""));
+                   layout(t, d, t("suivi.status_title"), "/suivi",
+                          render_track_status(t, d, grouped(*code), *view, ""), ""));
 }
 
 awaitable_response suivi_cancel(request_context& ctx) {
@@ -743,16 +796,18 @@ awaitable_response suivi_cancel(request_context& ctx) {
     }
     const std::string shown = grouped(*code);
     if (v.get("confirm") != "yes") {
-        // Step one: ask. Without JavaScript a confirmation is a page of its own, with both answers as buttons.
+        // Step one: ask. Without JavaScript a confirmation is a page of its own, with both answers as
+        // buttons.
         std::string h = "<h1>" + esc(t("suivi.confirm_title")) + "</h1>\n<p class=\"lead\">" +
                         esc(t("suivi.confirm_text")) + "</p>\n<div class=\"button-row\">\n";
         h += "<form method=\"post\" action=\"/suivi/annuler\"><input type=\"hidden\" name=\"lang\" value=\"" +
              t.lang() + "\"><input type=\"hidden\" name=\"code\" value=\"" + esc(shown) +
-             "\"><input type=\"hidden\" name=\"confirm\" value=\"yes\"><button type=\"submit\" class=\"danger\">" +
+             "\"><input type=\"hidden\" name=\"confirm\" value=\"yes\"><button type=\"submit\" "
+             "class=\"danger\">" +
              esc(t("suivi.confirm_yes")) + "</button></form>\n";
-        h += "<form method=\"post\" action=\"/suivi\"><input type=\"hidden\" name=\"lang\" value=\"" + t.lang() +
-             "\"><input type=\"hidden\" name=\"code\" value=\"" + esc(shown) + "\"><button type=\"submit\">" +
-             esc(t("suivi.confirm_no")) + "</button></form>\n</div>\n";
+        h += "<form method=\"post\" action=\"/suivi\"><input type=\"hidden\" name=\"lang\" value=\"" +
+             t.lang() + "\"><input type=\"hidden\" name=\"code\" value=\"" + esc(shown) +
+             "\"><button type=\"submit\">" + esc(t("suivi.confirm_no")) + "</button></form>\n</div>\n";
         co_return html(ctx, status::ok, layout(t, d, t("suivi.confirm_title"), "/suivi", h, ""));
     }
     const auto now = now_of(ctx);
@@ -774,8 +829,9 @@ awaitable_response suivi_cancel(request_context& ctx) {
         co_return html(ctx, status::not_found, layout(t, d, t("suivi.title"), "/suivi", main, ""));
     }
     const auto notice = outcome == 409 ? t("suivi.already_closed") : t("suivi.cancelled");
-    co_return html(ctx, outcome == 409 ? status::conflict : status::ok,
-                   layout(t, d, t("suivi.status_title"), "/suivi", render_track_status(t, d, shown, view, notice), ""));
+    co_return html(
+        ctx, outcome == 409 ? status::conflict : status::ok,
+        layout(t, d, t("suivi.status_title"), "/suivi", render_track_status(t, d, shown, view, notice), ""));
 }
 
 }  // namespace

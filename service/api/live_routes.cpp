@@ -31,6 +31,8 @@ awaitable_response live_upgrade(request_context& ctx) {
 
 }  // namespace
 
-void register_live_routes(app::app_context& app) { app.routes.add(http::verb::get, "/api/v1/live", live_upgrade); }
+void register_live_routes(app::app_context& app) {
+    app.routes.add(http::verb::get, "/api/v1/live", live_upgrade);
+}
 
 }  // namespace relais::api

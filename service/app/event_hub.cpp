@@ -65,7 +65,8 @@ bool changes_dispatch_queue(std::string_view method, std::string_view route, uns
     static constexpr std::array<std::string_view, 7> prefixes{
         "/api/v1/requests", "/api/v1/missions", "/api/v1/volunteers", "/api/v1/supports",
         "/api/v1/track/",   "/demande",         "/suivi/annuler"};
-    return std::any_of(prefixes.begin(), prefixes.end(), [&](std::string_view p) { return route.starts_with(p); });
+    return std::any_of(prefixes.begin(), prefixes.end(),
+                       [&](std::string_view p) { return route.starts_with(p); });
 }
 
 std::string change_notice(std::string_view route) {

@@ -21,10 +21,11 @@ namespace relais::app {
 /// full is a slow client and is dropped (its channel is closed; the console reconnects and re-fetches).
 /// Notices carry ids, statuses and route names only, never personal data.
 class event_hub {
-public:
+  public:
     /// One subscriber's queue. Receive with `async_receive`; a closed channel means "dropped or shutting
     /// down": the consumer ends its connection.
-    using channel = boost::asio::experimental::concurrent_channel<void(boost::system::error_code, std::string)>;
+    using channel =
+        boost::asio::experimental::concurrent_channel<void(boost::system::error_code, std::string)>;
 
     /// `queue_capacity` notices may wait per subscriber; at most `max_subscribers` at once.
     explicit event_hub(std::size_t queue_capacity = 64, std::size_t max_subscribers = 256)
@@ -52,7 +53,7 @@ public:
     /// Notices published since start.
     std::uint64_t published() const { return published_.load(); }
 
-private:
+  private:
     const std::size_t capacity_;
     const std::size_t max_subscribers_;
     mutable std::mutex mutex_;

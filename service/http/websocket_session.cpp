@@ -70,7 +70,9 @@ asio::awaitable<void> write_notices(Ws& ws, const std::shared_ptr<app::event_hub
 
 }  // namespace
 
-bool is_websocket_upgrade(const request& req) { return websocket::is_upgrade(req); }
+bool is_websocket_upgrade(const request& req) {
+    return websocket::is_upgrade(req);
+}
 
 template <class Stream>
 asio::awaitable<void> run_live_feed(Stream& stream, const request& req, app::event_hub& hub,

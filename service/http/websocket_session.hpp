@@ -31,7 +31,9 @@ boost::asio::awaitable<void> run_live_feed(Stream& stream, const request& req, a
 
 extern template boost::asio::awaitable<void> run_live_feed<boost::beast::tcp_stream>(
     boost::beast::tcp_stream&, const request&, app::event_hub&, std::function<void()>&);
-extern template boost::asio::awaitable<void> run_live_feed<boost::beast::ssl_stream<boost::beast::tcp_stream>>(
-    boost::beast::ssl_stream<boost::beast::tcp_stream>&, const request&, app::event_hub&, std::function<void()>&);
+extern template boost::asio::awaitable<void>
+run_live_feed<boost::beast::ssl_stream<boost::beast::tcp_stream>>(
+    boost::beast::ssl_stream<boost::beast::tcp_stream>&, const request&, app::event_hub&,
+    std::function<void()>&);
 
 }  // namespace relais::http

@@ -109,7 +109,7 @@ TEST_CASE("which answered requests change the dispatch queue") {
     CHECK(changes_dispatch_queue("POST", "/api/v1/track/{tracking_code}/cancel", 200));
     CHECK(changes_dispatch_queue("POST", "/demande", 200));
     CHECK(changes_dispatch_queue("POST", "/suivi/annuler", 200));
-    CHECK_FALSE(changes_dispatch_queue("POST", "/demande", 422));         // the form again, nothing created
+    CHECK_FALSE(changes_dispatch_queue("POST", "/demande", 422));          // the form again, nothing created
     CHECK_FALSE(changes_dispatch_queue("POST", "/api/v1/missions", 409));  // refused
     CHECK_FALSE(changes_dispatch_queue("GET", "/api/v1/requests", 200));   // reads change nothing
     CHECK_FALSE(changes_dispatch_queue("POST", "/suivi", 200));            // a lookup
