@@ -93,7 +93,8 @@ struct request_m {
     std::size_t resident = 0, fact = 0;
     bool closed = false, cancel_planned = false, flagged = false;
     std::optional<std::size_t> live;  ///< its proposed or accepted mission
-    std::string support_id, support_volunteer, standin;
+    std::string support_id, support_volunteer, standin;  ///< the support in place, if any
+    std::set<std::string> supports_seen;                   ///< every support the request ever had
     int weeks_left = 1;
     std::int64_t next_slot = 0;  ///< weekly: the next visit's start
 };
@@ -340,7 +341,7 @@ void season::register_person(std::size_t p) {
         at(t, [this, vi] { withdraw(vi, uniform() < 0.5 ? "no_news" : "not_as_expected"); });
         if (uniform() < 0.5 && t + 2 * day < start_ + 20 * day)
             at(t + pick(1, 2) * day, [this, p] { register_person(p); });
-    } else if (u < 0.12) {
+    } else if (u < 0.11) {
         // Never validated ("non actifs").
     } else {
         at(working_time(d0 + pick(1, 4) * day), [this, vi] { validate(vi); });
@@ -517,7 +518,7 @@ void season::create_request(std::size_t ri, const std::string& channel, bool sec
     r.channel = channel;
     r.recurrence = recurrence;
     r.resident = ri;
-    r.weeks_left = recurrence == "weekly" ? static_cast<int>(pick(2, 8)) : 1;
+    r.weeks_left = recurrence == "weekly" ? static_cast<int>(pick(2, 5)) : 1;
     r.fact = truth().requests.size();
     truth().requests.push_back({r.id, res.key, category, res.neighbourhood, channel, now_, {}, {}, {}, {}, ""});
     const std::size_t index = requests_.size();
@@ -527,7 +528,7 @@ void season::create_request(std::size_t ri, const std::string& channel, bool sec
         requests_[index].cancel_planned = true;
         at(now_ + pick(10, 40) * minute, [this, index] { cancel_by_resident(index); });
     }
-    if (!second && channel != "web" && uniform() < 0.3 && now_ + 20 * day < end_)
+    if (channel != "web" && uniform() < (second ? 0.2 : 0.55) && now_ + 20 * day < end_)
         at(working_time(day_start(now_) + pick(7, 35) * day), [this, ri] { create_request(ri, "phone", true); });
 }
 
@@ -688,7 +689,9 @@ void season::answer(std::size_t mi) {
             throw std::runtime_error("GET /api/v1/missions/{id}: " + g.describe());
         support = str(g.json(), "support_id");
     }
-    if (support != r.support_id) {
+    if (!support.empty() && !r.supports_seen.count(support)) {
+        // A support this request never had: set up by this acceptance.
+        r.supports_seen.insert(support);
         truth().supports.push_back({now_, r.id});
         r.support_id = support;
         r.support_volunteer = v.id;
