@@ -1,0 +1,74 @@
+// libFuzzer target: path handling. split_path, the static-file mapping (static_relative_path: never a way
+// out of the web root) and route matching against the real route patterns of the authorization table.
+// Input: one byte choosing the method, then the path.
+#include "auth/access_table.hpp"
+#include "http/router.hpp"
+#include "http/static_files.hpp"
+
+#include <boost/asio/awaitable.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <string_view>
+
+namespace {
+
+namespace http = relais::http;
+
+const http::router& routes() {
+    static const http::router r = [] {
+        http::router out;
+        for (const auto& rule : relais::auth::access_table())
+            out.add(rule.method, std::string(rule.pattern),
+                    [](http::request_context&) -> boost::asio::awaitable<http::response> { co_return http::response{}; });
+        return out;
+    }();
+    return r;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    if (size < 1)
+        return 0;
+    static constexpr http::verb methods[] = {http::verb::get, http::verb::post, http::verb::patch, http::verb::put,
+                                             http::verb::delete_, http::verb::head};
+    const auto method = methods[data[0] % std::size(methods)];
+    const std::string_view path(reinterpret_cast<const char*>(data + 1), size - 1);
+
+    // split_path: the segments, joined back with '/', are the path after its first '/'.
+    if (!path.empty() && path.front() == '/') {
+        std::string joined;
+        auto segments = http::split_path(path);
+        for (std::size_t i = 0; i < segments.size(); ++i)
+            joined += (i ? "/" : "") + std::string(segments[i]);
+        if (joined != path.substr(1))
+            std::abort();
+    }
+
+    // A static path is relative, and no segment can climb, hide or switch drive.
+    if (auto rel = http::static_relative_path(path)) {
+        if (rel->empty() || rel->front() == '/' || rel->find('\0') != std::string::npos ||
+            rel->find('\\') != std::string::npos || rel->find(':') != std::string::npos)
+            std::abort();
+        const std::string absolute = "/" + *rel;  // split_path returns views into it
+        for (auto seg : http::split_path(absolute))
+            if (seg.empty() || seg.front() == '.')
+                std::abort();
+    }
+
+    // A match names a registered pattern, with one parameter per {capture}.
+    auto m = routes().match(method, path);
+    if (m.target) {
+        const auto* rule = relais::auth::find_access_rule(method, m.pattern);
+        if (!rule)
+            std::abort();
+        std::size_t captures = 0;
+        for (char c : m.pattern)
+            captures += c == '{';
+        if (m.params.size() != captures)
+            std::abort();
+    }
+    return 0;
+}
