@@ -58,8 +58,11 @@ const char* const statements[] = {
     // s_meta: advances only over a log the tables already reflect (otherwise they stay marked as lagging)
     "UPDATE stat_meta SET last_seq = :seq WHERE id = 1 "
     "AND last_seq = (SELECT COALESCE(MAX(seq), 0) FROM event WHERE seq < :seq)",
+    // s_format: recording the log's first event, the tables are this version's from the start
+    "INSERT OR IGNORE INTO stat_day(day, metric, key, n) SELECT -1, 'format', :v, 0 "
+    "WHERE NOT EXISTS (SELECT 1 FROM event WHERE seq < :seq)",
 };
-static_assert(std::size(statements) == 20);
+static_assert(std::size(statements) == 21);
 
 std::string text_of(const json::object& o, std::string_view key) {
     if (auto* v = o.if_contains(key); v && v->is_string())
@@ -223,6 +226,7 @@ void recorder::record(const event_view& e) {
             q.bind(5, text_of(e.data, "neighbourhood"));
             q.bind(6, text_of(e.data, "channel"));
             q.exec();
+            add_occurrence(occ_requesting, text_of(e.data, "resident_id"), e.at);
         } else if (e.action == "closed") {
             std::string outcome = text_of(e.data, "outcome");
             if (outcome.empty() && e.reason)
@@ -256,6 +260,10 @@ void recorder::record(const event_view& e) {
     auto& meta = stmt(s_meta);
     meta.bind(":seq", static_cast<std::int64_t>(e.seq));
     meta.exec();
+    auto& format = stmt(s_format);
+    format.bind(":v", format_version);
+    format.bind(":seq", static_cast<std::int64_t>(e.seq));
+    format.exec();
 }
 
 void record_event(SQLite::Database& db, std::int64_t seq, std::int64_t at, std::string_view entity,
@@ -266,7 +274,10 @@ void record_event(SQLite::Database& db, std::int64_t seq, std::int64_t at, std::
 }
 
 bool in_sync(SQLite::Database& db) {
-    SQLite::Statement q(db, "SELECT last_seq = (SELECT COALESCE(MAX(seq), 0) FROM event) FROM stat_meta WHERE id = 1");
+    SQLite::Statement q(db,
+                        "SELECT last_seq = (SELECT COALESCE(MAX(seq), 0) FROM event) AND EXISTS (SELECT 1 FROM stat_day "
+                        "WHERE day = -1 AND metric = 'format' AND key = ?) FROM stat_meta WHERE id = 1");
+    q.bind(1, format_version);
     return q.executeStep() && q.getColumn(0).getInt() == 1;
 }
 
@@ -274,6 +285,9 @@ void rebuild(SQLite::Database& db) {
     for (const char* table : {"stat_volunteer", "stat_request", "stat_day", "stat_occurrence", "stat_gap"})
         db.exec(std::string("DELETE FROM ") + table);
     db.exec("UPDATE stat_meta SET last_seq = 0 WHERE id = 1");
+    SQLite::Statement format(db, "INSERT INTO stat_day(day, metric, key, n) VALUES (-1, 'format', ?, 0)");
+    format.bind(1, format_version);
+    format.exec();
     recorder r(db);
     SQLite::Statement q(db, "SELECT seq, at, entity, entity_id, action, reason, data FROM event ORDER BY seq");
     while (q.executeStep()) {

@@ -20,7 +20,12 @@ namespace relais::stats {
 enum occurrence_kind : int {
     occ_mobilised = 1,  ///< subject: a volunteer person; x: a mission done by them
     occ_helped = 2,     ///< subject: a resident; x: a mission done for them
+    occ_requesting = 3, ///< subject: a resident; x: a request of theirs created
 };
+
+/// The version of what the recorder writes. Tables written by another version (or by none: a database that had
+/// events before migration 3) are not in sync, and are rebuilt from the log before they are read.
+inline constexpr const char* format_version = "2";
 
 /// One event as the statistics see it.
 struct event_view {
@@ -57,7 +62,7 @@ private:
     enum stmt_id : std::size_t {
         s_person, s_insert_volunteer, s_validate, s_withdraw, s_insert_request, s_close_request, s_first_proposed,
         s_first_accepted, s_first_done, s_request_attrs, s_person_of, s_day, s_occ_bump, s_occ_pred,
-        s_occ_succ, s_occ_insert, s_occ_set_y, s_gap_add, s_gap_clean, s_meta, stmt_count
+        s_occ_succ, s_occ_insert, s_occ_set_y, s_gap_add, s_gap_clean, s_meta, s_format, stmt_count
     };
     SQLite::Statement& stmt(stmt_id id);
     void add_day(std::int64_t at, std::string_view metric, std::string_view key);
@@ -75,7 +80,7 @@ void record_event(SQLite::Database& db, std::int64_t seq, std::int64_t at, std::
                   std::string_view entity_id, std::string_view action, const std::optional<std::string>& reason,
                   const boost::json::object& data);
 
-/// True when the statistics tables reflect every event of the log.
+/// True when the statistics tables reflect every event of the log, written by this format_version.
 bool in_sync(SQLite::Database& db);
 
 /// Empties the statistics tables and records every event of the log again, oldest first. Used when the
@@ -117,6 +122,12 @@ void day_counts(const event_view& e, Lookup&& request_of, Emit&& emit) {
         }
     } else if (e.entity == "support" && e.action == "created") {
         by_request("support");
+    } else if (e.entity == "request" && e.action == "created") {
+        const std::optional<request_attrs> r = request_of(std::string(e.entity_id));
+        emit(std::string("request"), std::string());
+        emit(std::string("request.category"), r ? r->category : std::string("unknown"));
+        emit(std::string("request.neighbourhood"), r ? r->neighbourhood : std::string("unknown"));
+        emit(std::string("request.channel"), r ? r->channel : std::string("unknown"));
     } else if (e.entity == "request" && e.action == "redispatch_flagged") {
         emit(std::string("redispatch"), std::string());
     }

@@ -4,10 +4,12 @@
 #include "stats/recorder.hpp"
 
 #include <SQLiteCpp/Statement.h>
+#include <sqlite3.h>
 #include <boost/json.hpp>
 
 #include <algorithm>
-#include <unordered_set>
+#include <memory>
+#include <stdexcept>
 
 namespace relais::stats {
 
@@ -145,43 +147,48 @@ void volunteer_figures(SQLite::Database& db, const period& p, summary& s) {
 
 // --- requests ------------------------------------------------------------------------------------------------
 
+/// Where the period's requests stand at `until`, and their delays. Reads integers only, through SQLite's own
+/// interface (this is the one scan whose length grows with the period's requests).
 void request_figures(SQLite::Database& db, const period& p, summary& s) {
-    const std::int64_t a = p.from, b = p.until;
-    SQLite::Statement q(db,
-                        "SELECT created_at, resident_id, category, neighbourhood, channel, first_proposed_at, "
-                        "first_accepted_at, first_done_at, closed_at, COALESCE(outcome, '') FROM stat_request "
-                        "WHERE created_at >= ? AND created_at < ?");
-    q.bind(1, static_cast<std::int64_t>(a));
-    q.bind(2, static_cast<std::int64_t>(b));
-    std::unordered_set<std::string> residents;
+    const std::int64_t b = p.until;
+    sqlite3_stmt* raw = nullptr;
+    if (sqlite3_prepare_v2(db.getHandle(),
+                           "SELECT created_at, first_proposed_at, first_accepted_at, first_done_at, closed_at, outcome "
+                           "FROM stat_request WHERE created_at >= ? AND created_at < ?",
+                           -1, &raw, nullptr) != SQLITE_OK)
+        throw std::runtime_error(sqlite3_errmsg(db.getHandle()));
+    const std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> q(raw, sqlite3_finalize);
+    sqlite3_bind_int64(raw, 1, p.from);
+    sqlite3_bind_int64(raw, 2, p.until);
     std::array<std::vector<std::int64_t>, 3> delays;
-    auto before = [b](const std::optional<std::int64_t>& t) { return t && *t < b; };
-    while (q.executeStep()) {
-        const std::int64_t created = q.getColumn(0).getInt64();
-        ++s.requests;
-        residents.insert(q.getColumn(1).getString());
-        ++s.by_category[q.getColumn(2).getString()].requests;
-        ++s.by_neighbourhood[q.getColumn(3).getString()].requests;
-        ++s.by_channel[q.getColumn(4).getString()].requests;
-        ++s.weekly[week_index(a, created)].requests;
-        const std::optional<std::int64_t> milestones[] = {opt_int(q, 5), opt_int(q, 6), opt_int(q, 7)};
-        const auto closed = opt_int(q, 8);
-        const std::string outcome = q.getColumn(9).getString();
-        if (before(milestones[2]))
+    auto at = [raw, b](int i, std::int64_t& t) {
+        if (sqlite3_column_type(raw, i) == SQLITE_NULL)
+            return false;
+        t = sqlite3_column_int64(raw, i);
+        return t < b;
+    };
+    int rc;
+    while ((rc = sqlite3_step(raw)) == SQLITE_ROW) {
+        const std::int64_t created = sqlite3_column_int64(raw, 0);
+        std::int64_t t = 0;
+        for (int i = 0; i < 3; ++i)
+            if (at(i + 1, t))
+                delays[static_cast<std::size_t>(i)].push_back(t - created);
+        const auto* outcome = reinterpret_cast<const char*>(sqlite3_column_text(raw, 5));
+        const std::string_view o = outcome ? outcome : "";
+        if (at(3, t))
             ++s.outcomes.helped;
-        else if (before(closed) && outcome == "cancelled")
-            ++s.outcomes.cancelled;
-        else if (before(closed) && outcome == "unfulfillable")
-            ++s.outcomes.unfulfillable;
-        else if (before(closed))
-            ++s.outcomes.fulfilled_otherwise;
-        else
+        else if (!at(4, t))
             ++s.outcomes.open;
-        for (std::size_t i = 0; i < 3; ++i)
-            if (before(milestones[i]))
-                delays[i].push_back(*milestones[i] - created);
+        else if (o == "cancelled")
+            ++s.outcomes.cancelled;
+        else if (o == "unfulfillable")
+            ++s.outcomes.unfulfillable;
+        else
+            ++s.outcomes.fulfilled_otherwise;
     }
-    s.residents_requesting = static_cast<std::int64_t>(residents.size());
+    if (rc != SQLITE_DONE)
+        throw std::runtime_error(sqlite3_errmsg(db.getHandle()));
     s.unfulfilled_requests = s.outcomes.unfulfillable + s.outcomes.open;
     for (std::size_t i = 0; i < 3; ++i) {
         s.delays[i].requests = static_cast<std::int64_t>(delays[i].size());
@@ -192,34 +199,38 @@ void request_figures(SQLite::Database& db, const period& p, summary& s) {
 
 // --- daily counters ------------------------------------------------------------------------------------------
 
-void apply_count(summary& s, const period& p, const std::string& metric, const std::string& key, std::int64_t n,
-                 std::optional<std::int64_t> at_day_or_time, bool is_time) {
-    auto split = [&](std::string_view base, std::int64_t breakdown_row::*field) {
-        if (metric == base) {
-            if (base == "done") {
-                s.missions_done += n;
-                if (at_day_or_time) {
-                    const std::int64_t t = is_time ? *at_day_or_time : std::max(*at_day_or_time * day_s, p.from);
-                    s.weekly[week_index(p.from, t)].missions_done += n;
-                }
-            } else {
-                s.supports += n;
-            }
-            return true;
-        }
-        const std::string b(base);
-        if (metric == b + ".category")
-            s.by_category[key].*field += n;
-        else if (metric == b + ".neighbourhood")
-            s.by_neighbourhood[key].*field += n;
-        else if (metric == b + ".channel")
-            s.by_channel[key].*field += n;
-        else
-            return false;
-        return true;
+/// Adds `n` to the figure a daily counter (metric, key) feeds; `t` is an instant of the period in the counted
+/// day (for the week).
+void apply_count(summary& s, const period& p, std::string_view metric, const std::string& key, std::int64_t n,
+                 std::int64_t t) {
+    struct additive {
+        std::string_view base;
+        std::int64_t breakdown_row::*field;
+        std::int64_t summary::*total;
+        std::int64_t week_row::*week;
     };
-    if (split("done", &breakdown_row::missions_done) || split("support", &breakdown_row::supports))
+    static constexpr additive kinds[] = {
+        {"done", &breakdown_row::missions_done, &summary::missions_done, &week_row::missions_done},
+        {"support", &breakdown_row::supports, &summary::supports, nullptr},
+        {"request", &breakdown_row::requests, &summary::requests, &week_row::requests},
+    };
+    for (const auto& k : kinds) {
+        if (!metric.starts_with(k.base))
+            continue;
+        const auto rest = metric.substr(k.base.size());
+        if (rest.empty()) {
+            s.*k.total += n;
+            if (k.week)
+                s.weekly[week_index(p.from, t)].*k.week += n;
+        } else if (rest == ".category") {
+            s.by_category[key].*k.field += n;
+        } else if (rest == ".neighbourhood") {
+            s.by_neighbourhood[key].*k.field += n;
+        } else if (rest == ".channel") {
+            s.by_channel[key].*k.field += n;
+        }
         return;
+    }
     if (metric == "setback") {
         const auto bar = key.find('|');
         s.setbacks[{key.substr(0, bar), bar == std::string::npos ? unspecified_reason : key.substr(bar + 1)}] += n;
@@ -236,8 +247,8 @@ void counter_figures(SQLite::Database& db, const period& p, const day_split& day
         q.bind(1, static_cast<std::int64_t>(days.first_day));
         q.bind(2, static_cast<std::int64_t>(days.last_day));
         while (q.executeStep())
-            apply_count(s, p, q.getColumn(1).getString(), q.getColumn(2).getString(), q.getColumn(3).getInt64(),
-                        q.getColumn(0).getInt64(), false);
+            apply_count(s, p, q.getColumn(1).getText(), q.getColumn(2).getString(), q.getColumn(3).getInt64(),
+                        std::max(q.getColumn(0).getInt64() * day_s, p.from));
     }
     // The partial days: the events themselves, counted by the recorder's own rule.
     recorder lookups(db);
@@ -261,7 +272,7 @@ void counter_figures(SQLite::Database& db, const period& p, const day_split& day
                                data.is_object() ? data.as_object() : none};
             day_counts(
                 e, [&](const std::string& rid) { return lookups.request(rid); },
-                [&](const std::string& metric, const std::string& key) { apply_count(s, p, metric, key, 1, at, true); });
+                [&](const std::string& metric, const std::string& key) { apply_count(s, p, metric, key, 1, at); });
         }
     }
 }
@@ -347,6 +358,7 @@ summary compute_summary(SQLite::Database& db, const period& p) {
     for (std::size_t w = 0; w < weeks.size(); ++w)
         s.weekly[w].volunteers_mobilised = mobilised[w + 1];
     s.residents_helped = distinct_counts(db, occ_helped, p, days, {{p.from, p.until}})[0];
+    s.residents_requesting = distinct_counts(db, occ_requesting, p, days, {{p.from, p.until}})[0];
 
     drop_empty_rows(s);
     return s;
