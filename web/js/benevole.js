@@ -409,6 +409,7 @@ async function accountView(notice) {
   if (me.status === 'registered') parts.push(h('p', { class: 'notice' }, t('vo.acc.waiting')));
   if (me.status === 'active') parts.push(h('h2', {}, t('vo.acc.pause_title')), h('p', {}, t('vo.acc.pause_text')), simple('pause', t('vo.acc.pause'), t('vo.acc.paused')));
   if (me.status === 'paused') parts.push(h('h2', {}, t('vo.acc.resume_title')), simple('resume', t('vo.acc.resume'), t('vo.acc.resumed'), 'primary'));
+  if (me.status === 'active' || me.status === 'paused') parts.push(await calendarSection(status));
   if (me.status !== 'withdrawn') {
     const reasons = ['no_longer_available', 'back_to_work', 'health', 'moved', 'not_as_expected', 'other'];
     const form = h('form', {},
@@ -432,7 +433,6 @@ async function accountView(notice) {
     });
     parts.push(h('h2', {}, t('vo.acc.withdraw_title')), h('p', {}, t('vo.acc.withdraw_text')), form);
   }
-  if (me.status === 'active' || me.status === 'paused') parts.push(await calendarSection(status));
   parts.push(status, h('h2', {}, t('vo.acc.session')), h('button', { type: 'button', on: { click: async () => {
     try { await api('POST', '/api/v1/auth/logout', {}); } catch { /* signed out anyway */ }
     signedOut();
