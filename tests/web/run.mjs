@@ -302,6 +302,14 @@ async function main() {
     // 3. The coordinator signs in, validates the volunteer and watches the queue.
     const co = await coordCtx.newPage();
     watch(co, 'coordination');
+    let volunteerId = '';
+    /** Missions done so far, from the statistics the console's session may read. */
+    const missionsDone = () => co.evaluate(async () => {
+      const res = await fetch('/api/v1/stats/summary', { credentials: 'same-origin' });
+      if (!res.ok) throw new Error(`stats summary: HTTP ${res.status}`);
+      return (await res.json()).figures.missions_done;
+    });
+    let doneBefore = 0;
     await step('coordinator signs in (wrong password refused first)', async () => {
       await co.goto(`${base}/coordination`);
       await co.locator('#login-email').waitFor();
@@ -314,8 +322,8 @@ async function main() {
       await co.click('main button[type="submit"]');
       await co.locator('table#queue, main p:has-text("Aucune demande")').first().waitFor();
       await co.locator('#live[data-state="live"]').waitFor();
+      doneBefore = await missionsDone();
     });
-    let volunteerId = '';
     await step('coordinator validates the new volunteer', async () => {
       await co.click('a[href="#/benevoles"]');
       const row = co.locator('#volunteers tr', { hasText: VOLUNTEER.last });
@@ -517,6 +525,16 @@ async function main() {
       await co.locator('tr[data-status="done"]').waitFor();
       expect((await co.locator('tr[data-status="done"]').textContent()).includes('45 min'), 'report not shown');
       expect(await co.locator('a[href="/coordination/bilan"]').count() === 1, 'no link to the statistics page');
+    });
+    await step('the statistics move: one more mission done, on the statistics page too', async () => {
+      const after = await missionsDone();
+      expect(after === doneBefore + 1, `missions done ${doneBefore} -> ${after}`);
+      await co.click('a[href="/coordination/bilan"]');
+      await co.waitForURL('**/coordination/bilan');
+      await co.locator('h1').waitFor();
+      await co.waitForLoadState('networkidle');
+      await checkPage(co, 'coordination-bilan');
+      await co.goto(`${base}/coordination#/`);
     });
     await step('the resident\'s tracking page follows (JS browser)', async () => {
       await rs.goto(`${base}/suivi`);
