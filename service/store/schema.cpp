@@ -11,6 +11,7 @@ std::span<const migration> schema_migrations() {
         {2, "accounts", schema_accounts_sql()},
         {3, "stats", schema_stats_sql()},
         {4, "calendar", schema_calendar_sql()},
+        {5, "queue index", schema_queue_sql()},
     };
     return migrations;
 }

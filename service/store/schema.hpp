@@ -15,4 +15,7 @@ const char* schema_stats_sql();
 /// Migration 4: volunteers' secret calendar feed URLs, stored hashed (api/calendar_routes.cpp).
 const char* schema_calendar_sql();
 
+/// Migration 5: the index the dispatch queue is read through (performance only).
+const char* schema_queue_sql();
+
 }  // namespace relais::store

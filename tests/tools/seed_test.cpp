@@ -9,6 +9,7 @@
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 #include <doctest/doctest.h>
+#include <sqlite3.h>
 
 #include <fstream>
 #include <sstream>
@@ -132,4 +133,50 @@ TEST_CASE("relais seed and relais backup: command-line errors") {
     CHECK(relais::tools::run_backup_command({"--db", dir.file("x.db"), "--out", dir.file("y.db")}, out, err) == 0);
     CHECK(out.str().find("integrity ok") != std::string::npos);
     CHECK(relais::tools::run_backup_command({"--db", dir.file("x.db"), "--out", dir.file("y.db")}, out, err) == 1);
+}
+
+namespace {
+
+/// The SQL (with its bound values) of every statement `db` runs while `f` runs.
+template <class F>
+std::vector<std::string> statements_of(SQLite::Database& db, F f) {
+    std::vector<std::string> seen;
+    sqlite3_trace_v2(
+        db.getHandle(), SQLITE_TRACE_STMT,
+        [](unsigned, void* ctx, void* stmt, void*) -> int {
+            if (char* sql = sqlite3_expanded_sql(static_cast<sqlite3_stmt*>(stmt))) {
+                static_cast<std::vector<std::string>*>(ctx)->emplace_back(sql);
+                sqlite3_free(sql);
+            }
+            return 0;
+        },
+        &seen);
+    f();
+    sqlite3_trace_v2(db.getHandle(), 0, nullptr, nullptr);
+    return seen;
+}
+
+}  // namespace
+
+TEST_CASE("the dispatch queue reads its first page through the queue index, without sorting") {
+    relais::testing::temp_dir dir;
+    auto opts = small(dir.file("queue.db"));
+    relais::tools::seed_database(opts);
+    SQLite::Database db(opts.db, SQLite::OPEN_READWRITE);
+    for (const char* cursor : {"", "0.2.1794000000.10"}) {
+        relais::domain::request_filter f;
+        f.status = "new";
+        if (*cursor)
+            f.cursor = cursor;
+        relais::domain::page_info page;
+        auto sql = statements_of(db, [&] { relais::domain::list_requests(db, f, page); });
+        REQUIRE(sql.size() == 1);
+        SQLite::Statement plan(db, "EXPLAIN QUERY PLAN " + sql[0]);
+        std::string text;
+        while (plan.executeStep())
+            text += plan.getColumn(3).getString() + "\n";
+        INFO(sql[0] << "\n" << text);
+        CHECK(text.find("request_queue") != std::string::npos);
+        CHECK(text.find("TEMP B-TREE") == std::string::npos);
+    }
 }
