@@ -72,6 +72,9 @@ void volunteer_figures(SQLite::Database& db, const period& p, summary& s) {
                             q.getColumn(3).getInt64(), opt_int(q, 4), opt_int(q, 5)});
     }
     const auto weeks = weeks_of(p);
+    std::vector<std::int64_t> week_ends;
+    for (const auto& w : weeks)
+        week_ends.push_back(w.second);
     std::vector<std::int64_t> active_delta(weeks.size() + 1, 0);
     for (const auto& r : regs) {
         if (in(r.registered_at, a, b))
@@ -122,18 +125,12 @@ void volunteer_figures(SQLite::Database& db, const period& p, summary& s) {
                 continue;
             const std::int64_t lo = std::max(r.registered_at, *r.validated_at);
             const std::int64_t hi = std::min(next, r.withdrawn_at.value_or(INT64_MAX));
-            // Weeks whose end instant lies in (lo, hi].
-            std::size_t first_week = weeks.size(), last_week = 0;
-            for (std::size_t w = 0; w < weeks.size(); ++w) {
-                const std::int64_t t = weeks[w].second;
-                if (t > lo && t <= hi) {
-                    first_week = std::min(first_week, w);
-                    last_week = w;
-                }
-            }
-            if (first_week < weeks.size()) {
-                ++active_delta[first_week];
-                --active_delta[last_week + 1];
+            // Weeks whose end instant lies in (lo, hi] (the end instants increase with the week).
+            const auto first = std::upper_bound(week_ends.begin(), week_ends.end(), lo);
+            const auto last = std::upper_bound(week_ends.begin(), week_ends.end(), hi);
+            if (first < last) {
+                ++active_delta[static_cast<std::size_t>(first - week_ends.begin())];
+                --active_delta[static_cast<std::size_t>(last - week_ends.begin())];
             }
         }
         begin = end;
@@ -279,20 +276,36 @@ void counter_figures(SQLite::Database& db, const period& p, const day_split& day
 
 // --- distinct counts over chained occurrences ----------------------------------------------------------------
 
-/// For each interval [lo, hi) of `intervals` (inside the period, bounds day-aligned except possibly the
-/// period's own ends), the number of subjects of `kind` with an occurrence in it: the occurrences x in
-/// [lo, hi) whose previous occurrence y (of the same subject) is before lo.
+/// The number of subjects of `kind` with an occurrence in the period and, `with_weeks`, in each of its weeks
+/// (out[0] the period, out[1 + w] its week w): the occurrences x in an interval [lo, hi) whose previous
+/// occurrence y (of the same subject) is before lo. Every x falls in the period and in one week, so each row or
+/// cell is checked against those two intervals only.
 std::vector<std::int64_t> distinct_counts(SQLite::Database& db, int kind, const period& p, const day_split& days,
-                                          const std::vector<std::pair<std::int64_t, std::int64_t>>& intervals) {
+                                          bool with_weeks) {
+    std::vector<std::pair<std::int64_t, std::int64_t>> intervals{{p.from, p.until}};
+    if (with_weeks) {
+        const auto weeks = weeks_of(p);
+        intervals.insert(intervals.end(), weeks.begin(), weeks.end());
+    }
     std::vector<std::int64_t> out(intervals.size(), 0);
+    // The intervals that hold instant x (inside the period): the period, and its week.
+    auto holding = [&](std::int64_t x) {
+        std::array<std::size_t, 2> k{0, 0};
+        if (with_weeks)
+            k[1] = 1 + week_index(p.from, x);
+        return k;
+    };
     auto count_row = [&](std::int64_t x, std::optional<std::int64_t> y) {
-        for (std::size_t k = 0; k < intervals.size(); ++k)
-            if (in(x, intervals[k].first, intervals[k].second) && (!y || *y < intervals[k].first))
-                ++out[k];
+        const auto ks = holding(x);
+        for (std::size_t i = 0; i < (with_weeks ? 2u : 1u); ++i) {
+            const auto [lo, hi] = intervals[ks[i]];
+            if (in(x, lo, hi) && (!y || *y < lo))
+                ++out[ks[i]];
+        }
     };
     if (days.has_whole_days()) {
         // Whole days: (day of x, day of y) cells. A cell is decided by days alone unless y's day is the day of an
-        // unaligned interval start (then the rows are looked at below).
+        // unaligned interval start (then the rows are looked at below). Whole days lie inside their week.
         SQLite::Statement q(db, "SELECT dx, dy, n FROM stat_gap WHERE kind = ? AND dx >= ? AND dx < ?");
         q.bind(1, kind);
         q.bind(2, static_cast<std::int64_t>(days.first_day));
@@ -300,14 +313,14 @@ std::vector<std::int64_t> distinct_counts(SQLite::Database& db, int kind, const 
         while (q.executeStep()) {
             const std::int64_t dx = q.getColumn(0).getInt64(), dy = q.getColumn(1).getInt64(),
                                n = q.getColumn(2).getInt64();
-            for (std::size_t k = 0; k < intervals.size(); ++k) {
-                const auto [lo, hi] = intervals[k];
-                if (dx * day_s >= lo && (dx + 1) * day_s <= hi && dy < day_of(lo))
-                    out[k] += n;
-            }
+            const auto ks = holding(dx * day_s);
+            for (std::size_t i = 0; i < (with_weeks ? 2u : 1u); ++i)
+                if (dy < day_of(intervals[ks[i]].first))
+                    out[ks[i]] += n;
         }
         if (p.from != day_of(p.from) * day_s) {
-            // Rows of whole days whose previous occurrence is on the period's first (partial) day, before `from`.
+            // Rows of whole days whose previous occurrence is on the period's first (partial) day, before `from`:
+            // they count for the intervals that start at `from` (the period, the first week).
             SQLite::Statement r(db,
                                 "SELECT x FROM stat_occurrence WHERE kind = ? AND y >= ? AND y < ? AND x >= ? "
                                 "AND x < ?");
@@ -317,10 +330,10 @@ std::vector<std::int64_t> distinct_counts(SQLite::Database& db, int kind, const 
             r.bind(4, static_cast<std::int64_t>(days.first_day * day_s));
             r.bind(5, static_cast<std::int64_t>(days.last_day * day_s));
             while (r.executeStep()) {
-                const std::int64_t x = r.getColumn(0).getInt64();
-                for (std::size_t k = 0; k < intervals.size(); ++k)
-                    if (intervals[k].first == p.from && in(x, intervals[k].first, intervals[k].second))
-                        ++out[k];
+                const auto ks = holding(r.getColumn(0).getInt64());
+                for (std::size_t i = 0; i < (with_weeks ? 2u : 1u); ++i)
+                    if (intervals[ks[i]].first == p.from)
+                        ++out[ks[i]];
             }
         }
     }
@@ -351,14 +364,12 @@ summary compute_summary(SQLite::Database& db, const period& p) {
     request_figures(db, p, s);
     counter_figures(db, p, days, s);
 
-    std::vector<std::pair<std::int64_t, std::int64_t>> intervals{{p.from, p.until}};
-    intervals.insert(intervals.end(), weeks.begin(), weeks.end());
-    const auto mobilised = distinct_counts(db, occ_mobilised, p, days, intervals);
+    const auto mobilised = distinct_counts(db, occ_mobilised, p, days, true);
     s.volunteers_mobilised = mobilised[0];
     for (std::size_t w = 0; w < weeks.size(); ++w)
         s.weekly[w].volunteers_mobilised = mobilised[w + 1];
-    s.residents_helped = distinct_counts(db, occ_helped, p, days, {{p.from, p.until}})[0];
-    s.residents_requesting = distinct_counts(db, occ_requesting, p, days, {{p.from, p.until}})[0];
+    s.residents_helped = distinct_counts(db, occ_helped, p, days, false)[0];
+    s.residents_requesting = distinct_counts(db, occ_requesting, p, days, false)[0];
 
     drop_empty_rows(s);
     return s;
