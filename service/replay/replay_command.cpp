@@ -11,11 +11,13 @@
 
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <charconv>
+#include <cstring>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -25,8 +27,6 @@
 #include <ostream>
 #include <sstream>
 #include <thread>
-
-extern char** environ;
 
 namespace relais::replay {
 
@@ -64,15 +64,25 @@ public:
         for (auto& a : args)
             argv.push_back(a.data());
         argv.push_back(nullptr);
-        posix_spawn_file_actions_t actions;
-        posix_spawn_file_actions_init(&actions);
-        posix_spawn_file_actions_addopen(&actions, 1, log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        posix_spawn_file_actions_adddup2(&actions, 1, 2);
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-        const int rc = posix_spawn(&pid_, self.c_str(), &actions, nullptr, argv.data(), environ);
-        posix_spawn_file_actions_destroy(&actions);
-        if (rc != 0)
-            throw std::runtime_error("cannot start the server: " + std::string(std::strerror(rc)));
+        const int log_fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+        if (log_fd < 0)
+            throw std::runtime_error("cannot write " + log_path);
+        pid_ = ::fork();
+        if (pid_ < 0) {
+            ::close(log_fd);
+            throw std::runtime_error("cannot start the server: " + std::string(std::strerror(errno)));
+        }
+        if (pid_ == 0) {
+            // The child: dies with the replay if the replay is killed, writes its log to the file.
+            ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+            const int null_fd = ::open("/dev/null", O_RDONLY);
+            ::dup2(null_fd, 0);
+            ::dup2(log_fd, 1);
+            ::dup2(log_fd, 2);
+            ::execv(self.c_str(), argv.data());
+            ::_exit(127);
+        }
+        ::close(log_fd);
         // Its port: from the "listening on http://127.0.0.1:PORT" line of its log.
         const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
         while (std::chrono::steady_clock::now() < deadline) {
