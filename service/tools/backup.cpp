@@ -22,8 +22,8 @@ namespace fs = std::filesystem;
 void sync_path(const fs::path& p, bool directory) {
     const int fd = ::open(p.c_str(), directory ? (O_RDONLY | O_DIRECTORY) : O_RDONLY);
     if (fd < 0)
-        throw std::runtime_error("cannot open " + p.string() + " to sync it: " +
-                                 std::error_code(errno, std::generic_category()).message());
+        throw std::runtime_error("cannot open " + p.string() +
+                                 " to sync it: " + std::error_code(errno, std::generic_category()).message());
     const int rc = ::fsync(fd);
     ::close(fd);
     if (rc != 0)
@@ -127,9 +127,10 @@ int run_backup_command(const std::vector<std::string>& args, std::ostream& out, 
         const auto started = std::chrono::steady_clock::now();
         auto s = backup_database(db, file);
         const auto ms =
-            std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
-        out << "backed up " << db << " to " << file << ": " << s.pages << " pages, " << s.bytes << " bytes, integrity "
-            << s.integrity << ", " << ms << " ms\n";
+            std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started)
+                .count();
+        out << "backed up " << db << " to " << file << ": " << s.pages << " pages, " << s.bytes
+            << " bytes, integrity " << s.integrity << ", " << ms << " ms\n";
         return 0;
     } catch (const std::exception& e) {
         err << "relais backup: " << e.what() << "\n";

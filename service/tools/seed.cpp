@@ -7,8 +7,8 @@
 
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
-#include <boost/json.hpp>
 #include <sodium.h>
+#include <boost/json.hpp>
 
 #include <algorithm>
 #include <charconv>
@@ -35,47 +35,51 @@ struct place {
     double lat, lon;
 };
 constexpr place neighbourhoods[] = {
-    {"centre", 48.1113, -1.6800},        {"thabor", 48.1140, -1.6620},     {"bourg-leveque", 48.1160, -1.6990},
-    {"saint-martin", 48.1250, -1.6800},  {"maurepas", 48.1300, -1.6560},   {"jeanne-darc", 48.1220, -1.6390},
-    {"francisco-ferrer", 48.0990, -1.6480}, {"sud-gare", 48.0960, -1.6720}, {"cleunay", 48.1040, -1.7090},
-    {"villejean", 48.1230, -1.7070},     {"le-blosne", 48.0850, -1.6560}, {"brequigny", 48.0880, -1.6890},
+    {"centre", 48.1113, -1.6800},           {"thabor", 48.1140, -1.6620},
+    {"bourg-leveque", 48.1160, -1.6990},    {"saint-martin", 48.1250, -1.6800},
+    {"maurepas", 48.1300, -1.6560},         {"jeanne-darc", 48.1220, -1.6390},
+    {"francisco-ferrer", 48.0990, -1.6480}, {"sud-gare", 48.0960, -1.6720},
+    {"cleunay", 48.1040, -1.7090},          {"villejean", 48.1230, -1.7070},
+    {"le-blosne", 48.0850, -1.6560},        {"brequigny", 48.0880, -1.6890},
 };
-constexpr const char* categories[] = {"shopping", "medicines", "books",    "admin",    "friendly_call", "walk",
-                                      "appointment", "digital", "reading", "language", "schooling"};
+constexpr const char* categories[] = {"shopping",      "medicines", "books",       "admin",
+                                      "friendly_call", "walk",      "appointment", "digital",
+                                      "reading",       "language",  "schooling"};
 // Weekly needs are the ones a resident has every week.
-constexpr const char* weekly_categories[] = {"shopping", "friendly_call", "walk", "reading", "language",
-                                             "schooling"};
+constexpr const char* weekly_categories[] = {"shopping", "friendly_call", "walk",
+                                             "reading",  "language",      "schooling"};
 constexpr const char* first_names[] = {
-    "Camille", "Louise", "Léa",    "Manon",   "Chloé",  "Inès",    "Jade",    "Sarah",   "Emma",     "Lucie",
-    "Marie",   "Anne",   "Yvonne", "Jeanne",  "Odile",  "Gaëlle",  "Nolwenn", "Soizic",  "Maëlle",   "Fatima",
-    "Thomas",  "Lucas",  "Hugo",   "Louis",   "Nathan", "Yann",    "Erwan",   "Gwenaël", "Pierre",   "Jean",
-    "Michel",  "André",  "Mohamed", "Karim",  "Paul",   "Julien",  "Antoine", "Noé",     "Théo",     "Mathis"};
+    "Camille", "Louise", "Léa",     "Manon",  "Chloé",  "Inès",   "Jade",    "Sarah",   "Emma",   "Lucie",
+    "Marie",   "Anne",   "Yvonne",  "Jeanne", "Odile",  "Gaëlle", "Nolwenn", "Soizic",  "Maëlle", "Fatima",
+    "Thomas",  "Lucas",  "Hugo",    "Louis",  "Nathan", "Yann",   "Erwan",   "Gwenaël", "Pierre", "Jean",
+    "Michel",  "André",  "Mohamed", "Karim",  "Paul",   "Julien", "Antoine", "Noé",     "Théo",   "Mathis"};
 constexpr const char* last_names[] = {
-    "Le Gall",  "Le Goff",   "Martin",  "Bernard", "Le Roux", "Thomas",  "Petit",    "Robert",   "Richard",
-    "Durand",   "Dubois",    "Moreau",  "Laurent", "Simon",   "Michel",  "Lefebvre", "Leroy",    "Roux",
-    "Morel",    "Fournier",  "Guérin",  "Boucher", "Le Bihan", "Le Corre", "Tanguy", "Kerbrat",  "Le Floch",
-    "Rolland",  "Hamon",     "Collet",  "Benali",  "Nguyen",  "Diallo",  "Da Silva", "Ferreira", "Lemoine"};
-constexpr const char* streets[] = {"rue de Saint-Malo", "rue de Brest",      "boulevard de la Liberté",
-                                   "rue d'Antrain",     "avenue Janvier",    "rue de Nantes",
-                                   "rue de Fougères",   "boulevard Villebois-Mareuil", "rue de Lorient",
-                                   "avenue du Canada",  "rue Alphonse Guérin", "rue de Châtillon"};
-constexpr const char* details_texts[] = {
-    "",
-    "Courses pour la semaine, liste par téléphone.",
-    "Ordonnance à récupérer à la pharmacie du quartier.",
-    "Sonner deux fois, interphone en panne.",
-    "Préfère le matin.",
-    "Aide pour remplir un dossier de la CAF.",
-    "Promenade au parc, marche lentement.",
-    "Appeler la veille pour confirmer."};
+    "Le Gall", "Le Goff",  "Martin", "Bernard", "Le Roux",  "Thomas",   "Petit",    "Robert",   "Richard",
+    "Durand",  "Dubois",   "Moreau", "Laurent", "Simon",    "Michel",   "Lefebvre", "Leroy",    "Roux",
+    "Morel",   "Fournier", "Guérin", "Boucher", "Le Bihan", "Le Corre", "Tanguy",   "Kerbrat",  "Le Floch",
+    "Rolland", "Hamon",    "Collet", "Benali",  "Nguyen",   "Diallo",   "Da Silva", "Ferreira", "Lemoine"};
+constexpr const char* streets[] = {
+    "rue de Saint-Malo", "rue de Brest",     "boulevard de la Liberté", "rue d'Antrain",
+    "avenue Janvier",    "rue de Nantes",    "rue de Fougères",         "boulevard Villebois-Mareuil",
+    "rue de Lorient",    "avenue du Canada", "rue Alphonse Guérin",     "rue de Châtillon"};
+constexpr const char* details_texts[] = {"",
+                                         "Courses pour la semaine, liste par téléphone.",
+                                         "Ordonnance à récupérer à la pharmacie du quartier.",
+                                         "Sonner deux fois, interphone en panne.",
+                                         "Préfère le matin.",
+                                         "Aide pour remplir un dossier de la CAF.",
+                                         "Promenade au parc, marche lentement.",
+                                         "Appeler la veille pour confirmer."};
 constexpr const char* languages_pool[] = {"en", "es", "ar", "de", "pt", "br", "it", "ro"};
 
 /// Deterministic generator: one engine, drawn in a fixed order.
 class generator {
-public:
+  public:
     explicit generator(std::uint64_t seed) : rng_(seed) {}
 
-    std::uint64_t below(std::uint64_t n) { return n == 0 ? 0 : std::uniform_int_distribution<std::uint64_t>(0, n - 1)(rng_); }
+    std::uint64_t below(std::uint64_t n) {
+        return n == 0 ? 0 : std::uniform_int_distribution<std::uint64_t>(0, n - 1)(rng_);
+    }
     std::int64_t between(std::int64_t lo, std::int64_t hi) {  // [lo, hi)
         return hi <= lo ? lo : lo + static_cast<std::int64_t>(below(static_cast<std::uint64_t>(hi - lo)));
     }
@@ -110,7 +114,7 @@ public:
         return out;
     }
 
-private:
+  private:
     std::mt19937_64 rng_;
 };
 
@@ -146,7 +150,7 @@ std::string strings_json(const std::vector<std::string>& v) {
 
 /// A prepared INSERT that binds positional values row after row.
 class inserter {
-public:
+  public:
     inserter(SQLite::Database& db, const std::string& sql) : q_(db, sql) {}
     template <class... V>
     void row(const V&... values) {
@@ -156,7 +160,7 @@ public:
         q_.reset();
     }
 
-private:
+  private:
     void bind_one(int i, const std::string& v) { q_.bind(i, v); }
     void bind_one(int i, const char* v) { q_.bind(i, v); }
     void bind_one(int i, std::int64_t v) { q_.bind(i, v); }
@@ -170,32 +174,42 @@ private:
 };
 
 class seeder {
-public:
+  public:
     seeder(SQLite::Database& db, const seed_options& o, std::int64_t now)
         : db_(db),
           o_(o),
           now_(now),
           g_(o.seed),
-          volunteer_ins_(db, "INSERT INTO volunteer(id, first_name, last_name, email, phone, neighbourhood, lat, lon, "
-                             "skills, availability, languages, max_missions_per_week, status, withdrawal_reason, "
-                             "consent_at, consent_version, created_at, validated_at, withdrawn_at, updated_at) "
-                             "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
-          resident_ins_(db, "INSERT INTO resident(id, first_name, last_name, phone, email, address, neighbourhood, "
-                            "lat, lon, isolated, reduced_mobility, visually_impaired, not_french_speaking, languages, "
-                            "preferred_contact, consent_at, consent_version, created_at, updated_at) "
-                            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
-          request_ins_(db, "INSERT INTO request(id, resident_id, category, details, urgency, window_from, "
-                           "window_until, recurrence, channel, status, outcome, close_reason, tracking_hash, "
-                           "redispatch, redispatch_count, created_by, created_at, first_proposed_at, "
-                           "first_accepted_at, first_done_at, closed_at, updated_at) "
-                           "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
-          support_ins_(db, "INSERT INTO support(id, request_id, resident_id, volunteer_id, status, created_at, "
-                           "ended_at) VALUES (?,?,?,?,?,?,?)"),
-          mission_ins_(db, "INSERT INTO mission(id, request_id, support_id, volunteer_id, starts_at, ends_at, status, "
-                           "reason, report_duration_minutes, report_outcome, proposed_by, proposed_at, expires_at, "
-                           "answered_at, ended_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
-          event_ins_(db, "INSERT INTO event(at, actor, entity, entity_id, action, from_status, to_status, reason, "
-                         "data) VALUES (?,?,?,?,?,?,?,?,?)") {
+          volunteer_ins_(
+              db,
+              "INSERT INTO volunteer(id, first_name, last_name, email, phone, neighbourhood, lat, lon, "
+              "skills, availability, languages, max_missions_per_week, status, withdrawal_reason, "
+              "consent_at, consent_version, created_at, validated_at, withdrawn_at, updated_at) "
+              "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
+          resident_ins_(
+              db,
+              "INSERT INTO resident(id, first_name, last_name, phone, email, address, neighbourhood, "
+              "lat, lon, isolated, reduced_mobility, visually_impaired, not_french_speaking, languages, "
+              "preferred_contact, consent_at, consent_version, created_at, updated_at) "
+              "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
+          request_ins_(db,
+                       "INSERT INTO request(id, resident_id, category, details, urgency, window_from, "
+                       "window_until, recurrence, channel, status, outcome, close_reason, tracking_hash, "
+                       "redispatch, redispatch_count, created_by, created_at, first_proposed_at, "
+                       "first_accepted_at, first_done_at, closed_at, updated_at) "
+                       "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
+          support_ins_(db,
+                       "INSERT INTO support(id, request_id, resident_id, volunteer_id, status, created_at, "
+                       "ended_at) VALUES (?,?,?,?,?,?,?)"),
+          mission_ins_(
+              db,
+              "INSERT INTO mission(id, request_id, support_id, volunteer_id, starts_at, ends_at, status, "
+              "reason, report_duration_minutes, report_outcome, proposed_by, proposed_at, expires_at, "
+              "answered_at, ended_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
+          event_ins_(
+              db,
+              "INSERT INTO event(at, actor, entity, entity_id, action, from_status, to_status, reason, "
+              "data) VALUES (?,?,?,?,?,?,?,?,?)") {
         SQLite::Statement q(db, "SELECT consent_version FROM programme WHERE id = 1");
         q.executeStep();
         consent_version_ = q.getColumn(0).getString();
@@ -211,7 +225,7 @@ public:
         return sum_;
     }
 
-private:
+  private:
     struct resident_row {
         std::string id, neighbourhood;
         std::int64_t created_at = 0;
@@ -220,8 +234,9 @@ private:
     const place& some_place() { return g_.pick(neighbourhoods); }
 
     void event(std::int64_t at, const std::string& actor, const char* entity, const std::string& entity_id,
-               const char* action, const std::optional<std::string>& from, const std::optional<std::string>& to,
-               const std::optional<std::string>& reason, const json::object& data) {
+               const char* action, const std::optional<std::string>& from,
+               const std::optional<std::string>& to, const std::optional<std::string>& reason,
+               const json::object& data) {
         event_ins_.row(at, actor, entity, entity_id, action, from, to, reason, json::serialize(data));
         ++sum_.events;
     }
@@ -231,8 +246,8 @@ private:
         for (std::size_t i = 0; i < o_.volunteers; ++i) {
             volunteer_row v{g_.id("vol"), false};
             const std::string first = g_.pick(first_names), last = g_.pick(last_names);
-            const std::string email = ascii_lower(first) + "." + ascii_lower(last) + "." + std::to_string(i + 1) +
-                                      "@example.org";
+            const std::string email =
+                ascii_lower(first) + "." + ascii_lower(last) + "." + std::to_string(i + 1) + "@example.org";
             const auto& p = some_place();
             const double lat = p.lat + g_.normal(0.006), lon = p.lon + g_.normal(0.009);
             std::vector<std::string> skills;
@@ -256,7 +271,10 @@ private:
                 langs.emplace_back(g_.pick(languages_pool));
             const std::int64_t created = now_ - g_.between(10 * day, 300 * day);
             const auto roll = g_.below(100);
-            const char* status = roll < 80 ? "active" : roll < 88 ? "registered" : roll < 95 ? "paused" : "withdrawn";
+            const char* status = roll < 80   ? "active"
+                                 : roll < 88 ? "registered"
+                                 : roll < 95 ? "paused"
+                                             : "withdrawn";
             v.active = roll < 80;
             std::optional<std::int64_t> validated, withdrawn;
             std::optional<std::string> reason;
@@ -266,12 +284,13 @@ private:
                 withdrawn = *validated + g_.between(day, 5 * day);
                 reason = std::string(g_.chance(0.5) ? "no_longer_available" : "back_to_work");
             }
-            volunteer_ins_.row(v.id, first, last, email, g_.mobile(), std::string(p.code), lat, lon, strings_json(skills),
-                               json::serialize(avail), strings_json(langs), static_cast<int>(1 + g_.below(4)),
-                               status, reason, created, consent_version_, created, validated, withdrawn,
+            volunteer_ins_.row(v.id, first, last, email, g_.mobile(), std::string(p.code), lat, lon,
+                               strings_json(skills), json::serialize(avail), strings_json(langs),
+                               static_cast<int>(1 + g_.below(4)), status, reason, created, consent_version_,
+                               created, validated, withdrawn,
                                withdrawn.value_or(validated.value_or(created)));
-            event(created, "public", "volunteer", v.id, "registered", std::nullopt, "registered", std::nullopt,
-                  {{"neighbourhood", p.code}});
+            event(created, "public", "volunteer", v.id, "registered", std::nullopt, "registered",
+                  std::nullopt, {{"neighbourhood", p.code}});
             if (v.active)
                 active_.push_back(volunteers_.size());
             volunteers_.push_back(std::move(v));
@@ -340,20 +359,22 @@ private:
             const std::string first_name = g_.pick(first_names), last = g_.pick(last_names);
             std::optional<std::string> email;
             if (g_.chance(0.3))
-                email = ascii_lower(first_name) + "." + ascii_lower(last) + ".r" + std::to_string(i + 1) + "@example.net";
-            const std::string address = std::to_string(1 + g_.below(120)) + " " + g_.pick(streets) + ", Rennes";
+                email = ascii_lower(first_name) + "." + ascii_lower(last) + ".r" + std::to_string(i + 1) +
+                        "@example.net";
+            const std::string address =
+                std::to_string(1 + g_.below(120)) + " " + g_.pick(streets) + ", Rennes";
             std::vector<std::string> langs{"fr"};
             const bool foreign = g_.chance(0.08);
             if (foreign)
                 langs = {g_.pick(languages_pool)};
             resident_ins_.row(r.id, first_name, last, g_.mobile(), email, address, r.neighbourhood,
-                              p.lat + g_.normal(0.006), p.lon + g_.normal(0.009), static_cast<int>(g_.chance(0.4)),
-                              static_cast<int>(g_.chance(0.25)), static_cast<int>(g_.chance(0.05)),
-                              static_cast<int>(foreign), strings_json(langs),
-                              std::string(g_.chance(0.85) ? "phone" : "email"), r.created_at, consent_version_,
-                              r.created_at, r.created_at);
-            event(r.created_at, "public", "resident", r.id, "created", std::nullopt, std::nullopt, std::nullopt,
-                  {{"neighbourhood", r.neighbourhood}});
+                              p.lat + g_.normal(0.006), p.lon + g_.normal(0.009),
+                              static_cast<int>(g_.chance(0.4)), static_cast<int>(g_.chance(0.25)),
+                              static_cast<int>(g_.chance(0.05)), static_cast<int>(foreign),
+                              strings_json(langs), std::string(g_.chance(0.85) ? "phone" : "email"),
+                              r.created_at, consent_version_, r.created_at, r.created_at);
+            event(r.created_at, "public", "resident", r.id, "created", std::nullopt, std::nullopt,
+                  std::nullopt, {{"neighbourhood", r.neighbourhood}});
             residents_.push_back(std::move(r));
         }
         sum_.residents = residents_.size();
@@ -361,8 +382,11 @@ private:
 
     std::int64_t created_of(const request_plan& p) {
         switch (p.k) {
-            case kind::fresh: return now_ - g_.between(10 * 60, 2 * day);
-            case kind::once: return g_.chance(0.05) ? now_ - g_.between(hour, 2 * day) : now_ - g_.between(3 * day, 180 * day);
+            case kind::fresh:
+                return now_ - g_.between(10 * 60, 2 * day);
+            case kind::once:
+                return g_.chance(0.05) ? now_ - g_.between(hour, 2 * day)
+                                       : now_ - g_.between(3 * day, 180 * day);
             case kind::weekly_ongoing:
                 return now_ - static_cast<std::int64_t>(p.missions) * week - g_.between(day, 3 * day);
             case kind::weekly_ended:
@@ -397,9 +421,10 @@ private:
         const std::string created_by = channel == "web" ? "public" : coordinator_id_;
         const std::int64_t created = p.created_at;
         const std::int64_t from = created + g_.between(0, day);
-        const std::int64_t until = weekly ? from + 13 * week : from + (urgency == std::string_view("today") ? day
-                                                                    : urgency == std::string_view("48h") ? 2 * day
-                                                                                                         : week);
+        const std::int64_t until = weekly ? from + 13 * week
+                                          : from + (urgency == std::string_view("today") ? day
+                                                    : urgency == std::string_view("48h") ? 2 * day
+                                                                                         : week);
         // What happens to the request, decided by its missions below.
         std::string status = "new";
         std::optional<std::string> outcome;
@@ -465,22 +490,25 @@ private:
 
         if (p.k == kind::fresh) {
             if (p.missions > 0) {
-                add(pick_active(), created + g_.between(day, 2 * day), g_.chance(0.5) ? "declined" : "expired",
-                    created + g_.between(10 * 60, hour));
+                add(pick_active(), created + g_.between(day, 2 * day),
+                    g_.chance(0.5) ? "declined" : "expired", created + g_.between(10 * 60, hour));
                 redispatch = 1;
                 redispatch_count = 1;
             }
         } else if (p.k == kind::once) {
             std::int64_t propose_at = created + g_.between(10 * 60, 4 * hour);
             if (p.missions == 2) {
-                const char* first_outcome = g_.chance(0.5) ? "declined" : g_.chance(0.5) ? "expired" : "dropped";
+                const char* first_outcome = g_.chance(0.5)   ? "declined"
+                                            : g_.chance(0.5) ? "expired"
+                                                             : "dropped";
                 add(pick_active(), from + g_.between(0, std::max<std::int64_t>(until - from - 2 * hour, 1)),
                     first_outcome, propose_at);
                 ++redispatch_count;
                 propose_at += g_.between(hour, 6 * hour);
             }
             if (p.missions >= 1) {
-                const std::int64_t starts = from + g_.between(0, std::max<std::int64_t>(until - from - 2 * hour, 1));
+                const std::int64_t starts =
+                    from + g_.between(0, std::max<std::int64_t>(until - from - 2 * hour, 1));
                 const std::string& vol = pick_active();
                 if (starts > now_) {
                     if (g_.chance(0.6)) {
@@ -499,7 +527,9 @@ private:
                     support_ended = m.ended;
                     status = "closed";
                     closed = m.ended;
-                    outcome = std::string(roll < 88 ? "fulfilled" : roll < 92 ? "unfulfillable" : "cancelled");
+                    outcome = std::string(roll < 88   ? "fulfilled"
+                                          : roll < 92 ? "unfulfillable"
+                                                      : "cancelled");
                 }
             }
         } else if (p.missions > 0) {  // (a weekly request left without missions waits in the queue)
@@ -537,11 +567,11 @@ private:
             }
         }
 
-        request_ins_.row(id, res.id, category, std::string(g_.pick(details_texts)), std::string(urgency), from, until,
-                         std::string(weekly ? "weekly" : "once"), channel, status, outcome,
-                         nullptr,
-                         domain::tracking_hash(g_.tracking_code()), redispatch, redispatch_count, created_by, created,
-                         first_proposed, first_accepted, first_done, closed, closed.value_or(created));
+        request_ins_.row(id, res.id, category, std::string(g_.pick(details_texts)), std::string(urgency),
+                         from, until, std::string(weekly ? "weekly" : "once"), channel, status, outcome,
+                         nullptr, domain::tracking_hash(g_.tracking_code()), redispatch, redispatch_count,
+                         created_by, created, first_proposed, first_accepted, first_done, closed,
+                         closed.value_or(created));
         event(created, created_by, "request", id, "created", std::nullopt, "new", std::nullopt,
               {{"resident_id", res.id},
                {"category", category},
@@ -552,41 +582,48 @@ private:
         if (status == "new")
             ++sum_.new_requests;
         if (support_id) {
-            support_ins_.row(*support_id, id, res.id, support_volunteer, support_status, support_created, support_ended);
+            support_ins_.row(*support_id, id, res.id, support_volunteer, support_status, support_created,
+                             support_ended);
             event(support_created, coordinator_id_, "support", *support_id, "created", std::nullopt, "active",
                   std::nullopt,
-                  {{"request_id", id}, {"volunteer_id", support_volunteer}, {"resident_id", res.id},
+                  {{"request_id", id},
+                   {"volunteer_id", support_volunteer},
+                   {"resident_id", res.id},
                    {"category", category}});
             ++sum_.supports;
         }
         for (const auto& m : missions) {
-            const bool in_support = support_id && m.volunteer == support_volunteer && m.status != "declined" &&
-                                    m.status != "expired" && m.status != "proposed";
+            const bool in_support = support_id && m.volunteer == support_volunteer &&
+                                    m.status != "declined" && m.status != "expired" && m.status != "proposed";
             const std::int64_t updated = m.ended.value_or(m.answered.value_or(m.proposed));
             mission_ins_.row(m.id, id, in_support ? support_id : std::nullopt, m.volunteer, m.starts, m.ends,
-                             m.status, m.reason, m.duration, m.outcome, coordinator_id_, m.proposed, m.expires,
-                             m.answered, m.ended, updated);
+                             m.status, m.reason, m.duration, m.outcome, coordinator_id_, m.proposed,
+                             m.expires, m.answered, m.ended, updated);
             json::object data{{"request_id", id},
                               {"volunteer_id", m.volunteer},
                               {"category", category},
                               {"neighbourhood", res.neighbourhood}};
-            event(m.proposed, coordinator_id_, "mission", m.id, "proposed", std::nullopt, "proposed", std::nullopt, data);
+            event(m.proposed, coordinator_id_, "mission", m.id, "proposed", std::nullopt, "proposed",
+                  std::nullopt, data);
             if (m.status != "proposed")
-                event(updated, m.status == "expired" ? "system" : coordinator_id_, "mission", m.id, m.status.c_str(),
-                      std::string("proposed"), m.status, m.reason, data);
+                event(updated, m.status == "expired" ? "system" : coordinator_id_, "mission", m.id,
+                      m.status.c_str(), std::string("proposed"), m.status, m.reason, data);
             ++sum_.missions;
         }
         if (closed)
-            event(*closed, coordinator_id_, "request", id, "closed", std::string("matched"), "closed", outcome,
-                  {{"category", category}});
+            event(*closed, coordinator_id_, "request", id, "closed", std::string("matched"), "closed",
+                  outcome, {{"category", category}});
     }
 
-    static const char* urgency_of(std::uint64_t roll) { return roll < 2 ? "today" : roll < 6 ? "48h" : "week"; }
+    static const char* urgency_of(std::uint64_t roll) {
+        return roll < 2 ? "today" : roll < 6 ? "48h" : "week";
+    }
 
     void accounts() {
         const std::string hash = auth::hash_password(o_.password);
-        inserter users(db_, "INSERT INTO users(id, email, role, password_hash, volunteer_id, created_at, "
-                            "password_changed_at) VALUES (?,?,?,?,?,?,?)");
+        inserter users(db_,
+                       "INSERT INTO users(id, email, role, password_hash, volunteer_id, created_at, "
+                       "password_changed_at) VALUES (?,?,?,?,?,?,?)");
         const std::int64_t at = now_ - 30 * day;
         sum_.coordinator_email = "coordinator@bench.relais.test";
         users.row(coordinator_id_, sum_.coordinator_email, "coordinator", hash, nullptr, at, at);
@@ -622,17 +659,19 @@ seed_summary seed_database(const seed_options& opts) {
     if (auto dir = std::filesystem::path(opts.db).parent_path(); !dir.empty())
         std::filesystem::create_directories(dir);
     store::migrate(opts.db);
-    const std::int64_t now =
-        opts.now ? opts.now
-                 : std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-                       .count();
+    const std::int64_t now = opts.now ? opts.now
+                                      : std::chrono::duration_cast<std::chrono::seconds>(
+                                            std::chrono::system_clock::now().time_since_epoch())
+                                            .count();
     SQLite::Database db(opts.db, SQLite::OPEN_READWRITE);
     {
-        SQLite::Statement q(db, "SELECT (SELECT COUNT(*) FROM volunteer) + (SELECT COUNT(*) FROM resident) + "
-                                "(SELECT COUNT(*) FROM request) + (SELECT COUNT(*) FROM users)");
+        SQLite::Statement q(db,
+                            "SELECT (SELECT COUNT(*) FROM volunteer) + (SELECT COUNT(*) FROM resident) + "
+                            "(SELECT COUNT(*) FROM request) + (SELECT COUNT(*) FROM users)");
         q.executeStep();
         if (q.getColumn(0).getInt64() != 0)
-            throw std::runtime_error("the database already holds people, requests or accounts; seed only a new one");
+            throw std::runtime_error(
+                "the database already holds people, requests or accounts; seed only a new one");
     }
     // Bulk load: nothing is acknowledged to anyone until the end, so the journal need not be synced on the
     // way (a crash leaves the database as it was: one transaction).
@@ -654,14 +693,16 @@ seed_summary seed_database(const seed_options& opts) {
         f << "volunteer " << e << " " << opts.password << "\n";
     if (!f)
         throw std::runtime_error("could not write " + sum.accounts_file);
-    std::filesystem::permissions(sum.accounts_file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
+    std::filesystem::permissions(sum.accounts_file,
+                                 std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
                                  std::filesystem::perm_options::replace);
     return sum;
 }
 
 int run_seed_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
     static const char* usage =
-        "usage: relais seed --db PATH [--volunteers N] [--residents N] [--missions N] [--seed S] [--accounts N]\n"
+        "usage: relais seed --db PATH [--volunteers N] [--residents N] [--missions N] [--seed S] [--accounts "
+        "N]\n"
         "                   [--password P]\n"
         "  fills a NEW database with generated data for benchmarks (never a production database);\n"
         "  the accounts' password is written to PATH.accounts\n";
@@ -731,9 +772,9 @@ int run_seed_command(const std::vector<std::string>& args, std::ostream& out, st
         auto s = seed_database(o);
         const auto secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
         out << "seeded " << o.db << " in " << static_cast<int>(secs * 10) / 10.0 << " s: " << s.volunteers
-            << " volunteers, " << s.residents << " residents, " << s.requests << " requests (" << s.new_requests
-            << " new), " << s.supports << " supports, " << s.missions << " missions, " << s.events << " events, "
-            << s.accounts << " accounts (" << s.accounts_file << ")\n";
+            << " volunteers, " << s.residents << " residents, " << s.requests << " requests ("
+            << s.new_requests << " new), " << s.supports << " supports, " << s.missions << " missions, "
+            << s.events << " events, " << s.accounts << " accounts (" << s.accounts_file << ")\n";
         return 0;
     } catch (const std::exception& e) {
         err << "relais seed: " << e.what() << "\n";

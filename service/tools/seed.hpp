@@ -15,9 +15,9 @@ struct seed_options {
     std::size_t residents = 500;
     std::size_t missions = 5000;
     std::uint64_t seed = 1;
-    std::size_t accounts = 100;                       ///< volunteer accounts that can sign in (bench)
-    std::string password = "bench password 2026";     ///< of every generated account
-    std::int64_t now = 0;                             ///< Unix seconds; 0 = the wall clock
+    std::size_t accounts = 100;                    ///< volunteer accounts that can sign in (bench)
+    std::string password = "bench password 2026";  ///< of every generated account
+    std::int64_t now = 0;                          ///< Unix seconds; 0 = the wall clock
 };
 
 /// What was written.

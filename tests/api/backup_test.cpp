@@ -7,8 +7,8 @@
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
-#include <boost/json.hpp>
 #include <doctest/doctest.h>
+#include <boost/json.hpp>
 
 #include <sys/wait.h>
 
@@ -46,8 +46,8 @@ command_result run_relais(const std::string& args, const std::string& input = ""
         std::ofstream in(tmp.file("in"), std::ios::binary);
         in << input;
     }
-    const std::string cmd = std::string("'") + RELAIS_BINARY + "' " + args + " < '" + tmp.file("in") + "' > '" +
-                            tmp.file("out") + "' 2> '" + tmp.file("err") + "'";
+    const std::string cmd = std::string("'") + RELAIS_BINARY + "' " + args + " < '" + tmp.file("in") +
+                            "' > '" + tmp.file("out") + "' 2> '" + tmp.file("err") + "'";
     const int rc = std::system(cmd.c_str());
     return {WIFEXITED(rc) ? WEXITSTATUS(rc) : -1, file_text(tmp.file("out")), file_text(tmp.file("err"))};
 }
@@ -62,18 +62,16 @@ std::string iso_utc(std::time_t t) {
 
 json::value request_body(const std::string& details) {
     const std::time_t from = std::time(nullptr) + 86400;
-    return json::object{
-        {"resident",
-         json::object{{"first_name", "Odile"},
-                      {"last_name", "Tanguy"},
-                      {"phone", "06 98 76 54 32"},
-                      {"address", "3 rue d'Antrain, Rennes"},
-                      {"neighbourhood", "thabor"}}},
-        {"category", "medicines"},
-        {"urgency", "today"},
-        {"details", details},
-        {"window", json::object{{"from", iso_utc(from)}, {"until", iso_utc(from + 86400)}}},
-        {"consent", true}};
+    return json::object{{"resident", json::object{{"first_name", "Odile"},
+                                                  {"last_name", "Tanguy"},
+                                                  {"phone", "06 98 76 54 32"},
+                                                  {"address", "3 rue d'Antrain, Rennes"},
+                                                  {"neighbourhood", "thabor"}}},
+                        {"category", "medicines"},
+                        {"urgency", "today"},
+                        {"details", details},
+                        {"window", json::object{{"from", iso_utc(from)}, {"until", iso_utc(from + 86400)}}},
+                        {"consent", true}};
 }
 
 struct created {
@@ -85,7 +83,8 @@ created post_one(http_client& c, const std::string& details) {
     INFO(res.describe());
     REQUIRE(res.status == 201);
     auto body = res.json().as_object();
-    return {details, std::string(body.at("id").as_string()), std::string(body.at("tracking_code").as_string())};
+    return {details, std::string(body.at("id").as_string()),
+            std::string(body.at("tracking_code").as_string())};
 }
 
 std::string integrity(const std::string& path) {
@@ -153,8 +152,9 @@ TEST_CASE("relais backup: a consistent copy while POSTs commit; a server started
     // The copy is a snapshot: everything acknowledged before the backup started, each request whole.
     {
         SQLite::Database db(copy, SQLite::OPEN_READONLY);
-        SQLite::Statement orphans(db, "SELECT COUNT(*) FROM request r WHERE NOT EXISTS (SELECT 1 FROM resident p "
-                                      "WHERE p.id = r.resident_id)");
+        SQLite::Statement orphans(db,
+                                  "SELECT COUNT(*) FROM request r WHERE NOT EXISTS (SELECT 1 FROM resident p "
+                                  "WHERE p.id = r.resident_id)");
         orphans.executeStep();
         CHECK(orphans.getColumn(0).getInt() == 0);
         SQLite::Statement n(db, "SELECT COUNT(*) FROM request");
@@ -184,7 +184,8 @@ TEST_CASE("relais backup: a consistent copy while POSTs commit; a server started
         CHECK(reader.get("/api/v1/track/" + before[i].tracking_code).status == 200);
     }
     // The coordinator account came along: sign in on the restored server and read a request in full.
-    auto login = reader.post_json("/api/v1/auth/login", json::object{{"email", coord_email}, {"password", coord_password}});
+    auto login = reader.post_json("/api/v1/auth/login",
+                                  json::object{{"email", coord_email}, {"password", coord_password}});
     REQUIRE(login.status == 200);
     reader.set_csrf(std::string(login.json().at("csrf_token").as_string()));
     for (const auto& c : {before.front(), before.back()}) {

@@ -9,8 +9,8 @@
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
-#include <boost/json.hpp>
 #include <doctest/doctest.h>
+#include <boost/json.hpp>
 
 #include <sys/wait.h>
 
@@ -39,12 +39,11 @@ std::string iso_utc(std::time_t t) {
 json::value request_body(const std::string& marker) {
     const std::time_t from = std::time(nullptr) + 86400;
     return json::object{
-        {"resident",
-         json::object{{"first_name", "Yvonne"},
-                      {"last_name", "Le Gall"},
-                      {"phone", "06 12 34 56 78"},
-                      {"address", "12 rue de Brest, Rennes"},
-                      {"neighbourhood", "centre"}}},
+        {"resident", json::object{{"first_name", "Yvonne"},
+                                  {"last_name", "Le Gall"},
+                                  {"phone", "06 12 34 56 78"},
+                                  {"address", "12 rue de Brest, Rennes"},
+                                  {"neighbourhood", "centre"}}},
         {"category", "shopping"},
         {"urgency", "48h"},
         {"details", marker},
@@ -70,7 +69,8 @@ void post_until_stopped(std::uint16_t port, const std::string& prefix, const std
         outcome o;
         o.marker = prefix + "-" + std::to_string(i);
         try {
-            auto res = client.post_json("/api/v1/requests", request_body(o.marker), {{"Idempotency-Key", "crash-idempotency-" + o.marker}});
+            auto res = client.post_json("/api/v1/requests", request_body(o.marker),
+                                        {{"Idempotency-Key", "crash-idempotency-" + o.marker}});
             o.status = res.status;
             if (res.status == 201) {
                 auto body = res.json().as_object();
@@ -106,24 +106,33 @@ std::string integrity(SQLite::Database& db) {
 void check_consistency(SQLite::Database& db) {
     CHECK(integrity(db) == "ok");
     CHECK(count(db, "SELECT COUNT(*) FROM pragma_foreign_key_check") == 0);
-    CHECK(count(db, "SELECT COUNT(*) FROM request r WHERE NOT EXISTS (SELECT 1 FROM resident p WHERE p.id = "
-                    "r.resident_id)") == 0);
-    CHECK(count(db, "SELECT COUNT(*) FROM resident p WHERE NOT EXISTS (SELECT 1 FROM request r WHERE "
-                    "r.resident_id = p.id)") == 0);
-    CHECK(count(db, "SELECT COUNT(*) FROM request r WHERE NOT EXISTS (SELECT 1 FROM event e WHERE e.entity = "
-                    "'request' AND e.entity_id = r.id AND e.action = 'created')") == 0);
-    CHECK(count(db, "SELECT COUNT(*) FROM resident p WHERE NOT EXISTS (SELECT 1 FROM event e WHERE e.entity = "
-                    "'resident' AND e.entity_id = p.id AND e.action = 'created')") == 0);
-    CHECK(count(db, "SELECT COUNT(*) FROM event e WHERE e.entity = 'request' AND NOT EXISTS (SELECT 1 FROM "
-                    "request r WHERE r.id = e.entity_id)") == 0);
+    CHECK(count(db,
+                "SELECT COUNT(*) FROM request r WHERE NOT EXISTS (SELECT 1 FROM resident p WHERE p.id = "
+                "r.resident_id)") == 0);
+    CHECK(count(db,
+                "SELECT COUNT(*) FROM resident p WHERE NOT EXISTS (SELECT 1 FROM request r WHERE "
+                "r.resident_id = p.id)") == 0);
+    CHECK(count(db,
+                "SELECT COUNT(*) FROM request r WHERE NOT EXISTS (SELECT 1 FROM event e WHERE e.entity = "
+                "'request' AND e.entity_id = r.id AND e.action = 'created')") == 0);
+    CHECK(count(db,
+                "SELECT COUNT(*) FROM resident p WHERE NOT EXISTS (SELECT 1 FROM event e WHERE e.entity = "
+                "'resident' AND e.entity_id = p.id AND e.action = 'created')") == 0);
+    CHECK(count(db,
+                "SELECT COUNT(*) FROM event e WHERE e.entity = 'request' AND NOT EXISTS (SELECT 1 FROM "
+                "request r WHERE r.id = e.entity_id)") == 0);
     // Every request of this test was posted with an Idempotency-Key: the key's record and the request
     // commit together, or neither does (the key is stored hashed, so only the counts can be compared).
-    CHECK(count(db, "SELECT COUNT(*) FROM idempotency WHERE status = 201") == count(db, "SELECT COUNT(*) FROM request"));
-    CHECK(count(db, "SELECT COUNT(*) FROM (SELECT details FROM request GROUP BY details HAVING COUNT(*) > 1)") == 0);
+    CHECK(count(db, "SELECT COUNT(*) FROM idempotency WHERE status = 201") ==
+          count(db, "SELECT COUNT(*) FROM request"));
+    CHECK(count(db,
+                "SELECT COUNT(*) FROM (SELECT details FROM request GROUP BY details HAVING COUNT(*) > 1)") ==
+          0);
 }
 
 /// Every acknowledged request is there with its id; nothing refused is there.
-void check_outcomes(SQLite::Database& db, const std::vector<outcome>& all, std::size_t& acked, std::size_t& unknown) {
+void check_outcomes(SQLite::Database& db, const std::vector<outcome>& all, std::size_t& acked,
+                    std::size_t& unknown) {
     std::multimap<std::string, std::string> stored;  // details (the marker) -> id
     SQLite::Statement q(db, "SELECT details, id FROM request");
     while (q.executeStep())
@@ -146,11 +155,13 @@ void check_outcomes(SQLite::Database& db, const std::vector<outcome>& all, std::
 
 /// Runs `relais backup` in a loop until `stop`, each copy into a new file; counts copies that completed.
 void backup_loop(const std::string& db, const std::filesystem::path& dir, const std::atomic<bool>& stop,
-                 std::vector<std::string>& copies, std::vector<std::string>& failures, std::atomic<int>& done) {
+                 std::vector<std::string>& copies, std::vector<std::string>& failures,
+                 std::atomic<int>& done) {
     for (int i = 0; !stop; ++i) {
-        const std::string out = (dir / ("copy-" + std::to_string(copies.size() + failures.size()) + ".db")).string();
-        const std::string cmd = std::string("'") + RELAIS_BINARY + "' backup --db '" + db + "' --out '" + out +
-                                "' > /dev/null 2> '" + out + ".err'";
+        const std::string out =
+            (dir / ("copy-" + std::to_string(copies.size() + failures.size()) + ".db")).string();
+        const std::string cmd = std::string("'") + RELAIS_BINARY + "' backup --db '" + db + "' --out '" +
+                                out + "' > /dev/null 2> '" + out + ".err'";
         const int rc = std::system(cmd.c_str());
         if (WIFEXITED(rc) && WEXITSTATUS(rc) == 0)
             copies.push_back(out);
@@ -181,8 +192,9 @@ void crash_rounds(int rounds, int threads, bool with_backup, std::uint32_t seed)
         std::vector<std::vector<outcome>> results(static_cast<std::size_t>(threads));
         std::vector<std::thread> posters;
         for (int t = 0; t < threads; ++t)
-            posters.emplace_back(post_until_stopped, server.port(), "r" + std::to_string(round) + "t" + std::to_string(t),
-                                 std::cref(stop), std::ref(results[static_cast<std::size_t>(t)]));
+            posters.emplace_back(post_until_stopped, server.port(),
+                                 "r" + std::to_string(round) + "t" + std::to_string(t), std::cref(stop),
+                                 std::ref(results[static_cast<std::size_t>(t)]));
         std::atomic<bool> stop_backup{false};
         std::atomic<int> backups_done{0};
         std::thread backup_thread;
@@ -196,7 +208,8 @@ void crash_rounds(int rounds, int threads, bool with_backup, std::uint32_t seed)
         }
 
         // The kill lands anywhere: before the first commit, in the middle of a group commit, between two.
-        std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(50, 700)(rng)));
+        std::this_thread::sleep_for(
+            std::chrono::milliseconds(std::uniform_int_distribution<int>(50, 700)(rng)));
         server.kill();
         stop = true;
         for (auto& p : posters)

@@ -6,8 +6,8 @@
 #include "api/support/server_process.hpp"
 #include "support/temp_dir.hpp"
 
-#include <boost/json.hpp>
 #include <doctest/doctest.h>
+#include <boost/json.hpp>
 
 #include <sys/wait.h>
 
@@ -36,14 +36,15 @@ std::string iso_utc(std::time_t t) {
     return buf;
 }
 
-int user_add(const std::string& db, const std::string& role, const std::string& email, const std::string& password) {
+int user_add(const std::string& db, const std::string& role, const std::string& email,
+             const std::string& password) {
     relais::testing::temp_dir tmp;
     {
         std::ofstream pw(tmp.file("pw"), std::ios::binary);
         pw << password << "\n";
     }
-    const std::string cmd = std::string("'") + RELAIS_BINARY + "' user add --db '" + db + "' --role '" + role +
-                            "' --email '" + email + "' < '" + tmp.file("pw") + "' > /dev/null 2>&1";
+    const std::string cmd = std::string("'") + RELAIS_BINARY + "' user add --db '" + db + "' --role '" +
+                            role + "' --email '" + email + "' < '" + tmp.file("pw") + "' > /dev/null 2>&1";
     const int rc = std::system(cmd.c_str());
     return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
 }
@@ -51,32 +52,33 @@ int user_add(const std::string& db, const std::string& role, const std::string& 
 /// A valid public request form.
 json::object valid_request() {
     const std::time_t from = std::time(nullptr) + 86400;
-    return json::object{{"resident",
-                         json::object{{"first_name", "Yvonne"},
-                                      {"last_name", "Le Gall"},
-                                      {"phone", "06 12 34 56 78"},
-                                      {"address", "12 rue de Brest, Rennes"},
-                                      {"neighbourhood", "centre"}}},
-                        {"category", "shopping"},
-                        {"urgency", "48h"},
-                        {"details", "Courses de la semaine"},
-                        {"window", json::object{{"from", iso_utc(from)}, {"until", iso_utc(from + 2 * 86400)}}},
-                        {"consent", true}};
+    return json::object{
+        {"resident", json::object{{"first_name", "Yvonne"},
+                                  {"last_name", "Le Gall"},
+                                  {"phone", "06 12 34 56 78"},
+                                  {"address", "12 rue de Brest, Rennes"},
+                                  {"neighbourhood", "centre"}}},
+        {"category", "shopping"},
+        {"urgency", "48h"},
+        {"details", "Courses de la semaine"},
+        {"window", json::object{{"from", iso_utc(from)}, {"until", iso_utc(from + 2 * 86400)}}},
+        {"consent", true}};
 }
 
 /// A valid volunteer registration.
 json::object valid_volunteer(const std::string& email) {
-    return json::object{{"first_name", "Gaëlle"},
-                        {"last_name", "Hamon"},
-                        {"email", email},
-                        {"phone", "07 11 22 33 44"},
-                        {"password", "a long enough password"},
-                        {"neighbourhood", "villejean"},
-                        {"skills", json::array{"shopping"}},
-                        {"availability", json::array{json::object{{"day", "mon"}, {"start", "09:00"}, {"end", "12:00"}}}},
-                        {"languages", json::array{"fr"}},
-                        {"max_missions_per_week", 2},
-                        {"consent", true}};
+    return json::object{
+        {"first_name", "Gaëlle"},
+        {"last_name", "Hamon"},
+        {"email", email},
+        {"phone", "07 11 22 33 44"},
+        {"password", "a long enough password"},
+        {"neighbourhood", "villejean"},
+        {"skills", json::array{"shopping"}},
+        {"availability", json::array{json::object{{"day", "mon"}, {"start", "09:00"}, {"end", "12:00"}}}},
+        {"languages", json::array{"fr"}},
+        {"max_missions_per_week", 2},
+        {"consent", true}};
 }
 
 /// A 4xx RFC 9457 problem.
@@ -167,7 +169,7 @@ void expect_no_5xx_raw(const raw_result& r) {
 
 /// Pings /healthz every 100 ms on its own connection while the hostile requests go on.
 class watchdog {
-public:
+  public:
     explicit watchdog(std::uint16_t port) : port_(port), thread_([this] { run(); }) {}
     ~watchdog() { stop(); }
     void stop() {
@@ -179,7 +181,7 @@ public:
     int failures() const { return failures_; }
     std::chrono::milliseconds slowest() const { return slowest_; }
 
-private:
+  private:
     void run() {
         while (!stop_) {
             const auto started = std::chrono::steady_clock::now();
@@ -213,7 +215,8 @@ struct fixture {
     std::unique_ptr<http_client> anon, coord;
 
     fixture() {
-        REQUIRE(user_add((dir.path() / "relais.db").string(), "coordinator", coord_email, coord_password) == 0);
+        REQUIRE(user_add((dir.path() / "relais.db").string(), "coordinator", coord_email, coord_password) ==
+                0);
         server_options o;
         o.dir = dir.path();
         o.args = {"--read-timeout", "2", "--public-post-limit", "0"};
@@ -236,7 +239,8 @@ struct fixture {
         CHECK(log.find("AddressSanitizer") == std::string::npos);
         CHECK(log.find("runtime error") == std::string::npos);
         CHECK(log.find(" 500 ") == std::string::npos);
-        CHECK(log.find(" failed: ") == std::string::npos);  // the dispatcher's line for an unexpected exception
+        CHECK(log.find(" failed: ") ==
+              std::string::npos);  // the dispatcher's line for an unexpected exception
     }
 };
 
@@ -262,13 +266,17 @@ TEST_CASE("hostile input: hundreds of hostile requests, never a 5xx, the server 
         const std::vector<route> routes{
             {f.anon.get(), "POST", "/api/v1/requests", valid},
             {f.anon.get(), "POST", "/api/v1/volunteers", valid_volunteer("truncated@example.org")},
-            {f.anon.get(), "POST", "/api/v1/auth/login", json::object{{"email", "a@b.fr"}, {"password", "x"}}},
+            {f.anon.get(), "POST", "/api/v1/auth/login",
+             json::object{{"email", "a@b.fr"}, {"password", "x"}}},
             {f.coord.get(), "POST", "/api/v1/requests", valid},
             {f.coord.get(), "POST", "/api/v1/requests/" + request_id + "/close",
              json::object{{"outcome", "cancelled"}, {"reason", "test"}}},
-            {f.coord.get(), "PATCH", "/api/v1/residents/" + resident_id, json::object{{"first_name", "Yvette"}}},
+            {f.coord.get(), "PATCH", "/api/v1/residents/" + resident_id,
+             json::object{{"first_name", "Yvette"}}},
             {f.coord.get(), "POST", "/api/v1/missions",
-             json::object{{"request_id", request_id}, {"volunteer_id", "vol_x"}, {"starts_at", iso_utc(0)},
+             json::object{{"request_id", request_id},
+                          {"volunteer_id", "vol_x"},
+                          {"starts_at", iso_utc(0)},
                           {"ends_at", iso_utc(3600)}}},
             {f.coord.get(), "POST", "/api/v1/partners", json::object{{"name", "Secours Populaire"}}},
         };
@@ -279,22 +287,44 @@ TEST_CASE("hostile input: hundreds of hostile requests, never a 5xx, the server 
             for (std::size_t k = 0; k < cuts; ++k) {
                 const std::string cut = text.substr(0, k * text.size() / cuts);
                 INFO(r.method << " " << r.target << " body: " << cut);
-                expect_problem(r.client->request(r.method, r.target, cut, {{"Content-Type", "application/json"}}),
-                               k == 0 && r.target == "/api/v1/auth/login" ? 0 : 400);
+                expect_problem(
+                    r.client->request(r.method, r.target, cut, {{"Content-Type", "application/json"}}),
+                    k == 0 && r.target == "/api/v1/auth/login" ? 0 : 400);
             }
         }
-        for (std::string_view broken :
-             {"{", "}", "[", "{\"a\":}", "{'category':'shopping'}", "{\"category\":\"shopping\",}", "nul", "tru",
-              "{\"a\" 1}", "{\"a\":1}{\"b\":2}", "{\"a\":01}", "{\"a\":-}", "{\"a\":\"\\x\"}", "{\"a\":\"\\u12\"}",
-              "{\"a\":1e}", "{\"a\":.5}", "{\"a\":NaN}", "{\"a\":Infinity}", "{\"a\":\"unterminated}",
-              "\xef\xbb\xbf{}", "{/* comment */}", "{\"a\":1} trailing", "{\"a\"::1}", "{,}", "{\"a\":[1,2,]}"}) {
+        for (std::string_view broken : {"{",
+                                        "}",
+                                        "[",
+                                        "{\"a\":}",
+                                        "{'category':'shopping'}",
+                                        "{\"category\":\"shopping\",}",
+                                        "nul",
+                                        "tru",
+                                        "{\"a\" 1}",
+                                        "{\"a\":1}{\"b\":2}",
+                                        "{\"a\":01}",
+                                        "{\"a\":-}",
+                                        "{\"a\":\"\\x\"}",
+                                        "{\"a\":\"\\u12\"}",
+                                        "{\"a\":1e}",
+                                        "{\"a\":.5}",
+                                        "{\"a\":NaN}",
+                                        "{\"a\":Infinity}",
+                                        "{\"a\":\"unterminated}",
+                                        "\xef\xbb\xbf{}",
+                                        "{/* comment */}",
+                                        "{\"a\":1} trailing",
+                                        "{\"a\"::1}",
+                                        "{,}",
+                                        "{\"a\":[1,2,]}"}) {
             INFO(broken);
             expect_problem(f.anon->request("POST", "/api/v1/requests", std::string(broken),
                                            {{"Content-Type", "application/json"}}),
                            400);
         }
         // Valid JSON that is not an object, and an empty body.
-        for (std::string_view not_object : {"\"a string\"", "123", "[]", "null", "true", "[{\"category\":1}]", ""}) {
+        for (std::string_view not_object :
+             {"\"a string\"", "123", "[]", "null", "true", "[{\"category\":1}]", ""}) {
             INFO(not_object);
             expect_problem(f.anon->request("POST", "/api/v1/requests", std::string(not_object),
                                            {{"Content-Type", "application/json"}}));
@@ -302,7 +332,8 @@ TEST_CASE("hostile input: hundreds of hostile requests, never a 5xx, the server 
     }
 
     SUBCASE("wrong types, field by field: 422 naming the field") {
-        const std::vector<json::value> not_strings{true, 42, 1.5, json::array{}, json::object{}, json::array{"x"}};
+        const std::vector<json::value> not_strings{
+            true, 42, 1.5, json::array{}, json::object{}, json::array{"x"}};
         const std::vector<json::value> not_bools{"true", 1, 0, json::array{}, json::object{}, nullptr};
         const std::vector<json::value> not_objects{"x", 1, json::array{}, true, json::array{json::object{}}};
         struct field {
@@ -310,14 +341,22 @@ TEST_CASE("hostile input: hundreds of hostile requests, never a 5xx, the server 
             const std::vector<json::value>* bad;
         };
         const std::vector<field> fields{
-            {{"resident", "first_name"}, &not_strings}, {{"resident", "last_name"}, &not_strings},
-            {{"resident", "phone"}, &not_strings},      {{"resident", "address"}, &not_strings},
-            {{"resident", "neighbourhood"}, &not_strings}, {{"resident", "email"}, &not_strings},
-            {{"category"}, &not_strings},               {{"urgency"}, &not_strings},
-            {{"details"}, &not_strings},                {{"window", "from"}, &not_strings},
-            {{"window", "until"}, &not_strings},        {{"consent"}, &not_bools},
-            {{"resident"}, &not_objects},               {{"window"}, &not_objects},
-            {{"resident", "location"}, &not_objects},   {{"resident", "needs"}, &not_objects},
+            {{"resident", "first_name"}, &not_strings},
+            {{"resident", "last_name"}, &not_strings},
+            {{"resident", "phone"}, &not_strings},
+            {{"resident", "address"}, &not_strings},
+            {{"resident", "neighbourhood"}, &not_strings},
+            {{"resident", "email"}, &not_strings},
+            {{"category"}, &not_strings},
+            {{"urgency"}, &not_strings},
+            {{"details"}, &not_strings},
+            {{"window", "from"}, &not_strings},
+            {{"window", "until"}, &not_strings},
+            {{"consent"}, &not_bools},
+            {{"resident"}, &not_objects},
+            {{"window"}, &not_objects},
+            {{"resident", "location"}, &not_objects},
+            {{"resident", "needs"}, &not_objects},
         };
         for (const auto& fld : fields) {
             for (const auto& bad : *fld.bad) {
@@ -360,8 +399,9 @@ TEST_CASE("hostile input: hundreds of hostile requests, never a 5xx, the server 
             std::string in_field = "{\"details\":" + arrays + "}";
             for (const auto& body : {arrays, objects, in_field}) {
                 INFO("depth " << depth << " size " << body.size());
-                expect_problem(f.anon->request("POST", "/api/v1/requests", body, {{"Content-Type", "application/json"}}),
-                               400);
+                expect_problem(
+                    f.anon->request("POST", "/api/v1/requests", body, {{"Content-Type", "application/json"}}),
+                    400);
             }
         }
     }
@@ -375,12 +415,13 @@ TEST_CASE("hostile input: hundreds of hostile requests, never a 5xx, the server 
         const std::vector<std::pair<std::string, unsigned>> cases{
             {with("details", std::string(2001, 'x')), 422},
             {with("details", std::string(60000, 'x')), 422},
-            {with("details", [] {
-                 std::string s;
-                 for (int i = 0; i < 30000; ++i)
-                     s += "\xf0\x9f\x98\x80";  // 120 kB of emoji: over the 64 kB limit
-                 return s;
-             }()),
+            {with("details",
+                  [] {
+                      std::string s;
+                      for (int i = 0; i < 30000; ++i)
+                          s += "\xf0\x9f\x98\x80";  // 120 kB of emoji: over the 64 kB limit
+                      return s;
+                  }()),
              413},
             {with("details", std::string(1 << 20, 'x')), 413},
             {[&] {
@@ -404,73 +445,83 @@ TEST_CASE("hostile input: hundreds of hostile requests, never a 5xx, the server 
             {"{\"consent\":1" + std::string(20000, '0') + "}", 0},
             {"{\"consent\":1e400}", 0},
             {"{\"" + std::string(60000, 'k') + "\":1}", 422},
-            {"{" + [] {
-                 std::string s;
-                 for (int i = 0; i < 5000; ++i)
-                     s += (i ? ",\"k" : "\"k") + std::to_string(i) + "\":1";
-                 return s;
-             }() + "}",
+            {"{" +
+                 [] {
+                     std::string s;
+                     for (int i = 0; i < 5000; ++i)
+                         s += (i ? ",\"k" : "\"k") + std::to_string(i) + "\":1";
+                     return s;
+                 }() +
+                 "}",
              422},
         };
         for (const auto& [body, status] : cases) {
             INFO("size " << body.size());
             if (status == 413) {
                 // Over the limit: the server answers 413 from the headers and closes; the client may still
-                // be sending (and then sees a reset instead of the answer), so this goes through a raw socket.
-                const auto r = raw_send(f.port(), "POST /api/v1/requests HTTP/1.1\r\nHost: t\r\nContent-Type: "
-                                                  "application/json\r\nContent-Length: " +
-                                                      std::to_string(body.size()) + "\r\n\r\n" + body);
+                // be sending (and then sees a reset instead of the answer), so this goes through a raw
+                // socket.
+                const auto r = raw_send(f.port(),
+                                        "POST /api/v1/requests HTTP/1.1\r\nHost: t\r\nContent-Type: "
+                                        "application/json\r\nContent-Length: " +
+                                            std::to_string(body.size()) + "\r\n\r\n" + body);
                 expect_refused_raw(r);
                 for (const auto& res : r.responses)
                     CHECK(res.status == 413);
                 continue;
             }
-            expect_problem(f.anon->request("POST", "/api/v1/requests", body, {{"Content-Type", "application/json"}}),
-                           status);
+            expect_problem(
+                f.anon->request("POST", "/api/v1/requests", body, {{"Content-Type", "application/json"}}),
+                status);
         }
         // Declared lengths the server must not trust.
         for (const char* length : {"99999999999", "18446744073709551616", "1000000"}) {
             INFO(length);
-            expect_refused_raw(raw_send(f.port(), std::string("POST /api/v1/requests HTTP/1.1\r\nHost: t\r\n"
-                                                              "Content-Type: application/json\r\nContent-Length: ") +
-                                                      length + "\r\n\r\n{\"a\":"));
+            expect_refused_raw(
+                raw_send(f.port(), std::string("POST /api/v1/requests HTTP/1.1\r\nHost: t\r\n"
+                                               "Content-Type: application/json\r\nContent-Length: ") +
+                                       length + "\r\n\r\n{\"a\":"));
         }
     }
 
     SUBCASE("NUL bytes and invalid UTF-8") {
         const std::vector<std::pair<std::string, unsigned>> details{
-            {"\"a\\u0000b\"", 422},                 // escaped NUL: a control character
-            {std::string("\"a\0b\"", 5), 400},      // raw NUL inside a JSON string: not JSON
-            {"\"\\u0007bell\"", 422},               // other control characters
-            {"\"\xff\xfe\"", 422},                  // not UTF-8 at all
-            {"\"\xc0\xaf\"", 422},                  // overlong '/'
-            {"\"\xe0\x80\xaf\"", 422},              // overlong, three bytes
-            {"\"\xed\xa0\x80\"", 422},              // a UTF-16 surrogate encoded in UTF-8
-            {"\"abc\xe2\x82\"", 422},               // truncated sequence
-            {"\"\xf4\x90\x80\x80\"", 422},          // beyond U+10FFFF
-            {"\"\x80\x80\x80\"", 422},              // continuation bytes alone
-            {"\"\\ud800\"", 0},                     // escaped lone surrogate
-            {"\"\\udc00\\ud800\"", 0},              // reversed pair
+            {"\"a\\u0000b\"", 422},             // escaped NUL: a control character
+            {std::string("\"a\0b\"", 5), 400},  // raw NUL inside a JSON string: not JSON
+            {"\"\\u0007bell\"", 422},           // other control characters
+            {"\"\xff\xfe\"", 422},              // not UTF-8 at all
+            {"\"\xc0\xaf\"", 422},              // overlong '/'
+            {"\"\xe0\x80\xaf\"", 422},          // overlong, three bytes
+            {"\"\xed\xa0\x80\"", 422},          // a UTF-16 surrogate encoded in UTF-8
+            {"\"abc\xe2\x82\"", 422},           // truncated sequence
+            {"\"\xf4\x90\x80\x80\"", 422},      // beyond U+10FFFF
+            {"\"\x80\x80\x80\"", 422},          // continuation bytes alone
+            {"\"\\ud800\"", 0},                 // escaped lone surrogate
+            {"\"\\udc00\\ud800\"", 0},          // reversed pair
         };
         for (const auto& [value, status] : details) {
             std::string body = json::serialize(valid);
             const std::string marker = "\"Courses de la semaine\"";
             body.replace(body.find(marker), marker.size(), value);
             INFO(value);
-            expect_problem(f.anon->request("POST", "/api/v1/requests", body, {{"Content-Type", "application/json"}}),
-                           status);
+            expect_problem(
+                f.anon->request("POST", "/api/v1/requests", body, {{"Content-Type", "application/json"}}),
+                status);
         }
         // Invalid UTF-8 and NUL in a key.
         for (std::string key : {std::string("\xff"), std::string("a\\u0000b"), std::string("\xc3\x28")}) {
             std::string body = json::serialize(valid);
             body.insert(1, "\"" + key + "\":1,");
-            expect_problem(f.anon->request("POST", "/api/v1/requests", body, {{"Content-Type", "application/json"}}),
-                           422);
+            expect_problem(
+                f.anon->request("POST", "/api/v1/requests", body, {{"Content-Type", "application/json"}}),
+                422);
         }
         // In the path and the query.
-        for (const std::string& target : std::vector<std::string>{"/api/v1/requests/abc%00def", "/api/v1/track/%ff%fe%fd", "/api/v1/track/ABCD%00EFGH",
-              "/api/v1/residents/%c0%ae%c0%ae", "/api/v1/requests?status=%00", "/api/v1/requests?status=%ff",
-              "/api/v1/requests?cursor=%00", "/api/v1/requests?status=new%"}) {
+        for (const std::string& target :
+             std::vector<std::string>{"/api/v1/requests/abc%00def", "/api/v1/track/%ff%fe%fd",
+                                      "/api/v1/track/ABCD%00EFGH", "/api/v1/residents/%c0%ae%c0%ae",
+                                      "/api/v1/requests?status=%00", "/api/v1/requests?status=%ff",
+                                      "/api/v1/requests?cursor=%00", "/api/v1/requests?status=new%"}) {
             INFO(target);
             expect_problem(f.coord->get(target));
         }
@@ -486,17 +537,23 @@ TEST_CASE("hostile input: hundreds of hostile requests, never a 5xx, the server 
     SUBCASE("odd Unicode and injection strings are stored and read back exactly") {
         const std::vector<std::string> texts{
             "\xe2\x80\x8f\xd9\x85\xd8\xb1\xd8\xad\xd8\xa8\xd8\xa7",  // RLM + Arabic
-            "abc\xe2\x80\xae" "fdp.exe",                              // RIGHT-TO-LEFT OVERRIDE
+            "abc\xe2\x80\xae"
+            "fdp.exe",  // RIGHT-TO-LEFT OVERRIDE
             "\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x91\xa7",  // ZWJ family emoji
-            "e\xcc\x81" "cole",                                       // combining acute (NFD, kept as is)
-            "\xc3\xa9" "cole",                                        // precomposed (NFC)
-            "Z\xcd\x91\xcd\x8b\xcd\x92\xcc\x80\xcc\x81" "algo",       // stacked combining marks
-            "\xf0\x9d\x95\xb3\xf0\x9d\x96\x8a\xf0\x9d\x96\x91",       // mathematical letters (astral plane)
-            "\xe4\xb8\xad\xe6\x96\x87 \xed\x95\x9c\xea\xb8\x80",      // CJK and Hangul
-            "a\xef\xbb\xbf" "b\xe2\x80\x8b" "c",                      // BOM and zero-width space inside
-            "\xef\xbf\xbd\xef\xbf\xbe",                               // replacement char, U+FFFE
-            "\xf4\x8f\xbf\xbf",                                       // U+10FFFF
-            "\xc2\x85\xe2\x80\xa8\xe2\x80\xa9",                       // NEL, line and paragraph separators
+            "e\xcc\x81"
+            "cole",  // combining acute (NFD, kept as is)
+            "\xc3\xa9"
+            "cole",  // precomposed (NFC)
+            "Z\xcd\x91\xcd\x8b\xcd\x92\xcc\x80\xcc\x81"
+            "algo",                                               // stacked combining marks
+            "\xf0\x9d\x95\xb3\xf0\x9d\x96\x8a\xf0\x9d\x96\x91",   // mathematical letters (astral plane)
+            "\xe4\xb8\xad\xe6\x96\x87 \xed\x95\x9c\xea\xb8\x80",  // CJK and Hangul
+            "a\xef\xbb\xbf"
+            "b\xe2\x80\x8b"
+            "c",                                 // BOM and zero-width space inside
+            "\xef\xbf\xbd\xef\xbf\xbe",          // replacement char, U+FFFE
+            "\xf4\x8f\xbf\xbf",                  // U+10FFFF
+            "\xc2\x85\xe2\x80\xa8\xe2\x80\xa9",  // NEL, line and paragraph separators
             "'; DROP TABLE request; --",
             "Robert'); DROP TABLE resident;--",
             "\" OR 1=1 --",
@@ -535,11 +592,14 @@ TEST_CASE("hostile input: hundreds of hostile requests, never a 5xx, the server 
         // The tables are all still there and queryable.
         CHECK(f.coord->get("/api/v1/requests?status=new").status == 200);
         CHECK(f.coord->get("/api/v1/residents").status == 200);
-        CHECK(f.anon->post_json("/api/v1/auth/login", json::object{{"email", coord_email}, {"password", "x"}}).status == 401);
+        CHECK(f.anon->post_json("/api/v1/auth/login", json::object{{"email", coord_email}, {"password", "x"}})
+                  .status == 401);
         // Injection in query parameters is only ever a value.
-        for (const std::string& q : std::vector<std::string>{"status=new'%20OR%20'1'='1", "status=new%3B%20DROP%20TABLE%20request", "cursor=1'%20OR%201=1--",
-              "limit=1;DROP", "limit=-1", "limit=99999999999999999999", "category=%3Cscript%3E",
-              "neighbourhood=centre'--", "cursor=0.0.0.0.0", "cursor=" + std::string(300, '9')}) {
+        for (const std::string& q : std::vector<std::string>{
+                 "status=new'%20OR%20'1'='1", "status=new%3B%20DROP%20TABLE%20request",
+                 "cursor=1'%20OR%201=1--", "limit=1;DROP", "limit=-1", "limit=99999999999999999999",
+                 "category=%3Cscript%3E", "neighbourhood=centre'--", "cursor=0.0.0.0.0",
+                 "cursor=" + std::string(300, '9')}) {
             INFO(q);
             auto res = f.coord->get("/api/v1/requests?" + q);
             ++hostile_sent;
@@ -551,43 +611,67 @@ TEST_CASE("hostile input: hundreds of hostile requests, never a 5xx, the server 
 
     SUBCASE("path traversal on static files and on ids") {
         auto leaked = [](const std::string& body) {
-            return body.find("root:") != std::string::npos || body.find("cmake_minimum_required") != std::string::npos ||
+            return body.find("root:") != std::string::npos ||
+                   body.find("cmake_minimum_required") != std::string::npos ||
                    body.find("[core]") != std::string::npos || body.find("#include") != std::string::npos ||
                    body.find("PATH=") != std::string::npos;
         };
-        for (const std::string& target : std::vector<std::string>{"/%2e%2e/%2e%2e/%2e%2e/etc/passwd", "/..%2f..%2f..%2fetc%2fpasswd", "/....//....//etc/passwd",
-              "/..;/CMakeLists.txt", "/%252e%252e%252fCMakeLists.txt", "/index.html/../../CMakeLists.txt",
-              "/./../CMakeLists.txt", "/.%2e/.%2e/CMakeLists.txt", "/%2e%2e%5c%2e%2e%5cCMakeLists.txt",
-              "/..%c0%afCMakeLists.txt", "/..%e0%80%afCMakeLists.txt", "/%2fetc%2fpasswd", "/proc/self/environ",
-              "/../../../../../../proc/self/environ", "/.git/HEAD", "/.env", "/%2e/.git/config",
-              "/web/../CMakeLists.txt", "/index.html%2500", "/..%00/CMakeLists.txt", "/%C0%AE%C0%AE/CMakeLists.txt",
-              "/" + std::string(3000, 'a'), "/" + [] {
-                  std::string s;
-                  for (int i = 0; i < 100; ++i)
-                      s += "../";
-                  return s;
-              }() + "etc/passwd"}) {
+        for (const std::string& target : std::vector<std::string>{"/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+                                                                  "/..%2f..%2f..%2fetc%2fpasswd",
+                                                                  "/....//....//etc/passwd",
+                                                                  "/..;/CMakeLists.txt",
+                                                                  "/%252e%252e%252fCMakeLists.txt",
+                                                                  "/index.html/../../CMakeLists.txt",
+                                                                  "/./../CMakeLists.txt",
+                                                                  "/.%2e/.%2e/CMakeLists.txt",
+                                                                  "/%2e%2e%5c%2e%2e%5cCMakeLists.txt",
+                                                                  "/..%c0%afCMakeLists.txt",
+                                                                  "/..%e0%80%afCMakeLists.txt",
+                                                                  "/%2fetc%2fpasswd",
+                                                                  "/proc/self/environ",
+                                                                  "/../../../../../../proc/self/environ",
+                                                                  "/.git/HEAD",
+                                                                  "/.env",
+                                                                  "/%2e/.git/config",
+                                                                  "/web/../CMakeLists.txt",
+                                                                  "/index.html%2500",
+                                                                  "/..%00/CMakeLists.txt",
+                                                                  "/%C0%AE%C0%AE/CMakeLists.txt",
+                                                                  "/" + std::string(3000, 'a'),
+                                                                  "/" +
+                                                                      [] {
+                                                                          std::string s;
+                                                                          for (int i = 0; i < 100; ++i)
+                                                                              s += "../";
+                                                                          return s;
+                                                                      }() +
+                                                                      "etc/passwd"}) {
             INFO(target.substr(0, 120));
             auto res = f.anon->get(target);
             CHECK_FALSE(leaked(res.body));
             expect_problem(res, 404);
         }
-        for (std::string_view target : {"/../../etc/passwd", "/..\\..\\CMakeLists.txt", "/web/../../CMakeLists.txt",
-                                        "/.//..//..//CMakeLists.txt", "/%2e%2e/CMakeLists.txt"}) {
+        for (std::string_view target :
+             {"/../../etc/passwd", "/..\\..\\CMakeLists.txt", "/web/../../CMakeLists.txt",
+              "/.//..//..//CMakeLists.txt", "/%2e%2e/CMakeLists.txt"}) {
             INFO(target);
-            auto r = raw_send(f.port(), "GET " + std::string(target) + " HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+            auto r = raw_send(
+                f.port(), "GET " + std::string(target) + " HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
             ++hostile_sent;
             REQUIRE(r.responses.size() == 1);
             CHECK_FALSE(leaked(r.responses[0].body));
             CHECK(r.responses[0].status == 404);
         }
         // Ids: whatever the shape, an id is a value looked up, never a path or a query.
-        for (const std::string& target : std::vector<std::string>{"/api/v1/requests/..%2f..%2fusers", "/api/v1/requests/%2e%2e", "/api/v1/requests/..",
-              "/api/v1/volunteers/%2e%2e%2fvolunteers", "/api/v1/requests/req_'%20OR%20'1'='1",
-              "/api/v1/requests/" + std::string(5000, 'a'), "/api/v1/residents/res_%25", "/api/v1/missions/*",
-              "/api/v1/supports/%20", "/api/v1/partners/%3Cscript%3E", "/api/v1/requests/" + request_id + "%00",
-              "/api/v1/requests/" + request_id + "/../" + request_id, "/api/v1/track/..%2F..%2Fetc%2Fpasswd",
-              "/api/v1/track/" + std::string(500, '1'), "/api/v1/track/%27%20OR%201%3D1"}) {
+        for (const std::string& target : std::vector<std::string>{
+                 "/api/v1/requests/..%2f..%2fusers", "/api/v1/requests/%2e%2e", "/api/v1/requests/..",
+                 "/api/v1/volunteers/%2e%2e%2fvolunteers", "/api/v1/requests/req_'%20OR%20'1'='1",
+                 "/api/v1/requests/" + std::string(5000, 'a'), "/api/v1/residents/res_%25",
+                 "/api/v1/missions/*", "/api/v1/supports/%20", "/api/v1/partners/%3Cscript%3E",
+                 "/api/v1/requests/" + request_id + "%00",
+                 "/api/v1/requests/" + request_id + "/../" + request_id,
+                 "/api/v1/track/..%2F..%2Fetc%2Fpasswd", "/api/v1/track/" + std::string(500, '1'),
+                 "/api/v1/track/%27%20OR%201%3D1"}) {
             INFO(target.substr(0, 120));
             auto res = f.coord->get(target);
             expect_problem(res);
@@ -597,33 +681,37 @@ TEST_CASE("hostile input: hundreds of hostile requests, never a 5xx, the server 
 
     SUBCASE("oversized and malformed headers") {
         expect_problem(f.anon->get("/healthz", {{"X-Padding", std::string(20000, 'p')}}), 431);
-        expect_problem(f.anon->get("/healthz", {{"Cookie", "relais_session=" + std::string(20000, 'c')}}), 431);
+        expect_problem(f.anon->get("/healthz", {{"Cookie", "relais_session=" + std::string(20000, 'c')}}),
+                       431);
         {
             header_list many;
             for (int i = 0; i < 2000; ++i)
                 many.emplace_back("X-H" + std::to_string(i), "v");
             expect_problem(f.anon->get("/healthz", many), 431);
         }
-        expect_refused_raw(raw_send(f.port(), "GET /" + std::string(20000, 'a') + " HTTP/1.1\r\nHost: t\r\n\r\n"));
-        for (std::string wire : {std::string("GET /healthz HTTP/1.1\r\nHost: t\r\nBad Header: x\r\n\r\n"),
-                                 std::string("GET /healthz HTTP/1.1\r\nHost: t\r\nNoColon\r\n\r\n"),
-                                 std::string("GET /healthz HTTP/1.1\r\nHost: t\r\n: empty-name\r\n\r\n"),
-                                 std::string("GET /healthz HTTP/1.1\r\nHost: t\r\nX:\x01\r\n\r\n"),
-                                 std::string("GET /healthz HTTP/1.1\nHost: t\n\n"),
-                                 std::string("GET /healthz HTTP/1.1\rHost: t\r\r"),
-                                 std::string("GET /healthz HTTP/1.1\r\nHost: t\r\n\r\r\n"),
-                                 std::string("GET\t/healthz HTTP/1.1\r\nHost: t\r\n\r\n"),
-                                 std::string("GET /healthz HTTP/1.1 extra\r\nHost: t\r\n\r\n"),
-                                 std::string("GET /healthz HTTP/2.0\r\nHost: t\r\n\r\n"),
-                                 std::string("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"),
-                                 std::string("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 11)}) {  // TLS hello
+        expect_refused_raw(
+            raw_send(f.port(), "GET /" + std::string(20000, 'a') + " HTTP/1.1\r\nHost: t\r\n\r\n"));
+        for (std::string wire :
+             {std::string("GET /healthz HTTP/1.1\r\nHost: t\r\nBad Header: x\r\n\r\n"),
+              std::string("GET /healthz HTTP/1.1\r\nHost: t\r\nNoColon\r\n\r\n"),
+              std::string("GET /healthz HTTP/1.1\r\nHost: t\r\n: empty-name\r\n\r\n"),
+              std::string("GET /healthz HTTP/1.1\r\nHost: t\r\nX:\x01\r\n\r\n"),
+              std::string("GET /healthz HTTP/1.1\nHost: t\n\n"),
+              std::string("GET /healthz HTTP/1.1\rHost: t\r\r"),
+              std::string("GET /healthz HTTP/1.1\r\nHost: t\r\n\r\r\n"),
+              std::string("GET\t/healthz HTTP/1.1\r\nHost: t\r\n\r\n"),
+              std::string("GET /healthz HTTP/1.1 extra\r\nHost: t\r\n\r\n"),
+              std::string("GET /healthz HTTP/2.0\r\nHost: t\r\n\r\n"),
+              std::string("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"),
+              std::string("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 11)}) {  // TLS hello
             INFO(wire.substr(0, 60));
             expect_refused_raw(raw_send(f.port(), wire));
         }
         // Well framed, but not a target this server serves: 400, and the connection may stay open.
-        for (std::string wire : {std::string("GET http://evil.example/ HTTP/1.1\r\nHost: evil.example\r\n\r\n"),
-                                 std::string("OPTIONS * HTTP/1.1\r\nHost: t\r\n\r\n"),
-                                 std::string("CONNECT 127.0.0.1:22 HTTP/1.1\r\nHost: t\r\n\r\n")}) {
+        for (std::string wire :
+             {std::string("GET http://evil.example/ HTTP/1.1\r\nHost: evil.example\r\n\r\n"),
+              std::string("OPTIONS * HTTP/1.1\r\nHost: t\r\n\r\n"),
+              std::string("CONNECT 127.0.0.1:22 HTTP/1.1\r\nHost: t\r\n\r\n")}) {
             INFO(wire.substr(0, 60));
             expect_refused_raw(raw_send(f.port(), wire), false);
         }
@@ -632,15 +720,17 @@ TEST_CASE("hostile input: hundreds of hostile requests, never a 5xx, the server 
         expect_problem(f.anon->request("FOO", "/api/v1/requests"));
         expect_problem(f.coord->request("DELETE", "/api/v1/requests/" + request_id), 405);
         const std::string body = json::serialize(valid);
-        for (const char* type : {"text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x",
-                                 "application/jsonx", "application/xml", ""}) {
+        for (const char* type :
+             {"text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x",
+              "application/jsonx", "application/xml", ""}) {
             INFO(type);
             expect_problem(f.anon->request("POST", "/api/v1/requests", body, {{"Content-Type", type}}), 415);
         }
     }
 
     SUBCASE("request smuggling: conflicting or ambiguous framing is refused") {
-        const std::string smuggled = "GET /api/v1/requests HTTP/1.1\r\nHost: t\r\nX-Request-Id: smuggled\r\n\r\n";
+        const std::string smuggled =
+            "GET /api/v1/requests HTTP/1.1\r\nHost: t\r\nX-Request-Id: smuggled\r\n\r\n";
         const std::string chunked_smuggle = "0\r\n\r\n" + smuggled;
         const std::string head = "POST /api/v1/nothing HTTP/1.1\r\nHost: t\r\nContent-Type: text/plain\r\n";
         const std::vector<std::string> refused{
@@ -676,11 +766,12 @@ TEST_CASE("hostile input: hundreds of hostile requests, never a 5xx, the server 
         // Odd but legal framing: answered normally, the smuggled text is never a request of its own.
         const std::vector<std::string> legal{
             head + "Content-Length: " + std::to_string(smuggled.size()) + "\r\n\r\n" + smuggled,
-            head + "Transfer-Encoding: chunked\r\n\r\n" + [&] {
-                std::ostringstream s;
-                s << std::hex << smuggled.size() << "\r\n" << smuggled << "\r\n0\r\n\r\n";
-                return s.str();
-            }(),
+            head + "Transfer-Encoding: chunked\r\n\r\n" +
+                [&] {
+                    std::ostringstream s;
+                    s << std::hex << smuggled.size() << "\r\n" << smuggled << "\r\n0\r\n\r\n";
+                    return s.str();
+                }(),
             head + "Content-Length: 005\r\n\r\nhello",
             head + "Transfer-Encoding: chunked\r\n\r\n5;ext=1\r\nhello\r\n0\r\nTrailer: x\r\n\r\n",
             "GET /healthz HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",
@@ -694,8 +785,9 @@ TEST_CASE("hostile input: hundreds of hostile requests, never a 5xx, the server 
         // with a space): the body ends at its last chunk and what follows is the next pipelined request,
         // answered as such, never mixed into the first.
         {
-            const auto r = raw_send(f.port(), head + "Transfer-Encoding:\r\n chunked\r\n\r\n0\r\n\r\n" +
-                                                  "GET /healthz HTTP/1.1\r\nHost: t\r\nX-Request-Id: pipelined\r\n\r\n");
+            const auto r =
+                raw_send(f.port(), head + "Transfer-Encoding:\r\n chunked\r\n\r\n0\r\n\r\n" +
+                                       "GET /healthz HTTP/1.1\r\nHost: t\r\nX-Request-Id: pipelined\r\n\r\n");
             ++hostile_sent;
             INFO(r.describe());
             REQUIRE(r.responses.size() == 2);
@@ -727,18 +819,22 @@ TEST_CASE("hostile input: hundreds of hostile requests, never a 5xx, the server 
                     break;
                 }
             }
-            r.after = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+            r.after = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                            started);
             return r;
         };
-        const std::string headers = "GET /healthz HTTP/1.1\r\nHost: t\r\nX-Slow: " + std::string(200, 's') + "\r\n\r\n";
-        const std::string body_head = "POST /api/v1/requests HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
-                                      "Content-Length: 400\r\n\r\n";
+        const std::string headers =
+            "GET /healthz HTTP/1.1\r\nHost: t\r\nX-Slow: " + std::string(200, 's') + "\r\n\r\n";
+        const std::string body_head =
+            "POST /api/v1/requests HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+            "Content-Length: 400\r\n\r\n";
         std::vector<std::thread> clients;
         std::vector<slow_result> results(5);
-        clients.emplace_back([&] { results[0] = trickle(headers, 150ms); });               // trickled headers
-        clients.emplace_back([&] { results[1] = trickle(headers, 300ms); });               // slower still
-        clients.emplace_back([&] { results[2] = trickle(body_head + std::string(400, ' '), 5ms); });  // slow body
-        clients.emplace_back([&] { results[3] = trickle("", 200ms); });                    // says nothing
+        clients.emplace_back([&] { results[0] = trickle(headers, 150ms); });  // trickled headers
+        clients.emplace_back([&] { results[1] = trickle(headers, 300ms); });  // slower still
+        clients.emplace_back(
+            [&] { results[2] = trickle(body_head + std::string(400, ' '), 5ms); });  // slow body
+        clients.emplace_back([&] { results[3] = trickle("", 200ms); });              // says nothing
         clients.emplace_back([&] { results[4] = trickle("GET /healthz HTTP/1.1\r\nHost", 200ms); });  // stops
         // Meanwhile, other clients are served as usual.
         int served = 0;
@@ -762,8 +858,8 @@ TEST_CASE("hostile input: hundreds of hostile requests, never a 5xx, the server 
 
     dog.stop();
     MESSAGE("hostile requests so far: " << hostile_sent << "; watchdog: " << dog.pings() << " pings, "
-                                                 << dog.failures() << " failed, slowest " << dog.slowest().count()
-                                                 << " ms");
+                                        << dog.failures() << " failed, slowest " << dog.slowest().count()
+                                        << " ms");
     CHECK(dog.failures() == 0);
     CHECK(dog.pings() > 0);
     CHECK(dog.slowest() < 3s);

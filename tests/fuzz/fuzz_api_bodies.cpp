@@ -23,10 +23,10 @@
 #include "store/migrations.hpp"
 
 #include <SQLiteCpp/Statement.h>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
 #include <sodium.h>
 #include <spdlog/spdlog.h>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
 
 #include <cstdio>
 #include <cstdlib>
@@ -90,7 +90,8 @@ struct harness {
         relais::api::register_routes(*app);
 
         for (const auto& rule : auth::access_table()) {
-            if (rule.method != http::verb::post && rule.method != http::verb::patch && rule.method != http::verb::put)
+            if (rule.method != http::verb::post && rule.method != http::verb::patch &&
+                rule.method != http::verb::put)
                 continue;
             std::string target(rule.pattern);
             for (auto open = target.find('{'); open != std::string::npos; open = target.find('{')) {
@@ -166,14 +167,17 @@ struct harness {
         ids["residents"] = req.resident_id;
         ids["track"] = req.tracking_code;
         // An accepted mission (which puts a support in place), then a proposal waiting for an answer.
-        const auto first = domain::propose_mission(d, req.id, vol, now + 2 * 86400, now + 2 * 86400 + 3600, now, sys);
+        const auto first =
+            domain::propose_mission(d, req.id, vol, now + 2 * 86400, now + 2 * 86400 + 3600, now, sys);
         domain::accept_mission(d, first, now, sys);
         auto support = domain::active_support(d, req.id);
         if (!support)
             std::abort();
         ids["supports"] = support->id;
-        ids["missions"] = domain::propose_mission(d, req.id, vol, now + 9 * 86400, now + 9 * 86400 + 3600, now, sys);
-        ids["partners"] = domain::create_partner(d, "Fuzz Association", "association", std::nullopt, std::nullopt, now, sys);
+        ids["missions"] =
+            domain::propose_mission(d, req.id, vol, now + 9 * 86400, now + 9 * 86400 + 3600, now, sys);
+        ids["partners"] = domain::create_partner(d, "Fuzz Association", "association", std::nullopt,
+                                                 std::nullopt, now, sys);
         domain::collective_input cin;
         cin.partner_id = ids["partners"];
         cin.title = "Distribution alimentaire";
@@ -200,7 +204,8 @@ struct harness {
     http::response call(const route& r, int who, bool form, std::string body) {
         http::request req{r.method, r.target, 11};
         req.set(http::bhttp::field::host, "fuzz.example");
-        req.set(http::bhttp::field::content_type, form ? "application/x-www-form-urlencoded" : "application/json");
+        req.set(http::bhttp::field::content_type,
+                form ? "application/x-www-form-urlencoded" : "application/json");
         const caller* c = who == 0 ? &admin : who == 1 ? &volunteer : nullptr;
         if (c) {
             req.set(http::bhttp::field::cookie, c->cookie);
@@ -238,8 +243,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const bool form = (data[1] / 3) % 4 == 3;  // mostly JSON
     auto res = h.call(r, who, form, std::string(reinterpret_cast<const char*>(data + 2), size - 2));
     if (res.result_int() >= 500) {
-        std::cerr << "5xx from " << boost::beast::http::to_string(r.method) << " " << r.target << ": " << res.result_int() << " "
-                  << res.body() << "\n";
+        std::cerr << "5xx from " << boost::beast::http::to_string(r.method) << " " << r.target << ": "
+                  << res.result_int() << " " << res.body() << "\n";
         std::abort();
     }
     return 0;

@@ -21,7 +21,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             std::abort();
     }
     for (bool plus : {false, true})
-        if (auto d = relais::http::percent_decode(in, plus); d && (d->size() > in.size() || d->find('\0') != std::string::npos))
+        if (auto d = relais::http::percent_decode(in, plus);
+            d && (d->size() > in.size() || d->find('\0') != std::string::npos))
             std::abort();
     return 0;
 }

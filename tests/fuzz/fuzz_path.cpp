@@ -21,7 +21,9 @@ const http::router& routes() {
         http::router out;
         for (const auto& rule : relais::auth::access_table())
             out.add(rule.method, std::string(rule.pattern),
-                    [](http::request_context&) -> boost::asio::awaitable<http::response> { co_return http::response{}; });
+                    [](http::request_context&) -> boost::asio::awaitable<http::response> {
+                        co_return http::response{};
+                    });
         return out;
     }();
     return r;
@@ -32,8 +34,8 @@ const http::router& routes() {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     if (size < 1)
         return 0;
-    static constexpr http::verb methods[] = {http::verb::get, http::verb::post, http::verb::patch, http::verb::put,
-                                             http::verb::delete_, http::verb::head};
+    static constexpr http::verb methods[] = {http::verb::get, http::verb::post,    http::verb::patch,
+                                             http::verb::put, http::verb::delete_, http::verb::head};
     const auto method = methods[data[0] % std::size(methods)];
     const std::string_view path(reinterpret_cast<const char*>(data + 1), size - 1);
 

@@ -1,10 +1,10 @@
 // relais seed (benchmark data) and relais backup, on small databases.
+#include "tools/seed.hpp"
 #include "domain/missions.hpp"
 #include "domain/requests.hpp"
 #include "domain/volunteers.hpp"
 #include "support/temp_dir.hpp"
 #include "tools/backup.hpp"
-#include "tools/seed.hpp"
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
@@ -59,17 +59,27 @@ TEST_CASE("relais seed: the asked-for counts, consistent states, readable by the
     }
     // Every resident has a request; a live mission is in the future or has just started; what is over is
     // in the past; a closed request has an outcome; only active volunteers get missions.
-    CHECK(scalar(db, "SELECT COUNT(*) FROM resident p WHERE NOT EXISTS (SELECT 1 FROM request r WHERE "
-                     "r.resident_id = p.id)") == 0);
-    CHECK(scalar(db, "SELECT COUNT(*) FROM mission WHERE status IN ('done','missed') AND starts_at > 1795000000") == 0);
-    CHECK(scalar(db, "SELECT COUNT(*) FROM mission WHERE status = 'proposed' AND starts_at < 1795000000") == 0);
-    CHECK(scalar(db, "SELECT COUNT(*) FROM mission WHERE status = 'accepted' AND starts_at < 1795000000 - 86400") == 0);
+    CHECK(scalar(db,
+                 "SELECT COUNT(*) FROM resident p WHERE NOT EXISTS (SELECT 1 FROM request r WHERE "
+                 "r.resident_id = p.id)") == 0);
+    CHECK(
+        scalar(db,
+               "SELECT COUNT(*) FROM mission WHERE status IN ('done','missed') AND starts_at > 1795000000") ==
+        0);
+    CHECK(scalar(db, "SELECT COUNT(*) FROM mission WHERE status = 'proposed' AND starts_at < 1795000000") ==
+          0);
+    CHECK(
+        scalar(db,
+               "SELECT COUNT(*) FROM mission WHERE status = 'accepted' AND starts_at < 1795000000 - 86400") ==
+        0);
     CHECK(scalar(db, "SELECT COUNT(*) FROM request WHERE status = 'closed' AND outcome IS NULL") == 0);
     CHECK(scalar(db, "SELECT COUNT(*) FROM request WHERE status <> 'closed' AND outcome IS NOT NULL") == 0);
-    CHECK(scalar(db, "SELECT COUNT(*) FROM mission m JOIN volunteer v ON v.id = m.volunteer_id WHERE v.status <> "
-                     "'active'") == 0);
-    CHECK(scalar(db, "SELECT COUNT(*) FROM support WHERE status = 'active' AND request_id IN (SELECT id FROM "
-                     "request WHERE status = 'closed')") == 0);
+    CHECK(scalar(db,
+                 "SELECT COUNT(*) FROM mission m JOIN volunteer v ON v.id = m.volunteer_id WHERE v.status <> "
+                 "'active'") == 0);
+    CHECK(scalar(db,
+                 "SELECT COUNT(*) FROM support WHERE status = 'active' AND request_id IN (SELECT id FROM "
+                 "request WHERE status = 'closed')") == 0);
     CHECK(scalar(db, "SELECT COUNT(*) FROM event") > 3000);
 
     // The rows are what the domain expects to read.
@@ -88,8 +98,9 @@ TEST_CASE("relais seed: the asked-for counts, consistent states, readable by the
     CHECK(rest == " " + opts.password);
     REQUIRE(static_cast<bool>(f >> role >> email));
     CHECK(role == "volunteer");
-    SQLite::Statement mine(db, "SELECT COUNT(*) FROM mission m JOIN users u ON u.volunteer_id = m.volunteer_id "
-                               "WHERE u.email = ? AND m.status IN ('proposed','accepted')");
+    SQLite::Statement mine(db,
+                           "SELECT COUNT(*) FROM mission m JOIN users u ON u.volunteer_id = m.volunteer_id "
+                           "WHERE u.email = ? AND m.status IN ('proposed','accepted')");
     mine.bind(1, email);
     REQUIRE(mine.executeStep());
     CHECK(mine.getColumn(0).getInt() >= 1);
@@ -109,8 +120,9 @@ TEST_CASE("relais seed is deterministic for a seed, different across seeds") {
     relais::tools::seed_database(c);
     auto digest = [](const std::string& path) {
         SQLite::Database db(path, SQLite::OPEN_READONLY);
-        SQLite::Statement q(db, "SELECT group_concat(id || status || starts_at, ',') FROM (SELECT * FROM mission "
-                                "ORDER BY seq)");
+        SQLite::Statement q(db,
+                            "SELECT group_concat(id || status || starts_at, ',') FROM (SELECT * FROM mission "
+                            "ORDER BY seq)");
         REQUIRE(q.executeStep());
         return q.getColumn(0).getString();
     };
@@ -122,17 +134,21 @@ TEST_CASE("relais seed and relais backup: command-line errors") {
     relais::testing::temp_dir dir;
     std::ostringstream out, err;
     CHECK(relais::tools::run_seed_command({}, out, err) == 64);
-    CHECK(relais::tools::run_seed_command({"--db", dir.file("x.db"), "--volunteers", "lots"}, out, err) == 64);
+    CHECK(relais::tools::run_seed_command({"--db", dir.file("x.db"), "--volunteers", "lots"}, out, err) ==
+          64);
     CHECK(relais::tools::run_seed_command({"--db", dir.file("x.db"), "--bogus", "1"}, out, err) == 64);
     CHECK(relais::tools::run_seed_command({"--db", dir.file("x.db"), "--password", "short"}, out, err) == 64);
     CHECK(relais::tools::run_backup_command({"--db", dir.file("x.db")}, out, err) == 64);
-    CHECK(relais::tools::run_backup_command({"--db", dir.file("none.db"), "--out", dir.file("y.db")}, out, err) == 1);
-    CHECK(relais::tools::run_seed_command({"--db", dir.file("x.db"), "--volunteers", "20", "--residents", "10",
-                                           "--missions", "50", "--accounts", "2"},
+    CHECK(relais::tools::run_backup_command({"--db", dir.file("none.db"), "--out", dir.file("y.db")}, out,
+                                            err) == 1);
+    CHECK(relais::tools::run_seed_command({"--db", dir.file("x.db"), "--volunteers", "20", "--residents",
+                                           "10", "--missions", "50", "--accounts", "2"},
                                           out, err) == 0);
-    CHECK(relais::tools::run_backup_command({"--db", dir.file("x.db"), "--out", dir.file("y.db")}, out, err) == 0);
+    CHECK(relais::tools::run_backup_command({"--db", dir.file("x.db"), "--out", dir.file("y.db")}, out,
+                                            err) == 0);
     CHECK(out.str().find("integrity ok") != std::string::npos);
-    CHECK(relais::tools::run_backup_command({"--db", dir.file("x.db"), "--out", dir.file("y.db")}, out, err) == 1);
+    CHECK(relais::tools::run_backup_command({"--db", dir.file("x.db"), "--out", dir.file("y.db")}, out,
+                                            err) == 1);
 }
 
 namespace {
