@@ -18,6 +18,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -82,14 +83,18 @@ json::object read_dictionary_file(const std::filesystem::path& file) {
 }
 
 /// Reads the dictionaries off the I/O thread (file I/O goes through the worker pool).
-boost::asio::awaitable<dictionary> load_dictionary(request_context& ctx, std::string lang) {
-    auto load = [root = std::filesystem::path(ctx.app.cfg.web_root), lang] {
+boost::asio::awaitable<dictionary> load_dictionary(app::app_context& app, std::string lang) {
+    auto load = [root = std::filesystem::path(app.cfg.web_root), lang] {
         auto fr = read_dictionary_file(root / "i18n" / "fr.json");
         auto own = lang == "fr" ? json::object{} : read_dictionary_file(root / "i18n" / (lang + ".json"));
         return std::pair{std::move(own), std::move(fr)};
     };
-    auto [own, fr] = co_await app::offload(ctx.app.workers, std::move(load));
+    auto [own, fr] = co_await app::offload(app.workers, std::move(load));
     co_return dictionary(std::move(lang), std::move(own), std::move(fr));
+}
+
+boost::asio::awaitable<dictionary> load_dictionary(request_context& ctx, std::string lang) {
+    co_return co_await load_dictionary(ctx.app, std::move(lang));
 }
 
 // --- time in the city (Europe/Paris)
@@ -228,7 +233,7 @@ struct page_data {
     std::vector<domain::neighbourhood_record> neighbourhoods;
 };
 
-boost::asio::awaitable<page_data> load_page_data(request_context& ctx) {
+boost::asio::awaitable<page_data> load_page_data(app::app_context& app) {
     auto job = [](SQLite::Database& db) {
         page_data d;
         auto p = domain::load_programme(db);
@@ -239,7 +244,11 @@ boost::asio::awaitable<page_data> load_page_data(request_context& ctx) {
         d.neighbourhoods = domain::list_neighbourhoods(db);
         return d;
     };
-    co_return co_await ctx.app.db.read(std::move(job));
+    co_return co_await app.db.read(std::move(job));
+}
+
+boost::asio::awaitable<page_data> load_page_data(request_context& ctx) {
+    co_return co_await load_page_data(ctx.app);
 }
 
 std::string random_key() {
@@ -255,10 +264,6 @@ std::string layout(const dictionary& t, const page_data& d, std::string_view tit
     std::string h;
     h += "<!doctype html>\n<html lang=\"" + t.lang() + "\">\n<head>\n<meta charset=\"utf-8\">\n";
     h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
-    // The server's Referrer-Policy is no-referrer, under which browsers send "Origin: null" with a form POST
-    // and the CSRF check refuses it; same-origin keeps the Origin for our own forms and still sends nothing
-    // to other sites.
-    h += "<meta name=\"referrer\" content=\"same-origin\">\n";
     h += "<title>" + esc(title) + " – " + esc(d.programme_name) + "</title>\n";
     h += "<link rel=\"stylesheet\" href=\"/css/app.css\">\n<link rel=\"icon\" href=\"/img/icon.svg\" "
          "type=\"image/svg+xml\">\n</head>\n<body class=\"resident\">\n";
@@ -834,10 +839,120 @@ awaitable_response suivi_cancel(request_context& ctx) {
         layout(t, d, t("suivi.status_title"), "/suivi", render_track_status(t, d, shown, view, notice), ""));
 }
 
+// --- refusals
+// ------------------------------------------------------------------------------------------------
+
+/// The dictionary key of the sentence explaining a refusal, by HTTP status.
+std::string refusal_key(unsigned st) {
+    switch (st) {
+        case 429:
+            return "refusal.too_many";
+        case 403:
+            return "refusal.forbidden";
+        case 413:
+            return "refusal.too_large";
+        case 400:
+        case 415:
+            return "refusal.bad_form";
+        case 404:
+            return "refusal.not_found";
+        case 503:
+            return "refusal.unavailable";
+        default:
+            return "refusal.generic";
+    }
+}
+
+/// The page a browser gets instead of problem+json when a resident page refuses a request (rate limit, a
+/// form posted from another site, a server fault): what happened in plain words, when to retry, the
+/// coordination's phone number and the way back; on /demande and /suivi, the form again with what was typed.
+/// The status and Retry-After stay. A client asking for JSON only keeps the problem+json.
+boost::asio::awaitable<http::response> refusal_page(app::app_context& app, const http::request& req,
+                                                    http::response problem) {
+    const auto accept = req[http::bhttp::field::accept];
+    if (accept.find("json") != std::string_view::npos && accept.find("text/html") == std::string_view::npos)
+        co_return problem;
+    std::string_view target = req.target();
+    const std::string path(target.substr(0, target.find('?')));
+    // The language: the form's hidden field, else ?lang= in the address.
+    std::optional<form_values> form;
+    if (req[http::bhttp::field::content_type].starts_with("application/x-www-form-urlencoded"))
+        if (auto pairs = http::parse_form(req.body()))
+            form.emplace(std::move(*pairs));
+    std::optional<std::string> lang;
+    if (form && !form->get("lang").empty())
+        lang = form->get("lang");
+    else if (auto q = target.find("lang="); q != std::string_view::npos)
+        lang = std::string(target.substr(q + 5, 2));
+    const unsigned st = problem.result_int();
+    std::string body;
+    try {
+        auto t = co_await load_dictionary(app, pick_lang(lang));
+        page_data d;
+        try {
+            d = co_await load_page_data(app);
+        } catch (const std::exception&) {
+            d.programme_name = "Relais";  // the database is what failed: a page without its settings
+        }
+        const bool tracking = path.starts_with("/suivi");
+        std::string h = "<div class=\"error-summary refusal\" role=\"alert\" id=\"refusal\">\n<h1>" +
+                        esc(t("refusal.title")) + "</h1>\n<p>" + esc(t(refusal_key(st))) + "</p>\n";
+        if (st == 429 || st == 503) {
+            const auto wait = problem[http::bhttp::field::retry_after];
+            long seconds = 0;
+            std::from_chars(wait.data(), wait.data() + wait.size(), seconds);
+            const long minutes = std::max<long>(1, (seconds + 59) / 60);
+            h += "<p id=\"refusal-wait\">" + esc(t.fill("refusal.wait", "minutes", std::to_string(minutes))) +
+                 "</p>\n";
+        }
+        if (!d.coordination_phone.empty())
+            h += "<p class=\"phone-box\">" + esc(t("refusal.phone_intro")) +
+                 " <a href=\"tel:" + esc(d.coordination_phone) + "\" class=\"phone\">" +
+                 esc(d.coordination_phone) + "</a></p>\n";
+        const std::string back = tracking ? "/suivi" : "/demande";
+        h += "<p><a href=\"" + back + "?lang=" + t.lang() + "\" id=\"refusal-back\">" +
+             esc(t(tracking ? "refusal.back_suivi" : "refusal.back_demande")) + "</a></p>\n</div>\n";
+        // The form again with what was typed, so nothing is lost while waiting (not sent again by itself).
+        std::string again;
+        if (form && path == "/demande") {
+            std::string key = form->get("idempotency_key");
+            if (key.size() < 16 || key.size() > 64)
+                key = random_key();
+            again = render_request_form(t, d, *form, {}, key);
+        } else if (form && tracking) {
+            again = render_track_form(t, form->get("code"), {});
+        }
+        if (!again.empty()) {
+            // The form's own heading becomes a second-level one under the refusal's.
+            if (auto at = again.find("<h1>"); at != std::string::npos) {
+                again.replace(at, 4, "<h2>");
+                if (auto end = again.find("</h1>", at); end != std::string::npos)
+                    again.replace(end, 5, "</h2>");
+            }
+            h += again;
+        }
+        body = layout(t, d, t("refusal.title"), tracking ? "/suivi" : "/demande", h,
+                      path == "/demande" && !again.empty() ? "/js/demande.js" : "");
+    } catch (const std::exception&) {
+        co_return problem;  // the dictionaries are unreadable: the problem+json is better than nothing
+    }
+    http::response res{problem.result(), problem.version()};
+    res.set(http::bhttp::field::content_type, "text/html; charset=utf-8");
+    res.set(http::bhttp::field::cache_control, "no-store");
+    for (auto field : {http::bhttp::field::retry_after, http::bhttp::field::allow})
+        if (auto v = problem[field]; !v.empty())
+            res.set(field, v);
+    res.keep_alive(problem.keep_alive());
+    res.body() = std::move(body);
+    res.prepare_payload();
+    co_return res;
+}
+
 }  // namespace
 
 void register_form_routes(app::app_context& app) {
     auto& r = app.routes;
+    app.page_refusal = refusal_page;
     r.add(verb::get, "/demande", demande_page);
     r.add(verb::post, "/demande", demande_submit);
     r.add(verb::get, "/suivi", suivi_page);

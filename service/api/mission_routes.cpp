@@ -72,8 +72,10 @@ awaitable_response list(request_context& ctx) {
     f.status = enum_param(ctx, "status", mission_statuses);
     f.volunteer_id = ctx.query("volunteer_id");
     f.request_id = ctx.query("request_id");
-    if (auto w = enum_param(ctx, "welfare", {"open"}))
-        f.welfare_open = true;
+    // welfare=true: only done missions with a welfare concern not yet acknowledged (a boolean, as the
+    // contract says; false or absent: no such filter).
+    if (auto w = enum_param(ctx, "welfare", {"true", "false"}))
+        f.welfare_open = *w == "true";
     f.from = time_param(ctx, "from");
     f.until = time_param(ctx, "until");
     f.limit = limit_param(ctx);

@@ -14,6 +14,7 @@
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <functional>
 #include <memory>
 
 namespace relais::match {
@@ -33,6 +34,10 @@ struct app_context {
     auth::throttles throttles{};  ///< login and public-form rate limits (in memory)
     event_hub events{};  ///< live notices for the coordinators' console (GET /api/v1/live)
     std::shared_ptr<match::engine> matcher{};  ///< volunteer index and auto-dispatch (set by the runner)
+    /// Turns the problem+json refusal of a page route (the resident forms) into an HTML page for browsers;
+    /// set by the form routes, called by the dispatcher's error boundary.
+    std::function<boost::asio::awaitable<http::response>(app_context&, const http::request&, http::response)>
+        page_refusal{};
 };
 
 /// Runs blocking `f()` on `pool` and resumes the caller on its own executor with the result (or the

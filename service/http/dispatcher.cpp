@@ -18,7 +18,7 @@ void add_common_headers(response& res, const std::string& request_id) {
     res.set(bhttp::field::server, "relais");
     res.set("X-Request-Id", request_id);
     res.set("X-Content-Type-Options", "nosniff");
-    res.set("Referrer-Policy", "no-referrer");
+    res.set("Referrer-Policy", "same-origin");
     res.set("X-Frame-Options", "DENY");
     res.set("Cross-Origin-Opener-Policy", "same-origin");
     res.set("Permissions-Policy", "geolocation=(), camera=(), microphone=()");
@@ -122,6 +122,7 @@ boost::asio::awaitable<response> dispatch(app::app_context& app, const request& 
     std::string_view path = target.substr(0, target.find('?'));
     std::string_view route = "(unmatched)";
     std::string user_id;  // for the access log: an opaque id, never an email or a token
+    bool page_route = false;  // a server-rendered page (the resident forms), not the API
     response res;
     try {
         if (path.empty() || path.front() != '/')
@@ -130,6 +131,7 @@ boost::asio::awaitable<response> dispatch(app::app_context& app, const request& 
         auto m = app.routes.match(method, path);
         if (m.target) {
             route = m.pattern;
+            page_route = !is_api_path(path);
             request_context ctx(req, app, std::move(m.params), route, request_id,
                                 auth::client_address(client, req["X-Forwarded-For"], app.cfg.behind_proxy));
             co_await authorize(ctx, method, user_id);
@@ -158,6 +160,9 @@ boost::asio::awaitable<response> dispatch(app::app_context& app, const request& 
         spdlog::error("request {} {} failed: {}", request_id, route, e.what());
         res = problem_response(std::current_exception(), req.version(), req.keep_alive());
     }
+    // A resident whose form post is refused (rate limit, CSRF, ...) gets a page, not problem+json.
+    if (page_route && app.page_refusal && res[bhttp::field::content_type] == "application/problem+json")
+        res = co_await app.page_refusal(app, req, std::move(res));
     add_common_headers(res, request_id);
     if (req.method() == verb::head) {
         const auto len = res.body().size();

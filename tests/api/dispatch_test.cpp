@@ -819,15 +819,18 @@ TEST_CASE("missions: drop, cancel, missed, completion with a welfare concern and
     auto closed = city.staff_get("/api/v1/requests/" + care.id);
     CHECK(closed.at("status") == "closed");
     CHECK(closed.at("outcome") == "fulfilled");
-    auto open = city.staff_get("/api/v1/missions?welfare=open");
+    auto open = city.staff_get("/api/v1/missions?welfare=true");
     REQUIRE(open.at("items").as_array().size() == 1);
     CHECK(open.at("items").at(0).at("id") == json::value(m4));
+    // The contract's boolean: false is no filter, anything else than true/false is refused.
+    CHECK(city.staff_get("/api/v1/missions?welfare=false").at("items").as_array().size() > 1);
+    check_problem(city.coordinator().get("/api/v1/missions?welfare=open"), 400);
     check_problem(v.client->post_json("/api/v1/missions/" + m4 + "/acknowledge-welfare", json::object{}), 403);
     res = city.coordinator().post_json("/api/v1/missions/" + m4 + "/acknowledge-welfare", json::object{});
     INFO(res.describe());
     REQUIRE(res.status == 200);
     CHECK(res.json().at("welfare_acknowledged_at").is_string());
-    CHECK(city.staff_get("/api/v1/missions?welfare=open").at("items").as_array().empty());
+    CHECK(city.staff_get("/api/v1/missions?welfare=true").at("items").as_array().empty());
     check_problem(city.coordinator().post_json("/api/v1/missions/" + m4 + "/acknowledge-welfare", json::object{}),
                   409);
     auto done_twice = v.client->post_json("/api/v1/missions/" + m4 + "/complete",

@@ -104,11 +104,11 @@ TEST_CASE("a whole season through the API, and the event log tells it") {
                        {"welfare_concern", true},
                        {"note", "Tres fatiguee, refrigerateur presque vide"}}}}));
     CHECK(done.at("status") == "done");
-    auto welfare = city.staff_get("/api/v1/missions?welfare=open");
+    auto welfare = city.staff_get("/api/v1/missions?welfare=true");
     REQUIRE(welfare.at("items").as_array().size() == 1);
     CHECK(welfare.at("items").at(0).at("id") == json::value(m_c));
     ok(coord.post_json("/api/v1/missions/" + m_c + "/acknowledge-welfare", json::object{}));
-    CHECK(city.staff_get("/api/v1/missions?welfare=open").at("items").as_array().empty());
+    CHECK(city.staff_get("/api/v1/missions?welfare=true").at("items").as_array().empty());
     r1_view = city.staff_get("/api/v1/requests/" + r1.id);
     CHECK(r1_view.at("status") == "closed");
     CHECK(r1_view.at("outcome") == "fulfilled");

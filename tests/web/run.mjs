@@ -573,6 +573,28 @@ async function main() {
       await co.locator('main table, main p:not(:empty)').first().waitFor();
     });
 
+    await step('no-JS refusal: a rate-limited resident gets a plain page (phone, way back, code kept), not JSON', async () => {
+      // Use up this address's budget of the cancel route (the limiter counts before anything else).
+      for (let i = 0; i < 30; i += 1) {
+        await fetch(`${base}/suivi/annuler`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: base },
+          body: 'lang=fr&code=AAAA' });
+      }
+      for (const [page, name] of [[plain, 'suivi-nojs-refus'], [rs, 'suivi-refus']]) {
+        await page.goto(`${base}/suivi`);
+        await page.fill('#f-code', codeA);
+        await Promise.all([page.waitForNavigation(), page.click('button[type="submit"]')]);
+        const [nav] = await Promise.all([page.waitForNavigation(), page.click('form[action="/suivi/annuler"] button')]);
+        expect(nav.status() === 429, `expected 429, got ${nav.status()}`);
+        expect((nav.headers()['content-type'] || '').startsWith('text/html'), `content type ${nav.headers()['content-type']}`);
+        expect(/n'a pas pu être envoyée/.test(await page.locator('#refusal h1').textContent()), 'no plain-language title');
+        expect(/Réessayez dans \d+ minutes/.test(await page.locator('#refusal-wait').textContent()), 'no wait time');
+        expect(await page.locator('#refusal a.phone[href^="tel:"]').count() === 1, 'no coordination phone');
+        expect(await page.getAttribute('#refusal-back', 'href') === '/suivi?lang=fr', 'no way back');
+        expect(await page.inputValue('#f-code') === codeA, 'the code typed is lost');
+        if (page === plain) await screenshot(page, name); else await checkPage(page, name);
+      }
+    });
+
     // 9. English, and no script or style refused by the CSP anywhere.
     await step('English pages through the language switch', async () => {
       await rs.goto(`${base}/demande`);

@@ -186,7 +186,7 @@ function scheduleRefresh() {
 async function refreshBanner() {
   const banner = document.getElementById('banner');
   try {
-    const page = await api('GET', '/api/v1/missions?welfare=open&limit=200');
+    const page = await api('GET', '/api/v1/missions?welfare=true&limit=200');
     const n = page.items.length;
     if (!n) { mount(banner); return; }
     mount(banner, h('section', { class: 'welfare-banner', 'aria-labelledby': 'welfare-banner-title' },
@@ -872,7 +872,7 @@ async function welfareView() {
   const h1 = view(t('co.welfare.title'), h('p', {}, t('co.welfare.lead')), holder);
   h1.focus();
   const load = async () => {
-    const page = await guard(() => api('GET', '/api/v1/missions?welfare=open&limit=200'));
+    const page = await guard(() => api('GET', '/api/v1/missions?welfare=true&limit=200'));
     if (!page) return;
     if (!page.items.length) { mount(holder, h('p', { class: 'success' }, t('co.welfare.none'))); return; }
     const names = await Promise.all(page.items.map((m) => volunteerName(m.volunteer_id)));
