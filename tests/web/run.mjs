@@ -385,8 +385,11 @@ async function main() {
     });
 
     // 5. The coordinator proposes the top candidate.
+    let requestB = '';
     await step('request page: resident, history, ranked candidates; propose the top one in one click', async () => {
-      await co.locator('#queue tr', { hasText: details }).locator('a').first().click();
+      const link = co.locator('#queue tr', { hasText: details }).locator('a').first();
+      requestB = (await link.getAttribute('href')).replace('#/demande/', '');
+      await link.click();
       await co.locator('#candidates').waitFor();
       expect((await co.locator('main').textContent()).includes(RESIDENT_ADDRESS), 'resident address not shown');
       const buttons = co.locator('#candidates button[data-volunteer-id]');
@@ -413,8 +416,10 @@ async function main() {
       await co.fill('#slot-time', '10:00');
       await co.locator(`#candidates button[data-volunteer-id="${volunteerId}"]`).click();
       await co.locator('p.success', { hasText: 'Mission proposée' }).waitFor();
-      await co.click('a[href="#/"]');
-      await co.locator('#queue').waitFor();
+      // Back to the first request's page, which stays open while the volunteer answers.
+      await co.evaluate((id) => { location.hash = `#/demande/${id}`; }, requestB);
+      await co.locator('tr[data-status="proposed"]').waitFor();
+      await co.evaluate(() => { window.__notReloaded = true; });
     });
     await step('volunteer signs in and sees both proposals, without any address', async () => {
       await vol.goto(`${base}/benevole#/`);
@@ -435,6 +440,18 @@ async function main() {
       await card.locator('.address', { hasText: RESIDENT_ADDRESS }).waitFor();
       expect(await card.locator('details summary', { hasText: 'désister' }).count() === 1, 'no way to drop out');
       await checkPage(vol, 'benevole-acceptee');
+    });
+    await step('the open request page follows live: the mission shows accepted, with its history, without reloading', async () => {
+      await co.locator('tr[data-status="accepted"]').waitFor({ timeout: 15000 });
+      expect(await co.locator('tr[data-status="proposed"]').count() === 0, 'the proposed row is still shown');
+      expect(/Mise à jour en direct/.test(await co.locator('#request-updated').textContent()), 'the update is not said');
+      expect(/acceptée/.test(await co.locator('ol.history').textContent()), 'the history did not follow');
+      expect(await co.evaluate(() => window.__notReloaded === true), 'the console page was reloaded');
+      await screenshot(co, 'coordination-demande-live');
+      // Esc (keyboard shortcut) goes back to the queue.
+      await co.locator('#page-title').focus();
+      await co.keyboard.press('Escape');
+      await co.locator('#queue').waitFor();
     });
     await step('volunteer declines the other with a reason; the coordinator sees it back in the queue, flagged', async () => {
       const card = vol.locator('#proposals li.card', { hasText: 'test sans JavaScript' });
@@ -557,12 +574,57 @@ async function main() {
       await co.fill('#in-resident-last_name', 'Autelephone');
       await co.fill('#in-resident-phone', '02 99 33 44 55');
       await co.fill('#in-resident-address', '8 rue du Combiné');
-      await co.selectOption('#in-resident-neighbourhood', 'thabor');
+      await co.selectOption('#in-resident-neighbourhood', 'centre');
       await co.check('#in-consent');
       await co.focus('#in-resident-address');
       await co.keyboard.press('Control+Enter');
       await co.locator('#intake-code').waitFor();
       await checkPage(co, 'coordination-saisie-faite');
+    });
+    await step('keyboard shortcuts: help on "?", j/k and Enter in the queue, "p" proposes after a confirmation, Esc, "/", n, g v, g b; never while typing', async () => {
+      await co.goto(`${base}/coordination#/`);
+      await co.locator('#queue').waitFor();
+      await co.keyboard.press('?');
+      await co.locator('dialog#kb-help[open]').waitFor();
+      expect(await co.locator('#kb-help kbd').count() >= 10, 'the help lists too few keys');
+      await checkPage(co, 'coordination-raccourcis');
+      await co.keyboard.press('Escape');
+      await co.locator('dialog#kb-help').waitFor({ state: 'detached' });
+      const rows = await co.locator('#queue tbody tr').count();
+      let found = false;
+      for (let i = 0; i < rows && !found; i += 1) {
+        await co.keyboard.press('j');
+        found = /Pharmacie du marché/.test(await co.locator('#queue tr.kb-selected').textContent());
+      }
+      expect(found, 'j never reached the phone request');
+      expect(await co.evaluate(() => document.activeElement.matches('#queue tr.kb-selected a:focus-visible')), 'the focus is not on the selected row, or not visible');
+      await co.keyboard.press('Enter');
+      await co.locator('#candidates').waitFor();
+      await co.locator('#page-title').focus();
+      await co.keyboard.press('p');
+      await co.locator('dialog#kb-confirm[open]').waitFor();
+      expect((await co.locator('#kb-confirm').textContent()).includes(VOLUNTEER.first), 'the confirmation does not name the volunteer');
+      await co.click('#kb-confirm-yes');
+      await co.locator('p.success', { hasText: 'Mission proposée' }).waitFor();
+      await co.locator('#live-status', { hasText: 'Mission proposée' }).waitFor();
+      await co.keyboard.press('Escape');
+      await co.locator('#queue').waitFor();
+      await co.keyboard.press('/');
+      expect(await co.evaluate(() => document.activeElement.id) === 'q-status', '"/" does not focus the queue filter');
+      await co.locator('#page-title').focus();
+      await co.keyboard.press('n');
+      await co.locator('#in-category').waitFor();
+      await co.focus('#in-resident-first_name');
+      await co.keyboard.type('gvn?');
+      expect(await co.inputValue('#in-resident-first_name') === 'gvn?', 'typing was taken over by shortcuts');
+      expect(await co.evaluate(() => location.hash) === '#/saisie' && await co.locator('dialog[open]').count() === 0, 'a shortcut fired while typing');
+      await co.locator('#page-title').focus();
+      await co.keyboard.press('g');
+      await co.keyboard.press('v');
+      await co.locator('h1', { hasText: 'Bénévoles' }).waitFor();
+      await co.keyboard.press('g');
+      await co.keyboard.press('b');
+      await co.waitForURL('**/coordination/bilan');
     });
     await step('batch plan view and the welfare and idle lists render', async () => {
       await co.goto(`${base}/coordination#/plan`);

@@ -21,10 +21,15 @@ const app = {
   wsRetry: 0,
   wsTimer: null,
   refreshTimer: null,
+  queueSelected: null,  // the request id selected from the keyboard in the queue
+  focusFilter: false,
+  gPending: false,
   queue: { status: 'new', redispatch: false, urgency: '', category: '', neighbourhood: '' },
   seenRequests: null,
   volunteerNames: new Map(),
-  onLiveChange: null,
+  onLiveChange: null,  // (routes of the notices since the last refresh; empty for the periodic one) => refresh
+  liveRoutes: new Set(),
+  requestShown: null,  // the request page on screen: {id, signature}
 };
 
 // --- shell -----------------------------------------------------------------------------------------------
@@ -48,6 +53,8 @@ function renderNav() {
     link('benevoles', '#/benevoles', t('co.nav.volunteers')),
     link('alertes', '#/alertes', t('co.nav.welfare')),
     h('li', {}, h('a', { href: '/coordination/bilan' }, t('co.nav.stats'))),
+    h('li', {}, h('button', { type: 'button', class: 'link', id: 'kb-open', 'aria-keyshortcuts': 'Shift+?',
+      on: { click: showShortcuts } }, t('co.nav.shortcuts'))),
     h('li', {}, h('button', { type: 'button', class: 'link', on: { click: logout } }, t('co.nav.logout')))));
 }
 
@@ -155,7 +162,10 @@ function openLive() {
   ws.onmessage = (event) => {
     let notice = null;
     try { notice = JSON.parse(event.data); } catch { return; }
-    if (notice && (notice.type === 'changed' || notice.type === 'hello')) scheduleRefresh();
+    if (notice && (notice.type === 'changed' || notice.type === 'hello')) {
+      app.liveRoutes.add(notice.type === 'hello' ? 'hello' : String(notice.route || ''));
+      scheduleRefresh();
+    }
   };
   ws.onclose = (event) => {
     app.ws = null;
@@ -174,9 +184,11 @@ function scheduleRefresh() {
   if (app.refreshTimer) return;
   app.refreshTimer = setTimeout(async () => {
     app.refreshTimer = null;
+    const routes = app.liveRoutes;
+    app.liveRoutes = new Set();
     refreshBanner();
     if (app.onLiveChange) {
-      try { await app.onLiveChange(); } catch { /* shown on the next manual action */ }
+      try { await app.onLiveChange(routes); } catch { /* shown on the next manual action */ }
     }
   }, 250);
 }
@@ -230,8 +242,9 @@ async function queueView() {
       ...ref.neighbourhoods.map((n) => [n.code, n.name])], filters.neighbourhood, change('neighbourhood')),
     h('div', { class: 'choice' }, h('input', { type: 'checkbox', id: 'q-redispatch', checked: filters.redispatch,
       on: { change: change('redispatch') } }), h('label', { for: 'q-redispatch' }, t('co.queue.only_redispatch'))));
-  const h1 = view(t('co.queue.title'), h('p', {}, t('co.queue.lead')), filterBox, tableHolder);
-  h1.focus();
+  const h1 = view(t('co.queue.title'), h('p', {}, t('co.queue.lead')),
+    h('p', { class: 'hint' }, t('co.kb.queue_hint')), filterBox, tableHolder);
+  if (app.focusFilter) { app.focusFilter = false; document.getElementById('q-status').focus(); } else h1.focus();
   app.onLiveChange = () => loadQueue(tableHolder);
   await loadQueue(tableHolder);
 }
@@ -270,6 +283,7 @@ async function loadQueue(holder) {
         r.recurrence === 'weekly' ? h('span', { class: 'badge week' }, t('recurrence.weekly')) : null));
   });
   app.seenRequests = new Set(page.items.map((r) => r.id));
+  const hadFocus = holder.contains(document.activeElement) && document.activeElement !== holder;
   const table = h('table', { id: 'queue' },
     h('caption', {}, t('co.queue.caption', { count: page.items.length }), ' · ',
       t('co.queue.updated', { time: new Date().toLocaleTimeString(getLang() === 'en' ? 'en-GB' : 'fr-FR') })),
@@ -278,6 +292,12 @@ async function loadQueue(holder) {
     h('tbody', {}, rows));
   mount(holder, page.items.length ? table : h('p', {}, t('co.queue.empty')),
     page.next_cursor ? h('p', { class: 'hint' }, t('co.queue.more')) : null);
+  // The keyboard selection survives a live refresh (and keeps the focus if it had it).
+  const selected = app.queueSelected && holder.querySelector(`tr[data-request-id="${app.queueSelected}"]`);
+  if (selected) {
+    selected.classList.add('kb-selected');
+    if (hadFocus) selected.querySelector('a').focus();
+  }
   if (fresh.length) announce(t('co.queue.arrived', { count: fresh.length }));
 }
 
@@ -514,6 +534,84 @@ function closeSection(r) {
   return h('section', { class: 'panel' }, h('h2', {}, t('co.close.title')), form, status);
 }
 
+/** The request's own facts (status, window, channel...): the panel next to the resident's. */
+function requestPanel(r) {
+  const ref = app.ref;
+  return h('section', { class: 'panel', 'aria-labelledby': 'request-title', id: 'request-panel' },
+    h('h2', { id: 'request-title' }, t('co.request.request')),
+    facts([
+      [t('co.f.category'), categoryLabel(ref, r.category)],
+      [t('co.f.details'), r.details || t('co.f.none')],
+      [t('co.f.urgency'), urgencyBadge(r.urgency)],
+      [t('co.f.window'), `${fmtDateTime(r.window.from)} → ${fmtDateTime(r.window.until)}`],
+      [t('co.f.recurrence'), t(`recurrence.${r.recurrence}`)],
+      [t('co.f.channel'), t(`co.channel.${r.channel}`)],
+      [t('co.f.created'), `${fmtDateTime(r.created_at)} (${ago(r.created_at)})`],
+      [t('co.f.status'), [h('span', { class: 'badge', id: 'request-status' }, t(`co.status.${r.status}`)),
+        r.outcome ? ` ${t(`co.outcome.${r.outcome}`)}` : '',
+        r.redispatch ? h('span', { class: 'badge flag' }, t('co.queue.redispatch_badge', { count: r.redispatch_count })) : '']],
+    ]));
+}
+
+/** The parts of a request's page that change with its life: candidates, missions, history, closing. */
+async function requestLiveParts(r) {
+  const parts = [];
+  if (r.status !== 'closed') parts.push(await candidatesSection(r));
+  parts.push(h('section', { class: 'panel', 'aria-labelledby': 'missions-title' },
+    h('h2', { id: 'missions-title', tabindex: '-1' }, t('co.request.missions')), await missionsTable(r.missions || [])));
+  parts.push(h('section', { class: 'panel', 'aria-labelledby': 'history-title' },
+    h('h2', { id: 'history-title', tabindex: '-1' }, t('co.request.history')), historyList(r.history || [])));
+  if (r.status !== 'closed') parts.push(closeSection(r));
+  return parts;
+}
+
+/** Notices of the live feed that may concern a request's page (its missions, its tracking code...). */
+const REQUEST_ROUTES = ['/api/v1/requests', '/api/v1/missions', '/api/v1/track', '/api/v1/supports', '/suivi/annuler',
+  '/api/v1/dispatch'];
+
+/**
+ * Live refresh of an open request's page: re-reads the request when a notice may concern it and, if anything
+ * changed, redraws its status, candidates, missions and history in place. The slot being prepared and the
+ * keyboard focus are kept; the change is announced.
+ */
+async function refreshRequest(id, shown, routes) {
+  if (routes && routes.size && ![...routes].some((rt) => rt === 'hello' || REQUEST_ROUTES.some((p) => rt.startsWith(p)))) return;
+  const r = await api('GET', `/api/v1/requests/${encodeURIComponent(id)}`);
+  if (routeName() !== 'demande' || app.requestShown !== shown) return;  // the coordinator went elsewhere meanwhile
+  const signature = JSON.stringify(r);
+  if (signature === shown.signature) return;
+  shown.signature = signature;
+  const live = document.getElementById('request-live');
+  if (!live) return;
+  const slot = document.getElementById('slot-date') ? {
+    date: document.getElementById('slot-date').value, time: document.getElementById('slot-time').value,
+    duration: document.getElementById('slot-duration').value,
+  } : null;
+  const active = document.activeElement;
+  const focusedInside = active && (live.contains(active) || document.getElementById('request-panel').contains(active));
+  const focusKey = focusedInside ? { id: active.id, volunteer: active.dataset && active.dataset.volunteerId } : null;
+  const parts = await requestLiveParts(r);
+  if (app.requestShown !== shown) return;
+  document.getElementById('request-panel').replaceWith(requestPanel(r));
+  mount(live, ...parts);
+  if (slot && document.getElementById('slot-date')) {
+    document.getElementById('slot-date').value = slot.date;
+    document.getElementById('slot-time').value = slot.time;
+    const sel = document.getElementById('slot-duration');
+    if ([...sel.options].some((o) => o.value === slot.duration)) sel.value = slot.duration;
+  }
+  if (focusKey) {
+    const again = (focusKey.id && document.getElementById(focusKey.id))
+      || (focusKey.volunteer && live.querySelector(`button[data-volunteer-id="${focusKey.volunteer}"]`))
+      || document.getElementById('missions-title');
+    if (again) again.focus();
+  }
+  const time = new Date().toLocaleTimeString(getLang() === 'en' ? 'en-GB' : 'fr-FR', { hour: '2-digit', minute: '2-digit' });
+  const status = t('co.request.updated', { status: t(`co.status.${r.status}`), time });
+  mount(document.getElementById('request-updated'), status);
+  announce(status);
+}
+
 async function requestView(id, notice) {
   app.onLiveChange = null;
   let r;
@@ -539,33 +637,18 @@ async function requestView(id, notice) {
       [t('co.f.contact'), t(`contact.${res.preferred_contact}`)],
       [t('co.f.languages'), (res.languages || []).join(', ')],
     ]));
-  const request = h('section', { class: 'panel', 'aria-labelledby': 'request-title' },
-    h('h2', { id: 'request-title' }, t('co.request.request')),
-    facts([
-      [t('co.f.category'), categoryLabel(ref, r.category)],
-      [t('co.f.details'), r.details || t('co.f.none')],
-      [t('co.f.urgency'), urgencyBadge(r.urgency)],
-      [t('co.f.window'), `${fmtDateTime(r.window.from)} → ${fmtDateTime(r.window.until)}`],
-      [t('co.f.recurrence'), t(`recurrence.${r.recurrence}`)],
-      [t('co.f.channel'), t(`co.channel.${r.channel}`)],
-      [t('co.f.created'), `${fmtDateTime(r.created_at)} (${ago(r.created_at)})`],
-      [t('co.f.status'), [h('span', { class: 'badge', id: 'request-status' }, t(`co.status.${r.status}`)),
-        r.outcome ? ` ${t(`co.outcome.${r.outcome}`)}` : '',
-        r.redispatch ? h('span', { class: 'badge flag' }, t('co.queue.redispatch_badge', { count: r.redispatch_count })) : '']],
-    ]));
   const parts = [
     notice ? h('p', { class: 'success', role: 'status' }, notice) : null,
     h('p', {}, h('a', { href: '#/' }, t('co.back_to_queue')), ' · ',
-      h('button', { type: 'button', class: 'link', on: { click: () => requestView(id) } }, t('co.refresh'))),
-    h('div', { class: 'columns' }, resident, request),
+      h('button', { type: 'button', class: 'link', on: { click: () => requestView(id) } }, t('co.refresh')), ' ',
+      h('span', { class: 'hint', id: 'request-updated' }, t('co.request.live_hint'))),
+    h('div', { class: 'columns' }, resident, requestPanel(r)),
+    h('div', { id: 'request-live' }, ...(await requestLiveParts(r))),
   ];
-  if (r.status !== 'closed') parts.push(await candidatesSection(r));
-  parts.push(h('section', { class: 'panel', 'aria-labelledby': 'missions-title' },
-    h('h2', { id: 'missions-title' }, t('co.request.missions')), await missionsTable(r.missions || [])));
-  parts.push(h('section', { class: 'panel', 'aria-labelledby': 'history-title' },
-    h('h2', { id: 'history-title' }, t('co.request.history')), historyList(r.history || [])));
-  if (r.status !== 'closed') parts.push(closeSection(r));
   const h1 = view(t('co.request.title', { category: categoryLabel(ref, r.category), name: res.first_name }), ...parts);
+  const shown = { id, signature: JSON.stringify(r) };
+  app.requestShown = shown;
+  app.onLiveChange = (routes) => refreshRequest(id, shown, routes);
   h1.focus();
 }
 
@@ -898,6 +981,128 @@ async function welfareView() {
   try { await load(); } catch (err) { mount(holder, errorBox(err)); }
 }
 
+// --- keyboard shortcuts ----------------------------------------------------------------------------------
+// For coordinators who work all day from the keyboard. Single keys only when no field has the focus (typing
+// is never taken over), no Ctrl/Alt/Meta. "?" lists them. Changes are announced in the aria-live region.
+
+/** [alternatives (each a key sequence), what it does]; key names in brackets are translated. */
+const SHORTCUTS = [
+  [[['?']], 'co.kb.help'], [[['/']], 'co.kb.filter'], [[['j'], ['↓']], 'co.kb.next'], [[['k'], ['↑']], 'co.kb.previous'],
+  [[['{enter}']], 'co.kb.open'], [[['p']], 'co.kb.propose'], [[['{esc}']], 'co.kb.back'], [[['g', 'q']], 'co.kb.go_queue'],
+  [[['g', 'v']], 'co.kb.go_volunteers'], [[['g', 'b']], 'co.kb.go_bilan'], [[['n']], 'co.kb.intake'],
+];
+
+function keyName(k) {
+  return k.startsWith('{') ? t(`co.kb.key_${k.slice(1, -1)}`) : k;
+}
+
+function typingIn(el) {
+  if (!el || el === document.body) return false;
+  if (el.isContentEditable) return true;
+  const tag = el.tagName;
+  if (tag === 'TEXTAREA' || tag === 'SELECT') return true;
+  if (tag !== 'INPUT') return false;
+  return !['checkbox', 'radio', 'button', 'submit', 'reset'].includes(el.type);
+}
+
+/** A modal dialog (native <dialog>: focus kept inside, Esc closes, focus returns where it was). */
+function openDialog(id, title, body, buttons) {
+  document.getElementById(id)?.remove();
+  const before = document.activeElement;
+  const dialog = h('dialog', { id, class: 'kb-dialog', 'aria-labelledby': `${id}-title` },
+    h('h2', { id: `${id}-title` }, title), body, h('div', { class: 'button-row' }, buttons));
+  dialog.addEventListener('close', () => {
+    dialog.remove();
+    if (before && before.isConnected) before.focus();
+  });
+  document.body.append(dialog);
+  dialog.showModal();
+  return dialog;
+}
+
+function showShortcuts() {
+  const close = h('button', { type: 'button', class: 'primary' }, t('co.kb.close'));
+  const dialog = openDialog('kb-help', t('co.kb.title'), [
+    h('p', {}, t('co.kb.lead')),
+    h('dl', { class: 'kb-list' }, SHORTCUTS.map(([alternatives, label]) => [
+      h('dt', {}, alternatives.map((seq, i) => [i ? ` ${t('co.kb.or')} ` : '',
+        seq.map((k, j) => [j ? ` ${t('co.kb.then')} ` : '', h('kbd', {}, keyName(k))])])),
+      h('dd', {}, t(label))])),
+  ], [close]);
+  close.addEventListener('click', () => dialog.close());
+  close.focus();
+}
+
+/** Moves the queue's selection by `delta` rows and focuses its link (Enter then opens it). */
+function moveInQueue(delta) {
+  const rows = [...document.querySelectorAll('#queue tbody tr')];
+  if (!rows.length) { announce(t('co.queue.empty')); return; }
+  let index = rows.findIndex((r) => r.classList.contains('kb-selected'));
+  index = index < 0 ? (delta > 0 ? 0 : rows.length - 1) : Math.max(0, Math.min(rows.length - 1, index + delta));
+  rows.forEach((r) => r.classList.remove('kb-selected'));
+  const row = rows[index];
+  row.classList.add('kb-selected');
+  app.queueSelected = row.dataset.requestId;
+  row.querySelector('a').focus();
+}
+
+/** "p" on a request's page: propose the top candidate, after a confirmation. */
+function proposeTop() {
+  const button = document.querySelector('#candidates button[data-volunteer-id]');
+  if (!button) { announce(t('co.kb.no_candidate')); return; }
+  const name = button.closest('tr').querySelector('td a').textContent;
+  const date = document.getElementById('slot-date').value;
+  const time = document.getElementById('slot-time').value;
+  const yes = h('button', { type: 'button', class: 'primary', id: 'kb-confirm-yes' }, t('co.kb.confirm_yes'));
+  const no = h('button', { type: 'button' }, t('co.kb.confirm_no'));
+  const dialog = openDialog('kb-confirm', t('co.kb.confirm_title'),
+    h('p', {}, t('co.kb.confirm_text', { name, date: date.split('-').reverse().join('/'), time })), [yes, no]);
+  no.addEventListener('click', () => { dialog.close(); announce(t('co.kb.confirm_cancelled')); });
+  yes.addEventListener('click', () => { dialog.close(); button.click(); });
+  yes.focus();
+}
+
+function go(hash) {
+  if (location.pathname !== '/coordination') { location.href = `/coordination${hash}`; return; }
+  if (location.hash === hash || (hash === '#/' && !location.hash)) route(); else location.hash = hash;
+}
+
+function onShortcut(e) {
+  if (!app.me || e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return;
+  if (document.querySelector('dialog[open]')) return;  // the dialog handles its own keys
+  if (typingIn(e.target)) return;
+  const key = e.key;
+  if (app.gPending) {
+    app.gPending = false;
+    const target = { q: '#/', v: '#/benevoles', b: null }[key];
+    if (target !== undefined) {
+      e.preventDefault();
+      if (target === null) { location.href = '/coordination/bilan'; return; }
+      go(target);
+      return;
+    }
+  }
+  const onQueue = routeName() === 'queue';
+  switch (key) {
+    case '?': e.preventDefault(); showShortcuts(); break;
+    case '/':
+      e.preventDefault();
+      if (onQueue && document.getElementById('q-status')) document.getElementById('q-status').focus();
+      else { app.focusFilter = true; go('#/'); }
+      break;
+    case 'j': case 'ArrowDown': if (onQueue) { e.preventDefault(); moveInQueue(1); } break;
+    case 'k': case 'ArrowUp': if (onQueue) { e.preventDefault(); moveInQueue(-1); } break;
+    case 'p': if (routeName() === 'demande') { e.preventDefault(); proposeTop(); } break;
+    case 'n': e.preventDefault(); go('#/saisie'); break;
+    case 'g': e.preventDefault(); app.gPending = true; setTimeout(() => { app.gPending = false; }, 1500); break;
+    case 'Escape':
+      if (routeName() === 'demande') { e.preventDefault(); go('#/'); announce(t('co.kb.back_done')); }
+      else if (routeName() === 'benevole') { e.preventDefault(); go('#/benevoles'); announce(t('co.kb.back_done')); }
+      break;
+    default: break;
+  }
+}
+
 // --- routing ---------------------------------------------------------------------------------------------
 
 async function route() {
@@ -940,6 +1145,7 @@ async function boot() {
     return;
   }
   window.addEventListener('hashchange', route);
+  document.addEventListener('keydown', onShortcut);
   // A safety net besides the live feed (proposal expiry happens without any request): refresh the
   // queue every minute.
   setInterval(() => { if (app.me && app.onLiveChange) scheduleRefresh(); }, 60000);
