@@ -390,13 +390,17 @@ void complete_mission(SQLite::Database& db, const std::string& id, const mission
     } else if (auto s = active_support(db, r.id); s && !has_later_mission(db, r.id, m.starts_at)) {
         // A weekly support continues with the same volunteer: next week's mission is proposed to them (unless
         // the coordinator already planned a later one). If it cannot be (their week is full, they are
-        // paused...), the coordinator sees the request flagged.
+        // paused...), the coordinator sees the request flagged, and the log says so: a re-dispatch the
+        // statistics count like any other.
         db.exec("SAVEPOINT next_week");
         try {
             propose_mission(db, r.id, s->volunteer_id, m.starts_at + week, m.ends_at + week, now, system_actor());
         } catch (const error&) {
             db.exec("ROLLBACK TO next_week");
             flag_redispatch(db, r.id, now);
+            append_event(db, now, system_actor(),
+                         {"request", r.id, "redispatch_flagged", r.status, r.status, std::string("no_candidate"),
+                          {{"category", r.category}}});
         }
         db.exec("RELEASE next_week");
     }

@@ -23,6 +23,8 @@ namespace {
 ///   C2 does week 2.
 /// - R4 (resident P3, centre, web, walk, one-off): A declines, C2 accepts (support S4) then drops (health): the
 ///   request is open again.
+/// - R3 week 2 done on Friday 13 March: week 3 cannot be proposed automatically to A (who declined R3 before),
+///   so the request is flagged for the coordinator: a re-dispatch.
 struct story {
     season_db s;
     std::string a, b, c, c2, d, r1, r2, r3, r4, p1;
@@ -71,7 +73,7 @@ struct story {
         accept_mission(s.db, w2b, at("2026-03-10T10:00:00Z"), coordinator());
         s.complete(w2b, at("2026-03-13T15:30:00Z"));
         // Week 3 is not proposed automatically: the support's volunteer A declined this request before. The
-        // domain flags the request for the coordinator without an event, so it is not a counted re-dispatch.
+        // domain flags the request for the coordinator and logs it: a counted re-dispatch (reason no_candidate).
         REQUIRE(s.proposed_of(r3).empty());
     }
 };
@@ -96,7 +98,7 @@ TEST_CASE("summary of a hand-built season: every figure as worked out by hand") 
     CHECK(s.requests == 4);
     CHECK(s.outcomes == stats::request_outcomes{2, 0, 1, 0, 1});
     CHECK(s.unfulfilled_requests == 1);  // R4, open again
-    CHECK(s.redispatches == 3);          // R4 declined, R4 dropped, R3 week 2 declined
+    CHECK(s.redispatches == 4);          // R4 declined, R4 dropped, R3 week 2 declined, R3 week 3 not proposed
     CHECK(s.welfare_concerns == 1);
 
     CHECK(s.by_category.at("shopping") == stats::breakdown_row{1, 1, 1, 0});
@@ -182,6 +184,38 @@ TEST_CASE("summary of the hand-built season over other periods") {
         CHECK(s.weekly[0].volunteers_active == 2);
         CHECK(s == st.s.oracle(p));
     }
+}
+
+TEST_CASE("a weekly visit that cannot be proposed automatically is a logged, counted re-dispatch") {
+    story st;
+    // The week-3 proposal failed when week 2 was reported done, at 15:30 on 13 March.
+    const auto r3 = load_request(st.s.db, st.r3);
+    CHECK(r3.redispatch);
+    CHECK(r3.redispatch_count == 2);  // week 2 declined, week 3 not proposed
+    SQLite::Statement q(st.s.db,
+                        "SELECT at, reason, actor FROM event WHERE entity = 'request' AND entity_id = ? "
+                        "AND action = 'redispatch_flagged' ORDER BY seq");
+    q.bind(1, st.r3);
+    std::vector<std::string> flags;
+    while (q.executeStep())
+        flags.push_back(format_iso8601(q.getColumn(0).getInt64()) + " " + q.getColumn(1).getString() + " " +
+                        q.getColumn(2).getString());
+    CHECK(flags == std::vector<std::string>{"2026-03-10T09:00:00Z declined usr_coordinator",
+                                            "2026-03-13T15:30:00Z no_candidate system"});
+
+    // Counted in its minute, in its day, and in a period of whole days, by both computations.
+    for (const period p : {period{at("2026-03-13T15:30:00Z"), at("2026-03-13T15:31:00Z")},
+                           period{at("2026-03-13T00:00:00Z"), at("2026-03-14T00:00:00Z")},
+                           period{at("2026-03-11T00:00:00Z"), at("2026-03-16T00:00:00Z")}}) {
+        const auto s = st.s.fast(p);
+        CHECK(s.redispatches == 1);
+        CHECK(s.setbacks.empty());  // not a setback: no mission was declined, expired, dropped or missed
+        CHECK(s == st.s.oracle(p));
+    }
+    // A period ending just before it does not count it.
+    const period before{at("2026-03-13T15:00:00Z"), at("2026-03-13T15:30:00Z")};
+    CHECK(st.s.fast(before).redispatches == 0);
+    CHECK(st.s.fast(before) == st.s.oracle(before));
 }
 
 TEST_CASE("the summary as JSON reads back to the same summary, with labels and zero rows") {
