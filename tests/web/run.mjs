@@ -34,6 +34,7 @@ const VOLUNTEER = {
   password: 'benevole-web-test-2026',
 };
 const RESIDENT_ADDRESS = '12 rue de la Visite';
+const PARTNER = { email: 'epicerie@web-test.example', password: 'partenaire-web-test-2026' };
 
 // --- tiny test harness ----------------------------------------------------------------------------------
 
@@ -635,6 +636,60 @@ async function main() {
       await co.locator('main table, main p:not(:empty)').first().waitFor();
     });
 
+    await step('partner area: sign in, refer a resident (tracking code to hand over), offer a group activity; the coordinator sees the referral', async () => {
+      // The coordinator registers the association; an administrator gives it an account (relais user add).
+      const partner = await co.evaluate(async () => {
+        const res = await fetch('/api/v1/partners', { method: 'POST', credentials: 'same-origin',
+          headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': sessionStorage.getItem('relais.csrf') },
+          body: JSON.stringify({ name: 'Épicerie solidaire du test', kind: 'association' }) });
+        if (!res.ok) throw new Error(`partner: HTTP ${res.status} ${await res.text()}`);
+        return res.json();
+      });
+      const add = spawnSync(binary, ['user', 'add', '--db', join(dir, 'relais.db'), '--role', 'partner', '--email', PARTNER.email,
+        '--partner-id', partner.id], { input: `${PARTNER.password}\n`, encoding: 'utf8' });
+      expect(add.status === 0, `relais user add (partner) failed: ${add.stderr}`);
+      const pa = await coordCtx.browser().newContext({ locale: 'fr-FR', timezoneId: 'Europe/Paris', viewport: { width: 1280, height: 900 } });
+      pa.setDefaultTimeout(TIMEOUT);
+      const pp = await pa.newPage();
+      watch(pp, 'partenaire');
+      await pp.goto(`${base}/partenaire`);
+      await pp.locator('#login-email').waitFor();
+      await checkPage(pp, 'partenaire-connexion');
+      await pp.fill('#login-email', PARTNER.email);
+      await pp.fill('#login-password', PARTNER.password);
+      await pp.click('#login-form button[type="submit"]');
+      await pp.locator('#refer-form').waitFor();
+      await pp.click('#refer-form button[type="submit"]');
+      await pp.locator('.error-summary').waitFor();
+      expect(await pp.getAttribute('#pa-resident-phone', 'aria-invalid') === 'true', 'missing phone not shown next to its field');
+      await checkPage(pp, 'partenaire-orienter');
+      await pp.selectOption('#pa-category', 'shopping');
+      await pp.fill('#pa-details', 'Orientée par l\'épicerie solidaire (test partenaire)');
+      await pp.fill('#pa-resident-first_name', 'Yvette');
+      await pp.fill('#pa-resident-last_name', 'Orientee');
+      await pp.fill('#pa-resident-phone', '02 99 12 12 12');
+      await pp.fill('#pa-resident-address', '3 rue du Partenaire');
+      await pp.selectOption('#pa-resident-neighbourhood', 'centre');
+      await pp.check('#pa-consent');
+      await pp.click('#refer-form button[type="submit"]');
+      const code = (await pp.locator('#refer-code').textContent()).trim();
+      expect(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$/.test(code), `tracking code ${code}`);
+      await checkPage(pp, 'partenaire-orientee');
+      await pp.click('a[href="#/actions"]');
+      await pp.locator('#collective-form').waitFor();
+      await pp.fill('#col-title', 'Atelier cuisine du test');
+      await pp.fill('#col-place', 'Maison de quartier');
+      await pp.click('#collective-form button[type="submit"]');
+      await pp.locator('p.success', { hasText: 'Atelier cuisine du test' }).waitFor();
+      await pp.locator('#collectives tr', { hasText: 'Atelier cuisine du test' }).waitFor();
+      await checkPage(pp, 'partenaire-actions');
+      await pp.click('a[href="#/suivis"]');
+      await pp.locator('h1', { hasText: 'Suivis confiés' }).waitFor();
+      await checkPage(pp, 'partenaire-suivis');
+      await co.goto(`${base}/coordination#/`);
+      await co.locator('#queue tr', { hasText: 'test partenaire' }).locator('.badge', { hasText: 'Partenaire' }).waitFor();
+      await pa.close();
+    });
     await step('no-JS refusal: a rate-limited resident gets a plain page (phone, way back, code kept), not JSON', async () => {
       // Use up this address's budget of the cancel route (the limiter counts before anything else).
       for (let i = 0; i < 30; i += 1) {

@@ -1,0 +1,379 @@
+// The partners' area (associations, social services): sign-in, refer a resident (a request on the
+// "partner" channel, whose tracking code is handed to the resident), the collective actions of the
+// association (create, see sign-ups, cancel), and the supports the coordination handed over to it.
+// Hash routes (#/...) so the server serves one page.
+import {
+  initI18n, t, h, mount, api, ApiError, setCsrf, getCsrf, langSwitch, announce, reference, categoryLabel,
+  neighbourhoodName, fmtDateTime, fmtDate, dateInputValue, localToIso, showFieldErrors, clearFieldErrors,
+  fieldMessage, problemText, idempotencyKey, formData, getLang,
+} from './lib.js';
+
+const main = document.getElementById('main');
+const app = { me: null, ref: null, partner: null };
+
+function routeName() {
+  return location.hash.replace(/^#\/?/, '').split('/')[0] || 'orienter';
+}
+
+function renderNav() {
+  const nav = document.getElementById('nav');
+  if (!app.me) { mount(nav); return; }
+  const current = routeName();
+  const link = (r, label) => h('li', {}, h('a', { href: `#/${r === 'orienter' ? '' : r}`, 'aria-current': current === r ? 'page' : null }, label));
+  mount(nav, h('ul', {},
+    link('orienter', t('pa.nav.refer')),
+    link('actions', t('pa.nav.collectives')),
+    link('suivis', t('pa.nav.supports')),
+    h('li', {}, h('button', { type: 'button', class: 'link', on: { click: logout } }, t('co.nav.logout')))));
+}
+
+function view(title, ...children) {
+  document.title = `${title} – ${t('pa.title')}`;
+  const h1 = h('h1', { tabindex: '-1', id: 'page-title' }, title);
+  mount(main, h1, ...children);
+  return h1;
+}
+
+function errorBox(err) {
+  return h('p', { class: 'notice', role: 'alert' }, problemText(err));
+}
+
+function signedOut(message) {
+  app.me = null;
+  setCsrf('');
+  renderNav();
+  loginView(message);
+}
+
+async function guard(fn) {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) { signedOut(t('error.signed_out')); return undefined; }
+    throw err;
+  }
+}
+
+// --- sign-in ---------------------------------------------------------------------------------------------
+
+function loginView(message) {
+  const form = h('form', { class: 'big-form', novalidate: true, id: 'login-form' },
+    h('div', { class: 'field' }, h('label', { for: 'login-email' }, t('co.login.email')),
+      h('input', { id: 'login-email', name: 'email', type: 'email', autocomplete: 'username', required: true })),
+    h('div', { class: 'field' }, h('label', { for: 'login-password' }, t('co.login.password')),
+      h('input', { id: 'login-password', name: 'password', type: 'password', autocomplete: 'current-password', required: true })),
+    h('p', { id: 'login-status', class: 'form-status', role: 'status' }),
+    h('button', { type: 'submit', class: 'primary' }, t('co.login.submit')));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const data = formData(form);
+    const errors = {};
+    if (!data.email) errors.email = t('co.login.need_email');
+    if (!data.password) errors.password = t('co.login.need_password');
+    if (showFieldErrors(form, errors)) return;
+    clearFieldErrors(form);
+    const status = form.querySelector('#login-status');
+    status.textContent = t('co.login.signing_in');
+    try {
+      const res = await api('POST', '/api/v1/auth/login', { email: data.email, password: data.password });
+      setCsrf(res.csrf_token);
+      if (res.user.role !== 'partner') {
+        await api('POST', '/api/v1/auth/logout', {}).catch(() => {});
+        setCsrf('');
+        status.textContent = t('pa.login.not_partner');
+        return;
+      }
+      app.me = res.user;
+      await started();
+    } catch (err) {
+      status.textContent = err instanceof ApiError && (err.status === 401 || err.status === 422)
+        ? t('co.login.failed') : problemText(err);
+    }
+  });
+  const h1 = view(t('pa.login.title'), h('p', {}, t('pa.login.lead')),
+    message ? h('p', { class: 'notice' }, message) : null, form);
+  h1.focus();
+}
+
+async function logout() {
+  try { await api('POST', '/api/v1/auth/logout', {}); } catch { /* signed out anyway */ }
+  signedOut();
+}
+
+// --- refer a resident ------------------------------------------------------------------------------------
+
+function referView() {
+  const ref = app.ref;
+  const key = idempotencyKey();
+  const input = (name, label, type, opts = {}) => {
+    const id = `pa-${name.replace('.', '-')}`;
+    return h('div', { class: 'field' }, h('label', { for: id }, label,
+      opts.optional ? [' ', h('span', { class: 'optional' }, t('form.optional'))] : ''),
+    opts.hint ? h('p', { class: 'hint', id: `${id}-hint` }, opts.hint) : null,
+    h('input', { id, name, type, autocomplete: 'off', required: !opts.optional, 'aria-describedby': opts.hint ? `${id}-hint` : null }));
+  };
+  const radios = (name, legend, values, checked) => h('fieldset', {},
+    h('legend', {}, legend), h('div', { class: 'inline-choices' }, values.map(([v, label]) => {
+      const id = `pa-${name.replace('.', '-')}-${v}`;
+      return h('div', { class: 'choice' }, h('input', { type: 'radio', id, name, value: v, checked: v === checked }),
+        h('label', { for: id }, label));
+    })));
+  const form = h('form', { id: 'refer-form', novalidate: true },
+    h('p', { class: 'hint' }, t('pa.refer.required_note')),
+    h('div', { class: 'columns' },
+      h('div', {},
+        h('h2', {}, t('pa.refer.need')),
+        h('div', { class: 'field' }, h('label', { for: 'pa-category' }, t('co.f.category')),
+          h('select', { id: 'pa-category', name: 'category', required: true },
+            h('option', { value: '' }, t('co.intake.choose')),
+            ref.categories.map((c) => h('option', { value: c.code }, categoryLabel(ref, c.code))))),
+        h('div', { class: 'field' }, h('label', { for: 'pa-details' }, t('co.f.details'), ' ', h('span', { class: 'optional' }, t('form.optional'))),
+          h('textarea', { id: 'pa-details', name: 'details', rows: '3', maxlength: '2000' })),
+        radios('urgency', t('demande.urgency_legend'), [['today', t('urgency.today')], ['48h', t('urgency.48h')], ['week', t('urgency.week')]], '48h'),
+        h('div', { class: 'field' }, h('label', { for: 'pa-from' }, t('co.intake.from')),
+          h('input', { id: 'pa-from', name: 'from', type: 'date', value: dateInputValue(new Date()) })),
+        radios('recurrence', t('demande.recurrence_legend'), [['once', t('recurrence.once')], ['weekly', t('recurrence.weekly')]], 'once')),
+      h('div', {},
+        h('h2', {}, t('pa.refer.resident')),
+        input('resident.first_name', t('demande.first_name'), 'text'),
+        input('resident.last_name', t('demande.last_name'), 'text'),
+        input('resident.phone', t('demande.phone'), 'tel', { hint: t('demande.phone_hint') }),
+        input('resident.email', t('demande.email'), 'email', { optional: true }),
+        input('resident.address', t('demande.address'), 'text'),
+        h('div', { class: 'field' }, h('label', { for: 'pa-resident-neighbourhood' }, t('demande.neighbourhood')),
+          h('select', { id: 'pa-resident-neighbourhood', name: 'resident.neighbourhood', required: true },
+            h('option', { value: '' }, t('demande.neighbourhood_choose')),
+            ref.neighbourhoods.map((n) => h('option', { value: n.code }, n.name)))),
+        h('fieldset', { class: 'checks' }, h('legend', {}, t('demande.needs_legend'), ' ', h('span', { class: 'optional' }, t('form.optional'))),
+          ['isolated', 'reduced_mobility', 'visually_impaired', 'not_french_speaking'].map((n) => h('div', { class: 'choice' },
+            h('input', { type: 'checkbox', id: `pa-needs-${n}`, name: 'needs', value: n }),
+            h('label', { for: `pa-needs-${n}` }, t(`needs.${n}`))))),
+        radios('resident.preferred_contact', t('demande.contact_legend'), [['phone', t('contact.phone')], ['sms', t('contact.sms')], ['email', t('contact.email')]], 'phone'))),
+    h('section', { class: 'panel' }, h('h2', {}, t('co.intake.consent_title')), h('p', { id: 'pa-consent-text' }, t('consent.text')),
+      h('div', { class: 'choice' }, h('input', { type: 'checkbox', id: 'pa-consent', name: 'consent', value: 'yes', 'aria-describedby': 'pa-consent-text' }),
+        h('label', { for: 'pa-consent' }, t('pa.refer.consent')))),
+    h('p', {}, h('button', { type: 'submit', class: 'primary' }, t('pa.refer.submit'))),
+    h('p', { class: 'form-status', role: 'status', id: 'refer-status' }));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const d = formData(form, ['needs']);
+    const errors = {};
+    for (const f of ['category', 'resident.first_name', 'resident.last_name', 'resident.phone', 'resident.address', 'resident.neighbourhood']) {
+      if (!d[f]) errors[f] = t(`error.${f}`);
+    }
+    if (!d.consent) errors.consent = t('error.consent');
+    if (showFieldErrors(form, errors)) return;
+    clearFieldErrors(form);
+    const from = d.from ? Math.max(Date.now(), new Date(`${d.from}T08:00:00`).getTime()) : Date.now();
+    const span = { today: 1, '48h': 2, week: 7 }[d.urgency] * 86400000;
+    const resident = {
+      first_name: d['resident.first_name'], last_name: d['resident.last_name'], phone: d['resident.phone'],
+      address: d['resident.address'], neighbourhood: d['resident.neighbourhood'], preferred_contact: d['resident.preferred_contact'],
+    };
+    if (d['resident.email']) resident.email = d['resident.email'];
+    if (d.needs.length) resident.needs = Object.fromEntries(d.needs.map((n) => [n, true]));
+    const status = form.querySelector('#refer-status');
+    status.textContent = t('demande.sending');
+    const button = form.querySelector('button[type="submit"]');
+    button.disabled = true;
+    try {
+      const created = await api('POST', '/api/v1/requests', {
+        resident, category: d.category, details: d.details || '', urgency: d.urgency, recurrence: d.recurrence,
+        window: { from: new Date(from).toISOString(), until: new Date(from + span).toISOString() }, consent: true,
+      }, { idempotencyKey: key });
+      const h1 = view(t('pa.refer.done_title'),
+        h('div', { class: 'confirmation', role: 'status' }, h('p', {}, t('pa.refer.give_code')),
+          h('p', { class: 'tracking-code', id: 'refer-code' }, created.tracking_code),
+          h('p', {}, t('pa.refer.next'))),
+        h('p', {}, h('a', { href: `/suivi?lang=${getLang()}` }, t('pa.refer.track')), ' · ',
+          h('a', { href: '#/', on: { click: (ev) => { ev.preventDefault(); referView(); } } }, t('pa.refer.another'))));
+      h1.focus();
+      announce(t('pa.refer.done_title'));
+    } catch (err) {
+      button.disabled = false;
+      status.textContent = problemText(err);
+      if (err instanceof ApiError && err.status === 422) {
+        const shown = {};
+        for (const [f, m] of Object.entries(err.fields)) shown[f.startsWith('window') ? 'from' : f] = fieldMessage(f, m);
+        showFieldErrors(form, shown);
+      }
+    }
+  });
+  const h1 = view(t('pa.refer.title'), h('p', {}, t('pa.refer.lead', { partner: app.partner ? app.partner.name : '' })), form);
+  h1.focus();
+}
+
+// --- collective actions ----------------------------------------------------------------------------------
+
+async function collectivesView(notice) {
+  const holder = h('div', {}, h('p', {}, t('common.loading')));
+  const form = collectiveForm();
+  const h1 = view(t('pa.col.title'), h('p', {}, t('pa.col.lead')),
+    notice ? h('p', { class: 'success', role: 'status' }, notice) : null,
+    h('section', { class: 'panel', 'aria-labelledby': 'col-list-title' }, h('h2', { id: 'col-list-title' }, t('pa.col.list')), holder),
+    h('section', { class: 'panel', 'aria-labelledby': 'col-new-title' }, h('h2', { id: 'col-new-title' }, t('pa.col.new')), form));
+  h1.focus();
+  let page;
+  try { page = await guard(() => api('GET', '/api/v1/collective-missions?limit=100')); } catch (err) { mount(holder, errorBox(err)); return; }
+  if (!page) return;
+  if (!page.items.length) { mount(holder, h('p', {}, t('pa.col.none'))); return; }
+  const ref = app.ref;
+  mount(holder, h('div', { class: 'table-scroll' }, h('table', { id: 'collectives' },
+    h('caption', { class: 'visually-hidden' }, t('pa.col.list')),
+    h('thead', {}, h('tr', {}, [t('pa.col.what'), t('pa.col.when'), t('pa.col.where'), t('pa.col.places'), t('co.col.status'), t('co.col.action')]
+      .map((x) => h('th', { scope: 'col' }, x)))),
+    h('tbody', {}, page.items.map((c) => h('tr', { dataset: { collectiveId: c.id, status: c.status } },
+      h('td', {}, h('strong', {}, c.title), c.description ? [h('br'), c.description] : ''),
+      h('td', {}, fmtDateTime(c.starts_at), ' – ', new Date(c.ends_at).toLocaleTimeString(getLang() === 'en' ? 'en-GB' : 'fr-FR', { hour: '2-digit', minute: '2-digit' })),
+      h('td', {}, c.place || '', c.neighbourhood ? ` (${neighbourhoodName(ref, c.neighbourhood)})` : ''),
+      h('td', {}, t('pa.col.signed_up', { count: c.signed_up, capacity: c.capacity })),
+      h('td', {}, t(`pa.col.status.${c.status}`)),
+      h('td', {}, c.status === 'open' ? cancelCollective(c) : '')))))));
+}
+
+function cancelCollective(c) {
+  const status = h('span', { class: 'form-status', role: 'status' });
+  const button = h('button', { type: 'button', class: 'danger small', on: { click: async () => {
+    if (!button.dataset.confirm) {
+      // Two steps: the first click asks, the second cancels (volunteers signed up are told by the coordination).
+      button.dataset.confirm = 'yes';
+      button.textContent = t('pa.col.cancel_confirm', { title: c.title });
+      announce(t('pa.col.cancel_confirm', { title: c.title }));
+      return;
+    }
+    button.disabled = true;
+    try {
+      await api('POST', `/api/v1/collective-missions/${encodeURIComponent(c.id)}/cancel`, {});
+      announce(t('pa.col.cancelled', { title: c.title }));
+      await collectivesView(t('pa.col.cancelled', { title: c.title }));
+    } catch (err) { button.disabled = false; status.textContent = problemText(err); }
+  } } }, t('pa.col.cancel'));
+  return [button, ' ', status];
+}
+
+function collectiveForm() {
+  const ref = app.ref;
+  const field = (id, label, control, opts = {}) => h('div', { class: 'field' }, h('label', { for: id }, label,
+    opts.optional ? [' ', h('span', { class: 'optional' }, t('form.optional'))] : ''), control);
+  const tomorrow = new Date(Date.now() + 86400000);
+  const form = h('form', { id: 'collective-form', novalidate: true },
+    field('col-title', t('pa.col.f.title'), h('input', { id: 'col-title', name: 'title', type: 'text', maxlength: '120', required: true })),
+    field('col-description', t('pa.col.f.description'), h('textarea', { id: 'col-description', name: 'description', rows: '3', maxlength: '2000' }), { optional: true }),
+    field('col-place', t('pa.col.f.place'), h('input', { id: 'col-place', name: 'place', type: 'text', maxlength: '200' }), { optional: true }),
+    field('col-neighbourhood', t('demande.neighbourhood'), h('select', { id: 'col-neighbourhood', name: 'neighbourhood' },
+      h('option', { value: '' }, t('pa.col.f.any_neighbourhood')), ref.neighbourhoods.map((n) => h('option', { value: n.code }, n.name))), { optional: true }),
+    h('div', { class: 'toolbar' },
+      field('col-date', t('co.request.slot_date'), h('input', { id: 'col-date', name: 'date', type: 'date', value: dateInputValue(tomorrow), required: true })),
+      field('col-start', t('pa.col.f.start'), h('input', { id: 'col-start', name: 'start', type: 'time', value: '14:00', required: true })),
+      field('col-end', t('pa.col.f.end'), h('input', { id: 'col-end', name: 'end', type: 'time', value: '16:00', required: true })),
+      field('col-capacity', t('pa.col.f.capacity'), h('input', { id: 'col-capacity', name: 'capacity', type: 'number', min: '1', max: '1000', value: '4', required: true }))),
+    h('p', {}, h('button', { type: 'submit', class: 'primary' }, t('pa.col.create'))),
+    h('p', { class: 'form-status', role: 'status', id: 'collective-status' }));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const d = formData(form);
+    const errors = {};
+    if (!d.title || d.title.length < 2) errors.title = t('pa.col.err.title');
+    const starts = localToIso(d.date, d.start);
+    const ends = localToIso(d.date, d.end);
+    if (!starts) errors.date = t('pa.col.err.date');
+    if (starts && (!ends || ends <= starts)) errors.end = t('pa.col.err.end');
+    const capacity = Number(d.capacity);
+    if (!Number.isInteger(capacity) || capacity < 1 || capacity > 1000) errors.capacity = t('pa.col.err.capacity');
+    if (showFieldErrors(form, errors)) return;
+    clearFieldErrors(form);
+    const body = { title: d.title, starts_at: starts, ends_at: ends, capacity };
+    if (d.description) body.description = d.description;
+    if (d.place) body.place = d.place;
+    if (d.neighbourhood) body.neighbourhood = d.neighbourhood;
+    const status = form.querySelector('#collective-status');
+    try {
+      await api('POST', '/api/v1/collective-missions', body);
+      announce(t('pa.col.created', { title: d.title }));
+      await collectivesView(t('pa.col.created', { title: d.title }));
+    } catch (err) {
+      status.textContent = problemText(err);
+      if (err instanceof ApiError && err.status === 422) {
+        const map = { starts_at: 'date', ends_at: 'end' };
+        const shown = {};
+        for (const [f, m] of Object.entries(err.fields)) shown[map[f] || f] = hasText(f) ? t(`pa.col.err.${map[f] || f}`) : m;
+        showFieldErrors(form, shown);
+      }
+    }
+  });
+  return form;
+}
+
+function hasText(field) {
+  return ['title', 'capacity', 'starts_at', 'ends_at'].includes(field);
+}
+
+// --- supports handed over --------------------------------------------------------------------------------
+
+async function supportsView() {
+  const holder = h('div', {}, h('p', {}, t('common.loading')));
+  const h1 = view(t('pa.sup.title'), h('p', {}, t('pa.sup.lead')), holder);
+  h1.focus();
+  let page;
+  try { page = await guard(() => api('GET', '/api/v1/supports?limit=100')); } catch (err) { mount(holder, errorBox(err)); return; }
+  if (!page) return;
+  if (!page.items.length) { mount(holder, h('p', {}, t('pa.sup.none'))); return; }
+  mount(holder, h('div', { class: 'table-scroll' }, h('table', { id: 'supports' },
+    h('caption', { class: 'visually-hidden' }, t('pa.sup.title')),
+    h('thead', {}, h('tr', {}, [t('co.col.category'), t('co.f.recurrence'), t('pa.sup.since'), t('co.col.status'), t('pa.sup.note')]
+      .map((x) => h('th', { scope: 'col' }, x)))),
+    h('tbody', {}, page.items.map((s) => h('tr', {},
+      h('td', {}, categoryLabel(app.ref, s.category)),
+      h('td', {}, t(`recurrence.${s.recurrence}`)),
+      h('td', {}, fmtDate(s.created_at)),
+      h('td', {}, t(`pa.sup.status.${s.status}`)),
+      h('td', {}, s.handover_note || '—')))))));
+}
+
+// --- routing ---------------------------------------------------------------------------------------------
+
+async function route() {
+  if (!app.me) return;
+  renderNav();
+  try {
+    switch (routeName()) {
+      case 'orienter': referView(); break;
+      case 'actions': await collectivesView(); break;
+      case 'suivis': await supportsView(); break;
+      default: view(t('error.not_found'), h('p', {}, h('a', { href: '#/' }, t('pa.nav.refer'))));
+    }
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) signedOut(t('error.signed_out')); else view(t('error.unexpected'), errorBox(err));
+  }
+}
+
+async function started() {
+  try { app.partner = await api('GET', `/api/v1/partners/${encodeURIComponent(app.me.partner_id)}`); } catch { app.partner = null; }
+  renderNav();
+  await route();
+}
+
+async function boot() {
+  await initI18n();
+  document.getElementById('skip-link').textContent = t('common.skip');
+  document.getElementById('brand').textContent = t('pa.brand');
+  mount(document.getElementById('lang'), langSwitch());
+  try {
+    app.ref = await reference();
+  } catch (err) {
+    view(t('error.unexpected'), errorBox(err));
+    return;
+  }
+  window.addEventListener('hashchange', route);
+  if (!getCsrf()) { loginView(); return; }
+  try {
+    const me = await api('GET', '/api/v1/me');
+    if (me.user.role !== 'partner') { loginView(t('pa.login.not_partner')); return; }
+    app.me = me.user;
+    await started();
+  } catch {
+    loginView();
+  }
+}
+
+boot();
