@@ -683,6 +683,15 @@ async function main() {
       await pp.locator('p.success', { hasText: 'Atelier cuisine du test' }).waitFor();
       await pp.locator('#collectives tr', { hasText: 'Atelier cuisine du test' }).waitFor();
       await checkPage(pp, 'partenaire-actions');
+      // The volunteer sees the activity in the app and signs up; the partner sees the sign-up.
+      await vol.goto(`${base}/benevole#/`);
+      const activity = vol.locator('#collectives li.card', { hasText: 'Atelier cuisine du test' });
+      await activity.locator('button.primary', { hasText: 'inscris' }).click();
+      await vol.locator('p.success', { hasText: 'inscrit·e à « Atelier cuisine du test »' }).waitFor();
+      await vol.locator('#collectives li.card', { hasText: 'Atelier cuisine du test' }).locator('button', { hasText: 'désinscrire' }).waitFor();
+      await checkPage(vol, 'benevole-actions-collectives');
+      await pp.reload();
+      await pp.locator('#collectives tr', { hasText: 'Atelier cuisine du test' }).locator('td', { hasText: '1 sur 4' }).waitFor();
       await pp.click('a[href="#/suivis"]');
       await pp.locator('h1', { hasText: 'Suivis confiés' }).waitFor();
       await checkPage(pp, 'partenaire-suivis');

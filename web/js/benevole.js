@@ -309,6 +309,39 @@ function dropForm(m) {
   return h('details', {}, h('summary', {}, t('vo.d.open')), form);
 }
 
+/** The partners' group activities still to come: sign up or withdraw in one tap. */
+async function collectivesSection() {
+  let page;
+  try {
+    page = await api('GET', `/api/v1/collective-missions?status=open&from=${encodeURIComponent(new Date().toISOString())}&limit=50`);
+  } catch { return null; }  // not essential: the missions above stay usable
+  const ref = app.ref;
+  const status = h('p', { class: 'form-status', role: 'status', id: 'collectives-status' });
+  const card = (c) => h('li', { class: 'card', dataset: { collectiveId: c.id } },
+    h('h3', {}, c.title),
+    h('p', { class: 'meta' }, h('strong', {}, `${fmtDateTime(c.starts_at)} – ${fmtTime(c.ends_at)}`)),
+    c.place || c.neighbourhood ? h('p', { class: 'meta' }, c.place || '', c.neighbourhood ? ` (${neighbourhoodName(ref, c.neighbourhood)})` : '') : null,
+    c.description ? h('p', {}, c.description) : null,
+    h('p', { class: 'meta' }, t('vo.c.places', { remaining: c.remaining, capacity: c.capacity })),
+    c.signed_up_by_me ? h('p', { class: 'badge ok' }, t('vo.c.signed_up')) : null,
+    h('div', { class: 'button-row' }, h('button', {
+      type: 'button', class: c.signed_up_by_me ? '' : 'primary', disabled: !c.signed_up_by_me && c.remaining <= 0,
+      on: { click: async (e) => {
+        e.target.disabled = true;
+        const path = `/api/v1/collective-missions/${encodeURIComponent(c.id)}/${c.signed_up_by_me ? 'cancel-signup' : 'signup'}`;
+        const message = t(c.signed_up_by_me ? 'vo.c.left' : 'vo.c.joined', { title: c.title });
+        try { await act(path, {}, message); } catch (err) {
+          e.target.disabled = false;
+          status.textContent = err instanceof ApiError && err.status === 409 ? t('vo.c.full') : problemText(err);
+        }
+      } },
+    }, c.signed_up_by_me ? t('vo.c.leave') : c.remaining <= 0 ? t('vo.c.full_button') : t('vo.c.join'))));
+  return h('section', { 'aria-labelledby': 'collectives-title' },
+    h('h2', { id: 'collectives-title' }, t('vo.c.title')), h('p', { class: 'hint' }, t('vo.c.lead')),
+    page.items.length ? h('ul', { class: 'cards-list', id: 'collectives' }, page.items.map(card)) : h('p', {}, t('vo.c.none')),
+    status);
+}
+
 async function missionsView(notice) {
   const since = new Date(Date.now() - 7 * 86400000).toISOString();
   let page;
@@ -326,6 +359,7 @@ async function missionsView(notice) {
       e.target.after(h('p', { class: 'notice', role: 'alert' }, err instanceof ApiError && err.status === 409 ? t('vo.m.too_late') : problemText(err)));
     }
   } } }, t('vo.m.accept'));
+  const collectives = await collectivesSection();
   view(t('vo.m.title'),
     notice ? h('p', { class: 'success', role: 'status' }, notice) : null,
     h('section', { 'aria-labelledby': 'proposals-title' }, h('h2', { id: 'proposals-title' }, t('vo.m.proposals', { count: proposals.length })),
@@ -338,7 +372,8 @@ async function missionsView(notice) {
         : h('p', {}, t('vo.m.no_upcoming'))),
     done.length ? h('section', { 'aria-labelledby': 'done-title' }, h('h2', { id: 'done-title' }, t('vo.m.done')),
       h('ul', { class: 'cards-list', id: 'done' }, done.map((m) => missionCard(m, h('p', { class: 'badge ok' }, t('co.mission.done'))))))
-      : null);
+      : null,
+    collectives);
 }
 
 // --- availability and account ----------------------------------------------------------------------------
