@@ -385,6 +385,25 @@ async function propose(r, volunteerId, name, statusEl) {
 
 const COMPONENTS = ['distance', 'availability', 'continuity', 'fairness', 'language', 'urgency'];
 
+/** Active volunteers offering the request's help, each with a propose button (when there is no ranking). */
+function pickerTable(r, volunteers, statusEl, id = null) {
+  const ref = app.ref;
+  return h('div', { class: 'table-scroll' }, h('table', { id },
+    h('caption', {}, t('co.request.picker')),
+    h('thead', {}, h('tr', {}, [t('co.col.volunteer'), t('co.col.neighbourhood'), t('co.col.skills'), t('co.col.action')]
+      .map((x) => h('th', { scope: 'col' }, x)))),
+    h('tbody', {}, volunteers.map((v) => {
+      const name = `${v.first_name} ${v.last_name}`;
+      return h('tr', {},
+        h('td', {}, h('a', { href: `#/benevole/${v.id}` }, name)),
+        h('td', {}, neighbourhoodName(ref, v.neighbourhood), v.neighbourhood === r.resident.neighbourhood
+          ? h('span', { class: 'badge ok' }, t('co.request.same_neighbourhood')) : ''),
+        h('td', {}, v.skills.map((s) => categoryLabel(ref, s)).join(', ')),
+        h('td', {}, h('button', { type: 'button', class: 'primary small', dataset: id ? { volunteerId: v.id } : { pickVolunteerId: v.id },
+          on: { click: () => propose(r, v.id, name, statusEl) } }, t('co.request.propose_to', { name }))));
+    }))));
+}
+
 async function candidatesSection(r) {
   const ref = app.ref;
   const statusEl = h('p', { class: 'form-status', role: 'status', id: 'propose-status' });
@@ -404,6 +423,14 @@ async function candidatesSection(r) {
   if (ranked) {
     if (!ranked.items.length) {
       section.append(h('p', {}, t('co.request.no_candidates')));
+      // The ranking excludes who is unavailable or too far; the coordinator, who may have phoned someone,
+      // can still propose to any active volunteer offering this help.
+      const q = new URLSearchParams({ status: 'active', skill: r.category, limit: '100' });
+      const page = await api('GET', `/api/v1/volunteers?${q}`).catch(() => ({ items: [] }));
+      if (page.items.length) {
+        section.append(h('details', { class: 'picker' }, h('summary', {}, t('co.request.picker_anyway', { count: page.items.length })),
+          pickerTable(r, page.items, statusEl)));
+      }
     } else {
       const rows = ranked.items.map((c, i) => {
         const name = c.volunteer.first_name;
@@ -432,28 +459,17 @@ async function candidatesSection(r) {
     const page = await api('GET', `/api/v1/volunteers?${q}`);
     section.append(h('p', { class: 'hint' }, t('co.request.picker_hint')));
     if (!page.items.length) section.append(h('p', {}, t('co.request.no_candidates')));
-    else {
-      section.append(h('div', { class: 'table-scroll' }, h('table', { id: 'candidates' },
-        h('caption', {}, t('co.request.picker')),
-        h('thead', {}, h('tr', {}, [t('co.col.volunteer'), t('co.col.neighbourhood'), t('co.col.skills'), t('co.col.action')]
-          .map((x) => h('th', { scope: 'col' }, x)))),
-        h('tbody', {}, page.items.map((v) => {
-          const name = `${v.first_name} ${v.last_name}`;
-          return h('tr', {},
-            h('td', {}, h('a', { href: `#/benevole/${v.id}` }, name)),
-            h('td', {}, neighbourhoodName(ref, v.neighbourhood), v.neighbourhood === r.resident.neighbourhood
-              ? h('span', { class: 'badge ok' }, t('co.request.same_neighbourhood')) : ''),
-            h('td', {}, v.skills.map((s) => categoryLabel(ref, s)).join(', ')),
-            h('td', {}, h('button', { type: 'button', class: 'primary small', dataset: { volunteerId: v.id },
-              on: { click: () => propose(r, v.id, name, statusEl) } }, t('co.request.propose_to', { name }))));
-        })))));
-    }
+    else section.append(pickerTable(r, page.items, statusEl, 'candidates'));
   }
   section.append(statusEl);
   return section;
 }
 
-async function missionsTable(missions, withVolunteer = true) {
+/**
+ * The missions of a request (withVolunteer) or of a volunteer, with their actions; `after(message)` redraws
+ * the page the table is on once an action is done.
+ */
+async function missionsTable(missions, withVolunteer = true, after = null) {
   if (!missions.length) return h('p', {}, t('co.missions.none'));
   const names = withVolunteer ? await Promise.all(missions.map((m) => volunteerName(m.volunteer_id))) : [];
   return h('div', { class: 'table-scroll' }, h('table', { class: 'missions' },
@@ -469,10 +485,11 @@ async function missionsTable(missions, withVolunteer = true) {
         minutes: m.report.duration_minutes, outcome: t(`outcome.${m.report.outcome}`),
       }), m.report.welfare_concern ? h('span', { class: 'badge alert' }, t('co.welfare.badge')) : '',
       m.report.note ? h('br') : '', m.report.note || ''] : ''),
-      h('td', {}, missionActions(m)))))));
+      h('td', {}, missionActions(m, after)))))));
 }
 
-function missionActions(m) {
+function missionActions(m, after) {
+  const done = after || ((message) => requestView(m.request_id, message));
   const out = [];
   if (m.status === 'proposed' || m.status === 'accepted') {
     const id = nextId('cancel');
@@ -484,7 +501,7 @@ function missionActions(m) {
         try {
           await api('POST', `/api/v1/missions/${m.id}/cancel`, { reason: select.value });
           announce(t('co.missions.cancelled'));
-          await requestView(m.request_id, t('co.missions.cancelled'));
+          await done(t('co.missions.cancelled'));
         } catch (err) { e.target.disabled = false; announce(problemText(err)); e.target.after(errorBox(err)); }
       } } }, t('co.missions.cancel'))));
   }
@@ -493,11 +510,23 @@ function missionActions(m) {
       e.target.disabled = true;
       try {
         await api('POST', `/api/v1/missions/${m.id}/missed`, {});
-        await requestView(m.request_id, t('co.missions.marked_missed'));
+        await done(t('co.missions.marked_missed'));
       } catch (err) { e.target.disabled = false; e.target.after(errorBox(err)); }
     } } }, t('co.missions.missed')));
   }
   return out;
+}
+
+/** A status of the event log in words (request, mission or support), or as stored when unknown. */
+function statusWord(entity, status) {
+  const key = { request: `co.status.${status}`, mission: `co.mission.${status}`, support: `co.support.${status}` }[entity];
+  return key && hasKey(key) ? t(key).toLowerCase() : status;
+}
+
+/** Who did it: the resident online, Relais itself, or the account (opaque id) of a staff member. */
+function actorWord(actor) {
+  if (app.me && actor === app.me.id) return t('co.actor.you');
+  return hasKey(`co.actor.${actor}`) ? t(`co.actor.${actor}`) : actor;
 }
 
 function historyList(events) {
@@ -506,9 +535,10 @@ function historyList(events) {
     h('time', { datetime: ev.at }, fmtDateTime(ev.at)), ' — ',
     t(`co.entity.${ev.entity}`), getLang() === 'fr' ? ' : ' : ': ',
     hasKey(`co.action.${ev.action}`) ? t(`co.action.${ev.action}`) : ev.action,
-    ev.from_status || ev.to_status ? ` (${ev.from_status || '∅'} → ${ev.to_status || '∅'})` : '',
+    ev.from_status && ev.to_status && ev.from_status !== ev.to_status
+      ? ` (${statusWord(ev.entity, ev.from_status)} → ${statusWord(ev.entity, ev.to_status)})` : '',
     ev.reason ? ` · ${reasonText(ev.reason)}` : '',
-    ev.actor ? h('span', { class: 'score-reasons' }, ` · ${ev.actor}`) : '')));
+    ev.actor ? h('span', { class: 'score-reasons' }, ` · ${t('co.history.by', { who: actorWord(ev.actor) })}`) : '')));
 }
 
 function closeSection(r) {
@@ -916,6 +946,14 @@ async function volunteerView(id, notice) {
       h('button', { type: 'submit', class: 'danger' }, t('co.vol.withdraw')));
     withdrawForm.addEventListener('submit', async (e) => {
       e.preventDefault();
+      const button = withdrawForm.querySelector('button[type="submit"]');
+      if (!button.dataset.confirm) {
+        // Two steps: leaving reassigns the volunteer's missions, so the first click only asks.
+        button.dataset.confirm = 'yes';
+        button.textContent = t('co.vol.withdraw_confirm', { name });
+        status.textContent = t('co.vol.withdraw_warning');
+        return;
+      }
       const d = formData(withdrawForm);
       const body = { reason: d.reason };
       if (d.note) body.note = d.note;
@@ -944,7 +982,7 @@ async function volunteerView(id, notice) {
       v.withdrawal_reason ? [t('co.f.withdrawal'), `${t(`withdraw.${v.withdrawal_reason}`)}${v.withdrawal_note ? ` — ${v.withdrawal_note}` : ''}`] : null,
     ])),
     h('section', { class: 'panel' }, h('h2', {}, t('co.vol.actions')), actions, withdrawForm, status),
-    h('section', { class: 'panel' }, h('h2', {}, t('co.vol.missions')), await missionsTable(missions, false)));
+    h('section', { class: 'panel' }, h('h2', {}, t('co.vol.missions')), await missionsTable(missions, false, (message) => volunteerView(v.id, message))));
   h1.focus();
 }
 
