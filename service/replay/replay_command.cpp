@@ -2,6 +2,7 @@
 
 #include "auth/user_command.hpp"
 #include "domain/time_format.hpp"
+#include "replay/child_server.hpp"
 #include "replay/http_client.hpp"
 #include "replay/season.hpp"
 #include "stats/report.hpp"
@@ -9,24 +10,14 @@
 #include <boost/json.hpp>
 #include <sodium.h>
 
-#include <fcntl.h>
-#include <signal.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <cerrno>
-#include <charconv>
-#include <cstring>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <iomanip>
 #include <map>
 #include <ostream>
 #include <sstream>
-#include <thread>
 
 namespace relais::replay {
 
@@ -41,6 +32,7 @@ constexpr int exit_usage = 64;
 
 const char* usage =
     "usage: relais replay (--db PATH | --url http://HOST:PORT) [--seed N] [--scale X] [--weeks W]\n"
+    "                     [--silent-rounds N]\n"
     "  --db PATH    create a database at PATH (it must not exist), an admin and a coordinator account, start a\n"
     "               server on it with --test-clock, play the season, stop the server (its log: PATH.log)\n"
     "  --url URL    use a running server started with --test-clock --public-post-limit 0 on a fresh database;\n"
@@ -50,88 +42,13 @@ const char* usage =
     "  --scale X    1 approximates Rennes 2020-2021 (509 volunteers registered, 171 residents); 0.05 runs in\n"
     "               seconds (default 1)\n"
     "  --weeks W    length of the season in weeks, 4..52 (default 20)\n"
-    "Exits 0 when the server's figures equal the season's ground truth, 1 when any differs.\n";
-
-/// A server this command started: stopped (SIGTERM, then SIGKILL) when it goes out of scope.
-class child_server {
-public:
-    child_server(const std::string& db, const std::string& log_path) {
-        std::string self = fs::read_symlink("/proc/self/exe").string();
-        std::vector<std::string> args{"relais", "--db", db, "--bind", "127.0.0.1", "--port", "0", "--test-clock",
-                                      "--public-post-limit", "0", "--login-limit", "0", "--synchronous", "normal",
-                                      "--log-level", "info"};
-        std::vector<char*> argv;
-        for (auto& a : args)
-            argv.push_back(a.data());
-        argv.push_back(nullptr);
-        const int log_fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-        if (log_fd < 0)
-            throw std::runtime_error("cannot write " + log_path);
-        pid_ = ::fork();
-        if (pid_ < 0) {
-            ::close(log_fd);
-            throw std::runtime_error("cannot start the server: " + std::string(std::strerror(errno)));
-        }
-        if (pid_ == 0) {
-            // The child: dies with the replay if the replay is killed, writes its log to the file.
-            ::prctl(PR_SET_PDEATHSIG, SIGTERM);
-            const int null_fd = ::open("/dev/null", O_RDONLY);
-            ::dup2(null_fd, 0);
-            ::dup2(log_fd, 1);
-            ::dup2(log_fd, 2);
-            ::execv(self.c_str(), argv.data());
-            ::_exit(127);
-        }
-        ::close(log_fd);
-        // Its port: from the "listening on http://127.0.0.1:PORT" line of its log.
-        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-        while (std::chrono::steady_clock::now() < deadline) {
-            std::ifstream in(log_path);
-            std::stringstream ss;
-            ss << in.rdbuf();
-            const std::string text = ss.str();
-            if (auto at = text.find("listening on http://127.0.0.1:"); at != std::string::npos) {
-                const char* p = text.data() + at + std::string_view("listening on http://127.0.0.1:").size();
-                std::from_chars(p, text.data() + text.size(), port_);
-                if (port_ != 0)
-                    return;
-            }
-            int status = 0;
-            if (waitpid(pid_, &status, WNOHANG) == pid_) {
-                pid_ = -1;
-                throw std::runtime_error("the server exited at start; see " + log_path);
-            }
-            std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        }
-        throw std::runtime_error("the server did not start listening within 30 s; see " + log_path);
-    }
-    ~child_server() { stop(); }
-    child_server(const child_server&) = delete;
-    child_server& operator=(const child_server&) = delete;
-
-    std::uint16_t port() const { return port_; }
-
-    void stop() {
-        if (pid_ <= 0)
-            return;
-        ::kill(pid_, SIGTERM);
-        for (int i = 0; i < 300; ++i) {
-            int status = 0;
-            if (waitpid(pid_, &status, WNOHANG) == pid_) {
-                pid_ = -1;
-                return;
-            }
-            std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        }
-        ::kill(pid_, SIGKILL);
-        waitpid(pid_, nullptr, 0);
-        pid_ = -1;
-    }
-
-private:
-    pid_t pid_ = -1;
-    std::uint16_t port_ = 0;
-};
+    "  --silent-rounds N  dispatch rounds whose proposals partly go unanswered and are expired by the\n"
+    "               server's own maintenance tick, 0..10 (default one per eight weeks, at least one); the\n"
+    "               replay waits for the tick (up to 30 s each) with the clock frozen at the expiry time\n"
+    "Prints the season's ground truth and the server's GET /api/v1/stats/summary side by side (headline\n"
+    "figures, then every value of three periods compared), progress on standard error.\n"
+    "Exits 0 when the server's figures equal the season's ground truth, 1 when any differs, 2 when the\n"
+    "season could not be played (server unreachable or refusing, unexpected answer), 64 on bad usage.\n";
 
 std::string random_password() {
     unsigned char bytes[18];
@@ -226,7 +143,8 @@ int run_replay_command(const std::vector<std::string>& args, std::ostream& out, 
             return exit_usage;
         }
         name = name.substr(2);
-        if (name != "db" && name != "url" && name != "seed" && name != "scale" && name != "weeks") {
+        if (name != "db" && name != "url" && name != "seed" && name != "scale" && name != "weeks" &&
+            name != "silent-rounds") {
             err << "relais replay: unknown option --" << name << "\n" << usage;
             return exit_usage;
         }
@@ -244,8 +162,14 @@ int run_replay_command(const std::vector<std::string>& args, std::ostream& out, 
             so.scale = std::stod(opts["scale"]);
         if (opts.count("weeks"))
             so.weeks = std::stoi(opts["weeks"]);
+        if (opts.count("silent-rounds"))
+            so.silent_rounds = std::stoi(opts["silent-rounds"]);
     } catch (const std::exception&) {
-        err << "relais replay: --seed, --scale and --weeks take numbers\n";
+        err << "relais replay: --seed, --scale, --weeks and --silent-rounds take numbers\n";
+        return exit_usage;
+    }
+    if (opts.count("silent-rounds") && (so.silent_rounds < 0 || so.silent_rounds > 10)) {
+        err << "relais replay: --silent-rounds must be in 0..10\n";
         return exit_usage;
     }
     if (!(so.scale > 0 && so.scale <= 20) || so.weeks < 4 || so.weeks > 52) {
@@ -282,7 +206,7 @@ int run_replay_command(const std::vector<std::string>& args, std::ostream& out, 
                 }
             }
             err << "relais replay: starting a server on " << db << " (log: " << db << ".log)\n";
-            server = std::make_unique<child_server>(db, db + ".log");
+            server = std::make_unique<child_server>(db, db + ".log", std::vector<std::string>{});
             host = "127.0.0.1";
             port = server->port();
         } else {
@@ -381,6 +305,16 @@ int run_replay_command(const std::vector<std::string>& args, std::ostream& out, 
             out << std::left << std::setw(32) << l.key << std::right << std::setw(12) << rennes.str() << std::setw(10)
                 << t << std::setw(10) << s << (t == s ? "   ok" : "   DIFFERS") << "\n";
         }
+        // Proposals nobody answered, expired by the server's maintenance tick (counted among the setbacks).
+        auto expired = [](const stats::summary& x) {
+            std::int64_t n = 0;
+            for (const auto& [key, count] : x.setbacks)
+                n += key.first == "expired" ? count : 0;
+            return n;
+        };
+        const auto te = expired(truth_whole), se = expired(server_whole);
+        out << std::left << std::setw(32) << "proposals_expired" << std::right << std::setw(12) << "-" << std::setw(10)
+            << te << std::setw(10) << se << (te == se ? "   ok" : "   DIFFERS") << "\n";
         out << "\n";
         for (const auto& [name, cmp] : outcomes) {
             out << name << ": " << cmp.compared << " values compared, "

@@ -15,6 +15,7 @@
 #include <random>
 #include <set>
 #include <stdexcept>
+#include <thread>
 
 namespace relais::replay {
 
@@ -195,13 +196,17 @@ private:
     void withdraw(std::size_t v, const std::string& reason);
     void pause(std::size_t v, std::int64_t resume_at);
     void close_registration();
-    void create_request(std::size_t resident, const std::string& channel, bool second);
+    std::optional<std::size_t> create_request(std::size_t resident, const std::string& channel, bool second,
+                                              bool may_cancel = true);
     void cancel_by_resident(std::size_t r);
     void dispatch_round();
     bool try_dispatch(std::size_t r);
     bool feasible(const volunteer_m& v, const request_m& r, std::int64_t s, std::int64_t e) const;
-    void record_proposal(std::size_t r, std::size_t v, const std::string& id, std::int64_t s, std::int64_t e);
-    void answer(std::size_t m);
+    void record_proposal(std::size_t r, std::size_t v, const std::string& id, std::int64_t s, std::int64_t e,
+                         bool answer_later = true);
+    void answer(std::size_t m, bool may_decline = true);
+    void expire(std::size_t m);
+    void demo_finale();
     void complete(std::size_t m);
     void drop(std::size_t m);
     void missed(std::size_t m);
@@ -243,6 +248,10 @@ private:
     std::vector<resident_m> residents_;
     std::vector<request_m> requests_;
     std::vector<mission_m> missions_;
+    std::vector<std::int64_t> silent_from_;  ///< when the next silent rounds may happen, earliest first
+    bool silent_ = false;                    ///< the dispatch round under way is a silent one
+    int unanswered_in_round_ = 0;
+    std::int64_t proposal_ttl_ = 24 * hour;  ///< the programme's (set by setup)
 };
 
 void season::setup() {
@@ -257,31 +266,53 @@ void season::setup() {
             throw std::runtime_error("the server's database already holds volunteers or requests; the replay needs a "
                                      "fresh one (its ground truth is the whole season)");
     const std::int64_t server_now = *domain::parse_iso8601(body.at("period").at("until").as_string());
-    start_ = stats::monday_of(server_now + day) + week;
-    end_ = start_ + opts_.weeks * week;
+    if (opts_.demo) {
+        // A demo ends now: the server was started with its programme clock at the season's start.
+        start_ = demo_season_start(opts_.demo_ends_at, opts_.weeks);
+        end_ = opts_.demo_ends_at;
+        if (server_now > start_ + 7 * hour)
+            throw std::runtime_error("the server's programme clock is past the demo season's start (start it with "
+                                     "--test-clock-start " + domain::format_iso8601(start_) + ")");
+    } else {
+        start_ = stats::monday_of(server_now + day) + week;
+        end_ = start_ + opts_.weeks * week;
+    }
     now_ = server_now;
     result_.start = start_;
     result_.end = end_;
     set_clock(start_ + 7 * hour);
-    auto p = call(admin_, "PATCH", "/api/v1/programme",
-                  json::object{{"starts_on", stats::date_label(start_)},
-                               {"ends_on", stats::date_label(end_ - day)},
-                               {"registration_open", true},
-                               {"auto_dispatch", false},
-                               {"proposal_ttl_minutes", 7 * 24 * 60},
-                               {"retention_days", 3650}});
-    ok(p, "PATCH /api/v1/programme");
+    // The programme's default time to live of a proposal (24 h): every answer of the season comes sooner,
+    // except in the silent rounds, whose proposals expire.
+    json::object programme{{"starts_on", stats::date_label(start_)},
+                           {"ends_on", stats::date_label(opts_.demo ? end_ + 90 * day : end_ - day)},
+                           {"registration_open", true},
+                           {"auto_dispatch", false},
+                           {"proposal_ttl_minutes", proposal_ttl_ / minute},
+                           {"retention_days", 3650}};
+    if (opts_.demo)
+        programme["name"] = "Volontaires Solidaires (démo)";
+    ok(call(admin_, "PATCH", "/api/v1/programme", programme), "PATCH /api/v1/programme");
     auto partner = call(coordinator_, "POST", "/api/v1/partners",
-                        json::object{{"name", "Banque Alimentaire (saison de test)"}, {"kind", "food_bank"}});
+                        json::object{{"name", opts_.demo ? "Banque Alimentaire d'Ille-et-Vilaine"
+                                                         : "Banque Alimentaire (saison de test)"},
+                                     {"kind", "food_bank"}});
     ok(partner, "POST /api/v1/partners");
     partner_id_ = str(partner.json(), "id");
+    result_.partner_id = partner_id_;
+    // Silent rounds, spread over the season: proposals nobody answers, expired by the server.
+    const int silent = opts_.demo ? 0 : opts_.silent_rounds < 0 ? std::max(1, opts_.weeks / 8) : opts_.silent_rounds;
+    for (int k = 1; k <= silent; ++k)
+        silent_from_.push_back(start_ + (end_ - start_) * k / (silent + 1));
 }
 
 void season::plan_wave() {
     // Rennes: 509 people registered before the call closed, three weeks after the launch; most in the first days.
     const std::size_t n = std::max<std::size_t>(4, static_cast<std::size_t>(std::lround(509 * opts_.scale)));
     for (std::size_t p = 0; p < n; ++p) {
-        persons_.push_back({"vs" + std::to_string(p) + ".s" + std::to_string(opts_.seed) + "@replay.relais.test", "", false});
+        std::string email = "vs" + std::to_string(p) + ".s" + std::to_string(opts_.seed) + "@replay.relais.test";
+        if (opts_.demo)  // the demo's volunteer accounts, benevole@relais.demo first
+            email = p == 0 ? "benevole@relais.demo" : "benevole" + std::to_string(p) + "@relais.demo";
+        persons_.push_back({email, "", false});
         const auto d = static_cast<std::int64_t>(std::floor(20.0 * std::pow(uniform(), 1.8)));
         at(start_ + d * day + pick(7, 22) * hour + pick(0, 59) * minute, [this, p] { register_person(p); });
     }
@@ -304,13 +335,14 @@ void season::register_person(std::size_t p) {
             availability.push_back(json::object{{"day", d}, {"start", "09:00"}, {"end", "18:00"}});
     if (availability.empty())
         availability.push_back(json::object{{"day", "sat"}, {"start", "10:00"}, {"end", "12:00"}});
-    const int max_week = static_cast<int>(pick(1, 10) <= 6 ? 2 : pick(1, 4));
+    const bool demo_volunteer = opts_.demo && p == 0;  // validated, stays, answers from their phone
+    const int max_week = demo_volunteer ? 3 : static_cast<int>(pick(1, 10) <= 6 ? 2 : pick(1, 4));
     auto a = call(public_, "POST", "/api/v1/volunteers",
                   json::object{{"first_name", one_of(first_names)},
                                {"last_name", one_of(last_names)},
                                {"email", person.email},
                                {"phone", phone()},
-                               {"password", "replay volunteer pass 2026"},
+                               {"password", opts_.volunteer_password},
                                {"neighbourhood", nb},
                                {"skills", skills},
                                {"availability", availability},
@@ -335,7 +367,9 @@ void season::register_person(std::size_t p) {
 
     const double u = uniform();
     const std::int64_t d0 = day_start(now_);
-    if (!again && u < 0.04) {
+    if (demo_volunteer) {
+        at(working_time(d0 + day), [this, vi] { validate(vi); });
+    } else if (!again && u < 0.04) {
         // Withdraws before being validated; half of them register again a few days later (same email).
         const std::int64_t t = d0 + pick(1, 3) * day + pick(8, 20) * hour;
         at(t, [this, vi] { withdraw(vi, uniform() < 0.5 ? "no_news" : "not_as_expected"); });
@@ -375,6 +409,12 @@ void season::validate(std::size_t vi) {
         return;
     v.state = vstate::active;
     truth().registrations[v.fact].validated_at = now_;
+    if (opts_.demo && v.person == 0) {
+        v.app = std::make_unique<http_client>(host_, port_);
+        ++result_.calls;
+        v.app->sign_in(v.email, opts_.volunteer_password);
+        return;
+    }
     if (uniform() < 0.13) {
         const std::int64_t lo = now_ + 3 * day, hi = end_ - day;
         if (lo < hi)
@@ -388,7 +428,7 @@ void season::validate(std::size_t vi) {
         // They answer from their phone from now on.
         v.app = std::make_unique<http_client>(host_, port_);
         ++result_.calls;
-        v.app->sign_in(v.email, "replay volunteer pass 2026");
+        v.app->sign_in(v.email, opts_.volunteer_password);
     }
 }
 
@@ -468,8 +508,10 @@ void season::withdraw(std::size_t vi, const std::string& reason) {
 
 void season::plan_residents() {
     // Rennes: 171 residents called on the scheme; some asked more than once.
-    const std::size_t n = std::max<std::size_t>(3, static_cast<std::size_t>(std::lround(171 * opts_.scale)));
-    const std::int64_t days = opts_.weeks * 7 - 16;
+    // A demo has more residents for its size, and requests until its last day (work left for the coordinator).
+    const double residents = 171 * opts_.scale * (opts_.demo ? 2.0 : 1.0);
+    const std::size_t n = std::max<std::size_t>(3, static_cast<std::size_t>(std::lround(residents)));
+    const std::int64_t days = opts_.demo ? (end_ - start_) / day - 3 : opts_.weeks * 7 - 16;
     for (std::size_t i = 0; i < n; ++i) {
         residents_.push_back({"res" + std::to_string(i), "", choose(neighbourhoods)});
         const double u = uniform();
@@ -481,7 +523,8 @@ void season::plan_residents() {
     }
 }
 
-void season::create_request(std::size_t ri, const std::string& channel, bool second) {
+std::optional<std::size_t> season::create_request(std::size_t ri, const std::string& channel, bool second,
+                                                  bool may_cancel) {
     auto& res = residents_[ri];
     const std::string category = choose(categories);
     const std::string recurrence = uniform() < weekly_share(category) ? "weekly" : "once";
@@ -507,7 +550,7 @@ void season::create_request(std::size_t ri, const std::string& channel, bool sec
         body["channel"] = "phone";
     auto a = call(channel == "web" ? public_ : coordinator_, "POST", "/api/v1/requests", body);
     if (!ok(a, "POST /api/v1/requests"))
-        return;
+        return std::nullopt;
     const auto j = a.json();
     if (channel != "web")
         res.server_id = str(j, "resident_id");
@@ -523,13 +566,14 @@ void season::create_request(std::size_t ri, const std::string& channel, bool sec
     truth().requests.push_back({r.id, res.key, category, res.neighbourhood, channel, now_, {}, {}, {}, {}, ""});
     const std::size_t index = requests_.size();
     requests_.push_back(std::move(r));
-    if (uniform() < 0.06) {
+    if (may_cancel && uniform() < 0.06) {
         // The resident cancels with their tracking code before anyone is asked.
         requests_[index].cancel_planned = true;
         at(now_ + pick(10, 40) * minute, [this, index] { cancel_by_resident(index); });
     }
-    if (channel != "web" && uniform() < (second ? 0.2 : 0.55) && now_ + 20 * day < end_)
+    if (may_cancel && channel != "web" && uniform() < (second ? 0.2 : 0.55) && now_ + 20 * day < end_)
         at(working_time(day_start(now_) + pick(7, 35) * day), [this, ri] { create_request(ri, "phone", true); });
+    return index;
 }
 
 void season::cancel_by_resident(std::size_t ri) {
@@ -569,9 +613,15 @@ void season::dispatch_round() {
     // Flagged requests first (back on top of the queue after a setback), then oldest first.
     std::stable_sort(queue.begin(), queue.end(),
                      [this](std::size_t a, std::size_t b) { return requests_[a].flagged && !requests_[b].flagged; });
+    // A silent round (the text messages went unseen, a bank holiday...): some of its proposals get no answer.
+    silent_ = !silent_from_.empty() && now_ >= silent_from_.front();
+    unanswered_in_round_ = 0;
     for (auto r : queue)
         if (try_dispatch(r))
             requests_[r].flagged = false;
+    if (silent_ && unanswered_in_round_ > 0)
+        silent_from_.erase(silent_from_.begin());
+    silent_ = false;
 }
 
 void season::set_standin(std::size_t ri) {
@@ -641,7 +691,8 @@ bool season::try_dispatch(std::size_t ri) {
     return false;
 }
 
-void season::record_proposal(std::size_t ri, std::size_t vi, const std::string& id, std::int64_t s, std::int64_t e) {
+void season::record_proposal(std::size_t ri, std::size_t vi, const std::string& id, std::int64_t s, std::int64_t e,
+                             bool answer_later) {
     const std::size_t mi = missions_.size();
     missions_.push_back({id, ri, vi, s, e, "proposed"});
     volunteers_[vi].missions.push_back(mi);
@@ -649,6 +700,14 @@ void season::record_proposal(std::size_t ri, std::size_t vi, const std::string& 
     auto& f = fact_of(ri);
     if (!f.first_proposed_at)
         f.first_proposed_at = now_;
+    if (!answer_later)
+        return;
+    if (silent_ && (unanswered_in_round_ == 0 || uniform() < 0.5)) {
+        // No answer: the server's expiry tick expires it when its time to live is over.
+        ++unanswered_in_round_;
+        at(now_ + proposal_ttl_, [this, mi] { expire(mi); });
+        return;
+    }
     // The answer comes within hours (always well before the proposal would expire), before the visit.
     std::int64_t t = now_ + pick(20, 300) * minute;
     if (t > s - hour)
@@ -656,13 +715,13 @@ void season::record_proposal(std::size_t ri, std::size_t vi, const std::string& 
     at(t, [this, mi] { answer(mi); });
 }
 
-void season::answer(std::size_t mi) {
+void season::answer(std::size_t mi, bool may_decline) {
     auto& m = missions_[mi];
     if (m.status != "proposed")
         return;
     auto& v = volunteers_[m.volunteer];
     auto& r = requests_[m.request];
-    if (uniform() < 0.12) {
+    if (may_decline && uniform() < 0.12) {
         const std::string reason = choose(decline_reasons);
         if (!ok(call(client_of(m.volunteer), "POST", "/api/v1/missions/" + m.id + "/decline",
                      json::object{{"reason", reason}}),
@@ -701,12 +760,39 @@ void season::answer(std::size_t mi) {
     if (r.recurrence == "weekly" && r.standin.empty() && uniform() < 0.35)
         at(now_ + hour, [this, ri] { set_standin(ri); });
     const double u = uniform();
-    if (u < 0.05 && m.starts - 3 * hour > now_ + 10 * minute)
+    if (may_decline && u < 0.05 && m.starts - 3 * hour > now_ + 10 * minute)
         at(std::max(now_ + 10 * minute, m.starts - pick(3, 20) * hour), [this, mi] { drop(mi); });
     else if (u < 0.07 && r.recurrence == "weekly")
         at(m.ends + 2 * hour, [this, mi] { missed(mi); });
     else
         at(m.ends + pick(15, 90) * minute, [this, mi] { complete(mi); });
+}
+
+void season::expire(std::size_t mi) {
+    auto& m = missions_[mi];
+    if (m.status != "proposed")
+        return;  // released meanwhile (a withdrawal)
+    // The clock is frozen at the proposal's expiry time: the server's next maintenance tick (every 30 s of real
+    // time) expires it at exactly this programme time. Wait for it.
+    log_ << "  waiting for the server's expiry tick (up to 30 s)\n" << std::flush;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(45);
+    for (;;) {
+        auto a = call(coordinator_, "GET", "/api/v1/missions/" + m.id);
+        if (a.status != 200)
+            throw std::runtime_error("GET /api/v1/missions/{id}: " + a.describe());
+        const std::string status = str(a.json(), "status");
+        if (status == "expired")
+            break;
+        if (status != "proposed")
+            throw std::runtime_error("an unanswered proposal became " + status + " instead of expiring");
+        if (std::chrono::steady_clock::now() > deadline)
+            throw std::runtime_error("the server's maintenance tick did not expire an overdue proposal within 45 s");
+        std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    }
+    m.status = "expired";
+    volunteers_[m.volunteer].refused.insert(requests_[m.request].id);
+    setback("expired", "no_answer");
+    redispatch(m.request);
 }
 
 void season::drop(std::size_t mi) {
@@ -802,6 +888,16 @@ void season::complete(std::size_t mi) {
         r.live = next;
         at(std::min(now_ + pick(12, 20) * hour, s - 2 * hour), [this, next] { answer(next); });
     }
+    if (!r.live) {
+        // Next week could not be proposed to the support's volunteer (week full, paused, declined before...):
+        // the server flagged the request for the coordinator, a re-dispatch. Read back whether it did.
+        auto g = call(coordinator_, "GET", "/api/v1/requests/" + r.id);
+        if (g.status != 200)
+            throw std::runtime_error("GET /api/v1/requests/{id}: " + g.describe());
+        const auto* flag = g.json().as_object().if_contains("redispatch");
+        if (flag && flag->is_bool() && flag->as_bool())
+            redispatch(ri);
+    }
     if (r.weeks_left <= 0)
         at(now_ + 30 * minute, [this, ri] { close(ri, "fulfilled"); });
 }
@@ -846,14 +942,90 @@ void season::hand_over() {
     }
 }
 
+void season::demo_finale() {
+    // The demo's last touches, through the API like the rest: the partner's account and its collective mission,
+    // two requests by phone for the demo volunteer (one accepted, one waiting for their answer), new requests
+    // from the web form that nobody handled yet, and the call for volunteers open again for visitors.
+    std::optional<std::size_t> demo_v;
+    for (std::size_t i = 0; i < volunteers_.size(); ++i)
+        if (volunteers_[i].person == 0 && volunteers_[i].state == vstate::active && volunteers_[i].app)
+            demo_v = i;
+    if (!demo_v)
+        throw std::runtime_error("the demo volunteer is not an active volunteer at the end of the season");
+    auto& dv = volunteers_[*demo_v];
+
+    ok(call(admin_, "POST", "/api/v1/users",
+            json::object{{"email", "partenaire@relais.demo"},
+                         {"role", "partner"},
+                         {"password", opts_.volunteer_password},
+                         {"partner_id", partner_id_}}),
+       "POST /api/v1/users");
+    http_client partner(host_, port_);
+    ++result_.calls;
+    partner.sign_in("partenaire@relais.demo", opts_.volunteer_password);
+    const std::int64_t col = day_start(now_) + 4 * day + 9 * hour;
+    auto c = call(partner, "POST", "/api/v1/collective-missions",
+                  json::object{{"title", "Collecte nationale : accueil en magasin"},
+                               {"description", "Accueillir les clients et trier les dons à l'entrée du magasin."},
+                               {"place", "Centre commercial Alma"},
+                               {"neighbourhood", "brequigny"},
+                               {"starts_at", domain::format_iso8601(col)},
+                               {"ends_at", domain::format_iso8601(col + 4 * hour)},
+                               {"capacity", 6}});
+    if (ok(c, "POST /api/v1/collective-missions"))
+        ok(call(*dv.app, "POST", "/api/v1/collective-missions/" + str(c.json(), "id") + "/signup", json::object{}),
+           "signup");
+
+    // Two residents call; the coordinator proposes both to the demo volunteer, who accepts the first.
+    std::vector<std::size_t> mine;
+    for (int k = 0; k < 2; ++k) {
+        residents_.push_back({"res" + std::to_string(residents_.size()), "", choose(neighbourhoods)});
+        auto ri = create_request(residents_.size() - 1, "phone", false, false);
+        if (!ri)
+            continue;
+        for (std::int64_t d = 1 + k; d <= 6; ++d) {
+            const std::int64_t st = day_start(now_) + d * day + (k == 0 ? 10 : 15) * hour, en = st + hour;
+            if (!feasible(dv, requests_[*ri], st, en))
+                continue;
+            auto a = call(coordinator_, "POST", "/api/v1/missions",
+                          json::object{{"request_id", requests_[*ri].id},
+                                       {"volunteer_id", dv.id},
+                                       {"starts_at", domain::format_iso8601(st)},
+                                       {"ends_at", domain::format_iso8601(en)}});
+            if (ok(a, "POST /api/v1/missions")) {
+                record_proposal(*ri, *demo_v, str(a.json(), "id"), st, en, false);
+                mine.push_back(missions_.size() - 1);
+                break;
+            }
+        }
+    }
+    if (mine.size() != 2)
+        throw std::runtime_error("the demo volunteer could not be given two missions");
+    now_ += 5 * minute;
+    set_clock(now_);
+    answer(mine[0], false);
+    if (missions_[mine[0]].status != "accepted")
+        throw std::runtime_error("the demo volunteer's mission was not accepted");
+
+    // Requests from the web form in the last two hours: new, for the coordinator to handle.
+    for (int k = 0; k < 3; ++k) {
+        residents_.push_back({"res" + std::to_string(residents_.size()), "", choose(neighbourhoods)});
+        const std::size_t ri = residents_.size() - 1;
+        at(now_ + pick(10, 110) * minute, [this, ri] { create_request(ri, "web", false, false); });
+    }
+    ok(call(admin_, "PATCH", "/api/v1/programme", json::object{{"registration_open", true}}),
+       "PATCH /api/v1/programme");
+}
+
 season_result season::play() {
     setup();
     plan_wave();
     plan_residents();
-    for (std::int64_t d = 0; d < opts_.weeks * 7; ++d) {
+    for (std::int64_t d = 0; d * day < end_ - start_; ++d) {
         const std::int64_t d0 = start_ + d * day;
-        at(d0 + 9 * hour, [this] { dispatch_round(); });
-        at(d0 + 14 * hour, [this] { dispatch_round(); });
+        for (const std::int64_t t : {d0 + 9 * hour, d0 + 14 * hour})
+            if (!opts_.demo || t < end_ - 3 * hour)  // a demo's last hours: requests nobody handled yet
+                at(t, [this] { dispatch_round(); });
         at(d0 + 18 * hour, [this] { unfulfillable_sweep(); });
         if (d % 7 == 0)
             at(d0 + 6 * hour, [this, d] {
@@ -863,7 +1035,10 @@ season_result season::play() {
                      << std::flush;
             });
     }
-    at(end_ - hour, [this] { hand_over(); });
+    if (opts_.demo)
+        at(end_ - 2 * hour, [this] { demo_finale(); });
+    else
+        at(end_ - hour, [this] { hand_over(); });
     while (!queue_.empty()) {
         auto next = queue_.top();
         queue_.pop();
@@ -876,6 +1051,10 @@ season_result season::play() {
 }
 
 }  // namespace
+
+std::int64_t demo_season_start(std::int64_t ends_at, int weeks) {
+    return stats::monday_of(ends_at) - static_cast<std::int64_t>(weeks) * week;
+}
 
 season_result play_season(http_client& admin, http_client& coordinator, const std::string& host, std::uint16_t port,
                           const season_options& opts, std::ostream& log) {

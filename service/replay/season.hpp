@@ -24,7 +24,23 @@ struct season_options {
     std::uint64_t seed = 1;
     double scale = 1.0;  ///< 1 approximates Rennes' 2020-2021 scheme (509 volunteers registered, 171 residents)
     int weeks = 20;      ///< length of the season
+    /// Rounds of proposals nobody answers, left to expire by the server's own expiry tick (each costs the
+    /// replay a wait of up to one maintenance interval, 30 s, with the clock frozen at the expiry time).
+    /// -1: one per eight weeks, at least one.
+    int silent_rounds = -1;
+
+    /// A demo season (relais --demo): it ends at `demo_ends_at` (the real present) instead of starting after the
+    /// server's time, its accounts are the demo's (benevole@relais.demo...), and it leaves live work behind: new
+    /// requests nobody handled yet, proposals waiting for an answer, upcoming missions, the supports still
+    /// running. No silent rounds (the demo must take seconds); the first volunteer is the demo volunteer.
+    bool demo = false;
+    std::int64_t demo_ends_at = 0;
+    std::string volunteer_password = "replay volunteer pass 2026";
 };
+
+/// Where a demo season of `weeks` weeks ending at `ends_at` starts (a Monday, 00:00 UTC): the server's
+/// programme clock must not be later than this when the season begins.
+std::int64_t demo_season_start(std::int64_t ends_at, int weeks);
 
 /// What the season did, for the comparison with the server.
 struct season_result {
@@ -32,6 +48,7 @@ struct season_result {
     std::int64_t start = 0, end = 0;  ///< the season's period (Monday 00:00 UTC .. `weeks` weeks later)
     std::size_t calls = 0;            ///< HTTP calls made
     std::size_t refused = 0;          ///< calls the server refused (409) although the season expected success
+    std::string partner_id;           ///< the partner association the season created
 };
 
 /// Plays the season. `admin` and `coordinator` are signed-in clients of the server; `host`/`port` are used

@@ -75,8 +75,16 @@ TEST_CASE("relais replay --db: a small season through the API, the server's figu
         CHECK(truth > 0);
         CHECK(truth == server);
     }
+    // Its silent round: proposals nobody answered, expired by the server's own maintenance tick while the
+    // replay waited with the clock frozen at their expiry time, and counted alike on both sides.
+    CHECK(has(r.err, "waiting for the server's expiry tick"));
+    const auto [expired_truth, expired_server] = figure(r.out, "proposals_expired");
+    CHECK(expired_truth > 0);
+    CHECK(expired_truth == expired_server);
     // Its server was stopped.
-    CHECK(has(slurp(dir.file("season.db.log")), "relais stopped cleanly"));
+    const auto log = slurp(dir.file("season.db.log"));
+    CHECK(has(log, "proposals expired"));
+    CHECK(has(log, "relais stopped cleanly"));
 }
 
 TEST_CASE("relais replay --url: against a running server with the test clock") {
@@ -85,7 +93,9 @@ TEST_CASE("relais replay --url: against a running server with the test clock") {
     ::setenv("RELAIS_REPLAY_ADMIN_PASSWORD", admin_password.c_str(), 1);
     ::setenv("RELAIS_REPLAY_COORDINATOR_EMAIL", coordinator_email.c_str(), 1);
     ::setenv("RELAIS_REPLAY_COORDINATOR_PASSWORD", coordinator_password.c_str(), 1);
-    const auto r = replay("--url http://127.0.0.1:" + std::to_string(city.port()) + " --seed 3 --scale 0.03 --weeks 6");
+    // No silent round here (the --db season above waits for the expiry tick; this one need not).
+    const auto r = replay("--url http://127.0.0.1:" + std::to_string(city.port()) +
+                          " --seed 3 --scale 0.03 --weeks 6 --silent-rounds 0");
     INFO(r.out);
     INFO(r.err);
     CHECK(r.code == 0);
@@ -114,6 +124,10 @@ TEST_CASE("relais replay refuses a server without the test clock, and bad usage"
     CHECK(replay("--db x.db --url http://127.0.0.1:1").code == 64);
     CHECK(replay("--url ftp://example.org").code == 64);
     CHECK(replay("--db x.db --scale 0").code == 64);
+    CHECK(replay("--db x.db --silent-rounds 11").code == 64);
+    const auto help = replay("--help");
+    CHECK(help.code == 0);
+    CHECK(has(help.out, "Exits 0 when the server's figures equal"));
     relais::testing::temp_dir dir;
     { std::ofstream(dir.file("exists.db")) << "x"; }
     const auto exists = replay("--db '" + dir.file("exists.db") + "'");
