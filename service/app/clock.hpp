@@ -45,6 +45,15 @@ public:
         return true;
     }
 
+    /// At start-up only, before anything reads the clock: programme time starts at `t`, in the past or the
+    /// future (a demo season played up to the real present). False if the clock is not movable.
+    bool start_at(time_point t) {
+        if (!movable_)
+            return false;
+        offset_s_.store(std::chrono::ceil<std::chrono::seconds>(t - std::chrono::system_clock::now()).count());
+        return true;
+    }
+
     /// True while the clock is frozen (test clock only).
     bool frozen() const { return frozen_s_.load(std::memory_order_relaxed) != not_frozen; }
 

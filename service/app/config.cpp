@@ -1,5 +1,7 @@
 #include "app/config.hpp"
 
+#include "domain/time_format.hpp"
+
 #include <charconv>
 #include <cstdlib>
 #include <map>
@@ -100,6 +102,13 @@ const std::vector<option_spec>& specs() {
          }},
         {"test-clock", "allow tests to move the programme clock (never in production)", true,
          [](config& c, const std::string& v) { c.test_clock = parse_bool("test-clock", v); }},
+        {"test-clock-start", "with --test-clock: the programme clock starts at this UTC time (a demo season played "
+                             "up to now)", false,
+         [](config& c, const std::string& v) {
+             c.test_clock_start = domain::parse_iso8601(v);
+             if (!c.test_clock_start)
+                 throw config_error("--test-clock-start must be a UTC time like 2026-03-02T09:00:00Z (got '" + v + "')");
+         }},
         {"session-idle", "seconds after which an unused session ends (default 1800)", false,
          [](config& c, const std::string& v) {
              c.session_idle = std::chrono::seconds(parse_number<unsigned>("session-idle", v, 1, 7 * 24 * 3600));
@@ -189,6 +198,8 @@ config parse_config(const std::vector<std::string>& args, const env_lookup& env)
         else if (auto v = env ? env(env_name(s.name)) : std::nullopt)
             s.apply(c, *v);
     }
+    if (c.test_clock_start && !c.test_clock)
+        throw config_error("--test-clock-start needs --test-clock");
     if (c.tls_cert.empty() != c.tls_key.empty())
         throw config_error("--tls-cert and --tls-key go together");
     if (!c.tls_cert.empty())
@@ -201,7 +212,11 @@ std::string help_text() {
         "relais: volunteer dispatch for a city's solidarity scheme\n\n"
         "usage: relais [options]            start the server\n"
         "       relais user add --db PATH --role ROLE --email EMAIL   (password on standard input)\n"
-        "       relais backup --db PATH --out FILE\n\n"
+        "       relais backup --db PATH --out FILE\n"
+        "       relais replay (--db PATH | --url URL) [--seed N] [--scale X] [--weeks W]\n"
+        "                                   play a synthetic season through the API and compare the server's\n"
+        "                                   statistics with its ground truth (exit 0 equal, 1 differ, 2 failed,\n"
+        "                                   64 usage; `relais replay --help` for details)\n\n"
         "options (each also read from the environment as RELAIS_<NAME>):\n";
     for (const auto& s : specs()) {
         std::string flag = std::string("  --") + s.name + (s.is_flag ? "" : " VALUE");

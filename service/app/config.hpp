@@ -30,6 +30,7 @@ struct config {
     std::size_t write_queue = 10000;
     std::chrono::seconds shutdown_grace{10};
     bool test_clock = false;                    ///< allow the programme clock to be moved (tests, replay)
+    std::optional<std::int64_t> test_clock_start;  ///< with test_clock: the programme time at start (Unix seconds)
     // Accounts and sessions (auth/).
     std::chrono::seconds session_idle{30 * 60};      ///< a session unused this long ends
     std::chrono::seconds session_lifetime{12 * 3600};  ///< a session ends this long after login, used or not

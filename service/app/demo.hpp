@@ -11,11 +11,24 @@ struct demo_login {
     std::string role, email, password;
 };
 
-/// Seeds a small demo city into the database at `path` if it holds no volunteer yet: accounts for each
-/// role, volunteers in every state, residents and requests by web and phone, missions proposed, accepted,
-/// declined, done (one weekly support), a partner with a collective mission. Everything goes through the
-/// domain functions, so the event log tells the demo's story like a real one. Runs at start-up, before the
-/// server accepts connections. Returns the demo logins (empty if the database was not empty).
-std::vector<demo_login> seed_demo_if_empty(const std::string& path, std::int64_t now);
+/// The size of the demo season.
+struct demo_options {
+    std::uint64_t seed = 2026;
+    double scale = 0.08;  ///< 41 volunteers registered, about 40 requests from 27 residents
+    int weeks = 6;        ///< full weeks before the current one
+};
+
+/// Seeds a demo city into the database at `path` (migrated) if it holds no volunteer and no account yet, and
+/// returns the demo logins (empty if the database was not empty). The city comes from a small season replay
+/// (replay/season.hpp) driven through the real HTTP API: the demo's admin and coordinator accounts are
+/// created in a database of its own, a private server is started on it (127.0.0.1, free port, test clock
+/// starting `weeks` weeks before `now`), the season is played up to `now` (real time) and leaves live work
+/// (new requests, proposals waiting for an answer, upcoming missions, one accepted and one proposed to
+/// benevole@relais.demo), the server is stopped and that database replaces the one at `path`. Takes a few
+/// seconds; runs at start-up, before the real server opens the database. Throws std::runtime_error if the
+/// season could not be played (the database at `path` is then left as it was; the private server's log is
+/// kept at `path`.demo.log).
+std::vector<demo_login> seed_demo_if_empty(const std::string& path, std::int64_t now,
+                                           const demo_options& o = {});
 
 }  // namespace relais::app

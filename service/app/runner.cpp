@@ -61,8 +61,14 @@ int run_server(const config& cfg) {
     std::unique_ptr<store::store> db;
     try {
         store::migrate(cfg.db);
-        if (cfg.demo)
-            print_demo_logins(seed_demo_if_empty(cfg.db, clock(false).now_s()));
+        if (cfg.demo) {
+            try {
+                print_demo_logins(seed_demo_if_empty(cfg.db, clock(false).now_s()));
+            } catch (const std::runtime_error& e) {
+                spdlog::critical("the demo city could not be seeded: {}", e.what());
+                return 1;
+            }
+        }
         db = std::make_unique<store::store>(so);
     } catch (const store::schema_too_new& e) {
         spdlog::critical("{}", e.what());
@@ -71,6 +77,8 @@ int run_server(const config& cfg) {
 
     metrics stats;
     clock clk(cfg.test_clock);
+    if (cfg.test_clock_start)
+        clk.start_at(std::chrono::system_clock::time_point(std::chrono::seconds(*cfg.test_clock_start)));
     asio::thread_pool workers(2);
     app_context app{cfg, *db, stats, clk, workers, {}};
     api::register_routes(app);
