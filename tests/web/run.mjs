@@ -627,6 +627,27 @@ async function main() {
       await co.keyboard.press('b');
       await co.waitForURL('**/coordination/bilan');
     });
+    await step('volunteer accepts the keyboard proposal, then drops out with a reason; the request comes back flagged; pause and resume', async () => {
+      await co.goto(`${base}/coordination#/`);
+      await co.locator('#queue').waitFor();
+      await vol.goto(`${base}/benevole#/`);
+      const proposal = vol.locator('#proposals li.card', { hasText: 'Pharmacie du marché' });
+      await proposal.locator('button.primary').click();
+      const card = vol.locator('#upcoming li.card', { hasText: 'Pharmacie du marché' });
+      await card.locator('.address', { hasText: 'rue du Combiné' }).waitFor();
+      await card.locator('details summary', { hasText: 'désister' }).click();
+      await card.locator('select[name="reason"]').selectOption('health');
+      await card.locator('button.danger').click();
+      await vol.locator('p.success', { hasText: 'Désistement enregistré' }).waitFor();
+      expect(await vol.locator('#upcoming li.card', { hasText: 'Pharmacie du marché' }).count() === 0, 'the mission is still listed');
+      await co.locator('#queue tr', { hasText: 'Pharmacie du marché' }).locator('.badge.flag').waitFor({ timeout: 15000 });
+      await vol.click('a[href="#/compte"]');
+      await vol.locator('h1', { hasText: 'Mon compte' }).waitFor();
+      await vol.locator('main button', { hasText: 'Mettre en pause' }).click();
+      await vol.locator('p.success').waitFor();
+      await vol.locator('main button.primary', { hasText: 'Reprendre' }).click();
+      await vol.locator('main button', { hasText: 'Mettre en pause' }).waitFor();
+    });
     await step('batch plan view and the welfare and idle lists render', async () => {
       await co.goto(`${base}/coordination#/plan`);
       await co.locator('main button.primary').click();
