@@ -552,6 +552,13 @@ async function main() {
       await co.locator('h1').waitFor();
       await co.waitForLoadState('networkidle');
       await checkPage(co, 'coordination-bilan');
+      // Every table has its CSV export, downloadable with the console's session.
+      const csv = await co.evaluate(async () => {
+        const link = document.querySelector('p.csv a');
+        const res = await fetch(link.getAttribute('href'), { credentials: 'same-origin' });
+        return { status: res.status, type: res.headers.get('content-type') || '', text: await res.text() };
+      });
+      expect(csv.status === 200 && csv.type.startsWith('text/csv') && csv.text.split('\n').length > 2, `CSV export: ${csv.status} ${csv.type}`);
       await co.goto(`${base}/coordination#/`);
     });
     await step('the resident\'s tracking page follows (JS browser)', async () => {
