@@ -747,6 +747,37 @@ async function main() {
         expect(await page.inputValue('#f-code') === codeA, 'the code typed is lost');
         if (page === plain) await screenshot(page, name); else await checkPage(page, name);
       }
+      // The request form too: without JavaScript a page keeping the answers, with it a message in the form.
+      for (const [route, type, body] of [['/demande', 'application/x-www-form-urlencoded', 'lang=fr'], ['/api/v1/requests', 'application/json', '{}']]) {
+        for (let i = 0; i < 30; i += 1) {
+          await fetch(`${base}${route}`, { method: 'POST', headers: { 'Content-Type': type, Origin: base }, body });
+        }
+      }
+      for (const page of [plain, rs]) {
+        await page.goto(`${base}/demande`);
+        await page.check('#f-category-shopping');
+        await page.fill('#f-resident\\.first_name', 'Limitée');
+        await page.fill('#f-resident\\.last_name', 'Parledébit');
+        await page.check('#f-urgency-week');
+        await page.fill('#f-resident\\.phone', '02 99 44 44 44');
+        await page.fill('#f-resident\\.address', '1 place du Débit');
+        await page.selectOption('#f-resident\\.neighbourhood', 'centre');
+        await page.check('#f-consent');
+        if (page === plain) {
+          const [nav] = await Promise.all([page.waitForNavigation(), page.click('button[type="submit"]')]);
+          expect(nav.status() === 429, `no-JS form: expected 429, got ${nav.status()}`);
+          await page.locator('#refusal a.phone').waitFor();
+          expect(await page.inputValue('#f-resident\\.first_name') === 'Limitée', 'no-JS form: the answers are lost');
+          await screenshot(page, 'demande-nojs-refus');
+        } else {
+          await page.click('button[type="submit"]');
+          await page.locator('#form-status', { hasText: "n'a pas pu être envoyée" }).waitFor();
+          expect(/Réessayez dans \d+ minutes/.test(await page.locator('#form-status').textContent()), 'JS form: no wait time');
+          expect(await page.locator('#form-status a.phone[href^="tel:"]').count() === 1, 'JS form: no coordination phone');
+          expect(await page.inputValue('#f-resident\\.first_name') === 'Limitée', 'JS form: the answers are lost');
+          await checkPage(page, 'demande-refus');
+        }
+      }
     });
 
     // 9. English, and no script or style refused by the CSP anywhere.

@@ -130,9 +130,23 @@ async function submit(event) {
       }
       showFieldErrors(form, shown);
     } else {
-      status.textContent = problemText(err);
+      await refusal(status, err);
     }
   }
+}
+
+/** A refusal other than field errors (rate limit, server busy...): what happened, when to retry, whom to call. */
+async function refusal(status, err) {
+  const key = err instanceof ApiError
+    ? { 0: 'error.network', 429: 'refusal.too_many', 403: 'refusal.forbidden', 413: 'refusal.too_large', 503: 'refusal.unavailable' }[err.status]
+    : null;
+  if (!key) { status.textContent = problemText(err); return; }
+  let phone = '';
+  try { phone = (await reference()).programme.coordination_phone; } catch { /* the footer has it */ }
+  const wait = err.retryAfter ? Math.max(1, Math.ceil(err.retryAfter / 60)) : 0;
+  mount(status, h('strong', {}, t('refusal.title')), ' ', t(key),
+    wait ? [' ', t('refusal.wait_js', { minutes: String(wait) })] : '',
+    phone ? [' ', t('refusal.phone_intro'), ' ', h('a', { href: `tel:${phone}`, class: 'phone' }, phone)] : '');
 }
 
 async function main() {

@@ -156,7 +156,11 @@ export async function api(method, path, body, opts = {}) {
   }
   const type = res.headers.get('Content-Type') || '';
   const data = type.includes('json') ? await res.json().catch(() => null) : null;
-  if (!res.ok) throw new ApiError(res.status, data);
+  if (!res.ok) {
+    const err = new ApiError(res.status, data);
+    err.retryAfter = Number(res.headers.get('Retry-After')) || 0;  // seconds, for 429 and 503
+    throw err;
+  }
   return data;
 }
 
