@@ -559,6 +559,13 @@ async function main() {
         return { status: res.status, type: res.headers.get('content-type') || '', text: await res.text() };
       });
       expect(csv.status === 200 && csv.type.startsWith('text/csv') && csv.text.split('\n').length > 2, `CSV export: ${csv.status} ${csv.type}`);
+      // In English through the language switch, then back to French (the choice is remembered).
+      await co.click('#lang-link');
+      await co.locator('html[lang="en"]').waitFor();
+      await co.locator('#report h2', { hasText: 'Key figures' }).waitFor();
+      await checkPage(co, 'coordination-bilan-en');
+      await co.click('#lang-link');
+      await co.locator('#report h2', { hasText: 'Chiffres clés' }).waitFor();
       await co.goto(`${base}/coordination#/`);
     });
     await step('the resident\'s tracking page follows (JS browser)', async () => {

@@ -10,48 +10,48 @@
 
   // --- words -----------------------------------------------------------------------------------------------
   // Each figure with its definition (the same as in the API contract, proto/openapi.yaml: StatsSummary).
-  const HEADLINE = [
-    ['volunteers_registered', 'Volontaires inscrits',
-      'Personnes dont la première inscription tombe dans la période. Une personne qui se réinscrit après un désistement (même adresse e-mail) compte une fois.'],
-    ['volunteers_active', 'Volontaires actifs',
-      'Parmi ces inscrits, ceux qui à la fin de la période ont une inscription validée par la coordination et non retirée (actifs ou en pause) : les inscrits, moins les désistés, moins les jamais validés.'],
-    ['volunteers_mobilised', 'Volontaires mobilisés', 'Personnes ayant réalisé au moins une mission dans la période.'],
-    ['missions_done', 'Missions réalisées', 'Missions déclarées faites, avec leur compte rendu, dans la période.'],
-    ['residents_requesting', 'Habitants ayant fait appel', 'Habitants distincts ayant fait au moins une demande dans la période (web, téléphone ou partenaire).'],
-    ['residents_helped', 'Habitants aidés', 'Habitants distincts pour qui au moins une mission a été réalisée dans la période.'],
-    ['supports', 'Soutiens mis en place',
-      'Un volontaire accepte une première mission pour une demande qui n’a pas de soutien en cours. Un besoin hebdomadaire reste un seul soutien (remplaçant compris) ; après un désistement sur une demande ponctuelle, le volontaire suivant ouvre un nouveau soutien.'],
-  ];
-  const SECONDARY = [
-    ['volunteer_registrations', 'Inscriptions', 'Inscriptions faites dans la période, réinscriptions comprises.'],
-    ['volunteers_awaiting_validation', 'Inscrits non validés', 'Parmi les volontaires inscrits, ceux dont la dernière inscription n’est ni validée ni retirée à la fin de la période.'],
-    ['volunteers_withdrawn', 'Inscrits désistés', 'Parmi les volontaires inscrits, ceux dont la dernière inscription est retirée à la fin de la période.'],
-    ['requests', 'Demandes', 'Demandes reçues dans la période.'],
-    ['unfulfilled_requests', 'Demandes non satisfaites', 'Demandes de la période sans mission réalisée à la fin de la période, ni annulées ni closes comme satisfaites : encore en attente, ou closes comme impossibles à satisfaire.'],
-    ['redispatches', 'Remises en file', 'Fois où une demande est revenue en tête de file, signalée à la coordination, après un refus, une absence de réponse, un désistement, une absence ou le retrait d’un volontaire.'],
-    ['welfare_concerns', 'Signalements de vigilance', 'Comptes rendus de mission de la période signalant une inquiétude sur la personne aidée.'],
-  ];
-  const OUTCOMES = [
-    ['helped', 'Aidées (au moins une mission réalisée)', 's-done'],
-    ['fulfilled_otherwise', 'Closes comme satisfaites sans mission', 's-other'],
-    ['cancelled', 'Annulées', 's-muted'],
-    ['unfulfillable', 'Closes comme impossibles', 's-alert'],
-    ['open', 'En attente', 's-requests'],
-  ];
-  const CHANNELS = { web: 'Formulaire web', phone: 'Téléphone', partner: 'Partenaire', unknown: 'Inconnu' };
-  const KINDS = { declined: 'Refus', expired: 'Sans réponse', dropped: 'Désistement', missed: 'Absence' };
-  const REASONS = {
-    not_available: 'pas disponible', too_far: 'trop loin', not_comfortable: 'pas à l’aise', other: 'autre',
-    no_answer: 'pas de réponse à temps', no_longer_available: 'plus disponible', health: 'santé',
-    emergency: 'urgence', volunteer_withdrawn: 'retrait du volontaire', back_to_work: 'reprise du travail',
-    moved: 'déménagement', not_as_expected: 'ne correspond pas à ses attentes', no_news: 'sans nouvelles',
-    unspecified: 'non précisé',
-  };
-  const STAGES = {
-    first_proposal: 'Jusqu’à la première proposition',
-    first_acceptance: 'Jusqu’à la première acceptation',
-    first_mission_done: 'Jusqu’à la première mission réalisée',
-  };
+  const HEADLINE = ['volunteers_registered', 'volunteers_active', 'volunteers_mobilised', 'missions_done',
+    'residents_requesting', 'residents_helped', 'supports'];
+  const SECONDARY = ['volunteer_registrations', 'volunteers_awaiting_validation', 'volunteers_withdrawn', 'requests',
+    'unfulfilled_requests', 'redispatches', 'welfare_concerns'];
+  // Each figure's label and definition (the same as in the API contract, proto/openapi.yaml: StatsSummary)
+  // are in the dictionaries: bi.fig.<figure>, bi.def.<figure>.
+  const OUTCOMES = [['helped', 's-done'], ['fulfilled_otherwise', 's-other'], ['cancelled', 's-muted'],
+    ['unfulfillable', 's-alert'], ['open', 's-requests']];
+
+  // --- words (web/i18n/<lang>.json, keys bi.*; French first, the key itself if missing) ----------------------
+  const LANGS = ['fr', 'en'];
+  let lang = 'fr';
+  let dict = {};
+  let fallback = {};
+  function pickLang() {
+    const asked = new URLSearchParams(location.search).get('lang');
+    if (LANGS.includes(asked)) {
+      try { localStorage.setItem('relais.lang', asked); } catch { /* private mode */ }
+      return asked;
+    }
+    try {
+      const saved = localStorage.getItem('relais.lang');
+      if (LANGS.includes(saved)) return saved;
+    } catch { /* private mode */ }
+    return 'fr';
+  }
+  async function loadWords() {
+    lang = pickLang();
+    const get = async (l) => (await fetch(`/i18n/${l}.json`, { credentials: 'same-origin' })).json();
+    fallback = await get('fr');
+    dict = lang === 'fr' ? fallback : await get(lang);
+    document.documentElement.lang = lang;
+  }
+  function t(k, vars = {}) {
+    const text = dict[k] ?? fallback[k] ?? k;
+    return text.replace(/\{(\w+)\}/g, (m, name) => (name in vars ? String(vars[name]) : m));
+  }
+  const known = (k) => k in dict || k in fallback;
+  const channel = (c) => (known(`bi.channel.${c}`) ? t(`bi.channel.${c}`) : c);
+  const kind = (k) => (known(`bi.kind.${k}`) ? t(`bi.kind.${k}`) : k);
+  const stage = (k) => (known(`bi.stage.${k}`) ? t(`bi.stage.${k}`) : k);
+  const locale = () => (lang === 'en' ? 'en-GB' : 'fr-FR');
 
   // --- DOM helpers (no innerHTML: every text goes through textContent) -------------------------------------
   function h(name, attrs, ...children) {
@@ -75,21 +75,20 @@
     }
     return e;
   }
-  const fmt = new Intl.NumberFormat('fr-FR');
-  const num = (n) => (n === null || n === undefined ? '–' : fmt.format(n));
-  const pct = (x) => (x === null || x === undefined ? '–' : `${fmt.format(Math.round(x * 1000) / 10)} %`);
+  const num = (n) => (n === null || n === undefined ? '–' : new Intl.NumberFormat(locale()).format(n));
+  const pct = (x) => (x === null || x === undefined ? '–' : t('bi.percent', { value: num(Math.round(x * 1000) / 10) }));
   function duration(seconds) {
     if (seconds === null || seconds === undefined) return '–';
     const m = Math.round(seconds / 60);
-    if (m < 60) return `${m} min`;
+    if (m < 60) return t('bi.dur.min', { m });
     const hrs = Math.floor(m / 60), min = m % 60;
-    if (hrs < 48) return min ? `${hrs} h ${String(min).padStart(2, '0')}` : `${hrs} h`;
+    if (hrs < 48) return min ? t('bi.dur.h_min', { h: hrs, m: String(min).padStart(2, '0') }) : t('bi.dur.h', { h: hrs });
     const days = Math.floor(hrs / 24), rest = hrs % 24;
-    return rest ? `${days} j ${rest} h` : `${days} j`;
+    return rest ? t('bi.dur.d_h', { d: days, h: rest }) : t('bi.dur.d', { d: days });
   }
-  const dateFr = (iso) => new Date(iso).toLocaleDateString('fr-FR', { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' });
+  const dateFr = (iso) => new Date(iso).toLocaleDateString(locale(), { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' });
   const isoDate = (d) => d.toISOString().slice(0, 10);
-  const reason = (code) => REASONS[code] || code;
+  const reason = (code) => (known(`bi.reason.${code}`) ? t(`bi.reason.${code}`) : code);
 
   // --- charts ----------------------------------------------------------------------------------------------
   /// A round upper bound and a tick step for values up to `max`.
@@ -195,9 +194,9 @@
   // --- tables ----------------------------------------------------------------------------------------------
   function csvLinks(table, query) {
     const base = `/api/v1/stats/export.csv?table=${table}${query ? `&${query}` : ''}`;
-    return h('p', { class: 'csv no-print' }, 'Télécharger : ',
+    return h('p', { class: 'csv no-print' }, t('bi.download'), ' ',
       h('a', { href: base, download: '' }, 'CSV'), ' · ',
-      h('a', { href: `${base}&sep=semicolon`, download: '' }, 'CSV pour tableur français (;)'));
+      h('a', { href: `${base}&sep=semicolon`, download: '' }, t('bi.csv_semicolon')));
   }
 
   function table(caption, headers, rows, numericFrom = 1) {
@@ -214,87 +213,91 @@
   function render(d, query) {
     const f = d.figures;
     const until = new Date(new Date(d.period.until).getTime() - 1);
-    const periodText = `Du ${dateFr(d.period.from)} au ${dateFr(until.toISOString())} inclus (données arrêtées au ${new Date(d.period.until).toLocaleString('fr-FR', { timeZone: 'UTC' })} UTC)`;
+    const periodText = t('bi.period_text', { from: dateFr(d.period.from), until: dateFr(until.toISOString()),
+      at: new Date(d.period.until).toLocaleString(locale(), { timeZone: 'UTC' }) });
     document.getElementById('print-period').textContent = periodText;
     const report = document.getElementById('report');
     report.replaceChildren();
+    const figure = (k) => h('div', { class: 'figure' },
+      h('dt', {}, t(`bi.fig.${k}`)), h('dd', { class: 'n' }, num(f[k])), h('dd', { class: 'def' }, t(`bi.def.${k}`)));
+    const REQ = t('bi.col.requests'), DONE = t('bi.col.missions_done'), SUP = t('bi.col.supports');
 
     report.append(h('p', { class: 'period-text' }, periodText));
-    report.append(section('Chiffres clés', 'h-figures',
-      h('dl', { class: 'figures' }, HEADLINE.map(([k, label, def]) => h('div', { class: 'figure' },
-        h('dt', {}, label), h('dd', { class: 'n' }, num(f[k])), h('dd', { class: 'def' }, def)))),
-      h('dl', { class: 'figures secondary' }, SECONDARY.map(([k, label, def]) => h('div', { class: 'figure' },
-        h('dt', {}, label), h('dd', { class: 'n' }, num(f[k])), h('dd', { class: 'def' }, def)))),
+    report.append(section(t('bi.h.figures'), 'h-figures',
+      h('dl', { class: 'figures' }, HEADLINE.map(figure)),
+      h('dl', { class: 'figures secondary' }, SECONDARY.map(figure)),
       csvLinks('figures', query)));
 
-    report.append(section('Semaine par semaine', 'h-weekly',
-      weekly('Demandes reçues et missions réalisées par semaine', d.weekly,
-        [{ key: 'requests', name: 'Demandes', cls: 's-requests' }, { key: 'missions_done', name: 'Missions réalisées', cls: 's-done' }], []),
-      weekly('Volontaires actifs (fin de semaine) et mobilisés (au moins une mission dans la semaine)', d.weekly, [],
-        [{ key: 'volunteers_active', name: 'Actifs', cls: 's-active' }, { key: 'volunteers_mobilised', name: 'Mobilisés', cls: 's-done' }]),
-      table('Par semaine (semaines ISO, du lundi au dimanche, UTC ; la première et la dernière sont coupées à la période)',
-        ['Semaine', 'Début', 'Demandes', 'Missions réalisées', 'Volontaires actifs', 'Volontaires mobilisés'],
+    report.append(section(t('bi.h.weekly'), 'h-weekly',
+      weekly(t('bi.chart.weekly_requests'), d.weekly,
+        [{ key: 'requests', name: REQ, cls: 's-requests' }, { key: 'missions_done', name: DONE, cls: 's-done' }], []),
+      weekly(t('bi.chart.weekly_volunteers'), d.weekly, [],
+        [{ key: 'volunteers_active', name: t('bi.series.active'), cls: 's-active' }, { key: 'volunteers_mobilised', name: t('bi.series.mobilised'), cls: 's-done' }]),
+      table(t('bi.table.weekly'),
+        [t('bi.col.week'), t('bi.col.start'), REQ, DONE, t('bi.col.volunteers_active'), t('bi.col.volunteers_mobilised')],
         d.weekly.map((w) => [w.week, w.starts_on, num(w.requests), num(w.missions_done), num(w.volunteers_active), num(w.volunteers_mobilised)]), 2),
       csvLinks('weekly', query)));
 
     const outcomes = d.request_outcomes;
-    report.append(section('Devenir des demandes', 'h-outcomes',
-      stacked(`Les ${num(f.requests)} demandes de la période, à la fin de la période`,
-        OUTCOMES.map(([k, name, cls]) => ({ name, value: outcomes[k], cls }))),
-      table('Devenir des demandes (chaque demande dans une seule classe)', ['Classe', 'Demandes'],
-        OUTCOMES.map(([k, name]) => [name, num(outcomes[k])])),
+    report.append(section(t('bi.h.outcomes'), 'h-outcomes',
+      stacked(t('bi.chart.outcomes', { count: num(f.requests) }),
+        OUTCOMES.map(([k, cls]) => ({ name: t(`bi.outcome.${k}`), value: outcomes[k], cls }))),
+      table(t('bi.table.outcomes'), [t('bi.col.class'), REQ],
+        OUTCOMES.map(([k]) => [t(`bi.outcome.${k}`), num(outcomes[k])])),
       csvLinks('request_outcomes', query)));
 
-    const series = [{ name: 'Demandes', cls: 's-requests' }, { name: 'Missions réalisées', cls: 's-done' }, { name: 'Soutiens', cls: 's-support' }];
+    const series = [{ name: REQ, cls: 's-requests' }, { name: DONE, cls: 's-done' }, { name: SUP, cls: 's-support' }];
+    const label = (c) => (lang === 'en' && c.label_en ? c.label_en : c.label_fr);
     const cats = d.by_category.filter((c) => c.requests || c.missions_done || c.supports);
-    report.append(section('Par type de mission', 'h-category',
-      hbars('Demandes, missions réalisées et soutiens par type de mission', cats.map((c) => ({ label: c.label_fr, values: [c.requests, c.missions_done, c.supports] })), series),
-      table('Par type de mission (zéros compris)', ['Type', 'Demandes', 'Missions réalisées', 'Soutiens'],
-        d.by_category.map((c) => [c.label_fr, num(c.requests), num(c.missions_done), num(c.supports)])),
+    report.append(section(t('bi.h.category'), 'h-category',
+      hbars(t('bi.chart.category'), cats.map((c) => ({ label: label(c), values: [c.requests, c.missions_done, c.supports] })), series),
+      table(t('bi.table.category'), [t('bi.col.type'), REQ, DONE, SUP],
+        d.by_category.map((c) => [label(c), num(c.requests), num(c.missions_done), num(c.supports)])),
       csvLinks('by_category', query)));
 
-    report.append(section('Par quartier', 'h-neighbourhood',
-      hbars('Demandes et missions réalisées par quartier de l’habitant ; volontaires inscrits par quartier',
+    report.append(section(t('bi.h.neighbourhood'), 'h-neighbourhood',
+      hbars(t('bi.chart.neighbourhood'),
         d.by_neighbourhood.map((n) => ({ label: n.name, values: [n.requests, n.missions_done, n.volunteers_registered] })),
-        [series[0], series[1], { name: 'Volontaires inscrits', cls: 's-active' }]),
-      table('Par quartier (celui de l’habitant au moment de la demande ; pour les volontaires, celui de leur première inscription)',
-        ['Quartier', 'Demandes', 'Missions réalisées', 'Soutiens', 'Volontaires inscrits'],
+        [series[0], series[1], { name: t('bi.col.volunteers_registered'), cls: 's-active' }]),
+      table(t('bi.table.neighbourhood'),
+        [t('bi.col.neighbourhood'), REQ, DONE, SUP, t('bi.col.volunteers_registered')],
         d.by_neighbourhood.map((n) => [n.name, num(n.requests), num(n.missions_done), num(n.supports), num(n.volunteers_registered)])),
       csvLinks('by_neighbourhood', query)));
 
-    report.append(section('Par canal', 'h-channel',
-      hbars('Demandes, missions réalisées et soutiens par canal d’arrivée de la demande',
-        d.by_channel.map((c) => ({ label: CHANNELS[c.channel] || c.channel, values: [c.requests, c.missions_done, c.supports] })), series),
-      table('Par canal', ['Canal', 'Demandes', 'Missions réalisées', 'Soutiens'],
-        d.by_channel.map((c) => [CHANNELS[c.channel] || c.channel, num(c.requests), num(c.missions_done), num(c.supports)])),
+    report.append(section(t('bi.h.channel'), 'h-channel',
+      hbars(t('bi.chart.channel'),
+        d.by_channel.map((c) => ({ label: channel(c.channel), values: [c.requests, c.missions_done, c.supports] })), series),
+      table(t('bi.h.channel'), [t('bi.col.channel'), REQ, DONE, SUP],
+        d.by_channel.map((c) => [channel(c.channel), num(c.requests), num(c.missions_done), num(c.supports)])),
       csvLinks('by_channel', query)));
 
     const setbacks = d.declines_and_dropouts;
-    report.append(section('Refus et désistements', 'h-setbacks',
+    report.append(section(t('bi.h.setbacks'), 'h-setbacks',
       setbacks.length
-        ? hbars('Missions qui n’ont pas eu lieu comme proposées, par motif',
-          setbacks.map((x) => ({ label: `${KINDS[x.kind] || x.kind} : ${reason(x.reason)}`, values: [x.count] })), [{ name: 'Missions', cls: 's-alert' }])
-        : h('p', {}, 'Aucun refus ni désistement dans la période.'),
-      table('Refus (proposition déclinée), sans réponse (proposition expirée), désistements (après acceptation) et absences, par motif',
-        ['Type', 'Motif', 'Missions'], setbacks.map((x) => [KINDS[x.kind] || x.kind, reason(x.reason), num(x.count)]), 2),
+        ? hbars(t('bi.chart.setbacks'),
+          setbacks.map((x) => ({ label: t('bi.kind_reason', { kind: kind(x.kind), reason: reason(x.reason) }), values: [x.count] })),
+          [{ name: t('bi.col.missions'), cls: 's-alert' }])
+        : h('p', {}, t('bi.no_setbacks')),
+      table(t('bi.table.setbacks'),
+        [t('bi.col.type'), t('bi.col.reason'), t('bi.col.missions')], setbacks.map((x) => [kind(x.kind), reason(x.reason), num(x.count)]), 2),
       csvLinks('declines_and_dropouts', query)));
 
     const wd = d.withdrawals;
-    report.append(section('Désistements de volontaires', 'h-withdrawals',
-      hbars('Inscriptions retirées dans la période, par motif', wd.map((x) => ({ label: reason(x.reason), values: [x.count, x.after_validation] })),
-        [{ name: 'Retraits', cls: 's-alert' }, { name: 'dont après validation', cls: 's-muted' }]),
-      table('Retraits par motif', ['Motif', 'Retraits', 'dont après validation'],
+    report.append(section(t('bi.h.withdrawals'), 'h-withdrawals',
+      hbars(t('bi.chart.withdrawals'), wd.map((x) => ({ label: reason(x.reason), values: [x.count, x.after_validation] })),
+        [{ name: t('bi.col.withdrawals'), cls: 's-alert' }, { name: t('bi.col.after_validation'), cls: 's-muted' }]),
+      table(t('bi.table.withdrawals'), [t('bi.col.reason'), t('bi.col.withdrawals'), t('bi.col.after_validation')],
         wd.map((x) => [reason(x.reason), num(x.count), num(x.after_validation)])),
       csvLinks('withdrawals', query)));
 
-    report.append(section('Délais et fidélité', 'h-delays',
-      table('Délai depuis la demande (demandes de la période ayant atteint l’étape ; médiane et 90e centile au rang le plus proche, valeurs observées)',
-        ['Étape', 'Demandes', 'Médiane', '90e centile'],
-        d.delays.map((x) => [STAGES[x.stage] || x.stage, num(x.requests), duration(x.median_seconds), duration(x.p90_seconds)])),
+    report.append(section(t('bi.h.delays'), 'h-delays',
+      table(t('bi.table.delays'),
+        [t('bi.col.stage'), REQ, t('bi.col.median'), t('bi.col.p90')],
+        d.delays.map((x) => [stage(x.stage), num(x.requests), duration(x.median_seconds), duration(x.p90_seconds)])),
       csvLinks('delays', query),
-      table('Volontaires encore engagés N semaines après leur validation (validés dans la période au moins N semaines avant sa fin ; « engagé » : non désisté, actif ou en pause)',
-        ['Après', 'Validés', 'Encore engagés', 'Taux'],
-        d.retention.map((x) => [`${x.weeks} semaines`, num(x.cohort), num(x.retained), pct(x.rate)])),
+      table(t('bi.table.retention'),
+        [t('bi.col.after'), t('bi.col.validated'), t('bi.col.retained'), t('bi.col.rate')],
+        d.retention.map((x) => [t('bi.weeks', { count: x.weeks }), num(x.cohort), num(x.retained), pct(x.rate)])),
       csvLinks('retention', query)));
     report.hidden = false;
   }
@@ -327,27 +330,27 @@
     document.getElementById('from').value = from;
     document.getElementById('until').value = until;
     const status = document.getElementById('status');
-    status.textContent = 'Chargement…';
+    status.textContent = t('bi.loading');
     const query = apiQuery(from, until);
     let res;
     try {
       res = await fetch(`/api/v1/stats/summary${query ? `?${query}` : ''}`, { credentials: 'same-origin', headers: { Accept: 'application/json' } });
     } catch {
-      status.textContent = 'Le serveur ne répond pas. Réessayez dans un instant.';
+      status.textContent = t('bi.no_server');
       return;
     }
     if (res.status === 401) {
-      status.replaceChildren('Connectez-vous d’abord à la ', h('a', { href: '/coordination' }, 'console de coordination'), ', puis revenez ici.');
+      status.replaceChildren(`${t('bi.sign_in_first')} `, h('a', { href: '/coordination' }, t('bi.console_link')), t('bi.then_come_back'));
       return;
     }
     if (res.status === 403) {
-      status.textContent = 'Le bilan est réservé à la coordination et aux administrateurs.';
+      status.textContent = t('bi.staff_only');
       return;
     }
     if (!res.ok) {
       let detail = '';
       try { detail = (await res.json()).detail || ''; } catch { /* not JSON */ }
-      status.textContent = `Le bilan n’a pas pu être calculé (${res.status}). ${detail}`;
+      status.textContent = t('bi.failed', { status: res.status, detail });
       return;
     }
     const data = await res.json();
@@ -358,11 +361,27 @@
   async function programmeName() {
     try {
       const res = await fetch('/api/v1/programme', { credentials: 'same-origin' });
-      if (res.ok) document.getElementById('programme-name').textContent = `« ${(await res.json()).name} »`;
+      if (res.ok) document.getElementById('programme-name').textContent = t('bi.programme_name', { name: (await res.json()).name });
     } catch { /* the title stays generic */ }
   }
 
-  document.addEventListener('DOMContentLoaded', () => {
+  /// The page's own texts (data-i18n="key" on an element sets its text) and the language switch.
+  function translatePage() {
+    for (const el of document.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
+    document.title = `${t('bi.page.title')} – Relais`;
+    const other = lang === 'fr' ? 'en' : 'fr';
+    const link = document.getElementById('lang-link');
+    const q = new URLSearchParams(location.search);
+    q.set('lang', other);
+    link.href = `${location.pathname}?${q}`;
+    link.lang = other;
+    link.hreflang = other;
+    link.textContent = other === 'en' ? 'English' : 'Français';
+  }
+
+  document.addEventListener('DOMContentLoaded', async () => {
+    try { await loadWords(); } catch { /* the page stays in French, as written */ }
+    translatePage();
     const form = document.getElementById('period');
     document.getElementById('preset').addEventListener('change', (e) => {
       const [from, until] = presetDates(e.target.value);
@@ -374,12 +393,13 @@
       const from = document.getElementById('from').value, until = document.getElementById('until').value;
       const status = document.getElementById('status');
       if (from && until && from > until) {
-        status.textContent = 'La date de début doit précéder la date de fin.';
+        status.textContent = t('bi.dates_order');
         return;
       }
       const q = new URLSearchParams();
       if (from) q.set('from', from);
       if (until) q.set('until', until);
+      if (new URLSearchParams(location.search).get('lang')) q.set('lang', lang);
       history.replaceState(null, '', `${location.pathname}${q.toString() ? `?${q}` : ''}`);
       load();
     });
