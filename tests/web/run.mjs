@@ -733,6 +733,16 @@ async function main() {
       await co.goto(`${base}/coordination#/`);
       await co.locator('#queue tr', { hasText: 'test partenaire' }).locator('.badge', { hasText: 'Partenaire' }).waitFor();
       await pa.close();
+      // The resident cancels with the code the partner gave (after confirming); the queue drops it live.
+      await rs.goto(`${base}/suivi`);
+      await rs.fill('#f-code', code);
+      await Promise.all([rs.waitForNavigation(), rs.click('button[type="submit"]')]);
+      await Promise.all([rs.waitForNavigation(), rs.click('form[action="/suivi/annuler"] button')]);
+      await Promise.all([rs.waitForNavigation(), rs.click('form[action="/suivi/annuler"] button.danger')]);
+      await rs.locator('p.notice', { hasText: 'Votre demande est annulée' }).waitFor();
+      expect(/annulée/i.test(await rs.locator('#track-status').textContent()), 'the status does not say cancelled');
+      await checkPage(rs, 'suivi-annulee');
+      await co.locator('#queue tr', { hasText: 'test partenaire' }).waitFor({ state: 'detached', timeout: 15000 });
     });
     await step('no-JS refusal: a rate-limited resident gets a plain page (phone, way back, code kept), not JSON', async () => {
       // Use up this address's budget of the cancel route (the limiter counts before anything else).
