@@ -420,6 +420,7 @@ async function main() {
       // Back to the first request's page, which stays open while the volunteer answers.
       await co.evaluate((id) => { location.hash = `#/demande/${id}`; }, requestB);
       await co.locator('tr[data-status="proposed"]').waitFor();
+      await co.fill('#close-reason', 'note en cours de saisie');
       await co.evaluate(() => { window.__notReloaded = true; });
     });
     await step('volunteer signs in and sees both proposals, without any address', async () => {
@@ -448,6 +449,7 @@ async function main() {
       expect(/Mise à jour en direct/.test(await co.locator('#request-updated').textContent()), 'the update is not said');
       expect(/acceptée/.test(await co.locator('ol.history').textContent()), 'the history did not follow');
       expect(await co.evaluate(() => window.__notReloaded === true), 'the console page was reloaded');
+      expect(await co.inputValue('#close-reason') === 'note en cours de saisie', 'what was being typed is lost');
       await screenshot(co, 'coordination-demande-live');
       // Esc (keyboard shortcut) goes back to the queue.
       await co.locator('#page-title').focus();

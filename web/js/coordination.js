@@ -601,8 +601,8 @@ const REQUEST_ROUTES = ['/api/v1/requests', '/api/v1/missions', '/api/v1/track',
 
 /**
  * Live refresh of an open request's page: re-reads the request when a notice may concern it and, if anything
- * changed, redraws its status, candidates, missions and history in place. The slot being prepared and the
- * keyboard focus are kept; the change is announced.
+ * changed, redraws its status, candidates, missions and history in place. What was being typed (slot, closing
+ * reason) and the keyboard focus are kept; the change is announced.
  */
 async function refreshRequest(id, shown, routes) {
   if (routes && routes.size && ![...routes].some((rt) => rt === 'hello' || REQUEST_ROUTES.some((p) => rt.startsWith(p)))) return;
@@ -613,10 +613,9 @@ async function refreshRequest(id, shown, routes) {
   shown.signature = signature;
   const live = document.getElementById('request-live');
   if (!live) return;
-  const slot = document.getElementById('slot-date') ? {
-    date: document.getElementById('slot-date').value, time: document.getElementById('slot-time').value,
-    duration: document.getElementById('slot-duration').value,
-  } : null;
+  // What the coordinator was filling in (slot, closing reason...) survives the redraw: fields keep their ids.
+  const typed = [...live.querySelectorAll('input[id], select[id], textarea[id]')]
+    .map((el) => [el.id, el.type === 'checkbox' || el.type === 'radio' ? el.checked : el.value]);
   const active = document.activeElement;
   const focusedInside = active && (live.contains(active) || document.getElementById('request-panel').contains(active));
   const focusKey = focusedInside ? { id: active.id, volunteer: active.dataset && active.dataset.volunteerId } : null;
@@ -624,11 +623,11 @@ async function refreshRequest(id, shown, routes) {
   if (app.requestShown !== shown) return;
   document.getElementById('request-panel').replaceWith(requestPanel(r));
   mount(live, ...parts);
-  if (slot && document.getElementById('slot-date')) {
-    document.getElementById('slot-date').value = slot.date;
-    document.getElementById('slot-time').value = slot.time;
-    const sel = document.getElementById('slot-duration');
-    if ([...sel.options].some((o) => o.value === slot.duration)) sel.value = slot.duration;
+  for (const [fieldId, value] of typed) {
+    const el = document.getElementById(fieldId);
+    if (!el || !live.contains(el)) continue;
+    if (typeof value === 'boolean') el.checked = value;
+    else if (el.tagName !== 'SELECT' || [...el.options].some((o) => o.value === value)) el.value = value;
   }
   if (focusKey) {
     const again = (focusKey.id && document.getElementById(focusKey.id))
