@@ -252,6 +252,7 @@ private:
     bool silent_ = false;                    ///< the dispatch round under way is a silent one
     int unanswered_in_round_ = 0;
     std::int64_t proposal_ttl_ = 24 * hour;  ///< the programme's (set by setup)
+    bool hold_answers_ = false;              ///< a demo's last hours: proposals wait for their answer
 };
 
 void season::setup() {
@@ -700,7 +701,7 @@ void season::record_proposal(std::size_t ri, std::size_t vi, const std::string& 
     auto& f = fact_of(ri);
     if (!f.first_proposed_at)
         f.first_proposed_at = now_;
-    if (!answer_later)
+    if (!answer_later || hold_answers_)
         return;
     if (silent_ && (unanswered_in_round_ == 0 || uniform() < 0.5)) {
         // No answer: the server's expiry tick expires it when its time to live is over.
@@ -776,8 +777,10 @@ void season::expire(std::size_t mi) {
     // time) expires it at exactly this programme time. Wait for it.
     log_ << "  waiting for the server's expiry tick (up to 30 s)\n" << std::flush;
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(45);
-    for (;;) {
-        auto a = call(coordinator_, "GET", "/api/v1/missions/" + m.id);
+    for (bool first = true;; first = false) {
+        // Counted as one call however long the wait, so that a season's count of calls does not vary.
+        auto a = first ? call(coordinator_, "GET", "/api/v1/missions/" + m.id)
+                       : coordinator_.request("GET", "/api/v1/missions/" + m.id);
         if (a.status != 200)
             throw std::runtime_error("GET /api/v1/missions/{id}: " + a.describe());
         const std::string status = str(a.json(), "status");
@@ -1006,6 +1009,14 @@ void season::demo_finale() {
     answer(mine[0], false);
     if (missions_[mine[0]].status != "accepted")
         throw std::runtime_error("the demo volunteer's mission was not accepted");
+
+    // Two more calls this morning, proposed to other volunteers who have not answered yet.
+    hold_answers_ = true;
+    for (int k = 0; k < 2; ++k) {
+        residents_.push_back({"res" + std::to_string(residents_.size()), "", choose(neighbourhoods)});
+        if (auto ri = create_request(residents_.size() - 1, "phone", false, false))
+            try_dispatch(*ri);
+    }
 
     // Requests from the web form in the last two hours: new, for the coordinator to handle.
     for (int k = 0; k < 3; ++k) {
