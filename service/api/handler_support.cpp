@@ -23,7 +23,9 @@ domain::actor actor_of(const request_context& ctx) {
     return domain::public_actor();
 }
 
-std::int64_t now_of(const request_context& ctx) { return ctx.app.clk.now_s(); }
+std::int64_t now_of(const request_context& ctx) {
+    return ctx.app.clk.now_s();
+}
 
 int limit_param(const request_context& ctx) {
     auto v = ctx.query("limit");
@@ -75,7 +77,9 @@ std::optional<std::int64_t> time_param(const request_context& ctx, std::string_v
     return t;
 }
 
-bool is_staff(const request_context& ctx) { return ctx.user && ctx.user->is_staff(); }
+bool is_staff(const request_context& ctx) {
+    return ctx.user && ctx.user->is_staff();
+}
 
 std::optional<std::string> volunteer_of(const request_context& ctx) {
     if (ctx.user && ctx.user->r == auth::role::volunteer && !ctx.user->volunteer_id.empty())
@@ -91,33 +95,56 @@ void require_self_or_staff(const request_context& ctx, const std::string& volunt
         throw not_found("No such volunteer.");
 }
 
+namespace {
+
+/// One audit_log row; `route` is "METHOD /template".
+void insert_audit(SQLite::Database& db, std::int64_t at, const std::string& user_id, std::string_view role,
+                  std::string_view subject_type, const std::string& subject_id, std::string_view action,
+                  const std::string& route) {
+    SQLite::Statement q(db,
+                        "INSERT INTO audit_log(at, user_id, role, subject_type, subject_id, action, route) "
+                        "VALUES (?,?,?,?,?,?,?)");
+    q.bind(1, static_cast<std::int64_t>(at));
+    q.bind(2, user_id);
+    q.bind(3, std::string(role));
+    q.bind(4, std::string(subject_type));
+    q.bind(5, subject_id);
+    q.bind(6, std::string(action));
+    q.bind(7, route);
+    q.exec();
+}
+
+std::string route_of(const request_context& ctx) {
+    return std::string(ctx.req.method_string()) + " " + std::string(ctx.route);
+}
+
+}  // namespace
+
 void audit(SQLite::Database& db, const request_context& ctx, std::string_view subject_type,
            const std::string& subject_id, std::string_view action, std::int64_t now) {
     if (!ctx.user)
         return;
-    SQLite::Statement q(db,
-                        "INSERT INTO audit_log(at, user_id, role, subject_type, subject_id, action, route) "
-                        "VALUES (?,?,?,?,?,?,?)");
-    q.bind(1, static_cast<std::int64_t>(now));
-    q.bind(2, ctx.user->user_id);
-    q.bind(3, std::string(auth::to_string(ctx.user->r)));
-    q.bind(4, std::string(subject_type));
-    q.bind(5, subject_id);
-    q.bind(6, std::string(action));
-    q.bind(7, std::string(ctx.req.method_string()) + " " + std::string(ctx.route));
-    q.exec();
+    insert_audit(db, now, ctx.user->user_id, auth::to_string(ctx.user->r), subject_type, subject_id, action,
+                 route_of(ctx));
 }
 
 boost::asio::awaitable<void> audit_reads(request_context& ctx,
                                          std::vector<std::pair<std::string, std::string>> subjects) {
     if (!ctx.user || subjects.empty())
         co_return;
-    const auto now = now_of(ctx);
-    auto job = [&ctx, subjects = std::move(subjects), now](SQLite::Database& db) {
+    // Everything the job needs is copied: it runs after this request may have been answered.
+    auto job = [now = now_of(ctx), user_id = ctx.user->user_id,
+                role = std::string(auth::to_string(ctx.user->r)), route = route_of(ctx),
+                subjects = std::move(subjects)](SQLite::Database& db) {
         for (const auto& [type, id] : subjects)
-            audit(db, ctx, type, id, "read", now);
+            insert_audit(db, now, user_id, role, type, id, "read", route);
     };
-    co_await ctx.app.db.write(std::move(job));
+    if (!ctx.app.db.post_write(std::move(job))) {
+        error busy(error_kind::unavailable, "The service is busy; please retry shortly.");
+        busy.retry_after = std::chrono::seconds(1);
+        throw busy;
+    }
+    co_return;
 }
 
 namespace {
@@ -146,22 +173,25 @@ std::string seal(const std::string& text, const std::array<unsigned char, crypto
     std::string out(crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + text.size(), '\0');
     auto* nonce = reinterpret_cast<unsigned char*>(out.data());
     randombytes_buf(nonce, crypto_secretbox_NONCEBYTES);
-    crypto_secretbox_easy(nonce + crypto_secretbox_NONCEBYTES, reinterpret_cast<const unsigned char*>(text.data()),
-                          text.size(), nonce, key.data());
+    crypto_secretbox_easy(nonce + crypto_secretbox_NONCEBYTES,
+                          reinterpret_cast<const unsigned char*>(text.data()), text.size(), nonce,
+                          key.data());
     return domain::to_hex(reinterpret_cast<const unsigned char*>(out.data()), out.size());
 }
 
-std::optional<std::string> unseal(const std::string& hex, const std::array<unsigned char, crypto_generichash_BYTES>& key) {
+std::optional<std::string> unseal(const std::string& hex,
+                                  const std::array<unsigned char, crypto_generichash_BYTES>& key) {
     std::string raw(hex.size() / 2, '\0');
     std::size_t n = 0;
-    if (sodium_hex2bin(reinterpret_cast<unsigned char*>(raw.data()), raw.size(), hex.data(), hex.size(), nullptr, &n,
-                       nullptr) != 0 ||
+    if (sodium_hex2bin(reinterpret_cast<unsigned char*>(raw.data()), raw.size(), hex.data(), hex.size(),
+                       nullptr, &n, nullptr) != 0 ||
         n < crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES)
         return std::nullopt;
     const auto* nonce = reinterpret_cast<const unsigned char*>(raw.data());
     std::string text(n - crypto_secretbox_NONCEBYTES - crypto_secretbox_MACBYTES, '\0');
-    if (crypto_secretbox_open_easy(reinterpret_cast<unsigned char*>(text.data()), nonce + crypto_secretbox_NONCEBYTES,
-                                   n - crypto_secretbox_NONCEBYTES, nonce, key.data()) != 0)
+    if (crypto_secretbox_open_easy(reinterpret_cast<unsigned char*>(text.data()),
+                                   nonce + crypto_secretbox_NONCEBYTES, n - crypto_secretbox_NONCEBYTES,
+                                   nonce, key.data()) != 0)
         return std::nullopt;
     return text;
 }
@@ -205,7 +235,8 @@ awaitable_response idempotent_create(request_context& ctx,
         auto [st, body] = work(db);
         std::string text = json::serialize(body);
         if (has_key) {
-            SQLite::Statement ins(db, "INSERT INTO idempotency(route, key, status, body, created_at) VALUES (?,?,?,?,?)");
+            SQLite::Statement ins(
+                db, "INSERT INTO idempotency(route, key, status, body, created_at) VALUES (?,?,?,?,?)");
             ins.bind(1, route);
             ins.bind(2, row_id);
             ins.bind(3, static_cast<int>(st));
@@ -224,6 +255,5 @@ awaitable_response idempotent_create(request_context& ctx,
     res.prepare_payload();
     co_return res;
 }
-
 
 }  // namespace relais::api

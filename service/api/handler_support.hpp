@@ -50,8 +50,11 @@ void require_self_or_staff(const request_context& ctx, const std::string& volunt
 void audit(SQLite::Database& db, const request_context& ctx, std::string_view subject_type,
            const std::string& subject_id, std::string_view action, std::int64_t now);
 
-/// Appends the audit entries of a read, in one write job after the read (reads run on read-only
-/// connections). Subjects are (type, id) pairs.
+/// Appends the audit entries of a read (reads run on read-only connections): one write job queued for the
+/// next group commit, which the read does not wait for, so reads are not paced by commits. The entries
+/// are durable a few milliseconds after the answer (a crash in that window can lose them; a graceful stop
+/// does not). Throws error(unavailable) if the write queue is full: no personal data is shown unaudited.
+/// Subjects are (type, id) pairs.
 boost::asio::awaitable<void> audit_reads(request_context& ctx,
                                          std::vector<std::pair<std::string, std::string>> subjects);
 
@@ -59,7 +62,7 @@ boost::asio::awaitable<void> audit_reads(request_context& ctx,
 /// Idempotency-Key (a double-submitted form) gets the first answer instead of creating twice. Keys must be
 /// 16 to 200 visible ASCII characters (422 otherwise); the key check and the write share one transaction;
 /// the stored answer is sealed (see handler_support.cpp).
-awaitable_response idempotent_create(request_context& ctx,
-                                     std::function<std::pair<status, boost::json::value>(SQLite::Database&)> work);
+awaitable_response idempotent_create(
+    request_context& ctx, std::function<std::pair<status, boost::json::value>(SQLite::Database&)> work);
 
 }  // namespace relais::api

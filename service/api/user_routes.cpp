@@ -194,10 +194,15 @@ boost::asio::awaitable<response> list_audit(request_context& ctx) {
     const page p = read_page(ctx);
     auto subject = ctx.query("subject_id");
     auto user = ctx.query("user_id");
+    // The audit rows of reads are queued without the read waiting for them (audit_reads): an empty write
+    // job commits after every job queued before it, so the list shows every read answered before this call.
+    auto barrier = [](SQLite::Database&) {};
+    co_await ctx.app.db.write(barrier);
     auto job = [p, subject, user](SQLite::Database& db) {
         // Oldest first (the cursor is the last seq seen). Fixed SQL fragments only; every value is bound.
-        std::string sql = "SELECT seq, at, user_id, role, subject_type, subject_id, action, route FROM audit_log "
-                          "WHERE seq > ?";
+        std::string sql =
+            "SELECT seq, at, user_id, role, subject_type, subject_id, action, route FROM audit_log "
+            "WHERE seq > ?";
         if (subject)
             sql += " AND subject_type IN ('resident', 'volunteer') AND subject_id = ?";
         if (user)

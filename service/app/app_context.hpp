@@ -4,6 +4,7 @@
 #include "app/config.hpp"
 #include "app/event_hub.hpp"
 #include "app/metrics.hpp"
+#include "auth/session_cache.hpp"
 #include "auth/throttle.hpp"
 #include "http/router.hpp"
 #include "store/store.hpp"
@@ -31,8 +32,9 @@ struct app_context {
     clock& clk;
     boost::asio::thread_pool& workers;  ///< blocking work that is not SQLite: files, password hashing
     http::router routes;
-    auth::throttles throttles{};  ///< login and public-form rate limits (in memory)
-    event_hub events{};  ///< live notices for the coordinators' console (GET /api/v1/live)
+    auth::throttles throttles{};     ///< login and public-form rate limits (in memory)
+    auth::session_cache sessions{};  ///< signed-in sessions read recently (see its comment for validity)
+    event_hub events{};              ///< live notices for the coordinators' console (GET /api/v1/live)
     std::shared_ptr<match::engine> matcher{};  ///< volunteer index and auto-dispatch (set by the runner)
     /// Turns the problem+json refusal of a page route (the resident forms) into an HTML page for browsers;
     /// set by the form routes, called by the dispatcher's error boundary.
@@ -51,18 +53,19 @@ boost::asio::awaitable<std::invoke_result_t<F&>> offload(boost::asio::thread_poo
         [&pool](auto handler, F fn) {
             auto work = boost::asio::prefer(boost::asio::get_associated_executor(handler),
                                             boost::asio::execution::outstanding_work.tracked);
-            boost::asio::post(pool, [h = std::move(handler), fn = std::move(fn), work = std::move(work)]() mutable {
-                std::exception_ptr error;
-                std::optional<R> value;
-                try {
-                    value.emplace(fn());
-                } catch (...) {
-                    error = std::current_exception();
-                }
-                boost::asio::post(work, [h = std::move(h), error, v = std::move(value)]() mutable {
-                    std::move(h)(error, std::move(v));
+            boost::asio::post(
+                pool, [h = std::move(handler), fn = std::move(fn), work = std::move(work)]() mutable {
+                    std::exception_ptr error;
+                    std::optional<R> value;
+                    try {
+                        value.emplace(fn());
+                    } catch (...) {
+                        error = std::current_exception();
+                    }
+                    boost::asio::post(work, [h = std::move(h), error, v = std::move(value)]() mutable {
+                        std::move(h)(error, std::move(v));
+                    });
                 });
-            });
         },
         boost::asio::use_awaitable, std::move(f));
     co_return std::move(*result);

@@ -10,18 +10,20 @@
 namespace relais::auth {
 
 std::int64_t wall_now_s() {
-    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
         .count();
 }
 
-std::optional<session_record> find_session(SQLite::Database& db, std::string_view token_hash, std::int64_t now,
-                                           std::int64_t idle_s) {
-    SQLite::Statement q(db,
-                        "SELECT u.id, u.role, u.email, COALESCE(u.volunteer_id, ''), COALESCE(u.partner_id, ''), "
-                        "       s.csrf_hash, s.last_seen_at, s.expires_at, u.disabled_at, v.status, v.erased_at "
-                        "FROM session s JOIN users u ON u.id = s.user_id "
-                        "LEFT JOIN volunteer v ON v.id = u.volunteer_id "
-                        "WHERE s.token_hash = ?");
+std::optional<session_record> find_session(SQLite::Database& db, std::string_view token_hash,
+                                           std::int64_t now, std::int64_t idle_s) {
+    SQLite::Statement q(
+        db,
+        "SELECT u.id, u.role, u.email, COALESCE(u.volunteer_id, ''), COALESCE(u.partner_id, ''), "
+        "       s.csrf_hash, s.last_seen_at, s.expires_at, u.disabled_at, v.status, v.erased_at "
+        "FROM session s JOIN users u ON u.id = s.user_id "
+        "LEFT JOIN volunteer v ON v.id = u.volunteer_id "
+        "WHERE s.token_hash = ?");
     q.bind(1, std::string(token_hash));
     if (!q.executeStep())
         return std::nullopt;
@@ -39,10 +41,11 @@ std::optional<session_record> find_session(SQLite::Database& db, std::string_vie
     s.user.session_id = std::string(token_hash);
     s.csrf_hash = q.getColumn(5).getString();
     s.last_seen_at = last_seen;
+    s.expires_at = expires;
     if (*r == role::volunteer) {
         // A volunteer account is only as alive as the registration it belongs to.
-        if (s.user.volunteer_id.empty() || q.getColumn(9).isNull() || q.getColumn(9).getString() == "withdrawn" ||
-            !q.getColumn(10).isNull())
+        if (s.user.volunteer_id.empty() || q.getColumn(9).isNull() ||
+            q.getColumn(9).getString() == "withdrawn" || !q.getColumn(10).isNull())
             return std::nullopt;
     }
     if (*r == role::partner && s.user.partner_id.empty())
@@ -64,9 +67,10 @@ issued_session create_session(SQLite::Database& db, const std::string& user_id, 
     out.token = new_token();
     out.csrf_token = new_token();
     out.token_hash = hash_token(out.token);
-    SQLite::Statement ins(db,
-                          "INSERT INTO session(token_hash, user_id, csrf_hash, created_at, last_seen_at, expires_at) "
-                          "VALUES (?, ?, ?, ?, ?, ?)");
+    SQLite::Statement ins(
+        db,
+        "INSERT INTO session(token_hash, user_id, csrf_hash, created_at, last_seen_at, expires_at) "
+        "VALUES (?, ?, ?, ?, ?, ?)");
     ins.bind(1, out.token_hash);
     ins.bind(2, user_id);
     ins.bind(3, hash_token(out.csrf_token));
@@ -98,9 +102,13 @@ int end_user_sessions(SQLite::Database& db, std::string_view user_id, std::strin
     return q.exec();
 }
 
-std::int64_t touch_interval_s(std::int64_t idle_s) { return std::clamp<std::int64_t>(idle_s / 4, 1, 60); }
+std::int64_t touch_interval_s(std::int64_t idle_s) {
+    return std::clamp<std::int64_t>(idle_s / 4, 1, 60);
+}
 
-std::string_view session_cookie_name(bool secure) { return secure ? "__Host-relais_session" : "relais_session"; }
+std::string_view session_cookie_name(bool secure) {
+    return secure ? "__Host-relais_session" : "relais_session";
+}
 
 namespace {
 

@@ -20,16 +20,17 @@ std::int64_t wall_now_s();
 
 /// A live session as the dispatcher needs it.
 struct session_record {
-    principal user;          ///< user.session_id is the token's hash
-    std::string csrf_hash;   ///< hash_token of the session's CSRF token
+    principal user;         ///< user.session_id is the token's hash
+    std::string csrf_hash;  ///< hash_token of the session's CSRF token
     std::int64_t last_seen_at = 0;
+    std::int64_t expires_at = 0;  ///< absolute expiry (wall-clock seconds)
 };
 
 /// The session whose token hashes to `token_hash`, if it is still valid at `now`: not past its absolute
 /// expiry nor idle for more than `idle_s` seconds, its user not disabled, and for a volunteer the linked
 /// registration neither withdrawn nor erased. One primary-key lookup joined on unique indexes.
-std::optional<session_record> find_session(SQLite::Database& db, std::string_view token_hash, std::int64_t now,
-                                           std::int64_t idle_s);
+std::optional<session_record> find_session(SQLite::Database& db, std::string_view token_hash,
+                                           std::int64_t now, std::int64_t idle_s);
 
 /// What login hands to the client (the only time the secrets exist in clear).
 struct issued_session {

@@ -3,24 +3,41 @@
 #include <sodium.h>
 
 #include <array>
+#include <chrono>
+#include <cstdint>
 
 namespace relais::domain {
 
 namespace {
 constexpr char crockford[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
+/// `chars` random Crockford base32 characters, one call to the generator per 16 characters (5 bits of each
+/// byte).
 std::string random_base32(std::size_t chars, bool upper) {
-    std::string out;
-    out.reserve(chars);
+    std::array<unsigned char, 16> bytes{};
+    std::string out(chars, '0');
     for (std::size_t i = 0; i < chars; ++i) {
-        char c = crockford[randombytes_uniform(32)];
-        out += upper ? c : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (i % bytes.size() == 0)
+            randombytes_buf(bytes.data(), bytes.size());
+        char c = crockford[bytes[i % bytes.size()] & 31];
+        out[i] = upper ? c : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     }
     return out;
 }
 }  // namespace
 
-std::string new_id(std::string_view prefix) { return std::string(prefix) + "_" + random_base32(16, false); }
+std::string new_id(std::string_view prefix) {
+    // Nine characters of milliseconds since 1970 (45 bits: until the year 3084), most significant first.
+    auto ms = static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                             std::chrono::system_clock::now().time_since_epoch())
+                                             .count());
+    std::string out(prefix);
+    out += '_';
+    for (int shift = 40; shift >= 0; shift -= 5)
+        out += static_cast<char>(std::tolower(static_cast<unsigned char>(crockford[(ms >> shift) & 31])));
+    out += random_base32(11, false);
+    return out;
+}
 
 std::string new_tracking_code() {
     auto raw = random_base32(16, true);

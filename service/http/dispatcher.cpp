@@ -59,14 +59,24 @@ boost::asio::awaitable<void> authorize(request_context& ctx, verb method, std::s
 
     // The session: one indexed read (hash of the cookie's token) when a well-formed cookie is present.
     std::optional<auth::session_record> session;
-    const auto cookie = auth::cookie_value(req[bhttp::field::cookie], auth::session_cookie_name(app.cfg.secure_cookies));
+    const auto cookie =
+        auth::cookie_value(req[bhttp::field::cookie], auth::session_cookie_name(app.cfg.secure_cookies));
     const std::int64_t now = auth::wall_now_s();
     const std::int64_t idle = app.cfg.session_idle.count();
     if (cookie && auth::well_formed_token(*cookie)) {
-        auto find = [hash = auth::hash_token(*cookie), now, idle](SQLite::Database& db) {
-            return auth::find_session(db, hash, now, idle);
-        };
-        session = co_await app.db.read(std::move(find));
+        // The generation is read before the database read, so a change committed meanwhile invalidates
+        // what that read returns (auth::session_cache).
+        const auto generation = app.db.watched_generation();
+        auto hash = auth::hash_token(*cookie);
+        session = app.sessions.find(hash, generation, now, idle);
+        if (!session) {
+            auto find = [hash, now, idle](SQLite::Database& db) {
+                return auth::find_session(db, hash, now, idle);
+            };
+            session = co_await app.db.read(std::move(find));
+            if (session)
+                app.sessions.put(*session, generation);
+        }
         if (session)
             user_id = session->user.user_id;  // for the access log, refused or not
     }
@@ -82,19 +92,23 @@ boost::asio::awaitable<void> authorize(request_context& ctx, verb method, std::s
                                 origin,
                                 request_host(app, req)};
     switch (auth::check_csrf(csrf)) {
-        case auth::csrf_verdict::ok: break;
+        case auth::csrf_verdict::ok:
+            break;
         case auth::csrf_verdict::cross_origin:
             throw error(error_kind::forbidden, "Cross-origin requests are refused.");
         case auth::csrf_verdict::missing_token:
         case auth::csrf_verdict::wrong_token:
-            throw error(error_kind::forbidden, "The X-CSRF-Token header is missing or does not match the session.");
+            throw error(error_kind::forbidden,
+                        "The X-CSRF-Token header is missing or does not match the session.");
     }
 
     if (session)
         ctx.user = session->user;
     switch (auth::decide_access(rule, ctx.user, auth::is_loopback(ctx.client_address))) {
-        case auth::access_verdict::allowed: break;
-        case auth::access_verdict::unauthenticated: throw error(error_kind::unauthorized, "Sign in first.");
+        case auth::access_verdict::allowed:
+            break;
+        case auth::access_verdict::unauthenticated:
+            throw error(error_kind::unauthorized, "Sign in first.");
         case auth::access_verdict::forbidden:
         case auth::access_verdict::unlisted:
             throw error(error_kind::forbidden, "Your account may not do this.");
@@ -115,13 +129,13 @@ boost::asio::awaitable<void> authorize(request_context& ctx, verb method, std::s
 
 }  // namespace
 
-boost::asio::awaitable<response> dispatch(app::app_context& app, const request& req, const std::string& client,
-                                          std::string request_id) {
+boost::asio::awaitable<response> dispatch(app::app_context& app, const request& req,
+                                          const std::string& client, std::string request_id) {
     const auto started = std::chrono::steady_clock::now();
     std::string_view target = req.target();
     std::string_view path = target.substr(0, target.find('?'));
     std::string_view route = "(unmatched)";
-    std::string user_id;  // for the access log: an opaque id, never an email or a token
+    std::string user_id;      // for the access log: an opaque id, never an email or a token
     bool page_route = false;  // a server-rendered page (the resident forms), not the API
     response res;
     try {
@@ -137,8 +151,8 @@ boost::asio::awaitable<response> dispatch(app::app_context& app, const request& 
             co_await authorize(ctx, method, user_id);
             res = co_await (*m.target)(ctx);
         } else if (m.path_known) {
-            error e(error_kind::method_not_allowed, "This resource does not accept " +
-                                                        std::string(req.method_string()) + ".");
+            error e(error_kind::method_not_allowed,
+                    "This resource does not accept " + std::string(req.method_string()) + ".");
             e.allow = m.allow;
             throw e;
         } else if (!is_api_path(path) && method == verb::get) {

@@ -18,7 +18,7 @@ namespace relais::store {
 /// thread; `finish` hands the outcome back to the caller's executor (never running the caller's code on the
 /// database thread).
 class job {
-public:
+  public:
     virtual ~job() = default;
     /// Runs the work; records its result or its exception. Never throws.
     virtual void run(SQLite::Database& db) noexcept = 0;
@@ -36,7 +36,7 @@ using job_result_t = std::conditional_t<std::is_void_v<R>, std::monostate, R>;
 /// `void(std::exception_ptr, std::optional<R>)`.
 template <class F, class Handler>
 class basic_job final : public job {
-public:
+  public:
     using result_type = job_result_t<std::invoke_result_t<F&, SQLite::Database&>>;
 
     basic_job(F f, Handler h)
@@ -72,15 +72,37 @@ public:
         });
     }
 
-private:
+  private:
     F f_;
     Handler handler_;
     std::optional<result_type> result_;
     std::exception_ptr error_;
-    std::decay_t<decltype(boost::asio::prefer(
-        std::declval<boost::asio::associated_executor_t<Handler>>(),
-        boost::asio::execution::outstanding_work.tracked))>
+    std::decay_t<decltype(boost::asio::prefer(std::declval<boost::asio::associated_executor_t<Handler>>(),
+                                              boost::asio::execution::outstanding_work.tracked))>
         work_;
+};
+
+/// A job nobody waits for: `f(SQLite::Database&)` runs in the next group commit and its caller has already
+/// moved on. A failure is counted by the writer (failed_jobs) and its writes undone like any job's.
+template <class F>
+class detached_job final : public job {
+  public:
+    explicit detached_job(F f) : f_(std::move(f)) {}
+
+    void run(SQLite::Database& db) noexcept override {
+        try {
+            f_(db);
+        } catch (...) {
+            error_ = std::current_exception();
+        }
+    }
+    void fail(std::exception_ptr e) noexcept override { error_ = std::move(e); }
+    bool failed() const noexcept override { return error_ != nullptr; }
+    void finish() override {}
+
+  private:
+    F f_;
+    std::exception_ptr error_;
 };
 
 }  // namespace relais::store

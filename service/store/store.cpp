@@ -19,10 +19,12 @@ const store_options& migrated(const store_options& opts) {
 
 store::store(store_options opts)
     : opts_(migrated(opts)),
-      writer_(opts_.path, opts_.sync, opts_.write_queue, opts_.max_batch),
+      writer_(opts_.path, opts_.sync, opts_.write_queue, opts_.max_batch, opts_.watched_tables),
       readers_(opts_.path, opts_.readers, opts_.read_queue) {}
 
-store::~store() { stop(); }
+store::~store() {
+    stop();
+}
 
 void store::stop() {
     writer_.stop();

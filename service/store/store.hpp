@@ -10,6 +10,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include <string>
+#include <vector>
 
 namespace relais::store {
 
@@ -21,6 +22,9 @@ struct store_options {
     std::size_t write_queue = 10000;
     std::size_t read_queue = 10000;
     std::size_t max_batch = 256;
+    /// Tables whose committed changes bump watched_generation() (see writer): by default the ones a
+    /// signed-in session is read from (auth::find_session), for auth::session_cache.
+    std::vector<std::string> watched_tables{"session", "users", "volunteer"};
 };
 
 /// The storage engine: migrations at open, one writer thread with group commit, a pool of reader threads.
@@ -28,7 +32,7 @@ struct store_options {
 /// the calling coroutine is suspended and resumed on its own executor (its connection's strand) once the
 /// job is done and, for writes, committed.
 class store {
-public:
+  public:
     explicit store(store_options opts);
     ~store();
 
@@ -40,6 +44,16 @@ public:
     template <class F>
     boost::asio::awaitable<job_result_t<std::invoke_result_t<F&, SQLite::Database&>>> write(F f) {
         return submit_to(writer_, std::move(f));
+    }
+
+    /// Queues `f(SQLite::Database&)` for the writer's next group commit and returns at once, without waiting
+    /// for it to run or commit: for records a caller need not hold its answer for (the audit rows of reads).
+    /// False if the queue is full or the store is stopping (then `f` never runs). Queued jobs are drained by
+    /// `stop`, so a graceful shutdown loses none.
+    template <class F>
+    bool post_write(F f) {
+        std::unique_ptr<job> j = std::make_unique<detached_job<F>>(std::move(f));
+        return writer_.submit(j);
     }
 
     /// Runs `f(SQLite::Database&)` on a reader thread in a read transaction.
@@ -55,8 +69,12 @@ public:
     std::size_t write_queue_depth() const { return writer_.queue_depth(); }
     std::size_t read_queue_depth() const { return readers_.queue_depth(); }
     const writer_stats& stats() const noexcept { return writer_.stats(); }
+    /// Checkpoints run by the checkpointer thread so far.
+    std::uint64_t checkpoints() const noexcept { return writer_.checkpoints(); }
+    /// See writer::watched_generation.
+    std::uint64_t watched_generation() const noexcept { return writer_.watched_generation(); }
 
-private:
+  private:
     template <class Target, class F>
     static boost::asio::awaitable<job_result_t<std::invoke_result_t<F&, SQLite::Database&>>> submit_to(
         Target& target, F f) {

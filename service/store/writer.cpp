@@ -1,15 +1,68 @@
 #include "store/writer.hpp"
 
+#include <SQLiteCpp/Statement.h>
 #include <spdlog/spdlog.h>
+#include <sqlite3.h>
+
+#include <cstring>
+#include <stdexcept>
 
 namespace relais::store {
 
-writer::writer(const std::string& path, sync_mode sync, std::size_t queue_capacity, std::size_t max_batch)
-    : db_(open_writer(path, sync)), queue_(queue_capacity), max_batch_(max_batch) {
+writer::writer(const std::string& path, sync_mode sync, std::size_t queue_capacity, std::size_t max_batch,
+               std::vector<std::string> watched_tables)
+    : db_(open_writer(path, sync)),
+      queue_(queue_capacity),
+      max_batch_(max_batch),
+      checkpointer_(path),
+      watched_tables_(std::move(watched_tables)) {
+    // Replaces SQLite's automatic checkpoint (which would run inside our commits).
+    sqlite3_wal_hook(db_.getHandle(), &writer::on_wal_commit, this);
+    for (const auto& t : watched_tables_) {
+        // The update hook is silent about WITHOUT ROWID tables: watching one would miss its changes.
+        SQLite::Statement q(db_, "SELECT wr FROM pragma_table_list WHERE schema = 'main' AND name = ?");
+        q.bind(1, t);
+        if (q.executeStep() && q.getColumn(0).getInt() != 0)
+            throw std::logic_error("table " + t + " is WITHOUT ROWID: its changes cannot be watched");
+    }
+    if (!watched_tables_.empty())
+        sqlite3_update_hook(db_.getHandle(), &writer::on_row_change, this);
     thread_ = std::thread([this] { loop(); });
 }
 
-writer::~writer() { stop(); }
+void writer::on_row_change(void* self, int, const char*, const char* table, sqlite3_int64) {
+    // Called by SQLite on the writer thread for each row changed in a rowid table (every table we watch
+    // is one; WITHOUT ROWID tables would not be reported).
+    auto* w = static_cast<writer*>(self);
+    if (w->watched_dirty_)
+        return;
+    for (const auto& t : w->watched_tables_)
+        if (std::strcmp(t.c_str(), table) == 0)
+            w->watched_dirty_ = true;
+}
+
+int writer::on_wal_commit(void* self, sqlite3* db, const char*, int wal_pages) {
+    constexpr int threshold = 4000;  // pages (16 MB at 4 KiB): SQLite's default is 1000
+    if (wal_pages >= threshold)
+        static_cast<writer*>(self)->checkpointer_.request();
+    // A backstop if the checkpointer cannot keep up: the log must not grow without bound.
+    if (wal_pages >= 16 * threshold)
+        sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    return SQLITE_OK;
+}
+
+void writer::publish_watched_changes() {
+    // After the commit (or the rollback: conservative), so a reader that saw the old generation and starts
+    // its transaction later sees the new rows, or sees the generation move.
+    if (watched_dirty_) {
+        watched_dirty_ = false;
+        watched_generation_.fetch_add(1, std::memory_order_acq_rel);
+    }
+}
+
+writer::~writer() {
+    stop();
+}
 
 void writer::stop() {
     if (stopped_)
@@ -18,6 +71,7 @@ void writer::stop() {
     queue_.close();
     if (thread_.joinable())
         thread_.join();
+    checkpointer_.stop();
 }
 
 void writer::loop() {
@@ -37,6 +91,7 @@ void writer::run_batch(std::deque<std::unique_ptr<job>>& batch) {
         for (auto& j : batch)
             j->fail(e);
         stats_.failed_commits++;
+        publish_watched_changes();
         for (auto& j : batch)
             j->finish();
         return;
@@ -65,6 +120,7 @@ void writer::run_batch(std::deque<std::unique_ptr<job>>& batch) {
         } catch (...) {
         }
     }
+    publish_watched_changes();
     stats_.jobs += batch.size();
     std::size_t slot = 0;
     while (slot < writer_stats::batch_bounds.size() && batch.size() > writer_stats::batch_bounds[slot])

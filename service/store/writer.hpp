@@ -1,5 +1,6 @@
 #pragma once
 
+#include "store/checkpointer.hpp"
 #include "store/connection.hpp"
 #include "store/job_queue.hpp"
 
@@ -8,6 +9,9 @@
 #include <cstdint>
 #include <string>
 #include <thread>
+#include <vector>
+
+struct sqlite3;
 
 namespace relais::store {
 
@@ -27,8 +31,11 @@ struct writer_stats {
 /// (group commit), and only then answers each job's caller. A job that throws is rolled back to its
 /// savepoint alone; its neighbours still commit.
 class writer {
-public:
-    writer(const std::string& path, sync_mode sync, std::size_t queue_capacity, std::size_t max_batch);
+  public:
+    /// `watched_tables`: a commit that inserted, updated or deleted a row of one of these bumps
+    /// watched_generation() (caches of what those tables say check it; see auth::session_cache).
+    writer(const std::string& path, sync_mode sync, std::size_t queue_capacity, std::size_t max_batch,
+           std::vector<std::string> watched_tables = {});
     ~writer();
 
     writer(const writer&) = delete;
@@ -43,20 +50,36 @@ public:
     std::size_t queue_depth() const { return queue_.size(); }
     const writer_stats& stats() const noexcept { return stats_; }
 
+    /// Bumped after every commit (or rollback) that touched a watched table. A value read before a read
+    /// transaction began, and still current later, means no such change has been committed since.
+    /// Checkpoints run by the checkpointer thread so far.
+    std::uint64_t checkpoints() const noexcept { return checkpointer_.runs(); }
+
+    std::uint64_t watched_generation() const noexcept {
+        return watched_generation_.load(std::memory_order_acquire);
+    }
+
     /// Runs `f` on the writer connection before the thread starts (migrations, seeding at start-up).
     template <class F>
     void with_connection_unthreaded(F&& f) {
         f(db_);
     }
 
-private:
+  private:
     void loop();
     void run_batch(std::deque<std::unique_ptr<job>>& batch);
+    static void on_row_change(void* self, int op, const char* database, const char* table, long long rowid);
+    static int on_wal_commit(void* self, ::sqlite3* db, const char* database, int wal_pages);
+    void publish_watched_changes();
 
     SQLite::Database db_;
     job_queue queue_;
     std::size_t max_batch_;
     writer_stats stats_;
+    checkpointer checkpointer_;
+    std::vector<std::string> watched_tables_;
+    bool watched_dirty_ = false;  ///< writer thread only: the open transaction touched a watched table
+    std::atomic<std::uint64_t> watched_generation_{0};
     std::thread thread_;
     bool stopped_ = false;
 };

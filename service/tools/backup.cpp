@@ -1,5 +1,7 @@
 #include "tools/backup.hpp"
 
+#include "tools/command_line.hpp"
+
 #include <SQLiteCpp/Backup.h>
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
@@ -89,40 +91,13 @@ int run_backup_command(const std::vector<std::string>& args, std::ostream& out, 
         "usage: relais backup --db PATH --out FILE\n"
         "  copies the database (safe while the server runs) into a new FILE; restore by starting relais\n"
         "  with --db FILE (or by moving FILE into place while the server is stopped)\n";
-    std::string db, file;
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        std::string name = args[i], value;
-        if (name == "-h" || name == "--help") {
-            out << usage;
-            return 0;
-        }
-        if (!name.starts_with("--")) {
-            err << "relais backup: unexpected argument '" << name << "'\n" << usage;
-            return 64;
-        }
-        name = name.substr(2);
-        if (auto eq = name.find('='); eq != std::string::npos) {
-            value = name.substr(eq + 1);
-            name.resize(eq);
-        } else if (i + 1 < args.size()) {
-            value = args[++i];
-        } else {
-            err << "relais backup: --" << name << " needs a value\n";
-            return 64;
-        }
-        if (name == "db")
-            db = value;
-        else if (name == "out")
-            file = value;
-        else {
-            err << "relais backup: unknown option --" << name << "\n" << usage;
-            return 64;
-        }
-    }
-    if (db.empty() || file.empty()) {
-        err << "relais backup: --db and --out are required\n" << usage;
-        return 64;
-    }
+    command_line cl("backup", args, {"db", "out"}, usage, out, err);
+    if (cl.stop())
+        return cl.exit_code();
+    const std::string db = cl.get("db").value_or("");
+    const std::string file = cl.get("out").value_or("");
+    if (db.empty() || file.empty())
+        return cl.fail("--db and --out are required");
     try {
         const auto started = std::chrono::steady_clock::now();
         auto s = backup_database(db, file);

@@ -4,11 +4,11 @@
 #include "store/connection.hpp"
 #include "store/migrations.hpp"
 #include "store/store.hpp"
+#include "tools/command_line.hpp"
 
 #include <SQLiteCpp/Transaction.h>
 #include <spdlog/spdlog.h>
 
-#include <charconv>
 #include <chrono>
 #include <filesystem>
 #include <ostream>
@@ -26,47 +26,15 @@ constexpr const char* usage =
 }  // namespace
 
 int run_retention_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-    std::string db_path;
+    command_line cl("retention", args, {"db", "days"}, usage, out, err);
+    if (cl.stop())
+        return cl.exit_code();
+    const std::string db_path = cl.get("db").value_or("");
     int days = -1;
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        std::string name = args[i], value;
-        if (name == "-h" || name == "--help") {
-            out << usage;
-            return 0;
-        }
-        if (!name.starts_with("--")) {
-            err << "relais retention: unexpected argument '" << name << "'\n" << usage;
-            return 64;
-        }
-        name = name.substr(2);
-        if (auto eq = name.find('='); eq != std::string::npos) {
-            value = name.substr(eq + 1);
-            name.resize(eq);
-        } else if (i + 1 < args.size()) {
-            value = args[++i];
-        } else {
-            err << "relais retention: --" << name << " needs a value\n";
-            return 64;
-        }
-        if (name == "db") {
-            db_path = value;
-        } else if (name == "days") {
-            int n = -1;
-            auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
-            if (ec != std::errc{} || p != value.data() + value.size() || n < 0 || n > 3650) {
-                err << "relais retention: --days must be a whole number of days between 0 and 3650\n";
-                return 64;
-            }
-            days = n;
-        } else {
-            err << "relais retention: unknown option --" << name << "\n" << usage;
-            return 64;
-        }
-    }
-    if (db_path.empty()) {
-        err << "relais retention: --db is required\n" << usage;
-        return 64;
-    }
+    if (!cl.number("days", days, 0, 3650))
+        return cl.exit_code();
+    if (db_path.empty())
+        return cl.fail("--db is required");
     try {
         // An existing database only: a typo in --db must not create an empty one and report "0 erased".
         if (!std::filesystem::exists(db_path)) {

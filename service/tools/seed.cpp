@@ -4,6 +4,7 @@
 #include "domain/ids.hpp"
 #include "store/migrations.hpp"
 #include "store/store.hpp"
+#include "tools/command_line.hpp"
 
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
@@ -11,7 +12,6 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
-#include <charconv>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -706,63 +706,21 @@ int run_seed_command(const std::vector<std::string>& args, std::ostream& out, st
         "                   [--password P]\n"
         "  fills a NEW database with generated data for benchmarks (never a production database);\n"
         "  the accounts' password is written to PATH.accounts\n";
+    command_line cl("seed", args,
+                    {"db", "volunteers", "residents", "missions", "seed", "accounts", "password"}, usage, out,
+                    err);
+    if (cl.stop())
+        return cl.exit_code();
     seed_options o;
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        std::string name = args[i], value;
-        if (name == "-h" || name == "--help") {
-            out << usage;
-            return 0;
-        }
-        if (!name.starts_with("--")) {
-            err << "relais seed: unexpected argument '" << name << "'\n" << usage;
-            return 64;
-        }
-        name = name.substr(2);
-        if (auto eq = name.find('='); eq != std::string::npos) {
-            value = name.substr(eq + 1);
-            name.resize(eq);
-        } else if (i + 1 < args.size()) {
-            value = args[++i];
-        } else {
-            err << "relais seed: --" << name << " needs a value\n";
-            return 64;
-        }
-        auto number = [&](auto& target, std::uint64_t max) {
-            std::uint64_t n = 0;
-            auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
-            if (ec != std::errc{} || p != value.data() + value.size() || n > max)
-                return false;
-            target = static_cast<std::remove_reference_t<decltype(target)>>(n);
-            return true;
-        };
-        bool ok = true;
-        if (name == "db")
-            o.db = value;
-        else if (name == "volunteers")
-            ok = number(o.volunteers, 10'000'000);
-        else if (name == "residents")
-            ok = number(o.residents, 10'000'000);
-        else if (name == "missions")
-            ok = number(o.missions, 100'000'000);
-        else if (name == "seed")
-            ok = number(o.seed, UINT64_MAX);
-        else if (name == "accounts")
-            ok = number(o.accounts, 1'000'000);
-        else if (name == "password")
-            o.password = value;
-        else {
-            err << "relais seed: unknown option --" << name << "\n" << usage;
-            return 64;
-        }
-        if (!ok) {
-            err << "relais seed: --" << name << " must be a non-negative number (got '" << value << "')\n";
-            return 64;
-        }
-    }
-    if (o.db.empty()) {
-        err << "relais seed: --db is required\n" << usage;
-        return 64;
-    }
+    o.db = cl.get("db").value_or("");
+    o.password = cl.get("password").value_or(o.password);
+    if (!cl.number("volunteers", o.volunteers, 0, 10'000'000) ||
+        !cl.number("residents", o.residents, 0, 10'000'000) ||
+        !cl.number("missions", o.missions, 0, 100'000'000) || !cl.number("seed", o.seed, 0, UINT64_MAX) ||
+        !cl.number("accounts", o.accounts, 0, 1'000'000))
+        return cl.exit_code();
+    if (o.db.empty())
+        return cl.fail("--db is required");
     if (o.password.size() < 12) {
         err << "relais seed: --password must have at least 12 characters\n";
         return 64;

@@ -7,8 +7,8 @@
 
 #include <atomic>
 #include <fstream>
-#include <sstream>
 #include <set>
+#include <sstream>
 #include <thread>
 
 namespace json = boost::json;
@@ -62,7 +62,7 @@ TEST_CASE("volunteer registration: 201, field-by-field 422, 415, 400, duplicates
     CHECK(created.at("status") == "registered");
     const std::string id(created.at("id").as_string());
     CHECK(id.starts_with("vol_"));
-    CHECK(id.size() == 20);
+    CHECK(id.size() == 24);  // "vol_" + 9 characters of time + 11 random
 
     const auto volunteers_before = city.staff_count("/api/v1/volunteers");
     const auto users_before = city.admin().get_json("/api/v1/users?limit=200").at("items").as_array().size();
@@ -127,14 +127,18 @@ TEST_CASE("volunteer registration: 201, field-by-field 422, 415, 400, duplicates
     odd["max_missions_per_week"] = 1e300;
     odd["phone"] = nullptr;
     odd["location"] = {{"lat", "48.1"}, {"lon", true}};
-    check_fields(anon->post_json("/api/v1/volunteers", odd),
-                 {"first_name", "last_name", "max_missions_per_week", "phone", "location.lat", "location.lon"});
+    check_fields(
+        anon->post_json("/api/v1/volunteers", odd),
+        {"first_name", "last_name", "max_missions_per_week", "phone", "location.lat", "location.lon"});
     // Nesting far deeper than any body: refused as malformed, not a crash.
-    check_problem(post_raw(*anon, "/api/v1/volunteers", std::string(5000, '[') + std::string(5000, ']')), 400);
+    check_problem(post_raw(*anon, "/api/v1/volunteers", std::string(5000, '[') + std::string(5000, ']')),
+                  400);
 
     // Not JSON at all: 415; broken JSON: 400; not an object: 422.
-    check_problem(post_raw(*anon, "/api/v1/volunteers", "first_name=Lea", "application/x-www-form-urlencoded"), 415);
-    check_problem(post_raw(*anon, "/api/v1/volunteers", "{\"first_name\": \"Lea\",", "application/json"), 400);
+    check_problem(
+        post_raw(*anon, "/api/v1/volunteers", "first_name=Lea", "application/x-www-form-urlencoded"), 415);
+    check_problem(post_raw(*anon, "/api/v1/volunteers", "{\"first_name\": \"Lea\",", "application/json"),
+                  400);
     check_problem(post_raw(*anon, "/api/v1/volunteers", "[1, 2]"), 422);
 
     // Nothing half-written by any refusal.
@@ -154,9 +158,10 @@ TEST_CASE("volunteer registration: 201, field-by-field 422, 415, 400, duplicates
 
     // The staff view of a volunteer.
     auto v = city.staff_get("/api/v1/volunteers/" + id);
-    for (const char* k : {"id", "first_name", "last_name", "email", "phone", "neighbourhood", "location", "skills",
-                          "availability", "languages", "max_missions_per_week", "status", "withdrawal_reason",
-                          "withdrawal_note", "created_at", "validated_at", "withdrawn_at"})
+    for (const char* k :
+         {"id", "first_name", "last_name", "email", "phone", "neighbourhood", "location", "skills",
+          "availability", "languages", "max_missions_per_week", "status", "withdrawal_reason",
+          "withdrawal_note", "created_at", "validated_at", "withdrawn_at"})
         CHECK_MESSAGE(v.as_object().contains(k), k);
     CHECK(v.at("email") == "lea@example.org");
     CHECK(v.at("phone") == "+33612345678");  // normalised
@@ -168,13 +173,17 @@ TEST_CASE("registration closed by the admin: 409 with a clear message; reopened:
     test_city city;
     auto anon = city.anonymous();
     // Only an admin changes the programme.
-    check_problem(anon->send_json("PATCH", "/api/v1/programme", json::object{{"registration_open", false}}), 401);
+    check_problem(anon->send_json("PATCH", "/api/v1/programme", json::object{{"registration_open", false}}),
+                  401);
     check_problem(city.coordinator().send_json("PATCH", "/api/v1/programme",
-                                               json::object{{"registration_open", false}}), 403);
-    check_fields(city.admin().send_json("PATCH", "/api/v1/programme", json::object{{"registration_open", "no"}}),
-                 {"registration_open"});
+                                               json::object{{"registration_open", false}}),
+                  403);
+    check_fields(
+        city.admin().send_json("PATCH", "/api/v1/programme", json::object{{"registration_open", "no"}}),
+        {"registration_open"});
 
-    auto res = city.admin().send_json("PATCH", "/api/v1/programme", json::object{{"registration_open", false}});
+    auto res =
+        city.admin().send_json("PATCH", "/api/v1/programme", json::object{{"registration_open", false}});
     INFO(res.describe());
     REQUIRE(res.status == 200);
     CHECK(res.json().at("registration_open") == false);
@@ -187,8 +196,9 @@ TEST_CASE("registration closed by the admin: 409 with a clear message; reopened:
     CHECK(contains(problem_detail(refused), "registration is closed"));
     CHECK(city.staff_count("/api/v1/volunteers") == 0);
 
-    REQUIRE(city.admin().send_json("PATCH", "/api/v1/programme", json::object{{"registration_open", true}}).status ==
-            200);
+    REQUIRE(city.admin()
+                .send_json("PATCH", "/api/v1/programme", json::object{{"registration_open", true}})
+                .status == 200);
     CHECK(anon->post_json("/api/v1/volunteers", volunteer_body("late@example.org")).status == 201);
 }
 
@@ -206,17 +216,19 @@ TEST_CASE("volunteer lifecycle and own-record rules through the API") {
     check_problem(b.client->post_json("/api/v1/volunteers/" + a.id + "/activate", json::object{}), 403);
     // Unknown ids.
     check_problem(city.coordinator().get("/api/v1/volunteers/vol_0000000000000000"), 404);
-    check_problem(city.coordinator().post_json("/api/v1/volunteers/vol_0000000000000000/activate", json::object{}),
-                  404);
+    check_problem(
+        city.coordinator().post_json("/api/v1/volunteers/vol_0000000000000000/activate", json::object{}),
+        404);
 
     // A registered volunteer can already sign in (to see their profile); they get no mission until activated.
-    auto early = anon->post_json("/api/v1/auth/login", json::object{{"email", a.email}, {"password", a.password}});
+    auto early =
+        anon->post_json("/api/v1/auth/login", json::object{{"email", a.email}, {"password", a.password}});
     CHECK(early.status == 200);
-    check_problem(city.coordinator().post_json("/api/v1/missions",
-                                               json::object{{"request_id", city.public_request(request_body()).id},
-                                                            {"volunteer_id", a.id},
-                                                            {"starts_at", iso(now_s() + day)},
-                                                            {"ends_at", iso(now_s() + day + hour)}}),
+    check_problem(city.coordinator().post_json(
+                      "/api/v1/missions", json::object{{"request_id", city.public_request(request_body()).id},
+                                                       {"volunteer_id", a.id},
+                                                       {"starts_at", iso(now_s() + day)},
+                                                       {"ends_at", iso(now_s() + day + hour)}}),
                   409);
 
     auto res = city.coordinator().post_json("/api/v1/volunteers/" + a.id + "/activate", json::object{});
@@ -232,8 +244,8 @@ TEST_CASE("volunteer lifecycle and own-record rules through the API") {
     CHECK(alice->get("/api/v1/volunteers/" + a.id).status == 200);
     check_problem(alice->get("/api/v1/volunteers/" + b.id), 404);
     check_problem(alice->post_json("/api/v1/volunteers/" + b.id + "/pause", json::object{}), 404);
-    check_problem(alice->post_json("/api/v1/volunteers/" + b.id + "/withdraw", json::object{{"reason", "other"}}),
-                  404);
+    check_problem(
+        alice->post_json("/api/v1/volunteers/" + b.id + "/withdraw", json::object{{"reason", "other"}}), 404);
 
     // Pause and resume themselves.
     res = alice->post_json("/api/v1/volunteers/" + a.id + "/pause", json::object{});
@@ -242,7 +254,8 @@ TEST_CASE("volunteer lifecycle and own-record rules through the API") {
     auto twice = alice->post_json("/api/v1/volunteers/" + a.id + "/pause", json::object{});
     check_problem(twice, 409);
     CHECK(contains(problem_detail(twice), "The volunteer is paused"));
-    CHECK(alice->post_json("/api/v1/volunteers/" + a.id + "/resume", json::object{}).json().at("status") == "active");
+    CHECK(alice->post_json("/api/v1/volunteers/" + a.id + "/resume", json::object{}).json().at("status") ==
+          "active");
     auto resume_active = alice->post_json("/api/v1/volunteers/" + a.id + "/resume", json::object{});
     check_problem(resume_active, 409);
     CHECK(contains(problem_detail(resume_active), "The volunteer is active"));
@@ -261,10 +274,11 @@ TEST_CASE("volunteer lifecycle and own-record rules through the API") {
     check_problem(city.coordinator().get("/api/v1/me/volunteer"), 403);
 
     // The coordinator's PATCH, validated field by field.
-    check_fields(city.coordinator().send_json("PATCH", "/api/v1/volunteers/" + a.id,
-                                              json::object{{"max_missions_per_week", 99}, {"phone", "x"},
-                                                           {"skills", json::array{"nope"}}}),
-                 {"max_missions_per_week", "phone"});
+    check_fields(
+        city.coordinator().send_json(
+            "PATCH", "/api/v1/volunteers/" + a.id,
+            json::object{{"max_missions_per_week", 99}, {"phone", "x"}, {"skills", json::array{"nope"}}}),
+        {"max_missions_per_week", "phone"});
     check_fields(city.coordinator().send_json("PATCH", "/api/v1/volunteers/" + a.id,
                                               json::object{{"skills", json::array{"nope"}}}),
                  {"skills[0]"});
@@ -284,14 +298,16 @@ TEST_CASE("volunteer lifecycle and own-record rules through the API") {
     auto page1 = city.staff_get("/api/v1/volunteers?limit=1");
     REQUIRE(page1.at("items").as_array().size() == 1);
     REQUIRE(page1.at("next_cursor").is_string());
-    auto page2 = city.staff_get("/api/v1/volunteers?limit=1&cursor=" + std::string(page1.at("next_cursor").as_string()));
+    auto page2 = city.staff_get("/api/v1/volunteers?limit=1&cursor=" +
+                                std::string(page1.at("next_cursor").as_string()));
     REQUIRE(page2.at("items").as_array().size() == 1);
     CHECK(page2.at("items").at(0).at("id") != page1.at("items").at(0).at("id"));
     CHECK(page2.at("next_cursor").is_null());
 
     // Withdrawal: the reason is from the list, the note optional; the account stops working.
-    check_fields(alice->post_json("/api/v1/volunteers/" + a.id + "/withdraw", json::object{{"reason", "bored"}}),
-                 {"reason"});
+    check_fields(
+        alice->post_json("/api/v1/volunteers/" + a.id + "/withdraw", json::object{{"reason", "bored"}}),
+        {"reason"});
     check_fields(alice->post_json("/api/v1/volunteers/" + a.id + "/withdraw", json::object{}), {"reason"});
     res = alice->post_json("/api/v1/volunteers/" + a.id + "/withdraw",
                            json::object{{"reason", "back_to_work"}, {"note", "Je reprends un emploi"}});
@@ -303,12 +319,14 @@ TEST_CASE("volunteer lifecycle and own-record rules through the API") {
     CHECK(withdrawn.at("withdrawal_note") == "Je reprends un emploi");
     CHECK(withdrawn.at("withdrawn_at").is_string());
     check_problem(alice->get("/api/v1/me"), 401);
-    CHECK(anon->post_json("/api/v1/auth/login", json::object{{"email", a.email}, {"password", a.password}}).status ==
-          401);
-    auto gone = city.coordinator().post_json("/api/v1/volunteers/" + a.id + "/withdraw", json::object{{"reason", "other"}});
+    CHECK(anon->post_json("/api/v1/auth/login", json::object{{"email", a.email}, {"password", a.password}})
+              .status == 401);
+    auto gone = city.coordinator().post_json("/api/v1/volunteers/" + a.id + "/withdraw",
+                                             json::object{{"reason", "other"}});
     check_problem(gone, 409);
     CHECK(contains(problem_detail(gone), "The volunteer is withdrawn"));
-    check_problem(city.coordinator().post_json("/api/v1/volunteers/" + a.id + "/resume", json::object{}), 409);
+    check_problem(city.coordinator().post_json("/api/v1/volunteers/" + a.id + "/resume", json::object{}),
+                  409);
 }
 
 TEST_CASE("requests: public form and phone intake, field-by-field 422, literal strings, idempotency") {
@@ -357,9 +375,9 @@ TEST_CASE("requests: public form and phone intake, field-by-field 422, literal s
 
     // The staff view.
     auto r = city.staff_get("/api/v1/requests/" + web_id);
-    for (const char* k : {"id", "resident", "category", "details", "urgency", "window", "recurrence", "channel",
-                          "status", "outcome", "redispatch", "redispatch_count", "created_at", "closed_at", "support",
-                          "missions", "history"})
+    for (const char* k : {"id", "resident", "category", "details", "urgency", "window", "recurrence",
+                          "channel", "status", "outcome", "redispatch", "redispatch_count", "created_at",
+                          "closed_at", "support", "missions", "history"})
         CHECK_MESSAGE(r.as_object().contains(k), k);
     CHECK(r.at("resident").at("phone") == "+33299123456");
     CHECK(r.at("resident").at("needs").at("isolated") == true);
@@ -460,8 +478,9 @@ TEST_CASE("requests: public form and phone intake, field-by-field 422, literal s
     check_fields(city.coordinator().post_json("/api/v1/requests/" + web_id + "/close",
                                               json::object{{"outcome", "done"}}),
                  {"outcome"});
-    res = city.coordinator().post_json("/api/v1/requests/" + web_id + "/close",
-                                       json::object{{"outcome", "unfulfillable"}, {"reason", "Hors secteur"}});
+    res =
+        city.coordinator().post_json("/api/v1/requests/" + web_id + "/close",
+                                     json::object{{"outcome", "unfulfillable"}, {"reason", "Hors secteur"}});
     INFO(res.describe());
     REQUIRE(res.status == 200);
     CHECK(res.json().at("status") == "closed");
@@ -493,9 +512,11 @@ TEST_CASE("Idempotency-Key: long random keys only, scoped to the caller, answers
     REQUIRE(staff.status == 201);
     CHECK(staff.json().at("id") != first.json().at("id"));
     // The volunteer form has its own keys.
-    auto vol = anon->post_json("/api/v1/volunteers", volunteer_body("idem@example.org"), {{"Idempotency-Key", key}});
+    auto vol =
+        anon->post_json("/api/v1/volunteers", volunteer_body("idem@example.org"), {{"Idempotency-Key", key}});
     REQUIRE(vol.status == 201);
-    auto vol_again = anon->post_json("/api/v1/volunteers", volunteer_body("idem@example.org"), {{"Idempotency-Key", key}});
+    auto vol_again =
+        anon->post_json("/api/v1/volunteers", volunteer_body("idem@example.org"), {{"Idempotency-Key", key}});
     CHECK(vol_again.status == 201);
     CHECK(vol_again.json().at("id") == vol.json().at("id"));
     CHECK(city.staff_count("/api/v1/volunteers") == 1);
@@ -580,15 +601,16 @@ TEST_CASE("missions: propose, answer, visibility of the resident's contact, 404 
     auto anon = city.anonymous();
     auto v1 = city.new_volunteer("val");
     auto v2 = city.new_volunteer("vic");
-    auto shopping = city.public_request(request_body("once", "shopping"));       // home visit
-    auto call = city.public_request(request_body("weekly", "friendly_call"));    // no home visit
+    auto shopping = city.public_request(request_body("once", "shopping"));     // home visit
+    auto call = city.public_request(request_body("weekly", "friendly_call"));  // no home visit
     const auto t = now_s();
 
     // 201 and its shape.
-    auto res = city.coordinator().post_json("/api/v1/missions", json::object{{"request_id", shopping.id},
-                                                                             {"volunteer_id", v1.id},
-                                                                             {"starts_at", iso(t + day)},
-                                                                             {"ends_at", iso(t + day + hour)}});
+    auto res =
+        city.coordinator().post_json("/api/v1/missions", json::object{{"request_id", shopping.id},
+                                                                      {"volunteer_id", v1.id},
+                                                                      {"starts_at", iso(t + day)},
+                                                                      {"ends_at", iso(t + day + hour)}});
     INFO(res.describe());
     REQUIRE(res.status == 201);
     auto m = res.json();
@@ -617,11 +639,13 @@ TEST_CASE("missions: propose, answer, visibility of the resident's contact, 404 
     // Another volunteer: 404 on everything about it.
     check_problem(v2.client->get("/api/v1/missions/" + m1), 404);
     check_problem(v2.client->post_json("/api/v1/missions/" + m1 + "/accept", json::object{}), 404);
-    check_problem(v2.client->post_json("/api/v1/missions/" + m1 + "/decline", json::object{{"reason", "other"}}), 404);
+    check_problem(
+        v2.client->post_json("/api/v1/missions/" + m1 + "/decline", json::object{{"reason", "other"}}), 404);
     CHECK(v2.client->get_json("/api/v1/me/missions").at("items").as_array().empty());
     // Staff-only routes.
     check_problem(v1.client->get("/api/v1/missions"), 403);
-    check_problem(v1.client->post_json("/api/v1/missions/" + m1 + "/cancel", json::object{{"reason", "other"}}), 403);
+    check_problem(
+        v1.client->post_json("/api/v1/missions/" + m1 + "/cancel", json::object{{"reason", "other"}}), 403);
     check_problem(anon->get("/api/v1/missions/" + m1), 401);
     check_problem(anon->get("/api/v1/me/missions"), 401);
     check_problem(city.coordinator().get("/api/v1/me/missions"), 403);
@@ -644,7 +668,8 @@ TEST_CASE("missions: propose, answer, visibility of the resident's contact, 404 
     auto twice = v1.client->post_json("/api/v1/missions/" + m1 + "/accept", json::object{});
     check_problem(twice, 409);
     CHECK(contains(problem_detail(twice), "The mission is accepted"));
-    auto decline_late = v1.client->post_json("/api/v1/missions/" + m1 + "/decline", json::object{{"reason", "other"}});
+    auto decline_late =
+        v1.client->post_json("/api/v1/missions/" + m1 + "/decline", json::object{{"reason", "other"}});
     check_problem(decline_late, 409);
     CHECK(contains(problem_detail(decline_late), "The mission is accepted"));
     // The staff view shows the support created.
@@ -668,22 +693,24 @@ TEST_CASE("missions: propose, answer, visibility of the resident's contact, 404 
                                                                                {"ends_at", 17},
                                                                                {"priority", "high"}}),
                  {"starts_at", "ends_at", "priority"});
-    check_fields(city.coordinator().post_json("/api/v1/missions", json::object{{"request_id", call.id},
-                                                                               {"volunteer_id", v2.id},
-                                                                               {"starts_at", iso(t + 5 * day)},
-                                                                               {"ends_at", iso(t + 4 * day)}}),
-                 {"ends_at"});
-    check_fields(city.coordinator().post_json("/api/v1/missions", json::object{{"request_id", call.id},
-                                                                               {"volunteer_id", v2.id},
-                                                                               {"starts_at", iso(t - 8 * day)},
-                                                                               {"ends_at", iso(t - 8 * day + hour)}}),
-                 {"starts_at"});
-    check_problem(city.coordinator().post_json("/api/v1/missions",
-                                               json::object{{"request_id", "req_0000000000000000"},
-                                                            {"volunteer_id", v1.id},
-                                                            {"starts_at", iso(t + 3 * day)},
-                                                            {"ends_at", iso(t + 3 * day + hour)}}),
-                  404);
+    check_fields(
+        city.coordinator().post_json("/api/v1/missions", json::object{{"request_id", call.id},
+                                                                      {"volunteer_id", v2.id},
+                                                                      {"starts_at", iso(t + 5 * day)},
+                                                                      {"ends_at", iso(t + 4 * day)}}),
+        {"ends_at"});
+    check_fields(
+        city.coordinator().post_json("/api/v1/missions", json::object{{"request_id", call.id},
+                                                                      {"volunteer_id", v2.id},
+                                                                      {"starts_at", iso(t - 8 * day)},
+                                                                      {"ends_at", iso(t - 8 * day + hour)}}),
+        {"starts_at"});
+    check_problem(
+        city.coordinator().post_json("/api/v1/missions", json::object{{"request_id", "req_0000000000000000"},
+                                                                      {"volunteer_id", v1.id},
+                                                                      {"starts_at", iso(t + 3 * day)},
+                                                                      {"ends_at", iso(t + 3 * day + hour)}}),
+        404);
     check_problem(city.coordinator().post_json("/api/v1/missions",
                                                json::object{{"request_id", call.id},
                                                             {"volunteer_id", "vol_0000000000000000"},
@@ -692,19 +719,22 @@ TEST_CASE("missions: propose, answer, visibility of the resident's contact, 404 
                   404);
     // Overlap with the volunteer's accepted mission: 409.
     auto third = city.public_request(request_body());
-    auto overlap = city.coordinator().post_json("/api/v1/missions", json::object{{"request_id", third.id},
-                                                                                {"volunteer_id", v1.id},
-                                                                                {"starts_at", iso(t + day + 1800)},
-                                                                                {"ends_at", iso(t + day + 7200)}});
+    auto overlap =
+        city.coordinator().post_json("/api/v1/missions", json::object{{"request_id", third.id},
+                                                                      {"volunteer_id", v1.id},
+                                                                      {"starts_at", iso(t + day + 1800)},
+                                                                      {"ends_at", iso(t + day + 7200)}});
     check_problem(overlap, 409);
     CHECK(contains(problem_detail(overlap), "overlapping"));
     check_problem(city.coordinator().get("/api/v1/missions/mis_0000000000000000"), 404);
-    check_problem(city.coordinator().post_json("/api/v1/missions/mis_0000000000000000/accept", json::object{}), 404);
+    check_problem(
+        city.coordinator().post_json("/api/v1/missions/mis_0000000000000000/accept", json::object{}), 404);
 
     // Answers' bodies.
     auto m3 = city.propose(third.id, v2.id, t + 4 * day, t + 4 * day + hour);
-    check_fields(v2.client->post_json("/api/v1/missions/" + m3 + "/decline", json::object{{"reason", "lazy"}}),
-                 {"reason"});
+    check_fields(
+        v2.client->post_json("/api/v1/missions/" + m3 + "/decline", json::object{{"reason", "lazy"}}),
+        {"reason"});
     check_fields(v2.client->post_json("/api/v1/missions/" + m3 + "/accept", json::object{{"really", true}}),
                  {"really"});
     res = v2.client->post_json("/api/v1/missions/" + m3 + "/decline",
@@ -719,29 +749,32 @@ TEST_CASE("missions: propose, answer, visibility of the resident's contact, 404 
     CHECK(queue.at("items").at(0).at("redispatch") == true);
     CHECK(city.staff_get("/api/v1/requests?redispatch=true").at("items").as_array().size() == 1);
     // The one who declined is not asked again.
-    auto again = city.coordinator().post_json("/api/v1/missions", json::object{{"request_id", third.id},
-                                                                              {"volunteer_id", v2.id},
-                                                                              {"starts_at", iso(t + 6 * day)},
-                                                                              {"ends_at", iso(t + 6 * day + hour)}});
+    auto again =
+        city.coordinator().post_json("/api/v1/missions", json::object{{"request_id", third.id},
+                                                                      {"volunteer_id", v2.id},
+                                                                      {"starts_at", iso(t + 6 * day)},
+                                                                      {"ends_at", iso(t + 6 * day + hour)}});
     check_problem(again, 409);
     CHECK(contains(problem_detail(again), "declined"));
 
     // Completion: only after the start; report validated field by field.
-    auto early = v1.client->post_json("/api/v1/missions/" + m1 + "/complete",
-                                      json::object{{"report", {{"duration_minutes", 30}, {"outcome", "good"}}}});
+    auto early =
+        v1.client->post_json("/api/v1/missions/" + m1 + "/complete",
+                             json::object{{"report", {{"duration_minutes", 30}, {"outcome", "good"}}}});
     check_problem(early, 409);
     CHECK(contains(problem_detail(early), "not started"));
     check_fields(v1.client->post_json("/api/v1/missions/" + m1 + "/complete", json::object{}), {"report"});
-    check_fields(v1.client->post_json("/api/v1/missions/" + m1 + "/complete",
-                                      json::object{{"report",
-                                                    {{"duration_minutes", 0},
-                                                     {"outcome", "meh"},
-                                                     {"welfare_concern", true},
-                                                     {"mood", "ok"}}}}),
-                 {"report.duration_minutes", "report.outcome", "report.note", "report.mood"});
+    check_fields(
+        v1.client->post_json(
+            "/api/v1/missions/" + m1 + "/complete",
+            json::object{
+                {"report",
+                 {{"duration_minutes", 0}, {"outcome", "meh"}, {"welfare_concern", true}, {"mood", "ok"}}}}),
+        {"report.duration_minutes", "report.outcome", "report.note", "report.mood"});
     check_fields(v1.client->post_json("/api/v1/missions/" + m1 + "/drop", json::object{{"reason", "meh"}}),
                  {"reason"});
-    check_fields(city.coordinator().post_json("/api/v1/missions/" + m1 + "/cancel", json::object{}), {"reason"});
+    check_fields(city.coordinator().post_json("/api/v1/missions/" + m1 + "/cancel", json::object{}),
+                 {"reason"});
     CHECK(city.staff_get("/api/v1/missions/" + m1).at("status") == "accepted");
 
     // Filters of the mission list.
@@ -776,7 +809,8 @@ TEST_CASE("missions: drop, cancel, missed, completion with a welfare concern and
     CHECK(r.at("redispatch_count") == 1);
     CHECK(r.at("support").is_null());
     CHECK(city.staff_get("/api/v1/supports/" + support_id).at("status") == "ended");
-    check_problem(v.client->post_json("/api/v1/missions/" + m + "/drop", json::object{{"reason", "health"}}), 409);
+    check_problem(v.client->post_json("/api/v1/missions/" + m + "/drop", json::object{{"reason", "health"}}),
+                  409);
     auto m2 = city.propose(req.id, w.id, t + day, t + day + hour);
     CHECK(city.staff_get("/api/v1/requests/" + req.id).at("redispatch") == false);
 
@@ -789,8 +823,9 @@ TEST_CASE("missions: drop, cancel, missed, completion with a welfare concern and
     auto missed_req = city.public_request(request_body("once", "walk"));
     auto m3 = city.propose(missed_req.id, w.id, t - 2 * hour, t - hour);
     REQUIRE(w.client->post_json("/api/v1/missions/" + m3 + "/accept", json::object{}).status == 200);
-    check_fields(city.coordinator().post_json("/api/v1/missions/" + m3 + "/missed", json::object{{"reason", 5}}),
-                 {"reason"});
+    check_fields(
+        city.coordinator().post_json("/api/v1/missions/" + m3 + "/missed", json::object{{"reason", 5}}),
+        {"reason"});
     res = city.coordinator().post_json("/api/v1/missions/" + m3 + "/missed",
                                        json::object{{"reason", "Personne a la porte"}});
     INFO(res.describe());
@@ -825,16 +860,18 @@ TEST_CASE("missions: drop, cancel, missed, completion with a welfare concern and
     // The contract's boolean: false is no filter, anything else than true/false is refused.
     CHECK(city.staff_get("/api/v1/missions?welfare=false").at("items").as_array().size() > 1);
     check_problem(city.coordinator().get("/api/v1/missions?welfare=open"), 400);
-    check_problem(v.client->post_json("/api/v1/missions/" + m4 + "/acknowledge-welfare", json::object{}), 403);
+    check_problem(v.client->post_json("/api/v1/missions/" + m4 + "/acknowledge-welfare", json::object{}),
+                  403);
     res = city.coordinator().post_json("/api/v1/missions/" + m4 + "/acknowledge-welfare", json::object{});
     INFO(res.describe());
     REQUIRE(res.status == 200);
     CHECK(res.json().at("welfare_acknowledged_at").is_string());
     CHECK(city.staff_get("/api/v1/missions?welfare=true").at("items").as_array().empty());
-    check_problem(city.coordinator().post_json("/api/v1/missions/" + m4 + "/acknowledge-welfare", json::object{}),
-                  409);
-    auto done_twice = v.client->post_json("/api/v1/missions/" + m4 + "/complete",
-                                          json::object{{"report", {{"duration_minutes", 5}, {"outcome", "good"}}}});
+    check_problem(
+        city.coordinator().post_json("/api/v1/missions/" + m4 + "/acknowledge-welfare", json::object{}), 409);
+    auto done_twice =
+        v.client->post_json("/api/v1/missions/" + m4 + "/complete",
+                            json::object{{"report", {{"duration_minutes", 5}, {"outcome", "good"}}}});
     check_problem(done_twice, 409);
     CHECK(contains(problem_detail(done_twice), "The mission is done"));
 }
@@ -858,9 +895,10 @@ TEST_CASE("supports: stand-in, end, handover to a partner who then sees only tha
     check_problem(city.coordinator().send_json("PATCH", "/api/v1/supports/" + sid,
                                                json::object{{"standin_volunteer_id", v.id}}),
                   409);
-    check_problem(city.coordinator().send_json("PATCH", "/api/v1/supports/" + sid,
-                                               json::object{{"standin_volunteer_id", "vol_0000000000000000"}}),
-                  404);
+    check_problem(
+        city.coordinator().send_json("PATCH", "/api/v1/supports/" + sid,
+                                     json::object{{"standin_volunteer_id", "vol_0000000000000000"}}),
+        404);
     auto res = city.coordinator().send_json("PATCH", "/api/v1/supports/" + sid,
                                             json::object{{"standin_volunteer_id", s.id}});
     INFO(res.describe());
@@ -873,17 +911,19 @@ TEST_CASE("supports: stand-in, end, handover to a partner who then sees only tha
     check_problem(city.coordinator().get("/api/v1/supports/sup_0000000000000000"), 404);
 
     // Handover at the end of the programme.
-    res = city.coordinator().post_json("/api/v1/partners", json::object{{"name", "Les Petits Freres"},
-                                                                        {"kind", "association"},
-                                                                        {"contact_email", "contact@pf.example.org"}});
+    res = city.coordinator().post_json("/api/v1/partners",
+                                       json::object{{"name", "Les Petits Freres"},
+                                                    {"kind", "association"},
+                                                    {"contact_email", "contact@pf.example.org"}});
     INFO(res.describe());
     REQUIRE(res.status == 201);
     const std::string partner(res.json().at("id").as_string());
     check_fields(city.coordinator().post_json("/api/v1/supports/" + sid + "/handover",
                                               json::object{{"partner_id", "prt_0000000000000000"}}),
                  {"partner_id"});
-    res = city.coordinator().post_json("/api/v1/supports/" + sid + "/handover",
-                                       json::object{{"partner_id", partner}, {"note", "Suivi par l'association"}});
+    res = city.coordinator().post_json(
+        "/api/v1/supports/" + sid + "/handover",
+        json::object{{"partner_id", partner}, {"note", "Suivi par l'association"}});
     INFO(res.describe());
     REQUIRE(res.status == 200);
     CHECK(res.json().at("status") == "handed_over");
@@ -892,9 +932,9 @@ TEST_CASE("supports: stand-in, end, handover to a partner who then sees only tha
 
     // The partner's account sees this support, not others.
     res = city.admin().post_json("/api/v1/users", json::object{{"email", "pf@partners.test"},
-                                                                {"role", "partner"},
-                                                                {"password", "partner password 2026"},
-                                                                {"partner_id", partner}});
+                                                               {"role", "partner"},
+                                                               {"password", "partner password 2026"},
+                                                               {"partner_id", partner}});
     INFO(res.describe());
     REQUIRE(res.status == 201);
     auto p = city.signed_in("pf@partners.test", "partner password 2026");
@@ -908,8 +948,9 @@ TEST_CASE("supports: stand-in, end, handover to a partner who then sees only tha
     const std::string other(city.staff_get("/api/v1/requests/" + req2.id).at("support").at("id").as_string());
     check_problem(p->get("/api/v1/supports/" + other), 404);
     CHECK(p->get_json("/api/v1/supports?partner_id=").at("items").as_array().size() == 1);
-    check_problem(p->send_json("PATCH", "/api/v1/supports/" + other, json::object{{"standin_volunteer_id", nullptr}}),
-                  403);
+    check_problem(
+        p->send_json("PATCH", "/api/v1/supports/" + other, json::object{{"standin_volunteer_id", nullptr}}),
+        403);
     // Ending a support.
     res = city.coordinator().post_json("/api/v1/supports/" + other + "/end", json::object{{"reason", "Fin"}});
     REQUIRE(res.status == 200);
@@ -918,13 +959,14 @@ TEST_CASE("supports: stand-in, end, handover to a partner who then sees only tha
 
 TEST_CASE("partners and collective missions: capacity, sign-ups, partner scope") {
     test_city city;
-    auto res = city.coordinator().post_json("/api/v1/partners", json::object{{"name", "Centre de depistage"},
-                                                                             {"kind", "health"}});
+    auto res = city.coordinator().post_json(
+        "/api/v1/partners", json::object{{"name", "Centre de depistage"}, {"kind", "health"}});
     REQUIRE(res.status == 201);
     const std::string partner(res.json().at("id").as_string());
-    check_fields(city.coordinator().post_json("/api/v1/partners",
-                                              json::object{{"name", ""}, {"kind", "club"}, {"contact_email", "x"}}),
-                 {"name", "kind", "contact_email"});
+    check_fields(
+        city.coordinator().post_json("/api/v1/partners",
+                                     json::object{{"name", ""}, {"kind", "club"}, {"contact_email", "x"}}),
+        {"name", "kind", "contact_email"});
     CHECK(city.staff_get("/api/v1/partners").at("items").as_array().size() == 1);
     CHECK(city.staff_get("/api/v1/partners/" + partner).at("name") == "Centre de depistage");
     check_problem(city.coordinator().get("/api/v1/partners/prt_0000000000000000"), 404);
@@ -942,7 +984,8 @@ TEST_CASE("partners and collective missions: capacity, sign-ups, partner scope")
     bad["capacity"] = 0;
     bad["ends_at"] = iso(t + day);
     bad["title"] = 5;
-    check_fields(city.coordinator().post_json("/api/v1/collective-missions", bad), {"capacity", "ends_at", "title"});
+    check_fields(city.coordinator().post_json("/api/v1/collective-missions", bad),
+                 {"capacity", "ends_at", "title"});
     res = city.coordinator().post_json("/api/v1/collective-missions", shift);
     INFO(res.describe());
     REQUIRE(res.status == 201);
@@ -961,7 +1004,8 @@ TEST_CASE("partners and collective missions: capacity, sign-ups, partner scope")
     CHECK(res.json().at("signed_up") == 1);
     CHECK(res.json().at("remaining") == 1);
     check_problem(a.client->post_json("/api/v1/collective-missions/" + col + "/signup", json::object{}), 409);
-    CHECK(b.client->post_json("/api/v1/collective-missions/" + col + "/signup", json::object{}).status == 200);
+    CHECK(b.client->post_json("/api/v1/collective-missions/" + col + "/signup", json::object{}).status ==
+          200);
     auto full = c.client->post_json("/api/v1/collective-missions/" + col + "/signup", json::object{});
     check_problem(full, 409);
     CHECK(contains(problem_detail(full), "full"));
@@ -970,18 +1014,21 @@ TEST_CASE("partners and collective missions: capacity, sign-ups, partner scope")
     res = a.client->post_json("/api/v1/collective-missions/" + col + "/cancel-signup", json::object{});
     REQUIRE(res.status == 200);
     CHECK(res.json().at("remaining") == 1);
-    CHECK(c.client->post_json("/api/v1/collective-missions/" + col + "/signup", json::object{}).status == 200);
-    check_problem(city.coordinator().post_json("/api/v1/collective-missions/" + col + "/signup", json::object{}), 403);
-    check_problem(a.client->post_json("/api/v1/collective-missions/col_0000000000000000/signup", json::object{}), 404);
+    CHECK(c.client->post_json("/api/v1/collective-missions/" + col + "/signup", json::object{}).status ==
+          200);
+    check_problem(
+        city.coordinator().post_json("/api/v1/collective-missions/" + col + "/signup", json::object{}), 403);
+    check_problem(
+        a.client->post_json("/api/v1/collective-missions/col_0000000000000000/signup", json::object{}), 404);
 
     // A partner account posts for its own association only and sees only its own shifts.
     res = city.admin().post_json("/api/v1/users", json::object{{"email", "cdd@partners.test"},
-                                                                {"role", "partner"},
-                                                                {"password", "partner password 2026"},
-                                                                {"partner_id", partner}});
+                                                               {"role", "partner"},
+                                                               {"password", "partner password 2026"},
+                                                               {"partner_id", partner}});
     REQUIRE(res.status == 201);
-    auto other = city.coordinator().post_json("/api/v1/partners", json::object{{"name", "Banque alimentaire"},
-                                                                               {"kind", "food_bank"}});
+    auto other = city.coordinator().post_json(
+        "/api/v1/partners", json::object{{"name", "Banque alimentaire"}, {"kind", "food_bank"}});
     const std::string other_partner(other.json().at("id").as_string());
     auto other_shift = shift;
     other_shift["partner_id"] = other_partner;
@@ -1003,12 +1050,15 @@ TEST_CASE("partners and collective missions: capacity, sign-ups, partner scope")
     check_fields(p->post_json("/api/v1/collective-missions", other_shift), {"partner_id"});
 
     // Cancelled: no more sign-ups.
-    res = city.coordinator().post_json("/api/v1/collective-missions/" + other_col + "/cancel", json::object{});
+    res =
+        city.coordinator().post_json("/api/v1/collective-missions/" + other_col + "/cancel", json::object{});
     REQUIRE(res.status == 200);
     CHECK(res.json().at("status") == "cancelled");
-    check_problem(a.client->post_json("/api/v1/collective-missions/" + other_col + "/signup", json::object{}), 409);
-    check_problem(city.coordinator().post_json("/api/v1/collective-missions/" + other_col + "/cancel", json::object{}),
+    check_problem(a.client->post_json("/api/v1/collective-missions/" + other_col + "/signup", json::object{}),
                   409);
+    check_problem(
+        city.coordinator().post_json("/api/v1/collective-missions/" + other_col + "/cancel", json::object{}),
+        409);
 }
 
 TEST_CASE("concurrent proposals over HTTP: one volunteer, overlapping slots, exactly one 201, the rest 409") {
@@ -1022,8 +1072,8 @@ TEST_CASE("concurrent proposals over HTTP: one volunteer, overlapping slots, exa
 
     // Each thread has its own connection, all on one coordinator session (its cookie and CSRF token).
     auto probe = city.anonymous();
-    auto probe_login = probe->post_json("/api/v1/auth/login",
-                                        json::object{{"email", coordinator_email}, {"password", coordinator_password}});
+    auto probe_login = probe->post_json(
+        "/api/v1/auth/login", json::object{{"email", coordinator_email}, {"password", coordinator_password}});
     REQUIRE(probe_login.status == 200);
     const std::string token(probe_login.json().at("csrf_token").as_string());
     std::vector<std::unique_ptr<http_client>> clients;
@@ -1045,12 +1095,13 @@ TEST_CASE("concurrent proposals over HTTP: one volunteer, overlapping slots, exa
                 std::this_thread::yield();
             const auto starts = base + i * 60;  // every slot overlaps every other
             try {
-                statuses[i] = clients[i]
-                                  ->post_json("/api/v1/missions", json::object{{"request_id", requests[i]},
-                                                                               {"volunteer_id", vol.id},
-                                                                               {"starts_at", iso(starts)},
-                                                                               {"ends_at", iso(starts + 2 * hour)}})
-                                  .status;
+                statuses[i] =
+                    clients[i]
+                        ->post_json("/api/v1/missions", json::object{{"request_id", requests[i]},
+                                                                     {"volunteer_id", vol.id},
+                                                                     {"starts_at", iso(starts)},
+                                                                     {"ends_at", iso(starts + 2 * hour)}})
+                        .status;
             } catch (const std::exception&) {
                 statuses[i] = 0;
             }
@@ -1078,15 +1129,15 @@ TEST_CASE("events and programme reference data") {
     std::set<std::string> codes;
     for (const auto& c : cats)
         codes.emplace(c.at("code").as_string());
-    for (const char* code : {"shopping", "medicines", "books", "admin", "friendly_call", "walk", "appointment",
-                             "digital", "reading", "language", "schooling"})
+    for (const char* code : {"shopping", "medicines", "books", "admin", "friendly_call", "walk",
+                             "appointment", "digital", "reading", "language", "schooling"})
         CHECK_MESSAGE(codes.contains(code), code);
     CHECK(anon->get_json("/api/v1/neighbourhoods").at("items").as_array().size() >= 10);
 
     // A new category (admin), then usable in a request.
-    check_problem(city.coordinator().post_json("/api/v1/categories",
-                                               json::object{{"code", "gardening"}, {"label_fr", "Jardinage"},
-                                                            {"label_en", "Gardening"}}),
+    check_problem(city.coordinator().post_json("/api/v1/categories", json::object{{"code", "gardening"},
+                                                                                  {"label_fr", "Jardinage"},
+                                                                                  {"label_en", "Gardening"}}),
                   403);
     auto res = city.admin().post_json("/api/v1/categories", json::object{{"code", "gardening"},
                                                                          {"label_fr", "Jardinage"},
@@ -1094,18 +1145,20 @@ TEST_CASE("events and programme reference data") {
                                                                          {"home_visit", true}});
     INFO(res.describe());
     REQUIRE(res.status == 201);
-    check_problem(city.admin().post_json("/api/v1/categories", json::object{{"code", "gardening"},
-                                                                            {"label_fr", "J"},
-                                                                            {"label_en", "G"}}),
-                  409);
+    check_problem(
+        city.admin().post_json("/api/v1/categories",
+                               json::object{{"code", "gardening"}, {"label_fr", "J"}, {"label_en", "G"}}),
+        409);
     check_fields(city.admin().post_json("/api/v1/categories", json::object{{"code", "Bad Code"}}),
                  {"code", "label_fr", "label_en"});
     auto req = city.public_request(request_body("once", "gardening"));
     // Deactivated: no longer accepted in new requests.
-    REQUIRE(city.admin().send_json("PATCH", "/api/v1/categories/gardening", json::object{{"active", false}}).status ==
-            200);
+    REQUIRE(city.admin()
+                .send_json("PATCH", "/api/v1/categories/gardening", json::object{{"active", false}})
+                .status == 200);
     check_fields(anon->post_json("/api/v1/requests", request_body("once", "gardening")), {"category"});
-    check_problem(city.admin().send_json("PATCH", "/api/v1/categories/nope", json::object{{"active", false}}), 404);
+    check_problem(city.admin().send_json("PATCH", "/api/v1/categories/nope", json::object{{"active", false}}),
+                  404);
 
     // The event log: staff only, filterable, paginated.
     check_problem(anon->get("/api/v1/events"), 401);
@@ -1114,8 +1167,8 @@ TEST_CASE("events and programme reference data") {
     auto ev = city.staff_get("/api/v1/events?entity=request&entity_id=" + req.id);
     REQUIRE(ev.at("items").as_array().size() == 1);
     auto e = ev.at("items").at(0);
-    for (const char* k : {"seq", "at", "actor", "entity", "entity_id", "action", "from_status", "to_status", "reason",
-                          "data"})
+    for (const char* k : {"seq", "at", "actor", "entity", "entity_id", "action", "from_status", "to_status",
+                          "reason", "data"})
         CHECK_MESSAGE(e.as_object().contains(k), k);
     CHECK(e.at("action") == "created");
     CHECK(e.at("actor") == "public");
@@ -1127,12 +1180,13 @@ TEST_CASE("events and programme reference data") {
     CHECK(activated.at("items").at(0).at("entity_id") == json::value(vol.id));
     auto p1 = city.staff_get("/api/v1/events?limit=2");
     REQUIRE(p1.at("next_cursor").is_string());
-    auto p2 = city.staff_get("/api/v1/events?limit=2&cursor=" + std::string(p1.at("next_cursor").as_string()));
+    auto p2 =
+        city.staff_get("/api/v1/events?limit=2&cursor=" + std::string(p1.at("next_cursor").as_string()));
     CHECK(p2.at("items").at(0).at("seq").to_number<std::int64_t>() >
           p1.at("items").at(1).at("seq").to_number<std::int64_t>());
     // No personal data anywhere in it.
     const auto all = json::serialize(city.staff_get("/api/v1/events?limit=200"));
-    for (const char* personal : {"Madeleine", "Le Bihan", "+33299123456", "madeleine@example.org", "rue de Brest",
-                                 "eve@volunteers.test", "+33612345678", "Bernard"})
+    for (const char* personal : {"Madeleine", "Le Bihan", "+33299123456", "madeleine@example.org",
+                                 "rue de Brest", "eve@volunteers.test", "+33612345678", "Bernard"})
         CHECK_MESSAGE(!contains(all, personal), personal);
 }

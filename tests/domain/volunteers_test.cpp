@@ -27,7 +27,7 @@ TEST_CASE("registration stores the volunteer as registered, with an account and 
     domain_db d;
     auto id = register_volunteer(d.db, sample_input("ines@example.org"), "hash", t0(), public_actor());
     CHECK(id.starts_with("vol_"));
-    CHECK(id.size() == 4 + 16);
+    CHECK(id.size() == 4 + 20);
     auto v = load_volunteer(d.db, id);
     CHECK(v.status == "registered");
     CHECK(v.skills == std::vector<std::string>{"books", "reading"});
@@ -40,13 +40,16 @@ TEST_CASE("registration stores the volunteer as registered, with an account and 
     CHECK(v.consent_at == t0());
     CHECK_FALSE(v.consent_version.empty());
     CHECK_FALSE(v.validated_at);
-    CHECK(d.count("SELECT COUNT(*) FROM users WHERE volunteer_id = '" + id + "' AND role = 'volunteer'") == 1);
+    CHECK(d.count("SELECT COUNT(*) FROM users WHERE volunteer_id = '" + id + "' AND role = 'volunteer'") ==
+          1);
     CHECK(d.events("volunteer", id) == std::vector<std::string>{"registered:>registered:"});
 
     // The same email again: 409, nothing written.
     const auto before = d.snapshot();
     auto detail = refused(error_kind::conflict, [&] {
-        d.job([&] { register_volunteer(d.db, sample_input("ines@example.org"), "hash", t0(), public_actor()); });
+        d.job([&] {
+            register_volunteer(d.db, sample_input("ines@example.org"), "hash", t0(), public_actor());
+        });
     });
     CHECK(has(detail, "already registered"));
     CHECK(d.snapshot() == before);
@@ -75,7 +78,9 @@ TEST_CASE("registration closed: refused with a clear 409") {
     patch_programme(d.db, p, t0(), coordinator());
     const auto before = d.snapshot();
     auto detail = refused(error_kind::conflict, [&] {
-        d.job([&] { register_volunteer(d.db, sample_input("late@example.org"), "hash", t0(), public_actor()); });
+        d.job([&] {
+            register_volunteer(d.db, sample_input("late@example.org"), "hash", t0(), public_actor());
+        });
     });
     CHECK(has(detail, "registration is closed"));
     CHECK(d.snapshot() == before);
@@ -94,20 +99,22 @@ TEST_CASE("lifecycle: registered -> active -> paused -> active -> withdrawn, eac
     CHECK(load_volunteer(d.db, id).status == "paused");
     resume_volunteer(d.db, id, t0() + 2, coordinator());
     CHECK(load_volunteer(d.db, id).status == "active");
-    withdraw_volunteer(d.db, id, "back_to_work", std::string("a retrouve un emploi"), t0() + 3, coordinator());
+    withdraw_volunteer(d.db, id, "back_to_work", std::string("a retrouve un emploi"), t0() + 3,
+                       coordinator());
     auto v = load_volunteer(d.db, id);
     CHECK(v.status == "withdrawn");
     CHECK(v.withdrawal_reason == std::optional<std::string>("back_to_work"));
     CHECK(v.withdrawal_note == std::optional<std::string>("a retrouve un emploi"));
     CHECK(v.withdrawn_at == t0() + 3);
     CHECK(d.events("volunteer", id) ==
-          std::vector<std::string>{"registered:>registered:", "activated:registered>active:",
-                                   "paused:active>paused:", "resumed:paused>active:",
-                                   "withdrawn:active>withdrawn:back_to_work"});
+          std::vector<std::string>{
+              "registered:>registered:", "activated:registered>active:", "paused:active>paused:",
+              "resumed:paused>active:", "withdrawn:active>withdrawn:back_to_work"});
     // The note is not in the event log.
     CHECK(d.count("SELECT COUNT(*) FROM event WHERE data LIKE '%emploi%' OR reason LIKE '%emploi%'") == 0);
     // Their account is disabled; the email may register again.
-    CHECK(d.count("SELECT COUNT(*) FROM users WHERE volunteer_id = '" + id + "' AND disabled_at IS NULL") == 0);
+    CHECK(d.count("SELECT COUNT(*) FROM users WHERE volunteer_id = '" + id + "' AND disabled_at IS NULL") ==
+          0);
     auto again = sample_input(load_volunteer(d.db, id).email);
     CHECK_NOTHROW(register_volunteer(d.db, again, "hash", t0() + 4, public_actor()));
 }
@@ -118,9 +125,9 @@ TEST_CASE("lifecycle: illegal transitions are 409 naming the current status, and
         std::string op;
     };
     const std::vector<attempt> illegal{
-        {"active", "activate"},     {"paused", "activate"},   {"withdrawn", "activate"},
-        {"registered", "pause"},    {"paused", "pause"},      {"withdrawn", "pause"},
-        {"registered", "resume"},   {"active", "resume"},     {"withdrawn", "resume"},
+        {"active", "activate"},    {"paused", "activate"}, {"withdrawn", "activate"},
+        {"registered", "pause"},   {"paused", "pause"},    {"withdrawn", "pause"},
+        {"registered", "resume"},  {"active", "resume"},   {"withdrawn", "resume"},
         {"withdrawn", "withdraw"},
     };
     for (const auto& a : illegal) {
@@ -156,7 +163,9 @@ TEST_CASE("lifecycle: illegal transitions are 409 naming the current status, and
     refused(error_kind::not_found, [&] { activate_volunteer(d.db, "vol_nope", t0(), coordinator()); });
 }
 
-TEST_CASE("withdrawal releases future missions: accepted dropped, proposed cancelled, supports passed on or ended") {
+TEST_CASE(
+    "withdrawal releases future missions: accepted dropped, proposed cancelled, supports passed on or "
+    "ended") {
     domain_db d;
     auto vol = d.volunteer();
     auto standin = d.volunteer();
