@@ -913,7 +913,10 @@ boost::asio::awaitable<http::response> refusal_page(app::app_context& app, const
         h += "<p><a href=\"" + back + "?lang=" + t.lang() + "\" id=\"refusal-back\">" +
              esc(t(tracking ? "refusal.back_suivi" : "refusal.back_demande")) + "</a></p>\n</div>\n";
         // The form again with what was typed, so nothing is lost while waiting (not sent again by itself).
+        // Not for a post from another site (403): its values are that site's, not the resident's.
         std::string again;
+        if (st == 403)
+            form.reset();
         if (form && path == "/demande") {
             std::string key = form->get("idempotency_key");
             if (key.size() < 16 || key.size() > 64)

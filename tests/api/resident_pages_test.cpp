@@ -105,6 +105,7 @@ TEST_CASE("no-JS /suivi/annuler posted from another site: refused with a page, n
     CHECK(res.header("Content-Type").starts_with("text/html"));
     CHECK(contains(res.body, "depuis une autre page ou un autre site"));
     CHECK(contains(res.body, "<a href=\"/suivi?lang=fr\" id=\"refusal-back\">"));
+    CHECK_FALSE(contains(res.body, "AAAA-BBBB"));  // another site's values are not shown back
     // The same origin passes the check (then: unknown code, the tracking form again).
     auto same = c.request("POST", "/suivi/annuler", "lang=fr&code=AAAA-BBBB-CCCC-DDDD&confirm=yes",
                           form_headers(server.port()));
