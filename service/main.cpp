@@ -3,6 +3,7 @@
 #include "app/runner.hpp"
 #include "auth/user_command.hpp"
 #include "replay/replay_command.hpp"
+#include "store/connection.hpp"
 #include "tools/backup.hpp"
 #include "tools/retention.hpp"
 #include "tools/seed.hpp"
@@ -13,6 +14,7 @@
 #include <iostream>
 
 int main(int argc, char** argv) {
+    relais::store::configure_sqlite();
     std::vector<std::string> args(argv + 1, argv + argc);
     if (!args.empty() && args[0] == "user") {
         // Standard output carries only the new id (scripts capture it); log lines go to standard error.

@@ -106,7 +106,8 @@ awaitable_response create_request(request_context& ctx) {
 
     const auto now = now_of(ctx);
     const auto who = actor_of(ctx);
-    std::function<std::pair<status, json::value>(SQLite::Database&)> work = [&ctx, in, now, who](SQLite::Database& db) {
+    std::function<std::pair<status, json::value>(SQLite::Database&)> work = [&ctx, in, now,
+                                                                             who](SQLite::Database& db) {
         auto created = domain::create_request(db, in, now, who);
         audit(db, ctx, "resident", created.resident_id, in.resident_id ? "read" : "create", now);
         return std::pair{status::created, json::value{{"id", created.id},
@@ -135,23 +136,34 @@ awaitable_response list_requests(request_context& ctx) {
         f.redispatch = *rd == "true";
     f.cursor = ctx.query("cursor");
     f.limit = limit_param(ctx);
+    // Every console re-reads the queue on each live notice: the same page for everyone (staff only, no
+    // clock in it), cached until a commit changes a request or a resident (app::read_cache).
+    const std::string key(ctx.req.target());
+    const auto generation = ctx.app.db.watched_generation();
+    if (auto cached = ctx.app.reads.find(key, generation))
+        co_return ctx.json_text(status::ok, *cached);
     auto job = [f](SQLite::Database& db) {
         domain::page_info page;
         auto items = domain::list_requests(db, f, page);
-        return page_json(items, page);
+        return json::serialize(page_json(items, page));
     };
-    co_return ctx.json(status::ok, co_await ctx.app.db.read(std::move(job)));
+    auto body = std::make_shared<const std::string>(co_await ctx.app.db.read(std::move(job)));
+    ctx.app.reads.put(key, body, generation);
+    co_return ctx.json_text(status::ok, *body);
 }
 
 json::array history_of(SQLite::Database& db, const std::string& request_id) {
-    SQLite::Statement q(db,
-                        "SELECT seq, at, actor, entity, entity_id, action, from_status, to_status, reason FROM event "
-                        "WHERE (entity = 'request' AND entity_id = :id) OR (entity IN ('mission','support') AND "
-                        "json_extract(data, '$.request_id') = :id) ORDER BY seq");
+    SQLite::Statement q(
+        db,
+        "SELECT seq, at, actor, entity, entity_id, action, from_status, to_status, reason FROM event "
+        "WHERE (entity = 'request' AND entity_id = :id) OR (entity IN ('mission','support') AND "
+        "json_extract(data, '$.request_id') = :id) ORDER BY seq");
     q.bind(":id", request_id);
     json::array out;
     while (q.executeStep()) {
-        auto opt = [&](int i) { return q.getColumn(i).isNull() ? json::value(nullptr) : json::value(q.getColumn(i).getString()); };
+        auto opt = [&](int i) {
+            return q.getColumn(i).isNull() ? json::value(nullptr) : json::value(q.getColumn(i).getString());
+        };
         out.push_back(json::object{{"seq", q.getColumn(0).getInt64()},
                                    {"at", time_json(q.getColumn(1).getInt64())},
                                    {"actor", q.getColumn(2).getString()},
@@ -212,7 +224,9 @@ std::string code_hash_of(const request_context& ctx) {
 awaitable_response track(request_context& ctx) {
     const auto hash = code_hash_of(ctx);
     const auto now = now_of(ctx);
-    auto job = [hash, now](SQLite::Database& db) { return json::value_from(domain::track_request(db, hash, now)); };
+    auto job = [hash, now](SQLite::Database& db) {
+        return json::value_from(domain::track_request(db, hash, now));
+    };
     co_return ctx.json(status::ok, co_await ctx.app.db.read(std::move(job)));
 }
 
@@ -304,7 +318,8 @@ awaitable_response list_events(request_context& ctx) {
     const auto after = seq_cursor(ctx);
     auto job = [entity, entity_id, action, limit, after](SQLite::Database& db) {
         std::string sql =
-            "SELECT seq, at, actor, entity, entity_id, action, from_status, to_status, reason, data FROM event "
+            "SELECT seq, at, actor, entity, entity_id, action, from_status, to_status, reason, data FROM "
+            "event "
             "WHERE seq > :after";
         if (entity)
             sql += " AND entity = :entity";
@@ -330,7 +345,10 @@ awaitable_response list_events(request_context& ctx) {
                 next = std::to_string(last);
                 break;
             }
-            auto opt = [&](int i) { return q.getColumn(i).isNull() ? json::value(nullptr) : json::value(q.getColumn(i).getString()); };
+            auto opt = [&](int i) {
+                return q.getColumn(i).isNull() ? json::value(nullptr)
+                                               : json::value(q.getColumn(i).getString());
+            };
             last = q.getColumn(0).getInt64();
             items.push_back(json::object{{"seq", last},
                                          {"at", time_json(q.getColumn(1).getInt64())},

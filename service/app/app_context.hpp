@@ -4,6 +4,7 @@
 #include "app/config.hpp"
 #include "app/event_hub.hpp"
 #include "app/metrics.hpp"
+#include "app/read_cache.hpp"
 #include "auth/session_cache.hpp"
 #include "auth/throttle.hpp"
 #include "http/router.hpp"
@@ -32,9 +33,11 @@ struct app_context {
     clock& clk;
     boost::asio::thread_pool& workers;  ///< blocking work that is not SQLite: files, password hashing
     http::router routes;
-    auth::throttles throttles{};     ///< login and public-form rate limits (in memory)
-    auth::session_cache sessions{};  ///< signed-in sessions read recently (see its comment for validity)
-    event_hub events{};              ///< live notices for the coordinators' console (GET /api/v1/live)
+    auth::throttles throttles{};  ///< login and public-form rate limits (in memory)
+    auth::session_cache sessions{};
+    read_cache reads{};  ///< serialized answers of repeated identical reads (the coordinators' queue)  ///<
+                         ///< signed-in sessions read recently (see its comment for validity)
+    event_hub events{};  ///< live notices for the coordinators' console (GET /api/v1/live)
     std::shared_ptr<match::engine> matcher{};  ///< volunteer index and auto-dispatch (set by the runner)
     /// Turns the problem+json refusal of a page route (the resident forms) into an HTML page for browsers;
     /// set by the form routes, called by the dispatcher's error boundary.

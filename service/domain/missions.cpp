@@ -3,6 +3,7 @@
 #include "domain/error.hpp"
 #include "domain/ids.hpp"
 #include "domain/requests.hpp"
+#include "domain/rows.hpp"
 #include "domain/supports.hpp"
 
 #include <SQLiteCpp/Statement.h>
@@ -19,12 +20,15 @@ const std::vector<std::string> report_outcomes{"good", "difficult", "incomplete"
 namespace {
 
 constexpr std::int64_t week = 7 * 86400;
-constexpr std::int64_t retroactive_limit = 7 * 86400;  // a mission already done may be recorded up to a week late
+constexpr std::int64_t retroactive_limit =
+    7 * 86400;  // a mission already done may be recorded up to a week late
 
 constexpr const char* mission_columns =
-    "m.seq, m.id, m.request_id, m.support_id, m.volunteer_id, m.starts_at, m.ends_at, m.status, m.reason, m.note, "
+    "m.seq, m.id, m.request_id, m.support_id, m.volunteer_id, m.starts_at, m.ends_at, m.status, m.reason, "
+    "m.note, "
     "m.report_duration_minutes, m.report_outcome, m.welfare_concern, m.welfare_note, m.welfare_ack_at, "
-    "m.proposed_at, m.expires_at, m.answered_at, m.ended_at, m.updated_at, r.category, p.neighbourhood, r.details, "
+    "m.proposed_at, m.expires_at, m.answered_at, m.ended_at, m.updated_at, r.category, p.neighbourhood, "
+    "r.details, "
     "r.recurrence, r.resident_id, r.urgency, c.home_visit";
 
 constexpr const char* mission_from =
@@ -33,16 +37,8 @@ constexpr const char* mission_from =
 
 mission_record read_mission(SQLite::Statement& q) {
     mission_record m;
-    auto opt_text = [&](int i) -> std::optional<std::string> {
-        if (q.getColumn(i).isNull())
-            return std::nullopt;
-        return q.getColumn(i).getString();
-    };
-    auto opt_int = [&](int i) -> std::optional<std::int64_t> {
-        if (q.getColumn(i).isNull())
-            return std::nullopt;
-        return q.getColumn(i).getInt64();
-    };
+    auto opt_text = [&](int i) { return column_text(q, i); };
+    auto opt_int = [&](int i) { return column_int(q, i); };
     m.id = q.getColumn(1).getString();
     m.request_id = q.getColumn(2).getString();
     m.support_id = opt_text(3);
@@ -90,9 +86,10 @@ mission_record transition(SQLite::Database& db, const std::string& id, const std
     auto m = load_mission(db, id);
     if (!mission_transition_allowed(m.status, to))
         throw conflict("The mission is " + m.status + "; it cannot be " + verb + ".");
-    SQLite::Statement q(db,
-                        "UPDATE mission SET status = ?, reason = COALESCE(?, reason), note = COALESCE(?, note), "
-                        "updated_at = ? WHERE id = ?");
+    SQLite::Statement q(
+        db,
+        "UPDATE mission SET status = ?, reason = COALESCE(?, reason), note = COALESCE(?, note), "
+        "updated_at = ? WHERE id = ?");
     q.bind(1, to);
     if (reason)
         q.bind(2, *reason);
@@ -113,14 +110,15 @@ mission_record transition(SQLite::Database& db, const std::string& id, const std
     return m;
 }
 
-void set_request_status(SQLite::Database& db, const request_record& r, const std::string& to, std::int64_t now,
-                        const actor& who, const char* action) {
+void set_request_status(SQLite::Database& db, const request_record& r, const std::string& to,
+                        std::int64_t now, const actor& who, const char* action) {
     SQLite::Statement q(db, "UPDATE request SET status = ?, updated_at = ? WHERE id = ?");
     q.bind(1, to);
     q.bind(2, static_cast<std::int64_t>(now));
     q.bind(3, r.id);
     q.exec();
-    append_event(db, now, who, {"request", r.id, action, r.status, to, std::nullopt, {{"category", r.category}}});
+    append_event(db, now, who,
+                 {"request", r.id, action, r.status, to, std::nullopt, {{"category", r.category}}});
 }
 
 /// After a decline, drop, expiry or miss: the request goes back to the top of the queue, flagged.
@@ -130,8 +128,14 @@ void back_to_queue(SQLite::Database& db, const mission_record& m, std::int64_t n
     auto r = load_request(db, m.request_id);
     if (r.status == "closed")
         return;
-    append_event(db, now, who, {"request", r.id, "redispatch_flagged", r.status, r.status, m.status,
-                                {{"mission_id", m.id}, {"category", r.category}}});
+    append_event(db, now, who,
+                 {"request",
+                  r.id,
+                  "redispatch_flagged",
+                  r.status,
+                  r.status,
+                  m.status,
+                  {{"mission_id", m.id}, {"category", r.category}}});
     if (end_one_off_support && r.recurrence == "once") {
         if (auto s = active_support(db, r.id)) {
             end_support(db, s->id, m.status, now, who);
@@ -160,7 +164,8 @@ void require_slot_free(SQLite::Database& db, const std::string& volunteer_id, st
     q.bind(3, static_cast<std::int64_t>(starts));
     q.bind(4, except_id);
     if (q.executeStep())
-        throw conflict("The volunteer already has a proposed or accepted mission overlapping this time slot.");
+        throw conflict(
+            "The volunteer already has a proposed or accepted mission overlapping this time slot.");
 }
 
 }  // namespace
@@ -209,21 +214,12 @@ std::vector<mission_record> list_missions(SQLite::Database& db, const mission_fi
     if (f.until)
         q.bind(":until", static_cast<std::int64_t>(*f.until));
     q.bind(":limit", f.limit + 1);
-    std::vector<mission_record> out;
-    std::int64_t last = 0;
-    while (q.executeStep()) {
-        if (static_cast<int>(out.size()) == f.limit) {
-            page.next_cursor = std::to_string(last);
-            break;
-        }
-        out.push_back(read_mission(q));
-        last = q.getColumn(0).getInt64();
-    }
-    return out;
+    return read_seq_page(q, f.limit, page, read_mission);
 }
 
-std::string propose_mission(SQLite::Database& db, const std::string& request_id, const std::string& volunteer_id,
-                            std::int64_t starts_at, std::int64_t ends_at, std::int64_t now, const actor& who) {
+std::string propose_mission(SQLite::Database& db, const std::string& request_id,
+                            const std::string& volunteer_id, std::int64_t starts_at, std::int64_t ends_at,
+                            std::int64_t now, const actor& who) {
     if (ends_at <= starts_at)
         throw validation_error({{"ends_at", "must be after starts_at"}});
     if (ends_at - starts_at > 12 * 3600)
@@ -250,9 +246,10 @@ std::string propose_mission(SQLite::Database& db, const std::string& request_id,
     if (support && support->volunteer_id != volunteer_id && support->standin_volunteer_id != volunteer_id)
         throw conflict("This request has a support in place; propose its volunteer or its stand-in.");
     {
-        SQLite::Statement q(db,
-                            "SELECT 1 FROM mission WHERE request_id = ? AND status IN ('proposed','accepted') "
-                            "AND (? = 'once' OR (starts_at < ? AND ends_at > ?)) LIMIT 1");
+        SQLite::Statement q(
+            db,
+            "SELECT 1 FROM mission WHERE request_id = ? AND status IN ('proposed','accepted') "
+            "AND (? = 'once' OR (starts_at < ? AND ends_at > ?)) LIMIT 1");
         q.bind(1, request_id);
         q.bind(2, r.recurrence);
         q.bind(3, static_cast<std::int64_t>(ends_at));
@@ -273,17 +270,18 @@ std::string propose_mission(SQLite::Database& db, const std::string& request_id,
         q.bind(3, static_cast<std::int64_t>(monday + week));
         q.executeStep();
         if (q.getColumn(0).getInt() >= v.max_missions_per_week)
-            throw conflict("The volunteer has reached their maximum of " + std::to_string(v.max_missions_per_week) +
-                           " missions that week.");
+            throw conflict("The volunteer has reached their maximum of " +
+                           std::to_string(v.max_missions_per_week) + " missions that week.");
     }
     SQLite::Statement ttl(db, "SELECT proposal_ttl_minutes FROM programme WHERE id = 1");
     ttl.executeStep();
     const std::int64_t expires = now + static_cast<std::int64_t>(ttl.getColumn(0).getInt()) * 60;
 
     const std::string id = new_id("mis");
-    SQLite::Statement q(db,
-                        "INSERT INTO mission(id, request_id, support_id, volunteer_id, starts_at, ends_at, status, "
-                        "proposed_by, proposed_at, expires_at, updated_at) VALUES (?,?,?,?,?,?,'proposed',?,?,?,?)");
+    SQLite::Statement q(
+        db,
+        "INSERT INTO mission(id, request_id, support_id, volunteer_id, starts_at, ends_at, status, "
+        "proposed_by, proposed_at, expires_at, updated_at) VALUES (?,?,?,?,?,?,'proposed',?,?,?,?)");
     q.bind(1, id);
     q.bind(2, request_id);
     if (support)
@@ -296,15 +294,21 @@ std::string propose_mission(SQLite::Database& db, const std::string& request_id,
     q.bind(9, static_cast<std::int64_t>(expires));
     q.bind(10, static_cast<std::int64_t>(now));
     q.exec();
-    SQLite::Statement u(db,
-                        "UPDATE request SET first_proposed_at = COALESCE(first_proposed_at, ?), redispatch = 0, "
-                        "updated_at = ? WHERE id = ?");
+    SQLite::Statement u(
+        db,
+        "UPDATE request SET first_proposed_at = COALESCE(first_proposed_at, ?), redispatch = 0, "
+        "updated_at = ? WHERE id = ?");
     u.bind(1, static_cast<std::int64_t>(now));
     u.bind(2, static_cast<std::int64_t>(now));
     u.bind(3, request_id);
     u.exec();
     append_event(db, now, who,
-                 {"mission", id, "proposed", std::nullopt, "proposed", std::nullopt,
+                 {"mission",
+                  id,
+                  "proposed",
+                  std::nullopt,
+                  "proposed",
+                  std::nullopt,
                   {{"request_id", request_id},
                    {"volunteer_id", volunteer_id},
                    {"category", r.category},
@@ -322,8 +326,9 @@ void accept_mission(SQLite::Database& db, const std::string& id, std::int64_t no
         // support's volunteer or stand-in may take it now.
         auto s = active_support(db, before.request_id);
         if (s && s->volunteer_id != before.volunteer_id && s->standin_volunteer_id != before.volunteer_id)
-            throw conflict("The mission is proposed, but its request now has a support in place with another "
-                           "volunteer; it cannot be accepted.");
+            throw conflict(
+                "The mission is proposed, but its request now has a support in place with another "
+                "volunteer; it cannot be accepted.");
     }
     auto m = transition(db, id, "accepted", std::nullopt, std::nullopt, now, who, "accepted");
     auto r = load_request(db, m.request_id);
@@ -331,13 +336,15 @@ void accept_mission(SQLite::Database& db, const std::string& id, std::int64_t no
         throw conflict("The request is closed; the mission cannot be accepted.");
     if (!m.support_id) {
         auto support = active_support(db, m.request_id);
-        std::string support_id = support ? support->id : create_support(db, m.request_id, m.volunteer_id, now, who);
+        std::string support_id =
+            support ? support->id : create_support(db, m.request_id, m.volunteer_id, now, who);
         SQLite::Statement q(db, "UPDATE mission SET support_id = ? WHERE id = ?");
         q.bind(1, support_id);
         q.bind(2, id);
         q.exec();
     }
-    SQLite::Statement q(db, "UPDATE request SET first_accepted_at = COALESCE(first_accepted_at, ?) WHERE id = ?");
+    SQLite::Statement q(db,
+                        "UPDATE request SET first_accepted_at = COALESCE(first_accepted_at, ?) WHERE id = ?");
     q.bind(1, static_cast<std::int64_t>(now));
     q.bind(2, r.id);
     q.exec();
@@ -351,15 +358,16 @@ void decline_mission(SQLite::Database& db, const std::string& id, const std::str
     back_to_queue(db, m, now, who, false);
 }
 
-void complete_mission(SQLite::Database& db, const std::string& id, const mission_report& report, std::int64_t now,
-                      const actor& who) {
+void complete_mission(SQLite::Database& db, const std::string& id, const mission_report& report,
+                      std::int64_t now, const actor& who) {
     auto before = load_mission(db, id);
     if (before.status == "accepted" && now < before.starts_at)
         throw conflict("The mission has not started yet; it can be completed once it has taken place.");
     auto m = transition(db, id, "done", std::nullopt, std::nullopt, now, who, "completed");
-    SQLite::Statement q(db,
-                        "UPDATE mission SET report_duration_minutes = ?, report_outcome = ?, welfare_concern = ?, "
-                        "welfare_note = ?, ended_at = ? WHERE id = ?");
+    SQLite::Statement q(
+        db,
+        "UPDATE mission SET report_duration_minutes = ?, report_outcome = ?, welfare_concern = ?, "
+        "welfare_note = ?, ended_at = ? WHERE id = ?");
     q.bind(1, report.duration_minutes);
     q.bind(2, report.outcome);
     q.bind(3, report.welfare_concern ? 1 : 0);
@@ -369,7 +377,8 @@ void complete_mission(SQLite::Database& db, const std::string& id, const mission
     q.bind(6, id);
     q.exec();
     if (report.welfare_concern)
-        append_event(db, now, who, {"mission", id, "welfare_concern", "done", "done", std::nullopt, mission_data(m)});
+        append_event(db, now, who,
+                     {"mission", id, "welfare_concern", "done", "done", std::nullopt, mission_data(m)});
     SQLite::Statement f(db, "UPDATE request SET first_done_at = COALESCE(first_done_at, ?) WHERE id = ?");
     f.bind(1, static_cast<std::int64_t>(now));
     f.bind(2, m.request_id);
@@ -378,15 +387,22 @@ void complete_mission(SQLite::Database& db, const std::string& id, const mission
     if (r.recurrence == "once") {
         if (auto s = active_support(db, r.id))
             end_support(db, s->id, "fulfilled", now, who);
-        SQLite::Statement c(db,
-                            "UPDATE request SET status = 'closed', outcome = 'fulfilled', closed_at = ?, redispatch = 0, "
-                            "updated_at = ? WHERE id = ?");
+        SQLite::Statement c(
+            db,
+            "UPDATE request SET status = 'closed', outcome = 'fulfilled', closed_at = ?, redispatch = 0, "
+            "updated_at = ? WHERE id = ?");
         c.bind(1, static_cast<std::int64_t>(now));
         c.bind(2, static_cast<std::int64_t>(now));
         c.bind(3, r.id);
         c.exec();
         append_event(db, now, who,
-                     {"request", r.id, "closed", r.status, "closed", "fulfilled", {{"outcome", "fulfilled"}, {"category", r.category}}});
+                     {"request",
+                      r.id,
+                      "closed",
+                      r.status,
+                      "closed",
+                      "fulfilled",
+                      {{"outcome", "fulfilled"}, {"category", r.category}}});
     } else if (auto s = active_support(db, r.id); s && !has_later_mission(db, r.id, m.starts_at)) {
         // A weekly support continues with the same volunteer: next week's mission is proposed to them (unless
         // the coordinator already planned a later one). If it cannot be (their week is full, they are
@@ -394,12 +410,18 @@ void complete_mission(SQLite::Database& db, const std::string& id, const mission
         // statistics count like any other.
         db.exec("SAVEPOINT next_week");
         try {
-            propose_mission(db, r.id, s->volunteer_id, m.starts_at + week, m.ends_at + week, now, system_actor());
+            propose_mission(db, r.id, s->volunteer_id, m.starts_at + week, m.ends_at + week, now,
+                            system_actor());
         } catch (const error&) {
             db.exec("ROLLBACK TO next_week");
             flag_redispatch(db, r.id, now);
             append_event(db, now, system_actor(),
-                         {"request", r.id, "redispatch_flagged", r.status, r.status, std::string("no_candidate"),
+                         {"request",
+                          r.id,
+                          "redispatch_flagged",
+                          r.status,
+                          r.status,
+                          std::string("no_candidate"),
                           {{"category", r.category}}});
         }
         db.exec("RELEASE next_week");
@@ -435,7 +457,8 @@ void acknowledge_welfare(SQLite::Database& db, const std::string& id, std::int64
     q.bind(2, who.id);
     q.bind(3, id);
     q.exec();
-    append_event(db, now, who, {"mission", id, "welfare_acknowledged", m.status, m.status, std::nullopt, mission_data(m)});
+    append_event(db, now, who,
+                 {"mission", id, "welfare_acknowledged", m.status, m.status, std::nullopt, mission_data(m)});
 }
 
 int expire_proposals(SQLite::Database& db, std::int64_t now) {
@@ -447,7 +470,8 @@ int expire_proposals(SQLite::Database& db, std::int64_t now) {
             ids.push_back(q.getColumn(0).getString());
     }
     for (const auto& id : ids) {
-        auto m = transition(db, id, "expired", std::string("no_answer"), std::nullopt, now, system_actor(), "expired");
+        auto m = transition(db, id, "expired", std::string("no_answer"), std::nullopt, now, system_actor(),
+                            "expired");
         back_to_queue(db, m, now, system_actor(), false);
     }
     return static_cast<int>(ids.size());
@@ -457,7 +481,8 @@ void cancel_live_missions(SQLite::Database& db, const std::string& request_id, c
                           std::int64_t now, const actor& who) {
     std::vector<std::string> ids;
     {
-        SQLite::Statement q(db, "SELECT id FROM mission WHERE request_id = ? AND status IN ('proposed','accepted')");
+        SQLite::Statement q(
+            db, "SELECT id FROM mission WHERE request_id = ? AND status IN ('proposed','accepted')");
         q.bind(1, request_id);
         while (q.executeStep())
             ids.push_back(q.getColumn(0).getString());
@@ -476,9 +501,10 @@ void release_future_missions(SQLite::Database& db, const std::string& volunteer_
                              const actor& who) {
     std::vector<std::pair<std::string, std::string>> live_missions;
     {
-        SQLite::Statement q(db,
-                            "SELECT id, status FROM mission WHERE volunteer_id = ? AND status IN ('proposed','accepted') "
-                            "AND ends_at > ?");
+        SQLite::Statement q(
+            db,
+            "SELECT id, status FROM mission WHERE volunteer_id = ? AND status IN ('proposed','accepted') "
+            "AND ends_at > ?");
         q.bind(1, volunteer_id);
         q.bind(2, static_cast<std::int64_t>(now));
         while (q.executeStep())
@@ -486,8 +512,8 @@ void release_future_missions(SQLite::Database& db, const std::string& volunteer_
     }
     const std::optional<std::string> why = std::string("volunteer_withdrawn");
     for (const auto& [id, status] : live_missions) {
-        auto m = transition(db, id, status == "proposed" ? "cancelled" : "dropped", why, std::nullopt, now, who,
-                            "released");
+        auto m = transition(db, id, status == "proposed" ? "cancelled" : "dropped", why, std::nullopt, now,
+                            who, "released");
         back_to_queue(db, m, now, who, false);
     }
     // Supports they carried pass to their stand-in, or end (the request returns to the queue).
@@ -501,12 +527,19 @@ void release_future_missions(SQLite::Database& db, const std::string& volunteer_
     for (const auto& sid : supports) {
         auto s = load_support(db, sid);
         if (s.standin_volunteer_id) {
-            SQLite::Statement q(db, "UPDATE support SET volunteer_id = ?, standin_volunteer_id = NULL WHERE id = ?");
+            SQLite::Statement q(
+                db, "UPDATE support SET volunteer_id = ?, standin_volunteer_id = NULL WHERE id = ?");
             q.bind(1, *s.standin_volunteer_id);
             q.bind(2, sid);
             q.exec();
-            append_event(db, now, who, {"support", sid, "standin_promoted", "active", "active", why,
-                                        {{"request_id", s.request_id}, {"volunteer_id", *s.standin_volunteer_id}}});
+            append_event(db, now, who,
+                         {"support",
+                          sid,
+                          "standin_promoted",
+                          "active",
+                          "active",
+                          why,
+                          {{"request_id", s.request_id}, {"volunteer_id", *s.standin_volunteer_id}}});
         } else {
             end_support(db, sid, *why, now, who);
             auto r = load_request(db, s.request_id);
@@ -516,7 +549,9 @@ void release_future_missions(SQLite::Database& db, const std::string& volunteer_
                 flag_redispatch(db, r.id, now);
         }
     }
-    SQLite::Statement q(db, "UPDATE support SET standin_volunteer_id = NULL WHERE standin_volunteer_id = ? AND status = 'active'");
+    SQLite::Statement q(db,
+                        "UPDATE support SET standin_volunteer_id = NULL WHERE standin_volunteer_id = ? AND "
+                        "status = 'active'");
     q.bind(1, volunteer_id);
     q.exec();
 }

@@ -2,13 +2,14 @@
 
 #include "domain/error.hpp"
 #include "domain/ids.hpp"
+#include "domain/rows.hpp"
 
 #include <SQLiteCpp/Statement.h>
 
 namespace relais::domain {
 
-const std::vector<std::string> partner_kinds{"association", "food_bank", "youth_centre", "health", "public_service",
-                                             "other"};
+const std::vector<std::string> partner_kinds{"association", "food_bank",      "youth_centre",
+                                             "health",      "public_service", "other"};
 
 namespace {
 
@@ -26,7 +27,8 @@ partner_record read_partner(SQLite::Statement& q) {
 }
 
 constexpr const char* collective_select =
-    "SELECT c.seq, c.id, c.partner_id, c.title, c.description, c.place, c.neighbourhood, c.starts_at, c.ends_at, "
+    "SELECT c.seq, c.id, c.partner_id, c.title, c.description, c.place, c.neighbourhood, c.starts_at, "
+    "c.ends_at, "
     "c.capacity, c.status, c.created_at, "
     "(SELECT COUNT(*) FROM collective_signup s WHERE s.collective_id = c.id AND s.cancelled_at IS NULL), "
     "EXISTS (SELECT 1 FROM collective_signup s WHERE s.collective_id = c.id AND s.cancelled_at IS NULL "
@@ -69,7 +71,8 @@ std::string create_partner(SQLite::Database& db, const std::string& name, const 
         q.bind(5, *phone);
     q.bind(6, static_cast<std::int64_t>(now));
     q.exec();
-    append_event(db, now, who, {"partner", id, "created", std::nullopt, std::nullopt, std::nullopt, {{"kind", kind}}});
+    append_event(db, now, who,
+                 {"partner", id, "created", std::nullopt, std::nullopt, std::nullopt, {{"kind", kind}}});
     return id;
 }
 
@@ -81,24 +84,16 @@ partner_record load_partner(SQLite::Database& db, const std::string& id) {
     return read_partner(q);
 }
 
-std::vector<partner_record> list_partners(SQLite::Database& db, std::int64_t after_seq, int limit, page_info& page) {
+std::vector<partner_record> list_partners(SQLite::Database& db, std::int64_t after_seq, int limit,
+                                          page_info& page) {
     SQLite::Statement q(db, "SELECT * FROM partner WHERE seq > ? ORDER BY seq LIMIT ?");
     q.bind(1, static_cast<std::int64_t>(after_seq));
     q.bind(2, limit + 1);
-    std::vector<partner_record> out;
-    std::int64_t last = 0;
-    while (q.executeStep()) {
-        if (static_cast<int>(out.size()) == limit) {
-            page.next_cursor = std::to_string(last);
-            break;
-        }
-        out.push_back(read_partner(q));
-        last = q.getColumn("seq").getInt64();
-    }
-    return out;
+    return read_seq_page(q, limit, page, read_partner);
 }
 
-std::string create_collective(SQLite::Database& db, const collective_input& in, std::int64_t now, const actor& who) {
+std::string create_collective(SQLite::Database& db, const collective_input& in, std::int64_t now,
+                              const actor& who) {
     load_partner(db, in.partner_id);
     if (in.neighbourhood) {
         SQLite::Statement n(db, "SELECT 1 FROM neighbourhood WHERE code = ?");
@@ -111,10 +106,11 @@ std::string create_collective(SQLite::Database& db, const collective_input& in, 
     if (in.ends_at < now)
         throw validation_error({{"ends_at", "must not be in the past"}});
     const std::string id = new_id("col");
-    SQLite::Statement q(db,
-                        "INSERT INTO collective_mission(id, partner_id, title, description, place, neighbourhood, "
-                        "starts_at, ends_at, capacity, status, created_at, updated_at) "
-                        "VALUES (?,?,?,?,?,?,?,?,?,'open',?,?)");
+    SQLite::Statement q(
+        db,
+        "INSERT INTO collective_mission(id, partner_id, title, description, place, neighbourhood, "
+        "starts_at, ends_at, capacity, status, created_at, updated_at) "
+        "VALUES (?,?,?,?,?,?,?,?,?,'open',?,?)");
     q.bind(1, id);
     q.bind(2, in.partner_id);
     q.bind(3, in.title);
@@ -128,12 +124,19 @@ std::string create_collective(SQLite::Database& db, const collective_input& in, 
     q.bind(10, static_cast<std::int64_t>(now));
     q.bind(11, static_cast<std::int64_t>(now));
     q.exec();
-    append_event(db, now, who, {"collective", id, "created", std::nullopt, "open", std::nullopt,
-                                {{"partner_id", in.partner_id}, {"capacity", in.capacity}}});
+    append_event(db, now, who,
+                 {"collective",
+                  id,
+                  "created",
+                  std::nullopt,
+                  "open",
+                  std::nullopt,
+                  {{"partner_id", in.partner_id}, {"capacity", in.capacity}}});
     return id;
 }
 
-collective_record load_collective(SQLite::Database& db, const std::string& id, const std::string& volunteer_id) {
+collective_record load_collective(SQLite::Database& db, const std::string& id,
+                                  const std::string& volunteer_id) {
     SQLite::Statement q(db, std::string(collective_select) + " WHERE c.id = :id");
     q.bind(":vol", volunteer_id);
     q.bind(":id", id);
@@ -162,21 +165,11 @@ std::vector<collective_record> list_collectives(SQLite::Database& db, const coll
     if (f.from)
         q.bind(":from", static_cast<std::int64_t>(*f.from));
     q.bind(":limit", f.limit + 1);
-    std::vector<collective_record> out;
-    std::int64_t last = 0;
-    while (q.executeStep()) {
-        if (static_cast<int>(out.size()) == f.limit) {
-            page.next_cursor = std::to_string(last);
-            break;
-        }
-        out.push_back(read_collective(q));
-        last = q.getColumn(0).getInt64();
-    }
-    return out;
+    return read_seq_page(q, f.limit, page, read_collective);
 }
 
-collective_record signup_collective(SQLite::Database& db, const std::string& id, const std::string& volunteer_id,
-                                    std::int64_t now, const actor& who) {
+collective_record signup_collective(SQLite::Database& db, const std::string& id,
+                                    const std::string& volunteer_id, std::int64_t now, const actor& who) {
     auto c = load_collective(db, id, volunteer_id);
     auto v = load_volunteer(db, volunteer_id);
     if (v.status != "active")
@@ -189,15 +182,23 @@ collective_record signup_collective(SQLite::Database& db, const std::string& id,
         throw conflict("You are already signed up.");
     if (c.signed_up >= c.capacity)
         throw conflict("This collective mission is full.");
-    SQLite::Statement q(db,
-                        "INSERT INTO collective_signup(collective_id, volunteer_id, created_at) VALUES (?,?,?) "
-                        "ON CONFLICT(collective_id, volunteer_id) DO UPDATE SET cancelled_at = NULL, created_at = excluded.created_at");
+    SQLite::Statement q(
+        db,
+        "INSERT INTO collective_signup(collective_id, volunteer_id, created_at) VALUES (?,?,?) "
+        "ON CONFLICT(collective_id, volunteer_id) DO UPDATE SET cancelled_at = NULL, created_at = "
+        "excluded.created_at");
     q.bind(1, id);
     q.bind(2, volunteer_id);
     q.bind(3, static_cast<std::int64_t>(now));
     q.exec();
-    append_event(db, now, who, {"collective", id, "signed_up", std::nullopt, std::nullopt, std::nullopt,
-                                {{"volunteer_id", volunteer_id}, {"partner_id", c.partner_id}}});
+    append_event(db, now, who,
+                 {"collective",
+                  id,
+                  "signed_up",
+                  std::nullopt,
+                  std::nullopt,
+                  std::nullopt,
+                  {{"volunteer_id", volunteer_id}, {"partner_id", c.partner_id}}});
     return load_collective(db, id, volunteer_id);
 }
 
@@ -206,14 +207,20 @@ collective_record cancel_signup(SQLite::Database& db, const std::string& id, con
     auto c = load_collective(db, id, volunteer_id);
     if (!c.mine)
         throw conflict("You are not signed up for this collective mission.");
-    SQLite::Statement q(db,
-                        "UPDATE collective_signup SET cancelled_at = ? WHERE collective_id = ? AND volunteer_id = ?");
+    SQLite::Statement q(
+        db, "UPDATE collective_signup SET cancelled_at = ? WHERE collective_id = ? AND volunteer_id = ?");
     q.bind(1, static_cast<std::int64_t>(now));
     q.bind(2, id);
     q.bind(3, volunteer_id);
     q.exec();
-    append_event(db, now, who, {"collective", id, "signup_cancelled", std::nullopt, std::nullopt, std::nullopt,
-                                {{"volunteer_id", volunteer_id}, {"partner_id", c.partner_id}}});
+    append_event(db, now, who,
+                 {"collective",
+                  id,
+                  "signup_cancelled",
+                  std::nullopt,
+                  std::nullopt,
+                  std::nullopt,
+                  {{"volunteer_id", volunteer_id}, {"partner_id", c.partner_id}}});
     return load_collective(db, id, volunteer_id);
 }
 
@@ -221,12 +228,14 @@ void cancel_collective(SQLite::Database& db, const std::string& id, std::int64_t
     auto c = load_collective(db, id);
     if (c.status != "open")
         throw conflict("This collective mission is " + c.status + ".");
-    SQLite::Statement q(db, "UPDATE collective_mission SET status = 'cancelled', updated_at = ? WHERE id = ?");
+    SQLite::Statement q(db,
+                        "UPDATE collective_mission SET status = 'cancelled', updated_at = ? WHERE id = ?");
     q.bind(1, static_cast<std::int64_t>(now));
     q.bind(2, id);
     q.exec();
-    append_event(db, now, who, {"collective", id, "cancelled", "open", "cancelled", std::nullopt,
-                                {{"partner_id", c.partner_id}}});
+    append_event(
+        db, now, who,
+        {"collective", id, "cancelled", "open", "cancelled", std::nullopt, {{"partner_id", c.partner_id}}});
 }
 
 }  // namespace relais::domain

@@ -3,6 +3,7 @@
 #include "domain/error.hpp"
 #include "domain/ids.hpp"
 #include "domain/missions.hpp"
+#include "domain/rows.hpp"
 
 #include <SQLiteCpp/Statement.h>
 #include <boost/json.hpp>
@@ -16,7 +17,9 @@ namespace json = boost::json;
 const std::vector<std::string> urgencies{"today", "48h", "week"};
 const std::vector<std::string> close_outcomes{"fulfilled", "cancelled", "unfulfillable"};
 
-int urgency_rank(std::string_view u) { return u == "today" ? 0 : u == "48h" ? 1 : 2; }
+int urgency_rank(std::string_view u) {
+    return u == "today" ? 0 : u == "48h" ? 1 : 2;
+}
 
 namespace {
 
@@ -30,11 +33,12 @@ void bind_opt(SQLite::Statement& q, int i, const std::optional<std::string>& v) 
 std::string insert_resident(SQLite::Database& db, const resident_input& r, const std::string& consent_version,
                             std::int64_t now) {
     const std::string id = new_id("res");
-    SQLite::Statement q(db,
-                        "INSERT INTO resident(id, first_name, last_name, phone, email, address, neighbourhood, lat, "
-                        "lon, isolated, reduced_mobility, visually_impaired, not_french_speaking, languages, "
-                        "preferred_contact, consent_at, consent_version, created_at, updated_at) "
-                        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    SQLite::Statement q(
+        db,
+        "INSERT INTO resident(id, first_name, last_name, phone, email, address, neighbourhood, lat, "
+        "lon, isolated, reduced_mobility, visually_impaired, not_french_speaking, languages, "
+        "preferred_contact, consent_at, consent_version, created_at, updated_at) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     q.bind(1, id);
     q.bind(2, r.first_name);
     q.bind(3, r.last_name);
@@ -88,26 +92,21 @@ resident_record read_resident(SQLite::Statement& q) {
 
 constexpr const char* resident_columns =
     "id, first_name, last_name, phone, email, address, neighbourhood, lat, lon, isolated, reduced_mobility, "
-    "visually_impaired, not_french_speaking, languages, preferred_contact, consent_at, consent_version, created_at, "
+    "visually_impaired, not_french_speaking, languages, preferred_contact, consent_at, consent_version, "
+    "created_at, "
     "erased_at, seq";
 
 constexpr const char* request_columns =
-    "r.seq, r.id, r.resident_id, r.category, r.details, r.urgency, r.recurrence, r.channel, r.status, r.outcome, "
+    "r.seq, r.id, r.resident_id, r.category, r.details, r.urgency, r.recurrence, r.channel, r.status, "
+    "r.outcome, "
     "r.close_reason, r.partner_id, r.window_from, r.window_until, r.created_at, r.updated_at, r.closed_at, "
-    "r.first_proposed_at, r.first_accepted_at, r.first_done_at, r.redispatch, r.redispatch_count, p.neighbourhood";
+    "r.first_proposed_at, r.first_accepted_at, r.first_done_at, r.redispatch, r.redispatch_count, "
+    "p.neighbourhood";
 
 request_record read_request(SQLite::Statement& q) {
     request_record r;
-    auto opt_text = [&](int i) -> std::optional<std::string> {
-        if (q.getColumn(i).isNull())
-            return std::nullopt;
-        return q.getColumn(i).getString();
-    };
-    auto opt_int = [&](int i) -> std::optional<std::int64_t> {
-        if (q.getColumn(i).isNull())
-            return std::nullopt;
-        return q.getColumn(i).getInt64();
-    };
+    auto opt_text = [&](int i) { return column_text(q, i); };
+    auto opt_int = [&](int i) { return column_int(q, i); };
     r.seq = q.getColumn(0).getInt64();
     r.id = q.getColumn(1).getString();
     r.resident_id = q.getColumn(2).getString();
@@ -185,7 +184,8 @@ void finish_track_view(SQLite::Database& db, const std::string& request_id, std:
 
 }  // namespace
 
-created_request create_request(SQLite::Database& db, const request_input& in, std::int64_t now, const actor& who) {
+created_request create_request(SQLite::Database& db, const request_input& in, std::int64_t now,
+                               const actor& who) {
     std::vector<field_error> errs;
     {
         SQLite::Statement q(db, "SELECT 1 FROM category WHERE code = ? AND active = 1");
@@ -220,8 +220,14 @@ created_request create_request(SQLite::Database& db, const request_input& in, st
         resident_id = r.id;
     } else {
         resident_id = insert_resident(db, *in.resident, consent_version, now);
-        append_event(db, now, who, {"resident", resident_id, "created", std::nullopt, std::nullopt, std::nullopt,
-                                    {{"neighbourhood", in.resident->neighbourhood}, {"channel", in.channel}}});
+        append_event(db, now, who,
+                     {"resident",
+                      resident_id,
+                      "created",
+                      std::nullopt,
+                      std::nullopt,
+                      std::nullopt,
+                      {{"neighbourhood", in.resident->neighbourhood}, {"channel", in.channel}}});
     }
 
     created_request out;
@@ -229,10 +235,11 @@ created_request create_request(SQLite::Database& db, const request_input& in, st
     out.resident_id = resident_id;
     out.tracking_code = new_tracking_code();
     const auto canonical = normalize_tracking_code(out.tracking_code);
-    SQLite::Statement q(db,
-                        "INSERT INTO request(id, resident_id, category, details, urgency, window_from, window_until, "
-                        "recurrence, channel, partner_id, status, tracking_hash, created_by, created_at, updated_at) "
-                        "VALUES (?,?,?,?,?,?,?,?,?,?,'new',?,?,?,?)");
+    SQLite::Statement q(
+        db,
+        "INSERT INTO request(id, resident_id, category, details, urgency, window_from, window_until, "
+        "recurrence, channel, partner_id, status, tracking_hash, created_by, created_at, updated_at) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,'new',?,?,?,?)");
     q.bind(1, out.id);
     q.bind(2, resident_id);
     q.bind(3, in.category);
@@ -253,7 +260,12 @@ created_request create_request(SQLite::Database& db, const request_input& in, st
     nb.bind(1, resident_id);
     nb.executeStep();
     append_event(db, now, who,
-                 {"request", out.id, "created", std::nullopt, "new", std::nullopt,
+                 {"request",
+                  out.id,
+                  "created",
+                  std::nullopt,
+                  "new",
+                  std::nullopt,
                   {{"resident_id", resident_id},
                    {"category", in.category},
                    {"channel", in.channel},
@@ -323,8 +335,8 @@ std::vector<request_record> list_requests(SQLite::Database& db, const request_fi
         if (static_cast<int>(out.size()) == f.limit) {
             const auto& last = out.back();
             page.next_cursor = std::to_string(last.redispatch ? 1 : 0) + "." +
-                               std::to_string(urgency_rank(last.urgency)) + "." + std::to_string(last.created_at) +
-                               "." + std::to_string(last.seq);
+                               std::to_string(urgency_rank(last.urgency)) + "." +
+                               std::to_string(last.created_at) + "." + std::to_string(last.seq);
             break;
         }
         out.push_back(read_request(q));
@@ -334,7 +346,8 @@ std::vector<request_record> list_requests(SQLite::Database& db, const request_fi
 
 std::vector<resident_record> find_residents(SQLite::Database& db, const std::optional<std::string>& phone,
                                             std::int64_t after_seq, int limit, page_info& page) {
-    std::string sql = std::string("SELECT ") + resident_columns + " FROM resident WHERE seq > ? AND erased_at IS NULL";
+    std::string sql =
+        std::string("SELECT ") + resident_columns + " FROM resident WHERE seq > ? AND erased_at IS NULL";
     if (phone)
         sql += " AND phone = ?";
     sql += " ORDER BY seq LIMIT ?";
@@ -344,17 +357,7 @@ std::vector<resident_record> find_residents(SQLite::Database& db, const std::opt
     if (phone)
         q.bind(i++, *phone);
     q.bind(i++, limit + 1);
-    std::vector<resident_record> out;
-    std::int64_t last = 0;
-    while (q.executeStep()) {
-        if (static_cast<int>(out.size()) == limit) {
-            page.next_cursor = std::to_string(last);
-            break;
-        }
-        out.push_back(read_resident(q));
-        last = q.getColumn("seq").getInt64();
-    }
-    return out;
+    return read_seq_page(q, limit, page, read_resident);
 }
 
 void patch_resident(SQLite::Database& db, const std::string& id, const resident_patch& p, std::int64_t now,
@@ -412,8 +415,14 @@ void patch_resident(SQLite::Database& db, const std::string& id, const resident_
     t.bind(1, static_cast<std::int64_t>(now));
     t.bind(2, id);
     t.exec();
-    append_event(db, now, who, {"resident", id, "updated", std::nullopt, std::nullopt, std::nullopt,
-                                {{"fields", json::value_from(changed)}}});
+    append_event(db, now, who,
+                 {"resident",
+                  id,
+                  "updated",
+                  std::nullopt,
+                  std::nullopt,
+                  std::nullopt,
+                  {{"fields", json::value_from(changed)}}});
 }
 
 void close_request(SQLite::Database& db, const std::string& id, const std::string& outcome,
@@ -432,8 +441,14 @@ void close_request(SQLite::Database& db, const std::string& id, const std::strin
     q.bind(4, static_cast<std::int64_t>(now));
     q.bind(5, id);
     q.exec();
-    append_event(db, now, who, {"request", id, "closed", r.status, "closed", outcome,
-                                {{"outcome", outcome}, {"category", r.category}}});
+    append_event(db, now, who,
+                 {"request",
+                  id,
+                  "closed",
+                  r.status,
+                  "closed",
+                  outcome,
+                  {{"outcome", outcome}, {"category", r.category}}});
 }
 
 track_view track_request(SQLite::Database& db, const std::string& code_hash, std::int64_t now) {
@@ -461,9 +476,10 @@ track_view cancel_by_tracking(SQLite::Database& db, const std::string& code_hash
 }
 
 void flag_redispatch(SQLite::Database& db, const std::string& request_id, std::int64_t now) {
-    SQLite::Statement q(db,
-                        "UPDATE request SET redispatch = 1, redispatch_count = redispatch_count + 1, updated_at = ? "
-                        "WHERE id = ? AND status <> 'closed'");
+    SQLite::Statement q(
+        db,
+        "UPDATE request SET redispatch = 1, redispatch_count = redispatch_count + 1, updated_at = ? "
+        "WHERE id = ? AND status <> 'closed'");
     q.bind(1, static_cast<std::int64_t>(now));
     q.bind(2, request_id);
     q.exec();

@@ -44,8 +44,8 @@ struct resident_patch {
 };
 
 struct request_input {
-    std::optional<resident_input> resident;   ///< a new resident...
-    std::optional<std::string> resident_id;   ///< ...or a known one (staff only)
+    std::optional<resident_input> resident;  ///< a new resident...
+    std::optional<std::string> resident_id;  ///< ...or a known one (staff only)
     std::string category, details, urgency, recurrence, channel;
     std::int64_t window_from = 0, window_until = 0;
     std::optional<std::string> partner_id;
@@ -87,12 +87,15 @@ extern const std::vector<std::string> close_outcomes;
 
 /// Creates a request (and its resident, with consent recorded now under the programme's consent text
 /// version). 422 on unknown codes or a window in the past; 404 on an unknown resident_id.
-created_request create_request(SQLite::Database& db, const request_input& in, std::int64_t now, const actor& who);
+created_request create_request(SQLite::Database& db, const request_input& in, std::int64_t now,
+                               const actor& who);
 
 request_record load_request(SQLite::Database& db, const std::string& id);
 resident_record load_resident(SQLite::Database& db, const std::string& id);
 
-/// The dispatch queue: flagged (re-dispatch) first, then by urgency, then oldest first.
+/// The dispatch queue: flagged (re-dispatch) first, then by urgency, then oldest first. Reads the request
+/// and resident tables only, and not the clock: the API caches its pages on that basis (app::read_cache
+/// with the store's watched tables); keep it so or change both.
 std::vector<request_record> list_requests(SQLite::Database& db, const request_filter& f, page_info& page);
 
 /// Residents whose phone is `phone` (canonical form), for phone intake.

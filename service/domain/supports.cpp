@@ -2,6 +2,7 @@
 
 #include "domain/error.hpp"
 #include "domain/ids.hpp"
+#include "domain/rows.hpp"
 
 #include <SQLiteCpp/Statement.h>
 
@@ -10,7 +11,8 @@ namespace relais::domain {
 namespace {
 
 constexpr const char* support_columns =
-    "s.seq, s.id, s.request_id, s.resident_id, s.volunteer_id, s.status, s.standin_volunteer_id, s.partner_id, "
+    "s.seq, s.id, s.request_id, s.resident_id, s.volunteer_id, s.status, s.standin_volunteer_id, "
+    "s.partner_id, "
     "s.handover_note, s.created_at, s.ended_at, r.category, r.recurrence";
 
 support_record read_support(SQLite::Statement& q) {
@@ -43,8 +45,9 @@ support_record load_active(SQLite::Database& db, const std::string& id) {
     return s;
 }
 
-void close_support(SQLite::Database& db, const support_record& s, const std::string& to, const std::string& reason,
-                   std::int64_t now, const actor& who, boost::json::object data = {}) {
+void close_support(SQLite::Database& db, const support_record& s, const std::string& to,
+                   const std::string& reason, std::int64_t now, const actor& who,
+                   boost::json::object data = {}) {
     SQLite::Statement q(db, "UPDATE support SET status = ?, ended_at = ? WHERE id = ?");
     q.bind(1, to);
     q.bind(2, static_cast<std::int64_t>(now));
@@ -52,8 +55,9 @@ void close_support(SQLite::Database& db, const support_record& s, const std::str
     q.exec();
     data["request_id"] = s.request_id;
     data["volunteer_id"] = s.volunteer_id;
-    append_event(db, now, who, {"support", s.id, to == "ended" ? "ended" : "handed_over", s.status, to, reason,
-                                std::move(data)});
+    append_event(
+        db, now, who,
+        {"support", s.id, to == "ended" ? "ended" : "handed_over", s.status, to, reason, std::move(data)});
 }
 
 }  // namespace
@@ -68,8 +72,8 @@ std::optional<support_record> active_support(SQLite::Database& db, const std::st
     return read_support(q);
 }
 
-std::string create_support(SQLite::Database& db, const std::string& request_id, const std::string& volunteer_id,
-                           std::int64_t now, const actor& who) {
+std::string create_support(SQLite::Database& db, const std::string& request_id,
+                           const std::string& volunteer_id, std::int64_t now, const actor& who) {
     const std::string id = new_id("sup");
     SQLite::Statement q(db,
                         "INSERT INTO support(id, request_id, resident_id, volunteer_id, status, created_at) "
@@ -83,7 +87,12 @@ std::string create_support(SQLite::Database& db, const std::string& request_id, 
     c.bind(1, request_id);
     c.executeStep();
     append_event(db, now, who,
-                 {"support", id, "created", std::nullopt, "active", std::nullopt,
+                 {"support",
+                  id,
+                  "created",
+                  std::nullopt,
+                  "active",
+                  std::nullopt,
                   {{"request_id", request_id},
                    {"volunteer_id", volunteer_id},
                    {"resident_id", c.getColumn(2).getString()},
@@ -103,7 +112,7 @@ support_record load_support(SQLite::Database& db, const std::string& id) {
 
 std::vector<support_record> list_supports(SQLite::Database& db, const support_filter& f, page_info& page) {
     std::string sql = std::string("SELECT ") + support_columns +
-                       " FROM support s JOIN request r ON r.id = s.request_id WHERE s.seq > :after";
+                      " FROM support s JOIN request r ON r.id = s.request_id WHERE s.seq > :after";
     if (f.status)
         sql += " AND s.status = :status";
     if (f.volunteer_id)
@@ -124,17 +133,7 @@ std::vector<support_record> list_supports(SQLite::Database& db, const support_fi
     if (f.request_id)
         s.bind(":request", *f.request_id);
     s.bind(":limit", f.limit + 1);
-    std::vector<support_record> out;
-    std::int64_t last = 0;
-    while (s.executeStep()) {
-        if (static_cast<int>(out.size()) == f.limit) {
-            page.next_cursor = std::to_string(last);
-            break;
-        }
-        out.push_back(read_support(s));
-        last = s.getColumn(0).getInt64();
-    }
-    return out;
+    return read_seq_page(s, f.limit, page, read_support);
 }
 
 void set_standin(SQLite::Database& db, const std::string& id, const std::optional<std::string>& volunteer_id,
@@ -153,8 +152,10 @@ void set_standin(SQLite::Database& db, const std::string& id, const std::optiona
     q.bind(2, id);
     q.exec();
     boost::json::object data{{"request_id", s.request_id}};
-    data["standin_volunteer_id"] = volunteer_id ? boost::json::value(*volunteer_id) : boost::json::value(nullptr);
-    append_event(db, now, who, {"support", id, "standin_set", s.status, s.status, std::nullopt, std::move(data)});
+    data["standin_volunteer_id"] =
+        volunteer_id ? boost::json::value(*volunteer_id) : boost::json::value(nullptr);
+    append_event(db, now, who,
+                 {"support", id, "standin_set", s.status, s.status, std::nullopt, std::move(data)});
 }
 
 void end_support(SQLite::Database& db, const std::string& id, const std::string& reason, std::int64_t now,

@@ -66,8 +66,8 @@ std::optional<std::int64_t> parse_iso8601(std::string_view s) {
         offset = 0;
     } else if (s[pos] == '+' || s[pos] == '-') {
         int oh, om;
-        if (pos + 6 != s.size() || !digits(s, pos + 1, 2, oh) || s[pos + 3] != ':' || !digits(s, pos + 4, 2, om) ||
-            oh > 23 || om > 59)
+        if (pos + 6 != s.size() || !digits(s, pos + 1, 2, oh) || s[pos + 3] != ':' ||
+            !digits(s, pos + 4, 2, om) || oh > 23 || om > 59)
             return std::nullopt;
         offset = (oh * 3600 + om * 60) * (s[pos] == '+' ? 1 : -1);
     } else {
@@ -81,11 +81,29 @@ std::string format_iso8601(std::int64_t t) {
     const auto days = static_cast<int>((t >= 0 ? t : t - 86399) / 86400);
     const std::int64_t rem = t - static_cast<std::int64_t>(days) * 86400;
     year_month_day ymd{sys_days{std::chrono::days{days}}};
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02dZ", static_cast<int>(ymd.year()),
-                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()), static_cast<int>(rem / 3600),
-                  static_cast<int>(rem % 3600 / 60), static_cast<int>(rem % 60));
-    return buf;
+    const int year = static_cast<int>(ymd.year());
+    if (year < 0 || year > 9999) {
+        char buf[48];
+        std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02dZ", year,
+                      static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                      static_cast<int>(rem / 3600), static_cast<int>(rem % 3600 / 60),
+                      static_cast<int>(rem % 60));
+        return buf;
+    }
+    // Written digit by digit: this runs for every timestamp of every list (snprintf was a visible cost).
+    std::string out = "0000-00-00T00:00:00Z";
+    auto two = [&out](std::size_t at, int v) {
+        out[at] = static_cast<char>('0' + v / 10);
+        out[at + 1] = static_cast<char>('0' + v % 10);
+    };
+    two(0, year / 100);
+    two(2, year % 100);
+    two(5, static_cast<int>(static_cast<unsigned>(ymd.month())));
+    two(8, static_cast<int>(static_cast<unsigned>(ymd.day())));
+    two(11, static_cast<int>(rem / 3600));
+    two(14, static_cast<int>(rem % 3600 / 60));
+    two(17, static_cast<int>(rem % 60));
+    return out;
 }
 
 std::optional<int> parse_hhmm(std::string_view s) {

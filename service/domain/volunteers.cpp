@@ -3,6 +3,7 @@
 #include "domain/error.hpp"
 #include "domain/ids.hpp"
 #include "domain/missions.hpp"
+#include "domain/rows.hpp"
 
 #include <SQLiteCpp/Statement.h>
 #include <boost/json.hpp>
@@ -36,7 +37,9 @@ std::vector<availability_slot> availability_from_json(const std::string& text) {
         for (int d = 0; d < 7; ++d)
             if (o.at("day").as_string() == day_names[d])
                 s.day = d;
-        auto hm = [](std::string_view t) { return (t[0] - '0') * 600 + (t[1] - '0') * 60 + (t[3] - '0') * 10 + (t[4] - '0'); };
+        auto hm = [](std::string_view t) {
+            return (t[0] - '0') * 600 + (t[1] - '0') * 60 + (t[3] - '0') * 10 + (t[4] - '0');
+        };
         s.start = hm(o.at("start").as_string());
         s.end = hm(o.at("end").as_string());
         out.push_back(s);
@@ -74,7 +77,8 @@ void check_volunteer_codes(SQLite::Database& db, const std::optional<std::string
             q.reset();
             q.bind(1, (*skills)[i]);
             if (!q.executeStep())
-                errs.push_back({prefix + "skills[" + std::to_string(i) + "]", "is not a known category code"});
+                errs.push_back(
+                    {prefix + "skills[" + std::to_string(i) + "]", "is not a known category code"});
         }
     }
     if (!errs.empty())
@@ -84,10 +88,11 @@ void check_volunteer_codes(SQLite::Database& db, const std::optional<std::string
 namespace {
 
 bool email_taken(SQLite::Database& db, const std::string& email, const std::string& except_id) {
-    SQLite::Statement q(db,
-                        "SELECT 1 FROM volunteer WHERE email = ? AND status <> 'withdrawn' AND erased_at IS NULL "
-                        "AND id <> ? UNION ALL SELECT 1 FROM users WHERE email = ? AND disabled_at IS NULL "
-                        "AND (volunteer_id IS NULL OR volunteer_id <> ?)");
+    SQLite::Statement q(
+        db,
+        "SELECT 1 FROM volunteer WHERE email = ? AND status <> 'withdrawn' AND erased_at IS NULL "
+        "AND id <> ? UNION ALL SELECT 1 FROM users WHERE email = ? AND disabled_at IS NULL "
+        "AND (volunteer_id IS NULL OR volunteer_id <> ?)");
     q.bind(1, email);
     q.bind(2, except_id);
     q.bind(3, email);
@@ -128,7 +133,8 @@ volunteer_record read_row(SQLite::Statement& q) {
 
 constexpr const char* volunteer_columns =
     "id, first_name, last_name, email, phone, neighbourhood, lat, lon, skills, availability, languages, "
-    "max_missions_per_week, status, withdrawal_reason, withdrawal_note, created_at, validated_at, withdrawn_at, "
+    "max_missions_per_week, status, withdrawal_reason, withdrawal_note, created_at, validated_at, "
+    "withdrawn_at, "
     "erased_at, consent_version, consent_at, seq";
 
 void set_status(SQLite::Database& db, const std::string& id, const std::string& from, const std::string& to,
@@ -138,11 +144,16 @@ void set_status(SQLite::Database& db, const std::string& id, const std::string& 
     q.bind(2, static_cast<std::int64_t>(now));
     q.bind(3, id);
     q.exec();
-    event_entry e{"volunteer", id, to == "active" && from == "registered" ? "activated"
-                                   : to == "paused"                      ? "paused"
-                                   : to == "active"                      ? "resumed"
-                                                                         : "withdrawn",
-                  from, to, reason, {}};
+    event_entry e{"volunteer",
+                  id,
+                  to == "active" && from == "registered" ? "activated"
+                  : to == "paused"                       ? "paused"
+                  : to == "active"                       ? "resumed"
+                                                         : "withdrawn",
+                  from,
+                  to,
+                  reason,
+                  {}};
     append_event(db, now, who, e);
 }
 
@@ -152,11 +163,12 @@ void set_status(SQLite::Database& db, const std::string& id, const std::string& 
 
 }  // namespace
 
-std::string register_volunteer(SQLite::Database& db, const volunteer_input& in, const std::string& password_hash,
-                               std::int64_t now, const actor& who) {
+std::string register_volunteer(SQLite::Database& db, const volunteer_input& in,
+                               const std::string& password_hash, std::int64_t now, const actor& who) {
     SQLite::Statement prog(db, "SELECT registration_open, consent_version FROM programme WHERE id = 1");
     if (!prog.executeStep() || prog.getColumn(0).getInt() == 0) {
-        auto closed = conflict("Volunteer registration is closed for this programme. Thank you for your interest.");
+        auto closed =
+            conflict("Volunteer registration is closed for this programme. Thank you for your interest.");
         closed.type = "/problems/registration-closed";
         throw closed;
     }
@@ -165,11 +177,12 @@ std::string register_volunteer(SQLite::Database& db, const volunteer_input& in, 
     if (email_taken(db, in.email, ""))
         throw conflict("This email address is already registered.");
     const std::string id = new_id("vol");
-    SQLite::Statement q(db,
-                        "INSERT INTO volunteer(id, first_name, last_name, email, phone, neighbourhood, lat, lon, "
-                        "skills, availability, languages, max_missions_per_week, status, consent_at, "
-                        "consent_version, created_at, updated_at) "
-                        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,'registered',?,?,?,?)");
+    SQLite::Statement q(
+        db,
+        "INSERT INTO volunteer(id, first_name, last_name, email, phone, neighbourhood, lat, lon, "
+        "skills, availability, languages, max_missions_per_week, status, consent_at, "
+        "consent_version, created_at, updated_at) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,'registered',?,?,?,?)");
     q.bind(1, id);
     q.bind(2, in.first_name);
     q.bind(3, in.last_name);
@@ -201,7 +214,12 @@ std::string register_volunteer(SQLite::Database& db, const volunteer_input& in, 
     u.bind(6, static_cast<std::int64_t>(now));
     u.exec();
 
-    event_entry e{"volunteer", id, "registered", std::nullopt, "registered", std::nullopt,
+    event_entry e{"volunteer",
+                  id,
+                  "registered",
+                  std::nullopt,
+                  "registered",
+                  std::nullopt,
                   {{"neighbourhood", in.neighbourhood}, {"skills", json::value_from(in.skills)}}};
     append_event(db, now, who, e);
     return id;
@@ -215,7 +233,8 @@ volunteer_record load_volunteer(SQLite::Database& db, const std::string& id) {
     return read_row(q);
 }
 
-std::vector<volunteer_record> list_volunteers(SQLite::Database& db, const volunteer_filter& f, page_info& page) {
+std::vector<volunteer_record> list_volunteers(SQLite::Database& db, const volunteer_filter& f,
+                                              page_info& page) {
     std::string sql = std::string("SELECT ") + volunteer_columns + " FROM volunteer WHERE seq > ?";
     if (f.status)
         sql += " AND status = ?";
@@ -234,17 +253,7 @@ std::vector<volunteer_record> list_volunteers(SQLite::Database& db, const volunt
     if (f.skill)
         q.bind(i++, *f.skill);
     q.bind(i++, f.limit + 1);
-    std::vector<volunteer_record> out;
-    std::int64_t last_seq = 0;
-    while (q.executeStep()) {
-        if (static_cast<int>(out.size()) == f.limit) {
-            page.next_cursor = std::to_string(last_seq);
-            break;
-        }
-        out.push_back(read_row(q));
-        last_seq = q.getColumn("seq").getInt64();
-    }
-    return out;
+    return read_seq_page(q, f.limit, page, read_row);
 }
 
 void patch_volunteer(SQLite::Database& db, const std::string& id, const volunteer_patch& p, std::int64_t now,
@@ -305,8 +314,14 @@ void patch_volunteer(SQLite::Database& db, const std::string& id, const voluntee
     t.bind(2, id);
     t.exec();
     // The event names the fields changed, never their values.
-    append_event(db, now, who, {"volunteer", id, "updated", current.status, current.status, std::nullopt,
-                                {{"fields", json::value_from(changed)}}});
+    append_event(db, now, who,
+                 {"volunteer",
+                  id,
+                  "updated",
+                  current.status,
+                  current.status,
+                  std::nullopt,
+                  {{"fields", json::value_from(changed)}}});
 }
 
 void activate_volunteer(SQLite::Database& db, const std::string& id, std::int64_t now, const actor& who) {
@@ -340,9 +355,10 @@ void withdraw_volunteer(SQLite::Database& db, const std::string& id, const std::
     if (v.status == "withdrawn")
         illegal(v.status, "withdrawn again");
     {
-        SQLite::Statement q(db,
-                            "UPDATE volunteer SET status = 'withdrawn', withdrawal_reason = ?, withdrawal_note = ?, "
-                            "withdrawn_at = ?, updated_at = ? WHERE id = ?");
+        SQLite::Statement q(
+            db,
+            "UPDATE volunteer SET status = 'withdrawn', withdrawal_reason = ?, withdrawal_note = ?, "
+            "withdrawn_at = ?, updated_at = ? WHERE id = ?");
         q.bind(1, reason);
         if (note)
             q.bind(2, *note);
@@ -352,10 +368,17 @@ void withdraw_volunteer(SQLite::Database& db, const std::string& id, const std::
         q.exec();
     }
     append_event(db, now, who,
-                 {"volunteer", id, "withdrawn", v.status, "withdrawn", reason, {{"validated", v.validated_at.has_value()}}});
+                 {"volunteer",
+                  id,
+                  "withdrawn",
+                  v.status,
+                  "withdrawn",
+                  reason,
+                  {{"validated", v.validated_at.has_value()}}});
     release_future_missions(db, id, now, who);
     // Their account stops working; a later registration with the same email creates a new one.
-    SQLite::Statement u(db, "UPDATE users SET disabled_at = ? WHERE volunteer_id = ? AND disabled_at IS NULL");
+    SQLite::Statement u(db,
+                        "UPDATE users SET disabled_at = ? WHERE volunteer_id = ? AND disabled_at IS NULL");
     u.bind(1, static_cast<std::int64_t>(now));
     u.bind(2, id);
     u.exec();

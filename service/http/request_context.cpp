@@ -56,7 +56,8 @@ std::optional<std::vector<std::pair<std::string, std::string>>> parse_form(std::
             continue;
         auto eq = pair.find('=');
         auto name = percent_decode(pair.substr(0, eq), true);
-        auto value = percent_decode(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1), true);
+        auto value =
+            percent_decode(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1), true);
         if (!name || !value)
             return std::nullopt;
         out.emplace_back(std::move(*name), std::move(*value));
@@ -96,7 +97,8 @@ json::value request_context::json_body() const {
     while (!media.empty() && media.back() == ' ')
         media.remove_suffix(1);
     if (!(media == "application/json" || (media.starts_with("application/") && media.ends_with("+json"))))
-        throw error(error_kind::unsupported_media_type, "The body must be JSON (Content-Type: application/json).");
+        throw error(error_kind::unsupported_media_type,
+                    "The body must be JSON (Content-Type: application/json).");
     boost::system::error_code ec;
     json::parse_options opts;
     opts.max_depth = 32;
@@ -109,11 +111,15 @@ json::value request_context::json_body() const {
 }
 
 response request_context::json(status st, const json::value& body) const {
+    return json_text(st, json::serialize(body));
+}
+
+response request_context::json_text(status st, std::string body) const {
     response res{st, req.version()};
     res.set(bhttp::field::content_type, "application/json");
     res.set(bhttp::field::cache_control, "no-store");
     res.keep_alive(req.keep_alive());
-    res.body() = json::serialize(body);
+    res.body() = std::move(body);
     res.prepare_payload();
     return res;
 }

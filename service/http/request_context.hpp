@@ -18,7 +18,7 @@ namespace relais::http {
 
 /// What a handler receives: the request, its route parameters, and the application context.
 class request_context {
-public:
+  public:
     request_context(const request& req, app::app_context& app, path_params params, std::string_view route,
                     std::string request_id, std::string client)
         : req(req),
@@ -43,6 +43,8 @@ public:
 
     /// A JSON response with the request's HTTP version and keep-alive.
     response json(status st, const boost::json::value& body) const;
+    /// A JSON response whose body is already serialized.
+    response json_text(status st, std::string body) const;
 
     /// An empty response.
     response empty(status st) const;
@@ -53,7 +55,7 @@ public:
     /// The signed-in user, if any (set by the dispatcher from the session cookie before the handler runs).
     std::optional<auth::principal> user;
 
-private:
+  private:
     path_params params_;
 };
 

@@ -1,6 +1,7 @@
 #include "store/connection.hpp"
 
 #include <SQLiteCpp/Statement.h>
+#include <sqlite3.h>
 
 namespace relais::store {
 
@@ -34,6 +35,14 @@ SQLite::Database open_reader(const std::string& path) {
     return db;
 }
 
-void exec(SQLite::Database& db, const char* sql) { db.exec(sql); }
+bool configure_sqlite() {
+    const bool ok = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK &&
+                    sqlite3_config(SQLITE_CONFIG_MULTITHREAD) == SQLITE_OK;
+    return sqlite3_initialize() == SQLITE_OK && ok;
+}
+
+void exec(SQLite::Database& db, const char* sql) {
+    db.exec(sql);
+}
 
 }  // namespace relais::store

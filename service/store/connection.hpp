@@ -15,6 +15,12 @@ SQLite::Database open_writer(const std::string& path, sync_mode sync);
 /// Opens a read-only connection for a reader thread (query_only, so a bug cannot write through it).
 SQLite::Database open_reader(const std::string& path);
 
+/// Process-wide SQLite settings, before the first connection opens (later calls do nothing): no memory
+/// statistics (SQLite would otherwise take one global mutex around every allocation of every thread),
+/// and multi-thread mode (each connection is used by one thread at a time, so per-connection mutexes are
+/// not needed). Returns false if SQLite was already initialised and the settings could not apply.
+bool configure_sqlite();
+
 /// Runs `sql` on `db` (a convenience for statements without results).
 void exec(SQLite::Database& db, const char* sql);
 

@@ -22,9 +22,10 @@ struct store_options {
     std::size_t write_queue = 10000;
     std::size_t read_queue = 10000;
     std::size_t max_batch = 256;
-    /// Tables whose committed changes bump watched_generation() (see writer): by default the ones a
-    /// signed-in session is read from (auth::find_session), for auth::session_cache.
-    std::vector<std::string> watched_tables{"session", "users", "volunteer"};
+    /// Tables whose committed changes bump watched_generation() (see writer): by default the ones the
+    /// read-side caches depend on: a signed-in session (auth::find_session, for auth::session_cache) and
+    /// the coordinators' queue (domain::list_requests, for app::read_cache).
+    std::vector<std::string> watched_tables{"session", "users", "volunteer", "request", "resident"};
 };
 
 /// The storage engine: migrations at open, one writer thread with group commit, a pool of reader threads.
