@@ -1,4 +1,5 @@
 #include "api/routes.hpp"
+#include "store/statement_cache.hpp"
 
 #include "app/app_context.hpp"
 #include "auth/accounts.hpp"
@@ -156,9 +157,10 @@ boost::asio::awaitable<response> change_password(request_context& ctx) {
                   now = auth::wall_now_s()](SQLite::Database& db) {
         auth::set_password_hash(db, id, h, now);
         const int ended = auth::end_user_sessions(db, id, keep);
-        SQLite::Statement ev(db,
-                             "INSERT INTO event(at, actor, entity, entity_id, action, data) "
-                             "VALUES (?, ?, 'user', ?, 'password_changed', ?)");
+        auto ev_lease = store::prepare(db,
+                                       "INSERT INTO event(at, actor, entity, entity_id, action, data) "
+                                       "VALUES (?, ?, 'user', ?, 'password_changed', ?)");
+        SQLite::Statement& ev = *ev_lease;
         ev.bind(1, now);
         ev.bind(2, id);
         ev.bind(3, id);
@@ -175,9 +177,10 @@ boost::asio::awaitable<response> change_password(request_context& ctx) {
 void register_auth_routes(app::app_context& app) {
     app.routes.add(http::verb::post, "/api/v1/auth/login", login);
     app.routes.add(http::verb::post, "/api/v1/auth/logout", logout);
-    app.routes.add(http::verb::get, "/api/v1/me", [](request_context& ctx) -> boost::asio::awaitable<response> {
-        co_return ctx.json(status::ok, json::object{{"user", user_json(auth::require_user(ctx))}});
-    });
+    app.routes.add(
+        http::verb::get, "/api/v1/me", [](request_context& ctx) -> boost::asio::awaitable<response> {
+            co_return ctx.json(status::ok, json::object{{"user", user_json(auth::require_user(ctx))}});
+        });
     app.routes.add(http::verb::post, "/api/v1/me/password", change_password);
 }
 

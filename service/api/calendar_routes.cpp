@@ -15,6 +15,7 @@
 #include "domain/missions.hpp"
 #include "domain/programme.hpp"
 #include "domain/time_format.hpp"
+#include "store/statement_cache.hpp"
 
 #include <SQLiteCpp/Statement.h>
 #include <boost/json.hpp>
@@ -125,10 +126,11 @@ awaitable_response calendar_feed(request_context& ctx) {
     const auto now = now_of(ctx);
     auto job = [hash = auth::hash_token(token), now](SQLite::Database& db) {
         feed_data d;
-        SQLite::Statement q(
+        auto q_lease = store::prepare(
             db,
             "SELECT f.volunteer_id FROM calendar_feed f JOIN volunteer v ON v.id = f.volunteer_id "
             "WHERE f.token_hash = ? AND v.status IN ('active', 'paused')");
+        SQLite::Statement& q = *q_lease;
         q.bind(1, hash);
         if (!q.executeStep())
             return d;
@@ -169,7 +171,8 @@ std::string mine(const request_context& ctx) {
 
 awaitable_response get_my_calendar(request_context& ctx) {
     auto job = [id = mine(ctx)](SQLite::Database& db) {
-        SQLite::Statement q(db, "SELECT created_at FROM calendar_feed WHERE volunteer_id = ?");
+        auto q_lease = store::prepare(db, "SELECT created_at FROM calendar_feed WHERE volunteer_id = ?");
+        SQLite::Statement& q = *q_lease;
         q.bind(1, id);
         if (!q.executeStep())
             return json::value{{"active", false}, {"created_at", nullptr}};
@@ -187,10 +190,12 @@ awaitable_response make_my_calendar(request_context& ctx) {
     const auto token = auth::new_token();
     const auto now = now_of(ctx);
     auto job = [id = mine(ctx), hash = auth::hash_token(token), now](SQLite::Database& db) {
-        SQLite::Statement q(db,
-                            "INSERT INTO calendar_feed(volunteer_id, token_hash, created_at) VALUES (?,?,?) "
-                            "ON CONFLICT(volunteer_id) DO UPDATE SET token_hash = excluded.token_hash, "
-                            "created_at = excluded.created_at");
+        auto q_lease =
+            store::prepare(db,
+                           "INSERT INTO calendar_feed(volunteer_id, token_hash, created_at) VALUES (?,?,?) "
+                           "ON CONFLICT(volunteer_id) DO UPDATE SET token_hash = excluded.token_hash, "
+                           "created_at = excluded.created_at");
+        SQLite::Statement& q = *q_lease;
         q.bind(1, id);
         q.bind(2, hash);
         q.bind(3, static_cast<std::int64_t>(now));
@@ -206,7 +211,8 @@ awaitable_response make_my_calendar(request_context& ctx) {
 
 awaitable_response delete_my_calendar(request_context& ctx) {
     auto job = [id = mine(ctx)](SQLite::Database& db) {
-        SQLite::Statement q(db, "DELETE FROM calendar_feed WHERE volunteer_id = ?");
+        auto q_lease = store::prepare(db, "DELETE FROM calendar_feed WHERE volunteer_id = ?");
+        SQLite::Statement& q = *q_lease;
         q.bind(1, id);
         q.exec();
         return true;

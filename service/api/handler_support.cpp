@@ -1,4 +1,5 @@
 #include "api/handler_support.hpp"
+#include "store/statement_cache.hpp"
 
 #include "auth/principal.hpp"
 #include "domain/error.hpp"
@@ -101,9 +102,11 @@ namespace {
 void insert_audit(SQLite::Database& db, std::int64_t at, const std::string& user_id, std::string_view role,
                   std::string_view subject_type, const std::string& subject_id, std::string_view action,
                   const std::string& route) {
-    SQLite::Statement q(db,
-                        "INSERT INTO audit_log(at, user_id, role, subject_type, subject_id, action, route) "
-                        "VALUES (?,?,?,?,?,?,?)");
+    auto q_lease =
+        store::prepare(db,
+                       "INSERT INTO audit_log(at, user_id, role, subject_type, subject_id, action, route) "
+                       "VALUES (?,?,?,?,?,?,?)");
+    SQLite::Statement& q = *q_lease;
     q.bind(1, static_cast<std::int64_t>(at));
     q.bind(2, user_id);
     q.bind(3, std::string(role));
@@ -222,7 +225,9 @@ awaitable_response idempotent_create(request_context& ctx,
     auto job = [work = std::move(work), has_key = !key.empty(), row_id, sealing, route,
                 now](SQLite::Database& db) -> std::pair<int, std::string> {
         if (has_key) {
-            SQLite::Statement q(db, "SELECT status, body FROM idempotency WHERE route = ? AND key = ?");
+            auto q_lease =
+                store::prepare(db, "SELECT status, body FROM idempotency WHERE route = ? AND key = ?");
+            SQLite::Statement& q = *q_lease;
             q.bind(1, route);
             q.bind(2, row_id);
             if (q.executeStep()) {
@@ -235,8 +240,9 @@ awaitable_response idempotent_create(request_context& ctx,
         auto [st, body] = work(db);
         std::string text = json::serialize(body);
         if (has_key) {
-            SQLite::Statement ins(
+            auto ins_lease = store::prepare(
                 db, "INSERT INTO idempotency(route, key, status, body, created_at) VALUES (?,?,?,?,?)");
+            SQLite::Statement& ins = *ins_lease;
             ins.bind(1, route);
             ins.bind(2, row_id);
             ins.bind(3, static_cast<int>(st));

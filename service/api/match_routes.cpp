@@ -7,6 +7,7 @@
 #include "match/batch_plan.hpp"
 #include "match/engine.hpp"
 #include "match/idle.hpp"
+#include "store/statement_cache.hpp"
 
 #include <SQLiteCpp/Statement.h>
 #include <boost/json.hpp>
@@ -29,7 +30,9 @@ std::shared_ptr<match::engine> engine_of(const request_context& ctx) {
     return ctx.app.matcher;
 }
 
-double rounded(double v, double scale) { return std::round(v * scale) / scale; }
+double rounded(double v, double scale) {
+    return std::round(v * scale) / scale;
+}
 
 /// An integer query parameter in [min, max], `fallback` when absent; 400 otherwise.
 int int_param(const request_context& ctx, std::string_view name, int min, int max, int fallback) {
@@ -45,7 +48,8 @@ int int_param(const request_context& ctx, std::string_view name, int min, int ma
 }
 
 json::value slot_json(std::int64_t starts, std::int64_t ends) {
-    return json::object{{"starts_at", domain::format_iso8601(starts)}, {"ends_at", domain::format_iso8601(ends)}};
+    return json::object{{"starts_at", domain::format_iso8601(starts)},
+                        {"ends_at", domain::format_iso8601(ends)}};
 }
 
 json::value distance_json(const std::optional<double>& km) {
@@ -54,10 +58,14 @@ json::value distance_json(const std::optional<double>& km) {
 
 int status_of(error_kind k) {
     switch (k) {
-        case error_kind::not_found: return 404;
-        case error_kind::conflict: return 409;
-        case error_kind::validation: return 422;
-        default: return 400;
+        case error_kind::not_found:
+            return 404;
+        case error_kind::conflict:
+            return 409;
+        case error_kind::validation:
+            return 422;
+        default:
+            return 400;
     }
 }
 
@@ -74,7 +82,9 @@ awaitable_response candidates(request_context& ctx) {
         const auto settings = match::load_settings(db);
         const auto mr = match::load_match_request(db, r);
         const auto ranked = match::rank_candidates(eng->index(), mr, settings.match, now, limit);
-        SQLite::Statement q(db, "SELECT first_name, neighbourhood, skills FROM volunteer WHERE id = ?");
+        auto q_lease =
+            store::prepare(db, "SELECT first_name, neighbourhood, skills FROM volunteer WHERE id = ?");
+        SQLite::Statement& q = *q_lease;
         json::array items;
         std::vector<std::pair<std::string, std::string>> seen;  // first names shown: audited reads
         for (const auto& c : ranked) {
@@ -86,14 +96,15 @@ awaitable_response candidates(request_context& ctx) {
             json::array skills;
             for (const auto& s : domain::strings_from_json(q.getColumn(2).getString()))
                 skills.emplace_back(s);
-            items.push_back(json::object{{"volunteer", json::object{{"id", c.volunteer_id},
-                                                                    {"first_name", q.getColumn(0).getString()},
-                                                                    {"neighbourhood", q.getColumn(1).getString()},
-                                                                    {"skills", std::move(skills)}}},
-                                         {"score", rounded(c.score, 10000)},
-                                         {"components", c.components.to_json()},
-                                         {"distance_km", distance_json(c.distance_km)},
-                                         {"suggested_slot", slot_json(c.starts_at, c.ends_at)}});
+            items.push_back(
+                json::object{{"volunteer", json::object{{"id", c.volunteer_id},
+                                                        {"first_name", q.getColumn(0).getString()},
+                                                        {"neighbourhood", q.getColumn(1).getString()},
+                                                        {"skills", std::move(skills)}}},
+                             {"score", rounded(c.score, 10000)},
+                             {"components", c.components.to_json()},
+                             {"distance_km", distance_json(c.distance_km)},
+                             {"suggested_slot", slot_json(c.starts_at, c.ends_at)}});
         }
         json::value body{{"request_id", r.id},
                          {"support_only", !mr.support_only.empty()},
@@ -199,7 +210,8 @@ awaitable_response commit(request_context& ctx) {
                                        {"detail", o.detail},
                                        {"errors", std::move(fields)}});
     }
-    co_return ctx.json(status::ok, json::value{{"created", std::move(created)}, {"skipped", std::move(skipped)}});
+    co_return ctx.json(status::ok,
+                       json::value{{"created", std::move(created)}, {"skipped", std::move(skipped)}});
 }
 
 /// Active volunteers with no mission done for `weeks` weeks (or never), never-mobilised and longest-idle
@@ -214,7 +226,8 @@ awaitable_response idle(request_context& ctx) {
         if (ok) {
             auto [p1, e1] = std::from_chars(c->data(), c->data() + dot, after.last);
             auto [p2, e2] = std::from_chars(c->data() + dot + 1, c->data() + c->size(), after.seq);
-            ok = e1 == std::errc{} && e2 == std::errc{} && p1 == c->data() + dot && p2 == c->data() + c->size();
+            ok = e1 == std::errc{} && e2 == std::errc{} && p1 == c->data() + dot &&
+                 p2 == c->data() + c->size();
         }
         if (!ok)
             throw bad_request("The query parameter cursor is not a cursor returned by this list.");

@@ -8,6 +8,7 @@
 #include "domain/requests.hpp"
 #include "domain/supports.hpp"
 #include "domain/validate.hpp"
+#include "store/statement_cache.hpp"
 
 #include <SQLiteCpp/Statement.h>
 #include <boost/json.hpp>
@@ -153,11 +154,12 @@ awaitable_response list_requests(request_context& ctx) {
 }
 
 json::array history_of(SQLite::Database& db, const std::string& request_id) {
-    SQLite::Statement q(
+    auto q_lease = store::prepare(
         db,
         "SELECT seq, at, actor, entity, entity_id, action, from_status, to_status, reason FROM event "
         "WHERE (entity = 'request' AND entity_id = :id) OR (entity IN ('mission','support') AND "
         "json_extract(data, '$.request_id') = :id) ORDER BY seq");
+    SQLite::Statement& q = *q_lease;
     q.bind(":id", request_id);
     json::array out;
     while (q.executeStep()) {
@@ -261,7 +263,8 @@ awaitable_response get_resident(request_context& ctx) {
     const auto id = ctx.param("id");
     auto job = [id](SQLite::Database& db) {
         json::object o = json::value_from(domain::load_resident(db, id)).as_object();
-        SQLite::Statement q(db, "SELECT id FROM request WHERE resident_id = ? ORDER BY seq");
+        auto q_lease = store::prepare(db, "SELECT id FROM request WHERE resident_id = ? ORDER BY seq");
+        SQLite::Statement& q = *q_lease;
         q.bind(1, id);
         json::array reqs;
         while (q.executeStep())
@@ -328,7 +331,8 @@ awaitable_response list_events(request_context& ctx) {
         if (action)
             sql += " AND action = :action";
         sql += " ORDER BY seq LIMIT :limit";
-        SQLite::Statement q(db, sql);
+        auto q_lease = store::prepare(db, sql);
+        SQLite::Statement& q = *q_lease;
         q.bind(":after", static_cast<std::int64_t>(after));
         if (entity)
             q.bind(":entity", *entity);

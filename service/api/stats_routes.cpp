@@ -8,10 +8,11 @@
 #include "stats/recorder.hpp"
 #include "stats/report.hpp"
 #include "stats/summary_query.hpp"
+#include "store/statement_cache.hpp"
 
 #include <SQLiteCpp/Statement.h>
-#include <boost/json.hpp>
 #include <spdlog/spdlog.h>
+#include <boost/json.hpp>
 
 namespace relais::api {
 
@@ -56,7 +57,8 @@ boost::asio::awaitable<json::value> summary_body(request_context& ctx, period_qu
         if (q.from) {
             p.from = *q.from;
         } else {
-            SQLite::Statement s(db, "SELECT starts_on FROM programme WHERE id = 1");
+            auto s_lease = store::prepare(db, "SELECT starts_on FROM programme WHERE id = 1");
+            SQLite::Statement& s = *s_lease;
             s.executeStep();
             p.from = domain::parse_date(s.getColumn(0).getString()).value_or(0);
         }
@@ -83,8 +85,9 @@ awaitable_response export_csv(request_context& ctx) {
     const auto dialect = sep == "semicolon" ? stats::csv_dialect::semicolon : stats::csv_dialect::comma;
     auto text = stats::csv_export(body, *table, dialect);
     const auto& period = body.at("period");
-    const std::string filename = "relais-" + *table + "-" + std::string(period.at("from").as_string()).substr(0, 10) +
-                                 "-" + std::string(period.at("until").as_string()).substr(0, 10) + ".csv";
+    const std::string filename = "relais-" + *table + "-" +
+                                 std::string(period.at("from").as_string()).substr(0, 10) + "-" +
+                                 std::string(period.at("until").as_string()).substr(0, 10) + ".csv";
     response res{status::ok, ctx.req.version()};
     res.set(http::bhttp::field::content_type, "text/csv; charset=utf-8");
     res.set(http::bhttp::field::content_disposition, "attachment; filename=\"" + filename + "\"");
@@ -106,11 +109,14 @@ awaitable_response set_test_clock(request_context& ctx) {
     r.done();
     const std::int64_t current = now_of(ctx);
     if (*target < current)
-        throw conflict("The programme clock never goes back: it is already " + domain::format_iso8601(current) + ".");
-    ctx.app.clk.set(std::chrono::system_clock::time_point(std::chrono::seconds(*target)), freeze.value_or(false));
-    spdlog::info("test clock moved to {}{}", domain::format_iso8601(now_of(ctx)), ctx.app.clk.frozen() ? " (frozen)" : "");
-    co_return ctx.json(status::ok,
-                       json::object{{"now", domain::format_iso8601(now_of(ctx))}, {"frozen", ctx.app.clk.frozen()}});
+        throw conflict("The programme clock never goes back: it is already " +
+                       domain::format_iso8601(current) + ".");
+    ctx.app.clk.set(std::chrono::system_clock::time_point(std::chrono::seconds(*target)),
+                    freeze.value_or(false));
+    spdlog::info("test clock moved to {}{}", domain::format_iso8601(now_of(ctx)),
+                 ctx.app.clk.frozen() ? " (frozen)" : "");
+    co_return ctx.json(status::ok, json::object{{"now", domain::format_iso8601(now_of(ctx))},
+                                                {"frozen", ctx.app.clk.frozen()}});
 }
 
 }  // namespace

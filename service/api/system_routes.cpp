@@ -1,4 +1,5 @@
 #include "api/routes.hpp"
+#include "store/statement_cache.hpp"
 
 #include "app/app_context.hpp"
 #include "http/request_context.hpp"
@@ -21,7 +22,8 @@ void register_system_routes(app::app_context& app) {
     // Readiness: a reader connection answers a query (so the database is open and readable).
     app.routes.add(http::verb::get, "/readyz", [](request_context& ctx) -> boost::asio::awaitable<response> {
         auto version = co_await ctx.app.db.read([](SQLite::Database& db) {
-            SQLite::Statement q(db, "SELECT COALESCE(MAX(version), 0) FROM schema_version");
+            auto q_lease = store::prepare(db, "SELECT COALESCE(MAX(version), 0) FROM schema_version");
+            SQLite::Statement& q = *q_lease;
             q.executeStep();
             return q.getColumn(0).getInt();
         });

@@ -1,4 +1,5 @@
 #include "api/routes.hpp"
+#include "store/statement_cache.hpp"
 
 #include "app/app_context.hpp"
 #include "auth/accounts.hpp"
@@ -75,9 +76,10 @@ page read_page(const request_context& ctx) {
 
 void record_event(SQLite::Database& db, std::int64_t at, const std::string& actor, const std::string& user_id,
                   const char* action, const json::object& data) {
-    SQLite::Statement ev(db,
-                         "INSERT INTO event(at, actor, entity, entity_id, action, data) "
-                         "VALUES (?, ?, 'user', ?, ?, ?)");
+    auto ev_lease = store::prepare(db,
+                                   "INSERT INTO event(at, actor, entity, entity_id, action, data) "
+                                   "VALUES (?, ?, 'user', ?, ?, ?)");
+    SQLite::Statement& ev = *ev_lease;
     ev.bind(1, at);
     ev.bind(2, actor);
     ev.bind(3, user_id);
@@ -208,7 +210,8 @@ boost::asio::awaitable<response> list_audit(request_context& ctx) {
         if (user)
             sql += " AND user_id = ?";
         sql += " ORDER BY seq LIMIT ?";
-        SQLite::Statement q(db, sql);
+        auto q_lease = store::prepare(db, sql);
+        SQLite::Statement& q = *q_lease;
         int i = 1;
         q.bind(i++, p.cursor.value_or(0));
         if (subject)

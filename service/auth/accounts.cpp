@@ -1,4 +1,5 @@
 #include "auth/accounts.hpp"
+#include "store/statement_cache.hpp"
 
 #include "auth/password.hpp"
 #include "auth/sessions.hpp"
@@ -76,7 +77,8 @@ constexpr const char* account_columns =
     "SELECT seq, id, email, role, volunteer_id, partner_id, created_at, disabled_at FROM users ";
 
 bool exists(SQLite::Database& db, const char* sql, const std::string& id) {
-    SQLite::Statement q(db, sql);
+    auto q_lease = store::prepare(db, sql);
+    SQLite::Statement& q = *q_lease;
     q.bind(1, id);
     return q.executeStep();
 }
@@ -96,15 +98,18 @@ std::optional<std::string> password_problem(std::string_view password) {
 const char* dummy_password_hash() {
     // Generated once with crypto_pwhash_str_alg (Argon2id, interactive limits) from 32 random bytes that
     // were then thrown away.
-    return "$argon2id$v=19$m=65536,t=2,p=1$A/8nPDSz9QDLyVebisyVmQ$D5qDouhE2vlOZr+twjZ3ObYX6jt06V9uveeKfe+HnIU";
+    return "$argon2id$v=19$m=65536,t=2,p=1$A/"
+           "8nPDSz9QDLyVebisyVmQ$D5qDouhE2vlOZr+twjZ3ObYX6jt06V9uveeKfe+HnIU";
 }
 
 std::optional<login_account> find_login_account(SQLite::Database& db, std::string_view email) {
-    SQLite::Statement q(db,
-                        "SELECT u.id, u.role, u.email, u.password_hash, COALESCE(u.volunteer_id, ''), "
-                        "       COALESCE(u.partner_id, ''), v.status, v.erased_at "
-                        "FROM users u LEFT JOIN volunteer v ON v.id = u.volunteer_id "
-                        "WHERE u.email = ? AND u.disabled_at IS NULL");
+    auto q_lease =
+        store::prepare(db,
+                       "SELECT u.id, u.role, u.email, u.password_hash, COALESCE(u.volunteer_id, ''), "
+                       "       COALESCE(u.partner_id, ''), v.status, v.erased_at "
+                       "FROM users u LEFT JOIN volunteer v ON v.id = u.volunteer_id "
+                       "WHERE u.email = ? AND u.disabled_at IS NULL");
+    SQLite::Statement& q = *q_lease;
     q.bind(1, std::string(email));
     if (!q.executeStep())
         return std::nullopt;
@@ -137,9 +142,11 @@ std::string insert_account(SQLite::Database& db, const new_account& a, std::int6
     if (exists(db, "SELECT 1 FROM users WHERE email = ? AND disabled_at IS NULL", a.email))
         throw conflict("An account with this email already exists.");
     const std::string id = new_id("usr_");
-    SQLite::Statement ins(db,
-                          "INSERT INTO users(id, email, role, password_hash, volunteer_id, partner_id, created_at, "
-                          "password_changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    auto ins_lease = store::prepare(
+        db,
+        "INSERT INTO users(id, email, role, password_hash, volunteer_id, partner_id, created_at, "
+        "password_changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    SQLite::Statement& ins = *ins_lease;
     ins.bind(1, id);
     ins.bind(2, a.email);
     ins.bind(3, std::string(to_string(a.r)));
@@ -165,7 +172,8 @@ std::string insert_account(SQLite::Database& db, const new_account& a, std::int6
 }
 
 std::optional<account> find_account(SQLite::Database& db, std::string_view id) {
-    SQLite::Statement q(db, std::string(account_columns) + "WHERE id = ?");
+    auto q_lease = store::prepare(db, std::string(account_columns) + "WHERE id = ?");
+    SQLite::Statement& q = *q_lease;
     q.bind(1, std::string(id));
     if (!q.executeStep())
         return std::nullopt;
@@ -174,8 +182,10 @@ std::optional<account> find_account(SQLite::Database& db, std::string_view id) {
 
 std::vector<account> list_accounts(SQLite::Database& db, std::int64_t after_seq, int limit,
                                    std::optional<role> only) {
-    SQLite::Statement q(db, std::string(account_columns) + "WHERE seq > ? AND (? IS NULL OR role = ?) "
-                                                           "ORDER BY seq LIMIT ?");
+    auto q_lease = store::prepare(db, std::string(account_columns) +
+                                          "WHERE seq > ? AND (? IS NULL OR role = ?) "
+                                          "ORDER BY seq LIMIT ?");
+    SQLite::Statement& q = *q_lease;
     q.bind(1, after_seq);
     if (only) {
         q.bind(2, std::string(to_string(*only)));
@@ -189,15 +199,19 @@ std::vector<account> list_accounts(SQLite::Database& db, std::int64_t after_seq,
 }
 
 std::optional<std::string> password_hash_of(SQLite::Database& db, std::string_view user_id) {
-    SQLite::Statement q(db, "SELECT password_hash FROM users WHERE id = ? AND disabled_at IS NULL");
+    auto q_lease = store::prepare(db, "SELECT password_hash FROM users WHERE id = ? AND disabled_at IS NULL");
+    SQLite::Statement& q = *q_lease;
     q.bind(1, std::string(user_id));
     if (!q.executeStep())
         return std::nullopt;
     return q.getColumn(0).getString();
 }
 
-void set_password_hash(SQLite::Database& db, std::string_view user_id, const std::string& hash, std::int64_t now) {
-    SQLite::Statement q(db, "UPDATE users SET password_hash = ?, password_changed_at = ? WHERE id = ?");
+void set_password_hash(SQLite::Database& db, std::string_view user_id, const std::string& hash,
+                       std::int64_t now) {
+    auto q_lease =
+        store::prepare(db, "UPDATE users SET password_hash = ?, password_changed_at = ? WHERE id = ?");
+    SQLite::Statement& q = *q_lease;
     q.bind(1, hash);
     q.bind(2, now);
     q.bind(3, std::string(user_id));
@@ -207,7 +221,9 @@ void set_password_hash(SQLite::Database& db, std::string_view user_id, const std
 bool disable_account(SQLite::Database& db, std::string_view user_id, std::int64_t now) {
     if (!exists(db, "SELECT 1 FROM users WHERE id = ?", std::string(user_id)))
         return false;
-    SQLite::Statement q(db, "UPDATE users SET disabled_at = ? WHERE id = ? AND disabled_at IS NULL");
+    auto q_lease =
+        store::prepare(db, "UPDATE users SET disabled_at = ? WHERE id = ? AND disabled_at IS NULL");
+    SQLite::Statement& q = *q_lease;
     q.bind(1, now);
     q.bind(2, std::string(user_id));
     q.exec();

@@ -1,4 +1,5 @@
 #include "auth/sessions.hpp"
+#include "store/statement_cache.hpp"
 
 #include "auth/token.hpp"
 
@@ -17,13 +18,14 @@ std::int64_t wall_now_s() {
 
 std::optional<session_record> find_session(SQLite::Database& db, std::string_view token_hash,
                                            std::int64_t now, std::int64_t idle_s) {
-    SQLite::Statement q(
+    auto q_lease = store::prepare(
         db,
         "SELECT u.id, u.role, u.email, COALESCE(u.volunteer_id, ''), COALESCE(u.partner_id, ''), "
         "       s.csrf_hash, s.last_seen_at, s.expires_at, u.disabled_at, v.status, v.erased_at "
         "FROM session s JOIN users u ON u.id = s.user_id "
         "LEFT JOIN volunteer v ON v.id = u.volunteer_id "
         "WHERE s.token_hash = ?");
+    SQLite::Statement& q = *q_lease;
     q.bind(1, std::string(token_hash));
     if (!q.executeStep())
         return std::nullopt;
@@ -58,7 +60,9 @@ issued_session create_session(SQLite::Database& db, const std::string& user_id, 
     if (!replaced_hash.empty())
         end_session(db, replaced_hash);
     {
-        SQLite::Statement purge(db, "DELETE FROM session WHERE expires_at <= ? OR last_seen_at < ?");
+        auto purge_lease =
+            store::prepare(db, "DELETE FROM session WHERE expires_at <= ? OR last_seen_at < ?");
+        SQLite::Statement& purge = *purge_lease;
         purge.bind(1, now);
         purge.bind(2, now - idle_s);
         purge.exec();
@@ -67,10 +71,11 @@ issued_session create_session(SQLite::Database& db, const std::string& user_id, 
     out.token = new_token();
     out.csrf_token = new_token();
     out.token_hash = hash_token(out.token);
-    SQLite::Statement ins(
+    auto ins_lease = store::prepare(
         db,
         "INSERT INTO session(token_hash, user_id, csrf_hash, created_at, last_seen_at, expires_at) "
         "VALUES (?, ?, ?, ?, ?, ?)");
+    SQLite::Statement& ins = *ins_lease;
     ins.bind(1, out.token_hash);
     ins.bind(2, user_id);
     ins.bind(3, hash_token(out.csrf_token));
@@ -82,7 +87,9 @@ issued_session create_session(SQLite::Database& db, const std::string& user_id, 
 }
 
 void touch_session(SQLite::Database& db, std::string_view token_hash, std::int64_t now) {
-    SQLite::Statement q(db, "UPDATE session SET last_seen_at = ? WHERE token_hash = ? AND last_seen_at < ?");
+    auto q_lease =
+        store::prepare(db, "UPDATE session SET last_seen_at = ? WHERE token_hash = ? AND last_seen_at < ?");
+    SQLite::Statement& q = *q_lease;
     q.bind(1, now);
     q.bind(2, std::string(token_hash));
     q.bind(3, now);
@@ -90,13 +97,15 @@ void touch_session(SQLite::Database& db, std::string_view token_hash, std::int64
 }
 
 void end_session(SQLite::Database& db, std::string_view token_hash) {
-    SQLite::Statement q(db, "DELETE FROM session WHERE token_hash = ?");
+    auto q_lease = store::prepare(db, "DELETE FROM session WHERE token_hash = ?");
+    SQLite::Statement& q = *q_lease;
     q.bind(1, std::string(token_hash));
     q.exec();
 }
 
 int end_user_sessions(SQLite::Database& db, std::string_view user_id, std::string_view keep_hash) {
-    SQLite::Statement q(db, "DELETE FROM session WHERE user_id = ? AND token_hash <> ?");
+    auto q_lease = store::prepare(db, "DELETE FROM session WHERE user_id = ? AND token_hash <> ?");
+    SQLite::Statement& q = *q_lease;
     q.bind(1, std::string(user_id));
     q.bind(2, std::string(keep_hash));
     return q.exec();

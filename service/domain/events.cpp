@@ -1,4 +1,5 @@
 #include "domain/events.hpp"
+#include "store/statement_cache.hpp"
 
 #include "stats/recorder.hpp"
 
@@ -8,9 +9,11 @@
 namespace relais::domain {
 
 void append_event(SQLite::Database& db, std::int64_t at, const actor& who, const event_entry& e) {
-    SQLite::Statement q(db,
-                        "INSERT INTO event(at, actor, entity, entity_id, action, from_status, to_status, reason, data) "
-                        "VALUES (?,?,?,?,?,?,?,?,?)");
+    auto q_lease = store::prepare(
+        db,
+        "INSERT INTO event(at, actor, entity, entity_id, action, from_status, to_status, reason, data) "
+        "VALUES (?,?,?,?,?,?,?,?,?)");
+    SQLite::Statement& q = *q_lease;
     q.bind(1, static_cast<std::int64_t>(at));
     q.bind(2, who.id);
     q.bind(3, e.entity);

@@ -1,4 +1,5 @@
 #include "domain/missions.hpp"
+#include "store/statement_cache.hpp"
 
 #include "domain/error.hpp"
 #include "domain/ids.hpp"
@@ -86,10 +87,11 @@ mission_record transition(SQLite::Database& db, const std::string& id, const std
     auto m = load_mission(db, id);
     if (!mission_transition_allowed(m.status, to))
         throw conflict("The mission is " + m.status + "; it cannot be " + verb + ".");
-    SQLite::Statement q(
+    auto q_lease = store::prepare(
         db,
         "UPDATE mission SET status = ?, reason = COALESCE(?, reason), note = COALESCE(?, note), "
         "updated_at = ? WHERE id = ?");
+    SQLite::Statement& q = *q_lease;
     q.bind(1, to);
     if (reason)
         q.bind(2, *reason);
@@ -102,7 +104,8 @@ mission_record transition(SQLite::Database& db, const std::string& id, const std
     const std::string from = m.status;
     m.status = to;
     if (from == "proposed") {
-        SQLite::Statement a(db, "UPDATE mission SET answered_at = ? WHERE id = ?");
+        auto a_lease = store::prepare(db, "UPDATE mission SET answered_at = ? WHERE id = ?");
+        SQLite::Statement& a = *a_lease;
         a.bind(1, static_cast<std::int64_t>(now));
         a.bind(2, id);
         a.exec();
@@ -112,7 +115,8 @@ mission_record transition(SQLite::Database& db, const std::string& id, const std
 
 void set_request_status(SQLite::Database& db, const request_record& r, const std::string& to,
                         std::int64_t now, const actor& who, const char* action) {
-    SQLite::Statement q(db, "UPDATE request SET status = ?, updated_at = ? WHERE id = ?");
+    auto q_lease = store::prepare(db, "UPDATE request SET status = ?, updated_at = ? WHERE id = ?");
+    SQLite::Statement& q = *q_lease;
     q.bind(1, to);
     q.bind(2, static_cast<std::int64_t>(now));
     q.bind(3, r.id);
@@ -146,9 +150,11 @@ void back_to_queue(SQLite::Database& db, const mission_record& m, std::int64_t n
 
 /// True if the request has a proposed or accepted mission starting after `after`.
 bool has_later_mission(SQLite::Database& db, const std::string& request_id, std::int64_t after) {
-    SQLite::Statement q(db,
-                        "SELECT 1 FROM mission WHERE request_id = ? AND status IN ('proposed','accepted') "
-                        "AND starts_at > ? LIMIT 1");
+    auto q_lease =
+        store::prepare(db,
+                       "SELECT 1 FROM mission WHERE request_id = ? AND status IN ('proposed','accepted') "
+                       "AND starts_at > ? LIMIT 1");
+    SQLite::Statement& q = *q_lease;
     q.bind(1, request_id);
     q.bind(2, static_cast<std::int64_t>(after));
     return q.executeStep();
@@ -156,9 +162,11 @@ bool has_later_mission(SQLite::Database& db, const std::string& request_id, std:
 
 void require_slot_free(SQLite::Database& db, const std::string& volunteer_id, std::int64_t starts,
                        std::int64_t ends, const std::string& except_id) {
-    SQLite::Statement q(db,
-                        "SELECT 1 FROM mission WHERE volunteer_id = ? AND status IN ('proposed','accepted') "
-                        "AND starts_at < ? AND ends_at > ? AND id <> ? LIMIT 1");
+    auto q_lease =
+        store::prepare(db,
+                       "SELECT 1 FROM mission WHERE volunteer_id = ? AND status IN ('proposed','accepted') "
+                       "AND starts_at < ? AND ends_at > ? AND id <> ? LIMIT 1");
+    SQLite::Statement& q = *q_lease;
     q.bind(1, volunteer_id);
     q.bind(2, static_cast<std::int64_t>(ends));
     q.bind(3, static_cast<std::int64_t>(starts));
@@ -179,7 +187,9 @@ bool mission_transition_allowed(std::string_view from, std::string_view to) {
 }
 
 mission_record load_mission(SQLite::Database& db, const std::string& id) {
-    SQLite::Statement q(db, std::string("SELECT ") + mission_columns + mission_from + " WHERE m.id = ?");
+    auto q_lease =
+        store::prepare(db, std::string("SELECT ") + mission_columns + mission_from + " WHERE m.id = ?");
+    SQLite::Statement& q = *q_lease;
     q.bind(1, id);
     if (!q.executeStep())
         throw not_found("No such mission.");
@@ -201,7 +211,8 @@ std::vector<mission_record> list_missions(SQLite::Database& db, const mission_fi
     if (f.until)
         sql += " AND m.starts_at < :until";
     sql += " ORDER BY m.seq LIMIT :limit";
-    SQLite::Statement q(db, sql);
+    auto q_lease = store::prepare(db, sql);
+    SQLite::Statement& q = *q_lease;
     q.bind(":after", static_cast<std::int64_t>(f.after_seq));
     if (f.status)
         q.bind(":status", *f.status);
@@ -233,9 +244,10 @@ std::string propose_mission(SQLite::Database& db, const std::string& request_id,
     if (v.status != "active")
         throw conflict("The volunteer is " + v.status + "; only active volunteers can be proposed missions.");
     {
-        SQLite::Statement q(db,
-                            "SELECT status FROM mission WHERE request_id = ? AND volunteer_id = ? "
-                            "AND status IN ('declined','dropped','expired') LIMIT 1");
+        auto q_lease = store::prepare(db,
+                                      "SELECT status FROM mission WHERE request_id = ? AND volunteer_id = ? "
+                                      "AND status IN ('declined','dropped','expired') LIMIT 1");
+        SQLite::Statement& q = *q_lease;
         q.bind(1, request_id);
         q.bind(2, volunteer_id);
         if (q.executeStep())
@@ -246,10 +258,11 @@ std::string propose_mission(SQLite::Database& db, const std::string& request_id,
     if (support && support->volunteer_id != volunteer_id && support->standin_volunteer_id != volunteer_id)
         throw conflict("This request has a support in place; propose its volunteer or its stand-in.");
     {
-        SQLite::Statement q(
-            db,
-            "SELECT 1 FROM mission WHERE request_id = ? AND status IN ('proposed','accepted') "
-            "AND (? = 'once' OR (starts_at < ? AND ends_at > ?)) LIMIT 1");
+        auto q_lease =
+            store::prepare(db,
+                           "SELECT 1 FROM mission WHERE request_id = ? AND status IN ('proposed','accepted') "
+                           "AND (? = 'once' OR (starts_at < ? AND ends_at > ?)) LIMIT 1");
+        SQLite::Statement& q = *q_lease;
         q.bind(1, request_id);
         q.bind(2, r.recurrence);
         q.bind(3, static_cast<std::int64_t>(ends_at));
@@ -262,9 +275,10 @@ std::string propose_mission(SQLite::Database& db, const std::string& request_id,
         // Weeks run Monday to Sunday (UTC).
         const std::int64_t days = starts_at >= 0 ? starts_at / 86400 : (starts_at - 86399) / 86400;
         const std::int64_t monday = (days - ((days + 3) % 7 + 7) % 7) * 86400;
-        SQLite::Statement q(db,
-                            "SELECT COUNT(*) FROM mission WHERE volunteer_id = ? AND status IN "
-                            "('proposed','accepted','done') AND starts_at >= ? AND starts_at < ?");
+        auto q_lease = store::prepare(db,
+                                      "SELECT COUNT(*) FROM mission WHERE volunteer_id = ? AND status IN "
+                                      "('proposed','accepted','done') AND starts_at >= ? AND starts_at < ?");
+        SQLite::Statement& q = *q_lease;
         q.bind(1, volunteer_id);
         q.bind(2, static_cast<std::int64_t>(monday));
         q.bind(3, static_cast<std::int64_t>(monday + week));
@@ -273,15 +287,17 @@ std::string propose_mission(SQLite::Database& db, const std::string& request_id,
             throw conflict("The volunteer has reached their maximum of " +
                            std::to_string(v.max_missions_per_week) + " missions that week.");
     }
-    SQLite::Statement ttl(db, "SELECT proposal_ttl_minutes FROM programme WHERE id = 1");
+    auto ttl_lease = store::prepare(db, "SELECT proposal_ttl_minutes FROM programme WHERE id = 1");
+    SQLite::Statement& ttl = *ttl_lease;
     ttl.executeStep();
     const std::int64_t expires = now + static_cast<std::int64_t>(ttl.getColumn(0).getInt()) * 60;
 
     const std::string id = new_id("mis");
-    SQLite::Statement q(
+    auto q_lease = store::prepare(
         db,
         "INSERT INTO mission(id, request_id, support_id, volunteer_id, starts_at, ends_at, status, "
         "proposed_by, proposed_at, expires_at, updated_at) VALUES (?,?,?,?,?,?,'proposed',?,?,?,?)");
+    SQLite::Statement& q = *q_lease;
     q.bind(1, id);
     q.bind(2, request_id);
     if (support)
@@ -294,10 +310,11 @@ std::string propose_mission(SQLite::Database& db, const std::string& request_id,
     q.bind(9, static_cast<std::int64_t>(expires));
     q.bind(10, static_cast<std::int64_t>(now));
     q.exec();
-    SQLite::Statement u(
+    auto u_lease = store::prepare(
         db,
         "UPDATE request SET first_proposed_at = COALESCE(first_proposed_at, ?), redispatch = 0, "
         "updated_at = ? WHERE id = ?");
+    SQLite::Statement& u = *u_lease;
     u.bind(1, static_cast<std::int64_t>(now));
     u.bind(2, static_cast<std::int64_t>(now));
     u.bind(3, request_id);
@@ -338,13 +355,15 @@ void accept_mission(SQLite::Database& db, const std::string& id, std::int64_t no
         auto support = active_support(db, m.request_id);
         std::string support_id =
             support ? support->id : create_support(db, m.request_id, m.volunteer_id, now, who);
-        SQLite::Statement q(db, "UPDATE mission SET support_id = ? WHERE id = ?");
+        auto q_lease = store::prepare(db, "UPDATE mission SET support_id = ? WHERE id = ?");
+        SQLite::Statement& q = *q_lease;
         q.bind(1, support_id);
         q.bind(2, id);
         q.exec();
     }
-    SQLite::Statement q(db,
-                        "UPDATE request SET first_accepted_at = COALESCE(first_accepted_at, ?) WHERE id = ?");
+    auto q_lease = store::prepare(
+        db, "UPDATE request SET first_accepted_at = COALESCE(first_accepted_at, ?) WHERE id = ?");
+    SQLite::Statement& q = *q_lease;
     q.bind(1, static_cast<std::int64_t>(now));
     q.bind(2, r.id);
     q.exec();
@@ -364,10 +383,11 @@ void complete_mission(SQLite::Database& db, const std::string& id, const mission
     if (before.status == "accepted" && now < before.starts_at)
         throw conflict("The mission has not started yet; it can be completed once it has taken place.");
     auto m = transition(db, id, "done", std::nullopt, std::nullopt, now, who, "completed");
-    SQLite::Statement q(
+    auto q_lease = store::prepare(
         db,
         "UPDATE mission SET report_duration_minutes = ?, report_outcome = ?, welfare_concern = ?, "
         "welfare_note = ?, ended_at = ? WHERE id = ?");
+    SQLite::Statement& q = *q_lease;
     q.bind(1, report.duration_minutes);
     q.bind(2, report.outcome);
     q.bind(3, report.welfare_concern ? 1 : 0);
@@ -379,7 +399,9 @@ void complete_mission(SQLite::Database& db, const std::string& id, const mission
     if (report.welfare_concern)
         append_event(db, now, who,
                      {"mission", id, "welfare_concern", "done", "done", std::nullopt, mission_data(m)});
-    SQLite::Statement f(db, "UPDATE request SET first_done_at = COALESCE(first_done_at, ?) WHERE id = ?");
+    auto f_lease =
+        store::prepare(db, "UPDATE request SET first_done_at = COALESCE(first_done_at, ?) WHERE id = ?");
+    SQLite::Statement& f = *f_lease;
     f.bind(1, static_cast<std::int64_t>(now));
     f.bind(2, m.request_id);
     f.exec();
@@ -387,10 +409,11 @@ void complete_mission(SQLite::Database& db, const std::string& id, const mission
     if (r.recurrence == "once") {
         if (auto s = active_support(db, r.id))
             end_support(db, s->id, "fulfilled", now, who);
-        SQLite::Statement c(
+        auto c_lease = store::prepare(
             db,
             "UPDATE request SET status = 'closed', outcome = 'fulfilled', closed_at = ?, redispatch = 0, "
             "updated_at = ? WHERE id = ?");
+        SQLite::Statement& c = *c_lease;
         c.bind(1, static_cast<std::int64_t>(now));
         c.bind(2, static_cast<std::int64_t>(now));
         c.bind(3, r.id);
@@ -452,7 +475,9 @@ void acknowledge_welfare(SQLite::Database& db, const std::string& id, std::int64
         throw conflict("This mission's report raised no welfare concern.");
     if (m.welfare_ack_at)
         throw conflict("This welfare concern has already been acknowledged.");
-    SQLite::Statement q(db, "UPDATE mission SET welfare_ack_at = ?, welfare_ack_by = ? WHERE id = ?");
+    auto q_lease =
+        store::prepare(db, "UPDATE mission SET welfare_ack_at = ?, welfare_ack_by = ? WHERE id = ?");
+    SQLite::Statement& q = *q_lease;
     q.bind(1, static_cast<std::int64_t>(now));
     q.bind(2, who.id);
     q.bind(3, id);
@@ -464,7 +489,9 @@ void acknowledge_welfare(SQLite::Database& db, const std::string& id, std::int64
 int expire_proposals(SQLite::Database& db, std::int64_t now) {
     std::vector<std::string> ids;
     {
-        SQLite::Statement q(db, "SELECT id FROM mission WHERE status = 'proposed' AND expires_at <= ?");
+        auto q_lease =
+            store::prepare(db, "SELECT id FROM mission WHERE status = 'proposed' AND expires_at <= ?");
+        SQLite::Statement& q = *q_lease;
         q.bind(1, static_cast<std::int64_t>(now));
         while (q.executeStep())
             ids.push_back(q.getColumn(0).getString());
@@ -481,8 +508,9 @@ void cancel_live_missions(SQLite::Database& db, const std::string& request_id, c
                           std::int64_t now, const actor& who) {
     std::vector<std::string> ids;
     {
-        SQLite::Statement q(
+        auto q_lease = store::prepare(
             db, "SELECT id FROM mission WHERE request_id = ? AND status IN ('proposed','accepted')");
+        SQLite::Statement& q = *q_lease;
         q.bind(1, request_id);
         while (q.executeStep())
             ids.push_back(q.getColumn(0).getString());
@@ -501,10 +529,11 @@ void release_future_missions(SQLite::Database& db, const std::string& volunteer_
                              const actor& who) {
     std::vector<std::pair<std::string, std::string>> live_missions;
     {
-        SQLite::Statement q(
+        auto q_lease = store::prepare(
             db,
             "SELECT id, status FROM mission WHERE volunteer_id = ? AND status IN ('proposed','accepted') "
             "AND ends_at > ?");
+        SQLite::Statement& q = *q_lease;
         q.bind(1, volunteer_id);
         q.bind(2, static_cast<std::int64_t>(now));
         while (q.executeStep())
@@ -519,7 +548,9 @@ void release_future_missions(SQLite::Database& db, const std::string& volunteer_
     // Supports they carried pass to their stand-in, or end (the request returns to the queue).
     std::vector<std::string> supports;
     {
-        SQLite::Statement q(db, "SELECT id FROM support WHERE volunteer_id = ? AND status = 'active'");
+        auto q_lease =
+            store::prepare(db, "SELECT id FROM support WHERE volunteer_id = ? AND status = 'active'");
+        SQLite::Statement& q = *q_lease;
         q.bind(1, volunteer_id);
         while (q.executeStep())
             supports.push_back(q.getColumn(0).getString());
@@ -527,8 +558,9 @@ void release_future_missions(SQLite::Database& db, const std::string& volunteer_
     for (const auto& sid : supports) {
         auto s = load_support(db, sid);
         if (s.standin_volunteer_id) {
-            SQLite::Statement q(
+            auto q_lease = store::prepare(
                 db, "UPDATE support SET volunteer_id = ?, standin_volunteer_id = NULL WHERE id = ?");
+            SQLite::Statement& q = *q_lease;
             q.bind(1, *s.standin_volunteer_id);
             q.bind(2, sid);
             q.exec();
@@ -549,9 +581,11 @@ void release_future_missions(SQLite::Database& db, const std::string& volunteer_
                 flag_redispatch(db, r.id, now);
         }
     }
-    SQLite::Statement q(db,
-                        "UPDATE support SET standin_volunteer_id = NULL WHERE standin_volunteer_id = ? AND "
-                        "status = 'active'");
+    auto q_lease =
+        store::prepare(db,
+                       "UPDATE support SET standin_volunteer_id = NULL WHERE standin_volunteer_id = ? AND "
+                       "status = 'active'");
+    SQLite::Statement& q = *q_lease;
     q.bind(1, volunteer_id);
     q.exec();
 }

@@ -1,4 +1,5 @@
 #include "domain/partners.hpp"
+#include "store/statement_cache.hpp"
 
 #include "domain/error.hpp"
 #include "domain/ids.hpp"
@@ -59,9 +60,11 @@ std::string create_partner(SQLite::Database& db, const std::string& name, const 
                            const std::optional<std::string>& email, const std::optional<std::string>& phone,
                            std::int64_t now, const actor& who) {
     const std::string id = new_id("prt");
-    SQLite::Statement q(db,
-                        "INSERT INTO partner(id, name, kind, contact_email, contact_phone, created_at) "
-                        "VALUES (?,?,?,?,?,?)");
+    auto q_lease =
+        store::prepare(db,
+                       "INSERT INTO partner(id, name, kind, contact_email, contact_phone, created_at) "
+                       "VALUES (?,?,?,?,?,?)");
+    SQLite::Statement& q = *q_lease;
     q.bind(1, id);
     q.bind(2, name);
     q.bind(3, kind);
@@ -77,7 +80,8 @@ std::string create_partner(SQLite::Database& db, const std::string& name, const 
 }
 
 partner_record load_partner(SQLite::Database& db, const std::string& id) {
-    SQLite::Statement q(db, "SELECT * FROM partner WHERE id = ?");
+    auto q_lease = store::prepare(db, "SELECT * FROM partner WHERE id = ?");
+    SQLite::Statement& q = *q_lease;
     q.bind(1, id);
     if (!q.executeStep())
         throw not_found("No such partner.");
@@ -86,7 +90,8 @@ partner_record load_partner(SQLite::Database& db, const std::string& id) {
 
 std::vector<partner_record> list_partners(SQLite::Database& db, std::int64_t after_seq, int limit,
                                           page_info& page) {
-    SQLite::Statement q(db, "SELECT * FROM partner WHERE seq > ? ORDER BY seq LIMIT ?");
+    auto q_lease = store::prepare(db, "SELECT * FROM partner WHERE seq > ? ORDER BY seq LIMIT ?");
+    SQLite::Statement& q = *q_lease;
     q.bind(1, static_cast<std::int64_t>(after_seq));
     q.bind(2, limit + 1);
     return read_seq_page(q, limit, page, read_partner);
@@ -96,7 +101,8 @@ std::string create_collective(SQLite::Database& db, const collective_input& in, 
                               const actor& who) {
     load_partner(db, in.partner_id);
     if (in.neighbourhood) {
-        SQLite::Statement n(db, "SELECT 1 FROM neighbourhood WHERE code = ?");
+        auto n_lease = store::prepare(db, "SELECT 1 FROM neighbourhood WHERE code = ?");
+        SQLite::Statement& n = *n_lease;
         n.bind(1, *in.neighbourhood);
         if (!n.executeStep())
             throw validation_error({{"neighbourhood", "is not a known neighbourhood code"}});
@@ -106,11 +112,12 @@ std::string create_collective(SQLite::Database& db, const collective_input& in, 
     if (in.ends_at < now)
         throw validation_error({{"ends_at", "must not be in the past"}});
     const std::string id = new_id("col");
-    SQLite::Statement q(
+    auto q_lease = store::prepare(
         db,
         "INSERT INTO collective_mission(id, partner_id, title, description, place, neighbourhood, "
         "starts_at, ends_at, capacity, status, created_at, updated_at) "
         "VALUES (?,?,?,?,?,?,?,?,?,'open',?,?)");
+    SQLite::Statement& q = *q_lease;
     q.bind(1, id);
     q.bind(2, in.partner_id);
     q.bind(3, in.title);
@@ -137,7 +144,8 @@ std::string create_collective(SQLite::Database& db, const collective_input& in, 
 
 collective_record load_collective(SQLite::Database& db, const std::string& id,
                                   const std::string& volunteer_id) {
-    SQLite::Statement q(db, std::string(collective_select) + " WHERE c.id = :id");
+    auto q_lease = store::prepare(db, std::string(collective_select) + " WHERE c.id = :id");
+    SQLite::Statement& q = *q_lease;
     q.bind(":vol", volunteer_id);
     q.bind(":id", id);
     if (!q.executeStep())
@@ -155,7 +163,8 @@ std::vector<collective_record> list_collectives(SQLite::Database& db, const coll
     if (f.from)
         sql += " AND c.ends_at >= :from";
     sql += " ORDER BY c.seq LIMIT :limit";
-    SQLite::Statement q(db, sql);
+    auto q_lease = store::prepare(db, sql);
+    SQLite::Statement& q = *q_lease;
     q.bind(":vol", volunteer_id);
     q.bind(":after", static_cast<std::int64_t>(f.after_seq));
     if (f.partner_id)
@@ -182,11 +191,12 @@ collective_record signup_collective(SQLite::Database& db, const std::string& id,
         throw conflict("You are already signed up.");
     if (c.signed_up >= c.capacity)
         throw conflict("This collective mission is full.");
-    SQLite::Statement q(
+    auto q_lease = store::prepare(
         db,
         "INSERT INTO collective_signup(collective_id, volunteer_id, created_at) VALUES (?,?,?) "
         "ON CONFLICT(collective_id, volunteer_id) DO UPDATE SET cancelled_at = NULL, created_at = "
         "excluded.created_at");
+    SQLite::Statement& q = *q_lease;
     q.bind(1, id);
     q.bind(2, volunteer_id);
     q.bind(3, static_cast<std::int64_t>(now));
@@ -207,8 +217,9 @@ collective_record cancel_signup(SQLite::Database& db, const std::string& id, con
     auto c = load_collective(db, id, volunteer_id);
     if (!c.mine)
         throw conflict("You are not signed up for this collective mission.");
-    SQLite::Statement q(
+    auto q_lease = store::prepare(
         db, "UPDATE collective_signup SET cancelled_at = ? WHERE collective_id = ? AND volunteer_id = ?");
+    SQLite::Statement& q = *q_lease;
     q.bind(1, static_cast<std::int64_t>(now));
     q.bind(2, id);
     q.bind(3, volunteer_id);
@@ -228,8 +239,9 @@ void cancel_collective(SQLite::Database& db, const std::string& id, std::int64_t
     auto c = load_collective(db, id);
     if (c.status != "open")
         throw conflict("This collective mission is " + c.status + ".");
-    SQLite::Statement q(db,
-                        "UPDATE collective_mission SET status = 'cancelled', updated_at = ? WHERE id = ?");
+    auto q_lease =
+        store::prepare(db, "UPDATE collective_mission SET status = 'cancelled', updated_at = ? WHERE id = ?");
+    SQLite::Statement& q = *q_lease;
     q.bind(1, static_cast<std::int64_t>(now));
     q.bind(2, id);
     q.exec();

@@ -1,4 +1,5 @@
 #include "domain/privacy.hpp"
+#include "store/statement_cache.hpp"
 
 #include "domain/error.hpp"
 #include "domain/missions.hpp"
@@ -18,7 +19,8 @@ constexpr const char* erased_text = "(effacé)";
 
 /// Every column of every row `sql` returns, as JSON objects (column names as keys).
 json::array rows(SQLite::Database& db, const std::string& sql, const std::string& id) {
-    SQLite::Statement q(db, sql);
+    auto q_lease = store::prepare(db, sql);
+    SQLite::Statement& q = *q_lease;
     for (int i = 1; i <= q.getBindParameterCount(); ++i)
         q.bind(i, id);
     json::array out;
@@ -27,7 +29,8 @@ json::array rows(SQLite::Database& db, const std::string& sql, const std::string
         for (int c = 0; c < q.getColumnCount(); ++c) {
             auto col = q.getColumn(c);
             const std::string name = q.getColumnName(c);
-            if (name == "password_hash" || name == "tracking_hash" || name == "token_hash" || name == "csrf_token")
+            if (name == "password_hash" || name == "tracking_hash" || name == "token_hash" ||
+                name == "csrf_token")
                 continue;  // secrets are not personal data to hand out, and must never leave the server
             if (col.isNull())
                 o[name] = nullptr;
@@ -56,19 +59,24 @@ json::object export_resident(SQLite::Database& db, const std::string& id) {
                               "SELECT m.* FROM mission m JOIN request r ON r.id = m.request_id "
                               "WHERE r.resident_id = ?",
                               id)},
-            {"audit", rows(db, "SELECT * FROM audit_log WHERE subject_type = 'resident' AND subject_id = ?", id)}};
+            {"audit",
+             rows(db, "SELECT * FROM audit_log WHERE subject_type = 'resident' AND subject_id = ?", id)}};
 }
 
 json::object export_volunteer(SQLite::Database& db, const std::string& id) {
     auto person = rows(db, "SELECT * FROM volunteer WHERE id = ?", id);
     if (person.empty())
         throw not_found("No such volunteer.");
-    return {{"volunteer", person[0]},
-            {"accounts", rows(db, "SELECT id, email, role, created_at, disabled_at FROM users WHERE volunteer_id = ?", id)},
-            {"missions", rows(db, "SELECT * FROM mission WHERE volunteer_id = ?", id)},
-            {"supports", rows(db, "SELECT * FROM support WHERE volunteer_id = ? OR standin_volunteer_id = ?", id)},
-            {"collective_signups", rows(db, "SELECT * FROM collective_signup WHERE volunteer_id = ?", id)},
-            {"audit", rows(db, "SELECT * FROM audit_log WHERE subject_type = 'volunteer' AND subject_id = ?", id)}};
+    return {
+        {"volunteer", person[0]},
+        {"accounts",
+         rows(db, "SELECT id, email, role, created_at, disabled_at FROM users WHERE volunteer_id = ?", id)},
+        {"missions", rows(db, "SELECT * FROM mission WHERE volunteer_id = ?", id)},
+        {"supports",
+         rows(db, "SELECT * FROM support WHERE volunteer_id = ? OR standin_volunteer_id = ?", id)},
+        {"collective_signups", rows(db, "SELECT * FROM collective_signup WHERE volunteer_id = ?", id)},
+        {"audit",
+         rows(db, "SELECT * FROM audit_log WHERE subject_type = 'volunteer' AND subject_id = ?", id)}};
 }
 
 void erase_resident(SQLite::Database& db, const std::string& id, const std::string& reason, std::int64_t now,
@@ -77,7 +85,9 @@ void erase_resident(SQLite::Database& db, const std::string& id, const std::stri
     if (r.erased_at)
         throw conflict("This resident's data has already been erased.");
     {
-        SQLite::Statement open(db, "SELECT id FROM request WHERE resident_id = ? AND status <> 'closed'");
+        auto open_lease =
+            store::prepare(db, "SELECT id FROM request WHERE resident_id = ? AND status <> 'closed'");
+        SQLite::Statement& open = *open_lease;
         open.bind(1, id);
         std::vector<std::string> ids;
         while (open.executeStep())
@@ -85,9 +95,11 @@ void erase_resident(SQLite::Database& db, const std::string& id, const std::stri
         for (const auto& req : ids)
             close_request(db, req, "cancelled", std::string("erasure"), now, who);
     }
-    SQLite::Statement q(db,
-                        "UPDATE resident SET first_name = ?, last_name = ?, phone = '', email = NULL, address = '', "
-                        "lat = NULL, lon = NULL, erased_at = ?, updated_at = ? WHERE id = ?");
+    auto q_lease = store::prepare(
+        db,
+        "UPDATE resident SET first_name = ?, last_name = ?, phone = '', email = NULL, address = '', "
+        "lat = NULL, lon = NULL, erased_at = ?, updated_at = ? WHERE id = ?");
+    SQLite::Statement& q = *q_lease;
     q.bind(1, erased_text);
     q.bind(2, erased_text);
     q.bind(3, static_cast<std::int64_t>(now));
@@ -95,15 +107,19 @@ void erase_resident(SQLite::Database& db, const std::string& id, const std::stri
     q.bind(5, id);
     q.exec();
     // Free text about the person: request details, closing reasons, mission and report notes.
-    SQLite::Statement rq(db, "UPDATE request SET details = '', close_reason = NULL WHERE resident_id = ?");
+    auto rq_lease =
+        store::prepare(db, "UPDATE request SET details = '', close_reason = NULL WHERE resident_id = ?");
+    SQLite::Statement& rq = *rq_lease;
     rq.bind(1, id);
     rq.exec();
-    SQLite::Statement mq(db,
-                         "UPDATE mission SET note = NULL, welfare_note = NULL WHERE request_id IN "
-                         "(SELECT id FROM request WHERE resident_id = ?)");
+    auto mq_lease = store::prepare(db,
+                                   "UPDATE mission SET note = NULL, welfare_note = NULL WHERE request_id IN "
+                                   "(SELECT id FROM request WHERE resident_id = ?)");
+    SQLite::Statement& mq = *mq_lease;
     mq.bind(1, id);
     mq.exec();
-    SQLite::Statement sq(db, "UPDATE support SET handover_note = NULL WHERE resident_id = ?");
+    auto sq_lease = store::prepare(db, "UPDATE support SET handover_note = NULL WHERE resident_id = ?");
+    SQLite::Statement& sq = *sq_lease;
     sq.bind(1, id);
     sq.exec();
     append_event(db, now, who, {"resident", id, "erased", std::nullopt, std::nullopt, reason, {}});
@@ -116,9 +132,11 @@ void erase_volunteer(SQLite::Database& db, const std::string& id, const std::str
         throw conflict("This volunteer's data has already been erased.");
     if (v.status != "withdrawn")
         withdraw_volunteer(db, id, "other", std::nullopt, now, who);
-    SQLite::Statement q(db,
-                        "UPDATE volunteer SET first_name = ?, last_name = ?, email = ?, phone = '', lat = NULL, "
-                        "lon = NULL, withdrawal_note = NULL, erased_at = ?, updated_at = ? WHERE id = ?");
+    auto q_lease = store::prepare(
+        db,
+        "UPDATE volunteer SET first_name = ?, last_name = ?, email = ?, phone = '', lat = NULL, "
+        "lon = NULL, withdrawal_note = NULL, erased_at = ?, updated_at = ? WHERE id = ?");
+    SQLite::Statement& q = *q_lease;
     q.bind(1, erased_text);
     q.bind(2, erased_text);
     q.bind(3, "erased+" + id + "@invalid");
@@ -126,13 +144,16 @@ void erase_volunteer(SQLite::Database& db, const std::string& id, const std::str
     q.bind(5, static_cast<std::int64_t>(now));
     q.bind(6, id);
     q.exec();
-    SQLite::Statement u(db,
-                        "UPDATE users SET email = 'erased+' || id || '@invalid', password_hash = '!', "
-                        "disabled_at = COALESCE(disabled_at, ?) WHERE volunteer_id = ?");
+    auto u_lease =
+        store::prepare(db,
+                       "UPDATE users SET email = 'erased+' || id || '@invalid', password_hash = '!', "
+                       "disabled_at = COALESCE(disabled_at, ?) WHERE volunteer_id = ?");
+    SQLite::Statement& u = *u_lease;
     u.bind(1, static_cast<std::int64_t>(now));
     u.bind(2, id);
     u.exec();
-    SQLite::Statement m(db, "UPDATE mission SET note = NULL WHERE volunteer_id = ?");
+    auto m_lease = store::prepare(db, "UPDATE mission SET note = NULL WHERE volunteer_id = ?");
+    SQLite::Statement& m = *m_lease;
     m.bind(1, id);
     m.exec();
     append_event(db, now, who, {"volunteer", id, "erased", std::nullopt, std::nullopt, reason, {}});
@@ -145,15 +166,20 @@ retention_result apply_retention(SQLite::Database& db, std::int64_t now, int day
     retention_result out;
     std::vector<std::string> residents, volunteers;
     {
-        SQLite::Statement q(db,
-                            "SELECT p.id FROM resident p WHERE p.erased_at IS NULL "
-                            "AND NOT EXISTS (SELECT 1 FROM request r WHERE r.resident_id = p.id AND r.status <> 'closed') "
-                            "AND COALESCE((SELECT MAX(closed_at) FROM request r WHERE r.resident_id = p.id), p.created_at) < ?");
+        auto q_lease = store::prepare(
+            db,
+            "SELECT p.id FROM resident p WHERE p.erased_at IS NULL "
+            "AND NOT EXISTS (SELECT 1 FROM request r WHERE r.resident_id = p.id AND r.status <> 'closed') "
+            "AND COALESCE((SELECT MAX(closed_at) FROM request r WHERE r.resident_id = p.id), p.created_at) < "
+            "?");
+        SQLite::Statement& q = *q_lease;
         q.bind(1, static_cast<std::int64_t>(limit));
         while (q.executeStep())
             residents.push_back(q.getColumn(0).getString());
-        SQLite::Statement v(db,
-                            "SELECT id FROM volunteer WHERE erased_at IS NULL AND status = 'withdrawn' AND withdrawn_at < ?");
+        auto v_lease = store::prepare(
+            db,
+            "SELECT id FROM volunteer WHERE erased_at IS NULL AND status = 'withdrawn' AND withdrawn_at < ?");
+        SQLite::Statement& v = *v_lease;
         v.bind(1, static_cast<std::int64_t>(limit));
         while (v.executeStep())
             volunteers.push_back(v.getColumn(0).getString());

@@ -1,4 +1,5 @@
 #include "domain/programme.hpp"
+#include "store/statement_cache.hpp"
 
 #include "domain/error.hpp"
 
@@ -10,10 +11,12 @@ namespace relais::domain {
 namespace json = boost::json;
 
 programme_record load_programme(SQLite::Database& db) {
-    SQLite::Statement q(db,
-                        "SELECT name, starts_on, ends_on, registration_open, coordination_phone, auto_dispatch, "
-                        "proposal_ttl_minutes, max_distance_km, retention_days, consent_version, weights "
-                        "FROM programme WHERE id = 1");
+    auto q_lease = store::prepare(
+        db,
+        "SELECT name, starts_on, ends_on, registration_open, coordination_phone, auto_dispatch, "
+        "proposal_ttl_minutes, max_distance_km, retention_days, consent_version, weights "
+        "FROM programme WHERE id = 1");
+    SQLite::Statement& q = *q_lease;
     if (!q.executeStep())
         throw not_found("The programme is not set up.");
     programme_record p;
@@ -38,7 +41,8 @@ void patch_programme(SQLite::Database& db, const programme_patch& p, std::int64_
     auto before = load_programme(db);
     std::vector<std::string> changed;
     auto set = [&](const char* col, auto&& binder) {
-        SQLite::Statement q(db, std::string("UPDATE programme SET ") + col + " = ? WHERE id = 1");
+        auto q_lease = store::prepare(db, std::string("UPDATE programme SET ") + col + " = ? WHERE id = 1");
+        SQLite::Statement& q = *q_lease;
         binder(q);
         q.exec();
         changed.emplace_back(col);
@@ -68,19 +72,23 @@ void patch_programme(SQLite::Database& db, const programme_patch& p, std::int64_
         set("max_distance_km", [&](SQLite::Statement& q) { q.bind(1, *p.max_distance_km); });
     if (p.weights)
         set("weights", [&](SQLite::Statement& q) { q.bind(1, json::serialize(*p.weights)); });
-    SQLite::Statement t(db, "UPDATE programme SET updated_at = ? WHERE id = 1");
+    auto t_lease = store::prepare(db, "UPDATE programme SET updated_at = ? WHERE id = 1");
+    SQLite::Statement& t = *t_lease;
     t.bind(1, static_cast<std::int64_t>(now));
     t.exec();
     json::object data{{"fields", json::value_from(changed)}};
     if (p.registration_open && *p.registration_open != before.registration_open)
         data["registration_open"] = *p.registration_open;
-    append_event(db, now, who, {"programme", "1", "updated", std::nullopt, std::nullopt, std::nullopt, std::move(data)});
+    append_event(db, now, who,
+                 {"programme", "1", "updated", std::nullopt, std::nullopt, std::nullopt, std::move(data)});
 }
 
 std::vector<category_record> list_categories(SQLite::Database& db, bool include_inactive) {
-    SQLite::Statement q(db, std::string("SELECT code, label_fr, label_en, description_fr, description_en, home_visit, "
-                                        "active, sort FROM category") +
-                                (include_inactive ? "" : " WHERE active = 1") + " ORDER BY sort, code");
+    auto q_lease = store::prepare(
+        db, std::string("SELECT code, label_fr, label_en, description_fr, description_en, home_visit, "
+                        "active, sort FROM category") +
+                (include_inactive ? "" : " WHERE active = 1") + " ORDER BY sort, code");
+    SQLite::Statement& q = *q_lease;
     std::vector<category_record> out;
     while (q.executeStep()) {
         category_record c;
@@ -98,13 +106,16 @@ std::vector<category_record> list_categories(SQLite::Database& db, bool include_
 }
 
 void create_category(SQLite::Database& db, const category_record& c, std::int64_t now, const actor& who) {
-    SQLite::Statement e(db, "SELECT 1 FROM category WHERE code = ?");
+    auto e_lease = store::prepare(db, "SELECT 1 FROM category WHERE code = ?");
+    SQLite::Statement& e = *e_lease;
     e.bind(1, c.code);
     if (e.executeStep())
         throw conflict("A category with this code already exists.");
-    SQLite::Statement q(db,
-                        "INSERT INTO category(code, label_fr, label_en, description_fr, description_en, home_visit, "
-                        "active, sort) VALUES (?,?,?,?,?,?,?,?)");
+    auto q_lease = store::prepare(
+        db,
+        "INSERT INTO category(code, label_fr, label_en, description_fr, description_en, home_visit, "
+        "active, sort) VALUES (?,?,?,?,?,?,?,?)");
+    SQLite::Statement& q = *q_lease;
     q.bind(1, c.code);
     q.bind(2, c.label_fr);
     q.bind(3, c.label_en);
@@ -119,14 +130,16 @@ void create_category(SQLite::Database& db, const category_record& c, std::int64_
 
 void patch_category(SQLite::Database& db, const std::string& code, const category_patch& p, std::int64_t now,
                     const actor& who) {
-    SQLite::Statement e(db, "SELECT 1 FROM category WHERE code = ?");
+    auto e_lease = store::prepare(db, "SELECT 1 FROM category WHERE code = ?");
+    SQLite::Statement& e = *e_lease;
     e.bind(1, code);
     if (!e.executeStep())
         throw not_found("No such category.");
     auto set_text = [&](const char* col, const std::optional<std::string>& v) {
         if (!v)
             return;
-        SQLite::Statement q(db, std::string("UPDATE category SET ") + col + " = ? WHERE code = ?");
+        auto q_lease = store::prepare(db, std::string("UPDATE category SET ") + col + " = ? WHERE code = ?");
+        SQLite::Statement& q = *q_lease;
         q.bind(1, *v);
         q.bind(2, code);
         q.exec();
@@ -134,7 +147,8 @@ void patch_category(SQLite::Database& db, const std::string& code, const categor
     auto set_int = [&](const char* col, std::optional<int> v) {
         if (!v)
             return;
-        SQLite::Statement q(db, std::string("UPDATE category SET ") + col + " = ? WHERE code = ?");
+        auto q_lease = store::prepare(db, std::string("UPDATE category SET ") + col + " = ? WHERE code = ?");
+        SQLite::Statement& q = *q_lease;
         q.bind(1, *v);
         q.bind(2, code);
         q.exec();
@@ -150,7 +164,8 @@ void patch_category(SQLite::Database& db, const std::string& code, const categor
 }
 
 std::vector<neighbourhood_record> list_neighbourhoods(SQLite::Database& db) {
-    SQLite::Statement q(db, "SELECT code, name, lat, lon FROM neighbourhood ORDER BY name");
+    auto q_lease = store::prepare(db, "SELECT code, name, lat, lon FROM neighbourhood ORDER BY name");
+    SQLite::Statement& q = *q_lease;
     std::vector<neighbourhood_record> out;
     while (q.executeStep()) {
         neighbourhood_record n;

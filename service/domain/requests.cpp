@@ -1,4 +1,5 @@
 #include "domain/requests.hpp"
+#include "store/statement_cache.hpp"
 
 #include "domain/error.hpp"
 #include "domain/ids.hpp"
@@ -33,12 +34,13 @@ void bind_opt(SQLite::Statement& q, int i, const std::optional<std::string>& v) 
 std::string insert_resident(SQLite::Database& db, const resident_input& r, const std::string& consent_version,
                             std::int64_t now) {
     const std::string id = new_id("res");
-    SQLite::Statement q(
+    auto q_lease = store::prepare(
         db,
         "INSERT INTO resident(id, first_name, last_name, phone, email, address, neighbourhood, lat, "
         "lon, isolated, reduced_mobility, visually_impaired, not_french_speaking, languages, "
         "preferred_contact, consent_at, consent_version, created_at, updated_at) "
         "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    SQLite::Statement& q = *q_lease;
     q.bind(1, id);
     q.bind(2, r.first_name);
     q.bind(3, r.last_name);
@@ -134,8 +136,9 @@ request_record read_request(SQLite::Statement& q) {
 }
 
 void check_code(SQLite::Database& db, const char* table, const std::string& code, const std::string& field) {
-    SQLite::Statement q(db, std::string("SELECT 1 FROM ") + table + " WHERE code = ?" +
-                                (std::string(table) == "category" ? " AND active = 1" : ""));
+    auto q_lease = store::prepare(db, std::string("SELECT 1 FROM ") + table + " WHERE code = ?" +
+                                          (std::string(table) == "category" ? " AND active = 1" : ""));
+    SQLite::Statement& q = *q_lease;
     q.bind(1, code);
     if (!q.executeStep())
         throw validation_error({{field, std::string("is not a known ") + table + " code"}});
@@ -173,9 +176,11 @@ std::optional<queue_key> parse_cursor(const std::string& c) {
 }
 
 void finish_track_view(SQLite::Database& db, const std::string& request_id, std::int64_t now, track_view& v) {
-    SQLite::Statement n(db,
-                        "SELECT MIN(starts_at) FROM mission WHERE request_id = ? AND status = 'accepted' "
-                        "AND ends_at >= ?");
+    auto n_lease =
+        store::prepare(db,
+                       "SELECT MIN(starts_at) FROM mission WHERE request_id = ? AND status = 'accepted' "
+                       "AND ends_at >= ?");
+    SQLite::Statement& n = *n_lease;
     n.bind(1, request_id);
     n.bind(2, static_cast<std::int64_t>(now));
     if (n.executeStep() && !n.getColumn(0).isNull())
@@ -188,19 +193,22 @@ created_request create_request(SQLite::Database& db, const request_input& in, st
                                const actor& who) {
     std::vector<field_error> errs;
     {
-        SQLite::Statement q(db, "SELECT 1 FROM category WHERE code = ? AND active = 1");
+        auto q_lease = store::prepare(db, "SELECT 1 FROM category WHERE code = ? AND active = 1");
+        SQLite::Statement& q = *q_lease;
         q.bind(1, in.category);
         if (!q.executeStep())
             errs.push_back({"category", "is not a known category code"});
     }
     if (in.resident) {
-        SQLite::Statement q(db, "SELECT 1 FROM neighbourhood WHERE code = ?");
+        auto q_lease = store::prepare(db, "SELECT 1 FROM neighbourhood WHERE code = ?");
+        SQLite::Statement& q = *q_lease;
         q.bind(1, in.resident->neighbourhood);
         if (!q.executeStep())
             errs.push_back({"resident.neighbourhood", "is not a known neighbourhood code"});
     }
     if (in.partner_id) {
-        SQLite::Statement q(db, "SELECT 1 FROM partner WHERE id = ?");
+        auto q_lease = store::prepare(db, "SELECT 1 FROM partner WHERE id = ?");
+        SQLite::Statement& q = *q_lease;
         q.bind(1, *in.partner_id);
         if (!q.executeStep())
             errs.push_back({"partner_id", "is not a known partner"});
@@ -208,7 +216,8 @@ created_request create_request(SQLite::Database& db, const request_input& in, st
     if (!errs.empty())
         throw validation_error(std::move(errs));
 
-    SQLite::Statement prog(db, "SELECT consent_version FROM programme WHERE id = 1");
+    auto prog_lease = store::prepare(db, "SELECT consent_version FROM programme WHERE id = 1");
+    SQLite::Statement& prog = *prog_lease;
     prog.executeStep();
     const std::string consent_version = prog.getColumn(0).getString();
 
@@ -235,11 +244,12 @@ created_request create_request(SQLite::Database& db, const request_input& in, st
     out.resident_id = resident_id;
     out.tracking_code = new_tracking_code();
     const auto canonical = normalize_tracking_code(out.tracking_code);
-    SQLite::Statement q(
+    auto q_lease = store::prepare(
         db,
         "INSERT INTO request(id, resident_id, category, details, urgency, window_from, window_until, "
         "recurrence, channel, partner_id, status, tracking_hash, created_by, created_at, updated_at) "
         "VALUES (?,?,?,?,?,?,?,?,?,?,'new',?,?,?,?)");
+    SQLite::Statement& q = *q_lease;
     q.bind(1, out.id);
     q.bind(2, resident_id);
     q.bind(3, in.category);
@@ -256,7 +266,8 @@ created_request create_request(SQLite::Database& db, const request_input& in, st
     q.bind(14, static_cast<std::int64_t>(now));
     q.exec();
 
-    SQLite::Statement nb(db, "SELECT neighbourhood FROM resident WHERE id = ?");
+    auto nb_lease = store::prepare(db, "SELECT neighbourhood FROM resident WHERE id = ?");
+    SQLite::Statement& nb = *nb_lease;
     nb.bind(1, resident_id);
     nb.executeStep();
     append_event(db, now, who,
@@ -276,7 +287,9 @@ created_request create_request(SQLite::Database& db, const request_input& in, st
 }
 
 resident_record load_resident(SQLite::Database& db, const std::string& id) {
-    SQLite::Statement q(db, std::string("SELECT ") + resident_columns + " FROM resident WHERE id = ?");
+    auto q_lease =
+        store::prepare(db, std::string("SELECT ") + resident_columns + " FROM resident WHERE id = ?");
+    SQLite::Statement& q = *q_lease;
     q.bind(1, id);
     if (!q.executeStep())
         throw not_found("No such resident.");
@@ -284,8 +297,10 @@ resident_record load_resident(SQLite::Database& db, const std::string& id) {
 }
 
 request_record load_request(SQLite::Database& db, const std::string& id) {
-    SQLite::Statement q(db, std::string("SELECT ") + request_columns +
-                                " FROM request r JOIN resident p ON p.id = r.resident_id WHERE r.id = ?");
+    auto q_lease =
+        store::prepare(db, std::string("SELECT ") + request_columns +
+                               " FROM request r JOIN resident p ON p.id = r.resident_id WHERE r.id = ?");
+    SQLite::Statement& q = *q_lease;
     q.bind(1, id);
     if (!q.executeStep())
         throw not_found("No such request.");
@@ -316,7 +331,8 @@ std::vector<request_record> list_requests(SQLite::Database& db, const request_fi
     if (f.redispatch)
         sql += " AND r.redispatch = ?";
     sql += std::string(" ORDER BY -r.redispatch, ") + rank_sql + ", r.created_at, r.seq LIMIT ?";
-    SQLite::Statement q(db, sql);
+    auto q_lease = store::prepare(db, sql);
+    SQLite::Statement& q = *q_lease;
     int i = 1;
     if (after) {
         q.bind(i++, -after->redispatch);
@@ -351,7 +367,8 @@ std::vector<resident_record> find_residents(SQLite::Database& db, const std::opt
     if (phone)
         sql += " AND phone = ?";
     sql += " ORDER BY seq LIMIT ?";
-    SQLite::Statement q(db, sql);
+    auto q_lease = store::prepare(db, sql);
+    SQLite::Statement& q = *q_lease;
     int i = 1;
     q.bind(i++, static_cast<std::int64_t>(after_seq));
     if (phone)
@@ -369,7 +386,8 @@ void patch_resident(SQLite::Database& db, const std::string& id, const resident_
         check_code(db, "neighbourhood", *p.neighbourhood, "neighbourhood");
     std::vector<std::string> changed;
     auto set = [&](const char* col, auto&& bind_value) {
-        SQLite::Statement q(db, std::string("UPDATE resident SET ") + col + " = ? WHERE id = ?");
+        auto q_lease = store::prepare(db, std::string("UPDATE resident SET ") + col + " = ? WHERE id = ?");
+        SQLite::Statement& q = *q_lease;
         bind_value(q);
         q.bind(2, id);
         q.exec();
@@ -390,9 +408,11 @@ void patch_resident(SQLite::Database& db, const std::string& id, const resident_
     if (p.languages)
         set_text("languages", strings_to_json(*p.languages));
     if (p.needs) {
-        SQLite::Statement q(db,
-                            "UPDATE resident SET isolated = ?, reduced_mobility = ?, visually_impaired = ?, "
-                            "not_french_speaking = ? WHERE id = ?");
+        auto q_lease =
+            store::prepare(db,
+                           "UPDATE resident SET isolated = ?, reduced_mobility = ?, visually_impaired = ?, "
+                           "not_french_speaking = ? WHERE id = ?");
+        SQLite::Statement& q = *q_lease;
         q.bind(1, p.needs->isolated);
         q.bind(2, p.needs->reduced_mobility);
         q.bind(3, p.needs->visually_impaired);
@@ -402,7 +422,8 @@ void patch_resident(SQLite::Database& db, const std::string& id, const resident_
         changed.emplace_back("needs");
     }
     if (p.location) {
-        SQLite::Statement q(db, "UPDATE resident SET lat = ?, lon = ? WHERE id = ?");
+        auto q_lease = store::prepare(db, "UPDATE resident SET lat = ?, lon = ? WHERE id = ?");
+        SQLite::Statement& q = *q_lease;
         if (*p.location) {
             q.bind(1, (*p.location)->lat);
             q.bind(2, (*p.location)->lon);
@@ -411,7 +432,8 @@ void patch_resident(SQLite::Database& db, const std::string& id, const resident_
         q.exec();
         changed.emplace_back("location");
     }
-    SQLite::Statement t(db, "UPDATE resident SET updated_at = ? WHERE id = ?");
+    auto t_lease = store::prepare(db, "UPDATE resident SET updated_at = ? WHERE id = ?");
+    SQLite::Statement& t = *t_lease;
     t.bind(1, static_cast<std::int64_t>(now));
     t.bind(2, id);
     t.exec();
@@ -432,9 +454,11 @@ void close_request(SQLite::Database& db, const std::string& id, const std::strin
         throw conflict("The request is closed (" + r.outcome.value_or("") + "); it cannot be closed again.");
     cancel_live_missions(db, id, outcome == "cancelled" ? "resident_cancelled" : "request_closed", now, who);
     end_supports_of_request(db, id, "request_closed", now, who);
-    SQLite::Statement q(db,
-                        "UPDATE request SET status = 'closed', outcome = ?, close_reason = ?, closed_at = ?, "
-                        "redispatch = 0, updated_at = ? WHERE id = ?");
+    auto q_lease =
+        store::prepare(db,
+                       "UPDATE request SET status = 'closed', outcome = ?, close_reason = ?, closed_at = ?, "
+                       "redispatch = 0, updated_at = ? WHERE id = ?");
+    SQLite::Statement& q = *q_lease;
     q.bind(1, outcome);
     bind_opt(q, 2, reason);
     q.bind(3, static_cast<std::int64_t>(now));
@@ -452,7 +476,8 @@ void close_request(SQLite::Database& db, const std::string& id, const std::strin
 }
 
 track_view track_request(SQLite::Database& db, const std::string& code_hash, std::int64_t now) {
-    SQLite::Statement q(db, "SELECT id, status, outcome FROM request WHERE tracking_hash = ?");
+    auto q_lease = store::prepare(db, "SELECT id, status, outcome FROM request WHERE tracking_hash = ?");
+    SQLite::Statement& q = *q_lease;
     q.bind(1, code_hash);
     if (!q.executeStep())
         throw not_found("No request has this tracking code. Check the code, or call the coordination.");
@@ -466,7 +491,8 @@ track_view track_request(SQLite::Database& db, const std::string& code_hash, std
 }
 
 track_view cancel_by_tracking(SQLite::Database& db, const std::string& code_hash, std::int64_t now) {
-    SQLite::Statement q(db, "SELECT id FROM request WHERE tracking_hash = ?");
+    auto q_lease = store::prepare(db, "SELECT id FROM request WHERE tracking_hash = ?");
+    SQLite::Statement& q = *q_lease;
     q.bind(1, code_hash);
     if (!q.executeStep())
         throw not_found("No request has this tracking code. Check the code, or call the coordination.");
@@ -476,10 +502,11 @@ track_view cancel_by_tracking(SQLite::Database& db, const std::string& code_hash
 }
 
 void flag_redispatch(SQLite::Database& db, const std::string& request_id, std::int64_t now) {
-    SQLite::Statement q(
+    auto q_lease = store::prepare(
         db,
         "UPDATE request SET redispatch = 1, redispatch_count = redispatch_count + 1, updated_at = ? "
         "WHERE id = ? AND status <> 'closed'");
+    SQLite::Statement& q = *q_lease;
     q.bind(1, static_cast<std::int64_t>(now));
     q.bind(2, request_id);
     q.exec();

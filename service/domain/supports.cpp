@@ -1,4 +1,5 @@
 #include "domain/supports.hpp"
+#include "store/statement_cache.hpp"
 
 #include "domain/error.hpp"
 #include "domain/ids.hpp"
@@ -48,7 +49,8 @@ support_record load_active(SQLite::Database& db, const std::string& id) {
 void close_support(SQLite::Database& db, const support_record& s, const std::string& to,
                    const std::string& reason, std::int64_t now, const actor& who,
                    boost::json::object data = {}) {
-    SQLite::Statement q(db, "UPDATE support SET status = ?, ended_at = ? WHERE id = ?");
+    auto q_lease = store::prepare(db, "UPDATE support SET status = ?, ended_at = ? WHERE id = ?");
+    SQLite::Statement& q = *q_lease;
     q.bind(1, to);
     q.bind(2, static_cast<std::int64_t>(now));
     q.bind(3, s.id);
@@ -63,9 +65,10 @@ void close_support(SQLite::Database& db, const support_record& s, const std::str
 }  // namespace
 
 std::optional<support_record> active_support(SQLite::Database& db, const std::string& request_id) {
-    SQLite::Statement q(db, std::string("SELECT ") + support_columns +
-                                " FROM support s JOIN request r ON r.id = s.request_id "
-                                "WHERE s.request_id = ? AND s.status = 'active'");
+    auto q_lease = store::prepare(db, std::string("SELECT ") + support_columns +
+                                          " FROM support s JOIN request r ON r.id = s.request_id "
+                                          "WHERE s.request_id = ? AND s.status = 'active'");
+    SQLite::Statement& q = *q_lease;
     q.bind(1, request_id);
     if (!q.executeStep())
         return std::nullopt;
@@ -75,15 +78,18 @@ std::optional<support_record> active_support(SQLite::Database& db, const std::st
 std::string create_support(SQLite::Database& db, const std::string& request_id,
                            const std::string& volunteer_id, std::int64_t now, const actor& who) {
     const std::string id = new_id("sup");
-    SQLite::Statement q(db,
-                        "INSERT INTO support(id, request_id, resident_id, volunteer_id, status, created_at) "
-                        "SELECT ?, id, resident_id, ?, 'active', ? FROM request WHERE id = ?");
+    auto q_lease =
+        store::prepare(db,
+                       "INSERT INTO support(id, request_id, resident_id, volunteer_id, status, created_at) "
+                       "SELECT ?, id, resident_id, ?, 'active', ? FROM request WHERE id = ?");
+    SQLite::Statement& q = *q_lease;
     q.bind(1, id);
     q.bind(2, volunteer_id);
     q.bind(3, static_cast<std::int64_t>(now));
     q.bind(4, request_id);
     q.exec();
-    SQLite::Statement c(db, "SELECT category, recurrence, resident_id FROM request WHERE id = ?");
+    auto c_lease = store::prepare(db, "SELECT category, recurrence, resident_id FROM request WHERE id = ?");
+    SQLite::Statement& c = *c_lease;
     c.bind(1, request_id);
     c.executeStep();
     append_event(db, now, who,
@@ -102,8 +108,10 @@ std::string create_support(SQLite::Database& db, const std::string& request_id,
 }
 
 support_record load_support(SQLite::Database& db, const std::string& id) {
-    SQLite::Statement q(db, std::string("SELECT ") + support_columns +
-                                " FROM support s JOIN request r ON r.id = s.request_id WHERE s.id = ?");
+    auto q_lease =
+        store::prepare(db, std::string("SELECT ") + support_columns +
+                               " FROM support s JOIN request r ON r.id = s.request_id WHERE s.id = ?");
+    SQLite::Statement& q = *q_lease;
     q.bind(1, id);
     if (!q.executeStep())
         throw not_found("No such support.");
@@ -122,7 +130,8 @@ std::vector<support_record> list_supports(SQLite::Database& db, const support_fi
     if (f.request_id)
         sql += " AND s.request_id = :request";
     sql += " ORDER BY s.seq LIMIT :limit";
-    SQLite::Statement s(db, sql);
+    auto s_lease = store::prepare(db, sql);
+    SQLite::Statement& s = *s_lease;
     s.bind(":after", static_cast<std::int64_t>(f.after_seq));
     if (f.status)
         s.bind(":status", *f.status);
@@ -146,7 +155,8 @@ void set_standin(SQLite::Database& db, const std::string& id, const std::optiona
         if (*volunteer_id == s.volunteer_id)
             throw conflict("The stand-in must be another volunteer than the support's own.");
     }
-    SQLite::Statement q(db, "UPDATE support SET standin_volunteer_id = ? WHERE id = ?");
+    auto q_lease = store::prepare(db, "UPDATE support SET standin_volunteer_id = ? WHERE id = ?");
+    SQLite::Statement& q = *q_lease;
     if (volunteer_id)
         q.bind(1, *volunteer_id);
     q.bind(2, id);
@@ -167,11 +177,13 @@ void end_support(SQLite::Database& db, const std::string& id, const std::string&
 void handover_support(SQLite::Database& db, const std::string& id, const std::string& partner_id,
                       const std::optional<std::string>& note, std::int64_t now, const actor& who) {
     auto s = load_active(db, id);
-    SQLite::Statement p(db, "SELECT 1 FROM partner WHERE id = ?");
+    auto p_lease = store::prepare(db, "SELECT 1 FROM partner WHERE id = ?");
+    SQLite::Statement& p = *p_lease;
     p.bind(1, partner_id);
     if (!p.executeStep())
         throw validation_error({{"partner_id", "is not a known partner"}});
-    SQLite::Statement q(db, "UPDATE support SET partner_id = ?, handover_note = ? WHERE id = ?");
+    auto q_lease = store::prepare(db, "UPDATE support SET partner_id = ?, handover_note = ? WHERE id = ?");
+    SQLite::Statement& q = *q_lease;
     q.bind(1, partner_id);
     if (note)
         q.bind(2, *note);

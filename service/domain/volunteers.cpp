@@ -1,4 +1,5 @@
 #include "domain/volunteers.hpp"
+#include "store/statement_cache.hpp"
 
 #include "domain/error.hpp"
 #include "domain/ids.hpp"
@@ -66,13 +67,15 @@ void check_volunteer_codes(SQLite::Database& db, const std::optional<std::string
                            const std::optional<std::vector<std::string>>& skills, const std::string& prefix) {
     std::vector<field_error> errs;
     if (neighbourhood) {
-        SQLite::Statement q(db, "SELECT 1 FROM neighbourhood WHERE code = ?");
+        auto q_lease = store::prepare(db, "SELECT 1 FROM neighbourhood WHERE code = ?");
+        SQLite::Statement& q = *q_lease;
         q.bind(1, *neighbourhood);
         if (!q.executeStep())
             errs.push_back({prefix + "neighbourhood", "is not a known neighbourhood code"});
     }
     if (skills) {
-        SQLite::Statement q(db, "SELECT 1 FROM category WHERE code = ? AND active = 1");
+        auto q_lease = store::prepare(db, "SELECT 1 FROM category WHERE code = ? AND active = 1");
+        SQLite::Statement& q = *q_lease;
         for (std::size_t i = 0; i < skills->size(); ++i) {
             q.reset();
             q.bind(1, (*skills)[i]);
@@ -88,11 +91,12 @@ void check_volunteer_codes(SQLite::Database& db, const std::optional<std::string
 namespace {
 
 bool email_taken(SQLite::Database& db, const std::string& email, const std::string& except_id) {
-    SQLite::Statement q(
+    auto q_lease = store::prepare(
         db,
         "SELECT 1 FROM volunteer WHERE email = ? AND status <> 'withdrawn' AND erased_at IS NULL "
         "AND id <> ? UNION ALL SELECT 1 FROM users WHERE email = ? AND disabled_at IS NULL "
         "AND (volunteer_id IS NULL OR volunteer_id <> ?)");
+    SQLite::Statement& q = *q_lease;
     q.bind(1, email);
     q.bind(2, except_id);
     q.bind(3, email);
@@ -139,7 +143,8 @@ constexpr const char* volunteer_columns =
 
 void set_status(SQLite::Database& db, const std::string& id, const std::string& from, const std::string& to,
                 const std::optional<std::string>& reason, std::int64_t now, const actor& who) {
-    SQLite::Statement q(db, "UPDATE volunteer SET status = ?, updated_at = ? WHERE id = ?");
+    auto q_lease = store::prepare(db, "UPDATE volunteer SET status = ?, updated_at = ? WHERE id = ?");
+    SQLite::Statement& q = *q_lease;
     q.bind(1, to);
     q.bind(2, static_cast<std::int64_t>(now));
     q.bind(3, id);
@@ -165,7 +170,9 @@ void set_status(SQLite::Database& db, const std::string& id, const std::string& 
 
 std::string register_volunteer(SQLite::Database& db, const volunteer_input& in,
                                const std::string& password_hash, std::int64_t now, const actor& who) {
-    SQLite::Statement prog(db, "SELECT registration_open, consent_version FROM programme WHERE id = 1");
+    auto prog_lease =
+        store::prepare(db, "SELECT registration_open, consent_version FROM programme WHERE id = 1");
+    SQLite::Statement& prog = *prog_lease;
     if (!prog.executeStep() || prog.getColumn(0).getInt() == 0) {
         auto closed =
             conflict("Volunteer registration is closed for this programme. Thank you for your interest.");
@@ -177,12 +184,13 @@ std::string register_volunteer(SQLite::Database& db, const volunteer_input& in,
     if (email_taken(db, in.email, ""))
         throw conflict("This email address is already registered.");
     const std::string id = new_id("vol");
-    SQLite::Statement q(
+    auto q_lease = store::prepare(
         db,
         "INSERT INTO volunteer(id, first_name, last_name, email, phone, neighbourhood, lat, lon, "
         "skills, availability, languages, max_missions_per_week, status, consent_at, "
         "consent_version, created_at, updated_at) "
         "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,'registered',?,?,?,?)");
+    SQLite::Statement& q = *q_lease;
     q.bind(1, id);
     q.bind(2, in.first_name);
     q.bind(3, in.last_name);
@@ -203,9 +211,11 @@ std::string register_volunteer(SQLite::Database& db, const volunteer_input& in,
     q.bind(16, static_cast<std::int64_t>(now));
     q.exec();
 
-    SQLite::Statement u(db,
-                        "INSERT INTO users(id, email, role, password_hash, volunteer_id, created_at, "
-                        "password_changed_at) VALUES (?,?,'volunteer',?,?,?,?)");
+    auto u_lease =
+        store::prepare(db,
+                       "INSERT INTO users(id, email, role, password_hash, volunteer_id, created_at, "
+                       "password_changed_at) VALUES (?,?,'volunteer',?,?,?,?)");
+    SQLite::Statement& u = *u_lease;
     u.bind(1, new_id("usr"));
     u.bind(2, in.email);
     u.bind(3, password_hash);
@@ -226,7 +236,9 @@ std::string register_volunteer(SQLite::Database& db, const volunteer_input& in,
 }
 
 volunteer_record load_volunteer(SQLite::Database& db, const std::string& id) {
-    SQLite::Statement q(db, std::string("SELECT ") + volunteer_columns + " FROM volunteer WHERE id = ?");
+    auto q_lease =
+        store::prepare(db, std::string("SELECT ") + volunteer_columns + " FROM volunteer WHERE id = ?");
+    SQLite::Statement& q = *q_lease;
     q.bind(1, id);
     if (!q.executeStep())
         throw not_found("No such volunteer.");
@@ -243,7 +255,8 @@ std::vector<volunteer_record> list_volunteers(SQLite::Database& db, const volunt
     if (f.skill)
         sql += " AND EXISTS (SELECT 1 FROM json_each(volunteer.skills) WHERE json_each.value = ?)";
     sql += " ORDER BY seq LIMIT ?";
-    SQLite::Statement q(db, sql);
+    auto q_lease = store::prepare(db, sql);
+    SQLite::Statement& q = *q_lease;
     int i = 1;
     q.bind(i++, static_cast<std::int64_t>(f.after_seq));
     if (f.status)
@@ -268,7 +281,8 @@ void patch_volunteer(SQLite::Database& db, const std::string& id, const voluntee
     auto set_text = [&](const char* col, const std::optional<std::string>& v) {
         if (!v)
             return;
-        SQLite::Statement q(db, std::string("UPDATE volunteer SET ") + col + " = ? WHERE id = ?");
+        auto q_lease = store::prepare(db, std::string("UPDATE volunteer SET ") + col + " = ? WHERE id = ?");
+        SQLite::Statement& q = *q_lease;
         q.bind(1, *v);
         q.bind(2, id);
         q.exec();
@@ -286,14 +300,16 @@ void patch_volunteer(SQLite::Database& db, const std::string& id, const voluntee
     if (p.languages)
         set_text("languages", strings_to_json(*p.languages));
     if (p.max_missions_per_week) {
-        SQLite::Statement q(db, "UPDATE volunteer SET max_missions_per_week = ? WHERE id = ?");
+        auto q_lease = store::prepare(db, "UPDATE volunteer SET max_missions_per_week = ? WHERE id = ?");
+        SQLite::Statement& q = *q_lease;
         q.bind(1, *p.max_missions_per_week);
         q.bind(2, id);
         q.exec();
         changed.emplace_back("max_missions_per_week");
     }
     if (p.location) {
-        SQLite::Statement q(db, "UPDATE volunteer SET lat = ?, lon = ? WHERE id = ?");
+        auto q_lease = store::prepare(db, "UPDATE volunteer SET lat = ?, lon = ? WHERE id = ?");
+        SQLite::Statement& q = *q_lease;
         if (*p.location) {
             q.bind(1, (*p.location)->lat);
             q.bind(2, (*p.location)->lon);
@@ -304,12 +320,15 @@ void patch_volunteer(SQLite::Database& db, const std::string& id, const voluntee
     }
     if (p.email) {
         // The sign-in email follows the volunteer's email.
-        SQLite::Statement u(db, "UPDATE users SET email = ? WHERE volunteer_id = ? AND disabled_at IS NULL");
+        auto u_lease =
+            store::prepare(db, "UPDATE users SET email = ? WHERE volunteer_id = ? AND disabled_at IS NULL");
+        SQLite::Statement& u = *u_lease;
         u.bind(1, *p.email);
         u.bind(2, id);
         u.exec();
     }
-    SQLite::Statement t(db, "UPDATE volunteer SET updated_at = ? WHERE id = ?");
+    auto t_lease = store::prepare(db, "UPDATE volunteer SET updated_at = ? WHERE id = ?");
+    SQLite::Statement& t = *t_lease;
     t.bind(1, static_cast<std::int64_t>(now));
     t.bind(2, id);
     t.exec();
@@ -329,7 +348,8 @@ void activate_volunteer(SQLite::Database& db, const std::string& id, std::int64_
     if (v.status != "registered")
         illegal(v.status, "activated (only a new registration can be)");
     set_status(db, id, v.status, "active", std::nullopt, now, who);
-    SQLite::Statement q(db, "UPDATE volunteer SET validated_at = ? WHERE id = ?");
+    auto q_lease = store::prepare(db, "UPDATE volunteer SET validated_at = ? WHERE id = ?");
+    SQLite::Statement& q = *q_lease;
     q.bind(1, static_cast<std::int64_t>(now));
     q.bind(2, id);
     q.exec();
@@ -355,10 +375,11 @@ void withdraw_volunteer(SQLite::Database& db, const std::string& id, const std::
     if (v.status == "withdrawn")
         illegal(v.status, "withdrawn again");
     {
-        SQLite::Statement q(
+        auto q_lease = store::prepare(
             db,
             "UPDATE volunteer SET status = 'withdrawn', withdrawal_reason = ?, withdrawal_note = ?, "
             "withdrawn_at = ?, updated_at = ? WHERE id = ?");
+        SQLite::Statement& q = *q_lease;
         q.bind(1, reason);
         if (note)
             q.bind(2, *note);
@@ -377,8 +398,9 @@ void withdraw_volunteer(SQLite::Database& db, const std::string& id, const std::
                   {{"validated", v.validated_at.has_value()}}});
     release_future_missions(db, id, now, who);
     // Their account stops working; a later registration with the same email creates a new one.
-    SQLite::Statement u(db,
-                        "UPDATE users SET disabled_at = ? WHERE volunteer_id = ? AND disabled_at IS NULL");
+    auto u_lease =
+        store::prepare(db, "UPDATE users SET disabled_at = ? WHERE volunteer_id = ? AND disabled_at IS NULL");
+    SQLite::Statement& u = *u_lease;
     u.bind(1, static_cast<std::int64_t>(now));
     u.bind(2, id);
     u.exec();

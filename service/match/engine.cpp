@@ -1,4 +1,5 @@
 #include "match/engine.hpp"
+#include "store/statement_cache.hpp"
 
 #include "domain/missions.hpp"
 #include "domain/requests.hpp"
@@ -8,9 +9,13 @@
 
 namespace relais::match {
 
-void engine::reload(SQLite::Database& db, std::int64_t now) { full_load(index_, db, now); }
+void engine::reload(SQLite::Database& db, std::int64_t now) {
+    full_load(index_, db, now);
+}
 
-std::size_t engine::catch_up(SQLite::Database& db, std::int64_t now) { return match::catch_up(index_, db, now); }
+std::size_t engine::catch_up(SQLite::Database& db, std::int64_t now) {
+    return match::catch_up(index_, db, now);
+}
 
 commit_result engine::commit(SQLite::Database& db, const std::vector<commit_item>& items, std::int64_t now,
                              const domain::actor& who) {
@@ -23,7 +28,8 @@ commit_result engine::commit(SQLite::Database& db, const std::vector<commit_item
         o.volunteer_id = it.volunteer_id;
         db.exec("SAVEPOINT dispatch_commit");
         try {
-            o.mission_id = domain::propose_mission(db, it.request_id, it.volunteer_id, it.starts_at, it.ends_at, now, who);
+            o.mission_id = domain::propose_mission(db, it.request_id, it.volunteer_id, it.starts_at,
+                                                   it.ends_at, now, who);
             db.exec("RELEASE dispatch_commit");
             out.created.push_back(std::move(o));
         } catch (const error& e) {
@@ -49,7 +55,8 @@ std::optional<std::string> engine::propose_best(SQLite::Database& db, const doma
         ids.push_back(c.volunteer_id);
     if (ids.empty())
         return std::nullopt;
-    auto fresh = evaluate_entries(index_, index_.compile(load_volunteer_rows(db, ids, now)), mr, settings, now);
+    auto fresh =
+        evaluate_entries(index_, index_.compile(load_volunteer_rows(db, ids, now)), mr, settings, now);
     for (const auto& c : fresh) {
         db.exec("SAVEPOINT auto_dispatch");
         try {
@@ -70,9 +77,11 @@ namespace {
 /// True if the request has a proposed or accepted mission (for a weekly one: overlapping [from, until)).
 bool has_live_mission(SQLite::Database& db, const domain::request_record& r, std::int64_t from,
                       std::int64_t until) {
-    SQLite::Statement q(db,
-                        "SELECT 1 FROM mission WHERE request_id = ? AND status IN ('proposed','accepted') "
-                        "AND (? = 'once' OR (starts_at < ? AND ends_at > ?)) LIMIT 1");
+    auto q_lease =
+        store::prepare(db,
+                       "SELECT 1 FROM mission WHERE request_id = ? AND status IN ('proposed','accepted') "
+                       "AND (? = 'once' OR (starts_at < ? AND ends_at > ?)) LIMIT 1");
+    SQLite::Statement& q = *q_lease;
     q.bind(1, r.id);
     q.bind(2, r.recurrence);
     q.bind(3, static_cast<std::int64_t>(until));
@@ -105,8 +114,8 @@ std::optional<std::string> engine::redispatch_after(SQLite::Database& db, const 
         return std::nullopt;  // someone is already on it
     auto id = propose_best(db, r, mr, settings.match, now);
     if (id)
-        spdlog::info("auto-dispatch: request {} proposed again (mission {}) after mission {} was {}", r.id, *id,
-                     m.id, m.status);
+        spdlog::info("auto-dispatch: request {} proposed again (mission {}) after mission {} was {}", r.id,
+                     *id, m.id, m.status);
     return id;
 }
 
@@ -118,7 +127,8 @@ std::optional<std::string> engine::dispatch_new(SQLite::Database& db, const std:
     const auto r = domain::load_request(db, request_id);
     if (r.status != "new" || r.window_until <= now || has_live_mission(db, r, r.window_from, r.window_until))
         return std::nullopt;
-    // Nobody ever proposed (a coordinator may have acted first, or declined proposals exist): first time only.
+    // Nobody ever proposed (a coordinator may have acted first, or declined proposals exist): first time
+    // only.
     if (r.first_proposed_at)
         return std::nullopt;
     auto id = propose_best(db, r, load_match_request(db, r), settings.match, now);
@@ -134,11 +144,13 @@ maintenance_result engine::maintain(SQLite::Database& db, std::int64_t now, std:
     // last tick, in log order.
     std::vector<std::pair<bool, std::string>> work;  // (is a freed mission, id)
     {
-        SQLite::Statement q(db,
-                            "SELECT entity, entity_id, json_extract(data, '$.mission_id') FROM event WHERE seq > ? "
-                            "AND ((action = 'redispatch_flagged' "
-                            "      AND reason IN ('declined','dropped','expired','cancelled')) "
-                            "  OR (entity = 'request' AND action = 'created')) ORDER BY seq");
+        auto q_lease = store::prepare(
+            db,
+            "SELECT entity, entity_id, json_extract(data, '$.mission_id') FROM event WHERE seq > ? "
+            "AND ((action = 'redispatch_flagged' "
+            "      AND reason IN ('declined','dropped','expired','cancelled')) "
+            "  OR (entity = 'request' AND action = 'created')) ORDER BY seq");
+        SQLite::Statement& q = *q_lease;
         q.bind(1, static_cast<std::int64_t>(after_seq));
         while (q.executeStep()) {
             if (!q.getColumn(2).isNull())

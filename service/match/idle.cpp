@@ -1,4 +1,5 @@
 #include "match/idle.hpp"
+#include "store/statement_cache.hpp"
 
 #include "domain/volunteers.hpp"
 
@@ -7,18 +8,21 @@
 namespace relais::match {
 
 std::vector<idle_volunteer> idle_volunteers(SQLite::Database& db, std::int64_t now, int weeks,
-                                            const idle_cursor& after, int limit, std::optional<idle_cursor>& next) {
-    SQLite::Statement q(db,
-                        "WITH s AS (SELECT v.seq, v.id, v.first_name, v.neighbourhood, v.skills, v.validated_at, "
-                        " (SELECT MAX(m.starts_at) FROM mission m WHERE m.volunteer_id = v.id AND m.status = 'done')"
-                        "   AS last_done, "
-                        " EXISTS (SELECT 1 FROM mission m WHERE m.volunteer_id = v.id "
-                        "   AND m.status IN ('accepted','done','missed','dropped')) AS mobilised "
-                        " FROM volunteer v WHERE v.status = 'active') "
-                        "SELECT seq, id, first_name, neighbourhood, skills, validated_at, last_done, mobilised "
-                        "FROM s WHERE (last_done IS NULL OR last_done < :cut) "
-                        "AND (COALESCE(last_done, -1), seq) > (:after_last, :after_seq) "
-                        "ORDER BY COALESCE(last_done, -1), seq LIMIT :n");
+                                            const idle_cursor& after, int limit,
+                                            std::optional<idle_cursor>& next) {
+    auto q_lease = store::prepare(
+        db,
+        "WITH s AS (SELECT v.seq, v.id, v.first_name, v.neighbourhood, v.skills, v.validated_at, "
+        " (SELECT MAX(m.starts_at) FROM mission m WHERE m.volunteer_id = v.id AND m.status = 'done')"
+        "   AS last_done, "
+        " EXISTS (SELECT 1 FROM mission m WHERE m.volunteer_id = v.id "
+        "   AND m.status IN ('accepted','done','missed','dropped')) AS mobilised "
+        " FROM volunteer v WHERE v.status = 'active') "
+        "SELECT seq, id, first_name, neighbourhood, skills, validated_at, last_done, mobilised "
+        "FROM s WHERE (last_done IS NULL OR last_done < :cut) "
+        "AND (COALESCE(last_done, -1), seq) > (:after_last, :after_seq) "
+        "ORDER BY COALESCE(last_done, -1), seq LIMIT :n");
+    SQLite::Statement& q = *q_lease;
     q.bind(":cut", static_cast<std::int64_t>(now - static_cast<std::int64_t>(weeks) * 7 * 86400));
     q.bind(":after_last", static_cast<std::int64_t>(after.last));
     q.bind(":after_seq", static_cast<std::int64_t>(after.seq));

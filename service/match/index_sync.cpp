@@ -1,4 +1,5 @@
 #include "match/index_sync.hpp"
+#include "store/statement_cache.hpp"
 
 #include <SQLiteCpp/Statement.h>
 
@@ -36,7 +37,8 @@ constexpr const char* summary_sql =
 
 void read_mission(SQLite::Statement& q, int first, volunteer_row& r) {
     const std::string status = q.getColumn(first + 2).getString();
-    r.missions.push_back({q.getColumn(first).getInt64(), q.getColumn(first + 1).getInt64(), status != "done"});
+    r.missions.push_back(
+        {q.getColumn(first).getInt64(), q.getColumn(first + 1).getInt64(), status != "done"});
 }
 
 }  // namespace
@@ -46,10 +48,12 @@ std::int64_t last_event_seq(SQLite::Database& db) {
 }
 
 std::vector<std::string> volunteers_changed(SQLite::Database& db, std::int64_t after, std::int64_t upto) {
-    SQLite::Statement q(db,
-                        "SELECT entity_id FROM event WHERE seq > :a AND seq <= :b AND entity = 'volunteer' "
-                        "UNION SELECT m.volunteer_id FROM event e JOIN mission m ON m.id = e.entity_id "
-                        "WHERE e.seq > :a AND e.seq <= :b AND e.entity = 'mission'");
+    auto q_lease =
+        store::prepare(db,
+                       "SELECT entity_id FROM event WHERE seq > :a AND seq <= :b AND entity = 'volunteer' "
+                       "UNION SELECT m.volunteer_id FROM event e JOIN mission m ON m.id = e.entity_id "
+                       "WHERE e.seq > :a AND e.seq <= :b AND e.entity = 'mission'");
+    SQLite::Statement& q = *q_lease;
     q.bind(":a", static_cast<std::int64_t>(after));
     q.bind(":b", static_cast<std::int64_t>(upto));
     std::vector<std::string> out;
@@ -60,11 +64,15 @@ std::vector<std::string> volunteers_changed(SQLite::Database& db, std::int64_t a
 
 std::vector<volunteer_row> load_volunteer_rows(SQLite::Database& db, const std::vector<std::string>& ids,
                                                std::int64_t now) {
-    SQLite::Statement v(db, std::string("SELECT ") + row_columns + " FROM volunteer WHERE id = ?");
-    SQLite::Statement m(db, std::string("SELECT m.starts_at, m.ends_at, m.status FROM mission m "
-                                        "WHERE m.volunteer_id = :id AND ") +
-                                mission_filter_sql + " ORDER BY m.starts_at");
-    SQLite::Statement s(db, std::string("SELECT ") + summary_sql + " FROM mission m WHERE m.volunteer_id = ?");
+    auto v_lease = store::prepare(db, std::string("SELECT ") + row_columns + " FROM volunteer WHERE id = ?");
+    SQLite::Statement& v = *v_lease;
+    auto m_lease = store::prepare(db, std::string("SELECT m.starts_at, m.ends_at, m.status FROM mission m "
+                                                  "WHERE m.volunteer_id = :id AND ") +
+                                          mission_filter_sql + " ORDER BY m.starts_at");
+    SQLite::Statement& m = *m_lease;
+    auto s_lease =
+        store::prepare(db, std::string("SELECT ") + summary_sql + " FROM mission m WHERE m.volunteer_id = ?");
+    SQLite::Statement& s = *s_lease;
     std::vector<volunteer_row> out;
     out.reserve(ids.size());
     for (const auto& id : ids) {
@@ -99,18 +107,21 @@ std::vector<volunteer_row> load_active_rows(SQLite::Database& db, std::int64_t n
     std::vector<volunteer_row> out;
     std::unordered_map<std::string, std::size_t> at;
     {
-        SQLite::Statement q(db, std::string("SELECT ") + row_columns +
-                                    " FROM volunteer WHERE status = 'active' ORDER BY seq");
+        auto q_lease = store::prepare(db, std::string("SELECT ") + row_columns +
+                                              " FROM volunteer WHERE status = 'active' ORDER BY seq");
+        SQLite::Statement& q = *q_lease;
         while (q.executeStep()) {
             out.push_back(read_row(q));
             at.emplace(out.back().id, out.size() - 1);
         }
     }
     {
-        SQLite::Statement q(db, std::string("SELECT m.volunteer_id, m.starts_at, m.ends_at, m.status FROM mission m "
-                                            "JOIN volunteer v ON v.id = m.volunteer_id WHERE v.status = 'active' "
-                                            "AND ") +
-                                    mission_filter_sql + " ORDER BY m.starts_at");
+        auto q_lease = store::prepare(
+            db, std::string("SELECT m.volunteer_id, m.starts_at, m.ends_at, m.status FROM mission m "
+                            "JOIN volunteer v ON v.id = m.volunteer_id WHERE v.status = 'active' "
+                            "AND ") +
+                    mission_filter_sql + " ORDER BY m.starts_at");
+        SQLite::Statement& q = *q_lease;
         q.bind(":cut", static_cast<std::int64_t>(now - mission_memory_s));
         while (q.executeStep()) {
             auto it = at.find(q.getColumn(0).getString());
@@ -119,9 +130,10 @@ std::vector<volunteer_row> load_active_rows(SQLite::Database& db, std::int64_t n
         }
     }
     {
-        SQLite::Statement q(db, std::string("SELECT m.volunteer_id, ") + summary_sql +
-                                    " FROM mission m JOIN volunteer v ON v.id = m.volunteer_id "
-                                    "WHERE v.status = 'active' GROUP BY m.volunteer_id");
+        auto q_lease = store::prepare(db, std::string("SELECT m.volunteer_id, ") + summary_sql +
+                                              " FROM mission m JOIN volunteer v ON v.id = m.volunteer_id "
+                                              "WHERE v.status = 'active' GROUP BY m.volunteer_id");
+        SQLite::Statement& q = *q_lease;
         while (q.executeStep()) {
             auto it = at.find(q.getColumn(0).getString());
             if (it == at.end())

@@ -1,4 +1,5 @@
 #include "match/request_loader.hpp"
+#include "store/statement_cache.hpp"
 
 #include "domain/programme.hpp"
 #include "domain/supports.hpp"
@@ -25,7 +26,9 @@ match_request load_match_request(SQLite::Database& db, const domain::request_rec
     m.window_from = r.window_from;
     m.window_until = r.window_until;
     {
-        SQLite::Statement q(db, "SELECT neighbourhood, lat, lon, languages FROM resident WHERE id = ?");
+        auto q_lease =
+            store::prepare(db, "SELECT neighbourhood, lat, lon, languages FROM resident WHERE id = ?");
+        SQLite::Statement& q = *q_lease;
         q.bind(1, r.resident_id);
         if (q.executeStep()) {
             m.neighbourhood = q.getColumn(0).getString();
@@ -35,9 +38,10 @@ match_request load_match_request(SQLite::Database& db, const domain::request_rec
         }
     }
     {
-        SQLite::Statement q(db,
-                            "SELECT DISTINCT volunteer_id FROM mission WHERE request_id = ? "
-                            "AND status IN ('declined','dropped','expired')");
+        auto q_lease = store::prepare(db,
+                                      "SELECT DISTINCT volunteer_id FROM mission WHERE request_id = ? "
+                                      "AND status IN ('declined','dropped','expired')");
+        SQLite::Statement& q = *q_lease;
         q.bind(1, r.id);
         while (q.executeStep())
             m.excluded.push_back(q.getColumn(0).getString());
@@ -48,11 +52,13 @@ match_request load_match_request(SQLite::Database& db, const domain::request_rec
             m.support_only.push_back(*s->standin_volunteer_id);
     }
     {
-        SQLite::Statement q(db,
-                            "SELECT volunteer_id, MAX(c) FROM ("
-                            " SELECT volunteer_id, 1.0 AS c FROM support WHERE resident_id = :res AND status = 'active'"
-                            " UNION ALL SELECT m.volunteer_id, 0.75 FROM mission m JOIN request q ON q.id = m.request_id"
-                            " WHERE q.resident_id = :res AND m.status = 'done') GROUP BY volunteer_id");
+        auto q_lease = store::prepare(
+            db,
+            "SELECT volunteer_id, MAX(c) FROM ("
+            " SELECT volunteer_id, 1.0 AS c FROM support WHERE resident_id = :res AND status = 'active'"
+            " UNION ALL SELECT m.volunteer_id, 0.75 FROM mission m JOIN request q ON q.id = m.request_id"
+            " WHERE q.resident_id = :res AND m.status = 'done') GROUP BY volunteer_id");
+        SQLite::Statement& q = *q_lease;
         q.bind(":res", r.resident_id);
         while (q.executeStep())
             m.continuity.emplace_back(q.getColumn(0).getString(), q.getColumn(1).getDouble());
@@ -61,12 +67,14 @@ match_request load_match_request(SQLite::Database& db, const domain::request_rec
 }
 
 std::vector<domain::request_record> open_requests(SQLite::Database& db, std::int64_t now, std::size_t limit) {
-    SQLite::Statement q(db,
-                        "SELECT r.id FROM request r WHERE r.status = 'new' AND r.window_until > ? "
-                        "AND NOT EXISTS (SELECT 1 FROM mission m WHERE m.request_id = r.id "
-                        "AND m.status IN ('proposed','accepted')) "
-                        "ORDER BY -r.redispatch, (CASE r.urgency WHEN 'today' THEN 0 WHEN '48h' THEN 1 ELSE 2 END), "
-                        "r.created_at, r.seq LIMIT ?");
+    auto q_lease = store::prepare(
+        db,
+        "SELECT r.id FROM request r WHERE r.status = 'new' AND r.window_until > ? "
+        "AND NOT EXISTS (SELECT 1 FROM mission m WHERE m.request_id = r.id "
+        "AND m.status IN ('proposed','accepted')) "
+        "ORDER BY -r.redispatch, (CASE r.urgency WHEN 'today' THEN 0 WHEN '48h' THEN 1 ELSE 2 END), "
+        "r.created_at, r.seq LIMIT ?");
+    SQLite::Statement& q = *q_lease;
     q.bind(1, static_cast<std::int64_t>(now));
     q.bind(2, static_cast<std::int64_t>(limit));
     std::vector<std::string> ids;

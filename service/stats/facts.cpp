@@ -1,4 +1,5 @@
 #include "stats/facts.hpp"
+#include "store/statement_cache.hpp"
 
 #include <SQLiteCpp/Statement.h>
 #include <boost/json.hpp>
@@ -13,8 +14,12 @@ namespace json = boost::json;
 
 namespace {
 
-bool in(std::int64_t t, std::int64_t lo, std::int64_t hi) { return t >= lo && t < hi; }
-bool before(const std::optional<std::int64_t>& t, std::int64_t limit) { return t && *t < limit; }
+bool in(std::int64_t t, std::int64_t lo, std::int64_t hi) {
+    return t >= lo && t < hi;
+}
+bool before(const std::optional<std::int64_t>& t, std::int64_t limit) {
+    return t && *t < limit;
+}
 
 enum class volunteer_state { none, awaiting, active, withdrawn };
 
@@ -80,10 +85,17 @@ summary aggregate(const season_facts& f, const period& p) {
         ++s.volunteers_registered;
         ++s.by_neighbourhood[first->neighbourhood].volunteers_registered;
         switch (h.at(b)) {
-            case volunteer_state::active: ++s.volunteers_active; break;
-            case volunteer_state::awaiting: ++s.volunteers_awaiting_validation; break;
-            case volunteer_state::withdrawn: ++s.volunteers_withdrawn; break;
-            case volunteer_state::none: break;
+            case volunteer_state::active:
+                ++s.volunteers_active;
+                break;
+            case volunteer_state::awaiting:
+                ++s.volunteers_awaiting_validation;
+                break;
+            case volunteer_state::withdrawn:
+                ++s.volunteers_withdrawn;
+                break;
+            case volunteer_state::none:
+                break;
         }
     }
     auto person = [&](const std::string& volunteer_id) {
@@ -121,7 +133,7 @@ summary aggregate(const season_facts& f, const period& p) {
         else
             ++s.outcomes.open;
         const std::optional<std::int64_t>* milestones[] = {&r.first_proposed_at, &r.first_accepted_at,
-                                                            &r.first_done_at};
+                                                           &r.first_done_at};
         for (std::size_t i = 0; i < 3; ++i)
             if (before(*milestones[i], b))
                 delays[i].push_back(**milestones[i] - r.created_at);
@@ -205,8 +217,11 @@ season_facts facts_from_log(SQLite::Database& db) {
     season_facts f;
     std::unordered_map<std::string, std::size_t> registration_of, request_of;
     std::unordered_map<std::string, std::string> person_by_email;
-    SQLite::Statement email(db, "SELECT email FROM volunteer WHERE id = ?");
-    SQLite::Statement q(db, "SELECT at, entity, entity_id, action, reason, data FROM event ORDER BY seq");
+    auto email_lease = store::prepare(db, "SELECT email FROM volunteer WHERE id = ?");
+    SQLite::Statement& email = *email_lease;
+    auto q_lease =
+        store::prepare(db, "SELECT at, entity, entity_id, action, reason, data FROM event ORDER BY seq");
+    SQLite::Statement& q = *q_lease;
     while (q.executeStep()) {
         const std::int64_t at = q.getColumn(0).getInt64();
         const std::string entity = q.getColumn(1).getString();
@@ -272,7 +287,8 @@ season_facts facts_from_log(SQLite::Database& db) {
                 if (r)
                     set_min(r->first_done_at, at);
                 f.done.push_back({at, text_of(data, "volunteer_id"), request_id});
-            } else if (action == "declined" || action == "expired" || action == "dropped" || action == "missed") {
+            } else if (action == "declined" || action == "expired" || action == "dropped" ||
+                       action == "missed") {
                 f.setbacks.push_back({at, action, reason});
             } else if (action == "welfare_concern") {
                 f.welfare_concerns.push_back(at);

@@ -1,4 +1,5 @@
 #include "stats/recorder.hpp"
+#include "store/statement_cache.hpp"
 
 #include "stats/summary.hpp"
 
@@ -21,13 +22,16 @@ const char* const statements[] = {
     // s_validate
     "UPDATE stat_volunteer SET validated_at = ? WHERE volunteer_id = ? AND validated_at IS NULL",
     // s_withdraw
-    "UPDATE stat_volunteer SET withdrawn_at = ?, withdrawal_reason = ? WHERE volunteer_id = ? AND withdrawn_at IS NULL",
+    "UPDATE stat_volunteer SET withdrawn_at = ?, withdrawal_reason = ? WHERE volunteer_id = ? AND "
+    "withdrawn_at IS NULL",
     // s_insert_request
-    "INSERT OR IGNORE INTO stat_request(created_at, request_id, resident_id, category, neighbourhood, channel) "
+    "INSERT OR IGNORE INTO stat_request(created_at, request_id, resident_id, category, neighbourhood, "
+    "channel) "
     "VALUES (?,?,?,?,?,?)",
     // s_close_request
     "UPDATE stat_request SET closed_at = ?, outcome = ? WHERE request_id = ? AND closed_at IS NULL",
-    // s_first_proposed, s_first_accepted, s_first_done: the earliest time wins (writes may commit out of order)
+    // s_first_proposed, s_first_accepted, s_first_done: the earliest time wins (writes may commit out of
+    // order)
     "UPDATE stat_request SET first_proposed_at = :t WHERE request_id = :id "
     "AND (first_proposed_at IS NULL OR first_proposed_at > :t)",
     "UPDATE stat_request SET first_accepted_at = :t WHERE request_id = :id "
@@ -39,7 +43,8 @@ const char* const statements[] = {
     // s_person_of
     "SELECT person FROM stat_volunteer WHERE volunteer_id = ?",
     // s_day
-    "INSERT INTO stat_day(day, metric, key, n) VALUES (?,?,?,1) ON CONFLICT(day, metric, key) DO UPDATE SET n = n + 1",
+    "INSERT INTO stat_day(day, metric, key, n) VALUES (?,?,?,1) ON CONFLICT(day, metric, key) DO UPDATE SET "
+    "n = n + 1",
     // s_occ_bump: the subject already occurred at exactly this second
     "UPDATE stat_occurrence SET m = m + 1 WHERE kind = ? AND subject = ? AND x = ?",
     // s_occ_pred
@@ -151,9 +156,9 @@ void recorder::add_occurrence(int kind, const std::string& subject, std::int64_t
         q.bind(2, subject);
         q.bind(3, static_cast<std::int64_t>(x));
         if (q.executeStep())
-            succ.emplace(q.getColumn(0).getInt64(), q.getColumn(1).isNull()
-                                                        ? std::optional<std::int64_t>()
-                                                        : std::optional<std::int64_t>(q.getColumn(1).getInt64()));
+            succ.emplace(q.getColumn(0).getInt64(),
+                         q.getColumn(1).isNull() ? std::optional<std::int64_t>()
+                                                 : std::optional<std::int64_t>(q.getColumn(1).getInt64()));
     }
     {
         auto& q = stmt(s_occ_insert);
@@ -256,7 +261,8 @@ void recorder::record(const event_view& e) {
             cached.emplace(request_id, request(request_id));
         return cached->second;
     };
-    day_counts(e, lookup, [&](const std::string& metric, const std::string& key) { add_day(e.at, metric, key); });
+    day_counts(e, lookup,
+               [&](const std::string& metric, const std::string& key) { add_day(e.at, metric, key); });
     auto& meta = stmt(s_meta);
     meta.bind(":seq", static_cast<std::int64_t>(e.seq));
     meta.exec();
@@ -267,16 +273,18 @@ void recorder::record(const event_view& e) {
 }
 
 void record_event(SQLite::Database& db, std::int64_t seq, std::int64_t at, std::string_view entity,
-                  std::string_view entity_id, std::string_view action, const std::optional<std::string>& reason,
-                  const json::object& data) {
+                  std::string_view entity_id, std::string_view action,
+                  const std::optional<std::string>& reason, const json::object& data) {
     recorder r(db);
     r.record(event_view{seq, at, entity, entity_id, action, reason, data});
 }
 
 bool in_sync(SQLite::Database& db) {
-    SQLite::Statement q(db,
-                        "SELECT last_seq = (SELECT COALESCE(MAX(seq), 0) FROM event) AND EXISTS (SELECT 1 FROM stat_day "
-                        "WHERE day = -1 AND metric = 'format' AND key = ?) FROM stat_meta WHERE id = 1");
+    auto q_lease = store::prepare(
+        db,
+        "SELECT last_seq = (SELECT COALESCE(MAX(seq), 0) FROM event) AND EXISTS (SELECT 1 FROM stat_day "
+        "WHERE day = -1 AND metric = 'format' AND key = ?) FROM stat_meta WHERE id = 1");
+    SQLite::Statement& q = *q_lease;
     q.bind(1, format_version);
     return q.executeStep() && q.getColumn(0).getInt() == 1;
 }
@@ -285,11 +293,15 @@ void rebuild(SQLite::Database& db) {
     for (const char* table : {"stat_volunteer", "stat_request", "stat_day", "stat_occurrence", "stat_gap"})
         db.exec(std::string("DELETE FROM ") + table);
     db.exec("UPDATE stat_meta SET last_seq = 0 WHERE id = 1");
-    SQLite::Statement format(db, "INSERT INTO stat_day(day, metric, key, n) VALUES (-1, 'format', ?, 0)");
+    auto format_lease =
+        store::prepare(db, "INSERT INTO stat_day(day, metric, key, n) VALUES (-1, 'format', ?, 0)");
+    SQLite::Statement& format = *format_lease;
     format.bind(1, format_version);
     format.exec();
     recorder r(db);
-    SQLite::Statement q(db, "SELECT seq, at, entity, entity_id, action, reason, data FROM event ORDER BY seq");
+    auto q_lease =
+        store::prepare(db, "SELECT seq, at, entity, entity_id, action, reason, data FROM event ORDER BY seq");
+    SQLite::Statement& q = *q_lease;
     while (q.executeStep()) {
         const std::string entity = q.getColumn(2).getString();
         const std::string entity_id = q.getColumn(3).getString();

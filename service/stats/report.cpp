@@ -1,4 +1,5 @@
 #include "stats/report.hpp"
+#include "store/statement_cache.hpp"
 
 #include "domain/missions.hpp"
 #include "domain/time_format.hpp"
@@ -18,11 +19,14 @@ namespace json = boost::json;
 
 namespace {
 
-json::value opt_json(const std::optional<std::int64_t>& v) { return v ? json::value(*v) : json::value(nullptr); }
+json::value opt_json(const std::optional<std::int64_t>& v) {
+    return v ? json::value(*v) : json::value(nullptr);
+}
 
 /// Known codes first (in `known` order), then the others present in `rows`, sorted.
 template <class Row>
-std::vector<std::string> ordered_keys(const std::vector<std::string>& known, const std::map<std::string, Row>& rows) {
+std::vector<std::string> ordered_keys(const std::vector<std::string>& known,
+                                      const std::map<std::string, Row>& rows) {
     std::vector<std::string> out = known;
     const std::set<std::string> seen(known.begin(), known.end());
     for (const auto& [k, _] : rows)
@@ -45,7 +49,9 @@ const labelled* find_label(const std::vector<labelled>& v, const std::string& co
     return nullptr;
 }
 
-std::int64_t get_int(const json::object& o, std::string_view key) { return o.at(key).to_number<std::int64_t>(); }
+std::int64_t get_int(const json::object& o, std::string_view key) {
+    return o.at(key).to_number<std::int64_t>();
+}
 
 std::optional<std::int64_t> get_opt(const json::object& o, std::string_view key) {
     const auto& v = o.at(key);
@@ -81,9 +87,11 @@ const std::vector<table_spec>& table_specs() {
         {"figures", {}},
         {"request_outcomes", {}},
         {"by_category", {"category", "label_fr", "label_en", "requests", "missions_done", "supports"}},
-        {"by_neighbourhood", {"neighbourhood", "name", "requests", "missions_done", "supports", "volunteers_registered"}},
+        {"by_neighbourhood",
+         {"neighbourhood", "name", "requests", "missions_done", "supports", "volunteers_registered"}},
         {"by_channel", {"channel", "requests", "missions_done", "supports"}},
-        {"weekly", {"week", "starts_on", "requests", "missions_done", "volunteers_active", "volunteers_mobilised"}},
+        {"weekly",
+         {"week", "starts_on", "requests", "missions_done", "volunteers_active", "volunteers_mobilised"}},
         {"declines_and_dropouts", {"kind", "reason", "count"}},
         {"withdrawals", {"reason", "count", "after_validation"}},
         {"delays", {"stage", "requests", "median_seconds", "p90_seconds"}},
@@ -124,21 +132,27 @@ std::string cell_text(const json::value& v, char sep, char decimal) {
 reference load_reference(SQLite::Database& db) {
     reference r;
     {
-        SQLite::Statement q(db, "SELECT code, label_fr, label_en FROM category ORDER BY sort, code");
+        auto q_lease =
+            store::prepare(db, "SELECT code, label_fr, label_en FROM category ORDER BY sort, code");
+        SQLite::Statement& q = *q_lease;
         while (q.executeStep())
-            r.categories.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getString()});
+            r.categories.push_back(
+                {q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getString()});
     }
     {
-        SQLite::Statement q(db, "SELECT code, name FROM neighbourhood ORDER BY name, code");
+        auto q_lease = store::prepare(db, "SELECT code, name FROM neighbourhood ORDER BY name, code");
+        SQLite::Statement& q = *q_lease;
         while (q.executeStep())
-            r.neighbourhoods.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(1).getString()});
+            r.neighbourhoods.push_back(
+                {q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(1).getString()});
     }
     return r;
 }
 
 json::value summary_json(const summary& s, const reference& ref) {
     json::object o;
-    o["period"] = json::object{{"from", domain::format_iso8601(s.p.from)}, {"until", domain::format_iso8601(s.p.until)}};
+    o["period"] = json::object{{"from", domain::format_iso8601(s.p.from)},
+                               {"until", domain::format_iso8601(s.p.until)}};
     o["figures"] = json::object{
         {"volunteers_registered", s.volunteers_registered},
         {"volunteers_active", s.volunteers_active},
@@ -207,7 +221,7 @@ json::value summary_json(const summary& s, const reference& ref) {
                                      {"volunteers_mobilised", w.volunteers_mobilised}});
     o["weekly"] = std::move(weeks);
     std::vector<std::pair<std::pair<std::string, std::string>, std::int64_t>> setbacks(s.setbacks.begin(),
-                                                                                        s.setbacks.end());
+                                                                                       s.setbacks.end());
     std::stable_sort(setbacks.begin(), setbacks.end(), [](const auto& x, const auto& y) {
         return kind_rank(x.first.first) < kind_rank(y.first.first);
     });
@@ -219,7 +233,8 @@ json::value summary_json(const summary& s, const reference& ref) {
     for (const auto& reason : ordered_keys(domain::withdrawal_reasons, s.withdrawals)) {
         auto it = s.withdrawals.find(reason);
         const auto r = it == s.withdrawals.end() ? withdrawal_row{} : it->second;
-        wd.push_back(json::object{{"reason", reason}, {"count", r.count}, {"after_validation", r.after_validation}});
+        wd.push_back(
+            json::object{{"reason", reason}, {"count", r.count}, {"after_validation", r.after_validation}});
     }
     o["withdrawals"] = std::move(wd);
     json::array dl;
@@ -266,8 +281,8 @@ summary summary_from_json(const json::value& v) {
                   get_int(ro, "unfulfillable"), get_int(ro, "open")};
     for (const auto& e : o.at("by_category").as_array()) {
         const auto& r = e.as_object();
-        s.by_category[std::string(r.at("category").as_string())] = {get_int(r, "requests"), get_int(r, "missions_done"),
-                                                                    get_int(r, "supports"), 0};
+        s.by_category[std::string(r.at("category").as_string())] = {
+            get_int(r, "requests"), get_int(r, "missions_done"), get_int(r, "supports"), 0};
     }
     for (const auto& e : o.at("by_neighbourhood").as_array()) {
         const auto& r = e.as_object();
@@ -277,8 +292,8 @@ summary summary_from_json(const json::value& v) {
     }
     for (const auto& e : o.at("by_channel").as_array()) {
         const auto& r = e.as_object();
-        s.by_channel[std::string(r.at("channel").as_string())] = {get_int(r, "requests"), get_int(r, "missions_done"),
-                                                                  get_int(r, "supports"), 0};
+        s.by_channel[std::string(r.at("channel").as_string())] = {
+            get_int(r, "requests"), get_int(r, "missions_done"), get_int(r, "supports"), 0};
     }
     for (const auto& e : o.at("weekly").as_array()) {
         const auto& r = e.as_object();
@@ -295,7 +310,8 @@ summary summary_from_json(const json::value& v) {
     }
     for (const auto& e : o.at("withdrawals").as_array()) {
         const auto& r = e.as_object();
-        s.withdrawals[std::string(r.at("reason").as_string())] = {get_int(r, "count"), get_int(r, "after_validation")};
+        s.withdrawals[std::string(r.at("reason").as_string())] = {get_int(r, "count"),
+                                                                  get_int(r, "after_validation")};
     }
     const auto& dl = o.at("delays").as_array();
     for (std::size_t i = 0; i < delay_stages.size() && i < dl.size(); ++i) {
@@ -305,7 +321,8 @@ summary summary_from_json(const json::value& v) {
     const auto& rt = o.at("retention").as_array();
     for (std::size_t i = 0; i < retention_weeks.size() && i < rt.size(); ++i) {
         const auto& r = rt[i].as_object();
-        s.retention[i] = {static_cast<int>(get_int(r, "weeks")), get_int(r, "cohort"), get_int(r, "retained")};
+        s.retention[i] = {static_cast<int>(get_int(r, "weeks")), get_int(r, "cohort"),
+                          get_int(r, "retained")};
     }
     drop_empty_rows(s);
     return s;

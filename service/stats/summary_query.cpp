@@ -1,4 +1,5 @@
 #include "stats/summary_query.hpp"
+#include "store/statement_cache.hpp"
 
 #include "stats/facts.hpp"
 #include "stats/recorder.hpp"
@@ -17,7 +18,9 @@ namespace json = boost::json;
 
 namespace {
 
-bool in(std::int64_t t, std::int64_t lo, std::int64_t hi) { return t >= lo && t < hi; }
+bool in(std::int64_t t, std::int64_t lo, std::int64_t hi) {
+    return t >= lo && t < hi;
+}
 
 std::optional<std::int64_t> opt_int(SQLite::Statement& q, int i) {
     if (q.getColumn(i).isNull())
@@ -52,7 +55,8 @@ std::size_t week_index(std::int64_t from, std::int64_t t) {
     return static_cast<std::size_t>((monday_of(t) - monday_of(from)) / week_s);
 }
 
-// --- volunteers ----------------------------------------------------------------------------------------------
+// --- volunteers
+// ----------------------------------------------------------------------------------------------
 
 struct registration_row {
     std::string person, neighbourhood, reason;
@@ -64,12 +68,15 @@ void volunteer_figures(SQLite::Database& db, const period& p, summary& s) {
     const std::int64_t a = p.from, b = p.until;
     std::vector<registration_row> regs;
     {
-        SQLite::Statement q(db,
-                            "SELECT person, neighbourhood, COALESCE(withdrawal_reason, ''), registered_at, "
-                            "validated_at, withdrawn_at FROM stat_volunteer ORDER BY person, registered_at, seq");
+        auto q_lease = store::prepare(
+            db,
+            "SELECT person, neighbourhood, COALESCE(withdrawal_reason, ''), registered_at, "
+            "validated_at, withdrawn_at FROM stat_volunteer ORDER BY person, registered_at, seq");
+        SQLite::Statement& q = *q_lease;
         while (q.executeStep())
-            regs.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getString(),
-                            q.getColumn(3).getInt64(), opt_int(q, 4), opt_int(q, 5)});
+            regs.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(),
+                            q.getColumn(2).getString(), q.getColumn(3).getInt64(), opt_int(q, 4),
+                            opt_int(q, 5)});
     }
     const auto weeks = weeks_of(p);
     std::vector<std::int64_t> week_ends;
@@ -142,17 +149,19 @@ void volunteer_figures(SQLite::Database& db, const period& p, summary& s) {
     }
 }
 
-// --- requests ------------------------------------------------------------------------------------------------
+// --- requests
+// ------------------------------------------------------------------------------------------------
 
 /// Where the period's requests stand at `until`, and their delays. Reads integers only, through SQLite's own
 /// interface (this is the one scan whose length grows with the period's requests).
 void request_figures(SQLite::Database& db, const period& p, summary& s) {
     const std::int64_t b = p.until;
     sqlite3_stmt* raw = nullptr;
-    if (sqlite3_prepare_v2(db.getHandle(),
-                           "SELECT created_at, first_proposed_at, first_accepted_at, first_done_at, closed_at, outcome "
-                           "FROM stat_request WHERE created_at >= ? AND created_at < ?",
-                           -1, &raw, nullptr) != SQLITE_OK)
+    if (sqlite3_prepare_v2(
+            db.getHandle(),
+            "SELECT created_at, first_proposed_at, first_accepted_at, first_done_at, closed_at, outcome "
+            "FROM stat_request WHERE created_at >= ? AND created_at < ?",
+            -1, &raw, nullptr) != SQLITE_OK)
         throw std::runtime_error(sqlite3_errmsg(db.getHandle()));
     const std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> q(raw, sqlite3_finalize);
     sqlite3_bind_int64(raw, 1, p.from);
@@ -194,7 +203,8 @@ void request_figures(SQLite::Database& db, const period& p, summary& s) {
     }
 }
 
-// --- daily counters ------------------------------------------------------------------------------------------
+// --- daily counters
+// ------------------------------------------------------------------------------------------
 
 /// Adds `n` to the figure a daily counter (metric, key) feeds; `t` is an instant of the period in the counted
 /// day (for the week).
@@ -230,7 +240,8 @@ void apply_count(summary& s, const period& p, std::string_view metric, const std
     }
     if (metric == "setback") {
         const auto bar = key.find('|');
-        s.setbacks[{key.substr(0, bar), bar == std::string::npos ? unspecified_reason : key.substr(bar + 1)}] += n;
+        s.setbacks[{key.substr(0, bar),
+                    bar == std::string::npos ? unspecified_reason : key.substr(bar + 1)}] += n;
     } else if (metric == "welfare") {
         s.welfare_concerns += n;
     } else if (metric == "redispatch") {
@@ -240,7 +251,9 @@ void apply_count(summary& s, const period& p, std::string_view metric, const std
 
 void counter_figures(SQLite::Database& db, const period& p, const day_split& days, summary& s) {
     if (days.has_whole_days()) {
-        SQLite::Statement q(db, "SELECT day, metric, key, n FROM stat_day WHERE day >= ? AND day < ?");
+        auto q_lease =
+            store::prepare(db, "SELECT day, metric, key, n FROM stat_day WHERE day >= ? AND day < ?");
+        SQLite::Statement& q = *q_lease;
         q.bind(1, static_cast<std::int64_t>(days.first_day));
         q.bind(2, static_cast<std::int64_t>(days.last_day));
         while (q.executeStep())
@@ -249,10 +262,12 @@ void counter_figures(SQLite::Database& db, const period& p, const day_split& day
     }
     // The partial days: the events themselves, counted by the recorder's own rule.
     recorder lookups(db);
-    SQLite::Statement q(db,
-                        "SELECT seq, at, entity, entity_id, action, reason, data FROM event WHERE action IN "
-                        "('done','created','declined','expired','dropped','missed','welfare_concern',"
-                        "'redispatch_flagged') AND at >= ? AND at < ?");
+    auto q_lease =
+        store::prepare(db,
+                       "SELECT seq, at, entity, entity_id, action, reason, data FROM event WHERE action IN "
+                       "('done','created','declined','expired','dropped','missed','welfare_concern',"
+                       "'redispatch_flagged') AND at >= ? AND at < ?");
+    SQLite::Statement& q = *q_lease;
     for (auto [lo, hi] : days.partial) {
         q.reset();
         q.bind(1, static_cast<std::int64_t>(lo));
@@ -262,26 +277,35 @@ void counter_figures(SQLite::Database& db, const period& p, const day_split& day
             const std::string entity = q.getColumn(2).getString(), id = q.getColumn(3).getString(),
                               action = q.getColumn(4).getString();
             const std::optional<std::string> reason =
-                q.getColumn(5).isNull() ? std::nullopt : std::optional<std::string>(q.getColumn(5).getString());
+                q.getColumn(5).isNull() ? std::nullopt
+                                        : std::optional<std::string>(q.getColumn(5).getString());
             const json::value data = json::parse(q.getColumn(6).getString());
             const json::object none;
-            const event_view e{q.getColumn(0).getInt64(), at, entity, id, action, reason,
+            const event_view e{q.getColumn(0).getInt64(),
+                               at,
+                               entity,
+                               id,
+                               action,
+                               reason,
                                data.is_object() ? data.as_object() : none};
             day_counts(
                 e, [&](const std::string& rid) { return lookups.request(rid); },
-                [&](const std::string& metric, const std::string& key) { apply_count(s, p, metric, key, 1, at); });
+                [&](const std::string& metric, const std::string& key) {
+                    apply_count(s, p, metric, key, 1, at);
+                });
         }
     }
 }
 
-// --- distinct counts over chained occurrences ----------------------------------------------------------------
+// --- distinct counts over chained occurrences
+// ----------------------------------------------------------------
 
 /// The number of subjects of `kind` with an occurrence in the period and, `with_weeks`, in each of its weeks
 /// (out[0] the period, out[1 + w] its week w): the occurrences x in an interval [lo, hi) whose previous
-/// occurrence y (of the same subject) is before lo. Every x falls in the period and in one week, so each row or
-/// cell is checked against those two intervals only.
-std::vector<std::int64_t> distinct_counts(SQLite::Database& db, int kind, const period& p, const day_split& days,
-                                          bool with_weeks) {
+/// occurrence y (of the same subject) is before lo. Every x falls in the period and in one week, so each row
+/// or cell is checked against those two intervals only.
+std::vector<std::int64_t> distinct_counts(SQLite::Database& db, int kind, const period& p,
+                                          const day_split& days, bool with_weeks) {
     std::vector<std::pair<std::int64_t, std::int64_t>> intervals{{p.from, p.until}};
     if (with_weeks) {
         const auto weeks = weeks_of(p);
@@ -304,9 +328,12 @@ std::vector<std::int64_t> distinct_counts(SQLite::Database& db, int kind, const 
         }
     };
     if (days.has_whole_days()) {
-        // Whole days: (day of x, day of y) cells. A cell is decided by days alone unless y's day is the day of an
-        // unaligned interval start (then the rows are looked at below). Whole days lie inside their week.
-        SQLite::Statement q(db, "SELECT dx, dy, n FROM stat_gap WHERE kind = ? AND dx >= ? AND dx < ?");
+        // Whole days: (day of x, day of y) cells. A cell is decided by days alone unless y's day is the day
+        // of an unaligned interval start (then the rows are looked at below). Whole days lie inside their
+        // week.
+        auto q_lease =
+            store::prepare(db, "SELECT dx, dy, n FROM stat_gap WHERE kind = ? AND dx >= ? AND dx < ?");
+        SQLite::Statement& q = *q_lease;
         q.bind(1, kind);
         q.bind(2, static_cast<std::int64_t>(days.first_day));
         q.bind(3, static_cast<std::int64_t>(days.last_day));
@@ -319,11 +346,13 @@ std::vector<std::int64_t> distinct_counts(SQLite::Database& db, int kind, const 
                     out[ks[i]] += n;
         }
         if (p.from != day_of(p.from) * day_s) {
-            // Rows of whole days whose previous occurrence is on the period's first (partial) day, before `from`:
-            // they count for the intervals that start at `from` (the period, the first week).
-            SQLite::Statement r(db,
-                                "SELECT x FROM stat_occurrence WHERE kind = ? AND y >= ? AND y < ? AND x >= ? "
-                                "AND x < ?");
+            // Rows of whole days whose previous occurrence is on the period's first (partial) day, before
+            // `from`: they count for the intervals that start at `from` (the period, the first week).
+            auto r_lease =
+                store::prepare(db,
+                               "SELECT x FROM stat_occurrence WHERE kind = ? AND y >= ? AND y < ? AND x >= ? "
+                               "AND x < ?");
+            SQLite::Statement& r = *r_lease;
             r.bind(1, kind);
             r.bind(2, static_cast<std::int64_t>(day_of(p.from) * day_s));
             r.bind(3, static_cast<std::int64_t>(p.from));
@@ -338,7 +367,8 @@ std::vector<std::int64_t> distinct_counts(SQLite::Database& db, int kind, const 
         }
     }
     // Partial days: every occurrence, exactly.
-    SQLite::Statement q(db, "SELECT x, y FROM stat_occurrence WHERE kind = ? AND x >= ? AND x < ?");
+    auto q_lease = store::prepare(db, "SELECT x, y FROM stat_occurrence WHERE kind = ? AND x >= ? AND x < ?");
+    SQLite::Statement& q = *q_lease;
     for (auto [lo, hi] : days.partial) {
         q.reset();
         q.bind(1, kind);

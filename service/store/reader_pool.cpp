@@ -1,6 +1,7 @@
 #include "store/reader_pool.hpp"
 
 #include "store/connection.hpp"
+#include "store/statement_cache.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -14,13 +15,15 @@ reader_pool::reader_pool(const std::string& path, std::size_t threads, std::size
         connections.push_back(std::make_shared<SQLite::Database>(open_reader(path)));
     for (auto& conn : connections) {
         threads_.emplace_back([this, conn] {
+            statement_cache cache(*conn);
+            statement_cache::scope use(cache);
             for (;;) {
                 auto batch = queue_.pop_batch(1);
                 if (batch.empty())
                     return;
                 auto& j = batch.front();
                 try {
-                    conn->exec("BEGIN");
+                    prepare(*conn, "BEGIN")->exec();
                 } catch (...) {
                     j->fail(std::current_exception());
                     j->finish();
@@ -28,7 +31,7 @@ reader_pool::reader_pool(const std::string& path, std::size_t threads, std::size
                 }
                 j->run(*conn);
                 try {
-                    conn->exec("COMMIT");
+                    prepare(*conn, "COMMIT")->exec();
                 } catch (const std::exception& ex) {
                     spdlog::warn("read transaction end failed: {}", ex.what());
                 }
@@ -38,7 +41,9 @@ reader_pool::reader_pool(const std::string& path, std::size_t threads, std::size
     }
 }
 
-reader_pool::~reader_pool() { stop(); }
+reader_pool::~reader_pool() {
+    stop();
+}
 
 void reader_pool::stop() {
     if (stopped_)

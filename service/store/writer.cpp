@@ -1,5 +1,7 @@
 #include "store/writer.hpp"
 
+#include "store/statement_cache.hpp"
+
 #include <SQLiteCpp/Statement.h>
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
@@ -75,6 +77,8 @@ void writer::stop() {
 }
 
 void writer::loop() {
+    statement_cache cache(db_);
+    statement_cache::scope use(cache);
     for (;;) {
         auto batch = queue_.pop_batch(max_batch_);
         if (batch.empty())
@@ -85,7 +89,7 @@ void writer::loop() {
 
 void writer::run_batch(std::deque<std::unique_ptr<job>>& batch) {
     try {
-        db_.exec("BEGIN IMMEDIATE");
+        prepare(db_, "BEGIN IMMEDIATE")->exec();
     } catch (...) {
         auto e = std::current_exception();
         for (auto& j : batch)
@@ -98,16 +102,16 @@ void writer::run_batch(std::deque<std::unique_ptr<job>>& batch) {
     }
     for (auto& j : batch) {
         // A savepoint per job: its failure undoes its own writes only.
-        db_.exec("SAVEPOINT job");
+        prepare(db_, "SAVEPOINT job")->exec();
         j->run(db_);
         if (j->failed()) {
-            db_.exec("ROLLBACK TO job");
+            prepare(db_, "ROLLBACK TO job")->exec();
             stats_.failed_jobs++;
         }
-        db_.exec("RELEASE job");
+        prepare(db_, "RELEASE job")->exec();
     }
     try {
-        db_.exec("COMMIT");
+        prepare(db_, "COMMIT")->exec();
         stats_.commits++;
     } catch (const std::exception& ex) {
         spdlog::error("group commit of {} jobs failed: {}", batch.size(), ex.what());
