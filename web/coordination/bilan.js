@@ -20,24 +20,14 @@
     ['unfulfillable', 's-alert'], ['open', 's-requests']];
 
   // --- words (web/i18n/<lang>.json, keys bi.*; French first, the key itself if missing) ----------------------
-  const LANGS = ['fr', 'en'];
   let lang = 'fr';
   let dict = {};
   let fallback = {};
-  function pickLang() {
-    const asked = new URLSearchParams(location.search).get('lang');
-    if (LANGS.includes(asked)) {
-      try { localStorage.setItem('relais.lang', asked); } catch { /* private mode */ }
-      return asked;
-    }
-    try {
-      const saved = localStorage.getItem('relais.lang');
-      if (LANGS.includes(saved)) return saved;
-    } catch { /* private mode */ }
-    return 'fr';
-  }
   async function loadWords() {
-    lang = pickLang();
+    // The page's language is chosen as on the other pages (?lang=, then the one chosen before, then French):
+    // web/js/lib.js's currentLang, imported from this classic script.
+    const { currentLang } = await import('/js/lib.js');
+    lang = currentLang();
     const get = async (l) => (await fetch(`/i18n/${l}.json`, { credentials: 'same-origin' })).json();
     fallback = await get('fr');
     dict = lang === 'fr' ? fallback : await get(lang);

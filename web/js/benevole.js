@@ -5,7 +5,7 @@
 import {
   initI18n, t, h, mount, api, ApiError, setCsrf, getCsrf, langSwitch, announce, reference, categoryLabel,
   categoryDescription, neighbourhoodName, fmtDateTime, fmtTime, showFieldErrors, clearFieldErrors,
-  fieldMessage, problemText, idempotencyKey, formData, getLang,
+  fieldMessage, problemText, idempotencyKey, formData, getLang, signInForm,
 } from './lib.js';
 
 const main = document.getElementById('main');
@@ -51,38 +51,13 @@ async function guard(fn) {
 // --- signed out ------------------------------------------------------------------------------------------
 
 function homeView(message) {
-  const form = h('form', { novalidate: true, id: 'login-form' },
-    h('div', { class: 'field' }, h('label', { for: 'vo-email' }, t('co.login.email')),
-      h('input', { id: 'vo-email', name: 'email', type: 'email', autocomplete: 'username', required: true })),
-    h('div', { class: 'field' }, h('label', { for: 'vo-password' }, t('co.login.password')),
-      h('input', { id: 'vo-password', name: 'password', type: 'password', autocomplete: 'current-password', required: true })),
-    h('p', { class: 'form-status', role: 'status', id: 'login-status' }),
-    h('button', { type: 'submit', class: 'primary big' }, t('co.login.submit')));
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    const d = formData(form);
-    const errors = {};
-    if (!d.email) errors.email = t('co.login.need_email');
-    if (!d.password) errors.password = t('co.login.need_password');
-    if (showFieldErrors(form, errors)) return;
-    clearFieldErrors(form);
-    const status = form.querySelector('#login-status');
-    status.textContent = t('co.login.signing_in');
-    try {
-      const res = await api('POST', '/api/v1/auth/login', { email: d.email, password: d.password });
-      setCsrf(res.csrf_token);
-      if (res.user.role !== 'volunteer') {
-        await api('POST', '/api/v1/auth/logout', {}).catch(() => {});
-        setCsrf('');
-        status.textContent = t('vo.not_volunteer');
-        return;
-      }
-      app.me = res.user;
-      history.replaceState(null, '', '#/');
-      route();
-    } catch (err) {
-      status.textContent = err instanceof ApiError && (err.status === 401 || err.status === 422) ? t('co.login.failed') : problemText(err);
-    }
+  const form = signInForm({
+    attrs: { id: 'login-form' },
+    prefix: 'vo',
+    buttonClass: 'primary big',
+    allowed: (role) => role === 'volunteer',
+    refusedKey: 'vo.not_volunteer',
+    onSignedIn: (user) => { app.me = user; history.replaceState(null, '', '#/'); route(); },
   });
   view(t('vo.home.title'),
     message ? h('p', { class: 'success', role: 'status' }, message) : null,

@@ -3,9 +3,10 @@
 // phone intake, volunteers, welfare alerts. Hash routes (#/...) so the server serves one page.
 import {
   initI18n, t, h, mount, api, ApiError, setCsrf, getCsrf, langSwitch, announce, reference, categoryLabel,
-  neighbourhoodName, fmtDateTime, fmtDate, ago, dateInputValue, localToIso, showFieldErrors, clearFieldErrors,
-  fieldMessage, problemText, idempotencyKey, formData, nextId, getLang, hasKey,
+  neighbourhoodName, fmtDateTime, fmtDate, ago, dateInputValue, localToIso, problemText, idempotencyKey, formData,
+  nextId, getLang, hasKey, signInForm,
 } from './lib.js';
+import { requestFields, readRequestForm, requestBody, showRequestError } from './request_form.js';
 
 /** A mission or withdrawal reason in words (free-text reasons are shown as typed). */
 function reasonText(reason) {
@@ -95,40 +96,11 @@ function signedOut() {
 // --- sign-in ---------------------------------------------------------------------------------------------
 
 function loginView(message) {
-  const form = h('form', { class: 'big-form', novalidate: true },
-    h('div', { class: 'field' }, h('label', { for: 'login-email' }, t('co.login.email')),
-      h('input', { id: 'login-email', name: 'email', type: 'email', autocomplete: 'username', required: true })),
-    h('div', { class: 'field' }, h('label', { for: 'login-password' }, t('co.login.password')),
-      h('input', { id: 'login-password', name: 'password', type: 'password', autocomplete: 'current-password',
-        required: true })),
-    h('p', { id: 'login-status', class: 'form-status', role: 'status' }),
-    h('button', { type: 'submit', class: 'primary' }, t('co.login.submit')));
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    const data = formData(form);
-    const errors = {};
-    if (!data.email) errors.email = t('co.login.need_email');
-    if (!data.password) errors.password = t('co.login.need_password');
-    if (showFieldErrors(form, errors)) return;
-    clearFieldErrors(form);
-    const status = form.querySelector('#login-status');
-    status.textContent = t('co.login.signing_in');
-    try {
-      const res = await api('POST', '/api/v1/auth/login', { email: data.email, password: data.password });
-      if (!STAFF.includes(res.user.role)) {
-        setCsrf(res.csrf_token);
-        await api('POST', '/api/v1/auth/logout', {}).catch(() => {});
-        setCsrf('');
-        status.textContent = t('co.login.not_staff');
-        return;
-      }
-      setCsrf(res.csrf_token);
-      app.me = res.user;
-      started();
-    } catch (err) {
-      status.textContent = err instanceof ApiError && (err.status === 401 || err.status === 422)
-        ? t('co.login.failed') : problemText(err);
-    }
+  const form = signInForm({
+    attrs: { class: 'big-form' },
+    allowed: (role) => STAFF.includes(role),
+    refusedKey: 'co.login.not_staff',
+    onSignedIn: (user) => { app.me = user; started(); },
   });
   const h1 = view(t('co.login.title'), message ? h('p', { class: 'notice' }, message) : null, form);
   h1.focus();
@@ -747,80 +719,22 @@ async function computePlan(holder) {
 
 function intakeView() {
   app.onLiveChange = null;
-  const ref = app.ref;
   const key = idempotencyKey();
-  const input = (name, label, type, opts = {}) => {
-    const id = `in-${name.replace('.', '-')}`;
-    return h('div', { class: 'field' }, h('label', { for: id }, label,
-      opts.optional ? [' ', h('span', { class: 'optional' }, t('form.optional'))] : ''),
-    h('input', { id, name, type, autocomplete: 'off', required: !opts.optional, value: opts.value || '' }));
-  };
-  const radios = (name, legend, values, checked) => h('fieldset', {},
-    h('legend', {}, legend), h('div', { class: 'inline-choices' }, values.map(([v, label]) => {
-      const id = `in-${name.replace('.', '-')}-${v}`;
-      return h('div', { class: 'choice' }, h('input', { type: 'radio', id, name, value: v, checked: v === checked }),
-        h('label', { for: id }, label));
-    })));
+  const fields = requestFields(app.ref, 'in', { consentLabel: t('co.intake.consent') });
   const form = h('form', { id: 'intake-form', novalidate: true },
-    h('div', { class: 'columns' },
-      h('div', {},
-        h('div', { class: 'field' }, h('label', { for: 'in-category' }, t('co.f.category')),
-          h('select', { id: 'in-category', name: 'category', required: true },
-            h('option', { value: '' }, t('co.intake.choose')),
-            ref.categories.map((c) => h('option', { value: c.code }, categoryLabel(ref, c.code))))),
-        h('div', { class: 'field' }, h('label', { for: 'in-details' }, t('co.f.details')),
-          h('textarea', { id: 'in-details', name: 'details', rows: '3', maxlength: '2000' })),
-        radios('urgency', t('demande.urgency_legend'), [['today', t('urgency.today')], ['48h', t('urgency.48h')], ['week', t('urgency.week')]], '48h'),
-        h('div', { class: 'field' }, h('label', { for: 'in-from' }, t('co.intake.from')),
-          h('input', { id: 'in-from', name: 'from', type: 'date', value: dateInputValue(new Date()) })),
-        radios('recurrence', t('demande.recurrence_legend'), [['once', t('recurrence.once')], ['weekly', t('recurrence.weekly')]], 'once')),
-      h('div', {},
-        input('resident.first_name', t('demande.first_name'), 'text'),
-        input('resident.last_name', t('demande.last_name'), 'text'),
-        input('resident.phone', t('demande.phone'), 'tel'),
-        input('resident.email', t('demande.email'), 'email', { optional: true }),
-        input('resident.address', t('demande.address'), 'text'),
-        h('div', { class: 'field' }, h('label', { for: 'in-resident-neighbourhood' }, t('demande.neighbourhood')),
-          h('select', { id: 'in-resident-neighbourhood', name: 'resident.neighbourhood', required: true },
-            h('option', { value: '' }, t('demande.neighbourhood_choose')),
-            ref.neighbourhoods.map((n) => h('option', { value: n.code }, n.name)))),
-        h('fieldset', { class: 'checks' }, h('legend', {}, t('demande.needs_legend')),
-          ['isolated', 'reduced_mobility', 'visually_impaired', 'not_french_speaking'].map((n) => h('div', { class: 'choice' },
-            h('input', { type: 'checkbox', id: `in-needs-${n}`, name: 'needs', value: n }),
-            h('label', { for: `in-needs-${n}` }, t(`needs.${n}`))))),
-        radios('resident.preferred_contact', t('demande.contact_legend'), [['phone', t('contact.phone')], ['sms', t('contact.sms')], ['email', t('contact.email')]], 'phone'))),
-    h('section', { class: 'panel' }, h('h2', {}, t('co.intake.consent_title')), h('p', { id: 'in-consent-text' }, t('consent.text')),
-      h('div', { class: 'choice' }, h('input', { type: 'checkbox', id: 'in-consent', name: 'consent', value: 'yes', 'aria-describedby': 'in-consent-text' }),
-        h('label', { for: 'in-consent' }, t('co.intake.consent')))),
+    h('div', { class: 'columns' }, h('div', {}, fields.need), h('div', {}, fields.resident)),
+    fields.consent,
     h('p', {}, h('button', { type: 'submit', class: 'primary' }, t('co.intake.submit')), ' ',
       h('span', { class: 'hint' }, t('co.intake.shortcut'))),
     h('p', { class: 'form-status', role: 'status', id: 'intake-status' }));
   const submit = async (e) => {
     e.preventDefault();
-    const d = formData(form, ['needs']);
-    const errors = {};
-    for (const f of ['category', 'resident.first_name', 'resident.last_name', 'resident.phone', 'resident.address', 'resident.neighbourhood']) {
-      if (!d[f]) errors[f] = t(`error.${f}`);
-    }
-    if (!d.consent) errors.consent = t('error.consent');
-    if (showFieldErrors(form, errors)) return;
-    clearFieldErrors(form);
-    const from = d.from ? Math.max(Date.now(), new Date(`${d.from}T08:00:00`).getTime()) : Date.now();
-    const span = { today: 1, '48h': 2, week: 7 }[d.urgency] * 86400000;
-    const resident = {
-      first_name: d['resident.first_name'], last_name: d['resident.last_name'], phone: d['resident.phone'],
-      address: d['resident.address'], neighbourhood: d['resident.neighbourhood'], preferred_contact: d['resident.preferred_contact'],
-    };
-    if (d['resident.email']) resident.email = d['resident.email'];
-    if (d.needs.length) resident.needs = Object.fromEntries(d.needs.map((n) => [n, true]));
+    const d = readRequestForm(form);
+    if (!d) return;
     const status = form.querySelector('#intake-status');
     status.textContent = t('demande.sending');
     try {
-      const created = await api('POST', '/api/v1/requests', {
-        resident, category: d.category, details: d.details || '', urgency: d.urgency, recurrence: d.recurrence,
-        window: { from: new Date(from).toISOString(), until: new Date(from + span).toISOString() },
-        consent: true, channel: 'phone',
-      }, { idempotencyKey: key });
+      const created = await api('POST', '/api/v1/requests', requestBody(d, { channel: 'phone' }), { idempotencyKey: key });
       const h1 = view(t('co.intake.done_title'),
         h('div', { class: 'confirmation', role: 'status' }, h('p', {}, t('co.intake.read_code')),
           h('p', { class: 'tracking-code', id: 'intake-code' }, created.tracking_code)),
@@ -828,12 +742,7 @@ function intakeView() {
           h('a', { href: '#/saisie', on: { click: (ev) => { ev.preventDefault(); intakeView(); } } }, t('co.intake.another'))));
       h1.focus();
     } catch (err) {
-      status.textContent = problemText(err);
-      if (err instanceof ApiError && err.status === 422) {
-        const shown = {};
-        for (const [f, m] of Object.entries(err.fields)) shown[f.startsWith('window') ? 'from' : f] = fieldMessage(f, m);
-        showFieldErrors(form, shown);
-      }
+      showRequestError(form, status, err);
     }
   };
   form.addEventListener('submit', submit);

@@ -296,6 +296,49 @@ export function formData(form, multi = []) {
   return out;
 }
 
+/**
+ * The sign-in form (email, password; status line #login-status): checks both are given, POST
+ * /api/v1/auth/login, signs out again an account whose role `allowed(role)` refuses (status: t(refusedKey)),
+ * else awaits `onSignedIn(user)`. Options: attrs (the form's attributes), prefix (ids `<prefix>-email` and
+ * `<prefix>-password`), buttonClass.
+ */
+export function signInForm({ attrs, prefix = 'login', buttonClass = 'primary', allowed, refusedKey, onSignedIn }) {
+  const form = h('form', { novalidate: true, ...attrs },
+    h('div', { class: 'field' }, h('label', { for: `${prefix}-email` }, t('co.login.email')),
+      h('input', { id: `${prefix}-email`, name: 'email', type: 'email', autocomplete: 'username', required: true })),
+    h('div', { class: 'field' }, h('label', { for: `${prefix}-password` }, t('co.login.password')),
+      h('input', { id: `${prefix}-password`, name: 'password', type: 'password', autocomplete: 'current-password',
+        required: true })),
+    h('p', { id: 'login-status', class: 'form-status', role: 'status' }),
+    h('button', { type: 'submit', class: buttonClass }, t('co.login.submit')));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const data = formData(form);
+    const errors = {};
+    if (!data.email) errors.email = t('co.login.need_email');
+    if (!data.password) errors.password = t('co.login.need_password');
+    if (showFieldErrors(form, errors)) return;
+    clearFieldErrors(form);
+    const status = form.querySelector('#login-status');
+    status.textContent = t('co.login.signing_in');
+    try {
+      const res = await api('POST', '/api/v1/auth/login', { email: data.email, password: data.password });
+      setCsrf(res.csrf_token);
+      if (!allowed(res.user.role)) {
+        await api('POST', '/api/v1/auth/logout', {}).catch(() => {});
+        setCsrf('');
+        status.textContent = t(refusedKey);
+        return;
+      }
+      await onSignedIn(res.user);
+    } catch (err) {
+      status.textContent = err instanceof ApiError && (err.status === 401 || err.status === 422)
+        ? t('co.login.failed') : problemText(err);
+    }
+  });
+  return form;
+}
+
 /** Reference data: categories and neighbourhoods, loaded once per page. */
 let refCache = null;
 export async function reference() {

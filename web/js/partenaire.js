@@ -5,8 +5,9 @@
 import {
   initI18n, t, h, mount, api, ApiError, setCsrf, getCsrf, langSwitch, announce, reference, categoryLabel,
   neighbourhoodName, fmtDateTime, fmtDate, dateInputValue, localToIso, showFieldErrors, clearFieldErrors,
-  fieldMessage, problemText, idempotencyKey, formData, getLang,
+  problemText, idempotencyKey, formData, getLang, signInForm,
 } from './lib.js';
+import { requestFields, readRequestForm, requestBody, showRequestError } from './request_form.js';
 
 const main = document.getElementById('main');
 const app = { me: null, ref: null, partner: null };
@@ -57,38 +58,11 @@ async function guard(fn) {
 // --- sign-in ---------------------------------------------------------------------------------------------
 
 function loginView(message) {
-  const form = h('form', { class: 'big-form', novalidate: true, id: 'login-form' },
-    h('div', { class: 'field' }, h('label', { for: 'login-email' }, t('co.login.email')),
-      h('input', { id: 'login-email', name: 'email', type: 'email', autocomplete: 'username', required: true })),
-    h('div', { class: 'field' }, h('label', { for: 'login-password' }, t('co.login.password')),
-      h('input', { id: 'login-password', name: 'password', type: 'password', autocomplete: 'current-password', required: true })),
-    h('p', { id: 'login-status', class: 'form-status', role: 'status' }),
-    h('button', { type: 'submit', class: 'primary' }, t('co.login.submit')));
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    const data = formData(form);
-    const errors = {};
-    if (!data.email) errors.email = t('co.login.need_email');
-    if (!data.password) errors.password = t('co.login.need_password');
-    if (showFieldErrors(form, errors)) return;
-    clearFieldErrors(form);
-    const status = form.querySelector('#login-status');
-    status.textContent = t('co.login.signing_in');
-    try {
-      const res = await api('POST', '/api/v1/auth/login', { email: data.email, password: data.password });
-      setCsrf(res.csrf_token);
-      if (res.user.role !== 'partner') {
-        await api('POST', '/api/v1/auth/logout', {}).catch(() => {});
-        setCsrf('');
-        status.textContent = t('pa.login.not_partner');
-        return;
-      }
-      app.me = res.user;
-      await started();
-    } catch (err) {
-      status.textContent = err instanceof ApiError && (err.status === 401 || err.status === 422)
-        ? t('co.login.failed') : problemText(err);
-    }
+  const form = signInForm({
+    attrs: { class: 'big-form', id: 'login-form' },
+    allowed: (role) => role === 'partner',
+    refusedKey: 'pa.login.not_partner',
+    onSignedIn: async (user) => { app.me = user; await started(); },
   });
   const h1 = view(t('pa.login.title'), h('p', {}, t('pa.login.lead')),
     message ? h('p', { class: 'notice' }, message) : null, form);
@@ -103,84 +77,26 @@ async function logout() {
 // --- refer a resident ------------------------------------------------------------------------------------
 
 function referView() {
-  const ref = app.ref;
   const key = idempotencyKey();
-  const input = (name, label, type, opts = {}) => {
-    const id = `pa-${name.replace('.', '-')}`;
-    return h('div', { class: 'field' }, h('label', { for: id }, label,
-      opts.optional ? [' ', h('span', { class: 'optional' }, t('form.optional'))] : ''),
-    opts.hint ? h('p', { class: 'hint', id: `${id}-hint` }, opts.hint) : null,
-    h('input', { id, name, type, autocomplete: 'off', required: !opts.optional, 'aria-describedby': opts.hint ? `${id}-hint` : null }));
-  };
-  const radios = (name, legend, values, checked) => h('fieldset', {},
-    h('legend', {}, legend), h('div', { class: 'inline-choices' }, values.map(([v, label]) => {
-      const id = `pa-${name.replace('.', '-')}-${v}`;
-      return h('div', { class: 'choice' }, h('input', { type: 'radio', id, name, value: v, checked: v === checked }),
-        h('label', { for: id }, label));
-    })));
+  const fields = requestFields(app.ref, 'pa', { consentLabel: t('pa.refer.consent'), markOptional: true, phoneHint: true });
   const form = h('form', { id: 'refer-form', novalidate: true },
     h('p', { class: 'hint' }, t('pa.refer.required_note')),
     h('div', { class: 'columns' },
-      h('div', {},
-        h('h2', {}, t('pa.refer.need')),
-        h('div', { class: 'field' }, h('label', { for: 'pa-category' }, t('co.f.category')),
-          h('select', { id: 'pa-category', name: 'category', required: true },
-            h('option', { value: '' }, t('co.intake.choose')),
-            ref.categories.map((c) => h('option', { value: c.code }, categoryLabel(ref, c.code))))),
-        h('div', { class: 'field' }, h('label', { for: 'pa-details' }, t('co.f.details'), ' ', h('span', { class: 'optional' }, t('form.optional'))),
-          h('textarea', { id: 'pa-details', name: 'details', rows: '3', maxlength: '2000' })),
-        radios('urgency', t('demande.urgency_legend'), [['today', t('urgency.today')], ['48h', t('urgency.48h')], ['week', t('urgency.week')]], '48h'),
-        h('div', { class: 'field' }, h('label', { for: 'pa-from' }, t('co.intake.from')),
-          h('input', { id: 'pa-from', name: 'from', type: 'date', value: dateInputValue(new Date()) })),
-        radios('recurrence', t('demande.recurrence_legend'), [['once', t('recurrence.once')], ['weekly', t('recurrence.weekly')]], 'once')),
-      h('div', {},
-        h('h2', {}, t('pa.refer.resident')),
-        input('resident.first_name', t('demande.first_name'), 'text'),
-        input('resident.last_name', t('demande.last_name'), 'text'),
-        input('resident.phone', t('demande.phone'), 'tel', { hint: t('demande.phone_hint') }),
-        input('resident.email', t('demande.email'), 'email', { optional: true }),
-        input('resident.address', t('demande.address'), 'text'),
-        h('div', { class: 'field' }, h('label', { for: 'pa-resident-neighbourhood' }, t('demande.neighbourhood')),
-          h('select', { id: 'pa-resident-neighbourhood', name: 'resident.neighbourhood', required: true },
-            h('option', { value: '' }, t('demande.neighbourhood_choose')),
-            ref.neighbourhoods.map((n) => h('option', { value: n.code }, n.name)))),
-        h('fieldset', { class: 'checks' }, h('legend', {}, t('demande.needs_legend'), ' ', h('span', { class: 'optional' }, t('form.optional'))),
-          ['isolated', 'reduced_mobility', 'visually_impaired', 'not_french_speaking'].map((n) => h('div', { class: 'choice' },
-            h('input', { type: 'checkbox', id: `pa-needs-${n}`, name: 'needs', value: n }),
-            h('label', { for: `pa-needs-${n}` }, t(`needs.${n}`))))),
-        radios('resident.preferred_contact', t('demande.contact_legend'), [['phone', t('contact.phone')], ['sms', t('contact.sms')], ['email', t('contact.email')]], 'phone'))),
-    h('section', { class: 'panel' }, h('h2', {}, t('co.intake.consent_title')), h('p', { id: 'pa-consent-text' }, t('consent.text')),
-      h('div', { class: 'choice' }, h('input', { type: 'checkbox', id: 'pa-consent', name: 'consent', value: 'yes', 'aria-describedby': 'pa-consent-text' }),
-        h('label', { for: 'pa-consent' }, t('pa.refer.consent')))),
+      h('div', {}, h('h2', {}, t('pa.refer.need')), fields.need),
+      h('div', {}, h('h2', {}, t('pa.refer.resident')), fields.resident)),
+    fields.consent,
     h('p', {}, h('button', { type: 'submit', class: 'primary' }, t('pa.refer.submit'))),
     h('p', { class: 'form-status', role: 'status', id: 'refer-status' }));
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
-    const d = formData(form, ['needs']);
-    const errors = {};
-    for (const f of ['category', 'resident.first_name', 'resident.last_name', 'resident.phone', 'resident.address', 'resident.neighbourhood']) {
-      if (!d[f]) errors[f] = t(`error.${f}`);
-    }
-    if (!d.consent) errors.consent = t('error.consent');
-    if (showFieldErrors(form, errors)) return;
-    clearFieldErrors(form);
-    const from = d.from ? Math.max(Date.now(), new Date(`${d.from}T08:00:00`).getTime()) : Date.now();
-    const span = { today: 1, '48h': 2, week: 7 }[d.urgency] * 86400000;
-    const resident = {
-      first_name: d['resident.first_name'], last_name: d['resident.last_name'], phone: d['resident.phone'],
-      address: d['resident.address'], neighbourhood: d['resident.neighbourhood'], preferred_contact: d['resident.preferred_contact'],
-    };
-    if (d['resident.email']) resident.email = d['resident.email'];
-    if (d.needs.length) resident.needs = Object.fromEntries(d.needs.map((n) => [n, true]));
+    const d = readRequestForm(form);
+    if (!d) return;
     const status = form.querySelector('#refer-status');
     status.textContent = t('demande.sending');
     const button = form.querySelector('button[type="submit"]');
     button.disabled = true;
     try {
-      const created = await api('POST', '/api/v1/requests', {
-        resident, category: d.category, details: d.details || '', urgency: d.urgency, recurrence: d.recurrence,
-        window: { from: new Date(from).toISOString(), until: new Date(from + span).toISOString() }, consent: true,
-      }, { idempotencyKey: key });
+      const created = await api('POST', '/api/v1/requests', requestBody(d), { idempotencyKey: key });
       const h1 = view(t('pa.refer.done_title'),
         h('div', { class: 'confirmation', role: 'status' }, h('p', {}, t('pa.refer.give_code')),
           h('p', { class: 'tracking-code', id: 'refer-code' }, created.tracking_code),
@@ -191,12 +107,7 @@ function referView() {
       announce(t('pa.refer.done_title'));
     } catch (err) {
       button.disabled = false;
-      status.textContent = problemText(err);
-      if (err instanceof ApiError && err.status === 422) {
-        const shown = {};
-        for (const [f, m] of Object.entries(err.fields)) shown[f.startsWith('window') ? 'from' : f] = fieldMessage(f, m);
-        showFieldErrors(form, shown);
-      }
+      showRequestError(form, status, err);
     }
   });
   const h1 = view(t('pa.refer.title'), h('p', {}, t('pa.refer.lead', { partner: app.partner ? app.partner.name : '' })), form);
