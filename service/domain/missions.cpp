@@ -577,8 +577,18 @@ void release_future_missions(SQLite::Database& db, const std::string& volunteer_
             auto r = load_request(db, s.request_id);
             if (r.status == "matched")
                 set_request_status(db, r, "new", now, who, "reopened");
-            if (!r.redispatch)  // already flagged when one of its missions was released just above
+            if (!r.redispatch) {  // already flagged when one of its missions was released just above
                 flag_redispatch(db, r.id, now);
+                const std::string status = r.status == "matched" ? "new" : r.status;
+                append_event(db, now, who,
+                             {"request",
+                              r.id,
+                              "redispatch_flagged",
+                              status,
+                              status,
+                              why,
+                              {{"support_id", sid}, {"category", r.category}}});
+            }
         }
     }
     auto q_lease =

@@ -26,29 +26,35 @@ namespace {
 constexpr std::int64_t minute = 60, hour = 3600, day = 86400, week = 7 * day;
 
 // Synthetic people: names and streets are made up from common French ones; nothing here is anybody's data.
-const char* const first_names[] = {"Camille", "Louise", "Léa",    "Manon",  "Chloé",  "Inès",  "Jade",   "Yvonne",
-                                   "Jeanne",  "Odile",  "Gaëlle", "Maëlle", "Fatima", "Thomas", "Lucas", "Hugo",
-                                   "Louis",   "Yann",   "Erwan",  "Pierre", "Michel", "André", "Karim",  "Paul"};
-const char* const last_names[] = {"Le Gall", "Le Goff", "Martin", "Bernard", "Le Roux", "Thomas", "Petit",  "Robert",
-                                  "Durand",  "Dubois",  "Moreau", "Laurent", "Simon",   "Hamon",  "Tanguy", "Le Floch"};
-const char* const streets[] = {"rue de Saint-Malo", "rue de Brest", "boulevard de la Liberté", "rue d'Antrain",
-                               "avenue Janvier", "rue de Nantes", "rue de Fougères", "rue de Lorient"};
+const char* const first_names[] = {"Camille", "Louise", "Léa",    "Manon", "Chloé",  "Inès",
+                                   "Jade",    "Yvonne", "Jeanne", "Odile", "Gaëlle", "Maëlle",
+                                   "Fatima",  "Thomas", "Lucas",  "Hugo",  "Louis",  "Yann",
+                                   "Erwan",   "Pierre", "Michel", "André", "Karim",  "Paul"};
+const char* const last_names[] = {"Le Gall", "Le Goff", "Martin", "Bernard", "Le Roux", "Thomas",
+                                  "Petit",   "Robert",  "Durand", "Dubois",  "Moreau",  "Laurent",
+                                  "Simon",   "Hamon",   "Tanguy", "Le Floch"};
+const char* const streets[] = {"rue de Saint-Malo", "rue de Brest",   "boulevard de la Liberté",
+                               "rue d'Antrain",     "avenue Janvier", "rue de Nantes",
+                               "rue de Fougères",   "rue de Lorient"};
 
 struct weighted {
     const char* code;
     int weight;
 };
-const weighted neighbourhoods[] = {{"centre", 14},     {"thabor", 9},           {"bourg-leveque", 8}, {"saint-martin", 6},
-                                   {"maurepas", 10},   {"jeanne-darc", 9},      {"francisco-ferrer", 7},
-                                   {"sud-gare", 9},    {"cleunay", 7},          {"villejean", 9},     {"le-blosne", 9},
-                                   {"brequigny", 6}};
-const weighted categories[] = {{"shopping", 30}, {"medicines", 12}, {"books", 5},       {"admin", 10},
-                               {"friendly_call", 15}, {"walk", 8},   {"appointment", 6}, {"digital", 5},
-                               {"reading", 2},   {"language", 4},   {"schooling", 3}};
-const weighted withdrawal_reasons[] = {{"no_longer_available", 30}, {"back_to_work", 25}, {"health", 10}, {"moved", 10},
-                                       {"not_as_expected", 10},     {"no_news", 10},      {"other", 5}};
-const weighted decline_reasons[] = {{"not_available", 60}, {"too_far", 15}, {"not_comfortable", 10}, {"other", 15}};
-const weighted drop_reasons[] = {{"no_longer_available", 40}, {"health", 25}, {"emergency", 25}, {"other", 10}};
+const weighted neighbourhoods[] = {{"centre", 14},          {"thabor", 9},    {"bourg-leveque", 8},
+                                   {"saint-martin", 6},     {"maurepas", 10}, {"jeanne-darc", 9},
+                                   {"francisco-ferrer", 7}, {"sud-gare", 9},  {"cleunay", 7},
+                                   {"villejean", 9},        {"le-blosne", 9}, {"brequigny", 6}};
+const weighted categories[] = {{"shopping", 30},      {"medicines", 12}, {"books", 5},       {"admin", 10},
+                               {"friendly_call", 15}, {"walk", 8},       {"appointment", 6}, {"digital", 5},
+                               {"reading", 2},        {"language", 4},   {"schooling", 3}};
+const weighted withdrawal_reasons[] = {
+    {"no_longer_available", 30}, {"back_to_work", 25}, {"health", 10}, {"moved", 10},
+    {"not_as_expected", 10},     {"no_news", 10},      {"other", 5}};
+const weighted decline_reasons[] = {
+    {"not_available", 60}, {"too_far", 15}, {"not_comfortable", 10}, {"other", 15}};
+const weighted drop_reasons[] = {
+    {"no_longer_available", 40}, {"health", 25}, {"emergency", 25}, {"other", 10}};
 const char* const urgencies[] = {"today", "48h", "week"};
 
 /// Share of a category's requests that are weekly needs.
@@ -93,9 +99,9 @@ struct request_m {
     std::string id, tracking_code, category, channel, recurrence;
     std::size_t resident = 0, fact = 0;
     bool closed = false, cancel_planned = false, flagged = false;
-    std::optional<std::size_t> live;  ///< its proposed or accepted mission
+    std::optional<std::size_t> live;                     ///< its proposed or accepted mission
     std::string support_id, support_volunteer, standin;  ///< the support in place, if any
-    std::set<std::string> supports_seen;                   ///< every support the request ever had
+    std::set<std::string> supports_seen;                 ///< every support the request ever had
     int weeks_left = 1;
     std::int64_t next_slot = 0;  ///< weekly: the next visit's start
 };
@@ -120,15 +126,21 @@ std::string str(const json::value& v, std::string_view key) {
 }
 
 class season {
-public:
+  public:
     season(http_client& admin, http_client& coordinator, const std::string& host, std::uint16_t port,
            const season_options& opts, std::ostream& log)
-        : admin_(admin), coordinator_(coordinator), host_(host), port_(port), opts_(opts), log_(log),
-          rng_(opts.seed), public_(host, port) {}
+        : admin_(admin),
+          coordinator_(coordinator),
+          host_(host),
+          port_(port),
+          opts_(opts),
+          log_(log),
+          rng_(opts.seed),
+          public_(host, port) {}
 
     season_result play();
 
-private:
+  private:
     // --- engine ---
     void at(std::int64_t t, std::function<void()> f) {
         if (t < now_)
@@ -138,10 +150,11 @@ private:
         queue_.push({t, order_++, std::move(f)});
     }
     void set_clock(std::int64_t t) {
-        auto a = call(admin_, "POST", "/api/v1/test/clock", json::object{{"now", domain::format_iso8601(t)}, {"freeze", true}});
+        auto a = call(admin_, "POST", "/api/v1/test/clock",
+                      json::object{{"now", domain::format_iso8601(t)}, {"freeze", true}});
         if (a.status != 200)
-            throw std::runtime_error("the server refused to move its clock (is it running with --test-clock?): " +
-                                     a.describe());
+            throw std::runtime_error(
+                "the server refused to move its clock (is it running with --test-clock?): " + a.describe());
         now_ = t;
     }
     http_answer call(http_client& c, std::string_view method, const std::string& target,
@@ -162,7 +175,9 @@ private:
 
     // --- randomness ---
     double uniform() { return std::uniform_real_distribution<double>(0, 1)(rng_); }
-    std::int64_t pick(std::int64_t lo, std::int64_t hi) { return std::uniform_int_distribution<std::int64_t>(lo, hi)(rng_); }
+    std::int64_t pick(std::int64_t lo, std::int64_t hi) {
+        return std::uniform_int_distribution<std::int64_t>(lo, hi)(rng_);
+    }
     template <std::size_t N>
     const char* choose(const weighted (&w)[N]) {
         int total = 0;
@@ -177,7 +192,9 @@ private:
         return w[0].code;
     }
     template <class T, std::size_t N>
-    const T& one_of(const T (&a)[N]) { return a[static_cast<std::size_t>(pick(0, N - 1))]; }
+    const T& one_of(const T (&a)[N]) {
+        return a[static_cast<std::size_t>(pick(0, N - 1))];
+    }
     std::string phone() {
         std::string p = pick(0, 1) ? "06" : "07";
         for (int i = 0; i < 8; ++i)
@@ -185,7 +202,9 @@ private:
         return p;
     }
     std::int64_t day_start(std::int64_t t) const { return stats::day_of(t) * day; }
-    std::int64_t working_time(std::int64_t day_begin) { return day_begin + pick(9, 17) * hour + pick(0, 59) * minute; }
+    std::int64_t working_time(std::int64_t day_begin) {
+        return day_begin + pick(9, 17) * hour + pick(0, 59) * minute;
+    }
 
     // --- the season ---
     void setup();
@@ -215,7 +234,9 @@ private:
     void unfulfillable_sweep();
     void hand_over();
     http_client& client_of(std::size_t v) { return volunteers_[v].app ? *volunteers_[v].app : coordinator_; }
-    void setback(const std::string& kind, const std::string& reason) { truth().setbacks.push_back({now_, kind, reason}); }
+    void setback(const std::string& kind, const std::string& reason) {
+        truth().setbacks.push_back({now_, kind, reason});
+    }
     void redispatch(std::size_t r) {
         truth().redispatches.push_back(now_);
         requests_[r].flagged = true;
@@ -264,16 +285,19 @@ void season::setup() {
     const auto& f = body.at("figures").as_object();
     for (const char* k : {"volunteer_registrations", "requests"})
         if (f.at(k).to_number<std::int64_t>() != 0)
-            throw std::runtime_error("the server's database already holds volunteers or requests; the replay needs a "
-                                     "fresh one (its ground truth is the whole season)");
+            throw std::runtime_error(
+                "the server's database already holds volunteers or requests; the replay needs a "
+                "fresh one (its ground truth is the whole season)");
     const std::int64_t server_now = *domain::parse_iso8601(body.at("period").at("until").as_string());
     if (opts_.demo) {
         // A demo ends now: the server was started with its programme clock at the season's start.
         start_ = demo_season_start(opts_.demo_ends_at, opts_.weeks);
         end_ = opts_.demo_ends_at;
         if (server_now > start_ + 7 * hour)
-            throw std::runtime_error("the server's programme clock is past the demo season's start (start it with "
-                                     "--test-clock-start " + domain::format_iso8601(start_) + ")");
+            throw std::runtime_error(
+                "the server's programme clock is past the demo season's start (start it with "
+                "--test-clock-start " +
+                domain::format_iso8601(start_) + ")");
     } else {
         start_ = stats::monday_of(server_now + day) + week;
         end_ = start_ + opts_.weeks * week;
@@ -301,16 +325,20 @@ void season::setup() {
     partner_id_ = str(partner.json(), "id");
     result_.partner_id = partner_id_;
     // Silent rounds, spread over the season: proposals nobody answers, expired by the server.
-    const int silent = opts_.demo ? 0 : opts_.silent_rounds < 0 ? std::max(1, opts_.weeks / 8) : opts_.silent_rounds;
+    const int silent = opts_.demo                ? 0
+                       : opts_.silent_rounds < 0 ? std::max(1, opts_.weeks / 8)
+                                                 : opts_.silent_rounds;
     for (int k = 1; k <= silent; ++k)
         silent_from_.push_back(start_ + (end_ - start_) * k / (silent + 1));
 }
 
 void season::plan_wave() {
-    // Rennes: 509 people registered before the call closed, three weeks after the launch; most in the first days.
+    // Rennes: 509 people registered before the call closed, three weeks after the launch; most in the first
+    // days.
     const std::size_t n = std::max<std::size_t>(4, static_cast<std::size_t>(std::lround(509 * opts_.scale)));
     for (std::size_t p = 0; p < n; ++p) {
-        std::string email = "vs" + std::to_string(p) + ".s" + std::to_string(opts_.seed) + "@replay.relais.test";
+        std::string email =
+            "vs" + std::to_string(p) + ".s" + std::to_string(opts_.seed) + "@replay.relais.test";
         if (opts_.demo)  // the demo's volunteer accounts, benevole@relais.demo first
             email = p == 0 ? "benevole@relais.demo" : "benevole" + std::to_string(p) + "@relais.demo";
         persons_.push_back({email, "", false});
@@ -362,7 +390,8 @@ void season::register_person(std::size_t p) {
     if (!again)
         person.first_volunteer_id = v.id;
     v.fact = truth().registrations.size();
-    truth().registrations.push_back({v.id, person.first_volunteer_id, nb, now_, std::nullopt, std::nullopt, ""});
+    truth().registrations.push_back(
+        {v.id, person.first_volunteer_id, nb, now_, std::nullopt, std::nullopt, ""});
     const std::size_t vi = volunteers_.size();
     volunteers_.push_back(std::move(v));
 
@@ -387,16 +416,18 @@ void season::close_registration() {
     auto p = call(admin_, "PATCH", "/api/v1/programme", json::object{{"registration_open", false}});
     ok(p, "PATCH /api/v1/programme");
     // A late registration is refused with a clear message (not counted anywhere).
-    auto late = call(public_, "POST", "/api/v1/volunteers",
-                     json::object{{"first_name", "Tardif"},
-                                  {"last_name", "Test"},
-                                  {"email", "late.s" + std::to_string(opts_.seed) + "@replay.relais.test"},
-                                  {"phone", phone()},
-                                  {"password", "replay volunteer pass 2026"},
-                                  {"neighbourhood", "centre"},
-                                  {"skills", json::array{"shopping"}},
-                                  {"availability", json::array{json::object{{"day", "mon"}, {"start", "09:00"}, {"end", "12:00"}}}},
-                                  {"consent", true}});
+    auto late = call(
+        public_, "POST", "/api/v1/volunteers",
+        json::object{
+            {"first_name", "Tardif"},
+            {"last_name", "Test"},
+            {"email", "late.s" + std::to_string(opts_.seed) + "@replay.relais.test"},
+            {"phone", phone()},
+            {"password", "replay volunteer pass 2026"},
+            {"neighbourhood", "centre"},
+            {"skills", json::array{"shopping"}},
+            {"availability", json::array{json::object{{"day", "mon"}, {"start", "09:00"}, {"end", "12:00"}}}},
+            {"consent", true}});
     if (late.status != 409 || late.json().at("type") != "/problems/registration-closed")
         throw std::runtime_error("a registration after the call closed was not refused: " + late.describe());
     log_ << "  registration closed after three weeks: " << truth().registrations.size() << " registrations\n";
@@ -406,7 +437,8 @@ void season::validate(std::size_t vi) {
     auto& v = volunteers_[vi];
     if (v.state != vstate::registered)
         return;
-    if (!ok(call(coordinator_, "POST", "/api/v1/volunteers/" + v.id + "/activate", json::object{}), "activate"))
+    if (!ok(call(coordinator_, "POST", "/api/v1/volunteers/" + v.id + "/activate", json::object{}),
+            "activate"))
         return;
     v.state = vstate::active;
     truth().registrations[v.fact].validated_at = now_;
@@ -443,7 +475,8 @@ void season::pause(std::size_t vi, std::int64_t resume_at) {
     at(resume_at, [this, vi] {
         auto& w = volunteers_[vi];
         if (w.state == vstate::paused &&
-            ok(call(coordinator_, "POST", "/api/v1/volunteers/" + w.id + "/resume", json::object{}), "resume"))
+            ok(call(coordinator_, "POST", "/api/v1/volunteers/" + w.id + "/resume", json::object{}),
+               "resume"))
             w.state = vstate::active;
     });
 }
@@ -452,7 +485,20 @@ void season::withdraw(std::size_t vi, const std::string& reason) {
     auto& v = volunteers_[vi];
     if (v.state == vstate::withdrawn)
         return;
-    if (!ok(call(coordinator_, "POST", "/api/v1/volunteers/" + v.id + "/withdraw", json::object{{"reason", reason}}),
+    // The requests whose support they carry, and whether each is already flagged for re-dispatch: a support
+    // that ends flags its request (a re-dispatch) unless it already is.
+    std::map<std::size_t, bool> carried;  // request -> already flagged
+    for (std::size_t r = 0; r < requests_.size(); ++r) {
+        if (requests_[r].support_id.empty() || requests_[r].support_volunteer != v.id)
+            continue;
+        auto g = call(coordinator_, "GET", "/api/v1/requests/" + requests_[r].id);
+        if (g.status != 200)
+            throw std::runtime_error("GET /api/v1/requests/{id}: " + g.describe());
+        const auto* flag = g.json().as_object().if_contains("redispatch");
+        carried[r] = flag && flag->is_bool() && flag->as_bool();
+    }
+    if (!ok(call(coordinator_, "POST", "/api/v1/volunteers/" + v.id + "/withdraw",
+                 json::object{{"reason", reason}}),
             "withdraw"))
         return;
     v.state = vstate::withdrawn;
@@ -463,8 +509,9 @@ void season::withdraw(std::size_t vi, const std::string& reason) {
     std::map<std::string, std::pair<std::string, std::string>> seen;  // id -> (status, reason)
     std::string cursor;
     do {
-        auto a = call(coordinator_, "GET",
-                      "/api/v1/missions?limit=200&volunteer_id=" + v.id + (cursor.empty() ? "" : "&cursor=" + cursor));
+        auto a = call(
+            coordinator_, "GET",
+            "/api/v1/missions?limit=200&volunteer_id=" + v.id + (cursor.empty() ? "" : "&cursor=" + cursor));
         if (a.status != 200)
             throw std::runtime_error("GET /api/v1/missions: " + a.describe());
         const auto j = a.json();
@@ -485,6 +532,8 @@ void season::withdraw(std::size_t vi, const std::string& reason) {
             throw std::runtime_error("a withdrawal turned mission " + m.id + " into " + status);
         m.status = status;
         redispatch(m.request);
+        if (auto c = carried.find(m.request); c != carried.end())
+            c->second = true;  // flagged now: its support ending adds nothing
     }
     // The supports they carried passed to their stand-in or ended; the ones they stood in for lost them.
     for (std::size_t r = 0; r < requests_.size(); ++r) {
@@ -496,6 +545,8 @@ void season::withdraw(std::size_t vi, const std::string& reason) {
             throw std::runtime_error("GET /api/v1/supports: " + a.describe());
         const auto items = a.json().at("items").as_array();
         if (items.empty()) {
+            if (auto c = carried.find(r); c != carried.end() && !c->second)
+                redispatch(r);  // the support ended with no stand-in: back in the queue, flagged
             req.support_id.clear();
             req.support_volunteer.clear();
             req.standin.clear();
@@ -509,7 +560,8 @@ void season::withdraw(std::size_t vi, const std::string& reason) {
 
 void season::plan_residents() {
     // Rennes: 171 residents called on the scheme; some asked more than once.
-    // A demo has more residents for its size, and requests until its last day (work left for the coordinator).
+    // A demo has more residents for its size, and requests until its last day (work left for the
+    // coordinator).
     const double residents = 171 * opts_.scale * (opts_.demo ? 2.0 : 1.0);
     const std::size_t n = std::max<std::size_t>(3, static_cast<std::size_t>(std::lround(residents)));
     const std::int64_t days = opts_.demo ? (end_ - start_) / day - 3 : opts_.weeks * 7 - 16;
@@ -517,7 +569,8 @@ void season::plan_residents() {
         residents_.push_back({"res" + std::to_string(i), "", choose(neighbourhoods)});
         const double u = uniform();
         const std::string channel = u < 0.40 ? "web" : u < 0.92 ? "phone" : "partner";
-        const std::int64_t d = 2 + static_cast<std::int64_t>(uniform() * static_cast<double>(std::max<std::int64_t>(1, days)));
+        const std::int64_t d =
+            2 + static_cast<std::int64_t>(uniform() * static_cast<double>(std::max<std::int64_t>(1, days)));
         const std::int64_t t = channel == "web" ? start_ + d * day + pick(7, 22) * hour + pick(0, 59) * minute
                                                 : working_time(start_ + d * day);
         at(t, [this, i, channel] { create_request(i, channel, false); });
@@ -539,11 +592,12 @@ std::optional<std::size_t> season::create_request(std::size_t ri, const std::str
     if (second) {
         body["resident_id"] = res.server_id;
     } else {
-        body["resident"] = json::object{{"first_name", one_of(first_names)},
-                                        {"last_name", one_of(last_names)},
-                                        {"phone", phone()},
-                                        {"address", std::to_string(pick(1, 120)) + " " + one_of(streets) + ", 35000 Rennes"},
-                                        {"neighbourhood", res.neighbourhood}};
+        body["resident"] =
+            json::object{{"first_name", one_of(first_names)},
+                         {"last_name", one_of(last_names)},
+                         {"phone", phone()},
+                         {"address", std::to_string(pick(1, 120)) + " " + one_of(streets) + ", 35000 Rennes"},
+                         {"neighbourhood", res.neighbourhood}};
     }
     if (channel == "partner")
         body["partner_id"] = partner_id_;
@@ -564,7 +618,8 @@ std::optional<std::size_t> season::create_request(std::size_t ri, const std::str
     r.resident = ri;
     r.weeks_left = recurrence == "weekly" ? static_cast<int>(pick(2, 5)) : 1;
     r.fact = truth().requests.size();
-    truth().requests.push_back({r.id, res.key, category, res.neighbourhood, channel, now_, {}, {}, {}, {}, ""});
+    truth().requests.push_back(
+        {r.id, res.key, category, res.neighbourhood, channel, now_, {}, {}, {}, {}, ""});
     const std::size_t index = requests_.size();
     requests_.push_back(std::move(r));
     if (may_cancel && uniform() < 0.06) {
@@ -573,7 +628,8 @@ std::optional<std::size_t> season::create_request(std::size_t ri, const std::str
         at(now_ + pick(10, 40) * minute, [this, index] { cancel_by_resident(index); });
     }
     if (may_cancel && channel != "web" && uniform() < (second ? 0.2 : 0.55) && now_ + 20 * day < end_)
-        at(working_time(day_start(now_) + pick(7, 35) * day), [this, ri] { create_request(ri, "phone", true); });
+        at(working_time(day_start(now_) + pick(7, 35) * day),
+           [this, ri] { create_request(ri, "phone", true); });
     return index;
 }
 
@@ -612,8 +668,9 @@ void season::dispatch_round() {
             queue.push_back(r);
     }
     // Flagged requests first (back on top of the queue after a setback), then oldest first.
-    std::stable_sort(queue.begin(), queue.end(),
-                     [this](std::size_t a, std::size_t b) { return requests_[a].flagged && !requests_[b].flagged; });
+    std::stable_sort(queue.begin(), queue.end(), [this](std::size_t a, std::size_t b) {
+        return requests_[a].flagged && !requests_[b].flagged;
+    });
     // A silent round (the text messages went unseen, a bank holiday...): some of its proposals get no answer.
     silent_ = !silent_from_.empty() && now_ >= silent_from_.front();
     unanswered_in_round_ = 0;
@@ -636,8 +693,10 @@ void season::set_standin(std::size_t ri) {
             pool.push_back(v);
     if (pool.empty())
         return;
-    const auto& v = volunteers_[pool[static_cast<std::size_t>(pick(0, static_cast<std::int64_t>(pool.size()) - 1))]];
-    if (ok(call(coordinator_, "PATCH", "/api/v1/supports/" + r.support_id, json::object{{"standin_volunteer_id", v.id}}),
+    const auto& v =
+        volunteers_[pool[static_cast<std::size_t>(pick(0, static_cast<std::int64_t>(pool.size()) - 1))]];
+    if (ok(call(coordinator_, "PATCH", "/api/v1/supports/" + r.support_id,
+                json::object{{"standin_volunteer_id", v.id}}),
            "PATCH /api/v1/supports"))
         r.standin = v.id;
 }
@@ -671,8 +730,8 @@ bool season::try_dispatch(std::size_t ri) {
         std::vector<std::pair<double, std::size_t>> ranked;
         for (std::size_t v = 0; v < volunteers_.size(); ++v)
             if (feasible(volunteers_[v], r, s, e))
-                ranked.emplace_back(volunteers_[v].done * 2.0 - (volunteers_[v].neighbourhood == nb ? 1.0 : 0.0) +
-                                        uniform() * 1.5,
+                ranked.emplace_back(volunteers_[v].done * 2.0 -
+                                        (volunteers_[v].neighbourhood == nb ? 1.0 : 0.0) + uniform() * 1.5,
                                     v);
         std::sort(ranked.begin(), ranked.end());
         for (std::size_t i = 0; i < ranked.size() && i < 3; ++i)
@@ -692,8 +751,8 @@ bool season::try_dispatch(std::size_t ri) {
     return false;
 }
 
-void season::record_proposal(std::size_t ri, std::size_t vi, const std::string& id, std::int64_t s, std::int64_t e,
-                             bool answer_later) {
+void season::record_proposal(std::size_t ri, std::size_t vi, const std::string& id, std::int64_t s,
+                             std::int64_t e, bool answer_later) {
     const std::size_t mi = missions_.size();
     missions_.push_back({id, ri, vi, s, e, "proposed"});
     volunteers_[vi].missions.push_back(mi);
@@ -773,8 +832,8 @@ void season::expire(std::size_t mi) {
     auto& m = missions_[mi];
     if (m.status != "proposed")
         return;  // released meanwhile (a withdrawal)
-    // The clock is frozen at the proposal's expiry time: the server's next maintenance tick (every 30 s of real
-    // time) expires it at exactly this programme time. Wait for it.
+    // The clock is frozen at the proposal's expiry time: the server's next maintenance tick (every 30 s of
+    // real time) expires it at exactly this programme time. Wait for it.
     log_ << "  waiting for the server's expiry tick (up to 30 s)\n" << std::flush;
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(45);
     for (bool first = true;; first = false) {
@@ -789,7 +848,8 @@ void season::expire(std::size_t mi) {
         if (status != "proposed")
             throw std::runtime_error("an unanswered proposal became " + status + " instead of expiring");
         if (std::chrono::steady_clock::now() > deadline)
-            throw std::runtime_error("the server's maintenance tick did not expire an overdue proposal within 45 s");
+            throw std::runtime_error(
+                "the server's maintenance tick did not expire an overdue proposal within 45 s");
         std::this_thread::sleep_for(std::chrono::milliseconds(250));
     }
     m.status = "expired";
@@ -803,7 +863,8 @@ void season::drop(std::size_t mi) {
     if (m.status != "accepted")
         return;
     const std::string reason = choose(drop_reasons);
-    if (!ok(call(client_of(m.volunteer), "POST", "/api/v1/missions/" + m.id + "/drop", json::object{{"reason", reason}}),
+    if (!ok(call(client_of(m.volunteer), "POST", "/api/v1/missions/" + m.id + "/drop",
+                 json::object{{"reason", reason}}),
             "drop"))
         return;
     m.status = "dropped";
@@ -831,7 +892,8 @@ void season::missed(std::size_t mi) {
     auto& r = requests_[ri];
     r.next_slot = m.starts + week;
     if (--r.weeks_left <= 0)
-        at(now_ + 30 * minute, [this, ri] { close(ri, fact_of(ri).first_done_at ? "fulfilled" : "unfulfillable"); });
+        at(now_ + 30 * minute,
+           [this, ri] { close(ri, fact_of(ri).first_done_at ? "fulfilled" : "unfulfillable"); });
 }
 
 void season::complete(std::size_t mi) {
@@ -841,7 +903,9 @@ void season::complete(std::size_t mi) {
     const bool welfare = uniform() < 0.03;
     const double u = uniform();
     json::object report{{"duration_minutes", pick(30, 120)},
-                        {"outcome", u < 0.87 ? "good" : u < 0.97 ? "difficult" : "incomplete"},
+                        {"outcome", u < 0.87   ? "good"
+                                    : u < 0.97 ? "difficult"
+                                               : "incomplete"},
                         {"welfare_concern", welfare}};
     if (welfare)
         report["note"] = "Personne très isolée, à rappeler.";
@@ -909,7 +973,8 @@ void season::close(std::size_t ri, const std::string& outcome) {
     auto& r = requests_[ri];
     if (r.closed)
         return;
-    if (!ok(call(coordinator_, "POST", "/api/v1/requests/" + r.id + "/close", json::object{{"outcome", outcome}}),
+    if (!ok(call(coordinator_, "POST", "/api/v1/requests/" + r.id + "/close",
+                 json::object{{"outcome", outcome}}),
             "close"))
         return;
     r.closed = true;
@@ -939,16 +1004,18 @@ void season::hand_over() {
         if (r.closed || r.support_id.empty() || r.recurrence != "weekly")
             continue;
         if (ok(call(coordinator_, "POST", "/api/v1/supports/" + r.support_id + "/handover",
-                    json::object{{"partner_id", partner_id_}, {"note", "Suivi par l'association après le dispositif."}}),
+                    json::object{{"partner_id", partner_id_},
+                                 {"note", "Suivi par l'association après le dispositif."}}),
                "handover"))
             r.support_id.clear();
     }
 }
 
 void season::demo_finale() {
-    // The demo's last touches, through the API like the rest: the partner's account and its collective mission,
-    // two requests by phone for the demo volunteer (one accepted, one waiting for their answer), new requests
-    // from the web form that nobody handled yet, and the call for volunteers open again for visitors.
+    // The demo's last touches, through the API like the rest: the partner's account and its collective
+    // mission, two requests by phone for the demo volunteer (one accepted, one waiting for their answer), new
+    // requests from the web form that nobody handled yet, and the call for volunteers open again for
+    // visitors.
     std::optional<std::size_t> demo_v;
     for (std::size_t i = 0; i < volunteers_.size(); ++i)
         if (volunteers_[i].person == 0 && volunteers_[i].state == vstate::active && volunteers_[i].app)
@@ -967,16 +1034,18 @@ void season::demo_finale() {
     ++result_.calls;
     partner.sign_in("partenaire@relais.demo", opts_.volunteer_password);
     const std::int64_t col = day_start(now_) + 4 * day + 9 * hour;
-    auto c = call(partner, "POST", "/api/v1/collective-missions",
-                  json::object{{"title", "Collecte nationale : accueil en magasin"},
-                               {"description", "Accueillir les clients et trier les dons à l'entrée du magasin."},
-                               {"place", "Centre commercial Alma"},
-                               {"neighbourhood", "brequigny"},
-                               {"starts_at", domain::format_iso8601(col)},
-                               {"ends_at", domain::format_iso8601(col + 4 * hour)},
-                               {"capacity", 6}});
+    auto c =
+        call(partner, "POST", "/api/v1/collective-missions",
+             json::object{{"title", "Collecte nationale : accueil en magasin"},
+                          {"description", "Accueillir les clients et trier les dons à l'entrée du magasin."},
+                          {"place", "Centre commercial Alma"},
+                          {"neighbourhood", "brequigny"},
+                          {"starts_at", domain::format_iso8601(col)},
+                          {"ends_at", domain::format_iso8601(col + 4 * hour)},
+                          {"capacity", 6}});
     if (ok(c, "POST /api/v1/collective-missions"))
-        ok(call(*dv.app, "POST", "/api/v1/collective-missions/" + str(c.json(), "id") + "/signup", json::object{}),
+        ok(call(*dv.app, "POST", "/api/v1/collective-missions/" + str(c.json(), "id") + "/signup",
+                json::object{}),
            "signup");
 
     // Two residents call; the coordinator proposes both to the demo volunteer, who accepts the first.
@@ -1067,8 +1136,8 @@ std::int64_t demo_season_start(std::int64_t ends_at, int weeks) {
     return stats::monday_of(ends_at) - static_cast<std::int64_t>(weeks) * week;
 }
 
-season_result play_season(http_client& admin, http_client& coordinator, const std::string& host, std::uint16_t port,
-                          const season_options& opts, std::ostream& log) {
+season_result play_season(http_client& admin, http_client& coordinator, const std::string& host,
+                          std::uint16_t port, const season_options& opts, std::ostream& log) {
     season s(admin, coordinator, host, port, opts, log);
     return s.play();
 }

@@ -197,8 +197,34 @@ TEST_CASE(
     accept_mission(d.db, m5, t0(), coordinator());
     complete_mission(d.db, m5, {30, "good", false, std::nullopt}, t0(), coordinator());
 
+    // r6: a weekly support with no live mission at the time (last visit done, the next one cancelled).
+    auto r6 = d.request("weekly");
+    auto m6 = d.propose(r6, vol, t0() - 3 * day);
+    accept_mission(d.db, m6, t0() - 4 * day, coordinator());
+    complete_mission(d.db, m6, {45, "good", false, std::nullopt}, t0(), coordinator());
+    auto next6 =
+        d.count("SELECT COUNT(*) FROM mission WHERE request_id = '" + r6 + "' AND status = 'proposed'");
+    REQUIRE(next6 == 1);  // next week's visit was proposed on completion
+    {
+        const std::string id6 =
+            d.db.execAndGet("SELECT id FROM mission WHERE request_id = '" + r6 + "' AND status = 'proposed'")
+                .getString();
+        cancel_mission(d.db, id6, "other", std::nullopt, t0(), coordinator());
+    }
+    auto s6 = active_support(d.db, r6)->id;
+    REQUIRE_FALSE(load_request(d.db, r6).redispatch);
+    const auto count6 = load_request(d.db, r6).redispatch_count;
+
     const auto now = t0() + hour;
     withdraw_volunteer(d.db, vol, "health", std::nullopt, now, coordinator());
+
+    // r6: the support ends, the request is back in the queue, flagged, and the log says so (a re-dispatch the
+    // statistics count).
+    CHECK(load_support(d.db, s6).status == "ended");
+    CHECK(load_request(d.db, r6).status == "new");
+    CHECK(load_request(d.db, r6).redispatch);
+    CHECK(load_request(d.db, r6).redispatch_count == count6 + 1);
+    CHECK(d.events("request", r6).back() == "redispatch_flagged:new>new:volunteer_withdrawn");
 
     CHECK(d.mission_status(m1) == "dropped");
     CHECK(load_mission(d.db, m1).reason == std::optional<std::string>("volunteer_withdrawn"));
