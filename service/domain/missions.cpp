@@ -160,6 +160,35 @@ bool has_later_mission(SQLite::Database& db, const std::string& request_id, std:
     return q.executeStep();
 }
 
+/// A weekly support continues with the same volunteer after one of its visits is done or cancelled: the
+/// following week's mission is proposed to them (unless a later one is already planned). If it cannot be
+/// (their week is full, they are paused...), the coordinator sees the request flagged, and the log says
+/// so: a re-dispatch the statistics count like any other.
+void continue_weekly(SQLite::Database& db, const request_record& r, const mission_record& m,
+                     std::int64_t now) {
+    if (r.recurrence != "weekly" || r.status == "closed")
+        return;
+    auto s = active_support(db, r.id);
+    if (!s || has_later_mission(db, r.id, m.starts_at))
+        return;
+    db.exec("SAVEPOINT next_week");
+    try {
+        propose_mission(db, r.id, s->volunteer_id, m.starts_at + week, m.ends_at + week, now, system_actor());
+    } catch (const error&) {
+        db.exec("ROLLBACK TO next_week");
+        flag_redispatch(db, r.id, now);
+        append_event(db, now, system_actor(),
+                     {"request",
+                      r.id,
+                      "redispatch_flagged",
+                      r.status,
+                      r.status,
+                      std::string("no_candidate"),
+                      {{"category", r.category}}});
+    }
+    db.exec("RELEASE next_week");
+}
+
 void require_slot_free(SQLite::Database& db, const std::string& volunteer_id, std::int64_t starts,
                        std::int64_t ends, const std::string& except_id) {
     auto q_lease =
@@ -426,28 +455,8 @@ void complete_mission(SQLite::Database& db, const std::string& id, const mission
                       "closed",
                       "fulfilled",
                       {{"outcome", "fulfilled"}, {"category", r.category}}});
-    } else if (auto s = active_support(db, r.id); s && !has_later_mission(db, r.id, m.starts_at)) {
-        // A weekly support continues with the same volunteer: next week's mission is proposed to them (unless
-        // the coordinator already planned a later one). If it cannot be (their week is full, they are
-        // paused...), the coordinator sees the request flagged, and the log says so: a re-dispatch the
-        // statistics count like any other.
-        db.exec("SAVEPOINT next_week");
-        try {
-            propose_mission(db, r.id, s->volunteer_id, m.starts_at + week, m.ends_at + week, now,
-                            system_actor());
-        } catch (const error&) {
-            db.exec("ROLLBACK TO next_week");
-            flag_redispatch(db, r.id, now);
-            append_event(db, now, system_actor(),
-                         {"request",
-                          r.id,
-                          "redispatch_flagged",
-                          r.status,
-                          r.status,
-                          std::string("no_candidate"),
-                          {{"category", r.category}}});
-        }
-        db.exec("RELEASE next_week");
+    } else {
+        continue_weekly(db, r, m, now);
     }
 }
 
@@ -459,7 +468,9 @@ void drop_mission(SQLite::Database& db, const std::string& id, const std::string
 
 void cancel_mission(SQLite::Database& db, const std::string& id, const std::string& reason,
                     const std::optional<std::string>& note, std::int64_t now, const actor& who) {
-    transition(db, id, "cancelled", reason, note, now, who, "cancelled");
+    auto m = transition(db, id, "cancelled", reason, note, now, who, "cancelled");
+    // One visit of a weekly support called off (the resident is away that week...): the support goes on.
+    continue_weekly(db, load_request(db, m.request_id), m, now);
 }
 
 void mark_missed(SQLite::Database& db, const std::string& id, const std::optional<std::string>& reason,

@@ -38,7 +38,7 @@ struct mission_record {
 
 struct mission_filter {
     std::optional<std::string> status, volunteer_id, request_id;
-    bool welfare_open = false;       ///< only reports with an unacknowledged welfare concern
+    bool welfare_open = false;                ///< only reports with an unacknowledged welfare concern
     std::optional<std::int64_t> from, until;  ///< starts_at range
     std::int64_t after_seq = 0;
     int limit = 50;
@@ -48,21 +48,25 @@ struct mission_filter {
 /// volunteer is active, has not declined or dropped this request before, holds no proposed or accepted
 /// mission overlapping the slot, and is under their weekly maximum; a request with a support in place only
 /// goes to its volunteer or stand-in; a one-off request has at most one live mission.
-std::string propose_mission(SQLite::Database& db, const std::string& request_id, const std::string& volunteer_id,
-                            std::int64_t starts_at, std::int64_t ends_at, std::int64_t now, const actor& who);
+std::string propose_mission(SQLite::Database& db, const std::string& request_id,
+                            const std::string& volunteer_id, std::int64_t starts_at, std::int64_t ends_at,
+                            std::int64_t now, const actor& who);
 
 void accept_mission(SQLite::Database& db, const std::string& id, std::int64_t now, const actor& who);
 void decline_mission(SQLite::Database& db, const std::string& id, const std::string& reason,
                      const std::optional<std::string>& note, std::int64_t now, const actor& who);
 /// Completes a mission with its report. For a weekly support the next week's mission is proposed to the
 /// same volunteer; a one-off request is closed as fulfilled.
-void complete_mission(SQLite::Database& db, const std::string& id, const mission_report& report, std::int64_t now,
-                      const actor& who);
+void complete_mission(SQLite::Database& db, const std::string& id, const mission_report& report,
+                      std::int64_t now, const actor& who);
 void drop_mission(SQLite::Database& db, const std::string& id, const std::string& reason,
                   const std::optional<std::string>& note, std::int64_t now, const actor& who);
+/// Cancels a proposed or accepted mission. For a weekly support this calls off one visit only: the next
+/// week's mission is proposed to the same volunteer, as after a completed visit.
 void cancel_mission(SQLite::Database& db, const std::string& id, const std::string& reason,
                     const std::optional<std::string>& note, std::int64_t now, const actor& who);
-/// Marks an accepted mission missed. `reason` is free text: stored as the mission's note, not in the event log.
+/// Marks an accepted mission missed. `reason` is free text: stored as the mission's note, not in the event
+/// log.
 void mark_missed(SQLite::Database& db, const std::string& id, const std::optional<std::string>& reason,
                  std::int64_t now, const actor& who);
 void acknowledge_welfare(SQLite::Database& db, const std::string& id, std::int64_t now, const actor& who);

@@ -11,8 +11,8 @@ using relais::error_kind;
 
 namespace {
 
-const std::vector<std::string> all_statuses{"proposed", "accepted", "declined", "done",
-                                            "missed",   "cancelled", "dropped", "expired"};
+const std::vector<std::string> all_statuses{"proposed", "accepted",  "declined", "done",
+                                            "missed",   "cancelled", "dropped",  "expired"};
 
 const mission_report good_report{45, "good", false, std::nullopt};
 
@@ -52,22 +52,28 @@ struct operation {
 
 const std::vector<operation>& operations() {
     static const std::vector<operation> ops{
-        {"accept", "accepted", [](SQLite::Database& db, const std::string& id) {
+        {"accept", "accepted",
+         [](SQLite::Database& db, const std::string& id) {
              accept_mission(db, id, t0() + 60, coordinator());
          }},
-        {"decline", "declined", [](SQLite::Database& db, const std::string& id) {
+        {"decline", "declined",
+         [](SQLite::Database& db, const std::string& id) {
              decline_mission(db, id, "too_far", std::nullopt, t0() + 60, coordinator());
          }},
-        {"complete", "done", [](SQLite::Database& db, const std::string& id) {
+        {"complete", "done",
+         [](SQLite::Database& db, const std::string& id) {
              complete_mission(db, id, good_report, t0() + 60, coordinator());
          }},
-        {"drop", "dropped", [](SQLite::Database& db, const std::string& id) {
+        {"drop", "dropped",
+         [](SQLite::Database& db, const std::string& id) {
              drop_mission(db, id, "emergency", std::nullopt, t0() + 60, coordinator());
          }},
-        {"cancel", "cancelled", [](SQLite::Database& db, const std::string& id) {
+        {"cancel", "cancelled",
+         [](SQLite::Database& db, const std::string& id) {
              cancel_mission(db, id, "resident_cancelled", std::nullopt, t0() + 60, coordinator());
          }},
-        {"missed", "missed", [](SQLite::Database& db, const std::string& id) {
+        {"missed", "missed",
+         [](SQLite::Database& db, const std::string& id) {
              mark_missed(db, id, std::nullopt, t0() + 60, coordinator());
          }},
     };
@@ -132,7 +138,8 @@ TEST_CASE("expiry: only unanswered proposals past their deadline expire, and cou
     CHECK(expire_proposals(d.db, *m.expires_at - 1) == 0);
     CHECK(d.mission_status(late) == "proposed");
     // An accept after the deadline is refused even before the expiry job ran.
-    auto detail = refused(error_kind::conflict, [&] { accept_mission(d.db, late, *m.expires_at + 1, coordinator()); });
+    auto detail =
+        refused(error_kind::conflict, [&] { accept_mission(d.db, late, *m.expires_at + 1, coordinator()); });
     CHECK(has(detail, "expired"));
 
     // Accepted missions and other statuses are untouched by the expiry job.
@@ -177,7 +184,8 @@ TEST_CASE("a volunteer who declined, dropped or let a proposal expire is not ask
             REQUIRE(expire_proposals(d.db, now) == 1);
         }
         const auto before = d.snapshot();
-        auto detail = refused(error_kind::conflict, [&] { d.job([&] { d.propose(req, vol, t0() + 3 * day, now); }); });
+        auto detail =
+            refused(error_kind::conflict, [&] { d.job([&] { d.propose(req, vol, t0() + 3 * day, now); }); });
         CHECK(has(detail, how));
         CHECK(d.snapshot() == before);
         // The volunteer is still free for other requests.
@@ -252,7 +260,8 @@ TEST_CASE("one-off request: accept creates the support, completion closes the re
     acknowledge_welfare(d.db, id, t0() + 120, coordinator());
     CHECK(load_mission(d.db, id).welfare_ack_at == t0() + 120);
     CHECK(list_missions(d.db, wf, page).empty());
-    auto detail = refused(error_kind::conflict, [&] { acknowledge_welfare(d.db, id, t0() + 130, coordinator()); });
+    auto detail =
+        refused(error_kind::conflict, [&] { acknowledge_welfare(d.db, id, t0() + 130, coordinator()); });
     CHECK(has(detail, "already"));
     // A report without a concern cannot be acknowledged.
     auto plain = mission_in(d, "done");
@@ -266,7 +275,8 @@ TEST_CASE("a mission cannot be completed before it starts") {
     domain_db d;
     auto id = d.propose(d.request(), d.volunteer(), t0() + day);
     accept_mission(d.db, id, t0(), coordinator());
-    auto detail = refused(error_kind::conflict, [&] { complete_mission(d.db, id, good_report, t0(), coordinator()); });
+    auto detail =
+        refused(error_kind::conflict, [&] { complete_mission(d.db, id, good_report, t0(), coordinator()); });
     CHECK(has(detail, "not started"));
     CHECK(d.mission_status(id) == "accepted");
     CHECK_NOTHROW(complete_mission(d.db, id, good_report, t0() + day, coordinator()));
@@ -328,6 +338,61 @@ TEST_CASE("weekly support: when next week cannot be proposed, the request is fla
     CHECK(r.status == "matched");
 }
 
+TEST_CASE("weekly support: cancelling one visit calls off that week only; the next is proposed") {
+    domain_db d;
+    auto req = d.request("weekly", "walk");
+    auto vol = d.volunteer();
+    auto first = d.propose(req, vol, t0() + 2 * day);
+    accept_mission(d.db, first, t0(), coordinator());
+    auto s = active_support(d.db, req);
+    REQUIRE(s);
+    // The resident is away that week: the coordinator cancels the visit.
+    cancel_mission(d.db, first, "resident_cancelled", std::nullopt, t0() + hour, coordinator());
+    CHECK(d.mission_status(first) == "cancelled");
+    mission_filter f;
+    f.request_id = req;
+    f.status = "proposed";
+    page_info page;
+    auto next = list_missions(d.db, f, page);
+    REQUIRE(next.size() == 1);
+    CHECK(next[0].volunteer_id == vol);
+    CHECK(next[0].support_id == s->id);
+    CHECK(next[0].starts_at == load_mission(d.db, first).starts_at + 7 * day);
+    auto r = load_request(d.db, req);
+    CHECK(r.status == "matched");
+    CHECK_FALSE(r.redispatch);
+    CHECK(active_support(d.db, req)->id == s->id);
+
+    // Cancelling an unanswered proposal of the chain moves it on a week again; nothing is duplicated.
+    cancel_mission(d.db, next[0].id, "coordinator", std::nullopt, t0() + 2 * hour, coordinator());
+    auto after = list_missions(d.db, f, page);
+    REQUIRE(after.size() == 1);
+    CHECK(after[0].starts_at == next[0].starts_at + 7 * day);
+
+    // A one-off request's cancelled mission proposes nothing.
+    auto once = d.request("once");
+    auto m = d.propose(once, d.volunteer(), t0() + day);
+    cancel_mission(d.db, m, "coordinator", std::nullopt, t0() + hour, coordinator());
+    CHECK(d.count("SELECT COUNT(*) FROM mission WHERE request_id = '" + once + "'") == 1);
+}
+
+TEST_CASE(
+    "weekly support: when the week after a cancelled visit cannot be proposed, the request is flagged") {
+    domain_db d;
+    auto req = d.request("weekly", "friendly_call");
+    auto vol = d.volunteer("active", 1);  // one mission a week at most
+    auto first = d.propose(req, vol, t0() + 2 * day);
+    accept_mission(d.db, first, t0(), coordinator());
+    auto busy = d.propose(d.request(), vol, t0() + 9 * day + 4 * hour);  // that next week is full
+    REQUIRE(d.mission_status(busy) == "proposed");
+    cancel_mission(d.db, first, "resident_cancelled", std::nullopt, t0() + hour, coordinator());
+    CHECK(d.count("SELECT COUNT(*) FROM mission WHERE request_id = '" + req + "' AND status = 'proposed'") ==
+          0);
+    auto r = load_request(d.db, req);
+    CHECK(r.redispatch);
+    CHECK(d.events("request", req).back() == "redispatch_flagged:matched>matched:no_candidate");
+}
+
 TEST_CASE("dropout of a one-off accepted mission: support ended, request back to new and flagged") {
     domain_db d;
     auto req = d.request("once");
@@ -346,9 +411,10 @@ TEST_CASE("dropout of a one-off accepted mission: support ended, request back to
     CHECK(load_support(d.db, s->id).status == "ended");
     CHECK_FALSE(active_support(d.db, req));
     CHECK(d.events("request", req) == std::vector<std::string>{"created:>new:", "matched:new>matched:",
-                                                                 "redispatch_flagged:matched>matched:dropped",
-                                                                 "reopened:matched>new:"});
-    CHECK(d.events("support", s->id) == std::vector<std::string>{"created:>active:", "ended:active>ended:dropped"});
+                                                               "redispatch_flagged:matched>matched:dropped",
+                                                               "reopened:matched>new:"});
+    CHECK(d.events("support", s->id) ==
+          std::vector<std::string>{"created:>active:", "ended:active>ended:dropped"});
     // Another volunteer takes over with a new support.
     auto other = d.volunteer();
     auto again = d.propose(req, other, t0() + day);
@@ -382,7 +448,8 @@ TEST_CASE("overlap invariant: a volunteer never holds two live missions whose sl
         const std::string where = "start offset " + std::to_string(start - at);
         INFO(where);
         const auto before = d.snapshot();
-        auto detail = refused(error_kind::conflict, [&] { d.job([&] { d.propose(d.request(), vol, start); }); });
+        auto detail =
+            refused(error_kind::conflict, [&] { d.job([&] { d.propose(d.request(), vol, start); }); });
         // The request created for the attempt is rolled back with it.
         CHECK(has(detail, "overlapping"));
         CHECK(d.snapshot() == before);
@@ -399,7 +466,8 @@ TEST_CASE("overlap invariant: a volunteer never holds two live missions whose sl
     decline_mission(d.db, a, "not_available", std::nullopt, t0(), coordinator());
     CHECK_NOTHROW(propose_mission(d.db, d.request(), vol, at, at + 30 * 60, t0(), coordinator()));
     // Invariant over the whole table.
-    CHECK(d.count("SELECT COUNT(*) FROM mission a JOIN mission b ON a.volunteer_id = b.volunteer_id AND a.id < b.id "
+    CHECK(d.count("SELECT COUNT(*) FROM mission a JOIN mission b ON a.volunteer_id = b.volunteer_id AND a.id "
+                  "< b.id "
                   "AND a.status IN ('proposed','accepted') AND b.status IN ('proposed','accepted') "
                   "AND a.starts_at < b.ends_at AND b.starts_at < a.ends_at") == 0);
 }
@@ -419,7 +487,8 @@ TEST_CASE("weekly maximum: proposed, accepted and done missions of the week coun
     CHECK_NOTHROW(d.propose(d.request(), vol, t0() + 3 * day));
 }
 
-TEST_CASE("proposal rules: active volunteers only, one live mission per one-off request, support's volunteer") {
+TEST_CASE(
+    "proposal rules: active volunteers only, one live mission per one-off request, support's volunteer") {
     domain_db d;
     for (const std::string status : {"registered", "paused", "withdrawn"}) {
         auto v = d.volunteer(status);
@@ -432,7 +501,8 @@ TEST_CASE("proposal rules: active volunteers only, one live mission per one-off 
         propose_mission(d.db, d.request(), d.volunteer(), t0() + day, t0() + day, t0(), coordinator());
     });
     refused(error_kind::validation, [&] {
-        propose_mission(d.db, d.request(), d.volunteer(), t0() + day, t0() + day + 13 * hour, t0(), coordinator());
+        propose_mission(d.db, d.request(), d.volunteer(), t0() + day, t0() + day + 13 * hour, t0(),
+                        coordinator());
     });
     // Up to 7 days in the past (a mission recorded late), not more.
     CHECK_NOTHROW(d.propose(d.request(), d.volunteer(), t0() - 7 * day));
@@ -458,7 +528,8 @@ TEST_CASE("proposal rules: active volunteers only, one live mission per one-off 
     CHECK_NOTHROW(d.propose(weekly, main_vol, t0() + 3 * day));
 }
 
-TEST_CASE("close_request cancels live missions and ends the support; a closed request cannot be closed again") {
+TEST_CASE(
+    "close_request cancels live missions and ends the support; a closed request cannot be closed again") {
     domain_db d;
     auto req = d.request("weekly");
     auto vol = d.volunteer();
@@ -494,15 +565,18 @@ TEST_CASE("stand-in rules and support end/handover") {
     accept_mission(d.db, m, t0(), coordinator());
     auto s = *active_support(d.db, req);
     refused(error_kind::conflict, [&] { set_standin(d.db, s.id, vol, t0(), coordinator()); });
-    refused(error_kind::conflict, [&] { set_standin(d.db, s.id, d.volunteer("paused"), t0(), coordinator()); });
-    refused(error_kind::not_found, [&] { set_standin(d.db, s.id, std::string("vol_nope"), t0(), coordinator()); });
+    refused(error_kind::conflict,
+            [&] { set_standin(d.db, s.id, d.volunteer("paused"), t0(), coordinator()); });
+    refused(error_kind::not_found,
+            [&] { set_standin(d.db, s.id, std::string("vol_nope"), t0(), coordinator()); });
     auto standin = d.volunteer();
     set_standin(d.db, s.id, standin, t0(), coordinator());
     CHECK(load_support(d.db, s.id).standin_volunteer_id == standin);
     set_standin(d.db, s.id, std::nullopt, t0(), coordinator());
     CHECK_FALSE(load_support(d.db, s.id).standin_volunteer_id);
 
-    refused(error_kind::validation, [&] { handover_support(d.db, s.id, "prt_nope", std::nullopt, t0(), coordinator()); });
+    refused(error_kind::validation,
+            [&] { handover_support(d.db, s.id, "prt_nope", std::nullopt, t0(), coordinator()); });
     // Handed over to a partner at the end of the programme: recorded, no longer active.
     auto req2 = d.request("weekly");
     auto m2 = d.propose(req2, d.volunteer(), t0() + day);
@@ -516,16 +590,19 @@ TEST_CASE("stand-in rules and support end/handover") {
     CHECK(handed.partner_id == partner);
     CHECK(handed.ended_at == t0() + 5);
     CHECK(d.events("support", s2.id).back() == "handed_over:active>handed_over:handover");
-    refused(error_kind::conflict, [&] { handover_support(d.db, s2.id, partner, std::nullopt, t0(), coordinator()); });
+    refused(error_kind::conflict,
+            [&] { handover_support(d.db, s2.id, partner, std::nullopt, t0(), coordinator()); });
 
     end_support(d.db, s.id, "coordinator", t0() + 10, coordinator());
-    auto detail = refused(error_kind::conflict, [&] { end_support(d.db, s.id, "again", t0() + 20, coordinator()); });
+    auto detail =
+        refused(error_kind::conflict, [&] { end_support(d.db, s.id, "again", t0() + 20, coordinator()); });
     CHECK(has(detail, "The support is ended"));
     refused(error_kind::conflict, [&] { set_standin(d.db, s.id, standin, t0(), coordinator()); });
     refused(error_kind::not_found, [&] { load_support(d.db, "sup_nope"); });
 }
 
-TEST_CASE("weekly request: once a support is in place, another volunteer's earlier proposal cannot be accepted") {
+TEST_CASE(
+    "weekly request: once a support is in place, another volunteer's earlier proposal cannot be accepted") {
     domain_db d;
     auto req = d.request("weekly");
     auto a = d.volunteer();
@@ -536,7 +613,8 @@ TEST_CASE("weekly request: once a support is in place, another volunteer's earli
     auto s = active_support(d.db, req);
     REQUIRE(s);
     const auto before = d.snapshot();
-    auto detail = refused(relais::error_kind::conflict, [&] { d.job([&] { accept_mission(d.db, mb, t0(), coordinator()); }); });
+    auto detail = refused(relais::error_kind::conflict,
+                          [&] { d.job([&] { accept_mission(d.db, mb, t0(), coordinator()); }); });
     CHECK(has(detail, "support"));
     CHECK(d.snapshot() == before);
     CHECK(d.mission_status(mb) == "proposed");
@@ -554,7 +632,8 @@ TEST_CASE("weekly support: when next week is already planned, completion neither
     accept_mission(d.db, first, t0(), coordinator());
     auto planned = d.propose(req, vol, t0() - 2 * hour + 7 * day);  // the coordinator planned week 2 already
     complete_mission(d.db, first, good_report, t0(), coordinator());
-    CHECK(d.count("SELECT COUNT(*) FROM mission WHERE request_id = '" + req + "' AND status = 'proposed'") == 1);
+    CHECK(d.count("SELECT COUNT(*) FROM mission WHERE request_id = '" + req + "' AND status = 'proposed'") ==
+          1);
     CHECK(d.mission_status(planned) == "proposed");
     CHECK_FALSE(load_request(d.db, req).redispatch);
 }

@@ -197,20 +197,16 @@ TEST_CASE(
     accept_mission(d.db, m5, t0(), coordinator());
     complete_mission(d.db, m5, {30, "good", false, std::nullopt}, t0(), coordinator());
 
-    // r6: a weekly support with no live mission at the time (last visit done, the next one cancelled).
+    // r6: a weekly support with no live mission at the time and not flagged. Cancelling or completing a
+    // visit proposes the next one, so this state is rare; it is set up directly here.
     auto r6 = d.request("weekly");
     auto m6 = d.propose(r6, vol, t0() - 3 * day);
     accept_mission(d.db, m6, t0() - 4 * day, coordinator());
     complete_mission(d.db, m6, {45, "good", false, std::nullopt}, t0(), coordinator());
-    auto next6 =
-        d.count("SELECT COUNT(*) FROM mission WHERE request_id = '" + r6 + "' AND status = 'proposed'");
-    REQUIRE(next6 == 1);  // next week's visit was proposed on completion
-    {
-        const std::string id6 =
-            d.db.execAndGet("SELECT id FROM mission WHERE request_id = '" + r6 + "' AND status = 'proposed'")
-                .getString();
-        cancel_mission(d.db, id6, "other", std::nullopt, t0(), coordinator());
-    }
+    REQUIRE(d.count("SELECT COUNT(*) FROM mission WHERE request_id = '" + r6 + "' AND status = 'proposed'") ==
+            1);
+    d.db.exec("UPDATE mission SET status = 'cancelled' WHERE request_id = '" + r6 +
+              "' AND status = 'proposed'");
     auto s6 = active_support(d.db, r6)->id;
     REQUIRE_FALSE(load_request(d.db, r6).redispatch);
     const auto count6 = load_request(d.db, r6).redispatch_count;
