@@ -494,7 +494,8 @@ void season::withdraw(std::size_t vi, const std::string& reason) {
         auto g = call(coordinator_, "GET", "/api/v1/requests/" + requests_[r].id);
         if (g.status != 200)
             throw std::runtime_error("GET /api/v1/requests/{id}: " + g.describe());
-        const auto* flag = g.json().as_object().if_contains("redispatch");
+        const auto body = g.json();  // named: a pointer into a temporary would dangle
+        const auto* flag = body.as_object().if_contains("redispatch");
         carried[r] = flag && flag->is_bool() && flag->as_bool();
     }
     if (!ok(call(coordinator_, "POST", "/api/v1/volunteers/" + v.id + "/withdraw",
@@ -961,7 +962,8 @@ void season::complete(std::size_t mi) {
         auto g = call(coordinator_, "GET", "/api/v1/requests/" + r.id);
         if (g.status != 200)
             throw std::runtime_error("GET /api/v1/requests/{id}: " + g.describe());
-        const auto* flag = g.json().as_object().if_contains("redispatch");
+        const auto body = g.json();  // named: a pointer into a temporary would dangle
+        const auto* flag = body.as_object().if_contains("redispatch");
         if (flag && flag->is_bool() && flag->as_bool())
             redispatch(ri);
     }
