@@ -419,6 +419,9 @@ async function main() {
       await co.locator('p.success', { hasText: 'Mission proposée' }).waitFor();
       // Back to the first request's page, which stays open while the volunteer answers.
       await co.evaluate((id) => { location.hash = `#/demande/${id}`; }, requestB);
+      // Wait for that request's own page (the page just left also shows a proposed mission): typing into the
+      // old page before the new one is drawn would lose the text.
+      await co.locator('#request-panel', { hasText: 'test avec JavaScript' }).waitFor();
       await co.locator('tr[data-status="proposed"]').waitFor();
       await co.fill('#close-reason', 'note en cours de saisie');
       await co.evaluate(() => { window.__notReloaded = true; });
