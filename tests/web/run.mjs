@@ -411,6 +411,8 @@ async function main() {
     await step('coordinator also proposes the no-JS request, for tomorrow', async () => {
       await co.click('a[href="#/"]');
       await co.locator('#queue tr', { hasText: 'test sans JavaScript' }).locator('a').first().click();
+      // That request's own page, not the one seen before (which has candidates too).
+      await co.locator('#request-panel', { hasText: 'test sans JavaScript' }).waitFor();
       await co.locator('#candidates').waitFor();
       const tomorrow = new Date(Date.now() + 86400000);
       await co.fill('#slot-date', localParts(tomorrow).date);
