@@ -1,6 +1,7 @@
 // Online backup and restore (issue 8): `relais backup` copies the database of a running server while public
 // POSTs keep committing; a second server started on the copy has the data acknowledged before the backup
 // began, and the copy passes PRAGMA integrity_check.
+#include "api/support/fixtures.hpp"
 #include "api/support/http_client.hpp"
 #include "api/support/server_process.hpp"
 #include "support/temp_dir.hpp"
@@ -52,34 +53,12 @@ command_result run_relais(const std::string& args, const std::string& input = ""
     return {WIFEXITED(rc) ? WEXITSTATUS(rc) : -1, file_text(tmp.file("out")), file_text(tmp.file("err"))};
 }
 
-std::string iso_utc(std::time_t t) {
-    char buf[32];
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
-
-json::value request_body(const std::string& details) {
-    const std::time_t from = std::time(nullptr) + 86400;
-    return json::object{{"resident", json::object{{"first_name", "Odile"},
-                                                  {"last_name", "Tanguy"},
-                                                  {"phone", "06 98 76 54 32"},
-                                                  {"address", "3 rue d'Antrain, Rennes"},
-                                                  {"neighbourhood", "thabor"}}},
-                        {"category", "medicines"},
-                        {"urgency", "today"},
-                        {"details", details},
-                        {"window", json::object{{"from", iso_utc(from)}, {"until", iso_utc(from + 86400)}}},
-                        {"consent", true}};
-}
-
 struct created {
     std::string details, id, tracking_code;
 };
 
 created post_one(http_client& c, const std::string& details) {
-    auto res = c.post_json("/api/v1/requests", request_body(details));
+    auto res = c.post_json("/api/v1/requests", minimal_request(details, "medicines"));
     INFO(res.describe());
     REQUIRE(res.status == 201);
     auto body = res.json().as_object();

@@ -3,6 +3,7 @@
 // that was refused, nothing half-written, and pass PRAGMA integrity_check. The same while `relais backup`
 // copies the database. A process kill keeps what reached the OS (the page cache); power loss is what
 // synchronous=FULL is for and cannot be simulated here.
+#include "api/support/fixtures.hpp"
 #include "api/support/http_client.hpp"
 #include "api/support/server_process.hpp"
 #include "support/temp_dir.hpp"
@@ -27,30 +28,6 @@ using namespace relais::api_test;
 
 namespace {
 
-std::string iso_utc(std::time_t t) {
-    char buf[32];
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
-
-/// A public request form whose `details` carry `marker`, so the test can find it in the database.
-json::value request_body(const std::string& marker) {
-    const std::time_t from = std::time(nullptr) + 86400;
-    return json::object{
-        {"resident", json::object{{"first_name", "Yvonne"},
-                                  {"last_name", "Le Gall"},
-                                  {"phone", "06 12 34 56 78"},
-                                  {"address", "12 rue de Brest, Rennes"},
-                                  {"neighbourhood", "centre"}}},
-        {"category", "shopping"},
-        {"urgency", "48h"},
-        {"details", marker},
-        {"window", json::object{{"from", iso_utc(from)}, {"until", iso_utc(from + 2 * 86400)}}},
-        {"consent", true}};
-}
-
 /// What a client saw for one POST: 201 with the new id, another status, or nothing (status 0: the server
 /// died before answering, so the request may or may not have been committed).
 struct outcome {
@@ -69,7 +46,7 @@ void post_until_stopped(std::uint16_t port, const std::string& prefix, const std
         outcome o;
         o.marker = prefix + "-" + std::to_string(i);
         try {
-            auto res = client.post_json("/api/v1/requests", request_body(o.marker),
+            auto res = client.post_json("/api/v1/requests", minimal_request(o.marker),
                                         {{"Idempotency-Key", "crash-idempotency-" + o.marker}});
             o.status = res.status;
             if (res.status == 201) {

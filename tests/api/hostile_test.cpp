@@ -2,6 +2,7 @@
 // Each gets a 4xx problem+json (or, for broken HTTP, a closed connection), never a 5xx or a crash; odd
 // Unicode and injection strings are stored and read back byte for byte; a watchdog client keeps getting
 // /healthz answered quickly throughout, so no hostile client stalls the others.
+#include "api/support/fixtures.hpp"
 #include "api/support/http_client.hpp"
 #include "api/support/server_process.hpp"
 #include "support/temp_dir.hpp"
@@ -28,14 +29,6 @@ const std::string coord_password = "coordinator secret pass";
 /// Hostile requests sent so far (the issue asks for at least 200).
 std::size_t hostile_sent = 0;
 
-std::string iso_utc(std::time_t t) {
-    char buf[32];
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
-
 int user_add(const std::string& db, const std::string& role, const std::string& email,
              const std::string& password) {
     relais::testing::temp_dir tmp;
@@ -47,22 +40,6 @@ int user_add(const std::string& db, const std::string& role, const std::string& 
                             role + "' --email '" + email + "' < '" + tmp.file("pw") + "' > /dev/null 2>&1";
     const int rc = std::system(cmd.c_str());
     return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
-
-/// A valid public request form.
-json::object valid_request() {
-    const std::time_t from = std::time(nullptr) + 86400;
-    return json::object{
-        {"resident", json::object{{"first_name", "Yvonne"},
-                                  {"last_name", "Le Gall"},
-                                  {"phone", "06 12 34 56 78"},
-                                  {"address", "12 rue de Brest, Rennes"},
-                                  {"neighbourhood", "centre"}}},
-        {"category", "shopping"},
-        {"urgency", "48h"},
-        {"details", "Courses de la semaine"},
-        {"window", json::object{{"from", iso_utc(from)}, {"until", iso_utc(from + 2 * 86400)}}},
-        {"consent", true}};
 }
 
 /// A valid volunteer registration.
@@ -249,7 +226,7 @@ struct fixture {
 TEST_CASE("hostile input: hundreds of hostile requests, never a 5xx, the server serves others throughout") {
     fixture f;
     watchdog dog(f.port());
-    const auto valid = valid_request();
+    const auto valid = minimal_request("Courses de la semaine");
 
     // A request and a resident made by the coordinator, for routes that take an id.
     auto made = f.coord->post_json("/api/v1/requests", valid);
@@ -276,8 +253,8 @@ TEST_CASE("hostile input: hundreds of hostile requests, never a 5xx, the server 
             {f.coord.get(), "POST", "/api/v1/missions",
              json::object{{"request_id", request_id},
                           {"volunteer_id", "vol_x"},
-                          {"starts_at", iso_utc(0)},
-                          {"ends_at", iso_utc(3600)}}},
+                          {"starts_at", iso(0)},
+                          {"ends_at", iso(3600)}}},
             {f.coord.get(), "POST", "/api/v1/partners", json::object{{"name", "Secours Populaire"}}},
         };
         for (const auto& r : routes) {

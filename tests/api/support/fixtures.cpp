@@ -47,11 +47,14 @@ command_result relais_user_add(const std::string& db, const std::string& role, c
 }
 
 std::int64_t now_s() {
-    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
         .count();
 }
 
-std::string iso(std::int64_t t) { return relais::domain::format_iso8601(t); }
+std::string iso(std::int64_t t) {
+    return relais::domain::format_iso8601(t);
+}
 
 std::int64_t unix_of(const json::value& v) {
     auto t = relais::domain::parse_iso8601(v.as_string());
@@ -111,6 +114,20 @@ json::object volunteer_body(const std::string& email, const std::string& first_n
     };
 }
 
+json::object minimal_request(const std::string& details, const std::string& category) {
+    const auto from = now_s() + 86400;
+    return json::object{{"resident", json::object{{"first_name", "Yvonne"},
+                                                  {"last_name", "Le Gall"},
+                                                  {"phone", "06 12 34 56 78"},
+                                                  {"address", "12 rue de Brest, Rennes"},
+                                                  {"neighbourhood", "centre"}}},
+                        {"category", category},
+                        {"urgency", "48h"},
+                        {"details", details},
+                        {"window", json::object{{"from", iso(from)}, {"until", iso(from + 2 * 86400)}}},
+                        {"consent", true}};
+}
+
 json::object request_body(const std::string& recurrence, const std::string& category) {
     const auto now = now_s();
     return json::object{
@@ -163,15 +180,19 @@ test_city::test_city(std::vector<std::string> extra_args) {
     coordinator_ = signed_in(coordinator_email, coordinator_password);
 }
 
-std::unique_ptr<http_client> test_city::anonymous() const { return std::make_unique<http_client>(port()); }
+std::unique_ptr<http_client> test_city::anonymous() const {
+    return std::make_unique<http_client>(port());
+}
 
-std::unique_ptr<http_client> test_city::signed_in(const std::string& email, const std::string& password) const {
+std::unique_ptr<http_client> test_city::signed_in(const std::string& email,
+                                                  const std::string& password) const {
     auto c = std::make_unique<http_client>(port());
     sign_in(*c, email, password);
     return c;
 }
 
-volunteer_account test_city::new_volunteer(const std::string& tag, bool activate, const json::object& changes) {
+volunteer_account test_city::new_volunteer(const std::string& tag, bool activate,
+                                           const json::object& changes) {
     volunteer_account v;
     v.email = tag + "@volunteers.test";
     v.password = volunteer_password;
@@ -199,8 +220,8 @@ created_request test_city::public_request(const json::object& body) {
     return {std::string(j.at("id").as_string()), std::string(j.at("tracking_code").as_string())};
 }
 
-std::string test_city::propose(const std::string& request_id, const std::string& volunteer_id, std::int64_t starts,
-                               std::int64_t ends) {
+std::string test_city::propose(const std::string& request_id, const std::string& volunteer_id,
+                               std::int64_t starts, std::int64_t ends) {
     auto res = coordinator().post_json("/api/v1/missions", json::object{{"request_id", request_id},
                                                                         {"volunteer_id", volunteer_id},
                                                                         {"starts_at", iso(starts)},

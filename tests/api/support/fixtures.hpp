@@ -30,7 +30,8 @@ struct command_result {
     std::string out, err;
 };
 
-/// Runs `relais user add --db DB --role ROLE --email EMAIL [--partner-id ID]` with `password` on standard input.
+/// Runs `relais user add --db DB --role ROLE --email EMAIL [--partner-id ID]` with `password` on standard
+/// input.
 command_result relais_user_add(const std::string& db, const std::string& role, const std::string& email,
                                const std::string& password, const std::string& partner_id = "");
 
@@ -51,7 +52,11 @@ std::string problem_detail(const http_response& res);
 /// A complete, valid volunteer registration body.
 boost::json::object volunteer_body(const std::string& email, const std::string& first_name = "Lea");
 /// A complete, valid public request body (a new resident); the window runs from now for 30 days.
-boost::json::object request_body(const std::string& recurrence = "once", const std::string& category = "shopping");
+boost::json::object request_body(const std::string& recurrence = "once",
+                                 const std::string& category = "shopping");
+/// A minimal valid public request form (only the required resident fields), with `details` as given (a marker
+/// a test can find again) and a window from tomorrow for two days.
+boost::json::object minimal_request(const std::string& details, const std::string& category = "shopping");
 
 /// A volunteer registered (and activated) through the API, with a signed-in client.
 struct volunteer_account {
@@ -67,7 +72,7 @@ struct created_request {
 /// A running server with an admin and a coordinator, both signed in. Public-form and login throttling are
 /// off (many calls from one address); `extra_args` are added to the server's command line.
 class test_city {
-public:
+  public:
     explicit test_city(std::vector<std::string> extra_args = {});
 
     std::uint16_t port() const { return server_->port(); }
@@ -95,7 +100,7 @@ public:
     /// Number of items of a staff list (follows next_cursor).
     std::size_t staff_count(const std::string& list_target);
 
-private:
+  private:
     relais::testing::temp_dir dir_;
     std::unique_ptr<server_process> server_;
     std::unique_ptr<http_client> admin_, coordinator_;
