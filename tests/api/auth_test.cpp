@@ -1,15 +1,16 @@
 // Black-box tests of accounts, sessions, CSRF, authorization and throttling (issue 4): the real `relais`
 // binary, its `relais user add` command, and HTTP.
+#include "api/support/file_text.hpp"
 #include "api/support/http_client.hpp"
 #include "api/support/server_process.hpp"
 #include "support/temp_dir.hpp"
 
+#include <doctest/doctest.h>
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <boost/json.hpp>
-#include <doctest/doctest.h>
 
 #include <sys/wait.h>
 
@@ -27,13 +28,6 @@ const std::string admin_email = "admin@example.org";
 const std::string admin_password = "admin password 2026";
 const std::string coord_email = "coordinator@example.org";
 const std::string coord_password = "coordinator secret pass";
-
-std::string file_text(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
 
 bool contains(const std::string& haystack, std::string_view needle) {
     return haystack.find(needle) != std::string::npos;
@@ -53,9 +47,9 @@ command_result user_add(const std::string& db, const std::string& role, const st
         std::ofstream pw(tmp.file("pw"), std::ios::binary);
         pw << password << "\n";
     }
-    const std::string cmd = std::string("'") + RELAIS_BINARY + "' user add --db '" + db + "' --role '" + role +
-                            "' --email '" + email + "' < '" + tmp.file("pw") + "' > '" + tmp.file("out") +
-                            "' 2> '" + tmp.file("err") + "'";
+    const std::string cmd = std::string("'") + RELAIS_BINARY + "' user add --db '" + db + "' --role '" +
+                            role + "' --email '" + email + "' < '" + tmp.file("pw") + "' > '" +
+                            tmp.file("out") + "' 2> '" + tmp.file("err") + "'";
     const int rc = std::system(cmd.c_str());
     command_result r;
     r.code = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
@@ -260,8 +254,8 @@ TEST_CASE("CSRF: unsafe requests on a session need the token and a same-origin O
     http_client c(f.port());
     auto body = f.sign_in(c, admin_email, admin_password);
     const std::string csrf(body.at("csrf_token").as_string());
-    const json::object new_user{{"email", "new.coord@example.org"}, {"role", "coordinator"},
-                                {"password", "a fine long password"}};
+    const json::object new_user{
+        {"email", "new.coord@example.org"}, {"role", "coordinator"}, {"password", "a fine long password"}};
 
     c.set_csrf("");
     check_problem(c.post_json("/api/v1/users", new_user), 403);
@@ -297,11 +291,11 @@ TEST_CASE("password change: checks the current one, ends the other sessions, old
     const std::string new_password = "an entirely new passphrase";
     f.secrets.insert(new_password);
 
-    check_problem(a.post_json("/api/v1/me/password",
-                              json::object{{"current_password", "wrong current pw"}, {"new_password", new_password}}),
+    check_problem(a.post_json("/api/v1/me/password", json::object{{"current_password", "wrong current pw"},
+                                                                  {"new_password", new_password}}),
                   422);
-    auto too_short = a.post_json("/api/v1/me/password",
-                                 json::object{{"current_password", coord_password}, {"new_password", "short"}});
+    auto too_short = a.post_json(
+        "/api/v1/me/password", json::object{{"current_password", coord_password}, {"new_password", "short"}});
     check_problem(too_short, 422);
     CHECK(contains(too_short.body, "new_password"));
     CHECK(b.get("/api/v1/me").status == 200);  // failures changed nothing
@@ -338,8 +332,9 @@ TEST_CASE("disabled accounts cannot sign in and their sessions stop at once") {
     http_client again(f.port());
     check_problem(login(again, coord_email, coord_password), 401);
     // The email is free for a new account.
-    auto re = admin.post_json("/api/v1/users", json::object{{"email", coord_email}, {"role", "coordinator"},
-                                                            {"password", "yet another long one"}});
+    auto re = admin.post_json(
+        "/api/v1/users",
+        json::object{{"email", coord_email}, {"role", "coordinator"}, {"password", "yet another long one"}});
     CHECK(re.status == 201);
 }
 
@@ -352,7 +347,8 @@ TEST_CASE("users and audit: admin only, no secrets in lists, pagination") {
     check_problem(anon.get("/api/v1/users"), 401);
     check_problem(coord.get("/api/v1/users"), 403);
     check_problem(coord.get("/api/v1/audit"), 403);
-    check_problem(coord.post_json("/api/v1/users", json::object{{"email", "x@example.org"}, {"role", "admin"},
+    check_problem(coord.post_json("/api/v1/users", json::object{{"email", "x@example.org"},
+                                                                {"role", "admin"},
                                                                 {"password", "a fine long password"}}),
                   403);
     check_problem(anon.get("/api/v1/audit"), 401);
@@ -361,7 +357,8 @@ TEST_CASE("users and audit: admin only, no secrets in lists, pagination") {
     REQUIRE(page1.at("items").as_array().size() == 1);
     CHECK(page1.at("items").at(0).at("id").as_string() == f.admin_id);
     REQUIRE(page1.at("next_cursor").is_string());
-    auto page2 = admin.get_json("/api/v1/users?limit=1&cursor=" + std::string(page1.at("next_cursor").as_string()));
+    auto page2 =
+        admin.get_json("/api/v1/users?limit=1&cursor=" + std::string(page1.at("next_cursor").as_string()));
     REQUIRE(page2.at("items").as_array().size() == 1);
     CHECK(page2.at("items").at(0).at("id").as_string() == f.coord_id);
     auto all = admin.get("/api/v1/users");
@@ -373,16 +370,20 @@ TEST_CASE("users and audit: admin only, no secrets in lists, pagination") {
     check_problem(admin.get("/api/v1/users?cursor=abc"), 422);
 
     // Creating accounts: validation, duplicates, volunteers only by registration.
-    check_problem(admin.post_json("/api/v1/users", json::object{{"email", "x@example.org"}, {"role", "volunteer"},
+    check_problem(admin.post_json("/api/v1/users", json::object{{"email", "x@example.org"},
+                                                                {"role", "volunteer"},
                                                                 {"password", "a fine long password"}}),
                   422);
-    check_problem(admin.post_json("/api/v1/users", json::object{{"email", "x@example.org"}, {"role", "partner"},
+    check_problem(admin.post_json("/api/v1/users", json::object{{"email", "x@example.org"},
+                                                                {"role", "partner"},
                                                                 {"password", "a fine long password"}}),
                   422);
-    check_problem(admin.post_json("/api/v1/users", json::object{{"email", "x@example.org"}, {"role", "admin"},
-                                                                {"password", "short"}}),
-                  422);
-    check_problem(admin.post_json("/api/v1/users", json::object{{"email", coord_email}, {"role", "admin"},
+    check_problem(
+        admin.post_json("/api/v1/users",
+                        json::object{{"email", "x@example.org"}, {"role", "admin"}, {"password", "short"}}),
+        422);
+    check_problem(admin.post_json("/api/v1/users", json::object{{"email", coord_email},
+                                                                {"role", "admin"},
                                                                 {"password", "a fine long password"}}),
                   409);
     auto created = admin.post_json("/api/v1/users", json::object{{"email", "Second.Admin@example.org"},
@@ -397,7 +398,8 @@ TEST_CASE("users and audit: admin only, no secrets in lists, pagination") {
     auto audit = admin.get_json("/api/v1/audit?limit=5");
     CHECK(audit.at("items").is_array());
     CHECK(audit.as_object().contains("next_cursor"));
-    CHECK(admin.get("/api/v1/audit?user_id=" + f.coord_id + "&subject_id=res_aaaaaaaaaaaaaaaa").status == 200);
+    CHECK(admin.get("/api/v1/audit?user_id=" + f.coord_id + "&subject_id=res_aaaaaaaaaaaaaaaa").status ==
+          200);
 }
 
 TEST_CASE("login throttling: per account and per client address, 429 with Retry-After") {
@@ -408,7 +410,8 @@ TEST_CASE("login throttling: per account and per client address, 429 with Retry-
 
     SUBCASE("per account, whatever the address") {
         for (int i = 1; i <= 3; ++i)
-            check_problem(login(c, admin_email, "wrong password number", from("203.0.113." + std::to_string(i))), 401);
+            check_problem(
+                login(c, admin_email, "wrong password number", from("203.0.113." + std::to_string(i))), 401);
         auto blocked = login(c, admin_email, admin_password, from("203.0.113.9"));
         check_problem(blocked, 429);
         const int retry = std::stoi(blocked.header("Retry-After"));
@@ -432,8 +435,10 @@ TEST_CASE("login throttling: per account and per client address, 429 with Retry-
 TEST_CASE("without --behind-proxy, X-Forwarded-For is ignored (it cannot dodge the address limit)") {
     fixture f({"--login-limit", "2", "--login-window", "60"});
     http_client c(f.port());
-    check_problem(login(c, "a@example.org", "wrong password number", {{"X-Forwarded-For", "192.0.2.1"}}), 401);
-    check_problem(login(c, "b@example.org", "wrong password number", {{"X-Forwarded-For", "192.0.2.2"}}), 401);
+    check_problem(login(c, "a@example.org", "wrong password number", {{"X-Forwarded-For", "192.0.2.1"}}),
+                  401);
+    check_problem(login(c, "b@example.org", "wrong password number", {{"X-Forwarded-For", "192.0.2.2"}}),
+                  401);
     check_problem(login(c, coord_email, coord_password, {{"X-Forwarded-For", "192.0.2.3"}}), 429);
 }
 
@@ -518,15 +523,17 @@ TEST_CASE("deny by default: role checks on routes of every kind") {
     CHECK(coord.get("/api/v1/volunteers").status == 200);
     check_problem(coord.send_json("PATCH", "/api/v1/programme", json::object{}), 403);
     check_problem(coord.get("/api/v1/me/missions"), 403);
-    check_problem(coord.post_json("/api/v1/collective-missions/col_aaaaaaaaaaaaaaaa/signup", json::object{}), 403);
+    check_problem(coord.post_json("/api/v1/collective-missions/col_aaaaaaaaaaaaaaaa/signup", json::object{}),
+                  403);
 }
 
 namespace {
 
 /// One HTTPS request to 127.0.0.1:port, trusting only `ca_file`.
 boost::beast::http::response<boost::beast::http::string_body> https_request(
-    std::uint16_t port, const std::string& ca_file, boost::beast::http::verb method, const std::string& target,
-    const std::string& body, const std::vector<std::pair<std::string, std::string>>& headers) {
+    std::uint16_t port, const std::string& ca_file, boost::beast::http::verb method,
+    const std::string& target, const std::string& body,
+    const std::vector<std::pair<std::string, std::string>>& headers) {
     namespace asio = boost::asio;
     namespace beast = boost::beast;
     asio::io_context ioc;
@@ -567,9 +574,10 @@ std::uint16_t port_from_log(const std::string& log, std::string_view marker) {
 TEST_CASE("TLS in the service: HTTPS with --tls-cert/--tls-key, Secure __Host- cookie") {
     relais::testing::temp_dir keys;
     const std::string cert = keys.file("cert.pem"), key = keys.file("key.pem");
-    const std::string cmd = "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 "
-                            "-subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 -keyout '" +
-                            key + "' -out '" + cert + "' > /dev/null 2>&1";
+    const std::string cmd =
+        "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 "
+        "-subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 -keyout '" +
+        key + "' -out '" + cert + "' > /dev/null 2>&1";
     REQUIRE(std::system(cmd.c_str()) == 0);
 
     SUBCASE("one without the other is a configuration error") {
@@ -603,7 +611,8 @@ TEST_CASE("TLS in the service: HTTPS with --tls-cert/--tls-key, Secure __Host- c
         auto health = https_request(port, cert, bhttp::verb::get, "/healthz", "", {});
         CHECK(health.result_int() == 200);
 
-        const std::string creds = json::serialize(json::object{{"email", admin_email}, {"password", admin_password}});
+        const std::string creds =
+            json::serialize(json::object{{"email", admin_email}, {"password", admin_password}});
         auto res = https_request(port, cert, bhttp::verb::post, "/api/v1/auth/login", creds, {});
         REQUIRE(res.result_int() == 200);
         const std::string sc(res[bhttp::field::set_cookie]);

@@ -1,6 +1,7 @@
 // Online backup and restore (issue 8): `relais backup` copies the database of a running server while public
 // POSTs keep committing; a second server started on the copy has the data acknowledged before the backup
 // began, and the copy passes PRAGMA integrity_check.
+#include "api/support/file_text.hpp"
 #include "api/support/fixtures.hpp"
 #include "api/support/http_client.hpp"
 #include "api/support/server_process.hpp"
@@ -27,13 +28,6 @@ namespace {
 
 const std::string coord_email = "coordinator@example.org";
 const std::string coord_password = "coordinator secret pass";
-
-std::string file_text(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
 
 struct command_result {
     int code = -1;

@@ -1,12 +1,13 @@
 // Black-box tests of the service foundation (issue 2): the real `relais` binary on an ephemeral port with a
 // temporary database, spoken to over HTTP and raw TCP.
+#include "api/support/file_text.hpp"
 #include "api/support/http_client.hpp"
 #include "api/support/server_process.hpp"
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
-#include <boost/json.hpp>
 #include <doctest/doctest.h>
+#include <boost/json.hpp>
 
 #include <fstream>
 #include <sstream>
@@ -16,13 +17,6 @@ namespace json = boost::json;
 using namespace relais::api_test;
 
 namespace {
-
-std::string file_text(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
 
 /// The response is an RFC 9457 problem with the given status.
 void check_problem(const http_response& res, unsigned status) {
@@ -132,7 +126,8 @@ TEST_CASE("errors are problem+json: 404, 405, 400") {
     CHECK_FALSE(contains(allow, "POST"));
 
     // Pages are read-only.
-    auto page_post = client.request("POST", "/", "x=1", {{"Content-Type", "application/x-www-form-urlencoded"}});
+    auto page_post =
+        client.request("POST", "/", "x=1", {{"Content-Type", "application/x-www-form-urlencoded"}});
     check_problem(page_post, 405);
     CHECK(contains(page_post.header("Allow"), "GET"));
 
@@ -155,13 +150,15 @@ TEST_CASE("body and header limits: 413 and 431") {
     server_process server({"--body-limit", "2048", "--header-limit", "2048"});
     http_client client(server.port());
 
-    auto small = client.request("POST", "/api/v1/nothing", std::string(1000, 'x'), {{"Content-Type", "text/plain"}});
+    auto small =
+        client.request("POST", "/api/v1/nothing", std::string(1000, 'x'), {{"Content-Type", "text/plain"}});
     CHECK(small.status == 404);  // within the limit: read, then routed
 
     // Declared length over the limit.
     std::string big(4096, 'x');
-    std::string wire = "POST /api/v1/nothing HTTP/1.1\r\nHost: t\r\nContent-Type: text/plain\r\nContent-Length: " +
-                       std::to_string(big.size()) + "\r\n\r\n" + big;
+    std::string wire =
+        "POST /api/v1/nothing HTTP/1.1\r\nHost: t\r\nContent-Type: text/plain\r\nContent-Length: " +
+        std::to_string(big.size()) + "\r\n\r\n" + big;
     auto res = parse_response(raw_exchange(server.port(), wire));
     REQUIRE(res);
     check_problem(*res, 413);
@@ -239,9 +236,10 @@ TEST_CASE("static files: no path traversal") {
         CHECK(res->header("Content-Type") == "application/problem+json");
     }
     for (const std::string target :
-         {"/%2e%2e/%2e%2e/etc/passwd", "/%2E%2E/CMakeLists.txt", "/..%2f..%2fetc/passwd", "/..%2fCMakeLists.txt",
-          "/.git/config", "/%2egit/config", "/a%00b", "/index.html%00.txt", "/%5c..%5cetc", "/..%5cCMakeLists.txt",
-          "/%252e%252e/CMakeLists.txt", "/.%2e/service/main.cpp", "/%c0%ae%c0%ae/etc/passwd"}) {
+         {"/%2e%2e/%2e%2e/etc/passwd", "/%2E%2E/CMakeLists.txt", "/..%2f..%2fetc/passwd",
+          "/..%2fCMakeLists.txt", "/.git/config", "/%2egit/config", "/a%00b", "/index.html%00.txt",
+          "/%5c..%5cetc", "/..%5cCMakeLists.txt", "/%252e%252e/CMakeLists.txt", "/.%2e/service/main.cpp",
+          "/%c0%ae%c0%ae/etc/passwd"}) {
         INFO(target);
         auto res = client.get(target);
         CHECK_FALSE(leaked(res.body));
@@ -259,8 +257,9 @@ TEST_CASE("keep-alive and pipelining") {
     // Two requests in one write: two responses, in order, on the same connection.
     timed_socket s;
     s.connect(server.port());
-    REQUIRE(s.send("GET /healthz HTTP/1.1\r\nHost: t\r\nX-Request-Id: first\r\n\r\n"
-                   "GET /readyz HTTP/1.1\r\nHost: t\r\nX-Request-Id: second\r\n\r\n"));
+    REQUIRE(
+        s.send("GET /healthz HTTP/1.1\r\nHost: t\r\nX-Request-Id: first\r\n\r\n"
+               "GET /readyz HTTP/1.1\r\nHost: t\r\nX-Request-Id: second\r\n\r\n"));
     auto first = s.read_response();
     auto second = s.read_response();
     REQUIRE(first);
@@ -324,8 +323,10 @@ TEST_CASE("graceful shutdown: a request in flight is still answered") {
     timed_socket s;
     s.connect(server.port());
     const std::string body = R"({"note":"half now, half after the signal"})";
-    const std::string head = "POST /api/v1/nothing HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
-                             "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n";
+    const std::string head =
+        "POST /api/v1/nothing HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+        "Content-Length: " +
+        std::to_string(body.size()) + "\r\n\r\n";
     REQUIRE(s.send(head + body.substr(0, 10)));
     std::this_thread::sleep_for(300ms);  // the server has the headers and waits for the body
 
@@ -337,7 +338,7 @@ TEST_CASE("graceful shutdown: a request in flight is still answered") {
 
     auto res = s.read_response(5s);
     REQUIRE(res);
-    check_problem(*res, 404);  // answered as usual (no such resource)...
+    check_problem(*res, 404);      // answered as usual (no such resource)...
     CHECK_FALSE(res->keep_alive);  // ...and the connection is not kept during shutdown
     CHECK(server.wait_exit(10s) == 0);
     CHECK(contains(server.log(), "relais stopped cleanly"));

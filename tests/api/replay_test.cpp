@@ -1,6 +1,7 @@
 // The season replay (`relais replay`) at a small scale: it drives a whole season through the API of a real
 // server with a movable clock and exits 0 only if the server's figures equal its ground truth.
 
+#include "api/support/file_text.hpp"
 #include "api/support/fixtures.hpp"
 #include "support/temp_dir.hpp"
 
@@ -21,24 +22,20 @@ struct run_result {
     std::string out, err;
 };
 
-std::string slurp(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
 run_result replay(const std::string& options) {
     relais::testing::temp_dir tmp;
-    const std::string cmd = std::string("'") + RELAIS_BINARY + "' replay " + options + " > '" + tmp.file("out") +
-                            "' 2> '" + tmp.file("err") + "'";
+    const std::string cmd = std::string("'") + RELAIS_BINARY + "' replay " + options + " > '" +
+                            tmp.file("out") + "' 2> '" + tmp.file("err") + "'";
     const int rc = std::system(cmd.c_str());
-    return {WIFEXITED(rc) ? WEXITSTATUS(rc) : -1, slurp(tmp.file("out")), slurp(tmp.file("err"))};
+    return {WIFEXITED(rc) ? WEXITSTATUS(rc) : -1, file_text(tmp.file("out")), file_text(tmp.file("err"))};
 }
 
-bool has(const std::string& text, const std::string& needle) { return text.find(needle) != std::string::npos; }
+bool has(const std::string& text, const std::string& needle) {
+    return text.find(needle) != std::string::npos;
+}
 
-/// The replay's and the server's values of a figure in the replay's table ("name  rennes  replay  server  ok").
+/// The replay's and the server's values of a figure in the replay's table ("name  rennes  replay  server
+/// ok").
 std::pair<long, long> figure(const std::string& out, const std::string& name) {
     std::istringstream in(out);
     std::string line;
@@ -68,8 +65,9 @@ TEST_CASE("relais replay --db: a small season through the API, the server's figu
     CHECK(has(r.err, "registration closed after three weeks"));
     // The season really happened: volunteers, requests and missions in the server's answer.
     CHECK(has(r.out, "volunteers_registered"));
-    for (const char* name : {"volunteers_registered", "volunteers_active", "volunteers_mobilised", "missions_done",
-                             "residents_requesting", "residents_helped", "supports", "requests"}) {
+    for (const char* name :
+         {"volunteers_registered", "volunteers_active", "volunteers_mobilised", "missions_done",
+          "residents_requesting", "residents_helped", "supports", "requests"}) {
         CAPTURE(name);
         const auto [truth, server] = figure(r.out, name);
         CHECK(truth > 0);
@@ -82,7 +80,7 @@ TEST_CASE("relais replay --db: a small season through the API, the server's figu
     CHECK(expired_truth > 0);
     CHECK(expired_truth == expired_server);
     // Its server was stopped.
-    const auto log = slurp(dir.file("season.db.log"));
+    const auto log = file_text(dir.file("season.db.log"));
     CHECK(has(log, "proposals expired"));
     CHECK(has(log, "relais stopped cleanly"));
 }
@@ -105,7 +103,8 @@ TEST_CASE("relais replay --url: against a running server with the test clock") {
     CHECK(s.at("figures").at("volunteers_registered").as_int64() > 0);
 
     // A second season on the same database is refused: the ground truth must be the whole database.
-    const auto again = replay("--url http://127.0.0.1:" + std::to_string(city.port()) + " --seed 4 --scale 0.03");
+    const auto again =
+        replay("--url http://127.0.0.1:" + std::to_string(city.port()) + " --seed 4 --scale 0.03");
     CHECK(again.code == 2);
     CHECK(has(again.err, "fresh"));
 }

@@ -1,5 +1,7 @@
 #include "api/support/fixtures.hpp"
 
+#include "api/support/file_text.hpp"
+
 #include "domain/time_format.hpp"
 
 #include <doctest/doctest.h>
@@ -14,17 +16,6 @@
 namespace json = boost::json;
 
 namespace relais::api_test {
-
-namespace {
-
-std::string file_text(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
-}  // namespace
 
 command_result relais_user_add(const std::string& db, const std::string& role, const std::string& email,
                                const std::string& password, const std::string& partner_id) {
