@@ -122,4 +122,19 @@ bool is_loopback(std::string_view address) {
     return addr.is_loopback();
 }
 
+std::string client_key(std::string_view address) {
+    boost::system::error_code ec;
+    auto addr = boost::asio::ip::make_address(address, ec);
+    if (ec)
+        return std::string(address);
+    if (addr.is_v4())
+        return addr.to_string();
+    auto v6 = addr.to_v6();
+    if (v6.is_v4_mapped())
+        return boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, v6).to_string();
+    auto bytes = v6.to_bytes();
+    std::fill(bytes.begin() + 8, bytes.end(), 0);
+    return boost::asio::ip::address_v6(bytes).to_string() + "/64";
+}
+
 }  // namespace relais::auth

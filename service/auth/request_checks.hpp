@@ -47,4 +47,9 @@ std::string client_address(std::string_view peer, std::string_view forwarded_for
 /// True for 127.0.0.0/8, ::1 and IPv4-mapped loopback addresses.
 bool is_loopback(std::string_view address);
 
+/// The key every per-address limit counts under: an IPv4 address as it is (an IPv4-mapped IPv6 address
+/// as its IPv4 form), an IPv6 address as its /64 ("2001:db8:1:2::/64"), since one subscriber is usually
+/// given a whole /64 and could otherwise rotate addresses inside it; anything unparsable as it is.
+std::string client_key(std::string_view address);
+
 }  // namespace relais::auth

@@ -110,3 +110,13 @@ TEST_CASE("loopback addresses") {
     CHECK_FALSE(is_loopback("unknown"));
     CHECK_FALSE(is_loopback(""));
 }
+
+TEST_CASE("per-address limits count an IPv6 client by its /64") {
+    CHECK(client_key("203.0.113.9") == "203.0.113.9");
+    CHECK(client_key("::ffff:203.0.113.9") == "203.0.113.9");
+    CHECK(client_key("2001:db8:1:2:aaaa:bbbb:cccc:dddd") == "2001:db8:1:2::/64");
+    CHECK(client_key("2001:db8:1:2::1") == client_key("2001:db8:1:2:ffff::9"));
+    CHECK(client_key("2001:db8:1:3::1") != client_key("2001:db8:1:2::1"));
+    CHECK(client_key("::1") == "::/64");
+    CHECK(client_key("unknown") == "unknown");
+}
