@@ -11,9 +11,14 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <sys/stat.h>
+
 #include <iostream>
 
 int main(int argc, char** argv) {
+    // Every file this process creates (the database, its -wal and -shm, backups) is its owner's alone:
+    // it holds personal data. (SQLite gives the -wal and -shm the database file's own mode.)
+    ::umask(0077);
     relais::store::configure_sqlite();
     std::vector<std::string> args(argv + 1, argv + argc);
     if (!args.empty() && args[0] == "user") {

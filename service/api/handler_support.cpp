@@ -1,4 +1,6 @@
 #include "api/handler_support.hpp"
+
+#include "auth/request_checks.hpp"
 #include "store/statement_cache.hpp"
 
 #include "auth/principal.hpp"
@@ -218,19 +220,27 @@ awaitable_response idempotent_create(request_context& ctx,
     }
     const std::string route(ctx.route);
     const auto now = now_of(ctx);
-    const std::string caller = ctx.user ? ctx.user->user_id : "public";
+    // A key belongs to its caller: the signed-in user, or for anonymous callers their address (an IPv6 one
+    // by its /64), so nobody can replay another caller's key and be answered with their tracking code.
+    const std::string caller = ctx.user ? "user " + ctx.user->user_id : "address " + auth::client_key(ctx.client_address);
     const auto row = digest("relais idempotency row", {route, caller, key});
     const auto sealing = digest("relais idempotency seal", {route, caller, key});
+    const auto body_digest = digest("relais idempotency body", {ctx.req.body()});
     const std::string row_id = domain::to_hex(row.data(), row.size());
-    auto job = [work = std::move(work), has_key = !key.empty(), row_id, sealing, route,
+    const std::string fingerprint = domain::to_hex(body_digest.data(), body_digest.size());
+    auto job = [work = std::move(work), has_key = !key.empty(), row_id, sealing, fingerprint, route,
                 now](SQLite::Database& db) -> std::pair<int, std::string> {
         if (has_key) {
-            auto q_lease =
-                store::prepare(db, "SELECT status, body FROM idempotency WHERE route = ? AND key = ?");
+            auto q_lease = store::prepare(
+                db, "SELECT status, body, fingerprint FROM idempotency WHERE route = ? AND key = ?");
             SQLite::Statement& q = *q_lease;
             q.bind(1, route);
             q.bind(2, row_id);
             if (q.executeStep()) {
+                const std::string stored = q.getColumn(2).getString();
+                if (!stored.empty() && stored != fingerprint)
+                    throw validation_error(
+                        {{"Idempotency-Key", "was already used with another request body; use a new key"}});
                 auto text = unseal(q.getColumn(1).getString(), sealing);
                 if (!text)
                     throw std::runtime_error("an idempotency record could not be opened");
@@ -240,14 +250,16 @@ awaitable_response idempotent_create(request_context& ctx,
         auto [st, body] = work(db);
         std::string text = json::serialize(body);
         if (has_key) {
-            auto ins_lease = store::prepare(
-                db, "INSERT INTO idempotency(route, key, status, body, created_at) VALUES (?,?,?,?,?)");
+            auto ins_lease = store::prepare(db,
+                                            "INSERT INTO idempotency(route, key, status, body, created_at, "
+                                            "fingerprint) VALUES (?,?,?,?,?,?)");
             SQLite::Statement& ins = *ins_lease;
             ins.bind(1, route);
             ins.bind(2, row_id);
             ins.bind(3, static_cast<int>(st));
             ins.bind(4, seal(text, sealing));
             ins.bind(5, static_cast<std::int64_t>(now));
+            ins.bind(6, fingerprint);
             ins.exec();
         }
         return {static_cast<int>(st), std::move(text)};

@@ -1,5 +1,6 @@
 #include "app/config.hpp"
 
+#include "auth/call_limits.hpp"
 #include "domain/time_format.hpp"
 
 #include <charconv>
@@ -33,6 +34,24 @@ bool parse_bool(const std::string& name, const std::string& v) {
     if (v == "0" || v == "false" || v == "no" || v == "off")
         return false;
     throw config_error("--" + name + " must be true or false (got '" + v + "')");
+}
+
+/// scheme://host[:port][/path] with scheme http or https and a non-empty host of URL characters.
+bool valid_public_url(const std::string& v) {
+    std::string_view rest = v;
+    if (rest.starts_with("https://"))
+        rest.remove_prefix(8);
+    else if (rest.starts_with("http://"))
+        rest.remove_prefix(7);
+    else
+        return false;
+    const auto host = rest.substr(0, rest.find('/'));
+    if (host.empty())
+        return false;
+    for (char ch : v)
+        if (static_cast<unsigned char>(ch) <= 0x20 || ch == '"' || ch == '<' || ch == '>' || ch == '\\')
+            return false;
+    return host.find('@') == std::string_view::npos;
 }
 
 const std::vector<option_spec>& specs() {
@@ -146,6 +165,52 @@ const std::vector<option_spec>& specs() {
         {"tls-cert", "PEM certificate chain: serve HTTPS (with --tls-key; implies --secure-cookies)", false,
          [](config& c, const std::string& v) { c.tls_cert = v; }},
         {"tls-key", "PEM private key of --tls-cert", false, [](config& c, const std::string& v) { c.tls_key = v; }},
+        {"allow-shared-db",
+         "start even if the database files can be read by other users (by default they must be mode 0600)", true,
+         [](config& c, const std::string& v) { c.allow_shared_db = parse_bool("allow-shared-db", v); }},
+        {"public-url", "the address people reach the service at, e.g. https://entraide.example.org", false,
+         [](config& c, const std::string& v) {
+             if (!v.empty() && !valid_public_url(v))
+                 throw config_error("--public-url must be an http:// or https:// URL with a host (got '" + v +
+                                    "')");
+             c.public_url = v;
+         }},
+        {"allowed-hosts",
+         "comma-separated host names requests may address (Host header), * for any; others get 421 "
+         "(default: the bind address, localhost, loopback addresses and the host of --public-url)",
+         false,
+         [](config& c, const std::string& v) {
+             c.allowed_hosts.clear();
+             std::size_t start = 0;
+             while (start <= v.size()) {
+                 auto comma = v.find(',', start);
+                 auto item = v.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+                 while (!item.empty() && item.front() == ' ')
+                     item.erase(0, 1);
+                 while (!item.empty() && item.back() == ' ')
+                     item.pop_back();
+                 if (!item.empty())
+                     c.allowed_hosts.push_back(item);
+                 if (comma == std::string::npos)
+                     break;
+                 start = comma + 1;
+             }
+             if (c.allowed_hosts.empty())
+                 throw config_error("--allowed-hosts needs at least one host name (or *)");
+         }},
+        {"rate-limits",
+         "overrides of the per-caller rate limits, e.g. 'anonymous.read=600/60,staff.write=off': ROLE.CLASS=N/SECONDS "
+         "with ROLE anonymous, volunteer, partner or staff and CLASS form, tracking, write or read (defaults in the "
+         "README)",
+         false,
+         [](config& c, const std::string& v) {
+             try {
+                 auth::call_limits::defaults({}).apply_overrides(v);
+             } catch (const std::invalid_argument& e) {
+                 throw config_error(std::string("--rate-limits: ") + e.what());
+             }
+             c.rate_limits = v;
+         }},
     };
     return s;
 }
@@ -204,6 +269,16 @@ config parse_config(const std::vector<std::string>& args, const env_lookup& env)
         throw config_error("--tls-cert and --tls-key go together");
     if (!c.tls_cert.empty())
         c.secure_cookies = true;  // cookies over HTTPS are always Secure
+    if (c.allowed_hosts.empty()) {
+        // The names a browser on this machine or a visitor of the public address would use; nothing else
+        // (a name of another site pointed at us by DNS rebinding) is served.
+        c.allowed_hosts = {c.bind, "localhost", "127.0.0.1", "::1"};
+        if (!c.public_url.empty()) {
+            std::string_view rest = c.public_url;
+            rest.remove_prefix(rest.find("://") + 3);
+            c.allowed_hosts.emplace_back(rest.substr(0, rest.find('/')));
+        }
+    }
     return c;
 }
 

@@ -42,6 +42,12 @@ struct config {
     std::chrono::seconds public_post_window{10 * 60};
     std::string tls_cert;                       ///< PEM certificate chain: serve HTTPS (with tls_key)
     std::string tls_key;                        ///< PEM private key
+    bool allow_shared_db = false;               ///< start even if the database files are readable by others
+    /// Host names (with or without a port) requests may address; "*" = any. Empty: the defaults (the bind
+    /// address, localhost and loopback addresses, the host of public_url).
+    std::vector<std::string> allowed_hosts;
+    std::string public_url;                     ///< the address people reach the service at (https://...)
+    std::string rate_limits;                    ///< overrides of the per-role, per-class rate limits (see --help)
     bool show_help = false;
 };
 

@@ -31,6 +31,12 @@ asio::awaitable<void> retention_loop(app_context& app, std::chrono::milliseconds
             const std::int64_t now = app.clk.now_s();
             auto job = [now](SQLite::Database& db) { return domain::apply_retention(db, now); };
             const domain::retention_result r = co_await app.db.write(std::move(job));
+            // The erased values must not survive in the write-ahead log either (see store::truncate_wal).
+            if (r.residents + r.volunteers > 0) {
+                const bool emptied = co_await app.db.truncate_wal();
+                if (!emptied)
+                    spdlog::warn("after retention the write-ahead log could not be emptied yet");
+            }
             spdlog::info("scheduled retention: {} residents and {} volunteers erased", r.residents,
                          r.volunteers);
         } catch (const std::exception& e) {

@@ -7,6 +7,7 @@
 #include "http/server.hpp"
 #include "http/tls.hpp"
 #include "match/maintenance.hpp"
+#include "store/connection.hpp"
 #include "store/migrations.hpp"
 
 #include <boost/asio/signal_set.hpp>
@@ -53,6 +54,14 @@ int run_server(const config& cfg) {
     if (auto dir = std::filesystem::path(cfg.db).parent_path(); !dir.empty())
         std::filesystem::create_directories(dir);
 
+    if (const auto open = store::files_open_to_others(cfg.db); !open.empty() && !cfg.allow_shared_db) {
+        for (const auto& f : open)
+            spdlog::critical("{} can be read or written by other users of this machine; it holds personal data: "
+                             "run `chmod 600 {}` (or start with --allow-shared-db if that is intended)",
+                             f, f);
+        return 1;
+    }
+
     store::store_options so;
     so.path = cfg.db;
     so.sync = cfg.synchronous == "normal" ? store::sync_mode::normal : store::sync_mode::full;
@@ -81,6 +90,7 @@ int run_server(const config& cfg) {
         clk.start_at(std::chrono::system_clock::time_point(std::chrono::seconds(*cfg.test_clock_start)));
     asio::thread_pool workers(2);
     app_context app{cfg, *db, stats, clk, workers, {}};
+    app.throttles.call_policy = auth::call_policy_of(cfg.public_post_limit, cfg.public_post_window, cfg.rate_limits);
     api::register_routes(app);
     app.matcher = match::start_engine(cfg.db, clk.now_s());  // the volunteer index, loaded before serving
 

@@ -20,8 +20,8 @@ constexpr unsigned any = aud_signed_in;
 // role is let through here and the handler restricts it to the caller's own objects (404 otherwise).
 constexpr access_rule table[] = {
     // Operations
-    {verb::get, "/healthz", pub},
-    {verb::get, "/readyz", pub},
+    {verb::get, "/healthz", pub, flag_none, limit_by::none},
+    {verb::get, "/readyz", pub, flag_none, limit_by::none},
     {verb::get, "/metrics", adm | aud_loopback},
 
     // Accounts and sessions
@@ -42,7 +42,7 @@ constexpr access_rule table[] = {
     {verb::get, "/api/v1/neighbourhoods", pub},
 
     // Volunteers
-    {verb::post, "/api/v1/volunteers", pub, flag_public_rate_limit},
+    {verb::post, "/api/v1/volunteers", pub, flag_none, limit_by::form},
     {verb::get, "/api/v1/volunteers", staff},
     {verb::get, "/api/v1/volunteers/{id}", staff | vol},             // volunteer: own
     {verb::patch, "/api/v1/volunteers/{id}", staff},
@@ -53,12 +53,12 @@ constexpr access_rule table[] = {
     {verb::get, "/api/v1/volunteers/{id}/missions", staff},
 
     // Requests, tracking, residents
-    {verb::post, "/api/v1/requests", pub, flag_public_rate_limit},  // staff and partners too (channel)
+    {verb::post, "/api/v1/requests", pub, flag_none, limit_by::form},  // staff and partners too (channel)
     {verb::get, "/api/v1/requests", staff},
     {verb::get, "/api/v1/requests/{id}", staff},
     {verb::post, "/api/v1/requests/{id}/close", staff},
-    {verb::get, "/api/v1/track/{tracking_code}", pub, flag_public_rate_limit},
-    {verb::post, "/api/v1/track/{tracking_code}/cancel", pub, flag_public_rate_limit},
+    {verb::get, "/api/v1/track/{tracking_code}", pub, flag_none, limit_by::tracking},
+    {verb::post, "/api/v1/track/{tracking_code}/cancel", pub, flag_none, limit_by::tracking},
     {verb::get, "/api/v1/residents", staff},
     {verb::get, "/api/v1/residents/{id}", staff},
     {verb::patch, "/api/v1/residents/{id}", staff},
@@ -123,16 +123,16 @@ constexpr access_rule table[] = {
     // Resident pages that work without JavaScript (server-rendered forms). They never act on a session,
     // so a signed-in coordinator opening them needs no CSRF token; the Origin check still applies.
     {verb::get, "/demande", pub},
-    {verb::post, "/demande", pub, flag_public_rate_limit | flag_no_session_csrf},
+    {verb::post, "/demande", pub, flag_no_session_csrf, limit_by::form},
     {verb::get, "/suivi", pub},
-    {verb::post, "/suivi", pub, flag_public_rate_limit | flag_no_session_csrf},
-    {verb::post, "/suivi/annuler", pub, flag_public_rate_limit | flag_no_session_csrf},
+    {verb::post, "/suivi", pub, flag_no_session_csrf, limit_by::tracking},
+    {verb::post, "/suivi/annuler", pub, flag_no_session_csrf, limit_by::tracking},
 
     // The coordinators' live feed (WebSocket upgrade)
     {verb::get, "/api/v1/live", staff},
 
     // A volunteer's calendar feed: the secret in the URL is the credential (like a tracking code)
-    {verb::get, "/api/v1/calendar/{token}", pub, flag_public_rate_limit},
+    {verb::get, "/api/v1/calendar/{token}", pub, flag_none, limit_by::tracking},
     {verb::get, "/api/v1/me/calendar", vol},
     {verb::post, "/api/v1/me/calendar", vol},
     {verb::delete_, "/api/v1/me/calendar", vol},

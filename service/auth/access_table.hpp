@@ -24,11 +24,16 @@ enum audience : unsigned {
 /// Extra handling the dispatcher gives a route.
 enum route_flag : unsigned {
     flag_none = 0,
-    /// Rate-limited per client address for callers without a session (public forms, tracking codes).
-    flag_public_rate_limit = 1u << 0,
+    // (1u << 0 was the anonymous-only rate limit, now every call's: see limit_by.)
     /// Does not act on the caller's existing session (login): no X-CSRF-Token needed, Origin still checked.
     flag_no_session_csrf = 1u << 1,
 };
+
+/// Which rate limit a route's calls count against (auth::call_class, per caller kind): by default its
+/// method's (reads for GET, writes otherwise); the public forms and the lookups by a secret in the URL
+/// have limits of their own; health probes none (they cost nothing and tell nothing; the connection caps
+/// bound them).
+enum class limit_by : unsigned char { method, form, tracking, none };
 
 /// One line of the authorization table.
 struct access_rule {
@@ -36,6 +41,7 @@ struct access_rule {
     std::string_view pattern;  ///< exactly as registered on the router
     unsigned allowed;          ///< audience bits
     unsigned flags = flag_none;
+    limit_by limit = limit_by::method;
 };
 
 /// The authorization table: every route of the service and who may call it. Deny by default: a route

@@ -122,6 +122,53 @@ bool is_loopback(std::string_view address) {
     return addr.is_loopback();
 }
 
+std::optional<std::string> host_name_of(std::string_view host_header) {
+    std::string_view h = trim(host_header);
+    if (h.empty() || !valid_authority(h))
+        return std::nullopt;
+    std::string_view name;
+    if (h.front() == '[') {
+        const auto close = h.find(']');
+        if (close == std::string_view::npos)
+            return std::nullopt;
+        name = h.substr(1, close - 1);
+        const auto rest = h.substr(close + 1);
+        if (!rest.empty() && (rest.front() != ':' || rest.size() == 1))
+            return std::nullopt;
+    } else {
+        const auto colon = h.find(':');
+        name = h.substr(0, colon);
+        if (colon != std::string_view::npos) {
+            const auto port = h.substr(colon + 1);
+            if (port.empty() || port.find_first_not_of("0123456789") != std::string_view::npos)
+                return std::nullopt;
+        }
+    }
+    if (name.empty())
+        return std::nullopt;
+    std::string out = lower(name);
+    while (!out.empty() && out.back() == '.')  // "example.org." is "example.org"
+        out.pop_back();
+    return out;
+}
+
+bool host_allowed(std::string_view host_header, const std::vector<std::string>& allowed) {
+    const auto name = host_name_of(host_header);
+    for (const auto& a : allowed) {
+        if (a == "*")
+            return true;
+        if (!name)
+            continue;
+        // An allowed entry may be written "[::1]:8080", "::1" or "example.org:443": compare host names.
+        auto entry = host_name_of(a);
+        if (!entry && a.find(':') != std::string::npos && a.front() != '[')
+            entry = host_name_of("[" + a + "]");  // a bare IPv6 address
+        if (entry && *entry == *name)
+            return true;
+    }
+    return false;
+}
+
 std::string client_key(std::string_view address) {
     boost::system::error_code ec;
     auto addr = boost::asio::ip::make_address(address, ec);

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace relais::auth {
 
@@ -46,6 +47,15 @@ std::string client_address(std::string_view peer, std::string_view forwarded_for
 
 /// True for 127.0.0.0/8, ::1 and IPv4-mapped loopback addresses.
 bool is_loopback(std::string_view address);
+
+/// The host name of a Host header value: lower-case, without the port, an IPv6 literal without its
+/// brackets. nullopt if the value is not a plausible host[:port].
+std::optional<std::string> host_name_of(std::string_view host_header);
+
+/// True if `host_header` names one of `allowed` (host names, each maybe with a port that is ignored; "*"
+/// allows any). The defence against DNS rebinding: a page of another site that makes the browser's name
+/// for that site point at this server still sends that site's name as Host.
+bool host_allowed(std::string_view host_header, const std::vector<std::string>& allowed);
 
 /// The key every per-address limit counts under: an IPv4 address as it is (an IPv4-mapped IPv6 address
 /// as its IPv4 form), an IPv6 address as its /64 ("2001:db8:1:2::/64"), since one subscriber is usually

@@ -1,6 +1,9 @@
 #pragma once
 
+#include "auth/access_table.hpp"
+#include "auth/call_limits.hpp"
 #include "auth/rate_limiter.hpp"
+#include "auth/token_buckets.hpp"
 
 #include <chrono>
 #include <optional>
@@ -21,15 +24,21 @@ namespace relais::auth {
 struct throttles {
     rate_limiter login_accounts;   ///< failed logins per account (key: hash of the normalised email)
     rate_limiter login_addresses;  ///< failed logins per client address
-    rate_limiter public_posts;     ///< anonymous public-form posts and tracking lookups per address and route
+    token_buckets calls;           ///< every call, per caller (user or address) and call class
+    call_limits call_policy = call_limits::defaults({});  ///< set from the configuration at start
 };
 
-/// Public rate limit (POST /api/v1/requests, POST /api/v1/volunteers, the tracking-code routes): counts
-/// this call against the client address and route, and throws error(too_many_requests) with retry_after
-/// once the address has used up --public-post-limit calls of the route in --public-post-window. Callers
-/// with a session (staff, partners) are not limited. The dispatcher already calls this for the routes
-/// flagged flag_public_rate_limit in the access table, so their handlers need not.
-void check_public_post_rate(http::request_context& ctx);
+/// Every caller's rate limit, called by the dispatcher for each routed call once the caller is known:
+/// counts the call against the caller (the signed-in user, else the client address, an IPv6 one by its
+/// /64) in the class of `rule` (auth::call_class: form and tracking per route, write and read per caller),
+/// with the limit of the caller's kind (throttles::call_policy), and throws error(too_many_requests) with
+/// retry_after once it is used up.
+void check_call_rate(http::request_context& ctx, const access_rule& rule);
+
+/// The limits in force: the defaults, --public-post-limit/-window for anonymous forms and tracking codes,
+/// then the overrides of --rate-limits (std::invalid_argument if they do not parse).
+call_limits call_policy_of(std::size_t public_post_limit, std::chrono::seconds public_post_window,
+                           std::string_view overrides);
 
 /// The limiter key of an account (a hash, so the limiter holds no email addresses).
 std::string login_account_key(std::string_view normalised_email);

@@ -23,6 +23,7 @@ enum class error_kind {
     validation,              ///< well-formed but invalid fields
     too_many_requests,       ///< a rate limit was hit
     unavailable,             ///< overloaded (a bounded queue is full) or shutting down
+    misdirected,             ///< addressed to a host name this server does not answer for (421)
 };
 
 /// One faulty field of a request body, named by its JSON path (e.g. `resident.phone`, `availability[2].end`).

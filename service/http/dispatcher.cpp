@@ -104,6 +104,9 @@ boost::asio::awaitable<void> authorize(request_context& ctx, verb method, std::s
 
     if (session)
         ctx.user = session->user;
+    // Every caller has a rate limit, checked before anything costly (and before the access decision, so
+    // a flood of refused calls is limited too).
+    auth::check_call_rate(ctx, *rule);
     switch (auth::decide_access(rule, ctx.user, auth::is_loopback(ctx.client_address))) {
         case auth::access_verdict::allowed:
             break;
@@ -122,9 +125,6 @@ boost::asio::awaitable<void> authorize(request_context& ctx, verb method, std::s
         };
         co_await app.db.write(std::move(touch));
     }
-
-    if (rule->flags & auth::flag_public_rate_limit)
-        auth::check_public_post_rate(ctx);
 }
 
 }  // namespace
@@ -141,6 +141,12 @@ boost::asio::awaitable<response> dispatch(app::app_context& app, const request& 
     try {
         if (path.empty() || path.front() != '/')
             throw bad_request("The request target must be an absolute path.");
+        // DNS rebinding: a page of another site whose name now points at this server must not be served.
+        // (HTTP/1.0 may omit Host; HTTP/1.1 without one was refused when the request was read.)
+        if (const auto host = request_host(app, req); (!host.empty() || req.version() >= 11) &&
+                                                      !auth::host_allowed(host, app.cfg.allowed_hosts))
+            throw error(error_kind::misdirected,
+                        "This server does not answer for that host name (see --allowed-hosts).");
         const verb method = req.method() == verb::head ? verb::get : req.method();
         auto m = app.routes.match(method, path);
         if (m.target) {

@@ -22,6 +22,7 @@ status status_of(error_kind kind) {
         case error_kind::validation: return status::unprocessable_entity;
         case error_kind::too_many_requests: return status::too_many_requests;
         case error_kind::unavailable: return status::service_unavailable;
+        case error_kind::misdirected: return status::misdirected_request;
     }
     return status::internal_server_error;
 }
@@ -41,6 +42,7 @@ std::string_view type_of(error_kind kind) {
         case error_kind::validation: return "/problems/validation";
         case error_kind::too_many_requests: return "/problems/too-many-requests";
         case error_kind::unavailable: return "/problems/unavailable";
+        case error_kind::misdirected: return "/problems/misdirected-request";
     }
     return "/problems/internal";
 }

@@ -8,7 +8,9 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/read_until.hpp>
 #include <boost/asio/ssl/context.hpp>
+#include <boost/beast/core/buffer_ref.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/read.hpp>
@@ -105,8 +107,20 @@ void stream_session<Stream>::stop() {
 /// empty), Transfer-Encoding with Content-Length or on HTTP/1.0. RFC 9112 6.1 and 6.3: answer 400 and close.
 template <class Fields>
 std::optional<std::string> framing_problem(const bhttp::request_header<Fields>& h) {
+    // RFC 9112 3.2: an HTTP/1.1 request has exactly one Host; more than one, or none, is a 400.
+    const auto hosts = h.count(bhttp::field::host);
+    if (hosts > 1)
+        return "The request has more than one Host.";
+    if (hosts == 0 && h.version() >= 11)
+        return "The request has no Host.";
     if (h.count(bhttp::field::content_length) > 1)
         return "The request has more than one Content-Length.";
+    // Beast takes "Content-Length: 2, 2" as 2; another hop may not: only a plain number is accepted.
+    if (auto cl = h.find(bhttp::field::content_length); cl != h.end()) {
+        std::string_view v = cl->value();
+        if (v.empty() || v.find_first_not_of("0123456789") != std::string_view::npos)
+            return "The request's Content-Length is not a single number.";
+    }
     const auto te = h.count(bhttp::field::transfer_encoding);
     if (te == 0)
         return std::nullopt;
@@ -120,6 +134,19 @@ std::optional<std::string> framing_problem(const bhttp::request_header<Fields>& 
     if (!beast::iequals(v, "chunked"))
         return "The only Transfer-Encoding accepted is chunked.";
     return std::nullopt;
+}
+
+/// True if the header block `head` (up to and including its blank line) continues a field on the next line
+/// (obs-fold: a line starting with a space or a tab). RFC 9112 5.2: refuse it with 400, since Beast would
+/// join the lines and another hop might not.
+bool has_folded_line(std::string_view head) {
+    for (auto pos = head.find("\r\n"); pos != std::string_view::npos && pos + 2 < head.size();
+         pos = head.find("\r\n", pos + 2)) {
+        const char next = head[pos + 2];
+        if (next == ' ' || next == '\t')
+            return true;
+    }
+    return false;
 }
 
 /// The client went away (or we cancelled): end the connection without answering.
@@ -148,10 +175,24 @@ asio::awaitable<void> stream_session<Stream>::run() {
         parser.body_limit(cfg.body_limit);
         // One deadline for the whole request (headers and body): a client trickling bytes is cut off.
         tcp_layer().expires_after(cfg.read_timeout);
+        // The raw header block first, to see folded lines (the parser joins them); a block over the limit
+        // or without its blank line is left to the parser, which answers for it.
+        bool folded = false;
+        {
+            auto [hec, hn] = co_await asio::async_read_until(stream_, beast::ref(buffer), "\r\n\r\n", as_tuple_awaitable);
+            if (client_gone(hec))
+                break;
+            if (!hec) {
+                const auto data = buffer.data();
+                folded = has_folded_line(std::string_view(static_cast<const char*>(data.data()), hn));
+            }
+        }
         auto [ec, n] = co_await bhttp::async_read_header(stream_, buffer, parser, as_tuple_awaitable);
         busy_ = true;
         std::optional<error> refusal;
-        if (ec == bhttp::error::header_limit) {
+        if (!ec && folded) {
+            refusal.emplace(error_kind::bad_request, "The request continues a header field on a folded line.");
+        } else if (ec == bhttp::error::header_limit) {
             refusal.emplace(error_kind::headers_too_large, "The request headers are too large.");
         } else if (ec == bhttp::error::body_limit) {
             refusal.emplace(error_kind::payload_too_large, "The request body is too large.");
@@ -194,6 +235,8 @@ asio::awaitable<void> stream_session<Stream>::run() {
             keep_alive = req.keep_alive() && !stopping_;
             res.keep_alive(keep_alive);
         }
+        if constexpr (is_tls)
+            res.set(bhttp::field::strict_transport_security, "max-age=31536000");  // a year: HTTPS only from now on
         tcp_layer().expires_after(cfg.write_timeout);
         auto [wec, wn] = co_await bhttp::async_write(stream_, res, as_tuple_awaitable);
         busy_ = false;

@@ -4,6 +4,8 @@
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
 
+#include <chrono>
+
 namespace relais::store {
 
 checkpointer::checkpointer(const std::string& path)
@@ -33,7 +35,22 @@ void checkpointer::request() noexcept {
     wake_.notify_one();
 }
 
+void checkpointer::truncate(std::function<void(bool)> done) {
+    {
+        std::lock_guard lock(mutex_);
+        if (!stopping_) {
+            truncate_waiters_.push_back(std::move(done));
+            done = nullptr;
+        }
+    }
+    if (done)
+        done(false);  // stopping: the last connection's close checkpoints and deletes the log anyway
+    else
+        wake_.notify_one();
+}
+
 void checkpointer::stop() {
+    std::vector<std::function<void(bool)>> waiters;
     {
         std::lock_guard lock(mutex_);
         if (stopping_)
@@ -43,16 +60,53 @@ void checkpointer::stop() {
     wake_.notify_one();
     if (thread_.joinable())
         thread_.join();
+    {
+        std::lock_guard lock(mutex_);
+        waiters.swap(truncate_waiters_);
+    }
+    for (auto& w : waiters)
+        w(false);
+}
+
+bool checkpointer::truncate_now() {
+    // Readers still on an older snapshot or a commit in progress make it answer SQLITE_BUSY (after the
+    // busy timeout); commits keep coming on a busy server, so try a few times.
+    for (int attempt = 0; attempt < 20; ++attempt) {
+        int log_frames = -1;
+        int copied = -1;
+        const int rc = sqlite3_wal_checkpoint_v2(db_.getHandle(), nullptr, SQLITE_CHECKPOINT_TRUNCATE,
+                                                 &log_frames, &copied);
+        runs_.fetch_add(1, std::memory_order_relaxed);
+        if (rc == SQLITE_OK && log_frames == 0)
+            return true;
+        if (rc != SQLITE_OK && rc != SQLITE_BUSY && rc != SQLITE_LOCKED) {
+            spdlog::warn("WAL truncation failed: {}", sqlite3_errstr(rc));
+            return false;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    spdlog::warn("WAL truncation gave up: the log stayed busy");
+    return false;
 }
 
 void checkpointer::loop() {
+    std::vector<std::function<void(bool)>> waiters;
     for (;;) {
         {
             std::unique_lock lock(mutex_);
-            wake_.wait(lock, [this] { return pending_ || stopping_; });
+            wake_.wait(lock, [this] { return pending_ || stopping_ || !truncate_waiters_.empty(); });
             if (stopping_)
                 return;
             pending_ = false;
+            waiters.swap(truncate_waiters_);
+        }
+        if (!waiters.empty()) {
+            // One truncation answers every caller that asked before it started.
+            const bool emptied = truncate_now();
+            for (auto& w : waiters)
+                w(emptied);
+            waiters.clear();
+            continue;
         }
         int log_frames = 0;
         int copied = 0;

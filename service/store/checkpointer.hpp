@@ -5,9 +5,11 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace relais::store {
 
@@ -27,6 +29,13 @@ class checkpointer {
     /// Asks for a checkpoint soon; cheap and non-blocking (coalesced while one is pending or running).
     void request() noexcept;
 
+    /// Asks for a TRUNCATE checkpoint: every frame of the log copied into the database and the log file cut
+    /// to zero bytes, so nothing erased survives in it (after an erasure or a retention run; with
+    /// secure_delete the database file's freed cells are zeroed too). It waits for readers on older
+    /// snapshots (busy timeout) and is retried for a few seconds; `done(true)` once the log is empty,
+    /// `done(false)` if it could not be emptied. `done` runs on the checkpointer's thread.
+    void truncate(std::function<void(bool)> done);
+
     /// Stops the thread (a running checkpoint finishes first) and closes the connection. Idempotent.
     void stop();
 
@@ -35,11 +44,13 @@ class checkpointer {
 
   private:
     void loop();
+    bool truncate_now();
 
     SQLite::Database db_;
     std::mutex mutex_;
     std::condition_variable wake_;
     bool pending_ = false;
+    std::vector<std::function<void(bool)>> truncate_waiters_;
     bool stopping_ = false;
     std::atomic<std::uint64_t> runs_{0};
     std::thread thread_;

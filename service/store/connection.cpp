@@ -1,5 +1,7 @@
 #include "store/connection.hpp"
 
+#include <sys/stat.h>
+
 #include <SQLiteCpp/Statement.h>
 #include <sqlite3.h>
 
@@ -43,6 +45,17 @@ bool configure_sqlite() {
 
 void exec(SQLite::Database& db, const char* sql) {
     db.exec(sql);
+}
+
+std::vector<std::string> files_open_to_others(const std::string& path) {
+    std::vector<std::string> open;
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+        struct stat st {};
+        const std::string file = path + suffix;
+        if (::stat(file.c_str(), &st) == 0 && (st.st_mode & (S_IRWXG | S_IRWXO)) != 0)
+            open.push_back(file);
+    }
+    return open;
 }
 
 }  // namespace relais::store

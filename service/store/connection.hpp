@@ -3,6 +3,7 @@
 #include <SQLiteCpp/Database.h>
 
 #include <string>
+#include <vector>
 
 namespace relais::store {
 
@@ -20,6 +21,11 @@ SQLite::Database open_reader(const std::string& path);
 /// and multi-thread mode (each connection is used by one thread at a time, so per-connection mutexes are
 /// not needed). Returns false if SQLite was already initialised and the settings could not apply.
 bool configure_sqlite();
+
+/// The files of the database at `path` (itself, its -wal and -shm) that exist and that users other than
+/// the owner may read or write (any group or other permission bit). Personal data must not be readable by
+/// every account of the machine.
+std::vector<std::string> files_open_to_others(const std::string& path);
 
 /// Runs `sql` on `db` (a convenience for statements without results).
 void exec(SQLite::Database& db, const char* sql);

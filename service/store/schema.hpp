@@ -18,5 +18,6 @@ const char* schema_calendar_sql();
 /// Migration 5: the index the dispatch queue is read through (performance only).
 const char* schema_queue_sql();
 const char* schema_session_rowid_sql();
+const char* schema_idempotency_scope_sql();
 
 }  // namespace relais::store

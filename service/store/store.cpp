@@ -2,6 +2,9 @@
 
 #include "store/migrations.hpp"
 
+#include <boost/asio/post.hpp>
+#include <boost/asio/prefer.hpp>
+
 namespace relais::store {
 
 void migrate(const std::string& path) {
@@ -24,6 +27,19 @@ store::store(store_options opts)
 
 store::~store() {
     stop();
+}
+
+boost::asio::awaitable<bool> store::truncate_wal() {
+    co_return co_await boost::asio::async_initiate<const boost::asio::use_awaitable_t<>&, void(bool)>(
+        [this](auto handler) {
+            auto work = boost::asio::prefer(boost::asio::get_associated_executor(handler),
+                                            boost::asio::execution::outstanding_work.tracked);
+            auto shared = std::make_shared<decltype(handler)>(std::move(handler));
+            writer_.truncate_wal([shared, work](bool emptied) mutable {
+                boost::asio::post(work, [shared, emptied]() mutable { std::move(*shared)(emptied); });
+            });
+        },
+        boost::asio::use_awaitable);
 }
 
 void store::stop() {

@@ -72,6 +72,11 @@ class store {
     const writer_stats& stats() const noexcept { return writer_.stats(); }
     /// Checkpoints run by the checkpointer thread so far.
     std::uint64_t checkpoints() const noexcept { return writer_.checkpoints(); }
+    /// Empties the write-ahead log into the database file and cuts it to zero bytes (checkpointer::truncate):
+    /// after an erasure, so the erased values survive in no file. True once the log is empty. The caller
+    /// resumes on its own executor; the wait happens on the checkpointer's thread.
+    boost::asio::awaitable<bool> truncate_wal();
+
     /// See writer::watched_generation.
     std::uint64_t watched_generation() const noexcept { return writer_.watched_generation(); }
 

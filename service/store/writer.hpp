@@ -54,6 +54,8 @@ class writer {
     /// transaction began, and still current later, means no such change has been committed since.
     /// Checkpoints run by the checkpointer thread so far.
     std::uint64_t checkpoints() const noexcept { return checkpointer_.runs(); }
+    /// See checkpointer::truncate.
+    void truncate_wal(std::function<void(bool)> done) { checkpointer_.truncate(std::move(done)); }
 
     std::uint64_t watched_generation() const noexcept {
         return watched_generation_.load(std::memory_order_acquire);

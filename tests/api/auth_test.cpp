@@ -442,7 +442,7 @@ TEST_CASE("without --behind-proxy, X-Forwarded-For is ignored (it cannot dodge t
     check_problem(login(c, coord_email, coord_password, {{"X-Forwarded-For", "192.0.2.3"}}), 429);
 }
 
-TEST_CASE("public form rate limit per address; signed-in callers are not limited; 0 switches it off") {
+TEST_CASE("public form rate limit per address and route; signed-in callers have their own, higher limits; 0 switches it off") {
     SUBCASE("limited") {
         fixture f({"--public-post-limit", "2", "--public-post-window", "60"});
         http_client anon(f.port());
@@ -610,6 +610,8 @@ TEST_CASE("TLS in the service: HTTPS with --tls-cert/--tls-key, Secure __Host- c
 
         auto health = https_request(port, cert, bhttp::verb::get, "/healthz", "", {});
         CHECK(health.result_int() == 200);
+        // Served over TLS: browsers are told to use HTTPS only from now on (a year).
+        CHECK(std::string(health[bhttp::field::strict_transport_security]) == "max-age=31536000");
 
         const std::string creds =
             json::serialize(json::object{{"email", admin_email}, {"password", admin_password}});
@@ -624,7 +626,7 @@ TEST_CASE("TLS in the service: HTTPS with --tls-cert/--tls-key, Secure __Host- c
         CHECK(contains(me.body(), admin_email));
 
         // Plain HTTP on the HTTPS port gets no HTTP answer.
-        CHECK(raw_exchange(port, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", 3s).find("HTTP/1.1 200") ==
+        CHECK(raw_exchange(port, "GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n", 3s).find("HTTP/1.1 200") ==
               std::string::npos);
         CHECK(p.stop() == 0);
         CHECK_FALSE(contains(p.log(), admin_password));

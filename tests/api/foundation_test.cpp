@@ -132,7 +132,7 @@ TEST_CASE("errors are problem+json: 404, 405, 400") {
     CHECK(contains(page_post.header("Allow"), "GET"));
 
     // A malformed request line: a 400 problem, or at least the connection is closed without an answer.
-    for (std::string_view garbage : {"GARBAGE\r\n\r\n", "GET /healthz HTTP/9.9\r\nHost: x\r\n\r\n",
+    for (std::string_view garbage : {"GARBAGE\r\n\r\n", "GET /healthz HTTP/9.9\r\nHost: localhost\r\n\r\n",
                                      "GET  HTTP/1.1\r\n\r\n", "\x01\x02\x03 / HTTP/1.1\r\n\r\n"}) {
         INFO(garbage);
         auto raw = raw_exchange(server.port(), garbage);
@@ -157,14 +157,14 @@ TEST_CASE("body and header limits: 413 and 431") {
     // Declared length over the limit.
     std::string big(4096, 'x');
     std::string wire =
-        "POST /api/v1/nothing HTTP/1.1\r\nHost: t\r\nContent-Type: text/plain\r\nContent-Length: " +
+        "POST /api/v1/nothing HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/plain\r\nContent-Length: " +
         std::to_string(big.size()) + "\r\n\r\n" + big;
     auto res = parse_response(raw_exchange(server.port(), wire));
     REQUIRE(res);
     check_problem(*res, 413);
 
     // A chunked body that grows over the limit.
-    std::string chunked = "POST /api/v1/nothing HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n";
+    std::string chunked = "POST /api/v1/nothing HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n";
     for (int i = 0; i < 4; ++i)
         chunked += "400\r\n" + std::string(1024, 'y') + "\r\n";
     chunked += "0\r\n\r\n";
@@ -201,7 +201,7 @@ TEST_CASE("static files: content type, validators, conditional GET, HEAD") {
     CHECK(client.get("/", {{"If-None-Match", "\"something-else\""}}).status == 200);
 
     // HEAD: the same headers, Content-Length of the GET body, and not one byte of body on the wire.
-    auto raw = raw_exchange(server.port(), "HEAD / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+    auto raw = raw_exchange(server.port(), "HEAD / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
     const auto end = raw.find("\r\n\r\n");
     REQUIRE(end != std::string::npos);
     CHECK(raw.substr(end + 4).empty());
@@ -228,7 +228,7 @@ TEST_CASE("static files: no path traversal") {
                                     "/web/../../CMakeLists.txt", "/..\\..\\etc\\passwd", "//etc/passwd"}) {
         INFO(target);
         auto raw = raw_exchange(server.port(), "GET " + std::string(target) +
-                                                   " HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+                                                   " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
         CHECK_FALSE(leaked(raw));
         auto res = parse_response(raw);
         REQUIRE(res);
@@ -258,8 +258,8 @@ TEST_CASE("keep-alive and pipelining") {
     timed_socket s;
     s.connect(server.port());
     REQUIRE(
-        s.send("GET /healthz HTTP/1.1\r\nHost: t\r\nX-Request-Id: first\r\n\r\n"
-               "GET /readyz HTTP/1.1\r\nHost: t\r\nX-Request-Id: second\r\n\r\n"));
+        s.send("GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Request-Id: first\r\n\r\n"
+               "GET /readyz HTTP/1.1\r\nHost: localhost\r\nX-Request-Id: second\r\n\r\n"));
     auto first = s.read_response();
     auto second = s.read_response();
     REQUIRE(first);
@@ -269,7 +269,7 @@ TEST_CASE("keep-alive and pipelining") {
     CHECK(second->json().at("status") == "ready");
 
     // Connection: close is honoured.
-    REQUIRE(s.send("GET /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"));
+    REQUIRE(s.send("GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"));
     auto last = s.read_response();
     REQUIRE(last);
     CHECK_FALSE(last->keep_alive);
@@ -283,7 +283,7 @@ TEST_CASE("a client trickling its headers is cut off at the read timeout; others
 
     timed_socket slow;
     slow.connect(server.port());
-    REQUIRE(slow.send("GET /healthz HTTP/1.1\r\nHost: t\r\n"));
+    REQUIRE(slow.send("GET /healthz HTTP/1.1\r\nHost: localhost\r\n"));
     const auto started = std::chrono::steady_clock::now();
     const std::string trickle = "X-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n";
     bool cut = false;
@@ -324,7 +324,7 @@ TEST_CASE("graceful shutdown: a request in flight is still answered") {
     s.connect(server.port());
     const std::string body = R"({"note":"half now, half after the signal"})";
     const std::string head =
-        "POST /api/v1/nothing HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+        "POST /api/v1/nothing HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
         "Content-Length: " +
         std::to_string(body.size()) + "\r\n\r\n";
     REQUIRE(s.send(head + body.substr(0, 10)));

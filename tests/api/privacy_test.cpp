@@ -77,6 +77,24 @@ std::vector<std::string> values_of(const person& p) {
 }
 
 /// Every "table.column" of the database at `path` (opened read-only) holding one of `needles` in a text cell.
+/// "<file>: <needle>" for each needle found in the raw bytes of the database, its write-ahead log or its
+/// shared-memory index, as an attacker who copies the files of a running server would find them.
+std::vector<std::string> files_holding(const std::string& db_path, const std::vector<std::string>& needles) {
+    std::vector<std::string> hits;
+    for (const std::string suffix : {"", "-wal", "-shm"}) {
+        std::ifstream in(db_path + suffix, std::ios::binary);
+        if (!in)
+            continue;
+        std::stringstream bytes;
+        bytes << in.rdbuf();
+        const std::string raw = bytes.str();
+        for (const auto& n : needles)
+            if (raw.find(n) != std::string::npos)
+                hits.push_back("relais.db" + suffix + ": " + n);
+    }
+    return hits;
+}
+
 std::vector<std::string> rows_holding(const std::string& path, const std::vector<std::string>& needles) {
     SQLite::Database db(path, SQLite::OPEN_READONLY);
     db.setBusyTimeout(5000);
@@ -377,6 +395,7 @@ TEST_CASE(
     auto needles = values_of(josette);
     needles.push_back(report_note);
     REQUIRE_FALSE(rows_holding(city.db_path(), needles).empty());  // the scan does find them before
+    REQUIRE_FALSE(files_holding(city.db_path(), needles).empty());
 
     const auto requests_before = city.staff_count("/api/v1/requests");
     const auto missions_before = city.staff_count("/api/v1/missions");
@@ -403,6 +422,9 @@ TEST_CASE(
     REQUIRE(exported.status == 200);
     for (const auto& v : needles)
         CHECK_FALSE(contains(exported.body, v));
+    // ...from the bytes of the files of the running server (the log was emptied, freed cells zeroed)...
+    for (const auto& hit : files_holding(city.db_path(), needles))
+        FAIL_CHECK(hit);
     // ...and from every row of the database file.
     for (const auto& hit : rows_holding(city.db_path(), needles))
         FAIL_CHECK(hit);
@@ -465,6 +487,7 @@ TEST_CASE("erasure of a volunteer: personal data gone, account disabled and sign
     INFO(patched.describe());
     REQUIRE(patched.status == 200);
     REQUIRE(a.client->get("/api/v1/me").status == 200);
+    REQUIRE_FALSE(files_holding(city.db_path(), {"Quemeneurec", phone}).empty());
 
     auto erased = city.coordinator().post_json("/api/v1/volunteers/" + a.id + "/erase", json::object{});
     INFO(erased.describe());
@@ -479,6 +502,8 @@ TEST_CASE("erasure of a volunteer: personal data gone, account disabled and sign
     const std::vector<std::string> needles{"Vol-erase-vol", "Quemeneurec", phone, a.email};
     for (const auto& n : needles)
         CHECK_FALSE(contains(json::serialize(v), n));
+    for (const auto& hit : files_holding(city.db_path(), needles))
+        FAIL_CHECK(hit);
     for (const auto& hit : rows_holding(city.db_path(), needles))
         FAIL_CHECK(hit);
     const auto coord = user_id_of(city.coordinator());

@@ -69,3 +69,32 @@ TEST_CASE("help lists every option with its environment name") {
     CHECK(h.find("RELAIS_DB") != std::string::npos);
     CHECK(parse_config({"--help"}, env_of({})).show_help);
 }
+
+TEST_CASE("hardening options: allowed hosts and their defaults, public URL, rate limits, shared database") {
+    auto d = parse_config({}, env_of({}));
+    CHECK(d.allowed_hosts == std::vector<std::string>{"127.0.0.1", "localhost", "127.0.0.1", "::1"});
+    CHECK_FALSE(d.allow_shared_db);
+    auto p = parse_config({"--bind", "0.0.0.0", "--public-url", "https://entraide.example.org:8443/x"}, env_of({}));
+    CHECK(p.allowed_hosts == std::vector<std::string>{"0.0.0.0", "localhost", "127.0.0.1", "::1",
+                                                       "entraide.example.org:8443"});
+    auto a = parse_config({"--allowed-hosts", " a.example , b.example:80,", "--allow-shared-db"}, env_of({}));
+    CHECK(a.allowed_hosts == std::vector<std::string>{"a.example", "b.example:80"});
+    CHECK(a.allow_shared_db);
+    CHECK(parse_config({"--rate-limits", "staff.read=10/60"}, env_of({})).rate_limits == "staff.read=10/60");
+    for (std::vector<std::string> bad : std::vector<std::vector<std::string>>{
+             {"--allowed-hosts", " , "},
+             {"--public-url", "entraide.example.org"},
+             {"--public-url", "ftp://x.example"},
+             {"--public-url", "https://"},
+             {"--public-url", "https://user@x.example"},
+             {"--rate-limits", "staff.read=ten/60"},
+             {"--rate-limits", "everyone.read=1/60"}}) {
+        INFO(bad[0] << " " << bad[1]);
+        try {
+            parse_config(bad, env_of({}));
+            FAIL("accepted");
+        } catch (const config_error& e) {
+            CHECK(std::string(e.what()).find(bad[0]) != std::string::npos);
+        }
+    }
+}

@@ -113,8 +113,11 @@ TEST_CASE("decisions for anonymous callers and each role") {
 }
 
 TEST_CASE("flags: public forms are rate-limited, login does not need the old session's CSRF token") {
-    CHECK((auth::find_access_rule(verb::post, "/api/v1/requests")->flags & auth::flag_public_rate_limit) != 0);
-    CHECK((auth::find_access_rule(verb::post, "/api/v1/volunteers")->flags & auth::flag_public_rate_limit) != 0);
+    CHECK(auth::find_access_rule(verb::post, "/api/v1/requests")->limit == auth::limit_by::form);
+    CHECK(auth::find_access_rule(verb::post, "/api/v1/volunteers")->limit == auth::limit_by::form);
+    CHECK(auth::find_access_rule(verb::get, "/api/v1/track/{tracking_code}")->limit == auth::limit_by::tracking);
+    CHECK(auth::find_access_rule(verb::get, "/api/v1/calendar/{token}")->limit == auth::limit_by::tracking);
+    CHECK(auth::find_access_rule(verb::get, "/api/v1/requests")->limit == auth::limit_by::method);
     CHECK((auth::find_access_rule(verb::post, "/api/v1/auth/login")->flags & auth::flag_no_session_csrf) != 0);
     // Only public routes may skip the session's CSRF token (they act without the session's authority).
     for (const auto& rule : auth::access_table())

@@ -164,7 +164,8 @@ test_city::test_city(std::vector<std::string> extra_args) {
     }
     server_options opts;
     opts.dir = dir_.path();
-    opts.args = {"--public-post-limit", "0", "--login-limit", "0"};
+    // Functional tests: no rate limits (tests/api/auth_test.cpp tests them with limits of its own).
+    opts.args = {"--public-post-limit", "0", "--login-limit", "0", "--rate-limits", "off"};
     opts.args.insert(opts.args.end(), extra_args.begin(), extra_args.end());
     server_ = std::make_unique<server_process>(opts);
     admin_ = signed_in(admin_email, admin_password);
