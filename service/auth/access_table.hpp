@@ -28,6 +28,9 @@ enum route_flag : unsigned {
     flag_public_rate_limit = 1u << 0,
     /// Does not act on the caller's existing session (login): no X-CSRF-Token needed, Origin still checked.
     flag_no_session_csrf = 1u << 1,
+    /// Open to a volunteer awaiting validation (their session, account and own registration); every other
+    /// signed-in route refuses them.
+    flag_open_to_unvalidated = 1u << 2,
 };
 
 /// One line of the authorization table.
@@ -51,6 +54,7 @@ enum class access_verdict {
     allowed,
     unauthenticated,  ///< needs a session (401)
     forbidden,        ///< signed in with a role that may not call it (403)
+    awaiting_validation,  ///< a volunteer not validated yet, on a route not open to them (403)
     unlisted,         ///< the route has no rule (403; a programming error, logged)
 };
 
