@@ -14,11 +14,11 @@ constexpr std::size_t argon2_job_bytes = std::size_t{64} << 20;  // crypto_pwhas
 }  // namespace
 
 hash_pool::hash_pool(std::size_t threads, std::size_t queue)
-    : threads_(threads == 0 ? default_threads() : threads),
-      queue_(queue),
-      pool_(threads_) {}
+    : threads_(threads == 0 ? default_threads() : threads), queue_(queue), pool_(threads_) {}
 
-hash_pool::~hash_pool() { join(); }
+hash_pool::~hash_pool() {
+    join();
+}
 
 std::size_t hash_pool::default_threads() {
     const std::size_t cores = std::max(1u, std::thread::hardware_concurrency());
@@ -26,7 +26,8 @@ std::size_t hash_pool::default_threads() {
     const long page_size = ::sysconf(_SC_PAGESIZE);
     std::size_t by_memory = cores;
     if (pages > 0 && page_size > 0)
-        by_memory = static_cast<std::size_t>(pages) * static_cast<std::size_t>(page_size) / 4 / argon2_job_bytes;
+        by_memory =
+            static_cast<std::size_t>(pages) * static_cast<std::size_t>(page_size) / 4 / argon2_job_bytes;
     return std::max<std::size_t>(1, std::min(cores, by_memory));
 }
 
@@ -46,6 +47,8 @@ error hash_pool::busy() {
     return e;
 }
 
-void hash_pool::join() { pool_.join(); }
+void hash_pool::join() {
+    pool_.join();
+}
 
 }  // namespace relais::auth

@@ -1,6 +1,7 @@
 #include "auth/login_throttle.hpp"
 
 #include <algorithm>
+#include <cstdint>
 
 namespace relais::auth {
 

@@ -29,7 +29,9 @@ http_response login(http_client& c, const std::string& email, const std::string&
     return c.post_json("/api/v1/auth/login", json::object{{"email", email}, {"password", password}}, headers);
 }
 
-header_list from(const std::string& address) { return {{"X-Forwarded-For", address}}; }
+header_list from(const std::string& address) {
+    return {{"X-Forwarded-For", address}};
+}
 
 /// relais_password_verifications_total from /metrics (the test runs on loopback, which may read it).
 long verifications(std::uint16_t port) {
@@ -89,7 +91,8 @@ struct one_account {
     std::unique_ptr<server_process> server;
 
     explicit one_account(std::vector<std::string> args) {
-        auto r = relais_user_add(dir.file("relais.db"), "coordinator", coordinator_email, coordinator_password);
+        auto r =
+            relais_user_add(dir.file("relais.db"), "coordinator", coordinator_email, coordinator_password);
         REQUIRE_MESSAGE(r.code == 0, r.err);
         server_options o;
         o.dir = dir.path();
@@ -155,8 +158,8 @@ TEST_CASE("issue 12: nobody can lock an account: wrong passwords from A, the own
     http_client c(s.port());
     const std::string attacker = "203.0.113.66", owner = "198.51.100.20";
     for (int i = 0; i < 3; ++i)
-        check_problem(login(c, coordinator_email, "wrong password number " + std::to_string(i), from(attacker)),
-                      401);
+        check_problem(
+            login(c, coordinator_email, "wrong password number " + std::to_string(i), from(attacker)), 401);
     check_problem(login(c, coordinator_email, "wrong password again", from(attacker)), 429);
     // The owner, from an address that never failed: signed in.
     auto ok = login(c, coordinator_email, coordinator_password, from(owner));
@@ -168,9 +171,10 @@ TEST_CASE("issue 12: nobody can lock an account: wrong passwords from A, the own
     CHECK(std::stoi(still.header("Retry-After")) > 0);
 }
 
-TEST_CASE("issue 12: past --login-account-limit, addresses that failed wait growing delays; clean ones do not") {
-    one_account s({"--login-limit", "10", "--login-account-limit", "4", "--login-window", "900",
-                   "--behind-proxy"});
+TEST_CASE(
+    "issue 12: past --login-account-limit, addresses that failed wait growing delays; clean ones do not") {
+    one_account s(
+        {"--login-limit", "10", "--login-account-limit", "4", "--login-window", "900", "--behind-proxy"});
     http_client c(s.port());
     for (const char* a : {"203.0.113.1", "203.0.113.2"})
         for (int i = 0; i < 2; ++i)
@@ -190,8 +194,8 @@ TEST_CASE("issue 12: weak passwords are refused everywhere a password is set, ne
     test_city city;
     auto anon = city.anonymous();
     const std::string email = "marie.weak@volunteers.test";
-    for (const std::string pw : {"password1234", "aaaaaaaaaaaa", "Password2024!", "1234abcd5678", "marie.weak2024",
-                                 "relais2026!!"}) {
+    for (const std::string pw : {"password1234", "aaaaaaaaaaaa", "Password2024!", "1234abcd5678",
+                                 "marie.weak2024", "relais2026!!"}) {
         auto body = volunteer_body(email);
         body["password"] = pw;
         auto res = anon->post_json("/api/v1/volunteers", body);
@@ -202,9 +206,9 @@ TEST_CASE("issue 12: weak passwords are refused everywhere a password is set, ne
     CHECK(city.staff_count("/api/v1/volunteers") == 0);
 
     // Staff accounts.
-    auto staff = city.admin().post_json(
-        "/api/v1/users", json::object{{"email", "new.coord@relais.test"}, {"role", "coordinator"},
-                                      {"password", "qwertyuiop123"}});
+    auto staff = city.admin().post_json("/api/v1/users", json::object{{"email", "new.coord@relais.test"},
+                                                                      {"role", "coordinator"},
+                                                                      {"password", "qwertyuiop123"}});
     check_problem(staff, 422);
     CHECK(error_fields(staff) == std::vector<std::string>{"password"});
     CHECK(staff.body.find("qwertyuiop123") == std::string::npos);
@@ -222,8 +226,8 @@ TEST_CASE("issue 12: weak passwords are refused everywhere a password is set, ne
     CHECK(added.code == 65);
     CHECK(added.err.find("password") != std::string::npos);
     CHECK(added.err.find("iloveyou2024!") == std::string::npos);
-    CHECK(relais_user_add(tmp.file("other.db"), "admin", "boss@relais.test", "a long and unusual phrase").code ==
-          0);
+    CHECK(relais_user_add(tmp.file("other.db"), "admin", "boss@relais.test", "a long and unusual phrase")
+              .code == 0);
 }
 
 TEST_CASE("issue 12: passwords are taken byte for byte: what registers is what signs in") {
@@ -255,14 +259,15 @@ TEST_CASE("issue 12: a volunteer awaiting validation signs in to see and edit th
     for (const char* target : {"/api/v1/me/missions", "/api/v1/collective-missions", "/api/v1/me/calendar"}) {
         auto refused = c.get(target);
         check_problem(refused, 403);
-        CHECK_MESSAGE(problem_detail(refused).find("Your registration is waiting for validation") !=
-                          std::string::npos,
-                      target);
+        CHECK_MESSAGE(
+            problem_detail(refused).find("Your registration is waiting for validation") != std::string::npos,
+            target);
     }
     check_problem(c.post_json("/api/v1/volunteers/" + v.id + "/pause", json::object{}), 403);
 
     // Validated by a coordinator: the same session reaches the volunteer's routes.
-    REQUIRE(city.coordinator().post_json("/api/v1/volunteers/" + v.id + "/activate", json::object{}).status == 200);
+    REQUIRE(city.coordinator().post_json("/api/v1/volunteers/" + v.id + "/activate", json::object{}).status ==
+            200);
     CHECK(c.get("/api/v1/me/missions").status == 200);
     CHECK_FALSE(c.get_json("/api/v1/me").at("user").as_object().contains("awaiting_validation"));
 }
@@ -307,7 +312,8 @@ TEST_CASE("issue 12: hashing has its own bounded pool: a burst gets 503 + Retry-
                 const auto t = std::chrono::steady_clock::now();
                 auto res = c.get(target);
                 CHECK_MESSAGE(res.status == 200, target);
-                page_seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count());
+                page_seconds.push_back(
+                    std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count());
             }
             std::this_thread::sleep_for(20ms);
         }

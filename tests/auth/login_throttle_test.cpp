@@ -15,7 +15,9 @@ namespace {
 using ticket = login_throttle::ticket;
 const auto t0 = std::chrono::steady_clock::time_point{} + 1000h;
 
-bool allowed(const std::variant<ticket, std::chrono::seconds>& r) { return std::holds_alternative<ticket>(r); }
+bool allowed(const std::variant<ticket, std::chrono::seconds>& r) {
+    return std::holds_alternative<ticket>(r);
+}
 
 }  // namespace
 

@@ -11,7 +11,8 @@ TEST_CASE("new passwords: 12 code points, at most 256 bytes, UTF-8, taken byte f
     CHECK_FALSE(password_problem("correct horse battery"));
     CHECK(password_problem("12345678901"));
     // 11 code points in 22 bytes is still too short: length is what a person sees.
-    CHECK(password_problem("\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"));
+    CHECK(password_problem(
+        "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"));
     CHECK_FALSE(password_problem("caf\xc3\xa9 au lait, mardi"));
     CHECK(password_problem(std::string(250, 'x') + "abcdefg"));  // 257 bytes
     CHECK_FALSE(password_problem("a quiet river under the old bridge at dawn"));
