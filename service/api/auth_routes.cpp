@@ -101,9 +101,9 @@ boost::asio::awaitable<response> login(request_context& ctx) {
     std::optional<auth::login_account> account = co_await ctx.app.db.read(std::move(find));
 
     // Verify against a dummy hash when the email is unknown, so both cases take the same time.
-    const bool ok = co_await check_password(
-        ctx, ticket, account ? account->password_hash : std::string(auth::dummy_password_hash()),
-        std::move(password));
+    // Named, not a temporary in the co_await expression: GCC 12 destroys such temporaries twice.
+    std::string hash = account ? account->password_hash : std::string(auth::dummy_password_hash());
+    const bool ok = co_await check_password(ctx, ticket, std::move(hash), std::move(password));
     if (!ok || !account || !account->usable)
         throw wrong_credentials();
     auth::password_check_succeeded(ctx.app, ticket);
@@ -152,7 +152,8 @@ boost::asio::awaitable<response> change_password(request_context& ctx) {
     std::optional<std::string> current_hash = co_await ctx.app.db.read(std::move(read_hash));
     if (!current_hash)
         throw error(error_kind::unauthorized, "Sign in first.");
-    if (!co_await check_password(ctx, ticket, *current_hash, fields[0]))
+    const bool ok = co_await check_password(ctx, ticket, std::move(*current_hash), std::move(fields[0]));
+    if (!ok)
         throw validation_error({{"current_password", "is not correct"}});
     auth::password_check_succeeded(ctx.app, ticket);
     auto hash_new = [pw = fields[1]]() { return auth::hash_password(pw); };
