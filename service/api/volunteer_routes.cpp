@@ -53,8 +53,8 @@ awaitable_response register_volunteer(request_context& ctx) {
     auto phone = read_phone(r, "phone", true);
     // Byte for byte, like login: a trimmed "phrase " registered a password its owner could not sign in with.
     auto password = r.secret("password");
-    if (password && email)
-        if (auto problem = auth::password_problem(*password, *email))
+    if (password)
+        if (auto problem = auth::password_problem(*password, email.value_or("")))
             r.fail("password", *problem);
     auto neighbourhood = r.text("neighbourhood", {1, 40});
     in.location = read_location(r, "location");
