@@ -5,6 +5,7 @@
 #include "auth/accounts.hpp"
 #include "auth/current_user.hpp"
 #include "auth/password.hpp"
+#include "auth/password_policy.hpp"
 #include "auth/sessions.hpp"
 #include "auth/throttle.hpp"
 #include "auth/token.hpp"
@@ -32,6 +33,8 @@ json::object user_json(const auth::principal& p) {
         u["volunteer_id"] = p.volunteer_id;
     if (!p.partner_id.empty())
         u["partner_id"] = p.partner_id;
+    if (p.awaiting_validation)
+        u["awaiting_validation"] = true;  // the web app shows the registration's status and nothing else
     return u;
 }
 
@@ -65,10 +68,24 @@ error wrong_credentials() {
     return error(error_kind::unauthorized, "The email or password is not correct.");
 }
 
-error too_many(std::chrono::seconds wait) {
-    error e(error_kind::too_many_requests, "Too many failed sign-in attempts; please retry later.");
-    e.retry_after = wait;
-    return e;
+/// Checks `password` against `hash` on the hashing pool, under a reservation of the sign-in throttle, and
+/// counts the check (relais_password_verifications_total). A check the pool refuses (503) gives the
+/// reservation back: it was no guess.
+boost::asio::awaitable<bool> check_password(request_context& ctx, const auth::login_throttle::ticket& ticket,
+                                            std::string hash, std::string password) {
+    if (password.size() > auth::max_password_bytes)
+        co_return false;
+    auto verify = [&stats = ctx.app.stats, hash = std::move(hash), pw = std::move(password)]() {
+        stats.password_verifications.fetch_add(1);
+        return auth::verify_password(hash, pw);
+    };
+    try {
+        co_return co_await ctx.app.hashing.run(std::move(verify));
+    } catch (const error& e) {
+        if (e.kind() == error_kind::unavailable)
+            auth::password_check_cancelled(ctx.app, ticket);
+        throw;
+    }
 }
 
 boost::asio::awaitable<response> login(request_context& ctx) {
@@ -76,26 +93,20 @@ boost::asio::awaitable<response> login(request_context& ctx) {
     const std::string email = auth::normalize_email(fields[0]);
     std::string password = std::move(fields[1]);
     const std::string account_key = auth::login_account_key(email);
-    if (auto wait = auth::login_blocked(ctx.app, account_key, ctx.client_address))
-        throw too_many(*wait);
+    // Reserved before any slow work, atomically: a check made before the hash and a failure recorded after
+    // it let thousands of simultaneous guesses through.
+    const auto ticket = auth::reserve_password_check(ctx.app, account_key, ctx.client_address);
 
     auto find = [email](SQLite::Database& db) { return auth::find_login_account(db, email); };
     std::optional<auth::login_account> account = co_await ctx.app.db.read(std::move(find));
 
     // Verify against a dummy hash when the email is unknown, so both cases take the same time.
-    bool ok = false;
-    if (password.size() <= auth::max_password_bytes) {
-        auto verify = [hash = account ? account->password_hash : std::string(auth::dummy_password_hash()),
-                       pw = password]() { return auth::verify_password(hash, pw); };
-        ok = co_await app::offload(ctx.app.workers, std::move(verify));
-    }
-    if (!ok || !account) {
-        auth::record_login_failure(ctx.app, account_key, ctx.client_address);
+    // Named, not a temporary in the co_await expression: GCC 12 destroys such temporaries twice.
+    std::string hash = account ? account->password_hash : std::string(auth::dummy_password_hash());
+    const bool ok = co_await check_password(ctx, ticket, std::move(hash), std::move(password));
+    if (!ok || !account || !account->usable)
         throw wrong_credentials();
-    }
-    if (!account->usable)
-        throw wrong_credentials();
-    auth::forget_login_failures(ctx.app, account_key);
+    auth::password_check_succeeded(ctx.app, ticket);
 
     const auto& cfg = ctx.app.cfg;
     auto start = [user_id = account->id, replaced = ctx.user ? ctx.user->session_id : std::string(),
@@ -111,6 +122,7 @@ boost::asio::awaitable<response> login(request_context& ctx) {
     p.email = account->email;
     p.volunteer_id = account->volunteer_id;
     p.partner_id = account->partner_id;
+    p.awaiting_validation = account->awaiting_validation;
     auto res = ctx.json(status::ok, json::object{{"user", user_json(p)}, {"csrf_token", s.csrf_token}});
     res.set(http::bhttp::field::set_cookie, auth::session_cookie(s.token, cfg.secure_cookies));
     co_return res;
@@ -129,29 +141,23 @@ boost::asio::awaitable<response> logout(request_context& ctx) {
 
 boost::asio::awaitable<response> change_password(request_context& ctx) {
     auto fields = string_fields(ctx.json_body(), {"current_password", "new_password"});
-    if (auto problem = auth::password_problem(fields[1]))
-        throw validation_error({{"new_password", *problem}});
     const auth::principal me = auth::require_user(ctx);
+    if (auto problem = auth::password_problem(fields[1], me.email))
+        throw validation_error({{"new_password", *problem}});
     // Guessing the current password through a stolen session counts like failed logins.
     const std::string account_key = auth::login_account_key(me.email);
-    if (auto wait = auth::login_blocked(ctx.app, account_key, ctx.client_address))
-        throw too_many(*wait);
+    const auto ticket = auth::reserve_password_check(ctx.app, account_key, ctx.client_address);
 
     auto read_hash = [id = me.user_id](SQLite::Database& db) { return auth::password_hash_of(db, id); };
     std::optional<std::string> current_hash = co_await ctx.app.db.read(std::move(read_hash));
     if (!current_hash)
         throw error(error_kind::unauthorized, "Sign in first.");
-    bool ok = false;
-    if (fields[0].size() <= auth::max_password_bytes) {
-        auto verify = [hash = *current_hash, pw = fields[0]]() { return auth::verify_password(hash, pw); };
-        ok = co_await app::offload(ctx.app.workers, std::move(verify));
-    }
-    if (!ok) {
-        auth::record_login_failure(ctx.app, account_key, ctx.client_address);
+    const bool ok = co_await check_password(ctx, ticket, std::move(*current_hash), std::move(fields[0]));
+    if (!ok)
         throw validation_error({{"current_password", "is not correct"}});
-    }
+    auth::password_check_succeeded(ctx.app, ticket);
     auto hash_new = [pw = fields[1]]() { return auth::hash_password(pw); };
-    std::string new_hash = co_await app::offload(ctx.app.workers, std::move(hash_new));
+    std::string new_hash = co_await ctx.app.hashing.run(std::move(hash_new));
 
     auto store = [id = me.user_id, keep = me.session_id, h = std::move(new_hash),
                   now = auth::wall_now_s()](SQLite::Database& db) {

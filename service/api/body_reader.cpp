@@ -133,6 +133,17 @@ std::optional<std::string> body_reader::text(std::string_view key, text_rule rul
     return out;
 }
 
+std::optional<std::string> body_reader::secret(std::string_view key, bool required) {
+    const auto* v = get(key, required);
+    if (!v)
+        return std::nullopt;
+    if (!v->is_string()) {
+        fail(key, "must be a string");
+        return std::nullopt;
+    }
+    return std::string(v->get_string());
+}
+
 std::optional<std::int64_t> body_reader::integer(std::string_view key, std::int64_t min, std::int64_t max,
                                                  bool required) {
     const auto* v = get(key, required);

@@ -32,6 +32,9 @@ public:
     explicit body_reader(boost::json::value v);
 
     std::optional<std::string> text(std::string_view key, text_rule rule = {}, bool required = true);
+    /// A string kept exactly as sent (passwords: never trimmed, so what registers is what signs in); its
+    /// content is checked by the caller (auth::password_problem).
+    std::optional<std::string> secret(std::string_view key, bool required = true);
     std::optional<std::int64_t> integer(std::string_view key, std::int64_t min, std::int64_t max,
                                         bool required = true);
     std::optional<double> number(std::string_view key, double min, double max, bool required = true);

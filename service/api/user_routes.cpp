@@ -5,6 +5,7 @@
 #include "auth/accounts.hpp"
 #include "auth/current_user.hpp"
 #include "auth/password.hpp"
+#include "auth/password_policy.hpp"
 #include "auth/sessions.hpp"
 #include "domain/error.hpp"
 #include "http/request_context.hpp"
@@ -151,13 +152,13 @@ boost::asio::awaitable<response> create_user(request_context& ctx) {
     if (r && r != auth::role::partner && !partner_id.empty())
         errors.push_back({"partner_id", "is only for partner accounts"});
     if (obj->if_contains("password") && obj->at("password").is_string())
-        if (auto problem = auth::password_problem(password))
+        if (auto problem = auth::password_problem(password, email))
             errors.push_back({"password", *problem});
     if (!errors.empty())
         throw validation_error(std::move(errors));
 
     auto hash = [pw = std::move(password)]() { return auth::hash_password(pw); };
-    std::string password_hash = co_await app::offload(ctx.app.workers, std::move(hash));
+    std::string password_hash = co_await ctx.app.hashing.run(std::move(hash));
 
     auth::new_account a;
     a.email = email;

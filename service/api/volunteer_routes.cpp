@@ -3,6 +3,8 @@
 #include "api/handler_support.hpp"
 #include "api/routes.hpp"
 #include "auth/password.hpp"
+#include "auth/password_policy.hpp"
+#include "domain/ids.hpp"
 #include "domain/error.hpp"
 #include "domain/missions.hpp"
 
@@ -16,6 +18,10 @@ using http::verb;
 namespace {
 
 const std::vector<std::string> volunteer_statuses{"registered", "active", "paused", "withdrawn"};
+
+constexpr const char* registration_received =
+    "Thank you: if this address can be registered, your registration is recorded and the coordination will "
+    "contact you.";
 
 domain::volunteer_patch read_volunteer_patch(body_reader& r, bool staff) {
     domain::volunteer_patch p;
@@ -45,9 +51,11 @@ awaitable_response register_volunteer(request_context& ctx) {
     auto last = r.text("last_name", name_rule);
     auto email = read_email(r, "email", true);
     auto phone = read_phone(r, "phone", true);
-    auto password = r.text("password", {auth::min_password_length, 200});
-    if (password && password->size() > auth::max_password_bytes)
-        r.fail("password", "is too long");
+    // Byte for byte, like login: a trimmed "phrase " registered a password its owner could not sign in with.
+    auto password = r.secret("password");
+    if (password)
+        if (auto problem = auth::password_problem(*password, email.value_or("")))
+            r.fail("password", *problem);
     auto neighbourhood = r.text("neighbourhood", {1, 40});
     in.location = read_location(r, "location");
     auto skills = read_codes(r, "skills", 20, true, false);
@@ -70,14 +78,27 @@ awaitable_response register_volunteer(request_context& ctx) {
     in.languages = languages && !languages->empty() ? *languages : std::vector<std::string>{"fr"};
     in.max_missions_per_week = static_cast<int>(max.value_or(2));
 
+    // Hashed whether or not the email is known, so both answers take the same time.
     auto hash_job = [pw = *password] { return auth::hash_password(pw); };
-    const std::string hash = co_await app::offload(ctx.app.workers, std::move(hash_job));
+    const std::string hash = co_await ctx.app.hashing.run(std::move(hash_job));
     const auto now = now_of(ctx);
     const auto who = actor_of(ctx);
     std::function<std::pair<status, json::value>(SQLite::Database&)> work = [in, hash, now,
                                                                              who](SQLite::Database& db) {
-        auto id = domain::register_volunteer(db, in, hash, now, who);
-        return std::pair{status::created, json::value{{"id", id}, {"status", "registered"}}};
+        // An email that already has an account gets the answer of a new one, and nothing is written: the
+        // form must not tell anyone who is registered (coordinators' emails included). The id then names
+        // nothing; it has the shape of a real one so that the two answers cannot be told apart.
+        std::string id;
+        try {
+            id = domain::register_volunteer(db, in, hash, now, who);
+        } catch (const error& e) {
+            if (e.type != domain::email_taken_type)
+                throw;
+            id = domain::new_id("vol");
+        }
+        return std::pair{status::created, json::value{{"id", id},
+                                                      {"status", "registered"},
+                                                      {"message", registration_received}}};
     };
     co_return co_await idempotent_create(ctx, std::move(work));
 }

@@ -141,7 +141,9 @@ const std::vector<option_spec>& specs() {
          [](config& c, const std::string& v) { c.secure_cookies = parse_bool("secure-cookies", v); }},
         {"behind-proxy", "trust X-Forwarded-For/-Host from a reverse proxy (only with one in front)", true,
          [](config& c, const std::string& v) { c.behind_proxy = parse_bool("behind-proxy", v); }},
-        {"login-limit", "failed logins per account and per client address in the window, 0 = off (default 10)",
+        {"login-limit",
+         "failed logins per account and client address, and per client address, in the window, 0 = off "
+         "(default 10)",
          false,
          [](config& c, const std::string& v) {
              c.login_limit = parse_number<std::size_t>("login-limit", v, 0, 1000000);
@@ -149,6 +151,21 @@ const std::vector<option_spec>& specs() {
         {"login-window", "seconds of the failed-login window (default 900)", false,
          [](config& c, const std::string& v) {
              c.login_window = std::chrono::seconds(parse_number<unsigned>("login-window", v, 1, 24 * 3600));
+         }},
+        {"login-account-limit",
+         "failed logins per account in the window after which addresses that failed on it wait increasing "
+         "delays, 0 = off (default 100)",
+         false,
+         [](config& c, const std::string& v) {
+             c.login_account_limit = parse_number<std::size_t>("login-account-limit", v, 0, 1000000);
+         }},
+        {"hash-threads", "password-hashing threads, 0 = from the cores and memory (default 0)", false,
+         [](config& c, const std::string& v) {
+             c.hash_threads = parse_number<std::size_t>("hash-threads", v, 0, 256);
+         }},
+        {"hash-queue", "password hashes waiting for a hashing thread before 503 (default 64)", false,
+         [](config& c, const std::string& v) {
+             c.hash_queue = parse_number<std::size_t>("hash-queue", v, 0, 100000);
          }},
         {"public-post-limit",
          "anonymous calls per client address and route in the window to the public forms (requests, "

@@ -36,8 +36,11 @@ struct config {
     std::chrono::seconds session_lifetime{12 * 3600};  ///< a session ends this long after login, used or not
     bool secure_cookies = false;                ///< `Secure` + `__Host-` cookie (TLS here or in front)
     bool behind_proxy = false;                  ///< trust X-Forwarded-For / X-Forwarded-Host (a proxy is in front)
-    std::size_t login_limit = 10;               ///< failed logins per account and per address in login_window; 0 = off
+    std::size_t login_limit = 10;               ///< failed logins per (account, address) and per address in login_window; 0 = off
     std::chrono::seconds login_window{15 * 60};
+    std::size_t login_account_limit = 100;      ///< failed logins per account in login_window before delays; 0 = off
+    std::size_t hash_threads = 0;               ///< password-hashing threads; 0 = from the cores and memory
+    std::size_t hash_queue = 64;                ///< password hashes waiting for a thread before 503
     std::size_t public_post_limit = 30;         ///< anonymous public-form posts per address in the window; 0 = off
     std::chrono::seconds public_post_window{10 * 60};
     std::string tls_cert;                       ///< PEM certificate chain: serve HTTPS (with tls_key)

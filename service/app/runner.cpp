@@ -1,5 +1,7 @@
 #include "app/runner.hpp"
 
+#include "auth/password_policy.hpp"
+
 #include "api/routes.hpp"
 #include "app/app_context.hpp"
 #include "app/demo.hpp"
@@ -92,6 +94,8 @@ int run_server(const config& cfg) {
     app_context app{cfg, *db, stats, clk, workers, {}};
     app.throttles.call_policy = auth::call_policy_of(cfg.public_post_limit, cfg.public_post_window, cfg.rate_limits);
     api::register_routes(app);
+    spdlog::info("password hashing: {} threads, {} jobs may wait", app.hashing.threads(), app.hashing.queue_limit());
+    auth::common_passwords();  // the list new passwords are checked against, built once before serving
     app.matcher = match::start_engine(cfg.db, clk.now_s());  // the volunteer index, loaded before serving
 
     std::unique_ptr<asio::ssl::context> tls;
@@ -152,6 +156,7 @@ int run_server(const config& cfg) {
     for (auto& t : threads)
         t.join();
     workers.join();
+    app.hashing.join();
     db->stop();
     spdlog::info("relais stopped cleanly");
     spdlog::default_logger()->flush();

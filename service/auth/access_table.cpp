@@ -15,9 +15,12 @@ constexpr unsigned par = aud_partner;
 constexpr unsigned staff = aud_staff;
 constexpr unsigned adm = aud_admin;
 constexpr unsigned any = aud_signed_in;
+constexpr unsigned unvalidated = flag_open_to_unvalidated;
 
 // THE authorization table (docs: briefs/routes.md, proto/openapi.yaml). "own" in a comment means the
 // role is let through here and the handler restricts it to the caller's own objects (404 otherwise).
+// `unvalidated` marks the few signed-in routes a volunteer awaiting validation may call: their session,
+// account and own registration (see it, edit it, withdraw it); public routes are open to them anyway.
 constexpr access_rule table[] = {
     // Operations
     {verb::get, "/healthz", pub, flag_none, limit_by::none},
@@ -26,12 +29,12 @@ constexpr access_rule table[] = {
 
     // Accounts and sessions
     {verb::post, "/api/v1/auth/login", pub, flag_no_session_csrf},
-    {verb::post, "/api/v1/auth/logout", any},
-    {verb::get, "/api/v1/me", any},
-    {verb::post, "/api/v1/me/password", any},
+    {verb::post, "/api/v1/auth/logout", any, unvalidated},
+    {verb::get, "/api/v1/me", any, unvalidated},
+    {verb::post, "/api/v1/me/password", any, unvalidated},
     {verb::get, "/api/v1/me/missions", vol},
-    {verb::get, "/api/v1/me/volunteer", vol},
-    {verb::patch, "/api/v1/me/volunteer", vol},
+    {verb::get, "/api/v1/me/volunteer", vol, unvalidated},
+    {verb::patch, "/api/v1/me/volunteer", vol, unvalidated},
 
     // Programme settings and reference data
     {verb::get, "/api/v1/programme", pub},
@@ -44,12 +47,12 @@ constexpr access_rule table[] = {
     // Volunteers
     {verb::post, "/api/v1/volunteers", pub, flag_none, limit_by::form},
     {verb::get, "/api/v1/volunteers", staff},
-    {verb::get, "/api/v1/volunteers/{id}", staff | vol},             // volunteer: own
+    {verb::get, "/api/v1/volunteers/{id}", staff | vol, unvalidated},             // volunteer: own
     {verb::patch, "/api/v1/volunteers/{id}", staff},
     {verb::post, "/api/v1/volunteers/{id}/activate", staff},
     {verb::post, "/api/v1/volunteers/{id}/pause", staff | vol},      // volunteer: own
     {verb::post, "/api/v1/volunteers/{id}/resume", staff | vol},     // volunteer: own
-    {verb::post, "/api/v1/volunteers/{id}/withdraw", staff | vol},   // volunteer: own
+    {verb::post, "/api/v1/volunteers/{id}/withdraw", staff | vol, unvalidated},   // volunteer: own
     {verb::get, "/api/v1/volunteers/{id}/missions", staff},
 
     // Requests, tracking, residents
@@ -179,9 +182,11 @@ access_verdict decide_access(const access_rule* rule, const std::optional<princi
         return access_verdict::allowed;
     if (!user)
         return access_verdict::unauthenticated;
-    if (rule->allowed & audience_of(user->r))
-        return access_verdict::allowed;
-    return access_verdict::forbidden;
+    if (!(rule->allowed & audience_of(user->r)))
+        return access_verdict::forbidden;
+    if (user->awaiting_validation && !(rule->flags & flag_open_to_unvalidated))
+        return access_verdict::awaiting_validation;
+    return access_verdict::allowed;
 }
 
 }  // namespace relais::auth

@@ -27,6 +27,9 @@ enum route_flag : unsigned {
     // (1u << 0 was the anonymous-only rate limit, now every call's: see limit_by.)
     /// Does not act on the caller's existing session (login): no X-CSRF-Token needed, Origin still checked.
     flag_no_session_csrf = 1u << 1,
+    /// Open to a volunteer awaiting validation (their session, account and own registration); every other
+    /// signed-in route refuses them.
+    flag_open_to_unvalidated = 1u << 2,
 };
 
 /// Which rate limit a route's calls count against (auth::call_class, per caller kind): by default its
@@ -57,6 +60,7 @@ enum class access_verdict {
     allowed,
     unauthenticated,  ///< needs a session (401)
     forbidden,        ///< signed in with a role that may not call it (403)
+    awaiting_validation,  ///< a volunteer not validated yet, on a route not open to them (403)
     unlisted,         ///< the route has no rule (403; a programming error, logged)
 };
 

@@ -44,21 +44,6 @@ bool plausible_email(std::string_view email) {
 
 namespace {
 
-bool valid_utf8(std::string_view s) {
-    std::size_t i = 0;
-    while (i < s.size()) {
-        const auto c = static_cast<unsigned char>(s[i]);
-        std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-        if (n == 0 || i + n > s.size() || (n == 2 && c < 0xC2))
-            return false;
-        for (std::size_t k = 1; k < n; ++k)
-            if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80)
-                return false;
-        i += n;
-    }
-    return true;
-}
-
 account read_account(SQLite::Statement& q) {
     account a;
     a.seq = q.getColumn(0).getInt64();
@@ -84,16 +69,6 @@ bool exists(SQLite::Database& db, const char* sql, const std::string& id) {
 }
 
 }  // namespace
-
-std::optional<std::string> password_problem(std::string_view password) {
-    if (!valid_utf8(password))
-        return "must be valid UTF-8 text";
-    if (password.size() > max_password_bytes)
-        return "must be at most " + std::to_string(max_password_bytes) + " bytes long";
-    if (utf8_length(password) < min_password_length)
-        return "must be at least " + std::to_string(min_password_length) + " characters long";
-    return std::nullopt;
-}
 
 const char* dummy_password_hash() {
     // Generated once with crypto_pwhash_str_alg (Argon2id, interactive limits) from 32 random bytes that
@@ -125,6 +100,8 @@ std::optional<login_account> find_login_account(SQLite::Database& db, std::strin
     if (a.r == role::volunteer)
         a.usable = a.usable && !a.volunteer_id.empty() && !q.getColumn(6).isNull() &&
                    q.getColumn(6).getString() != "withdrawn" && q.getColumn(7).isNull();
+    a.awaiting_validation =
+        a.r == role::volunteer && !q.getColumn(6).isNull() && q.getColumn(6).getString() == "registered";
     if (a.r == role::partner)
         a.usable = a.usable && !a.partner_id.empty();
     return a;

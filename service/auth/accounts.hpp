@@ -21,10 +21,6 @@ std::string normalize_email(std::string_view email);
 /// A cheap plausibility check of a normalised email (one '@', a dotted domain, no blanks, <= 254 bytes).
 bool plausible_email(std::string_view email);
 
-/// Why `password` cannot be a new password (shorter than min_password_length code points, longer than
-/// max_password_bytes, or not UTF-8), or nullopt if it can. The message names no part of the password.
-std::optional<std::string> password_problem(std::string_view password);
-
 /// An Argon2id hash (same parameters as hash_password) of a random password nobody knows: login verifies
 /// against it when the email is unknown, so an unknown account costs as much time as a known one.
 const char* dummy_password_hash();
@@ -38,6 +34,7 @@ struct login_account {
     std::string volunteer_id;
     std::string partner_id;
     bool usable = true;  ///< false for a volunteer whose registration was withdrawn or erased
+    bool awaiting_validation = false;  ///< a volunteer whose registration no coordinator validated yet
 };
 
 /// The live (not disabled) account with this normalised email.

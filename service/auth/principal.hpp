@@ -20,6 +20,9 @@ struct principal {
     std::string volunteer_id;  ///< set for role::volunteer
     std::string partner_id;    ///< set for role::partner
     std::string session_id;    ///< hash of the session token (never the token itself)
+    /// A self-registered volunteer whom no coordinator has validated yet: they may sign in to see and edit
+    /// their registration, nothing else (the access table's flag_open_to_unvalidated).
+    bool awaiting_validation = false;
 
     bool is_staff() const { return r == role::coordinator || r == role::admin; }
 };

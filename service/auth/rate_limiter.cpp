@@ -1,5 +1,7 @@
 #include "auth/rate_limiter.hpp"
 
+#include <algorithm>
+
 namespace relais::auth {
 
 namespace {
@@ -79,6 +81,33 @@ void rate_limiter::forget(const std::string& key) {
         return;
     lru_.erase(it->second.lru);
     entries_.erase(it);
+}
+
+void rate_limiter::release(const std::string& key, time_point at) {
+    std::lock_guard lock(mutex_);
+    auto it = entries_.find(key);
+    if (it == entries_.end())
+        return;
+    auto& events = it->second.events;
+    if (auto e = std::find(events.begin(), events.end(), at); e != events.end())
+        events.erase(e);
+}
+
+std::size_t rate_limiter::count(const std::string& key, std::chrono::seconds window, time_point now) {
+    std::lock_guard lock(mutex_);
+    auto it = entries_.find(key);
+    if (it == entries_.end())
+        return 0;
+    drop_old(it->second.events, window, now);
+    return it->second.events.size();
+}
+
+std::optional<rate_limiter::time_point> rate_limiter::newest(const std::string& key) const {
+    std::lock_guard lock(mutex_);
+    auto it = entries_.find(key);
+    if (it == entries_.end() || it->second.events.empty())
+        return std::nullopt;
+    return it->second.events.back();
 }
 
 std::size_t rate_limiter::size() const {

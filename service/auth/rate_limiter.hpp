@@ -41,6 +41,15 @@ public:
     /// Forgets every event of `key` (e.g. an account's failures after a successful login).
     void forget(const std::string& key);
 
+    /// Removes one event of `key` recorded at `at` (a reservation that turned out not to be a failure).
+    void release(const std::string& key, time_point at);
+
+    /// How many events of `key` are in the `window` before `now` (at most the `limit` they were recorded with).
+    std::size_t count(const std::string& key, std::chrono::seconds window, time_point now);
+
+    /// The time of the newest event of `key`, if any.
+    std::optional<time_point> newest(const std::string& key) const;
+
     /// Number of keys held (for tests and metrics).
     std::size_t size() const;
 

@@ -49,6 +49,7 @@ std::optional<session_record> find_session(SQLite::Database& db, std::string_vie
         if (s.user.volunteer_id.empty() || q.getColumn(9).isNull() ||
             q.getColumn(9).getString() == "withdrawn" || !q.getColumn(10).isNull())
             return std::nullopt;
+        s.user.awaiting_validation = q.getColumn(9).getString() == "registered";
     }
     if (*r == role::partner && s.user.partner_id.empty())
         return std::nullopt;

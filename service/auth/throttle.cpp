@@ -70,26 +70,22 @@ call_limits call_policy_of(std::size_t public_post_limit, std::chrono::seconds p
 
 std::string login_account_key(std::string_view normalised_email) { return hash_token(normalised_email); }
 
-std::optional<std::chrono::seconds> login_blocked(app::app_context& app, const std::string& account_key,
-                                                  const std::string& address) {
+login_throttle::ticket reserve_password_check(app::app_context& app, const std::string& account_key,
+                                              const std::string& address) {
     const auto& cfg = app.cfg;
-    const auto t = now();
-    auto a = app.throttles.login_accounts.blocked(account_key, cfg.login_limit, cfg.login_window, t);
-    auto b = app.throttles.login_addresses.blocked(address, cfg.login_limit, cfg.login_window, t);
-    if (a && b)
-        return std::max(*a, *b);
-    return a ? a : b;
+    const login_policy policy{cfg.login_limit, cfg.login_account_limit, cfg.login_window};
+    auto r = app.throttles.logins.reserve(account_key, client_key(address), policy, now());
+    if (auto* wait = std::get_if<std::chrono::seconds>(&r))
+        throw too_many(*wait, "Too many failed sign-in attempts; please retry later.");
+    return std::get<login_throttle::ticket>(std::move(r));
 }
 
-void record_login_failure(app::app_context& app, const std::string& account_key, const std::string& address) {
-    const auto& cfg = app.cfg;
-    const auto t = now();
-    app.throttles.login_accounts.record(account_key, cfg.login_limit, cfg.login_window, t);
-    app.throttles.login_addresses.record(address, cfg.login_limit, cfg.login_window, t);
+void password_check_succeeded(app::app_context& app, const login_throttle::ticket& t) {
+    app.throttles.logins.succeeded(t);
 }
 
-void forget_login_failures(app::app_context& app, const std::string& account_key) {
-    app.throttles.login_accounts.forget(account_key);
+void password_check_cancelled(app::app_context& app, const login_throttle::ticket& t) {
+    app.throttles.logins.cancelled(t);
 }
 
 }  // namespace relais::auth

@@ -2,6 +2,7 @@
 
 #include "auth/access_table.hpp"
 #include "auth/call_limits.hpp"
+#include "auth/login_throttle.hpp"
 #include "auth/rate_limiter.hpp"
 #include "auth/token_buckets.hpp"
 
@@ -22,8 +23,7 @@ namespace relais::auth {
 /// The in-memory throttling state of a running server (owned by app::app_context, so nothing is global).
 /// Limits and windows come from the configuration at each call.
 struct throttles {
-    rate_limiter login_accounts;   ///< failed logins per account (key: hash of the normalised email)
-    rate_limiter login_addresses;  ///< failed logins per client address
+    login_throttle logins;         ///< password checks (login, change of password); accounts by a hash of the email
     token_buckets calls;           ///< every call, per caller (user or address) and call class
     call_limits call_policy = call_limits::defaults({});  ///< set from the configuration at start
 };
@@ -43,14 +43,17 @@ call_limits call_policy_of(std::size_t public_post_limit, std::chrono::seconds p
 /// The limiter key of an account (a hash, so the limiter holds no email addresses).
 std::string login_account_key(std::string_view normalised_email);
 
-/// If failed logins for this account or this address are over --login-limit: the wait (Retry-After).
-std::optional<std::chrono::seconds> login_blocked(app::app_context& app, const std::string& account_key,
-                                                  const std::string& address);
+/// Reserves one password check (login, the current password of a change) for `account_key` from `address`
+/// under --login-limit, --login-account-limit and --login-window (see login_throttle), before any hashing;
+/// throws error(too_many_requests) with retry_after when the caller must wait. The reservation counts as a
+/// failure unless password_check_succeeded() is called with it.
+login_throttle::ticket reserve_password_check(app::app_context& app, const std::string& account_key,
+                                              const std::string& address);
 
-/// Counts one failed login (wrong password, unknown account) against the account and the address.
-void record_login_failure(app::app_context& app, const std::string& account_key, const std::string& address);
+/// The reserved check found the right password (see login_throttle::succeeded).
+void password_check_succeeded(app::app_context& app, const login_throttle::ticket& t);
 
-/// Forgets an account's failed logins (after a successful login); the address's count stays.
-void forget_login_failures(app::app_context& app, const std::string& account_key);
+/// The reserved check could not run (see login_throttle::cancelled).
+void password_check_cancelled(app::app_context& app, const login_throttle::ticket& t);
 
 }  // namespace relais::auth

@@ -2,6 +2,7 @@
 
 #include "auth/accounts.hpp"
 #include "auth/password.hpp"
+#include "auth/password_policy.hpp"
 #include "auth/sessions.hpp"
 #include "domain/error.hpp"
 #include "store/connection.hpp"
@@ -91,7 +92,7 @@ int run_user_command(const std::vector<std::string>& args, std::istream& in, std
     }
     if (!password.empty() && password.back() == '\r')
         password.pop_back();
-    if (auto problem = password_problem(password)) {
+    if (auto problem = password_problem(password, email)) {
         err << "relais user add: the password " << *problem << "\n";
         return exit_data;
     }

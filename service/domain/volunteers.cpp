@@ -181,8 +181,11 @@ std::string register_volunteer(SQLite::Database& db, const volunteer_input& in,
     }
     const std::string consent_version = prog.getColumn(1).getString();
     check_volunteer_codes(db, in.neighbourhood, in.skills);
-    if (email_taken(db, in.email, ""))
-        throw conflict("This email address is already registered.");
+    if (email_taken(db, in.email, "")) {
+        auto taken = conflict("This email address is already registered.");
+        taken.type = std::string(email_taken_type);  // the public handler answers it like a success
+        throw taken;
+    }
     const std::string id = new_id("vol");
     auto q_lease = store::prepare(
         db,

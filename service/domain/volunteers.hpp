@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace relais::domain {
@@ -75,8 +76,12 @@ struct page_info {
     std::optional<std::string> next_cursor;
 };
 
+/// The problem type of register_volunteer's refusal of an email that already has an account.
+inline constexpr std::string_view email_taken_type = "/problems/email-taken";
+
 /// Registers a volunteer (status `registered`) and their volunteer account. Refuses when registration is
-/// closed (409), when the email has a live registration (409), or with unknown codes (422).
+/// closed (409), when the email has a live registration or account (409, type email_taken_type), or with
+/// unknown codes (422).
 /// Returns the new volunteer's id.
 std::string register_volunteer(SQLite::Database& db, const volunteer_input& in, const std::string& password_hash,
                                std::int64_t now, const actor& who);

@@ -115,6 +115,13 @@ boost::asio::awaitable<void> authorize(request_context& ctx, verb method, std::s
         case auth::access_verdict::forbidden:
         case auth::access_verdict::unlisted:
             throw error(error_kind::forbidden, "Your account may not do this.");
+        case auth::access_verdict::awaiting_validation: {
+            error e(error_kind::forbidden,
+                    "Your registration is waiting for validation: until a coordinator validates it, you can "
+                    "only see and edit your registration.");
+            e.type = "/problems/awaiting-validation";
+            throw e;
+        }
     }
 
     // Activity keeps the session alive; written at most once per touch interval (not a write per read).

@@ -97,4 +97,22 @@ TEST_CASE("hardening options: allowed hosts and their defaults, public URL, rate
             CHECK(std::string(e.what()).find(bad[0]) != std::string::npos);
         }
     }
+
+TEST_CASE("sign-in throttling and password hashing options (issue 12)") {
+    auto d = parse_config({}, env_of({}));
+    CHECK(d.login_account_limit == 100);
+    CHECK(d.hash_threads == 0);
+    CHECK(d.hash_queue == 64);
+    auto c = parse_config({"--login-account-limit", "7", "--hash-queue=2"},
+                          env_of({{"RELAIS_HASH_THREADS", "3"}, {"RELAIS_HASH_QUEUE", "50"},
+                                  {"RELAIS_LOGIN_ACCOUNT_LIMIT", "9"}}));
+    CHECK(c.login_account_limit == 7);  // the flag wins over the environment
+    CHECK(c.hash_threads == 3);
+    CHECK(c.hash_queue == 2);
+    CHECK_THROWS_AS(parse_config({"--hash-queue", "-1"}, env_of({})), config_error);
+    CHECK_THROWS_AS(parse_config({"--hash-threads", "1000"}, env_of({})), config_error);
+    CHECK_THROWS_AS(parse_config({"--login-account-limit", "many"}, env_of({})), config_error);
+    for (auto opt : {"--login-account-limit", "RELAIS_LOGIN_ACCOUNT_LIMIT", "--hash-threads", "RELAIS_HASH_THREADS",
+                     "--hash-queue", "RELAIS_HASH_QUEUE"})
+        CHECK_MESSAGE(help_text().find(opt) != std::string::npos, opt);
 }

@@ -129,3 +129,28 @@ TEST_CASE("flags: public forms are rate-limited, login does not need the old ses
     for (auto pattern : {"/api/v1/auth/logout", "/api/v1/me/password", "/api/v1/users"})
         CHECK((auth::find_access_rule(verb::post, pattern)->flags & auth::flag_no_session_csrf) == 0);
 }
+
+TEST_CASE("a volunteer awaiting validation may only see and edit their registration") {
+    auto pending = as(role::volunteer);
+    pending.awaiting_validation = true;
+    auto decide = [&](verb m, std::string_view pattern) {
+        return auth::decide_access(auth::find_access_rule(m, pattern), pending, false);
+    };
+    using rules = std::initializer_list<std::pair<verb, std::string_view>>;
+    for (auto [m, pattern] : rules{{verb::get, "/api/v1/me"}, {verb::post, "/api/v1/auth/logout"},
+                              {verb::post, "/api/v1/me/password"}, {verb::get, "/api/v1/me/volunteer"},
+                              {verb::patch, "/api/v1/me/volunteer"}, {verb::get, "/api/v1/volunteers/{id}"},
+                              {verb::post, "/api/v1/volunteers/{id}/withdraw"}, {verb::get, "/api/v1/programme"},
+                              {verb::post, "/api/v1/auth/login"}})
+        CHECK_MESSAGE(decide(m, pattern) == access_verdict::allowed, std::string(pattern));
+    for (auto [m, pattern] : rules{{verb::get, "/api/v1/me/missions"}, {verb::get, "/api/v1/me/calendar"},
+                              {verb::post, "/api/v1/missions/{id}/accept"},
+                              {verb::get, "/api/v1/collective-missions"},
+                              {verb::post, "/api/v1/volunteers/{id}/pause"}})
+        CHECK_MESSAGE(decide(m, pattern) == access_verdict::awaiting_validation, std::string(pattern));
+    // A role check still comes first.
+    CHECK(decide(verb::get, "/api/v1/requests") == access_verdict::forbidden);
+    // Validated, the same volunteer is let through.
+    pending.awaiting_validation = false;
+    CHECK(decide(verb::get, "/api/v1/me/missions") == access_verdict::allowed);
+}

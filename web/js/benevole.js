@@ -495,7 +495,8 @@ async function route() {
       case 'disponibilites': await availabilityView(); break;
       case 'compte': await accountView(); break;
       case 'inscription': registerView(); break;
-      default: await missionsView();
+      // Awaiting validation, the account page (the registration's status) is all there is to see.
+      default: await (app.me.awaiting_validation ? accountView() : missionsView());
     }
   } catch (err) {
     if (err instanceof ApiError && err.status === 401) signedOut(); else view(t('error.unexpected'), errorBox(err));
