@@ -88,9 +88,22 @@ const std::vector<option_spec>& specs() {
          [](config& c, const std::string& v) {
              c.write_timeout = std::chrono::seconds(parse_number<unsigned>("write-timeout", v, 1, 3600));
          }},
-        {"max-connections", "simultaneous connections; more are closed at once (default 10000)", false,
+        {"max-connections",
+         "simultaneous connections; when all are taken the longest-idle keep-alive one is closed for a new "
+         "one, "
+         "or the new one if none is idle (default 10000)",
+         false,
          [](config& c, const std::string& v) {
              c.max_connections = parse_number<std::size_t>("max-connections", v, 1, 1000000);
+         }},
+        {"max-connections-per-address",
+         "simultaneous connections per client address (IPv6: per /64; behind a proxy: per forwarded "
+         "address), "
+         "0 = no cap (default 256)",
+         false,
+         [](config& c, const std::string& v) {
+             c.max_connections_per_address =
+                 parse_number<std::size_t>("max-connections-per-address", v, 0, 1000000);
          }},
         {"write-queue", "pending database writes before 503 (default 10000)", false,
          [](config& c, const std::string& v) {
@@ -102,8 +115,10 @@ const std::vector<option_spec>& specs() {
          }},
         {"test-clock", "allow tests to move the programme clock (never in production)", true,
          [](config& c, const std::string& v) { c.test_clock = parse_bool("test-clock", v); }},
-        {"test-clock-start", "with --test-clock: the programme clock starts at this UTC time (a demo season played "
-                             "up to now)", false,
+        {"test-clock-start",
+         "with --test-clock: the programme clock starts at this UTC time (a demo season played "
+         "up to now)",
+         false,
          [](config& c, const std::string& v) {
              c.test_clock_start = domain::parse_iso8601(v);
              if (!c.test_clock_start)
@@ -122,8 +137,8 @@ const std::vector<option_spec>& specs() {
          [](config& c, const std::string& v) { c.secure_cookies = parse_bool("secure-cookies", v); }},
         {"behind-proxy", "trust X-Forwarded-For/-Host from a reverse proxy (only with one in front)", true,
          [](config& c, const std::string& v) { c.behind_proxy = parse_bool("behind-proxy", v); }},
-        {"login-limit", "failed logins per account and per client address in the window, 0 = off (default 10)",
-         false,
+        {"login-limit",
+         "failed logins per account and per client address in the window, 0 = off (default 10)", false,
          [](config& c, const std::string& v) {
              c.login_limit = parse_number<std::size_t>("login-limit", v, 0, 1000000);
          }},
@@ -143,9 +158,19 @@ const std::vector<option_spec>& specs() {
              c.public_post_window =
                  std::chrono::seconds(parse_number<unsigned>("public-post-window", v, 1, 24 * 3600));
          }},
+        {"live-per-session", "live-feed WebSockets one session may hold open, 0 = no cap (default 8)", false,
+         [](config& c, const std::string& v) {
+             c.live_per_session = parse_number<std::size_t>("live-per-session", v, 0, 10000);
+         }},
+        {"live-per-user",
+         "live-feed WebSockets one account may hold open over its sessions, 0 = no cap (default 16)", false,
+         [](config& c, const std::string& v) {
+             c.live_per_user = parse_number<std::size_t>("live-per-user", v, 0, 10000);
+         }},
         {"tls-cert", "PEM certificate chain: serve HTTPS (with --tls-key; implies --secure-cookies)", false,
          [](config& c, const std::string& v) { c.tls_cert = v; }},
-        {"tls-key", "PEM private key of --tls-cert", false, [](config& c, const std::string& v) { c.tls_key = v; }},
+        {"tls-key", "PEM private key of --tls-cert", false,
+         [](config& c, const std::string& v) { c.tls_key = v; }},
     };
     return s;
 }
