@@ -134,6 +134,7 @@ boost::asio::awaitable<response> logout(request_context& ctx) {
         return true;
     };
     co_await ctx.app.db.write(std::move(end));
+    ctx.app.events.end_session(auth::require_user(ctx).session_id);  // its live feeds close now
     auto res = ctx.empty(status::no_content);
     res.set(http::bhttp::field::set_cookie, auth::cleared_session_cookie(ctx.app.cfg.secure_cookies));
     co_return res;
@@ -175,6 +176,7 @@ boost::asio::awaitable<response> change_password(request_context& ctx) {
         return ended;
     };
     co_await ctx.app.db.write(std::move(store));
+    ctx.app.events.end_user(me.user_id, me.session_id);  // the live feeds of the sessions just ended close
     co_return ctx.empty(status::no_content);
 }
 

@@ -129,7 +129,9 @@ awaitable_response calendar_feed(request_context& ctx) {
         auto q_lease = store::prepare(
             db,
             "SELECT f.volunteer_id FROM calendar_feed f JOIN volunteer v ON v.id = f.volunteer_id "
-            "WHERE f.token_hash = ? AND v.status IN ('active', 'paused')");
+            "WHERE f.token_hash = ? AND v.status IN ('active', 'paused') AND v.erased_at IS NULL "
+            // The feed stops with the account: a disabled account's calendar is gone too.
+            "AND EXISTS (SELECT 1 FROM users u WHERE u.volunteer_id = v.id AND u.disabled_at IS NULL)");
         SQLite::Statement& q = *q_lease;
         q.bind(1, hash);
         if (!q.executeStep())

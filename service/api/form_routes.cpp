@@ -12,6 +12,7 @@
 #include "domain/programme.hpp"
 #include "domain/requests.hpp"
 #include "domain/time_format.hpp"
+#include "http/static_cache.hpp"
 
 #include <sodium.h>
 #include <boost/json.hpp>
@@ -39,18 +40,20 @@ std::string pick_lang(std::optional<std::string> asked) {
     return asked && *asked == "en" ? "en" : "fr";
 }
 
-/// One language's dictionary with French as the fallback, then the key itself.
+/// One language's dictionary with French as the fallback, then the key itself. The objects are shared: those
+/// of the static cache live as long as the server.
 class dictionary {
   public:
-    dictionary(std::string lang, json::object own, json::object fr)
+    dictionary(std::string lang, std::shared_ptr<const json::object> own,
+               std::shared_ptr<const json::object> fr)
         : lang_(std::move(lang)), own_(std::move(own)), fr_(std::move(fr)) {}
 
     const std::string& lang() const { return lang_; }
 
     std::string operator()(std::string_view key) const {
-        if (auto* v = own_.if_contains(key); v && v->is_string())
+        if (auto* v = own_->if_contains(key); v && v->is_string())
             return std::string(v->as_string());
-        if (auto* v = fr_.if_contains(key); v && v->is_string())
+        if (auto* v = fr_->if_contains(key); v && v->is_string())
             return std::string(v->as_string());
         return std::string(key);
     }
@@ -66,7 +69,7 @@ class dictionary {
 
   private:
     std::string lang_;
-    json::object own_, fr_;
+    std::shared_ptr<const json::object> own_, fr_;
 };
 
 json::object read_dictionary_file(const std::filesystem::path& file) {
@@ -82,12 +85,26 @@ json::object read_dictionary_file(const std::filesystem::path& file) {
     return std::move(v.as_object());
 }
 
-/// Reads the dictionaries off the I/O thread (file I/O goes through the worker pool).
+/// The dictionaries: parsed once at start in the static cache (no file I/O, no worker thread per page), or
+/// read off the I/O thread on the worker pool when they are not in it.
 boost::asio::awaitable<dictionary> load_dictionary(app::app_context& app, std::string lang) {
+    static const auto empty = std::make_shared<const json::object>();
+    const std::string own_file = "i18n/" + lang + ".json";
+    if (const auto& cache = app.statics) {
+        const json::object* fr = cache->json_object("i18n/fr.json");
+        const json::object* own = lang == "fr" ? nullptr : cache->json_object(own_file);
+        if (fr && (lang == "fr" || own)) {
+            // Aliasing pointers: they keep the cache alive, which owns the objects.
+            co_return dictionary(std::move(lang),
+                                 own ? std::shared_ptr<const json::object>(cache, own) : empty,
+                                 std::shared_ptr<const json::object>(cache, fr));
+        }
+    }
     auto load = [root = std::filesystem::path(app.cfg.web_root), lang] {
         auto fr = read_dictionary_file(root / "i18n" / "fr.json");
         auto own = lang == "fr" ? json::object{} : read_dictionary_file(root / "i18n" / (lang + ".json"));
-        return std::pair{std::move(own), std::move(fr)};
+        return std::pair{std::make_shared<const json::object>(std::move(own)),
+                         std::make_shared<const json::object>(std::move(fr))};
     };
     auto [own, fr] = co_await app::offload(app.workers, std::move(load));
     co_return dictionary(std::move(lang), std::move(own), std::move(fr));

@@ -1,10 +1,12 @@
 // GET /api/v1/live: the WebSocket feed of the coordinators' console. The dispatcher authorizes the upgrade
-// request like any other (session cookie, access table: coordinator or admin); this handler only checks that
-// it is a same-origin WebSocket upgrade and answers 101, which tells the connection's session to hand the
-// stream over to http::run_live_feed (see http/session.cpp, http/websocket_session.hpp).
+// request like any other (session cookie, access table: coordinator or admin); this handler checks that it
+// is a same-origin WebSocket upgrade within the live-feed caps of its session and account and answers 101,
+// which tells the connection's session to hand the stream over to http::run_live_feed (see http/session.cpp,
+// http/websocket_session.hpp).
 
 #include "api/handler_support.hpp"
 #include "api/routes.hpp"
+#include "auth/current_user.hpp"
 #include "auth/request_checks.hpp"
 #include "domain/error.hpp"
 #include "http/websocket_session.hpp"
@@ -26,7 +28,22 @@ awaitable_response live_upgrade(request_context& ctx) {
     if (auto it = ctx.req.find(http::bhttp::field::origin);
         it != ctx.req.end() && !auth::same_origin(it->value(), host))
         throw error(error_kind::forbidden, "Cross-origin requests are refused.");
-    co_return response{status::switching_protocols, ctx.req.version()};
+    // One session (or one account) must not take every live slot: at most --live-per-session sockets per
+    // session and --live-per-user per account. The feed subscribes for this owner and checks again.
+    const auto& me = auth::require_user(ctx);
+    if (auto refused = ctx.app.events.admits({me.session_id, me.user_id})) {
+        using refusal = app::event_hub::refusal;
+        if (*refused == refusal::session_cap || *refused == refusal::user_cap) {
+            error e(error_kind::too_many_requests, *refused == refusal::session_cap
+                                                       ? "This session has too many live feeds open."
+                                                       : "This account has too many live feeds open.");
+            e.retry_after = std::chrono::seconds(30);
+            throw e;
+        }
+    }
+    response res{status::switching_protocols, ctx.req.version()};
+    http::set_live_owner(res, me.session_id, me.user_id);
+    co_return res;
 }
 
 }  // namespace

@@ -190,6 +190,7 @@ boost::asio::awaitable<response> disable_user(request_context& ctx) {
         return *auth::find_account(db, id);
     };
     auth::account after = co_await ctx.app.db.write(std::move(job));
+    ctx.app.events.end_user(id);  // a disabled account's live feeds close now
     co_return ctx.json(status::ok, account_json(after));
 }
 

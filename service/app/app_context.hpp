@@ -21,6 +21,10 @@ namespace relais::match {
 class engine;
 }
 
+namespace relais::http {
+class static_cache;
+}
+
 namespace relais::app {
 
 /// Everything a handler may use, passed explicitly (there is no global mutable state).
@@ -45,6 +49,8 @@ struct app_context {
     /// set by the form routes, called by the dispatcher's error boundary.
     std::function<boost::asio::awaitable<http::response>(app_context&, const http::request&, http::response)>
         page_refusal{};
+    /// The web root's files and page dictionaries, read once at start (set by the runner; null: from disk).
+    std::shared_ptr<const http::static_cache> statics{};
 };
 
 }  // namespace relais::app

@@ -107,9 +107,22 @@ const std::vector<option_spec>& specs() {
          [](config& c, const std::string& v) {
              c.write_timeout = std::chrono::seconds(parse_number<unsigned>("write-timeout", v, 1, 3600));
          }},
-        {"max-connections", "simultaneous connections; more are closed at once (default 10000)", false,
+        {"max-connections",
+         "simultaneous connections; when all are taken the longest-idle keep-alive one is closed for a new "
+         "one, "
+         "or the new one if none is idle (default 10000)",
+         false,
          [](config& c, const std::string& v) {
              c.max_connections = parse_number<std::size_t>("max-connections", v, 1, 1000000);
+         }},
+        {"max-connections-per-address",
+         "simultaneous connections per client address (IPv6: per /64; behind a proxy: per forwarded "
+         "address), "
+         "0 = no cap (default 256)",
+         false,
+         [](config& c, const std::string& v) {
+             c.max_connections_per_address =
+                 parse_number<std::size_t>("max-connections-per-address", v, 0, 1000000);
          }},
         {"write-queue", "pending database writes before 503 (default 10000)", false,
          [](config& c, const std::string& v) {
@@ -121,8 +134,10 @@ const std::vector<option_spec>& specs() {
          }},
         {"test-clock", "allow tests to move the programme clock (never in production)", true,
          [](config& c, const std::string& v) { c.test_clock = parse_bool("test-clock", v); }},
-        {"test-clock-start", "with --test-clock: the programme clock starts at this UTC time (a demo season played "
-                             "up to now)", false,
+        {"test-clock-start",
+         "with --test-clock: the programme clock starts at this UTC time (a demo season played "
+         "up to now)",
+         false,
          [](config& c, const std::string& v) {
              c.test_clock_start = domain::parse_iso8601(v);
              if (!c.test_clock_start)
@@ -178,6 +193,15 @@ const std::vector<option_spec>& specs() {
          [](config& c, const std::string& v) {
              c.public_post_window =
                  std::chrono::seconds(parse_number<unsigned>("public-post-window", v, 1, 24 * 3600));
+         }},
+        {"live-per-session", "live-feed WebSockets one session may hold open, 0 = no cap (default 8)", false,
+         [](config& c, const std::string& v) {
+             c.live_per_session = parse_number<std::size_t>("live-per-session", v, 0, 10000);
+         }},
+        {"live-per-user",
+         "live-feed WebSockets one account may hold open over its sessions, 0 = no cap (default 16)", false,
+         [](config& c, const std::string& v) {
+             c.live_per_user = parse_number<std::size_t>("live-per-user", v, 0, 10000);
          }},
         {"tls-cert", "PEM certificate chain: serve HTTPS (with --tls-key; implies --secure-cookies)", false,
          [](config& c, const std::string& v) { c.tls_cert = v; }},

@@ -27,6 +27,7 @@ struct config {
     std::chrono::seconds read_timeout{15};      ///< whole request, including an idle keep-alive wait
     std::chrono::seconds write_timeout{15};
     std::size_t max_connections = 10000;
+    std::size_t max_connections_per_address = 256;  ///< per client key (auth::client_key); forwarded one behind a proxy
     std::size_t write_queue = 10000;
     std::chrono::seconds shutdown_grace{10};
     bool test_clock = false;                    ///< allow the programme clock to be moved (tests, replay)
@@ -43,6 +44,8 @@ struct config {
     std::size_t hash_queue = 64;                ///< password hashes waiting for a thread before 503
     std::size_t public_post_limit = 30;         ///< anonymous public-form posts per address in the window; 0 = off
     std::chrono::seconds public_post_window{10 * 60};
+    std::size_t live_per_session = 8;           ///< live-feed WebSockets one session may hold open
+    std::size_t live_per_user = 16;             ///< live-feed WebSockets one account may hold open (all sessions)
     std::string tls_cert;                       ///< PEM certificate chain: serve HTTPS (with tls_key)
     std::string tls_key;                        ///< PEM private key
     bool allow_shared_db = false;               ///< start even if the database files are readable by others

@@ -9,8 +9,10 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace relais::app {
@@ -20,8 +22,20 @@ namespace relais::app {
 /// queue. Thread-safe. Publishing never blocks and never waits for a subscriber: a subscriber whose queue is
 /// full is a slow client and is dropped (its channel is closed; the console reconnects and re-fetches).
 /// Notices carry ids, statuses and route names only, never personal data.
+/// A subscription may name its owner (session and account): the hub then caps the subscriptions per session
+/// and per account (one session must not take every slot), and closes an owner's subscriptions when the
+/// session or the account ends (logout, password change, disabled account).
 class event_hub {
   public:
+    /// Who holds a subscription: ids only (the session's token hash, the account id).
+    struct owner {
+        std::string session_id;
+        std::string user_id;
+    };
+
+    /// Why a subscription is refused.
+    enum class refusal { stopped, full, session_cap, user_cap };
+
     /// One subscriber's queue. Receive with `async_receive`; a closed channel means "dropped or shutting
     /// down": the consumer ends its connection.
     using channel =
@@ -36,6 +50,22 @@ class event_hub {
 
     /// A new subscription whose completions run on `ex`; nullptr when the hub is stopped or full.
     std::shared_ptr<channel> subscribe(const boost::asio::any_io_executor& ex);
+
+    /// The same for `who`, also within the per-session and per-account caps; nullptr when refused.
+    std::shared_ptr<channel> subscribe(const boost::asio::any_io_executor& ex, const owner& who);
+
+    /// Why a subscription for `who` would be refused now, or nullopt (the upgrade's early 429; the
+    /// subscription itself checks again).
+    std::optional<refusal> admits(const owner& who) const;
+
+    /// Per-session and per-account caps (0 = no cap). Call before serving.
+    void set_caps(std::size_t per_session, std::size_t per_user);
+
+    /// Closes the subscriptions of session `session_id`; returns how many.
+    std::size_t end_session(std::string_view session_id);
+
+    /// Closes the subscriptions of account `user_id`, except those of session `keep_session`; how many.
+    std::size_t end_user(std::string_view user_id, std::string_view keep_session = {});
 
     /// Removes a subscription (idempotent) and closes its channel.
     void unsubscribe(const std::shared_ptr<channel>& sub);
@@ -54,10 +84,23 @@ class event_hub {
     std::uint64_t published() const { return published_.load(); }
 
   private:
+    struct entry {
+        std::shared_ptr<channel> ch;
+        owner who;
+    };
+
+    std::optional<refusal> admits_locked(const owner& who) const;
+    void forget_locked(const entry& e);
+    template <class Pred>
+    std::size_t end_if(Pred pred);
+
     const std::size_t capacity_;
     const std::size_t max_subscribers_;
+    std::size_t per_session_ = 0;
+    std::size_t per_user_ = 0;
     mutable std::mutex mutex_;
-    std::vector<std::shared_ptr<channel>> subs_;
+    std::vector<entry> subs_;
+    std::unordered_map<std::string, std::size_t> by_session_, by_user_;
     bool stopped_ = false;
     std::atomic<std::uint64_t> dropped_{0};
     std::atomic<std::uint64_t> published_{0};

@@ -5,8 +5,10 @@
 #include "api/routes.hpp"
 #include "app/app_context.hpp"
 #include "app/demo.hpp"
+#include "app/fd_limit.hpp"
 #include "app/retention_job.hpp"
 #include "http/server.hpp"
+#include "http/static_cache.hpp"
 #include "http/tls.hpp"
 #include "match/maintenance.hpp"
 #include "store/connection.hpp"
@@ -35,6 +37,10 @@ void setup_logging(const std::string& level) {
 
 namespace {
 
+/// The most bytes of web-root files kept in memory (the app is about 350 KB; a stray large file is served
+/// from disk instead of growing the process).
+constexpr std::size_t static_cache_bytes = 16 * 1024 * 1024;
+
 // Demo credentials go to the terminal of whoever ran scripts/run (they exist only in a demo database).
 void print_demo_logins(const std::vector<demo_login>& logins) {
     if (logins.empty())
@@ -55,6 +61,13 @@ int run_server(const config& cfg) {
     }
     if (auto dir = std::filesystem::path(cfg.db).parent_path(); !dir.empty())
         std::filesystem::create_directories(dir);
+    // Every connection is a file descriptor: with a limit below --max-connections, accept fails (EMFILE)
+    // long before the connection cap is reached.
+    if (const auto fds = raise_fd_limit(); !fd_limit_enough(fds, cfg))
+        spdlog::warn(
+            "the open-file limit is {} (hard limit {}), below --max-connections {} plus {} for the "
+            "database and the rest: fewer connections will be taken; raise LimitNOFILE / ulimit -n",
+            fds.soft, fds.hard, cfg.max_connections, fd_margin(cfg));
 
     if (const auto open = store::files_open_to_others(cfg.db); !open.empty() && !cfg.allow_shared_db) {
         for (const auto& f : open)
@@ -93,6 +106,11 @@ int run_server(const config& cfg) {
     asio::thread_pool workers(2);
     app_context app{cfg, *db, stats, clk, workers, {}};
     app.throttles.call_policy = auth::call_policy_of(cfg.public_post_limit, cfg.public_post_window, cfg.rate_limits);
+    // The web app's files and page dictionaries, read once: serving them needs no file I/O or worker thread.
+    app.statics = http::static_cache::load(cfg.web_root, static_cache_bytes);
+    spdlog::info("web root: {} files ({} bytes) in memory, {} left on disk", app.statics->files(),
+                 app.statics->bytes(), app.statics->skipped());
+    app.events.set_caps(cfg.live_per_session, cfg.live_per_user);
     api::register_routes(app);
     spdlog::info("password hashing: {} threads, {} jobs may wait", app.hashing.threads(), app.hashing.queue_limit());
     auth::common_passwords();  // the list new passwords are checked against, built once before serving

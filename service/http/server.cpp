@@ -1,11 +1,15 @@
 #include "http/server.hpp"
 
 #include "app/app_context.hpp"
+#include "app/fd_limit.hpp"
+#include "auth/request_checks.hpp"
+#include "http/accept_backoff.hpp"
 #include "http/session.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 
 #include <spdlog/spdlog.h>
@@ -16,7 +20,7 @@ namespace asio = boost::asio;
 using asio::ip::tcp;
 
 server::server(asio::io_context& ioc, app::app_context& app, asio::ssl::context* tls)
-    : ioc_(ioc), app_(app), tls_(tls), acceptor_(ioc) {}
+    : ioc_(ioc), app_(app), tls_(tls), acceptor_(ioc), limits_(app.cfg.max_connections_per_address) {}
 
 std::uint16_t server::listen(const std::string& address, std::uint16_t port) {
     tcp::endpoint ep(asio::ip::make_address(address), port);
@@ -30,6 +34,9 @@ std::uint16_t server::listen(const std::string& address, std::uint16_t port) {
 void server::start() { asio::co_spawn(acceptor_.get_executor(), accept_loop(), asio::detached); }
 
 asio::awaitable<void> server::accept_loop() {
+    // Back-off on accept errors (see accept_backoff): no spinning, no flood of log lines.
+    asio::steady_timer pause(acceptor_.get_executor());
+    accept_backoff backoff;
     for (;;) {
         // Each connection gets its own strand: its handlers never run concurrently.
         auto [ec, socket] =
@@ -37,16 +44,40 @@ asio::awaitable<void> server::accept_loop() {
         if (ec == asio::error::operation_aborted || !acceptor_.is_open())
             co_return;
         if (ec) {
-            spdlog::warn("accept failed: {}", ec.message());
+            const auto step = backoff.failed(std::chrono::steady_clock::now());
+            if (step.report)
+                spdlog::warn("accept failed {} time(s) since the last report ({}); pausing up to 500 ms between "
+                             "attempts",
+                             *step.report, ec.message());
+            pause.expires_after(step.pause);
+            auto [pec] = co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
+            if (pec || !acceptor_.is_open())
+                co_return;
             continue;
         }
-        if (app_.stats.open_connections.load() >= static_cast<std::int64_t>(app_.cfg.max_connections)) {
+        backoff.succeeded();
+        boost::system::error_code pec;
+        const auto peer = socket.remote_endpoint(pec);
+        std::optional<address_limits::slot> slot;
+        if (!app_.cfg.behind_proxy) {
+            // Counted per socket peer now; behind a proxy the session counts the forwarded address instead.
+            slot =
+                limits_.acquire(pec ? std::string("unknown") : auth::client_key(peer.address().to_string()));
+            if (!slot) {
+                refused_per_address_++;
+                boost::system::error_code ignored;
+                socket.close(ignored);
+                continue;
+            }
+        }
+        if (app_.stats.open_connections.load() >= static_cast<std::int64_t>(connection_budget()) &&
+            !evict_idle()) {
             boost::system::error_code ignored;
             socket.close(ignored);
             continue;
         }
-        socket.set_option(tcp::no_delay(true));
-        auto s = make_session(std::move(socket), app_, tls_);
+        socket.set_option(tcp::no_delay(true), pec);
+        auto s = make_session(std::move(socket), app_, tls_, limits_, std::move(slot));
         {
             std::lock_guard lock(mutex_);
             if (shutting_down_)
@@ -62,6 +93,50 @@ asio::awaitable<void> server::accept_loop() {
             std::lock_guard lock(self->mutex_);
             self->sessions_.erase(s.get());
         }(s, this), asio::detached);
+    }
+}
+
+std::size_t server::connection_budget() {
+    // The open-file limit may be lower than --max-connections (it may even change while running: prlimit):
+    // stop at what it leaves room for, rather than failing accepts (EMFILE) and starving the database and
+    // the log of descriptors. Re-read at most once a second (one system call).
+    const auto now = std::chrono::steady_clock::now();
+    if (now - budget_read_at_ >= std::chrono::seconds(1)) {
+        const auto fds = app::current_fd_limit();
+        const auto margin = app::fd_margin(app_.cfg);
+        fd_budget_ = fds.soft > margin ? static_cast<std::size_t>(std::min<std::uint64_t>(fds.soft - margin, SIZE_MAX))
+                                       : 0;
+        budget_read_at_ = now;
+    }
+    return std::min(app_.cfg.max_connections, fd_budget_);
+}
+
+bool server::evict_idle() {
+    // Only when every slot is taken; a scan of the live connections is cheap next to refusing service.
+    // A connection claimed here closes shortly (on its own strand), so the count may pass the cap by the few
+    // connections being closed at that moment.
+    for (;;) {
+        std::shared_ptr<session> oldest;
+        std::optional<std::chrono::steady_clock::time_point> oldest_since;
+        {
+            std::lock_guard lock(mutex_);
+            for (auto& [p, w] : sessions_) {
+                auto since = p->idle_since();
+                if (since && (!oldest_since || *since < *oldest_since)) {
+                    if (auto s = w.lock()) {
+                        oldest = std::move(s);
+                        oldest_since = since;
+                    }
+                }
+            }
+        }
+        if (!oldest)
+            return false;
+        if (oldest->close_if_idle()) {
+            evicted_idle_++;
+            return true;
+        }
+        // It became busy meanwhile: look again.
     }
 }
 

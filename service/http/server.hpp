@@ -4,6 +4,10 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
+#include "http/address_limits.hpp"
+
+#include <atomic>
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <unordered_map>
@@ -21,7 +25,12 @@ namespace relais::http {
 class session;
 
 /// Accepts connections and starts a session per connection, each on its own strand. Keeps a registry of
-/// live sessions so a graceful shutdown can stop them.
+/// live sessions so a graceful shutdown can stop them. Connection slots are bounded: per client key
+/// (--max-connections-per-address: the socket peer, or behind a proxy the forwarded address once a request's
+/// headers are read) and in total (--max-connections: when all are taken, the connection idle the longest
+/// is closed to make room; with none idle, the new one is closed; an open-file limit too low for
+/// --max-connections lowers it). Accept errors (no file descriptor left) pause the loop, growing from 50 to
+/// 500 ms, and are logged once per interval with their count (accept_backoff).
 class server {
 public:
     /// With `tls`, every connection speaks HTTPS with that context (which must outlive the server).
@@ -38,8 +47,16 @@ public:
 
     std::size_t live_sessions() const;
 
+    /// Connections refused because their address held too many, and idle ones closed to make room.
+    std::uint64_t refused_per_address() const { return refused_per_address_.load(); }
+    std::uint64_t evicted_idle() const { return evicted_idle_.load(); }
+
 private:
     boost::asio::awaitable<void> accept_loop();
+    /// Closes the live connection idle the longest; false if none is idle.
+    bool evict_idle();
+    /// --max-connections, or fewer when the open-file limit leaves room for fewer (accept loop only).
+    std::size_t connection_budget();
 
     boost::asio::io_context& ioc_;
     app::app_context& app_;
@@ -48,6 +65,11 @@ private:
     mutable std::mutex mutex_;
     std::unordered_map<session*, std::weak_ptr<session>> sessions_;
     bool shutting_down_ = false;
+    address_limits limits_;
+    std::size_t fd_budget_ = 0;
+    std::chrono::steady_clock::time_point budget_read_at_{};
+    std::atomic<std::uint64_t> refused_per_address_{0};
+    std::atomic<std::uint64_t> evicted_idle_{0};
 };
 
 }  // namespace relais::http

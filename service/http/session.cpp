@@ -1,6 +1,7 @@
 #include "http/session.hpp"
 
 #include "app/app_context.hpp"
+#include "auth/request_checks.hpp"
 #include "http/dispatcher.hpp"
 #include "http/problem.hpp"
 #include "http/websocket_session.hpp"
@@ -58,8 +59,9 @@ template <class Stream>
 class stream_session final : public session {
 public:
     template <class... StreamArgs>
-    stream_session(app::app_context& app, StreamArgs&&... stream_args)
-        : stream_(std::forward<StreamArgs>(stream_args)...), app_(app) {
+    stream_session(app::app_context& app, address_limits& limits, std::optional<address_limits::slot> slot,
+                   StreamArgs&&... stream_args)
+        : stream_(std::forward<StreamArgs>(stream_args)...), app_(app), limits_(limits), slot_(std::move(slot)) {
         boost::system::error_code ec;
         auto ep = tcp_layer().socket().remote_endpoint(ec);
         client_ = ec ? "unknown" : ep.address().to_string();
@@ -71,6 +73,8 @@ public:
     asio::awaitable<void> run() override;
     void stop() override;
     asio::any_io_executor executor() override { return stream_.get_executor(); }
+    std::optional<std::chrono::steady_clock::time_point> idle_since() const override;
+    bool close_if_idle() override;
 
 private:
     static constexpr bool is_tls = std::is_same_v<Stream, tls_stream>;
@@ -85,7 +89,52 @@ private:
     bool busy_ = false;  // between a request's first byte being parsed and its response written
     std::atomic<bool> stopping_{false};
     std::function<void()> stop_live_;  // set while the connection serves the live feed (WebSocket)
+    address_limits& limits_;
+    std::optional<address_limits::slot> slot_;  // this connection's place in its client key's count
+    bool answered_ = false;      // a response was written: later waits for a request are keep-alive idle
+    bool waiting_idle_ = false;  // (strand) in the idle wait for the next request's first bytes
+    // Steady-clock time (ns) the idle wait began, or -1 when not idle; claimed (set to -1) by close_if_idle.
+    std::atomic<std::int64_t> idle_since_ns_{-1};
+
+    /// Behind a proxy the client is only known from the headers: the connection's slot moves to the
+    /// request's forwarded address; false when that address holds too many connections already.
+    bool admit_forwarded(const request& req);
 };
+
+template <class Stream>
+std::optional<std::chrono::steady_clock::time_point> stream_session<Stream>::idle_since() const {
+    const auto ns = idle_since_ns_.load();
+    if (ns < 0)
+        return std::nullopt;
+    return std::chrono::steady_clock::time_point(std::chrono::nanoseconds(ns));
+}
+
+template <class Stream>
+bool stream_session<Stream>::close_if_idle() {
+    auto ns = idle_since_ns_.load();
+    if (ns < 0 || !idle_since_ns_.compare_exchange_strong(ns, -1))
+        return false;
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this(), this] {
+        // Still in the idle wait (no byte of a next request arrived meanwhile): end it.
+        if (waiting_idle_) {
+            boost::system::error_code ec;
+            tcp_layer().socket().cancel(ec);
+        }
+    });
+    return true;
+}
+
+template <class Stream>
+bool stream_session<Stream>::admit_forwarded(const request& req) {
+    if (!app_.cfg.behind_proxy)
+        return true;
+    auto key = auth::client_key(auth::client_address(client_, req["X-Forwarded-For"], true));
+    if (slot_ && slot_->key() == key)
+        return true;
+    slot_.reset();  // the previous request's address (a proxy reuses its connections for other clients)
+    slot_ = limits_.acquire(std::move(key));
+    return slot_.has_value();
+}
 
 template <class Stream>
 void stream_session<Stream>::stop() {
@@ -175,6 +224,18 @@ asio::awaitable<void> stream_session<Stream>::run() {
         parser.body_limit(cfg.body_limit);
         // One deadline for the whole request (headers and body): a client trickling bytes is cut off.
         tcp_layer().expires_after(cfg.read_timeout);
+        if (answered_ && buffer.size() == 0) {
+            // Keep-alive idle: wait for the next request's first bytes. Meanwhile the server may close this
+            // connection to make room for a new one when every slot is taken (server::accept_loop).
+            waiting_idle_ = true;
+            idle_since_ns_ = std::chrono::steady_clock::now().time_since_epoch().count();
+            auto [iec, in] = co_await stream_.async_read_some(buffer.prepare(4096), as_tuple_awaitable);
+            idle_since_ns_ = -1;
+            waiting_idle_ = false;
+            if (iec)
+                break;  // the client left, timed out, was closed to make room, or we are shutting down
+            buffer.commit(in);
+        }
         // The raw header block first, to see folded lines (the parser joins them); a block over the limit
         // or without its blank line is left to the parser, which answers for it.
         bool folded = false;
@@ -203,6 +264,10 @@ asio::awaitable<void> stream_session<Stream>::run() {
         } else if (auto why = framing_problem(parser.get().base())) {
             refusal.emplace(error_kind::bad_request, *why);
         }
+        if (!refusal && !admit_forwarded(parser.get())) {
+            refusal.emplace(error_kind::too_many_requests, "Too many connections from this address.");
+            refusal->retry_after = std::chrono::seconds(1);
+        }
         if (!refusal) {
             auto [ec2, n2] = co_await bhttp::async_read(stream_, buffer, parser, as_tuple_awaitable);
             if (ec2 == bhttp::error::body_limit)
@@ -229,7 +294,7 @@ asio::awaitable<void> stream_session<Stream>::run() {
             if (res.result() == status::switching_protocols && is_websocket_upgrade(req)) {
                 // The dispatcher authorized GET /api/v1/live: the connection is the live feed until it ends.
                 if (!stopping_)
-                    co_await run_live_feed(stream_, req, app_.events, stop_live_);
+                    co_await run_live_feed(stream_, req, res, app_, stop_live_);
                 break;
             }
             keep_alive = req.keep_alive() && !stopping_;
@@ -240,6 +305,7 @@ asio::awaitable<void> stream_session<Stream>::run() {
         tcp_layer().expires_after(cfg.write_timeout);
         auto [wec, wn] = co_await bhttp::async_write(stream_, res, as_tuple_awaitable);
         busy_ = false;
+        answered_ = true;
         if (wec || !keep_alive)
             break;
     }
@@ -258,10 +324,13 @@ asio::awaitable<void> stream_session<Stream>::run() {
 
 }  // namespace
 
-std::shared_ptr<session> make_session(tcp::socket socket, app::app_context& app, asio::ssl::context* tls) {
+std::shared_ptr<session> make_session(tcp::socket socket, app::app_context& app, asio::ssl::context* tls,
+                                      address_limits& limits, std::optional<address_limits::slot> slot) {
     if (tls)
-        return std::make_shared<stream_session<tls_stream>>(app, std::move(socket), *tls);
-    return std::make_shared<stream_session<beast::tcp_stream>>(app, std::move(socket));
+        return std::make_shared<stream_session<tls_stream>>(app, limits, std::move(slot), std::move(socket),
+                                                            *tls);
+    return std::make_shared<stream_session<beast::tcp_stream>>(app, limits, std::move(slot),
+                                                               std::move(socket));
 }
 
 }  // namespace relais::http

@@ -4,7 +4,11 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
+#include "http/address_limits.hpp"
+
+#include <chrono>
 #include <memory>
+#include <optional>
 
 namespace boost::asio::ssl {
 class context;
@@ -33,11 +37,22 @@ public:
 
     /// The connection's strand.
     virtual boost::asio::any_io_executor executor() = 0;
+
+    /// When the connection became idle (a kept-alive connection waiting for the first byte of its next
+    /// request), or nullopt while it is not idle (new, mid-request, answering, live feed). Thread-safe.
+    virtual std::optional<std::chrono::steady_clock::time_point> idle_since() const = 0;
+
+    /// Closes the connection if it is still idle (the server makes room for a new one when every slot is
+    /// taken); false if it is not idle any more. A connection is claimed at most once. Thread-safe.
+    virtual bool close_if_idle() = 0;
 };
 
 /// A session over an accepted socket: plain HTTP, or HTTPS when `tls` is given (the TLS handshake is then
-/// part of the first request's read deadline).
+/// part of the first request's read deadline). `slot` is its place in `limits` (the socket peer's key), or
+/// empty behind a proxy: then each request takes a slot for its forwarded address once its headers are read,
+/// and a request over the cap is refused (429) and the connection closed.
 std::shared_ptr<session> make_session(boost::asio::ip::tcp::socket socket, app::app_context& app,
-                                      boost::asio::ssl::context* tls);
+                                      boost::asio::ssl::context* tls, address_limits& limits,
+                                      std::optional<address_limits::slot> slot);
 
 }  // namespace relais::http

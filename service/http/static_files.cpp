@@ -3,6 +3,7 @@
 #include "app/app_context.hpp"
 #include "domain/error.hpp"
 #include "http/request_context.hpp"
+#include "http/static_cache.hpp"
 
 #include <filesystem>
 #include <fstream>
@@ -62,14 +63,6 @@ struct file_result {
     std::string last_modified;
 };
 
-std::string http_date(std::time_t t) {
-    char buf[64];
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
-    return buf;
-}
-
 file_result read_file(const fs::path& root, const std::string& rel, bool want_body) {  // NOLINT
     file_result r;
     std::error_code ec;
@@ -89,10 +82,8 @@ file_result read_file(const fs::path& root, const std::string& rel, bool want_bo
         return r;
     const auto sys = std::chrono::file_clock::to_sys(mtime);
     const auto secs = std::chrono::duration_cast<std::chrono::seconds>(sys.time_since_epoch()).count();
-    std::ostringstream tag;
-    tag << '"' << std::hex << size << '-' << secs << '"';
-    r.etag = tag.str();
-    r.last_modified = http_date(static_cast<std::time_t>(secs));
+    r.etag = static_etag(size, secs);
+    r.last_modified = http_date(secs);
     if (want_body) {
         std::ifstream in(full, std::ios::binary);
         if (!in)
@@ -105,6 +96,22 @@ file_result read_file(const fs::path& root, const std::string& rel, bool want_bo
     return r;
 }
 
+response static_response(const request_context& ctx, const std::string& rel, const std::string& inm,
+                         const std::string& etag, const std::string& last_modified, std::string body) {
+    response res{inm == etag ? status::not_modified : status::ok, ctx.req.version()};
+    res.keep_alive(ctx.req.keep_alive());
+    res.set(bhttp::field::etag, etag);
+    res.set(bhttp::field::last_modified, last_modified);
+    // Revalidate every time: the app is small and must update as soon as it is deployed.
+    res.set(bhttp::field::cache_control, "no-cache");
+    if (res.result() == status::not_modified)
+        return res;
+    res.set(bhttp::field::content_type, mime_type(rel));
+    res.body() = std::move(body);
+    res.prepare_payload();
+    return res;
+}
+
 }  // namespace
 
 boost::asio::awaitable<response> serve_static(request_context& ctx) {
@@ -114,23 +121,17 @@ boost::asio::awaitable<response> serve_static(request_context& ctx) {
     if (!rel)
         throw not_found("No such page.");
     const std::string inm(ctx.req[bhttp::field::if_none_match]);
+    // The usual case: the file is in memory (read at start), answered here without touching the disk or
+    // the worker pool.
+    if (const auto* cache = ctx.app.statics.get())
+        if (const auto* entry = cache->find(*rel))
+            co_return static_response(ctx, *rel, inm, entry->etag, entry->last_modified, entry->body);
     // The callable is a named local: GCC 12 mishandles lambda temporaries with captures inside co_await.
     auto load = [root = fs::path(ctx.app.cfg.web_root), r = *rel] { return read_file(root, r, true); };
     auto file = co_await app::offload(ctx.app.workers, std::move(load));
     if (!file.found)
         throw not_found("No such page.");
-    response res{inm == file.etag ? status::not_modified : status::ok, ctx.req.version()};
-    res.keep_alive(ctx.req.keep_alive());
-    res.set(bhttp::field::etag, file.etag);
-    res.set(bhttp::field::last_modified, file.last_modified);
-    // Revalidate every time: the app is small and must update as soon as it is deployed.
-    res.set(bhttp::field::cache_control, "no-cache");
-    if (res.result() == status::not_modified)
-        co_return res;
-    res.set(bhttp::field::content_type, mime_type(*rel));
-    res.body() = std::move(file.body);
-    res.prepare_payload();
-    co_return res;
+    co_return static_response(ctx, *rel, inm, file.etag, file.last_modified, std::move(file.body));
 }
 
 }  // namespace relais::http

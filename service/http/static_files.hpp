@@ -21,7 +21,8 @@ std::string_view mime_type(std::string_view path);
 std::optional<std::string> static_relative_path(std::string_view url_path);
 
 /// Serves a file of the web root for GET/HEAD, with ETag/Last-Modified validators (304 on a match).
-/// File work runs on the worker pool, never on the I/O thread.
+/// From memory when the file is in app.statics (static_cache, read at start); otherwise the file work runs
+/// on the worker pool, never on the I/O thread.
 boost::asio::awaitable<response> serve_static(request_context& ctx);
 
 }  // namespace relais::http

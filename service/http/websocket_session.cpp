@@ -1,9 +1,12 @@
 #include "http/websocket_session.hpp"
 
+#include "app/app_context.hpp"
 #include "app/event_hub.hpp"
+#include "auth/sessions.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -24,6 +27,36 @@ using namespace asio::experimental::awaitable_operators;
 namespace {
 
 constexpr auto as_tuple_awaitable = asio::as_tuple(asio::use_awaitable);
+
+// Internal fields of the 101 answer (never sent: see set_live_owner).
+constexpr std::string_view owner_session_field = "X-Relais-Live-Session";
+constexpr std::string_view owner_user_field = "X-Relais-Live-User";
+
+/// A session that ended is noticed within this time even when no notice is sent.
+constexpr auto session_recheck = std::chrono::seconds(2);
+
+/// True while the session `session_id` is valid: the session cache when its entry still holds (no commit
+/// touched sessions or accounts since), otherwise one read on a reader thread (never on this I/O thread).
+asio::awaitable<bool> session_still_valid(app::app_context& app, const std::string& session_id) {
+    const std::int64_t now = auth::wall_now_s();
+    const std::int64_t idle = app.cfg.session_idle.count();
+    const auto generation = app.db.watched_generation();
+    if (app.sessions.find(session_id, generation, now, idle))
+        co_return true;
+    auto find = [session_id, now, idle](SQLite::Database& db) {
+        return auth::find_session(db, session_id, now, idle);
+    };
+    std::optional<auth::session_record> session;
+    try {
+        session = co_await app.db.read(std::move(find));
+    } catch (const std::exception&) {
+        co_return false;  // not verified (the store is overloaded or stopping): nothing is sent; it
+                          // reconnects
+    }
+    if (session)
+        app.sessions.put(*session, generation);
+    co_return session.has_value();
+}
 
 /// The feed's timeouts: the handshake and the closing handshake are bounded; an idle peer gets a ping
 /// after half the idle time and is dropped if nothing at all came back after the whole of it.
@@ -51,11 +84,17 @@ asio::awaitable<void> read_until_closed(Ws& ws, app::event_hub& hub,
 }
 
 template <class Ws>
-asio::awaitable<void> write_notices(Ws& ws, const std::shared_ptr<app::event_hub::channel>& sub) {
+asio::awaitable<void> write_notices(Ws& ws, app::app_context& app, const std::string& session_id,
+                                    const std::shared_ptr<app::event_hub::channel>& sub) {
     for (;;) {
         auto [ec, notice] = co_await sub->async_receive(as_tuple_awaitable);
         if (ec)
-            break;  // dropped (too slow), the peer left, or the server is stopping
+            break;  // dropped (too slow), its session ended, the peer left, or the server is stopping
+        // Nothing goes to a session that has ended, even between two of the watcher's checks.
+        if (!co_await session_still_valid(app, session_id)) {
+            app.events.unsubscribe(sub);
+            break;
+        }
         ws.text(true);
         auto [wec, n] = co_await ws.async_write(asio::buffer(notice), as_tuple_awaitable);
         if (wec)
@@ -68,15 +107,38 @@ asio::awaitable<void> write_notices(Ws& ws, const std::shared_ptr<app::event_hub
     }
 }
 
+/// Every few seconds, ends the subscription of a session that is no longer valid (expired, idle too long,
+/// or ended by a change another process made); runs until cancelled (the feed ended).
+asio::awaitable<void> watch_session(app::app_context& app, const std::string& session_id,
+                                    const std::shared_ptr<app::event_hub::channel>& sub) {
+    asio::steady_timer timer(co_await asio::this_coro::executor);
+    for (;;) {
+        timer.expires_after(session_recheck);
+        auto [ec] = co_await timer.async_wait(as_tuple_awaitable);
+        if (ec)
+            co_return;
+        if (!co_await session_still_valid(app, session_id))
+            app.events.unsubscribe(sub);  // the writer sends the close frame
+    }
+}
+
 }  // namespace
 
 bool is_websocket_upgrade(const request& req) {
     return websocket::is_upgrade(req);
 }
 
+void set_live_owner(response& upgrade, std::string_view session_id, std::string_view user_id) {
+    upgrade.set(owner_session_field, session_id);
+    upgrade.set(owner_user_field, user_id);
+}
+
 template <class Stream>
-asio::awaitable<void> run_live_feed(Stream& stream, const request& req, app::event_hub& hub,
-                                    std::function<void()>& stop_hook) {
+asio::awaitable<void> run_live_feed(Stream& stream, const request& req, const response& upgrade,
+                                    app::app_context& app, std::function<void()>& stop_hook) {
+    auto& hub = app.events;
+    const app::event_hub::owner who{std::string(upgrade[owner_session_field]),
+                                    std::string(upgrade[owner_user_field])};
     // The WebSocket layer keeps its own timers; the HTTP deadline of the TCP stream must not cut it.
     beast::get_lowest_layer(stream).expires_never();
     websocket::stream<Stream&> ws(stream);
@@ -85,7 +147,11 @@ asio::awaitable<void> run_live_feed(Stream& stream, const request& req, app::eve
         [](websocket::response_type& res) { res.set(bhttp::field::server, "relais"); }));
     ws.read_message_max(4096);
 
-    auto sub = hub.subscribe(co_await asio::this_coro::executor);
+    // The handler checked the caps already (429); this checks again, atomically with the subscription.
+    std::shared_ptr<app::event_hub::channel> sub;
+    auto ex = co_await asio::this_coro::executor;
+    if (!who.session_id.empty())
+        sub = hub.subscribe(ex, who);
     auto [aec] = co_await ws.async_accept(req, as_tuple_awaitable);
     if (aec) {
         hub.unsubscribe(sub);
@@ -104,14 +170,17 @@ asio::awaitable<void> run_live_feed(Stream& stream, const request& req, app::eve
     ws.text(true);
     auto [hec, hn] = co_await ws.async_write(asio::buffer(hello), as_tuple_awaitable);
     if (!hec)
-        co_await (read_until_closed(ws, hub, sub) && write_notices(ws, sub));
+        co_await ((read_until_closed(ws, hub, sub) && write_notices(ws, app, who.session_id, sub)) ||
+                  watch_session(app, who.session_id, sub));
     stop_hook = nullptr;
     hub.unsubscribe(sub);
 }
 
 template asio::awaitable<void> run_live_feed<beast::tcp_stream>(beast::tcp_stream&, const request&,
-                                                                app::event_hub&, std::function<void()>&);
+                                                                const response&, app::app_context&,
+                                                                std::function<void()>&);
 template asio::awaitable<void> run_live_feed<beast::ssl_stream<beast::tcp_stream>>(
-    beast::ssl_stream<beast::tcp_stream>&, const request&, app::event_hub&, std::function<void()>&);
+    beast::ssl_stream<beast::tcp_stream>&, const request&, const response&, app::app_context&,
+    std::function<void()>&);
 
 }  // namespace relais::http

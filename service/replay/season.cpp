@@ -278,7 +278,9 @@ class season {
 
 void season::setup() {
     // The season starts on the Monday after the server's programme time.
-    auto s = call(coordinator_, "GET", "/api/v1/stats/summary?from=1970-01-01");
+    // The default period (the programme's, at most five years: a statistics period is bounded) is enough to
+    // tell a fresh database.
+    auto s = call(coordinator_, "GET", "/api/v1/stats/summary");
     if (s.status != 200)
         throw std::runtime_error("cannot read the server's statistics: " + s.describe());
     const auto body = s.json();

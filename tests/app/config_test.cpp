@@ -97,6 +97,7 @@ TEST_CASE("hardening options: allowed hosts and their defaults, public URL, rate
             CHECK(std::string(e.what()).find(bad[0]) != std::string::npos);
         }
     }
+}
 
 TEST_CASE("sign-in throttling and password hashing options (issue 12)") {
     auto d = parse_config({}, env_of({}));
@@ -115,4 +116,30 @@ TEST_CASE("sign-in throttling and password hashing options (issue 12)") {
     for (auto opt : {"--login-account-limit", "RELAIS_LOGIN_ACCOUNT_LIMIT", "--hash-threads", "RELAIS_HASH_THREADS",
                      "--hash-queue", "RELAIS_HASH_QUEUE"})
         CHECK_MESSAGE(help_text().find(opt) != std::string::npos, opt);
+}
+
+TEST_CASE("connection and live-feed caps: defaults, flags, environment, bounds") {
+    auto d = parse_config({}, env_of({}));
+    CHECK(d.max_connections_per_address == 256);
+    CHECK(d.live_per_session == 8);
+    CHECK(d.live_per_user == 16);
+    auto c = parse_config({"--max-connections-per-address", "12", "--live-per-session=3"},
+                          env_of({{"RELAIS_LIVE_PER_USER", "5"}, {"RELAIS_LIVE_PER_SESSION", "9"}}));
+    CHECK(c.max_connections_per_address == 12);
+    CHECK(c.live_per_session == 3);  // the flag wins over the environment
+    CHECK(c.live_per_user == 5);
+    CHECK(parse_config({"--max-connections-per-address", "0"}, env_of({})).max_connections_per_address == 0);
+    for (const char* opt : {"--max-connections-per-address", "--live-per-session", "--live-per-user"}) {
+        CAPTURE(opt);
+        try {
+            parse_config({opt, "-1"}, env_of({}));
+            FAIL("accepted a negative value");
+        } catch (const config_error& e) {
+            CHECK(std::string(e.what()).find(std::string(opt).substr(2)) != std::string::npos);
+        }
+    }
+    const auto help = help_text();
+    CHECK(help.find("RELAIS_MAX_CONNECTIONS_PER_ADDRESS") != std::string::npos);
+    CHECK(help.find("RELAIS_LIVE_PER_SESSION") != std::string::npos);
+    CHECK(help.find("RELAIS_LIVE_PER_USER") != std::string::npos);
 }

@@ -122,3 +122,60 @@ TEST_CASE("a notice names the route template only") {
     CHECK(v.at("type").as_string() == "changed");
     CHECK(v.at("route").as_string() == "/api/v1/missions/{id}/accept");
 }
+
+TEST_CASE("per-session and per-account caps; ending a session or an account closes its subscriptions") {
+    boost::asio::io_context ioc;
+    event_hub hub(4, 100);
+    hub.set_caps(2, 3);
+    const event_hub::owner s1{"session-1", "user-a"}, s2{"session-2", "user-a"}, other{"session-3", "user-b"};
+    auto a1 = hub.subscribe(ioc.get_executor(), s1);
+    auto a2 = hub.subscribe(ioc.get_executor(), s1);
+    REQUIRE(a1);
+    REQUIRE(a2);
+    CHECK(hub.admits(s1) == event_hub::refusal::session_cap);
+    CHECK_FALSE(hub.subscribe(ioc.get_executor(), s1));  // a third for the same session
+    auto b1 = hub.subscribe(ioc.get_executor(), s2);     // the same account's other session
+    REQUIRE(b1);
+    CHECK(hub.admits(s2) == event_hub::refusal::user_cap);  // the account holds 3
+    CHECK_FALSE(hub.subscribe(ioc.get_executor(), s2));
+    auto c1 = hub.subscribe(ioc.get_executor(), other);  // another coordinator still connects
+    REQUIRE(c1);
+    CHECK_FALSE(hub.admits(other));
+
+    hub.unsubscribe(a2);  // gives its place back
+    CHECK_FALSE(hub.admits(s1));
+
+    // Logout: the session's subscriptions close, the account's others stay.
+    CHECK(hub.end_session("session-1") == 1);
+    CHECK_FALSE(a1->is_open());
+    CHECK(b1->is_open());
+    // A password change ends the account's other sessions: all but the one kept.
+    auto a3 = hub.subscribe(ioc.get_executor(), s1);
+    REQUIRE(a3);
+    CHECK(hub.end_user("user-a", "session-2") == 1);
+    CHECK_FALSE(a3->is_open());
+    CHECK(b1->is_open());
+    // A disabled account: all of them.
+    CHECK(hub.end_user("user-a") == 1);
+    CHECK_FALSE(b1->is_open());
+    CHECK(c1->is_open());
+    CHECK(hub.subscribers() == 1);
+    // The counts followed: the account may subscribe again up to its caps.
+    CHECK_FALSE(hub.admits(s1));
+    CHECK(hub.end_session("") == 0);
+    CHECK(hub.end_user("") == 0);
+}
+
+TEST_CASE("a dropped slow subscriber gives its session's place back") {
+    boost::asio::io_context ioc;
+    event_hub hub(1, 100);
+    hub.set_caps(1, 0);
+    const event_hub::owner who{"session-x", "user-x"};
+    auto slow = hub.subscribe(ioc.get_executor(), who);
+    REQUIRE(slow);
+    CHECK(hub.admits(who) == event_hub::refusal::session_cap);
+    hub.publish("1");
+    hub.publish("2");  // queue of 1 full: dropped
+    CHECK(hub.dropped() == 1);
+    CHECK_FALSE(hub.admits(who));
+}
