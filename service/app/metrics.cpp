@@ -90,9 +90,6 @@ std::string metrics::render(const store::store* db) const {
     out += "# HELP relais_password_verifications_total Passwords checked against a stored hash.\n"
            "# TYPE relais_password_verifications_total counter\n";
     out += fmt::format("relais_password_verifications_total {}\n", password_verifications.load());
-    out += "# HELP relais_password_hash_refusals_total Password hashing refused with 503 (queue full).\n"
-           "# TYPE relais_password_hash_refusals_total counter\n";
-    out += fmt::format("relais_password_hash_refusals_total {}\n", hash_refusals.load());
     if (db) {
         out += "# HELP relais_storage_queue_depth Jobs waiting for a database thread.\n";
         out += "# TYPE relais_storage_queue_depth gauge\n";

@@ -33,8 +33,6 @@ public:
     /// Passwords checked against a stored hash (login, change of password): the sign-in throttle's tests
     /// read it to prove that refused guesses never reach the hash.
     std::atomic<std::uint64_t> password_verifications{0};
-    /// Password hashing refused because the hashing pool's queue was full (answered 503).
-    std::atomic<std::uint64_t> hash_refusals{0};
 
 private:
     struct series {
