@@ -3,11 +3,12 @@
 # Sourced by scripts/run and scripts/test; nothing here runs at source time.
 
 # Build and run: compiler, build tools, the libraries found by CMake, SQLite's shell (backups, debugging),
-# Node.js/npm (contract lint), clang-14 with its runtime (fuzzing), wrk and curl (benchmarks, smoke checks).
+# the time zone library and database (tzdata), Node.js/npm (contract lint), clang-14 with its runtime
+# (fuzzing), wrk and curl (benchmarks, smoke checks).
 RELAIS_PACKAGES="build-essential cmake ninja-build pkg-config git
     libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
     libsqlitecpp-dev libsqlite3-dev sqlite3 libspdlog-dev libfmt-dev doctest-dev libsodium-dev libssl-dev
-    liblemon-dev nodejs npm clang-14 libclang-rt-14-dev wrk curl"
+    liblemon-dev libhowardhinnant-date-dev tzdata nodejs npm clang-14 libclang-rt-14-dev wrk curl"
 
 # Extra packages only the test suites need: Debian's Chromium for the browser tests (tests/web, driven by
 # playwright-core from npm; chromium-driver ships the matching chromedriver).

@@ -220,7 +220,8 @@ void tag_invoke(json::value_from_tag, json::value& v, const programme_record& p)
                      {"max_distance_km", p.max_distance_km},
                      {"retention_days", p.retention_days},
                      {"consent_version", p.consent_version},
-                     {"weights", p.weights}};
+                     {"weights", p.weights},
+                     {"timezone", p.timezone}};
 }
 
 void tag_invoke(json::value_from_tag, json::value& v, const category_record& c) {

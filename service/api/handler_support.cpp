@@ -203,9 +203,30 @@ std::optional<std::string> unseal(const std::string& hex,
 
 }  // namespace
 
+idempotency_scope idempotency_of(const request_context& ctx) {
+    // A key belongs to its caller: the signed-in user, or for anonymous callers their address (an IPv6 one
+    // by its /64), so nobody can replay another caller's key and be answered with their tracking code.
+    return {std::string(ctx.route),
+            ctx.user ? "user " + ctx.user->user_id : "address " + auth::client_key(ctx.client_address),
+            std::string(ctx.req["Idempotency-Key"]), ctx.req.body()};
+}
+
 awaitable_response idempotent_create(request_context& ctx,
                                      std::function<std::pair<status, json::value>(SQLite::Database&)> work) {
-    std::string key(ctx.req["Idempotency-Key"]);
+    auto [st, text] = co_await run_idempotent(ctx, idempotency_of(ctx), std::move(work));
+    response res{st, ctx.req.version()};
+    res.set(http::bhttp::field::content_type, "application/json");
+    res.set(http::bhttp::field::cache_control, "no-store");
+    res.keep_alive(ctx.req.keep_alive());
+    res.body() = std::move(text);
+    res.prepare_payload();
+    co_return res;
+}
+
+boost::asio::awaitable<std::pair<status, std::string>> run_idempotent(
+    request_context& ctx, const idempotency_scope& scope,
+    std::function<std::pair<status, json::value>(SQLite::Database&)> work) {
+    const std::string& key = scope.key;
     // The key is the client's choice: a short or guessable one ("1") could be reused by another client and be
     // answered with the first client's tracking code. Keys are long random strings (our pages send 32 hex
     // characters); a stored answer is only for the same caller, and it is sealed with a key derived from the
@@ -218,14 +239,11 @@ awaitable_response idempotent_create(request_context& ctx,
             throw validation_error(
                 {{"Idempotency-Key", "must be a random string of 16 to 200 visible ASCII characters"}});
     }
-    const std::string route(ctx.route);
+    const std::string& route = scope.route;
     const auto now = now_of(ctx);
-    // A key belongs to its caller: the signed-in user, or for anonymous callers their address (an IPv6 one
-    // by its /64), so nobody can replay another caller's key and be answered with their tracking code.
-    const std::string caller = ctx.user ? "user " + ctx.user->user_id : "address " + auth::client_key(ctx.client_address);
-    const auto row = digest("relais idempotency row", {route, caller, key});
-    const auto sealing = digest("relais idempotency seal", {route, caller, key});
-    const auto body_digest = digest("relais idempotency body", {ctx.req.body()});
+    const auto row = digest("relais idempotency row", {route, scope.caller, key});
+    const auto sealing = digest("relais idempotency seal", {route, scope.caller, key});
+    const auto body_digest = digest("relais idempotency body", {scope.body});
     const std::string row_id = domain::to_hex(row.data(), row.size());
     const std::string fingerprint = domain::to_hex(body_digest.data(), body_digest.size());
     auto job = [work = std::move(work), has_key = !key.empty(), row_id, sealing, fingerprint, route,
@@ -265,13 +283,7 @@ awaitable_response idempotent_create(request_context& ctx,
         return {static_cast<int>(st), std::move(text)};
     };
     auto [st, text] = co_await ctx.app.db.write(std::move(job));
-    response res{static_cast<status>(st), ctx.req.version()};
-    res.set(http::bhttp::field::content_type, "application/json");
-    res.set(http::bhttp::field::cache_control, "no-store");
-    res.keep_alive(ctx.req.keep_alive());
-    res.body() = std::move(text);
-    res.prepare_payload();
-    co_return res;
+    co_return std::pair{static_cast<status>(st), std::move(text)};
 }
 
 }  // namespace relais::api

@@ -65,4 +65,20 @@ boost::asio::awaitable<void> audit_reads(request_context& ctx,
 awaitable_response idempotent_create(
     request_context& ctx, std::function<std::pair<status, boost::json::value>(SQLite::Database&)> work);
 
+/// What an Idempotency-Key is bound to: the route the creation is for, the caller (a user, or an address
+/// by its client_key), the client's key (empty: none) and the bytes of the request it first came with.
+struct idempotency_scope {
+    std::string route, caller, key, body;
+};
+
+/// The scope of `ctx`'s own request: its route, caller, Idempotency-Key header and body.
+idempotency_scope idempotency_of(const request_context& ctx);
+
+/// The core of idempotent_create for callers whose request is not the creation's own (the no-JavaScript
+/// form files through the scope of POST /api/v1/requests): the status and the JSON text of the answer,
+/// stored or fresh.
+boost::asio::awaitable<std::pair<status, std::string>> run_idempotent(
+    request_context& ctx, const idempotency_scope& scope,
+    std::function<std::pair<status, boost::json::value>(SQLite::Database&)> work);
+
 }  // namespace relais::api

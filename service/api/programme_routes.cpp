@@ -22,7 +22,8 @@ awaitable_response get_programme(request_context& ctx) {
         json::object o = json::value_from(p).as_object();
         if (!staff) {
             // The public sees what the forms need, not the dispatch settings.
-            for (const char* k : {"auto_dispatch", "proposal_ttl_minutes", "max_distance_km", "retention_days", "weights"})
+            for (const char* k :
+                 {"auto_dispatch", "proposal_ttl_minutes", "max_distance_km", "retention_days", "weights"})
                 o.erase(k);
         }
         o["categories"] = json::value_from(domain::list_categories(db, false));
@@ -53,6 +54,12 @@ awaitable_response patch_programme(request_context& ctx) {
     }
     p.coordination_phone = r.text("coordination_phone", {6, 30}, false);
     p.consent_version = r.text("consent_version", {1, 40}, false);
+    p.timezone = r.text("timezone", {1, 64}, false);
+    if (p.timezone && !domain::city_time::known(*p.timezone)) {
+        r.fail("timezone",
+               "must be a time zone of the IANA database, such as Europe/Paris or America/Toronto");
+        p.timezone.reset();
+    }
     p.registration_open = r.boolean("registration_open", false);
     p.auto_dispatch = r.boolean("auto_dispatch", false);
     if (auto t = r.integer("proposal_ttl_minutes", 5, 7 * 24 * 60, false))

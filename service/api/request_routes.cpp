@@ -1,6 +1,7 @@
 #include "api/decode.hpp"
 #include "api/encode.hpp"
 #include "api/handler_support.hpp"
+#include "api/public_request.hpp"
 #include "api/routes.hpp"
 #include "domain/error.hpp"
 #include "domain/ids.hpp"
@@ -21,109 +22,17 @@ using http::verb;
 namespace {
 
 const std::vector<std::string> request_statuses{"new", "matched", "closed"};
-const std::vector<std::string> channels{"web", "phone", "partner"};
-const std::vector<std::string> recurrences{"once", "weekly"};
-const std::vector<std::string> contact_channels{"phone", "email", "sms", "post"};
-
-domain::resident_input read_resident(body_reader& r) {
-    domain::resident_input in;
-    auto first = r.text("first_name", name_rule);
-    auto last = r.text("last_name", name_rule);
-    auto phone = read_phone(r, "phone", true);
-    in.email = read_email(r, "email", false);
-    auto address = r.text("address", address_rule);
-    auto neighbourhood = r.text("neighbourhood", {1, 40});
-    in.location = read_location(r, "location");
-    if (auto n = read_needs(r, "needs"))
-        in.needs = *n;
-    if (auto c = r.one_of("preferred_contact", contact_channels, false))
-        in.preferred_contact = *c;
-    if (auto l = read_codes(r, "languages", 10, false, true); l && !l->empty())
-        in.languages = *l;
-    r.check_unknown();
-    in.first_name = first.value_or("");
-    in.last_name = last.value_or("");
-    in.phone = phone.value_or("");
-    in.address = address.value_or("");
-    in.neighbourhood = neighbourhood.value_or("");
-    return in;
-}
-
 awaitable_response create_request(request_context& ctx) {
-    const bool staff = is_staff(ctx);
-    const bool partner = ctx.user && ctx.user->r == auth::role::partner;
-    body_reader r(ctx.json_body());
-    domain::request_input in;
-    if (staff && r.has("resident_id")) {
-        in.resident_id = r.text("resident_id", {1, 64});
-        if (r.has("resident"))
-            r.fail("resident", "give either resident or resident_id, not both");
-    } else {
-        if (auto res = r.object("resident"))
-            in.resident = read_resident(*res);
-    }
-    auto category = r.text("category", {1, 40});
-    in.details = r.text("details", details_rule, false).value_or("");
-    auto urgency = r.one_of("urgency", domain::urgencies);
-    auto recurrence = r.one_of("recurrence", recurrences, false);
-    std::optional<std::int64_t> from, until;
-    if (auto w = r.object("window")) {
-        from = w->time("from");
-        until = w->time("until");
-        w->check_unknown();
-        const auto now = now_of(ctx);
-        if (from && until && *until <= *from)
-            w->fail("until", "must be after from");
-        else if (until && *until < now)
-            w->fail("until", "is in the past");
-        else if (from && until && *until - *from > 92 * 86400)
-            w->fail("until", "the window must not be longer than three months");
-    }
-    auto consent = r.boolean("consent");
-    if (consent && !*consent)
-        r.fail("consent", "must be true: the resident must agree to their details being kept");
-    std::optional<std::string> channel;
-    if (staff) {
-        channel = r.one_of("channel", channels, false);
-        in.partner_id = r.text("partner_id", {1, 64}, false);
-    } else {
-        r.accept("channel");
-        if (r.has("channel"))
-            r.fail("channel", "is set by the server for this caller");
-    }
-    r.done();
-    in.category = *category;
-    in.urgency = *urgency;
-    in.recurrence = recurrence.value_or("once");
-    in.window_from = *from;
-    in.window_until = *until;
-    if (staff)
-        in.channel = channel.value_or(in.partner_id ? "partner" : "phone");
-    else if (partner) {
-        in.channel = "partner";
-        in.partner_id = ctx.user->partner_id;
-    } else
-        in.channel = "web";
-
-    const auto now = now_of(ctx);
-    const auto who = actor_of(ctx);
-    std::function<std::pair<status, json::value>(SQLite::Database&)> work = [&ctx, in, now,
-                                                                             who](SQLite::Database& db) {
-        auto created = domain::create_request(db, in, now, who);
-        audit(db, ctx, "resident", created.resident_id, in.resident_id ? "read" : "create", now);
-        return std::pair{status::created, json::value{{"id", created.id},
-                                                      {"tracking_code", created.tracking_code},
-                                                      {"status", "new"},
-                                                      {"resident_id", created.resident_id}}};
-    };
-    auto res = co_await idempotent_create(ctx, std::move(work));
-    if (!staff && res.result() == status::created) {
+    const auto filer = filer_of(ctx);
+    auto in = read_request(ctx.json_body(), filer, now_of(ctx));
+    auto [st, text] = co_await file_request(ctx, std::move(in), idempotency_of(ctx));
+    if (!filer.staff && st == status::created) {
         // The public caller gets its tracking code but not the internal resident id.
-        auto body = json::parse(res.body()).as_object();
+        auto body = json::parse(text).as_object();
         body.erase("resident_id");
         co_return ctx.json(status::created, body);
     }
-    co_return res;
+    co_return ctx.json(st, json::parse(text));
 }
 
 awaitable_response list_requests(request_context& ctx) {
@@ -132,7 +41,7 @@ awaitable_response list_requests(request_context& ctx) {
     f.category = ctx.query("category");
     f.neighbourhood = ctx.query("neighbourhood");
     f.urgency = enum_param(ctx, "urgency", domain::urgencies);
-    f.channel = enum_param(ctx, "channel", channels);
+    f.channel = enum_param(ctx, "channel", request_channels);
     if (auto rd = enum_param(ctx, "redispatch", {"true", "false"}))
         f.redispatch = *rd == "true";
     f.cursor = ctx.query("cursor");

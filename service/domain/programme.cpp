@@ -14,7 +14,7 @@ programme_record load_programme(SQLite::Database& db) {
     auto q_lease = store::prepare(
         db,
         "SELECT name, starts_on, ends_on, registration_open, coordination_phone, auto_dispatch, "
-        "proposal_ttl_minutes, max_distance_km, retention_days, consent_version, weights "
+        "proposal_ttl_minutes, max_distance_km, retention_days, consent_version, weights, timezone "
         "FROM programme WHERE id = 1");
     SQLite::Statement& q = *q_lease;
     if (!q.executeStep())
@@ -34,6 +34,7 @@ programme_record load_programme(SQLite::Database& db) {
     auto w = json::parse(q.getColumn(10).getString());
     if (w.is_object())
         p.weights = w.as_object();
+    p.timezone = q.getColumn(11).getString();
     return p;
 }
 
@@ -70,6 +71,8 @@ void patch_programme(SQLite::Database& db, const programme_patch& p, std::int64_
         set("retention_days", [&](SQLite::Statement& q) { q.bind(1, *p.retention_days); });
     if (p.max_distance_km)
         set("max_distance_km", [&](SQLite::Statement& q) { q.bind(1, *p.max_distance_km); });
+    if (p.timezone)
+        set("timezone", [&](SQLite::Statement& q) { q.bind(1, *p.timezone); });
     if (p.weights)
         set("weights", [&](SQLite::Statement& q) { q.bind(1, json::serialize(*p.weights)); });
     auto t_lease = store::prepare(db, "UPDATE programme SET updated_at = ? WHERE id = 1");

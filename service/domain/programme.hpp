@@ -1,5 +1,6 @@
 #pragma once
 
+#include "domain/city_time.hpp"
 #include "domain/events.hpp"
 
 #include <SQLiteCpp/Database.h>
@@ -20,10 +21,11 @@ struct programme_record {
     int proposal_ttl_minutes = 1440, retention_days = 180;
     double max_distance_km = 5;
     boost::json::object weights;
+    std::string timezone{city_time::default_zone};  ///< IANA name: the city's wall-clock time
 };
 
 struct programme_patch {
-    std::optional<std::string> name, starts_on, coordination_phone, consent_version;
+    std::optional<std::string> name, starts_on, coordination_phone, consent_version, timezone;
     std::optional<std::optional<std::string>> ends_on;
     std::optional<bool> registration_open, auto_dispatch;
     std::optional<int> proposal_ttl_minutes, retention_days;

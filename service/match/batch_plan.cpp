@@ -15,18 +15,6 @@ double ms_since(std::chrono::steady_clock::time_point t0) {
     return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
 }
 
-/// The local calendar day of `t`, as a day count (slots lie within one local day: availability does).
-std::int64_t local_day_of(std::int64_t t) {
-    const std::int64_t local = t + paris_offset(t);
-    return local >= 0 ? local / day_s : (local - day_s + 1) / day_s;
-}
-
-/// UTC instant of the local midnight that ends the local day of `t`.
-std::int64_t next_local_midnight(std::int64_t t) {
-    const std::int64_t next = (local_day_of(t) + 1) * day_s;  // local midnight, as if local were UTC
-    return next - paris_offset(next - 3 * 3600);
-}
-
 }  // namespace
 
 batch_plan build_plan(const volunteer_index& index, const std::vector<match_request>& requests,
@@ -37,7 +25,8 @@ batch_plan build_plan(const volunteer_index& index, const std::vector<match_requ
     for (std::size_t i = 0; i < requests.size(); ++i)
         cands[i] = rank_candidates(index, requests[i], settings, now, k);
 
-    // Each candidate on its first day, and on up to two more days of the window (their first free slot there).
+    // Each candidate on its first day, and on up to two more days of the window (their first free slot
+    // there).
     std::vector<std::vector<candidate>> options(requests.size());
     index.read([&](const index_data& d) {
         for (std::size_t i = 0; i < requests.size(); ++i) {
@@ -47,7 +36,7 @@ batch_plan build_plan(const volunteer_index& index, const std::vector<match_requ
                 const volunteer_entry* e = d.find(c.volunteer_id);
                 std::int64_t after = c.starts_at;
                 for (int day = 1; e && day < days_per_candidate; ++day) {
-                    after = next_local_midnight(after);
+                    after = settings.city.midnight(settings.city.day_of(after) + 1);  // the next local day
                     auto s = q.evaluate(*e, c.distance_km.value_or(-1), {}, after);
                     if (!s)
                         break;
@@ -69,13 +58,13 @@ batch_plan build_plan(const volunteer_index& index, const std::vector<match_requ
     std::vector<const candidate*> arc_candidate;
     for (std::size_t i = 0; i < options.size(); ++i) {
         for (const auto& c : options[i]) {
-            auto [g, new_group] =
-                group_of.try_emplace({c.volunteer_id, c.week}, static_cast<std::uint32_t>(p.group_capacity.size()));
+            auto [g, new_group] = group_of.try_emplace({c.volunteer_id, c.week},
+                                                       static_cast<std::uint32_t>(p.group_capacity.size()));
             if (new_group)
                 p.group_capacity.push_back(c.week_capacity);
             else
                 p.group_capacity[g->second] = std::min(p.group_capacity[g->second], c.week_capacity);
-            auto [b, new_bucket] = bucket_of.try_emplace({c.volunteer_id, local_day_of(c.starts_at)},
+            auto [b, new_bucket] = bucket_of.try_emplace({c.volunteer_id, settings.city.day_of(c.starts_at)},
                                                          static_cast<std::uint32_t>(p.capacity.size()));
             if (new_bucket) {
                 p.capacity.push_back(1);

@@ -42,7 +42,7 @@ candidate to_candidate(const lite& l, std::int64_t length) {
 
 /// Keeps the `limit` best of a stream (a heap with the worst kept on top).
 class top_k {
-public:
+  public:
     explicit top_k(std::size_t limit) : limit_(limit) {}
     void offer(const lite& l) {
         if (limit_ == 0)
@@ -63,7 +63,7 @@ public:
         return std::move(heap_);
     }
 
-private:
+  private:
     std::size_t limit_;
     std::vector<lite> heap_;
 };
@@ -87,12 +87,16 @@ prepared_request::prepared_request(const index_data& d, const match_request& r, 
     feasible_ = length_ > 0 && until_ - from_ >= length_;
     if (!feasible_)
         return;
-    days_ = local_days(from_, until_, search_days);
+    days_ = s.city.days(from_, until_, search_days);
     cover_until_ = std::min(until_, from_ + week_s);
-    // Local hours of the week the window touches (UTC and local hours share boundaries: whole-hour offsets).
-    for (std::int64_t t = from_; t < cover_until_; t = (t / 3600 + 1) * 3600) {
-        const int h = local_week_minute(t) / 60;
+    // Local hours of the week the window touches, stepping from one local hour boundary to the next (a
+    // zone may be off UTC by half or three quarters of an hour).
+    for (std::int64_t t = from_; t < cover_until_;) {
+        const int h = s.city.week_minute(t) / 60;
         hours_[static_cast<std::size_t>(h / 64)] |= std::uint64_t{1} << (h % 64);
+        const std::int64_t off = s.city.offset(t);
+        const std::int64_t next = ((t + off) / 3600 + 1) * 3600 - off;
+        t = next > t ? next : t + 3600;
     }
     if (auto c = d.categories.find(r.category))
         category_bit_ = *c;
@@ -150,8 +154,8 @@ std::optional<prepared_request::slot> prepared_request::find_slot(const voluntee
         for (const auto& span : e.availability) {
             if (span.start < base || span.start >= base + 1440)
                 continue;
-            const std::int64_t a = std::max(from, day.midnight_utc + (span.start - base) * std::int64_t{60});
-            const std::int64_t b = std::min(until_, day.midnight_utc + (span.end - base) * std::int64_t{60});
+            const std::int64_t a = std::max(from, settings_.city.at(day, span.start - base));
+            const std::int64_t b = std::min(until_, settings_.city.at(day, span.end - base));
             std::int64_t t = a;
             while (b - t >= length_) {
                 if (const std::int64_t end = busy_until(t); end > 0) {
@@ -183,8 +187,8 @@ double prepared_request::coverage(const volunteer_entry& e) const {
         for (const auto& span : e.availability) {
             if (span.start < base || span.start >= base + 1440)
                 continue;
-            const std::int64_t a = std::max(from_, day.midnight_utc + (span.start - base) * std::int64_t{60});
-            const std::int64_t b = std::min(cover_until_, day.midnight_utc + (span.end - base) * std::int64_t{60});
+            const std::int64_t a = std::max(from_, settings_.city.at(day, span.start - base));
+            const std::int64_t b = std::min(cover_until_, settings_.city.at(day, span.end - base));
             if (b > a)
                 covered += b - a;
         }
@@ -213,15 +217,17 @@ std::optional<candidate> prepared_request::evaluate(const volunteer_entry& e, do
 
 std::optional<prepared_request::scored> prepared_request::score(const volunteer_entry& e, double distance_km,
                                                                 std::span<const mission_stamp> extra_busy,
-                                                                std::int64_t not_before, double min_score) const {
+                                                                std::int64_t not_before,
+                                                                double min_score) const {
     if (!feasible_ || excluded(e.id))
         return std::nullopt;
     if (!((e.hours[0] & hours_[0]) | (e.hours[1] & hours_[1]) | (e.hours[2] & hours_[2])))
         return std::nullopt;
     scored out;
     auto& c = out.components;
-    c.distance = distance_km >= 0 ? std::clamp(1.0 - distance_km / std::max(0.01, settings_.max_distance_km), 0.0, 1.0)
-                                  : 0.5;
+    c.distance = distance_km >= 0
+                     ? std::clamp(1.0 - distance_km / std::max(0.01, settings_.max_distance_km), 0.0, 1.0)
+                     : 0.5;
     for (const auto& [id, value] : req_.continuity)
         if (id == e.id)
             c.continuity = std::max(c.continuity, value);
@@ -231,9 +237,10 @@ std::optional<prepared_request::scored> prepared_request::score(const volunteer_
         int recent = 0;
         for (const auto& m : e.missions)
             recent += m.starts_at >= now_ - four_weeks && m.starts_at < now_ + four_weeks;
-        const double idle = e.last_mission_at > 0
-                                ? std::clamp(static_cast<double>(now_ - e.last_mission_at) / four_weeks, 0.0, 1.0)
-                                : 1.0;
+        const double idle =
+            e.last_mission_at > 0
+                ? std::clamp(static_cast<double>(now_ - e.last_mission_at) / four_weeks, 0.0, 1.0)
+                : 1.0;
         c.fairness = 0.8 * (0.5 / (1.0 + recent) + 0.5 * idle);
     }
     for (std::size_t i = 0; i < languages_.size(); ++i) {
@@ -257,8 +264,8 @@ std::optional<prepared_request::scored> prepared_request::score(const volunteer_
     out.week = s->week;
     out.capacity = s->capacity;
     c.availability = coverage(e);
-    const double soon =
-        std::clamp(1.0 - static_cast<double>(s->start - from_) / static_cast<double>(urgency_horizon_), 0.0, 1.0);
+    const double soon = std::clamp(
+        1.0 - static_cast<double>(s->start - from_) / static_cast<double>(urgency_horizon_), 0.0, 1.0);
     c.urgency = urgency_factor_ * soon;
     out.score = c.score(settings_.weights);
     return out;
@@ -291,27 +298,28 @@ std::vector<candidate> rank_candidates(const volunteer_index& index, const match
         top_k heap(limit);
         d.visit(*q.category_bit(), r.location, s.max_distance_km, q.hood(), q.hours(),
                 [&](const volunteer_entry& e, double dist) {
-            auto sc = q.score(e, dist, {}, 0, heap.threshold());
-            if (!sc)
-                return;
-            lite l;
-            l.entry = &e;
-            l.score = sc->score;
-            l.components = sc->components;
-            l.distance_km = dist;
-            l.start = sc->start;
-            l.week = sc->week;
-            l.capacity = sc->capacity;
-            heap.offer(l);
-        });
+                    auto sc = q.score(e, dist, {}, 0, heap.threshold());
+                    if (!sc)
+                        return;
+                    lite l;
+                    l.entry = &e;
+                    l.score = sc->score;
+                    l.components = sc->components;
+                    l.distance_km = dist;
+                    l.start = sc->start;
+                    l.week = sc->week;
+                    l.capacity = sc->capacity;
+                    heap.offer(l);
+                });
         for (const auto& l : heap.sorted())
             out.push_back(to_candidate(l, q.length()));
         return out;
     });
 }
 
-std::vector<candidate> evaluate_entries(const volunteer_index& index, const std::vector<volunteer_entry>& entries,
-                                        const match_request& r, const match_settings& s, std::int64_t now) {
+std::vector<candidate> evaluate_entries(const volunteer_index& index,
+                                        const std::vector<volunteer_entry>& entries, const match_request& r,
+                                        const match_settings& s, std::int64_t now) {
     return index.read([&](const index_data& d) {
         std::vector<candidate> out;
         prepared_request q(d, r, s, now);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "domain/city_time.hpp"
 #include "domain/volunteers.hpp"
 #include "match/local_time.hpp"
 #include "match/volunteer_index.hpp"
@@ -23,7 +24,8 @@
 //    overlapping none of their proposed or accepted missions, in a week where they are under their weekly
 //    maximum. The first such slot is the suggested one. (A volunteer busy during part of a long window is
 //    still a candidate for the rest of it.)
-//  - when the request has an active support, only its volunteer, then its stand-in, are candidates (skills and
+//  - when the request has an active support, only its volunteer, then its stand-in, are candidates (skills
+//  and
 //    distance are not re-checked: they already help this resident).
 // The slot lasts the category's usual time (friendly_call 30 min, appointment 2 h, anything else 1 h), or
 // the whole window if that is shorter. Only the window's first 35 days are searched.
@@ -56,6 +58,7 @@ struct match_request {
 struct match_settings {
     double max_distance_km = 5;
     score_weights weights;
+    domain::city_time city;  ///< the programme's time zone: availability is in the city's wall-clock time
 };
 
 /// One ranked volunteer.
@@ -65,8 +68,8 @@ struct candidate {
     score_components components;
     std::optional<double> distance_km;
     std::int64_t starts_at = 0, ends_at = 0;  ///< the suggested slot
-    std::int64_t week = 0;                     ///< Monday 00:00 UTC of the slot's week
-    int week_capacity = 0;                     ///< missions the volunteer may still take that week
+    std::int64_t week = 0;                    ///< Monday 00:00 UTC of the slot's week
+    int week_capacity = 0;                    ///< missions the volunteer may still take that week
 };
 
 /// Usual length of a mission of `category`, in seconds.
@@ -74,7 +77,7 @@ std::int64_t mission_length(const std::string& category);
 
 /// A request prepared for evaluating many volunteers (codes resolved, window cut into local days).
 class prepared_request {
-public:
+  public:
     /// Prepares `r` against the code tables of `d` (call under the index's lock).
     prepared_request(const index_data& d, const match_request& r, const match_settings& s, std::int64_t now);
 
@@ -110,7 +113,7 @@ public:
     /// Local hours of the week the window touches (within its first 7 days).
     const std::array<std::uint64_t, 3>& hours() const { return hours_; }
 
-private:
+  private:
     struct slot {
         std::int64_t start, week;
         int capacity;
@@ -125,7 +128,7 @@ private:
     std::int64_t now_;
     bool feasible_ = false;
     std::int64_t from_ = 0, until_ = 0, length_ = 0, cover_until_ = 0;
-    std::vector<local_day> days_;
+    std::vector<domain::city_time::day> days_;
     std::array<std::uint64_t, 3> hours_{};
     std::optional<unsigned> category_bit_;
     std::optional<std::uint16_t> hood_;
@@ -141,7 +144,8 @@ std::vector<candidate> rank_candidates(const volunteer_index& index, const match
 
 /// Evaluates given volunteers (e.g. re-read inside a write transaction) for `r`, applying every hard filter
 /// including skill, distance and the support rule; best first.
-std::vector<candidate> evaluate_entries(const volunteer_index& index, const std::vector<volunteer_entry>& entries,
-                                        const match_request& r, const match_settings& s, std::int64_t now);
+std::vector<candidate> evaluate_entries(const volunteer_index& index,
+                                        const std::vector<volunteer_entry>& entries, const match_request& r,
+                                        const match_settings& s, std::int64_t now);
 
 }  // namespace relais::match

@@ -13,6 +13,7 @@ programme_settings load_settings(SQLite::Database& db) {
     programme_settings s;
     s.match.max_distance_km = p.max_distance_km;
     s.match.weights = score_weights::from_json(p.weights);
+    s.match.city = domain::city_time(p.timezone);
     s.auto_dispatch = p.auto_dispatch;
     return s;
 }

@@ -7,10 +7,14 @@ std::span<const migration> schema_migrations() {
     // Each migration's SQL lives in its own file (schema_<name>.cpp). Never edit a released migration:
     // add a new one.
     static const migration migrations[] = {
-        {1, "core", schema_core_sql()},         {2, "accounts", schema_accounts_sql()},
-        {3, "stats", schema_stats_sql()},       {4, "calendar", schema_calendar_sql()},
-        {5, "queue index", schema_queue_sql()}, {6, "session rowid", schema_session_rowid_sql()},
+        {1, "core", schema_core_sql()},
+        {2, "accounts", schema_accounts_sql()},
+        {3, "stats", schema_stats_sql()},
+        {4, "calendar", schema_calendar_sql()},
+        {5, "queue index", schema_queue_sql()},
+        {6, "session rowid", schema_session_rowid_sql()},
         {7, "idempotency scope", schema_idempotency_scope_sql()},
+        {8, "city time zone", schema_city_time_zone_sql()},
     };
     return migrations;
 }

@@ -20,4 +20,7 @@ const char* schema_queue_sql();
 const char* schema_session_rowid_sql();
 const char* schema_idempotency_scope_sql();
 
+/// Migration 8: the programme's time zone (domain::city_time).
+const char* schema_city_time_zone_sql();
+
 }  // namespace relais::store

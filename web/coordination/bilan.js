@@ -20,24 +20,16 @@
     ['unfulfillable', 's-alert'], ['open', 's-requests']];
 
   // --- words (web/i18n/<lang>.json, keys bi.*; French first, the key itself if missing) ----------------------
+  // One implementation of the dictionaries and their placeholders: web/js/lib.js's (the server's rule too),
+  // imported from this classic script.
   let lang = 'fr';
-  let dict = {};
-  let fallback = {};
+  let lib = null;
   async function loadWords() {
-    // The page's language is chosen as on the other pages (?lang=, then the one chosen before, then French):
-    // web/js/lib.js's currentLang, imported from this classic script.
-    const { currentLang } = await import('/js/lib.js');
-    lang = currentLang();
-    const get = async (l) => (await fetch(`/i18n/${l}.json`, { credentials: 'same-origin' })).json();
-    fallback = await get('fr');
-    dict = lang === 'fr' ? fallback : await get(lang);
-    document.documentElement.lang = lang;
+    lib = await import('/js/lib.js');
+    lang = await lib.initI18n();  // ?lang=, then the one chosen before, then French; sets <html lang>
   }
-  function t(k, vars = {}) {
-    const text = dict[k] ?? fallback[k] ?? k;
-    return text.replace(/\{(\w+)\}/g, (m, name) => (name in vars ? String(vars[name]) : m));
-  }
-  const known = (k) => k in dict || k in fallback;
+  const t = (k, vars = {}) => (lib ? lib.t(k, vars) : k);
+  const known = (k) => Boolean(lib && lib.hasKey(k));
   const channel = (c) => (known(`bi.channel.${c}`) ? t(`bi.channel.${c}`) : c);
   const kind = (k) => (known(`bi.kind.${k}`) ? t(`bi.kind.${k}`) : k);
   const stage = (k) => (known(`bi.stage.${k}`) ? t(`bi.stage.${k}`) : k);

@@ -38,11 +38,18 @@ export async function initI18n(forced) {
 
 export function getLang() { return lang; }
 
-/** The text of `key`, with {name} placeholders replaced from `vars`. */
+/**
+ * The placeholder rule of every dictionary text, the server's too (service/api/pages/dictionary.hpp):
+ * "{name}" (letters, digits, underscores) becomes vars[name], every occurrence, in one pass; a name without
+ * a value stays as written.
+ */
+export function fill(text, vars = {}) {
+  return text.replace(/\{(\w+)\}/g, (m, name) => (Object.hasOwn(vars, name) ? String(vars[name]) : m));
+}
+
+/** The text of `key` (French, then the key itself, when missing), its placeholders filled from `vars`. */
 export function t(key, vars = {}) {
-  let s = dict[key] ?? fallback[key] ?? key;
-  for (const [k, v] of Object.entries(vars)) s = s.split(`{${k}}`).join(String(v));
-  return s;
+  return fill(dict[key] ?? fallback[key] ?? key, vars);
 }
 
 /** True if the dictionary has `key`. */
