@@ -86,7 +86,10 @@ asio::awaitable<void> catch_up_loop(app::app_context& app, std::shared_ptr<catch
         if (eng) {
             try {
                 const std::int64_t now = app.clk.now_s();
-                co_await app.db.read([eng, now](SQLite::Database& db) { eng->catch_up(db, now); });
+                // A named job moved into the call: GCC 12 may destroy a temporary of a co_await expression
+                // twice (the rest of the code base does the same).
+                auto refresh = [eng, now](SQLite::Database& db) { eng->catch_up(db, now); };
+                co_await app.db.read(std::move(refresh));
             } catch (const std::exception& e) {
                 spdlog::debug("volunteer index catch-up after a commit failed: {}", e.what());  // next one
             }
