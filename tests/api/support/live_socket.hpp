@@ -32,8 +32,8 @@ class live_socket {
     bool closed_within(std::chrono::milliseconds timeout);
 
     /// Reads messages (into `messages`) until one, parsed as a JSON object, satisfies `match`, and returns
-    /// it; nullopt if `timeout` passes or the feed closes first. Messages already read are looked at first
-    /// (from `from` on).
+    /// it; nullopt if `timeout` passes or the feed closes first. The search starts after the message the
+    /// previous wait_for matched (so successive waits also check the order of the messages).
     std::optional<boost::json::object> wait_for(const std::function<bool(const boost::json::object&)>& match,
                                                 std::chrono::milliseconds timeout);
 
