@@ -1,6 +1,7 @@
-// GET /api/v1/live: the WebSocket feed of the coordinators' console. The dispatcher authorizes the upgrade
-// request like any other (session cookie, access table: coordinator or admin); this handler checks that it
-// is a same-origin WebSocket upgrade within the live-feed caps of its session and account and answers 101,
+// GET /api/v1/live: the WebSocket feed of the consoles (the committed domain events, app/event_hub.hpp).
+// The dispatcher authorizes the upgrade request like any other (session cookie, access table: coordinator,
+// admin or volunteer; a volunteer's feed carries only their own missions' events); this handler checks that
+// it is a same-origin WebSocket upgrade within the live-feed caps of its session and account and answers 101,
 // which tells the connection's session to hand the stream over to http::run_live_feed (see http/session.cpp,
 // http/websocket_session.hpp).
 
@@ -31,7 +32,11 @@ awaitable_response live_upgrade(request_context& ctx) {
     // One session (or one account) must not take every live slot: at most --live-per-session sockets per
     // session and --live-per-user per account. The feed subscribes for this owner and checks again.
     const auto& me = auth::require_user(ctx);
-    if (auto refused = ctx.app.events.admits({me.session_id, me.user_id})) {
+    // Staff see every event; a volunteer (the access table lets no other role here) their own missions'.
+    if (!me.is_staff() && (me.r != auth::role::volunteer || me.volunteer_id.empty()))
+        throw error(error_kind::forbidden, "Your account may not do this.");
+    if (auto refused =
+            ctx.app.events.admits({me.session_id, me.user_id, app::event_hub::audience::staff, {}})) {
         using refusal = app::event_hub::refusal;
         if (*refused == refusal::session_cap || *refused == refusal::user_cap) {
             error e(error_kind::too_many_requests, *refused == refusal::session_cap
@@ -42,7 +47,7 @@ awaitable_response live_upgrade(request_context& ctx) {
         }
     }
     response res{status::switching_protocols, ctx.req.version()};
-    http::set_live_owner(res, me.session_id, me.user_id);
+    http::set_live_owner(res, me.session_id, me.user_id, me.is_staff() ? std::string() : me.volunteer_id);
     co_return res;
 }
 

@@ -43,7 +43,7 @@ struct app_context {
     auth::session_cache sessions{};
     read_cache reads{};  ///< serialized answers of repeated identical reads (the coordinators' queue)  ///<
                          ///< signed-in sessions read recently (see its comment for validity)
-    event_hub events{};  ///< live notices for the coordinators' console (GET /api/v1/live)
+    event_hub events{};  ///< the live feeds (GET /api/v1/live), fed by the store's committed events
     std::shared_ptr<match::engine> matcher{};  ///< volunteer index and auto-dispatch (set by the runner)
     /// Turns the problem+json refusal of a page route (the resident forms) into an HTML page for browsers;
     /// set by the form routes, called by the dispatcher's error boundary.

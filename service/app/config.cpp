@@ -132,6 +132,12 @@ const std::vector<option_spec>& specs() {
          [](config& c, const std::string& v) {
              c.shutdown_grace = std::chrono::seconds(parse_number<unsigned>("shutdown-grace", v, 0, 600));
          }},
+        {"tick",
+         "seconds between two runs of the matching maintenance: proposal expiry and auto-dispatch (default 30)",
+         false,
+         [](config& c, const std::string& v) {
+             c.tick = std::chrono::seconds(parse_number<unsigned>("tick", v, 1, 3600));
+         }},
         {"test-clock", "allow tests to move the programme clock (never in production)", true,
          [](config& c, const std::string& v) { c.test_clock = parse_bool("test-clock", v); }},
         {"test-clock-start",

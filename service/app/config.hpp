@@ -30,6 +30,7 @@ struct config {
     std::size_t max_connections_per_address = 256;  ///< per client key (auth::client_key); forwarded one behind a proxy
     std::size_t write_queue = 10000;
     std::chrono::seconds shutdown_grace{10};
+    std::chrono::seconds tick{30};              ///< between matching maintenance runs (expiry, auto-dispatch)
     bool test_clock = false;                    ///< allow the programme clock to be moved (tests, replay)
     std::optional<std::int64_t> test_clock_start;  ///< with test_clock: the programme time at start (Unix seconds)
     // Accounts and sessions (auth/).

@@ -4,13 +4,8 @@
 #include <boost/json/serialize.hpp>
 
 #include <algorithm>
-#include <array>
 
 namespace relais::app {
-
-std::shared_ptr<event_hub::channel> event_hub::subscribe(const boost::asio::any_io_executor& ex) {
-    return subscribe(ex, owner{});
-}
 
 std::shared_ptr<event_hub::channel> event_hub::subscribe(const boost::asio::any_io_executor& ex,
                                                          const owner& who) {
@@ -139,20 +134,47 @@ std::size_t event_hub::subscribers() const {
     return subs_.size();
 }
 
-bool changes_dispatch_queue(std::string_view method, std::string_view route, unsigned status) {
-    if (status < 200 || status >= 300)
-        return false;
-    if (method == "GET" || method == "HEAD" || method == "OPTIONS")
-        return false;
-    static constexpr std::array<std::string_view, 7> prefixes{
-        "/api/v1/requests", "/api/v1/missions", "/api/v1/volunteers", "/api/v1/supports",
-        "/api/v1/track/",   "/demande",         "/suivi/annuler"};
-    return std::any_of(prefixes.begin(), prefixes.end(),
-                       [&](std::string_view p) { return route.starts_with(p); });
+std::string event_notice(const store::committed_event& e) {
+    boost::json::object o{
+        {"type", "event"}, {"seq", e.seq}, {"entity", e.entity}, {"id", e.entity_id}, {"action", e.action}};
+    if (e.to_status)
+        o["status"] = *e.to_status;
+    if (e.from_status)
+        o["from"] = *e.from_status;
+    if (e.reason)
+        o["reason"] = *e.reason;
+    // Only these ids of the event's data: what a console needs to find the views to redraw.
+    for (const char* key : {"request_id", "volunteer_id", "support_id"})
+        if (auto it = e.data.find(key); it != e.data.end() && it->value().is_string())
+            o[key] = it->value();
+    return boost::json::serialize(o);
 }
 
-std::string change_notice(std::string_view route) {
-    return boost::json::serialize(boost::json::object{{"type", "changed"}, {"route", route}});
+bool may_see(const event_hub::owner& who, const store::committed_event& e) {
+    if (who.sees == event_hub::audience::staff)
+        return true;
+    if (who.volunteer_id.empty() || e.entity != "mission")
+        return false;
+    auto it = e.data.find("volunteer_id");
+    return it != e.data.end() && it->value().is_string() && it->value().as_string() == who.volunteer_id;
+}
+
+void event_hub::publish(const store::committed_batch& batch) {
+    if (batch.gap)
+        publish(boost::json::serialize(boost::json::object{{"type", "resync"}}));
+    for (const auto& e : batch.events) {
+        const std::string notice = event_notice(e);
+        published_++;
+        std::lock_guard lock(mutex_);
+        std::erase_if(subs_, [&](const entry& s) {
+            if (!may_see(s.who, e) || s.ch->try_send(boost::system::error_code{}, notice))
+                return false;
+            s.ch->close();
+            forget_locked(s);
+            dropped_++;
+            return true;
+        });
+    }
 }
 
 }  // namespace relais::app

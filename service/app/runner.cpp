@@ -135,8 +135,13 @@ int run_server(const config& cfg) {
         spdlog::critical("cannot listen on {}:{}: {}", cfg.bind, cfg.port, e.what());
         return 1;
     }
+    // The committed domain events (store::event_dispatcher) reach the live feeds and the volunteer index;
+    // nothing publishes from the HTTP routes, so changes made by the tick or inside a batch are seen too.
+    const auto feed_subscription =
+        db->events().subscribe([&app](const store::committed_batch& batch) { app.events.publish(batch); });
+    const auto index_subscription = match::follow_commits(ioc, app);
     srv.start();
-    match::spawn_maintenance(ioc, app);  // proposal expiry and auto re-dispatch every 30 s
+    match::spawn_maintenance(ioc, app, cfg.tick);  // proposal expiry and auto re-dispatch every --tick
     spawn_retention_job(ioc, app);       // personal data past its retention period erased every hour
     spdlog::info("relais {} listening on {}://{}:{} (database {}, {} I/O threads)", RELAIS_VERSION,
                  tls ? "https" : "http", cfg.bind, port, cfg.db, cfg.threads);
@@ -175,6 +180,9 @@ int run_server(const config& cfg) {
         t.join();
     workers.join();
     app.hashing.join();
+    // The subscribers use the app context and the I/O context: off before the last writes drain.
+    db->events().unsubscribe(feed_subscription);
+    db->events().unsubscribe(index_subscription);
     db->stop();
     spdlog::info("relais stopped cleanly");
     spdlog::default_logger()->flush();

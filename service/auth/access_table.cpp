@@ -131,8 +131,8 @@ constexpr access_rule table[] = {
     {verb::post, "/suivi", pub, flag_no_session_csrf, limit_by::tracking},
     {verb::post, "/suivi/annuler", pub, flag_no_session_csrf, limit_by::tracking},
 
-    // The coordinators' live feed (WebSocket upgrade)
-    {verb::get, "/api/v1/live", staff},
+    // The live feed of the consoles (WebSocket upgrade); a volunteer's carries their own missions' events only
+    {verb::get, "/api/v1/live", staff | vol},
 
     // A volunteer's calendar feed: the secret in the URL is the credential (like a tracking code)
     {verb::get, "/api/v1/calendar/{token}", pub, flag_none, limit_by::tracking},

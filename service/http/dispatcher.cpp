@@ -198,11 +198,6 @@ boost::asio::awaitable<response> dispatch(app::app_context& app, const request& 
     }
     const auto elapsed = std::chrono::steady_clock::now() - started;
     app.stats.observe(route, res.result_int(), elapsed);
-    // The coordinators' live feed: one notice per successful change to what the dispatch queue shows. The
-    // handler has returned, so its write is committed. Publishing here rather than in each handler keeps it
-    // complete and simple; the console re-fetches what it shows, so the notice needs no detail.
-    if (app::changes_dispatch_queue(req.method_string(), route, res.result_int()))
-        app.events.publish(app::change_notice(route));
     spdlog::info("{} {} {} {:.2f}ms id={}{}{}", req.method_string(), route, res.result_int(),
                  std::chrono::duration<double, std::milli>(elapsed).count(), request_id,
                  user_id.empty() ? "" : " user=", user_id);

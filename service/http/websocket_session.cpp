@@ -17,6 +17,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <string>
+#include <vector>
+
 namespace relais::http {
 
 namespace asio = boost::asio;
@@ -31,6 +34,7 @@ constexpr auto as_tuple_awaitable = asio::as_tuple(asio::use_awaitable);
 // Internal fields of the 101 answer (never sent: see set_live_owner).
 constexpr std::string_view owner_session_field = "X-Relais-Live-Session";
 constexpr std::string_view owner_user_field = "X-Relais-Live-User";
+constexpr std::string_view owner_volunteer_field = "X-Relais-Live-Volunteer";
 
 /// A session that ended is noticed within this time even when no notice is sent.
 constexpr auto session_recheck = std::chrono::seconds(2);
@@ -86,19 +90,31 @@ asio::awaitable<void> read_until_closed(Ws& ws, app::event_hub& hub,
 template <class Ws>
 asio::awaitable<void> write_notices(Ws& ws, app::app_context& app, const std::string& session_id,
                                     const std::shared_ptr<app::event_hub::channel>& sub) {
+    std::vector<std::string> burst;
     for (;;) {
         auto [ec, notice] = co_await sub->async_receive(as_tuple_awaitable);
         if (ec)
             break;  // dropped (too slow), its session ended, the peer left, or the server is stopping
+        // The notices already waiting go with it (one commit's events come together): one session check
+        // for them all.
+        burst.clear();
+        burst.push_back(std::move(notice));
+        while (burst.size() < 256 && sub->try_receive([&](boost::system::error_code e, std::string more) {
+            if (!e)
+                burst.push_back(std::move(more));
+        })) {
+        }
         // Nothing goes to a session that has ended, even between two of the watcher's checks.
         if (!co_await session_still_valid(app, session_id)) {
             app.events.unsubscribe(sub);
             break;
         }
-        ws.text(true);
-        auto [wec, n] = co_await ws.async_write(asio::buffer(notice), as_tuple_awaitable);
-        if (wec)
-            co_return;
+        for (const auto& n : burst) {
+            ws.text(true);
+            auto [wec, written] = co_await ws.async_write(asio::buffer(n), as_tuple_awaitable);
+            if (wec)
+                co_return;
+        }
     }
     if (ws.is_open()) {
         // Going away: the reader receives the peer's answering close frame and ends.
@@ -128,17 +144,23 @@ bool is_websocket_upgrade(const request& req) {
     return websocket::is_upgrade(req);
 }
 
-void set_live_owner(response& upgrade, std::string_view session_id, std::string_view user_id) {
+void set_live_owner(response& upgrade, std::string_view session_id, std::string_view user_id,
+                    std::string_view volunteer_id) {
     upgrade.set(owner_session_field, session_id);
     upgrade.set(owner_user_field, user_id);
+    if (!volunteer_id.empty())
+        upgrade.set(owner_volunteer_field, volunteer_id);
 }
 
 template <class Stream>
 asio::awaitable<void> run_live_feed(Stream& stream, const request& req, const response& upgrade,
                                     app::app_context& app, std::function<void()>& stop_hook) {
     auto& hub = app.events;
-    const app::event_hub::owner who{std::string(upgrade[owner_session_field]),
-                                    std::string(upgrade[owner_user_field])};
+    const std::string volunteer_id(upgrade[owner_volunteer_field]);
+    const app::event_hub::owner who{
+        std::string(upgrade[owner_session_field]), std::string(upgrade[owner_user_field]),
+        volunteer_id.empty() ? app::event_hub::audience::staff : app::event_hub::audience::volunteer,
+        volunteer_id};
     // The WebSocket layer keeps its own timers; the HTTP deadline of the TCP stream must not cut it.
     beast::get_lowest_layer(stream).expires_never();
     websocket::stream<Stream&> ws(stream);

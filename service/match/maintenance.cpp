@@ -11,6 +11,9 @@
 #include <boost/asio/this_coro.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <atomic>
+
 namespace relais::match {
 
 namespace asio = boost::asio;
@@ -28,10 +31,10 @@ std::shared_ptr<engine> start_engine(const std::string& db_path, std::int64_t no
 
 namespace {
 
-asio::awaitable<void> maintenance_loop(app::app_context& app) {
+asio::awaitable<void> maintenance_loop(app::app_context& app, std::chrono::seconds interval) {
     asio::steady_timer timer(co_await asio::this_coro::executor);
     for (int tick = 1;; ++tick) {
-        timer.expires_after(maintenance_interval);
+        timer.expires_after(interval);
         boost::system::error_code ec;
         co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
         if (ec)
@@ -65,8 +68,50 @@ asio::awaitable<void> maintenance_loop(app::app_context& app) {
 
 }  // namespace
 
-void spawn_maintenance(asio::io_context& ioc, app::app_context& app) {
-    asio::co_spawn(ioc, maintenance_loop(app), asio::detached);
+void spawn_maintenance(asio::io_context& ioc, app::app_context& app, std::chrono::seconds interval) {
+    asio::co_spawn(ioc, maintenance_loop(app, interval), asio::detached);
+}
+
+namespace {
+
+/// Catch-ups asked for and not yet covered by one that started after them.
+struct catch_up_requests {
+    std::atomic<int> pending{0};
+};
+
+asio::awaitable<void> catch_up_loop(app::app_context& app, std::shared_ptr<catch_up_requests> asked) {
+    for (;;) {
+        const int seen = asked->pending.load();
+        std::shared_ptr<engine> eng = app.matcher;
+        if (eng) {
+            try {
+                const std::int64_t now = app.clk.now_s();
+                // A named job moved into the call: GCC 12 may destroy a temporary of a co_await expression
+                // twice (the rest of the code base does the same).
+                auto refresh = [eng, now](SQLite::Database& db) { eng->catch_up(db, now); };
+                co_await app.db.read(std::move(refresh));
+            } catch (const std::exception& e) {
+                spdlog::debug("volunteer index catch-up after a commit failed: {}", e.what());  // next one
+            }
+        }
+        // Requests that came while this one ran need one more; the last one out leaves it at zero.
+        if (asked->pending.fetch_sub(seen) == seen)
+            co_return;
+    }
+}
+
+}  // namespace
+
+std::uint64_t follow_commits(asio::io_context& ioc, app::app_context& app) {
+    auto asked = std::make_shared<catch_up_requests>();
+    return app.db.events().subscribe([&ioc, &app, asked](const store::committed_batch& batch) {
+        const bool touched =
+            batch.gap || std::any_of(batch.events.begin(), batch.events.end(), [](const auto& e) {
+                return e.entity == "volunteer" || e.entity == "mission";
+            });
+        if (touched && asked->pending.fetch_add(1) == 0)
+            asio::co_spawn(ioc, catch_up_loop(app, asked), asio::detached);
+    });
 }
 
 }  // namespace relais::match

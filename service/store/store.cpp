@@ -22,7 +22,7 @@ const store_options& migrated(const store_options& opts) {
 
 store::store(store_options opts)
     : opts_(migrated(opts)),
-      writer_(opts_.path, opts_.sync, opts_.write_queue, opts_.max_batch, opts_.watched_tables),
+      writer_(opts_.path, opts_.sync, opts_.write_queue, opts_.max_batch, opts_.watched_tables, &events_),
       readers_(opts_.path, opts_.readers, opts_.read_queue) {}
 
 store::~store() {
@@ -43,8 +43,9 @@ boost::asio::awaitable<bool> store::truncate_wal() {
 }
 
 void store::stop() {
-    writer_.stop();
+    writer_.stop();  // drains the queue: its last commits still reach the subscribers
     readers_.stop();
+    events_.stop();
 }
 
 }  // namespace relais::store

@@ -2,6 +2,7 @@
 
 #include "domain/error.hpp"
 #include "store/connection.hpp"
+#include "store/event_dispatcher.hpp"
 #include "store/reader_pool.hpp"
 #include "store/writer.hpp"
 
@@ -80,6 +81,10 @@ class store {
     /// See writer::watched_generation.
     std::uint64_t watched_generation() const noexcept { return writer_.watched_generation(); }
 
+    /// The events of each successful commit, in commit order, for in-process subscribers (see
+    /// event_dispatcher): subscribe before serving, unsubscribe before what the handler uses goes away.
+    event_dispatcher& events() noexcept { return events_; }
+
   private:
     template <class Target, class F>
     static boost::asio::awaitable<job_result_t<std::invoke_result_t<F&, SQLite::Database&>>> submit_to(
@@ -102,6 +107,7 @@ class store {
     }
 
     store_options opts_;
+    event_dispatcher events_;  ///< before the writer, which publishes to it until it stops
     writer writer_;
     reader_pool readers_;
 };

@@ -1,5 +1,6 @@
 #include "store/writer.hpp"
 
+#include "store/event_dispatcher.hpp"
 #include "store/statement_cache.hpp"
 
 #include <SQLiteCpp/Statement.h>
@@ -12,12 +13,13 @@
 namespace relais::store {
 
 writer::writer(const std::string& path, sync_mode sync, std::size_t queue_capacity, std::size_t max_batch,
-               std::vector<std::string> watched_tables)
+               std::vector<std::string> watched_tables, event_dispatcher* events)
     : db_(open_writer(path, sync)),
       queue_(queue_capacity),
       max_batch_(max_batch),
       checkpointer_(path),
-      watched_tables_(std::move(watched_tables)) {
+      watched_tables_(std::move(watched_tables)),
+      events_(events) {
     // Replaces SQLite's automatic checkpoint (which would run inside our commits).
     sqlite3_wal_hook(db_.getHandle(), &writer::on_wal_commit, this);
     for (const auto& t : watched_tables_) {
@@ -27,15 +29,17 @@ writer::writer(const std::string& path, sync_mode sync, std::size_t queue_capaci
         if (q.executeStep() && q.getColumn(0).getInt() != 0)
             throw std::logic_error("table " + t + " is WITHOUT ROWID: its changes cannot be watched");
     }
-    if (!watched_tables_.empty())
-        sqlite3_update_hook(db_.getHandle(), &writer::on_row_change, this);
+    // Also the event log's inserts, for the committed-events collector.
+    sqlite3_update_hook(db_.getHandle(), &writer::on_row_change, this);
     thread_ = std::thread([this] { loop(); });
 }
 
-void writer::on_row_change(void* self, int, const char*, const char* table, sqlite3_int64) {
+void writer::on_row_change(void* self, int op, const char*, const char* table, sqlite3_int64 rowid) {
     // Called by SQLite on the writer thread for each row changed in a rowid table (every table we watch
     // is one; WITHOUT ROWID tables would not be reported).
     auto* w = static_cast<writer*>(self);
+    if (op == SQLITE_INSERT && std::strcmp(table, "event") == 0)
+        w->collector_.noted(rowid);
     if (w->watched_dirty_)
         return;
     for (const auto& t : w->watched_tables_)
@@ -60,6 +64,14 @@ void writer::publish_watched_changes() {
         watched_dirty_ = false;
         watched_generation_.fetch_add(1, std::memory_order_acq_rel);
     }
+}
+
+void writer::publish_events(bool committed) {
+    // Only what a successful COMMIT made durable; a failed transaction's events never happened.
+    if (committed && events_ && !collected_.empty())
+        events_->publish(std::move(collected_));
+    collected_.clear();
+    collector_.discard();
 }
 
 writer::~writer() {
@@ -88,6 +100,7 @@ void writer::loop() {
 }
 
 void writer::run_batch(std::deque<std::unique_ptr<job>>& batch) {
+    collector_.discard();  // rows noted outside a batch (start-up work on this connection) are not ours
     try {
         prepare(db_, "BEGIN IMMEDIATE")->exec();
     } catch (...) {
@@ -96,6 +109,7 @@ void writer::run_batch(std::deque<std::unique_ptr<job>>& batch) {
             j->fail(e);
         stats_.failed_commits++;
         publish_watched_changes();
+        publish_events(false);
         for (auto& j : batch)
             j->finish();
         return;
@@ -110,9 +124,21 @@ void writer::run_batch(std::deque<std::unique_ptr<job>>& batch) {
         }
         prepare(db_, "RELEASE job")->exec();
     }
+    bool committed = false;
+    try {
+        // Read back inside the transaction: exactly the events this commit makes durable.
+        collected_ = collector_.collect(db_);
+    } catch (const std::exception& ex) {
+        // The commit must not fail for its subscribers' sake; they miss this batch and are told so.
+        spdlog::error("the events of a group commit could not be read back: {}", ex.what());
+        collected_.clear();
+        if (events_)
+            events_->report_gap();
+    }
     try {
         prepare(db_, "COMMIT")->exec();
         stats_.commits++;
+        committed = true;
     } catch (const std::exception& ex) {
         spdlog::error("group commit of {} jobs failed: {}", batch.size(), ex.what());
         auto e = std::current_exception();
@@ -125,6 +151,7 @@ void writer::run_batch(std::deque<std::unique_ptr<job>>& batch) {
         }
     }
     publish_watched_changes();
+    publish_events(committed);
     stats_.jobs += batch.size();
     std::size_t slot = 0;
     while (slot < writer_stats::batch_bounds.size() && batch.size() > writer_stats::batch_bounds[slot])

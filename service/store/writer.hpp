@@ -2,6 +2,7 @@
 
 #include "store/checkpointer.hpp"
 #include "store/connection.hpp"
+#include "store/event_collector.hpp"
 #include "store/job_queue.hpp"
 
 #include <array>
@@ -14,6 +15,8 @@
 struct sqlite3;
 
 namespace relais::store {
+
+class event_dispatcher;
 
 /// Counters the writer keeps for /metrics.
 struct writer_stats {
@@ -29,13 +32,15 @@ struct writer_stats {
 /// The single writer: one connection, one thread. It takes every job waiting in its queue (up to
 /// `max_batch`), runs each inside its own savepoint within one `BEGIN IMMEDIATE` transaction, commits once
 /// (group commit), and only then answers each job's caller. A job that throws is rolled back to its
-/// savepoint alone; its neighbours still commit.
+/// savepoint alone; its neighbours still commit. After a successful commit, the events the batch appended to
+/// the log (and kept: see event_collector) go to the event dispatcher, if any.
 class writer {
   public:
     /// `watched_tables`: a commit that inserted, updated or deleted a row of one of these bumps
     /// watched_generation() (caches of what those tables say check it; see auth::session_cache).
+    /// `events`: where committed events go (null: nowhere); it must outlive the writer.
     writer(const std::string& path, sync_mode sync, std::size_t queue_capacity, std::size_t max_batch,
-           std::vector<std::string> watched_tables = {});
+           std::vector<std::string> watched_tables = {}, event_dispatcher* events = nullptr);
     ~writer();
 
     writer(const writer&) = delete;
@@ -73,6 +78,7 @@ class writer {
     static void on_row_change(void* self, int op, const char* database, const char* table, long long rowid);
     static int on_wal_commit(void* self, ::sqlite3* db, const char* database, int wal_pages);
     void publish_watched_changes();
+    void publish_events(bool committed);
 
     SQLite::Database db_;
     job_queue queue_;
@@ -81,6 +87,9 @@ class writer {
     checkpointer checkpointer_;
     std::vector<std::string> watched_tables_;
     bool watched_dirty_ = false;  ///< writer thread only: the open transaction touched a watched table
+    event_collector collector_;   ///< writer thread only: the open transaction's events
+    std::vector<committed_event> collected_;  ///< writer thread only: read back before COMMIT
+    event_dispatcher* events_ = nullptr;
     std::atomic<std::uint64_t> watched_generation_{0};
     std::thread thread_;
     bool stopped_ = false;

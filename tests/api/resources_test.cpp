@@ -5,6 +5,7 @@
 // caps per session and per account, live feeds closed with their session, calendar feeds stopped with their
 // account.
 #include "api/support/fixtures.hpp"
+#include "api/support/live_socket.hpp"
 
 #include <doctest/doctest.h>
 
@@ -122,77 +123,6 @@ struct fds {
         for (int fd : v)
             ::close(fd);
     }
-};
-
-// --- a WebSocket client of the live feed -----------------------------------------------------------------
-
-/// The live feed as the console opens it (session cookie, same-origin), with deadlines on every step.
-class live_socket {
-  public:
-    /// Opens GET /api/v1/live with `client`'s cookies; `status()` is 101 when it opened.
-    live_socket(std::uint16_t port, const http_client& client) : ws_(ioc_) {
-        std::string cookie;
-        for (const auto& [k, v] : client.cookies())
-            cookie += (cookie.empty() ? "" : "; ") + k + "=" + v;
-        const std::string host = "127.0.0.1:" + std::to_string(port);
-        ws_.set_option(websocket::stream_base::decorator([cookie, host](websocket::request_type& req) {
-            req.set(beast::http::field::cookie, cookie);
-            req.set(beast::http::field::origin, "http://" + host);
-        }));
-        beast::get_lowest_layer(ws_).connect({asio::ip::make_address("127.0.0.1"), port});
-        websocket::response_type res;
-        boost::system::error_code ec;
-        bool done = false;
-        ws_.async_handshake(res, host, "/api/v1/live", [&](boost::system::error_code e) {
-            ec = e;
-            done = true;
-        });
-        ioc_.run_for(5s);
-        status_ = done ? res.result_int() : 0;
-        body_ = res.body();
-        open_ = done && !ec;
-    }
-
-    unsigned status() const { return status_; }
-    const std::string& body() const { return body_; }
-
-    /// Reads messages until the server's close frame (true) or `timeout` (false); the messages go to
-    /// `messages`.
-    bool closed_within(std::chrono::milliseconds timeout) {
-        const auto deadline = std::chrono::steady_clock::now() + timeout;
-        while (open_ && std::chrono::steady_clock::now() < deadline) {
-            beast::flat_buffer buf;
-            std::optional<boost::system::error_code> result;
-            ws_.async_read(buf, [&](boost::system::error_code e, std::size_t) { result = e; });
-            ioc_.restart();
-            ioc_.run_until(deadline);
-            if (!result) {
-                beast::get_lowest_layer(ws_).cancel();
-                ioc_.restart();
-                ioc_.run_for(1s);
-                return false;
-            }
-            if (*result) {
-                open_ = false;
-                close_code_ = ws_.reason().code;
-                return *result == websocket::error::closed || *result == asio::error::eof ||
-                       *result == asio::error::connection_reset;
-            }
-            messages.push_back(beast::buffers_to_string(buf.data()));
-        }
-        return !open_;
-    }
-
-    std::vector<std::string> messages;
-    unsigned close_code() const { return close_code_; }
-
-  private:
-    asio::io_context ioc_;
-    websocket::stream<asio::ip::tcp::socket> ws_;
-    unsigned status_ = 0;
-    std::string body_;
-    bool open_ = false;
-    unsigned close_code_ = 0;
 };
 
 /// Lines of `log` containing `needle`.

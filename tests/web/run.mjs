@@ -206,6 +206,8 @@ async function main() {
     const coordCtx = await browser.newContext({ ...common, viewport: { width: 1366, height: 900 } });
     const phone = await browser.newContext({ ...common, viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     for (const c of [noJs, resident, coordCtx, phone]) c.setDefaultTimeout(TIMEOUT);
+    // The consoles run without their periodic poll: whatever they show live came over the live feed.
+    await coordCtx.addInitScript(() => localStorage.setItem('relais.coordination.poll', 'off'));
 
     const home = await resident.newPage();
     watch(home, 'home');
@@ -676,6 +678,53 @@ async function main() {
       await checkPage(co, 'coordination-plan');
       await co.goto(`${base}/coordination#/benevoles/idle`);
       await co.locator('main table, main p:not(:empty)').first().waitFor();
+    });
+
+    await step('a batch plan committed in one console appears within 2 s in another open console, without polling', async () => {
+      // A phone request the plan can give to the volunteer (shopping, centre, from tomorrow for three days).
+      const from = new Date(Date.now() + 86400000);
+      const requestId = await co.evaluate(async (window) => {
+        const res = await fetch('/api/v1/requests', { method: 'POST', credentials: 'same-origin',
+          headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': sessionStorage.getItem('relais.csrf') },
+          body: JSON.stringify({ channel: 'phone', category: 'shopping', urgency: 'week', details: 'Courses du plan groupé',
+            window, consent: true,
+            resident: { first_name: 'Gaston', last_name: 'Planifié', phone: '02 99 55 66 77', address: '4 rue du Plan',
+              neighbourhood: 'centre' } }) });
+        if (!res.ok) throw new Error(`request: HTTP ${res.status} ${await res.text()}`);
+        return (await res.json()).id;
+      }, { from: from.toISOString(), until: new Date(from.getTime() + 3 * 86400000).toISOString() });
+      // Another coordinator's console (its own session, the poll off in its URL too) shows that request.
+      const other = await coordCtx.browser().newContext({ ...common, viewport: { width: 1366, height: 900 } });
+      other.setDefaultTimeout(TIMEOUT);
+      const co2 = await other.newPage();
+      watch(co2, 'coordination-2');
+      try {
+        await co2.goto(`${base}/coordination?poll=off#/demande/${requestId}`);
+        await co2.fill('#login-email', COORD.email);
+        await co2.fill('#login-password', COORD.password);
+        await co2.click('main button[type="submit"]');
+        await co2.locator('#request-live').waitFor();
+        await co2.locator('#live[data-state="live"]').waitFor();
+        expect(await co2.locator('table.missions tr[data-status="proposed"]').count() === 0, 'a mission is already proposed');
+        // The first console computes a plan and commits only that request's assignment.
+        await co.goto(`${base}/coordination#/plan`);
+        await co.locator('main button.primary').click();
+        await co.locator('#plan-form').waitFor();
+        const rows = co.locator('#plan-form tbody tr');
+        let kept = 0;
+        for (let i = 0; i < await rows.count(); i += 1) {
+          const row = rows.nth(i);
+          const mine = await row.locator(`a[href="#/demande/${requestId}"]`).count() > 0;
+          if (mine) kept += 1; else await row.locator('input[name="keep"]').uncheck();
+        }
+        expect(kept === 1, `the plan holds the new request ${kept} times`);
+        await co.locator('#plan-form button[type="submit"]').click();
+        await co.locator('#plan-result p.success').waitFor();
+        await co2.locator('table.missions tr[data-status="proposed"]').waitFor({ timeout: 2000 });
+        await checkPage(co2, 'coordination-plan-live');
+      } finally {
+        await other.close();
+      }
     });
 
     await step('partner area: sign in, refer a resident (tracking code to hand over), offer a group activity; the coordinator sees the referral', async () => {

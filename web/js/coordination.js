@@ -1,5 +1,6 @@
 // The coordinators' console: sign-in, the dispatch queue kept live over the WebSocket feed
-// (GET /api/v1/live), a request's page with ranked candidates and one-click proposals, the batch plan,
+// (GET /api/v1/live: one notice per committed domain event, so each view redraws only when something it
+// shows changed), a request's page with ranked candidates and one-click proposals, the batch plan,
 // phone intake, volunteers, welfare alerts. Hash routes (#/...) so the server serves one page.
 import {
   initI18n, t, h, mount, api, ApiError, setCsrf, getCsrf, langSwitch, announce, reference, categoryLabel,
@@ -28,8 +29,8 @@ const app = {
   queue: { status: 'new', redispatch: false, urgency: '', category: '', neighbourhood: '' },
   seenRequests: null,
   volunteerNames: new Map(),
-  onLiveChange: null,  // (routes of the notices since the last refresh; empty for the periodic one) => refresh
-  liveRoutes: new Set(),
+  onLiveChange: null,  // (changes since the last refresh: {all, events}) => refresh what the view shows
+  liveChanges: { all: false, events: [] },
   requestShown: null,  // the request page on screen: {id, signature}
 };
 
@@ -134,10 +135,12 @@ function openLive() {
   ws.onmessage = (event) => {
     let notice = null;
     try { notice = JSON.parse(event.data); } catch { return; }
-    if (notice && (notice.type === 'changed' || notice.type === 'hello')) {
-      app.liveRoutes.add(notice.type === 'hello' ? 'hello' : String(notice.route || ''));
-      scheduleRefresh();
-    }
+    if (!notice) return;
+    // hello: the feed (re)opened, resync: notices were lost; either way what is shown may be stale.
+    if (notice.type === 'hello' || notice.type === 'resync') app.liveChanges.all = true;
+    else if (notice.type === 'event') app.liveChanges.events.push(notice);
+    else return;
+    scheduleRefresh();
   };
   ws.onclose = (event) => {
     app.ws = null;
@@ -151,18 +154,43 @@ function openLive() {
   };
 }
 
+/**
+ * True if the changes may concern what a view shows: everything after a (re)connection, a lost notice or
+ * the periodic poll; otherwise only if one of the events passes `test` ({entity, id, action, status,
+ * request_id, volunteer_id...}).
+ */
+function concerns(changes, test) {
+  return changes.all || changes.events.some(test);
+}
+
+/** The queue lists requests: their own events, and their missions' and supports' (flags, status). */
+const queueEvent = (e) => ['request', 'mission', 'support', 'resident'].includes(e.entity);
+/** The welfare banner and list: missions' welfare concerns raised or acknowledged. */
+const welfareEvent = (e) => e.entity === 'mission' && e.action.startsWith('welfare_');
+
 /** Coalesces bursts of notices into one refresh of what is on screen. */
 function scheduleRefresh() {
   if (app.refreshTimer) return;
   app.refreshTimer = setTimeout(async () => {
     app.refreshTimer = null;
-    const routes = app.liveRoutes;
-    app.liveRoutes = new Set();
-    refreshBanner();
+    const changes = app.liveChanges;
+    app.liveChanges = { all: false, events: [] };
+    if (concerns(changes, welfareEvent)) refreshBanner();
     if (app.onLiveChange) {
-      try { await app.onLiveChange(routes); } catch { /* shown on the next manual action */ }
+      try { await app.onLiveChange(changes); } catch { /* shown on the next manual action */ }
     }
   }, 250);
+}
+
+/**
+ * A periodic re-read as a fallback only (a feed that stays down): ?poll=off or localStorage
+ * relais.coordination.poll = "off" switches it off (the browser tests do), a number sets its seconds.
+ */
+function pollSeconds() {
+  const setting = new URLSearchParams(location.search).get('poll') || localStorage.getItem('relais.coordination.poll');
+  if (setting === 'off') return 0;
+  const n = Number(setting);
+  return Number.isFinite(n) && n >= 5 ? n : 60;
 }
 
 // --- welfare banner --------------------------------------------------------------------------------------
@@ -217,7 +245,7 @@ async function queueView() {
   const h1 = view(t('co.queue.title'), h('p', {}, t('co.queue.lead')),
     h('p', { class: 'hint' }, t('co.kb.queue_hint')), filterBox, tableHolder);
   if (app.focusFilter) { app.focusFilter = false; document.getElementById('q-status').focus(); } else h1.focus();
-  app.onLiveChange = () => loadQueue(tableHolder);
+  app.onLiveChange = (changes) => (concerns(changes, queueEvent) ? loadQueue(tableHolder) : undefined);
   await loadQueue(tableHolder);
 }
 
@@ -567,17 +595,16 @@ async function requestLiveParts(r) {
   return parts;
 }
 
-/** Notices of the live feed that may concern a request's page (its missions, its tracking code...). */
-const REQUEST_ROUTES = ['/api/v1/requests', '/api/v1/missions', '/api/v1/track', '/api/v1/supports', '/suivi/annuler',
-  '/api/v1/dispatch'];
-
 /**
  * Live refresh of an open request's page: re-reads the request when a notice may concern it and, if anything
  * changed, redraws its status, candidates, missions and history in place. What was being typed (slot, closing
  * reason) and the keyboard focus are kept; the change is announced.
  */
-async function refreshRequest(id, shown, routes) {
-  if (routes && routes.size && ![...routes].some((rt) => rt === 'hello' || REQUEST_ROUTES.some((p) => rt.startsWith(p)))) return;
+async function refreshRequest(id, shown, changes) {
+  // The request's own events, its missions' and supports' (they carry request_id), its resident's (contact);
+  // a volunteer's change can move its candidates.
+  if (!concerns(changes, (e) => (e.entity === 'request' && e.id === id) || e.request_id === id
+    || (e.entity === 'resident' && e.id === shown.residentId) || e.entity === 'volunteer')) return;
   const r = await api('GET', `/api/v1/requests/${encodeURIComponent(id)}`);
   if (routeName() !== 'demande' || app.requestShown !== shown) return;  // the coordinator went elsewhere meanwhile
   const signature = JSON.stringify(r);
@@ -647,9 +674,9 @@ async function requestView(id, notice) {
     h('div', { id: 'request-live' }, ...(await requestLiveParts(r))),
   ];
   const h1 = view(t('co.request.title', { category: categoryLabel(ref, r.category), name: res.first_name }), ...parts);
-  const shown = { id, signature: JSON.stringify(r) };
+  const shown = { id, residentId: r.resident_id, signature: JSON.stringify(r) };
   app.requestShown = shown;
-  app.onLiveChange = (routes) => refreshRequest(id, shown, routes);
+  app.onLiveChange = (changes) => refreshRequest(id, shown, changes);
   h1.focus();
 }
 
@@ -923,7 +950,7 @@ async function welfareView() {
           } catch (err) { e.target.disabled = false; e.target.after(errorBox(err)); }
         } } }, t('co.welfare.acknowledge')))))));
   };
-  app.onLiveChange = load;
+  app.onLiveChange = (changes) => (concerns(changes, welfareEvent) ? load() : undefined);
   try { await load(); } catch (err) { mount(holder, errorBox(err)); }
 }
 
@@ -1092,9 +1119,15 @@ async function boot() {
   }
   window.addEventListener('hashchange', route);
   document.addEventListener('keydown', onShortcut);
-  // A safety net besides the live feed (proposal expiry happens without any request): refresh the
-  // queue every minute.
-  setInterval(() => { if (app.me && app.onLiveChange) scheduleRefresh(); }, 60000);
+  // Only a fallback: every change, the tick's included, comes over the live feed.
+  const poll = pollSeconds();
+  if (poll) {
+    setInterval(() => {
+      if (!app.me || !app.onLiveChange) return;
+      app.liveChanges.all = true;
+      scheduleRefresh();
+    }, poll * 1000);
+  }
   if (!getCsrf()) { loginView(); return; }
   try {
     const me = await api('GET', '/api/v1/me');
