@@ -1,15 +1,15 @@
 #include "match/maintenance.hpp"
 
 #include "app/app_context.hpp"
+#include "app/log_exceptions.hpp"
 #include "match/engine.hpp"
 #include "store/connection.hpp"
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
-#include <spdlog/spdlog.h>
 
 namespace relais::match {
 
@@ -66,7 +66,7 @@ asio::awaitable<void> maintenance_loop(app::app_context& app) {
 }  // namespace
 
 void spawn_maintenance(asio::io_context& ioc, app::app_context& app) {
-    asio::co_spawn(ioc, maintenance_loop(app), asio::detached);
+    asio::co_spawn(ioc, maintenance_loop(app), app::log_exceptions("the matching maintenance loop"));
 }
 
 }  // namespace relais::match
