@@ -7,12 +7,38 @@
 #include <spdlog/spdlog.h>
 
 #include <iostream>
+#include <thread>
 
 namespace relais::app {
 
 namespace {
 
 constexpr const char* pattern = "%Y-%m-%dT%H:%M:%S.%e%z %l %v";
+
+/// Passes the lines on to `out`, resting the log's thread for a millisecond after each millisecond of
+/// writing. Lines logged meanwhile wait in the queue and go out together: the I/O threads that queue them
+/// find the log's thread busy or resting, not waiting on the queue, so they need not wake it (a system call
+/// and a context switch) for every line, which costs more than the line itself when requests are cheap.
+class paced_sink final : public spdlog::sinks::sink {
+  public:
+    explicit paced_sink(std::shared_ptr<spdlog::sinks::sink> out) : out_(std::move(out)) {}
+
+    void log(const spdlog::details::log_msg& msg) override {
+        out_->log(msg);
+        if (std::chrono::steady_clock::now() - rested_ >= rest) {
+            std::this_thread::sleep_for(rest);
+            rested_ = std::chrono::steady_clock::now();
+        }
+    }
+    void flush() override { out_->flush(); }
+    void set_pattern(const std::string& p) override { out_->set_pattern(p); }
+    void set_formatter(std::unique_ptr<spdlog::formatter> f) override { out_->set_formatter(std::move(f)); }
+
+  private:
+    static constexpr std::chrono::milliseconds rest{1};
+    std::shared_ptr<spdlog::sinks::sink> out_;
+    std::chrono::steady_clock::time_point rested_{};  // only the log's thread uses it
+};
 
 }  // namespace
 
@@ -22,7 +48,7 @@ server_log::server_log(const std::string& level, std::shared_ptr<spdlog::sinks::
     // at a time to a pipe or a file, a line at a time to a terminal) and is flushed as said above.
     : sink_(sink ? std::move(sink) : std::make_shared<spdlog::sinks::ostream_sink_mt>(std::cout)),
       pool_(std::make_shared<spdlog::details::thread_pool>(queue, 1)),
-      logger_(std::make_shared<spdlog::async_logger>("relais", sink_, pool_,
+      logger_(std::make_shared<spdlog::async_logger>("relais", std::make_shared<paced_sink>(sink_), pool_,
                                                      spdlog::async_overflow_policy::overrun_oldest)) {
     logger_->set_pattern(pattern);
     logger_->set_level(spdlog::level::from_str(level));
@@ -34,8 +60,9 @@ server_log::server_log(const std::string& level, std::shared_ptr<spdlog::sinks::
 
 server_log::~server_log() {
     flusher_.reset();
-    logger_->flush();
-    // The pool's destructor lets its thread write every queued line (the flush last) before joining it.
+    // The pool's destructor lets its thread write every queued line before joining it (its stop message
+    // waits for room; a flush message here could push out the oldest line of a full queue). Then the
+    // output is flushed from here, the writing thread being gone.
     pool_.reset();
     auto after = std::make_shared<spdlog::logger>("relais", sink_);
     after->set_pattern(pattern);

@@ -25,7 +25,9 @@ namespace relais::app {
 /// bounded and, when full, the oldest waiting line is dropped and counted (dropped(), in /metrics as
 /// relais_log_lines_dropped_total): a slow reader of the output (journald, a full pipe) may cost lines, never
 /// an I/O thread's time. The output is flushed after every warning or worse, every `flush_every`, and when
-/// this object goes (after a fatal error too), not after each line (a system call per request).
+/// this object goes (after a fatal error too), not after each line (a system call per request). The writing
+/// thread rests a millisecond after each millisecond of writing, so that it takes lines in batches instead of
+/// being woken for each one by the thread that queued it.
 class server_log {
   public:
     static constexpr std::size_t default_queue = 8192;
