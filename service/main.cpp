@@ -1,6 +1,7 @@
 // relais: parses the command line and hands over to the server or a command. Nothing else lives here.
 #include "app/config.hpp"
 #include "app/runner.hpp"
+#include "app/server_log.hpp"
 #include "auth/user_command.hpp"
 #include "replay/replay_command.hpp"
 #include "store/connection.hpp"
@@ -46,8 +47,15 @@ int main(int argc, char** argv) {
             std::cout << relais::app::help_text();
             return 0;
         }
-        relais::app::setup_logging(cfg.log_level);
-        return relais::app::run_server(cfg);
+        // The server's log is spdlog's default logger until it goes out of scope, having written and flushed
+        // every line: also after a fatal error, which is logged here rather than lost with an abort.
+        relais::app::server_log log(cfg.log_level);
+        try {
+            return relais::app::run_server(cfg, log);
+        } catch (const std::exception& e) {
+            spdlog::critical("relais stopped on an unexpected error: {}", e.what());
+            return 1;
+        }
     } catch (const relais::app::config_error& e) {
         std::cerr << "relais: " << e.what() << "\n";
         return 64;

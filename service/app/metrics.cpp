@@ -85,11 +85,17 @@ std::string metrics::render(const store::store* db) const {
         out += fmt::format("relais_http_request_duration_seconds_count{{route=\"{}\"}} {}\n", label(route),
                            cumulative);
     }
-    out += "# HELP relais_open_connections Connections currently open.\n# TYPE relais_open_connections gauge\n";
+    out +=
+        "# HELP relais_open_connections Connections currently open.\n# TYPE relais_open_connections gauge\n";
     out += fmt::format("relais_open_connections {}\n", open_connections.load());
-    out += "# HELP relais_password_verifications_total Passwords checked against a stored hash.\n"
-           "# TYPE relais_password_verifications_total counter\n";
+    out +=
+        "# HELP relais_password_verifications_total Passwords checked against a stored hash.\n"
+        "# TYPE relais_password_verifications_total counter\n";
     out += fmt::format("relais_password_verifications_total {}\n", password_verifications.load());
+    out +=
+        "# HELP relais_log_lines_dropped_total Log lines dropped because the log output did not keep up.\n"
+        "# TYPE relais_log_lines_dropped_total counter\n";
+    out += fmt::format("relais_log_lines_dropped_total {}\n", log_lines_dropped ? log_lines_dropped() : 0);
     if (db) {
         out += "# HELP relais_storage_queue_depth Jobs waiting for a database thread.\n";
         out += "# TYPE relais_storage_queue_depth gauge\n";

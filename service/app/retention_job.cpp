@@ -1,11 +1,11 @@
 #include "app/retention_job.hpp"
 
 #include "app/app_context.hpp"
+#include "core/log_exceptions.hpp"
 #include "domain/privacy.hpp"
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -50,7 +50,7 @@ asio::awaitable<void> retention_loop(app_context& app, std::chrono::milliseconds
 
 void spawn_retention_job(asio::io_context& ioc, app_context& app, std::chrono::milliseconds first_delay,
                          std::chrono::milliseconds interval) {
-    asio::co_spawn(ioc, retention_loop(app, first_delay, interval), asio::detached);
+    asio::co_spawn(ioc, retention_loop(app, first_delay, interval), core::log_exceptions("the retention job"));
 }
 
 }  // namespace relais::app

@@ -7,6 +7,7 @@
 #include "app/demo.hpp"
 #include "app/fd_limit.hpp"
 #include "app/retention_job.hpp"
+#include "app/server_log.hpp"
 #include "http/server.hpp"
 #include "http/static_cache.hpp"
 #include "http/tls.hpp"
@@ -14,10 +15,10 @@
 #include "store/connection.hpp"
 #include "store/migrations.hpp"
 
+#include <sodium.h>
+#include <spdlog/spdlog.h>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <sodium.h>
-#include <spdlog/sinks/stdout_sinks.h>
 
 #include <filesystem>
 #include <iostream>
@@ -26,14 +27,6 @@
 namespace relais::app {
 
 namespace asio = boost::asio;
-
-void setup_logging(const std::string& level) {
-    auto logger = spdlog::stdout_logger_mt("relais");
-    logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %l %v");
-    logger->set_level(spdlog::level::from_str(level));
-    logger->flush_on(spdlog::level::info);
-    spdlog::set_default_logger(logger);
-}
 
 namespace {
 
@@ -47,14 +40,14 @@ void print_demo_logins(const std::vector<demo_login>& logins) {
         return;
     std::cout << "\nDemo city seeded. Demo sign-ins (demo database only):\n";
     for (const auto& l : logins)
-        std::cout << "  " << l.role << std::string(12 - std::min<std::size_t>(11, l.role.size()), ' ') << l.email
-                  << "  /  " << l.password << "\n";
+        std::cout << "  " << l.role << std::string(12 - std::min<std::size_t>(11, l.role.size()), ' ')
+                  << l.email << "  /  " << l.password << "\n";
     std::cout << std::endl;
 }
 
 }  // namespace
 
-int run_server(const config& cfg) {
+int run_server(const config& cfg, server_log& log) {
     if (sodium_init() < 0) {
         spdlog::critical("libsodium failed to initialise");
         return 1;
@@ -71,9 +64,10 @@ int run_server(const config& cfg) {
 
     if (const auto open = store::files_open_to_others(cfg.db); !open.empty() && !cfg.allow_shared_db) {
         for (const auto& f : open)
-            spdlog::critical("{} can be read or written by other users of this machine; it holds personal data: "
-                             "run `chmod 600 {}` (or start with --allow-shared-db if that is intended)",
-                             f, f);
+            spdlog::critical(
+                "{} can be read or written by other users of this machine; it holds personal data: "
+                "run `chmod 600 {}` (or start with --allow-shared-db if that is intended)",
+                f, f);
         return 1;
     }
 
@@ -100,19 +94,22 @@ int run_server(const config& cfg) {
     }
 
     metrics stats;
+    stats.log_lines_dropped = [&log] { return log.dropped(); };
     clock clk(cfg.test_clock);
     if (cfg.test_clock_start)
         clk.start_at(std::chrono::system_clock::time_point(std::chrono::seconds(*cfg.test_clock_start)));
     asio::thread_pool workers(2);
     app_context app{cfg, *db, stats, clk, workers, {}};
-    app.throttles.call_policy = auth::call_policy_of(cfg.public_post_limit, cfg.public_post_window, cfg.rate_limits);
+    app.throttles.call_policy =
+        auth::call_policy_of(cfg.public_post_limit, cfg.public_post_window, cfg.rate_limits);
     // The web app's files and page dictionaries, read once: serving them needs no file I/O or worker thread.
     app.statics = http::static_cache::load(cfg.web_root, static_cache_bytes);
     spdlog::info("web root: {} files ({} bytes) in memory, {} left on disk", app.statics->files(),
                  app.statics->bytes(), app.statics->skipped());
     app.events.set_caps(cfg.live_per_session, cfg.live_per_user);
     api::register_routes(app);
-    spdlog::info("password hashing: {} threads, {} jobs may wait", app.hashing.threads(), app.hashing.queue_limit());
+    spdlog::info("password hashing: {} threads, {} jobs may wait", app.hashing.threads(),
+                 app.hashing.queue_limit());
     auth::common_passwords();  // the list new passwords are checked against, built once before serving
     app.matcher = match::start_engine(cfg.db, clk.now_s());  // the volunteer index, loaded before serving
 
@@ -145,6 +142,7 @@ int run_server(const config& cfg) {
     spawn_retention_job(ioc, app);       // personal data past its retention period erased every hour
     spdlog::info("relais {} listening on {}://{}:{} (database {}, {} I/O threads)", RELAIS_VERSION,
                  tls ? "https" : "http", cfg.bind, port, cfg.db, cfg.threads);
+    log.flush();  // whoever started the server (a service manager, a test) waits for this line
 
     // Graceful shutdown: stop accepting, let in-flight requests finish (bounded by the grace period), then
     // stop the I/O threads; the store drains its queue and closes the database afterwards.
@@ -184,8 +182,7 @@ int run_server(const config& cfg) {
     db->events().unsubscribe(feed_subscription);
     db->events().unsubscribe(index_subscription);
     db->stop();
-    spdlog::info("relais stopped cleanly");
-    spdlog::default_logger()->flush();
+    spdlog::info("relais stopped cleanly");  // written out by the caller's server_log as it goes
     return 0;
 }
 

@@ -4,10 +4,10 @@
 
 namespace relais::app {
 
-/// Sets up logging at `level` (to standard output, one line per event, journald-friendly).
-void setup_logging(const std::string& level);
+class server_log;
 
-/// Runs the server until SIGINT/SIGTERM; returns the process exit code (0 after a clean shutdown).
-int run_server(const config& cfg);
+/// Runs the server until SIGINT/SIGTERM; returns the process exit code (0 after a clean shutdown). `log` is
+/// the log the caller installed (its dropped lines go to /metrics; it is flushed once the server listens).
+int run_server(const config& cfg, server_log& log);
 
 }  // namespace relais::app

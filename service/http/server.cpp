@@ -2,13 +2,12 @@
 
 #include "app/app_context.hpp"
 #include "app/fd_limit.hpp"
+#include "core/log_exceptions.hpp"
 #include "auth/request_checks.hpp"
-#include "http/accept_backoff.hpp"
 #include "http/session.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 
@@ -20,7 +19,11 @@ namespace asio = boost::asio;
 using asio::ip::tcp;
 
 server::server(asio::io_context& ioc, app::app_context& app, asio::ssl::context* tls)
-    : ioc_(ioc), app_(app), tls_(tls), acceptor_(ioc), limits_(app.cfg.max_connections_per_address) {}
+    : ioc_(ioc),
+      app_(app),
+      tls_(tls),
+      acceptor_(asio::make_strand(ioc)),
+      limits_(app.cfg.max_connections_per_address) {}
 
 std::uint16_t server::listen(const std::string& address, std::uint16_t port) {
     tcp::endpoint ep(asio::ip::make_address(address), port);
@@ -31,12 +34,41 @@ std::uint16_t server::listen(const std::string& address, std::uint16_t port) {
     return acceptor_.local_endpoint().port();
 }
 
-void server::start() { asio::co_spawn(acceptor_.get_executor(), accept_loop(), asio::detached); }
+void server::start() {
+    asio::co_spawn(acceptor_.get_executor(), accept_loop(), core::log_exceptions("the accept loop"));
+}
 
 asio::awaitable<void> server::accept_loop() {
-    // Back-off on accept errors (see accept_backoff): no spinning, no flood of log lines.
+    // Everything here runs on the acceptor's strand, as does begin_shutdown's close: never at the same time.
     asio::steady_timer pause(acceptor_.get_executor());
-    accept_backoff backoff;
+    accept_backoff errors;    // failed accepts (no file descriptor left): no spinning, no flood of log lines
+    accept_backoff restarts;  // the loop threw (a bug, no memory): the same pacing, at error level
+    for (;;) {
+        std::exception_ptr failure;
+        try {
+            co_await accept_connections(pause, errors, restarts);
+            co_return;  // the acceptor was closed: shutting down
+        } catch (...) {
+            failure = std::current_exception();
+        }
+        const auto step = restarts.failed(std::chrono::steady_clock::now());
+        if (step.report)
+            spdlog::error(
+                "the accept loop failed {} time(s) since the last report ({}); accepting again in {} ms",
+                *step.report, core::log_exceptions::describe(failure), step.pause.count());
+        if (!co_await wait(pause, step.pause))
+            co_return;
+    }
+}
+
+asio::awaitable<bool> server::wait(asio::steady_timer& pause, std::chrono::milliseconds d) {
+    pause.expires_after(d);
+    auto [ec] = co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
+    co_return !ec && acceptor_.is_open();
+}
+
+asio::awaitable<void> server::accept_connections(asio::steady_timer& pause, accept_backoff& errors,
+                                                 accept_backoff& restarts) {
     for (;;) {
         // Each connection gets its own strand: its handlers never run concurrently.
         auto [ec, socket] =
@@ -44,18 +76,19 @@ asio::awaitable<void> server::accept_loop() {
         if (ec == asio::error::operation_aborted || !acceptor_.is_open())
             co_return;
         if (ec) {
-            const auto step = backoff.failed(std::chrono::steady_clock::now());
+            const auto step = errors.failed(std::chrono::steady_clock::now());
             if (step.report)
-                spdlog::warn("accept failed {} time(s) since the last report ({}); pausing up to 500 ms between "
-                             "attempts",
-                             *step.report, ec.message());
-            pause.expires_after(step.pause);
-            auto [pec] = co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
-            if (pec || !acceptor_.is_open())
+                spdlog::warn(
+                    "accept failed {} time(s) since the last report ({}); pausing up to 500 ms between "
+                    "attempts",
+                    *step.report, ec.message());
+            if (!co_await wait(pause, step.pause))
                 co_return;
             continue;
         }
-        backoff.succeeded();
+        errors.succeeded();
+        if (accept_hook_)
+            accept_hook_();
         boost::system::error_code pec;
         const auto peer = socket.remote_endpoint(pec);
         std::optional<address_limits::slot> slot;
@@ -84,15 +117,19 @@ asio::awaitable<void> server::accept_loop() {
                 co_return;
             sessions_[s.get()] = s;
         }
-        asio::co_spawn(s->executor(), [](std::shared_ptr<session> s, server* self) -> asio::awaitable<void> {
-            try {
-                co_await s->run();
-            } catch (const std::exception& e) {
-                spdlog::error("session ended with an exception: {}", e.what());
-            }
-            std::lock_guard lock(self->mutex_);
-            self->sessions_.erase(s.get());
-        }(s, this), asio::detached);
+        asio::co_spawn(
+            s->executor(),
+            [](std::shared_ptr<session> s, server* self) -> asio::awaitable<void> {
+                try {
+                    co_await s->run();
+                } catch (const std::exception& e) {
+                    spdlog::error("session ended with an exception: {}", e.what());
+                }
+                std::lock_guard lock(self->mutex_);
+                self->sessions_.erase(s.get());
+            }(s, this),
+            core::log_exceptions("a connection"));
+        restarts.succeeded();
     }
 }
 
@@ -104,8 +141,9 @@ std::size_t server::connection_budget() {
     if (now - budget_read_at_ >= std::chrono::seconds(1)) {
         const auto fds = app::current_fd_limit();
         const auto margin = app::fd_margin(app_.cfg);
-        fd_budget_ = fds.soft > margin ? static_cast<std::size_t>(std::min<std::uint64_t>(fds.soft - margin, SIZE_MAX))
-                                       : 0;
+        fd_budget_ = fds.soft > margin
+                         ? static_cast<std::size_t>(std::min<std::uint64_t>(fds.soft - margin, SIZE_MAX))
+                         : 0;
         budget_read_at_ = now;
     }
     return std::min(app_.cfg.max_connections, fd_budget_);
@@ -141,6 +179,7 @@ bool server::evict_idle() {
 }
 
 void server::begin_shutdown() {
+    // Called from the signal handler's thread: the close runs on the acceptor's strand, like its loop.
     asio::post(acceptor_.get_executor(), [this] {
         boost::system::error_code ignored;
         acceptor_.close(ignored);

@@ -3,11 +3,14 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 
+#include "http/accept_backoff.hpp"
 #include "http/address_limits.hpp"
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <unordered_map>
@@ -30,9 +33,11 @@ class session;
 /// headers are read) and in total (--max-connections: when all are taken, the connection idle the longest
 /// is closed to make room; with none idle, the new one is closed; an open-file limit too low for
 /// --max-connections lowers it). Accept errors (no file descriptor left) pause the loop, growing from 50 to
-/// 500 ms, and are logged once per interval with their count (accept_backoff).
+/// 500 ms, and are logged once per interval with their count (accept_backoff). The acceptor and its loop
+/// live on a strand of their own (closing it is posted there); an exception out of the loop is logged and the
+/// loop starts again after a pause growing the same way, so one throw cannot end accepting for good.
 class server {
-public:
+  public:
     /// With `tls`, every connection speaks HTTPS with that context (which must outlive the server).
     server(boost::asio::io_context& ioc, app::app_context& app, boost::asio::ssl::context* tls = nullptr);
 
@@ -51,8 +56,19 @@ public:
     std::uint64_t refused_per_address() const { return refused_per_address_.load(); }
     std::uint64_t evicted_idle() const { return evicted_idle_.load(); }
 
-private:
+    /// Tests only (the server never sets it): called on each accepted connection before its session
+    /// starts, so a test can make the accept loop throw and watch it recover. Set before start().
+    void set_accept_hook(std::function<void()> hook) { accept_hook_ = std::move(hook); }
+
+  private:
+    /// Runs accept_connections, and again after a pause whenever it throws; ends once the acceptor is closed.
     boost::asio::awaitable<void> accept_loop();
+    /// Accepts until the acceptor is closed (returns) or something throws. `errors` paces failed accepts;
+    /// `restarts` is told when a connection got through, so the next failure pauses briefly again.
+    boost::asio::awaitable<void> accept_connections(boost::asio::steady_timer& pause, accept_backoff& errors,
+                                                    accept_backoff& restarts);
+    /// Waits `d` on `pause`; false if the wait was cancelled or the acceptor closed meanwhile.
+    boost::asio::awaitable<bool> wait(boost::asio::steady_timer& pause, std::chrono::milliseconds d);
     /// Closes the live connection idle the longest; false if none is idle.
     bool evict_idle();
     /// --max-connections, or fewer when the open-file limit leaves room for fewer (accept loop only).
@@ -61,7 +77,8 @@ private:
     boost::asio::io_context& ioc_;
     app::app_context& app_;
     boost::asio::ssl::context* tls_;
-    boost::asio::ip::tcp::acceptor acceptor_;
+    boost::asio::ip::tcp::acceptor acceptor_;  ///< on a strand of its own: see accept_loop, begin_shutdown
+    std::function<void()> accept_hook_;
     mutable std::mutex mutex_;
     std::unordered_map<session*, std::weak_ptr<session>> sessions_;
     bool shutting_down_ = false;

@@ -1,15 +1,15 @@
 #include "match/maintenance.hpp"
 
 #include "app/app_context.hpp"
+#include "core/log_exceptions.hpp"
 #include "match/engine.hpp"
 #include "store/connection.hpp"
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
-#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <atomic>
@@ -69,7 +69,7 @@ asio::awaitable<void> maintenance_loop(app::app_context& app, std::chrono::secon
 }  // namespace
 
 void spawn_maintenance(asio::io_context& ioc, app::app_context& app, std::chrono::seconds interval) {
-    asio::co_spawn(ioc, maintenance_loop(app, interval), asio::detached);
+    asio::co_spawn(ioc, maintenance_loop(app, interval), core::log_exceptions("the matching maintenance loop"));
 }
 
 namespace {
@@ -110,7 +110,7 @@ std::uint64_t follow_commits(asio::io_context& ioc, app::app_context& app) {
                 return e.entity == "volunteer" || e.entity == "mission";
             });
         if (touched && asked->pending.fetch_add(1) == 0)
-            asio::co_spawn(ioc, catch_up_loop(app, asked), asio::detached);
+            asio::co_spawn(ioc, catch_up_loop(app, asked), core::log_exceptions("a volunteer index catch-up"));
     });
 }
 

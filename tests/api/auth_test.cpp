@@ -118,7 +118,9 @@ struct fixture {
     }
 
     ~fixture() {
-        // No password, session token or CSRF token ever appears in the server's log.
+        // No password, session token or CSRF token ever appears in the server's log (all of it: stopped
+        // first, the asynchronous log writes out every line as the server exits).
+        server->stop();
         const std::string log = server->log();
         for (const auto& s : secrets)
             if (!s.empty())
@@ -445,7 +447,9 @@ TEST_CASE("without --behind-proxy, X-Forwarded-For is ignored (it cannot dodge t
     check_problem(login(c, coord_email, coord_password, {{"X-Forwarded-For", "192.0.2.3"}}), 429);
 }
 
-TEST_CASE("public form rate limit per address and route; signed-in callers have their own, higher limits; 0 switches it off") {
+TEST_CASE(
+    "public form rate limit per address and route; signed-in callers have their own, higher limits; 0 "
+    "switches it off") {
     SUBCASE("limited") {
         fixture f({"--public-post-limit", "2", "--public-post-window", "60"});
         http_client anon(f.port());
@@ -629,8 +633,9 @@ TEST_CASE("TLS in the service: HTTPS with --tls-cert/--tls-key, Secure __Host- c
         CHECK(contains(me.body(), admin_email));
 
         // Plain HTTP on the HTTPS port gets no HTTP answer.
-        CHECK(raw_exchange(port, "GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n", 3s).find("HTTP/1.1 200") ==
-              std::string::npos);
+        CHECK(
+            raw_exchange(port, "GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n", 3s).find("HTTP/1.1 200") ==
+            std::string::npos);
         CHECK(p.stop() == 0);
         CHECK_FALSE(contains(p.log(), admin_password));
         CHECK_FALSE(contains(p.log(), cookie.substr(cookie.find('=') + 1)));

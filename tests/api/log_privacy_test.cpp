@@ -158,6 +158,8 @@ TEST_CASE(
     CHECK(city.admin().get("/api/v1/audit").status == 200);
     CHECK(a.client->post_json("/api/v1/auth/logout", json::object{}).status == 204);
 
+    // The log is written by a thread of its own: wait for the last request's line, the others came before.
+    REQUIRE(city.server().wait_for_log("POST /api/v1/auth/logout 204", 5s));
     const std::string log = city.server().log();
     REQUIRE(contains(log, "POST /api/v1/residents/{id}/erase 200"));  // the session is in the log
     CHECK_FALSE(contains(log, "$argon2"));
