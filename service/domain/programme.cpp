@@ -14,7 +14,7 @@ programme_record load_programme(SQLite::Database& db) {
     auto q_lease = store::prepare(
         db,
         "SELECT name, starts_on, ends_on, registration_open, coordination_phone, auto_dispatch, "
-        "proposal_ttl_minutes, max_distance_km, retention_days, consent_version, weights "
+        "proposal_ttl_minutes, max_distance_km, retention_days, consent_version, weights, updated_at "
         "FROM programme WHERE id = 1");
     SQLite::Statement& q = *q_lease;
     if (!q.executeStep())
@@ -34,6 +34,7 @@ programme_record load_programme(SQLite::Database& db) {
     auto w = json::parse(q.getColumn(10).getString());
     if (w.is_object())
         p.weights = w.as_object();
+    p.updated_at = q.getColumn(11).getInt64();
     return p;
 }
 

@@ -6,6 +6,7 @@
 
 #include <boost/json/object.hpp>
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,6 +21,7 @@ struct programme_record {
     int proposal_ttl_minutes = 1440, retention_days = 180;
     double max_distance_km = 5;
     boost::json::object weights;
+    std::int64_t updated_at = 0;  ///< the last change (unix seconds)
 };
 
 struct programme_patch {
