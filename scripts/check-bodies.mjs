@@ -345,8 +345,10 @@ function main(argv) {
     );
   }
   if (!quiet && r.outside.size > 0) {
-    const outside = [...r.outside.entries()].map(([k, n]) => `${k} (${n})`).join(', ');
-    console.log(`check-bodies: not in the contract, not judged: ${outside}`);
+    const entries = [...r.outside.entries()].sort((a, b) => b[1] - a[1]);
+    const shown = entries.slice(0, 12).map(([k, n]) => `${k} (${n})`).join(', ');
+    const more = entries.length > 12 ? `, and ${entries.length - 12} more` : '';
+    console.log(`check-bodies: not in the contract, not judged: ${shown}${more}`);
   }
   console.log(
     `check-bodies: ${log.exchanges.length} exchanges, ${r.checked} checked over ${r.operations.size} operations; ` +
