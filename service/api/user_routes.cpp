@@ -86,7 +86,8 @@ boost::asio::awaitable<response> list_users(request_context& ctx) {
     if (auto r = ctx.query("role")) {
         only = auth::role_from_string(*r);
         if (!only)
-            throw bad_request("The query parameter role must be one of: admin, coordinator, volunteer, partner.");
+            throw bad_request(
+                "The query parameter role must be one of: admin, coordinator, volunteer, partner.");
     }
     auto job = [after = p.cursor.value_or(0), limit = p.limit, only](SQLite::Database& db) {
         return auth::list_accounts(db, after, limit + 1, only);

@@ -5,8 +5,8 @@
 #include "api/routes.hpp"
 #include "auth/password.hpp"
 #include "auth/password_policy.hpp"
-#include "domain/ids.hpp"
 #include "domain/error.hpp"
+#include "domain/ids.hpp"
 #include "domain/missions.hpp"
 
 #include <boost/json.hpp>
