@@ -1,3 +1,4 @@
+#include "api/handler_support.hpp"
 #include "api/routes.hpp"
 #include "store/statement_cache.hpp"
 
@@ -129,6 +130,7 @@ boost::asio::awaitable<response> login(request_context& ctx) {
 }
 
 boost::asio::awaitable<response> logout(request_context& ctx) {
+    no_fields(ctx);
     auto end = [hash = auth::require_user(ctx).session_id](SQLite::Database& db) {
         auth::end_session(db, hash);
         return true;

@@ -185,10 +185,7 @@ awaitable_response get_my_calendar(request_context& ctx) {
 }
 
 awaitable_response make_my_calendar(request_context& ctx) {
-    if (!ctx.req.body().empty()) {
-        body_reader r(ctx.json_body());  // nothing to give: an empty object at most
-        r.done();
-    }
+    no_fields(ctx);  // nothing to give: an empty object at most
     const auto token = auth::new_token();
     const auto now = now_of(ctx);
     auto job = [id = mine(ctx), hash = auth::hash_token(token), now](SQLite::Database& db) {
@@ -212,7 +209,9 @@ awaitable_response make_my_calendar(request_context& ctx) {
 }
 
 awaitable_response delete_my_calendar(request_context& ctx) {
-    auto job = [id = mine(ctx)](SQLite::Database& db) {
+    const auto id = mine(ctx);
+    no_fields(ctx);
+    auto job = [id](SQLite::Database& db) {
         auto q_lease = store::prepare(db, "DELETE FROM calendar_feed WHERE volunteer_id = ?");
         SQLite::Statement& q = *q_lease;
         q.bind(1, id);

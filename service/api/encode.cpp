@@ -49,6 +49,18 @@ json::object mission_for_volunteer(const domain::mission_record& m, const std::o
     return o;
 }
 
+json::object mission_for_staff(const domain::mission_record& m, const std::optional<resident_contact>& c) {
+    json::object o = json::value_from(m).as_object();
+    if (c) {
+        json::object r{{"first_name", c->first_name}, {"phone", c->phone}};
+        r["address"] = c->address ? json::value(*c->address) : json::value(nullptr);
+        o["resident"] = std::move(r);
+    } else {
+        o["resident"] = nullptr;
+    }
+    return o;
+}
+
 }  // namespace relais::api
 
 namespace relais::domain {
@@ -221,7 +233,8 @@ void tag_invoke(json::value_from_tag, json::value& v, const programme_record& p)
                      {"retention_days", p.retention_days},
                      {"consent_version", p.consent_version},
                      {"weights", p.weights},
-                     {"timezone", p.timezone}};
+                     {"timezone", p.timezone},
+                     {"updated_at", time_json(p.updated_at)}};
 }
 
 void tag_invoke(json::value_from_tag, json::value& v, const category_record& c) {

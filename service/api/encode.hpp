@@ -43,6 +43,11 @@ struct resident_contact {
 /// only until 7 days after it ended; the address too for home-visit categories. Nothing else personal.
 boost::json::object mission_for_volunteer(const domain::mission_record& m, const std::optional<resident_contact>& c);
 
+/// A mission as staff see it: every field, and the resident's contact (null once the resident's data was
+/// erased).
+boost::json::object mission_for_staff(const domain::mission_record& m,
+                                      const std::optional<resident_contact>& c);
+
 /// True if the volunteer of `m` may see the resident's contact at `now`.
 bool volunteer_sees_contact(const domain::mission_record& m, std::int64_t now);
 

@@ -1,5 +1,7 @@
 #include "api/handler_support.hpp"
 
+#include "api/body_reader.hpp"
+
 #include "auth/request_checks.hpp"
 #include "store/statement_cache.hpp"
 
@@ -78,6 +80,13 @@ std::optional<std::int64_t> time_param(const request_context& ctx, std::string_v
                           " must be a date (YYYY-MM-DD) or an ISO 8601 date-time.");
     }
     return t;
+}
+
+void no_fields(const request_context& ctx) {
+    if (ctx.req.body().empty())
+        return;
+    body_reader r(ctx.json_body());
+    r.done();
 }
 
 bool is_staff(const request_context& ctx) {

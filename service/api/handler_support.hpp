@@ -37,6 +37,11 @@ std::optional<std::string> enum_param(const request_context& ctx, std::string_vi
 /// A query parameter that must be an ISO 8601 date-time when present.
 std::optional<std::int64_t> time_param(const request_context& ctx, std::string_view name);
 
+/// For operations whose body is nothing or an empty JSON object (the contract's `Empty`): any other body is
+/// refused as a body would be (400 malformed, 415 not JSON, 422 naming each unknown field), since the
+/// contract's input objects are strict.
+void no_fields(const request_context& ctx);
+
 /// True if the caller is a coordinator or an admin.
 bool is_staff(const request_context& ctx);
 /// The caller's volunteer id when the caller is a volunteer.

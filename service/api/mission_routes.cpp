@@ -1,6 +1,7 @@
 #include "api/decode.hpp"
 #include "api/encode.hpp"
 #include "api/handler_support.hpp"
+#include "api/mission_view.hpp"
 #include "api/routes.hpp"
 #include "domain/error.hpp"
 #include "domain/missions.hpp"
@@ -18,25 +19,6 @@ namespace {
 
 const std::vector<std::string> mission_statuses{"proposed", "accepted", "declined", "done",
                                                 "missed",   "cancelled", "dropped", "expired"};
-
-/// The mission as the caller may see it: staff see everything; its volunteer sees the proposal fields and,
-/// within the visibility window, the resident's contact (that read is audited).
-json::value view_of(SQLite::Database& db, const request_context& ctx, const domain::mission_record& m,
-                    std::int64_t now, std::vector<std::pair<std::string, std::string>>& audited) {
-    if (is_staff(ctx))
-        return json::value_from(m);
-    std::optional<resident_contact> contact;
-    if (volunteer_sees_contact(m, now)) {
-        auto r = domain::load_resident(db, m.resident_id);
-        if (!r.erased_at) {
-            contact = resident_contact{r.first_name, r.phone, std::nullopt};
-            if (m.home_visit)
-                contact->address = r.address;
-            audited.emplace_back("resident", m.resident_id);
-        }
-    }
-    return mission_for_volunteer(m, contact);
-}
 
 /// Loads a mission the caller may act on: staff any, a volunteer only their own (404 otherwise).
 domain::mission_record load_for(SQLite::Database& db, const request_context& ctx, const std::string& id) {
@@ -60,9 +42,14 @@ awaitable_response propose(request_context& ctx) {
     r.done();
     const auto now = now_of(ctx);
     const auto who = actor_of(ctx);
-    auto job = [req = *request_id, vol = *volunteer_id, s = *starts, e = *ends, now, who](SQLite::Database& db) {
+    auto job = [&ctx, req = *request_id, vol = *volunteer_id, s = *starts, e = *ends, now,
+                who](SQLite::Database& db) {
         auto id = domain::propose_mission(db, req, vol, s, e, now, who);
-        return json::value_from(domain::load_mission(db, id));
+        audit_subjects audited;
+        auto v = mission_view(db, ctx, domain::load_mission(db, id), now, audited);
+        for (const auto& [type, subject] : audited)
+            audit(db, ctx, type, subject, "read", now);
+        return v;
     };
     co_return ctx.json(status::created, co_await ctx.app.db.write(std::move(job)));
 }
@@ -80,21 +67,28 @@ awaitable_response list(request_context& ctx) {
     f.until = time_param(ctx, "until");
     f.limit = limit_param(ctx);
     f.after_seq = seq_cursor(ctx);
-    auto job = [f](SQLite::Database& db) {
+    const auto now = now_of(ctx);
+    auto job = [&ctx, f, now](SQLite::Database& db) {
         domain::page_info page;
         auto items = domain::list_missions(db, f, page);
-        return page_json(items, page);
+        audit_subjects audited;
+        json::value body{
+            {"items", mission_views(db, ctx, items, now, audited)},
+            {"next_cursor", page.next_cursor ? json::value(*page.next_cursor) : json::value(nullptr)}};
+        return std::pair{std::move(audited), std::move(body)};
     };
-    co_return ctx.json(status::ok, co_await ctx.app.db.read(std::move(job)));
+    auto [audited, body] = co_await ctx.app.db.read(std::move(job));
+    co_await audit_reads(ctx, std::move(audited));
+    co_return ctx.json(status::ok, body);
 }
 
 awaitable_response get(request_context& ctx) {
     const auto id = ctx.param("id");
     const auto now = now_of(ctx);
     auto job = [&ctx, id, now](SQLite::Database& db) {
-        std::vector<std::pair<std::string, std::string>> audited;
+        audit_subjects audited;
         auto m = load_for(db, ctx, id);
-        auto v = view_of(db, ctx, m, now, audited);
+        auto v = mission_view(db, ctx, m, now, audited);
         return std::pair{std::move(audited), std::move(v)};
     };
     auto [audited, body] = co_await ctx.app.db.read(std::move(job));
@@ -115,22 +109,14 @@ awaitable_response act(request_context& ctx, std::function<void(SQLite::Database
         // in this same transaction (a no-op for any other move).
         if (ctx.app.matcher)
             ctx.app.matcher->redispatch_after(db, id, now);
-        std::vector<std::pair<std::string, std::string>> audited;
+        audit_subjects audited;
         auto m = domain::load_mission(db, id);
-        auto v = view_of(db, ctx, m, now, audited);
+        auto v = mission_view(db, ctx, m, now, audited);
         for (const auto& [type, subject] : audited)
             audit(db, ctx, type, subject, "read", now);
         return v;
     };
     co_return ctx.json(status::ok, co_await ctx.app.db.write(std::move(job)));
-}
-
-/// Reads an optional empty body ({} or nothing).
-void no_fields(request_context& ctx) {
-    if (ctx.req.body().empty())
-        return;
-    body_reader r(ctx.json_body());
-    r.done();
 }
 
 awaitable_response accept(request_context& ctx) {
@@ -228,11 +214,11 @@ awaitable_response my_missions(request_context& ctx) {
     auto job = [&ctx, f, now](SQLite::Database& db) {
         domain::page_info page;
         auto items = domain::list_missions(db, f, page);
-        std::vector<std::pair<std::string, std::string>> audited;
+        audit_subjects audited;
         json::array out;
         for (const auto& m : items)
             if (m.status == "proposed" || m.status == "accepted" || m.ends_at >= now - 7 * 86400)
-                out.push_back(view_of(db, ctx, m, now, audited));
+                out.push_back(mission_view(db, ctx, m, now, audited));
         json::value body{{"items", std::move(out)},
                          {"next_cursor", page.next_cursor ? json::value(*page.next_cursor) : json::value(nullptr)}};
         return std::pair{std::move(audited), std::move(body)};

@@ -127,6 +127,7 @@ awaitable_response signup(request_context& ctx, bool cancel) {
     auto vol = volunteer_of(ctx);
     if (!vol)
         throw error(error_kind::forbidden, "Only volunteers sign up for collective missions.");
+    no_fields(ctx);
     const auto now = now_of(ctx);
     const auto who = actor_of(ctx);
     auto job = [id, v = *vol, cancel, now, who](SQLite::Database& db) {
@@ -139,6 +140,7 @@ awaitable_response signup(request_context& ctx, bool cancel) {
 awaitable_response cancel_collective(request_context& ctx) {
     const auto id = ctx.param("id");
     const auto scope = partner_scope(ctx);
+    no_fields(ctx);
     const auto now = now_of(ctx);
     const auto who = actor_of(ctx);
     auto job = [id, scope, now, who](SQLite::Database& db) {

@@ -68,6 +68,7 @@ awaitable_response erase_person(request_context& ctx, const char* type) {
 }
 
 awaitable_response run_retention(request_context& ctx) {
+    no_fields(ctx);
     const auto now = now_of(ctx);
     auto job = [now](SQLite::Database& db) { return domain::apply_retention(db, now); };
     auto result = co_await ctx.app.db.write(std::move(job));

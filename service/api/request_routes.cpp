@@ -2,6 +2,7 @@
 #include "api/encode.hpp"
 #include "api/handler_support.hpp"
 #include "api/public_request.hpp"
+#include "api/mission_view.hpp"
 #include "api/routes.hpp"
 #include "domain/error.hpp"
 #include "domain/ids.hpp"
@@ -62,35 +63,43 @@ awaitable_response list_requests(request_context& ctx) {
     co_return ctx.json_text(status::ok, *body);
 }
 
+/// One row of `SELECT seq, at, actor, entity, entity_id, action, from_status, to_status, reason, data FROM
+/// event` as the contract's Event (the same in the request history and in GET /api/v1/events).
+json::object event_json(SQLite::Statement& q) {
+    auto opt = [&](int i) {
+        return q.getColumn(i).isNull() ? json::value(nullptr) : json::value(q.getColumn(i).getString());
+    };
+    auto data = json::parse(q.getColumn(9).getString());
+    return json::object{{"seq", q.getColumn(0).getInt64()},
+                        {"at", time_json(q.getColumn(1).getInt64())},
+                        {"actor", q.getColumn(2).getString()},
+                        {"entity", q.getColumn(3).getString()},
+                        {"entity_id", q.getColumn(4).getString()},
+                        {"action", q.getColumn(5).getString()},
+                        {"from_status", opt(6)},
+                        {"to_status", opt(7)},
+                        {"reason", opt(8)},
+                        {"data", data.is_object() ? std::move(data) : json::object{}}};
+}
+
 json::array history_of(SQLite::Database& db, const std::string& request_id) {
     auto q_lease = store::prepare(
         db,
-        "SELECT seq, at, actor, entity, entity_id, action, from_status, to_status, reason FROM event "
+        "SELECT seq, at, actor, entity, entity_id, action, from_status, to_status, reason, data FROM event "
         "WHERE (entity = 'request' AND entity_id = :id) OR (entity IN ('mission','support') AND "
         "json_extract(data, '$.request_id') = :id) ORDER BY seq");
     SQLite::Statement& q = *q_lease;
     q.bind(":id", request_id);
     json::array out;
-    while (q.executeStep()) {
-        auto opt = [&](int i) {
-            return q.getColumn(i).isNull() ? json::value(nullptr) : json::value(q.getColumn(i).getString());
-        };
-        out.push_back(json::object{{"seq", q.getColumn(0).getInt64()},
-                                   {"at", time_json(q.getColumn(1).getInt64())},
-                                   {"actor", q.getColumn(2).getString()},
-                                   {"entity", q.getColumn(3).getString()},
-                                   {"entity_id", q.getColumn(4).getString()},
-                                   {"action", q.getColumn(5).getString()},
-                                   {"from_status", opt(6)},
-                                   {"to_status", opt(7)},
-                                   {"reason", opt(8)}});
-    }
+    while (q.executeStep())
+        out.push_back(event_json(q));
     return out;
 }
 
 awaitable_response get_request(request_context& ctx) {
     const auto id = ctx.param("id");
-    auto job = [id](SQLite::Database& db) {
+    const auto now = now_of(ctx);
+    auto job = [&ctx, id, now](SQLite::Database& db) {
         auto r = domain::load_request(db, id);
         json::object o = json::value_from(r).as_object();
         o["resident"] = json::value_from(domain::load_resident(db, r.resident_id));
@@ -100,12 +109,13 @@ awaitable_response get_request(request_context& ctx) {
         f.request_id = id;
         f.limit = 200;
         domain::page_info page;
-        o["missions"] = json::value_from(domain::list_missions(db, f, page));
+        // Its missions carry the same resident's contact: one audited read of that resident in all.
+        audit_subjects subjects{{"resident", r.resident_id}};
+        o["missions"] = mission_views(db, ctx, domain::list_missions(db, f, page), now, subjects);
         o["history"] = history_of(db, id);
-        return std::pair{r.resident_id, json::value(std::move(o))};
+        return std::pair{std::move(subjects), json::value(std::move(o))};
     };
-    auto [resident_id, body] = co_await ctx.app.db.read(std::move(job));
-    std::vector<std::pair<std::string, std::string>> subjects{{"resident", resident_id}};
+    auto [subjects, body] = co_await ctx.app.db.read(std::move(job));
     co_await audit_reads(ctx, std::move(subjects));
     co_return ctx.json(status::ok, body);
 }
@@ -143,6 +153,7 @@ awaitable_response track(request_context& ctx) {
 
 awaitable_response cancel_tracked(request_context& ctx) {
     const auto hash = code_hash_of(ctx);
+    no_fields(ctx);
     const auto now = now_of(ctx);
     auto job = [hash, now](SQLite::Database& db) {
         return json::value_from(domain::cancel_by_tracking(db, hash, now));
@@ -258,21 +269,8 @@ awaitable_response list_events(request_context& ctx) {
                 next = std::to_string(last);
                 break;
             }
-            auto opt = [&](int i) {
-                return q.getColumn(i).isNull() ? json::value(nullptr)
-                                               : json::value(q.getColumn(i).getString());
-            };
             last = q.getColumn(0).getInt64();
-            items.push_back(json::object{{"seq", last},
-                                         {"at", time_json(q.getColumn(1).getInt64())},
-                                         {"actor", q.getColumn(2).getString()},
-                                         {"entity", q.getColumn(3).getString()},
-                                         {"entity_id", q.getColumn(4).getString()},
-                                         {"action", q.getColumn(5).getString()},
-                                         {"from_status", opt(6)},
-                                         {"to_status", opt(7)},
-                                         {"reason", opt(8)},
-                                         {"data", json::parse(q.getColumn(9).getString())}});
+            items.push_back(event_json(q));
         }
         return json::value{{"items", std::move(items)}, {"next_cursor", next}};
     };

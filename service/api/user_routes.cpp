@@ -1,3 +1,4 @@
+#include "api/handler_support.hpp"
 #include "api/routes.hpp"
 #include "store/statement_cache.hpp"
 
@@ -51,27 +52,17 @@ struct page {
     std::optional<std::int64_t> cursor;
 };
 
+/// `limit` and `cursor`; a malformed one is a 400, as on every list of the contract.
 page read_page(const request_context& ctx) {
     page p;
-    std::vector<field_error> errors;
-    if (auto l = ctx.query("limit")) {
-        int v = 0;
-        auto [ptr, ec] = std::from_chars(l->data(), l->data() + l->size(), v);
-        if (ec != std::errc{} || ptr != l->data() + l->size() || v < 1 || v > 200)
-            errors.push_back({"limit", "must be a whole number from 1 to 200"});
-        else
-            p.limit = v;
-    }
+    p.limit = limit_param(ctx);
     if (auto c = ctx.query("cursor"); c && !c->empty()) {
         std::int64_t v = 0;
         auto [ptr, ec] = std::from_chars(c->data(), c->data() + c->size(), v);
         if (ec != std::errc{} || ptr != c->data() + c->size() || v < 0)
-            errors.push_back({"cursor", "is not a cursor this list returned"});
-        else
-            p.cursor = v;
+            throw bad_request("The query parameter cursor is not a cursor returned by this list.");
+        p.cursor = v;
     }
-    if (!errors.empty())
-        throw validation_error(std::move(errors));
     return p;
 }
 
@@ -95,7 +86,8 @@ boost::asio::awaitable<response> list_users(request_context& ctx) {
     if (auto r = ctx.query("role")) {
         only = auth::role_from_string(*r);
         if (!only)
-            throw validation_error({{"role", "must be one of admin, coordinator, volunteer, partner"}});
+            throw bad_request(
+                "The query parameter role must be one of: admin, coordinator, volunteer, partner.");
     }
     auto job = [after = p.cursor.value_or(0), limit = p.limit, only](SQLite::Database& db) {
         return auth::list_accounts(db, after, limit + 1, only);
@@ -179,6 +171,7 @@ boost::asio::awaitable<response> disable_user(request_context& ctx) {
     const std::string id = ctx.param("id");
     if (id == admin.user_id)
         throw conflict("You cannot disable your own account.");
+    no_fields(ctx);
     auto job = [id, actor = admin.user_id, now = auth::wall_now_s()](SQLite::Database& db) {
         auto before = auth::find_account(db, id);
         if (!before)

@@ -1,11 +1,12 @@
 #include "api/decode.hpp"
 #include "api/encode.hpp"
 #include "api/handler_support.hpp"
+#include "api/mission_view.hpp"
 #include "api/routes.hpp"
 #include "auth/password.hpp"
 #include "auth/password_policy.hpp"
-#include "domain/ids.hpp"
 #include "domain/error.hpp"
+#include "domain/ids.hpp"
 #include "domain/missions.hpp"
 
 #include <boost/json.hpp>
@@ -154,6 +155,7 @@ awaitable_response lifecycle(request_context& ctx, Apply apply, bool own_allowed
     const auto id = ctx.param("id");
     if (own_allowed)
         require_self_or_staff(ctx, id);
+    no_fields(ctx);
     const auto now = now_of(ctx);
     const auto who = actor_of(ctx);
     auto job = [id, now, who, apply](SQLite::Database& db) {
@@ -187,13 +189,20 @@ awaitable_response volunteer_missions(request_context& ctx) {
                                           "dropped", "expired"});
     f.limit = limit_param(ctx);
     f.after_seq = seq_cursor(ctx);
-    auto job = [f](SQLite::Database& db) {
+    const auto now = now_of(ctx);
+    auto job = [&ctx, f, now](SQLite::Database& db) {
         domain::load_volunteer(db, *f.volunteer_id);
         domain::page_info page;
         auto items = domain::list_missions(db, f, page);
-        return page_json(items, page);
+        audit_subjects audited;
+        json::value body{
+            {"items", mission_views(db, ctx, items, now, audited)},
+            {"next_cursor", page.next_cursor ? json::value(*page.next_cursor) : json::value(nullptr)}};
+        return std::pair{std::move(audited), std::move(body)};
     };
-    co_return ctx.json(status::ok, co_await ctx.app.db.read(std::move(job)));
+    auto [audited, body] = co_await ctx.app.db.read(std::move(job));
+    co_await audit_reads(ctx, std::move(audited));
+    co_return ctx.json(status::ok, body);
 }
 
 std::string own_volunteer_id(const request_context& ctx) {

@@ -14,7 +14,8 @@ programme_record load_programme(SQLite::Database& db) {
     auto q_lease = store::prepare(
         db,
         "SELECT name, starts_on, ends_on, registration_open, coordination_phone, auto_dispatch, "
-        "proposal_ttl_minutes, max_distance_km, retention_days, consent_version, weights, timezone "
+        "proposal_ttl_minutes, max_distance_km, retention_days, consent_version, weights, timezone, "
+        "updated_at "
         "FROM programme WHERE id = 1");
     SQLite::Statement& q = *q_lease;
     if (!q.executeStep())
@@ -35,6 +36,7 @@ programme_record load_programme(SQLite::Database& db) {
     if (w.is_object())
         p.weights = w.as_object();
     p.timezone = q.getColumn(11).getString();
+    p.updated_at = q.getColumn(12).getInt64();
     return p;
 }
 

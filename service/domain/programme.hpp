@@ -7,6 +7,7 @@
 
 #include <boost/json/object.hpp>
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,6 +23,7 @@ struct programme_record {
     double max_distance_km = 5;
     boost::json::object weights;
     std::string timezone{city_time::default_zone};  ///< IANA name: the city's wall-clock time
+    std::int64_t updated_at = 0;  ///< the last change (unix seconds)
 };
 
 struct programme_patch {

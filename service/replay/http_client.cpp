@@ -1,5 +1,7 @@
 #include "replay/http_client.hpp"
 
+#include "replay/exchange_log.hpp"
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/http.hpp>
@@ -129,6 +131,15 @@ http_answer http_client::exchange(std::string_view method, const std::string& ta
     }
     if (!res.keep_alive())
         stream_.reset();
+    record_exchange({.source = "replay",
+                     .context = "",
+                     .method = method,
+                     .target = target,
+                     .status = a.status,
+                     .request_content_type = json_body ? "application/json" : "",
+                     .request_body = body,
+                     .response_content_type = a.content_type,
+                     .response_body = a.body});
     return a;
 }
 

@@ -190,6 +190,9 @@ TEST_CASE("registration closed by the admin: 409 with a clear message; reopened:
     INFO(res.describe());
     REQUIRE(res.status == 200);
     CHECK(res.json().at("registration_open") == false);
+    // When it last changed, the same in the answer and in a later read.
+    REQUIRE(res.json().at("updated_at").is_string());
+    CHECK(anon->get_json("/api/v1/programme").at("updated_at") == res.json().at("updated_at"));
     CHECK(anon->get_json("/api/v1/programme").at("registration_open") == false);
     // The public view hides the dispatch settings.
     CHECK_FALSE(anon->get_json("/api/v1/programme").as_object().contains("proposal_ttl_minutes"));
@@ -386,6 +389,7 @@ TEST_CASE("requests: public form and phone intake, field-by-field 422, literal s
     CHECK(r.at("resident").at("needs").at("isolated") == true);
     CHECK(r.at("support").is_null());
     CHECK(r.at("history").at(0).at("action") == "created");
+    CHECK(r.at("history").at(0).at("data").is_object());  // as in GET /api/v1/events
 
     const auto count_before = city.staff_count("/api/v1/requests");
     const auto residents_before = city.staff_count("/api/v1/residents");

@@ -292,6 +292,41 @@ TEST_CASE(
     }
 }
 
+TEST_CASE(
+    "staff see a mission's resident contact (the welfare alert needs it), address included; one audited "
+    "read per resident and answer; null once erased") {
+    test_city city;
+    auto a = city.new_volunteer("staff-view", true, volunteer_changes);
+    const auto now = now_s();
+    const auto call = city.public_request(request_for(marcel, "friendly_call")).id;  // not a home visit
+    const auto resident = resident_of(city, call);
+    const auto coord = user_id_of(city.coordinator());
+    const auto m = city.propose(call, a.id, now + day, now + day + 3600);
+
+    auto seen = city.staff_get("/api/v1/missions/" + m);
+    REQUIRE(seen.at("resident").is_object());
+    CHECK(seen.at("resident").at("first_name") == jv(marcel.first));
+    CHECK(seen.at("resident").at("phone") == jv(marcel.phone));
+    CHECK(seen.at("resident").at("address") == jv(marcel.address));  // staff: even for a call
+    CHECK(seen.at("resident").as_object().size() == 3);
+    CHECK(audit_count(city, resident, coord, "read", "GET /api/v1/missions/{id}") == 1);
+    auto list = city.staff_get("/api/v1/missions?request_id=" + call);
+    CHECK(list.at("items").at(0).at("resident").at("phone") == jv(marcel.phone));
+    CHECK(audit_count(city, resident, coord, "read", "GET /api/v1/missions") == 1);
+    // The request's page shows the resident and their missions: one read of that resident, not two.
+    auto page = city.staff_get("/api/v1/requests/" + call);
+    CHECK(page.at("missions").at(0).at("resident").at("phone") == jv(marcel.phone));
+    CHECK(audit_count(city, resident, coord, "read", "GET /api/v1/requests/{id}") == 2);  // resident_of's too
+
+    REQUIRE(city.coordinator()
+                .post_json("/api/v1/residents/" + resident + "/erase", json::object{{"reason", "request"}})
+                .status == 200);
+    const auto reads_before = audit_of(city, resident).size();
+    auto after = city.staff_get("/api/v1/missions/" + m);
+    CHECK(after.at("resident").is_null());
+    CHECK(audit_of(city, resident).size() == reads_before);  // nothing shown, nothing audited
+}
+
 TEST_CASE("staff reads of a resident are audited: request, resident, list of residents, update") {
     test_city city;
     const auto req = city.public_request(request_for(josette, "shopping")).id;

@@ -235,6 +235,12 @@ TEST_CASE("a whole season through the API, and the event log tells it") {
                                 "request:closed",
                                 "mission:welfare_acknowledged",
                             });
+    // Each entry has its facts, as in GET /api/v1/events; a mission's facts name its request.
+    for (const auto& e : history.as_array()) {
+        REQUIRE(e.at("data").is_object());
+        if (e.at("entity") == "mission")
+            CHECK(e.at("data").at("request_id") == json::value(r1.id));
+    }
     // Reasons and actors: Alice declined herself, the drop's reason, the closing outcome.
     auto declines = city.staff_get("/api/v1/events?entity=mission&entity_id=" + m_a + "&action=declined");
     REQUIRE(declines.at("items").as_array().size() == 1);

@@ -1,5 +1,7 @@
 #include "api/support/http_client.hpp"
 
+#include "replay/exchange_log.hpp"
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
@@ -13,6 +15,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <mutex>
 #include <sstream>
 #include <stdexcept>
 
@@ -45,6 +48,14 @@ std::string http_response::describe() const {
 }
 
 namespace {
+
+std::mutex exchange_context_mutex;
+std::string exchange_context;  // guarded by exchange_context_mutex
+
+std::string current_exchange_context() {
+    const std::lock_guard lock(exchange_context_mutex);
+    return exchange_context;
+}
 
 http_response to_response(bhttp::response<bhttp::string_body>&& msg) {
     http_response r;
@@ -237,6 +248,18 @@ http_response http_client::request(std::string_view method, const std::string& t
         }
         if (socket_.send(bytes, timeout_)) {
             if (auto res = socket_.read_response(timeout_, head)) {
+                const auto context = current_exchange_context();
+                const auto request_type = req[bhttp::field::content_type];
+                const auto response_type = res->header("Content-Type");
+                replay::record_exchange({.source = "api-tests",
+                                         .context = context,
+                                         .method = method,
+                                         .target = target,
+                                         .status = res->status,
+                                         .request_content_type = request_type,
+                                         .request_body = body,
+                                         .response_content_type = response_type,
+                                         .response_body = res->body});
                 remember_cookies(*res);
                 if (!res->keep_alive)
                     socket_.close();
@@ -294,6 +317,11 @@ void http_client::remember_cookies(const http_response& res) {
         else
             cookies_[name] = value;
     }
+}
+
+void set_exchange_context(std::string name) {
+    const std::lock_guard lock(exchange_context_mutex);
+    exchange_context = std::move(name);
 }
 
 // --- raw helpers ---------------------------------------------------------------------------------------

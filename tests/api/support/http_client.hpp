@@ -119,6 +119,11 @@ private:
     std::size_t connects_ = 0;
 };
 
+/// Names the test case whose exchanges http_client records from now on (see record_exchange in
+/// replay/exchange_log.hpp: with RELAIS_EXCHANGE_LOG set, every request()/response pair is appended there for
+/// the contract check of bodies). Set by a doctest listener in main.cpp; thread-safe.
+void set_exchange_context(std::string name);
+
 /// Opens a connection, sends `bytes` as they are, and returns everything that came back until the server
 /// closed the connection or `timeout` passed.
 std::string raw_exchange(std::uint16_t port, std::string_view bytes, std::chrono::milliseconds timeout = 5s);

@@ -1,0 +1,49 @@
+#include "api/mission_view.hpp"
+
+#include "api/encode.hpp"
+#include "domain/requests.hpp"
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+
+namespace relais::api {
+
+namespace json = boost::json;
+
+json::value mission_view(SQLite::Database& db, const request_context& ctx, const domain::mission_record& m,
+                         std::int64_t now, audit_subjects& audited) {
+    if (is_staff(ctx)) {
+        std::optional<resident_contact> contact;
+        auto r = domain::load_resident(db, m.resident_id);
+        if (!r.erased_at) {
+            contact = resident_contact{r.first_name, r.phone, r.address};
+            const std::pair<std::string, std::string> subject{"resident", m.resident_id};
+            if (std::find(audited.begin(), audited.end(), subject) == audited.end())
+                audited.push_back(subject);
+        }
+        return mission_for_staff(m, contact);
+    }
+    std::optional<resident_contact> contact;
+    if (volunteer_sees_contact(m, now)) {
+        auto r = domain::load_resident(db, m.resident_id);
+        if (!r.erased_at) {
+            contact = resident_contact{r.first_name, r.phone, std::nullopt};
+            if (m.home_visit)
+                contact->address = r.address;
+            audited.emplace_back("resident", m.resident_id);
+        }
+    }
+    return mission_for_volunteer(m, contact);
+}
+
+json::array mission_views(SQLite::Database& db, const request_context& ctx,
+                          const std::vector<domain::mission_record>& items, std::int64_t now,
+                          audit_subjects& audited) {
+    json::array out;
+    for (const auto& m : items)
+        out.push_back(mission_view(db, ctx, m, now, audited));
+    return out;
+}
+
+}  // namespace relais::api
