@@ -4,7 +4,7 @@
 #include "app/config.hpp"
 #include "app/event_hub.hpp"
 #include "app/metrics.hpp"
-#include "app/offload.hpp"
+#include "core/offload.hpp"
 #include "app/read_cache.hpp"
 #include "auth/hash_pool.hpp"
 #include "auth/session_cache.hpp"

@@ -5,7 +5,7 @@
 #include "api/routes.hpp"
 #include "app/app_context.hpp"
 #include "app/demo.hpp"
-#include "app/fd_limit.hpp"
+#include "core/fd_limit.hpp"
 #include "app/retention_job.hpp"
 #include "app/server_log.hpp"
 #include "http/server.hpp"
@@ -56,11 +56,12 @@ int run_server(const config& cfg, server_log& log) {
         std::filesystem::create_directories(dir);
     // Every connection is a file descriptor: with a limit below --max-connections, accept fails (EMFILE)
     // long before the connection cap is reached.
-    if (const auto fds = raise_fd_limit(); !fd_limit_enough(fds, cfg))
+    if (const auto fds = core::raise_fd_limit();
+        !core::fd_limit_enough(fds, cfg.max_connections, static_cast<std::size_t>(cfg.readers)))
         spdlog::warn(
             "the open-file limit is {} (hard limit {}), below --max-connections {} plus {} for the "
             "database and the rest: fewer connections will be taken; raise LimitNOFILE / ulimit -n",
-            fds.soft, fds.hard, cfg.max_connections, fd_margin(cfg));
+            fds.soft, fds.hard, cfg.max_connections, core::fd_margin(static_cast<std::size_t>(cfg.readers)));
 
     if (const auto open = store::files_open_to_others(cfg.db); !open.empty() && !cfg.allow_shared_db) {
         for (const auto& f : open)

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "app/offload.hpp"
+#include "core/offload.hpp"
 #include "domain/error.hpp"
 
 #include <boost/asio/awaitable.hpp>
@@ -51,7 +51,7 @@ public:
             } r{this};
             return f();
         };
-        co_return co_await app::offload(pool_, std::move(job));
+        co_return co_await core::offload(pool_, std::move(job));
     }
 
     /// Waits for the jobs admitted so far and stops the threads (the server's shutdown).

@@ -1,7 +1,7 @@
 #include "http/server.hpp"
 
 #include "app/app_context.hpp"
-#include "app/fd_limit.hpp"
+#include "core/fd_limit.hpp"
 #include "core/log_exceptions.hpp"
 #include "auth/request_checks.hpp"
 #include "http/session.hpp"
@@ -139,8 +139,8 @@ std::size_t server::connection_budget() {
     // the log of descriptors. Re-read at most once a second (one system call).
     const auto now = std::chrono::steady_clock::now();
     if (now - budget_read_at_ >= std::chrono::seconds(1)) {
-        const auto fds = app::current_fd_limit();
-        const auto margin = app::fd_margin(app_.cfg);
+        const auto fds = core::current_fd_limit();
+        const auto margin = core::fd_margin(static_cast<std::size_t>(app_.cfg.readers));
         fd_budget_ = fds.soft > margin
                          ? static_cast<std::size_t>(std::min<std::uint64_t>(fds.soft - margin, SIZE_MAX))
                          : 0;

@@ -128,7 +128,7 @@ boost::asio::awaitable<response> serve_static(request_context& ctx) {
             co_return static_response(ctx, *rel, inm, entry->etag, entry->last_modified, entry->body);
     // The callable is a named local: GCC 12 mishandles lambda temporaries with captures inside co_await.
     auto load = [root = fs::path(ctx.app.cfg.web_root), r = *rel] { return read_file(root, r, true); };
-    auto file = co_await app::offload(ctx.app.workers, std::move(load));
+    auto file = co_await core::offload(ctx.app.workers, std::move(load));
     if (!file.found)
         throw not_found("No such page.");
     co_return static_response(ctx, *rel, inm, file.etag, file.last_modified, std::move(file.body));

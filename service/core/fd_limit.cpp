@@ -1,13 +1,11 @@
-#include "app/fd_limit.hpp"
-
-#include "app/config.hpp"
+#include "core/fd_limit.hpp"
 
 #include <sys/resource.h>
 
-namespace relais::app {
+namespace relais::core {
 
-std::size_t fd_margin(const config& cfg) {
-    return 64 + 3 * (static_cast<std::size_t>(cfg.readers) + 2);
+std::size_t fd_margin(std::size_t readers) {
+    return 64 + 3 * (readers + 2);
 }
 
 namespace {
@@ -38,8 +36,8 @@ fd_limit raise_fd_limit() {
     return {as_u64(rl.rlim_cur), as_u64(rl.rlim_max)};
 }
 
-bool fd_limit_enough(const fd_limit& limit, const config& cfg) {
-    return limit.soft >= static_cast<std::uint64_t>(cfg.max_connections + fd_margin(cfg));
+bool fd_limit_enough(const fd_limit& limit, std::size_t max_connections, std::size_t readers) {
+    return limit.soft >= static_cast<std::uint64_t>(max_connections + fd_margin(readers));
 }
 
-}  // namespace relais::app
+}  // namespace relais::core

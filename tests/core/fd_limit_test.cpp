@@ -1,14 +1,12 @@
 // The open-file limit: raised to the hard limit at start, never lowered, and compared with what
 // --max-connections needs.
-#include "app/fd_limit.hpp"
-
-#include "app/config.hpp"
+#include "core/fd_limit.hpp"
 
 #include <doctest/doctest.h>
 
 #include <sys/resource.h>
 
-using namespace relais::app;
+using namespace relais::core;
 
 TEST_CASE("the soft open-file limit is raised to the hard one, and judged against --max-connections") {
     rlimit before{};
@@ -17,10 +15,9 @@ TEST_CASE("the soft open-file limit is raised to the hard one, and judged agains
     CHECK(now.soft == now.hard);
     CHECK((before.rlim_cur == RLIM_INFINITY || now.soft >= before.rlim_cur));
 
-    config cfg;
-    cfg.max_connections = 100;
-    CHECK(fd_margin(cfg) >= 64);
-    CHECK(fd_limit_enough({100 + fd_margin(cfg), 100000}, cfg));
-    CHECK_FALSE(fd_limit_enough({100 + fd_margin(cfg) - 1, 100000}, cfg));
-    CHECK_FALSE(fd_limit_enough({64, 64}, cfg));
+    const std::size_t readers = 4;
+    CHECK(fd_margin(readers) >= 64);
+    CHECK(fd_limit_enough({100 + fd_margin(readers), 100000}, 100, readers));
+    CHECK_FALSE(fd_limit_enough({100 + fd_margin(readers) - 1, 100000}, 100, readers));
+    CHECK_FALSE(fd_limit_enough({64, 64}, 100, readers));
 }

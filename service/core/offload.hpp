@@ -11,7 +11,7 @@
 #include <optional>
 #include <type_traits>
 
-namespace relais::app {
+namespace relais::core {
 
 /// Runs blocking `f()` on `pool` and resumes the caller on its own executor with the result (or the
 /// exception `f` threw).
@@ -42,4 +42,4 @@ boost::asio::awaitable<std::invoke_result_t<F&>> offload(boost::asio::thread_poo
     co_return std::move(*result);
 }
 
-}  // namespace relais::app
+}  // namespace relais::core
