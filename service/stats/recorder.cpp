@@ -83,11 +83,11 @@ constexpr std::int64_t no_day = -1;
 SQLite::Statement& recorder::stmt(stmt_id id) {
     auto& s = stmts_[id];
     if (!s)
-        s = std::make_unique<SQLite::Statement>(db_, statements[id]);
+        s.emplace(store::prepare(db_, statements[id]));
     else
-        s->reset();
-    s->clearBindings();
-    return *s;
+        (*s)->reset();
+    (*s)->clearBindings();
+    return **s;
 }
 
 std::optional<request_attrs> recorder::request(const std::string& id) {

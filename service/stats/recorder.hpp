@@ -1,12 +1,13 @@
 #pragma once
 
+#include "store/statement_cache.hpp"
+
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 #include <boost/json/object.hpp>
 
 #include <array>
 #include <cstdint>
-#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,13 +19,13 @@ namespace relais::stats {
 
 /// Kinds of chained occurrences (stat_occurrence.kind) for exact distinct counts.
 enum occurrence_kind : int {
-    occ_mobilised = 1,  ///< subject: a volunteer person; x: a mission done by them
-    occ_helped = 2,     ///< subject: a resident; x: a mission done for them
-    occ_requesting = 3, ///< subject: a resident; x: a request of theirs created
+    occ_mobilised = 1,   ///< subject: a volunteer person; x: a mission done by them
+    occ_helped = 2,      ///< subject: a resident; x: a mission done for them
+    occ_requesting = 3,  ///< subject: a resident; x: a request of theirs created
 };
 
-/// The version of what the recorder writes. Tables written by another version (or by none: a database that had
-/// events before migration 3) are not in sync, and are rebuilt from the log before they are read.
+/// The version of what the recorder writes. Tables written by another version (or by none: a database that
+/// had events before migration 3) are not in sync, and are rebuilt from the log before they are read.
 inline constexpr const char* format_version = "2";
 
 /// One event as the statistics see it.
@@ -47,10 +48,11 @@ struct request_attrs {
 template <class Lookup, class Emit>
 void day_counts(const event_view& e, Lookup&& request_of, Emit&& emit);
 
-/// Applies events to the statistics tables. It keeps its prepared statements, so one recorder can apply many
-/// events (a rebuild) cheaply; record_event makes a short-lived one per event.
+/// Applies events to the statistics tables. It holds its statements while it lives, so one recorder can apply
+/// many events (a rebuild) cheaply; record_event makes a short-lived one per event, whose statements come
+/// from the connection's statement cache (store::prepare) when there is one, as on the server's writer.
 class recorder {
-public:
+  public:
     explicit recorder(SQLite::Database& db) : db_(db) {}
 
     void record(const event_view& e);
@@ -58,11 +60,30 @@ public:
     /// stat_request attributes of a request, if known.
     std::optional<request_attrs> request(const std::string& id);
 
-private:
+  private:
     enum stmt_id : std::size_t {
-        s_person, s_insert_volunteer, s_validate, s_withdraw, s_insert_request, s_close_request, s_first_proposed,
-        s_first_accepted, s_first_done, s_request_attrs, s_person_of, s_day, s_occ_bump, s_occ_pred,
-        s_occ_succ, s_occ_insert, s_occ_set_y, s_gap_add, s_gap_clean, s_meta, s_format, stmt_count
+        s_person,
+        s_insert_volunteer,
+        s_validate,
+        s_withdraw,
+        s_insert_request,
+        s_close_request,
+        s_first_proposed,
+        s_first_accepted,
+        s_first_done,
+        s_request_attrs,
+        s_person_of,
+        s_day,
+        s_occ_bump,
+        s_occ_pred,
+        s_occ_succ,
+        s_occ_insert,
+        s_occ_set_y,
+        s_gap_add,
+        s_gap_clean,
+        s_meta,
+        s_format,
+        stmt_count
     };
     SQLite::Statement& stmt(stmt_id id);
     void add_day(std::int64_t at, std::string_view metric, std::string_view key);
@@ -72,13 +93,13 @@ private:
     std::string person_of(const std::string& volunteer_id);
 
     SQLite::Database& db_;
-    std::array<std::unique_ptr<SQLite::Statement>, stmt_count> stmts_;
+    std::array<std::optional<store::statement_lease>, stmt_count> stmts_;
 };
 
 /// Records one event just appended (`seq` is its row). Called by domain::append_event.
 void record_event(SQLite::Database& db, std::int64_t seq, std::int64_t at, std::string_view entity,
-                  std::string_view entity_id, std::string_view action, const std::optional<std::string>& reason,
-                  const boost::json::object& data);
+                  std::string_view entity_id, std::string_view action,
+                  const std::optional<std::string>& reason, const boost::json::object& data);
 
 /// True when the statistics tables reflect every event of the log, written by this format_version.
 bool in_sync(SQLite::Database& db);
@@ -116,7 +137,8 @@ void day_counts(const event_view& e, Lookup&& request_of, Emit&& emit) {
             for (const char* kind : setback_actions)
                 if (e.action == kind) {
                     emit(std::string("setback"),
-                         std::string(kind) + "|" + (e.reason && !e.reason->empty() ? *e.reason : "unspecified"));
+                         std::string(kind) + "|" +
+                             (e.reason && !e.reason->empty() ? *e.reason : "unspecified"));
                     break;
                 }
         }

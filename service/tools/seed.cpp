@@ -1,29 +1,33 @@
 #include "tools/seed.hpp"
 
+#include "auth/accounts.hpp"
 #include "auth/password.hpp"
-#include "domain/ids.hpp"
+#include "domain/error.hpp"
+#include "domain/missions.hpp"
+#include "domain/programme.hpp"
+#include "domain/requests.hpp"
+#include "domain/supports.hpp"
+#include "domain/volunteers.hpp"
+#include "stats/summary.hpp"
 #include "store/migrations.hpp"
+#include "store/statement_cache.hpp"
 #include "store/store.hpp"
 #include "tools/command_line.hpp"
 
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
 #include <sodium.h>
-#include <boost/json.hpp>
 
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
-#include <map>
 #include <ostream>
 #include <random>
 
 namespace relais::tools {
 
 namespace {
-
-namespace json = boost::json;
 
 constexpr std::int64_t hour = 3600;
 constexpr std::int64_t day = 24 * hour;
@@ -89,24 +93,6 @@ class generator {
     const T& pick(const T (&a)[N]) {
         return a[below(N)];
     }
-
-    /// An id in the format of domain::new_id ("vol_" + 16 base32 characters), drawn from this generator.
-    std::string id(std::string_view prefix) {
-        static constexpr char digits[] = "0123456789abcdefghjkmnpqrstvwxyz";
-        std::string out(prefix);
-        out += '_';
-        for (int i = 0; i < 16; ++i)
-            out += digits[below(32)];
-        return out;
-    }
-    /// A tracking code's canonical form (16 Crockford base32 characters).
-    std::string tracking_code() {
-        static constexpr char digits[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-        std::string out;
-        for (int i = 0; i < 16; ++i)
-            out += digits[below(32)];
-        return out;
-    }
     std::string mobile() {
         std::string out = chance(0.8) ? "+336" : "+337";
         for (int i = 0; i < 8; ++i)
@@ -118,9 +104,13 @@ class generator {
     std::mt19937_64 rng_;
 };
 
-struct volunteer_row {
-    std::string id;
-    bool active = false;
+/// A volunteer to register, and what becomes of the registration.
+struct volunteer_plan {
+    domain::volunteer_input in;
+    std::int64_t created = 0;
+    std::optional<std::int64_t> validated, paused, withdrawn;
+    std::string withdrawal_reason;
+    std::string id;  ///< once registered
 };
 
 enum class kind { fresh, once, weekly_ongoing, weekly_ended };
@@ -132,6 +122,12 @@ struct request_plan {
     std::int64_t created_at = 0;
 };
 
+/// A resident to record with their first request.
+struct resident_plan {
+    domain::resident_input in;
+    std::string id;  ///< once recorded
+};
+
 std::string ascii_lower(std::string_view s) {
     // For email local parts: letters of the generated names, accents and blanks dropped.
     std::string out;
@@ -141,162 +137,92 @@ std::string ascii_lower(std::string_view s) {
     return out;
 }
 
-std::string strings_json(const std::vector<std::string>& v) {
-    json::array a;
-    for (const auto& s : v)
-        a.emplace_back(s);
-    return json::serialize(a);
+/// Runs one domain operation that the rules may refuse (a volunteer's week is full, they declined this
+/// request before...) inside a savepoint: refused, it leaves nothing behind and the seeder tries otherwise.
+template <class F>
+bool attempt(SQLite::Database& db, F&& f) {
+    db.exec("SAVEPOINT seed_attempt");
+    try {
+        f();
+    } catch (const error&) {
+        db.exec("ROLLBACK TO seed_attempt");
+        db.exec("RELEASE seed_attempt");
+        return false;
+    }
+    db.exec("RELEASE seed_attempt");
+    return true;
 }
 
-/// A prepared INSERT that binds positional values row after row.
-class inserter {
-  public:
-    inserter(SQLite::Database& db, const std::string& sql) : q_(db, sql) {}
-    template <class... V>
-    void row(const V&... values) {
-        int i = 1;
-        (bind_one(i++, values), ...);
-        q_.exec();
-        q_.reset();
-    }
-
-  private:
-    void bind_one(int i, const std::string& v) { q_.bind(i, v); }
-    void bind_one(int i, const char* v) { q_.bind(i, v); }
-    void bind_one(int i, std::int64_t v) { q_.bind(i, v); }
-    void bind_one(int i, int v) { q_.bind(i, v); }
-    void bind_one(int i, double v) { q_.bind(i, v); }
-    void bind_one(int i, std::nullptr_t) { q_.bind(i); }
-    void bind_one(int i, const std::optional<std::string>& v) { v ? q_.bind(i, *v) : q_.bind(i); }
-    void bind_one(int i, const std::optional<std::int64_t>& v) { v ? q_.bind(i, *v) : q_.bind(i); }
-
-    SQLite::Statement q_;
-};
-
+/// Plays a generated season through the domain's own operations (the ones the API handlers call), so the
+/// event log and the statistics follow as they do on a live server. Each request is played from its
+/// creation to its present state before the next; its actions never go back in time nor past `now`.
 class seeder {
   public:
     seeder(SQLite::Database& db, const seed_options& o, std::int64_t now)
-        : db_(db),
-          o_(o),
-          now_(now),
-          g_(o.seed),
-          volunteer_ins_(
-              db,
-              "INSERT INTO volunteer(id, first_name, last_name, email, phone, neighbourhood, lat, lon, "
-              "skills, availability, languages, max_missions_per_week, status, withdrawal_reason, "
-              "consent_at, consent_version, created_at, validated_at, withdrawn_at, updated_at) "
-              "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
-          resident_ins_(
-              db,
-              "INSERT INTO resident(id, first_name, last_name, phone, email, address, neighbourhood, "
-              "lat, lon, isolated, reduced_mobility, visually_impaired, not_french_speaking, languages, "
-              "preferred_contact, consent_at, consent_version, created_at, updated_at) "
-              "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
-          request_ins_(db,
-                       "INSERT INTO request(id, resident_id, category, details, urgency, window_from, "
-                       "window_until, recurrence, channel, status, outcome, close_reason, tracking_hash, "
-                       "redispatch, redispatch_count, created_by, created_at, first_proposed_at, "
-                       "first_accepted_at, first_done_at, closed_at, updated_at) "
-                       "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
-          support_ins_(db,
-                       "INSERT INTO support(id, request_id, resident_id, volunteer_id, status, created_at, "
-                       "ended_at) VALUES (?,?,?,?,?,?,?)"),
-          mission_ins_(
-              db,
-              "INSERT INTO mission(id, request_id, support_id, volunteer_id, starts_at, ends_at, status, "
-              "reason, report_duration_minutes, report_outcome, proposed_by, proposed_at, expires_at, "
-              "answered_at, ended_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
-          event_ins_(
-              db,
-              "INSERT INTO event(at, actor, entity, entity_id, action, from_status, to_status, reason, "
-              "data) VALUES (?,?,?,?,?,?,?,?,?)") {
-        SQLite::Statement q(db, "SELECT consent_version FROM programme WHERE id = 1");
-        q.executeStep();
-        consent_version_ = q.getColumn(0).getString();
+        : db_(db), o_(o), now_(now), g_(o.seed) {
+        ttl_ = static_cast<std::int64_t>(domain::load_programme(db).proposal_ttl_minutes) * 60;
     }
 
     seed_summary run() {
-        coordinator_id_ = g_.id("usr");
-        volunteers();
+        plan_volunteers();
         plan_requests();
-        residents();
+        plan_residents();
+        const std::int64_t season_start = start_of_season();
+        coordinator(season_start);
+        volunteers();
         requests();
-        accounts();
+        summarise();
         return sum_;
     }
 
   private:
-    struct resident_row {
-        std::string id, neighbourhood;
-        std::int64_t created_at = 0;
-    };
+    static constexpr std::size_t tries = 64;  ///< volunteers asked before a mission is given up
 
     const place& some_place() { return g_.pick(neighbourhoods); }
 
-    void event(std::int64_t at, const std::string& actor, const char* entity, const std::string& entity_id,
-               const char* action, const std::optional<std::string>& from,
-               const std::optional<std::string>& to, const std::optional<std::string>& reason,
-               const json::object& data) {
-        event_ins_.row(at, actor, entity, entity_id, action, from, to, reason, json::serialize(data));
-        ++sum_.events;
-    }
-
-    void volunteers() {
+    void plan_volunteers() {
         volunteers_.reserve(o_.volunteers);
         for (std::size_t i = 0; i < o_.volunteers; ++i) {
-            volunteer_row v{g_.id("vol"), false};
-            const std::string first = g_.pick(first_names), last = g_.pick(last_names);
-            const std::string email =
-                ascii_lower(first) + "." + ascii_lower(last) + "." + std::to_string(i + 1) + "@example.org";
+            volunteer_plan v;
+            auto& in = v.in;
+            in.first_name = g_.pick(first_names);
+            in.last_name = g_.pick(last_names);
+            in.email = ascii_lower(in.first_name) + "." + ascii_lower(in.last_name) + "." +
+                       std::to_string(i + 1) + "@example.org";
+            in.phone = g_.mobile();
             const auto& p = some_place();
-            const double lat = p.lat + g_.normal(0.006), lon = p.lon + g_.normal(0.009);
-            std::vector<std::string> skills;
-            for (std::size_t n = 1 + g_.below(4); skills.size() < n;) {
+            in.neighbourhood = p.code;
+            const double lat = p.lat + g_.normal(0.006);
+            in.location = domain::geo{lat, p.lon + g_.normal(0.009)};
+            for (std::size_t n = 1 + g_.below(4); in.skills.size() < n;) {
                 std::string c = g_.pick(categories);
-                if (std::find(skills.begin(), skills.end(), c) == skills.end())
-                    skills.push_back(std::move(c));
+                if (std::find(in.skills.begin(), in.skills.end(), c) == in.skills.end())
+                    in.skills.push_back(std::move(c));
             }
-            json::array avail;
-            static constexpr const char* days[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
             for (std::size_t n = 1 + g_.below(5), k = 0; k < n; ++k) {
                 const int start = static_cast<int>(8 + g_.below(10));
                 const int len = static_cast<int>(1 + g_.below(4));
-                char s[8], e[8];
-                std::snprintf(s, sizeof s, "%02d:00", start);
-                std::snprintf(e, sizeof e, "%02d:00", std::min(start + len, 22));
-                avail.push_back(json::object{{"day", days[(i + k * 3) % 7]}, {"start", s}, {"end", e}});
+                in.availability.push_back(
+                    {static_cast<int>((i + k * 3) % 7), start * 60, std::min(start + len, 22) * 60});
             }
-            std::vector<std::string> langs{"fr"};
+            in.languages = {"fr"};
             if (g_.chance(0.3))
-                langs.emplace_back(g_.pick(languages_pool));
-            const std::int64_t created = now_ - g_.between(10 * day, 300 * day);
-            const auto roll = g_.below(100);
-            const char* status = roll < 80   ? "active"
-                                 : roll < 88 ? "registered"
-                                 : roll < 95 ? "paused"
-                                             : "withdrawn";
-            v.active = roll < 80;
-            std::optional<std::int64_t> validated, withdrawn;
-            std::optional<std::string> reason;
+                in.languages.emplace_back(g_.pick(languages_pool));
+            in.max_missions_per_week = static_cast<int>(1 + g_.below(4));
+            v.created = now_ - g_.between(10 * day, 300 * day);
+            const auto roll = g_.below(100);  // 80% active, 8% awaiting validation, 7% paused, 5% withdrawn
             if (roll < 80 || roll >= 88)
-                validated = created + g_.between(hour, 5 * day);
+                v.validated = v.created + g_.between(hour, 5 * day);
+            if (roll >= 88 && roll < 95)
+                v.paused = std::min(*v.validated + g_.between(day, 30 * day), now_);
             if (roll >= 95) {
-                withdrawn = *validated + g_.between(day, 5 * day);
-                reason = std::string(g_.chance(0.5) ? "no_longer_available" : "back_to_work");
+                v.withdrawn = *v.validated + g_.between(day, 5 * day);
+                v.withdrawal_reason = g_.chance(0.5) ? "no_longer_available" : "back_to_work";
             }
-            volunteer_ins_.row(v.id, first, last, email, g_.mobile(), std::string(p.code), lat, lon,
-                               strings_json(skills), json::serialize(avail), strings_json(langs),
-                               static_cast<int>(1 + g_.below(4)), status, reason, created, consent_version_,
-                               created, validated, withdrawn,
-                               withdrawn.value_or(validated.value_or(created)));
-            event(created, "public", "volunteer", v.id, "registered", std::nullopt, "registered",
-                  std::nullopt, {{"neighbourhood", p.code}});
-            if (v.active)
+            if (roll < 80)
                 active_.push_back(volunteers_.size());
             volunteers_.push_back(std::move(v));
-            emails_.push_back(email);
         }
-        sum_.volunteers = volunteers_.size();
     }
 
     /// Decides each request's kind, age and number of missions so that the total is exactly o_.missions
@@ -342,42 +268,8 @@ class seeder {
             p.missions = left / weekly + (seen < left % weekly ? 1 : 0);
             ++seen;
         }
-    }
-
-    void residents() {
-        // A resident appears shortly before their first request.
-        std::vector<std::int64_t> first(o_.residents, now_);
-        for (auto& p : plans_) {
+        for (auto& p : plans_)
             p.created_at = created_of(p);
-            first[p.resident] = std::min(first[p.resident], p.created_at);
-        }
-        residents_.reserve(o_.residents);
-        for (std::size_t i = 0; i < o_.residents; ++i) {
-            resident_row r{g_.id("res"), "", first[i] - g_.between(60, hour)};
-            const auto& p = some_place();
-            r.neighbourhood = p.code;
-            const std::string first_name = g_.pick(first_names), last = g_.pick(last_names);
-            std::optional<std::string> email;
-            if (g_.chance(0.3))
-                email = ascii_lower(first_name) + "." + ascii_lower(last) + ".r" + std::to_string(i + 1) +
-                        "@example.net";
-            const std::string address =
-                std::to_string(1 + g_.below(120)) + " " + g_.pick(streets) + ", Rennes";
-            std::vector<std::string> langs{"fr"};
-            const bool foreign = g_.chance(0.08);
-            if (foreign)
-                langs = {g_.pick(languages_pool)};
-            resident_ins_.row(r.id, first_name, last, g_.mobile(), email, address, r.neighbourhood,
-                              p.lat + g_.normal(0.006), p.lon + g_.normal(0.009),
-                              static_cast<int>(g_.chance(0.4)), static_cast<int>(g_.chance(0.25)),
-                              static_cast<int>(g_.chance(0.05)), static_cast<int>(foreign),
-                              strings_json(langs), std::string(g_.chance(0.85) ? "phone" : "email"),
-                              r.created_at, consent_version_, r.created_at, r.created_at);
-            event(r.created_at, "public", "resident", r.id, "created", std::nullopt, std::nullopt,
-                  std::nullopt, {{"neighbourhood", r.neighbourhood}});
-            residents_.push_back(std::move(r));
-        }
-        sum_.residents = residents_.size();
     }
 
     std::int64_t created_of(const request_plan& p) {
@@ -395,10 +287,78 @@ class seeder {
         return now_;
     }
 
+    void plan_residents() {
+        residents_.reserve(o_.residents);
+        for (std::size_t i = 0; i < o_.residents; ++i) {
+            resident_plan r;
+            auto& in = r.in;
+            const auto& p = some_place();
+            in.neighbourhood = p.code;
+            in.first_name = g_.pick(first_names);
+            in.last_name = g_.pick(last_names);
+            if (g_.chance(0.3))
+                in.email = ascii_lower(in.first_name) + "." + ascii_lower(in.last_name) + ".r" +
+                           std::to_string(i + 1) + "@example.net";
+            in.address = std::to_string(1 + g_.below(120)) + " " + g_.pick(streets) + ", Rennes";
+            in.phone = g_.mobile();
+            const double lat = p.lat + g_.normal(0.006);
+            in.location = domain::geo{lat, p.lon + g_.normal(0.009)};
+            in.needs.isolated = g_.chance(0.4);
+            in.needs.reduced_mobility = g_.chance(0.25);
+            in.needs.visually_impaired = g_.chance(0.05);
+            in.needs.not_french_speaking = g_.chance(0.08);
+            in.languages = {in.needs.not_french_speaking ? std::string(g_.pick(languages_pool))
+                                                         : std::string("fr")};
+            in.preferred_contact = g_.chance(0.85) ? "phone" : "email";
+            residents_.push_back(std::move(r));
+        }
+    }
+
+    /// A day before anything the season holds happened.
+    std::int64_t start_of_season() const {
+        std::int64_t first = now_;
+        for (const auto& v : volunteers_)
+            first = std::min(first, v.created);
+        for (const auto& p : plans_)
+            first = std::min(first, p.created_at);
+        return first - day;
+    }
+
+    /// The coordinator's account, and the programme's start moved back to the season's if it is later, so
+    /// the statistics' default period holds the whole season.
+    void coordinator(std::int64_t at) {
+        auth::new_account a;
+        a.email = sum_.coordinator_email = "coordinator@bench.relais.test";
+        a.r = auth::role::coordinator;
+        a.password_hash = password_hash_ = auth::hash_password(o_.password);
+        coord_ = {auth::insert_account(db_, a, at), "coordinator"};
+        const std::string season = stats::date_label(at);
+        if (season < domain::load_programme(db_).starts_on) {
+            domain::programme_patch p;
+            p.starts_on = season;
+            domain::patch_programme(db_, p, at, coord_);
+        }
+    }
+
+    /// Registrations through the public form (every volunteer's account shares the seed's password), then
+    /// validation, pauses and withdrawals by the coordinator.
+    void volunteers() {
+        for (auto& v : volunteers_) {
+            v.id = domain::register_volunteer(db_, v.in, password_hash_, v.created, domain::public_actor());
+            if (v.validated)
+                domain::activate_volunteer(db_, v.id, *v.validated, coord_);
+            if (v.paused)
+                domain::pause_volunteer(db_, v.id, *v.paused, coord_);
+            if (v.withdrawn)
+                domain::withdraw_volunteer(db_, v.id, v.withdrawal_reason, std::nullopt, *v.withdrawn,
+                                           coord_);
+        }
+    }
+
     const std::string& pick_active() { return volunteers_[active_[g_.below(active_.size())]].id; }
 
     /// The volunteers of ongoing weekly supports are handed out in order, so the first active volunteers
-    /// (those with accounts) all have current missions.
+    /// (those listed with accounts) hold current missions.
     const std::string& next_support_volunteer() {
         const auto& v = volunteers_[active_[next_ongoing_ % active_.size()]].id;
         ++next_ongoing_;
@@ -406,231 +366,300 @@ class seeder {
     }
 
     void requests() {
-        for (const auto& p : plans_)
-            request(p);
-        sum_.requests = plans_.size();
+        // Played in order of creation, so a resident is recorded with their earliest request.
+        std::vector<std::size_t> order(plans_.size());
+        for (std::size_t i = 0; i < order.size(); ++i)
+            order[i] = i;
+        std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+            return plans_[a].created_at < plans_[b].created_at;
+        });
+        for (std::size_t i : order)
+            request(plans_[i]);
+    }
+
+    // --- One request's life -----------------------------------------------------------------------------
+
+    /// The time of the request's next action: `planned`, but never before its previous action nor after now.
+    std::int64_t at(std::int64_t planned) {
+        clock_ = std::clamp(planned, clock_, now_);
+        return clock_;
+    }
+
+    /// The request's mission waiting for an answer, if any (proposed by the server after a weekly visit).
+    std::optional<std::string> proposed_mission(const std::string& request_id) {
+        auto q = store::prepare(
+            db_, "SELECT id FROM mission WHERE request_id = ? AND status = 'proposed' LIMIT 1");
+        q->bind(1, request_id);
+        if (!q->executeStep())
+            return std::nullopt;
+        return q->getColumn(0).getString();
+    }
+
+    /// The mission, or nullopt when the rules refuse it; propose_mission checks everything before it writes,
+    /// so a refusal leaves nothing to roll back.
+    std::optional<std::string> propose(const std::string& request_id, const std::string& volunteer_id,
+                                       std::int64_t starts, std::int64_t ends, std::int64_t when) {
+        try {
+            return domain::propose_mission(db_, request_id, volunteer_id, starts, ends, when, coord_);
+        } catch (const error&) {
+            return std::nullopt;
+        }
+    }
+
+    /// Proposes the mission to some active volunteer who may take it (random ones, asked in turn).
+    std::optional<std::string> propose_to_anyone(const std::string& request_id, std::int64_t starts,
+                                                 std::int64_t ends, std::int64_t when,
+                                                 std::optional<std::string> first = std::nullopt) {
+        for (std::size_t t = 0; t < tries; ++t) {
+            const std::string vol = t == 0 && first ? *first : pick_active();
+            if (auto id = propose(request_id, vol, starts, ends, when))
+                return id;
+        }
+        return std::nullopt;
+    }
+
+    /// A weekly visit: to the support's volunteer, else to its stand-in, else to a new stand-in (the
+    /// volunteer's week may be full, or they declined a visit of this request); without a support yet, to
+    /// `volunteer`, else to anyone.
+    std::optional<std::string> propose_visit(const std::string& request_id, const std::string& volunteer,
+                                             std::int64_t starts, std::int64_t ends, std::int64_t when) {
+        auto s = domain::active_support(db_, request_id);
+        if (!s)
+            return propose_to_anyone(request_id, starts, ends, when, volunteer);
+        if (auto id = propose(request_id, s->volunteer_id, starts, ends, when))
+            return id;
+        if (s->standin_volunteer_id)
+            if (auto id = propose(request_id, *s->standin_volunteer_id, starts, ends, when))
+                return id;
+        for (std::size_t t = 0; t < tries; ++t) {
+            const std::string vol = pick_active();
+            std::string id;
+            if (attempt(db_, [&] {
+                    domain::set_standin(db_, s->id, vol, when, coord_);
+                    id = domain::propose_mission(db_, request_id, vol, starts, ends, when, coord_);
+                }))
+                return id;
+        }
+        return std::nullopt;
+    }
+
+    void accept(const std::string& mission_id) {
+        domain::accept_mission(db_, mission_id, at(clock_ + g_.between(10 * 60, 6 * hour)), coord_);
+    }
+
+    void decline(const std::string& mission_id) {
+        domain::decline_mission(db_, mission_id, g_.chance(0.6) ? "not_available" : "too_far", std::nullopt,
+                                at(clock_ + g_.between(10 * 60, 6 * hour)), coord_);
+    }
+
+    /// Left unanswered until the server's expiry; declined instead when that time is still to come.
+    void expire_or_decline(const std::string& mission_id) {
+        if (clock_ + ttl_ <= now_)
+            domain::expire_proposals(db_, at(clock_ + ttl_));
+        else
+            decline(mission_id);
+    }
+
+    void complete(const std::string& mission_id, std::int64_t starts, std::int64_t ends) {
+        domain::mission_report report;
+        report.duration_minutes = static_cast<int>((ends - starts) / 60);
+        report.outcome = g_.chance(0.9) ? "good" : "difficult";
+        domain::complete_mission(db_, mission_id, report, at(ends + g_.between(10 * 60, day)), coord_);
+    }
+
+    /// Start and end of a mission: `starts`, lasting 30 minutes to 2 hours 30.
+    std::pair<std::int64_t, std::int64_t> slot(std::int64_t starts) {
+        return {starts, starts + g_.between(1, 5) * 30 * 60};
+    }
+
+    /// A time in the request's window for a visit, at least an hour after `after`.
+    std::int64_t visit_time(std::int64_t from, std::int64_t until, std::int64_t after) {
+        return std::max(from + g_.between(0, std::max<std::int64_t>(until - from - 2 * hour, 1)),
+                        after + hour);
     }
 
     void request(const request_plan& p) {
-        const auto& res = residents_[p.resident];
+        auto& res = residents_[p.resident];
         const bool weekly = p.k == kind::weekly_ongoing || p.k == kind::weekly_ended;
-        const std::string category = weekly ? g_.pick(weekly_categories) : g_.pick(categories);
-        const char* urgency = weekly ? "week" : urgency_of(g_.below(10));
-        const std::string id = g_.id("req");
-        const std::string channel = g_.chance(0.55) ? "web" : g_.chance(0.9) ? "phone" : "partner";
-        const std::string created_by = channel == "web" ? "public" : coordinator_id_;
+        domain::request_input in;
+        in.category = weekly ? g_.pick(weekly_categories) : g_.pick(categories);
+        in.urgency = weekly ? "week" : urgency_of(g_.below(10));
+        in.recurrence = weekly ? "weekly" : "once";
+        in.channel = g_.chance(0.55) ? "web" : g_.chance(0.9) ? "phone" : "partner";
+        in.details = g_.pick(details_texts);
         const std::int64_t created = p.created_at;
-        const std::int64_t from = created + g_.between(0, day);
-        const std::int64_t until = weekly ? from + 13 * week
-                                          : from + (urgency == std::string_view("today") ? day
-                                                    : urgency == std::string_view("48h") ? 2 * day
-                                                                                         : week);
-        // What happens to the request, decided by its missions below.
-        std::string status = "new";
-        std::optional<std::string> outcome;
-        std::optional<std::int64_t> first_proposed, first_accepted, first_done, closed;
-        int redispatch = 0, redispatch_count = 0;
-        std::optional<std::string> support_id;
-        std::string support_status;
-        std::string support_volunteer;
-        std::int64_t support_created = 0;
-        std::optional<std::int64_t> support_ended;
-
-        struct mission_row {
-            std::string id, volunteer, status;
-            std::optional<std::string> support, reason, outcome;
-            std::int64_t starts = 0, ends = 0, proposed = 0;
-            std::optional<std::int64_t> expires, answered, ended, duration;
-        };
-        std::vector<mission_row> missions;
-        auto add = [&](const std::string& volunteer, std::int64_t starts, const std::string& st,
-                       std::int64_t proposed) -> mission_row& {
-            mission_row m;
-            m.id = g_.id("mis");
-            m.volunteer = volunteer;
-            m.status = st;
-            m.starts = starts;
-            m.ends = starts + g_.between(1, 5) * 30 * 60;
-            m.proposed = std::min(proposed, now_);
-            first_proposed = std::min(first_proposed.value_or(m.proposed), m.proposed);
-            if (st == "proposed") {
-                m.expires = m.proposed + day;
-            } else {
-                m.answered = std::min(m.proposed + g_.between(10 * 60, 6 * hour), now_);
-            }
-            if (st == "done") {
-                m.ended = std::min(m.ends + g_.between(10 * 60, day), now_);
-                m.duration = (m.ends - m.starts) / 60;
-                m.outcome = std::string(g_.chance(0.9) ? "good" : "difficult");
-                first_done = std::min(first_done.value_or(*m.ended), *m.ended);
-            } else if (st == "missed" || st == "cancelled") {
-                m.ended = std::min(m.starts + g_.between(hour, day), now_);
-                m.reason = std::string(st == "cancelled" ? "resident_cancelled" : "no_answer");
-            } else if (st == "declined") {
-                m.reason = std::string(g_.chance(0.6) ? "not_available" : "too_far");
-            } else if (st == "dropped") {
-                m.ended = m.answered;
-                m.reason = std::string("no_longer_available");
-            } else if (st == "expired") {
-                m.answered.reset();
-                m.expires = m.proposed + day;
-                m.ended = m.expires;
-            }
-            if (st == "accepted" || st == "done" || st == "missed" || st == "dropped")
-                first_accepted = std::min(first_accepted.value_or(*m.answered), *m.answered);
-            missions.push_back(std::move(m));
-            return missions.back();
-        };
-        auto open_support = [&](const std::string& volunteer, std::int64_t at) {
-            support_id = g_.id("sup");
-            support_volunteer = volunteer;
-            support_created = at;
-            support_status = "active";
-        };
+        in.window_from = created + g_.between(0, day);
+        in.window_until = weekly                  ? in.window_from + 13 * week
+                          : in.urgency == "today" ? in.window_from + day
+                          : in.urgency == "48h"   ? in.window_from + 2 * day
+                                                  : in.window_from + week;
+        if (res.id.empty())
+            in.resident = res.in;
+        else
+            in.resident_id = res.id;
+        clock_ = created;
+        const auto made =
+            domain::create_request(db_, in, created, in.channel == "web" ? domain::public_actor() : coord_);
+        res.id = made.resident_id;
+        const std::string& id = made.id;
 
         if (p.k == kind::fresh) {
             if (p.missions > 0) {
-                add(pick_active(), created + g_.between(day, 2 * day),
-                    g_.chance(0.5) ? "declined" : "expired", created + g_.between(10 * 60, hour));
-                redispatch = 1;
-                redispatch_count = 1;
+                // A proposal declined or left to expire: the request is back at the top of the queue.
+                const auto [s, e] = slot(created + g_.between(day, 2 * day));
+                const bool expire = g_.chance(0.5);
+                if (auto m = propose_to_anyone(id, s, e, at(created + g_.between(10 * 60, hour))))
+                    expire ? expire_or_decline(*m) : decline(*m);
             }
         } else if (p.k == kind::once) {
-            std::int64_t propose_at = created + g_.between(10 * 60, 4 * hour);
-            if (p.missions == 2) {
-                const char* first_outcome = g_.chance(0.5)   ? "declined"
-                                            : g_.chance(0.5) ? "expired"
-                                                             : "dropped";
-                add(pick_active(), from + g_.between(0, std::max<std::int64_t>(until - from - 2 * hour, 1)),
-                    first_outcome, propose_at);
-                ++redispatch_count;
-                propose_at += g_.between(hour, 6 * hour);
-            }
-            if (p.missions >= 1) {
-                const std::int64_t starts =
-                    from + g_.between(0, std::max<std::int64_t>(until - from - 2 * hour, 1));
-                const std::string& vol = pick_active();
-                if (starts > now_) {
-                    if (g_.chance(0.6)) {
-                        auto& m = add(vol, starts, "accepted", propose_at);
-                        open_support(vol, *m.answered);
-                        status = "matched";
-                    } else {
-                        add(vol, starts, "proposed", std::min(propose_at, now_ - g_.between(60, 12 * hour)));
-                    }
-                } else {
-                    const auto roll = g_.below(100);
-                    const char* st = roll < 88 ? "done" : roll < 92 ? "missed" : "cancelled";
-                    auto& m = add(vol, starts, st, propose_at);
-                    open_support(vol, *m.answered);
-                    support_status = "ended";
-                    support_ended = m.ended;
-                    status = "closed";
-                    closed = m.ended;
-                    outcome = std::string(roll < 88   ? "fulfilled"
-                                          : roll < 92 ? "unfulfillable"
-                                                      : "cancelled");
-                }
-            }
+            once(id, p, in.window_from, in.window_until);
         } else if (p.missions > 0) {  // (a weekly request left without missions waits in the queue)
-            // A weekly support: the same volunteer every week; ongoing ones have this week's mission accepted
-            // and next week's proposed, ended ones were all in the past.
-            const std::string vol = p.k == kind::weekly_ongoing ? next_support_volunteer() : pick_active();
-            const std::int64_t n = static_cast<std::int64_t>(p.missions);
-            const std::int64_t future = p.k == kind::weekly_ongoing ? std::min<std::int64_t>(n, 2) : 0;
-            const std::int64_t base = p.k == kind::weekly_ongoing ? now_ + g_.between(hour, week - hour)
-                                                                  : now_ - g_.between(week, 20 * week);
-            const std::int64_t first_start = base - (n - (future > 0 ? future : 1)) * week;
-            for (std::int64_t k = 0; k < n; ++k) {
-                const std::int64_t starts = first_start + k * week;
-                const std::int64_t proposed = starts - g_.between(2 * day, 6 * day);
-                std::string st;
-                if (starts > now_) {
-                    st = k == n - future ? "accepted" : "proposed";
-                } else if (starts > now_ - day && g_.chance(0.5)) {
-                    st = "accepted";  // not reported yet
-                } else {
-                    const auto roll = g_.below(100);
-                    st = roll < 92 ? "done" : roll < 95 ? "missed" : roll < 98 ? "cancelled" : "declined";
-                }
-                auto& m = add(vol, starts, st, proposed);
-                if (k == 0)
-                    open_support(vol, m.answered.value_or(m.proposed));
-            }
-            status = "matched";
-            if (p.k == kind::weekly_ended) {
-                support_status = "ended";
-                closed = std::min(missions.empty() ? created + day : missions.back().ends + day, now_);
-                support_ended = closed;
-                status = "closed";
-                outcome = std::string("fulfilled");
-            }
+            weekly_support(id, p);
         }
+    }
 
-        request_ins_.row(id, res.id, category, std::string(g_.pick(details_texts)), std::string(urgency),
-                         from, until, std::string(weekly ? "weekly" : "once"), channel, status, outcome,
-                         nullptr, domain::tracking_hash(g_.tracking_code()), redispatch, redispatch_count,
-                         created_by, created, first_proposed, first_accepted, first_done, closed,
-                         closed.value_or(created));
-        event(created, created_by, "request", id, "created", std::nullopt, "new", std::nullopt,
-              {{"resident_id", res.id},
-               {"category", category},
-               {"channel", channel},
-               {"urgency", urgency},
-               {"recurrence", weekly ? "weekly" : "once"},
-               {"neighbourhood", res.neighbourhood}});
-        if (status == "new")
-            ++sum_.new_requests;
-        if (support_id) {
-            support_ins_.row(*support_id, id, res.id, support_volunteer, support_status, support_created,
-                             support_ended);
-            event(support_created, coordinator_id_, "support", *support_id, "created", std::nullopt, "active",
-                  std::nullopt,
-                  {{"request_id", id},
-                   {"volunteer_id", support_volunteer},
-                   {"resident_id", res.id},
-                   {"category", category}});
-            ++sum_.supports;
+    void once(const std::string& id, const request_plan& p, std::int64_t from, std::int64_t until) {
+        std::int64_t propose_at = clock_ + g_.between(10 * 60, 4 * hour);
+        if (p.missions == 2) {
+            // A first volunteer who declines, lets the proposal expire, or accepts and drops out.
+            const auto roll = g_.below(4);
+            const auto [s, e] = slot(visit_time(from, until, propose_at));
+            if (auto m = propose_to_anyone(id, s, e, at(propose_at))) {
+                if (roll < 2) {
+                    decline(*m);
+                } else if (roll < 3) {
+                    expire_or_decline(*m);
+                } else {
+                    accept(*m);
+                    domain::drop_mission(db_, *m, "no_longer_available", std::nullopt,
+                                         at(clock_ + g_.between(hour, day)), coord_);
+                }
+            }
+            propose_at = clock_ + g_.between(hour, 6 * hour);
         }
-        for (const auto& m : missions) {
-            const bool in_support = support_id && m.volunteer == support_volunteer &&
-                                    m.status != "declined" && m.status != "expired" && m.status != "proposed";
-            const std::int64_t updated = m.ended.value_or(m.answered.value_or(m.proposed));
-            mission_ins_.row(m.id, id, in_support ? support_id : std::nullopt, m.volunteer, m.starts, m.ends,
-                             m.status, m.reason, m.duration, m.outcome, coordinator_id_, m.proposed,
-                             m.expires, m.answered, m.ended, updated);
-            json::object data{{"request_id", id},
-                              {"volunteer_id", m.volunteer},
-                              {"category", category},
-                              {"neighbourhood", res.neighbourhood}};
-            event(m.proposed, coordinator_id_, "mission", m.id, "proposed", std::nullopt, "proposed",
-                  std::nullopt, data);
-            if (m.status != "proposed")
-                event(updated, m.status == "expired" ? "system" : coordinator_id_, "mission", m.id,
-                      m.status.c_str(), std::string("proposed"), m.status, m.reason, data);
-            ++sum_.missions;
+        if (p.missions == 0)
+            return;
+        const auto [s, e] = slot(visit_time(from, until, propose_at));
+        if (s > now_) {
+            if (g_.chance(0.6)) {
+                if (auto m = propose_to_anyone(id, s, e, at(propose_at)))
+                    accept(*m);  // the support is set up, the request matched
+            } else {
+                // Waiting for an answer: proposed in the last hours, so the proposal is live.
+                propose_to_anyone(id, s, e, at(std::max(propose_at, now_ - g_.between(60, 12 * hour))));
+            }
+            return;
         }
-        if (closed)
-            event(*closed, coordinator_id_, "request", id, "closed", std::string("matched"), "closed",
-                  outcome, {{"category", category}});
+        const auto roll = g_.below(100);
+        auto m = propose_to_anyone(id, s, e, at(propose_at));
+        if (!m)
+            return;
+        accept(*m);
+        if (roll < 88) {
+            complete(*m, s, e);  // the request is closed as fulfilled
+        } else if (roll < 92) {
+            domain::mark_missed(db_, *m, std::nullopt, at(s + g_.between(hour, day)), coord_);
+            domain::close_request(db_, id, "unfulfillable", std::nullopt, clock_, coord_);
+        } else {
+            // The resident cancels: the request closes and its mission is called off.
+            domain::close_request(db_, id, "cancelled", std::string("resident_cancelled"),
+                                  at(s - g_.between(hour, day)), coord_);
+        }
+    }
+
+    /// A weekly support: the same volunteer every week, the server proposing each next visit after one is
+    /// done. An ongoing one has this week's visit accepted and next week's proposed; an ended one was all in
+    /// the past and closed by the coordinator, which calls off the visit already proposed after the last.
+    void weekly_support(const std::string& id, const request_plan& p) {
+        const bool ongoing = p.k == kind::weekly_ongoing;
+        const std::string volunteer = ongoing ? next_support_volunteer() : pick_active();
+        const std::int64_t n = static_cast<std::int64_t>(p.missions);
+        const std::int64_t future = ongoing ? std::min<std::int64_t>(n, 2) : 0;
+        const std::int64_t base =
+            ongoing ? now_ + g_.between(hour, week - hour) : now_ - g_.between(week, 20 * week);
+        std::int64_t first_start = base - (n - (future > 0 ? future : 1)) * week;
+        if (!ongoing)  // the first visit comes a few days after the request
+            first_start = std::max(first_start, clock_ + g_.between(day, 3 * day));
+        std::int64_t last_end = first_start;
+        for (std::int64_t k = 0; k < n; ++k) {
+            const std::int64_t starts = first_start + k * week;
+            const bool tail = !ongoing && k == n - 1;
+            std::string st;
+            if (tail) {
+                st = "proposed";  // called off when the support ends
+            } else if (starts > now_) {
+                st = k == n - future ? "accepted" : "proposed";
+            } else if (starts > now_ - day && g_.chance(0.5)) {
+                st = "accepted";  // not reported yet
+            } else {
+                const auto roll = g_.below(100);
+                st = roll < 92 ? "done" : roll < 95 ? "missed" : roll < 98 ? "cancelled" : "declined";
+            }
+            std::optional<std::string> m = proposed_mission(id);
+            std::int64_t s = starts, e = 0;
+            if (m) {
+                const auto known = domain::load_mission(db_, *m);  // proposed by the server: its slot
+                s = known.starts_at;
+                e = known.ends_at;
+            } else {
+                const auto sl = slot(starts);
+                e = sl.second;
+                // Next week's visit waiting for an answer is proposed in the last hours, so it is live.
+                const std::int64_t when = st == "proposed" && ongoing ? now_ - g_.between(60, 12 * hour)
+                                                                      : starts - g_.between(2 * day, 6 * day);
+                m = propose_visit(id, volunteer, s, e, at(when));
+                if (!m)
+                    continue;
+            }
+            last_end = e;
+            if (st == "proposed")
+                continue;
+            if (st == "declined") {
+                decline(*m);
+                continue;
+            }
+            accept(*m);
+            if (st == "done")
+                complete(*m, s, e);
+            else if (st == "missed")
+                domain::mark_missed(db_, *m, std::nullopt, at(s + g_.between(hour, day)), coord_);
+            else if (st == "cancelled")
+                domain::cancel_mission(db_, *m, "resident_cancelled", std::nullopt,
+                                       at(s - g_.between(hour, day)), coord_);
+        }
+        if (!ongoing)
+            domain::close_request(db_, id, "fulfilled", std::nullopt, at(last_end - week + day), coord_);
     }
 
     static const char* urgency_of(std::uint64_t roll) {
         return roll < 2 ? "today" : roll < 6 ? "48h" : "week";
     }
 
-    void accounts() {
-        const std::string hash = auth::hash_password(o_.password);
-        inserter users(db_,
-                       "INSERT INTO users(id, email, role, password_hash, volunteer_id, created_at, "
-                       "password_changed_at) VALUES (?,?,?,?,?,?,?)");
-        const std::int64_t at = now_ - 30 * day;
-        sum_.coordinator_email = "coordinator@bench.relais.test";
-        users.row(coordinator_id_, sum_.coordinator_email, "coordinator", hash, nullptr, at, at);
-        for (std::size_t i = 0; i < o_.accounts && i < active_.size(); ++i) {
+    std::int64_t count(const char* sql) {
+        auto q = store::prepare(db_, sql);
+        q->executeStep();
+        return q->getColumn(0).getInt64();
+    }
+
+    /// What was written, counted in the tables; the accounts listed are the first active volunteers holding
+    /// a current mission (what the benchmark reads).
+    void summarise() {
+        sum_.volunteers = static_cast<std::size_t>(count("SELECT COUNT(*) FROM volunteer"));
+        sum_.residents = static_cast<std::size_t>(count("SELECT COUNT(*) FROM resident"));
+        sum_.requests = static_cast<std::size_t>(count("SELECT COUNT(*) FROM request"));
+        sum_.new_requests =
+            static_cast<std::size_t>(count("SELECT COUNT(*) FROM request WHERE status = 'new'"));
+        sum_.supports = static_cast<std::size_t>(count("SELECT COUNT(*) FROM support"));
+        sum_.missions = static_cast<std::size_t>(count("SELECT COUNT(*) FROM mission"));
+        sum_.events = static_cast<std::size_t>(count("SELECT COUNT(*) FROM event"));
+        for (std::size_t i = 0; i < active_.size() && sum_.volunteer_emails.size() < o_.accounts; ++i) {
             const auto& v = volunteers_[active_[i]];
-            users.row(g_.id("usr"), emails_[active_[i]], "volunteer", hash, v.id, at, at);
-            sum_.volunteer_emails.push_back(emails_[active_[i]]);
+            auto q = store::prepare(
+                db_,
+                "SELECT 1 FROM mission WHERE volunteer_id = ? AND status IN ('proposed','accepted') LIMIT 1");
+            q->bind(1, v.id);
+            if (q->executeStep())
+                sum_.volunteer_emails.push_back(v.in.email);
         }
         sum_.accounts = 1 + sum_.volunteer_emails.size();
     }
@@ -639,16 +668,16 @@ class seeder {
     const seed_options& o_;
     std::int64_t now_;
     generator g_;
-    std::string consent_version_;
-    std::string coordinator_id_;
-    std::vector<volunteer_row> volunteers_;
-    std::vector<std::string> emails_;
+    std::int64_t ttl_ = day;     ///< the programme's proposal time to live, in seconds
+    std::int64_t clock_ = 0;     ///< time of the current request's last action
+    domain::actor coord_;        ///< the coordinator, who records what happens
+    std::string password_hash_;  ///< of every account
+    std::vector<volunteer_plan> volunteers_;
     std::vector<std::size_t> active_;
     std::vector<request_plan> plans_;
-    std::vector<resident_row> residents_;
+    std::vector<resident_plan> residents_;
     std::size_t next_ongoing_ = 0;
     seed_summary sum_;
-    inserter volunteer_ins_, resident_ins_, request_ins_, support_ins_, mission_ins_, event_ins_;
 };
 
 }  // namespace
@@ -678,10 +707,18 @@ seed_summary seed_database(const seed_options& opts) {
     db.exec("PRAGMA synchronous=OFF");
     db.exec("PRAGMA cache_size=-262144");
     db.exec("PRAGMA foreign_keys=ON");
-    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
-    seeder s(db, opts, now);
-    auto sum = s.run();
-    tx.commit();
+    // As on the server's writer: the savepoints of the domain's operations journal to memory, not to a file.
+    db.exec("PRAGMA temp_store=MEMORY");
+    seed_summary sum;
+    {
+        // The domain's statements are prepared once for the whole load, as on the server's writer.
+        store::statement_cache cache(db);
+        store::statement_cache::scope use(cache);
+        SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+        seeder s(db, opts, now);
+        sum = s.run();
+        tx.commit();
+    }
     db.exec("PRAGMA synchronous=FULL");
     db.exec("ANALYZE");
     db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
@@ -698,7 +735,6 @@ seed_summary seed_database(const seed_options& opts) {
                                  std::filesystem::perm_options::replace);
     return sum;
 }
-
 int run_seed_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
     static const char* usage =
         "usage: relais seed --db PATH [--volunteers N] [--residents N] [--missions N] [--seed S] [--accounts "
