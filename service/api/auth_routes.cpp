@@ -10,7 +10,7 @@
 #include "auth/sessions.hpp"
 #include "auth/throttle.hpp"
 #include "auth/token.hpp"
-#include "domain/error.hpp"
+#include "core/error.hpp"
 #include "http/request_context.hpp"
 
 #include <SQLiteCpp/Statement.h>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "domain/error.hpp"
+#include "core/error.hpp"
 
 #include <boost/json/value.hpp>
 

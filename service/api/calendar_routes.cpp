@@ -11,7 +11,7 @@
 #include "api/handler_support.hpp"
 #include "api/routes.hpp"
 #include "auth/token.hpp"
-#include "domain/error.hpp"
+#include "core/error.hpp"
 #include "domain/missions.hpp"
 #include "domain/programme.hpp"
 #include "domain/time_format.hpp"

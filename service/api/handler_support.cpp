@@ -6,7 +6,7 @@
 #include "store/statement_cache.hpp"
 
 #include "auth/principal.hpp"
-#include "domain/error.hpp"
+#include "core/error.hpp"
 #include "domain/ids.hpp"
 #include "domain/time_format.hpp"
 

@@ -9,7 +9,7 @@
 #include "api/routes.hpp"
 #include "auth/current_user.hpp"
 #include "auth/request_checks.hpp"
-#include "domain/error.hpp"
+#include "core/error.hpp"
 #include "http/websocket_session.hpp"
 
 namespace relais::api {

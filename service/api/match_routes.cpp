@@ -1,7 +1,7 @@
 #include "api/body_reader.hpp"
 #include "api/handler_support.hpp"
 #include "api/routes.hpp"
-#include "domain/error.hpp"
+#include "core/error.hpp"
 #include "domain/requests.hpp"
 #include "domain/time_format.hpp"
 #include "match/batch_plan.hpp"

@@ -3,7 +3,7 @@
 #include "api/handler_support.hpp"
 #include "api/mission_view.hpp"
 #include "api/routes.hpp"
-#include "domain/error.hpp"
+#include "core/error.hpp"
 #include "domain/missions.hpp"
 #include "domain/requests.hpp"
 #include "match/engine.hpp"

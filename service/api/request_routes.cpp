@@ -4,7 +4,7 @@
 #include "api/public_request.hpp"
 #include "api/mission_view.hpp"
 #include "api/routes.hpp"
-#include "domain/error.hpp"
+#include "core/error.hpp"
 #include "domain/ids.hpp"
 #include "domain/missions.hpp"
 #include "domain/requests.hpp"

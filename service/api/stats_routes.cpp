@@ -3,7 +3,7 @@
 #include "api/body_reader.hpp"
 #include "api/handler_support.hpp"
 #include "api/routes.hpp"
-#include "domain/error.hpp"
+#include "core/error.hpp"
 #include "domain/time_format.hpp"
 #include "stats/recorder.hpp"
 #include "stats/report.hpp"

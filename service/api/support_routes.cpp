@@ -2,7 +2,7 @@
 #include "api/encode.hpp"
 #include "api/handler_support.hpp"
 #include "api/routes.hpp"
-#include "domain/error.hpp"
+#include "core/error.hpp"
 #include "domain/supports.hpp"
 
 #include <boost/json.hpp>

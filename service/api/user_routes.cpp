@@ -8,7 +8,7 @@
 #include "auth/password.hpp"
 #include "auth/password_policy.hpp"
 #include "auth/sessions.hpp"
-#include "domain/error.hpp"
+#include "core/error.hpp"
 #include "http/request_context.hpp"
 
 #include <SQLiteCpp/Statement.h>

@@ -5,7 +5,7 @@
 #include "api/routes.hpp"
 #include "auth/password.hpp"
 #include "auth/password_policy.hpp"
-#include "domain/error.hpp"
+#include "core/error.hpp"
 #include "domain/ids.hpp"
 #include "domain/missions.hpp"
 

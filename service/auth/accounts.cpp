@@ -4,7 +4,7 @@
 #include "auth/password.hpp"
 #include "auth/sessions.hpp"
 #include "auth/token.hpp"
-#include "domain/error.hpp"
+#include "core/error.hpp"
 
 #include <SQLiteCpp/Exception.h>
 #include <SQLiteCpp/Statement.h>

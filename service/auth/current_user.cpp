@@ -1,6 +1,6 @@
 #include "auth/current_user.hpp"
 
-#include "domain/error.hpp"
+#include "core/error.hpp"
 #include "http/request_context.hpp"
 
 namespace relais::auth {

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "core/offload.hpp"
-#include "domain/error.hpp"
+#include "core/error.hpp"
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/thread_pool.hpp>

@@ -3,7 +3,7 @@
 #include "app/app_context.hpp"
 #include "auth/request_checks.hpp"
 #include "auth/token.hpp"
-#include "domain/error.hpp"
+#include "core/error.hpp"
 #include "http/request_context.hpp"
 
 namespace relais::auth {

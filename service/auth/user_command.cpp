@@ -4,7 +4,7 @@
 #include "auth/password.hpp"
 #include "auth/password_policy.hpp"
 #include "auth/sessions.hpp"
-#include "domain/error.hpp"
+#include "core/error.hpp"
 #include "store/connection.hpp"
 #include "store/migrations.hpp"
 #include "store/store.hpp"

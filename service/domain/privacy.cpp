@@ -1,7 +1,7 @@
 #include "domain/privacy.hpp"
 #include "store/statement_cache.hpp"
 
-#include "domain/error.hpp"
+#include "core/error.hpp"
 #include "domain/missions.hpp"
 #include "domain/requests.hpp"
 #include "domain/volunteers.hpp"

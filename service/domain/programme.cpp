@@ -1,7 +1,7 @@
 #include "domain/programme.hpp"
 #include "store/statement_cache.hpp"
 
-#include "domain/error.hpp"
+#include "core/error.hpp"
 
 #include <SQLiteCpp/Statement.h>
 #include <boost/json.hpp>

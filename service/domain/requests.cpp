@@ -1,7 +1,7 @@
 #include "domain/requests.hpp"
 #include "store/statement_cache.hpp"
 
-#include "domain/error.hpp"
+#include "core/error.hpp"
 #include "domain/ids.hpp"
 #include "domain/missions.hpp"
 #include "domain/rows.hpp"

@@ -1,6 +1,6 @@
 #include "http/request_context.hpp"
 
-#include "domain/error.hpp"
+#include "core/error.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>

@@ -1,7 +1,7 @@
 #include "http/static_files.hpp"
 
 #include "app/app_context.hpp"
-#include "domain/error.hpp"
+#include "core/error.hpp"
 #include "http/request_context.hpp"
 #include "http/static_cache.hpp"
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "domain/error.hpp"
+#include "core/error.hpp"
 #include "domain/events.hpp"
 #include "domain/requests.hpp"
 #include "match/index_sync.hpp"

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "domain/error.hpp"
+#include "core/error.hpp"
 #include "store/connection.hpp"
 #include "store/event_dispatcher.hpp"
 #include "store/reader_pool.hpp"

@@ -2,7 +2,7 @@
 
 #include "auth/accounts.hpp"
 #include "auth/password.hpp"
-#include "domain/error.hpp"
+#include "core/error.hpp"
 #include "domain/missions.hpp"
 #include "domain/programme.hpp"
 #include "domain/requests.hpp"

@@ -2,7 +2,7 @@
 #include "auth/password.hpp"
 #include "auth/sessions.hpp"
 #include "auth/token.hpp"
-#include "domain/error.hpp"
+#include "core/error.hpp"
 #include "store/connection.hpp"
 #include "store/store.hpp"
 #include "support/temp_dir.hpp"

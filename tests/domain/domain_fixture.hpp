@@ -4,7 +4,7 @@
 // builders for volunteers, requests and missions through the domain functions, and a snapshot of every
 // table to prove that a refused operation left nothing behind.
 
-#include "domain/error.hpp"
+#include "core/error.hpp"
 #include "domain/events.hpp"
 #include "domain/missions.hpp"
 #include "domain/requests.hpp"

@@ -4,7 +4,7 @@
 // field; any other exception, or a text accepted with control characters or invalid UTF-8, is a bug.
 #include "api/body_reader.hpp"
 #include "api/decode.hpp"
-#include "domain/error.hpp"
+#include "core/error.hpp"
 
 #include <boost/json/parse.hpp>
 

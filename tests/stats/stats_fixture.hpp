@@ -3,7 +3,7 @@
 // A migrated temporary database and short-hands to write a season through the domain functions (which append
 // the events the statistics follow), for the statistics tests.
 
-#include "domain/error.hpp"
+#include "core/error.hpp"
 #include "domain/ids.hpp"
 #include "domain/missions.hpp"
 #include "domain/requests.hpp"

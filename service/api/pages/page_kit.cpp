@@ -1,6 +1,6 @@
 #include "api/pages/page_kit.hpp"
 
-#include "domain/error.hpp"
+#include "core/error.hpp"
 #include "domain/ids.hpp"
 
 #include <sodium.h>

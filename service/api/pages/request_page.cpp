@@ -6,7 +6,7 @@
 
 #include "api/pages/page_kit.hpp"
 #include "api/public_request.hpp"
-#include "domain/error.hpp"
+#include "core/error.hpp"
 #include "domain/time_format.hpp"
 
 #include <boost/json.hpp>

@@ -3,7 +3,7 @@
 // of its own.
 
 #include "api/pages/page_kit.hpp"
-#include "domain/error.hpp"
+#include "core/error.hpp"
 #include "domain/ids.hpp"
 #include "domain/requests.hpp"
 
