@@ -49,4 +49,7 @@ TEST_CASE("dictionaries: a broken or missing file is refused at start, naming it
     auto d = dictionaries::load(dir.path());
     CHECK(d->get("en")("a") == "b");
     CHECK(d->get("fr")("a") == "c");
+    // No dictionaries at all: keys.
+    CHECK(dictionaries::none()->get("en")("demande.title") == "demande.title");
+    CHECK(dictionaries::none()->pick("en") == "fr");
 }

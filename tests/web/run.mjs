@@ -801,15 +801,19 @@ async function main() {
       await co.locator('#queue tr', { hasText: 'test partenaire' }).waitFor({ state: 'detached', timeout: 15000 });
     });
     await step('no-JS refusal: a rate-limited resident gets a plain page (phone, way back, code kept), not JSON', async () => {
-      // Use up this address's budget of the cancel route (the limiter counts before anything else).
-      for (let i = 0; i < 30; i += 1) {
-        await fetch(`${base}/suivi/annuler`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: base },
-          body: 'lang=fr&code=AAAA' });
-      }
+      // Use up this address's budget of the cancel route (the limiter counts before anything else), just
+      // before each page's cancel: it refills one call every 20 s.
+      const useUpCancelBudget = async () => {
+        for (let i = 0; i < 30; i += 1) {
+          await fetch(`${base}/suivi/annuler`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: base },
+            body: 'lang=fr&code=AAAA' });
+        }
+      };
       for (const [page, name] of [[plain, 'suivi-nojs-refus'], [rs, 'suivi-refus']]) {
         await page.goto(`${base}/suivi`);
         await page.fill('#f-code', codeA);
         await Promise.all([page.waitForNavigation(), page.click('button[type="submit"]')]);
+        await useUpCancelBudget();
         const [nav] = await Promise.all([page.waitForNavigation(), page.click('form[action="/suivi/annuler"] button')]);
         expect(nav.status() === 429, `expected 429, got ${nav.status()}`);
         expect((nav.headers()['content-type'] || '').startsWith('text/html'), `content type ${nav.headers()['content-type']}`);
@@ -821,11 +825,15 @@ async function main() {
         if (page === plain) await screenshot(page, name); else await checkPage(page, name);
       }
       // The request form too: without JavaScript a page keeping the answers, with it a message in the form.
-      for (const [route, type, body] of [['/demande', 'application/x-www-form-urlencoded', 'lang=fr'], ['/api/v1/requests', 'application/json', '{}']]) {
-        for (let i = 0; i < 30; i += 1) {
-          await fetch(`${base}${route}`, { method: 'POST', headers: { 'Content-Type': type, Origin: base }, body });
+      // The budget refills (30 per 10 minutes: one every 20 s), so it is used up again just before each
+      // submit: filling a page in a loaded browser can take longer than a refill.
+      const useUpFormBudget = async () => {
+        for (const [route, type, body] of [['/demande', 'application/x-www-form-urlencoded', 'lang=fr'], ['/api/v1/requests', 'application/json', '{}']]) {
+          for (let i = 0; i < 30; i += 1) {
+            await fetch(`${base}${route}`, { method: 'POST', headers: { 'Content-Type': type, Origin: base }, body });
+          }
         }
-      }
+      };
       for (const page of [plain, rs]) {
         await page.goto(`${base}/demande`);
         await page.check('#f-category-shopping');
@@ -836,6 +844,7 @@ async function main() {
         await page.fill('#f-resident\\.address', '1 place du Débit');
         await page.selectOption('#f-resident\\.neighbourhood', 'centre');
         await page.check('#f-consent');
+        await useUpFormBudget();
         if (page === plain) {
           const [nav] = await Promise.all([page.waitForNavigation(), page.click('button[type="submit"]')]);
           expect(nav.status() === 429, `no-JS form: expected 429, got ${nav.status()}`);

@@ -85,6 +85,12 @@ std::shared_ptr<const dictionaries> dictionaries::load(const std::filesystem::pa
     return d;
 }
 
+std::shared_ptr<const dictionaries> dictionaries::none() {
+    auto d = std::make_shared<dictionaries>();
+    d->by_lang_.emplace("fr", std::make_shared<const json::object>());
+    return d;
+}
+
 dictionary dictionaries::get(std::string_view lang) const {
     const auto& french = by_lang_.find("fr")->second;
     auto it = by_lang_.find(lang);

@@ -47,6 +47,10 @@ class dictionaries {
     /// or not a JSON object, or if French (the fallback) is missing.
     static std::shared_ptr<const dictionaries> load(const std::filesystem::path& dir);
 
+    /// No texts at all: every lookup answers its key (a server started without its web root still serves
+    /// the API; its pages show keys).
+    static std::shared_ptr<const dictionaries> none();
+
     /// The dictionary of `lang` if there is one, else French's.
     dictionary get(std::string_view lang) const;
 
