@@ -20,6 +20,19 @@ bool volunteer_sees_contact(const domain::mission_record& m, std::int64_t now) {
     return was_accepted && now <= m.ends_at + 7 * 86400;
 }
 
+namespace {
+
+/// The resident's contact as a mission shows it, or null (not shown, or erased).
+json::value contact_json(const std::optional<resident_contact>& c) {
+    if (!c)
+        return nullptr;
+    json::object r{{"first_name", c->first_name}, {"phone", c->phone}};
+    r["address"] = c->address ? json::value(*c->address) : json::value(nullptr);
+    return r;
+}
+
+}  // namespace
+
 json::object mission_for_volunteer(const domain::mission_record& m, const std::optional<resident_contact>& c) {
     json::object o{{"id", m.id},
                    {"request_id", m.request_id},
@@ -39,25 +52,13 @@ json::object mission_for_volunteer(const domain::mission_record& m, const std::o
                        {"note", m.report->note ? json::value(*m.report->note) : json::value(nullptr)}};
     else
         o["report"] = nullptr;
-    if (c) {
-        json::object r{{"first_name", c->first_name}, {"phone", c->phone}};
-        r["address"] = c->address ? json::value(*c->address) : json::value(nullptr);
-        o["resident"] = std::move(r);
-    } else {
-        o["resident"] = nullptr;
-    }
+    o["resident"] = contact_json(c);
     return o;
 }
 
 json::object mission_for_staff(const domain::mission_record& m, const std::optional<resident_contact>& c) {
     json::object o = json::value_from(m).as_object();
-    if (c) {
-        json::object r{{"first_name", c->first_name}, {"phone", c->phone}};
-        r["address"] = c->address ? json::value(*c->address) : json::value(nullptr);
-        o["resident"] = std::move(r);
-    } else {
-        o["resident"] = nullptr;
-    }
+    o["resident"] = contact_json(c);
     return o;
 }
 

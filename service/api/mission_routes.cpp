@@ -67,19 +67,7 @@ awaitable_response list(request_context& ctx) {
     f.until = time_param(ctx, "until");
     f.limit = limit_param(ctx);
     f.after_seq = seq_cursor(ctx);
-    const auto now = now_of(ctx);
-    auto job = [&ctx, f, now](SQLite::Database& db) {
-        domain::page_info page;
-        auto items = domain::list_missions(db, f, page);
-        audit_subjects audited;
-        json::value body{
-            {"items", mission_views(db, ctx, items, now, audited)},
-            {"next_cursor", page.next_cursor ? json::value(*page.next_cursor) : json::value(nullptr)}};
-        return std::pair{std::move(audited), std::move(body)};
-    };
-    auto [audited, body] = co_await ctx.app.db.read(std::move(job));
-    co_await audit_reads(ctx, std::move(audited));
-    co_return ctx.json(status::ok, body);
+    co_return co_await answer_mission_list(ctx, std::move(f));
 }
 
 awaitable_response get(request_context& ctx) {

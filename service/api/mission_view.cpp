@@ -46,4 +46,23 @@ json::array mission_views(SQLite::Database& db, const request_context& ctx,
     return out;
 }
 
+awaitable_response answer_mission_list(request_context& ctx, domain::mission_filter f,
+                                       std::function<void(SQLite::Database&)> check) {
+    const auto now = now_of(ctx);
+    auto job = [&ctx, f = std::move(f), check = std::move(check), now](SQLite::Database& db) {
+        if (check)
+            check(db);
+        domain::page_info page;
+        auto items = domain::list_missions(db, f, page);
+        audit_subjects audited;
+        json::value body{
+            {"items", mission_views(db, ctx, items, now, audited)},
+            {"next_cursor", page.next_cursor ? json::value(*page.next_cursor) : json::value(nullptr)}};
+        return std::pair{std::move(audited), std::move(body)};
+    };
+    auto [audited, body] = co_await ctx.app.db.read(std::move(job));
+    co_await audit_reads(ctx, std::move(audited));
+    co_return ctx.json(status::ok, body);
+}
+
 }  // namespace relais::api

@@ -8,6 +8,7 @@
 #include <boost/json/value.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -29,5 +30,10 @@ boost::json::value mission_view(SQLite::Database& db, const request_context& ctx
 boost::json::array mission_views(SQLite::Database& db, const request_context& ctx,
                                  const std::vector<domain::mission_record>& items, std::int64_t now,
                                  audit_subjects& audited);
+
+/// The answer of a mission list: {items (mission_view of each), next_cursor}, the residents shown audited.
+/// `check(db)` runs first in the same read (e.g. the volunteer exists: 404 otherwise).
+awaitable_response answer_mission_list(request_context& ctx, domain::mission_filter f,
+                                       std::function<void(SQLite::Database&)> check = {});
 
 }  // namespace relais::api

@@ -189,20 +189,11 @@ awaitable_response volunteer_missions(request_context& ctx) {
                                           "dropped", "expired"});
     f.limit = limit_param(ctx);
     f.after_seq = seq_cursor(ctx);
-    const auto now = now_of(ctx);
-    auto job = [&ctx, f, now](SQLite::Database& db) {
-        domain::load_volunteer(db, *f.volunteer_id);
-        domain::page_info page;
-        auto items = domain::list_missions(db, f, page);
-        audit_subjects audited;
-        json::value body{
-            {"items", mission_views(db, ctx, items, now, audited)},
-            {"next_cursor", page.next_cursor ? json::value(*page.next_cursor) : json::value(nullptr)}};
-        return std::pair{std::move(audited), std::move(body)};
+    // Named and moved in, not a temporary of the co_await expression (GCC 12 may destroy those twice).
+    std::function<void(SQLite::Database&)> exists = [id = *f.volunteer_id](SQLite::Database& db) {
+        domain::load_volunteer(db, id);  // 404 for an unknown volunteer rather than an empty list
     };
-    auto [audited, body] = co_await ctx.app.db.read(std::move(job));
-    co_await audit_reads(ctx, std::move(audited));
-    co_return ctx.json(status::ok, body);
+    co_return co_await answer_mission_list(ctx, std::move(f), std::move(exists));
 }
 
 std::string own_volunteer_id(const request_context& ctx) {
