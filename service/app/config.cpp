@@ -142,7 +142,7 @@ const std::vector<option_spec>& specs() {
          [](config& c, const std::string& v) { c.test_clock = parse_bool("test-clock", v); }},
         {"test-clock-start",
          "with --test-clock: the programme clock starts at this UTC time (a demo season played "
-         "up to now)",
+         "up to now); with --demo, the demo season ends at this time",
          false,
          [](config& c, const std::string& v) {
              c.test_clock_start = domain::parse_iso8601(v);

@@ -82,7 +82,11 @@ int run_server(const config& cfg, server_log& log) {
         store::migrate(cfg.db);
         if (cfg.demo) {
             try {
-                print_demo_logins(seed_demo_if_empty(cfg.db, clock(false).now_s()));
+                // With a test clock started at a given time, the demo season ends there (tests replay the
+                // demo at chosen hours of the day); otherwise at the real present.
+                const std::int64_t ends_at =
+                    cfg.test_clock_start ? *cfg.test_clock_start : clock(false).now_s();
+                print_demo_logins(seed_demo_if_empty(cfg.db, ends_at));
             } catch (const std::runtime_error& e) {
                 spdlog::critical("the demo city could not be seeded: {}", e.what());
                 return 1;

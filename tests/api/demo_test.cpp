@@ -119,3 +119,26 @@ TEST_CASE(
     auto c2 = demo_user(second.port(), "coordination@relais.demo");
     CHECK(c2->get_json("/api/v1/stats/summary").at("figures").at("requests") == figures.at("requests"));
 }
+
+// The demo season ends at the present, so it used to depend on the hour of the day: at 09:53 UTC its finale
+// moved the clock on and a task due in between then asked the clock to go back (CI failed on it). With a test
+// clock started at a chosen time the demo ends there; these instants include that one.
+TEST_CASE("relais --demo seeds its city whatever the hour it ends at") {
+    for (const char* ends_at : {"2026-12-03T09:53:11Z", "2026-12-03T23:58:00Z", "2026-06-17T00:04:00Z"}) {
+        relais::testing::temp_dir dir;
+        server_options opts;
+        opts.dir = dir.path();
+        opts.args = {"--demo", "--test-clock", "--test-clock-start", ends_at};
+        opts.ready_timeout = std::chrono::seconds(120);
+        server_process server(opts);
+        INFO(ends_at << ": " << server.log());
+        REQUIRE(server.log().find("Demo city seeded") != std::string::npos);
+        // The server runs on from the season's end: its clock and the statistics period say so.
+        auto coordinator = demo_user(server.port(), "coordination@relais.demo");
+        const auto summary = coordinator->get_json("/api/v1/stats/summary");
+        const auto until = unix_of(summary.at("period").at("until"));
+        CHECK(until >= unix_of(json::value(ends_at)));
+        CHECK(until <= unix_of(json::value(ends_at)) + 60);
+        CHECK(summary.at("figures").at("missions_done").as_int64() >= 10);
+    }
+}
