@@ -2,16 +2,14 @@
 #include "api/routes.hpp"
 #include "store/statement_cache.hpp"
 
-#include "app/app_context.hpp"
 #include "auth/accounts.hpp"
-#include "auth/current_user.hpp"
+#include "wire/request_context.hpp"
 #include "auth/password.hpp"
 #include "auth/password_policy.hpp"
 #include "auth/sessions.hpp"
 #include "auth/throttle.hpp"
 #include "auth/token.hpp"
 #include "core/error.hpp"
-#include "http/request_context.hpp"
 
 #include <SQLiteCpp/Statement.h>
 #include <boost/json.hpp>
@@ -21,9 +19,6 @@
 namespace relais::api {
 
 namespace json = boost::json;
-using http::request_context;
-using http::response;
-using http::status;
 
 namespace {
 
@@ -64,6 +59,10 @@ std::vector<std::string> string_fields(const json::value& body, std::initializer
     return out;
 }
 
+auth::login_policy login_policy_of(const session_services& s) {
+    return {s.login_limit, s.login_account_limit, s.login_window};
+}
+
 error wrong_credentials() {
     // The same answer for an unknown email, a wrong password, a disabled account or a withdrawn volunteer.
     return error(error_kind::unauthorized, "The email or password is not correct.");
@@ -72,50 +71,49 @@ error wrong_credentials() {
 /// Checks `password` against `hash` on the hashing pool, under a reservation of the sign-in throttle, and
 /// counts the check (relais_password_verifications_total). A check the pool refuses (503) gives the
 /// reservation back: it was no guess.
-boost::asio::awaitable<bool> check_password(request_context& ctx, const auth::login_throttle::ticket& ticket,
+boost::asio::awaitable<bool> check_password(const session_services& s, const auth::login_throttle::ticket& ticket,
                                             std::string hash, std::string password) {
     if (password.size() > auth::max_password_bytes)
         co_return false;
-    auto verify = [&stats = ctx.app.stats, hash = std::move(hash), pw = std::move(password)]() {
+    auto verify = [&stats = s.stats, hash = std::move(hash), pw = std::move(password)]() {
         stats.password_verifications.fetch_add(1);
         return auth::verify_password(hash, pw);
     };
     try {
-        co_return co_await ctx.app.hashing.run(std::move(verify));
+        co_return co_await s.hashing.run(std::move(verify));
     } catch (const error& e) {
         if (e.kind() == error_kind::unavailable)
-            auth::password_check_cancelled(ctx.app, ticket);
+            auth::password_check_cancelled(s.throttles, ticket);
         throw;
     }
 }
 
-boost::asio::awaitable<response> login(request_context& ctx) {
+boost::asio::awaitable<response> login(const session_services& s, request_context& ctx) {
     auto fields = string_fields(ctx.json_body(), {"email", "password"});
     const std::string email = auth::normalize_email(fields[0]);
     std::string password = std::move(fields[1]);
     const std::string account_key = auth::login_account_key(email);
     // Reserved before any slow work, atomically: a check made before the hash and a failure recorded after
     // it let thousands of simultaneous guesses through.
-    const auto ticket = auth::reserve_password_check(ctx.app, account_key, ctx.client_address);
+    const auto ticket = auth::reserve_password_check(s.throttles, login_policy_of(s), account_key, ctx.client_address);
 
     auto find = [email](SQLite::Database& db) { return auth::find_login_account(db, email); };
-    std::optional<auth::login_account> account = co_await ctx.app.db.read(std::move(find));
+    std::optional<auth::login_account> account = co_await s.db.read(std::move(find));
 
     // Verify against a dummy hash when the email is unknown, so both cases take the same time.
     // Named, not a temporary in the co_await expression: GCC 12 destroys such temporaries twice.
     std::string hash = account ? account->password_hash : std::string(auth::dummy_password_hash());
-    const bool ok = co_await check_password(ctx, ticket, std::move(hash), std::move(password));
+    const bool ok = co_await check_password(s, ticket, std::move(hash), std::move(password));
     if (!ok || !account || !account->usable)
         throw wrong_credentials();
-    auth::password_check_succeeded(ctx.app, ticket);
+    auth::password_check_succeeded(s.throttles, ticket);
 
-    const auto& cfg = ctx.app.cfg;
     auto start = [user_id = account->id, replaced = ctx.user ? ctx.user->session_id : std::string(),
-                  now = auth::wall_now_s(), lifetime = cfg.session_lifetime.count(),
-                  idle = cfg.session_idle.count()](SQLite::Database& db) {
+                  now = auth::wall_now_s(), lifetime = s.session_lifetime.count(),
+                  idle = s.session_idle.count()](SQLite::Database& db) {
         return auth::create_session(db, user_id, now, lifetime, idle, replaced);
     };
-    auth::issued_session s = co_await ctx.app.db.write(std::move(start));
+    auth::issued_session issued = co_await s.db.write(std::move(start));
 
     auth::principal p;
     p.user_id = account->id;
@@ -124,43 +122,43 @@ boost::asio::awaitable<response> login(request_context& ctx) {
     p.volunteer_id = account->volunteer_id;
     p.partner_id = account->partner_id;
     p.awaiting_validation = account->awaiting_validation;
-    auto res = ctx.json(status::ok, json::object{{"user", user_json(p)}, {"csrf_token", s.csrf_token}});
-    res.set(http::bhttp::field::set_cookie, auth::session_cookie(s.token, cfg.secure_cookies));
+    auto res = ctx.json(status::ok, json::object{{"user", user_json(p)}, {"csrf_token", issued.csrf_token}});
+    res.set(wire::bhttp::field::set_cookie, auth::session_cookie(issued.token, s.secure_cookies));
     co_return res;
 }
 
-boost::asio::awaitable<response> logout(request_context& ctx) {
+boost::asio::awaitable<response> logout(const session_services& s, request_context& ctx) {
     no_fields(ctx);
-    auto end = [hash = auth::require_user(ctx).session_id](SQLite::Database& db) {
+    auto end = [hash = wire::require_user(ctx).session_id](SQLite::Database& db) {
         auth::end_session(db, hash);
         return true;
     };
-    co_await ctx.app.db.write(std::move(end));
-    ctx.app.events.end_session(auth::require_user(ctx).session_id);  // its live feeds close now
+    co_await s.db.write(std::move(end));
+    s.feeds.end_session(wire::require_user(ctx).session_id);  // its live feeds close now
     auto res = ctx.empty(status::no_content);
-    res.set(http::bhttp::field::set_cookie, auth::cleared_session_cookie(ctx.app.cfg.secure_cookies));
+    res.set(wire::bhttp::field::set_cookie, auth::cleared_session_cookie(s.secure_cookies));
     co_return res;
 }
 
-boost::asio::awaitable<response> change_password(request_context& ctx) {
+boost::asio::awaitable<response> change_password(const session_services& s, request_context& ctx) {
     auto fields = string_fields(ctx.json_body(), {"current_password", "new_password"});
-    const auth::principal me = auth::require_user(ctx);
+    const auth::principal me = wire::require_user(ctx);
     if (auto problem = auth::password_problem(fields[1], me.email))
         throw validation_error({{"new_password", *problem}});
     // Guessing the current password through a stolen session counts like failed logins.
     const std::string account_key = auth::login_account_key(me.email);
-    const auto ticket = auth::reserve_password_check(ctx.app, account_key, ctx.client_address);
+    const auto ticket = auth::reserve_password_check(s.throttles, login_policy_of(s), account_key, ctx.client_address);
 
     auto read_hash = [id = me.user_id](SQLite::Database& db) { return auth::password_hash_of(db, id); };
-    std::optional<std::string> current_hash = co_await ctx.app.db.read(std::move(read_hash));
+    std::optional<std::string> current_hash = co_await s.db.read(std::move(read_hash));
     if (!current_hash)
         throw error(error_kind::unauthorized, "Sign in first.");
-    const bool ok = co_await check_password(ctx, ticket, std::move(*current_hash), std::move(fields[0]));
+    const bool ok = co_await check_password(s, ticket, std::move(*current_hash), std::move(fields[0]));
     if (!ok)
         throw validation_error({{"current_password", "is not correct"}});
-    auth::password_check_succeeded(ctx.app, ticket);
+    auth::password_check_succeeded(s.throttles, ticket);
     auto hash_new = [pw = fields[1]]() { return auth::hash_password(pw); };
-    std::string new_hash = co_await ctx.app.hashing.run(std::move(hash_new));
+    std::string new_hash = co_await s.hashing.run(std::move(hash_new));
 
     auto store = [id = me.user_id, keep = me.session_id, h = std::move(new_hash),
                   now = auth::wall_now_s()](SQLite::Database& db) {
@@ -177,21 +175,21 @@ boost::asio::awaitable<response> change_password(request_context& ctx) {
         ev.exec();
         return ended;
     };
-    co_await ctx.app.db.write(std::move(store));
-    ctx.app.events.end_user(me.user_id, me.session_id);  // the live feeds of the sessions just ended close
+    co_await s.db.write(std::move(store));
+    s.feeds.end_user(me.user_id, me.session_id);  // the live feeds of the sessions just ended close
     co_return ctx.empty(status::no_content);
 }
 
 }  // namespace
 
-void register_auth_routes(app::app_context& app) {
-    app.routes.add(http::verb::post, "/api/v1/auth/login", login);
-    app.routes.add(http::verb::post, "/api/v1/auth/logout", logout);
-    app.routes.add(
-        http::verb::get, "/api/v1/me", [](request_context& ctx) -> boost::asio::awaitable<response> {
-            co_return ctx.json(status::ok, json::object{{"user", user_json(auth::require_user(ctx))}});
-        });
-    app.routes.add(http::verb::post, "/api/v1/me/password", change_password);
+void add_auth_routes(wire::route_table& t, const session_services& s) {
+    t.add({verb::post, "/api/v1/auth/login", {pub, no_session_csrf}, "LoginRequest", plain, bind(s, login)});
+    t.add({verb::post, "/api/v1/auth/logout", {any, unvalidated}, "Empty", plain, bind(s, logout)});
+    t.add({verb::post, "/api/v1/me/password", {any, unvalidated}, "PasswordChange", plain, bind(s, change_password)});
+    t.add({verb::get, "/api/v1/me", {any, unvalidated}, "", plain,
+           [](request_context& ctx) -> boost::asio::awaitable<response> {
+               co_return ctx.json(status::ok, json::object{{"user", user_json(wire::require_user(ctx))}});
+           }});
 }
 
 }  // namespace relais::api

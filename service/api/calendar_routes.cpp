@@ -25,7 +25,7 @@
 namespace relais::api {
 
 namespace json = boost::json;
-using http::verb;
+
 
 namespace {
 
@@ -117,13 +117,13 @@ std::string render_feed(const feed_data& d, std::int64_t now) {
     return out;
 }
 
-awaitable_response calendar_feed(request_context& ctx) {
+awaitable_response calendar_feed(const data_access& s, request_context& ctx) {
     auto token = ctx.param("token");
     if (token.ends_with(".ics"))
         token.resize(token.size() - 4);
     if (!auth::well_formed_token(token))
         throw not_found("No such calendar.");
-    const auto now = now_of(ctx);
+    const auto now = s.clk.now_s();
     auto job = [hash = auth::hash_token(token), now](SQLite::Database& db) {
         feed_data d;
         auto q_lease = store::prepare(
@@ -152,12 +152,12 @@ awaitable_response calendar_feed(request_context& ctx) {
         d.programme = domain::load_programme(db).name;
         return d;
     };
-    auto d = co_await ctx.app.db.read(std::move(job));
+    auto d = co_await s.db.read(std::move(job));
     if (!d.found)
         throw not_found("No such calendar.");
     response res{status::ok, ctx.req.version()};
-    res.set(http::bhttp::field::content_type, "text/calendar; charset=utf-8");
-    res.set(http::bhttp::field::cache_control, "no-store");
+    res.set(wire::bhttp::field::content_type, "text/calendar; charset=utf-8");
+    res.set(wire::bhttp::field::cache_control, "no-store");
     res.keep_alive(ctx.req.keep_alive());
     res.body() = render_feed(d, now);
     res.prepare_payload();
@@ -171,7 +171,7 @@ std::string mine(const request_context& ctx) {
     return *v;
 }
 
-awaitable_response get_my_calendar(request_context& ctx) {
+awaitable_response get_my_calendar(const data_access& s, request_context& ctx) {
     auto job = [id = mine(ctx)](SQLite::Database& db) {
         auto q_lease = store::prepare(db, "SELECT created_at FROM calendar_feed WHERE volunteer_id = ?");
         SQLite::Statement& q = *q_lease;
@@ -181,13 +181,13 @@ awaitable_response get_my_calendar(request_context& ctx) {
         return json::value{{"active", true},
                            {"created_at", domain::format_iso8601(q.getColumn(0).getInt64())}};
     };
-    co_return ctx.json(status::ok, co_await ctx.app.db.read(std::move(job)));
+    co_return ctx.json(status::ok, co_await s.db.read(std::move(job)));
 }
 
-awaitable_response make_my_calendar(request_context& ctx) {
+awaitable_response make_my_calendar(const data_access& s, request_context& ctx) {
     no_fields(ctx);  // nothing to give: an empty object at most
     const auto token = auth::new_token();
-    const auto now = now_of(ctx);
+    const auto now = s.clk.now_s();
     auto job = [id = mine(ctx), hash = auth::hash_token(token), now](SQLite::Database& db) {
         auto q_lease =
             store::prepare(db,
@@ -201,14 +201,14 @@ awaitable_response make_my_calendar(request_context& ctx) {
         q.exec();
         return true;
     };
-    co_await ctx.app.db.write(std::move(job));
+    co_await s.db.write(std::move(job));
     auto res = ctx.json(status::created, json::object{{"path", "/api/v1/calendar/" + token + ".ics"},
                                                       {"created_at", domain::format_iso8601(now)}});
-    res.set(http::bhttp::field::cache_control, "no-store");
+    res.set(wire::bhttp::field::cache_control, "no-store");
     co_return res;
 }
 
-awaitable_response delete_my_calendar(request_context& ctx) {
+awaitable_response delete_my_calendar(const data_access& s, request_context& ctx) {
     const auto id = mine(ctx);
     no_fields(ctx);
     auto job = [id](SQLite::Database& db) {
@@ -218,18 +218,17 @@ awaitable_response delete_my_calendar(request_context& ctx) {
         q.exec();
         return true;
     };
-    co_await ctx.app.db.write(std::move(job));
+    co_await s.db.write(std::move(job));
     co_return ctx.empty(status::no_content);
 }
 
 }  // namespace
 
-void register_calendar_routes(app::app_context& app) {
-    auto& r = app.routes;
-    r.add(verb::get, "/api/v1/calendar/{token}", calendar_feed);
-    r.add(verb::get, "/api/v1/me/calendar", get_my_calendar);
-    r.add(verb::post, "/api/v1/me/calendar", make_my_calendar);
-    r.add(verb::delete_, "/api/v1/me/calendar", delete_my_calendar);
+void add_calendar_routes(wire::route_table& t, const data_access& s) {
+    t.add({verb::get, "/api/v1/calendar/{token}", {pub, 0, auth::limit_by::tracking}, "", plain, bind(s, calendar_feed)});
+    t.add({verb::get, "/api/v1/me/calendar", {vol}, "", plain, bind(s, get_my_calendar)});
+    t.add({verb::post, "/api/v1/me/calendar", {vol}, "Empty", plain, bind(s, make_my_calendar)});
+    t.add({verb::delete_, "/api/v1/me/calendar", {vol}, "Empty", plain, bind(s, delete_my_calendar)});
 }
 
 }  // namespace relais::api

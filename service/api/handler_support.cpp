@@ -4,6 +4,8 @@
 
 #include "auth/request_checks.hpp"
 #include "store/statement_cache.hpp"
+#include "store/store.hpp"
+#include "core/clock.hpp"
 
 #include "auth/principal.hpp"
 #include "core/error.hpp"
@@ -28,9 +30,6 @@ domain::actor actor_of(const request_context& ctx) {
     return domain::public_actor();
 }
 
-std::int64_t now_of(const request_context& ctx) {
-    return ctx.app.clk.now_s();
-}
 
 int limit_param(const request_context& ctx) {
     auto v = ctx.query("limit");
@@ -142,18 +141,18 @@ void audit(SQLite::Database& db, const request_context& ctx, std::string_view su
                  route_of(ctx));
 }
 
-boost::asio::awaitable<void> audit_reads(request_context& ctx,
+boost::asio::awaitable<void> audit_reads(const data_access& s, request_context& ctx,
                                          std::vector<std::pair<std::string, std::string>> subjects) {
     if (!ctx.user || subjects.empty())
         co_return;
     // Everything the job needs is copied: it runs after this request may have been answered.
-    auto job = [now = now_of(ctx), user_id = ctx.user->user_id,
+    auto job = [now = s.clk.now_s(), user_id = ctx.user->user_id,
                 role = std::string(auth::to_string(ctx.user->r)), route = route_of(ctx),
                 subjects = std::move(subjects)](SQLite::Database& db) {
         for (const auto& [type, id] : subjects)
             insert_audit(db, now, user_id, role, type, id, "read", route);
     };
-    if (!ctx.app.db.post_write(std::move(job))) {
+    if (!s.db.post_write(std::move(job))) {
         error busy(error_kind::unavailable, "The service is busy; please retry shortly.");
         busy.retry_after = std::chrono::seconds(1);
         throw busy;
@@ -220,12 +219,12 @@ idempotency_scope idempotency_of(const request_context& ctx) {
             std::string(ctx.req["Idempotency-Key"]), ctx.req.body()};
 }
 
-awaitable_response idempotent_create(request_context& ctx,
+awaitable_response idempotent_create(const data_access& s, request_context& ctx,
                                      std::function<std::pair<status, json::value>(SQLite::Database&)> work) {
-    auto [st, text] = co_await run_idempotent(ctx, idempotency_of(ctx), std::move(work));
+    auto [st, text] = co_await run_idempotent(s, idempotency_of(ctx), std::move(work));
     response res{st, ctx.req.version()};
-    res.set(http::bhttp::field::content_type, "application/json");
-    res.set(http::bhttp::field::cache_control, "no-store");
+    res.set(wire::bhttp::field::content_type, "application/json");
+    res.set(wire::bhttp::field::cache_control, "no-store");
     res.keep_alive(ctx.req.keep_alive());
     res.body() = std::move(text);
     res.prepare_payload();
@@ -233,7 +232,7 @@ awaitable_response idempotent_create(request_context& ctx,
 }
 
 boost::asio::awaitable<std::pair<status, std::string>> run_idempotent(
-    request_context& ctx, const idempotency_scope& scope,
+    const data_access& s, const idempotency_scope& scope,
     std::function<std::pair<status, json::value>(SQLite::Database&)> work) {
     const std::string& key = scope.key;
     // The key is the client's choice: a short or guessable one ("1") could be reused by another client and be
@@ -249,7 +248,7 @@ boost::asio::awaitable<std::pair<status, std::string>> run_idempotent(
                 {{"Idempotency-Key", "must be a random string of 16 to 200 visible ASCII characters"}});
     }
     const std::string& route = scope.route;
-    const auto now = now_of(ctx);
+    const auto now = s.clk.now_s();
     const auto row = digest("relais idempotency row", {route, scope.caller, key});
     const auto sealing = digest("relais idempotency seal", {route, scope.caller, key});
     const auto body_digest = digest("relais idempotency body", {scope.body});
@@ -291,7 +290,7 @@ boost::asio::awaitable<std::pair<status, std::string>> run_idempotent(
         }
         return {static_cast<int>(st), std::move(text)};
     };
-    auto [st, text] = co_await ctx.app.db.write(std::move(job));
+    auto [st, text] = co_await s.db.write(std::move(job));
     co_return std::pair{static_cast<status>(st), std::move(text)};
 }
 

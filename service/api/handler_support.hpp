@@ -1,8 +1,8 @@
 #pragma once
 
-#include "app/app_context.hpp"
+#include "api/services.hpp"
 #include "domain/events.hpp"
-#include "http/request_context.hpp"
+#include "wire/request_context.hpp"
 
 #include <SQLiteCpp/Database.h>
 
@@ -16,16 +16,14 @@
 // idempotent public writes.
 namespace relais::api {
 
-using http::request_context;
-using http::response;
-using http::status;
+using wire::request_context;
+using wire::response;
+using wire::status;
 using awaitable_response = boost::asio::awaitable<response>;
 
 /// The event-log actor of a request: the signed-in user, or "public".
 domain::actor actor_of(const request_context& ctx);
 
-/// Programme time, Unix seconds.
-std::int64_t now_of(const request_context& ctx);
 
 /// `limit` query parameter (1..200, default 50); 422 otherwise.
 int limit_param(const request_context& ctx);
@@ -60,7 +58,7 @@ void audit(SQLite::Database& db, const request_context& ctx, std::string_view su
 /// are durable a few milliseconds after the answer (a crash in that window can lose them; a graceful stop
 /// does not). Throws error(unavailable) if the write queue is full: no personal data is shown unaudited.
 /// Subjects are (type, id) pairs.
-boost::asio::awaitable<void> audit_reads(request_context& ctx,
+boost::asio::awaitable<void> audit_reads(const data_access& s, request_context& ctx,
                                          std::vector<std::pair<std::string, std::string>> subjects);
 
 /// Runs a public creation `work(db) -> (status, body)` so that the same caller posting again under the same
@@ -68,7 +66,7 @@ boost::asio::awaitable<void> audit_reads(request_context& ctx,
 /// 16 to 200 visible ASCII characters (422 otherwise); the key check and the write share one transaction;
 /// the stored answer is sealed (see handler_support.cpp).
 awaitable_response idempotent_create(
-    request_context& ctx, std::function<std::pair<status, boost::json::value>(SQLite::Database&)> work);
+    const data_access& s, request_context& ctx, std::function<std::pair<status, boost::json::value>(SQLite::Database&)> work);
 
 /// What an Idempotency-Key is bound to: the route the creation is for, the caller (a user, or an address
 /// by its client_key), the client's key (empty: none) and the bytes of the request it first came with.
@@ -83,7 +81,7 @@ idempotency_scope idempotency_of(const request_context& ctx);
 /// form files through the scope of POST /api/v1/requests): the status and the JSON text of the answer,
 /// stored or fresh.
 boost::asio::awaitable<std::pair<status, std::string>> run_idempotent(
-    request_context& ctx, const idempotency_scope& scope,
+    const data_access& s, const idempotency_scope& scope,
     std::function<std::pair<status, boost::json::value>(SQLite::Database&)> work);
 
 }  // namespace relais::api

@@ -20,14 +20,14 @@
 namespace relais::api {
 
 namespace json = boost::json;
-using http::verb;
+
 
 namespace {
 
-std::shared_ptr<match::engine> engine_of(const request_context& ctx) {
-    if (!ctx.app.matcher)
+std::shared_ptr<match::engine> engine_of(const dispatch_services& s) {
+    if (!s.matcher)
         throw error(error_kind::unavailable, "The matching engine is starting; please retry shortly.");
-    return ctx.app.matcher;
+    return s.matcher;
 }
 
 double rounded(double v, double scale) {
@@ -69,11 +69,11 @@ int status_of(error_kind k) {
     }
 }
 
-awaitable_response candidates(request_context& ctx) {
+awaitable_response candidates(const dispatch_services& s, request_context& ctx) {
     const auto id = ctx.param("id");
     const auto limit = static_cast<std::size_t>(int_param(ctx, "limit", 1, 100, 20));
-    const auto now = now_of(ctx);
-    auto eng = engine_of(ctx);
+    const auto now = s.clk.now_s();
+    auto eng = engine_of(s);
     auto job = [eng, id, limit, now](SQLite::Database& db) {
         eng->catch_up(db, now);
         const auto r = domain::load_request(db, id);
@@ -113,12 +113,12 @@ awaitable_response candidates(request_context& ctx) {
                          {"items", std::move(items)}};
         return std::pair{std::move(seen), std::move(body)};
     };
-    auto [seen, body] = co_await ctx.app.db.read(std::move(job));
-    co_await audit_reads(ctx, std::move(seen));
+    auto [seen, body] = co_await s.db.read(std::move(job));
+    co_await audit_reads(s, ctx, std::move(seen));
     co_return ctx.json(status::ok, body);
 }
 
-awaitable_response plan(request_context& ctx) {
+awaitable_response plan(const dispatch_services& s, request_context& ctx) {
     std::size_t limit = 500, k = 5;
     if (!ctx.req.body().empty()) {
         body_reader r(ctx.json_body());
@@ -128,8 +128,8 @@ awaitable_response plan(request_context& ctx) {
             k = static_cast<std::size_t>(*n);
         r.done();
     }
-    const auto now = now_of(ctx);
-    auto eng = engine_of(ctx);
+    const auto now = s.clk.now_s();
+    auto eng = engine_of(s);
     auto job = [eng, limit, k, now](SQLite::Database& db) {
         eng->catch_up(db, now);
         const auto settings = match::load_settings(db);
@@ -163,10 +163,10 @@ awaitable_response plan(request_context& ctx) {
                                                       {"solve", rounded(p.solve_ms, 10)},
                                                       {"greedy", rounded(p.greedy_ms, 10)}}}};
     };
-    co_return ctx.json(status::ok, co_await ctx.app.db.read(std::move(job)));
+    co_return ctx.json(status::ok, co_await s.db.read(std::move(job)));
 }
 
-awaitable_response commit(request_context& ctx) {
+awaitable_response commit(const dispatch_services& s, request_context& ctx) {
     body_reader r(ctx.json_body());
     std::vector<match::commit_item> items;
     if (const json::array* list = r.array("assignments", 2000)) {
@@ -186,13 +186,13 @@ awaitable_response commit(request_context& ctx) {
         }
     }
     r.done();
-    const auto now = now_of(ctx);
+    const auto now = s.clk.now_s();
     const auto who = actor_of(ctx);
-    auto eng = engine_of(ctx);
+    auto eng = engine_of(s);
     auto job = [eng, items = std::move(items), now, who](SQLite::Database& db) {
         return eng->commit(db, items, now, who);
     };
-    const auto result = co_await ctx.app.db.write(std::move(job));
+    const auto result = co_await s.db.write(std::move(job));
     json::array created, skipped;
     for (const auto& o : result.created)
         created.push_back(json::object{{"index", o.index},
@@ -216,7 +216,7 @@ awaitable_response commit(request_context& ctx) {
 
 /// Active volunteers with no mission done for `weeks` weeks (or never), never-mobilised and longest-idle
 /// first, so that coordinators can re-engage them. Cursor: "<last mission time>.<seq>" of the last item.
-awaitable_response idle(request_context& ctx) {
+awaitable_response idle(const dispatch_services& s, request_context& ctx) {
     const int weeks = int_param(ctx, "weeks", 1, 104, 4);
     const int limit = limit_param(ctx);
     match::idle_cursor after;
@@ -232,7 +232,7 @@ awaitable_response idle(request_context& ctx) {
         if (!ok)
             throw bad_request("The query parameter cursor is not a cursor returned by this list.");
     }
-    const auto now = now_of(ctx);
+    const auto now = s.clk.now_s();
     auto job = [weeks, limit, after, now](SQLite::Database& db) {
         std::optional<match::idle_cursor> next;
         auto list = match::idle_volunteers(db, now, weeks, after, limit, next);
@@ -260,19 +260,18 @@ awaitable_response idle(request_context& ctx) {
         json::value body{{"weeks", weeks}, {"items", std::move(items)}, {"next_cursor", std::move(cursor)}};
         return std::pair{std::move(seen), std::move(body)};
     };
-    auto [seen, body] = co_await ctx.app.db.read(std::move(job));
-    co_await audit_reads(ctx, std::move(seen));
+    auto [seen, body] = co_await s.db.read(std::move(job));
+    co_await audit_reads(s, ctx, std::move(seen));
     co_return ctx.json(status::ok, body);
 }
 
 }  // namespace
 
-void register_match_routes(app::app_context& app) {
-    auto& r = app.routes;
-    r.add(verb::get, "/api/v1/requests/{id}/candidates", candidates);
-    r.add(verb::post, "/api/v1/dispatch/plan", plan);
-    r.add(verb::post, "/api/v1/dispatch/commit", commit);
-    r.add(verb::get, "/api/v1/volunteers/idle", idle);
+void add_match_routes(wire::route_table& t, const dispatch_services& s) {
+    t.add({verb::get, "/api/v1/requests/{id}/candidates", {staff}, "", personal, bind(s, candidates)});
+    t.add({verb::post, "/api/v1/dispatch/plan", {staff}, "DispatchPlanRequest", plain, bind(s, plan)});
+    t.add({verb::post, "/api/v1/dispatch/commit", {staff}, "DispatchCommit", plain, bind(s, commit)});
+    t.add({verb::get, "/api/v1/volunteers/idle", {staff}, "", personal, bind(s, idle)});
 }
 
 }  // namespace relais::api

@@ -13,7 +13,7 @@
 namespace relais::api {
 
 namespace json = boost::json;
-using http::verb;
+
 
 namespace {
 
@@ -31,7 +31,7 @@ domain::mission_record load_for(SQLite::Database& db, const request_context& ctx
     return m;
 }
 
-awaitable_response propose(request_context& ctx) {
+awaitable_response propose(const dispatch_services& s, request_context& ctx) {
     body_reader r(ctx.json_body());
     auto request_id = r.text("request_id", {1, 64});
     auto volunteer_id = r.text("volunteer_id", {1, 64});
@@ -40,7 +40,7 @@ awaitable_response propose(request_context& ctx) {
     if (starts && ends && *ends <= *starts)
         r.fail("ends_at", "must be after starts_at");
     r.done();
-    const auto now = now_of(ctx);
+    const auto now = s.clk.now_s();
     const auto who = actor_of(ctx);
     auto job = [&ctx, req = *request_id, vol = *volunteer_id, s = *starts, e = *ends, now,
                 who](SQLite::Database& db) {
@@ -51,10 +51,10 @@ awaitable_response propose(request_context& ctx) {
             audit(db, ctx, type, subject, "read", now);
         return v;
     };
-    co_return ctx.json(status::created, co_await ctx.app.db.write(std::move(job)));
+    co_return ctx.json(status::created, co_await s.db.write(std::move(job)));
 }
 
-awaitable_response list(request_context& ctx) {
+awaitable_response list(const dispatch_services& s, request_context& ctx) {
     domain::mission_filter f;
     f.status = enum_param(ctx, "status", mission_statuses);
     f.volunteer_id = ctx.query("volunteer_id");
@@ -67,36 +67,36 @@ awaitable_response list(request_context& ctx) {
     f.until = time_param(ctx, "until");
     f.limit = limit_param(ctx);
     f.after_seq = seq_cursor(ctx);
-    co_return co_await answer_mission_list(ctx, std::move(f));
+    co_return co_await answer_mission_list(s, ctx, std::move(f));
 }
 
-awaitable_response get(request_context& ctx) {
+awaitable_response get(const dispatch_services& s, request_context& ctx) {
     const auto id = ctx.param("id");
-    const auto now = now_of(ctx);
+    const auto now = s.clk.now_s();
     auto job = [&ctx, id, now](SQLite::Database& db) {
         audit_subjects audited;
         auto m = load_for(db, ctx, id);
         auto v = mission_view(db, ctx, m, now, audited);
         return std::pair{std::move(audited), std::move(v)};
     };
-    auto [audited, body] = co_await ctx.app.db.read(std::move(job));
-    co_await audit_reads(ctx, std::move(audited));
+    auto [audited, body] = co_await s.db.read(std::move(job));
+    co_await audit_reads(s, ctx, std::move(audited));
     co_return ctx.json(status::ok, body);
 }
 
 /// One transition on a mission: decode its body, check the caller may act on it, apply, answer the mission.
-awaitable_response act(request_context& ctx, std::function<void(SQLite::Database&, const std::string&,
+awaitable_response act(const dispatch_services& s, request_context& ctx, std::function<void(SQLite::Database&, const std::string&,
                                                                  std::int64_t, const domain::actor&)> apply) {
     const auto id = ctx.param("id");
-    const auto now = now_of(ctx);
+    const auto now = s.clk.now_s();
     const auto who = actor_of(ctx);
-    auto job = [&ctx, id, now, who, apply = std::move(apply)](SQLite::Database& db) {
+    auto job = [&ctx, matcher = s.matcher, id, now, who, apply = std::move(apply)](SQLite::Database& db) {
         load_for(db, ctx, id);
         apply(db, id, now, who);
         // After a decline or a drop, with the programme's auto-dispatch on, the next-best volunteer is asked
         // in this same transaction (a no-op for any other move).
-        if (ctx.app.matcher)
-            ctx.app.matcher->redispatch_after(db, id, now);
+        if (matcher)
+            matcher->redispatch_after(db, id, now);
         audit_subjects audited;
         auto m = domain::load_mission(db, id);
         auto v = mission_view(db, ctx, m, now, audited);
@@ -104,26 +104,26 @@ awaitable_response act(request_context& ctx, std::function<void(SQLite::Database
             audit(db, ctx, type, subject, "read", now);
         return v;
     };
-    co_return ctx.json(status::ok, co_await ctx.app.db.write(std::move(job)));
+    co_return ctx.json(status::ok, co_await s.db.write(std::move(job)));
 }
 
-awaitable_response accept(request_context& ctx) {
+awaitable_response accept(const dispatch_services& s, request_context& ctx) {
     no_fields(ctx);
-    return act(ctx, domain::accept_mission);
+    return act(s, ctx, domain::accept_mission);
 }
 
-awaitable_response decline(request_context& ctx) {
+awaitable_response decline(const dispatch_services& s, request_context& ctx) {
     body_reader r(ctx.json_body());
     auto reason = r.one_of("reason", domain::decline_reasons);
     auto note = r.text("note", note_rule, false);
     r.done();
-    return act(ctx, [reason = *reason, note](SQLite::Database& db, const std::string& id, std::int64_t now,
+    return act(s, ctx, [reason = *reason, note](SQLite::Database& db, const std::string& id, std::int64_t now,
                                              const domain::actor& who) {
         domain::decline_mission(db, id, reason, note, now, who);
     });
 }
 
-awaitable_response complete(request_context& ctx) {
+awaitable_response complete(const dispatch_services& s, request_context& ctx) {
     body_reader r(ctx.json_body());
     domain::mission_report rep;
     if (auto rr = r.object("report")) {
@@ -141,55 +141,55 @@ awaitable_response complete(request_context& ctx) {
             rr->fail("note", "is required when raising a welfare concern: say what worried you");
     }
     r.done();
-    return act(ctx, [rep](SQLite::Database& db, const std::string& id, std::int64_t now, const domain::actor& who) {
+    return act(s, ctx, [rep](SQLite::Database& db, const std::string& id, std::int64_t now, const domain::actor& who) {
         domain::complete_mission(db, id, rep, now, who);
     });
 }
 
-awaitable_response drop(request_context& ctx) {
+awaitable_response drop(const dispatch_services& s, request_context& ctx) {
     body_reader r(ctx.json_body());
     auto reason = r.one_of("reason", domain::drop_reasons);
     auto note = r.text("note", note_rule, false);
     r.done();
-    return act(ctx, [reason = *reason, note](SQLite::Database& db, const std::string& id, std::int64_t now,
+    return act(s, ctx, [reason = *reason, note](SQLite::Database& db, const std::string& id, std::int64_t now,
                                              const domain::actor& who) {
         domain::drop_mission(db, id, reason, note, now, who);
     });
 }
 
-awaitable_response cancel(request_context& ctx) {
+awaitable_response cancel(const dispatch_services& s, request_context& ctx) {
     body_reader r(ctx.json_body());
     auto reason = r.one_of("reason", domain::cancel_reasons);
     auto note = r.text("note", note_rule, false);
     r.done();
-    return act(ctx, [reason = *reason, note](SQLite::Database& db, const std::string& id, std::int64_t now,
+    return act(s, ctx, [reason = *reason, note](SQLite::Database& db, const std::string& id, std::int64_t now,
                                              const domain::actor& who) {
         domain::cancel_mission(db, id, reason, note, now, who);
     });
 }
 
-awaitable_response missed(request_context& ctx) {
+awaitable_response missed(const dispatch_services& s, request_context& ctx) {
     std::optional<std::string> reason;
     if (!ctx.req.body().empty()) {
         body_reader r(ctx.json_body());
         reason = r.text("reason", note_rule, false);
         r.done();
     }
-    return act(ctx, [reason](SQLite::Database& db, const std::string& id, std::int64_t now, const domain::actor& who) {
+    return act(s, ctx, [reason](SQLite::Database& db, const std::string& id, std::int64_t now, const domain::actor& who) {
         domain::mark_missed(db, id, reason, now, who);
     });
 }
 
-awaitable_response acknowledge(request_context& ctx) {
+awaitable_response acknowledge(const dispatch_services& s, request_context& ctx) {
     no_fields(ctx);
-    return act(ctx, domain::acknowledge_welfare);
+    return act(s, ctx, domain::acknowledge_welfare);
 }
 
-awaitable_response my_missions(request_context& ctx) {
+awaitable_response my_missions(const dispatch_services& s, request_context& ctx) {
     auto mine = volunteer_of(ctx);
     if (!mine)
         throw error(error_kind::forbidden, "This page is for volunteers.");
-    const auto now = now_of(ctx);
+    const auto now = s.clk.now_s();
     // Proposals waiting for an answer and missions not yet over, soonest first; plus recent ones (7 days)
     // so a volunteer can still report or reach the resident.
     domain::mission_filter f;
@@ -211,26 +211,25 @@ awaitable_response my_missions(request_context& ctx) {
                          {"next_cursor", page.next_cursor ? json::value(*page.next_cursor) : json::value(nullptr)}};
         return std::pair{std::move(audited), std::move(body)};
     };
-    auto [audited, body] = co_await ctx.app.db.read(std::move(job));
-    co_await audit_reads(ctx, std::move(audited));
+    auto [audited, body] = co_await s.db.read(std::move(job));
+    co_await audit_reads(s, ctx, std::move(audited));
     co_return ctx.json(status::ok, body);
 }
 
 }  // namespace
 
-void register_mission_routes(app::app_context& app) {
-    auto& r = app.routes;
-    r.add(verb::post, "/api/v1/missions", propose);
-    r.add(verb::get, "/api/v1/missions", list);
-    r.add(verb::get, "/api/v1/missions/{id}", get);
-    r.add(verb::post, "/api/v1/missions/{id}/accept", accept);
-    r.add(verb::post, "/api/v1/missions/{id}/decline", decline);
-    r.add(verb::post, "/api/v1/missions/{id}/complete", complete);
-    r.add(verb::post, "/api/v1/missions/{id}/drop", drop);
-    r.add(verb::post, "/api/v1/missions/{id}/cancel", cancel);
-    r.add(verb::post, "/api/v1/missions/{id}/missed", missed);
-    r.add(verb::post, "/api/v1/missions/{id}/acknowledge-welfare", acknowledge);
-    r.add(verb::get, "/api/v1/me/missions", my_missions);
+void add_mission_routes(wire::route_table& t, const dispatch_services& s) {
+    t.add({verb::post, "/api/v1/missions", {staff}, "MissionCreate", personal, bind(s, propose)});
+    t.add({verb::get, "/api/v1/missions", {staff}, "", personal, bind(s, list)});
+    t.add({verb::get, "/api/v1/missions/{id}", {staff | vol}, "", personal, bind(s, get)});  // volunteer: own
+    t.add({verb::post, "/api/v1/missions/{id}/accept", {staff | vol}, "Empty", personal, bind(s, accept)});  // volunteer: own
+    t.add({verb::post, "/api/v1/missions/{id}/decline", {staff | vol}, "MissionDecline", personal, bind(s, decline)});  // volunteer: own
+    t.add({verb::post, "/api/v1/missions/{id}/complete", {staff | vol}, "MissionComplete", personal, bind(s, complete)});  // volunteer: own
+    t.add({verb::post, "/api/v1/missions/{id}/drop", {staff | vol}, "MissionDrop", personal, bind(s, drop)});  // volunteer: own
+    t.add({verb::post, "/api/v1/missions/{id}/cancel", {staff}, "MissionCancel", personal, bind(s, cancel)});
+    t.add({verb::post, "/api/v1/missions/{id}/missed", {staff}, "MissionMissed", personal, bind(s, missed)});
+    t.add({verb::post, "/api/v1/missions/{id}/acknowledge-welfare", {staff}, "Empty", personal, bind(s, acknowledge)});
+    t.add({verb::get, "/api/v1/me/missions", {vol}, "", personal, bind(s, my_missions)});
 }
 
 }  // namespace relais::api

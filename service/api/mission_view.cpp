@@ -46,9 +46,9 @@ json::array mission_views(SQLite::Database& db, const request_context& ctx,
     return out;
 }
 
-awaitable_response answer_mission_list(request_context& ctx, domain::mission_filter f,
+awaitable_response answer_mission_list(const data_access& s, request_context& ctx, domain::mission_filter f,
                                        std::function<void(SQLite::Database&)> check) {
-    const auto now = now_of(ctx);
+    const auto now = s.clk.now_s();
     auto job = [&ctx, f = std::move(f), check = std::move(check), now](SQLite::Database& db) {
         if (check)
             check(db);
@@ -60,8 +60,8 @@ awaitable_response answer_mission_list(request_context& ctx, domain::mission_fil
             {"next_cursor", page.next_cursor ? json::value(*page.next_cursor) : json::value(nullptr)}};
         return std::pair{std::move(audited), std::move(body)};
     };
-    auto [audited, body] = co_await ctx.app.db.read(std::move(job));
-    co_await audit_reads(ctx, std::move(audited));
+    auto [audited, body] = co_await s.db.read(std::move(job));
+    co_await audit_reads(s, ctx, std::move(audited));
     co_return ctx.json(status::ok, body);
 }
 

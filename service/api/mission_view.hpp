@@ -33,7 +33,7 @@ boost::json::array mission_views(SQLite::Database& db, const request_context& ct
 
 /// The answer of a mission list: {items (mission_view of each), next_cursor}, the residents shown audited.
 /// `check(db)` runs first in the same read (e.g. the volunteer exists: 404 otherwise).
-awaitable_response answer_mission_list(request_context& ctx, domain::mission_filter f,
+awaitable_response answer_mission_list(const data_access& s, request_context& ctx, domain::mission_filter f,
                                        std::function<void(SQLite::Database&)> check = {});
 
 }  // namespace relais::api

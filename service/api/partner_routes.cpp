@@ -10,7 +10,7 @@
 namespace relais::api {
 
 namespace json = boost::json;
-using http::verb;
+
 
 namespace {
 
@@ -20,7 +20,7 @@ std::optional<std::string> partner_scope(const request_context& ctx) {
     return std::nullopt;
 }
 
-awaitable_response list_partners(request_context& ctx) {
+awaitable_response list_partners(const data_access& s, request_context& ctx) {
     const int limit = limit_param(ctx);
     const auto after = seq_cursor(ctx);
     auto job = [limit, after](SQLite::Database& db) {
@@ -28,34 +28,34 @@ awaitable_response list_partners(request_context& ctx) {
         auto items = domain::list_partners(db, after, limit, page);
         return page_json(items, page);
     };
-    co_return ctx.json(status::ok, co_await ctx.app.db.read(std::move(job)));
+    co_return ctx.json(status::ok, co_await s.db.read(std::move(job)));
 }
 
-awaitable_response create_partner(request_context& ctx) {
+awaitable_response create_partner(const data_access& s, request_context& ctx) {
     body_reader r(ctx.json_body());
     auto name = r.text("name", {2, 120});
     auto kind = r.one_of("kind", domain::partner_kinds, false);
     auto email = read_email(r, "contact_email", false);
     auto phone = read_phone(r, "contact_phone", false);
     r.done();
-    const auto now = now_of(ctx);
+    const auto now = s.clk.now_s();
     const auto who = actor_of(ctx);
     auto job = [name = *name, kind = kind.value_or("association"), email, phone, now, who](SQLite::Database& db) {
         auto id = domain::create_partner(db, name, kind, email, phone, now, who);
         return json::value_from(domain::load_partner(db, id));
     };
-    co_return ctx.json(status::created, co_await ctx.app.db.write(std::move(job)));
+    co_return ctx.json(status::created, co_await s.db.write(std::move(job)));
 }
 
-awaitable_response get_partner(request_context& ctx) {
+awaitable_response get_partner(const data_access& s, request_context& ctx) {
     const auto id = ctx.param("id");
     if (auto p = partner_scope(ctx); p && *p != id)
         throw not_found("No such partner.");
     auto job = [id](SQLite::Database& db) { return json::value_from(domain::load_partner(db, id)); };
-    co_return ctx.json(status::ok, co_await ctx.app.db.read(std::move(job)));
+    co_return ctx.json(status::ok, co_await s.db.read(std::move(job)));
 }
 
-awaitable_response list_collectives(request_context& ctx) {
+awaitable_response list_collectives(const data_access& s, request_context& ctx) {
     domain::collective_filter f;
     f.partner_id = ctx.query("partner_id");
     f.status = enum_param(ctx, "status", {"open", "cancelled"});
@@ -70,10 +70,10 @@ awaitable_response list_collectives(request_context& ctx) {
         auto items = domain::list_collectives(db, f, vol, page);
         return page_json(items, page);
     };
-    co_return ctx.json(status::ok, co_await ctx.app.db.read(std::move(job)));
+    co_return ctx.json(status::ok, co_await s.db.read(std::move(job)));
 }
 
-awaitable_response create_collective(request_context& ctx) {
+awaitable_response create_collective(const data_access& s, request_context& ctx) {
     body_reader r(ctx.json_body());
     domain::collective_input in;
     std::optional<std::string> partner;
@@ -100,16 +100,16 @@ awaitable_response create_collective(request_context& ctx) {
     in.starts_at = *starts;
     in.ends_at = *ends;
     in.capacity = static_cast<int>(*capacity);
-    const auto now = now_of(ctx);
+    const auto now = s.clk.now_s();
     const auto who = actor_of(ctx);
     auto job = [in, now, who](SQLite::Database& db) {
         auto id = domain::create_collective(db, in, now, who);
         return json::value_from(domain::load_collective(db, id));
     };
-    co_return ctx.json(status::created, co_await ctx.app.db.write(std::move(job)));
+    co_return ctx.json(status::created, co_await s.db.write(std::move(job)));
 }
 
-awaitable_response get_collective(request_context& ctx) {
+awaitable_response get_collective(const data_access& s, request_context& ctx) {
     const auto id = ctx.param("id");
     const auto scope = partner_scope(ctx);
     const std::string vol = volunteer_of(ctx).value_or("");
@@ -119,29 +119,29 @@ awaitable_response get_collective(request_context& ctx) {
             throw not_found("No such collective mission.");
         return json::value_from(c);
     };
-    co_return ctx.json(status::ok, co_await ctx.app.db.read(std::move(job)));
+    co_return ctx.json(status::ok, co_await s.db.read(std::move(job)));
 }
 
-awaitable_response signup(request_context& ctx, bool cancel) {
+awaitable_response signup(const data_access& s, request_context& ctx, bool cancel) {
     const auto id = ctx.param("id");
     auto vol = volunteer_of(ctx);
     if (!vol)
         throw error(error_kind::forbidden, "Only volunteers sign up for collective missions.");
     no_fields(ctx);
-    const auto now = now_of(ctx);
+    const auto now = s.clk.now_s();
     const auto who = actor_of(ctx);
     auto job = [id, v = *vol, cancel, now, who](SQLite::Database& db) {
         auto c = cancel ? domain::cancel_signup(db, id, v, now, who) : domain::signup_collective(db, id, v, now, who);
         return json::value_from(c);
     };
-    co_return ctx.json(status::ok, co_await ctx.app.db.write(std::move(job)));
+    co_return ctx.json(status::ok, co_await s.db.write(std::move(job)));
 }
 
-awaitable_response cancel_collective(request_context& ctx) {
+awaitable_response cancel_collective(const data_access& s, request_context& ctx) {
     const auto id = ctx.param("id");
     const auto scope = partner_scope(ctx);
     no_fields(ctx);
-    const auto now = now_of(ctx);
+    const auto now = s.clk.now_s();
     const auto who = actor_of(ctx);
     auto job = [id, scope, now, who](SQLite::Database& db) {
         auto c = domain::load_collective(db, id);
@@ -150,24 +150,23 @@ awaitable_response cancel_collective(request_context& ctx) {
         domain::cancel_collective(db, id, now, who);
         return json::value_from(domain::load_collective(db, id));
     };
-    co_return ctx.json(status::ok, co_await ctx.app.db.write(std::move(job)));
+    co_return ctx.json(status::ok, co_await s.db.write(std::move(job)));
 }
 
 }  // namespace
 
-void register_partner_routes(app::app_context& app) {
-    auto& r = app.routes;
-    r.add(verb::get, "/api/v1/partners", list_partners);
-    r.add(verb::post, "/api/v1/partners", create_partner);
-    r.add(verb::get, "/api/v1/partners/{id}", get_partner);
-    r.add(verb::get, "/api/v1/collective-missions", list_collectives);
-    r.add(verb::post, "/api/v1/collective-missions", create_collective);
-    r.add(verb::get, "/api/v1/collective-missions/{id}", get_collective);
-    r.add(verb::post, "/api/v1/collective-missions/{id}/signup",
-          [](request_context& ctx) { return signup(ctx, false); });
-    r.add(verb::post, "/api/v1/collective-missions/{id}/cancel-signup",
-          [](request_context& ctx) { return signup(ctx, true); });
-    r.add(verb::post, "/api/v1/collective-missions/{id}/cancel", cancel_collective);
+void add_partner_routes(wire::route_table& t, const data_access& s) {
+    t.add({verb::get, "/api/v1/partners", {staff}, "", plain, bind(s, list_partners)});
+    t.add({verb::post, "/api/v1/partners", {staff}, "PartnerCreate", plain, bind(s, create_partner)});
+    t.add({verb::get, "/api/v1/partners/{id}", {staff | par}, "", plain, bind(s, get_partner)});  // partner: own
+    t.add({verb::get, "/api/v1/collective-missions", {staff | vol | par}, "", plain, bind(s, list_collectives)});  // partner: own
+    t.add({verb::post, "/api/v1/collective-missions", {staff | par}, "CollectiveMissionCreate", plain, bind(s, create_collective)});  // partner: for their own partner
+    t.add({verb::get, "/api/v1/collective-missions/{id}", {staff | vol | par}, "", plain, bind(s, get_collective)});  // partner: own
+    t.add({verb::post, "/api/v1/collective-missions/{id}/cancel", {staff | par}, "Empty", plain, bind(s, cancel_collective)});  // partner: own
+    t.add({verb::post, "/api/v1/collective-missions/{id}/signup", {vol}, "Empty", plain,
+           [s](request_context& ctx) { return signup(s, ctx, false); }});
+    t.add({verb::post, "/api/v1/collective-missions/{id}/cancel-signup", {vol}, "Empty", plain,
+           [s](request_context& ctx) { return signup(s, ctx, true); }});
 }
 
 }  // namespace relais::api

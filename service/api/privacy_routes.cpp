@@ -10,7 +10,7 @@
 namespace relais::api {
 
 namespace json = boost::json;
-using http::verb;
+
 
 namespace {
 
@@ -20,16 +20,16 @@ namespace {
 /// After an erasure the erased values are gone from the database's rows (and, with secure_delete, from its
 /// freed cells), but the write-ahead log still holds the pages as they were until a checkpoint copies and
 /// cuts it: empty it now rather than at the next routine checkpoint.
-boost::asio::awaitable<void> scrub_log(app::app_context& app) {
-    const bool emptied = co_await app.db.truncate_wal();
+boost::asio::awaitable<void> scrub_log(store::store& db) {
+    const bool emptied = co_await db.truncate_wal();
     if (!emptied)
         spdlog::warn("after an erasure the write-ahead log could not be emptied yet; the next checkpoint will");
 }
 
-awaitable_response export_person(request_context& ctx, const char* type) {
+awaitable_response export_person(const data_access& s, request_context& ctx, const char* type) {
     const auto id = ctx.param("id");
     const std::string kind = type;
-    const auto now = now_of(ctx);
+    const auto now = s.clk.now_s();
     // A write job: the export and its audit entry commit together.
     auto job = [&ctx, id, kind, now](SQLite::Database& db) {
         auto body = kind == "resident" ? domain::export_resident(db, id) : domain::export_volunteer(db, id);
@@ -37,13 +37,13 @@ awaitable_response export_person(request_context& ctx, const char* type) {
         body["exported_at"] = domain::format_iso8601(now);
         return json::value(std::move(body));
     };
-    auto body = co_await ctx.app.db.write(std::move(job));
+    auto body = co_await s.db.write(std::move(job));
     auto res = ctx.json(status::ok, body);
-    res.set(http::bhttp::field::content_disposition, "attachment; filename=\"" + kind + "-export.json\"");
+    res.set(wire::bhttp::field::content_disposition, "attachment; filename=\"" + kind + "-export.json\"");
     co_return res;
 }
 
-awaitable_response erase_person(request_context& ctx, const char* type) {
+awaitable_response erase_person(const data_access& s, request_context& ctx, const char* type) {
     const auto id = ctx.param("id");
     std::string reason = "request";
     if (!ctx.req.body().empty()) {
@@ -53,7 +53,7 @@ awaitable_response erase_person(request_context& ctx, const char* type) {
         r.done();
     }
     const std::string kind = type;
-    const auto now = now_of(ctx);
+    const auto now = s.clk.now_s();
     const auto who = actor_of(ctx);
     auto job = [&ctx, id, kind, reason, now, who](SQLite::Database& db) {
         if (kind == "resident")
@@ -62,19 +62,19 @@ awaitable_response erase_person(request_context& ctx, const char* type) {
             domain::erase_volunteer(db, id, reason, now, who);
         audit(db, ctx, kind, id, "erase", now);
     };
-    co_await ctx.app.db.write(std::move(job));
-    co_await scrub_log(ctx.app);
+    co_await s.db.write(std::move(job));
+    co_await scrub_log(s.db);
     co_return ctx.json(status::ok, json::object{{"id", id}, {"erased", true}});
 }
 
-awaitable_response run_retention(request_context& ctx) {
+awaitable_response run_retention(const data_access& s, request_context& ctx) {
     no_fields(ctx);
-    const auto now = now_of(ctx);
+    const auto now = s.clk.now_s();
     auto job = [now](SQLite::Database& db) { return domain::apply_retention(db, now); };
-    auto result = co_await ctx.app.db.write(std::move(job));
+    auto result = co_await s.db.write(std::move(job));
     const bool erased_some = result.residents + result.volunteers > 0;
     if (erased_some)
-        co_await scrub_log(ctx.app);
+        co_await scrub_log(s.db);
     spdlog::info("retention run on request: {} residents and {} volunteers erased", result.residents,
                  result.volunteers);
     co_return ctx.json(status::ok,
@@ -83,13 +83,16 @@ awaitable_response run_retention(request_context& ctx) {
 
 }  // namespace
 
-void register_privacy_routes(app::app_context& app) {
-    auto& r = app.routes;
-    r.add(verb::get, "/api/v1/residents/{id}/export", [](request_context& c) { return export_person(c, "resident"); });
-    r.add(verb::post, "/api/v1/residents/{id}/erase", [](request_context& c) { return erase_person(c, "resident"); });
-    r.add(verb::get, "/api/v1/volunteers/{id}/export", [](request_context& c) { return export_person(c, "volunteer"); });
-    r.add(verb::post, "/api/v1/volunteers/{id}/erase", [](request_context& c) { return erase_person(c, "volunteer"); });
-    r.add(verb::post, "/api/v1/retention/run", run_retention);
+void add_privacy_routes(wire::route_table& t, const data_access& s) {
+    t.add({verb::post, "/api/v1/retention/run", {adm}, "Empty", plain, bind(s, run_retention)});
+    t.add({verb::get, "/api/v1/residents/{id}/export", {staff}, "", personal,
+           [s](request_context& c) { return export_person(s, c, "resident"); }});
+    t.add({verb::post, "/api/v1/residents/{id}/erase", {staff}, "inline", personal,
+           [s](request_context& c) { return erase_person(s, c, "resident"); }});
+    t.add({verb::get, "/api/v1/volunteers/{id}/export", {staff}, "", personal,
+           [s](request_context& c) { return export_person(s, c, "volunteer"); }});
+    t.add({verb::post, "/api/v1/volunteers/{id}/erase", {staff}, "inline", personal,
+           [s](request_context& c) { return erase_person(s, c, "volunteer"); }});
 }
 
 }  // namespace relais::api

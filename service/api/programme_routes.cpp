@@ -11,11 +11,11 @@
 namespace relais::api {
 
 namespace json = boost::json;
-using http::verb;
+
 
 namespace {
 
-awaitable_response get_programme(request_context& ctx) {
+awaitable_response get_programme(const data_access& s, request_context& ctx) {
     const bool staff = is_staff(ctx);
     auto job = [staff](SQLite::Database& db) {
         auto p = domain::load_programme(db);
@@ -29,7 +29,7 @@ awaitable_response get_programme(request_context& ctx) {
         o["categories"] = json::value_from(domain::list_categories(db, false));
         return json::value(std::move(o));
     };
-    co_return ctx.json(status::ok, co_await ctx.app.db.read(std::move(job)));
+    co_return ctx.json(status::ok, co_await s.db.read(std::move(job)));
 }
 
 std::optional<std::string> read_date(body_reader& r, std::string_view key) {
@@ -41,7 +41,7 @@ std::optional<std::string> read_date(body_reader& r, std::string_view key) {
     return s;
 }
 
-awaitable_response patch_programme(request_context& ctx) {
+awaitable_response patch_programme(const data_access& s, request_context& ctx) {
     body_reader r(ctx.json_body());
     domain::programme_patch p;
     p.name = r.text("name", {2, 120}, false);
@@ -76,21 +76,21 @@ awaitable_response patch_programme(request_context& ctx) {
         p.weights = std::move(weights);
     }
     r.done();
-    const auto now = now_of(ctx);
+    const auto now = s.clk.now_s();
     const auto who = actor_of(ctx);
     auto job = [p, now, who](SQLite::Database& db) {
         domain::patch_programme(db, p, now, who);
         return json::value_from(domain::load_programme(db));
     };
-    co_return ctx.json(status::ok, co_await ctx.app.db.write(std::move(job)));
+    co_return ctx.json(status::ok, co_await s.db.write(std::move(job)));
 }
 
-awaitable_response list_categories(request_context& ctx) {
+awaitable_response list_categories(const data_access& s, request_context& ctx) {
     const bool all = is_staff(ctx);
     auto job = [all](SQLite::Database& db) {
         return json::value{{"items", json::value_from(domain::list_categories(db, all))}};
     };
-    co_return ctx.json(status::ok, co_await ctx.app.db.read(std::move(job)));
+    co_return ctx.json(status::ok, co_await s.db.read(std::move(job)));
 }
 
 domain::category_patch read_category_fields(body_reader& r) {
@@ -106,7 +106,7 @@ domain::category_patch read_category_fields(body_reader& r) {
     return p;
 }
 
-awaitable_response create_category(request_context& ctx) {
+awaitable_response create_category(const data_access& s, request_context& ctx) {
     body_reader r(ctx.json_body());
     auto code = r.text("code", {2, 40});
     if (code) {
@@ -131,21 +131,21 @@ awaitable_response create_category(request_context& ctx) {
     c.home_visit = p.home_visit.value_or(false);
     c.active = p.active.value_or(true);
     c.sort = p.sort.value_or(100);
-    const auto now = now_of(ctx);
+    const auto now = s.clk.now_s();
     const auto who = actor_of(ctx);
     auto job = [c, now, who](SQLite::Database& db) {
         domain::create_category(db, c, now, who);
         return json::value_from(c);
     };
-    co_return ctx.json(status::created, co_await ctx.app.db.write(std::move(job)));
+    co_return ctx.json(status::created, co_await s.db.write(std::move(job)));
 }
 
-awaitable_response patch_category(request_context& ctx) {
+awaitable_response patch_category(const data_access& s, request_context& ctx) {
     const auto code = ctx.param("code");
     body_reader r(ctx.json_body());
     auto p = read_category_fields(r);
     r.done();
-    const auto now = now_of(ctx);
+    const auto now = s.clk.now_s();
     const auto who = actor_of(ctx);
     auto job = [code, p, now, who](SQLite::Database& db) {
         domain::patch_category(db, code, p, now, who);
@@ -154,26 +154,25 @@ awaitable_response patch_category(request_context& ctx) {
                 return json::value_from(c);
         throw not_found("No such category.");
     };
-    co_return ctx.json(status::ok, co_await ctx.app.db.write(std::move(job)));
+    co_return ctx.json(status::ok, co_await s.db.write(std::move(job)));
 }
 
-awaitable_response list_neighbourhoods(request_context& ctx) {
+awaitable_response list_neighbourhoods(const data_access& s, request_context& ctx) {
     auto job = [](SQLite::Database& db) {
         return json::value{{"items", json::value_from(domain::list_neighbourhoods(db))}};
     };
-    co_return ctx.json(status::ok, co_await ctx.app.db.read(std::move(job)));
+    co_return ctx.json(status::ok, co_await s.db.read(std::move(job)));
 }
 
 }  // namespace
 
-void register_programme_routes(app::app_context& app) {
-    auto& r = app.routes;
-    r.add(verb::get, "/api/v1/programme", get_programme);
-    r.add(verb::patch, "/api/v1/programme", patch_programme);
-    r.add(verb::get, "/api/v1/categories", list_categories);
-    r.add(verb::post, "/api/v1/categories", create_category);
-    r.add(verb::patch, "/api/v1/categories/{code}", patch_category);
-    r.add(verb::get, "/api/v1/neighbourhoods", list_neighbourhoods);
+void add_programme_routes(wire::route_table& t, const data_access& s) {
+    t.add({verb::get, "/api/v1/programme", {pub}, "", plain, bind(s, get_programme)});
+    t.add({verb::patch, "/api/v1/programme", {adm}, "ProgrammeUpdate", plain, bind(s, patch_programme)});
+    t.add({verb::get, "/api/v1/categories", {pub}, "", plain, bind(s, list_categories)});
+    t.add({verb::post, "/api/v1/categories", {adm}, "CategoryCreate", plain, bind(s, create_category)});
+    t.add({verb::patch, "/api/v1/categories/{code}", {adm}, "CategoryUpdate", plain, bind(s, patch_category)});
+    t.add({verb::get, "/api/v1/neighbourhoods", {pub}, "", plain, bind(s, list_neighbourhoods)});
 }
 
 }  // namespace relais::api

@@ -106,10 +106,10 @@ domain::request_input read_request(const json::value& body, const request_filer&
     return in;
 }
 
-boost::asio::awaitable<std::pair<status, std::string>> file_request(request_context& ctx,
+boost::asio::awaitable<std::pair<status, std::string>> file_request(const data_access& s, request_context& ctx,
                                                                     domain::request_input in,
                                                                     const idempotency_scope& scope) {
-    const auto now = now_of(ctx);
+    const auto now = s.clk.now_s();
     const auto who = actor_of(ctx);
     std::function<std::pair<status, json::value>(SQLite::Database&)> work = [&ctx, in = std::move(in), now,
                                                                              who](SQLite::Database& db) {
@@ -120,7 +120,7 @@ boost::asio::awaitable<std::pair<status, std::string>> file_request(request_cont
                                                       {"status", "new"},
                                                       {"resident_id", created.resident_id}}};
     };
-    co_return co_await run_idempotent(ctx, scope, std::move(work));
+    co_return co_await run_idempotent(s, scope, std::move(work));
 }
 
 }  // namespace relais::api

@@ -18,15 +18,15 @@
 namespace relais::api {
 
 namespace json = boost::json;
-using http::verb;
+
 
 namespace {
 
 const std::vector<std::string> request_statuses{"new", "matched", "closed"};
-awaitable_response create_request(request_context& ctx) {
+awaitable_response create_request(const request_services& s, request_context& ctx) {
     const auto filer = filer_of(ctx);
-    auto in = read_request(ctx.json_body(), filer, now_of(ctx));
-    auto [st, text] = co_await file_request(ctx, std::move(in), idempotency_of(ctx));
+    auto in = read_request(ctx.json_body(), filer, s.clk.now_s());
+    auto [st, text] = co_await file_request(s, ctx, std::move(in), idempotency_of(ctx));
     if (!filer.staff && st == status::created) {
         // The public caller gets its tracking code but not the internal resident id.
         auto body = json::parse(text).as_object();
@@ -36,7 +36,7 @@ awaitable_response create_request(request_context& ctx) {
     co_return ctx.json(st, json::parse(text));
 }
 
-awaitable_response list_requests(request_context& ctx) {
+awaitable_response list_requests(const request_services& s, request_context& ctx) {
     domain::request_filter f;
     f.status = enum_param(ctx, "status", request_statuses);
     f.category = ctx.query("category");
@@ -48,18 +48,18 @@ awaitable_response list_requests(request_context& ctx) {
     f.cursor = ctx.query("cursor");
     f.limit = limit_param(ctx);
     // Every console re-reads the queue on each live notice: the same page for everyone (staff only, no
-    // clock in it), cached until a commit changes a request or a resident (app::read_cache).
+    // clock in it), cached until a commit changes a request or a resident (api::read_cache).
     const std::string key(ctx.req.target());
-    const auto generation = ctx.app.db.watched_generation();
-    if (auto cached = ctx.app.reads.find(key, generation))
+    const auto generation = s.db.watched_generation();
+    if (auto cached = s.reads.find(key, generation))
         co_return ctx.json_text(status::ok, *cached);
     auto job = [f](SQLite::Database& db) {
         domain::page_info page;
         auto items = domain::list_requests(db, f, page);
         return json::serialize(page_json(items, page));
     };
-    auto body = std::make_shared<const std::string>(co_await ctx.app.db.read(std::move(job)));
-    ctx.app.reads.put(key, body, generation);
+    auto body = std::make_shared<const std::string>(co_await s.db.read(std::move(job)));
+    s.reads.put(key, body, generation);
     co_return ctx.json_text(status::ok, *body);
 }
 
@@ -96,9 +96,9 @@ json::array history_of(SQLite::Database& db, const std::string& request_id) {
     return out;
 }
 
-awaitable_response get_request(request_context& ctx) {
+awaitable_response get_request(const request_services& s, request_context& ctx) {
     const auto id = ctx.param("id");
-    const auto now = now_of(ctx);
+    const auto now = s.clk.now_s();
     auto job = [&ctx, id, now](SQLite::Database& db) {
         auto r = domain::load_request(db, id);
         json::object o = json::value_from(r).as_object();
@@ -115,24 +115,24 @@ awaitable_response get_request(request_context& ctx) {
         o["history"] = history_of(db, id);
         return std::pair{std::move(subjects), json::value(std::move(o))};
     };
-    auto [subjects, body] = co_await ctx.app.db.read(std::move(job));
-    co_await audit_reads(ctx, std::move(subjects));
+    auto [subjects, body] = co_await s.db.read(std::move(job));
+    co_await audit_reads(s, ctx, std::move(subjects));
     co_return ctx.json(status::ok, body);
 }
 
-awaitable_response close_request(request_context& ctx) {
+awaitable_response close_request(const request_services& s, request_context& ctx) {
     const auto id = ctx.param("id");
     body_reader r(ctx.json_body());
     auto outcome = r.one_of("outcome", domain::close_outcomes);
     auto reason = r.text("reason", note_rule, false);
     r.done();
-    const auto now = now_of(ctx);
+    const auto now = s.clk.now_s();
     const auto who = actor_of(ctx);
     auto job = [id, outcome = *outcome, reason, now, who](SQLite::Database& db) {
         domain::close_request(db, id, outcome, reason, now, who);
         return json::value_from(domain::load_request(db, id));
     };
-    co_return ctx.json(status::ok, co_await ctx.app.db.write(std::move(job)));
+    co_return ctx.json(status::ok, co_await s.db.write(std::move(job)));
 }
 
 std::string code_hash_of(const request_context& ctx) {
@@ -142,26 +142,26 @@ std::string code_hash_of(const request_context& ctx) {
     return domain::tracking_hash(*code);
 }
 
-awaitable_response track(request_context& ctx) {
+awaitable_response track(const request_services& s, request_context& ctx) {
     const auto hash = code_hash_of(ctx);
-    const auto now = now_of(ctx);
+    const auto now = s.clk.now_s();
     auto job = [hash, now](SQLite::Database& db) {
         return json::value_from(domain::track_request(db, hash, now));
     };
-    co_return ctx.json(status::ok, co_await ctx.app.db.read(std::move(job)));
+    co_return ctx.json(status::ok, co_await s.db.read(std::move(job)));
 }
 
-awaitable_response cancel_tracked(request_context& ctx) {
+awaitable_response cancel_tracked(const request_services& s, request_context& ctx) {
     const auto hash = code_hash_of(ctx);
     no_fields(ctx);
-    const auto now = now_of(ctx);
+    const auto now = s.clk.now_s();
     auto job = [hash, now](SQLite::Database& db) {
         return json::value_from(domain::cancel_by_tracking(db, hash, now));
     };
-    co_return ctx.json(status::ok, co_await ctx.app.db.write(std::move(job)));
+    co_return ctx.json(status::ok, co_await s.db.write(std::move(job)));
 }
 
-awaitable_response list_residents(request_context& ctx) {
+awaitable_response list_residents(const request_services& s, request_context& ctx) {
     // No search by phone or name here: personal data never travels in URLs.
     const std::optional<std::string> phone;
     const int limit = limit_param(ctx);
@@ -174,12 +174,12 @@ awaitable_response list_residents(request_context& ctx) {
             seen.emplace_back("resident", i.id);
         return std::pair{seen, json::value(page_json(items, page))};
     };
-    auto [seen, body] = co_await ctx.app.db.read(std::move(job));
-    co_await audit_reads(ctx, std::move(seen));
+    auto [seen, body] = co_await s.db.read(std::move(job));
+    co_await audit_reads(s, ctx, std::move(seen));
     co_return ctx.json(status::ok, body);
 }
 
-awaitable_response get_resident(request_context& ctx) {
+awaitable_response get_resident(const request_services& s, request_context& ctx) {
     const auto id = ctx.param("id");
     auto job = [id](SQLite::Database& db) {
         json::object o = json::value_from(domain::load_resident(db, id)).as_object();
@@ -192,13 +192,13 @@ awaitable_response get_resident(request_context& ctx) {
         o["requests"] = std::move(reqs);
         return json::value(std::move(o));
     };
-    auto body = co_await ctx.app.db.read(std::move(job));
+    auto body = co_await s.db.read(std::move(job));
     std::vector<std::pair<std::string, std::string>> subjects{{"resident", id}};
-    co_await audit_reads(ctx, std::move(subjects));
+    co_await audit_reads(s, ctx, std::move(subjects));
     co_return ctx.json(status::ok, body);
 }
 
-awaitable_response patch_resident(request_context& ctx) {
+awaitable_response patch_resident(const request_services& s, request_context& ctx) {
     const auto id = ctx.param("id");
     body_reader r(ctx.json_body());
     domain::resident_patch p;
@@ -223,17 +223,17 @@ awaitable_response patch_resident(request_context& ctx) {
     p.preferred_contact = r.one_of("preferred_contact", contact_channels, false);
     p.languages = read_codes(r, "languages", 10, false, true);
     r.done();
-    const auto now = now_of(ctx);
+    const auto now = s.clk.now_s();
     const auto who = actor_of(ctx);
     auto job = [&ctx, id, p, now, who](SQLite::Database& db) {
         domain::patch_resident(db, id, p, now, who);
         audit(db, ctx, "resident", id, "update", now);
         return json::value_from(domain::load_resident(db, id));
     };
-    co_return ctx.json(status::ok, co_await ctx.app.db.write(std::move(job)));
+    co_return ctx.json(status::ok, co_await s.db.write(std::move(job)));
 }
 
-awaitable_response list_events(request_context& ctx) {
+awaitable_response list_events(const request_services& s, request_context& ctx) {
     auto entity = ctx.query("entity");
     auto entity_id = ctx.query("entity_id");
     auto action = ctx.query("action");
@@ -274,23 +274,22 @@ awaitable_response list_events(request_context& ctx) {
         }
         return json::value{{"items", std::move(items)}, {"next_cursor", next}};
     };
-    co_return ctx.json(status::ok, co_await ctx.app.db.read(std::move(job)));
+    co_return ctx.json(status::ok, co_await s.db.read(std::move(job)));
 }
 
 }  // namespace
 
-void register_request_routes(app::app_context& app) {
-    auto& r = app.routes;
-    r.add(verb::post, "/api/v1/requests", create_request);
-    r.add(verb::get, "/api/v1/requests", list_requests);
-    r.add(verb::get, "/api/v1/requests/{id}", get_request);
-    r.add(verb::post, "/api/v1/requests/{id}/close", close_request);
-    r.add(verb::get, "/api/v1/track/{tracking_code}", track);
-    r.add(verb::post, "/api/v1/track/{tracking_code}/cancel", cancel_tracked);
-    r.add(verb::get, "/api/v1/residents", list_residents);
-    r.add(verb::get, "/api/v1/residents/{id}", get_resident);
-    r.add(verb::patch, "/api/v1/residents/{id}", patch_resident);
-    r.add(verb::get, "/api/v1/events", list_events);
+void add_request_routes(wire::route_table& t, const request_services& s) {
+    t.add({verb::post, "/api/v1/requests", {pub, 0, auth::limit_by::form}, "RequestCreate", plain, bind(s, create_request)});  // staff and partners too (channel)
+    t.add({verb::get, "/api/v1/requests", {staff}, "", plain, bind(s, list_requests)});
+    t.add({verb::get, "/api/v1/requests/{id}", {staff}, "", personal, bind(s, get_request)});
+    t.add({verb::post, "/api/v1/requests/{id}/close", {staff}, "RequestClose", plain, bind(s, close_request)});
+    t.add({verb::get, "/api/v1/track/{tracking_code}", {pub, 0, auth::limit_by::tracking}, "", plain, bind(s, track)});
+    t.add({verb::post, "/api/v1/track/{tracking_code}/cancel", {pub, 0, auth::limit_by::tracking}, "Empty", plain, bind(s, cancel_tracked)});
+    t.add({verb::get, "/api/v1/residents", {staff}, "", personal, bind(s, list_residents)});
+    t.add({verb::get, "/api/v1/residents/{id}", {staff}, "", personal, bind(s, get_resident)});
+    t.add({verb::patch, "/api/v1/residents/{id}", {staff}, "ResidentUpdate", personal, bind(s, patch_resident)});
+    t.add({verb::get, "/api/v1/events", {staff}, "", plain, bind(s, list_events)});
 }
 
 }  // namespace relais::api

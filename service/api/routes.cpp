@@ -1,23 +1,31 @@
 #include "api/routes.hpp"
 
+#include "core/metrics.hpp"
+
 namespace relais::api {
 
-void register_routes(app::app_context& app) {
-    register_system_routes(app);
-    register_auth_routes(app);
-    register_user_routes(app);
-    register_programme_routes(app);
-    register_volunteer_routes(app);
-    register_request_routes(app);
-    register_mission_routes(app);
-    register_support_routes(app);
-    register_partner_routes(app);
-    register_match_routes(app);
-    register_privacy_routes(app);
-    register_stats_routes(app);
-    register_form_routes(app);
-    register_live_routes(app);
-    register_calendar_routes(app);
+wire::route_table declare_routes(const service_set& s) {
+    const data_access& d = s.data;
+    const account_services accounts{d, s.hashing, s.feeds};
+    const dispatch_services dispatch{d, s.matcher};
+    wire::route_table t;
+    add_system_routes(t, {d.db, [&stats = s.stats] { return stats.render(); }});
+    add_auth_routes(t, {d, s.hashing, s.throttles, s.feeds, s.stats, s.secure_cookies, s.session_idle,
+                        s.session_lifetime, s.login_limit, s.login_account_limit, s.login_window});
+    add_user_routes(t, accounts);
+    add_programme_routes(t, d);
+    add_volunteer_routes(t, accounts);
+    add_request_routes(t, {d, s.reads});
+    add_mission_routes(t, dispatch);
+    add_support_routes(t, d);
+    add_partner_routes(t, d);
+    add_match_routes(t, dispatch);
+    add_privacy_routes(t, d);
+    add_stats_routes(t, d);
+    add_page_routes(t, d, s.web_root);
+    add_live_routes(t, {s.feeds, s.behind_proxy});
+    add_calendar_routes(t, d);
+    return t;
 }
 
 }  // namespace relais::api

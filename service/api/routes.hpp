@@ -1,29 +1,78 @@
 #pragma once
 
-namespace relais::app {
-struct app_context;
-}
+// Every route of the service is declared once, by its group (api/*_routes.cpp), in a wire::route_table:
+// method, path, who may call it, its rate-limit class, its request body's schema, whether it touches
+// personal data, and its handler bound to the few services the group uses. The HTTP server routes and
+// guards from that table; the contract tests compare it with proto/openapi.yaml.
+
+#include "api/handler_support.hpp"
+#include "api/services.hpp"
+#include "auth/access_rule.hpp"
+#include "wire/route.hpp"
+
+#include <memory>
+#include <string>
 
 namespace relais::api {
 
-/// Registers every route of the service on app.routes. Each concern adds its own (system, volunteers,
-/// requests, missions...); the list of routes is checked against proto/openapi.yaml by the tests.
-void register_routes(app::app_context& app);
+using wire::verb;
 
-void register_system_routes(app::app_context& app);
-void register_auth_routes(app::app_context& app);
-void register_user_routes(app::app_context& app);
-void register_programme_routes(app::app_context& app);
-void register_volunteer_routes(app::app_context& app);
-void register_request_routes(app::app_context& app);
-void register_mission_routes(app::app_context& app);
-void register_support_routes(app::app_context& app);
-void register_partner_routes(app::app_context& app);
-void register_match_routes(app::app_context& app);
-void register_privacy_routes(app::app_context& app);
-void register_stats_routes(app::app_context& app);
-void register_form_routes(app::app_context& app);
-void register_live_routes(app::app_context& app);
-void register_calendar_routes(app::app_context& app);
+// The words of the declarations.
+constexpr unsigned pub = auth::aud_public;
+constexpr unsigned vol = auth::aud_volunteer;
+constexpr unsigned par = auth::aud_partner;
+constexpr unsigned staff = auth::aud_staff;
+constexpr unsigned adm = auth::aud_admin;
+constexpr unsigned any = auth::aud_signed_in;
+constexpr unsigned loopback = auth::aud_loopback;
+/// Open to a volunteer awaiting validation (their session, account and own registration).
+constexpr unsigned unvalidated = auth::flag_open_to_unvalidated;
+/// Does not act on the caller's session (login, the resident pages): no X-CSRF-Token, Origin still checked.
+constexpr unsigned no_session_csrf = auth::flag_no_session_csrf;
+constexpr auto plain = wire::data_kind::plain;
+constexpr auto personal = wire::data_kind::personal;
+
+/// A handler of a group, bound to the group's services (copied: they are references and flags).
+template <class Services>
+wire::handler bind(const Services& s, awaitable_response (*f)(const Services&, request_context&)) {
+    return [s, f](request_context& ctx) { return f(s, ctx); };
+}
+
+/// Everything the groups draw their services from: the wiring's input (app/runner.cpp), not something a
+/// handler sees.
+struct service_set {
+    data_access data;
+    auth::hash_pool& hashing;
+    auth::throttles& throttles;
+    event_hub& feeds;
+    read_cache& reads;
+    core::metrics& stats;
+    const std::shared_ptr<match::engine>& matcher;
+    std::string web_root;  ///< the resident pages' dictionaries (web/i18n), read once here
+    bool secure_cookies = true;
+    bool behind_proxy = false;
+    std::chrono::seconds session_idle{1800}, session_lifetime{43200};
+    std::size_t login_limit = 10, login_account_limit = 100;
+    std::chrono::seconds login_window{900};
+};
+
+/// Declares every route of the service, each group with its own services.
+wire::route_table declare_routes(const service_set& s);
+
+void add_system_routes(wire::route_table& t, const system_services& s);
+void add_auth_routes(wire::route_table& t, const session_services& s);
+void add_user_routes(wire::route_table& t, const account_services& s);
+void add_programme_routes(wire::route_table& t, const data_access& s);
+void add_volunteer_routes(wire::route_table& t, const account_services& s);
+void add_request_routes(wire::route_table& t, const request_services& s);
+void add_mission_routes(wire::route_table& t, const dispatch_services& s);
+void add_support_routes(wire::route_table& t, const data_access& s);
+void add_partner_routes(wire::route_table& t, const data_access& s);
+void add_match_routes(wire::route_table& t, const dispatch_services& s);
+void add_privacy_routes(wire::route_table& t, const data_access& s);
+void add_stats_routes(wire::route_table& t, const data_access& s);
+void add_page_routes(wire::route_table& t, const data_access& s, const std::string& web_root);
+void add_live_routes(wire::route_table& t, const live_services& s);
+void add_calendar_routes(wire::route_table& t, const data_access& s);
 
 }  // namespace relais::api

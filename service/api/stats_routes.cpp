@@ -5,7 +5,7 @@
 #include "api/routes.hpp"
 #include "core/error.hpp"
 #include "domain/time_format.hpp"
-#include "stats/recorder.hpp"
+#include "domain/stats_recorder.hpp"
 #include "stats/report.hpp"
 #include "stats/summary_query.hpp"
 #include "store/statement_cache.hpp"
@@ -17,7 +17,7 @@
 namespace relais::api {
 
 namespace json = boost::json;
-using http::verb;
+
 
 namespace {
 
@@ -35,15 +35,15 @@ struct period_query {
     std::int64_t now = 0;
 };
 
-period_query read_period(const request_context& ctx) {
-    return {time_param(ctx, "from"), time_param(ctx, "until"), now_of(ctx)};
+period_query read_period(const data_access& s, const request_context& ctx) {
+    return {time_param(ctx, "from"), time_param(ctx, "until"), s.clk.now_s()};
 }
 
 /// Brings the statistics tables up to date with the log when they lag it (a database that had events before
 /// the statistics existed, or a bulk import that wrote events directly); a one-off cost.
-boost::asio::awaitable<void> ensure_stats_in_sync(request_context& ctx) {
+boost::asio::awaitable<void> ensure_stats_in_sync(const data_access& s) {
     auto check = [](SQLite::Database& db) { return stats::in_sync(db); };
-    if (co_await ctx.app.db.read(std::move(check)))
+    if (co_await s.db.read(std::move(check)))
         co_return;
     spdlog::info("statistics tables lag the event log: rebuilding them");
     auto rebuild = [](SQLite::Database& db) {
@@ -51,12 +51,12 @@ boost::asio::awaitable<void> ensure_stats_in_sync(request_context& ctx) {
             stats::rebuild(db);
         return true;
     };
-    co_await ctx.app.db.write(std::move(rebuild));
+    co_await s.db.write(std::move(rebuild));
 }
 
 /// The summary body for the query's period (computed on a reader thread).
-boost::asio::awaitable<json::value> summary_body(request_context& ctx, period_query q) {
-    co_await ensure_stats_in_sync(ctx);
+boost::asio::awaitable<json::value> summary_body(const data_access& s, period_query q) {
+    co_await ensure_stats_in_sync(s);
     auto job = [q](SQLite::Database& db) {
         stats::period p;
         p.until = std::min(q.until.value_or(q.now), q.now);
@@ -77,21 +77,21 @@ boost::asio::awaitable<json::value> summary_body(request_context& ctx, period_qu
                 {{"from", "is more than five years before until: ask for a shorter period"}});
         return stats::summary_json(stats::compute_summary(db, p), stats::load_reference(db));
     };
-    co_return co_await ctx.app.db.read(std::move(job));
+    co_return co_await s.db.read(std::move(job));
 }
 
-awaitable_response get_summary(request_context& ctx) {
-    auto q = read_period(ctx);
-    co_return ctx.json(status::ok, co_await summary_body(ctx, q));
+awaitable_response get_summary(const data_access& s, request_context& ctx) {
+    auto q = read_period(s, ctx);
+    co_return ctx.json(status::ok, co_await summary_body(s, q));
 }
 
-awaitable_response export_csv(request_context& ctx) {
+awaitable_response export_csv(const data_access& s, request_context& ctx) {
     auto table = enum_param(ctx, "table", stats::csv_table_names());
     if (!table)
         throw bad_request("The query parameter table is required (one of the summary's tables).");
     const auto sep = enum_param(ctx, "sep", separators).value_or("comma");
-    auto q = read_period(ctx);
-    const auto body = co_await summary_body(ctx, q);
+    auto q = read_period(s, ctx);
+    const auto body = co_await summary_body(s, q);
     const auto dialect = sep == "semicolon" ? stats::csv_dialect::semicolon : stats::csv_dialect::comma;
     auto text = stats::csv_export(body, *table, dialect);
     const auto& period = body.at("period");
@@ -99,9 +99,9 @@ awaitable_response export_csv(request_context& ctx) {
                                  std::string(period.at("from").as_string()).substr(0, 10) + "-" +
                                  std::string(period.at("until").as_string()).substr(0, 10) + ".csv";
     response res{status::ok, ctx.req.version()};
-    res.set(http::bhttp::field::content_type, "text/csv; charset=utf-8");
-    res.set(http::bhttp::field::content_disposition, "attachment; filename=\"" + filename + "\"");
-    res.set(http::bhttp::field::cache_control, "no-store");
+    res.set(wire::bhttp::field::content_type, "text/csv; charset=utf-8");
+    res.set(wire::bhttp::field::content_disposition, "attachment; filename=\"" + filename + "\"");
+    res.set(wire::bhttp::field::cache_control, "no-store");
     res.keep_alive(ctx.req.keep_alive());
     res.body() = std::move(*text);
     res.prepare_payload();
@@ -110,32 +110,31 @@ awaitable_response export_csv(request_context& ctx) {
 
 /// POST /api/v1/test/clock {now, freeze?}: only on a server started with --test-clock; any other answers 404
 /// as if the route did not exist.
-awaitable_response set_test_clock(request_context& ctx) {
-    if (!ctx.app.clk.movable())
+awaitable_response set_test_clock(const data_access& s, request_context& ctx) {
+    if (!s.clk.movable())
         throw not_found("No such resource.");
     body_reader r(ctx.json_body());
     auto target = r.time("now");
     auto freeze = r.boolean("freeze", false);
     r.done();
-    const std::int64_t current = now_of(ctx);
+    const std::int64_t current = s.clk.now_s();
     if (*target < current)
         throw conflict("The programme clock never goes back: it is already " +
                        domain::format_iso8601(current) + ".");
-    ctx.app.clk.set(std::chrono::system_clock::time_point(std::chrono::seconds(*target)),
+    s.clk.set(std::chrono::system_clock::time_point(std::chrono::seconds(*target)),
                     freeze.value_or(false));
-    spdlog::info("test clock moved to {}{}", domain::format_iso8601(now_of(ctx)),
-                 ctx.app.clk.frozen() ? " (frozen)" : "");
-    co_return ctx.json(status::ok, json::object{{"now", domain::format_iso8601(now_of(ctx))},
-                                                {"frozen", ctx.app.clk.frozen()}});
+    spdlog::info("test clock moved to {}{}", domain::format_iso8601(s.clk.now_s()),
+                 s.clk.frozen() ? " (frozen)" : "");
+    co_return ctx.json(status::ok, json::object{{"now", domain::format_iso8601(s.clk.now_s())},
+                                                {"frozen", s.clk.frozen()}});
 }
 
 }  // namespace
 
-void register_stats_routes(app::app_context& app) {
-    auto& r = app.routes;
-    r.add(verb::get, "/api/v1/stats/summary", get_summary);
-    r.add(verb::get, "/api/v1/stats/export.csv", export_csv);
-    r.add(verb::post, "/api/v1/test/clock", set_test_clock);
+void add_stats_routes(wire::route_table& t, const data_access& s) {
+    t.add({verb::get, "/api/v1/stats/summary", {staff}, "", plain, bind(s, get_summary)});
+    t.add({verb::get, "/api/v1/stats/export.csv", {staff}, "", plain, bind(s, export_csv)});
+    t.add({verb::post, "/api/v1/test/clock", {adm}, "TestClockSet", plain, bind(s, set_test_clock)});
 }
 
 }  // namespace relais::api

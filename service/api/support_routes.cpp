@@ -10,7 +10,7 @@
 namespace relais::api {
 
 namespace json = boost::json;
-using http::verb;
+
 
 namespace {
 
@@ -21,7 +21,7 @@ std::optional<std::string> partner_scope(const request_context& ctx) {
     return std::nullopt;
 }
 
-awaitable_response list(request_context& ctx) {
+awaitable_response list(const data_access& s, request_context& ctx) {
     domain::support_filter f;
     f.status = enum_param(ctx, "status", {"active", "ended", "handed_over"});
     f.volunteer_id = ctx.query("volunteer_id");
@@ -36,10 +36,10 @@ awaitable_response list(request_context& ctx) {
         auto items = domain::list_supports(db, f, page);
         return page_json(items, page);
     };
-    co_return ctx.json(status::ok, co_await ctx.app.db.read(std::move(job)));
+    co_return ctx.json(status::ok, co_await s.db.read(std::move(job)));
 }
 
-awaitable_response get(request_context& ctx) {
+awaitable_response get(const data_access& s, request_context& ctx) {
     const auto id = ctx.param("id");
     const auto scope = partner_scope(ctx);
     auto job = [id, scope](SQLite::Database& db) {
@@ -48,10 +48,10 @@ awaitable_response get(request_context& ctx) {
             throw not_found("No such support.");
         return json::value_from(s);
     };
-    co_return ctx.json(status::ok, co_await ctx.app.db.read(std::move(job)));
+    co_return ctx.json(status::ok, co_await s.db.read(std::move(job)));
 }
 
-awaitable_response patch(request_context& ctx) {
+awaitable_response patch(const data_access& s, request_context& ctx) {
     const auto id = ctx.param("id");
     body_reader r(ctx.json_body());
     std::optional<std::string> standin;
@@ -62,16 +62,16 @@ awaitable_response patch(request_context& ctx) {
     else
         r.accept("standin_volunteer_id");
     r.done();
-    const auto now = now_of(ctx);
+    const auto now = s.clk.now_s();
     const auto who = actor_of(ctx);
     auto job = [id, standin, now, who](SQLite::Database& db) {
         domain::set_standin(db, id, standin, now, who);
         return json::value_from(domain::load_support(db, id));
     };
-    co_return ctx.json(status::ok, co_await ctx.app.db.write(std::move(job)));
+    co_return ctx.json(status::ok, co_await s.db.write(std::move(job)));
 }
 
-awaitable_response end(request_context& ctx) {
+awaitable_response end(const data_access& s, request_context& ctx) {
     const auto id = ctx.param("id");
     std::optional<std::string> reason;
     if (!ctx.req.body().empty()) {
@@ -79,40 +79,39 @@ awaitable_response end(request_context& ctx) {
         reason = r.text("reason", note_rule, false);
         r.done();
     }
-    const auto now = now_of(ctx);
+    const auto now = s.clk.now_s();
     const auto who = actor_of(ctx);
     auto job = [id, reason, now, who](SQLite::Database& db) {
         // The reason recorded in the event log is a code; the free text is not kept there.
         domain::end_support(db, id, reason ? "coordinator" : "ended", now, who);
         return json::value_from(domain::load_support(db, id));
     };
-    co_return ctx.json(status::ok, co_await ctx.app.db.write(std::move(job)));
+    co_return ctx.json(status::ok, co_await s.db.write(std::move(job)));
 }
 
-awaitable_response handover(request_context& ctx) {
+awaitable_response handover(const data_access& s, request_context& ctx) {
     const auto id = ctx.param("id");
     body_reader r(ctx.json_body());
     auto partner = r.text("partner_id", {1, 64});
     auto note = r.text("note", note_rule, false);
     r.done();
-    const auto now = now_of(ctx);
+    const auto now = s.clk.now_s();
     const auto who = actor_of(ctx);
     auto job = [id, partner = *partner, note, now, who](SQLite::Database& db) {
         domain::handover_support(db, id, partner, note, now, who);
         return json::value_from(domain::load_support(db, id));
     };
-    co_return ctx.json(status::ok, co_await ctx.app.db.write(std::move(job)));
+    co_return ctx.json(status::ok, co_await s.db.write(std::move(job)));
 }
 
 }  // namespace
 
-void register_support_routes(app::app_context& app) {
-    auto& r = app.routes;
-    r.add(verb::get, "/api/v1/supports", list);
-    r.add(verb::get, "/api/v1/supports/{id}", get);
-    r.add(verb::patch, "/api/v1/supports/{id}", patch);
-    r.add(verb::post, "/api/v1/supports/{id}/end", end);
-    r.add(verb::post, "/api/v1/supports/{id}/handover", handover);
+void add_support_routes(wire::route_table& t, const data_access& s) {
+    t.add({verb::get, "/api/v1/supports", {staff | par}, "", plain, bind(s, list)});  // partner: handed over to them
+    t.add({verb::get, "/api/v1/supports/{id}", {staff | par}, "", plain, bind(s, get)});  // partner: own
+    t.add({verb::patch, "/api/v1/supports/{id}", {staff}, "SupportUpdate", plain, bind(s, patch)});
+    t.add({verb::post, "/api/v1/supports/{id}/end", {staff}, "SupportEnd", plain, bind(s, end)});
+    t.add({verb::post, "/api/v1/supports/{id}/handover", {staff}, "SupportHandover", plain, bind(s, handover)});
 }
 
 }  // namespace relais::api

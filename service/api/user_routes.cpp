@@ -2,14 +2,12 @@
 #include "api/routes.hpp"
 #include "store/statement_cache.hpp"
 
-#include "app/app_context.hpp"
 #include "auth/accounts.hpp"
-#include "auth/current_user.hpp"
+#include "wire/request_context.hpp"
 #include "auth/password.hpp"
 #include "auth/password_policy.hpp"
 #include "auth/sessions.hpp"
 #include "core/error.hpp"
-#include "http/request_context.hpp"
 
 #include <SQLiteCpp/Statement.h>
 #include <boost/json.hpp>
@@ -20,9 +18,9 @@
 namespace relais::api {
 
 namespace json = boost::json;
-using http::request_context;
-using http::response;
-using http::status;
+
+
+
 
 namespace {
 
@@ -80,7 +78,7 @@ void record_event(SQLite::Database& db, std::int64_t at, const std::string& acto
     ev.exec();
 }
 
-boost::asio::awaitable<response> list_users(request_context& ctx) {
+boost::asio::awaitable<response> list_users(const account_services& s, request_context& ctx) {
     const page p = read_page(ctx);
     std::optional<auth::role> only;
     if (auto r = ctx.query("role")) {
@@ -92,7 +90,7 @@ boost::asio::awaitable<response> list_users(request_context& ctx) {
     auto job = [after = p.cursor.value_or(0), limit = p.limit, only](SQLite::Database& db) {
         return auth::list_accounts(db, after, limit + 1, only);
     };
-    std::vector<auth::account> rows = co_await ctx.app.db.read(std::move(job));
+    std::vector<auth::account> rows = co_await s.db.read(std::move(job));
     json::array items;
     json::value next = nullptr;
     for (std::size_t i = 0; i < rows.size(); ++i) {
@@ -105,8 +103,8 @@ boost::asio::awaitable<response> list_users(request_context& ctx) {
     co_return ctx.json(status::ok, json::object{{"items", std::move(items)}, {"next_cursor", next}});
 }
 
-boost::asio::awaitable<response> create_user(request_context& ctx) {
-    const auth::principal& admin = auth::require_user(ctx);
+boost::asio::awaitable<response> create_user(const account_services& s, request_context& ctx) {
+    const auth::principal& admin = wire::require_user(ctx);
     const json::value body = ctx.json_body();
     const auto* obj = body.if_object();
     if (!obj)
@@ -150,7 +148,7 @@ boost::asio::awaitable<response> create_user(request_context& ctx) {
         throw validation_error(std::move(errors));
 
     auto hash = [pw = std::move(password)]() { return auth::hash_password(pw); };
-    std::string password_hash = co_await ctx.app.hashing.run(std::move(hash));
+    std::string password_hash = co_await s.hashing.run(std::move(hash));
 
     auth::new_account a;
     a.email = email;
@@ -162,12 +160,12 @@ boost::asio::awaitable<response> create_user(request_context& ctx) {
         record_event(db, now, actor, id, "created", json::object{{"role", auth::to_string(a.r)}});
         return *auth::find_account(db, id);
     };
-    auth::account created = co_await ctx.app.db.write(std::move(insert));
+    auth::account created = co_await s.db.write(std::move(insert));
     co_return ctx.json(status::created, account_json(created));
 }
 
-boost::asio::awaitable<response> disable_user(request_context& ctx) {
-    const auth::principal& admin = auth::require_user(ctx);
+boost::asio::awaitable<response> disable_user(const account_services& s, request_context& ctx) {
+    const auth::principal& admin = wire::require_user(ctx);
     const std::string id = ctx.param("id");
     if (id == admin.user_id)
         throw conflict("You cannot disable your own account.");
@@ -182,19 +180,19 @@ boost::asio::awaitable<response> disable_user(request_context& ctx) {
         record_event(db, now, actor, id, "disabled", json::object{});
         return *auth::find_account(db, id);
     };
-    auth::account after = co_await ctx.app.db.write(std::move(job));
-    ctx.app.events.end_user(id);  // a disabled account's live feeds close now
+    auth::account after = co_await s.db.write(std::move(job));
+    s.feeds.end_user(id);  // a disabled account's live feeds close now
     co_return ctx.json(status::ok, account_json(after));
 }
 
-boost::asio::awaitable<response> list_audit(request_context& ctx) {
+boost::asio::awaitable<response> list_audit(const account_services& s, request_context& ctx) {
     const page p = read_page(ctx);
     auto subject = ctx.query("subject_id");
     auto user = ctx.query("user_id");
     // The audit rows of reads are queued without the read waiting for them (audit_reads): an empty write
     // job commits after every job queued before it, so the list shows every read answered before this call.
     auto barrier = [](SQLite::Database&) {};
-    co_await ctx.app.db.write(barrier);
+    co_await s.db.write(barrier);
     auto job = [p, subject, user](SQLite::Database& db) {
         // Oldest first (the cursor is the last seq seen). Fixed SQL fragments only; every value is bound.
         std::string sql =
@@ -234,17 +232,17 @@ boost::asio::awaitable<response> list_audit(request_context& ctx) {
         }
         return json::object{{"items", std::move(items)}, {"next_cursor", std::move(next)}};
     };
-    json::object out = co_await ctx.app.db.read(std::move(job));
+    json::object out = co_await s.db.read(std::move(job));
     co_return ctx.json(status::ok, out);
 }
 
 }  // namespace
 
-void register_user_routes(app::app_context& app) {
-    app.routes.add(http::verb::get, "/api/v1/users", list_users);
-    app.routes.add(http::verb::post, "/api/v1/users", create_user);
-    app.routes.add(http::verb::post, "/api/v1/users/{id}/disable", disable_user);
-    app.routes.add(http::verb::get, "/api/v1/audit", list_audit);
+void add_user_routes(wire::route_table& t, const account_services& s) {
+    t.add({verb::get, "/api/v1/users", {adm}, "", plain, bind(s, list_users)});
+    t.add({verb::post, "/api/v1/users", {adm}, "UserCreate", plain, bind(s, create_user)});
+    t.add({verb::post, "/api/v1/users/{id}/disable", {adm}, "Empty", plain, bind(s, disable_user)});
+    t.add({verb::get, "/api/v1/audit", {adm}, "", plain, bind(s, list_audit)});
 }
 
 }  // namespace relais::api

@@ -14,7 +14,7 @@
 namespace relais::api {
 
 namespace json = boost::json;
-using http::verb;
+
 
 namespace {
 
@@ -45,7 +45,7 @@ domain::volunteer_patch read_volunteer_patch(body_reader& r, bool staff) {
     return p;
 }
 
-awaitable_response register_volunteer(request_context& ctx) {
+awaitable_response register_volunteer(const account_services& s, request_context& ctx) {
     body_reader r(ctx.json_body());
     domain::volunteer_input in;
     auto first = r.text("first_name", name_rule);
@@ -81,8 +81,8 @@ awaitable_response register_volunteer(request_context& ctx) {
 
     // Hashed whether or not the email is known, so both answers take the same time.
     auto hash_job = [pw = *password] { return auth::hash_password(pw); };
-    const std::string hash = co_await ctx.app.hashing.run(std::move(hash_job));
-    const auto now = now_of(ctx);
+    const std::string hash = co_await s.hashing.run(std::move(hash_job));
+    const auto now = s.clk.now_s();
     const auto who = actor_of(ctx);
     std::function<std::pair<status, json::value>(SQLite::Database&)> work = [in, hash, now,
                                                                              who](SQLite::Database& db) {
@@ -101,10 +101,10 @@ awaitable_response register_volunteer(request_context& ctx) {
                                                       {"status", "registered"},
                                                       {"message", registration_received}}};
     };
-    co_return co_await idempotent_create(ctx, std::move(work));
+    co_return co_await idempotent_create(s, ctx, std::move(work));
 }
 
-awaitable_response list_volunteers(request_context& ctx) {
+awaitable_response list_volunteers(const account_services& s, request_context& ctx) {
     domain::volunteer_filter f;
     f.status = enum_param(ctx, "status", volunteer_statuses);
     f.neighbourhood = ctx.query("neighbourhood");
@@ -120,69 +120,69 @@ awaitable_response list_volunteers(request_context& ctx) {
             seen.emplace_back("volunteer", v.id);
         return std::pair{std::move(seen), json::value(page_json(items, page))};
     };
-    auto [seen, body] = co_await ctx.app.db.read(std::move(job));
-    co_await audit_reads(ctx, std::move(seen));
+    auto [seen, body] = co_await s.db.read(std::move(job));
+    co_await audit_reads(s, ctx, std::move(seen));
     co_return ctx.json(status::ok, body);
 }
 
-awaitable_response get_volunteer(request_context& ctx) {
+awaitable_response get_volunteer(const account_services& s, request_context& ctx) {
     const auto id = ctx.param("id");
     require_self_or_staff(ctx, id);
     auto job = [id](SQLite::Database& db) { return json::value_from(domain::load_volunteer(db, id)); };
-    auto body = co_await ctx.app.db.read(std::move(job));
+    auto body = co_await s.db.read(std::move(job));
     std::vector<std::pair<std::string, std::string>> subjects{{"volunteer", id}};
-    co_await audit_reads(ctx, std::move(subjects));
+    co_await audit_reads(s, ctx, std::move(subjects));
     co_return ctx.json(status::ok, body);
 }
 
-awaitable_response patch_volunteer(request_context& ctx) {
+awaitable_response patch_volunteer(const account_services& s, request_context& ctx) {
     const auto id = ctx.param("id");
     body_reader r(ctx.json_body());
     auto p = read_volunteer_patch(r, true);
-    const auto now = now_of(ctx);
+    const auto now = s.clk.now_s();
     const auto who = actor_of(ctx);
     auto job = [&ctx, id, p, now, who](SQLite::Database& db) {
         domain::patch_volunteer(db, id, p, now, who);
         audit(db, ctx, "volunteer", id, "update", now);
         return json::value_from(domain::load_volunteer(db, id));
     };
-    co_return ctx.json(status::ok, co_await ctx.app.db.write(std::move(job)));
+    co_return ctx.json(status::ok, co_await s.db.write(std::move(job)));
 }
 
 /// activate / pause / resume / withdraw share this shape: check ownership, run one domain transition.
 template <class Apply>
-awaitable_response lifecycle(request_context& ctx, Apply apply, bool own_allowed) {
+awaitable_response lifecycle(const account_services& s, request_context& ctx, Apply apply, bool own_allowed) {
     const auto id = ctx.param("id");
     if (own_allowed)
         require_self_or_staff(ctx, id);
     no_fields(ctx);
-    const auto now = now_of(ctx);
+    const auto now = s.clk.now_s();
     const auto who = actor_of(ctx);
     auto job = [id, now, who, apply](SQLite::Database& db) {
         apply(db, id, now, who);
         auto v = domain::load_volunteer(db, id);
         return json::value{{"id", v.id}, {"status", v.status}};
     };
-    co_return ctx.json(status::ok, co_await ctx.app.db.write(std::move(job)));
+    co_return ctx.json(status::ok, co_await s.db.write(std::move(job)));
 }
 
-awaitable_response withdraw(request_context& ctx) {
+awaitable_response withdraw(const account_services& s, request_context& ctx) {
     const auto id = ctx.param("id");
     require_self_or_staff(ctx, id);
     body_reader r(ctx.json_body());
     auto reason = r.one_of("reason", domain::withdrawal_reasons);
     auto note = r.text("note", note_rule, false);
     r.done();
-    const auto now = now_of(ctx);
+    const auto now = s.clk.now_s();
     const auto who = actor_of(ctx);
     auto job = [id, reason = *reason, note, now, who](SQLite::Database& db) {
         domain::withdraw_volunteer(db, id, reason, note, now, who);
         return json::value{{"id", id}, {"status", "withdrawn"}};
     };
-    co_return ctx.json(status::ok, co_await ctx.app.db.write(std::move(job)));
+    co_return ctx.json(status::ok, co_await s.db.write(std::move(job)));
 }
 
-awaitable_response volunteer_missions(request_context& ctx) {
+awaitable_response volunteer_missions(const account_services& s, request_context& ctx) {
     domain::mission_filter f;
     f.volunteer_id = ctx.param("id");
     f.status = enum_param(ctx, "status", {"proposed", "accepted", "declined", "done", "missed", "cancelled",
@@ -193,7 +193,7 @@ awaitable_response volunteer_missions(request_context& ctx) {
     std::function<void(SQLite::Database&)> exists = [id = *f.volunteer_id](SQLite::Database& db) {
         domain::load_volunteer(db, id);  // 404 for an unknown volunteer rather than an empty list
     };
-    co_return co_await answer_mission_list(ctx, std::move(f), std::move(exists));
+    co_return co_await answer_mission_list(s, ctx, std::move(f), std::move(exists));
 }
 
 std::string own_volunteer_id(const request_context& ctx) {
@@ -203,45 +203,44 @@ std::string own_volunteer_id(const request_context& ctx) {
     return *v;
 }
 
-awaitable_response get_me_volunteer(request_context& ctx) {
+awaitable_response get_me_volunteer(const account_services& s, request_context& ctx) {
     const auto id = own_volunteer_id(ctx);
     auto job = [id](SQLite::Database& db) { return json::value_from(domain::load_volunteer(db, id)); };
-    co_return ctx.json(status::ok, co_await ctx.app.db.read(std::move(job)));
+    co_return ctx.json(status::ok, co_await s.db.read(std::move(job)));
 }
 
-awaitable_response patch_me_volunteer(request_context& ctx) {
+awaitable_response patch_me_volunteer(const account_services& s, request_context& ctx) {
     const auto id = own_volunteer_id(ctx);
     body_reader r(ctx.json_body());
     // A volunteer updates their phone, neighbourhood, location, skills, availability, languages and weekly
     // maximum; their identity and email are changed by a coordinator.
     auto p = read_volunteer_patch(r, false);
-    const auto now = now_of(ctx);
+    const auto now = s.clk.now_s();
     const auto who = actor_of(ctx);
     auto job = [id, p, now, who](SQLite::Database& db) {
         domain::patch_volunteer(db, id, p, now, who);
         return json::value_from(domain::load_volunteer(db, id));
     };
-    co_return ctx.json(status::ok, co_await ctx.app.db.write(std::move(job)));
+    co_return ctx.json(status::ok, co_await s.db.write(std::move(job)));
 }
 
 }  // namespace
 
-void register_volunteer_routes(app::app_context& app) {
-    auto& r = app.routes;
-    r.add(verb::post, "/api/v1/volunteers", register_volunteer);
-    r.add(verb::get, "/api/v1/volunteers", list_volunteers);
-    r.add(verb::get, "/api/v1/volunteers/{id}", get_volunteer);
-    r.add(verb::patch, "/api/v1/volunteers/{id}", patch_volunteer);
-    r.add(verb::post, "/api/v1/volunteers/{id}/activate",
-          [](request_context& ctx) { return lifecycle(ctx, domain::activate_volunteer, false); });
-    r.add(verb::post, "/api/v1/volunteers/{id}/pause",
-          [](request_context& ctx) { return lifecycle(ctx, domain::pause_volunteer, true); });
-    r.add(verb::post, "/api/v1/volunteers/{id}/resume",
-          [](request_context& ctx) { return lifecycle(ctx, domain::resume_volunteer, true); });
-    r.add(verb::post, "/api/v1/volunteers/{id}/withdraw", withdraw);
-    r.add(verb::get, "/api/v1/volunteers/{id}/missions", volunteer_missions);
-    r.add(verb::get, "/api/v1/me/volunteer", get_me_volunteer);
-    r.add(verb::patch, "/api/v1/me/volunteer", patch_me_volunteer);
+void add_volunteer_routes(wire::route_table& t, const account_services& s) {
+    t.add({verb::post, "/api/v1/volunteers", {pub, 0, auth::limit_by::form}, "VolunteerRegistration", plain, bind(s, register_volunteer)});
+    t.add({verb::get, "/api/v1/volunteers", {staff}, "", personal, bind(s, list_volunteers)});
+    t.add({verb::get, "/api/v1/volunteers/{id}", {staff | vol, unvalidated}, "", personal, bind(s, get_volunteer)});  // volunteer: own
+    t.add({verb::patch, "/api/v1/volunteers/{id}", {staff}, "VolunteerUpdate", personal, bind(s, patch_volunteer)});
+    t.add({verb::post, "/api/v1/volunteers/{id}/withdraw", {staff | vol, unvalidated}, "VolunteerWithdrawal", plain, bind(s, withdraw)});  // volunteer: own
+    t.add({verb::get, "/api/v1/volunteers/{id}/missions", {staff}, "", personal, bind(s, volunteer_missions)});
+    t.add({verb::get, "/api/v1/me/volunteer", {vol, unvalidated}, "", plain, bind(s, get_me_volunteer)});
+    t.add({verb::patch, "/api/v1/me/volunteer", {vol, unvalidated}, "VolunteerSelfUpdate", personal, bind(s, patch_me_volunteer)});
+    t.add({verb::post, "/api/v1/volunteers/{id}/activate", {staff}, "Empty", plain,
+           [s](request_context& ctx) { return lifecycle(s, ctx, domain::activate_volunteer, false); }});
+    t.add({verb::post, "/api/v1/volunteers/{id}/pause", {staff | vol}, "Empty", plain,  // volunteer: own
+           [s](request_context& ctx) { return lifecycle(s, ctx, domain::pause_volunteer, true); }});
+    t.add({verb::post, "/api/v1/volunteers/{id}/resume", {staff | vol}, "Empty", plain,  // volunteer: own
+           [s](request_context& ctx) { return lifecycle(s, ctx, domain::resume_volunteer, true); }});
 }
 
 }  // namespace relais::api

@@ -1,6 +1,7 @@
 #include "app/retention_job.hpp"
 
-#include "app/app_context.hpp"
+#include "core/clock.hpp"
+#include "store/store.hpp"
 #include "core/log_exceptions.hpp"
 #include "domain/privacy.hpp"
 
@@ -16,8 +17,8 @@ namespace asio = boost::asio;
 
 namespace {
 
-asio::awaitable<void> retention_loop(app_context& app, std::chrono::milliseconds first_delay,
-                                     std::chrono::milliseconds interval) {
+asio::awaitable<void> retention_loop(store::store& database, const core::clock& clk,
+                                     std::chrono::milliseconds first_delay, std::chrono::milliseconds interval) {
     asio::steady_timer timer(co_await asio::this_coro::executor);
     std::chrono::milliseconds wait = first_delay;
     for (;;) {
@@ -28,12 +29,12 @@ asio::awaitable<void> retention_loop(app_context& app, std::chrono::milliseconds
         if (ec)
             co_return;
         try {
-            const std::int64_t now = app.clk.now_s();
+            const std::int64_t now = clk.now_s();
             auto job = [now](SQLite::Database& db) { return domain::apply_retention(db, now); };
-            const domain::retention_result r = co_await app.db.write(std::move(job));
+            const domain::retention_result r = co_await database.write(std::move(job));
             // The erased values must not survive in the write-ahead log either (see store::truncate_wal).
             if (r.residents + r.volunteers > 0) {
-                const bool emptied = co_await app.db.truncate_wal();
+                const bool emptied = co_await database.truncate_wal();
                 if (!emptied)
                     spdlog::warn("after retention the write-ahead log could not be emptied yet");
             }
@@ -48,9 +49,9 @@ asio::awaitable<void> retention_loop(app_context& app, std::chrono::milliseconds
 
 }  // namespace
 
-void spawn_retention_job(asio::io_context& ioc, app_context& app, std::chrono::milliseconds first_delay,
-                         std::chrono::milliseconds interval) {
-    asio::co_spawn(ioc, retention_loop(app, first_delay, interval), core::log_exceptions("the retention job"));
+void spawn_retention_job(asio::io_context& ioc, store::store& db, const core::clock& clk,
+                         std::chrono::milliseconds first_delay, std::chrono::milliseconds interval) {
+    asio::co_spawn(ioc, retention_loop(db, clk, first_delay, interval), core::log_exceptions("the retention job"));
 }
 
 }  // namespace relais::app

@@ -4,9 +4,15 @@
 
 #include <chrono>
 
+namespace relais::store {
+class store;
+}
+namespace relais::core {
+class clock;
+}
+
 namespace relais::app {
 
-struct app_context;
 
 /// How often the server applies the retention rule. Retention is counted in days, so an hour late is
 /// invisible; a run that finds nothing costs two indexed queries.
@@ -18,7 +24,7 @@ constexpr std::chrono::minutes retention_first_delay{1};
 /// Spawns the retention loop on `ioc`: after `first_delay`, then every `interval`, one write job runs
 /// domain::apply_retention at the programme clock's time and the counts are logged (never who). Stops with
 /// the io_context.
-void spawn_retention_job(boost::asio::io_context& ioc, app_context& app,
+void spawn_retention_job(boost::asio::io_context& ioc, store::store& db, const core::clock& clk,
                          std::chrono::milliseconds first_delay = retention_first_delay,
                          std::chrono::milliseconds interval = retention_interval);
 

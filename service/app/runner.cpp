@@ -3,7 +3,14 @@
 #include "auth/password_policy.hpp"
 
 #include "api/routes.hpp"
-#include "app/app_context.hpp"
+#include "api/event_hub.hpp"
+#include "api/read_cache.hpp"
+#include "auth/hash_pool.hpp"
+#include "auth/session_cache.hpp"
+#include "auth/throttle.hpp"
+#include "core/clock.hpp"
+#include "core/metrics.hpp"
+#include "http/server_context.hpp"
 #include "app/demo.hpp"
 #include "core/fd_limit.hpp"
 #include "app/retention_job.hpp"
@@ -85,7 +92,7 @@ int run_server(const config& cfg, server_log& log) {
                 // With a test clock started at a given time, the demo season ends there (tests replay the
                 // demo at chosen hours of the day); otherwise at the real present.
                 const std::int64_t ends_at =
-                    cfg.test_clock_start ? *cfg.test_clock_start : clock(false).now_s();
+                    cfg.test_clock_start ? *cfg.test_clock_start : core::clock(false).now_s();
                 print_demo_logins(seed_demo_if_empty(cfg.db, ends_at));
             } catch (const std::runtime_error& e) {
                 spdlog::critical("the demo city could not be seeded: {}", e.what());
@@ -98,25 +105,53 @@ int run_server(const config& cfg, server_log& log) {
         return 2;
     }
 
-    metrics stats;
+    core::metrics stats;
     stats.log_lines_dropped = [&log] { return log.dropped(); };
-    clock clk(cfg.test_clock);
+    core::clock clk(cfg.test_clock);
     if (cfg.test_clock_start)
         clk.start_at(std::chrono::system_clock::time_point(std::chrono::seconds(*cfg.test_clock_start)));
-    asio::thread_pool workers(2);
-    app_context app{cfg, *db, stats, clk, workers, {}};
-    app.throttles.call_policy =
-        auth::call_policy_of(cfg.public_post_limit, cfg.public_post_window, cfg.rate_limits);
+    asio::thread_pool workers(2);  // blocking work that is neither SQLite nor hashing: files
+    auth::throttles throttles;     // sign-in and per-call rate limits (in memory)
+    throttles.call_policy = auth::call_policy_of(cfg.public_post_limit, cfg.public_post_window, cfg.rate_limits);
+    // Argon2 on threads of its own with a bounded queue, so a burst of logins can neither starve the workers
+    // (static files) nor queue without bound (full queue: 503).
+    auth::hash_pool hashing(cfg.hash_threads, cfg.hash_queue);
+    auth::session_cache sessions;
+    api::read_cache reads;  // serialized answers of repeated identical reads (the coordinators' queue)
+    api::event_hub feeds;   // the live feeds (GET /api/v1/live), fed by the store's committed events
+    feeds.set_caps(cfg.live_per_session, cfg.live_per_user);
+    std::shared_ptr<match::engine> matcher;  // the volunteer index and auto-dispatch, loaded below
+
+    // Every route, declared once by its group with the services it uses.
+    const api::service_set services{{*db, clk},           hashing,          throttles,
+                                    feeds,                 reads,            stats,
+                                    matcher,               cfg.web_root,     cfg.secure_cookies,
+                                    cfg.behind_proxy,      cfg.session_idle, cfg.session_lifetime,
+                                    cfg.login_limit,       cfg.login_account_limit, cfg.login_window};
+    const wire::route_table routes = api::declare_routes(services);
+
+    http::server_config hcfg;
+    hcfg.web_root = cfg.web_root;
+    hcfg.readers = cfg.readers;
+    hcfg.body_limit = cfg.body_limit;
+    hcfg.header_limit = cfg.header_limit;
+    hcfg.read_timeout = cfg.read_timeout;
+    hcfg.write_timeout = cfg.write_timeout;
+    hcfg.max_connections = cfg.max_connections;
+    hcfg.max_connections_per_address = cfg.max_connections_per_address;
+    hcfg.session_idle = cfg.session_idle;
+    hcfg.secure_cookies = cfg.secure_cookies;
+    hcfg.behind_proxy = cfg.behind_proxy;
+    hcfg.allowed_hosts = cfg.allowed_hosts;
+    http::server_context web(hcfg, routes, *db, sessions, throttles, stats, workers, feeds);
     // The web app's files and page dictionaries, read once: serving them needs no file I/O or worker thread.
-    app.statics = http::static_cache::load(cfg.web_root, static_cache_bytes);
-    spdlog::info("web root: {} files ({} bytes) in memory, {} left on disk", app.statics->files(),
-                 app.statics->bytes(), app.statics->skipped());
-    app.events.set_caps(cfg.live_per_session, cfg.live_per_user);
-    api::register_routes(app);
-    spdlog::info("password hashing: {} threads, {} jobs may wait", app.hashing.threads(),
-                 app.hashing.queue_limit());
+    web.statics = http::static_cache::load(cfg.web_root, static_cache_bytes);
+    spdlog::info("web root: {} files ({} bytes) in memory, {} left on disk", web.statics->files(),
+                 web.statics->bytes(), web.statics->skipped());
+    spdlog::info("password hashing: {} threads, {} jobs may wait", hashing.threads(), hashing.queue_limit());
     auth::common_passwords();  // the list new passwords are checked against, built once before serving
-    app.matcher = match::start_engine(cfg.db, clk.now_s());  // the volunteer index, loaded before serving
+    matcher = match::start_engine(cfg.db, clk.now_s());  // the volunteer index, loaded before serving
+    const match::engine_services engine_host{*db, clk, matcher};
 
     std::unique_ptr<asio::ssl::context> tls;
     if (!cfg.tls_cert.empty()) {
@@ -129,7 +164,7 @@ int run_server(const config& cfg, server_log& log) {
     }
 
     asio::io_context ioc(static_cast<int>(cfg.threads));
-    http::server srv(ioc, app, tls.get());
+    http::server srv(ioc, web, tls.get());
     std::uint16_t port = 0;
     try {
         port = srv.listen(cfg.bind, cfg.port);
@@ -140,11 +175,11 @@ int run_server(const config& cfg, server_log& log) {
     // The committed domain events (store::event_dispatcher) reach the live feeds and the volunteer index;
     // nothing publishes from the HTTP routes, so changes made by the tick or inside a batch are seen too.
     const auto feed_subscription =
-        db->events().subscribe([&app](const store::committed_batch& batch) { app.events.publish(batch); });
-    const auto index_subscription = match::follow_commits(ioc, app);
+        db->events().subscribe([&feeds](const store::committed_batch& batch) { feeds.publish(batch); });
+    const auto index_subscription = match::follow_commits(ioc, engine_host);
     srv.start();
-    match::spawn_maintenance(ioc, app, cfg.tick);  // proposal expiry and auto re-dispatch every --tick
-    spawn_retention_job(ioc, app);       // personal data past its retention period erased every hour
+    match::spawn_maintenance(ioc, engine_host, cfg.tick);  // proposal expiry and auto re-dispatch every --tick
+    spawn_retention_job(ioc, *db, clk);       // personal data past its retention period erased every hour
     spdlog::info("relais {} listening on {}://{}:{} (database {}, {} I/O threads)", RELAIS_VERSION,
                  tls ? "https" : "http", cfg.bind, port, cfg.db, cfg.threads);
     log.flush();  // whoever started the server (a service manager, a test) waits for this line
@@ -159,7 +194,7 @@ int run_server(const config& cfg, server_log& log) {
         if (ec)
             return;
         spdlog::info("signal {} received: shutting down", sig);
-        app.events.stop();  // live feeds close cleanly and no new one starts
+        feeds.stop();  // live feeds close cleanly and no new one starts
         srv.begin_shutdown();
         const auto deadline = std::chrono::steady_clock::now() + cfg.shutdown_grace;
         poll = [&, deadline] {
@@ -182,8 +217,8 @@ int run_server(const config& cfg, server_log& log) {
     for (auto& t : threads)
         t.join();
     workers.join();
-    app.hashing.join();
-    // The subscribers use the app context and the I/O context: off before the last writes drain.
+    hashing.join();
+    // The subscribers use the feeds, the engine and the I/O context: off before the last writes drain.
     db->events().unsubscribe(feed_subscription);
     db->events().unsubscribe(index_subscription);
     db->stop();

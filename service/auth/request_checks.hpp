@@ -1,6 +1,6 @@
 #pragma once
 
-#include "http/types.hpp"
+#include <boost/beast/http/verb.hpp>
 
 #include <optional>
 #include <string>
@@ -13,7 +13,7 @@ namespace relais::auth {
 
 /// POST, PUT, PATCH and DELETE (anything but GET, HEAD and OPTIONS) change state: they need CSRF proof
 /// when a session cookie carries authority.
-bool is_unsafe_method(http::verb method);
+bool is_unsafe_method(boost::beast::http::verb method);
 
 /// The value of cookie `name` in a `Cookie` header ("a=1; b=2"), or nullopt.
 std::optional<std::string_view> cookie_value(std::string_view cookie_header, std::string_view name);
@@ -27,7 +27,7 @@ enum class csrf_verdict { ok, missing_token, wrong_token, cross_origin };
 
 /// The inputs of the CSRF check of one request.
 struct csrf_input {
-    http::verb method;
+    boost::beast::http::verb method;
     bool has_session = false;              ///< a valid session cookie came with the request
     bool session_token_required = true;    ///< false for routes that do not use the session (login)
     std::string_view header_token;         ///< X-CSRF-Token (empty if absent)

@@ -1,6 +1,7 @@
 #pragma once
 
-#include "auth/access_table.hpp"
+#include "auth/access_rule.hpp"
+#include "auth/principal.hpp"
 #include "auth/call_limits.hpp"
 #include "auth/login_throttle.hpp"
 #include "auth/rate_limiter.hpp"
@@ -11,16 +12,9 @@
 #include <string>
 #include <string_view>
 
-namespace relais::app {
-struct app_context;
-}
-namespace relais::http {
-class request_context;
-}
-
 namespace relais::auth {
 
-/// The in-memory throttling state of a running server (owned by app::app_context, so nothing is global).
+/// The in-memory throttling state of a running server (owned by the runner, so nothing is global).
 /// Limits and windows come from the configuration at each call.
 struct throttles {
     login_throttle logins;         ///< password checks (login, change of password); accounts by a hash of the email
@@ -33,7 +27,8 @@ struct throttles {
 /// /64) in the class of `rule` (auth::call_class: form and tracking per route, write and read per caller),
 /// with the limit of the caller's kind (throttles::call_policy), and throws error(too_many_requests) with
 /// retry_after once it is used up.
-void check_call_rate(http::request_context& ctx, const access_rule& rule);
+void check_call_rate(throttles& t, const access_rule& rule, bool unsafe_method, std::string_view route,
+                     const std::optional<principal>& user, std::string_view client_address);
 
 /// The limits in force: the defaults, --public-post-limit/-window for anonymous forms and tracking codes,
 /// then the overrides of --rate-limits (std::invalid_argument if they do not parse).
@@ -47,13 +42,13 @@ std::string login_account_key(std::string_view normalised_email);
 /// under --login-limit, --login-account-limit and --login-window (see login_throttle), before any hashing;
 /// throws error(too_many_requests) with retry_after when the caller must wait. The reservation counts as a
 /// failure unless password_check_succeeded() is called with it.
-login_throttle::ticket reserve_password_check(app::app_context& app, const std::string& account_key,
-                                              const std::string& address);
+login_throttle::ticket reserve_password_check(throttles& t, const login_policy& policy,
+                                              const std::string& account_key, const std::string& address);
 
 /// The reserved check found the right password (see login_throttle::succeeded).
-void password_check_succeeded(app::app_context& app, const login_throttle::ticket& t);
+void password_check_succeeded(throttles& t, const login_throttle::ticket& ticket);
 
 /// The reserved check could not run (see login_throttle::cancelled).
-void password_check_cancelled(app::app_context& app, const login_throttle::ticket& t);
+void password_check_cancelled(throttles& t, const login_throttle::ticket& ticket);
 
 }  // namespace relais::auth

@@ -1,7 +1,7 @@
 #include "domain/events.hpp"
 #include "store/statement_cache.hpp"
 
-#include "stats/recorder.hpp"
+#include "domain/stats_recorder.hpp"
 
 #include <SQLiteCpp/Statement.h>
 #include <boost/json/serialize.hpp>
@@ -27,7 +27,7 @@ void append_event(SQLite::Database& db, std::int64_t at, const actor& who, const
         q.bind(8, *e.reason);
     q.bind(9, boost::json::serialize(e.data));
     q.exec();
-    // The statistics follow the log in the same transaction (stats/recorder.hpp).
+    // The statistics follow the log in the same transaction (domain/stats_recorder.hpp).
     stats::record_event(db, db.getLastInsertRowid(), at, e.entity, e.entity_id, e.action, e.reason, e.data);
 }
 

@@ -94,7 +94,7 @@ request_record load_request(SQLite::Database& db, const std::string& id);
 resident_record load_resident(SQLite::Database& db, const std::string& id);
 
 /// The dispatch queue: flagged (re-dispatch) first, then by urgency, then oldest first. Reads the request
-/// and resident tables only, and not the clock: the API caches its pages on that basis (app::read_cache
+/// and resident tables only, and not the clock: the API caches its pages on that basis (api::read_cache
 /// with the store's watched tables); keep it so or change both.
 std::vector<request_record> list_requests(SQLite::Database& db, const request_filter& f, page_info& page);
 

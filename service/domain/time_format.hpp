@@ -20,6 +20,12 @@ std::optional<std::int64_t> parse_date(std::string_view s);
 /// "HH:MM" -> minutes since midnight (0..1440, "24:00" allowed as an end); nullopt if malformed.
 std::optional<int> parse_hhmm(std::string_view s);
 
+/// Day number (floor(t / 86400)) of Unix seconds (UTC days).
+inline std::int64_t utc_day_of(std::int64_t t) {
+    constexpr std::int64_t d = 86400;
+    return t >= 0 ? t / d : -((-t + d - 1) / d);
+}
+
 /// Day of week of Unix seconds in UTC, 0 = Monday.
 int weekday_utc(std::int64_t unix_seconds);
 

@@ -1,13 +1,14 @@
 #include "http/dispatcher.hpp"
 
-#include "app/app_context.hpp"
-#include "auth/access_table.hpp"
+#include "http/server_context.hpp"
+#include "store/store.hpp"
+#include "auth/access_rule.hpp"
 #include "auth/request_checks.hpp"
 #include "auth/sessions.hpp"
 #include "auth/throttle.hpp"
 #include "auth/token.hpp"
 #include "http/problem.hpp"
-#include "http/request_context.hpp"
+#include "wire/request_context.hpp"
 #include "http/static_files.hpp"
 
 #include <spdlog/spdlog.h>
@@ -36,7 +37,7 @@ bool is_api_path(std::string_view path) {
 }
 
 /// The host the browser addressed: the Host header, or the proxy's X-Forwarded-Host when one is trusted.
-std::string_view request_host(const app::app_context& app, const request& req) {
+std::string_view request_host(const server_context& app, const request& req) {
     if (app.cfg.behind_proxy) {
         auto fh = req["X-Forwarded-Host"];
         if (!fh.empty())
@@ -47,15 +48,10 @@ std::string_view request_host(const app::app_context& app, const request& req) {
 
 /// Everything between routing and the handler: resolve the session cookie into ctx.user, the CSRF check,
 /// the authorization table, the public-form rate limit. Throws relais::error to refuse.
-boost::asio::awaitable<void> authorize(request_context& ctx, verb method, std::string& user_id) {
-    auto& app = ctx.app;
+boost::asio::awaitable<void> authorize(server_context& app, wire::request_context& ctx, const wire::route& target,
+                                       std::string& user_id) {
     const auto& req = ctx.req;
-    const auth::access_rule* rule = auth::find_access_rule(method, ctx.route);
-    if (!rule) {
-        // Deny by default: a registered route nobody put in the table is a programming error.
-        spdlog::error("route {} {} has no entry in the access table: refused", to_string(method), ctx.route);
-        throw error(error_kind::forbidden, "This resource is not available.");
-    }
+    const auth::access_rule* rule = &target.access;
 
     // The session: one indexed read (hash of the cookie's token) when a well-formed cookie is present.
     std::optional<auth::session_record> session;
@@ -106,7 +102,8 @@ boost::asio::awaitable<void> authorize(request_context& ctx, verb method, std::s
         ctx.user = session->user;
     // Every caller has a rate limit, checked before anything costly (and before the access decision, so
     // a flood of refused calls is limited too).
-    auth::check_call_rate(ctx, *rule);
+    auth::check_call_rate(app.throttles, *rule, auth::is_unsafe_method(target.method), ctx.route, ctx.user,
+                          ctx.client_address);
     switch (auth::decide_access(rule, ctx.user, auth::is_loopback(ctx.client_address))) {
         case auth::access_verdict::allowed:
             break;
@@ -136,14 +133,14 @@ boost::asio::awaitable<void> authorize(request_context& ctx, verb method, std::s
 
 }  // namespace
 
-boost::asio::awaitable<response> dispatch(app::app_context& app, const request& req,
+boost::asio::awaitable<response> dispatch(server_context& app, const request& req,
                                           const std::string& client, std::string request_id) {
     const auto started = std::chrono::steady_clock::now();
     std::string_view target = req.target();
     std::string_view path = target.substr(0, target.find('?'));
     std::string_view route = "(unmatched)";
     std::string user_id;      // for the access log: an opaque id, never an email or a token
-    bool page_route = false;  // a server-rendered page (the resident forms), not the API
+    const wire::route* matched = nullptr;
     response res;
     try {
         if (path.empty() || path.front() != '/')
@@ -158,11 +155,11 @@ boost::asio::awaitable<response> dispatch(app::app_context& app, const request& 
         auto m = app.routes.match(method, path);
         if (m.target) {
             route = m.pattern;
-            page_route = !is_api_path(path);
-            request_context ctx(req, app, std::move(m.params), route, request_id,
-                                auth::client_address(client, req["X-Forwarded-For"], app.cfg.behind_proxy));
-            co_await authorize(ctx, method, user_id);
-            res = co_await (*m.target)(ctx);
+            matched = m.target;
+            wire::request_context ctx(req, std::move(m.params), route, request_id,
+                                      auth::client_address(client, req["X-Forwarded-For"], app.cfg.behind_proxy));
+            co_await authorize(app, ctx, *m.target, user_id);
+            res = co_await m.target->h(ctx);
         } else if (m.path_known) {
             error e(error_kind::method_not_allowed,
                     "This resource does not accept " + std::string(req.method_string()) + ".");
@@ -170,8 +167,8 @@ boost::asio::awaitable<response> dispatch(app::app_context& app, const request& 
             throw e;
         } else if (!is_api_path(path) && method == verb::get) {
             route = "(static)";
-            request_context ctx(req, app, {}, route, request_id, client);
-            res = co_await serve_static(ctx);
+            wire::request_context ctx(req, {}, route, request_id, client);
+            res = co_await serve_static(app, ctx);
         } else if (!is_api_path(path)) {
             error e(error_kind::method_not_allowed, "Pages accept only GET and HEAD.");
             e.allow = "GET, HEAD";
@@ -187,9 +184,13 @@ boost::asio::awaitable<response> dispatch(app::app_context& app, const request& 
         spdlog::error("request {} {} failed: {}", request_id, route, e.what());
         res = problem_response(std::current_exception(), req.version(), req.keep_alive());
     }
-    // A resident whose form post is refused (rate limit, CSRF, ...) gets a page, not problem+json.
-    if (page_route && app.page_refusal && res[bhttp::field::content_type] == "application/problem+json")
-        res = co_await app.page_refusal(app, req, std::move(res));
+    // A route may show its refusals otherwise than as problem+json: a resident whose form post is refused
+    // (rate limit, CSRF...) gets a page.
+    if (matched && matched->refusal && res[bhttp::field::content_type] == "application/problem+json")
+        res = co_await matched->refusal(req, std::move(res));
+    // Answers about people are never kept by a browser or a proxy, whatever the handler set.
+    if (matched && matched->data == wire::data_kind::personal)
+        res.set(bhttp::field::cache_control, "no-store");
     add_common_headers(res, request_id);
     if (req.method() == verb::head) {
         const auto len = res.body().size();

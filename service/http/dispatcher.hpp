@@ -6,8 +6,8 @@
 
 #include <string>
 
-namespace relais::app {
-struct app_context;
+namespace relais::http {
+struct server_context;
 }
 
 namespace relais::http {
@@ -15,7 +15,7 @@ namespace relais::http {
 /// Answers one parsed request: routes it, runs its handler inside the error boundary, adds the common
 /// headers (request id, security headers), records metrics and writes the access log line.
 /// Never throws: every failure becomes a problem+json response.
-boost::asio::awaitable<response> dispatch(app::app_context& app, const request& req, const std::string& client,
+boost::asio::awaitable<response> dispatch(server_context& app, const request& req, const std::string& client,
                                           std::string request_id);
 
 /// Adds the headers every response carries (security policy, request id).

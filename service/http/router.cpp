@@ -26,14 +26,19 @@ bool is_capture(std::string_view seg) { return seg.size() > 2 && seg.front() == 
 
 }  // namespace
 
-void router::add(verb method, std::string pattern, handler h) {
+router::router(const wire::route_table& table) {
+    for (const auto& r : table.routes())
+        add(r);
+}
+
+void router::add(const wire::route& r) {
     for (const auto& e : entries_)
-        if (e.method == method && e.pattern == pattern)
-            throw std::logic_error("duplicate route " + pattern);
+        if (e.method == r.method && e.pattern == r.pattern)
+            throw std::logic_error("duplicate route " + r.pattern);
     std::vector<std::string> segments;
-    for (auto s : split_path(pattern))
+    for (auto s : split_path(r.pattern))
         segments.emplace_back(s);
-    entries_.push_back(entry{method, std::move(pattern), std::move(segments), std::move(h)});
+    entries_.push_back(entry{r.method, r.pattern, std::move(segments), &r});
 }
 
 namespace {
@@ -82,7 +87,7 @@ route_match router::match(verb method, std::string_view path) const {
             best = &e;
     }
     if (best) {
-        m.target = &best->h;
+        m.target = best->target;
         m.pattern = best->pattern;
         for (std::size_t i = 0; i < parts.size(); ++i)
             if (is_capture(best->segments[i]))
@@ -90,13 +95,6 @@ route_match router::match(verb method, std::string_view path) const {
                                       std::string(parts[i]));
     }
     return m;
-}
-
-std::vector<std::pair<verb, std::string>> router::routes() const {
-    std::vector<std::pair<verb, std::string>> out;
-    for (const auto& e : entries_)
-        out.emplace_back(e.method, e.pattern);
-    return out;
 }
 
 }  // namespace relais::http

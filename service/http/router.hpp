@@ -1,10 +1,8 @@
 #pragma once
 
 #include "http/types.hpp"
+#include "wire/route.hpp"
 
-#include <boost/asio/awaitable.hpp>
-
-#include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -12,19 +10,12 @@
 
 namespace relais::http {
 
-class request_context;
-
-/// A route handler: decodes the request, calls domain logic, encodes the response. It may throw
-/// relais::error; the session's error boundary turns that into problem+json.
-using handler = std::function<boost::asio::awaitable<response>(request_context&)>;
-
-/// Path parameters captured by `{name}` segments, in order of appearance.
-using path_params = std::vector<std::pair<std::string, std::string>>;
+using wire::path_params;
 
 /// The outcome of routing one request: a handler with its route template and parameters, or a reason why
 /// there is none (404, or 405 with the allowed methods).
 struct route_match {
-    const handler* target = nullptr;
+    const wire::route* target = nullptr;
     std::string_view pattern;  ///< the route template, e.g. "/api/v1/volunteers/{id}" (for logs and metrics)
     path_params params;
     bool path_known = false;  ///< true if some route has this path (so a missing method means 405)
@@ -35,21 +26,22 @@ struct route_match {
 /// so it is tested on its own.
 class router {
 public:
-    /// Adds a route; `pattern` segments are literals or `{name}` captures. Throws on a duplicate.
-    void add(verb method, std::string pattern, handler h);
+    router() = default;
+    /// A router over every route of `table`, which must outlive it.
+    explicit router(const wire::route_table& table);
+    /// Adds a route (which must outlive the router); its pattern's segments are literals or `{name}`
+    /// captures. Throws on a duplicate.
+    void add(const wire::route& r);
 
     /// Finds the route for `method` and `path` (path without query string, not percent-decoded).
     route_match match(verb method, std::string_view path) const;
-
-    /// Every (method, pattern) registered, for the contract test and the authorization table.
-    std::vector<std::pair<verb, std::string>> routes() const;
 
 private:
     struct entry {
         verb method;
         std::string pattern;
         std::vector<std::string> segments;
-        handler h;
+        const wire::route* target;
     };
     std::vector<entry> entries_;
 };

@@ -1,6 +1,6 @@
 #include "http/server.hpp"
 
-#include "app/app_context.hpp"
+#include "http/server_context.hpp"
 #include "core/fd_limit.hpp"
 #include "core/log_exceptions.hpp"
 #include "auth/request_checks.hpp"
@@ -18,7 +18,7 @@ namespace relais::http {
 namespace asio = boost::asio;
 using asio::ip::tcp;
 
-server::server(asio::io_context& ioc, app::app_context& app, asio::ssl::context* tls)
+server::server(asio::io_context& ioc, server_context& app, asio::ssl::context* tls)
     : ioc_(ioc),
       app_(app),
       tls_(tls),

@@ -19,8 +19,8 @@ namespace boost::asio::ssl {
 class context;
 }
 
-namespace relais::app {
-struct app_context;
+namespace relais::http {
+struct server_context;
 }
 
 namespace relais::http {
@@ -39,7 +39,7 @@ class session;
 class server {
   public:
     /// With `tls`, every connection speaks HTTPS with that context (which must outlive the server).
-    server(boost::asio::io_context& ioc, app::app_context& app, boost::asio::ssl::context* tls = nullptr);
+    server(boost::asio::io_context& ioc, server_context& app, boost::asio::ssl::context* tls = nullptr);
 
     /// Binds and listens; returns the bound port (useful with port 0).
     std::uint16_t listen(const std::string& address, std::uint16_t port);
@@ -75,7 +75,7 @@ class server {
     std::size_t connection_budget();
 
     boost::asio::io_context& ioc_;
-    app::app_context& app_;
+    server_context& app_;
     boost::asio::ssl::context* tls_;
     boost::asio::ip::tcp::acceptor acceptor_;  ///< on a strand of its own: see accept_loop, begin_shutdown
     std::function<void()> accept_hook_;

@@ -1,10 +1,11 @@
 #include "http/session.hpp"
 
-#include "app/app_context.hpp"
+#include "http/server_context.hpp"
 #include "auth/request_checks.hpp"
 #include "http/dispatcher.hpp"
 #include "http/problem.hpp"
 #include "http/websocket_session.hpp"
+#include "wire/live_upgrade.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/dispatch.hpp>
@@ -59,7 +60,7 @@ template <class Stream>
 class stream_session final : public session {
 public:
     template <class... StreamArgs>
-    stream_session(app::app_context& app, address_limits& limits, std::optional<address_limits::slot> slot,
+    stream_session(server_context& app, address_limits& limits, std::optional<address_limits::slot> slot,
                    StreamArgs&&... stream_args)
         : stream_(std::forward<StreamArgs>(stream_args)...), app_(app), limits_(limits), slot_(std::move(slot)) {
         boost::system::error_code ec;
@@ -82,7 +83,7 @@ private:
     beast::tcp_stream& tcp_layer() { return beast::get_lowest_layer(stream_); }
 
     Stream stream_;
-    app::app_context& app_;
+    server_context& app_;
     std::string client_;
     std::string id_prefix_;
     std::uint64_t served_ = 0;
@@ -291,7 +292,7 @@ asio::awaitable<void> stream_session<Stream>::run() {
             if (!valid_request_id(rid))
                 rid = id_prefix_ + "-" + std::to_string(++served_);
             res = co_await dispatch(app_, req, client_, std::move(rid));
-            if (res.result() == status::switching_protocols && is_websocket_upgrade(req)) {
+            if (res.result() == status::switching_protocols && wire::is_websocket_upgrade(req)) {
                 // The dispatcher authorized GET /api/v1/live: the connection is the live feed until it ends.
                 if (!stopping_)
                     co_await run_live_feed(stream_, req, res, app_, stop_live_);
@@ -324,7 +325,7 @@ asio::awaitable<void> stream_session<Stream>::run() {
 
 }  // namespace
 
-std::shared_ptr<session> make_session(tcp::socket socket, app::app_context& app, asio::ssl::context* tls,
+std::shared_ptr<session> make_session(tcp::socket socket, server_context& app, asio::ssl::context* tls,
                                       address_limits& limits, std::optional<address_limits::slot> slot) {
     if (tls)
         return std::make_shared<stream_session<tls_stream>>(app, limits, std::move(slot), std::move(socket),

@@ -14,8 +14,8 @@ namespace boost::asio::ssl {
 class context;
 }
 
-namespace relais::app {
-struct app_context;
+namespace relais::http {
+struct server_context;
 }
 
 namespace relais::http {
@@ -51,7 +51,7 @@ public:
 /// part of the first request's read deadline). `slot` is its place in `limits` (the socket peer's key), or
 /// empty behind a proxy: then each request takes a slot for its forwarded address once its headers are read,
 /// and a request over the cap is refused (429) and the connection closed.
-std::shared_ptr<session> make_session(boost::asio::ip::tcp::socket socket, app::app_context& app,
+std::shared_ptr<session> make_session(boost::asio::ip::tcp::socket socket, server_context& app,
                                       boost::asio::ssl::context* tls, address_limits& limits,
                                       std::optional<address_limits::slot> slot);
 

@@ -1,8 +1,8 @@
 #include "http/static_files.hpp"
 
-#include "app/app_context.hpp"
+#include "http/server_context.hpp"
 #include "core/error.hpp"
-#include "http/request_context.hpp"
+#include "core/offload.hpp"
 #include "http/static_cache.hpp"
 
 #include <filesystem>
@@ -33,7 +33,7 @@ std::string_view mime_type(std::string_view path) {
 }
 
 std::optional<std::string> static_relative_path(std::string_view url_path) {
-    auto decoded = percent_decode(url_path, false);
+    auto decoded = wire::percent_decode(url_path, false);
     if (!decoded || decoded->empty() || decoded->front() != '/')
         return std::nullopt;
     std::string rel;
@@ -96,7 +96,7 @@ file_result read_file(const fs::path& root, const std::string& rel, bool want_bo
     return r;
 }
 
-response static_response(const request_context& ctx, const std::string& rel, const std::string& inm,
+response static_response(const wire::request_context& ctx, const std::string& rel, const std::string& inm,
                          const std::string& etag, const std::string& last_modified, std::string body) {
     response res{inm == etag ? status::not_modified : status::ok, ctx.req.version()};
     res.keep_alive(ctx.req.keep_alive());
@@ -114,7 +114,7 @@ response static_response(const request_context& ctx, const std::string& rel, con
 
 }  // namespace
 
-boost::asio::awaitable<response> serve_static(request_context& ctx) {
+boost::asio::awaitable<response> serve_static(server_context& app, wire::request_context& ctx) {
     std::string_view target = ctx.req.target();
     auto path = target.substr(0, target.find('?'));
     auto rel = static_relative_path(path);
@@ -123,12 +123,12 @@ boost::asio::awaitable<response> serve_static(request_context& ctx) {
     const std::string inm(ctx.req[bhttp::field::if_none_match]);
     // The usual case: the file is in memory (read at start), answered here without touching the disk or
     // the worker pool.
-    if (const auto* cache = ctx.app.statics.get())
+    if (const auto* cache = app.statics.get())
         if (const auto* entry = cache->find(*rel))
             co_return static_response(ctx, *rel, inm, entry->etag, entry->last_modified, entry->body);
     // The callable is a named local: GCC 12 mishandles lambda temporaries with captures inside co_await.
-    auto load = [root = fs::path(ctx.app.cfg.web_root), r = *rel] { return read_file(root, r, true); };
-    auto file = co_await core::offload(ctx.app.workers, std::move(load));
+    auto load = [root = fs::path(app.cfg.web_root), r = *rel] { return read_file(root, r, true); };
+    auto file = co_await core::offload(app.workers, std::move(load));
     if (!file.found)
         throw not_found("No such page.");
     co_return static_response(ctx, *rel, inm, file.etag, file.last_modified, std::move(file.body));

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "http/types.hpp"
+#include "wire/request_context.hpp"
 
 #include <boost/asio/awaitable.hpp>
 
@@ -10,7 +11,7 @@
 
 namespace relais::http {
 
-class request_context;
+struct server_context;
 
 /// The MIME type for a file name's extension.
 std::string_view mime_type(std::string_view path);
@@ -23,6 +24,6 @@ std::optional<std::string> static_relative_path(std::string_view url_path);
 /// Serves a file of the web root for GET/HEAD, with ETag/Last-Modified validators (304 on a match).
 /// From memory when the file is in app.statics (static_cache, read at start); otherwise the file work runs
 /// on the worker pool, never on the I/O thread.
-boost::asio::awaitable<response> serve_static(request_context& ctx);
+boost::asio::awaitable<response> serve_static(server_context& app, wire::request_context& ctx);
 
 }  // namespace relais::http

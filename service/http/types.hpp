@@ -1,15 +1,14 @@
 #pragma once
 
-#include <boost/beast/http/message.hpp>
-#include <boost/beast/http/string_body.hpp>
+#include "wire/types.hpp"
 
 namespace relais::http {
 
+// The server speaks the handlers' vocabulary (wire/types.hpp).
 namespace bhttp = boost::beast::http;
-
-using request = bhttp::request<bhttp::string_body>;
-using response = bhttp::response<bhttp::string_body>;
-using verb = bhttp::verb;
-using status = bhttp::status;
+using wire::request;
+using wire::response;
+using wire::status;
+using wire::verb;
 
 }  // namespace relais::http

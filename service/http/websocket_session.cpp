@@ -1,7 +1,9 @@
 #include "http/websocket_session.hpp"
 
-#include "app/app_context.hpp"
-#include "app/event_hub.hpp"
+#include "http/server_context.hpp"
+#include "store/store.hpp"
+#include "api/event_hub.hpp"
+#include "wire/live_upgrade.hpp"
 #include "auth/sessions.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -31,17 +33,12 @@ namespace {
 
 constexpr auto as_tuple_awaitable = asio::as_tuple(asio::use_awaitable);
 
-// Internal fields of the 101 answer (never sent: see set_live_owner).
-constexpr std::string_view owner_session_field = "X-Relais-Live-Session";
-constexpr std::string_view owner_user_field = "X-Relais-Live-User";
-constexpr std::string_view owner_volunteer_field = "X-Relais-Live-Volunteer";
-
 /// A session that ended is noticed within this time even when no notice is sent.
 constexpr auto session_recheck = std::chrono::seconds(2);
 
 /// True while the session `session_id` is valid: the session cache when its entry still holds (no commit
 /// touched sessions or accounts since), otherwise one read on a reader thread (never on this I/O thread).
-asio::awaitable<bool> session_still_valid(app::app_context& app, const std::string& session_id) {
+asio::awaitable<bool> session_still_valid(server_context& app, const std::string& session_id) {
     const std::int64_t now = auth::wall_now_s();
     const std::int64_t idle = app.cfg.session_idle.count();
     const auto generation = app.db.watched_generation();
@@ -73,8 +70,8 @@ websocket::stream_base::timeout feed_timeouts() {
 }
 
 template <class Ws>
-asio::awaitable<void> read_until_closed(Ws& ws, app::event_hub& hub,
-                                        const std::shared_ptr<app::event_hub::channel>& sub) {
+asio::awaitable<void> read_until_closed(Ws& ws, api::event_hub& hub,
+                                        const std::shared_ptr<api::event_hub::channel>& sub) {
     beast::flat_buffer buffer;
     for (;;) {
         // Reading also processes control frames: pongs to our pings, the peer's close frame.
@@ -88,8 +85,8 @@ asio::awaitable<void> read_until_closed(Ws& ws, app::event_hub& hub,
 }
 
 template <class Ws>
-asio::awaitable<void> write_notices(Ws& ws, app::app_context& app, const std::string& session_id,
-                                    const std::shared_ptr<app::event_hub::channel>& sub) {
+asio::awaitable<void> write_notices(Ws& ws, server_context& app, const std::string& session_id,
+                                    const std::shared_ptr<api::event_hub::channel>& sub) {
     std::vector<std::string> burst;
     for (;;) {
         auto [ec, notice] = co_await sub->async_receive(as_tuple_awaitable);
@@ -125,8 +122,8 @@ asio::awaitable<void> write_notices(Ws& ws, app::app_context& app, const std::st
 
 /// Every few seconds, ends the subscription of a session that is no longer valid (expired, idle too long,
 /// or ended by a change another process made); runs until cancelled (the feed ended).
-asio::awaitable<void> watch_session(app::app_context& app, const std::string& session_id,
-                                    const std::shared_ptr<app::event_hub::channel>& sub) {
+asio::awaitable<void> watch_session(server_context& app, const std::string& session_id,
+                                    const std::shared_ptr<api::event_hub::channel>& sub) {
     asio::steady_timer timer(co_await asio::this_coro::executor);
     for (;;) {
         timer.expires_after(session_recheck);
@@ -140,27 +137,15 @@ asio::awaitable<void> watch_session(app::app_context& app, const std::string& se
 
 }  // namespace
 
-bool is_websocket_upgrade(const request& req) {
-    return websocket::is_upgrade(req);
-}
-
-void set_live_owner(response& upgrade, std::string_view session_id, std::string_view user_id,
-                    std::string_view volunteer_id) {
-    upgrade.set(owner_session_field, session_id);
-    upgrade.set(owner_user_field, user_id);
-    if (!volunteer_id.empty())
-        upgrade.set(owner_volunteer_field, volunteer_id);
-}
-
 template <class Stream>
 asio::awaitable<void> run_live_feed(Stream& stream, const request& req, const response& upgrade,
-                                    app::app_context& app, std::function<void()>& stop_hook) {
+                                    server_context& app, std::function<void()>& stop_hook) {
     auto& hub = app.events;
-    const std::string volunteer_id(upgrade[owner_volunteer_field]);
-    const app::event_hub::owner who{
-        std::string(upgrade[owner_session_field]), std::string(upgrade[owner_user_field]),
-        volunteer_id.empty() ? app::event_hub::audience::staff : app::event_hub::audience::volunteer,
-        volunteer_id};
+    auto owner = wire::live_owner_of(upgrade);
+    const api::event_hub::owner who{
+        std::move(owner.session_id), std::move(owner.user_id),
+        owner.volunteer_id.empty() ? api::event_hub::audience::staff : api::event_hub::audience::volunteer,
+        owner.volunteer_id};
     // The WebSocket layer keeps its own timers; the HTTP deadline of the TCP stream must not cut it.
     beast::get_lowest_layer(stream).expires_never();
     websocket::stream<Stream&> ws(stream);
@@ -170,7 +155,7 @@ asio::awaitable<void> run_live_feed(Stream& stream, const request& req, const re
     ws.read_message_max(4096);
 
     // The handler checked the caps already (429); this checks again, atomically with the subscription.
-    std::shared_ptr<app::event_hub::channel> sub;
+    std::shared_ptr<api::event_hub::channel> sub;
     auto ex = co_await asio::this_coro::executor;
     if (!who.session_id.empty())
         sub = hub.subscribe(ex, who);
@@ -199,10 +184,10 @@ asio::awaitable<void> run_live_feed(Stream& stream, const request& req, const re
 }
 
 template asio::awaitable<void> run_live_feed<beast::tcp_stream>(beast::tcp_stream&, const request&,
-                                                                const response&, app::app_context&,
+                                                                const response&, server_context&,
                                                                 std::function<void()>&);
 template asio::awaitable<void> run_live_feed<beast::ssl_stream<beast::tcp_stream>>(
-    beast::ssl_stream<beast::tcp_stream>&, const request&, const response&, app::app_context&,
+    beast::ssl_stream<beast::tcp_stream>&, const request&, const response&, server_context&,
     std::function<void()>&);
 
 }  // namespace relais::http

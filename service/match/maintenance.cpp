@@ -1,6 +1,7 @@
 #include "match/maintenance.hpp"
 
-#include "app/app_context.hpp"
+#include "core/clock.hpp"
+#include "store/store.hpp"
 #include "core/log_exceptions.hpp"
 #include "match/engine.hpp"
 #include "store/connection.hpp"
@@ -31,7 +32,7 @@ std::shared_ptr<engine> start_engine(const std::string& db_path, std::int64_t no
 
 namespace {
 
-asio::awaitable<void> maintenance_loop(app::app_context& app, std::chrono::seconds interval) {
+asio::awaitable<void> maintenance_loop(engine_services app, std::chrono::seconds interval) {
     asio::steady_timer timer(co_await asio::this_coro::executor);
     for (int tick = 1;; ++tick) {
         timer.expires_after(interval);
@@ -68,7 +69,7 @@ asio::awaitable<void> maintenance_loop(app::app_context& app, std::chrono::secon
 
 }  // namespace
 
-void spawn_maintenance(asio::io_context& ioc, app::app_context& app, std::chrono::seconds interval) {
+void spawn_maintenance(asio::io_context& ioc, engine_services app, std::chrono::seconds interval) {
     asio::co_spawn(ioc, maintenance_loop(app, interval), core::log_exceptions("the matching maintenance loop"));
 }
 
@@ -79,7 +80,7 @@ struct catch_up_requests {
     std::atomic<int> pending{0};
 };
 
-asio::awaitable<void> catch_up_loop(app::app_context& app, std::shared_ptr<catch_up_requests> asked) {
+asio::awaitable<void> catch_up_loop(engine_services app, std::shared_ptr<catch_up_requests> asked) {
     for (;;) {
         const int seen = asked->pending.load();
         std::shared_ptr<engine> eng = app.matcher;
@@ -102,9 +103,9 @@ asio::awaitable<void> catch_up_loop(app::app_context& app, std::shared_ptr<catch
 
 }  // namespace
 
-std::uint64_t follow_commits(asio::io_context& ioc, app::app_context& app) {
+std::uint64_t follow_commits(asio::io_context& ioc, engine_services app) {
     auto asked = std::make_shared<catch_up_requests>();
-    return app.db.events().subscribe([&ioc, &app, asked](const store::committed_batch& batch) {
+    return app.db.events().subscribe([&ioc, app, asked](const store::committed_batch& batch) {
         const bool touched =
             batch.gap || std::any_of(batch.events.begin(), batch.events.end(), [](const auto& e) {
                 return e.entity == "volunteer" || e.entity == "mission";

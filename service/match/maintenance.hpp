@@ -7,13 +7,24 @@
 #include <memory>
 #include <string>
 
-namespace relais::app {
-struct app_context;
+namespace relais::store {
+class store;
+}
+namespace relais::core {
+class clock;
 }
 
 namespace relais::match {
 
 class engine;
+
+/// What the engine's background work uses: the database, the programme clock and the engine (set once the
+/// index is loaded; null before). References: they outlive the I/O context that runs the work.
+struct engine_services {
+    store::store& db;
+    const core::clock& clk;
+    const std::shared_ptr<engine>& matcher;
+};
 
 /// How often unanswered proposals are expired (and the requests they free re-dispatched), by default
 /// (--tick). A proposal's time to live is a programme setting (minutes to days), so expiring up to 30 s
@@ -31,7 +42,7 @@ std::shared_ptr<engine> start_engine(const std::string& db_path, std::int64_t no
 /// Spawns the maintenance loop on `ioc`: every `interval`, bring the index up to date, then in one write job
 /// expire proposals and auto-dispatch the requests freed since the last tick; every reload_every_ticks,
 /// rebuild the index. Stops with the io_context.
-void spawn_maintenance(boost::asio::io_context& ioc, app::app_context& app,
+void spawn_maintenance(boost::asio::io_context& ioc, engine_services app,
                        std::chrono::seconds interval = maintenance_interval);
 
 /// Subscribes the volunteer index to the committed events (store::event_dispatcher): a batch that touched
@@ -40,6 +51,6 @@ void spawn_maintenance(boost::asio::io_context& ioc, app::app_context& app,
 /// a decline, the tick's) cannot catch up themselves, a write transaction seeing uncommitted rows, so this
 /// keeps the index they rank from right behind the commits instead of up to a tick behind. The routes
 /// that rank still catch up first. Returns the subscription id (unsubscribe it before `app` goes away).
-std::uint64_t follow_commits(boost::asio::io_context& ioc, app::app_context& app);
+std::uint64_t follow_commits(boost::asio::io_context& ioc, engine_services app);
 
 }  // namespace relais::match

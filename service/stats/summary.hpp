@@ -1,5 +1,7 @@
 #pragma once
 
+#include "domain/time_format.hpp"
+
 #include <array>
 #include <compare>
 #include <cstdint>
@@ -117,7 +119,7 @@ struct summary {
 void drop_empty_rows(summary& s);
 
 /// Day number (floor(t / 86400)) of Unix seconds.
-inline std::int64_t day_of(std::int64_t t) { return t >= 0 ? t / day_s : -((-t + day_s - 1) / day_s); }
+inline std::int64_t day_of(std::int64_t t) { return domain::utc_day_of(t); }
 /// Monday 00:00 UTC of the week holding `t`.
 inline std::int64_t monday_of(std::int64_t t) {
     const std::int64_t d = day_of(t);

@@ -2,7 +2,7 @@
 #include "store/statement_cache.hpp"
 
 #include "stats/facts.hpp"
-#include "stats/recorder.hpp"
+#include "domain/stats_recorder.hpp"
 
 #include <SQLiteCpp/Statement.h>
 #include <sqlite3.h>

@@ -21,7 +21,7 @@ namespace relais::store {
 /// than holding up writes or growing without bound, and the next delivered batch says so (`gap`), so a
 /// subscriber that keeps state re-reads it from the database (the log itself is complete).
 ///
-/// Subscribers: the live feed (app::event_hub), the matching index (match::engine), and later the
+/// Subscribers: the live feed (api::event_hub), the matching index (match::engine), and later the
 /// notification outbox. A subscriber that must not miss anything across a restart or a gap (the outbox)
 /// keeps its position in the log (`committed_event::seq`) and reads from the `event` table after a gap.
 class event_dispatcher {

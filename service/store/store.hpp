@@ -25,7 +25,7 @@ struct store_options {
     std::size_t max_batch = 256;
     /// Tables whose committed changes bump watched_generation() (see writer): by default the ones the
     /// read-side caches depend on: a signed-in session (auth::find_session, for auth::session_cache) and
-    /// the coordinators' queue (domain::list_requests, for app::read_cache).
+    /// the coordinators' queue (domain::list_requests, for api::read_cache).
     std::vector<std::string> watched_tables{"session", "users", "volunteer", "request", "resident"};
 };
 

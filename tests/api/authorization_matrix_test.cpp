@@ -2,7 +2,7 @@
 // (anonymous, a resident with a tracking code, the volunteer owning the objects, another volunteer, the
 // partner owning the objects, another partner, a coordinator, an administrator) against a real server
 // holding real objects, each answer checked against what the contract's `x-roles` say. The contract's roles
-// are also checked against the service's one access table (auth/access_table.cpp), so the two cannot drift.
+// are also checked against the service's one route table (api/*_routes.cpp), so the two cannot drift.
 //
 // Expected answers: not allowed and anonymous -> 401; not allowed and signed in -> 403; a role restricted to
 // its own objects (`:own`) calling on someone else's -> 404; allowed -> anything but 401/403/404 and never a
@@ -10,7 +10,8 @@
 // refused with a 4xx after the access decision (nothing is changed by the matrix); refused callers send a
 // valid body, so a refusal is never a body-validation answer in disguise.
 #include "api/support/fixtures.hpp"
-#include "auth/access_table.hpp"
+#include "support/temp_dir.hpp"
+#include "support/wired_server.hpp"
 #include "domain/missions.hpp"
 #include "domain/volunteers.hpp"
 
@@ -407,18 +408,26 @@ json::value valid_body(const operation& op) {
 
 }  // namespace
 
-TEST_CASE("the contract's x-roles and the access table agree on every operation") {
+TEST_CASE("the contract's x-roles and the route table agree on every operation") {
+    relais::testing::temp_dir dir;
+    relais::store::store_options so;
+    so.path = dir.file("routes.db");
+    so.readers = 1;
+    relais::store::store db(so);
+    const relais::testing::wired_server wired(db);
     const auto ops = contract_operations();
     REQUIRE(ops.size() > 60);
     for (const auto& op : ops) {
         INFO(op.method << " " << op.path);
         CHECK_FALSE(op.roles.empty());
-        const auto* rule = relais::auth::find_access_rule(verb_of(op.method), op.path);
-        REQUIRE_MESSAGE(rule != nullptr, "no access rule");
+        const auto* declared = wired.routes.find(verb_of(op.method), op.path);
+        REQUIRE_MESSAGE(declared != nullptr, "no declared route");
+        const auto* rule = &declared->access;
         const unsigned table_bits =
             (rule->allowed & relais::auth::aud_public) ? unsigned(relais::auth::aud_public) : rule->allowed;
         CHECK(table_bits == audiences_of(op));
     }
+    db.stop();
 }
 
 TEST_CASE("authorization matrix: every operation of the contract, called by every kind of caller") {

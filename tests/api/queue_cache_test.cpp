@@ -1,4 +1,4 @@
-// The coordinators' queue is served from a cache between commits (app::read_cache): every change to a
+// The coordinators' queue is served from a cache between commits (api::read_cache): every change to a
 // request or a resident must show on the very next read.
 #include "support/fixtures.hpp"
 

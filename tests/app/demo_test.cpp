@@ -3,7 +3,7 @@
 // The demo itself (a season replayed through the API of a child server) is tested black-box in
 // tests/api/demo_test.cpp: it starts the real binary.
 
-#include "app/clock.hpp"
+#include "core/clock.hpp"
 #include "app/config.hpp"
 #include "domain/time_format.hpp"
 #include "replay/season.hpp"
@@ -35,7 +35,7 @@ TEST_CASE("--test-clock-start: a UTC time, only with --test-clock") {
 }
 
 TEST_CASE("a test clock started in the past runs from there and still never goes back") {
-    app::clock clk(true);
+    core::clock clk(true);
     const std::int64_t real = clk.now_s();
     REQUIRE(clk.start_at(std::chrono::system_clock::time_point(std::chrono::seconds(real - 42 * 86400))));
     CHECK(clk.now_s() >= real - 42 * 86400);
@@ -46,7 +46,7 @@ TEST_CASE("a test clock started in the past runs from there and still never goes
     clk.set(std::chrono::system_clock::time_point(std::chrono::seconds(t - 3600)), true);  // not backwards
     CHECK(clk.now_s() == t);
 
-    app::clock fixed(false);
+    core::clock fixed(false);
     CHECK_FALSE(fixed.start_at(std::chrono::system_clock::time_point(std::chrono::seconds(0))));
     CHECK(fixed.now_s() >= real);
 }

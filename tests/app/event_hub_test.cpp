@@ -1,6 +1,6 @@
 // The live feed's hub: notices in order to every subscriber, a slow subscriber dropped (never a blocked
 // writer), bounded subscribers, shutdown, what a committed event's notice holds and who receives it.
-#include "app/event_hub.hpp"
+#include "api/event_hub.hpp"
 
 #include <doctest/doctest.h>
 #include <boost/asio/io_context.hpp>
@@ -10,7 +10,7 @@
 #include <thread>
 #include <vector>
 
-using relais::app::event_hub;
+using relais::api::event_hub;
 
 namespace {
 
@@ -122,7 +122,7 @@ TEST_CASE("an event's notice: entity, id, action, statuses, reason and ids; noth
     auto e = mission_event(42, "mis-1", "vol-1", "declined");
     e.reason = "too_far";
     e.data["neighbourhood"] = "centre";
-    auto v = boost::json::parse(relais::app::event_notice(e)).as_object();
+    auto v = boost::json::parse(relais::api::event_notice(e)).as_object();
     CHECK(v.at("type").as_string() == "event");
     CHECK(v.at("seq").to_number<std::int64_t>() == 42);
     CHECK(v.at("entity").as_string() == "mission");

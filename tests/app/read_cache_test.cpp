@@ -1,8 +1,8 @@
-#include "app/read_cache.hpp"
+#include "api/read_cache.hpp"
 
 #include <doctest/doctest.h>
 
-using relais::app::read_cache;
+using relais::api::read_cache;
 
 TEST_CASE("read cache: an entry serves only under the generation it was read under") {
     read_cache cache(8, std::chrono::seconds(60));

@@ -2,7 +2,8 @@
 // clock's time, again at every interval, and logs counts only. The delays are parameters, so the test runs
 // the real loop in milliseconds instead of minutes.
 #include "app/retention_job.hpp"
-#include "app/app_context.hpp"
+#include "core/clock.hpp"
+#include "store/store.hpp"
 #include "domain/requests.hpp"
 #include "store/connection.hpp"
 #include "store/store.hpp"
@@ -99,13 +100,9 @@ TEST_CASE("the scheduled retention job erases on its own, at every interval, by 
         so.path = path;
         so.sync = relais::store::sync_mode::normal;
         relais::store::store st(so);
-        relais::app::config cfg;
-        relais::app::metrics stats;
-        relais::app::clock clk(true);
-        boost::asio::thread_pool workers(1);
-        relais::app::app_context app{cfg, st, stats, clk, workers, {}};
+        relais::core::clock clk(true);
         boost::asio::io_context ioc;
-        relais::app::spawn_retention_job(ioc, app, 10ms, 50ms);
+        relais::app::spawn_retention_job(ioc, st, clk, 10ms, 50ms);
 
         CHECK(run_until(ioc, [&] { return erased(path, old_one); }));
         // Later runs leave the recent one alone while its period lasts...
@@ -115,7 +112,6 @@ TEST_CASE("the scheduled retention job erases on its own, at every interval, by 
         clk.set(std::chrono::system_clock::time_point(std::chrono::seconds(now + 200 * day)));
         CHECK(run_until(ioc, [&] { return erased(path, recent); }));
         ioc.stop();
-        workers.join();
         st.stop();
     }
     spdlog::set_default_logger(previous);

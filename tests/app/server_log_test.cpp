@@ -3,7 +3,7 @@
 // threads that log.
 #include "app/server_log.hpp"
 
-#include "app/metrics.hpp"
+#include "core/metrics.hpp"
 #include "support/capture_sink.hpp"
 
 #include <doctest/doctest.h>
@@ -132,9 +132,9 @@ TEST_CASE("server_log: a full queue drops the oldest lines, counts them and neve
         const bool returned = burst.wait_for(5s) == std::future_status::ready;
         CHECK_MESSAGE(returned, "logging blocked on a full queue");
         dropped = log.dropped();
-        relais::app::metrics stats;
+        relais::core::metrics stats;
         stats.log_lines_dropped = [&log] { return log.dropped(); };
-        metrics_text = stats.render(nullptr);
+        metrics_text = stats.render();
         sink->open();
     }
     CHECK(dropped == 84);  // 100 lines into 16 places

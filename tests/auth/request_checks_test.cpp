@@ -4,7 +4,7 @@
 #include <doctest/doctest.h>
 
 using namespace relais::auth;
-using relais::http::verb;
+using boost::beast::http::verb;
 
 TEST_CASE("unsafe methods") {
     CHECK(is_unsafe_method(verb::post));

@@ -1,9 +1,9 @@
-// The route table and the API contract stay in step: every route the server registers is documented in
-// proto/openapi.yaml, and every operation documented there is served.
+// The route table and the API contract stay in step: every route the server declares is documented in
+// proto/openapi.yaml, and every operation documented there is served; each declared route's request body
+// schema and personal-data flag are the contract's (requestBody, x-personal-data).
 
-#include "api/routes.hpp"
-#include "app/app_context.hpp"
 #include "support/temp_dir.hpp"
+#include "support/wired_server.hpp"
 
 #include <doctest/doctest.h>
 #include <boost/asio/thread_pool.hpp>
@@ -12,6 +12,7 @@
 #include <cctype>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <set>
 #include <sstream>
 #include <string>
@@ -105,6 +106,87 @@ route_set operations_of(std::string_view yaml) {
     return scan_openapi_operations(in);
 }
 
+/// What the contract says of one operation besides its path: its request body ("" none; a components schema
+/// name; "inline" for a JSON schema written in place; "form" for an urlencoded form) and x-personal-data.
+struct operation_facts {
+    std::string body;
+    bool personal = false;
+    bool operator==(const operation_facts&) const = default;
+};
+
+/// The facts of every operation under `paths:` (same indentation rules as scan_openapi_operations).
+std::map<std::string, operation_facts> scan_openapi_facts(std::istream& in) {
+    std::map<std::string, operation_facts> out;
+    bool in_paths = false;
+    std::string path, op;
+    enum { none, body, json_media, json_schema } where = none;
+    std::string raw;
+    while (std::getline(in, raw)) {
+        std::string_view line = trim_right(raw);
+        const std::size_t ind = indent_of(line);
+        if (ind == line.size() || line[ind] == '#')
+            continue;
+        const std::string_view text = line.substr(ind);
+        if (ind == 0) {
+            in_paths = line == "paths:";
+            path.clear();
+            op.clear();
+            continue;
+        }
+        if (!in_paths)
+            continue;
+        if (ind == 2) {
+            path = std::string(key_of(text));
+            op.clear();
+            continue;
+        }
+        if (ind == 4) {
+            static constexpr std::string_view methods[] = {"get", "post", "put", "patch", "delete"};
+            const auto k = key_of(text);
+            op.clear();
+            if (!path.empty() && std::find(std::begin(methods), std::end(methods), k) != std::end(methods)) {
+                std::string m(k);
+                std::transform(m.begin(), m.end(), m.begin(),
+                               [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+                op = m + " " + path;
+                out[op];
+            }
+            where = none;
+            continue;
+        }
+        if (op.empty())
+            continue;
+        auto& f = out[op];
+        if (ind == 6) {
+            where = text == "requestBody:" ? body : none;
+            if (text == "x-personal-data: true")
+                f.personal = true;
+            continue;
+        }
+        constexpr std::string_view ref = "$ref: '#/components/";
+        if (where == body && ind == 8 && text.starts_with(ref)) {
+            const auto name = text.substr(text.rfind('/') + 1);
+            f.body = std::string(name.substr(0, name.size() - 1));  // without the closing quote
+        } else if (where == body && ind == 10) {
+            if (text == "application/json:") {
+                where = json_media;
+            } else if (text == "application/x-www-form-urlencoded:") {
+                f.body = "form";
+            }
+        } else if (where == json_media && ind == 12 && text == "schema:") {
+            where = json_schema;
+            f.body = "inline";
+        } else if (where == json_schema && ind == 14 && text.starts_with(ref)) {
+            const auto name = text.substr(text.rfind('/') + 1);
+            f.body = std::string(name.substr(0, name.size() - 1));
+            where = none;
+        } else if (where == json_schema && ind <= 12) {
+            where = none;
+        }
+    }
+    return out;
+}
+
 std::string join(const route_set& s) {
     std::string out;
     for (const auto& r : s)
@@ -169,24 +251,22 @@ TEST_CASE("every served route is in proto/openapi.yaml and every documented oper
     // The health probes are always there: an empty set means the scanner, not the contract, is broken.
     REQUIRE(documented.count("GET /healthz") == 1);
 
-    // The real route table, built exactly as the server builds it, over a throwaway database.
+    // The real route table, declared exactly as the server declares it, over a throwaway database.
     testing::temp_dir dir;
     store::store_options so;
     so.path = dir.file("contract.db");
+    so.readers = 1;
     store::store db(so);
-    app::config cfg;
-    cfg.db = so.path;
-    app::metrics stats;
-    app::clock clk(false);
-    boost::asio::thread_pool workers(1);
     route_set served;
+    std::map<std::string, operation_facts> declared;
     {
-        app::app_context app{cfg, db, stats, clk, workers, {}};
-        api::register_routes(app);
-        for (const auto& [method, pattern] : app.routes.routes())
-            served.insert(std::string(http::bhttp::to_string(method)) + " " + pattern);
+        const testing::wired_server wired(db);
+        for (const auto& r : wired.routes.routes()) {
+            const std::string op = std::string(wire::bhttp::to_string(r.method)) + " " + r.pattern;
+            served.insert(op);
+            declared[op] = {r.body, r.data == wire::data_kind::personal};
+        }
     }
-    workers.join();
     db.stop();
 
     route_set undocumented;  // served, but not in the contract
@@ -207,4 +287,68 @@ TEST_CASE("every served route is in proto/openapi.yaml and every documented oper
         CHECK_MESSAGE(served.count(r) == 1, "documented in proto/openapi.yaml but not served: ", r);
     CHECK(undocumented.empty());
     CHECK(unserved.empty());
+
+    // The same declaration says what body each operation takes and whether it touches personal data.
+    std::ifstream again(spec_path);
+    const auto facts = scan_openapi_facts(again);
+    int compared = 0;
+    for (const auto& [op, mine] : declared) {
+        const auto it = facts.find(op);
+        if (it == facts.end())
+            continue;  // reported above
+        ++compared;
+        INFO(op);
+        CHECK_MESSAGE(mine.body == it->second.body, "request body: declared '", mine.body, "', contract '",
+                      it->second.body, "'");
+        CHECK_MESSAGE(mine.personal == it->second.personal, "personal data: declared ", mine.personal,
+                      ", contract's x-personal-data ", it->second.personal);
+    }
+    CHECK(compared == static_cast<int>(declared.size()));
+}
+
+TEST_CASE("the facts scanner reads request bodies and x-personal-data") {
+    std::istringstream in(R"yaml(paths:
+  /a:
+    post:
+      x-personal-data: true
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/Thing'
+    patch:
+      requestBody:
+        $ref: '#/components/requestBodies/Empty'
+  /b:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                x:
+                  $ref: '#/components/schemas/Other'
+    get:
+      responses:
+        '200':
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Thing'
+  /c:
+    post:
+      requestBody:
+        content:
+          application/x-www-form-urlencoded:
+            schema:
+              type: object
+)yaml");
+    const auto f = scan_openapi_facts(in);
+    CHECK(f.at("POST /a") == operation_facts{"Thing", true});
+    CHECK(f.at("PATCH /a") == operation_facts{"Empty", false});
+    CHECK(f.at("POST /b") == operation_facts{"inline", false});
+    CHECK(f.at("GET /b") == operation_facts{"", false});
+    CHECK(f.at("POST /c") == operation_facts{"form", false});
 }

@@ -1,6 +1,6 @@
 // libFuzzer target: every request-body decoder, through the same path a real request takes. The bytes are
-// the body of a POST/PATCH/PUT sent to one of the routes of the authorization table (so a new route is
-// fuzzed as soon as it is listed there), handed to http::dispatch exactly as the connection loop does:
+// the body of a POST/PATCH/PUT sent to one of the routes of the route table (so a new route is
+// fuzzed as soon as it is declared), handed to http::dispatch exactly as the connection loop does:
 // session, CSRF, access table, the handler's JSON or form decoding, the domain functions and the store.
 // The database is a real one in a temporary folder, with fixtures (a volunteer, a request, a mission, a
 // partner...) so the routes that take an id reach their decoders.
@@ -9,8 +9,7 @@
 // (JSON or form), the rest is the body. Invariant: the answer is never a 5xx (the dispatcher turns any
 // unexpected exception into a 500, which is a bug: it is logged at error level, then this target aborts).
 #include "api/routes.hpp"
-#include "app/app_context.hpp"
-#include "auth/access_table.hpp"
+#include "app/config.hpp"
 #include "auth/accounts.hpp"
 #include "auth/password.hpp"
 #include "auth/sessions.hpp"
@@ -21,6 +20,7 @@
 #include "domain/volunteers.hpp"
 #include "http/dispatcher.hpp"
 #include "store/migrations.hpp"
+#include "support/wired_server.hpp"
 
 #include <SQLiteCpp/Statement.h>
 #include <sodium.h>
@@ -56,10 +56,8 @@ struct harness {
     std::filesystem::path dir;
     relais::app::config cfg;
     std::unique_ptr<relais::store::store> db;
-    relais::app::metrics stats;
-    relais::app::clock clk{false};
-    asio::thread_pool workers{1};
-    std::unique_ptr<relais::app::app_context> app;
+    relais::core::clock clk{false};  // the fixtures' time
+    std::unique_ptr<relais::testing::wired_server> app;
     // One I/O context for the whole run: a store thread may still be releasing its hold on it just after
     // the answer arrived, so it must outlive every call (as the server's does).
     asio::io_context ioc;
@@ -86,10 +84,10 @@ struct harness {
         so.sync = relais::store::sync_mode::normal;
         so.readers = 1;
         db = std::make_unique<relais::store::store>(so);
-        app.reset(new relais::app::app_context{cfg, *db, stats, clk, workers, {}});
-        relais::api::register_routes(*app);
+        app = std::make_unique<relais::testing::wired_server>(*db, false, 0);
+        app->throttles.call_policy = auth::call_policy_of(0, cfg.public_post_window, "");
 
-        for (const auto& rule : auth::access_table()) {
+        for (const auto& rule : app->routes.routes()) {
             if (rule.method != http::verb::post && rule.method != http::verb::patch &&
                 rule.method != http::verb::put)
                 continue;
@@ -102,7 +100,7 @@ struct harness {
                 const auto it = ids.find(collection);
                 target.replace(open, close - open + 1, it != ids.end() ? it->second : "unknown_id");
             }
-            routes.push_back({rule.method, std::string(rule.pattern), target, rule.allowed});
+            routes.push_back({rule.method, std::string(rule.pattern), target, rule.access.allowed});
         }
         // A stable order (by pattern, then method), so a corpus file keeps meaning the same route.
         std::sort(routes.begin(), routes.end(), [](const route& a, const route& b) {
@@ -111,6 +109,7 @@ struct harness {
     }
 
     ~harness() {
+        app.reset();
         db->stop();
         std::error_code ec;
         std::filesystem::remove_all(dir, ec);
@@ -217,7 +216,7 @@ struct harness {
         // dispatch keeps references to the request and the client address across suspensions (a
         // connection owns both): they must outlive the coroutine.
         const std::string client = "127.0.0.1";
-        asio::co_spawn(ioc, http::dispatch(*app, req, client, "fuzz"),
+        asio::co_spawn(ioc, http::dispatch(*app->web, req, client, "fuzz"),
                        [&](std::exception_ptr e, http::response out) {
                            if (e)
                                std::abort();  // dispatch promises never to throw

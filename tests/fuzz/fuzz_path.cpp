@@ -1,8 +1,9 @@
 // libFuzzer target: path handling. split_path, the static-file mapping (static_relative_path: never a way
-// out of the web root) and route matching against the real route patterns of the authorization table.
+// out of the web root) and route matching against the real route table.
 // Input: one byte choosing the method, then the path.
-#include "auth/access_table.hpp"
 #include "http/router.hpp"
+#include "support/temp_dir.hpp"
+#include "support/wired_server.hpp"
 #include "http/static_files.hpp"
 
 #include <boost/asio/awaitable.hpp>
@@ -16,17 +17,17 @@ namespace {
 
 namespace http = relais::http;
 
+/// The service's own route table (declared on a store that is never used: routing touches nothing).
 const http::router& routes() {
-    static const http::router r = [] {
-        http::router out;
-        for (const auto& rule : relais::auth::access_table())
-            out.add(rule.method, std::string(rule.pattern),
-                    [](http::request_context&) -> boost::asio::awaitable<http::response> {
-                        co_return http::response{};
-                    });
-        return out;
+    static relais::testing::temp_dir dir;
+    static const auto db = [] {
+        relais::store::store_options so;
+        so.path = dir.file("routes.db");
+        so.readers = 1;
+        return std::make_unique<relais::store::store>(so);
     }();
-    return r;
+    static relais::testing::wired_server wired(*db);
+    return wired.web->routes;
 }
 
 }  // namespace

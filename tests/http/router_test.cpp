@@ -5,21 +5,24 @@
 using namespace relais::http;
 
 namespace {
-handler noop() {
-    return [](request_context&) -> boost::asio::awaitable<response> { co_return response{}; };
+relais::wire::route noop(verb method, std::string pattern) {
+    return {method, std::move(pattern), {relais::auth::aud_public}, "", relais::wire::data_kind::plain,
+            [](relais::wire::request_context&) -> boost::asio::awaitable<response> { co_return response{}; }};
 }
 }  // namespace
 
 TEST_CASE("router matches literals and captures") {
-    router r;
-    r.add(verb::get, "/api/v1/volunteers", noop());
-    r.add(verb::post, "/api/v1/volunteers", noop());
-    r.add(verb::get, "/api/v1/volunteers/{id}", noop());
-    r.add(verb::get, "/api/v1/volunteers/idle", noop());
-    r.add(verb::post, "/api/v1/volunteers/{id}/activate", noop());
+    relais::wire::route_table t;
+    t.add(noop(verb::get, "/api/v1/volunteers"));
+    t.add(noop(verb::post, "/api/v1/volunteers"));
+    t.add(noop(verb::get, "/api/v1/volunteers/{id}"));
+    t.add(noop(verb::get, "/api/v1/volunteers/idle"));
+    t.add(noop(verb::post, "/api/v1/volunteers/{id}/activate"));
+    const router r(t);
 
     auto m = r.match(verb::get, "/api/v1/volunteers/v_123");
     REQUIRE(m.target != nullptr);
+    CHECK(m.target == t.find(verb::get, "/api/v1/volunteers/{id}"));
     CHECK(m.pattern == "/api/v1/volunteers/{id}");
     REQUIRE(m.params.size() == 1);
     CHECK(m.params[0].first == "id");
@@ -59,12 +62,18 @@ TEST_CASE("router matches literals and captures") {
     }
 }
 
-TEST_CASE("duplicate routes are refused") {
+TEST_CASE("duplicate routes are refused, and routes nobody may call") {
+    relais::wire::route_table t;
+    t.add(noop(verb::get, "/a"));
+    CHECK_THROWS(t.add(noop(verb::get, "/a")));
+    CHECK_NOTHROW(t.add(noop(verb::post, "/a")));
+    CHECK(t.routes().size() == 2);
+    auto nobody = noop(verb::get, "/b");
+    nobody.access.allowed = 0;
+    CHECK_THROWS(t.add(std::move(nobody)));
     router r;
-    r.add(verb::get, "/a", noop());
-    CHECK_THROWS(r.add(verb::get, "/a", noop()));
-    CHECK_NOTHROW(r.add(verb::post, "/a", noop()));
-    CHECK(r.routes().size() == 2);
+    r.add(t.routes()[0]);
+    CHECK_THROWS(r.add(t.routes()[0]));
 }
 
 TEST_CASE("split_path") {

@@ -4,7 +4,9 @@
 #include "http/server.hpp"
 
 #include "api/routes.hpp"
-#include "app/app_context.hpp"
+#include "api/event_hub.hpp"
+#include "api/routes.hpp"
+#include "http/server_context.hpp"
 #include "store/migrations.hpp"
 #include "store/store.hpp"
 #include "support/log_capture.hpp"
@@ -67,13 +69,15 @@ TEST_CASE("the accept loop logs a throw and accepts again after a pause") {
     so.path = path;
     so.sync = relais::store::sync_mode::normal;
     relais::store::store db(so);
-    const auto cfg =
-        relais::app::parse_config({}, [](const std::string&) { return std::optional<std::string>(); });
-    relais::app::metrics stats;
-    relais::app::clock clk(false);
+    relais::core::metrics stats;
     boost::asio::thread_pool workers(1);
-    relais::app::app_context app{cfg, db, stats, clk, workers, {}};
-    relais::api::register_system_routes(app);
+    relais::wire::route_table routes;
+    relais::api::add_system_routes(routes, {db, [&stats] { return stats.render(); }});
+    const relais::http::server_config cfg;
+    relais::auth::session_cache sessions;
+    relais::auth::throttles throttles;
+    relais::api::event_hub feeds;
+    relais::http::server_context app(cfg, routes, db, sessions, throttles, stats, workers, feeds);
 
     boost::asio::io_context ioc;
     relais::http::server srv(ioc, app);
@@ -98,7 +102,6 @@ TEST_CASE("the accept loop logs a throw and accepts again after a pause") {
     ioc.stop();
     io.join();
     workers.join();
-    app.hashing.join();
     db.stop();
 
     const auto text = log.text();

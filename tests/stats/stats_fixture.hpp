@@ -11,7 +11,7 @@
 #include "domain/time_format.hpp"
 #include "domain/volunteers.hpp"
 #include "stats/facts.hpp"
-#include "stats/recorder.hpp"
+#include "domain/stats_recorder.hpp"
 #include "stats/summary_query.hpp"
 #include "store/connection.hpp"
 #include "store/store.hpp"

@@ -6,7 +6,7 @@
 #include "domain/time_format.hpp"
 #include "domain/volunteers.hpp"
 #include "stats/facts.hpp"
-#include "stats/recorder.hpp"
+#include "domain/stats_recorder.hpp"
 #include "stats/summary_query.hpp"
 #include "support/temp_dir.hpp"
 #include "tools/backup.hpp"

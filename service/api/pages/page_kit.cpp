@@ -33,9 +33,6 @@ boost::asio::awaitable<page_data> load_page_data(store::store& db) {
     co_return co_await db.read(std::move(job));
 }
 
-boost::asio::awaitable<page_data> load_page_data(request_context& ctx) {
-    co_return co_await load_page_data(ctx.app.db);
-}
 
 std::string form_values::get(std::string_view name) const {
     for (const auto& [k, v] : pairs_)
@@ -52,10 +49,10 @@ bool form_values::has(std::string_view name, std::string_view value) const {
 }
 
 form_values read_form(const request_context& ctx) {
-    if (!ctx.req[http::bhttp::field::content_type].starts_with("application/x-www-form-urlencoded"))
+    if (!ctx.req[wire::bhttp::field::content_type].starts_with("application/x-www-form-urlencoded"))
         throw error(error_kind::unsupported_media_type,
                     "This page accepts application/x-www-form-urlencoded forms; use /api/v1 for JSON.");
-    auto pairs = http::parse_form(ctx.req.body());
+    auto pairs = wire::parse_form(ctx.req.body());
     if (!pairs)
         throw bad_request("The form data is malformed.");
     return form_values(std::move(*pairs));
@@ -100,10 +97,10 @@ html::markup layout(const dictionary& t, const page_data& d, std::string_view ti
     return h + html::literal("</body>\n</html>\n");
 }
 
-http::response page_response(const request_context& ctx, status st, html::markup page) {
-    http::response res{st, ctx.req.version()};
-    res.set(http::bhttp::field::content_type, "text/html; charset=utf-8");
-    res.set(http::bhttp::field::cache_control, "no-store");
+wire::response page_response(const request_context& ctx, status st, html::markup page) {
+    wire::response res{st, ctx.req.version()};
+    res.set(wire::bhttp::field::content_type, "text/html; charset=utf-8");
+    res.set(wire::bhttp::field::cache_control, "no-store");
     res.keep_alive(ctx.req.keep_alive());
     res.body() = std::move(page).release();
     res.prepare_payload();

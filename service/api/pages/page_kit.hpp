@@ -17,8 +17,10 @@
 // the submitted form, the page layout and the accessible form fields. Everything returns html::markup.
 namespace relais::api::pages {
 
-/// What the pages need besides the request: the dictionaries, read once at start.
+/// What the pages need besides the request: the database and the programme clock, the dictionaries (read
+/// once at start).
 struct page_services {
+    data_access data;
     std::shared_ptr<const dictionaries> words;
 };
 
@@ -30,7 +32,6 @@ struct page_data {
     std::vector<domain::neighbourhood_record> neighbourhoods;
 };
 
-boost::asio::awaitable<page_data> load_page_data(request_context& ctx);
 boost::asio::awaitable<page_data> load_page_data(store::store& db);
 
 /// The submitted form fields (a name may repeat: checkboxes); values are trimmed.
@@ -64,7 +65,7 @@ html::markup layout(const dictionary& t, const page_data& d, std::string_view ti
                     std::string_view switch_to, const html::markup& main, std::string_view script);
 
 /// A page answer: HTML, never cached or stored (it can hold a tracking code or what was just typed).
-http::response page_response(const request_context& ctx, status st, html::markup page);
+wire::response page_response(const request_context& ctx, status st, html::markup page);
 
 /// The error list at the top of a form: each entry links to its field, in `order`.
 html::markup error_summary(const dictionary& t, const field_errors& errors,
@@ -111,7 +112,7 @@ awaitable_response tracking_lookup(request_context& ctx, page_services s);  // P
 awaitable_response tracking_cancel(request_context& ctx, page_services s);  // POST /suivi/annuler
 
 /// The page a browser gets instead of problem+json when a resident page refuses a request.
-boost::asio::awaitable<http::response> refusal_page(page_services s, app::app_context& app,
-                                                    const http::request& req, http::response problem);
+boost::asio::awaitable<wire::response> refusal_page(page_services s, const wire::request& req,
+                                                    wire::response problem);
 
 }  // namespace relais::api::pages

@@ -25,18 +25,22 @@ std::shared_ptr<const dictionaries> load_words(const std::string& web_root) {
 
 }  // namespace
 
-void register_form_routes(app::app_context& app) {
-    const pages::page_services s{load_words(app.cfg.web_root)};
-    app.page_refusal = [s](app::app_context& a, const http::request& req, http::response problem) {
-        return pages::refusal_page(s, a, req, std::move(problem));
+void add_page_routes(wire::route_table& t, const data_access& d, const std::string& web_root) {
+    const pages::page_services s{d, load_words(web_root)};
+    // A resident whose form post is refused (rate limit, CSRF...) gets a page, not problem+json.
+    auto refusal = [s](const wire::request& req, wire::response problem) {
+        return pages::refusal_page(s, req, std::move(problem));
     };
-    auto& r = app.routes;
-    using http::verb;
-    r.add(verb::get, "/demande", [s](request_context& ctx) { return pages::request_page(ctx, s); });
-    r.add(verb::post, "/demande", [s](request_context& ctx) { return pages::request_submit(ctx, s); });
-    r.add(verb::get, "/suivi", [s](request_context& ctx) { return pages::tracking_page(ctx, s); });
-    r.add(verb::post, "/suivi", [s](request_context& ctx) { return pages::tracking_lookup(ctx, s); });
-    r.add(verb::post, "/suivi/annuler", [s](request_context& ctx) { return pages::tracking_cancel(ctx, s); });
+    auto page = [&](verb method, const char* path, auth::access_rule access, const char* body,
+                    awaitable_response (*f)(request_context&, pages::page_services)) {
+        t.add({method, path, access, body, plain, [s, f](request_context& ctx) { return f(ctx, s); }, refusal});
+    };
+    page(verb::get, "/demande", {pub}, "", pages::request_page);
+    page(verb::post, "/demande", {pub, no_session_csrf, auth::limit_by::form}, "form", pages::request_submit);
+    page(verb::get, "/suivi", {pub}, "", pages::tracking_page);
+    page(verb::post, "/suivi", {pub, no_session_csrf, auth::limit_by::tracking}, "form", pages::tracking_lookup);
+    page(verb::post, "/suivi/annuler", {pub, no_session_csrf, auth::limit_by::tracking}, "form",
+         pages::tracking_cancel);
 }
 
 }  // namespace relais::api

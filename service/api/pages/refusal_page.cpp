@@ -35,17 +35,17 @@ std::string refusal_key(unsigned st) {
 
 }  // namespace
 
-boost::asio::awaitable<http::response> refusal_page(page_services s, app::app_context& app,
-                                                    const http::request& req, http::response problem) {
-    const auto accept = req[http::bhttp::field::accept];
+boost::asio::awaitable<wire::response> refusal_page(page_services s, const wire::request& req,
+                                                    wire::response problem) {
+    const auto accept = req[wire::bhttp::field::accept];
     if (accept.find("json") != std::string_view::npos && accept.find("text/html") == std::string_view::npos)
         co_return problem;
     std::string_view target = req.target();
     const std::string path(target.substr(0, target.find('?')));
     // The language: the form's hidden field, else ?lang= in the address.
     std::optional<form_values> form;
-    if (req[http::bhttp::field::content_type].starts_with("application/x-www-form-urlencoded"))
-        if (auto pairs = http::parse_form(req.body()))
+    if (req[wire::bhttp::field::content_type].starts_with("application/x-www-form-urlencoded"))
+        if (auto pairs = wire::parse_form(req.body()))
             form.emplace(std::move(*pairs));
     std::string lang;
     if (form && !form->get("lang").empty())
@@ -56,7 +56,7 @@ boost::asio::awaitable<http::response> refusal_page(page_services s, app::app_co
     const auto t = s.words->get(s.words->pick(lang));
     page_data d;
     try {
-        d = co_await load_page_data(app.db);
+        d = co_await load_page_data(s.data.db);
     } catch (const std::exception&) {
         d.programme_name = "Relais";  // the database is what failed: a page without its settings
     }
@@ -66,7 +66,7 @@ boost::asio::awaitable<http::response> refusal_page(page_services s, app::app_co
         "<p>{}</p>\n",
         t("refusal.title"), t(refusal_key(st)));
     if (st == 429 || st == 503) {
-        const auto wait = problem[http::bhttp::field::retry_after];
+        const auto wait = problem[wire::bhttp::field::retry_after];
         long seconds = 0;
         std::from_chars(wait.data(), wait.data() + wait.size(), seconds);
         const long minutes = std::max<long>(1, (seconds + 59) / 60);
@@ -92,10 +92,10 @@ boost::asio::awaitable<http::response> refusal_page(page_services s, app::app_co
     }
     auto page = layout(t, d, t("refusal.title"), tracking ? "/suivi" : "/demande", h,
                        path == "/demande" && form ? "/js/demande.js" : "");
-    http::response res{problem.result(), problem.version()};
-    res.set(http::bhttp::field::content_type, "text/html; charset=utf-8");
-    res.set(http::bhttp::field::cache_control, "no-store");
-    for (auto field : {http::bhttp::field::retry_after, http::bhttp::field::allow})
+    wire::response res{problem.result(), problem.version()};
+    res.set(wire::bhttp::field::content_type, "text/html; charset=utf-8");
+    res.set(wire::bhttp::field::cache_control, "no-store");
+    for (auto field : {wire::bhttp::field::retry_after, wire::bhttp::field::allow})
         if (auto v = problem[field]; !v.empty())
             res.set(field, v);
     res.keep_alive(problem.keep_alive());

@@ -230,7 +230,7 @@ html::markup render_request_form(const dictionary& t, const page_data& d, const 
 
 awaitable_response request_page(request_context& ctx, page_services s) {
     auto t = s.words->get(s.words->pick(ctx.query("lang").value_or("")));
-    auto d = co_await load_page_data(ctx);
+    auto d = co_await load_page_data(s.data.db);
     const auto main = render_request_form(t, d, form_values{}, {}, random_key());
     co_return page_response(ctx, status::ok,
                             layout(t, d, t("demande.title"), "/demande", main, "/js/demande.js"));
@@ -239,7 +239,7 @@ awaitable_response request_page(request_context& ctx, page_services s) {
 awaitable_response request_submit(request_context& ctx, page_services s) {
     auto v = read_form(ctx);
     auto t = s.words->get(s.words->pick(v.get("lang")));
-    auto d = co_await load_page_data(ctx);
+    auto d = co_await load_page_data(s.data.db);
     std::string key = v.get("idempotency_key");
     if (key.size() < 16 || key.size() > 64)
         key = random_key();
@@ -257,7 +257,7 @@ awaitable_response request_submit(request_context& ctx, page_services s) {
     if (auto email = v.get("resident.email"); !email.empty() && email.find('@') == std::string::npos)
         errors["resident.email"] = message_for(t, "resident.email");
 
-    const auto now = now_of(ctx);
+    const auto now = s.data.clk.now_s();
     std::int64_t from = now;
     if (v.get("start") == "date") {
         auto midnight = d.city.midnight_of(v.get("start_date"));
@@ -276,7 +276,7 @@ awaitable_response request_submit(request_context& ctx, page_services s) {
             // The scope of POST /api/v1/requests: the key is per form load, shared with the JavaScript path.
             idempotency_scope scope{"/api/v1/requests", idempotency_of(ctx).caller, key,
                                     json::serialize(body)};
-            auto [st, text] = co_await file_request(ctx, std::move(in), scope);
+            auto [st, text] = co_await file_request(s.data, ctx, std::move(in), scope);
             const std::string code(json::parse(text).at("tracking_code").as_string());
             co_return page_response(
                 ctx, status::ok,

@@ -52,7 +52,7 @@ html::markup render_cancel_confirmation(const dictionary& t, const std::string& 
 }
 
 /// The form again with "this code is unknown" (404).
-http::response unknown_code(const request_context& ctx, const dictionary& t, const page_data& d,
+wire::response unknown_code(const request_context& ctx, const dictionary& t, const page_data& d,
                             const std::string& typed) {
     const auto main = render_track_form(t, typed, {{"code", t("error.code")}});
     return page_response(ctx, status::not_found, layout(t, d, t("suivi.title"), "/suivi", main, ""));
@@ -78,7 +78,7 @@ html::markup render_track_form(const dictionary& t, const std::string& code, con
 
 awaitable_response tracking_page(request_context& ctx, page_services s) {
     auto t = s.words->get(s.words->pick(ctx.query("lang").value_or("")));
-    auto d = co_await load_page_data(ctx);
+    auto d = co_await load_page_data(s.data.db);
     co_return page_response(ctx, status::ok,
                             layout(t, d, t("suivi.title"), "/suivi", render_track_form(t, "", {}), ""));
 }
@@ -86,11 +86,11 @@ awaitable_response tracking_page(request_context& ctx, page_services s) {
 awaitable_response tracking_lookup(request_context& ctx, page_services s) {
     auto v = read_form(ctx);
     auto t = s.words->get(s.words->pick(v.get("lang")));
-    auto d = co_await load_page_data(ctx);
+    auto d = co_await load_page_data(s.data.db);
     auto code = domain::normalize_tracking_code(v.get("code"));
     std::optional<domain::track_view> view;
     if (code) {
-        auto job = [hash = domain::tracking_hash(*code), now = now_of(ctx)](SQLite::Database& db) {
+        auto job = [hash = domain::tracking_hash(*code), now = s.data.clk.now_s()](SQLite::Database& db) {
             try {
                 return std::optional(domain::track_request(db, hash, now));
             } catch (const error& e) {
@@ -99,7 +99,7 @@ awaitable_response tracking_lookup(request_context& ctx, page_services s) {
                 throw;
             }
         };
-        view = co_await ctx.app.db.read(std::move(job));
+        view = co_await s.data.db.read(std::move(job));
     }
     if (!view)
         co_return unknown_code(ctx, t, d, v.get("code"));
@@ -111,7 +111,7 @@ awaitable_response tracking_lookup(request_context& ctx, page_services s) {
 awaitable_response tracking_cancel(request_context& ctx, page_services s) {
     auto v = read_form(ctx);
     auto t = s.words->get(s.words->pick(v.get("lang")));
-    auto d = co_await load_page_data(ctx);
+    auto d = co_await load_page_data(s.data.db);
     auto code = domain::normalize_tracking_code(v.get("code"));
     if (!code)
         co_return unknown_code(ctx, t, d, v.get("code"));
@@ -121,7 +121,7 @@ awaitable_response tracking_cancel(request_context& ctx, page_services s) {
             ctx, status::ok,
             layout(t, d, t("suivi.confirm_title"), "/suivi", render_cancel_confirmation(t, shown), ""));
     auto cancel = [hash = domain::tracking_hash(*code),
-                   now = now_of(ctx)](SQLite::Database& db) -> std::pair<int, domain::track_view> {
+                   now = s.data.clk.now_s()](SQLite::Database& db) -> std::pair<int, domain::track_view> {
         try {
             return {0, domain::cancel_by_tracking(db, hash, now)};
         } catch (const error& e) {
@@ -132,7 +132,7 @@ awaitable_response tracking_cancel(request_context& ctx, page_services s) {
             throw;
         }
     };
-    auto [outcome, view] = co_await ctx.app.db.write(std::move(cancel));
+    auto [outcome, view] = co_await s.data.db.write(std::move(cancel));
     if (outcome == 404)
         co_return unknown_code(ctx, t, d, shown);
     const auto notice = outcome == 409 ? t("suivi.already_closed") : t("suivi.cancelled");

@@ -1,7 +1,8 @@
-#include "api/routes.hpp"
-#include "app/app_context.hpp"
-#include "auth/access_table.hpp"
+// The service's one route table (declared by the groups of api/*_routes.cpp) and the access decisions made
+// from it.
+#include "auth/access_rule.hpp"
 #include "support/temp_dir.hpp"
+#include "support/wired_server.hpp"
 
 #include <doctest/doctest.h>
 
@@ -11,7 +12,7 @@
 using namespace relais;
 using auth::access_verdict;
 using auth::role;
-using http::verb;
+using wire::verb;
 
 namespace {
 
@@ -22,60 +23,74 @@ auth::principal as(role r) {
     return p;
 }
 
-}  // namespace
-
-TEST_CASE("every registered route has an access rule, and every rule names a registered route") {
+/// The route table as the server declares it (on a store nothing is written to).
+struct declared_routes {
     testing::temp_dir dir;
-    store::store_options so;
-    so.path = dir.file("routes.db");
-    store::store db(so);
-    app::config cfg;
-    app::metrics stats;
-    app::clock clk(false);
-    boost::asio::thread_pool workers(1);
-    app::app_context app{cfg, db, stats, clk, workers, {}};
-    api::register_routes(app);
-
-    std::set<std::pair<verb, std::string>> registered;
-    for (const auto& [method, pattern] : app.routes.routes()) {
-        registered.emplace(method, pattern);
-        INFO(to_string(method), " ", pattern);
-        CHECK_MESSAGE(auth::find_access_rule(method, pattern) != nullptr,
-                      "registered route missing from service/auth/access_table.cpp (it would be refused)");
+    std::unique_ptr<store::store> db;
+    std::unique_ptr<testing::wired_server> wired;
+    declared_routes() {
+        store::store_options so;
+        so.path = dir.file("routes.db");
+        so.readers = 1;
+        db = std::make_unique<store::store>(so);
+        wired = std::make_unique<testing::wired_server>(*db);
     }
-    std::ostringstream missing;
-    for (const auto& rule : auth::access_table())
-        if (!registered.contains({rule.method, std::string(rule.pattern)}))
-            missing << "\n  " << to_string(rule.method) << " " << rule.pattern;
-    if (!missing.str().empty())
-        MESSAGE("access-table entries without a registered route (not implemented yet?):" << missing.str());
+    ~declared_routes() {
+        wired.reset();
+        db->stop();
+    }
+};
 
-    workers.join();
-    db.stop();
+const wire::route_table& table() {
+    static declared_routes d;
+    return d.wired->routes;
 }
 
-TEST_CASE("the table has no duplicate entries and every rule allows someone") {
+const auth::access_rule* find_rule(verb m, std::string_view pattern) {
+    const auto* r = table().find(m, pattern);
+    return r ? &r->access : nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("the table has no duplicate entries, every route allows someone and has a handler") {
     std::set<std::pair<verb, std::string_view>> seen;
-    for (const auto& rule : auth::access_table()) {
-        INFO(to_string(rule.method), " ", rule.pattern);
-        CHECK(seen.emplace(rule.method, rule.pattern).second);
-        CHECK(rule.allowed != 0);
-        CHECK(rule.pattern.starts_with("/"));
+    for (const auto& r : table().routes()) {
+        INFO(to_string(r.method), " ", r.pattern);
+        CHECK(seen.emplace(r.method, r.pattern).second);
+        CHECK(r.access.allowed != 0);
+        CHECK(r.pattern.starts_with("/"));
+        CHECK(static_cast<bool>(r.h));
     }
     CHECK(seen.size() >= 60);
 }
 
+TEST_CASE("only the resident pages show their refusals as pages; routes that audit never let answers be kept") {
+    for (const auto& r : table().routes()) {
+        INFO(to_string(r.method), " ", r.pattern);
+        const bool page = !r.pattern.starts_with("/api/") && r.pattern != "/healthz" && r.pattern != "/readyz" &&
+                          r.pattern != "/metrics";
+        CHECK(static_cast<bool>(r.refusal) == page);
+    }
+    // Personal data: the residents', the volunteers' and the missions' (which carry a resident's contact).
+    for (auto [m, pattern] : std::initializer_list<std::pair<verb, std::string_view>>{
+             {verb::get, "/api/v1/residents/{id}"}, {verb::get, "/api/v1/volunteers/{id}"},
+             {verb::get, "/api/v1/missions/{id}"}, {verb::get, "/api/v1/residents/{id}/export"}})
+        CHECK(table().find(m, pattern)->data == wire::data_kind::personal);
+    CHECK(table().find(verb::get, "/api/v1/programme")->data == wire::data_kind::plain);
+}
+
 TEST_CASE("deny by default: an unlisted route is refused for everyone") {
-    CHECK(auth::find_access_rule(verb::get, "/api/v1/nothing") == nullptr);
+    CHECK(find_rule(verb::get, "/api/v1/nothing") == nullptr);
     CHECK(auth::decide_access(nullptr, std::nullopt, true) == access_verdict::unlisted);
     CHECK(auth::decide_access(nullptr, as(role::admin), true) == access_verdict::unlisted);
     // Method matters: DELETE of a listed path is not listed.
-    CHECK(auth::find_access_rule(verb::delete_, "/api/v1/users") == nullptr);
+    CHECK(find_rule(verb::delete_, "/api/v1/users") == nullptr);
 }
 
 TEST_CASE("decisions for anonymous callers and each role") {
     auto decide = [](verb m, std::string_view pattern, std::optional<auth::principal> user, bool loopback = false) {
-        return auth::decide_access(auth::find_access_rule(m, pattern), user, loopback);
+        return auth::decide_access(find_rule(m, pattern), user, loopback);
     };
     // Public routes.
     CHECK(decide(verb::post, "/api/v1/auth/login", std::nullopt) == access_verdict::allowed);
@@ -113,28 +128,28 @@ TEST_CASE("decisions for anonymous callers and each role") {
 }
 
 TEST_CASE("flags: public forms are rate-limited, login does not need the old session's CSRF token") {
-    CHECK(auth::find_access_rule(verb::post, "/api/v1/requests")->limit == auth::limit_by::form);
-    CHECK(auth::find_access_rule(verb::post, "/api/v1/volunteers")->limit == auth::limit_by::form);
-    CHECK(auth::find_access_rule(verb::get, "/api/v1/track/{tracking_code}")->limit == auth::limit_by::tracking);
-    CHECK(auth::find_access_rule(verb::get, "/api/v1/calendar/{token}")->limit == auth::limit_by::tracking);
-    CHECK(auth::find_access_rule(verb::get, "/api/v1/requests")->limit == auth::limit_by::method);
-    CHECK((auth::find_access_rule(verb::post, "/api/v1/auth/login")->flags & auth::flag_no_session_csrf) != 0);
+    CHECK(find_rule(verb::post, "/api/v1/requests")->limit == auth::limit_by::form);
+    CHECK(find_rule(verb::post, "/api/v1/volunteers")->limit == auth::limit_by::form);
+    CHECK(find_rule(verb::get, "/api/v1/track/{tracking_code}")->limit == auth::limit_by::tracking);
+    CHECK(find_rule(verb::get, "/api/v1/calendar/{token}")->limit == auth::limit_by::tracking);
+    CHECK(find_rule(verb::get, "/api/v1/requests")->limit == auth::limit_by::method);
+    CHECK((find_rule(verb::post, "/api/v1/auth/login")->flags & auth::flag_no_session_csrf) != 0);
     // Only public routes may skip the session's CSRF token (they act without the session's authority).
-    for (const auto& rule : auth::access_table())
-        if (rule.flags & auth::flag_no_session_csrf) {
-            INFO(to_string(rule.method), " ", rule.pattern);
-            CHECK((rule.allowed & auth::aud_public) != 0);
+    for (const auto& r : table().routes())
+        if (r.access.flags & auth::flag_no_session_csrf) {
+            INFO(to_string(r.method), " ", r.pattern);
+            CHECK((r.access.allowed & auth::aud_public) != 0);
         }
     // The session's own routes never skip it.
     for (auto pattern : {"/api/v1/auth/logout", "/api/v1/me/password", "/api/v1/users"})
-        CHECK((auth::find_access_rule(verb::post, pattern)->flags & auth::flag_no_session_csrf) == 0);
+        CHECK((find_rule(verb::post, pattern)->flags & auth::flag_no_session_csrf) == 0);
 }
 
 TEST_CASE("a volunteer awaiting validation may only see and edit their registration") {
     auto pending = as(role::volunteer);
     pending.awaiting_validation = true;
     auto decide = [&](verb m, std::string_view pattern) {
-        return auth::decide_access(auth::find_access_rule(m, pattern), pending, false);
+        return auth::decide_access(find_rule(m, pattern), pending, false);
     };
     using rules = std::initializer_list<std::pair<verb, std::string_view>>;
     for (auto [m, pattern] : rules{{verb::get, "/api/v1/me"}, {verb::post, "/api/v1/auth/logout"},

@@ -1,35 +1,34 @@
 #pragma once
 
 #include "auth/principal.hpp"
-#include "http/router.hpp"
-#include "http/types.hpp"
+#include "wire/types.hpp"
 
 #include <boost/json/value.hpp>
 
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
-namespace relais::app {
-struct app_context;
-}
+namespace relais::wire {
 
-namespace relais::http {
+/// Path parameters captured by `{name}` segments, in order of appearance.
+using path_params = std::vector<std::pair<std::string, std::string>>;
 
-/// What a handler receives: the request, its route parameters, and the application context.
+/// What a handler receives: the request, its route parameters, who sent it. The services a handler uses
+/// are given to its group when the routes are declared (api/routes.hpp), not carried here.
 class request_context {
   public:
-    request_context(const request& req, app::app_context& app, path_params params, std::string_view route,
-                    std::string request_id, std::string client)
+    request_context(const request& req, path_params params, std::string_view route, std::string request_id,
+                    std::string client)
         : req(req),
-          app(app),
           route(route),
           request_id(std::move(request_id)),
           client_address(std::move(client)),
           params_(std::move(params)) {}
 
     const request& req;
-    app::app_context& app;
 
     /// A path parameter by name (percent-decoded); throws not_found if it is malformed.
     std::string param(std::string_view name) const;
@@ -59,10 +58,13 @@ class request_context {
     path_params params_;
 };
 
+/// The signed-in user; throws error(unauthorized) if nobody is signed in.
+const auth::principal& require_user(const request_context& ctx);
+
 /// Decodes %XX and (when `plus_is_space`) '+'; nullopt on a malformed escape or a NUL byte.
 std::optional<std::string> percent_decode(std::string_view in, bool plus_is_space);
 
 /// Parses an application/x-www-form-urlencoded string into (name, value) pairs; nullopt if malformed.
 std::optional<std::vector<std::pair<std::string, std::string>>> parse_form(std::string_view body);
 
-}  // namespace relais::http
+}  // namespace relais::wire

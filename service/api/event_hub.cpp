@@ -1,11 +1,11 @@
-#include "app/event_hub.hpp"
+#include "api/event_hub.hpp"
 
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
 #include <algorithm>
 
-namespace relais::app {
+namespace relais::api {
 
 std::shared_ptr<event_hub::channel> event_hub::subscribe(const boost::asio::any_io_executor& ex,
                                                          const owner& who) {
@@ -177,4 +177,4 @@ void event_hub::publish(const store::committed_batch& batch) {
     }
 }
 
-}  // namespace relais::app
+}  // namespace relais::api

@@ -1,12 +1,11 @@
-#include "app/metrics.hpp"
+#include "core/metrics.hpp"
 
-#include "store/store.hpp"
 
 #include <fmt/format.h>
 
 #include <mutex>
 
-namespace relais::app {
+namespace relais::core {
 
 metrics::series& metrics::series_for(std::string_view route, unsigned status) {
     {
@@ -52,7 +51,7 @@ std::string label(std::string_view v) {
 
 }  // namespace
 
-std::string metrics::render(const store::store* db) const {
+std::string metrics::render() const {
     std::string out;
     out += "# HELP relais_http_requests_total Requests answered, by route template and status.\n";
     out += "# TYPE relais_http_requests_total counter\n";
@@ -96,32 +95,7 @@ std::string metrics::render(const store::store* db) const {
         "# HELP relais_log_lines_dropped_total Log lines dropped because the log output did not keep up.\n"
         "# TYPE relais_log_lines_dropped_total counter\n";
     out += fmt::format("relais_log_lines_dropped_total {}\n", log_lines_dropped ? log_lines_dropped() : 0);
-    if (db) {
-        out += "# HELP relais_storage_queue_depth Jobs waiting for a database thread.\n";
-        out += "# TYPE relais_storage_queue_depth gauge\n";
-        out += fmt::format("relais_storage_queue_depth{{queue=\"write\"}} {}\n", db->write_queue_depth());
-        out += fmt::format("relais_storage_queue_depth{{queue=\"read\"}} {}\n", db->read_queue_depth());
-        const auto& st = db->stats();
-        out += "# HELP relais_storage_commit_batch_size Jobs per group commit.\n";
-        out += "# TYPE relais_storage_commit_batch_size histogram\n";
-        std::uint64_t cumulative = 0;
-        for (std::size_t i = 0; i < store::writer_stats::batch_bounds.size(); ++i) {
-            cumulative += st.batch_size_buckets[i].load();
-            out += fmt::format("relais_storage_commit_batch_size_bucket{{le=\"{}\"}} {}\n",
-                               store::writer_stats::batch_bounds[i], cumulative);
-        }
-        cumulative += st.batch_size_buckets.back().load();
-        out += fmt::format("relais_storage_commit_batch_size_bucket{{le=\"+Inf\"}} {}\n", cumulative);
-        out += fmt::format("relais_storage_commit_batch_size_sum {}\n", st.jobs.load());
-        out += fmt::format("relais_storage_commit_batch_size_count {}\n", cumulative);
-        out += "# TYPE relais_storage_commits_total counter\n";
-        out += fmt::format("relais_storage_commits_total {}\n", st.commits.load());
-        out += "# TYPE relais_storage_failed_jobs_total counter\n";
-        out += fmt::format("relais_storage_failed_jobs_total {}\n", st.failed_jobs.load());
-        out += "# TYPE relais_storage_failed_commits_total counter\n";
-        out += fmt::format("relais_storage_failed_commits_total {}\n", st.failed_commits.load());
-    }
     return out;
 }
 
-}  // namespace relais::app
+}  // namespace relais::core

@@ -1,7 +1,7 @@
-#include "stats/recorder.hpp"
+#include "domain/stats_recorder.hpp"
+#include "domain/time_format.hpp"
 #include "store/statement_cache.hpp"
 
-#include "stats/summary.hpp"
 
 #include <boost/json.hpp>
 
@@ -107,15 +107,15 @@ std::string recorder::person_of(const std::string& volunteer_id) {
 
 void recorder::add_day(std::int64_t at, std::string_view metric, std::string_view key) {
     auto& q = stmt(s_day);
-    q.bind(1, static_cast<std::int64_t>(day_of(at)));
+    q.bind(1, static_cast<std::int64_t>(domain::utc_day_of(at)));
     q.bind(2, std::string(metric));
     q.bind(3, std::string(key));
     q.exec();
 }
 
 void recorder::add_gap(int kind, std::int64_t x, std::optional<std::int64_t> y, int delta) {
-    const std::int64_t dx = day_of(x);
-    const std::int64_t dy = y ? day_of(*y) : no_day;
+    const std::int64_t dx = domain::utc_day_of(x);
+    const std::int64_t dy = y ? domain::utc_day_of(*y) : no_day;
     auto& q = stmt(s_gap_add);
     q.bind(1, kind);
     q.bind(2, static_cast<std::int64_t>(dx));

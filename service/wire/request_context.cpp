@@ -1,11 +1,11 @@
-#include "http/request_context.hpp"
+#include "wire/request_context.hpp"
 
 #include "core/error.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
-namespace relais::http {
+namespace relais::wire {
 
 namespace json = boost::json;
 
@@ -22,6 +22,12 @@ int hex_value(char c) {
 }
 
 }  // namespace
+
+const auth::principal& require_user(const request_context& ctx) {
+    if (!ctx.user)
+        throw error(error_kind::unauthorized, "Sign in first.");
+    return *ctx.user;
+}
 
 std::optional<std::string> percent_decode(std::string_view in, bool plus_is_space) {
     std::string out;
@@ -131,4 +137,4 @@ response request_context::empty(status st) const {
     return res;
 }
 
-}  // namespace relais::http
+}  // namespace relais::wire

@@ -17,7 +17,7 @@
 #include <unordered_map>
 #include <vector>
 
-namespace relais::app {
+namespace relais::api {
 
 /// The live feed behind the consoles: the committed events of the domain (store::event_dispatcher) become
 /// small JSON notices saying what changed ({"type":"event","entity":"mission","id":...,"action":"accepted",
@@ -130,4 +130,4 @@ std::string event_notice(const store::committed_event& e);
 /// True if a subscriber owned by `who` may see `e`.
 bool may_see(const event_hub::owner& who, const store::committed_event& e);
 
-}  // namespace relais::app
+}  // namespace relais::api

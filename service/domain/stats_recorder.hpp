@@ -14,7 +14,8 @@
 
 // Keeps the statistics tables (migration 3, store/schema_stats.cpp) in step with the event log. Every event
 // goes through domain::append_event, which calls record_event in the same transaction: a refused operation
-// rolls its statistics back with it, and a committed one has them committed.
+// rolls its statistics back with it, and a committed one has them committed. It lives in domain/ (its
+// namespace is the statistics') because the domain's write path keeps it in step; stats/ reads its tables.
 namespace relais::stats {
 
 /// Kinds of chained occurrences (stat_occurrence.kind) for exact distinct counts.

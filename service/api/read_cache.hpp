@@ -8,7 +8,7 @@
 #include <memory>
 #include <string>
 
-namespace relais::app {
+namespace relais::api {
 
 /// Serialized answers of reads that many callers repeat identically (the coordinators' queue, which every
 /// console re-reads on each live notice), kept while no commit has changed the tables they come from (see
@@ -35,4 +35,4 @@ class read_cache {
     store::generation_cache<std::shared_ptr<const std::string>> entries_;
 };
 
-}  // namespace relais::app
+}  // namespace relais::api

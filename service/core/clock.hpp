@@ -5,7 +5,7 @@
 #include <chrono>
 #include <cstdint>
 
-namespace relais::app {
+namespace relais::core {
 
 /// The programme's clock: wall time plus an offset. The offset can only be moved when the server was
 /// started with --test-clock (season replays compress months into minutes); otherwise it stays zero.
@@ -64,4 +64,4 @@ private:
     std::atomic<std::int64_t> frozen_s_{not_frozen};  ///< Unix seconds while frozen
 };
 
-}  // namespace relais::app
+}  // namespace relais::core

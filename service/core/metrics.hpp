@@ -11,11 +11,7 @@
 #include <string>
 #include <string_view>
 
-namespace relais::store {
-class store;
-}
-
-namespace relais::app {
+namespace relais::core {
 
 /// Request counters and latency histograms by route template, rendered in Prometheus text format.
 /// Counting takes a shared lock on the common path (the route/status pair already seen).
@@ -27,8 +23,8 @@ class metrics {
     /// Records one answered request.
     void observe(std::string_view route, unsigned status, std::chrono::nanoseconds duration);
 
-    /// The exposition text; `db` adds the storage gauges and commit batch histogram.
-    std::string render(const store::store* db) const;
+    /// The exposition text of the request metrics (the storage's are store::render_metrics).
+    std::string render() const;
 
     std::atomic<std::int64_t> open_connections{0};
     /// Passwords checked against a stored hash (login, change of password): the sign-in throttle's tests
@@ -50,4 +46,4 @@ class metrics {
     std::map<std::pair<std::string, unsigned>, std::unique_ptr<series>, std::less<>> series_;
 };
 
-}  // namespace relais::app
+}  // namespace relais::core

@@ -1,11 +1,8 @@
 #pragma once
 
 #include "auth/principal.hpp"
-#include "http/types.hpp"
 
 #include <optional>
-#include <span>
-#include <string_view>
 
 namespace relais::auth {
 
@@ -38,22 +35,14 @@ enum route_flag : unsigned {
 /// bound them).
 enum class limit_by : unsigned char { method, form, tracking, none };
 
-/// One line of the authorization table.
+/// Who may call a route and how its calls are limited: part of each route's one declaration
+/// (wire::route, declared in api/*_routes.cpp). Deny by default: a route without audience bits is refused.
+/// Per-object rules ("own" missions, partner's own supports) are enforced by the handlers on top of this.
 struct access_rule {
-    http::verb method;
-    std::string_view pattern;  ///< exactly as registered on the router
-    unsigned allowed;          ///< audience bits
+    unsigned allowed = 0;  ///< audience bits
     unsigned flags = flag_none;
     limit_by limit = limit_by::method;
 };
-
-/// The authorization table: every route of the service and who may call it. Deny by default: a route
-/// that is not listed here is refused. Per-object rules ("own" missions, partner's own supports) are
-/// enforced by the handlers on top of this.
-std::span<const access_rule> access_table();
-
-/// The rule of (method, pattern), or nullptr.
-const access_rule* find_access_rule(http::verb method, std::string_view pattern);
 
 /// The dispatcher's verdict for one request.
 enum class access_verdict {
@@ -61,7 +50,7 @@ enum class access_verdict {
     unauthenticated,  ///< needs a session (401)
     forbidden,        ///< signed in with a role that may not call it (403)
     awaiting_validation,  ///< a volunteer not validated yet, on a route not open to them (403)
-    unlisted,         ///< the route has no rule (403; a programming error, logged)
+    unlisted,         ///< the route allows nobody (403; a programming error, logged)
 };
 
 /// Decides whether a caller (signed-in `user` or nobody; `loopback` client or not) may call a route.

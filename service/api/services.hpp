@@ -1,0 +1,72 @@
+#pragma once
+
+// The services the handler groups use. Each group of routes (api/*_routes.cpp) is given the one bundle it
+// needs when it declares its routes; no handler sees the rest of the server.
+
+#include "api/event_hub.hpp"
+#include "api/read_cache.hpp"
+#include "auth/hash_pool.hpp"
+#include "auth/throttle.hpp"
+#include "core/clock.hpp"
+#include "core/metrics.hpp"
+#include "store/store.hpp"
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace relais::match {
+class engine;
+}
+
+namespace relais::api {
+
+/// The database and the programme clock: all most groups need.
+struct data_access {
+    store::store& db;
+    core::clock& clk;
+};
+
+/// Sign-in, sessions and passwords (auth_routes).
+struct session_services : data_access {
+    auth::hash_pool& hashing;
+    auth::throttles& throttles;
+    event_hub& feeds;      ///< a session that ends closes its live feeds
+    core::metrics& stats;  ///< passwords verified
+    bool secure_cookies = true;
+    std::chrono::seconds session_idle{1800}, session_lifetime{43200};
+    std::size_t login_limit = 10, login_account_limit = 100;
+    std::chrono::seconds login_window{900};
+};
+
+/// Accounts and volunteer registrations, which hash passwords (user_routes, volunteer_routes).
+struct account_services : data_access {
+    auth::hash_pool& hashing;
+    event_hub& feeds;  ///< a disabled account's live feeds close
+};
+
+/// The resident requests and the coordinators' queue (request_routes).
+struct request_services : data_access {
+    read_cache& reads;  ///< serialized answers of repeated identical reads of the queue
+};
+
+/// Missions and matching: the engine's index and its automatic re-dispatch (mission_routes, match_routes).
+/// The engine is started by the runner after the routes are declared; null until then.
+struct dispatch_services : data_access {
+    const std::shared_ptr<match::engine>& matcher;
+};
+
+/// Operations: health, readiness, metrics (system_routes).
+struct system_services {
+    store::store& db;
+    std::function<std::string()> metrics_text;  ///< the request metrics (the storage's are added)
+};
+
+/// The live feed's upgrade (live_routes).
+struct live_services {
+    event_hub& feeds;
+    bool behind_proxy = false;  ///< trust X-Forwarded-Host for the same-origin check
+};
+
+}  // namespace relais::api
