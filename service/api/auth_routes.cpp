@@ -3,13 +3,13 @@
 #include "store/statement_cache.hpp"
 
 #include "auth/accounts.hpp"
-#include "wire/request_context.hpp"
 #include "auth/password.hpp"
 #include "auth/password_policy.hpp"
 #include "auth/sessions.hpp"
 #include "auth/throttle.hpp"
 #include "auth/token.hpp"
 #include "core/error.hpp"
+#include "wire/request_context.hpp"
 
 #include <SQLiteCpp/Statement.h>
 #include <boost/json.hpp>
@@ -71,8 +71,9 @@ error wrong_credentials() {
 /// Checks `password` against `hash` on the hashing pool, under a reservation of the sign-in throttle, and
 /// counts the check (relais_password_verifications_total). A check the pool refuses (503) gives the
 /// reservation back: it was no guess.
-boost::asio::awaitable<bool> check_password(const session_services& s, const auth::login_throttle::ticket& ticket,
-                                            std::string hash, std::string password) {
+boost::asio::awaitable<bool> check_password(const session_services& s,
+                                            const auth::login_throttle::ticket& ticket, std::string hash,
+                                            std::string password) {
     if (password.size() > auth::max_password_bytes)
         co_return false;
     auto verify = [&stats = s.stats, hash = std::move(hash), pw = std::move(password)]() {
@@ -95,7 +96,8 @@ boost::asio::awaitable<response> login(const session_services& s, request_contex
     const std::string account_key = auth::login_account_key(email);
     // Reserved before any slow work, atomically: a check made before the hash and a failure recorded after
     // it let thousands of simultaneous guesses through.
-    const auto ticket = auth::reserve_password_check(s.throttles, login_policy_of(s), account_key, ctx.client_address);
+    const auto ticket =
+        auth::reserve_password_check(s.throttles, login_policy_of(s), account_key, ctx.client_address);
 
     auto find = [email](SQLite::Database& db) { return auth::find_login_account(db, email); };
     std::optional<auth::login_account> account = co_await s.db.read(std::move(find));
@@ -147,7 +149,8 @@ boost::asio::awaitable<response> change_password(const session_services& s, requ
         throw validation_error({{"new_password", *problem}});
     // Guessing the current password through a stolen session counts like failed logins.
     const std::string account_key = auth::login_account_key(me.email);
-    const auto ticket = auth::reserve_password_check(s.throttles, login_policy_of(s), account_key, ctx.client_address);
+    const auto ticket =
+        auth::reserve_password_check(s.throttles, login_policy_of(s), account_key, ctx.client_address);
 
     auto read_hash = [id = me.user_id](SQLite::Database& db) { return auth::password_hash_of(db, id); };
     std::optional<std::string> current_hash = co_await s.db.read(std::move(read_hash));
@@ -185,8 +188,17 @@ boost::asio::awaitable<response> change_password(const session_services& s, requ
 void add_auth_routes(wire::route_table& t, const session_services& s) {
     t.add({verb::post, "/api/v1/auth/login", {pub, no_session_csrf}, "LoginRequest", plain, bind(s, login)});
     t.add({verb::post, "/api/v1/auth/logout", {any, unvalidated}, "Empty", plain, bind(s, logout)});
-    t.add({verb::post, "/api/v1/me/password", {any, unvalidated}, "PasswordChange", plain, bind(s, change_password)});
-    t.add({verb::get, "/api/v1/me", {any, unvalidated}, "", plain,
+    t.add({verb::post,
+           "/api/v1/me/password",
+           {any, unvalidated},
+           "PasswordChange",
+           plain,
+           bind(s, change_password)});
+    t.add({verb::get,
+           "/api/v1/me",
+           {any, unvalidated},
+           "",
+           plain,
            [](request_context& ctx) -> boost::asio::awaitable<response> {
                co_return ctx.json(status::ok, json::object{{"user", user_json(wire::require_user(ctx))}});
            }});

@@ -26,7 +26,6 @@ namespace relais::api {
 
 namespace json = boost::json;
 
-
 namespace {
 
 /// RFC 5545 TEXT escaping: backslash, semicolon, comma, newline.
@@ -225,7 +224,12 @@ awaitable_response delete_my_calendar(const data_access& s, request_context& ctx
 }  // namespace
 
 void add_calendar_routes(wire::route_table& t, const data_access& s) {
-    t.add({verb::get, "/api/v1/calendar/{token}", {pub, 0, auth::limit_by::tracking}, "", plain, bind(s, calendar_feed)});
+    t.add({verb::get,
+           "/api/v1/calendar/{token}",
+           {pub, 0, auth::limit_by::tracking},
+           "",
+           plain,
+           bind(s, calendar_feed)});
     t.add({verb::get, "/api/v1/me/calendar", {vol}, "", plain, bind(s, get_my_calendar)});
     t.add({verb::post, "/api/v1/me/calendar", {vol}, "Empty", plain, bind(s, make_my_calendar)});
     t.add({verb::delete_, "/api/v1/me/calendar", {vol}, "Empty", plain, bind(s, delete_my_calendar)});

@@ -3,9 +3,9 @@
 #include "api/body_reader.hpp"
 
 #include "auth/request_checks.hpp"
+#include "core/clock.hpp"
 #include "store/statement_cache.hpp"
 #include "store/store.hpp"
-#include "core/clock.hpp"
 
 #include "auth/principal.hpp"
 #include "core/error.hpp"
@@ -29,7 +29,6 @@ domain::actor actor_of(const request_context& ctx) {
         return {ctx.user->user_id, std::string(auth::to_string(ctx.user->r))};
     return domain::public_actor();
 }
-
 
 int limit_param(const request_context& ctx) {
     auto v = ctx.query("limit");

@@ -24,7 +24,6 @@ using awaitable_response = boost::asio::awaitable<response>;
 /// The event-log actor of a request: the signed-in user, or "public".
 domain::actor actor_of(const request_context& ctx);
 
-
 /// `limit` query parameter (1..200, default 50); 422 otherwise.
 int limit_param(const request_context& ctx);
 /// `cursor` query parameter as a sequence number (0 when absent); 422 if malformed.
@@ -66,7 +65,8 @@ boost::asio::awaitable<void> audit_reads(const data_access& s, request_context& 
 /// 16 to 200 visible ASCII characters (422 otherwise); the key check and the write share one transaction;
 /// the stored answer is sealed (see handler_support.cpp).
 awaitable_response idempotent_create(
-    const data_access& s, request_context& ctx, std::function<std::pair<status, boost::json::value>(SQLite::Database&)> work);
+    const data_access& s, request_context& ctx,
+    std::function<std::pair<status, boost::json::value>(SQLite::Database&)> work);
 
 /// What an Idempotency-Key is bound to: the route the creation is for, the caller (a user, or an address
 /// by its client_key), the client's key (empty: none) and the bytes of the request it first came with.

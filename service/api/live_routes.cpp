@@ -5,11 +5,11 @@
 // which tells the connection's session to hand the stream over to http::run_live_feed (see http/session.cpp,
 // http/websocket_session.hpp).
 
+#include "api/event_hub.hpp"
 #include "api/handler_support.hpp"
 #include "api/routes.hpp"
 #include "auth/request_checks.hpp"
 #include "core/error.hpp"
-#include "api/event_hub.hpp"
 #include "wire/live_upgrade.hpp"
 
 namespace relais::api {
@@ -35,8 +35,7 @@ awaitable_response live_upgrade(const live_services& s, request_context& ctx) {
     // Staff see every event; a volunteer (the access table lets no other role here) their own missions'.
     if (!me.is_staff() && (me.r != auth::role::volunteer || me.volunteer_id.empty()))
         throw error(error_kind::forbidden, "Your account may not do this.");
-    if (auto refused =
-            s.feeds.admits({me.session_id, me.user_id, api::event_hub::audience::staff, {}})) {
+    if (auto refused = s.feeds.admits({me.session_id, me.user_id, api::event_hub::audience::staff, {}})) {
         using refusal = api::event_hub::refusal;
         if (*refused == refusal::session_cap || *refused == refusal::user_cap) {
             error e(error_kind::too_many_requests, *refused == refusal::session_cap

@@ -16,11 +16,10 @@
 #include <cmath>
 
 // Matching and dispatch: ranked candidates for a request, a batch plan for the queue and its commit, and the
-// volunteers waiting for a mission. Coordinators and admins only (service/auth/access_table.cpp).
+// volunteers waiting for a mission. Coordinators and admins only (their declarations below).
 namespace relais::api {
 
 namespace json = boost::json;
-
 
 namespace {
 

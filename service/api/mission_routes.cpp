@@ -14,11 +14,10 @@ namespace relais::api {
 
 namespace json = boost::json;
 
-
 namespace {
 
-const std::vector<std::string> mission_statuses{"proposed", "accepted", "declined", "done",
-                                                "missed",   "cancelled", "dropped", "expired"};
+const std::vector<std::string> mission_statuses{"proposed", "accepted",  "declined", "done",
+                                                "missed",   "cancelled", "dropped",  "expired"};
 
 /// Loads a mission the caller may act on: staff any, a volunteer only their own (404 otherwise).
 domain::mission_record load_for(SQLite::Database& db, const request_context& ctx, const std::string& id) {
@@ -85,8 +84,9 @@ awaitable_response get(const dispatch_services& s, request_context& ctx) {
 }
 
 /// One transition on a mission: decode its body, check the caller may act on it, apply, answer the mission.
-awaitable_response act(const dispatch_services& s, request_context& ctx, std::function<void(SQLite::Database&, const std::string&,
-                                                                 std::int64_t, const domain::actor&)> apply) {
+awaitable_response act(
+    const dispatch_services& s, request_context& ctx,
+    std::function<void(SQLite::Database&, const std::string&, std::int64_t, const domain::actor&)> apply) {
     const auto id = ctx.param("id");
     const auto now = s.clk.now_s();
     const auto who = actor_of(ctx);
@@ -117,10 +117,11 @@ awaitable_response decline(const dispatch_services& s, request_context& ctx) {
     auto reason = r.one_of("reason", domain::decline_reasons);
     auto note = r.text("note", note_rule, false);
     r.done();
-    return act(s, ctx, [reason = *reason, note](SQLite::Database& db, const std::string& id, std::int64_t now,
-                                             const domain::actor& who) {
-        domain::decline_mission(db, id, reason, note, now, who);
-    });
+    return act(s, ctx,
+               [reason = *reason, note](SQLite::Database& db, const std::string& id, std::int64_t now,
+                                        const domain::actor& who) {
+                   domain::decline_mission(db, id, reason, note, now, who);
+               });
 }
 
 awaitable_response complete(const dispatch_services& s, request_context& ctx) {
@@ -141,9 +142,9 @@ awaitable_response complete(const dispatch_services& s, request_context& ctx) {
             rr->fail("note", "is required when raising a welfare concern: say what worried you");
     }
     r.done();
-    return act(s, ctx, [rep](SQLite::Database& db, const std::string& id, std::int64_t now, const domain::actor& who) {
-        domain::complete_mission(db, id, rep, now, who);
-    });
+    return act(s, ctx,
+               [rep](SQLite::Database& db, const std::string& id, std::int64_t now,
+                     const domain::actor& who) { domain::complete_mission(db, id, rep, now, who); });
 }
 
 awaitable_response drop(const dispatch_services& s, request_context& ctx) {
@@ -151,10 +152,11 @@ awaitable_response drop(const dispatch_services& s, request_context& ctx) {
     auto reason = r.one_of("reason", domain::drop_reasons);
     auto note = r.text("note", note_rule, false);
     r.done();
-    return act(s, ctx, [reason = *reason, note](SQLite::Database& db, const std::string& id, std::int64_t now,
-                                             const domain::actor& who) {
-        domain::drop_mission(db, id, reason, note, now, who);
-    });
+    return act(s, ctx,
+               [reason = *reason, note](SQLite::Database& db, const std::string& id, std::int64_t now,
+                                        const domain::actor& who) {
+                   domain::drop_mission(db, id, reason, note, now, who);
+               });
 }
 
 awaitable_response cancel(const dispatch_services& s, request_context& ctx) {
@@ -162,10 +164,11 @@ awaitable_response cancel(const dispatch_services& s, request_context& ctx) {
     auto reason = r.one_of("reason", domain::cancel_reasons);
     auto note = r.text("note", note_rule, false);
     r.done();
-    return act(s, ctx, [reason = *reason, note](SQLite::Database& db, const std::string& id, std::int64_t now,
-                                             const domain::actor& who) {
-        domain::cancel_mission(db, id, reason, note, now, who);
-    });
+    return act(s, ctx,
+               [reason = *reason, note](SQLite::Database& db, const std::string& id, std::int64_t now,
+                                        const domain::actor& who) {
+                   domain::cancel_mission(db, id, reason, note, now, who);
+               });
 }
 
 awaitable_response missed(const dispatch_services& s, request_context& ctx) {
@@ -175,9 +178,9 @@ awaitable_response missed(const dispatch_services& s, request_context& ctx) {
         reason = r.text("reason", note_rule, false);
         r.done();
     }
-    return act(s, ctx, [reason](SQLite::Database& db, const std::string& id, std::int64_t now, const domain::actor& who) {
-        domain::mark_missed(db, id, reason, now, who);
-    });
+    return act(s, ctx,
+               [reason](SQLite::Database& db, const std::string& id, std::int64_t now,
+                        const domain::actor& who) { domain::mark_missed(db, id, reason, now, who); });
 }
 
 awaitable_response acknowledge(const dispatch_services& s, request_context& ctx) {
@@ -207,8 +210,9 @@ awaitable_response my_missions(const dispatch_services& s, request_context& ctx)
         for (const auto& m : items)
             if (m.status == "proposed" || m.status == "accepted" || m.ends_at >= now - 7 * 86400)
                 out.push_back(mission_view(db, ctx, m, now, audited));
-        json::value body{{"items", std::move(out)},
-                         {"next_cursor", page.next_cursor ? json::value(*page.next_cursor) : json::value(nullptr)}};
+        json::value body{
+            {"items", std::move(out)},
+            {"next_cursor", page.next_cursor ? json::value(*page.next_cursor) : json::value(nullptr)}};
         return std::pair{std::move(audited), std::move(body)};
     };
     auto [audited, body] = co_await s.db.read(std::move(job));
@@ -222,13 +226,38 @@ void add_mission_routes(wire::route_table& t, const dispatch_services& s) {
     t.add({verb::post, "/api/v1/missions", {staff}, "MissionCreate", personal, bind(s, propose)});
     t.add({verb::get, "/api/v1/missions", {staff}, "", personal, bind(s, list)});
     t.add({verb::get, "/api/v1/missions/{id}", {staff | vol}, "", personal, bind(s, get)});  // volunteer: own
-    t.add({verb::post, "/api/v1/missions/{id}/accept", {staff | vol}, "Empty", personal, bind(s, accept)});  // volunteer: own
-    t.add({verb::post, "/api/v1/missions/{id}/decline", {staff | vol}, "MissionDecline", personal, bind(s, decline)});  // volunteer: own
-    t.add({verb::post, "/api/v1/missions/{id}/complete", {staff | vol}, "MissionComplete", personal, bind(s, complete)});  // volunteer: own
-    t.add({verb::post, "/api/v1/missions/{id}/drop", {staff | vol}, "MissionDrop", personal, bind(s, drop)});  // volunteer: own
+    t.add({verb::post,
+           "/api/v1/missions/{id}/accept",
+           {staff | vol},
+           "Empty",
+           personal,
+           bind(s, accept)});  // volunteer: own
+    t.add({verb::post,
+           "/api/v1/missions/{id}/decline",
+           {staff | vol},
+           "MissionDecline",
+           personal,
+           bind(s, decline)});  // volunteer: own
+    t.add({verb::post,
+           "/api/v1/missions/{id}/complete",
+           {staff | vol},
+           "MissionComplete",
+           personal,
+           bind(s, complete)});  // volunteer: own
+    t.add({verb::post,
+           "/api/v1/missions/{id}/drop",
+           {staff | vol},
+           "MissionDrop",
+           personal,
+           bind(s, drop)});  // volunteer: own
     t.add({verb::post, "/api/v1/missions/{id}/cancel", {staff}, "MissionCancel", personal, bind(s, cancel)});
     t.add({verb::post, "/api/v1/missions/{id}/missed", {staff}, "MissionMissed", personal, bind(s, missed)});
-    t.add({verb::post, "/api/v1/missions/{id}/acknowledge-welfare", {staff}, "Empty", personal, bind(s, acknowledge)});
+    t.add({verb::post,
+           "/api/v1/missions/{id}/acknowledge-welfare",
+           {staff},
+           "Empty",
+           personal,
+           bind(s, acknowledge)});
     t.add({verb::get, "/api/v1/me/missions", {vol}, "", personal, bind(s, my_missions)});
 }
 

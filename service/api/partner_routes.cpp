@@ -11,7 +11,6 @@ namespace relais::api {
 
 namespace json = boost::json;
 
-
 namespace {
 
 std::optional<std::string> partner_scope(const request_context& ctx) {
@@ -40,7 +39,8 @@ awaitable_response create_partner(const data_access& s, request_context& ctx) {
     r.done();
     const auto now = s.clk.now_s();
     const auto who = actor_of(ctx);
-    auto job = [name = *name, kind = kind.value_or("association"), email, phone, now, who](SQLite::Database& db) {
+    auto job = [name = *name, kind = kind.value_or("association"), email, phone, now,
+                who](SQLite::Database& db) {
         auto id = domain::create_partner(db, name, kind, email, phone, now, who);
         return json::value_from(domain::load_partner(db, id));
     };
@@ -131,7 +131,8 @@ awaitable_response signup(const data_access& s, request_context& ctx, bool cance
     const auto now = s.clk.now_s();
     const auto who = actor_of(ctx);
     auto job = [id, v = *vol, cancel, now, who](SQLite::Database& db) {
-        auto c = cancel ? domain::cancel_signup(db, id, v, now, who) : domain::signup_collective(db, id, v, now, who);
+        auto c = cancel ? domain::cancel_signup(db, id, v, now, who)
+                        : domain::signup_collective(db, id, v, now, who);
         return json::value_from(c);
     };
     co_return ctx.json(status::ok, co_await s.db.write(std::move(job)));
@@ -158,14 +159,43 @@ awaitable_response cancel_collective(const data_access& s, request_context& ctx)
 void add_partner_routes(wire::route_table& t, const data_access& s) {
     t.add({verb::get, "/api/v1/partners", {staff}, "", plain, bind(s, list_partners)});
     t.add({verb::post, "/api/v1/partners", {staff}, "PartnerCreate", plain, bind(s, create_partner)});
-    t.add({verb::get, "/api/v1/partners/{id}", {staff | par}, "", plain, bind(s, get_partner)});  // partner: own
-    t.add({verb::get, "/api/v1/collective-missions", {staff | vol | par}, "", plain, bind(s, list_collectives)});  // partner: own
-    t.add({verb::post, "/api/v1/collective-missions", {staff | par}, "CollectiveMissionCreate", plain, bind(s, create_collective)});  // partner: for their own partner
-    t.add({verb::get, "/api/v1/collective-missions/{id}", {staff | vol | par}, "", plain, bind(s, get_collective)});  // partner: own
-    t.add({verb::post, "/api/v1/collective-missions/{id}/cancel", {staff | par}, "Empty", plain, bind(s, cancel_collective)});  // partner: own
-    t.add({verb::post, "/api/v1/collective-missions/{id}/signup", {vol}, "Empty", plain,
+    t.add({verb::get, "/api/v1/partners/{id}", {staff | par}, "", plain, bind(s, get_partner)});  // partner:
+                                                                                                  // own
+    t.add({verb::get,
+           "/api/v1/collective-missions",
+           {staff | vol | par},
+           "",
+           plain,
+           bind(s, list_collectives)});  // partner: own
+    t.add({verb::post,
+           "/api/v1/collective-missions",
+           {staff | par},
+           "CollectiveMissionCreate",
+           plain,
+           bind(s, create_collective)});  // partner: for their own partner
+    t.add({verb::get,
+           "/api/v1/collective-missions/{id}",
+           {staff | vol | par},
+           "",
+           plain,
+           bind(s, get_collective)});  // partner: own
+    t.add({verb::post,
+           "/api/v1/collective-missions/{id}/cancel",
+           {staff | par},
+           "Empty",
+           plain,
+           bind(s, cancel_collective)});  // partner: own
+    t.add({verb::post,
+           "/api/v1/collective-missions/{id}/signup",
+           {vol},
+           "Empty",
+           plain,
            [s](request_context& ctx) { return signup(s, ctx, false); }});
-    t.add({verb::post, "/api/v1/collective-missions/{id}/cancel-signup", {vol}, "Empty", plain,
+    t.add({verb::post,
+           "/api/v1/collective-missions/{id}/cancel-signup",
+           {vol},
+           "Empty",
+           plain,
            [s](request_context& ctx) { return signup(s, ctx, true); }});
 }
 

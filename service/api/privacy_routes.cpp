@@ -4,13 +4,12 @@
 #include "domain/privacy.hpp"
 #include "domain/time_format.hpp"
 
-#include <boost/json.hpp>
 #include <spdlog/spdlog.h>
+#include <boost/json.hpp>
 
 namespace relais::api {
 
 namespace json = boost::json;
-
 
 namespace {
 
@@ -23,7 +22,8 @@ namespace {
 boost::asio::awaitable<void> scrub_log(store::store& db) {
     const bool emptied = co_await db.truncate_wal();
     if (!emptied)
-        spdlog::warn("after an erasure the write-ahead log could not be emptied yet; the next checkpoint will");
+        spdlog::warn(
+            "after an erasure the write-ahead log could not be emptied yet; the next checkpoint will");
 }
 
 awaitable_response export_person(const data_access& s, request_context& ctx, const char* type) {
@@ -77,22 +77,26 @@ awaitable_response run_retention(const data_access& s, request_context& ctx) {
         co_await scrub_log(s.db);
     spdlog::info("retention run on request: {} residents and {} volunteers erased", result.residents,
                  result.volunteers);
-    co_return ctx.json(status::ok,
-                       json::object{{"residents_erased", result.residents}, {"volunteers_erased", result.volunteers}});
+    co_return ctx.json(status::ok, json::object{{"residents_erased", result.residents},
+                                                {"volunteers_erased", result.volunteers}});
 }
 
 }  // namespace
 
 void add_privacy_routes(wire::route_table& t, const data_access& s) {
     t.add({verb::post, "/api/v1/retention/run", {adm}, "Empty", plain, bind(s, run_retention)});
-    t.add({verb::get, "/api/v1/residents/{id}/export", {staff}, "", personal,
-           [s](request_context& c) { return export_person(s, c, "resident"); }});
-    t.add({verb::post, "/api/v1/residents/{id}/erase", {staff}, "inline", personal,
-           [s](request_context& c) { return erase_person(s, c, "resident"); }});
-    t.add({verb::get, "/api/v1/volunteers/{id}/export", {staff}, "", personal,
-           [s](request_context& c) { return export_person(s, c, "volunteer"); }});
-    t.add({verb::post, "/api/v1/volunteers/{id}/erase", {staff}, "inline", personal,
-           [s](request_context& c) { return erase_person(s, c, "volunteer"); }});
+    t.add({verb::get, "/api/v1/residents/{id}/export", {staff}, "", personal, [s](request_context& c) {
+               return export_person(s, c, "resident");
+           }});
+    t.add({verb::post, "/api/v1/residents/{id}/erase", {staff}, "inline", personal, [s](request_context& c) {
+               return erase_person(s, c, "resident");
+           }});
+    t.add({verb::get, "/api/v1/volunteers/{id}/export", {staff}, "", personal, [s](request_context& c) {
+               return export_person(s, c, "volunteer");
+           }});
+    t.add({verb::post, "/api/v1/volunteers/{id}/erase", {staff}, "inline", personal, [s](request_context& c) {
+               return erase_person(s, c, "volunteer");
+           }});
 }
 
 }  // namespace relais::api

@@ -12,7 +12,6 @@ namespace relais::api {
 
 namespace json = boost::json;
 
-
 namespace {
 
 awaitable_response get_programme(const data_access& s, request_context& ctx) {
@@ -171,7 +170,8 @@ void add_programme_routes(wire::route_table& t, const data_access& s) {
     t.add({verb::patch, "/api/v1/programme", {adm}, "ProgrammeUpdate", plain, bind(s, patch_programme)});
     t.add({verb::get, "/api/v1/categories", {pub}, "", plain, bind(s, list_categories)});
     t.add({verb::post, "/api/v1/categories", {adm}, "CategoryCreate", plain, bind(s, create_category)});
-    t.add({verb::patch, "/api/v1/categories/{code}", {adm}, "CategoryUpdate", plain, bind(s, patch_category)});
+    t.add(
+        {verb::patch, "/api/v1/categories/{code}", {adm}, "CategoryUpdate", plain, bind(s, patch_category)});
     t.add({verb::get, "/api/v1/neighbourhoods", {pub}, "", plain, bind(s, list_neighbourhoods)});
 }
 

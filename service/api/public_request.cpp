@@ -106,7 +106,8 @@ domain::request_input read_request(const json::value& body, const request_filer&
     return in;
 }
 
-boost::asio::awaitable<std::pair<status, std::string>> file_request(const data_access& s, request_context& ctx,
+boost::asio::awaitable<std::pair<status, std::string>> file_request(const data_access& s,
+                                                                    request_context& ctx,
                                                                     domain::request_input in,
                                                                     const idempotency_scope& scope) {
     const auto now = s.clk.now_s();

@@ -36,7 +36,8 @@ domain::request_input read_request(const boost::json::value& body, const request
 /// Files `in` once per `scope` (idempotency): the status (201, or the stored one) and the JSON text
 /// {id, tracking_code, status, resident_id}. The resident's record is audited as created (or read, when
 /// staff filed for an existing resident) in the same transaction.
-boost::asio::awaitable<std::pair<status, std::string>> file_request(const data_access& s, request_context& ctx,
+boost::asio::awaitable<std::pair<status, std::string>> file_request(const data_access& s,
+                                                                    request_context& ctx,
                                                                     domain::request_input in,
                                                                     const idempotency_scope& scope);
 

@@ -1,8 +1,8 @@
 #include "api/decode.hpp"
 #include "api/encode.hpp"
 #include "api/handler_support.hpp"
-#include "api/public_request.hpp"
 #include "api/mission_view.hpp"
+#include "api/public_request.hpp"
 #include "api/routes.hpp"
 #include "core/error.hpp"
 #include "domain/ids.hpp"
@@ -18,7 +18,6 @@
 namespace relais::api {
 
 namespace json = boost::json;
-
 
 namespace {
 
@@ -280,15 +279,36 @@ awaitable_response list_events(const request_services& s, request_context& ctx) 
 }  // namespace
 
 void add_request_routes(wire::route_table& t, const request_services& s) {
-    t.add({verb::post, "/api/v1/requests", {pub, 0, auth::limit_by::form}, "RequestCreate", plain, bind(s, create_request)});  // staff and partners too (channel)
+    t.add({verb::post,
+           "/api/v1/requests",
+           {pub, 0, auth::limit_by::form},
+           "RequestCreate",
+           plain,
+           bind(s, create_request)});  // staff and partners too (channel)
     t.add({verb::get, "/api/v1/requests", {staff}, "", plain, bind(s, list_requests)});
     t.add({verb::get, "/api/v1/requests/{id}", {staff}, "", personal, bind(s, get_request)});
-    t.add({verb::post, "/api/v1/requests/{id}/close", {staff}, "RequestClose", plain, bind(s, close_request)});
-    t.add({verb::get, "/api/v1/track/{tracking_code}", {pub, 0, auth::limit_by::tracking}, "", plain, bind(s, track)});
-    t.add({verb::post, "/api/v1/track/{tracking_code}/cancel", {pub, 0, auth::limit_by::tracking}, "Empty", plain, bind(s, cancel_tracked)});
+    t.add(
+        {verb::post, "/api/v1/requests/{id}/close", {staff}, "RequestClose", plain, bind(s, close_request)});
+    t.add({verb::get,
+           "/api/v1/track/{tracking_code}",
+           {pub, 0, auth::limit_by::tracking},
+           "",
+           plain,
+           bind(s, track)});
+    t.add({verb::post,
+           "/api/v1/track/{tracking_code}/cancel",
+           {pub, 0, auth::limit_by::tracking},
+           "Empty",
+           plain,
+           bind(s, cancel_tracked)});
     t.add({verb::get, "/api/v1/residents", {staff}, "", personal, bind(s, list_residents)});
     t.add({verb::get, "/api/v1/residents/{id}", {staff}, "", personal, bind(s, get_resident)});
-    t.add({verb::patch, "/api/v1/residents/{id}", {staff}, "ResidentUpdate", personal, bind(s, patch_resident)});
+    t.add({verb::patch,
+           "/api/v1/residents/{id}",
+           {staff},
+           "ResidentUpdate",
+           personal,
+           bind(s, patch_resident)});
     t.add({verb::get, "/api/v1/events", {staff}, "", plain, bind(s, list_events)});
 }
 

@@ -4,8 +4,8 @@
 #include "api/handler_support.hpp"
 #include "api/routes.hpp"
 #include "core/error.hpp"
-#include "domain/time_format.hpp"
 #include "domain/stats_recorder.hpp"
+#include "domain/time_format.hpp"
 #include "stats/report.hpp"
 #include "stats/summary_query.hpp"
 #include "store/statement_cache.hpp"
@@ -17,7 +17,6 @@
 namespace relais::api {
 
 namespace json = boost::json;
-
 
 namespace {
 
@@ -121,12 +120,11 @@ awaitable_response set_test_clock(const data_access& s, request_context& ctx) {
     if (*target < current)
         throw conflict("The programme clock never goes back: it is already " +
                        domain::format_iso8601(current) + ".");
-    s.clk.set(std::chrono::system_clock::time_point(std::chrono::seconds(*target)),
-                    freeze.value_or(false));
+    s.clk.set(std::chrono::system_clock::time_point(std::chrono::seconds(*target)), freeze.value_or(false));
     spdlog::info("test clock moved to {}{}", domain::format_iso8601(s.clk.now_s()),
                  s.clk.frozen() ? " (frozen)" : "");
-    co_return ctx.json(status::ok, json::object{{"now", domain::format_iso8601(s.clk.now_s())},
-                                                {"frozen", s.clk.frozen()}});
+    co_return ctx.json(
+        status::ok, json::object{{"now", domain::format_iso8601(s.clk.now_s())}, {"frozen", s.clk.frozen()}});
 }
 
 }  // namespace

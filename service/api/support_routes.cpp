@@ -11,7 +11,6 @@ namespace relais::api {
 
 namespace json = boost::json;
 
-
 namespace {
 
 /// A partner sees only the supports handed over to them.
@@ -107,11 +106,13 @@ awaitable_response handover(const data_access& s, request_context& ctx) {
 }  // namespace
 
 void add_support_routes(wire::route_table& t, const data_access& s) {
-    t.add({verb::get, "/api/v1/supports", {staff | par}, "", plain, bind(s, list)});  // partner: handed over to them
+    t.add({verb::get, "/api/v1/supports", {staff | par}, "", plain, bind(s, list)});  // partner: handed over
+                                                                                      // to them
     t.add({verb::get, "/api/v1/supports/{id}", {staff | par}, "", plain, bind(s, get)});  // partner: own
     t.add({verb::patch, "/api/v1/supports/{id}", {staff}, "SupportUpdate", plain, bind(s, patch)});
     t.add({verb::post, "/api/v1/supports/{id}/end", {staff}, "SupportEnd", plain, bind(s, end)});
-    t.add({verb::post, "/api/v1/supports/{id}/handover", {staff}, "SupportHandover", plain, bind(s, handover)});
+    t.add(
+        {verb::post, "/api/v1/supports/{id}/handover", {staff}, "SupportHandover", plain, bind(s, handover)});
 }
 
 }  // namespace relais::api

@@ -36,7 +36,11 @@ awaitable_response metrics(const system_services& s, request_context& ctx) {
 
 void add_system_routes(wire::route_table& t, const system_services& s) {
     // Liveness: the process answers. No storage involved, so it is the ceiling of the HTTP layer.
-    t.add({verb::get, "/healthz", {pub, 0, auth::limit_by::none}, "", plain,
+    t.add({verb::get,
+           "/healthz",
+           {pub, 0, auth::limit_by::none},
+           "",
+           plain,
            [](request_context& ctx) -> awaitable_response {
                co_return ctx.json(status::ok, json::object{{"status", "ok"}});
            }});

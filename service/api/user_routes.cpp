@@ -3,11 +3,11 @@
 #include "store/statement_cache.hpp"
 
 #include "auth/accounts.hpp"
-#include "wire/request_context.hpp"
 #include "auth/password.hpp"
 #include "auth/password_policy.hpp"
 #include "auth/sessions.hpp"
 #include "core/error.hpp"
+#include "wire/request_context.hpp"
 
 #include <SQLiteCpp/Statement.h>
 #include <boost/json.hpp>
@@ -18,9 +18,6 @@
 namespace relais::api {
 
 namespace json = boost::json;
-
-
-
 
 namespace {
 

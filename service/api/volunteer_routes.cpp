@@ -15,7 +15,6 @@ namespace relais::api {
 
 namespace json = boost::json;
 
-
 namespace {
 
 const std::vector<std::string> volunteer_statuses{"registered", "active", "paused", "withdrawn"};
@@ -97,9 +96,9 @@ awaitable_response register_volunteer(const account_services& s, request_context
                 throw;
             id = domain::new_id("vol");
         }
-        return std::pair{status::created, json::value{{"id", id},
-                                                      {"status", "registered"},
-                                                      {"message", registration_received}}};
+        return std::pair{
+            status::created,
+            json::value{{"id", id}, {"status", "registered"}, {"message", registration_received}}};
     };
     co_return co_await idempotent_create(s, ctx, std::move(work));
 }
@@ -114,7 +113,8 @@ awaitable_response list_volunteers(const account_services& s, request_context& c
     auto job = [f](SQLite::Database& db) {
         domain::page_info page;
         auto items = domain::list_volunteers(db, f, page);
-        // The list shows names, emails and phones: each volunteer listed is a read, like GET /volunteers/{id}.
+        // The list shows names, emails and phones: each volunteer listed is a read, like GET
+        // /volunteers/{id}.
         std::vector<std::pair<std::string, std::string>> seen;
         for (const auto& v : items)
             seen.emplace_back("volunteer", v.id);
@@ -185,8 +185,9 @@ awaitable_response withdraw(const account_services& s, request_context& ctx) {
 awaitable_response volunteer_missions(const account_services& s, request_context& ctx) {
     domain::mission_filter f;
     f.volunteer_id = ctx.param("id");
-    f.status = enum_param(ctx, "status", {"proposed", "accepted", "declined", "done", "missed", "cancelled",
-                                          "dropped", "expired"});
+    f.status =
+        enum_param(ctx, "status",
+                   {"proposed", "accepted", "declined", "done", "missed", "cancelled", "dropped", "expired"});
     f.limit = limit_param(ctx);
     f.after_seq = seq_cursor(ctx);
     // Named and moved in, not a temporary of the co_await expression (GCC 12 may destroy those twice).
@@ -227,19 +228,55 @@ awaitable_response patch_me_volunteer(const account_services& s, request_context
 }  // namespace
 
 void add_volunteer_routes(wire::route_table& t, const account_services& s) {
-    t.add({verb::post, "/api/v1/volunteers", {pub, 0, auth::limit_by::form}, "VolunteerRegistration", plain, bind(s, register_volunteer)});
+    t.add({verb::post,
+           "/api/v1/volunteers",
+           {pub, 0, auth::limit_by::form},
+           "VolunteerRegistration",
+           plain,
+           bind(s, register_volunteer)});
     t.add({verb::get, "/api/v1/volunteers", {staff}, "", personal, bind(s, list_volunteers)});
-    t.add({verb::get, "/api/v1/volunteers/{id}", {staff | vol, unvalidated}, "", personal, bind(s, get_volunteer)});  // volunteer: own
-    t.add({verb::patch, "/api/v1/volunteers/{id}", {staff}, "VolunteerUpdate", personal, bind(s, patch_volunteer)});
-    t.add({verb::post, "/api/v1/volunteers/{id}/withdraw", {staff | vol, unvalidated}, "VolunteerWithdrawal", plain, bind(s, withdraw)});  // volunteer: own
-    t.add({verb::get, "/api/v1/volunteers/{id}/missions", {staff}, "", personal, bind(s, volunteer_missions)});
+    t.add({verb::get,
+           "/api/v1/volunteers/{id}",
+           {staff | vol, unvalidated},
+           "",
+           personal,
+           bind(s, get_volunteer)});  // volunteer: own
+    t.add({verb::patch,
+           "/api/v1/volunteers/{id}",
+           {staff},
+           "VolunteerUpdate",
+           personal,
+           bind(s, patch_volunteer)});
+    t.add({verb::post,
+           "/api/v1/volunteers/{id}/withdraw",
+           {staff | vol, unvalidated},
+           "VolunteerWithdrawal",
+           plain,
+           bind(s, withdraw)});  // volunteer: own
+    t.add(
+        {verb::get, "/api/v1/volunteers/{id}/missions", {staff}, "", personal, bind(s, volunteer_missions)});
     t.add({verb::get, "/api/v1/me/volunteer", {vol, unvalidated}, "", plain, bind(s, get_me_volunteer)});
-    t.add({verb::patch, "/api/v1/me/volunteer", {vol, unvalidated}, "VolunteerSelfUpdate", personal, bind(s, patch_me_volunteer)});
-    t.add({verb::post, "/api/v1/volunteers/{id}/activate", {staff}, "Empty", plain,
-           [s](request_context& ctx) { return lifecycle(s, ctx, domain::activate_volunteer, false); }});
-    t.add({verb::post, "/api/v1/volunteers/{id}/pause", {staff | vol}, "Empty", plain,  // volunteer: own
+    t.add({verb::patch,
+           "/api/v1/me/volunteer",
+           {vol, unvalidated},
+           "VolunteerSelfUpdate",
+           personal,
+           bind(s, patch_me_volunteer)});
+    t.add(
+        {verb::post, "/api/v1/volunteers/{id}/activate", {staff}, "Empty", plain, [s](request_context& ctx) {
+             return lifecycle(s, ctx, domain::activate_volunteer, false);
+         }});
+    t.add({verb::post,
+           "/api/v1/volunteers/{id}/pause",
+           {staff | vol},
+           "Empty",
+           plain,  // volunteer: own
            [s](request_context& ctx) { return lifecycle(s, ctx, domain::pause_volunteer, true); }});
-    t.add({verb::post, "/api/v1/volunteers/{id}/resume", {staff | vol}, "Empty", plain,  // volunteer: own
+    t.add({verb::post,
+           "/api/v1/volunteers/{id}/resume",
+           {staff | vol},
+           "Empty",
+           plain,  // volunteer: own
            [s](request_context& ctx) { return lifecycle(s, ctx, domain::resume_volunteer, true); }});
 }
 

@@ -133,7 +133,8 @@ const std::vector<option_spec>& specs() {
              c.shutdown_grace = std::chrono::seconds(parse_number<unsigned>("shutdown-grace", v, 0, 600));
          }},
         {"tick",
-         "seconds between two runs of the matching maintenance: proposal expiry and auto-dispatch (default 30)",
+         "seconds between two runs of the matching maintenance: proposal expiry and auto-dispatch (default "
+         "30)",
          false,
          [](config& c, const std::string& v) {
              c.tick = std::chrono::seconds(parse_number<unsigned>("tick", v, 1, 3600));
@@ -147,11 +148,13 @@ const std::vector<option_spec>& specs() {
          [](config& c, const std::string& v) {
              c.test_clock_start = domain::parse_iso8601(v);
              if (!c.test_clock_start)
-                 throw config_error("--test-clock-start must be a UTC time like 2026-03-02T09:00:00Z (got '" + v + "')");
+                 throw config_error("--test-clock-start must be a UTC time like 2026-03-02T09:00:00Z (got '" +
+                                    v + "')");
          }},
         {"session-idle", "seconds after which an unused session ends (default 1800)", false,
          [](config& c, const std::string& v) {
-             c.session_idle = std::chrono::seconds(parse_number<unsigned>("session-idle", v, 1, 7 * 24 * 3600));
+             c.session_idle =
+                 std::chrono::seconds(parse_number<unsigned>("session-idle", v, 1, 7 * 24 * 3600));
          }},
         {"session-lifetime", "seconds after which a session ends even if used (default 43200)", false,
          [](config& c, const std::string& v) {
@@ -211,10 +214,11 @@ const std::vector<option_spec>& specs() {
          }},
         {"tls-cert", "PEM certificate chain: serve HTTPS (with --tls-key; implies --secure-cookies)", false,
          [](config& c, const std::string& v) { c.tls_cert = v; }},
-        {"tls-key", "PEM private key of --tls-cert", false, [](config& c, const std::string& v) { c.tls_key = v; }},
+        {"tls-key", "PEM private key of --tls-cert", false,
+         [](config& c, const std::string& v) { c.tls_key = v; }},
         {"allow-shared-db",
-         "start even if the database files can be read by other users (by default they must be mode 0600)", true,
-         [](config& c, const std::string& v) { c.allow_shared_db = parse_bool("allow-shared-db", v); }},
+         "start even if the database files can be read by other users (by default they must be mode 0600)",
+         true, [](config& c, const std::string& v) { c.allow_shared_db = parse_bool("allow-shared-db", v); }},
         {"public-url", "the address people reach the service at, e.g. https://entraide.example.org", false,
          [](config& c, const std::string& v) {
              if (!v.empty() && !valid_public_url(v))
@@ -246,8 +250,10 @@ const std::vector<option_spec>& specs() {
                  throw config_error("--allowed-hosts needs at least one host name (or *)");
          }},
         {"rate-limits",
-         "overrides of the per-caller rate limits, e.g. 'anonymous.read=600/60,staff.write=off': ROLE.CLASS=N/SECONDS "
-         "with ROLE anonymous, volunteer, partner or staff and CLASS form, tracking, write or read (defaults in the "
+         "overrides of the per-caller rate limits, e.g. 'anonymous.read=600/60,staff.write=off': "
+         "ROLE.CLASS=N/SECONDS "
+         "with ROLE anonymous, volunteer, partner or staff and CLASS form, tracking, write or read (defaults "
+         "in the "
          "README)",
          false,
          [](config& c, const std::string& v) {
@@ -336,8 +342,10 @@ std::string help_text() {
         "       relais user add --db PATH --role ROLE --email EMAIL   (password on standard input)\n"
         "       relais backup --db PATH --out FILE\n"
         "       relais replay (--db PATH | --url URL) [--seed N] [--scale X] [--weeks W]\n"
-        "                                   play a synthetic season through the API and compare the server's\n"
-        "                                   statistics with its ground truth (exit 0 equal, 1 differ, 2 failed,\n"
+        "                                   play a synthetic season through the API and compare the "
+        "server's\n"
+        "                                   statistics with its ground truth (exit 0 equal, 1 differ, 2 "
+        "failed,\n"
         "                                   64 usage; `relais replay --help` for details)\n\n"
         "options (each also read from the environment as RELAIS_<NAME>):\n";
     for (const auto& s : specs()) {

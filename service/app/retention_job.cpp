@@ -1,9 +1,9 @@
 #include "app/retention_job.hpp"
 
 #include "core/clock.hpp"
-#include "store/store.hpp"
 #include "core/log_exceptions.hpp"
 #include "domain/privacy.hpp"
+#include "store/store.hpp"
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/co_spawn.hpp>
@@ -18,7 +18,8 @@ namespace asio = boost::asio;
 namespace {
 
 asio::awaitable<void> retention_loop(store::store& database, const core::clock& clk,
-                                     std::chrono::milliseconds first_delay, std::chrono::milliseconds interval) {
+                                     std::chrono::milliseconds first_delay,
+                                     std::chrono::milliseconds interval) {
     asio::steady_timer timer(co_await asio::this_coro::executor);
     std::chrono::milliseconds wait = first_delay;
     for (;;) {
@@ -51,7 +52,8 @@ asio::awaitable<void> retention_loop(store::store& database, const core::clock& 
 
 void spawn_retention_job(asio::io_context& ioc, store::store& db, const core::clock& clk,
                          std::chrono::milliseconds first_delay, std::chrono::milliseconds interval) {
-    asio::co_spawn(ioc, retention_loop(db, clk, first_delay, interval), core::log_exceptions("the retention job"));
+    asio::co_spawn(ioc, retention_loop(db, clk, first_delay, interval),
+                   core::log_exceptions("the retention job"));
 }
 
 }  // namespace relais::app

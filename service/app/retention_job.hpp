@@ -13,7 +13,6 @@ class clock;
 
 namespace relais::app {
 
-
 /// How often the server applies the retention rule. Retention is counted in days, so an hour late is
 /// invisible; a run that finds nothing costs two indexed queries.
 constexpr std::chrono::minutes retention_interval{60};

@@ -2,20 +2,20 @@
 
 #include "auth/password_policy.hpp"
 
-#include "api/routes.hpp"
 #include "api/event_hub.hpp"
 #include "api/read_cache.hpp"
+#include "api/routes.hpp"
+#include "app/demo.hpp"
+#include "app/retention_job.hpp"
+#include "app/server_log.hpp"
 #include "auth/hash_pool.hpp"
 #include "auth/session_cache.hpp"
 #include "auth/throttle.hpp"
 #include "core/clock.hpp"
-#include "core/metrics.hpp"
-#include "http/server_context.hpp"
-#include "app/demo.hpp"
 #include "core/fd_limit.hpp"
-#include "app/retention_job.hpp"
-#include "app/server_log.hpp"
+#include "core/metrics.hpp"
 #include "http/server.hpp"
+#include "http/server_context.hpp"
 #include "http/static_cache.hpp"
 #include "http/tls.hpp"
 #include "match/maintenance.hpp"
@@ -112,7 +112,8 @@ int run_server(const config& cfg, server_log& log) {
         clk.start_at(std::chrono::system_clock::time_point(std::chrono::seconds(*cfg.test_clock_start)));
     asio::thread_pool workers(2);  // blocking work that is neither SQLite nor hashing: files
     auth::throttles throttles;     // sign-in and per-call rate limits (in memory)
-    throttles.call_policy = auth::call_policy_of(cfg.public_post_limit, cfg.public_post_window, cfg.rate_limits);
+    throttles.call_policy =
+        auth::call_policy_of(cfg.public_post_limit, cfg.public_post_window, cfg.rate_limits);
     // Argon2 on threads of its own with a bounded queue, so a burst of logins can neither starve the workers
     // (static files) nor queue without bound (full queue: 503).
     auth::hash_pool hashing(cfg.hash_threads, cfg.hash_queue);
@@ -123,11 +124,21 @@ int run_server(const config& cfg, server_log& log) {
     std::shared_ptr<match::engine> matcher;  // the volunteer index and auto-dispatch, loaded below
 
     // Every route, declared once by its group with the services it uses.
-    const api::service_set services{{*db, clk},           hashing,          throttles,
-                                    feeds,                 reads,            stats,
-                                    matcher,               cfg.web_root,     cfg.secure_cookies,
-                                    cfg.behind_proxy,      cfg.session_idle, cfg.session_lifetime,
-                                    cfg.login_limit,       cfg.login_account_limit, cfg.login_window};
+    const api::service_set services{{*db, clk},
+                                    hashing,
+                                    throttles,
+                                    feeds,
+                                    reads,
+                                    stats,
+                                    matcher,
+                                    cfg.web_root,
+                                    cfg.secure_cookies,
+                                    cfg.behind_proxy,
+                                    cfg.session_idle,
+                                    cfg.session_lifetime,
+                                    cfg.login_limit,
+                                    cfg.login_account_limit,
+                                    cfg.login_window};
     const wire::route_table routes = api::declare_routes(services);
 
     http::server_config hcfg;
@@ -178,8 +189,9 @@ int run_server(const config& cfg, server_log& log) {
         db->events().subscribe([&feeds](const store::committed_batch& batch) { feeds.publish(batch); });
     const auto index_subscription = match::follow_commits(ioc, engine_host);
     srv.start();
-    match::spawn_maintenance(ioc, engine_host, cfg.tick);  // proposal expiry and auto re-dispatch every --tick
-    spawn_retention_job(ioc, *db, clk);       // personal data past its retention period erased every hour
+    match::spawn_maintenance(ioc, engine_host,
+                             cfg.tick);  // proposal expiry and auto re-dispatch every --tick
+    spawn_retention_job(ioc, *db, clk);  // personal data past its retention period erased every hour
     spdlog::info("relais {} listening on {}://{}:{} (database {}, {} I/O threads)", RELAIS_VERSION,
                  tls ? "https" : "http", cfg.bind, port, cfg.db, cfg.threads);
     log.flush();  // whoever started the server (a service manager, a test) waits for this line

@@ -4,10 +4,14 @@ namespace relais::auth {
 
 unsigned audience_of(role r) {
     switch (r) {
-        case role::volunteer: return aud_volunteer;
-        case role::partner: return aud_partner;
-        case role::coordinator: return aud_coordinator;
-        case role::admin: return aud_admin;
+        case role::volunteer:
+            return aud_volunteer;
+        case role::partner:
+            return aud_partner;
+        case role::coordinator:
+            return aud_coordinator;
+        case role::admin:
+            return aud_admin;
     }
     return 0;
 }

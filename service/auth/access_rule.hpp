@@ -8,12 +8,12 @@ namespace relais::auth {
 
 /// Who may call a route: a set of audiences (bits).
 enum audience : unsigned {
-    aud_public = 1u << 0,       ///< anyone, signed in or not
+    aud_public = 1u << 0,  ///< anyone, signed in or not
     aud_volunteer = 1u << 1,
     aud_partner = 1u << 2,
     aud_coordinator = 1u << 3,
     aud_admin = 1u << 4,
-    aud_loopback = 1u << 5,     ///< any client on a loopback address (operations: /metrics)
+    aud_loopback = 1u << 5,  ///< any client on a loopback address (operations: /metrics)
     aud_signed_in = aud_volunteer | aud_partner | aud_coordinator | aud_admin,
     aud_staff = aud_coordinator | aud_admin,
 };
@@ -47,10 +47,10 @@ struct access_rule {
 /// The dispatcher's verdict for one request.
 enum class access_verdict {
     allowed,
-    unauthenticated,  ///< needs a session (401)
-    forbidden,        ///< signed in with a role that may not call it (403)
+    unauthenticated,      ///< needs a session (401)
+    forbidden,            ///< signed in with a role that may not call it (403)
     awaiting_validation,  ///< a volunteer not validated yet, on a route not open to them (403)
-    unlisted,         ///< the route allows nobody (403; a programming error, logged)
+    unlisted,             ///< the route allows nobody (403; a programming error, logged)
 };
 
 /// Decides whether a caller (signed-in `user` or nobody; `loopback` client or not) may call a route.

@@ -49,7 +49,8 @@ bool valid_authority(std::string_view a) {
 }  // namespace
 
 bool is_unsafe_method(boost::beast::http::verb method) {
-    return !(method == boost::beast::http::verb::get || method == boost::beast::http::verb::head || method == boost::beast::http::verb::options);
+    return !(method == boost::beast::http::verb::get || method == boost::beast::http::verb::head ||
+             method == boost::beast::http::verb::options);
 }
 
 std::optional<std::string_view> cookie_value(std::string_view header, std::string_view name) {

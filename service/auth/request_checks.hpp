@@ -28,12 +28,12 @@ enum class csrf_verdict { ok, missing_token, wrong_token, cross_origin };
 /// The inputs of the CSRF check of one request.
 struct csrf_input {
     boost::beast::http::verb method;
-    bool has_session = false;              ///< a valid session cookie came with the request
-    bool session_token_required = true;    ///< false for routes that do not use the session (login)
-    std::string_view header_token;         ///< X-CSRF-Token (empty if absent)
-    std::string_view session_csrf_hash;    ///< hash_token of the session's CSRF token
+    bool has_session = false;                ///< a valid session cookie came with the request
+    bool session_token_required = true;      ///< false for routes that do not use the session (login)
+    std::string_view header_token;           ///< X-CSRF-Token (empty if absent)
+    std::string_view session_csrf_hash;      ///< hash_token of the session's CSRF token
     std::optional<std::string_view> origin;  ///< Origin header, if present
-    std::string_view host;                 ///< Host header (or the trusted forwarded host)
+    std::string_view host;                   ///< Host header (or the trusted forwarded host)
 };
 
 /// The CSRF rule: an unsafe method with an `Origin` header must be same-origin (always: this also stops

@@ -8,7 +8,9 @@ namespace relais::auth {
 
 namespace {
 
-rate_limiter::time_point now() { return std::chrono::steady_clock::now(); }
+rate_limiter::time_point now() {
+    return std::chrono::steady_clock::now();
+}
 
 error too_many(std::chrono::seconds wait, std::string detail) {
     error e(error_kind::too_many_requests, std::move(detail));
@@ -67,7 +69,9 @@ call_limits call_policy_of(std::size_t public_post_limit, std::chrono::seconds p
     return policy;
 }
 
-std::string login_account_key(std::string_view normalised_email) { return hash_token(normalised_email); }
+std::string login_account_key(std::string_view normalised_email) {
+    return hash_token(normalised_email);
+}
 
 login_throttle::ticket reserve_password_check(throttles& t, const login_policy& policy,
                                               const std::string& account_key, const std::string& address) {

@@ -1,9 +1,9 @@
 #pragma once
 
 #include "auth/access_rule.hpp"
-#include "auth/principal.hpp"
 #include "auth/call_limits.hpp"
 #include "auth/login_throttle.hpp"
+#include "auth/principal.hpp"
 #include "auth/rate_limiter.hpp"
 #include "auth/token_buckets.hpp"
 
@@ -17,8 +17,8 @@ namespace relais::auth {
 /// The in-memory throttling state of a running server (owned by the runner, so nothing is global).
 /// Limits and windows come from the configuration at each call.
 struct throttles {
-    login_throttle logins;         ///< password checks (login, change of password); accounts by a hash of the email
-    token_buckets calls;           ///< every call, per caller (user or address) and call class
+    login_throttle logins;  ///< password checks (login, change of password); accounts by a hash of the email
+    token_buckets calls;    ///< every call, per caller (user or address) and call class
     call_limits call_policy = call_limits::defaults({});  ///< set from the configuration at start
 };
 

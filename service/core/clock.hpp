@@ -10,7 +10,7 @@ namespace relais::core {
 /// The programme's clock: wall time plus an offset. The offset can only be moved when the server was
 /// started with --test-clock (season replays compress months into minutes); otherwise it stays zero.
 class clock {
-public:
+  public:
     using time_point = std::chrono::system_clock::time_point;
 
     explicit clock(bool movable) : movable_(movable) {}
@@ -19,7 +19,8 @@ public:
         const std::int64_t frozen = frozen_s_.load(std::memory_order_relaxed);
         if (frozen != not_frozen)
             return time_point(std::chrono::seconds(frozen));
-        return std::chrono::system_clock::now() + std::chrono::seconds(offset_s_.load(std::memory_order_relaxed));
+        return std::chrono::system_clock::now() +
+               std::chrono::seconds(offset_s_.load(std::memory_order_relaxed));
     }
     /// Seconds since the Unix epoch, programme time.
     std::int64_t now_s() const {
@@ -36,11 +37,13 @@ public:
             return false;
         target = std::max(target, now());
         if (freeze) {
-            frozen_s_.store(std::chrono::duration_cast<std::chrono::seconds>(target.time_since_epoch()).count());
+            frozen_s_.store(
+                std::chrono::duration_cast<std::chrono::seconds>(target.time_since_epoch()).count());
             return true;
         }
         // Rounded up, so that leaving a frozen time never goes back by a fraction of a second.
-        offset_s_.store(std::chrono::ceil<std::chrono::seconds>(target - std::chrono::system_clock::now()).count());
+        offset_s_.store(
+            std::chrono::ceil<std::chrono::seconds>(target - std::chrono::system_clock::now()).count());
         frozen_s_.store(not_frozen);
         return true;
     }
@@ -50,14 +53,15 @@ public:
     bool start_at(time_point t) {
         if (!movable_)
             return false;
-        offset_s_.store(std::chrono::ceil<std::chrono::seconds>(t - std::chrono::system_clock::now()).count());
+        offset_s_.store(
+            std::chrono::ceil<std::chrono::seconds>(t - std::chrono::system_clock::now()).count());
         return true;
     }
 
     /// True while the clock is frozen (test clock only).
     bool frozen() const { return frozen_s_.load(std::memory_order_relaxed) != not_frozen; }
 
-private:
+  private:
     bool movable_;
     static constexpr std::int64_t not_frozen = INT64_MIN;
     std::atomic<std::int64_t> offset_s_{0};

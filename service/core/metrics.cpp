@@ -1,6 +1,5 @@
 #include "core/metrics.hpp"
 
-
 #include <fmt/format.h>
 
 #include <mutex>

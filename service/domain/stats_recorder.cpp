@@ -2,7 +2,6 @@
 #include "domain/time_format.hpp"
 #include "store/statement_cache.hpp"
 
-
 #include <boost/json.hpp>
 
 namespace relais::stats {

@@ -1,15 +1,15 @@
 #include "http/dispatcher.hpp"
 
-#include "http/server_context.hpp"
-#include "store/store.hpp"
 #include "auth/access_rule.hpp"
 #include "auth/request_checks.hpp"
 #include "auth/sessions.hpp"
 #include "auth/throttle.hpp"
 #include "auth/token.hpp"
 #include "http/problem.hpp"
-#include "wire/request_context.hpp"
+#include "http/server_context.hpp"
 #include "http/static_files.hpp"
+#include "store/store.hpp"
+#include "wire/request_context.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -48,8 +48,8 @@ std::string_view request_host(const server_context& app, const request& req) {
 
 /// Everything between routing and the handler: resolve the session cookie into ctx.user, the CSRF check,
 /// the authorization table, the public-form rate limit. Throws relais::error to refuse.
-boost::asio::awaitable<void> authorize(server_context& app, wire::request_context& ctx, const wire::route& target,
-                                       std::string& user_id) {
+boost::asio::awaitable<void> authorize(server_context& app, wire::request_context& ctx,
+                                       const wire::route& target, std::string& user_id) {
     const auto& req = ctx.req;
     const auth::access_rule* rule = &target.access;
 
@@ -133,13 +133,13 @@ boost::asio::awaitable<void> authorize(server_context& app, wire::request_contex
 
 }  // namespace
 
-boost::asio::awaitable<response> dispatch(server_context& app, const request& req,
-                                          const std::string& client, std::string request_id) {
+boost::asio::awaitable<response> dispatch(server_context& app, const request& req, const std::string& client,
+                                          std::string request_id) {
     const auto started = std::chrono::steady_clock::now();
     std::string_view target = req.target();
     std::string_view path = target.substr(0, target.find('?'));
     std::string_view route = "(unmatched)";
-    std::string user_id;      // for the access log: an opaque id, never an email or a token
+    std::string user_id;  // for the access log: an opaque id, never an email or a token
     const wire::route* matched = nullptr;
     response res;
     try {
@@ -147,8 +147,8 @@ boost::asio::awaitable<response> dispatch(server_context& app, const request& re
             throw bad_request("The request target must be an absolute path.");
         // DNS rebinding: a page of another site whose name now points at this server must not be served.
         // (HTTP/1.0 may omit Host; HTTP/1.1 without one was refused when the request was read.)
-        if (const auto host = request_host(app, req); (!host.empty() || req.version() >= 11) &&
-                                                      !auth::host_allowed(host, app.cfg.allowed_hosts))
+        if (const auto host = request_host(app, req);
+            (!host.empty() || req.version() >= 11) && !auth::host_allowed(host, app.cfg.allowed_hosts))
             throw error(error_kind::misdirected,
                         "This server does not answer for that host name (see --allowed-hosts).");
         const verb method = req.method() == verb::head ? verb::get : req.method();
@@ -156,8 +156,9 @@ boost::asio::awaitable<response> dispatch(server_context& app, const request& re
         if (m.target) {
             route = m.pattern;
             matched = m.target;
-            wire::request_context ctx(req, std::move(m.params), route, request_id,
-                                      auth::client_address(client, req["X-Forwarded-For"], app.cfg.behind_proxy));
+            wire::request_context ctx(
+                req, std::move(m.params), route, request_id,
+                auth::client_address(client, req["X-Forwarded-For"], app.cfg.behind_proxy));
             co_await authorize(app, ctx, *m.target, user_id);
             res = co_await m.target->h(ctx);
         } else if (m.path_known) {

@@ -22,7 +22,9 @@ std::vector<std::string_view> split_path(std::string_view path) {
 
 namespace {
 
-bool is_capture(std::string_view seg) { return seg.size() > 2 && seg.front() == '{' && seg.back() == '}'; }
+bool is_capture(std::string_view seg) {
+    return seg.size() > 2 && seg.front() == '{' && seg.back() == '}';
+}
 
 }  // namespace
 

@@ -25,7 +25,7 @@ struct route_match {
 /// The route table. Routing is a pure function of the method and path: no I/O, no state besides the table,
 /// so it is tested on its own.
 class router {
-public:
+  public:
     router() = default;
     /// A router over every route of `table`, which must outlive it.
     explicit router(const wire::route_table& table);
@@ -36,7 +36,7 @@ public:
     /// Finds the route for `method` and `path` (path without query string, not percent-decoded).
     route_match match(verb method, std::string_view path) const;
 
-private:
+  private:
     struct entry {
         verb method;
         std::string pattern;

@@ -1,9 +1,9 @@
 #include "http/server.hpp"
 
-#include "http/server_context.hpp"
+#include "auth/request_checks.hpp"
 #include "core/fd_limit.hpp"
 #include "core/log_exceptions.hpp"
-#include "auth/request_checks.hpp"
+#include "http/server_context.hpp"
 #include "http/session.hpp"
 
 #include <boost/asio/as_tuple.hpp>

@@ -30,7 +30,8 @@ class static_cache;
 /// The server's configuration (from app::config).
 struct server_config {
     std::string web_root = "web";
-    unsigned readers = 2;  ///< database reader threads (their descriptors count against the connection budget)
+    unsigned readers =
+        2;  ///< database reader threads (their descriptors count against the connection budget)
     std::size_t body_limit = 64 * 1024;
     std::size_t header_limit = 16 * 1024;
     std::chrono::seconds read_timeout{15};

@@ -1,12 +1,13 @@
 #include "http/session.hpp"
 
-#include "http/server_context.hpp"
 #include "auth/request_checks.hpp"
 #include "http/dispatcher.hpp"
 #include "http/problem.hpp"
+#include "http/server_context.hpp"
 #include "http/websocket_session.hpp"
 #include "wire/live_upgrade.hpp"
 
+#include <sodium.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
@@ -18,7 +19,6 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
-#include <sodium.h>
 
 #include <spdlog/spdlog.h>
 
@@ -58,11 +58,14 @@ using tls_stream = beast::ssl_stream<beast::tcp_stream>;
 /// The session over a concrete stream: beast::tcp_stream (HTTP) or tls_stream (HTTPS).
 template <class Stream>
 class stream_session final : public session {
-public:
+  public:
     template <class... StreamArgs>
     stream_session(server_context& app, address_limits& limits, std::optional<address_limits::slot> slot,
                    StreamArgs&&... stream_args)
-        : stream_(std::forward<StreamArgs>(stream_args)...), app_(app), limits_(limits), slot_(std::move(slot)) {
+        : stream_(std::forward<StreamArgs>(stream_args)...),
+          app_(app),
+          limits_(limits),
+          slot_(std::move(slot)) {
         boost::system::error_code ec;
         auto ep = tcp_layer().socket().remote_endpoint(ec);
         client_ = ec ? "unknown" : ep.address().to_string();
@@ -77,7 +80,7 @@ public:
     std::optional<std::chrono::steady_clock::time_point> idle_since() const override;
     bool close_if_idle() override;
 
-private:
+  private:
     static constexpr bool is_tls = std::is_same_v<Stream, tls_stream>;
 
     beast::tcp_stream& tcp_layer() { return beast::get_lowest_layer(stream_); }
@@ -201,8 +204,9 @@ bool has_folded_line(std::string_view head) {
 
 /// The client went away (or we cancelled): end the connection without answering.
 bool client_gone(const boost::system::error_code& ec) {
-    return ec == bhttp::error::end_of_stream || ec == asio::error::operation_aborted || ec == beast::error::timeout ||
-           ec == asio::error::connection_reset || ec == asio::error::eof || ec == asio::ssl::error::stream_truncated;
+    return ec == bhttp::error::end_of_stream || ec == asio::error::operation_aborted ||
+           ec == beast::error::timeout || ec == asio::error::connection_reset || ec == asio::error::eof ||
+           ec == asio::ssl::error::stream_truncated;
 }
 
 template <class Stream>
@@ -241,7 +245,8 @@ asio::awaitable<void> stream_session<Stream>::run() {
         // or without its blank line is left to the parser, which answers for it.
         bool folded = false;
         {
-            auto [hec, hn] = co_await asio::async_read_until(stream_, beast::ref(buffer), "\r\n\r\n", as_tuple_awaitable);
+            auto [hec, hn] =
+                co_await asio::async_read_until(stream_, beast::ref(buffer), "\r\n\r\n", as_tuple_awaitable);
             if (client_gone(hec))
                 break;
             if (!hec) {
@@ -253,7 +258,8 @@ asio::awaitable<void> stream_session<Stream>::run() {
         busy_ = true;
         std::optional<error> refusal;
         if (!ec && folded) {
-            refusal.emplace(error_kind::bad_request, "The request continues a header field on a folded line.");
+            refusal.emplace(error_kind::bad_request,
+                            "The request continues a header field on a folded line.");
         } else if (ec == bhttp::error::header_limit) {
             refusal.emplace(error_kind::headers_too_large, "The request headers are too large.");
         } else if (ec == bhttp::error::body_limit) {
@@ -272,12 +278,14 @@ asio::awaitable<void> stream_session<Stream>::run() {
         if (!refusal) {
             auto [ec2, n2] = co_await bhttp::async_read(stream_, buffer, parser, as_tuple_awaitable);
             if (ec2 == bhttp::error::body_limit)
-                refusal.emplace(error_kind::payload_too_large,
-                                "The request body is larger than " + std::to_string(cfg.body_limit) + " bytes.");
+                refusal.emplace(
+                    error_kind::payload_too_large,
+                    "The request body is larger than " + std::to_string(cfg.body_limit) + " bytes.");
             else if (client_gone(ec2))
                 break;
             else if (ec2)
-                refusal.emplace(error_kind::bad_request, "The request body could not be read: " + ec2.message() + ".");
+                refusal.emplace(error_kind::bad_request,
+                                "The request body could not be read: " + ec2.message() + ".");
         }
         response res;
         bool keep_alive = false;
@@ -302,7 +310,8 @@ asio::awaitable<void> stream_session<Stream>::run() {
             res.keep_alive(keep_alive);
         }
         if constexpr (is_tls)
-            res.set(bhttp::field::strict_transport_security, "max-age=31536000");  // a year: HTTPS only from now on
+            res.set(bhttp::field::strict_transport_security,
+                    "max-age=31536000");  // a year: HTTPS only from now on
         tcp_layer().expires_after(cfg.write_timeout);
         auto [wec, wn] = co_await bhttp::async_write(stream_, res, as_tuple_awaitable);
         busy_ = false;

@@ -25,7 +25,7 @@ namespace relais::http {
 /// connection are answered one at a time, so pipelined requests wait in the bounded read buffer.
 /// The same loop serves plain TCP and TLS (see make_session).
 class session : public std::enable_shared_from_this<session> {
-public:
+  public:
     virtual ~session() = default;
 
     /// The connection's life; completes when the connection is closed.

@@ -1,8 +1,8 @@
 #include "http/static_files.hpp"
 
-#include "http/server_context.hpp"
 #include "core/error.hpp"
 #include "core/offload.hpp"
+#include "http/server_context.hpp"
 #include "http/static_cache.hpp"
 
 #include <filesystem>
@@ -18,17 +18,28 @@ std::string_view mime_type(std::string_view path) {
     if (dot == std::string_view::npos)
         return "application/octet-stream";
     auto ext = path.substr(dot + 1);
-    if (ext == "html") return "text/html; charset=utf-8";
-    if (ext == "css") return "text/css; charset=utf-8";
-    if (ext == "js" || ext == "mjs") return "text/javascript; charset=utf-8";
-    if (ext == "json") return "application/json";
-    if (ext == "webmanifest") return "application/manifest+json";
-    if (ext == "svg") return "image/svg+xml";
-    if (ext == "png") return "image/png";
-    if (ext == "ico") return "image/x-icon";
-    if (ext == "txt") return "text/plain; charset=utf-8";
-    if (ext == "woff2") return "font/woff2";
-    if (ext == "yaml") return "application/yaml";
+    if (ext == "html")
+        return "text/html; charset=utf-8";
+    if (ext == "css")
+        return "text/css; charset=utf-8";
+    if (ext == "js" || ext == "mjs")
+        return "text/javascript; charset=utf-8";
+    if (ext == "json")
+        return "application/json";
+    if (ext == "webmanifest")
+        return "application/manifest+json";
+    if (ext == "svg")
+        return "image/svg+xml";
+    if (ext == "png")
+        return "image/png";
+    if (ext == "ico")
+        return "image/x-icon";
+    if (ext == "txt")
+        return "text/plain; charset=utf-8";
+    if (ext == "woff2")
+        return "font/woff2";
+    if (ext == "yaml")
+        return "application/yaml";
     return "application/octet-stream";
 }
 
@@ -40,7 +51,8 @@ std::optional<std::string> static_relative_path(std::string_view url_path) {
     for (auto seg : split_path(*decoded)) {
         if (seg.empty())
             continue;  // "//" or a trailing slash
-        if (seg.front() == '.' || seg.find('\\') != std::string_view::npos || seg.find(':') != std::string_view::npos)
+        if (seg.front() == '.' || seg.find('\\') != std::string_view::npos ||
+            seg.find(':') != std::string_view::npos)
             return std::nullopt;  // "..", ".env", "C:", "a\..\b"
         if (!rel.empty())
             rel += '/';

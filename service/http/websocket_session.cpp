@@ -1,10 +1,10 @@
 #include "http/websocket_session.hpp"
 
+#include "api/event_hub.hpp"
+#include "auth/sessions.hpp"
 #include "http/server_context.hpp"
 #include "store/store.hpp"
-#include "api/event_hub.hpp"
 #include "wire/live_upgrade.hpp"
-#include "auth/sessions.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>

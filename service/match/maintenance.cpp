@@ -1,10 +1,10 @@
 #include "match/maintenance.hpp"
 
 #include "core/clock.hpp"
-#include "store/store.hpp"
 #include "core/log_exceptions.hpp"
 #include "match/engine.hpp"
 #include "store/connection.hpp"
+#include "store/store.hpp"
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/co_spawn.hpp>
@@ -70,7 +70,8 @@ asio::awaitable<void> maintenance_loop(engine_services app, std::chrono::seconds
 }  // namespace
 
 void spawn_maintenance(asio::io_context& ioc, engine_services app, std::chrono::seconds interval) {
-    asio::co_spawn(ioc, maintenance_loop(app, interval), core::log_exceptions("the matching maintenance loop"));
+    asio::co_spawn(ioc, maintenance_loop(app, interval),
+                   core::log_exceptions("the matching maintenance loop"));
 }
 
 namespace {
@@ -111,7 +112,8 @@ std::uint64_t follow_commits(asio::io_context& ioc, engine_services app) {
                 return e.entity == "volunteer" || e.entity == "mission";
             });
         if (touched && asked->pending.fetch_add(1) == 0)
-            asio::co_spawn(ioc, catch_up_loop(app, asked), core::log_exceptions("a volunteer index catch-up"));
+            asio::co_spawn(ioc, catch_up_loop(app, asked),
+                           core::log_exceptions("a volunteer index catch-up"));
     });
 }
 

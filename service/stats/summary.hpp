@@ -13,7 +13,8 @@
 
 // The programme's outcome figures over a period, as computed by stats::compute_summary (from the statistics
 // tables) and by stats::aggregate (from plain facts: the oracle of the tests and of the season replay). The
-// definitions are in proto/openapi.yaml (StatsSummary) and on the bilan page; they are repeated on each field.
+// definitions are in proto/openapi.yaml (StatsSummary) and on the bilan page; they are repeated on each
+// field.
 namespace relais::stats {
 
 constexpr std::int64_t day_s = 86400;
@@ -54,9 +55,9 @@ struct withdrawal_row {
 
 /// Time from a request's creation to one of its milestones.
 struct delay_row {
-    std::int64_t requests = 0;                 ///< requests of the period that reached the milestone before until
-    std::optional<std::int64_t> median;        ///< seconds, nearest-rank (the ceil(n/2)-th smallest)
-    std::optional<std::int64_t> p90;           ///< seconds, nearest-rank (the ceil(0.9 n)-th smallest)
+    std::int64_t requests = 0;           ///< requests of the period that reached the milestone before until
+    std::optional<std::int64_t> median;  ///< seconds, nearest-rank (the ceil(n/2)-th smallest)
+    std::optional<std::int64_t> p90;     ///< seconds, nearest-rank (the ceil(0.9 n)-th smallest)
     bool operator==(const delay_row&) const = default;
 };
 
@@ -69,11 +70,11 @@ struct retention_row {
 
 /// Where the requests of the period stand at `until` (a partition of `requests`).
 struct request_outcomes {
-    std::int64_t helped = 0;              ///< at least one mission done
-    std::int64_t fulfilled_otherwise = 0; ///< closed as fulfilled without any mission done
-    std::int64_t cancelled = 0;           ///< closed as cancelled, no mission done
-    std::int64_t unfulfillable = 0;       ///< closed as unfulfillable, no mission done
-    std::int64_t open = 0;                ///< not closed, no mission done yet
+    std::int64_t helped = 0;               ///< at least one mission done
+    std::int64_t fulfilled_otherwise = 0;  ///< closed as fulfilled without any mission done
+    std::int64_t cancelled = 0;            ///< closed as cancelled, no mission done
+    std::int64_t unfulfillable = 0;        ///< closed as unfulfillable, no mission done
+    std::int64_t open = 0;                 ///< not closed, no mission done yet
     bool operator==(const request_outcomes&) const = default;
 };
 
@@ -84,13 +85,15 @@ inline constexpr std::array<const char*, 3> channels{"web", "phone", "partner"};
 
 struct summary {
     period p;
-    // Volunteers (persons: a registration made again with the same email after a withdrawal is the same person).
-    std::int64_t volunteers_registered = 0;          ///< persons whose first registration is in the period
-    std::int64_t volunteer_registrations = 0;        ///< registrations in the period (re-registrations included)
-    std::int64_t volunteers_active = 0;              ///< of the registered: validated and not withdrawn at until
-    std::int64_t volunteers_awaiting_validation = 0; ///< of the registered: not validated, not withdrawn at until
-    std::int64_t volunteers_withdrawn = 0;           ///< of the registered: withdrawn at until
-    std::int64_t volunteers_mobilised = 0;           ///< persons with at least one mission done in the period
+    // Volunteers (persons: a registration made again with the same email after a withdrawal is the same
+    // person).
+    std::int64_t volunteers_registered = 0;    ///< persons whose first registration is in the period
+    std::int64_t volunteer_registrations = 0;  ///< registrations in the period (re-registrations included)
+    std::int64_t volunteers_active = 0;        ///< of the registered: validated and not withdrawn at until
+    std::int64_t volunteers_awaiting_validation =
+        0;                                  ///< of the registered: not validated, not withdrawn at until
+    std::int64_t volunteers_withdrawn = 0;  ///< of the registered: withdrawn at until
+    std::int64_t volunteers_mobilised = 0;  ///< persons with at least one mission done in the period
     // Missions, residents, supports, requests.
     std::int64_t missions_done = 0;
     std::int64_t residents_requesting = 0;  ///< distinct residents with a request created in the period
@@ -102,14 +105,14 @@ struct summary {
     std::int64_t welfare_concerns = 0;      ///< mission reports raising a welfare concern
     request_outcomes outcomes;
 
-    std::map<std::string, breakdown_row> by_category;      ///< only values with a non-zero count
-    std::map<std::string, breakdown_row> by_neighbourhood; ///< the resident's (requests) or volunteer's
+    std::map<std::string, breakdown_row> by_category;       ///< only values with a non-zero count
+    std::map<std::string, breakdown_row> by_neighbourhood;  ///< the resident's (requests) or volunteer's
     std::map<std::string, breakdown_row> by_channel;
     std::vector<week_row> weekly;
     std::map<std::pair<std::string, std::string>, std::int64_t> setbacks;  ///< (kind, reason) -> count
     std::map<std::string, withdrawal_row> withdrawals;                     ///< reason -> counts
-    std::array<delay_row, 3> delays;          ///< in the order of delay_stages
-    std::array<retention_row, 2> retention;   ///< in the order of retention_weeks
+    std::array<delay_row, 3> delays;                                       ///< in the order of delay_stages
+    std::array<retention_row, 2> retention;  ///< in the order of retention_weeks
 
     bool operator==(const summary&) const = default;
 };
@@ -119,7 +122,9 @@ struct summary {
 void drop_empty_rows(summary& s);
 
 /// Day number (floor(t / 86400)) of Unix seconds.
-inline std::int64_t day_of(std::int64_t t) { return domain::utc_day_of(t); }
+inline std::int64_t day_of(std::int64_t t) {
+    return domain::utc_day_of(t);
+}
 /// Monday 00:00 UTC of the week holding `t`.
 inline std::int64_t monday_of(std::int64_t t) {
     const std::int64_t d = day_of(t);

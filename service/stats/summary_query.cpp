@@ -1,8 +1,8 @@
 #include "stats/summary_query.hpp"
 #include "store/statement_cache.hpp"
 
-#include "stats/facts.hpp"
 #include "domain/stats_recorder.hpp"
+#include "stats/facts.hpp"
 
 #include <SQLiteCpp/Statement.h>
 #include <sqlite3.h>

@@ -13,7 +13,9 @@ constexpr std::string_view owner_volunteer_field = "X-Relais-Live-Volunteer";
 
 }  // namespace
 
-bool is_websocket_upgrade(const request& req) { return boost::beast::websocket::is_upgrade(req); }
+bool is_websocket_upgrade(const request& req) {
+    return boost::beast::websocket::is_upgrade(req);
+}
 
 void set_live_owner(response& upgrade, const live_owner& owner) {
     upgrade.set(owner_session_field, owner.session_id);

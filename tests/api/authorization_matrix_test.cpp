@@ -10,10 +10,10 @@
 // refused with a 4xx after the access decision (nothing is changed by the matrix); refused callers send a
 // valid body, so a refusal is never a body-validation answer in disguise.
 #include "api/support/fixtures.hpp"
-#include "support/temp_dir.hpp"
-#include "support/wired_server.hpp"
 #include "domain/missions.hpp"
 #include "domain/volunteers.hpp"
+#include "support/temp_dir.hpp"
+#include "support/wired_server.hpp"
 
 #include <doctest/doctest.h>
 #include <boost/json.hpp>

@@ -90,7 +90,10 @@ TEST_CASE(
         recent = recent || unix_of(r.at("created_at")) >= before - 3 * 3600;
     CHECK(recent);
     auto count = [&](const std::string& status) {
-        return coordinator->get_json("/api/v1/missions?limit=200&status=" + status).at("items").as_array().size();
+        return coordinator->get_json("/api/v1/missions?limit=200&status=" + status)
+            .at("items")
+            .as_array()
+            .size();
     };
     CHECK(count("proposed") >= 3);  // the demo volunteer's and two others'
     CHECK(count("accepted") >= 2);

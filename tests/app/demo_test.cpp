@@ -3,8 +3,8 @@
 // The demo itself (a season replayed through the API of a child server) is tested black-box in
 // tests/api/demo_test.cpp: it starts the real binary.
 
-#include "core/clock.hpp"
 #include "app/config.hpp"
+#include "core/clock.hpp"
 #include "domain/time_format.hpp"
 #include "replay/season.hpp"
 

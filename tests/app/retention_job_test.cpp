@@ -3,7 +3,6 @@
 // the real loop in milliseconds instead of minutes.
 #include "app/retention_job.hpp"
 #include "core/clock.hpp"
-#include "store/store.hpp"
 #include "domain/requests.hpp"
 #include "store/connection.hpp"
 #include "store/store.hpp"

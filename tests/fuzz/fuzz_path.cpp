@@ -2,9 +2,9 @@
 // out of the web root) and route matching against the real route table.
 // Input: one byte choosing the method, then the path.
 #include "http/router.hpp"
+#include "http/static_files.hpp"
 #include "support/temp_dir.hpp"
 #include "support/wired_server.hpp"
-#include "http/static_files.hpp"
 
 #include <boost/asio/awaitable.hpp>
 
@@ -64,8 +64,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // A match names a registered pattern, with one parameter per {capture}.
     auto m = routes().match(method, path);
     if (m.target) {
-        const auto* rule = relais::auth::find_access_rule(method, m.pattern);
-        if (!rule)
+        if (m.target->pattern != m.pattern || m.target->method != method || m.target->access.allowed == 0)
             std::abort();
         std::size_t captures = 0;
         for (char c : m.pattern)

@@ -6,7 +6,11 @@ using namespace relais::http;
 
 namespace {
 relais::wire::route noop(verb method, std::string pattern) {
-    return {method, std::move(pattern), {relais::auth::aud_public}, "", relais::wire::data_kind::plain,
+    return {method,
+            std::move(pattern),
+            {relais::auth::aud_public},
+            "",
+            relais::wire::data_kind::plain,
             [](relais::wire::request_context&) -> boost::asio::awaitable<response> { co_return response{}; }};
 }
 }  // namespace

@@ -3,7 +3,6 @@
 // test hook making the accept loop throw on chosen connections.
 #include "http/server.hpp"
 
-#include "api/routes.hpp"
 #include "api/event_hub.hpp"
 #include "api/routes.hpp"
 #include "http/server_context.hpp"

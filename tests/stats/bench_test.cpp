@@ -7,10 +7,10 @@
 // reused if it already holds the season), RELAIS_BENCH_VERIFY (default 1).
 
 #include "domain/events.hpp"
+#include "domain/stats_recorder.hpp"
 #include "domain/time_format.hpp"
 #include "domain/volunteers.hpp"
 #include "stats/facts.hpp"
-#include "domain/stats_recorder.hpp"
 #include "stats/report.hpp"
 #include "stats/summary_query.hpp"
 #include "store/connection.hpp"
@@ -19,8 +19,8 @@
 
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
-#include <boost/json.hpp>
 #include <doctest/doctest.h>
+#include <boost/json.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -44,10 +44,11 @@ std::int64_t env_int(const char* name, std::int64_t fallback) {
     return v && *v ? std::stoll(v) : fallback;
 }
 
-const char* const neighbourhoods[] = {"centre", "thabor", "bourg-leveque", "saint-martin", "maurepas", "jeanne-darc",
-                                      "francisco-ferrer", "sud-gare", "cleunay", "villejean", "le-blosne", "brequigny"};
-const char* const categories[] = {"shopping", "medicines", "books", "admin", "friendly_call", "walk",
-                                  "appointment", "digital", "reading", "language", "schooling"};
+const char* const neighbourhoods[] = {"centre",   "thabor",      "bourg-leveque",    "saint-martin",
+                                      "maurepas", "jeanne-darc", "francisco-ferrer", "sud-gare",
+                                      "cleunay",  "villejean",   "le-blosne",        "brequigny"};
+const char* const categories[] = {"shopping",    "medicines", "books",   "admin",    "friendly_call", "walk",
+                                  "appointment", "digital",   "reading", "language", "schooling"};
 const char* const channels[] = {"web", "phone", "partner"};
 
 /// One event to write: time, then the entry.
@@ -62,7 +63,9 @@ struct pending {
 /// Events go into the log and through the recorder, as append_event does, with one recorder for speed.
 std::int64_t write_season(SQLite::Database& db, std::int64_t missions, std::int64_t start) {
     std::mt19937_64 rng(42);
-    auto pick = [&](std::int64_t lo, std::int64_t hi) { return std::uniform_int_distribution<std::int64_t>(lo, hi)(rng); };
+    auto pick = [&](std::int64_t lo, std::int64_t hi) {
+        return std::uniform_int_distribution<std::int64_t>(lo, hi)(rng);
+    };
     const std::int64_t weeks = 52;
     const std::int64_t volunteers = std::max<std::int64_t>(50, missions / 80);
     const std::int64_t weekly_missions = missions * 9 / 10;
@@ -71,9 +74,10 @@ std::int64_t write_season(SQLite::Database& db, std::int64_t missions, std::int6
     const std::int64_t residents = std::max<std::int64_t>(10, (weekly_requests + oneoff_requests) * 2 / 3);
 
     stats::recorder rec(db);
-    SQLite::Statement ins(db,
-                          "INSERT INTO event(at, actor, entity, entity_id, action, from_status, to_status, reason, data) "
-                          "VALUES (?,?,?,?,?,?,?,?,?)");
+    SQLite::Statement ins(
+        db,
+        "INSERT INTO event(at, actor, entity, entity_id, action, from_status, to_status, reason, data) "
+        "VALUES (?,?,?,?,?,?,?,?,?)");
     std::int64_t written = 0;
     auto write = [&](const pending& p) {
         ins.reset();
@@ -87,8 +91,8 @@ std::int64_t write_season(SQLite::Database& db, std::int64_t missions, std::int6
             ins.bind(8, *p.e.reason);
         ins.bind(9, json::serialize(p.e.data));
         ins.exec();
-        rec.record(stats::event_view{db.getLastInsertRowid(), p.at, p.e.entity, p.e.entity_id, p.e.action, p.e.reason,
-                                     p.e.data});
+        rec.record(stats::event_view{db.getLastInsertRowid(), p.at, p.e.entity, p.e.entity_id, p.e.action,
+                                     p.e.reason, p.e.data});
         ++written;
     };
 
@@ -115,7 +119,8 @@ std::int64_t write_season(SQLite::Database& db, std::int64_t missions, std::int6
         r.first_week = r.weekly ? pick(0, weeks - 30) : pick(0, weeks - 1);
         r.last_week = r.weekly ? r.first_week + 29 : r.first_week;
         r.slot = pick(0, 6) * stats::day_s + pick(9, 17) * 3600;
-        r.created = start + r.first_week * stats::week_s + pick(0, std::max<std::int64_t>(0, r.slot - 2 * 86400));
+        r.created =
+            start + r.first_week * stats::week_s + pick(0, std::max<std::int64_t>(0, r.slot - 2 * 86400));
         r.volunteer = "vol_" + std::to_string(pick(0, volunteers - 1));
         requests.push_back(std::move(r));
     }
@@ -129,43 +134,78 @@ std::int64_t write_season(SQLite::Database& db, std::int64_t missions, std::int6
             for (std::int64_t v = w * volunteers / 3; v < (w + 1) * volunteers / 3; ++v) {
                 const std::string id = "vol_" + std::to_string(v);
                 const std::int64_t t = ws + pick(0, stats::week_s - 3 * 86400);
-                add(t, {"volunteer", id, "registered", std::nullopt, "registered", std::nullopt,
+                add(t, {"volunteer",
+                        id,
+                        "registered",
+                        std::nullopt,
+                        "registered",
+                        std::nullopt,
                         {{"neighbourhood", neighbourhoods[pick(0, 11)]}}});
-                add(t + pick(3600, 2 * 86400), {"volunteer", id, "activated", "registered", "active", std::nullopt, {}});
+                add(t + pick(3600, 2 * 86400),
+                    {"volunteer", id, "activated", "registered", "active", std::nullopt, {}});
             }
         }
         if (w > 4 && w < 50) {  // withdrawals through the year
             for (std::int64_t k = 0; k < volunteers * 15 / 100 / 45; ++k)
                 add(ws + pick(0, stats::week_s - 1),
-                    {"volunteer", "vol_" + std::to_string(pick(0, volunteers - 1)), "withdrawn", "active", "withdrawn",
-                     domain::withdrawal_reasons[static_cast<std::size_t>(pick(0, 6))], {{"validated", true}}});
+                    {"volunteer",
+                     "vol_" + std::to_string(pick(0, volunteers - 1)),
+                     "withdrawn",
+                     "active",
+                     "withdrawn",
+                     domain::withdrawal_reasons[static_cast<std::size_t>(pick(0, 6))],
+                     {{"validated", true}}});
         }
         for (auto& r : requests) {
             if (w < r.first_week || w > r.last_week)
                 continue;
-            const json::object ids{{"request_id", r.id}, {"volunteer_id", r.volunteer}, {"category", r.category},
+            const json::object ids{{"request_id", r.id},
+                                   {"volunteer_id", r.volunteer},
+                                   {"category", r.category},
                                    {"neighbourhood", r.neighbourhood}};
             const std::int64_t slot = ws + r.slot;
             if (w == r.first_week) {
-                add(r.created, {"request", r.id, "created", std::nullopt, "new", std::nullopt,
-                                {{"resident_id", r.resident}, {"category", r.category}, {"channel", r.channel},
-                                 {"urgency", "48h"}, {"recurrence", r.weekly ? "weekly" : "once"},
+                add(r.created, {"request",
+                                r.id,
+                                "created",
+                                std::nullopt,
+                                "new",
+                                std::nullopt,
+                                {{"resident_id", r.resident},
+                                 {"category", r.category},
+                                 {"channel", r.channel},
+                                 {"urgency", "48h"},
+                                 {"recurrence", r.weekly ? "weekly" : "once"},
                                  {"neighbourhood", r.neighbourhood}}});
                 std::int64_t t = r.created + pick(600, 6 * 3600);
                 if (pick(0, 9) == 0) {
                     const std::string m = "mis_" + r.id + "_d";
                     add(t, {"mission", m, "proposed", std::nullopt, "proposed", std::nullopt, ids});
-                    add(t + 1800, {"mission", m, "declined", "proposed", "declined", std::string("not_available"), ids});
-                    add(t + 1800, {"request", r.id, "redispatch_flagged", "new", "new", std::string("declined"),
+                    add(t + 1800, {"mission", m, "declined", "proposed", "declined",
+                                   std::string("not_available"), ids});
+                    add(t + 1800, {"request",
+                                   r.id,
+                                   "redispatch_flagged",
+                                   "new",
+                                   "new",
+                                   std::string("declined"),
                                    {{"category", r.category}}});
                     t += 3600;
                 }
                 const std::string m = "mis_" + r.id + "_" + std::to_string(w);
                 add(t, {"mission", m, "proposed", std::nullopt, "proposed", std::nullopt, ids});
                 add(t + 900, {"mission", m, "accepted", "proposed", "accepted", std::nullopt, ids});
-                add(t + 900, {"support", "sup_" + r.id, "created", std::nullopt, "active", std::nullopt,
-                              {{"request_id", r.id}, {"volunteer_id", r.volunteer}, {"resident_id", r.resident},
-                               {"category", r.category}, {"recurrence", r.weekly ? "weekly" : "once"}}});
+                add(t + 900, {"support",
+                              "sup_" + r.id,
+                              "created",
+                              std::nullopt,
+                              "active",
+                              std::nullopt,
+                              {{"request_id", r.id},
+                               {"volunteer_id", r.volunteer},
+                               {"resident_id", r.resident},
+                               {"category", r.category},
+                               {"recurrence", r.weekly ? "weekly" : "once"}}});
             }
             const std::string m = "mis_" + r.id + "_" + std::to_string(w);
             const std::int64_t done_at = std::max(slot + 3600, r.created + 7200);
@@ -178,7 +218,12 @@ std::int64_t write_season(SQLite::Database& db, std::int64_t missions, std::int6
                 add(done_at + 3600, {"mission", next, "accepted", "proposed", "accepted", std::nullopt, ids});
             }
             if (w == r.last_week)
-                add(done_at + 60, {"request", r.id, "closed", "matched", "closed", std::string("fulfilled"),
+                add(done_at + 60, {"request",
+                                   r.id,
+                                   "closed",
+                                   "matched",
+                                   "closed",
+                                   std::string("fulfilled"),
                                    {{"outcome", "fulfilled"}, {"category", r.category}}});
         }
         std::stable_sort(week_events.begin(), week_events.end(),
@@ -225,12 +270,14 @@ TEST_CASE("stats benchmark: a summary over a million missions" * doctest::skip()
     REQUIRE(stats::in_sync(db));
     db.exec("ANALYZE");
     auto count = [&](const char* sql) { return static_cast<long long>(db.execAndGet(sql).getInt64()); };
-    std::printf("database: %lld missions done, %lld events, %lld requests, %lld registrations; stat_day %lld rows, "
-                "stat_gap %lld rows, stat_occurrence %lld rows; %.0f MB\n",
-                static_cast<long long>(done), count("SELECT COUNT(*) FROM event"), count("SELECT COUNT(*) FROM stat_request"),
-                count("SELECT COUNT(*) FROM stat_volunteer"), count("SELECT COUNT(*) FROM stat_day"),
-                count("SELECT COUNT(*) FROM stat_gap"), count("SELECT COUNT(*) FROM stat_occurrence"),
-                static_cast<double>(std::filesystem::file_size(path)) / 1e6);
+    std::printf(
+        "database: %lld missions done, %lld events, %lld requests, %lld registrations; stat_day %lld rows, "
+        "stat_gap %lld rows, stat_occurrence %lld rows; %.0f MB\n",
+        static_cast<long long>(done), count("SELECT COUNT(*) FROM event"),
+        count("SELECT COUNT(*) FROM stat_request"), count("SELECT COUNT(*) FROM stat_volunteer"),
+        count("SELECT COUNT(*) FROM stat_day"), count("SELECT COUNT(*) FROM stat_gap"),
+        count("SELECT COUNT(*) FROM stat_occurrence"),
+        static_cast<double>(std::filesystem::file_size(path)) / 1e6);
 
     const std::int64_t end = start + 52 * stats::week_s;
     struct named {
@@ -256,11 +303,12 @@ TEST_CASE("stats benchmark: a summary over a million missions" * doctest::skip()
         }
         std::sort(times.begin(), times.end());
         worst = std::max(worst, times[3]);
-        std::printf("summary %-38s median %7.1f ms  (min %.1f, max %.1f)   missions_done=%lld mobilised=%lld "
-                    "residents_helped=%lld requests=%lld\n",
-                    name, times[3], times.front(), times.back(), static_cast<long long>(s.missions_done),
-                    static_cast<long long>(s.volunteers_mobilised), static_cast<long long>(s.residents_helped),
-                    static_cast<long long>(s.requests));
+        std::printf(
+            "summary %-38s median %7.1f ms  (min %.1f, max %.1f)   missions_done=%lld mobilised=%lld "
+            "residents_helped=%lld requests=%lld\n",
+            name, times[3], times.front(), times.back(), static_cast<long long>(s.missions_done),
+            static_cast<long long>(s.volunteers_mobilised), static_cast<long long>(s.residents_helped),
+            static_cast<long long>(s.requests));
     }
     CHECK(worst < 200.0);
 
@@ -271,8 +319,15 @@ TEST_CASE("stats benchmark: a summary over a million missions" * doctest::skip()
         const auto t = steady::now();
         for (int i = 0; i < n; ++i)
             domain::append_event(db, end + i, domain::system_actor(),
-                                 {"mission", "mis_live_" + std::to_string(i), "done", "accepted", "done", std::nullopt,
-                                  {{"request_id", "req_0"}, {"volunteer_id", "vol_1"}, {"category", "walk"},
+                                 {"mission",
+                                  "mis_live_" + std::to_string(i),
+                                  "done",
+                                  "accepted",
+                                  "done",
+                                  std::nullopt,
+                                  {{"request_id", "req_0"},
+                                   {"volunteer_id", "vol_1"},
+                                   {"category", "walk"},
                                    {"neighbourhood", "centre"}}});
         std::printf("append_event with its statistics (live path): %.1f us per mission-done event\n",
                     ms_since(t) * 1000 / n);
@@ -286,6 +341,7 @@ TEST_CASE("stats benchmark: a summary over a million missions" * doctest::skip()
             CAPTURE(name);
             CHECK(stats::compute_summary(db, p) == stats::aggregate(facts, p));
         }
-        std::printf("checked against the reference computation from the event log (%.1f s)\n", ms_since(t) / 1000);
+        std::printf("checked against the reference computation from the event log (%.1f s)\n",
+                    ms_since(t) / 1000);
     }
 }

@@ -7,11 +7,11 @@
 #include "domain/ids.hpp"
 #include "domain/missions.hpp"
 #include "domain/requests.hpp"
+#include "domain/stats_recorder.hpp"
 #include "domain/supports.hpp"
 #include "domain/time_format.hpp"
 #include "domain/volunteers.hpp"
 #include "stats/facts.hpp"
-#include "domain/stats_recorder.hpp"
 #include "stats/summary_query.hpp"
 #include "store/connection.hpp"
 #include "store/store.hpp"
@@ -23,15 +23,19 @@
 
 #include <algorithm>
 #include <functional>
-#include <vector>
 #include <string>
+#include <vector>
 
 namespace relais::stats_test {
 
 using namespace relais::domain;
 
-inline std::int64_t at(const char* iso) { return *parse_iso8601(iso); }
-inline actor coordinator() { return {"usr_coordinator", "coordinator"}; }
+inline std::int64_t at(const char* iso) {
+    return *parse_iso8601(iso);
+}
+inline actor coordinator() {
+    return {"usr_coordinator", "coordinator"};
+}
 
 struct season_db {
     relais::testing::temp_dir dir;
@@ -44,7 +48,8 @@ struct season_db {
         return relais::store::open_writer(d.file("s.db"), relais::store::sync_mode::normal);
     }
 
-    /// Runs `f` as the store's writer runs a job: in a savepoint rolled back if it throws. True if it did not.
+    /// Runs `f` as the store's writer runs a job: in a savepoint rolled back if it throws. True if it did
+    /// not.
     bool job(const std::function<void()>& f) {
         db.exec("SAVEPOINT job");
         try {
@@ -74,8 +79,9 @@ struct season_db {
     }
 
     /// A request; a new resident in `neighbourhood` unless `resident_id` is given. Its tracking code is kept.
-    created_request request(const std::string& category, const std::string& channel, const std::string& recurrence,
-                            std::int64_t when, const std::string& neighbourhood,
+    created_request request(const std::string& category, const std::string& channel,
+                            const std::string& recurrence, std::int64_t when,
+                            const std::string& neighbourhood,
                             const std::optional<std::string>& resident_id = std::nullopt) {
         request_input in;
         if (resident_id) {
@@ -105,7 +111,8 @@ struct season_db {
     }
 
     void complete(const std::string& mission_id, std::int64_t when, bool welfare = false) {
-        complete_mission(db, mission_id, mission_report{60, "good", welfare, std::nullopt}, when, coordinator());
+        complete_mission(db, mission_id, mission_report{60, "good", welfare, std::nullopt}, when,
+                         coordinator());
     }
 
     /// The request's proposed mission (the next week's, proposed automatically), or "".
@@ -127,7 +134,8 @@ struct season_db {
     /// Every row of the statistics tables, as text.
     std::string stat_tables() {
         std::string out;
-        for (const char* t : {"stat_meta", "stat_volunteer", "stat_request", "stat_day", "stat_occurrence", "stat_gap"}) {
+        for (const char* t :
+             {"stat_meta", "stat_volunteer", "stat_request", "stat_day", "stat_occurrence", "stat_gap"}) {
             out += std::string("[") + t + "]\n";
             SQLite::Statement q(db, std::string("SELECT * FROM ") + t);
             std::vector<std::string> rows;

@@ -65,17 +65,20 @@ TEST_CASE("the table has no duplicate entries, every route allows someone and ha
     CHECK(seen.size() >= 60);
 }
 
-TEST_CASE("only the resident pages show their refusals as pages; routes that audit never let answers be kept") {
+TEST_CASE(
+    "only the resident pages show their refusals as pages; routes that audit never let answers be kept") {
     for (const auto& r : table().routes()) {
         INFO(to_string(r.method), " ", r.pattern);
-        const bool page = !r.pattern.starts_with("/api/") && r.pattern != "/healthz" && r.pattern != "/readyz" &&
-                          r.pattern != "/metrics";
+        const bool page = !r.pattern.starts_with("/api/") && r.pattern != "/healthz" &&
+                          r.pattern != "/readyz" && r.pattern != "/metrics";
         CHECK(static_cast<bool>(r.refusal) == page);
     }
     // Personal data: the residents', the volunteers' and the missions' (which carry a resident's contact).
     for (auto [m, pattern] : std::initializer_list<std::pair<verb, std::string_view>>{
-             {verb::get, "/api/v1/residents/{id}"}, {verb::get, "/api/v1/volunteers/{id}"},
-             {verb::get, "/api/v1/missions/{id}"}, {verb::get, "/api/v1/residents/{id}/export"}})
+             {verb::get, "/api/v1/residents/{id}"},
+             {verb::get, "/api/v1/volunteers/{id}"},
+             {verb::get, "/api/v1/missions/{id}"},
+             {verb::get, "/api/v1/residents/{id}/export"}})
         CHECK(table().find(m, pattern)->data == wire::data_kind::personal);
     CHECK(table().find(verb::get, "/api/v1/programme")->data == wire::data_kind::plain);
 }
@@ -89,7 +92,8 @@ TEST_CASE("deny by default: an unlisted route is refused for everyone") {
 }
 
 TEST_CASE("decisions for anonymous callers and each role") {
-    auto decide = [](verb m, std::string_view pattern, std::optional<auth::principal> user, bool loopback = false) {
+    auto decide = [](verb m, std::string_view pattern, std::optional<auth::principal> user,
+                     bool loopback = false) {
         return auth::decide_access(find_rule(m, pattern), user, loopback);
     };
     // Public routes.
@@ -152,16 +156,21 @@ TEST_CASE("a volunteer awaiting validation may only see and edit their registrat
         return auth::decide_access(find_rule(m, pattern), pending, false);
     };
     using rules = std::initializer_list<std::pair<verb, std::string_view>>;
-    for (auto [m, pattern] : rules{{verb::get, "/api/v1/me"}, {verb::post, "/api/v1/auth/logout"},
-                              {verb::post, "/api/v1/me/password"}, {verb::get, "/api/v1/me/volunteer"},
-                              {verb::patch, "/api/v1/me/volunteer"}, {verb::get, "/api/v1/volunteers/{id}"},
-                              {verb::post, "/api/v1/volunteers/{id}/withdraw"}, {verb::get, "/api/v1/programme"},
-                              {verb::post, "/api/v1/auth/login"}})
+    for (auto [m, pattern] : rules{{verb::get, "/api/v1/me"},
+                                   {verb::post, "/api/v1/auth/logout"},
+                                   {verb::post, "/api/v1/me/password"},
+                                   {verb::get, "/api/v1/me/volunteer"},
+                                   {verb::patch, "/api/v1/me/volunteer"},
+                                   {verb::get, "/api/v1/volunteers/{id}"},
+                                   {verb::post, "/api/v1/volunteers/{id}/withdraw"},
+                                   {verb::get, "/api/v1/programme"},
+                                   {verb::post, "/api/v1/auth/login"}})
         CHECK_MESSAGE(decide(m, pattern) == access_verdict::allowed, std::string(pattern));
-    for (auto [m, pattern] : rules{{verb::get, "/api/v1/me/missions"}, {verb::get, "/api/v1/me/calendar"},
-                              {verb::post, "/api/v1/missions/{id}/accept"},
-                              {verb::get, "/api/v1/collective-missions"},
-                              {verb::post, "/api/v1/volunteers/{id}/pause"}})
+    for (auto [m, pattern] : rules{{verb::get, "/api/v1/me/missions"},
+                                   {verb::get, "/api/v1/me/calendar"},
+                                   {verb::post, "/api/v1/missions/{id}/accept"},
+                                   {verb::get, "/api/v1/collective-missions"},
+                                   {verb::post, "/api/v1/volunteers/{id}/pause"}})
         CHECK_MESSAGE(decide(m, pattern) == access_verdict::awaiting_validation, std::string(pattern));
     // A role check still comes first.
     CHECK(decide(verb::get, "/api/v1/requests") == access_verdict::forbidden);

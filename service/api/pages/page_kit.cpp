@@ -33,7 +33,6 @@ boost::asio::awaitable<page_data> load_page_data(store::store& db) {
     co_return co_await db.read(std::move(job));
 }
 
-
 std::string form_values::get(std::string_view name) const {
     for (const auto& [k, v] : pairs_)
         if (k == name)

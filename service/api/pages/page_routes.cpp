@@ -33,12 +33,14 @@ void add_page_routes(wire::route_table& t, const data_access& d, const std::stri
     };
     auto page = [&](verb method, const char* path, auth::access_rule access, const char* body,
                     awaitable_response (*f)(request_context&, pages::page_services)) {
-        t.add({method, path, access, body, plain, [s, f](request_context& ctx) { return f(ctx, s); }, refusal});
+        t.add(
+            {method, path, access, body, plain, [s, f](request_context& ctx) { return f(ctx, s); }, refusal});
     };
     page(verb::get, "/demande", {pub}, "", pages::request_page);
     page(verb::post, "/demande", {pub, no_session_csrf, auth::limit_by::form}, "form", pages::request_submit);
     page(verb::get, "/suivi", {pub}, "", pages::tracking_page);
-    page(verb::post, "/suivi", {pub, no_session_csrf, auth::limit_by::tracking}, "form", pages::tracking_lookup);
+    page(verb::post, "/suivi", {pub, no_session_csrf, auth::limit_by::tracking}, "form",
+         pages::tracking_lookup);
     page(verb::post, "/suivi/annuler", {pub, no_session_csrf, auth::limit_by::tracking}, "form",
          pages::tracking_cancel);
 }
