@@ -17,13 +17,16 @@
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
 #include <sodium.h>
+#include <sqlite3.h>
 
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <ostream>
 #include <random>
+#include <unordered_map>
 
 namespace relais::tools {
 
@@ -682,6 +685,54 @@ class seeder {
 
 }  // namespace
 
+namespace {
+
+/// Where the load's time goes, statement by statement (relais seed --profile): SQLite's profile callback
+/// gives each statement's run time when it finishes; the SQL text (never its values) is the key.
+class statement_profile {
+  public:
+    explicit statement_profile(SQLite::Database& db) : db_(db) {
+        sqlite3_trace_v2(db_.getHandle(), SQLITE_TRACE_PROFILE, &statement_profile::on_trace, this);
+    }
+    ~statement_profile() { sqlite3_trace_v2(db_.getHandle(), 0, nullptr, nullptr); }
+    statement_profile(const statement_profile&) = delete;
+    statement_profile& operator=(const statement_profile&) = delete;
+
+    void report(std::ostream& out) const {
+        std::vector<std::pair<std::string, entry>> rows(by_sql_.begin(), by_sql_.end());
+        std::sort(rows.begin(), rows.end(),
+                  [](const auto& a, const auto& b) { return a.second.ns > b.second.ns; });
+        std::uint64_t total = 0;
+        for (const auto& r : rows)
+            total += r.second.ns;
+        out << "statements: " << rows.size() << " distinct, " << total / 1'000'000 << " ms in all\n";
+        for (std::size_t i = 0; i < rows.size() && i < 15; ++i) {
+            std::string sql = rows[i].first.substr(0, 160);
+            std::replace(sql.begin(), sql.end(), '\n', ' ');
+            out << "  " << rows[i].second.ns / 1'000'000 << " ms, " << rows[i].second.runs << " runs: " << sql
+                << "\n";
+        }
+    }
+
+  private:
+    struct entry {
+        std::uint64_t runs = 0, ns = 0;
+    };
+    static int on_trace(unsigned type, void* self, void* stmt, void* ns) {
+        if (type == SQLITE_TRACE_PROFILE) {
+            auto& e =
+                static_cast<statement_profile*>(self)->by_sql_[sqlite3_sql(static_cast<sqlite3_stmt*>(stmt))];
+            ++e.runs;
+            e.ns += *static_cast<const sqlite3_int64*>(ns);
+        }
+        return 0;
+    }
+    SQLite::Database& db_;
+    std::unordered_map<std::string, entry> by_sql_;
+};
+
+}  // namespace
+
 seed_summary seed_database(const seed_options& opts) {
     if (sodium_init() < 0)
         throw std::runtime_error("libsodium failed to initialise");
@@ -709,6 +760,9 @@ seed_summary seed_database(const seed_options& opts) {
     db.exec("PRAGMA foreign_keys=ON");
     // As on the server's writer: the savepoints of the domain's operations journal to memory, not to a file.
     db.exec("PRAGMA temp_store=MEMORY");
+    std::unique_ptr<statement_profile> prof;
+    if (opts.profile)
+        prof = std::make_unique<statement_profile>(db);
     seed_summary sum;
     {
         // The domain's statements are prepared once for the whole load, as on the server's writer.
@@ -718,6 +772,10 @@ seed_summary seed_database(const seed_options& opts) {
         seeder s(db, opts, now);
         sum = s.run();
         tx.commit();
+    }
+    if (prof) {
+        prof->report(*opts.profile);
+        prof.reset();
     }
     db.exec("PRAGMA synchronous=FULL");
     db.exec("ANALYZE");
@@ -739,12 +797,14 @@ int run_seed_command(const std::vector<std::string>& args, std::ostream& out, st
     static const char* usage =
         "usage: relais seed --db PATH [--volunteers N] [--residents N] [--missions N] [--seed S] [--accounts "
         "N]\n"
-        "                   [--password P]\n"
+        "                   [--password P] [--profile yes]\n"
         "  fills a NEW database with generated data for benchmarks (never a production database);\n"
-        "  the accounts' password is written to PATH.accounts\n";
+        "  the accounts' password is written to PATH.accounts; --profile yes prints the statements that "
+        "took\n"
+        "  the most time\n";
     command_line cl("seed", args,
-                    {"db", "volunteers", "residents", "missions", "seed", "accounts", "password"}, usage, out,
-                    err);
+                    {"db", "volunteers", "residents", "missions", "seed", "accounts", "password", "profile"},
+                    usage, out, err);
     if (cl.stop())
         return cl.exit_code();
     seed_options o;
@@ -757,6 +817,10 @@ int run_seed_command(const std::vector<std::string>& args, std::ostream& out, st
         return cl.exit_code();
     if (o.db.empty())
         return cl.fail("--db is required");
+    if (const auto p = cl.get("profile"); p && *p != "yes" && *p != "no")
+        return cl.fail("--profile must be yes or no");
+    else if (p && *p == "yes")
+        o.profile = &out;
     if (o.password.size() < 12) {
         err << "relais seed: --password must have at least 12 characters\n";
         return 64;

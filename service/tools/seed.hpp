@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <iosfwd>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,7 @@ struct seed_options {
     std::size_t accounts = 100;                    ///< volunteer accounts listed for sign-in (bench)
     std::string password = "bench password 2026";  ///< of every generated account
     std::int64_t now = 0;                          ///< Unix seconds; 0 = the wall clock
+    std::ostream* profile = nullptr;  ///< if set: the statements that took the most time are written there
 };
 
 /// What was written.

@@ -276,6 +276,22 @@ TEST_CASE("relais seed and relais backup: command-line errors") {
     CHECK(out.str().find("integrity ok") != std::string::npos);
     CHECK(relais::tools::run_backup_command({"--db", dir.file("x.db"), "--out", dir.file("y.db")}, out,
                                             err) == 1);
+    CHECK(relais::tools::run_seed_command({"--db", dir.file("p.db"), "--profile", "maybe"}, out, err) == 64);
+}
+
+TEST_CASE("relais seed --profile yes: the statements that took the most time, SQL text only") {
+    relais::testing::temp_dir dir;
+    std::ostringstream out, err;
+    REQUIRE(relais::tools::run_seed_command({"--db", dir.file("p.db"), "--volunteers", "20", "--residents", "10",
+                                             "--missions", "50", "--accounts", "2", "--profile", "yes"},
+                                            out, err) == 0);
+    const std::string text = out.str();
+    INFO(text);
+    CHECK(text.find("statements: ") != std::string::npos);
+    CHECK(text.find(" runs: ") != std::string::npos);
+    CHECK(text.find("seeded ") != std::string::npos);
+    // Values are never printed: the generated emails stay out of the report.
+    CHECK(text.find("@") == std::string::npos);
 }
 
 namespace {
