@@ -15,6 +15,7 @@ std::span<const migration> schema_migrations() {
         {6, "session rowid", schema_session_rowid_sql()},
         {7, "idempotency scope", schema_idempotency_scope_sql()},
         {8, "city time zone", schema_city_time_zone_sql()},
+        {9, "account volunteer index", schema_account_volunteer_index_sql()},
     };
     return migrations;
 }

@@ -23,4 +23,7 @@ const char* schema_idempotency_scope_sql();
 /// Migration 8: the programme's time zone (domain::city_time).
 const char* schema_city_time_zone_sql();
 
+/// Migration 9: accounts found by volunteer id (performance only).
+const char* schema_account_volunteer_index_sql();
+
 }  // namespace relais::store

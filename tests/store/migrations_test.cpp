@@ -1,5 +1,6 @@
 #include "store/connection.hpp"
 #include "store/migrations.hpp"
+#include "store/store.hpp"
 #include "support/temp_dir.hpp"
 
 #include <SQLiteCpp/Statement.h>
@@ -55,4 +56,22 @@ TEST_CASE("the real schema applies to an empty database and is WAL with foreign 
     CHECK(db.execAndGet("PRAGMA foreign_keys").getInt() == 1);
     CHECK(db.execAndGet("PRAGMA synchronous").getInt() == 2);  // FULL
     CHECK(db.execAndGet("PRAGMA integrity_check").getString() == "ok");
+}
+
+TEST_CASE("a volunteer's account is found through an index, not by scanning every account") {
+    relais::testing::temp_dir dir;
+    migrate(dir.file("m.db"));
+    auto db = open_writer(dir.file("m.db"), sync_mode::full);
+    // The statements of withdrawal, change of email and erasure (domain/volunteers.cpp, domain/privacy.cpp).
+    for (const char* sql : {"UPDATE users SET disabled_at = ? WHERE volunteer_id = ? AND disabled_at IS NULL",
+                            "UPDATE users SET email = ? WHERE volunteer_id = ? AND disabled_at IS NULL",
+                            "SELECT id, email, role, created_at, disabled_at FROM users WHERE volunteer_id = ?"}) {
+        SQLite::Statement plan(db, std::string("EXPLAIN QUERY PLAN ") + sql);
+        std::string steps;
+        while (plan.executeStep())
+            steps += plan.getColumn(3).getString() + "; ";
+        INFO(sql << " -> " << steps);
+        CHECK(steps.find("USING INDEX users_volunteer") != std::string::npos);
+        CHECK(steps.find("SCAN users") == std::string::npos);
+    }
 }
