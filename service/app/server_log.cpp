@@ -15,29 +15,32 @@ namespace {
 
 constexpr const char* pattern = "%Y-%m-%dT%H:%M:%S.%e%z %l %v";
 
-/// Passes the lines on to `out`, resting the log's thread for a millisecond after each millisecond of
-/// writing. Lines logged meanwhile wait in the queue and go out together: the I/O threads that queue them
-/// find the log's thread busy or resting, not waiting on the queue, so they need not wake it (a system call
-/// and a context switch) for every line, which costs more than the line itself when requests are cheap.
+/// Passes the lines on to `out`; when the line just written was the last one queued, rests the log's thread
+/// for a moment before it looks again. Lines logged meanwhile wait in the queue and go out together, and the
+/// I/O threads that queue them find the log's thread resting, not waiting on the queue, so they need not wake
+/// it (a system call and a context switch) for every line, which costs more than the line itself when
+/// requests are cheap. An idle server's log thread waits on the queue as usual (a line wakes it at once).
 class paced_sink final : public spdlog::sinks::sink {
   public:
-    explicit paced_sink(std::shared_ptr<spdlog::sinks::sink> out) : out_(std::move(out)) {}
+    paced_sink(std::shared_ptr<spdlog::sinks::sink> out, spdlog::details::thread_pool& pool)
+        : out_(std::move(out)), pool_(pool) {}
 
     void log(const spdlog::details::log_msg& msg) override {
         out_->log(msg);
-        if (std::chrono::steady_clock::now() - rested_ >= rest) {
+        if (pool_.queue_size() == 0)
             std::this_thread::sleep_for(rest);
-            rested_ = std::chrono::steady_clock::now();
-        }
     }
     void flush() override { out_->flush(); }
     void set_pattern(const std::string& p) override { out_->set_pattern(p); }
     void set_formatter(std::unique_ptr<spdlog::formatter> f) override { out_->set_formatter(std::move(f)); }
 
   private:
-    static constexpr std::chrono::milliseconds rest{1};
+    /// How long lines may wait in the queue (the queue holds far more than arrive meanwhile).
+    static constexpr std::chrono::milliseconds rest{2};
     std::shared_ptr<spdlog::sinks::sink> out_;
-    std::chrono::steady_clock::time_point rested_{};  // only the log's thread uses it
+    // Only the pool's own thread calls log(), and the pool's destructor joins it: the pool is there. (Not a
+    // shared or locked weak pointer: the log's thread must never end up owning, and destroying, its pool.)
+    spdlog::details::thread_pool& pool_;
 };
 
 }  // namespace
@@ -48,7 +51,7 @@ server_log::server_log(const std::string& level, std::shared_ptr<spdlog::sinks::
     // at a time to a pipe or a file, a line at a time to a terminal) and is flushed as said above.
     : sink_(sink ? std::move(sink) : std::make_shared<spdlog::sinks::ostream_sink_mt>(std::cout)),
       pool_(std::make_shared<spdlog::details::thread_pool>(queue, 1)),
-      logger_(std::make_shared<spdlog::async_logger>("relais", std::make_shared<paced_sink>(sink_), pool_,
+      logger_(std::make_shared<spdlog::async_logger>("relais", std::make_shared<paced_sink>(sink_, *pool_), pool_,
                                                      spdlog::async_overflow_policy::overrun_oldest)) {
     logger_->set_pattern(pattern);
     logger_->set_level(spdlog::level::from_str(level));
