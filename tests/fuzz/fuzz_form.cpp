@@ -1,7 +1,7 @@
-// libFuzzer target: the application/x-www-form-urlencoded parser (http::parse_form, used for query strings
+// libFuzzer target: the application/x-www-form-urlencoded parser (wire::parse_form, used for query strings
 // and the no-JavaScript forms) and percent_decode. Invariants: no crash, no NUL byte in any decoded name or
 // value, and decoding never makes a string longer than its input.
-#include "http/request_context.hpp"
+#include "wire/request_context.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -10,7 +10,7 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string_view in(reinterpret_cast<const char*>(data), size);
-    if (auto pairs = relais::http::parse_form(in)) {
+    if (auto pairs = relais::wire::parse_form(in)) {
         std::size_t total = 0;
         for (const auto& [name, value] : *pairs) {
             if (name.find('\0') != std::string::npos || value.find('\0') != std::string::npos)
@@ -21,7 +21,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             std::abort();
     }
     for (bool plus : {false, true})
-        if (auto d = relais::http::percent_decode(in, plus);
+        if (auto d = relais::wire::percent_decode(in, plus);
             d && (d->size() > in.size() || d->find('\0') != std::string::npos))
             std::abort();
     return 0;
