@@ -3,6 +3,7 @@
 #include "app/runner.hpp"
 #include "app/server_log.hpp"
 #include "auth/user_command.hpp"
+#include "replay/demo.hpp"
 #include "replay/replay_command.hpp"
 #include "store/connection.hpp"
 #include "tools/backup.hpp"
@@ -51,7 +52,7 @@ int main(int argc, char** argv) {
         // every line: also after a fatal error, which is logged here rather than lost with an abort.
         relais::app::server_log log(cfg.log_level);
         try {
-            return relais::app::run_server(cfg, log);
+            return relais::app::run_server(cfg, log, relais::replay::seed_demo_and_print);
         } catch (const std::exception& e) {
             spdlog::critical("relais stopped on an unexpected error: {}", e.what());
             return 1;

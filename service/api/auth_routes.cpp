@@ -9,6 +9,7 @@
 #include "auth/throttle.hpp"
 #include "auth/token.hpp"
 #include "core/error.hpp"
+#include "wire/request_checks.hpp"
 #include "wire/request_context.hpp"
 
 #include <SQLiteCpp/Statement.h>
@@ -84,7 +85,7 @@ boost::asio::awaitable<bool> check_password(const session_services& s,
         co_return co_await s.hashing.run(std::move(verify));
     } catch (const error& e) {
         if (e.kind() == error_kind::unavailable)
-            auth::password_check_cancelled(s.throttles, ticket);
+            auth::password_check_cancelled(s.logins, ticket);
         throw;
     }
 }
@@ -96,8 +97,8 @@ boost::asio::awaitable<response> login(const session_services& s, request_contex
     const std::string account_key = auth::login_account_key(email);
     // Reserved before any slow work, atomically: a check made before the hash and a failure recorded after
     // it let thousands of simultaneous guesses through.
-    const auto ticket =
-        auth::reserve_password_check(s.throttles, login_policy_of(s), account_key, ctx.client_address);
+    const auto ticket = auth::reserve_password_check(s.logins, login_policy_of(s), account_key,
+                                                     wire::client_key(ctx.client_address));
 
     auto find = [email](SQLite::Database& db) { return auth::find_login_account(db, email); };
     std::optional<auth::login_account> account = co_await s.db.read(std::move(find));
@@ -108,7 +109,7 @@ boost::asio::awaitable<response> login(const session_services& s, request_contex
     const bool ok = co_await check_password(s, ticket, std::move(hash), std::move(password));
     if (!ok || !account || !account->usable)
         throw wrong_credentials();
-    auth::password_check_succeeded(s.throttles, ticket);
+    auth::password_check_succeeded(s.logins, ticket);
 
     auto start = [user_id = account->id, replaced = ctx.user ? ctx.user->session_id : std::string(),
                   now = auth::wall_now_s(), lifetime = s.session_lifetime.count(),
@@ -149,8 +150,8 @@ boost::asio::awaitable<response> change_password(const session_services& s, requ
         throw validation_error({{"new_password", *problem}});
     // Guessing the current password through a stolen session counts like failed logins.
     const std::string account_key = auth::login_account_key(me.email);
-    const auto ticket =
-        auth::reserve_password_check(s.throttles, login_policy_of(s), account_key, ctx.client_address);
+    const auto ticket = auth::reserve_password_check(s.logins, login_policy_of(s), account_key,
+                                                     wire::client_key(ctx.client_address));
 
     auto read_hash = [id = me.user_id](SQLite::Database& db) { return auth::password_hash_of(db, id); };
     std::optional<std::string> current_hash = co_await s.db.read(std::move(read_hash));
@@ -159,7 +160,7 @@ boost::asio::awaitable<response> change_password(const session_services& s, requ
     const bool ok = co_await check_password(s, ticket, std::move(*current_hash), std::move(fields[0]));
     if (!ok)
         throw validation_error({{"current_password", "is not correct"}});
-    auth::password_check_succeeded(s.throttles, ticket);
+    auth::password_check_succeeded(s.logins, ticket);
     auto hash_new = [pw = fields[1]]() { return auth::hash_password(pw); };
     std::string new_hash = co_await s.hashing.run(std::move(hash_new));
 

@@ -2,10 +2,10 @@
 
 #include "api/body_reader.hpp"
 
-#include "auth/request_checks.hpp"
 #include "core/clock.hpp"
 #include "store/statement_cache.hpp"
 #include "store/store.hpp"
+#include "wire/request_checks.hpp"
 
 #include "auth/principal.hpp"
 #include "core/error.hpp"
@@ -214,7 +214,7 @@ idempotency_scope idempotency_of(const request_context& ctx) {
     // A key belongs to its caller: the signed-in user, or for anonymous callers their address (an IPv6 one
     // by its /64), so nobody can replay another caller's key and be answered with their tracking code.
     return {std::string(ctx.route),
-            ctx.user ? "user " + ctx.user->user_id : "address " + auth::client_key(ctx.client_address),
+            ctx.user ? "user " + ctx.user->user_id : "address " + wire::client_key(ctx.client_address),
             std::string(ctx.req["Idempotency-Key"]), ctx.req.body()};
 }
 

@@ -8,9 +8,9 @@
 #include "api/event_hub.hpp"
 #include "api/handler_support.hpp"
 #include "api/routes.hpp"
-#include "auth/request_checks.hpp"
 #include "core/error.hpp"
 #include "wire/live_upgrade.hpp"
+#include "wire/request_checks.hpp"
 
 namespace relais::api {
 
@@ -27,7 +27,7 @@ awaitable_response live_upgrade(const live_services& s, request_context& ctx) {
         host = fh.substr(0, fh.find(','));
     }
     if (auto it = ctx.req.find(wire::bhttp::field::origin);
-        it != ctx.req.end() && !auth::same_origin(it->value(), host))
+        it != ctx.req.end() && !wire::same_origin(it->value(), host))
         throw error(error_kind::forbidden, "Cross-origin requests are refused.");
     // One session (or one account) must not take every live slot: at most --live-per-session sockets per
     // session and --live-per-user per account. The feed subscribes for this owner and checks again.

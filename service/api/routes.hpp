@@ -43,7 +43,7 @@ wire::handler bind(const Services& s, awaitable_response (*f)(const Services&, r
 struct service_set {
     data_access data;
     auth::hash_pool& hashing;
-    auth::throttles& throttles;
+    auth::login_throttle& logins;  ///< password checks (sign-in, change of password)
     event_hub& feeds;
     read_cache& reads;
     core::metrics& stats;

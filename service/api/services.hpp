@@ -31,9 +31,9 @@ struct data_access {
 /// Sign-in, sessions and passwords (auth_routes).
 struct session_services : data_access {
     auth::hash_pool& hashing;
-    auth::throttles& throttles;
-    event_hub& feeds;      ///< a session that ends closes its live feeds
-    core::metrics& stats;  ///< passwords verified
+    auth::login_throttle& logins;  ///< password checks (sign-in, change of password)
+    event_hub& feeds;              ///< a session that ends closes its live feeds
+    core::metrics& stats;          ///< passwords verified
     bool secure_cookies = true;
     std::chrono::seconds session_idle{1800}, session_lifetime{43200};
     std::size_t login_limit = 10, login_account_limit = 100;

@@ -1,7 +1,7 @@
 #include "app/config.hpp"
 
-#include "auth/call_limits.hpp"
 #include "domain/time_format.hpp"
+#include "http/call_limits.hpp"
 
 #include <charconv>
 #include <cstdlib>
@@ -258,7 +258,7 @@ const std::vector<option_spec>& specs() {
          false,
          [](config& c, const std::string& v) {
              try {
-                 auth::call_limits::defaults({}).apply_overrides(v);
+                 http::call_limits::defaults({}).apply_overrides(v);
              } catch (const std::invalid_argument& e) {
                  throw config_error(std::string("--rate-limits: ") + e.what());
              }

@@ -5,15 +5,15 @@
 #include "api/event_hub.hpp"
 #include "api/read_cache.hpp"
 #include "api/routes.hpp"
-#include "app/demo.hpp"
 #include "app/retention_job.hpp"
 #include "app/server_log.hpp"
 #include "auth/hash_pool.hpp"
+#include "auth/login_throttle.hpp"
 #include "auth/session_cache.hpp"
-#include "auth/throttle.hpp"
 #include "core/clock.hpp"
 #include "core/fd_limit.hpp"
 #include "core/metrics.hpp"
+#include "http/call_throttle.hpp"
 #include "http/server.hpp"
 #include "http/server_context.hpp"
 #include "http/static_cache.hpp"
@@ -41,20 +41,9 @@ namespace {
 /// from disk instead of growing the process).
 constexpr std::size_t static_cache_bytes = 16 * 1024 * 1024;
 
-// Demo credentials go to the terminal of whoever ran scripts/run (they exist only in a demo database).
-void print_demo_logins(const std::vector<demo_login>& logins) {
-    if (logins.empty())
-        return;
-    std::cout << "\nDemo city seeded. Demo sign-ins (demo database only):\n";
-    for (const auto& l : logins)
-        std::cout << "  " << l.role << std::string(12 - std::min<std::size_t>(11, l.role.size()), ' ')
-                  << l.email << "  /  " << l.password << "\n";
-    std::cout << std::endl;
-}
-
 }  // namespace
 
-int run_server(const config& cfg, server_log& log) {
+int run_server(const config& cfg, server_log& log, const demo_seeder& seed_demo) {
     if (sodium_init() < 0) {
         spdlog::critical("libsodium failed to initialise");
         return 1;
@@ -88,12 +77,16 @@ int run_server(const config& cfg, server_log& log) {
     try {
         store::migrate(cfg.db);
         if (cfg.demo) {
+            if (!seed_demo) {
+                spdlog::critical("--demo: this build has no demo season");
+                return 1;
+            }
             try {
                 // With a test clock started at a given time, the demo season ends there (tests replay the
                 // demo at chosen hours of the day); otherwise at the real present.
                 const std::int64_t ends_at =
                     cfg.test_clock_start ? *cfg.test_clock_start : core::clock(false).now_s();
-                print_demo_logins(seed_demo_if_empty(cfg.db, ends_at));
+                seed_demo(cfg.db, ends_at);
             } catch (const std::runtime_error& e) {
                 spdlog::critical("the demo city could not be seeded: {}", e.what());
                 return 1;
@@ -111,9 +104,9 @@ int run_server(const config& cfg, server_log& log) {
     if (cfg.test_clock_start)
         clk.start_at(std::chrono::system_clock::time_point(std::chrono::seconds(*cfg.test_clock_start)));
     asio::thread_pool workers(2);  // blocking work that is neither SQLite nor hashing: files
-    auth::throttles throttles;     // sign-in and per-call rate limits (in memory)
-    throttles.call_policy =
-        auth::call_policy_of(cfg.public_post_limit, cfg.public_post_window, cfg.rate_limits);
+    auth::login_throttle logins;   // password checks (in memory)
+    http::call_throttle calls(     // every caller's rate limit (in memory)
+        http::call_policy_of(cfg.public_post_limit, cfg.public_post_window, cfg.rate_limits));
     // Argon2 on threads of its own with a bounded queue, so a burst of logins can neither starve the workers
     // (static files) nor queue without bound (full queue: 503).
     auth::hash_pool hashing(cfg.hash_threads, cfg.hash_queue);
@@ -126,7 +119,7 @@ int run_server(const config& cfg, server_log& log) {
     // Every route, declared once by its group with the services it uses.
     const api::service_set services{{*db, clk},
                                     hashing,
-                                    throttles,
+                                    logins,
                                     feeds,
                                     reads,
                                     stats,
@@ -154,7 +147,7 @@ int run_server(const config& cfg, server_log& log) {
     hcfg.secure_cookies = cfg.secure_cookies;
     hcfg.behind_proxy = cfg.behind_proxy;
     hcfg.allowed_hosts = cfg.allowed_hosts;
-    http::server_context web(hcfg, routes, *db, sessions, throttles, stats, workers, feeds);
+    http::server_context web(hcfg, routes, *db, sessions, calls, stats, workers, feeds);
     // The web app's files and page dictionaries, read once: serving them needs no file I/O or worker thread.
     web.statics = http::static_cache::load(cfg.web_root, static_cache_bytes);
     spdlog::info("web root: {} files ({} bytes) in memory, {} left on disk", web.statics->files(),

@@ -29,7 +29,7 @@ enum route_flag : unsigned {
     flag_open_to_unvalidated = 1u << 2,
 };
 
-/// Which rate limit a route's calls count against (auth::call_class, per caller kind): by default its
+/// Which rate limit a route's calls count against (http::call_class, per caller kind): by default its
 /// method's (reads for GET, writes otherwise); the public forms and the lookups by a secret in the URL
 /// have limits of their own; health probes none (they cost nothing and tell nothing; the connection caps
 /// bound them).

@@ -10,7 +10,7 @@
 
 namespace relais::http {
 
-/// Open connections per client key (auth::client_key: an IPv4 address, an IPv6 /64), so that one address
+/// Open connections per client key (wire::client_key: an IPv4 address, an IPv6 /64), so that one address
 /// cannot take every connection slot of the server (10,050 half-sent requests from one address did).
 /// A connection holds a slot for its key while it lives; the slot is given back when it is destroyed.
 /// Thread-safe; slots may outlive the limits object.

@@ -1,14 +1,13 @@
 #include "http/dispatcher.hpp"
 
 #include "auth/access_rule.hpp"
-#include "auth/request_checks.hpp"
 #include "auth/sessions.hpp"
-#include "auth/throttle.hpp"
 #include "auth/token.hpp"
 #include "http/problem.hpp"
 #include "http/server_context.hpp"
 #include "http/static_files.hpp"
 #include "store/store.hpp"
+#include "wire/request_checks.hpp"
 #include "wire/request_context.hpp"
 
 #include <spdlog/spdlog.h>
@@ -56,7 +55,7 @@ boost::asio::awaitable<void> authorize(server_context& app, wire::request_contex
     // The session: one indexed read (hash of the cookie's token) when a well-formed cookie is present.
     std::optional<auth::session_record> session;
     const auto cookie =
-        auth::cookie_value(req[bhttp::field::cookie], auth::session_cookie_name(app.cfg.secure_cookies));
+        wire::cookie_value(req[bhttp::field::cookie], auth::session_cookie_name(app.cfg.secure_cookies));
     const std::int64_t now = auth::wall_now_s();
     const std::int64_t idle = app.cfg.session_idle.count();
     if (cookie && auth::well_formed_token(*cookie)) {
@@ -80,20 +79,20 @@ boost::asio::awaitable<void> authorize(server_context& app, wire::request_contex
     std::optional<std::string_view> origin;
     if (auto it = req.find(bhttp::field::origin); it != req.end())
         origin = it->value();
-    const auth::csrf_input csrf{req.method(),
+    const wire::csrf_input csrf{req.method(),
                                 session.has_value(),
                                 (rule->flags & auth::flag_no_session_csrf) == 0,
                                 req["X-CSRF-Token"],
                                 session ? std::string_view(session->csrf_hash) : std::string_view(),
                                 origin,
                                 request_host(app, req)};
-    switch (auth::check_csrf(csrf)) {
-        case auth::csrf_verdict::ok:
+    switch (wire::check_csrf(csrf)) {
+        case wire::csrf_verdict::ok:
             break;
-        case auth::csrf_verdict::cross_origin:
+        case wire::csrf_verdict::cross_origin:
             throw error(error_kind::forbidden, "Cross-origin requests are refused.");
-        case auth::csrf_verdict::missing_token:
-        case auth::csrf_verdict::wrong_token:
+        case wire::csrf_verdict::missing_token:
+        case wire::csrf_verdict::wrong_token:
             throw error(error_kind::forbidden,
                         "The X-CSRF-Token header is missing or does not match the session.");
     }
@@ -102,9 +101,8 @@ boost::asio::awaitable<void> authorize(server_context& app, wire::request_contex
         ctx.user = session->user;
     // Every caller has a rate limit, checked before anything costly (and before the access decision, so
     // a flood of refused calls is limited too).
-    auth::check_call_rate(app.throttles, *rule, auth::is_unsafe_method(target.method), ctx.route, ctx.user,
-                          ctx.client_address);
-    switch (auth::decide_access(rule, ctx.user, auth::is_loopback(ctx.client_address))) {
+    app.calls.check(*rule, wire::is_unsafe_method(target.method), ctx.route, ctx.user, ctx.client_address);
+    switch (auth::decide_access(rule, ctx.user, wire::is_loopback(ctx.client_address))) {
         case auth::access_verdict::allowed:
             break;
         case auth::access_verdict::unauthenticated:
@@ -148,7 +146,7 @@ boost::asio::awaitable<response> dispatch(server_context& app, const request& re
         // DNS rebinding: a page of another site whose name now points at this server must not be served.
         // (HTTP/1.0 may omit Host; HTTP/1.1 without one was refused when the request was read.)
         if (const auto host = request_host(app, req);
-            (!host.empty() || req.version() >= 11) && !auth::host_allowed(host, app.cfg.allowed_hosts))
+            (!host.empty() || req.version() >= 11) && !wire::host_allowed(host, app.cfg.allowed_hosts))
             throw error(error_kind::misdirected,
                         "This server does not answer for that host name (see --allowed-hosts).");
         const verb method = req.method() == verb::head ? verb::get : req.method();
@@ -158,7 +156,7 @@ boost::asio::awaitable<response> dispatch(server_context& app, const request& re
             matched = m.target;
             wire::request_context ctx(
                 req, std::move(m.params), route, request_id,
-                auth::client_address(client, req["X-Forwarded-For"], app.cfg.behind_proxy));
+                wire::client_address(client, req["X-Forwarded-For"], app.cfg.behind_proxy));
             co_await authorize(app, ctx, *m.target, user_id);
             res = co_await m.target->h(ctx);
         } else if (m.path_known) {

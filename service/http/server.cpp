@@ -1,10 +1,10 @@
 #include "http/server.hpp"
 
-#include "auth/request_checks.hpp"
 #include "core/fd_limit.hpp"
 #include "core/log_exceptions.hpp"
 #include "http/server_context.hpp"
 #include "http/session.hpp"
+#include "wire/request_checks.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -95,7 +95,7 @@ asio::awaitable<void> server::accept_connections(asio::steady_timer& pause, acce
         if (!app_.cfg.behind_proxy) {
             // Counted per socket peer now; behind a proxy the session counts the forwarded address instead.
             slot =
-                limits_.acquire(pec ? std::string("unknown") : auth::client_key(peer.address().to_string()));
+                limits_.acquire(pec ? std::string("unknown") : wire::client_key(peer.address().to_string()));
             if (!slot) {
                 refused_per_address_++;
                 boost::system::error_code ignored;

@@ -6,8 +6,8 @@
 
 #include "api/event_hub.hpp"
 #include "auth/session_cache.hpp"
-#include "auth/throttle.hpp"
 #include "core/metrics.hpp"
+#include "http/call_throttle.hpp"
 #include "http/router.hpp"
 #include "wire/route.hpp"
 
@@ -46,13 +46,13 @@ struct server_config {
 
 struct server_context {
     server_context(const server_config& cfg, const wire::route_table& table, store::store& db,
-                   auth::session_cache& sessions, auth::throttles& throttles, core::metrics& stats,
+                   auth::session_cache& sessions, call_throttle& calls, core::metrics& stats,
                    boost::asio::thread_pool& workers, api::event_hub& events)
         : cfg(cfg),
           routes(table),
           db(db),
           sessions(sessions),
-          throttles(throttles),
+          calls(calls),
           stats(stats),
           workers(workers),
           events(events) {}
@@ -61,7 +61,7 @@ struct server_context {
     const router routes;  ///< over the route table, which outlives the server
     store::store& db;     ///< sessions (the guards read them)
     auth::session_cache& sessions;
-    auth::throttles& throttles;
+    call_throttle& calls;  ///< every caller's rate limit
     core::metrics& stats;
     boost::asio::thread_pool& workers;  ///< static files not held in memory
     api::event_hub& events;             ///< the live feeds

@@ -1,11 +1,11 @@
 #include "http/session.hpp"
 
-#include "auth/request_checks.hpp"
 #include "http/dispatcher.hpp"
 #include "http/problem.hpp"
 #include "http/server_context.hpp"
 #include "http/websocket_session.hpp"
 #include "wire/live_upgrade.hpp"
+#include "wire/request_checks.hpp"
 
 #include <sodium.h>
 #include <boost/asio/as_tuple.hpp>
@@ -132,7 +132,7 @@ template <class Stream>
 bool stream_session<Stream>::admit_forwarded(const request& req) {
     if (!app_.cfg.behind_proxy)
         return true;
-    auto key = auth::client_key(auth::client_address(client_, req["X-Forwarded-For"], true));
+    auto key = wire::client_key(wire::client_address(client_, req["X-Forwarded-For"], true));
     if (slot_ && slot_->key() == key)
         return true;
     slot_.reset();  // the previous request's address (a proxy reuses its connections for other clients)

@@ -702,11 +702,14 @@ class statement_profile {
         std::vector<std::pair<std::string, entry>> rows(by_sql_.begin(), by_sql_.end());
         std::sort(rows.begin(), rows.end(),
                   [](const auto& a, const auto& b) { return a.second.ns > b.second.ns; });
-        std::uint64_t total = 0;
-        for (const auto& r : rows)
+        std::uint64_t total = 0, runs = 0;
+        for (const auto& r : rows) {
             total += r.second.ns;
-        out << "statements: " << rows.size() << " distinct, " << total / 1'000'000 << " ms in all\n";
-        for (std::size_t i = 0; i < rows.size() && i < 15; ++i) {
+            runs += r.second.runs;
+        }
+        out << "statements: " << rows.size() << " distinct, " << runs << " runs, " << total / 1'000'000
+            << " ms in all\n";
+        for (std::size_t i = 0; i < rows.size() && i < 40; ++i) {
             std::string sql = rows[i].first.substr(0, 160);
             std::replace(sql.begin(), sql.end(), '\n', ' ');
             out << "  " << rows[i].second.ns / 1'000'000 << " ms, " << rows[i].second.runs << " runs: " << sql
@@ -756,10 +759,11 @@ seed_summary seed_database(const seed_options& opts) {
     // Bulk load: nothing is acknowledged to anyone until the end, so the journal need not be synced on the
     // way (a crash leaves the database as it was: one transaction).
     db.exec("PRAGMA synchronous=OFF");
-    db.exec("PRAGMA cache_size=-262144");
+    db.exec("PRAGMA cache_size=-3000000");
     db.exec("PRAGMA foreign_keys=ON");
     // As on the server's writer: the savepoints of the domain's operations journal to memory, not to a file.
     db.exec("PRAGMA temp_store=MEMORY");
+    db.exec("PRAGMA secure_delete=OFF");
     std::unique_ptr<statement_profile> prof;
     if (opts.profile)
         prof = std::make_unique<statement_profile>(db);

@@ -85,7 +85,7 @@ struct harness {
         so.readers = 1;
         db = std::make_unique<relais::store::store>(so);
         app = std::make_unique<relais::testing::wired_server>(*db, false, 0);
-        app->throttles.call_policy = auth::call_policy_of(0, cfg.public_post_window, "");
+        app->calls.set_policy(http::call_policy_of(0, cfg.public_post_window, ""));
 
         for (const auto& rule : app->routes.routes()) {
             if (rule.method != http::verb::post && rule.method != http::verb::patch &&

@@ -1,7 +1,7 @@
 #include "http/problem.hpp"
 
-#include <boost/json/parse.hpp>
 #include <doctest/doctest.h>
+#include <boost/json/parse.hpp>
 
 using namespace relais;
 
@@ -49,7 +49,8 @@ TEST_CASE("405 carries Allow and 429 carries Retry-After") {
 }
 
 TEST_CASE("unexpected exceptions become a bare 500 with no internals") {
-    auto ep = std::make_exception_ptr(std::runtime_error("SQLITE_ERROR near SELECT password_hash FROM users"));
+    auto ep =
+        std::make_exception_ptr(std::runtime_error("SQLITE_ERROR near SELECT password_hash FROM users"));
     auto res = http::problem_response(ep, 11, false);
     CHECK(res.result_int() == 500);
     CHECK(res.body().find("SELECT") == std::string::npos);

@@ -5,6 +5,7 @@
 
 #include "api/event_hub.hpp"
 #include "api/routes.hpp"
+#include "http/call_throttle.hpp"
 #include "http/server_context.hpp"
 #include "store/migrations.hpp"
 #include "store/store.hpp"
@@ -74,9 +75,9 @@ TEST_CASE("the accept loop logs a throw and accepts again after a pause") {
     relais::api::add_system_routes(routes, {db, [&stats] { return stats.render(); }});
     const relais::http::server_config cfg;
     relais::auth::session_cache sessions;
-    relais::auth::throttles throttles;
+    relais::http::call_throttle calls;
     relais::api::event_hub feeds;
-    relais::http::server_context app(cfg, routes, db, sessions, throttles, stats, workers, feeds);
+    relais::http::server_context app(cfg, routes, db, sessions, calls, stats, workers, feeds);
 
     boost::asio::io_context ioc;
     relais::http::server srv(ioc, app);

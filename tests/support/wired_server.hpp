@@ -8,10 +8,11 @@
 #include "api/read_cache.hpp"
 #include "api/routes.hpp"
 #include "auth/hash_pool.hpp"
+#include "auth/login_throttle.hpp"
 #include "auth/session_cache.hpp"
-#include "auth/throttle.hpp"
 #include "core/clock.hpp"
 #include "core/metrics.hpp"
+#include "http/call_throttle.hpp"
 #include "http/server_context.hpp"
 #include "store/store.hpp"
 #include "wire/route.hpp"
@@ -29,7 +30,8 @@ struct wired_server {
     core::clock clk;
     boost::asio::thread_pool workers{1};
     auth::hash_pool hashing{1, 16};
-    auth::throttles throttles;
+    auth::login_throttle logins;
+    http::call_throttle calls;
     auth::session_cache sessions;
     api::read_cache reads;
     api::event_hub feeds;
@@ -43,12 +45,11 @@ struct wired_server {
                           std::string web_root = "web")
         : clk(movable_clock) {
         using namespace std::chrono_literals;
-        const api::service_set s{{db, clk}, hashing, throttles,           feeds, reads,
-                                 stats,     matcher, std::move(web_root), false, false,
-                                 1800s,     43200s,  login_limit,         100,   900s};
+        const api::service_set s{
+            {db, clk}, hashing, logins, feeds,  reads,       stats, matcher, std::move(web_root),
+            false,     false,   1800s,  43200s, login_limit, 100,   900s};
         routes = api::declare_routes(s);
-        web = std::make_unique<http::server_context>(cfg, routes, db, sessions, throttles, stats, workers,
-                                                     feeds);
+        web = std::make_unique<http::server_context>(cfg, routes, db, sessions, calls, stats, workers, feeds);
     }
     ~wired_server() {
         workers.join();

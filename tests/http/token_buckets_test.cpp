@@ -1,4 +1,4 @@
-#include "auth/token_buckets.hpp"
+#include "http/token_buckets.hpp"
 
 #include <doctest/doctest.h>
 
@@ -6,7 +6,7 @@
 #include <thread>
 #include <vector>
 
-using relais::auth::token_buckets;
+using relais::http::token_buckets;
 using namespace std::chrono_literals;
 
 TEST_CASE("token buckets: a burst up to the limit, then calls come back at limit per window") {

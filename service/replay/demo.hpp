@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-namespace relais::app {
+namespace relais::replay {
 
 /// A demo account, printed at start so a newcomer can sign in.
 struct demo_login {
@@ -31,4 +31,9 @@ struct demo_options {
 std::vector<demo_login> seed_demo_if_empty(const std::string& path, std::int64_t now,
                                            const demo_options& o = {});
 
-}  // namespace relais::app
+/// What `relais --demo` does before the server opens its database: seeds the demo city if the database is
+/// empty and prints its sign-ins to standard output (the terminal of whoever ran scripts/run). The server
+/// (app/) receives this as a hook from main.cpp, so it never links the replay itself.
+void seed_demo_and_print(const std::string& path, std::int64_t now);
+
+}  // namespace relais::replay

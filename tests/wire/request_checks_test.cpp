@@ -1,9 +1,9 @@
-#include "auth/request_checks.hpp"
+#include "wire/request_checks.hpp"
 #include "auth/token.hpp"
 
 #include <doctest/doctest.h>
 
-using namespace relais::auth;
+using namespace relais::wire;
 using boost::beast::http::verb;
 
 TEST_CASE("unsafe methods") {
@@ -44,8 +44,8 @@ TEST_CASE("same origin: scheme-default ports, case, and refusals") {
 }
 
 TEST_CASE("CSRF check") {
-    const std::string csrf = new_token();
-    const std::string csrf_hash = hash_token(csrf);
+    const std::string csrf = relais::auth::new_token();
+    const std::string csrf_hash = relais::auth::hash_token(csrf);
     csrf_input in{verb::post, true, true, csrf, csrf_hash, std::nullopt, "127.0.0.1:8080"};
     CHECK(check_csrf(in) == csrf_verdict::ok);
 
@@ -54,7 +54,7 @@ TEST_CASE("CSRF check") {
         CHECK(check_csrf(in) == csrf_verdict::missing_token);
     }
     SUBCASE("wrong token") {
-        const std::string other = new_token();
+        const std::string other = relais::auth::new_token();
         in.header_token = other;
         CHECK(check_csrf(in) == csrf_verdict::wrong_token);
         in.header_token = csrf_hash;  // the stored hash is not the token

@@ -1,10 +1,10 @@
-#include "auth/call_limits.hpp"
+#include "http/call_limits.hpp"
 
 #include <charconv>
 #include <stdexcept>
 #include <string>
 
-namespace relais::auth {
+namespace relais::http {
 
 namespace {
 
@@ -12,7 +12,8 @@ using std::chrono::seconds;
 
 constexpr caller_kind kinds[] = {caller_kind::anonymous, caller_kind::volunteer, caller_kind::partner,
                                  caller_kind::staff};
-constexpr call_class classes[] = {call_class::form, call_class::tracking, call_class::write, call_class::read};
+constexpr call_class classes[] = {call_class::form, call_class::tracking, call_class::write,
+                                  call_class::read};
 
 std::string_view trim(std::string_view s) {
     while (!s.empty() && s.front() == ' ')
@@ -101,7 +102,8 @@ void call_limits::apply_overrides(std::string_view spec) {
             std::size_t count = 0;
             long long window = 0;
             if (slash == std::string_view::npos || !parse_number(value.substr(0, slash), count) ||
-                !parse_number(value.substr(slash + 1), window) || window < 1 || window > 86400 || count > 100000000)
+                !parse_number(value.substr(slash + 1), window) || window < 1 || window > 86400 ||
+                count > 100000000)
                 throw fault(item, "the limit must be N/SECONDS (SECONDS from 1 to 86400) or off");
             limit = {count, seconds(window)};
         }
@@ -113,16 +115,16 @@ void call_limits::apply_overrides(std::string_view spec) {
     }
 }
 
-caller_kind caller_kind_of(const std::optional<principal>& user) {
+caller_kind caller_kind_of(const std::optional<auth::principal>& user) {
     if (!user)
         return caller_kind::anonymous;
     switch (user->r) {
-        case role::volunteer:
+        case auth::role::volunteer:
             return caller_kind::volunteer;
-        case role::partner:
+        case auth::role::partner:
             return caller_kind::partner;
-        case role::coordinator:
-        case role::admin:
+        case auth::role::coordinator:
+        case auth::role::admin:
             return caller_kind::staff;
     }
     return caller_kind::anonymous;
@@ -156,4 +158,4 @@ std::string_view to_string(call_class c) {
     return "read";
 }
 
-}  // namespace relais::auth
+}  // namespace relais::http

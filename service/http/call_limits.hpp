@@ -8,7 +8,7 @@
 #include <optional>
 #include <string_view>
 
-namespace relais::auth {
+namespace relais::http {
 
 /// Who is calling, for rate limits: nobody signed in, or a signed-in user by role (coordinators and
 /// admins together: the desk).
@@ -48,9 +48,9 @@ class call_limits {
 };
 
 /// The caller kind of a signed-in user, or anonymous.
-caller_kind caller_kind_of(const std::optional<principal>& user);
+caller_kind caller_kind_of(const std::optional<auth::principal>& user);
 
 std::string_view to_string(caller_kind k);
 std::string_view to_string(call_class c);
 
-}  // namespace relais::auth
+}  // namespace relais::http

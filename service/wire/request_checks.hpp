@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-namespace relais::auth {
+namespace relais::wire {
 
 // Pure functions the dispatcher applies to every request (no I/O, no state), tested on their own.
 
@@ -62,4 +62,4 @@ bool host_allowed(std::string_view host_header, const std::vector<std::string>& 
 /// given a whole /64 and could otherwise rotate addresses inside it; anything unparsable as it is.
 std::string client_key(std::string_view address);
 
-}  // namespace relais::auth
+}  // namespace relais::wire

@@ -1,10 +1,10 @@
-#include "auth/token_buckets.hpp"
+#include "http/token_buckets.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <functional>
 
-namespace relais::auth {
+namespace relais::http {
 
 token_buckets::token_buckets(std::size_t max_keys)
     : max_keys_per_shard_(std::max<std::size_t>(1, max_keys / shard_count)) {}
@@ -53,4 +53,4 @@ std::size_t token_buckets::size() const {
     return n;
 }
 
-}  // namespace relais::auth
+}  // namespace relais::http

@@ -1,4 +1,4 @@
-#include "app/demo.hpp"
+#include "replay/demo.hpp"
 
 #include "auth/user_command.hpp"
 #include "domain/time_format.hpp"
@@ -10,12 +10,14 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <iostream>
 #include <sstream>
 #include <stdexcept>
 
-namespace relais::app {
+namespace relais::replay {
 
 namespace fs = std::filesystem;
 
@@ -108,4 +110,16 @@ std::vector<demo_login> seed_demo_if_empty(const std::string& path, std::int64_t
             {"volunteer", "benevole@relais.demo", demo_password}};
 }
 
-}  // namespace relais::app
+void seed_demo_and_print(const std::string& path, std::int64_t now) {
+    const auto logins = seed_demo_if_empty(path, now);
+    if (logins.empty())
+        return;
+    // Demo credentials go to the terminal of whoever ran scripts/run (they exist only in a demo database).
+    std::cout << "\nDemo city seeded. Demo sign-ins (demo database only):\n";
+    for (const auto& l : logins)
+        std::cout << "  " << l.role << std::string(12 - std::min<std::size_t>(11, l.role.size()), ' ')
+                  << l.email << "  /  " << l.password << "\n";
+    std::cout << std::endl;
+}
+
+}  // namespace relais::replay

@@ -1,10 +1,12 @@
-#include "auth/call_limits.hpp"
+#include "http/call_limits.hpp"
 
 #include <doctest/doctest.h>
 
 #include <stdexcept>
 
-using namespace relais::auth;
+using namespace relais::http;
+using relais::auth::principal;
+using relais::auth::role;
 using namespace std::chrono_literals;
 
 TEST_CASE("call limits: defaults per caller kind; the desk's are far above an anonymous address's") {
@@ -38,8 +40,9 @@ TEST_CASE("call limits: overrides, wildcards, off") {
 
 TEST_CASE("call limits: a faulty override is refused, naming the item") {
     auto l = call_limits::defaults({30, 600s});
-    for (const char* bad : {"staff", "staff.write", "boss.write=1/1", "staff.everything=1/1", "staff.write=1",
-                            "staff.write=x/60", "staff.write=1/0", "staff.write=1/100000", "staff.write=-1/60"}) {
+    for (const char* bad :
+         {"staff", "staff.write", "boss.write=1/1", "staff.everything=1/1", "staff.write=1",
+          "staff.write=x/60", "staff.write=1/0", "staff.write=1/100000", "staff.write=-1/60"}) {
         INFO(bad);
         try {
             l.apply_overrides(bad);

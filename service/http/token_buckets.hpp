@@ -9,7 +9,7 @@
 #include <string>
 #include <unordered_map>
 
-namespace relais::auth {
+namespace relais::http {
 
 /// Per-key token buckets: a key may make `limit` calls at once, and gets its calls back at `limit` per
 /// `window` (so `limit` per window on average, with bursts up to `limit`). Each key costs a few bytes
@@ -52,4 +52,4 @@ class token_buckets {
     std::array<shard, shard_count> shards_;
 };
 
-}  // namespace relais::auth
+}  // namespace relais::http

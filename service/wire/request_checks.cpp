@@ -1,4 +1,4 @@
-#include "auth/request_checks.hpp"
+#include "wire/request_checks.hpp"
 
 #include "auth/token.hpp"
 
@@ -7,7 +7,7 @@
 #include <algorithm>
 #include <cctype>
 
-namespace relais::auth {
+namespace relais::wire {
 
 namespace {
 
@@ -96,7 +96,7 @@ csrf_verdict check_csrf(const csrf_input& in) {
     if (in.header_token.empty())
         return csrf_verdict::missing_token;
     // Compare hashes (fixed length) so the comparison leaks nothing about the stored value's length.
-    if (!constant_time_equal(hash_token(in.header_token), in.session_csrf_hash))
+    if (!auth::constant_time_equal(auth::hash_token(in.header_token), in.session_csrf_hash))
         return csrf_verdict::wrong_token;
     return csrf_verdict::ok;
 }
@@ -185,4 +185,4 @@ std::string client_key(std::string_view address) {
     return boost::asio::ip::address_v6(bytes).to_string() + "/64";
 }
 
-}  // namespace relais::auth
+}  // namespace relais::wire
