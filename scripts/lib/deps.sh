@@ -4,15 +4,17 @@
 
 # Build and run: compiler, build tools, the libraries found by CMake, SQLite's shell (backups, debugging),
 # the time zone library and database (tzdata), Node.js/npm (contract lint), clang-14 with its runtime
-# (fuzzing), wrk and curl (benchmarks, smoke checks).
+# (fuzzing), wrk and curl (benchmarks, smoke checks), libcurl (the SMTP client of the email channel).
 RELAIS_PACKAGES="build-essential cmake ninja-build pkg-config git
     libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
     libsqlitecpp-dev libsqlite3-dev sqlite3 libspdlog-dev libfmt-dev doctest-dev libsodium-dev libssl-dev
-    liblemon-dev libhowardhinnant-date-dev tzdata nodejs npm clang-14 libclang-rt-14-dev wrk curl"
+    liblemon-dev libhowardhinnant-date-dev tzdata nodejs npm clang-14 libclang-rt-14-dev wrk curl
+    libcurl4-openssl-dev"
 
 # Extra packages only the test suites need: Debian's Chromium for the browser tests (tests/web, driven by
-# playwright-core from npm; chromium-driver ships the matching chromedriver).
-TEST_PACKAGES="chromium chromium-driver"
+# playwright-core from npm; chromium-driver ships the matching chromedriver), a real SMTP server for the
+# email channel's tests (aiosmtpd) and openssl's command to give it a certificate for STARTTLS.
+TEST_PACKAGES="chromium chromium-driver python3-aiosmtpd openssl"
 
 # Some packages may be satisfied by another install of the same tool: a Node.js build that bundles npm
 # provides the `npm` command without Debian's npm package (and the two conflict), so for these a command on

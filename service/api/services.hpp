@@ -61,6 +61,7 @@ struct dispatch_services : data_access {
 struct system_services {
     store::store& db;
     std::function<std::string()> metrics_text;  ///< the request metrics (the storage's are added)
+    const core::clock* clk = nullptr;           ///< the outbox's metrics are added when given
 };
 
 /// The live feed's upgrade (live_routes).

@@ -1,4 +1,5 @@
 #include "api/routes.hpp"
+#include "notify/outbox.hpp"
 #include "store/statement_cache.hpp"
 #include "store/store.hpp"
 #include "store/store_metrics.hpp"
@@ -27,7 +28,13 @@ awaitable_response metrics(const system_services& s, request_context& ctx) {
     res.set(wire::bhttp::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
     res.set(wire::bhttp::field::cache_control, "no-store");
     res.keep_alive(ctx.req.keep_alive());
-    res.body() = s.metrics_text() + store::render_metrics(s.db);
+    std::string outbox;
+    if (s.clk) {
+        const std::int64_t now = s.clk->now_s();
+        auto read_outbox = [now](SQLite::Database& db) { return notify::outbox_metrics(db, now); };
+        outbox = co_await s.db.read(std::move(read_outbox));
+    }
+    res.body() = s.metrics_text() + store::render_metrics(s.db) + outbox;
     res.prepare_payload();
     co_return res;
 }

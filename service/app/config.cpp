@@ -226,6 +226,27 @@ const std::vector<option_spec>& specs() {
                                     "')");
              c.public_url = v;
          }},
+        {"smtp-url",
+         "send email through this SMTP server: smtp://host:port (STARTTLS, required except to this machine) "
+         "or smtps://host:port (implicit TLS); without it email is off",
+         false,
+         [](config& c, const std::string& v) {
+             if (!v.empty() && v.rfind("smtp://", 0) != 0 && v.rfind("smtps://", 0) != 0)
+                 throw config_error("--smtp-url must start with smtp:// or smtps:// (got '" + v + "')");
+             c.smtp_url = v;
+         }},
+        {"smtp-user", "user name for SMTP authentication (with --smtp-password-file)", false,
+         [](config& c, const std::string& v) { c.smtp_user = v; }},
+        {"smtp-password-file", "file holding the SMTP password (its first line)", false,
+         [](config& c, const std::string& v) { c.smtp_password_file = v; }},
+        {"smtp-ca-file", "PEM certificate authorities to trust for the SMTP server instead of the system's",
+         false, [](config& c, const std::string& v) { c.smtp_ca_file = v; }},
+        {"mail-from", "the sender address of the email sent (required with --smtp-url)", false,
+         [](config& c, const std::string& v) { c.mail_from = v; }},
+        {"outbox-retention-days", "days a message and its delivery log are kept (default 30)", false,
+         [](config& c, const std::string& v) {
+             c.outbox_retention_days = parse_number<int>("outbox-retention-days", v, 1, 3650);
+         }},
         {"allowed-hosts",
          "comma-separated host names requests may address (Host header), * for any; others get 421 "
          "(default: the bind address, localhost, loopback addresses and the host of --public-url)",
@@ -316,6 +337,10 @@ config parse_config(const std::vector<std::string>& args, const env_lookup& env)
         else if (auto v = env ? env(env_name(s.name)) : std::nullopt)
             s.apply(c, *v);
     }
+    if (!c.smtp_url.empty() && c.mail_from.find('@') == std::string::npos)
+        throw config_error("--smtp-url needs --mail-from (the sender address)");
+    if (c.smtp_user.empty() != c.smtp_password_file.empty())
+        throw config_error("--smtp-user and --smtp-password-file go together");
     if (c.test_clock_start && !c.test_clock)
         throw config_error("--test-clock-start needs --test-clock");
     if (c.tls_cert.empty() != c.tls_key.empty())

@@ -57,7 +57,10 @@ struct config {
     /// Host names (with or without a port) requests may address; "*" = any. Empty: the defaults (the bind
     /// address, localhost and loopback addresses, the host of public_url).
     std::vector<std::string> allowed_hosts;
-    std::string public_url;   ///< the address people reach the service at (https://...)
+    std::string public_url;  ///< the address people reach the service at (https://...)
+    // Email (notify/): off without smtp_url.
+    std::string smtp_url, smtp_user, smtp_password_file, smtp_ca_file, mail_from;
+    int outbox_retention_days = 30;
     std::string rate_limits;  ///< overrides of the per-role, per-class rate limits (see --help)
     bool show_help = false;
 };

@@ -3,6 +3,7 @@
 #include "core/clock.hpp"
 #include "core/log_exceptions.hpp"
 #include "domain/privacy.hpp"
+#include "notify/outbox.hpp"
 #include "store/store.hpp"
 
 #include <spdlog/spdlog.h>
@@ -31,7 +32,11 @@ asio::awaitable<void> retention_loop(store::store& database, const core::clock& 
             co_return;
         try {
             const std::int64_t now = clk.now_s();
-            auto job = [now](SQLite::Database& db) { return domain::apply_retention(db, now); };
+            auto job = [now](SQLite::Database& db) {
+                auto r = domain::apply_retention(db, now);
+                notify::purge_outbox(db, now);  // messages past --outbox-retention-days, with their logs
+                return r;
+            };
             const domain::retention_result r = co_await database.write(std::move(job));
             // The erased values must not survive in the write-ahead log either (see store::truncate_wal).
             if (r.residents + r.volunteers > 0) {

@@ -13,12 +13,16 @@
 #include "core/clock.hpp"
 #include "core/fd_limit.hpp"
 #include "core/metrics.hpp"
+#include "domain/programme.hpp"
 #include "http/call_throttle.hpp"
 #include "http/server.hpp"
 #include "http/server_context.hpp"
 #include "http/static_cache.hpp"
 #include "http/tls.hpp"
 #include "match/maintenance.hpp"
+#include "notify/outbox.hpp"
+#include "notify/planner.hpp"
+#include "notify/sender.hpp"
 #include "store/connection.hpp"
 #include "store/migrations.hpp"
 
@@ -28,7 +32,9 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <mutex>
 #include <thread>
 
 namespace relais::app {
@@ -68,8 +74,24 @@ int run_server(const config& cfg, server_log& log, const demo_seeder& seed_demo)
         return 1;
     }
 
+    // Messages are decided inside the commit of the change they tell of (notify::plan_messages); the
+    // address their links start with is known once the server listens, before anything is written.
+    std::mutex plan_mutex;
+    notify::planner_settings plan;
+    plan.email = !cfg.smtp_url.empty();
+    plan.keep_seconds = std::int64_t{cfg.outbox_retention_days} * 86400;
+    try {
+        plan.words = core::dictionaries::load(std::filesystem::path(cfg.web_root) / "i18n");
+    } catch (const std::exception& e) {
+        spdlog::warn("message texts not loaded ({}): messages would show their keys", e.what());
+    }
     store::store_options so;
     so.path = cfg.db;
+    so.before_commit = [&plan, &plan_mutex](SQLite::Database& conn,
+                                            const std::vector<store::committed_event>& ev) {
+        std::lock_guard lock(plan_mutex);
+        notify::plan_messages(conn, ev, plan);
+    };
     so.sync = cfg.synchronous == "normal" ? store::sync_mode::normal : store::sync_mode::full;
     so.readers = cfg.readers;
     so.write_queue = cfg.write_queue;
@@ -176,6 +198,45 @@ int run_server(const config& cfg, server_log& log, const demo_seeder& seed_demo)
         spdlog::critical("cannot listen on {}:{}: {}", cfg.bind, cfg.port, e.what());
         return 1;
     }
+    {
+        std::lock_guard lock(plan_mutex);
+        plan.public_url = cfg.public_url.empty() ? std::string(tls ? "https://" : "http://") + cfg.bind +
+                                                       ":" + std::to_string(port)
+                                                 : cfg.public_url;
+        while (!plan.public_url.empty() && plan.public_url.back() == '/')
+            plan.public_url.pop_back();
+    }
+    if (cfg.public_url.empty())
+        spdlog::warn("no --public-url: links in messages point at {}", plan.public_url);
+    // The outbox's sender, on a thread of its own; woken by every commit (one may have queued messages).
+    std::unique_ptr<notify::sender> outbox_sender;
+    std::optional<std::uint64_t> sender_subscription;
+    if (plan.email) {
+        notify::sender_settings ss;
+        ss.smtp.url = cfg.smtp_url;
+        ss.smtp.user = cfg.smtp_user;
+        ss.smtp.from = cfg.mail_from;
+        ss.smtp.ca_file = cfg.smtp_ca_file;
+        if (!cfg.smtp_password_file.empty()) {
+            std::ifstream f(cfg.smtp_password_file);
+            if (!std::getline(f, ss.smtp.password)) {
+                spdlog::critical("cannot read --smtp-password-file {}", cfg.smtp_password_file);
+                return 1;
+            }
+        }
+        {
+            // The programme's name as the sender's display name, read once at start.
+            auto conn = store::open_reader(cfg.db);
+            ss.from_name = domain::load_programme(conn).name;
+        }
+        outbox_sender = std::make_unique<notify::sender>(*db, clk, ss);
+        outbox_sender->start();
+        sender_subscription =
+            db->events().subscribe([s = outbox_sender.get()](const store::committed_batch&) { s->wake(); });
+        spdlog::info("email: on, sent as {}", cfg.mail_from);
+    } else {
+        spdlog::warn("email: off (no --smtp-url): nobody is told anything by email");
+    }
     // The committed domain events (store::event_dispatcher) reach the live feeds and the volunteer index;
     // nothing publishes from the HTTP routes, so changes made by the tick or inside a batch are seen too.
     const auto feed_subscription =
@@ -226,6 +287,10 @@ int run_server(const config& cfg, server_log& log, const demo_seeder& seed_demo)
     // The subscribers use the feeds, the engine and the I/O context: off before the last writes drain.
     db->events().unsubscribe(feed_subscription);
     db->events().unsubscribe(index_subscription);
+    if (sender_subscription)
+        db->events().unsubscribe(*sender_subscription);
+    if (outbox_sender)
+        outbox_sender->stop();  // before the store: it reads and writes through it
     db->stop();
     spdlog::info("relais stopped cleanly");  // written out by the caller's server_log as it goes
     return 0;

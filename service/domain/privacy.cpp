@@ -79,6 +79,25 @@ json::object export_volunteer(SQLite::Database& db, const std::string& id) {
          rows(db, "SELECT * FROM audit_log WHERE subject_type = 'volunteer' AND subject_id = ?", id)}};
 }
 
+namespace {
+
+/// The messages sent to the person (their address and texts) and their delivery logs (the outbox,
+/// migration 10).
+void erase_messages(SQLite::Database& db, const char* recipient_kind, const std::string& id) {
+    auto l = store::prepare(db,
+                            "DELETE FROM outbox_log WHERE message_id IN (SELECT id FROM outbox WHERE "
+                            "recipient_kind = ? AND recipient_id = ?)");
+    l->bind(1, recipient_kind);
+    l->bind(2, id);
+    l->exec();
+    auto q = store::prepare(db, "DELETE FROM outbox WHERE recipient_kind = ? AND recipient_id = ?");
+    q->bind(1, recipient_kind);
+    q->bind(2, id);
+    q->exec();
+}
+
+}  // namespace
+
 void erase_resident(SQLite::Database& db, const std::string& id, const std::string& reason, std::int64_t now,
                     const actor& who) {
     auto r = load_resident(db, id);
@@ -122,6 +141,7 @@ void erase_resident(SQLite::Database& db, const std::string& id, const std::stri
     SQLite::Statement& sq = *sq_lease;
     sq.bind(1, id);
     sq.exec();
+    erase_messages(db, "resident", id);
     append_event(db, now, who, {"resident", id, "erased", std::nullopt, std::nullopt, reason, {}});
 }
 
@@ -156,6 +176,7 @@ void erase_volunteer(SQLite::Database& db, const std::string& id, const std::str
     SQLite::Statement& m = *m_lease;
     m.bind(1, id);
     m.exec();
+    erase_messages(db, "volunteer", id);
     append_event(db, now, who, {"volunteer", id, "erased", std::nullopt, std::nullopt, reason, {}});
 }
 

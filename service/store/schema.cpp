@@ -16,6 +16,7 @@ std::span<const migration> schema_migrations() {
         {7, "idempotency scope", schema_idempotency_scope_sql()},
         {8, "city time zone", schema_city_time_zone_sql()},
         {9, "account volunteer index", schema_account_volunteer_index_sql()},
+        {10, "outbox", schema_outbox_sql()},
     };
     return migrations;
 }

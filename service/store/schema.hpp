@@ -26,4 +26,7 @@ const char* schema_city_time_zone_sql();
 /// Migration 9: accounts found by volunteer id (performance only).
 const char* schema_account_volunteer_index_sql();
 
+/// Migration 10: the notification outbox and its delivery log (notify/).
+const char* schema_outbox_sql();
+
 }  // namespace relais::store

@@ -12,7 +12,8 @@ namespace relais::store {
 //   period's requests are one range read.
 // - stat_day: additive counters per UTC day (missions done, supports set up... per category, neighbourhood,
 //   channel, reason).
-// - stat_occurrence + stat_gap: exact distinct counts over any period (volunteers mobilised, residents helped,
+// - stat_occurrence + stat_gap: exact distinct counts over any period (volunteers mobilised, residents
+// helped,
 //   residents requesting). Each subject's occurrences are chained (y = the subject's previous occurrence); a
 //   subject occurs in [a, b) iff one of its occurrences x in [a, b) has y < a. stat_gap counts occurrences
 //   per (day of x, day of y) so that count is a small sum; stat_occurrence holds the exact times for the

@@ -22,7 +22,8 @@ const store_options& migrated(const store_options& opts) {
 
 store::store(store_options opts)
     : opts_(migrated(opts)),
-      writer_(opts_.path, opts_.sync, opts_.write_queue, opts_.max_batch, opts_.watched_tables, &events_),
+      writer_(opts_.path, opts_.sync, opts_.write_queue, opts_.max_batch, opts_.watched_tables, &events_,
+              opts_.before_commit),
       readers_(opts_.path, opts_.readers, opts_.read_queue) {}
 
 store::~store() {
@@ -36,7 +37,7 @@ boost::asio::awaitable<bool> store::truncate_wal() {
                                             boost::asio::execution::outstanding_work.tracked);
             auto shared = std::make_shared<decltype(handler)>(std::move(handler));
             writer_.truncate_wal([shared, work](bool emptied) mutable {
-                boost::asio::post(work, [shared, emptied]() mutable { std::move(*shared)(emptied); });
+                boost::asio::post(work, [shared, emptied]() mutable { std::move (*shared)(emptied); });
             });
         },
         boost::asio::use_awaitable);

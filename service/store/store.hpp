@@ -27,6 +27,10 @@ struct store_options {
     /// read-side caches depend on: a signed-in session (auth::find_session, for auth::session_cache) and
     /// the coordinators' queue (domain::list_requests, for api::read_cache).
     std::vector<std::string> watched_tables{"session", "users", "volunteer", "request", "resident"};
+    /// Runs on the writer, inside each group commit that appended events, just before COMMIT, with those
+    /// events (see writer): what must be written in the same transaction as a change, decided from the
+    /// change's events (the notification outbox). Empty: nothing.
+    before_commit_step before_commit;
 };
 
 /// The storage engine: migrations at open, one writer thread with group commit, a pool of reader threads.

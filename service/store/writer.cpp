@@ -13,13 +13,15 @@
 namespace relais::store {
 
 writer::writer(const std::string& path, sync_mode sync, std::size_t queue_capacity, std::size_t max_batch,
-               std::vector<std::string> watched_tables, event_dispatcher* events)
+               std::vector<std::string> watched_tables, event_dispatcher* events,
+               before_commit_step before_commit)
     : db_(open_writer(path, sync)),
       queue_(queue_capacity),
       max_batch_(max_batch),
       checkpointer_(path),
       watched_tables_(std::move(watched_tables)),
-      events_(events) {
+      events_(events),
+      before_commit_(std::move(before_commit)) {
     // Replaces SQLite's automatic checkpoint (which would run inside our commits).
     sqlite3_wal_hook(db_.getHandle(), &writer::on_wal_commit, this);
     for (const auto& t : watched_tables_) {
@@ -134,6 +136,18 @@ void writer::run_batch(std::deque<std::unique_ptr<job>>& batch) {
         collected_.clear();
         if (events_)
             events_->report_gap();
+    }
+    if (before_commit_ && !collected_.empty()) {
+        prepare(db_, "SAVEPOINT before_commit")->exec();
+        try {
+            before_commit_(db_, collected_);
+        } catch (const std::exception& ex) {
+            // A failing step must not refuse the users' changes: its own writes are undone, it is logged.
+            spdlog::error("the pre-commit step of a group commit failed: {}", ex.what());
+            stats_.failed_before_commit++;
+            prepare(db_, "ROLLBACK TO before_commit")->exec();
+        }
+        prepare(db_, "RELEASE before_commit")->exec();
     }
     try {
         prepare(db_, "COMMIT")->exec();

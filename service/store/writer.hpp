@@ -8,6 +8,7 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -18,6 +19,9 @@ namespace relais::store {
 
 class event_dispatcher;
 
+/// Work done inside a group commit with its events, before COMMIT (store_options::before_commit).
+using before_commit_step = std::function<void(SQLite::Database&, const std::vector<committed_event>&)>;
+
 /// Counters the writer keeps for /metrics.
 struct writer_stats {
     static constexpr std::array<std::size_t, 9> batch_bounds{1, 2, 4, 8, 16, 32, 64, 128, 256};
@@ -25,6 +29,8 @@ struct writer_stats {
     std::atomic<std::uint64_t> jobs{0};
     std::atomic<std::uint64_t> failed_jobs{0};
     std::atomic<std::uint64_t> failed_commits{0};
+    std::atomic<std::uint64_t> failed_before_commit{
+        0};  ///< pre-commit steps that threw (their writes undone)
     /// Batch sizes: count of commits with size <= batch_bounds[i] (non-cumulative), last slot is +Inf.
     std::array<std::atomic<std::uint64_t>, batch_bounds.size() + 1> batch_size_buckets{};
 };
@@ -33,14 +39,17 @@ struct writer_stats {
 /// `max_batch`), runs each inside its own savepoint within one `BEGIN IMMEDIATE` transaction, commits once
 /// (group commit), and only then answers each job's caller. A job that throws is rolled back to its
 /// savepoint alone; its neighbours still commit. After a successful commit, the events the batch appended to
-/// the log (and kept: see event_collector) go to the event dispatcher, if any.
+/// the log (and kept: see event_collector) go to the event dispatcher, if any. Before the COMMIT, the
+/// `before_commit` step gets those events inside the transaction, in a savepoint of its own: its failure
+/// is logged and undoes its writes only (the users' changes still commit).
 class writer {
   public:
     /// `watched_tables`: a commit that inserted, updated or deleted a row of one of these bumps
     /// watched_generation() (caches of what those tables say check it; see auth::session_cache).
     /// `events`: where committed events go (null: nowhere); it must outlive the writer.
     writer(const std::string& path, sync_mode sync, std::size_t queue_capacity, std::size_t max_batch,
-           std::vector<std::string> watched_tables = {}, event_dispatcher* events = nullptr);
+           std::vector<std::string> watched_tables = {}, event_dispatcher* events = nullptr,
+           before_commit_step before_commit = {});
     ~writer();
 
     writer(const writer&) = delete;
@@ -90,6 +99,7 @@ class writer {
     event_collector collector_;   ///< writer thread only: the open transaction's events
     std::vector<committed_event> collected_;  ///< writer thread only: read back before COMMIT
     event_dispatcher* events_ = nullptr;
+    before_commit_step before_commit_;
     std::atomic<std::uint64_t> watched_generation_{0};
     std::thread thread_;
     bool stopped_ = false;

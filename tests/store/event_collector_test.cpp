@@ -231,3 +231,52 @@ TEST_CASE("event dispatcher: unsubscribed handlers get nothing more; stop delive
     CHECK(first.ids == std::vector<std::string>{"x"});
     CHECK(d.delivered() == 2);
 }
+
+TEST_CASE(
+    "before commit: the step writes in the same transaction, sees exactly the kept events, and its "
+    "failure undoes only its own writes") {
+    testing::temp_dir dir;
+    store::store_options opts;
+    opts.path = dir.file("before.db");
+    std::atomic<int> calls{0};
+    opts.before_commit = [&calls](SQLite::Database& c, const std::vector<store::committed_event>& events) {
+        ++calls;
+        for (const auto& e : events) {
+            // A table of its own (like the outbox): one row per event it was handed.
+            c.exec("CREATE TABLE IF NOT EXISTS told(id TEXT)");
+            SQLite::Statement q(c, "INSERT INTO told(id) VALUES (?)");
+            q.bind(1, e.entity_id);
+            q.exec();
+            if (e.entity_id == "poison")
+                throw std::runtime_error("the step fails on this one");
+        }
+    };
+    store::store db(opts);
+    write_now(db, [](SQLite::Database& c) { log_event(c, "one"); });
+    // A job that fails: its event is not handed over.
+    try {
+        write_now(db, [](SQLite::Database& c) {
+            log_event(c, "rolled-back");
+            throw std::runtime_error("refused");
+        });
+    } catch (const std::runtime_error&) {
+    }
+    // A commit without events: the step is not called.
+    const int before_empty = calls.load();
+    write_now(db, [](SQLite::Database& c) { c.exec("CREATE TABLE IF NOT EXISTS other(x)"); });
+    CHECK(calls.load() == before_empty);
+    // The step fails: the change still commits, the step's rows for it do not.
+    write_now(db, [](SQLite::Database& c) { log_event(c, "poison"); });
+    std::vector<std::string> told, logged;
+    write_now(db, [&](SQLite::Database& c) {
+        SQLite::Statement q(c, "SELECT id FROM told ORDER BY rowid");
+        while (q.executeStep())
+            told.push_back(q.getColumn(0).getString());
+        SQLite::Statement e(c, "SELECT entity_id FROM event ORDER BY seq");
+        while (e.executeStep())
+            logged.push_back(e.getColumn(0).getString());
+    });
+    CHECK(told == std::vector<std::string>{"one"});
+    CHECK(logged == std::vector<std::string>{"one", "poison"});
+    CHECK(db.stats().failed_before_commit.load() == 1);
+}

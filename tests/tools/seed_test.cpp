@@ -14,7 +14,9 @@
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 #include <doctest/doctest.h>
+
 #include <sqlite3.h>
+#include <filesystem>
 
 #include <fstream>
 #include <sstream>
@@ -57,6 +59,9 @@ TEST_CASE("relais seed: the asked-for counts, consistent states, readable by the
     CHECK(scalar(db, "SELECT COUNT(*) FROM mission") == 3000);
     CHECK(scalar(db, "SELECT COUNT(*) FROM request") == static_cast<std::int64_t>(s.requests));
     CHECK(scalar(db, "SELECT COUNT(*) FROM pragma_foreign_key_check") == 0);
+    // Loaded through a rollback journal, handed over in the server's journal mode, with nothing left beside.
+    CHECK(db.execAndGet("PRAGMA journal_mode").getString() == "wal");
+    CHECK(!std::filesystem::exists(opts.db + "-journal"));
     {
         SQLite::Statement q(db, "PRAGMA integrity_check");
         REQUIRE(q.executeStep());
@@ -282,8 +287,8 @@ TEST_CASE("relais seed and relais backup: command-line errors") {
 TEST_CASE("relais seed --profile yes: the statements that took the most time, SQL text only") {
     relais::testing::temp_dir dir;
     std::ostringstream out, err;
-    REQUIRE(relais::tools::run_seed_command({"--db", dir.file("p.db"), "--volunteers", "20", "--residents", "10",
-                                             "--missions", "50", "--accounts", "2", "--profile", "yes"},
+    REQUIRE(relais::tools::run_seed_command({"--db", dir.file("p.db"), "--volunteers", "20", "--residents",
+                                             "10", "--missions", "50", "--accounts", "2", "--profile", "yes"},
                                             out, err) == 0);
     const std::string text = out.str();
     INFO(text);

@@ -1,8 +1,8 @@
 #pragma once
 
 #include "api/handler_support.hpp"
-#include "api/pages/dictionary.hpp"
 #include "api/pages/html.hpp"
+#include "core/dictionary.hpp"
 #include "domain/city_time.hpp"
 #include "domain/programme.hpp"
 
@@ -16,6 +16,10 @@
 // What the resident pages (/demande, /suivi, the refusal page) share: the programme's settings they show,
 // the submitted form, the page layout and the accessible form fields. Everything returns html::markup.
 namespace relais::api::pages {
+
+using core::dictionaries;
+using core::dictionary;
+using core::fill_placeholders;
 
 /// What the pages need besides the request: the database and the programme clock, the dictionaries (read
 /// once at start).

@@ -12,14 +12,14 @@ namespace relais::api {
 
 namespace {
 
-std::shared_ptr<const dictionaries> load_words(const std::string& web_root) {
+std::shared_ptr<const core::dictionaries> load_words(const std::string& web_root) {
     try {
-        return dictionaries::load(std::filesystem::path(web_root) / "i18n");
+        return core::dictionaries::load(std::filesystem::path(web_root) / "i18n");
     } catch (const std::exception& e) {
         // The API does not need them (the season replay's server runs without a web root): the pages then
         // show their text keys, and the operator is told why.
         spdlog::warn("resident pages without their texts: {}", e.what());
-        return dictionaries::none();
+        return core::dictionaries::none();
     }
 }
 

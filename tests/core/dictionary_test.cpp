@@ -1,5 +1,5 @@
 // service/api/pages/dictionary: the dictionaries the browser uses, read once; the one placeholder rule.
-#include "api/pages/dictionary.hpp"
+#include "core/dictionary.hpp"
 
 #include "support/temp_dir.hpp"
 
@@ -8,8 +8,8 @@
 #include <fstream>
 #include <stdexcept>
 
-using relais::api::dictionaries;
-using relais::api::fill_placeholders;
+using relais::core::dictionaries;
+using relais::core::fill_placeholders;
 
 TEST_CASE("placeholders: every occurrence, one pass, unknown names kept (the rule of web/js/lib.js)") {
     CHECK(fill_placeholders("Call {phone}, or {phone} again", {{"phone", "02 99"}}) ==

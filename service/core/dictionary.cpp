@@ -1,4 +1,4 @@
-#include "api/pages/dictionary.hpp"
+#include "core/dictionary.hpp"
 
 #include <boost/json/parse.hpp>
 
@@ -6,7 +6,7 @@
 #include <sstream>
 #include <stdexcept>
 
-namespace relais::api {
+namespace relais::core {
 
 namespace json = boost::json;
 
@@ -103,4 +103,4 @@ std::string dictionaries::pick(std::string_view asked) const {
     return asked == "en" && by_lang_.count("en") ? "en" : "fr";
 }
 
-}  // namespace relais::api
+}  // namespace relais::core

@@ -10,7 +10,7 @@
 #include <string_view>
 #include <utility>
 
-namespace relais::api {
+namespace relais::core {
 
 /// The placeholder rule of every text of the dictionaries, shared with the browser (web/js/lib.js, `fill`):
 /// "{name}" (letters, digits, underscores) is replaced by the value named `name`, every occurrence, in one
@@ -61,4 +61,4 @@ class dictionaries {
     std::map<std::string, std::shared_ptr<const boost::json::object>, std::less<>> by_lang_;
 };
 
-}  // namespace relais::api
+}  // namespace relais::core

@@ -1,0 +1,191 @@
+#include "notify/outbox.hpp"
+
+#include "domain/ids.hpp"
+#include "store/statement_cache.hpp"
+
+#include <SQLiteCpp/Statement.h>
+
+#include <algorithm>
+
+namespace relais::notify {
+
+namespace {
+
+void log_status(SQLite::Database& db, const std::string& id, std::int64_t now, const char* status,
+                const std::optional<std::string>& detail) {
+    auto q = store::prepare(db, "INSERT INTO outbox_log(message_id, at, status, detail) VALUES (?,?,?,?)");
+    q->bind(1, id);
+    q->bind(2, static_cast<std::int64_t>(now));
+    q->bind(3, status);
+    if (detail)
+        q->bind(4, *detail);
+    q->exec();
+}
+
+}  // namespace
+
+std::string enqueue(SQLite::Database& db, const outgoing& m, std::int64_t now, std::int64_t keep_seconds) {
+    const std::string id = domain::new_id("msg");
+    auto q = store::prepare(
+        db,
+        "INSERT INTO outbox(id, created_at, event_seq, kind, channel, recipient_kind, recipient_id, address, "
+        "lang, subject, body_text, body_html, optional, next_attempt_at, purge_after) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    q->bind(1, id);
+    q->bind(2, static_cast<std::int64_t>(now));
+    if (m.event_seq)
+        q->bind(3, static_cast<std::int64_t>(*m.event_seq));
+    q->bind(4, m.kind);
+    q->bind(5, m.channel);
+    q->bind(6, m.recipient_kind);
+    q->bind(7, m.recipient_id);
+    q->bind(8, m.address);
+    q->bind(9, m.lang);
+    q->bind(10, m.subject);
+    q->bind(11, m.text);
+    if (!m.html.empty())
+        q->bind(12, m.html);
+    q->bind(13, m.optional ? 1 : 0);
+    q->bind(14, static_cast<std::int64_t>(now));
+    q->bind(15, static_cast<std::int64_t>(now + keep_seconds));
+    q->exec();
+    log_status(db, id, now, "queued", std::nullopt);
+    return id;
+}
+
+std::vector<queued_message> due_messages(SQLite::Database& db, std::int64_t now, int limit) {
+    auto q =
+        store::prepare(db,
+                       "SELECT id, kind, channel, address, lang, subject, body_text, body_html, optional, "
+                       "attempts, created_at FROM outbox WHERE status = 'queued' AND next_attempt_at <= ? "
+                       "ORDER BY next_attempt_at, seq LIMIT ?");
+    q->bind(1, static_cast<std::int64_t>(now));
+    q->bind(2, limit);
+    std::vector<queued_message> out;
+    while (q->executeStep()) {
+        queued_message m;
+        m.id = q->getColumn(0).getString();
+        m.kind = q->getColumn(1).getString();
+        m.channel = q->getColumn(2).getString();
+        m.address = q->getColumn(3).getString();
+        m.lang = q->getColumn(4).getString();
+        m.subject = q->getColumn(5).getString();
+        m.text = q->getColumn(6).getString();
+        m.html = q->getColumn(7).isNull() ? std::string() : q->getColumn(7).getString();
+        m.optional = q->getColumn(8).getInt() != 0;
+        m.attempts = q->getColumn(9).getInt();
+        m.created_at = q->getColumn(10).getInt64();
+        out.push_back(std::move(m));
+    }
+    return out;
+}
+
+void record_sent(SQLite::Database& db, const std::string& id, std::int64_t now) {
+    auto q = store::prepare(db,
+                            "UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, "
+                            "last_error = NULL WHERE id = ? AND status = 'queued'");
+    q->bind(1, static_cast<std::int64_t>(now));
+    q->bind(2, id);
+    if (q->exec() > 0)
+        log_status(db, id, now, "sent", std::nullopt);
+}
+
+std::int64_t retry_delay(int attempts) {
+    const int doublings = std::clamp(attempts - 1, 0, 7);  // 2^7 = 128 minutes: capped at 120
+    return std::min<std::int64_t>(std::int64_t{60} << doublings, 2 * 3600);
+}
+
+bool record_temporary_failure(SQLite::Database& db, const std::string& id, std::int64_t now,
+                              const std::string& reason) {
+    auto r = store::prepare(db, "SELECT attempts, created_at FROM outbox WHERE id = ? AND status = 'queued'");
+    r->bind(1, id);
+    if (!r->executeStep())
+        return false;
+    const int attempts = r->getColumn(0).getInt() + 1;
+    const std::int64_t created = r->getColumn(1).getInt64();
+    const std::int64_t next = now + retry_delay(attempts);
+    if (next > created + retry_horizon) {
+        record_failure(db, id, now, reason + " (gave up after " + std::to_string(attempts) + " attempts)");
+        return false;
+    }
+    auto q = store::prepare(db,
+                            "UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = "
+                            "? AND status = 'queued'");
+    q->bind(1, attempts);
+    q->bind(2, static_cast<std::int64_t>(next));
+    q->bind(3, reason);
+    q->bind(4, id);
+    q->exec();
+    log_status(db, id, now, "retry", reason);
+    return true;
+}
+
+void record_failure(SQLite::Database& db, const std::string& id, std::int64_t now,
+                    const std::string& reason) {
+    auto q = store::prepare(db,
+                            "UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ? "
+                            "WHERE id = ? AND status = 'queued'");
+    q->bind(1, reason);
+    q->bind(2, id);
+    if (q->exec() > 0)
+        log_status(db, id, now, "failed", reason);
+}
+
+std::int64_t purge_outbox(SQLite::Database& db, std::int64_t now) {
+    auto l = store::prepare(
+        db, "DELETE FROM outbox_log WHERE message_id IN (SELECT id FROM outbox WHERE purge_after <= ?)");
+    l->bind(1, static_cast<std::int64_t>(now));
+    l->exec();
+    auto q = store::prepare(db, "DELETE FROM outbox WHERE purge_after <= ?");
+    q->bind(1, static_cast<std::int64_t>(now));
+    return q->exec();
+}
+
+std::vector<message_summary> messages_of(SQLite::Database& db, const std::string& recipient_kind,
+                                         const std::string& recipient_id, int limit) {
+    auto q =
+        store::prepare(db,
+                       "SELECT id, kind, channel, status, created_at, sent_at, attempts, last_error "
+                       "FROM outbox WHERE recipient_kind = ? AND recipient_id = ? ORDER BY seq DESC LIMIT ?");
+    q->bind(1, recipient_kind);
+    q->bind(2, recipient_id);
+    q->bind(3, limit);
+    std::vector<message_summary> out;
+    while (q->executeStep()) {
+        message_summary m;
+        m.id = q->getColumn(0).getString();
+        m.kind = q->getColumn(1).getString();
+        m.channel = q->getColumn(2).getString();
+        m.status = q->getColumn(3).getString();
+        m.created_at = q->getColumn(4).getInt64();
+        if (!q->getColumn(5).isNull())
+            m.sent_at = q->getColumn(5).getInt64();
+        m.attempts = q->getColumn(6).getInt();
+        if (!q->getColumn(7).isNull())
+            m.last_error = q->getColumn(7).getString();
+        out.push_back(std::move(m));
+    }
+    return out;
+}
+
+std::string outbox_metrics(SQLite::Database& db, std::int64_t now) {
+    std::string out =
+        "# HELP relais_outbox_messages Messages in the outbox by channel and status.\n"
+        "# TYPE relais_outbox_messages gauge\n";
+    auto q = store::prepare(db, "SELECT channel, status, COUNT(*) FROM outbox GROUP BY channel, status");
+    while (q->executeStep())
+        out += "relais_outbox_messages{channel=\"" + q->getColumn(0).getString() + "\",status=\"" +
+               q->getColumn(1).getString() + "\"} " + std::to_string(q->getColumn(2).getInt64()) + "\n";
+    auto o = store::prepare(db, "SELECT MIN(next_attempt_at) FROM outbox WHERE status = 'queued'");
+    std::int64_t age = 0;
+    if (o->executeStep() && !o->getColumn(0).isNull())
+        age = std::max<std::int64_t>(0, now - o->getColumn(0).getInt64());
+    out +=
+        "# HELP relais_outbox_oldest_due_seconds How long the oldest due message has waited.\n"
+        "# TYPE relais_outbox_oldest_due_seconds gauge\n"
+        "relais_outbox_oldest_due_seconds " +
+        std::to_string(age) + "\n";
+    return out;
+}
+
+}  // namespace relais::notify

@@ -1,0 +1,80 @@
+#pragma once
+
+#include <SQLiteCpp/Database.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+// The outbox's rows (migration 10, store/schema_outbox.cpp): written in the transaction of the change they
+// tell of, read and updated by the sender. All functions run on a connection the caller holds (the writer's
+// for changes).
+namespace relais::notify {
+
+/// A message decided by the planner.
+struct outgoing {
+    std::string kind;            ///< the template: "proposal", "mission_cancelled", "volunteer_validated"...
+    std::string channel;         ///< email (sms and push come with their channels)
+    std::string recipient_kind;  ///< volunteer, resident, coordinator, partner
+    std::string recipient_id;
+    std::string address;  ///< where it goes (personal data: never logged)
+    std::string lang;
+    std::string subject, text, html;
+    bool optional = false;  ///< may be opted out of (gets a List-Unsubscribe)
+    std::optional<std::int64_t> event_seq;
+};
+
+/// A message due for delivery.
+struct queued_message {
+    std::string id, kind, channel, address, lang, subject, text, html;
+    bool optional = false;
+    int attempts = 0;
+    std::int64_t created_at = 0;
+};
+
+/// One line of a person's messages, as the coordinators see it (no address, no text).
+struct message_summary {
+    std::string id, kind, channel, status;
+    std::int64_t created_at = 0;
+    std::optional<std::int64_t> sent_at;
+    int attempts = 0;
+    std::optional<std::string> last_error;
+};
+
+/// Queues `m` (status queued, due at once), logs "queued", and returns its id. It is purged (row and log)
+/// `keep_seconds` after `now`.
+std::string enqueue(SQLite::Database& db, const outgoing& m, std::int64_t now, std::int64_t keep_seconds);
+
+/// Up to `limit` queued messages due at `now`, oldest first.
+std::vector<queued_message> due_messages(SQLite::Database& db, std::int64_t now, int limit);
+
+/// The message went out.
+void record_sent(SQLite::Database& db, const std::string& id, std::int64_t now);
+
+/// The longest a message keeps being retried, counted from its creation.
+inline constexpr std::int64_t retry_horizon = 24 * 3600;
+
+/// The wait before attempt `attempts + 1` after `attempts` failures: 1, 2, 4... minutes, at most 2 hours.
+std::int64_t retry_delay(int attempts);
+
+/// A delivery failed for a reason that may pass (`reason`: a code and category, no address): the message is
+/// retried after retry_delay, unless that would be past retry_horizon, when it fails for good. Returns true
+/// if it will be retried.
+bool record_temporary_failure(SQLite::Database& db, const std::string& id, std::int64_t now,
+                              const std::string& reason);
+
+/// The message cannot be delivered (refused address, no channel left).
+void record_failure(SQLite::Database& db, const std::string& id, std::int64_t now, const std::string& reason);
+
+/// Deletes the messages (and their logs) whose retention ended by `now`; returns how many.
+std::int64_t purge_outbox(SQLite::Database& db, std::int64_t now);
+
+/// A person's messages, newest first (at most `limit`).
+std::vector<message_summary> messages_of(SQLite::Database& db, const std::string& recipient_kind,
+                                         const std::string& recipient_id, int limit);
+
+/// Prometheus text: relais_outbox_messages{channel,status} and the queue's oldest due message's age.
+std::string outbox_metrics(SQLite::Database& db, std::int64_t now);
+
+}  // namespace relais::notify

@@ -1,0 +1,36 @@
+#pragma once
+
+#include "core/dictionary.hpp"
+#include "store/committed_event.hpp"
+
+#include <SQLiteCpp/Database.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace relais::notify {
+
+/// What the planner needs besides the database: which channels exist, the address links start with, the
+/// texts (the browser's own dictionaries, web/i18n, keys "msg.*"), and how long messages are kept.
+struct planner_settings {
+    bool email = false;      ///< --smtp-url given
+    std::string public_url;  ///< --public-url (no trailing slash), else the bind address
+    std::shared_ptr<const core::dictionaries> words = core::dictionaries::none();
+    std::int64_t keep_seconds = 30 * 86400;  ///< --outbox-retention-days
+};
+
+/// Decides the messages a group commit's events call for and queues them in the outbox, on the writer's
+/// connection, inside the transaction that made the events (store_options::before_commit): a message exists
+/// exactly when its change is committed. Returns how many were queued.
+///
+/// What is sent today (email only; SMS and web push are still to come, see README):
+/// - a volunteer: a mission proposed to them (category, time, neighbourhood, the deadline, a link to their
+///   space; never the resident's address or name), a mission of theirs cancelled, their registration
+///   validated.
+/// A person without an email address (or an erased one) gets nothing by email.
+int plan_messages(SQLite::Database& db, const std::vector<store::committed_event>& events,
+                  const planner_settings& s);
+
+}  // namespace relais::notify

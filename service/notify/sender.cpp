@@ -1,0 +1,129 @@
+#include "notify/sender.hpp"
+
+#include "core/clock.hpp"
+#include "notify/outbox.hpp"
+#include "store/store.hpp"
+
+#include <spdlog/spdlog.h>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+namespace relais::notify {
+
+namespace asio = boost::asio;
+
+sender::sender(store::store& db, core::clock& clk, sender_settings s)
+    : db_(db), clk_(clk), s_(std::move(s)), timer_(ioc_) {
+    if (!s_.smtp.url.empty())
+        mailer_ = std::make_unique<smtp_mailer>(s_.smtp);
+}
+
+sender::~sender() {
+    stop();
+}
+
+void sender::start() {
+    asio::co_spawn(ioc_, run(), [](std::exception_ptr e) {
+        if (e) {
+            try {
+                std::rethrow_exception(e);
+            } catch (const std::exception& ex) {
+                spdlog::error("the outbox sender stopped on an error: {}", ex.what());
+            }
+        }
+    });
+    thread_ = std::thread([this] { ioc_.run(); });
+}
+
+void sender::stop() {
+    if (stopping_.exchange(true))
+        return;
+    asio::post(ioc_, [this] { timer_.cancel(); });
+    if (thread_.joinable())
+        thread_.join();
+}
+
+void sender::wake() {
+    if (woken_.exchange(true))
+        return;  // a wake-up is already on its way
+    asio::post(ioc_, [this] { timer_.cancel(); });
+}
+
+asio::awaitable<void> sender::run() {
+    while (!stopping_) {
+        woken_ = false;
+        int done = 0;
+        try {
+            done = co_await round();
+        } catch (const std::exception& e) {
+            // The database was busy or stopping: try again at the next round.
+            spdlog::warn("outbox round failed: {}", e.what());
+        }
+        if (stopping_)
+            break;
+        if (done > 0 || woken_)
+            continue;  // there may be more due
+        timer_.expires_after(s_.idle);
+        boost::system::error_code ec;
+        co_await timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
+}
+
+/// Sends what is due; returns how many went out.
+asio::awaitable<int> sender::round() {
+    const std::int64_t now = clk_.now_s();
+    const int limit = s_.batch;
+    // (GCC 12: a lambda temporary inside a co_await expression is destroyed twice; name it first.)
+    auto read_due = [now, limit](SQLite::Database& db) { return due_messages(db, now, limit); };
+    auto due = co_await db_.read(std::move(read_due));
+    int done = 0;
+    for (auto& m : due) {
+        if (stopping_)
+            break;
+        send_outcome out;
+        if (m.channel == "email" && mailer_) {
+            mail e;
+            e.from_name = s_.from_name;
+            e.to = m.address;
+            e.subject = m.subject;
+            e.text = m.text;
+            e.html = m.html;
+            e.date = clk_.now_s();
+            const auto at = s_.smtp.from.rfind('@');
+            e.message_id =
+                m.id + "@" + (at == std::string::npos ? "relais.invalid" : s_.smtp.from.substr(at + 1));
+            out = mailer_->send(std::move(e));
+        } else {
+            out = {send_outcome::kind::temporary, "the " + m.channel + " channel is not configured"};
+        }
+        const std::int64_t when = clk_.now_s();
+        const std::string id = m.id;
+        if (out.result == send_outcome::kind::sent) {
+            auto job = [id, when](SQLite::Database& db) { record_sent(db, id, when); };
+            co_await db_.write(std::move(job));
+            ++sent_;
+        } else {
+            ++failed_attempts_;
+            const bool permanent = out.result == send_outcome::kind::permanent;
+            const std::string reason = out.reason;
+            auto job = [id, when, permanent, reason](SQLite::Database& db) {
+                if (permanent)
+                    record_failure(db, id, when, reason);
+                else
+                    record_temporary_failure(db, id, when, reason);
+            };
+            co_await db_.write(std::move(job));
+            // The message's kind and id only: never its address or its text.
+            spdlog::warn("message {} ({}) not delivered: {}", id, m.kind, reason);
+            if (!permanent)
+                break;  // the channel is in trouble: the others wait for the next round
+            continue;
+        }
+        ++done;
+    }
+    co_return done;
+}
+
+}  // namespace relais::notify

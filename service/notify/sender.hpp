@@ -1,0 +1,72 @@
+#pragma once
+
+#include "notify/smtp_mailer.hpp"
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <thread>
+
+namespace relais::core {
+class clock;
+}
+namespace relais::store {
+class store;
+}
+
+namespace relais::notify {
+
+struct sender_settings {
+    smtp_settings smtp;                    ///< email (url empty: off)
+    std::string from_name;                 ///< the display name of the sender (the programme's name)
+    std::chrono::milliseconds idle{2000};  ///< how often the outbox is looked at when nothing wakes it
+    int batch = 50;                        ///< messages read per round
+};
+
+/// Delivers the outbox, on a thread of its own (never an I/O thread, never the writer): reads the due
+/// messages through the store's readers, sends each through its channel (blocking calls, on this thread),
+/// and records the outcome through the writer (sent; retried later with back-off; failed). It wakes when a
+/// commit may have queued something (wake()) and otherwise every `idle`.
+///
+/// Delivery is at least once: a message is marked sent in a commit right after its server accepted it, so a
+/// crash between the two (a few milliseconds) sends it again after the restart, with the same Message-ID
+/// (receiving systems recognise it). A message is never lost: it stays queued until sent or failed.
+class sender {
+  public:
+    sender(store::store& db, core::clock& clk, sender_settings s);
+    ~sender();
+    sender(const sender&) = delete;
+    sender& operator=(const sender&) = delete;
+
+    void start();
+    /// Finishes the message in hand, then stops. Idempotent.
+    void stop();
+    /// Looks at the outbox at once (thread-safe; cheap when called often).
+    void wake();
+
+    std::uint64_t sent() const noexcept { return sent_.load(); }
+    std::uint64_t failed_attempts() const noexcept { return failed_attempts_.load(); }
+
+  private:
+    boost::asio::awaitable<void> run();
+    boost::asio::awaitable<int> round();
+
+    store::store& db_;
+    core::clock& clk_;
+    sender_settings s_;
+    std::unique_ptr<smtp_mailer> mailer_;
+    boost::asio::io_context ioc_;
+    boost::asio::steady_timer timer_;
+    std::atomic<bool> stopping_{false};
+    std::atomic<bool> woken_{false};
+    std::atomic<std::uint64_t> sent_{0}, failed_attempts_{0};
+    std::thread thread_;
+};
+
+}  // namespace relais::notify

@@ -1,0 +1,51 @@
+#include "store/schema.hpp"
+
+namespace relais::store {
+
+// The notification outbox (issue 14). A message is decided from the events of a write transaction and
+// inserted in that same transaction, so it exists exactly when the change it tells of was committed. The
+// sender delivers it later, off the writer: `status` queued -> sent | failed (cancelled when it no longer
+// applies); `attempts` and `next_attempt_at` drive the retries. Its recipient's address and the texts are
+// personal data: kept only until `purge_after` (retention), never logged.
+// outbox_log: what happened to each message (queued, sent, retry with its reason, failed, bounced), for the
+// coordinators and /metrics; it holds no address and no text.
+const char* schema_outbox_sql() {
+    return R"sql(
+CREATE TABLE outbox (
+  seq INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  created_at INTEGER NOT NULL,
+  event_seq INTEGER,
+  kind TEXT NOT NULL,
+  channel TEXT NOT NULL CHECK (channel IN ('email','sms','push')),
+  recipient_kind TEXT NOT NULL CHECK (recipient_kind IN ('volunteer','resident','coordinator','partner')),
+  recipient_id TEXT NOT NULL,
+  address TEXT NOT NULL,
+  lang TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  body_text TEXT NOT NULL,
+  body_html TEXT,
+  optional INTEGER NOT NULL DEFAULT 0,
+  status TEXT NOT NULL DEFAULT 'queued' CHECK (status IN ('queued','sent','failed','cancelled')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,
+  last_error TEXT,
+  sent_at INTEGER,
+  purge_after INTEGER NOT NULL
+);
+CREATE INDEX outbox_due ON outbox(status, next_attempt_at) WHERE status = 'queued';
+CREATE INDEX outbox_recipient ON outbox(recipient_kind, recipient_id, seq);
+CREATE INDEX outbox_purge ON outbox(purge_after);
+
+CREATE TABLE outbox_log (
+  seq INTEGER PRIMARY KEY,
+  message_id TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  detail TEXT
+);
+CREATE INDEX outbox_log_message ON outbox_log(message_id, seq);
+)sql";
+}
+
+}  // namespace relais::store

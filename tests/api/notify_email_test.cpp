@@ -1,0 +1,76 @@
+// Email through a real SMTP server (aiosmtpd with STARTTLS): a proposal reaches the volunteer with its
+// link; a server down for a while gets the message once it is back, exactly once; nothing of it is logged.
+#include "support/fixtures.hpp"
+#include "support/smtp_sink_process.hpp"
+
+#include <doctest/doctest.h>
+
+#include <thread>
+
+namespace json = boost::json;
+using namespace relais::api_test;
+using relais::testing::smtp_sink_process;
+
+namespace {
+
+void move_clock(test_city& city, std::int64_t t) {
+    auto res = city.admin().post_json("/api/v1/test/clock", json::object{{"now", iso(t)}});
+    INFO(res.describe());
+    REQUIRE(res.status == 200);
+}
+
+}  // namespace
+
+TEST_CASE(
+    "email: validation and proposal reach the volunteer; an SMTP outage delays, never loses or doubles") {
+    smtp_sink_process sink;
+    test_city city({"--test-clock", "--smtp-url", sink.url(), "--smtp-ca-file", sink.ca_file(), "--mail-from",
+                    "entraide@ville.example", "--public-url", "https://entraide.example/"});
+    auto vol = city.new_volunteer("courriel");
+    auto req = city.public_request(minimal_request("Courses du jeudi"));
+    const std::int64_t start = (now_s() / 3600 + 26) * 3600;
+    city.propose(req.id, vol.id, start, start + 3600);
+
+    INFO(city.server().log());
+    REQUIRE(sink.wait_for(2, std::chrono::seconds(10)));
+    auto envs = sink.envelopes();
+    CHECK(envs.at(0) == "entraide@ville.example\n" + vol.email + "\n");
+    CHECK(envs.at(1) == "entraide@ville.example\n" + vol.email + "\n");
+    const std::string proposal = relais::testing::decoded_bodies(sink.messages().at(1));
+    CHECK(proposal.find("https://entraide.example/benevole") != std::string::npos);
+    CHECK(proposal.find("Vol-courriel") != std::string::npos);
+    CHECK(proposal.find("Courses du jeudi") == std::string::npos);  // the request's details stay home
+
+    // The SMTP server goes away; a second proposal waits in the outbox.
+    sink.stop();
+    auto req2 = city.public_request(minimal_request("Pharmacie"));
+    city.propose(req2.id, vol.id, start + 86400, start + 86400 + 3600);
+    std::this_thread::sleep_for(std::chrono::seconds(3));  // the sender tried, failed, backs off a minute
+    sink.start();
+    std::this_thread::sleep_for(std::chrono::seconds(3));
+    CHECK(sink.messages().size() == 2);  // still waiting: the retry is a minute later
+    move_clock(city, now_s() + 120);     // the programme clock runs from the real present
+    REQUIRE(sink.wait_for(3, std::chrono::seconds(10)));
+    std::this_thread::sleep_for(std::chrono::seconds(3));
+    CHECK(sink.messages().size() == 3);  // once
+
+    const auto metrics = city.admin().get("/metrics");
+    REQUIRE(metrics.status == 200);
+    CHECK(metrics.body.find("relais_outbox_messages{channel=\"email\",status=\"sent\"} 3") !=
+          std::string::npos);
+    // The log says what happened without saying to whom or what.
+    const std::string log = city.server().log();
+    CHECK(log.find("not delivered") != std::string::npos);
+    CHECK(log.find(vol.email) == std::string::npos);
+    CHECK(log.find("Vol-courriel") == std::string::npos);
+}
+
+TEST_CASE("email: off without --smtp-url, and the log says so; --smtp-url needs --mail-from") {
+    test_city city;
+    CHECK(city.server().log().find("email: off") != std::string::npos);
+    server_options o;
+    o.args = {"--smtp-url", "smtp://127.0.0.1:25"};
+    o.wait_ready = false;
+    server_process bad(o);
+    CHECK(bad.wait_for_log("--mail-from", std::chrono::seconds(5)));
+}

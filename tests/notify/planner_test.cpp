@@ -1,0 +1,206 @@
+// The planner decides messages from a commit's events; the outbox keeps them until delivered. On a real
+// (temporary) database through the domain functions.
+#include "notify/planner.hpp"
+
+#include "domain/domain_fixture.hpp"
+#include "domain/privacy.hpp"
+#include "notify/outbox.hpp"
+
+#include <boost/json/parse.hpp>
+
+using namespace relais::domain_test;
+namespace notify = relais::notify;
+
+namespace {
+
+/// The events of the log after `after_seq`, as the writer hands them over after a commit.
+std::vector<relais::store::committed_event> events_after(SQLite::Database& db, std::int64_t after_seq) {
+    SQLite::Statement q(
+        db,
+        "SELECT seq, at, actor, entity, entity_id, action, from_status, to_status, reason, data "
+        "FROM event WHERE seq > ? ORDER BY seq");
+    q.bind(1, static_cast<std::int64_t>(after_seq));
+    std::vector<relais::store::committed_event> out;
+    while (q.executeStep()) {
+        relais::store::committed_event e;
+        e.seq = q.getColumn(0).getInt64();
+        e.at = q.getColumn(1).getInt64();
+        e.actor = q.getColumn(2).getString();
+        e.entity = q.getColumn(3).getString();
+        e.entity_id = q.getColumn(4).getString();
+        e.action = q.getColumn(5).getString();
+        if (!q.getColumn(6).isNull())
+            e.from_status = q.getColumn(6).getString();
+        if (!q.getColumn(7).isNull())
+            e.to_status = q.getColumn(7).getString();
+        if (!q.getColumn(8).isNull())
+            e.reason = q.getColumn(8).getString();
+        e.data = boost::json::parse(q.getColumn(9).getString()).as_object();
+        out.push_back(std::move(e));
+    }
+    return out;
+}
+
+std::int64_t last_seq(SQLite::Database& db) {
+    return db.execAndGet("SELECT COALESCE(MAX(seq), 0) FROM event").getInt64();
+}
+
+notify::planner_settings email_on() {
+    notify::planner_settings s;
+    s.email = true;
+    s.public_url = "https://entraide.example";
+    s.words = relais::core::dictionaries::load(std::string(RELAIS_SOURCE_DIR) + "/web/i18n");
+    return s;
+}
+
+struct message_row {
+    std::string kind, address, subject, text, html, lang, status;
+};
+
+std::vector<message_row> messages(SQLite::Database& db) {
+    SQLite::Statement q(db,
+                        "SELECT kind, address, subject, body_text, COALESCE(body_html, ''), lang, status "
+                        "FROM outbox ORDER BY seq");
+    std::vector<message_row> out;
+    while (q.executeStep())
+        out.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getString(),
+                       q.getColumn(3).getString(), q.getColumn(4).getString(), q.getColumn(5).getString(),
+                       q.getColumn(6).getString()});
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("planner: a proposal is emailed to the volunteer with its link and nothing of the resident") {
+    domain_db d;
+    const auto s = email_on();
+    auto req = d.request();
+    auto from = last_seq(d.db);
+    auto vol = d.volunteer();
+    // The validation (registered -> active) is told; the registration itself is not.
+    CHECK(notify::plan_messages(d.db, events_after(d.db, from), s) == 1);
+    from = last_seq(d.db);
+    auto mission = d.propose(req, vol, t0() + day);
+    CHECK(notify::plan_messages(d.db, events_after(d.db, from), s) == 1);
+
+    const auto all = messages(d.db);
+    REQUIRE(all.size() == 2);
+    CHECK(all[0].kind == "volunteer_validated");
+    const auto& m = all[1];
+    CHECK(m.kind == "proposal");
+    CHECK(m.status == "queued");
+    CHECK(m.lang == "fr");
+    CHECK(m.address == load_volunteer(d.db, vol).email);
+    CHECK(has(m.subject, "Une mission vous est proposée"));
+    CHECK(has(m.text, std::string("Bonjour ") + planted::volunteer_first));
+    CHECK(has(m.text, "https://entraide.example/benevole"));
+    CHECK(has(m.text, "24/11/2026 09:00"));  // t0 + 1 day, 08:00 UTC: 09:00 in Paris
+    CHECK(has(m.text, "maurepas"));
+    CHECK(has(m.html, "<a href=\"https://entraide.example/benevole\">"));
+    // No placeholder left, nothing of the resident.
+    for (const auto* text : {&m.subject, &m.text, &m.html}) {
+        CHECK_FALSE(has(*text, "{"));
+        for (const char* secret : {planted::resident_first, planted::resident_last, planted::resident_phone,
+                                   planted::resident_email, planted::resident_address, "Secretement"})
+            CHECK_FALSE(has(*text, secret));
+    }
+
+    // A cancellation is told too; an acceptance is not.
+    from = last_seq(d.db);
+    cancel_mission(d.db, mission, "coordinator", std::nullopt, t0(), coordinator());
+    CHECK(notify::plan_messages(d.db, events_after(d.db, from), s) == 1);
+    CHECK(messages(d.db).back().kind == "mission_cancelled");
+}
+
+TEST_CASE(
+    "planner: nothing without email; English for an English speaker; paused then active is no validation") {
+    domain_db d;
+    auto req = d.request();
+    auto from = last_seq(d.db);
+    auto vol = d.volunteer();
+    d.propose(req, vol, t0() + day);
+    CHECK(notify::plan_messages(d.db, events_after(d.db, from), notify::planner_settings{}) == 0);
+    CHECK(d.count("SELECT COUNT(*) FROM outbox") == 0);
+
+    const auto s = email_on();
+    volunteer_patch p;
+    p.languages = std::vector<std::string>{"en", "fr"};
+    patch_volunteer(d.db, vol, p, t0(), coordinator());
+    pause_volunteer(d.db, vol, t0(), coordinator());
+    from = last_seq(d.db);
+    resume_volunteer(d.db, vol, t0(), coordinator());
+    CHECK(notify::plan_messages(d.db, events_after(d.db, from), s) == 0);
+
+    auto req2 = d.request();
+    from = last_seq(d.db);
+    d.propose(req2, vol, t0() + 2 * day);
+    REQUIRE(notify::plan_messages(d.db, events_after(d.db, from), s) == 1);
+    CHECK(messages(d.db).back().lang == "en");
+    CHECK(has(messages(d.db).back().subject, "A mission for you"));
+}
+
+TEST_CASE("outbox: due, sent once, retried with back-off, given up after 24 hours, purged, erased") {
+    domain_db d;
+    notify::outgoing o;
+    o.kind = "proposal";
+    o.channel = "email";
+    o.recipient_kind = "volunteer";
+    o.recipient_id = "vol_x";
+    o.address = "x@example.org";
+    o.lang = "fr";
+    o.subject = "s";
+    o.text = "t";
+    const auto now = t0();
+    const auto id = notify::enqueue(d.db, o, now, 30 * day);
+    REQUIRE(notify::due_messages(d.db, now, 10).size() == 1);
+
+    // Back-off: 1, 2, 4... minutes, at most 2 hours.
+    CHECK(notify::retry_delay(1) == 60);
+    CHECK(notify::retry_delay(2) == 120);
+    CHECK(notify::retry_delay(3) == 240);
+    CHECK(notify::retry_delay(8) == 7200);
+    CHECK(notify::retry_delay(30) == 7200);
+
+    CHECK(notify::record_temporary_failure(d.db, id, now, "smtp 451"));
+    CHECK(notify::due_messages(d.db, now + 59, 10).empty());
+    CHECK(notify::due_messages(d.db, now + 60, 10).size() == 1);
+    // Failures until the next try would be past 24 hours: then it fails for good.
+    std::int64_t t = now + 60;
+    int retries = 1;
+    while (notify::record_temporary_failure(d.db, id, t, "smtp 451")) {
+        ++retries;
+        t = d.db.execAndGet("SELECT next_attempt_at FROM outbox WHERE id = '" + id + "'").getInt64();
+        REQUIRE(retries < 40);
+    }
+    CHECK(t <= now + notify::retry_horizon);
+    CHECK(retries >= 14);
+    CHECK(d.count("SELECT COUNT(*) FROM outbox WHERE status = 'failed'") == 1);
+    CHECK(notify::messages_of(d.db, "volunteer", "vol_x", 10).at(0).status == "failed");
+    CHECK(has(*notify::messages_of(d.db, "volunteer", "vol_x", 10).at(0).last_error, "gave up"));
+
+    // Sent is recorded once; a second record does nothing.
+    const auto id2 = notify::enqueue(d.db, o, now, 30 * day);
+    notify::record_sent(d.db, id2, now + 1);
+    notify::record_sent(d.db, id2, now + 2);
+    CHECK(d.count("SELECT COUNT(*) FROM outbox_log WHERE status = 'sent'") == 1);
+    CHECK(has(notify::outbox_metrics(d.db, now),
+              "relais_outbox_messages{channel=\"email\",status=\"sent\"} 1"));
+
+    // Retention: gone with its log after 30 days.
+    CHECK(notify::purge_outbox(d.db, now + 30 * day - 1) == 0);
+    CHECK(notify::purge_outbox(d.db, now + 30 * day) == 2);
+    CHECK(d.count("SELECT COUNT(*) FROM outbox_log") == 0);
+}
+
+TEST_CASE("outbox: erasing a volunteer erases their messages") {
+    domain_db d;
+    const auto s = email_on();
+    auto req = d.request();
+    auto vol = d.volunteer();
+    const auto from = last_seq(d.db);
+    d.propose(req, vol, t0() + day);
+    REQUIRE(notify::plan_messages(d.db, events_after(d.db, from), s) == 1);
+    erase_volunteer(d.db, vol, "request", t0(), coordinator());
+    CHECK(d.count("SELECT COUNT(*) FROM outbox") == 0);
+    CHECK(d.count("SELECT COUNT(*) FROM outbox_log") == 0);
+}
