@@ -8,6 +8,8 @@
 #include "core/error.hpp"
 #include "domain/ids.hpp"
 #include "domain/missions.hpp"
+#include "domain/time_format.hpp"
+#include "notify/outbox.hpp"
 
 #include <boost/json.hpp>
 
@@ -197,6 +199,27 @@ awaitable_response volunteer_missions(const account_services& s, request_context
     co_return co_await answer_mission_list(s, ctx, std::move(f), std::move(exists));
 }
 
+awaitable_response volunteer_messages(const account_services& s, request_context& ctx) {
+    auto job = [id = std::string(ctx.param("id"))](SQLite::Database& db) {
+        domain::load_volunteer(db, id);  // 404 for an unknown volunteer rather than an empty list
+        json::array items;
+        for (const auto& m : notify::messages_of(db, "volunteer", id, 100)) {
+            items.push_back(json::object{
+                {"id", m.id},
+                {"kind", m.kind},
+                {"channel", m.channel},
+                {"status", m.status},
+                {"created_at", domain::format_iso8601(m.created_at)},
+                {"sent_at",
+                 m.sent_at ? json::value(domain::format_iso8601(*m.sent_at)) : json::value(nullptr)},
+                {"attempts", m.attempts},
+                {"last_error", m.last_error ? json::value(*m.last_error) : json::value(nullptr)}});
+        }
+        return json::value(json::object{{"items", std::move(items)}});
+    };
+    co_return ctx.json(status::ok, co_await s.db.read(std::move(job)));
+}
+
 std::string own_volunteer_id(const request_context& ctx) {
     auto v = volunteer_of(ctx);
     if (!v)
@@ -255,6 +278,7 @@ void add_volunteer_routes(wire::route_table& t, const account_services& s) {
            bind(s, withdraw)});  // volunteer: own
     t.add(
         {verb::get, "/api/v1/volunteers/{id}/missions", {staff}, "", personal, bind(s, volunteer_missions)});
+    t.add({verb::get, "/api/v1/volunteers/{id}/messages", {staff}, "", plain, bind(s, volunteer_messages)});
     t.add({verb::get, "/api/v1/me/volunteer", {vol, unvalidated}, "", plain, bind(s, get_me_volunteer)});
     t.add({verb::patch,
            "/api/v1/me/volunteer",

@@ -29,8 +29,8 @@ std::string enqueue(SQLite::Database& db, const outgoing& m, std::int64_t now, s
     auto q = store::prepare(
         db,
         "INSERT INTO outbox(id, created_at, event_seq, kind, channel, recipient_kind, recipient_id, address, "
-        "lang, subject, body_text, body_html, optional, next_attempt_at, purge_after) "
-        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+        "lang, subject, body_text, body_html, optional, next_attempt_at, purge_after, about_id) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     q->bind(1, id);
     q->bind(2, static_cast<std::int64_t>(now));
     if (m.event_seq)
@@ -46,11 +46,36 @@ std::string enqueue(SQLite::Database& db, const outgoing& m, std::int64_t now, s
     if (!m.html.empty())
         q->bind(12, m.html);
     q->bind(13, m.optional ? 1 : 0);
-    q->bind(14, static_cast<std::int64_t>(now));
-    q->bind(15, static_cast<std::int64_t>(now + keep_seconds));
+    const std::int64_t due = m.due_at ? std::max(*m.due_at, now) : now;
+    q->bind(14, static_cast<std::int64_t>(due));
+    q->bind(15, static_cast<std::int64_t>(due + keep_seconds));
+    if (!m.about_id.empty())
+        q->bind(16, m.about_id);
     q->exec();
     log_status(db, id, now, "queued", std::nullopt);
     return id;
+}
+
+int cancel_queued(SQLite::Database& db, const std::string& about_id, const std::vector<std::string>& kinds,
+                  std::int64_t now) {
+    int n = 0;
+    for (const auto& kind : kinds) {
+        auto ids =
+            store::prepare(db, "SELECT id FROM outbox WHERE about_id = ? AND kind = ? AND status = 'queued'");
+        ids->bind(1, about_id);
+        ids->bind(2, kind);
+        std::vector<std::string> found;
+        while (ids->executeStep())
+            found.push_back(ids->getColumn(0).getString());
+        for (const auto& id : found) {
+            auto q = store::prepare(db, "UPDATE outbox SET status = 'cancelled' WHERE id = ?");
+            q->bind(1, id);
+            q->exec();
+            log_status(db, id, now, "cancelled", std::nullopt);
+            ++n;
+        }
+    }
+    return n;
 }
 
 std::vector<queued_message> due_messages(SQLite::Database& db, std::int64_t now, int limit) {

@@ -23,6 +23,8 @@ struct outgoing {
     std::string subject, text, html;
     bool optional = false;  ///< may be opted out of (gets a List-Unsubscribe)
     std::optional<std::int64_t> event_seq;
+    std::string about_id;                ///< the mission or request it concerns (empty: none)
+    std::optional<std::int64_t> due_at;  ///< not before (a reminder); none: at once
 };
 
 /// A message due for delivery.
@@ -45,6 +47,11 @@ struct message_summary {
 /// Queues `m` (status queued, due at once), logs "queued", and returns its id. It is purged (row and log)
 /// `keep_seconds` after `now`.
 std::string enqueue(SQLite::Database& db, const outgoing& m, std::int64_t now, std::int64_t keep_seconds);
+
+/// Cancels the queued messages of these kinds about `about_id` (reminders of a mission that will not take
+/// place); returns how many.
+int cancel_queued(SQLite::Database& db, const std::string& about_id, const std::vector<std::string>& kinds,
+                  std::int64_t now);
 
 /// Up to `limit` queued messages due at `now`, oldest first.
 std::vector<queued_message> due_messages(SQLite::Database& db, std::int64_t now, int limit);

@@ -3,9 +3,11 @@
 #include "domain/city_time.hpp"
 #include "domain/missions.hpp"
 #include "domain/programme.hpp"
+#include "domain/requests.hpp"
 #include "domain/volunteers.hpp"
 #include "notify/mime.hpp"
 #include "notify/outbox.hpp"
+#include "store/statement_cache.hpp"
 
 #include <algorithm>
 
@@ -72,9 +74,9 @@ struct context {
     std::vector<domain::category_record> categories;
 };
 
-std::string lang_of(const context& c, const domain::volunteer_record& v) {
-    // The first of the volunteer's languages that has texts; French otherwise.
-    for (const auto& l : v.languages)
+/// The first of a person's languages that has texts; French otherwise.
+std::string lang_among(const context& c, const std::vector<std::string>& languages) {
+    for (const auto& l : languages)
         if (c.s.words->pick(l) == l)
             return l;
     return "fr";
@@ -87,68 +89,152 @@ std::string category_label(const context& c, const std::string& code, const std:
     return code;
 }
 
-/// Queues one email to a volunteer: greeting, `body_key`'s text, signature; `values` fill subject and body.
-int email_volunteer(context& c, const store::committed_event& e, const domain::volunteer_record& v,
-                    const std::string& kind, const std::string& lang, const std::string& link,
-                    std::initializer_list<std::pair<std::string_view, std::string_view>> values) {
-    if (!c.s.email || v.erased_at || !plausible_address(v.email))
-        return 0;
-    const auto t = c.s.words->get(lang);
-    const std::string subject = t("msg." + kind + ".subject", values);
-    const std::string text = t("msg.greeting", {{"first_name", v.first_name}}) + "\n\n" +
-                             t("msg." + kind + ".body", values) + "\n\n" +
+/// Who a message goes to.
+struct recipient {
+    std::string kind, id, address, first_name, lang;
+};
+
+/// Queues one email: greeting, the text of `kind`, signature; `values` fill its subject and body.
+int email(context& c, const store::committed_event& e, const recipient& to, const std::string& kind,
+          const std::string& link,
+          std::initializer_list<std::pair<std::string_view, std::string_view>> values,
+          const std::string& about_id = {}, std::optional<std::int64_t> due_at = std::nullopt) {
+    if (!c.s.email || !plausible_address(to.address))
+        return 0;  // no email channel, or no usable address (none given, or erased)
+    const auto t = c.s.words->get(to.lang);
+    const std::string greeting =
+        to.first_name.empty() ? t("msg.greeting_team") : t("msg.greeting", {{"first_name", to.first_name}});
+    const std::string text = greeting + "\n\n" + t("msg." + kind + ".body", values) + "\n\n" +
                              t("msg.signature", {{"programme", c.programme.name}}) + "\n\n-- \n" +
                              t("msg.automatic", {{"programme", c.programme.name}}) + "\n";
     outgoing m;
     m.kind = kind;
     m.channel = "email";
-    m.recipient_kind = "volunteer";
-    m.recipient_id = v.id;
-    m.address = v.email;
-    m.lang = lang;
-    m.subject = subject;
+    m.recipient_kind = to.kind;
+    m.recipient_id = to.id;
+    m.address = to.address;
+    m.lang = to.lang;
+    m.subject = t("msg." + kind + ".subject", values);
     m.text = text;
     m.html = html_of(text, link);
     m.event_seq = e.seq;
+    m.about_id = about_id;
+    m.due_at = due_at;
     enqueue(c.db, m, e.at, c.s.keep_seconds);
     return 1;
 }
 
+recipient volunteer_recipient(const context& c, const domain::volunteer_record& v) {
+    return {"volunteer", v.id, v.erased_at ? std::string() : v.email, v.first_name,
+            lang_among(c, v.languages)};
+}
+
+/// The reminders and the report request of an accepted mission: queued now, due later, cancelled if the
+/// mission leaves "accepted" before.
+const std::vector<std::string> scheduled_kinds{"reminder_evening", "reminder_soon", "report_due"};
+
 int on_mission(context& c, const store::committed_event& e) {
-    if (e.action != "proposed" && e.action != "cancelled")
+    static const std::vector<std::string> told{"proposed", "accepted", "cancelled",
+                                               "dropped",  "missed",   "done"};
+    if (std::find(told.begin(), told.end(), e.action) == told.end())
         return 0;
+    int queued = 0;
+    if (e.action != "proposed" && e.action != "accepted")
+        cancel_queued(c.db, e.entity_id, scheduled_kinds, e.at);
     const auto m = domain::load_mission(c.db, e.entity_id);
     const auto v = domain::load_volunteer(c.db, m.volunteer_id);
-    const std::string lang = lang_of(c, v);
-    const std::string link = c.s.public_url + "/benevole";
-    const std::string category = category_label(c, m.category, lang);
+    const recipient vol = volunteer_recipient(c, v);
+    const std::string space = c.s.public_url + "/benevole";
+    const std::string console = c.s.public_url + "/coordination";
+    const std::string category = category_label(c, m.category, vol.lang);
     const std::string when = c.city.date_time(m.starts_at);
+    const std::string& phone = c.programme.coordination_phone;
+
     if (e.action == "proposed") {
         const std::string expires = m.expires_at ? c.city.date_time(*m.expires_at) : when;
-        return email_volunteer(c, e, v, "proposal", lang, link,
-                               {{"programme", c.programme.name},
-                                {"category", category},
-                                {"when", when},
-                                {"neighbourhood", m.neighbourhood},
-                                {"expires", expires},
-                                {"link", link}});
+        return email(c, e, vol, "proposal", space,
+                     {{"programme", c.programme.name},
+                      {"category", category},
+                      {"when", when},
+                      {"neighbourhood", m.neighbourhood},
+                      {"expires", expires},
+                      {"link", space}},
+                     m.id);
     }
-    return email_volunteer(c, e, v, "mission_cancelled", lang, link,
-                           {{"programme", c.programme.name},
-                            {"category", category},
-                            {"when", when},
-                            {"neighbourhood", m.neighbourhood},
-                            {"link", link}});
+    if (e.action == "accepted") {
+        // The volunteer: the evening before at 18:00 (city time), two hours before, and after the end.
+        const std::int64_t eve = c.city.to_utc((c.city.day_of(m.starts_at) - 1) * 86400 + 18 * 3600);
+        const std::initializer_list<std::pair<std::string_view, std::string_view>> values{
+            {"programme", c.programme.name},    {"category", category}, {"when", when},
+            {"neighbourhood", m.neighbourhood}, {"link", space},        {"phone", phone}};
+        if (eve > e.at && eve < m.starts_at - 2 * 3600)
+            queued += email(c, e, vol, "reminder_evening", space, values, m.id, eve);
+        if (m.starts_at - 2 * 3600 > e.at)
+            queued += email(c, e, vol, "reminder_soon", space, values, m.id, m.starts_at - 2 * 3600);
+        queued += email(c, e, vol, "report_due", space, values, m.id, m.ends_at + 2 * 3600);
+        // The resident: who comes and when (a first name, never the volunteer's phone or email).
+        const auto r = domain::load_resident(c.db, m.resident_id);
+        if (r.email && !r.erased_at) {
+            const recipient res{"resident", r.id, *r.email, r.first_name, lang_among(c, r.languages)};
+            queued += email(c, e, res, "volunteer_coming", {},
+                            {{"programme", c.programme.name},
+                             {"category", category_label(c, m.category, res.lang)},
+                             {"when", when},
+                             {"volunteer", v.first_name},
+                             {"phone", phone}},
+                            m.id);
+        }
+        return queued;
+    }
+    if (e.action == "cancelled" || e.action == "dropped") {
+        if (e.action == "cancelled")
+            queued += email(c, e, vol, "mission_cancelled", space,
+                            {{"programme", c.programme.name},
+                             {"category", category},
+                             {"when", when},
+                             {"neighbourhood", m.neighbourhood},
+                             {"link", space}},
+                            m.id);
+        // The resident had been told someone was coming.
+        if (e.from_status == std::optional<std::string>("accepted")) {
+            const auto r = domain::load_resident(c.db, m.resident_id);
+            if (r.email && !r.erased_at) {
+                const recipient res{"resident", r.id, *r.email, r.first_name, lang_among(c, r.languages)};
+                queued += email(
+                    c, e, res, "visit_cancelled", {},
+                    {{"category", category_label(c, m.category, res.lang)}, {"when", when}, {"phone", phone}},
+                    m.id);
+            }
+        }
+        return queued;
+    }
+    if (e.action == "done" && m.report && m.report->welfare_concern) {
+        // Every coordinator, at once: no name in the message, the console has them.
+        auto q = store::prepare(
+            c.db, "SELECT id, email FROM users WHERE role = 'coordinator' AND disabled_at IS NULL");
+        std::vector<recipient> coordinators;
+        while (q->executeStep())
+            coordinators.push_back(
+                {"coordinator", q->getColumn(0).getString(), q->getColumn(1).getString(), {}, "fr"});
+        for (const auto& to : coordinators)
+            queued += email(c, e, to, "welfare_concern", console,
+                            {{"category", category_label(c, m.category, to.lang)},
+                             {"when", when},
+                             {"neighbourhood", m.neighbourhood},
+                             {"link", console}},
+                            m.id);
+    }
+    return queued;
 }
 
 int on_volunteer(context& c, const store::committed_event& e) {
-    // Validation: registered -> active (a pause ending is active again, not a validation).
+    // Validation: registered -> active (a pause ending is not a validation).
     if (e.action != "activated" || e.from_status != std::optional<std::string>("registered"))
         return 0;
     const auto v = domain::load_volunteer(c.db, e.entity_id);
     const std::string link = c.s.public_url + "/benevole";
-    return email_volunteer(c, e, v, "volunteer_validated", lang_of(c, v), link,
-                           {{"programme", c.programme.name}, {"link", link}});
+    return email(c, e, volunteer_recipient(c, v), "volunteer_validated", link,
+                 {{"programme", c.programme.name}, {"link", link}});
 }
 
 }  // namespace
@@ -158,8 +244,7 @@ int plan_messages(SQLite::Database& db, const std::vector<store::committed_event
     if (!s.email)
         return 0;  // no channel: nothing to queue (the console says email is off)
     const bool relevant = std::any_of(events.begin(), events.end(), [](const store::committed_event& e) {
-        return (e.entity == "mission" && (e.action == "proposed" || e.action == "cancelled")) ||
-               (e.entity == "volunteer" && e.action == "activated");
+        return e.entity == "mission" || (e.entity == "volunteer" && e.action == "activated");
     });
     if (!relevant)
         return 0;

@@ -28,7 +28,12 @@ struct planner_settings {
 /// What is sent today (email only; SMS and web push are still to come, see README):
 /// - a volunteer: a mission proposed to them (category, time, neighbourhood, the deadline, a link to their
 ///   space; never the resident's address or name), a mission of theirs cancelled, their registration
-///   validated.
+///   validated; for an accepted mission, a reminder at 18:00 (city time) the evening before and two hours
+///   before, and two hours after its end "did it happen?" (queued at acceptance, due then, cancelled if the
+///   mission is cancelled, dropped, missed or reported first);
+/// - a resident with an email address: "a volunteer is coming" (first name and time) when a mission is
+///   accepted, and that the visit will not take place if it is then cancelled or dropped;
+/// - every coordinator: a welfare concern reported with a mission, at once (no name: the console has it).
 /// A person without an email address (or an erased one) gets nothing by email.
 int plan_messages(SQLite::Database& db, const std::vector<store::committed_event>& events,
                   const planner_settings& s);

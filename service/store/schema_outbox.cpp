@@ -5,7 +5,9 @@ namespace relais::store {
 // The notification outbox (issue 14). A message is decided from the events of a write transaction and
 // inserted in that same transaction, so it exists exactly when the change it tells of was committed. The
 // sender delivers it later, off the writer: `status` queued -> sent | failed (cancelled when it no longer
-// applies); `attempts` and `next_attempt_at` drive the retries. Its recipient's address and the texts are
+// applies: a reminder of a mission cancelled meanwhile); `next_attempt_at` is when it is due (later than
+// its creation for a reminder), then drives the retries with `attempts`. `about_id`: the mission (or
+// request) it concerns. Its recipient's address and the texts are
 // personal data: kept only until `purge_after` (retention), never logged.
 // outbox_log: what happened to each message (queued, sent, retry with its reason, failed, bounced), for the
 // coordinators and /metrics; it holds no address and no text.
@@ -20,6 +22,7 @@ CREATE TABLE outbox (
   channel TEXT NOT NULL CHECK (channel IN ('email','sms','push')),
   recipient_kind TEXT NOT NULL CHECK (recipient_kind IN ('volunteer','resident','coordinator','partner')),
   recipient_id TEXT NOT NULL,
+  about_id TEXT,
   address TEXT NOT NULL,
   lang TEXT NOT NULL,
   subject TEXT NOT NULL,
@@ -36,6 +39,7 @@ CREATE TABLE outbox (
 CREATE INDEX outbox_due ON outbox(status, next_attempt_at) WHERE status = 'queued';
 CREATE INDEX outbox_recipient ON outbox(recipient_kind, recipient_id, seq);
 CREATE INDEX outbox_purge ON outbox(purge_after);
+CREATE INDEX outbox_about ON outbox(about_id) WHERE about_id IS NOT NULL AND status = 'queued';
 
 CREATE TABLE outbox_log (
   seq INTEGER PRIMARY KEY,

@@ -1,6 +1,7 @@
 #include "tools/retention.hpp"
 
 #include "domain/privacy.hpp"
+#include "notify/outbox.hpp"
 #include "store/connection.hpp"
 #include "store/migrations.hpp"
 #include "store/store.hpp"
@@ -49,12 +50,14 @@ int run_retention_command(const std::vector<std::string>& args, std::ostream& ou
                                      .count();
         SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
         const auto r = domain::apply_retention(db, now, days);
+        const auto messages = notify::purge_outbox(db, now);  // past --outbox-retention-days
         tx.commit();
         // Counts only: the log never names the people erased.
         spdlog::info("retention run from the command line: {} residents and {} volunteers erased",
                      r.residents, r.volunteers);
         out << "residents erased: " << r.residents << "\n"
-            << "volunteers erased: " << r.volunteers << "\n";
+            << "volunteers erased: " << r.volunteers << "\n"
+            << "messages deleted: " << messages << "\n";
         return 0;
     } catch (const store::schema_too_new& e) {
         err << "relais retention: " << e.what() << "\n";

@@ -54,6 +54,17 @@ TEST_CASE(
     std::this_thread::sleep_for(std::chrono::seconds(3));
     CHECK(sink.messages().size() == 3);  // once
 
+    // The coordination sees what was sent to the volunteer and what became of it (no address, no text).
+    const auto list = city.staff_get("/api/v1/volunteers/" + vol.id + "/messages").at("items").as_array();
+    REQUIRE(list.size() == 3);
+    CHECK(list.at(0).at("kind") == "proposal");
+    CHECK(list.at(0).at("status") == "sent");
+    CHECK(list.at(0).at("attempts") == 2);  // the outage, then the retry
+    CHECK(list.at(2).at("kind") == "volunteer_validated");
+    CHECK(json::serialize(list).find(vol.email) == std::string::npos);
+    CHECK(city.coordinator().get("/api/v1/volunteers/vol_nobody/messages").status == 404);
+    CHECK(vol.client->get("/api/v1/volunteers/" + vol.id + "/messages").status == 403);
+
     const auto metrics = city.admin().get("/metrics");
     REQUIRE(metrics.status == 200);
     CHECK(metrics.body.find("relais_outbox_messages{channel=\"email\",status=\"sent\"} 3") !=

@@ -710,13 +710,13 @@ TEST_CASE("relais retention: erases on demand, prints the counts, checks its arg
     auto keep_all = relais_command("retention --db '" + db + "' --days 3650");
     INFO(keep_all.err);
     REQUIRE(keep_all.code == 0);
-    CHECK(keep_all.out == "residents erased: 0\nvolunteers erased: 0\n");
+    CHECK(keep_all.out == "residents erased: 0\nvolunteers erased: 0\nmessages deleted: 0\n");
 
     auto shorter =
         relais_command("retention --db '" + db + "' --days 5");  // Yvonnick's closed 10 days ago too
     INFO(shorter.err);
     REQUIRE(shorter.code == 0);
-    CHECK(shorter.out == "residents erased: 2\nvolunteers erased: 1\n");
+    CHECK(shorter.out == "residents erased: 2\nvolunteers erased: 1\nmessages deleted: 0\n");
     CHECK(contains(shorter.err, "2 residents and 1 volunteers erased"));
     auto needles = values_of(josette);
     for (const auto& v : values_of(yvonne))
@@ -730,7 +730,7 @@ TEST_CASE("relais retention: erases on demand, prints the counts, checks its arg
 
     auto again = relais_command("retention --db '" + db + "'");
     REQUIRE(again.code == 0);
-    CHECK(again.out == "residents erased: 0\nvolunteers erased: 0\n");
+    CHECK(again.out == "residents erased: 0\nvolunteers erased: 0\nmessages deleted: 0\n");
 
     CHECK(relais_command("retention").code == 64);
     CHECK(relais_command("retention --db '" + db + "' --days -1").code == 64);

@@ -204,3 +204,73 @@ TEST_CASE("outbox: erasing a volunteer erases their messages") {
     CHECK(d.count("SELECT COUNT(*) FROM outbox") == 0);
     CHECK(d.count("SELECT COUNT(*) FROM outbox_log") == 0);
 }
+
+TEST_CASE(
+    "planner: an accepted mission schedules reminders and tells the resident; a cancellation undoes them") {
+    domain_db d;
+    const auto s = email_on();
+    auto req = d.request();
+    auto vol = d.volunteer();
+    // Starts on Wednesday 25 November 2026 at 14:00 UTC (15:00 in Paris).
+    const std::int64_t starts = t0() + 2 * day + 6 * hour;
+    auto mission = d.propose(req, vol, starts);
+    auto from = last_seq(d.db);
+    accept_mission(d.db, mission, t0(), coordinator());
+    REQUIRE(notify::plan_messages(d.db, events_after(d.db, from), s) == 4);
+
+    auto due = [&](const std::string& kind) {
+        return d.db.execAndGet("SELECT next_attempt_at FROM outbox WHERE kind = '" + kind + "'").getInt64();
+    };
+    CHECK(due("reminder_evening") ==
+          *parse_iso8601("2026-11-24T17:00:00Z"));  // 18:00 in Paris, the day before
+    CHECK(due("reminder_soon") == starts - 2 * hour);
+    CHECK(due("report_due") == starts + hour + 2 * hour);
+    CHECK(due("volunteer_coming") == t0());
+    // Nothing of the reminders is due yet.
+    CHECK(notify::due_messages(d.db, t0(), 10).size() == 1);
+
+    const auto all = messages(d.db);
+    const auto coming =
+        std::find_if(all.begin(), all.end(), [](const auto& m) { return m.kind == "volunteer_coming"; });
+    REQUIRE(coming != all.end());
+    CHECK(coming->address == planted::resident_email);
+    CHECK(has(coming->text, std::string("Bonjour ") + planted::resident_first));
+    CHECK(has(coming->text, planted::volunteer_first));
+    CHECK_FALSE(has(coming->text, planted::volunteer_last));
+    CHECK_FALSE(has(coming->text, planted::volunteer_phone));
+
+    from = last_seq(d.db);
+    cancel_mission(d.db, mission, "coordinator", std::nullopt, t0() + hour, coordinator());
+    CHECK(notify::plan_messages(d.db, events_after(d.db, from), s) == 2);  // the volunteer and the resident
+    CHECK(d.count("SELECT COUNT(*) FROM outbox WHERE status = 'cancelled'") == 3);
+    CHECK(d.count("SELECT COUNT(*) FROM outbox WHERE kind = 'visit_cancelled'") == 1);
+}
+
+TEST_CASE("planner: a welfare concern reaches every active coordinator at once, without a name") {
+    domain_db d;
+    const auto s = email_on();
+    d.db.exec(
+        "INSERT INTO users(id, email, role, password_hash, created_at, password_changed_at) VALUES "
+        "('usr_c1', 'coord1@ville.example', 'coordinator', '!', 0, 0), "
+        "('usr_c2', 'coord2@ville.example', 'coordinator', '!', 0, 0)");
+    d.db.exec(
+        "INSERT INTO users(id, email, role, password_hash, created_at, password_changed_at, disabled_at) "
+        "VALUES ('usr_c3', 'gone@ville.example', 'coordinator', '!', 0, 0, 1)");
+    auto req = d.request();
+    auto vol = d.volunteer();
+    auto mission = d.propose(req, vol, t0() - 3 * hour);
+    accept_mission(d.db, mission, t0(), coordinator());
+    const auto from = last_seq(d.db);
+    complete_mission(d.db, mission, {60, "difficult", true, std::string("Zephyrine semblait tres seule")},
+                     t0(), coordinator());
+    CHECK(notify::plan_messages(d.db, events_after(d.db, from), s) == 2);
+    SQLite::Statement q(d.db,
+                        "SELECT address, body_text FROM outbox WHERE kind = 'welfare_concern' ORDER BY seq");
+    std::vector<std::string> to;
+    while (q.executeStep()) {
+        to.push_back(q.getColumn(0).getString());
+        CHECK_FALSE(has(q.getColumn(1).getString(), "Zephyrine"));
+        CHECK(has(q.getColumn(1).getString(), "https://entraide.example/coordination"));
+    }
+    CHECK(to == std::vector<std::string>{"coord1@ville.example", "coord2@ville.example"});
+}
