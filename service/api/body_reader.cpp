@@ -66,7 +66,8 @@ std::optional<std::string> clean_text(std::string_view in, text_rule rule, std::
         if ((c & 0xC0) != 0x80)
             ++len;
     if (len < rule.min) {
-        why = rule.min == 1 ? "must not be empty" : "must have at least " + std::to_string(rule.min) + " characters";
+        why = rule.min == 1 ? "must not be empty"
+                            : "must have at least " + std::to_string(rule.min) + " characters";
         return std::nullopt;
     }
     if (len > rule.max) {
@@ -84,7 +85,8 @@ body_reader::body_reader(json::value v) {
         throw validation_error({{"", "the body must be a JSON object"}});
 }
 
-body_reader::body_reader(const json::value& v, std::string prefix, std::shared_ptr<std::vector<field_error>> errors,
+body_reader::body_reader(const json::value& v, std::string prefix,
+                         std::shared_ptr<std::vector<field_error>> errors,
                          std::shared_ptr<const json::value> root)
     : root_(std::move(root)), obj_(v.if_object()), prefix_(std::move(prefix)), errors_(std::move(errors)) {}
 
@@ -96,7 +98,9 @@ void body_reader::fail(std::string_view key, std::string message) {
     errors_->push_back({path(key), std::move(message)});
 }
 
-bool body_reader::has(std::string_view key) const { return obj_ && obj_->contains(key); }
+bool body_reader::has(std::string_view key) const {
+    return obj_ && obj_->contains(key);
+}
 
 bool body_reader::is_null(std::string_view key) const {
     if (!obj_)
@@ -154,7 +158,8 @@ std::optional<std::int64_t> body_reader::integer(std::string_view key, std::int6
         n = v->get_int64();
     } else if (v->is_uint64() && v->get_uint64() <= static_cast<std::uint64_t>(INT64_MAX)) {
         n = static_cast<std::int64_t>(v->get_uint64());
-    } else if (v->is_double() && std::floor(v->get_double()) == v->get_double() && std::fabs(v->get_double()) < 1e15) {
+    } else if (v->is_double() && std::floor(v->get_double()) == v->get_double() &&
+               std::fabs(v->get_double()) < 1e15) {
         n = static_cast<std::int64_t>(v->get_double());
     } else {
         fail(key, "must be an integer");
@@ -177,7 +182,8 @@ std::optional<double> body_reader::number(std::string_view key, double min, doub
     }
     const double d = v->to_number<double>();
     if (!std::isfinite(d) || d < min || d > max) {
-        fail(key, "must be between " + json::serialize(json::value(min)) + " and " + json::serialize(json::value(max)));
+        fail(key, "must be between " + json::serialize(json::value(min)) + " and " +
+                      json::serialize(json::value(max)));
         return std::nullopt;
     }
     return d;
@@ -226,7 +232,8 @@ std::optional<std::string> body_reader::one_of(std::string_view key, const std::
     return std::nullopt;
 }
 
-std::optional<std::string> body_reader::one_of(std::string_view key, std::initializer_list<std::string_view> allowed,
+std::optional<std::string> body_reader::one_of(std::string_view key,
+                                               std::initializer_list<std::string_view> allowed,
                                                bool required) {
     std::vector<std::string> v;
     for (auto a : allowed)
@@ -260,7 +267,8 @@ const json::array* body_reader::array(std::string_view key, std::size_t max_item
     return &v->get_array();
 }
 
-std::optional<body_reader> body_reader::element_object(std::string_view key, std::size_t i, const json::value& v) {
+std::optional<body_reader> body_reader::element_object(std::string_view key, std::size_t i,
+                                                       const json::value& v) {
     const std::string p = path(key) + "[" + std::to_string(i) + "]";
     if (!v.is_object()) {
         errors_->push_back({p, "must be an object"});
@@ -269,8 +277,8 @@ std::optional<body_reader> body_reader::element_object(std::string_view key, std
     return body_reader(v, p, errors_, root_);
 }
 
-std::optional<std::string> body_reader::element_text(std::string_view key, std::size_t i, const json::value& v,
-                                                     text_rule rule) {
+std::optional<std::string> body_reader::element_text(std::string_view key, std::size_t i,
+                                                     const json::value& v, text_rule rule) {
     const std::string p = path(key) + "[" + std::to_string(i) + "]";
     if (!v.is_string()) {
         errors_->push_back({p, "must be a string"});

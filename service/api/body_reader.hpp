@@ -17,9 +17,9 @@ namespace relais::api {
 
 /// Limits for a string field.
 struct text_rule {
-    std::size_t min = 1;        ///< in code points, after trimming
-    std::size_t max = 200;      ///< in code points
-    bool multiline = false;     ///< allow \n and \t
+    std::size_t min = 1;     ///< in code points, after trimming
+    std::size_t max = 200;   ///< in code points
+    bool multiline = false;  ///< allow \n and \t
 };
 
 /// Reads a JSON request body field by field, collecting every fault with its path (`resident.phone`,
@@ -27,7 +27,7 @@ struct text_rule {
 /// them all. Unknown fields are faults too (a typo must not be silently ignored). Strings must be valid
 /// UTF-8 without control characters; they are trimmed and otherwise kept literally.
 class body_reader {
-public:
+  public:
     /// Reads `v`, which must be a JSON object. The reader keeps the value alive (nested readers share it).
     explicit body_reader(boost::json::value v);
 
@@ -51,7 +51,8 @@ public:
     /// A nested array of at most `max_items`; its elements are read with `element_reader` / `element_text`.
     const boost::json::array* array(std::string_view key, std::size_t max_items, bool required = true);
     /// A reader over element `i` of an array field (must be an object).
-    std::optional<body_reader> element_object(std::string_view key, std::size_t i, const boost::json::value& v);
+    std::optional<body_reader> element_object(std::string_view key, std::size_t i,
+                                              const boost::json::value& v);
     /// Element `i` of an array field as a text.
     std::optional<std::string> element_text(std::string_view key, std::size_t i, const boost::json::value& v,
                                             text_rule rule = {});
@@ -75,8 +76,9 @@ public:
     /// Checks for unknown fields of this (nested) object without throwing.
     void check_unknown();
 
-private:
-    body_reader(const boost::json::value& v, std::string prefix, std::shared_ptr<std::vector<field_error>> errors,
+  private:
+    body_reader(const boost::json::value& v, std::string prefix,
+                std::shared_ptr<std::vector<field_error>> errors,
                 std::shared_ptr<const boost::json::value> root);
     const boost::json::value* get(std::string_view key, bool required);
 

@@ -56,8 +56,8 @@ std::optional<std::vector<domain::availability_slot>> read_availability(body_rea
     return out;
 }
 
-std::optional<std::vector<std::string>> read_codes(body_reader& r, std::string_view key, std::size_t max_items,
-                                                   bool required, bool languages) {
+std::optional<std::vector<std::string>> read_codes(body_reader& r, std::string_view key,
+                                                   std::size_t max_items, bool required, bool languages) {
     const auto* arr = r.array(key, max_items, required);
     if (!arr)
         return std::nullopt;
@@ -70,7 +70,8 @@ std::optional<std::vector<std::string>> read_codes(body_reader& r, std::string_v
             continue;
         }
         if (languages && !domain::valid_language(*s)) {
-            r.fail(std::string(key) + "[" + std::to_string(i) + "]", "must be a two-letter language code like fr");
+            r.fail(std::string(key) + "[" + std::to_string(i) + "]",
+                   "must be a two-letter language code like fr");
             ok = false;
             continue;
         }

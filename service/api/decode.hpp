@@ -20,8 +20,8 @@ std::optional<domain::geo> read_location(body_reader& r, std::string_view key);
 std::optional<std::vector<domain::availability_slot>> read_availability(body_reader& r, std::string_view key,
                                                                         bool required);
 /// An array of short codes (category or language codes), deduplicated, order kept.
-std::optional<std::vector<std::string>> read_codes(body_reader& r, std::string_view key, std::size_t max_items,
-                                                   bool required, bool languages);
+std::optional<std::vector<std::string>> read_codes(body_reader& r, std::string_view key,
+                                                   std::size_t max_items, bool required, bool languages);
 std::optional<std::string> read_email(body_reader& r, std::string_view key, bool required);
 std::optional<std::string> read_phone(body_reader& r, std::string_view key, bool required);
 std::optional<domain::resident_needs> read_needs(body_reader& r, std::string_view key);

@@ -33,7 +33,8 @@ json::value contact_json(const std::optional<resident_contact>& c) {
 
 }  // namespace
 
-json::object mission_for_volunteer(const domain::mission_record& m, const std::optional<resident_contact>& c) {
+json::object mission_for_volunteer(const domain::mission_record& m,
+                                   const std::optional<resident_contact>& c) {
     json::object o{{"id", m.id},
                    {"request_id", m.request_id},
                    {"status", m.status},
@@ -70,7 +71,9 @@ namespace json = boost::json;
 using api::time_json;
 
 namespace {
-json::value opt(const std::optional<std::string>& s) { return s ? json::value(*s) : json::value(nullptr); }
+json::value opt(const std::optional<std::string>& s) {
+    return s ? json::value(*s) : json::value(nullptr);
+}
 json::value location(const std::optional<geo>& g) {
     if (!g)
         return nullptr;
@@ -251,12 +254,14 @@ void tag_invoke(json::value_from_tag, json::value& v, const category_record& c) 
 
 void tag_invoke(json::value_from_tag, json::value& v, const neighbourhood_record& n) {
     json::object o{{"code", n.code}, {"name", n.name}};
-    o["location"] = n.lat ? json::value(json::object{{"lat", *n.lat}, {"lon", *n.lon}}) : json::value(nullptr);
+    o["location"] =
+        n.lat ? json::value(json::object{{"lat", *n.lat}, {"lon", *n.lon}}) : json::value(nullptr);
     v = std::move(o);
 }
 
 void tag_invoke(json::value_from_tag, json::value& v, const track_view& t) {
-    v = json::object{{"status", t.status}, {"outcome", opt(t.outcome)}, {"next_visit", time_json(t.next_visit)}};
+    v = json::object{
+        {"status", t.status}, {"outcome", opt(t.outcome)}, {"next_visit", time_json(t.next_visit)}};
 }
 
 }  // namespace relais::domain

@@ -41,7 +41,8 @@ struct resident_contact {
 
 /// A mission as its volunteer sees it: the resident's first name and phone only once they accepted it, and
 /// only until 7 days after it ended; the address too for home-visit categories. Nothing else personal.
-boost::json::object mission_for_volunteer(const domain::mission_record& m, const std::optional<resident_contact>& c);
+boost::json::object mission_for_volunteer(const domain::mission_record& m,
+                                          const std::optional<resident_contact>& c);
 
 /// A mission as staff see it: every field, and the resident's contact (null once the resident's data was
 /// erased).
@@ -58,7 +59,8 @@ boost::json::object page_json(const std::vector<T>& items, const domain::page_in
     for (const auto& i : items)
         a.push_back(boost::json::value_from(i));
     return {{"items", std::move(a)},
-            {"next_cursor", page.next_cursor ? boost::json::value(*page.next_cursor) : boost::json::value(nullptr)}};
+            {"next_cursor",
+             page.next_cursor ? boost::json::value(*page.next_cursor) : boost::json::value(nullptr)}};
 }
 
 }  // namespace relais::api

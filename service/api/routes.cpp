@@ -6,7 +6,7 @@ namespace relais::api {
 
 wire::route_table declare_routes(const service_set& s) {
     const data_access& d = s.data;
-    const account_services accounts{d, s.hashing, s.feeds};
+    const account_services accounts{d, s.hashing, s.feeds, s.email_enabled};
     const dispatch_services dispatch{d, s.matcher};
     wire::route_table t;
     add_system_routes(t, {d.db, [&stats = s.stats] { return stats.render(); }, &d.clk});

@@ -54,6 +54,7 @@ struct service_set {
     std::chrono::seconds session_idle{1800}, session_lifetime{43200};
     std::size_t login_limit = 10, login_account_limit = 100;
     std::chrono::seconds login_window{900};
+    bool email_enabled = false;  ///< --smtp-url given
 };
 
 /// Declares every route of the service, each group with its own services.

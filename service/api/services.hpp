@@ -43,7 +43,8 @@ struct session_services : data_access {
 /// Accounts and volunteer registrations, which hash passwords (user_routes, volunteer_routes).
 struct account_services : data_access {
     auth::hash_pool& hashing;
-    event_hub& feeds;  ///< a disabled account's live feeds close
+    event_hub& feeds;            ///< a disabled account's live feeds close
+    bool email_enabled = false;  ///< --smtp-url given (a person's messages say whether email is on)
 };
 
 /// The resident requests and the coordinators' queue (request_routes).

@@ -153,7 +153,8 @@ int run_server(const config& cfg, server_log& log, const demo_seeder& seed_demo)
                                     cfg.session_lifetime,
                                     cfg.login_limit,
                                     cfg.login_account_limit,
-                                    cfg.login_window};
+                                    cfg.login_window,
+                                    !cfg.smtp_url.empty()};
     const wire::route_table routes = api::declare_routes(services);
 
     http::server_config hcfg;

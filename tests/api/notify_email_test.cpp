@@ -55,7 +55,9 @@ TEST_CASE(
     CHECK(sink.messages().size() == 3);  // once
 
     // The coordination sees what was sent to the volunteer and what became of it (no address, no text).
-    const auto list = city.staff_get("/api/v1/volunteers/" + vol.id + "/messages").at("items").as_array();
+    const auto messages = city.staff_get("/api/v1/volunteers/" + vol.id + "/messages");
+    CHECK(messages.at("email_enabled") == true);
+    const auto list = messages.at("items").as_array();
     REQUIRE(list.size() == 3);
     CHECK(list.at(0).at("kind") == "proposal");
     CHECK(list.at(0).at("status") == "sent");
@@ -79,6 +81,10 @@ TEST_CASE(
 TEST_CASE("email: off without --smtp-url, and the log says so; --smtp-url needs --mail-from") {
     test_city city;
     CHECK(city.server().log().find("email: off") != std::string::npos);
+    auto vol = city.new_volunteer("sans-courriel");
+    const auto messages = city.staff_get("/api/v1/volunteers/" + vol.id + "/messages");
+    CHECK(messages.at("email_enabled") == false);
+    CHECK(messages.at("items").as_array().empty());
     server_options o;
     o.args = {"--smtp-url", "smtp://127.0.0.1:25"};
     o.wait_ready = false;

@@ -547,6 +547,8 @@ async function main() {
       await co.goto(`${base}/coordination#/benevole/${volunteerId}`);
       const done = co.locator('tr[data-status="done"]');
       await done.waitFor();
+      // The messages panel: this server has no SMTP server, and the coordinator is told so.
+      await co.locator('#vol-messages .notice', { hasText: 'n’est pas configuré' }).waitFor();
       await checkPage(co, 'coordination-benevole');
       await done.locator('a').first().click();
       await co.locator('tr[data-status="done"]').waitFor();

@@ -900,6 +900,8 @@ async function volunteerView(id, notice) {
   }
   let missions = [];
   try { missions = (await api('GET', `/api/v1/volunteers/${v.id}/missions?limit=200`)).items; } catch { /* shown empty */ }
+  let messages = null;
+  try { messages = await api('GET', `/api/v1/volunteers/${v.id}/messages`); } catch { /* panel left out */ }
   const h1 = view(name,
     notice ? h('p', { class: 'success', role: 'status' }, notice) : null,
     h('p', {}, h('a', { href: '#/benevoles' }, t('co.vol.back'))),
@@ -917,8 +919,25 @@ async function volunteerView(id, notice) {
       v.withdrawal_reason ? [t('co.f.withdrawal'), `${t(`withdraw.${v.withdrawal_reason}`)}${v.withdrawal_note ? ` — ${v.withdrawal_note}` : ''}`] : null,
     ])),
     h('section', { class: 'panel' }, h('h2', {}, t('co.vol.actions')), actions, withdrawForm, status),
-    h('section', { class: 'panel' }, h('h2', {}, t('co.vol.missions')), await missionsTable(missions, false, (message) => volunteerView(v.id, message))));
+    h('section', { class: 'panel' }, h('h2', {}, t('co.vol.missions')), await missionsTable(missions, false, (message) => volunteerView(v.id, message))),
+    messages ? messagesPanel(messages) : null);
   h1.focus();
+}
+
+/** What was sent to a person and what became of it; a message that failed for good says they could not be
+ * reached (the outbox gave up), so the coordinator phones them. */
+function messagesPanel(list) {
+  const failed = list.items.filter((m) => m.status === 'failed');
+  return h('section', { class: 'panel', id: 'vol-messages' }, h('h2', {}, t('co.msg.title')),
+    list.email_enabled ? null : h('p', { class: 'notice' }, t('co.msg.email_off')),
+    failed.length ? h('p', { class: 'notice', role: 'alert' }, t('co.msg.unreachable', { channel: failed[0].channel, error: failed[0].last_error || '' })) : null,
+    list.items.length === 0 ? h('p', {}, t('co.msg.none')) : h('table', {},
+      h('thead', {}, h('tr', {}, [t('co.msg.when'), t('co.msg.what'), t('co.msg.channel'), t('co.msg.state')].map((c) => h('th', { scope: 'col' }, c)))),
+      h('tbody', {}, list.items.map((m) => h('tr', { dataset: { status: m.status } },
+        h('td', {}, fmtDateTime(m.sent_at || m.created_at)),
+        h('td', {}, t(`co.msg.kind.${m.kind}`)),
+        h('td', {}, m.channel),
+        h('td', {}, h('span', { class: m.status === 'failed' ? 'badge alert' : 'badge' }, t(`co.msg.status.${m.status}`))))))));
 }
 
 // --- welfare ---------------------------------------------------------------------------------------------
