@@ -5,6 +5,7 @@
 
 #include <doctest/doctest.h>
 
+#include <set>
 #include <thread>
 
 namespace json = boost::json;
@@ -90,4 +91,47 @@ TEST_CASE("email: off without --smtp-url, and the log says so; --smtp-url needs 
     o.wait_ready = false;
     server_process bad(o);
     CHECK(bad.wait_for_log("--mail-from", std::chrono::seconds(5)));
+}
+
+TEST_CASE(
+    "email: SIGKILL while messages go out: after a restart every one arrives, at most the one in flight "
+    "twice") {
+    smtp_sink_process::options plain;
+    plain.tls = false;     // the test is about the outbox, not TLS
+    plain.delay_ms = 150;  // a slow server: the kill finds messages queued and one in flight
+    smtp_sink_process sink(plain);
+    const std::vector<std::string> email{"--smtp-url",   sink.url(),
+                                         "--mail-from",  "entraide@ville.example",
+                                         "--public-url", "https://entraide.example"};
+    test_city city(email);
+    std::vector<std::string> ids;
+    for (int i = 0; i < 30; ++i)
+        ids.push_back(city.new_volunteer("panne" + std::to_string(i), false).id);
+    for (const auto& id : ids) {
+        auto a = city.coordinator().post_json("/api/v1/volunteers/" + id + "/activate", json::object{});
+        REQUIRE(a.status == 200);  // acknowledged: its message is committed with it
+    }
+    city.server().kill();
+    const auto before = sink.messages().size();
+    MESSAGE("messages delivered before the kill: " << before << " of 30");
+    CHECK(before < 30);  // 30 messages take 4.5 s at this server's pace
+
+    server_options again;
+    again.dir = city.server().dir();
+    again.args = email;
+    server_process restarted(again);
+    auto distinct = [&] {
+        std::set<std::string> seen;
+        for (const auto& m : sink.messages()) {
+            const auto at = m.find("Message-ID: <");
+            if (at != std::string::npos)
+                seen.insert(m.substr(at + 13, m.find('>', at) - at - 13));
+        }
+        return seen.size();
+    };
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (distinct() < 30 && std::chrono::steady_clock::now() < until)
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    CHECK(distinct() == 30);                  // nothing lost
+    CHECK(sink.messages().size() - 30 <= 1);  // at most the message in flight at the kill, with its same id
 }

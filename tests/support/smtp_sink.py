@@ -2,11 +2,13 @@
 """A real SMTP server for the email channel's tests (Debian's python3-aiosmtpd).
 
 Usage: smtp_sink.py --port N --dir DIR [--cert FILE --key FILE] [--user U --password P] [--fail-first K]
+                   [--delay-ms D]
 
 Each accepted message is written to DIR as <n>.eml (n counting from 1), with its envelope in <n>.env
 (MAIL FROM, then one RCPT TO per line), so a test counts deliveries at the sink. With --cert/--key the server
 offers STARTTLS and requires it before AUTH and MAIL; with --user/--password it requires AUTH PLAIN or LOGIN.
---fail-first K answers 451 (try again later) to the first K messages: a temporary failure. Prints "ready"
+--fail-first K answers 451 (try again later) to the first K messages: a temporary failure. --delay-ms D waits
+D milliseconds before answering each message (a slow server; what arrives is still written). Prints "ready"
 on standard output once it listens.
 """
 
@@ -22,13 +24,16 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 
 
 class Sink:
-    def __init__(self, directory, fail_first):
+    def __init__(self, directory, fail_first, delay):
         self.directory = directory
         self.fail_left = fail_first
+        self.delay = delay
         # A restarted sink goes on numbering after what the folder already holds.
         self.count = len([f for f in os.listdir(directory) if f.endswith(".eml")])
 
     async def handle_DATA(self, server, session, envelope):
+        if self.delay > 0:
+            await asyncio.sleep(self.delay)  # a slow server: messages are in flight for a while
         if self.fail_left > 0:
             self.fail_left -= 1
             return "451 4.3.0 Try again later"
@@ -54,6 +59,7 @@ def main():
     p.add_argument("--user")
     p.add_argument("--password")
     p.add_argument("--fail-first", type=int, default=0)
+    p.add_argument("--delay-ms", type=int, default=0)
     a = p.parse_args()
     os.makedirs(a.dir, exist_ok=True)
 
@@ -73,7 +79,7 @@ def main():
         # Over STARTTLS only when there is a certificate (aiosmtpd refuses AUTH in clear text by default).
         kwargs["auth_require_tls"] = bool(a.cert)
 
-    controller = Controller(Sink(a.dir, a.fail_first), **kwargs)
+    controller = Controller(Sink(a.dir, a.fail_first, a.delay_ms / 1000.0), **kwargs)
     controller.start()
     print("ready", flush=True)
 

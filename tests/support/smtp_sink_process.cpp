@@ -79,6 +79,8 @@ void smtp_sink_process::start() {
     if (o_.fail_first > 0 && !started_once_)
         args.insert(args.end(), {"--fail-first", std::to_string(o_.fail_first)});
     started_once_ = true;
+    if (o_.delay_ms > 0)
+        args.insert(args.end(), {"--delay-ms", std::to_string(o_.delay_ms)});
     const auto ready = dir_.path() / "ready";
     std::filesystem::remove(ready);
     std::vector<char*> argv;

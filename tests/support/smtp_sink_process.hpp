@@ -22,6 +22,7 @@ class smtp_sink_process {
         std::string user, password;
         int fail_first = 0;      ///< answer 451 to the first messages
         std::uint16_t port = 0;  ///< 0: a free one
+        int delay_ms = 0;        ///< wait before answering each message
     };
     explicit smtp_sink_process(options o);
     smtp_sink_process() : smtp_sink_process(options{}) {}
