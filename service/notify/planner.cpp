@@ -1,5 +1,6 @@
 #include "notify/planner.hpp"
 
+#include "domain/answer_links.hpp"
 #include "domain/city_time.hpp"
 #include "domain/missions.hpp"
 #include "domain/programme.hpp"
@@ -42,8 +43,8 @@ std::string html_escape(std::string_view s) {
     return out;
 }
 
-/// The HTML part of a text: each paragraph a <p>, each line break a <br>, and the one link a real link.
-std::string html_of(const std::string& text, const std::string& link) {
+/// The HTML part of a text: each paragraph a <p>, each line break a <br>, and our own links real links.
+std::string html_of(const std::string& text, const std::vector<std::string>& links) {
     std::string out = "<!DOCTYPE html><html><body style=\"font-family:sans-serif;font-size:16px\">";
     std::size_t start = 0;
     while (start <= text.size()) {
@@ -53,13 +54,25 @@ std::string html_of(const std::string& text, const std::string& link) {
         std::string para = html_escape(text.substr(start, end - start));
         for (std::size_t p = para.find('\n'); p != std::string::npos; p = para.find('\n', p))
             para.replace(p, 1, "<br>");
-        if (!link.empty())
-            for (std::size_t p = para.find(html_escape(link)); p != std::string::npos;
-                 p = para.find(html_escape(link), p)) {
-                const std::string a = "<a href=\"" + html_escape(link) + "\">" + html_escape(link) + "</a>";
-                para.replace(p, html_escape(link).size(), a);
-                p += a.size();
+        for (const auto& link : links) {
+            if (link.empty())
+                continue;
+            const std::string shown = html_escape(link);
+            const std::string a = "<a href=\"" + shown + "\">" + shown + "</a>";
+            for (std::size_t p = para.find(shown); p != std::string::npos; p = para.find(shown, p)) {
+                // Not inside a link made from a longer one (the space's address is a prefix of others).
+                const bool whole = p + shown.size() == para.size() || para[p + shown.size()] == '<' ||
+                                   para[p + shown.size()] == ' ' || para[p + shown.size()] == '.';
+                const bool in_anchor = (p >= 6 && para.compare(p - 6, 6, "href=\"") == 0) ||
+                                       (p >= 2 && para.compare(p - 2, 2, "\">") == 0);
+                if (whole && !in_anchor) {
+                    para.replace(p, shown.size(), a);
+                    p += a.size();
+                } else {
+                    p += shown.size();
+                }
             }
+        }
         out += "<p>" + para + "</p>";
         start = end + 2;
     }
@@ -96,7 +109,7 @@ struct recipient {
 
 /// Queues one email: greeting, the text of `kind`, signature; `values` fill its subject and body.
 int email(context& c, const store::committed_event& e, const recipient& to, const std::string& kind,
-          const std::string& link,
+          const std::vector<std::string>& links,
           std::initializer_list<std::pair<std::string_view, std::string_view>> values,
           const std::string& about_id = {}, std::optional<std::int64_t> due_at = std::nullopt) {
     if (!c.s.email || !plausible_address(to.address))
@@ -116,7 +129,7 @@ int email(context& c, const store::committed_event& e, const recipient& to, cons
     m.lang = to.lang;
     m.subject = t("msg." + kind + ".subject", values);
     m.text = text;
-    m.html = html_of(text, link);
+    m.html = html_of(text, links);
     m.event_seq = e.seq;
     m.about_id = about_id;
     m.due_at = due_at;
@@ -151,13 +164,20 @@ int on_mission(context& c, const store::committed_event& e) {
     const std::string& phone = c.programme.coordination_phone;
 
     if (e.action == "proposed") {
+        if (!c.s.email || !plausible_address(vol.address))
+            return 0;
         const std::string expires = m.expires_at ? c.city.date_time(*m.expires_at) : when;
-        return email(c, e, vol, "proposal", space,
+        // The one-tap answer: a single-use link valid until the proposal expires (domain/answer_links.hpp).
+        const std::string answer =
+            c.s.public_url + "/reponse/" +
+            domain::issue_answer_link(c.db, m.id, m.volunteer_id, m.expires_at.value_or(m.starts_at));
+        return email(c, e, vol, "proposal", {answer, space},
                      {{"programme", c.programme.name},
                       {"category", category},
                       {"when", when},
                       {"neighbourhood", m.neighbourhood},
                       {"expires", expires},
+                      {"answer", answer},
                       {"link", space}},
                      m.id);
     }
@@ -168,10 +188,10 @@ int on_mission(context& c, const store::committed_event& e) {
             {"programme", c.programme.name},    {"category", category}, {"when", when},
             {"neighbourhood", m.neighbourhood}, {"link", space},        {"phone", phone}};
         if (eve > e.at && eve < m.starts_at - 2 * 3600)
-            queued += email(c, e, vol, "reminder_evening", space, values, m.id, eve);
+            queued += email(c, e, vol, "reminder_evening", {space}, values, m.id, eve);
         if (m.starts_at - 2 * 3600 > e.at)
-            queued += email(c, e, vol, "reminder_soon", space, values, m.id, m.starts_at - 2 * 3600);
-        queued += email(c, e, vol, "report_due", space, values, m.id, m.ends_at + 2 * 3600);
+            queued += email(c, e, vol, "reminder_soon", {space}, values, m.id, m.starts_at - 2 * 3600);
+        queued += email(c, e, vol, "report_due", {space}, values, m.id, m.ends_at + 2 * 3600);
         // The resident: who comes and when (a first name, never the volunteer's phone or email).
         const auto r = domain::load_resident(c.db, m.resident_id);
         if (r.email && !r.erased_at) {
@@ -188,7 +208,7 @@ int on_mission(context& c, const store::committed_event& e) {
     }
     if (e.action == "cancelled" || e.action == "dropped") {
         if (e.action == "cancelled")
-            queued += email(c, e, vol, "mission_cancelled", space,
+            queued += email(c, e, vol, "mission_cancelled", {space},
                             {{"programme", c.programme.name},
                              {"category", category},
                              {"when", when},
@@ -217,7 +237,7 @@ int on_mission(context& c, const store::committed_event& e) {
             coordinators.push_back(
                 {"coordinator", q->getColumn(0).getString(), q->getColumn(1).getString(), {}, "fr"});
         for (const auto& to : coordinators)
-            queued += email(c, e, to, "welfare_concern", console,
+            queued += email(c, e, to, "welfare_concern", {console},
                             {{"category", category_label(c, m.category, to.lang)},
                              {"when", when},
                              {"neighbourhood", m.neighbourhood},
@@ -233,7 +253,7 @@ int on_volunteer(context& c, const store::committed_event& e) {
         return 0;
     const auto v = domain::load_volunteer(c.db, e.entity_id);
     const std::string link = c.s.public_url + "/benevole";
-    return email(c, e, volunteer_recipient(c, v), "volunteer_validated", link,
+    return email(c, e, volunteer_recipient(c, v), "volunteer_validated", {link},
                  {{"programme", c.programme.name}, {"link", link}});
 }
 

@@ -41,6 +41,17 @@ CREATE INDEX outbox_recipient ON outbox(recipient_kind, recipient_id, seq);
 CREATE INDEX outbox_purge ON outbox(purge_after);
 CREATE INDEX outbox_about ON outbox(about_id) WHERE about_id IS NOT NULL AND status = 'queued';
 
+-- One-tap answers (domain/answer_links.hpp): a proposal's email carries a link with a random token; only its
+-- hash is kept. Single use, valid until the proposal expires.
+CREATE TABLE answer_link (
+  token_hash TEXT PRIMARY KEY,
+  mission_id TEXT NOT NULL REFERENCES mission(id),
+  volunteer_id TEXT NOT NULL,
+  expires_at INTEGER NOT NULL,
+  used_at INTEGER
+) WITHOUT ROWID;
+CREATE INDEX answer_link_mission ON answer_link(mission_id);
+
 CREATE TABLE outbox_log (
   seq INTEGER PRIMARY KEY,
   message_id TEXT NOT NULL,

@@ -5,6 +5,7 @@
 
 #include <doctest/doctest.h>
 
+#include <map>
 #include <set>
 #include <thread>
 
@@ -42,6 +43,30 @@ TEST_CASE(
     CHECK(proposal.find("Vol-courriel") != std::string::npos);
     CHECK(proposal.find("Courses du jeudi") == std::string::npos);  // the request's details stay home
 
+    // The proposal's one-tap link: the page shows the proposal; a POST of the same address answers it once.
+    const auto at = proposal.find("https://entraide.example/reponse/");
+    REQUIRE(at != std::string::npos);
+    const std::string token = proposal.substr(at + 33, 43);
+    auto anon = city.anonymous();
+    const auto page = anon->get("/reponse/" + token);
+    CHECK(page.status == 200);
+    CHECK(page.body.find("answer-category") != std::string::npos);
+    CHECK(page.body.find("Courses du jeudi") == std::string::npos);
+    const header_list form{{"Content-Type", "application/x-www-form-urlencoded"}};
+    CHECK(anon->request("POST", "/reponse/" + token, "answer=maybe", form).status == 422);
+    const auto accepted = anon->request("POST", "/reponse/" + token, "answer=accept", form);
+    INFO(accepted.body);
+    CHECK(accepted.status == 200);
+    CHECK(accepted.body.find("answer-done") != std::string::npos);
+    const auto mine = vol.client->get_json("/api/v1/me/missions");
+    CHECK(mine.at("items").as_array().at(0).at("status") == "accepted");
+    CHECK(anon->request("POST", "/reponse/" + token, "answer=decline", form).status == 410);
+    CHECK(anon->get("/reponse/" + token).status == 410);
+    CHECK(anon->get("/reponse/" + std::string(43, 'x')).status == 404);
+    CHECK(anon->get("/reponse/%00%0d%0a").status == 404);
+    CHECK(city.server().log().find(token) ==
+          std::string::npos);  // the access log names the route, not the link
+
     // The SMTP server goes away; a second proposal waits in the outbox.
     sink.stop();
     auto req2 = city.public_request(minimal_request("Pharmacie"));
@@ -59,11 +84,17 @@ TEST_CASE(
     const auto messages = city.staff_get("/api/v1/volunteers/" + vol.id + "/messages");
     CHECK(messages.at("email_enabled") == true);
     const auto list = messages.at("items").as_array();
-    REQUIRE(list.size() == 3);
-    CHECK(list.at(0).at("kind") == "proposal");
-    CHECK(list.at(0).at("status") == "sent");
-    CHECK(list.at(0).at("attempts") == 2);  // the outage, then the retry
-    CHECK(list.at(2).at("kind") == "volunteer_validated");
+    std::map<std::string, std::vector<json::object>> by_kind;
+    for (const auto& m : list)
+        by_kind[std::string(m.at("kind").as_string())].push_back(m.as_object());
+    REQUIRE(by_kind["proposal"].size() == 2);
+    CHECK(by_kind["proposal"].at(0).at("status") == "sent");
+    CHECK(by_kind["proposal"].at(0).at("attempts") == 2);  // newest first: the outage, then the retry
+    CHECK(by_kind["proposal"].at(1).at("attempts") == 1);
+    CHECK(by_kind["volunteer_validated"].size() == 1);
+    // The accepted mission's report request waits for its time.
+    REQUIRE(by_kind["report_due"].size() == 1);
+    CHECK(by_kind["report_due"].at(0).at("status") == "queued");
     CHECK(json::serialize(list).find(vol.email) == std::string::npos);
     CHECK(city.coordinator().get("/api/v1/volunteers/vol_nobody/messages").status == 404);
     CHECK(vol.client->get("/api/v1/volunteers/" + vol.id + "/messages").status == 403);

@@ -114,6 +114,8 @@ awaitable_response request_submit(request_context& ctx, page_services s);   // P
 awaitable_response tracking_page(request_context& ctx, page_services s);    // GET /suivi
 awaitable_response tracking_lookup(request_context& ctx, page_services s);  // POST /suivi
 awaitable_response tracking_cancel(request_context& ctx, page_services s);  // POST /suivi/annuler
+awaitable_response answer_page(request_context& ctx, page_services s);      // GET /reponse/{token}
+awaitable_response answer_submit(request_context& ctx, page_services s);    // POST /reponse/{token}
 
 /// The page a browser gets instead of problem+json when a resident page refuses a request.
 boost::asio::awaitable<wire::response> refusal_page(page_services s, const wire::request& req,

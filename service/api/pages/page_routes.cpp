@@ -43,6 +43,10 @@ void add_page_routes(wire::route_table& t, const data_access& d, const std::stri
          pages::tracking_lookup);
     page(verb::post, "/suivi/annuler", {pub, no_session_csrf, auth::limit_by::tracking}, "form",
          pages::tracking_cancel);
+    // One-tap answers to a proposal (the link of its email): secret lookups, limited like tracking codes.
+    page(verb::get, "/reponse/{token}", {pub, 0, auth::limit_by::tracking}, "", pages::answer_page);
+    page(verb::post, "/reponse/{token}", {pub, no_session_csrf, auth::limit_by::tracking}, "form",
+         pages::answer_submit);
 }
 
 }  // namespace relais::api
