@@ -1,5 +1,6 @@
 #include "notify/planner.hpp"
 
+#include "core/html_escape.hpp"
 #include "domain/answer_links.hpp"
 #include "domain/city_time.hpp"
 #include "domain/missions.hpp"
@@ -16,32 +17,7 @@ namespace relais::notify {
 
 namespace {
 
-std::string html_escape(std::string_view s) {
-    std::string out;
-    out.reserve(s.size());
-    for (char c : s) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            case '\'':
-                out += "&#39;";
-                break;
-            default:
-                out += c;
-        }
-    }
-    return out;
-}
+using core::html_escape;
 
 /// The HTML part of a text: each paragraph a <p>, each line break a <br>, and our own links real links.
 std::string html_of(const std::string& text, const std::vector<std::string>& links) {

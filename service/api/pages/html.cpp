@@ -1,42 +1,13 @@
 #include "api/pages/html.hpp"
 
+#include "core/html_escape.hpp"
+
 #include <stdexcept>
 
 namespace relais::api::html {
 
-namespace {
-
-void escape_into(std::string& out, std::string_view s) {
-    for (char c : s) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            case '\'':
-                out += "&#39;";
-                break;
-            default:
-                out += c;
-        }
-    }
-}
-
-}  // namespace
-
 std::string escape(std::string_view text) {
-    std::string out;
-    out.reserve(text.size() + 16);
-    escape_into(out, text);
-    return out;
+    return core::html_escape(text);
 }
 
 markup text(std::string_view value) {
@@ -72,7 +43,7 @@ markup format(std::string_view pattern, std::span<const argument> args) {
         if (a.is_markup)
             out.append(a.text);
         else
-            escape_into(out, a.text);
+            core::html_escape_into(out, a.text);
     }
     if (next != args.size())
         throw std::logic_error("html::format: more arguments than {}");
