@@ -14,7 +14,7 @@
 
 import { chromium } from 'playwright-core';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
@@ -100,10 +100,14 @@ async function startServer(dir) {
     { input: `${COORD.password}\n`, encoding: 'utf8' });
   if (add.status !== 0) throw new Error(`relais user add failed: ${add.stderr}`);
   const port = await freePort();
+  // A real SMTP server (aiosmtpd) the server emails through: the volunteer's proposal arrives there.
+  const mail = await startSmtpSink(join(dir, 'mail'));
   const log = join(dir, 'server.log');
   const out = [];
   const child = spawn(binary, ['--db', db, '--bind', '127.0.0.1', '--port', String(port),
-    '--web-root', join(root, 'web'), '--threads', '2'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    '--web-root', join(root, 'web'), '--threads', '2', '--smtp-url', `smtp://127.0.0.1:${mail.port}`,
+    '--mail-from', 'entraide@web-test.example', '--public-url', `http://127.0.0.1:${port}`],
+  { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout.on('data', (d) => out.push(d));
   child.stderr.on('data', (d) => out.push(d));
   child.on('exit', () => writeFileSync(log, Buffer.concat(out)));
@@ -118,11 +122,38 @@ async function startServer(dir) {
     if (Date.now() > deadline) throw new Error('relais did not become ready in 30 s');
     await new Promise((r) => setTimeout(r, 100));
   }
-  return { child, base, log, output: () => Buffer.concat(out).toString('utf8') };
+  return { child, base, log, mail, output: () => Buffer.concat(out).toString('utf8') };
+}
+
+/** tests/support/smtp_sink.py on a free port, writing what it accepts to `folder`. */
+async function startSmtpSink(folder) {
+  const port = await freePort();
+  const child = spawn('/usr/bin/python3', [join(root, 'tests/support/smtp_sink.py'), '--port', String(port), '--dir', folder],
+    { stdio: ['ignore', 'pipe', 'pipe'] });
+  await new Promise((res, rej) => {
+    const timer = setTimeout(() => rej(new Error('the SMTP sink did not start')), 15000);
+    child.stdout.on('data', (d) => { if (String(d).includes('ready')) { clearTimeout(timer); res(); } });
+    child.on('exit', () => rej(new Error('the SMTP sink exited')));
+  });
+  return { child, port, folder };
+}
+
+/** The decoded text parts of the messages the sink holds, oldest first. */
+function mailTexts(mail) {
+  if (!existsSync(mail.folder)) return [];
+  return readdirSync(mail.folder).filter((f) => f.endsWith('.eml')).sort((a, b) => parseInt(a, 10) - parseInt(b, 10))
+    .map((f) => {
+      const raw = readFileSync(join(mail.folder, f), 'latin1');
+      let text = '';
+      for (const part of raw.split('Content-Transfer-Encoding: base64\r\n\r\n').slice(1))
+        text += Buffer.from(part.split('\r\n--')[0].replace(/\s+/g, ''), 'base64').toString('utf8') + '\n';
+      return text;
+    });
 }
 
 /** SIGTERM, then the exit code (SIGKILL after 15 s: code null). */
 async function stopServer(server) {
+  if (server && server.mail) server.mail.child.kill('SIGTERM');
   if (!server || server.child.exitCode !== null || server.child.signalCode !== null) return server && server.child.exitCode;
   const exited = new Promise((r) => server.child.once('exit', (code) => r(code)));
   server.child.kill('SIGTERM');
@@ -442,6 +473,23 @@ async function main() {
       expect(!text.includes(RESIDENT_ADDRESS) && !text.includes('Sans Script'), 'an address is visible before acceptance');
       await checkPage(vol, 'benevole-propositions');
     });
+    await step('the proposal email arrives with a one-tap link; its page shows the proposal, no address, accessible', async () => {
+      let link = null;
+      for (let i = 0; i < 100 && !link; i += 1) {
+        const found = mailTexts(server.mail).map((t) => t.match(/http:\/\/127\.0\.0\.1:\d+\/reponse\/[A-Za-z0-9_-]{43}/)).find(Boolean);
+        if (found) link = found[0];
+        else await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(link, 'no proposal email with a one-tap link arrived');
+      // The page needs no script; it is opened in a scripted browser so that axe-core can check it.
+      const page = await resident.newPage();
+      watch(page, 'one-tap answer');
+      await page.goto(link);
+      await page.locator('h1', { hasText: 'Une mission vous est proposée' }).waitFor();
+      expect(await page.locator('form button[type="submit"]').count() === 2, 'the two answers are not offered');
+      expect(!(await page.textContent('body')).includes(RESIDENT_ADDRESS), 'the address shows before acceptance');
+      await checkPage(page, 'reponse-en-un-clic');
+    });
     await step('volunteer accepts one and now sees its address', async () => {
       await vol.locator('#proposals li.card', { hasText: 'test avec JavaScript' }).locator('button.primary').click();
       const card = vol.locator('#upcoming li.card');
@@ -547,8 +595,8 @@ async function main() {
       await co.goto(`${base}/coordination#/benevole/${volunteerId}`);
       const done = co.locator('tr[data-status="done"]');
       await done.waitFor();
-      // The messages panel: this server has no SMTP server, and the coordinator is told so.
-      await co.locator('#vol-messages .notice', { hasText: 'n’est pas configuré' }).waitFor();
+      // The messages panel: what was sent to the volunteer (validation, proposals, reminders...).
+      await co.locator('#vol-messages tr[data-status="sent"]', { hasText: 'Proposition de mission' }).first().waitFor();
       await checkPage(co, 'coordination-benevole');
       await done.locator('a').first().click();
       await co.locator('tr[data-status="done"]').waitFor();
