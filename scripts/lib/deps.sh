@@ -4,12 +4,16 @@
 
 # Build and run: compiler, build tools, the libraries found by CMake, SQLite's shell (backups, debugging),
 # the time zone library and database (tzdata), Node.js/npm (contract lint), clang-14 with its runtime
-# (fuzzing), wrk and curl (benchmarks, smoke checks), libcurl (the SMTP client of the email channel).
+# (fuzzing), wrk and curl (benchmarks, smoke checks), libcurl (the SMTP and HTTP client of the email and SMS
+# channels), libphonenumber's library and what its headers include (protobuf, abseil): phone numbers (parsing,
+# E.164, mobile or landline). Its -dev package cannot be installed beside Boost 1.81 (it depends on Debian's
+# default Boost 1.74 through libboost-thread-dev, which its headers do not use), so its headers are unpacked
+# from the package into var/deps/ instead (relais_ensure_phonenumber_headers).
 RELAIS_PACKAGES="build-essential cmake ninja-build pkg-config git
     libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
     libsqlitecpp-dev libsqlite3-dev sqlite3 libspdlog-dev libfmt-dev doctest-dev libsodium-dev libssl-dev
     liblemon-dev libhowardhinnant-date-dev tzdata nodejs npm clang-14 libclang-rt-14-dev wrk curl
-    libcurl4-openssl-dev"
+    libcurl4-openssl-dev libphonenumber8 libprotobuf-dev libabsl-dev"
 
 # Extra packages only the test suites need: Debian's Chromium for the browser tests (tests/web, driven by
 # playwright-core from npm; chromium-driver ships the matching chromedriver), a real SMTP server for the
@@ -63,14 +67,39 @@ relais_install_packages() {
     fi
 }
 
+# The headers of libphonenumber-dev (the same version as the installed libphonenumber8), unpacked into
+# var/deps/libphonenumber-dev unless the package itself is installed. CMake looks there (CMakeLists.txt).
+relais_ensure_phonenumber_headers() {
+    local root dir version deb
+    root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+    [[ -f /usr/include/phonenumbers/phonenumberutil.h ]] && return 0
+    version=$(dpkg-query -W -f='${Version}' libphonenumber8)
+    dir="$root/var/deps/libphonenumber-dev"
+    if [[ -f "$dir/version" && "$(cat "$dir/version")" == "$version" ]]; then
+        return 0
+    fi
+    rm -rf "$dir" && mkdir -p "$dir/deb"
+    if ! (cd "$dir/deb" && apt-get download "libphonenumber-dev=$version" >/dev/null 2>&1); then
+        if [[ $(id -u) -eq 0 ]]; then
+            apt-get update >/dev/null
+        fi
+        (cd "$dir/deb" && apt-get download "libphonenumber-dev=$version")
+    fi
+    deb=$(ls "$dir"/deb/libphonenumber-dev_*.deb)
+    dpkg-deb -x "$deb" "$dir/root"
+    echo "$version" >"$dir/version"
+}
+
 # The packages needed to build and run.
 relais_ensure_deps() {
     relais_install_packages "$RELAIS_PACKAGES"
+    relais_ensure_phonenumber_headers
 }
 
 # The packages needed to build and run every test suite.
 relais_ensure_test_deps() {
     relais_install_packages "$RELAIS_PACKAGES $TEST_PACKAGES"
+    relais_ensure_phonenumber_headers
 }
 
 # Installs the npm dev dependencies (contract lint, browser tests) when the project has a package.json and

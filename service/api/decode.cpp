@@ -93,13 +93,16 @@ std::optional<std::string> read_email(body_reader& r, std::string_view key, bool
     return e;
 }
 
-std::optional<std::string> read_phone(body_reader& r, std::string_view key, bool required) {
+std::optional<std::string> read_phone(body_reader& r, std::string_view key, bool required,
+                                      const domain::phone_plan& phones) {
     auto s = r.text(key, {6, 30}, required);
     if (!s)
         return std::nullopt;
-    auto p = domain::normalize_phone(*s);
+    auto p = phones.normalize(*s);
     if (!p)
-        r.fail(key, "must be a phone number like 06 12 34 56 78 or +33 6 12 34 56 78");
+        r.fail(key,
+               "must be a phone number: a local one like 06 12 34 56 78, or with its country code like "
+               "+33 6 12 34 56 78");
     return p;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "api/body_reader.hpp"
+#include "domain/phone_plan.hpp"
 #include "domain/requests.hpp"
 #include "domain/volunteers.hpp"
 
@@ -23,7 +24,9 @@ std::optional<std::vector<domain::availability_slot>> read_availability(body_rea
 std::optional<std::vector<std::string>> read_codes(body_reader& r, std::string_view key,
                                                    std::size_t max_items, bool required, bool languages);
 std::optional<std::string> read_email(body_reader& r, std::string_view key, bool required);
-std::optional<std::string> read_phone(body_reader& r, std::string_view key, bool required);
+/// A phone number in canonical (E.164) form; one without a country code is of the city's region.
+std::optional<std::string> read_phone(body_reader& r, std::string_view key, bool required,
+                                      const domain::phone_plan& phones);
 std::optional<domain::resident_needs> read_needs(body_reader& r, std::string_view key);
 
 }  // namespace relais::api

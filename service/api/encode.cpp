@@ -238,6 +238,7 @@ void tag_invoke(json::value_from_tag, json::value& v, const programme_record& p)
                      {"consent_version", p.consent_version},
                      {"weights", p.weights},
                      {"timezone", p.timezone},
+                     {"country", p.country},
                      {"updated_at", time_json(p.updated_at)}};
 }
 

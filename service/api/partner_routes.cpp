@@ -35,7 +35,7 @@ awaitable_response create_partner(const data_access& s, request_context& ctx) {
     auto name = r.text("name", {2, 120});
     auto kind = r.one_of("kind", domain::partner_kinds, false);
     auto email = read_email(r, "contact_email", false);
-    auto phone = read_phone(r, "contact_phone", false);
+    auto phone = read_phone(r, "contact_phone", false, s.phones);
     r.done();
     const auto now = s.clk.now_s();
     const auto who = actor_of(ctx);

@@ -59,6 +59,11 @@ awaitable_response patch_programme(const data_access& s, request_context& ctx) {
                "must be a time zone of the IANA database, such as Europe/Paris or America/Toronto");
         p.timezone.reset();
     }
+    p.country = r.text("country", {2, 2}, false);
+    if (p.country && !domain::known_region(*p.country)) {
+        r.fail("country", "must be a country code of ISO 3166, in capitals, such as FR, BE or CA");
+        p.country.reset();
+    }
     p.registration_open = r.boolean("registration_open", false);
     p.auto_dispatch = r.boolean("auto_dispatch", false);
     if (auto t = r.integer("proposal_ttl_minutes", 5, 7 * 24 * 60, false))
@@ -79,9 +84,11 @@ awaitable_response patch_programme(const data_access& s, request_context& ctx) {
     const auto who = actor_of(ctx);
     auto job = [p, now, who](SQLite::Database& db) {
         domain::patch_programme(db, p, now, who);
-        return json::value_from(domain::load_programme(db));
+        return domain::load_programme(db);
     };
-    co_return ctx.json(status::ok, co_await s.db.write(std::move(job)));
+    const auto programme = co_await s.db.write(std::move(job));
+    s.phones.set_region(programme.country);  // numbers typed from now on
+    co_return ctx.json(status::ok, json::value_from(programme));
 }
 
 awaitable_response list_categories(const data_access& s, request_context& ctx) {

@@ -16,11 +16,11 @@ namespace {
 
 const std::vector<std::string> recurrences{"once", "weekly"};
 
-domain::resident_input read_resident(body_reader& r) {
+domain::resident_input read_resident(body_reader& r, const domain::phone_plan& phones) {
     domain::resident_input in;
     auto first = r.text("first_name", name_rule);
     auto last = r.text("last_name", name_rule);
-    auto phone = read_phone(r, "phone", true);
+    auto phone = read_phone(r, "phone", true, phones);
     in.email = read_email(r, "email", false);
     auto address = r.text("address", address_rule);
     auto neighbourhood = r.text("neighbourhood", {1, 40});
@@ -50,7 +50,8 @@ request_filer filer_of(const request_context& ctx) {
     return f;
 }
 
-domain::request_input read_request(const json::value& body, const request_filer& filer, std::int64_t now) {
+domain::request_input read_request(const json::value& body, const request_filer& filer, std::int64_t now,
+                                   const domain::phone_plan& phones) {
     body_reader r(body);
     domain::request_input in;
     if (filer.staff && r.has("resident_id")) {
@@ -59,7 +60,7 @@ domain::request_input read_request(const json::value& body, const request_filer&
             r.fail("resident", "give either resident or resident_id, not both");
     } else {
         if (auto res = r.object("resident"))
-            in.resident = read_resident(*res);
+            in.resident = read_resident(*res, phones);
     }
     auto category = r.text("category", {1, 40});
     in.details = r.text("details", details_rule, false).value_or("");

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "api/handler_support.hpp"
+#include "domain/phone_plan.hpp"
 #include "domain/requests.hpp"
 
 #include <boost/json/value.hpp>
@@ -31,7 +32,7 @@ request_filer filer_of(const request_context& ctx);
 /// Decodes a body of POST /api/v1/requests filed by `filer` at `now`; throws a validation error listing
 /// every fault by field.
 domain::request_input read_request(const boost::json::value& body, const request_filer& filer,
-                                   std::int64_t now);
+                                   std::int64_t now, const domain::phone_plan& phones);
 
 /// Files `in` once per `scope` (idempotency): the status (201, or the stored one) and the JSON text
 /// {id, tracking_code, status, resident_id}. The resident's record is audited as created (or read, when

@@ -24,7 +24,7 @@ namespace {
 const std::vector<std::string> request_statuses{"new", "matched", "closed"};
 awaitable_response create_request(const request_services& s, request_context& ctx) {
     const auto filer = filer_of(ctx);
-    auto in = read_request(ctx.json_body(), filer, s.clk.now_s());
+    auto in = read_request(ctx.json_body(), filer, s.clk.now_s(), s.phones);
     auto [st, text] = co_await file_request(s, ctx, std::move(in), idempotency_of(ctx));
     if (!filer.staff && st == status::created) {
         // The public caller gets its tracking code but not the internal resident id.
@@ -203,7 +203,7 @@ awaitable_response patch_resident(const request_services& s, request_context& ct
     domain::resident_patch p;
     p.first_name = r.text("first_name", name_rule, false);
     p.last_name = r.text("last_name", name_rule, false);
-    p.phone = read_phone(r, "phone", false);
+    p.phone = read_phone(r, "phone", false, s.phones);
     if (r.is_null("email")) {
         r.accept("email");
         p.email = std::optional<std::string>();

@@ -9,6 +9,7 @@
 #include "auth/throttle.hpp"
 #include "core/clock.hpp"
 #include "core/metrics.hpp"
+#include "domain/phone_plan.hpp"
 #include "store/store.hpp"
 
 #include <chrono>
@@ -22,10 +23,11 @@ class engine;
 
 namespace relais::api {
 
-/// The database and the programme clock: all most groups need.
+/// The database, the programme clock and the city's phone region: all most groups need.
 struct data_access {
     store::store& db;
     core::clock& clk;
+    domain::phone_plan& phones;  ///< numbers typed without a country code are the city's
 };
 
 /// Sign-in, sessions and passwords (auth_routes).

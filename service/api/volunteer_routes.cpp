@@ -25,14 +25,14 @@ constexpr const char* registration_received =
     "Thank you: if this address can be registered, your registration is recorded and the coordination will "
     "contact you.";
 
-domain::volunteer_patch read_volunteer_patch(body_reader& r, bool staff) {
+domain::volunteer_patch read_volunteer_patch(body_reader& r, bool staff, const domain::phone_plan& phones) {
     domain::volunteer_patch p;
     if (staff) {
         p.first_name = r.text("first_name", name_rule, false);
         p.last_name = r.text("last_name", name_rule, false);
         p.email = read_email(r, "email", false);
     }
-    p.phone = read_phone(r, "phone", false);
+    p.phone = read_phone(r, "phone", false, phones);
     p.neighbourhood = r.text("neighbourhood", {1, 40}, false);
     r.accept("location");  // null (clear it) is a known value too
     if (r.has("location"))
@@ -52,7 +52,7 @@ awaitable_response register_volunteer(const account_services& s, request_context
     auto first = r.text("first_name", name_rule);
     auto last = r.text("last_name", name_rule);
     auto email = read_email(r, "email", true);
-    auto phone = read_phone(r, "phone", true);
+    auto phone = read_phone(r, "phone", true, s.phones);
     // Byte for byte, like login: a trimmed "phrase " registered a password its owner could not sign in with.
     auto password = r.secret("password");
     if (password)
@@ -140,7 +140,7 @@ awaitable_response get_volunteer(const account_services& s, request_context& ctx
 awaitable_response patch_volunteer(const account_services& s, request_context& ctx) {
     const auto id = ctx.param("id");
     body_reader r(ctx.json_body());
-    auto p = read_volunteer_patch(r, true);
+    auto p = read_volunteer_patch(r, true, s.phones);
     const auto now = s.clk.now_s();
     const auto who = actor_of(ctx);
     auto job = [&ctx, id, p, now, who](SQLite::Database& db) {
@@ -238,7 +238,7 @@ awaitable_response patch_me_volunteer(const account_services& s, request_context
     body_reader r(ctx.json_body());
     // A volunteer updates their phone, neighbourhood, location, skills, availability, languages and weekly
     // maximum; their identity and email are changed by a coordinator.
-    auto p = read_volunteer_patch(r, false);
+    auto p = read_volunteer_patch(r, false, s.phones);
     const auto now = s.clk.now_s();
     const auto who = actor_of(ctx);
     auto job = [id, p, now, who](SQLite::Database& db) {

@@ -138,8 +138,13 @@ int run_server(const config& cfg, server_log& log, const demo_seeder& seed_demo)
     feeds.set_caps(cfg.live_per_session, cfg.live_per_user);
     std::shared_ptr<match::engine> matcher;  // the volunteer index and auto-dispatch, loaded below
 
+    domain::phone_plan phones;  // the region of numbers typed without a country code: the programme's country
+    {
+        auto conn = store::open_reader(cfg.db);
+        phones.set_region(domain::load_programme(conn).country);
+    }
     // Every route, declared once by its group with the services it uses.
-    const api::service_set services{{*db, clk},
+    const api::service_set services{{*db, clk, phones},
                                     hashing,
                                     logins,
                                     feeds,

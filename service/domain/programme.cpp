@@ -15,7 +15,7 @@ programme_record load_programme(SQLite::Database& db) {
         db,
         "SELECT name, starts_on, ends_on, registration_open, coordination_phone, auto_dispatch, "
         "proposal_ttl_minutes, max_distance_km, retention_days, consent_version, weights, timezone, "
-        "updated_at "
+        "updated_at, country "
         "FROM programme WHERE id = 1");
     SQLite::Statement& q = *q_lease;
     if (!q.executeStep())
@@ -37,6 +37,7 @@ programme_record load_programme(SQLite::Database& db) {
         p.weights = w.as_object();
     p.timezone = q.getColumn(11).getString();
     p.updated_at = q.getColumn(12).getInt64();
+    p.country = q.getColumn(13).getString();
     return p;
 }
 
@@ -75,6 +76,8 @@ void patch_programme(SQLite::Database& db, const programme_patch& p, std::int64_
         set("max_distance_km", [&](SQLite::Statement& q) { q.bind(1, *p.max_distance_km); });
     if (p.timezone)
         set("timezone", [&](SQLite::Statement& q) { q.bind(1, *p.timezone); });
+    if (p.country)
+        set("country", [&](SQLite::Statement& q) { q.bind(1, *p.country); });
     if (p.weights)
         set("weights", [&](SQLite::Statement& q) { q.bind(1, json::serialize(*p.weights)); });
     auto t_lease = store::prepare(db, "UPDATE programme SET updated_at = ? WHERE id = 1");

@@ -23,11 +23,12 @@ struct programme_record {
     double max_distance_km = 5;
     boost::json::object weights;
     std::string timezone{city_time::default_zone};  ///< IANA name: the city's wall-clock time
-    std::int64_t updated_at = 0;  ///< the last change (unix seconds)
+    std::int64_t updated_at = 0;                    ///< the last change (unix seconds)
+    std::string country{"FR"};  ///< ISO 3166 alpha-2: the region of phone numbers without a country code
 };
 
 struct programme_patch {
-    std::optional<std::string> name, starts_on, coordination_phone, consent_version, timezone;
+    std::optional<std::string> name, starts_on, coordination_phone, consent_version, timezone, country;
     std::optional<std::optional<std::string>> ends_on;
     std::optional<bool> registration_open, auto_dispatch;
     std::optional<int> proposal_ttl_minutes, retention_days;

@@ -24,40 +24,6 @@ std::optional<std::string> normalize_email(std::string_view in) {
     return out;
 }
 
-std::optional<std::string> normalize_phone(std::string_view in) {
-    if (in.size() > 30)
-        return std::nullopt;
-    std::string digits;
-    bool plus = false;
-    for (std::size_t i = 0; i < in.size(); ++i) {
-        char c = in[i];
-        if (c >= '0' && c <= '9')
-            digits += c;
-        else if (c == '+' && digits.empty() && !plus)
-            plus = true;
-        else if (c != ' ' && c != '.' && c != '-' && c != '(' && c != ')')
-            return std::nullopt;
-    }
-    if (!plus) {
-        if (digits.size() == 10 && digits[0] == '0' && digits[1] != '0')
-            return "+33" + digits.substr(1);
-        if (digits.size() > 4 && digits.starts_with("00"))
-            digits = digits.substr(2);
-        else
-            return std::nullopt;
-    }
-    if (digits.starts_with("33")) {
-        // "+33 (0)6..." is written often: drop the trunk zero.
-        if (digits.size() == 12 && digits[2] == '0')
-            digits.erase(2, 1);
-        if (digits.size() != 11)
-            return std::nullopt;
-    }
-    if (digits.size() < 8 || digits.size() > 15 || digits[0] == '0')
-        return std::nullopt;
-    return "+" + digits;
-}
-
 bool valid_language(std::string_view code) {
     return code.size() == 2 && code[0] >= 'a' && code[0] <= 'z' && code[1] >= 'a' && code[1] <= 'z';
 }

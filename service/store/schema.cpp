@@ -17,6 +17,7 @@ std::span<const migration> schema_migrations() {
         {8, "city time zone", schema_city_time_zone_sql()},
         {9, "account volunteer index", schema_account_volunteer_index_sql()},
         {10, "outbox", schema_outbox_sql()},
+        {11, "sms", schema_sms_sql()},
     };
     return migrations;
 }

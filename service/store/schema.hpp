@@ -28,5 +28,7 @@ const char* schema_account_volunteer_index_sql();
 
 /// Migration 10: the notification outbox and its delivery log (notify/).
 const char* schema_outbox_sql();
+/// Migration 11: SMS (the city's country, provider ids, opt-outs, inbound texts).
+const char* schema_sms_sql();
 
 }  // namespace relais::store

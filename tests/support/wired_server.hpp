@@ -36,6 +36,7 @@ struct wired_server {
     api::read_cache reads;
     api::event_hub feeds;
     std::shared_ptr<match::engine> matcher;  // none: the dispatch routes answer 503
+    domain::phone_plan phones;
     http::server_config cfg;
     wire::route_table routes;
     std::unique_ptr<http::server_context> web;
@@ -45,9 +46,21 @@ struct wired_server {
                           std::string web_root = "web")
         : clk(movable_clock) {
         using namespace std::chrono_literals;
-        const api::service_set s{
-            {db, clk}, hashing, logins, feeds,  reads,       stats, matcher, std::move(web_root),
-            false,     false,   1800s,  43200s, login_limit, 100,   900s};
+        const api::service_set s{{db, clk, phones},
+                                 hashing,
+                                 logins,
+                                 feeds,
+                                 reads,
+                                 stats,
+                                 matcher,
+                                 std::move(web_root),
+                                 false,
+                                 false,
+                                 1800s,
+                                 43200s,
+                                 login_limit,
+                                 100,
+                                 900s};
         routes = api::declare_routes(s);
         web = std::make_unique<http::server_context>(cfg, routes, db, sessions, calls, stats, workers, feeds);
     }

@@ -272,7 +272,7 @@ awaitable_response request_submit(request_context& ctx, page_services s) {
     if (errors.empty()) {
         const auto body = request_body(t, v, from);
         try {
-            auto in = read_request(body, request_filer{}, now);
+            auto in = read_request(body, request_filer{}, now, s.data.phones);
             // The scope of POST /api/v1/requests: the key is per form load, shared with the JavaScript path.
             idempotency_scope scope{"/api/v1/requests", idempotency_of(ctx).caller, key,
                                     json::serialize(body)};
