@@ -4,6 +4,9 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
+#include <stdexcept>
+
 namespace relais::stats {
 
 namespace json = boost::json;
@@ -48,8 +51,8 @@ const char* const statements[] = {
     "UPDATE stat_occurrence SET m = m + 1 WHERE kind = ? AND subject = ? AND x = ?",
     // s_occ_pred
     "SELECT MAX(x) FROM stat_occurrence WHERE kind = ? AND subject = ? AND x < ?",
-    // s_occ_succ
-    "SELECT x, y FROM stat_occurrence WHERE kind = ? AND subject = ? AND x > ? ORDER BY x LIMIT 1",
+    // s_occ_next: the subject's occurrence at this second or the next one after it
+    "SELECT x, y FROM stat_occurrence WHERE kind = ? AND subject = ? AND x >= ? ORDER BY x LIMIT 1",
     // s_occ_insert
     "INSERT INTO stat_occurrence(kind, subject, x, y, m) VALUES (?,?,?,?,1)",
     // s_occ_set_y
@@ -77,7 +80,151 @@ std::string text_of(const json::object& o, std::string_view key) {
 /// Day of the "no previous occurrence" end of a chain: before every real day.
 constexpr std::int64_t no_day = -1;
 
+// The batch record_event uses on this thread (set by batch::scope): one connection is used by one thread
+// at a time, so nothing here is shared between threads.
+thread_local batch* current_batch = nullptr;
+
 }  // namespace
+
+batch::~batch() {
+    if (current_batch == this)
+        current_batch = nullptr;
+}
+
+batch::scope::scope(batch& b) noexcept : previous_(current_batch) {
+    current_batch = &b;
+}
+
+batch::scope::~scope() {
+    current_batch = previous_;
+}
+
+void batch::begin(std::int64_t seq) {
+    if (seq <= settled_to_)
+        throw std::logic_error("stats::batch settled while a savepoint that was rolled back was open");
+    const auto drop = [seq](auto& v) {
+        while (!v.empty() && v.back().seq >= seq)
+            v.pop_back();
+    };
+    while (!seqs_.empty() && seqs_.back() >= seq)
+        seqs_.pop_back();
+    drop(days_);
+    drop(gaps_);
+    drop(firsts_);
+    seqs_.push_back(seq);
+}
+
+void batch::settle() {
+    if (seqs_.empty() && !first_seq_)
+        return;
+    std::int64_t last = 0;
+    {
+        auto q = store::prepare(db_, "SELECT COALESCE(MAX(seq), 0) FROM event");
+        q->executeStep();
+        last = q->getColumn(0).getInt64();
+    }
+    const auto drop = [last](auto& v) {
+        while (!v.empty() && v.back().seq > last)
+            v.pop_back();
+    };
+    while (!seqs_.empty() && seqs_.back() > last)
+        seqs_.pop_back();
+    drop(days_);
+    drop(gaps_);
+    drop(firsts_);
+    if (!first_seq_ && !seqs_.empty()) {
+        first_seq_ = seqs_.front();
+        settled_to_ = seqs_.front() - 1;
+    }
+    if (first_seq_) {
+        // The recorded events are distinct rows after the last settlement: all of them when as many.
+        if (last - settled_to_ != static_cast<std::int64_t>(seqs_.size()))
+            complete_ = false;
+        settled_to_ = std::max(settled_to_, last);
+    }
+    for (auto& d : days_)
+        ++day_totals_[{d.day, std::move(d.metric), std::move(d.key)}];
+    for (const auto& g : gaps_) {
+        auto& t = gap_totals_[{g.kind, g.dx, g.dy}];
+        t.first += g.delta;
+        t.second = t.second || g.delta < 0;
+    }
+    for (auto& f : firsts_) {
+        auto [it, fresh] = first_totals_.try_emplace({f.which, std::move(f.request_id)}, f.at);
+        if (!fresh)
+            it->second = std::min(it->second, f.at);
+    }
+    seqs_.clear();
+    days_.clear();
+    gaps_.clear();
+    firsts_.clear();
+}
+
+void batch::flush() {
+    settle();
+    {
+        auto q = store::prepare(db_,
+                                "INSERT INTO stat_day(day, metric, key, n) VALUES (?,?,?,?) ON CONFLICT(day, "
+                                "metric, key) DO UPDATE SET n = n + excluded.n");
+        for (const auto& [k, n] : day_totals_) {
+            q->reset();
+            q->bind(1, static_cast<std::int64_t>(std::get<0>(k)));
+            q->bind(2, std::get<1>(k));
+            q->bind(3, std::get<2>(k));
+            q->bind(4, static_cast<std::int64_t>(n));
+            q->exec();
+        }
+    }
+    {
+        // As recorded one by one: a count brought to zero by a decrement goes.
+        auto add = store::prepare(db_, statements[recorder::s_gap_add]);
+        auto clean = store::prepare(db_, statements[recorder::s_gap_clean]);
+        for (const auto& [k, t] : gap_totals_) {
+            const auto [kind, dx, dy] = k;
+            if (t.first != 0) {
+                add->reset();
+                add->bind(1, kind);
+                add->bind(2, static_cast<std::int64_t>(dx));
+                add->bind(3, static_cast<std::int64_t>(dy));
+                add->bind(4, static_cast<std::int64_t>(t.first));
+                add->exec();
+            }
+            if (t.second) {
+                clean->reset();
+                clean->bind(1, kind);
+                clean->bind(2, static_cast<std::int64_t>(dx));
+                clean->bind(3, static_cast<std::int64_t>(dy));
+                clean->exec();
+            }
+        }
+    }
+    for (const auto& [k, at] : first_totals_) {
+        auto q = store::prepare(db_, statements[k.first]);
+        q->bind(":t", static_cast<std::int64_t>(at));
+        q->bind(":id", k.second);
+        q->exec();
+    }
+    if (first_seq_) {
+        if (complete_) {
+            auto meta = store::prepare(db_,
+                                       "UPDATE stat_meta SET last_seq = :last WHERE id = 1 AND last_seq = "
+                                       "(SELECT COALESCE(MAX(seq), 0) FROM event WHERE seq < :first)");
+            meta->bind(":last", static_cast<std::int64_t>(settled_to_));
+            meta->bind(":first", static_cast<std::int64_t>(*first_seq_));
+            meta->exec();
+        }
+        auto format = store::prepare(db_, statements[recorder::s_format]);
+        format->bind(":v", format_version);
+        format->bind(":seq", static_cast<std::int64_t>(*first_seq_));
+        format->exec();
+    }
+    day_totals_.clear();
+    gap_totals_.clear();
+    first_totals_.clear();
+    first_seq_.reset();
+    settled_to_ = 0;
+    complete_ = true;
+}
 
 SQLite::Statement& recorder::stmt(stmt_id id) {
     auto& s = stmts_[id];
@@ -105,6 +252,10 @@ std::string recorder::person_of(const std::string& volunteer_id) {
 }
 
 void recorder::add_day(std::int64_t at, std::string_view metric, std::string_view key) {
+    if (batch_) {
+        batch_->days_.push_back({seq_, domain::utc_day_of(at), std::string(metric), std::string(key)});
+        return;
+    }
     auto& q = stmt(s_day);
     q.bind(1, static_cast<std::int64_t>(domain::utc_day_of(at)));
     q.bind(2, std::string(metric));
@@ -115,6 +266,10 @@ void recorder::add_day(std::int64_t at, std::string_view metric, std::string_vie
 void recorder::add_gap(int kind, std::int64_t x, std::optional<std::int64_t> y, int delta) {
     const std::int64_t dx = domain::utc_day_of(x);
     const std::int64_t dy = y ? domain::utc_day_of(*y) : no_day;
+    if (batch_) {
+        batch_->gaps_.push_back({seq_, kind, dx, dy, delta});
+        return;
+    }
     auto& q = stmt(s_gap_add);
     q.bind(1, kind);
     q.bind(2, static_cast<std::int64_t>(dx));
@@ -131,13 +286,26 @@ void recorder::add_gap(int kind, std::int64_t x, std::optional<std::int64_t> y, 
 }
 
 void recorder::add_occurrence(int kind, const std::string& subject, std::int64_t x) {
+    // The subject's occurrence at this second, or its next one (recorded out of time order).
+    std::optional<std::pair<std::int64_t, std::optional<std::int64_t>>> next;
     {
+        auto& q = stmt(s_occ_next);
+        q.bind(1, kind);
+        q.bind(2, subject);
+        q.bind(3, static_cast<std::int64_t>(x));
+        if (q.executeStep())
+            next.emplace(q.getColumn(0).getInt64(),
+                         q.getColumn(1).isNull() ? std::optional<std::int64_t>()
+                                                 : std::optional<std::int64_t>(q.getColumn(1).getInt64()));
+    }
+    if (next && next->first == x) {
+        // Same subject, same second: the chain does not change.
         auto& bump = stmt(s_occ_bump);
         bump.bind(1, kind);
         bump.bind(2, subject);
         bump.bind(3, static_cast<std::int64_t>(x));
-        if (bump.exec() > 0)
-            return;  // same subject, same second: the chain does not change
+        bump.exec();
+        return;
     }
     std::optional<std::int64_t> pred;
     {
@@ -147,17 +315,6 @@ void recorder::add_occurrence(int kind, const std::string& subject, std::int64_t
         q.bind(3, static_cast<std::int64_t>(x));
         if (q.executeStep() && !q.getColumn(0).isNull())
             pred = q.getColumn(0).getInt64();
-    }
-    std::optional<std::pair<std::int64_t, std::optional<std::int64_t>>> succ;
-    {
-        auto& q = stmt(s_occ_succ);
-        q.bind(1, kind);
-        q.bind(2, subject);
-        q.bind(3, static_cast<std::int64_t>(x));
-        if (q.executeStep())
-            succ.emplace(q.getColumn(0).getInt64(),
-                         q.getColumn(1).isNull() ? std::optional<std::int64_t>()
-                                                 : std::optional<std::int64_t>(q.getColumn(1).getInt64()));
     }
     {
         auto& q = stmt(s_occ_insert);
@@ -169,20 +326,24 @@ void recorder::add_occurrence(int kind, const std::string& subject, std::int64_t
         q.exec();
     }
     add_gap(kind, x, pred, +1);
-    if (succ) {
+    if (next) {
         // An occurrence recorded out of time order: the next one now chains to this one.
         auto& q = stmt(s_occ_set_y);
         q.bind(1, static_cast<std::int64_t>(x));
         q.bind(2, kind);
         q.bind(3, subject);
-        q.bind(4, static_cast<std::int64_t>(succ->first));
+        q.bind(4, static_cast<std::int64_t>(next->first));
         q.exec();
-        add_gap(kind, succ->first, succ->second, -1);
-        add_gap(kind, succ->first, x, +1);
+        add_gap(kind, next->first, next->second, -1);
+        add_gap(kind, next->first, x, +1);
     }
 }
 
 void recorder::set_first(stmt_id which, const std::string& request_id, std::int64_t at) {
+    if (batch_) {
+        batch_->firsts_.push_back({seq_, static_cast<int>(which), request_id, at});
+        return;
+    }
     auto& q = stmt(which);
     q.bind(":t", static_cast<std::int64_t>(at));
     q.bind(":id", request_id);
@@ -190,7 +351,15 @@ void recorder::set_first(stmt_id which, const std::string& request_id, std::int6
 }
 
 void recorder::record(const event_view& e) {
+    seq_ = e.seq;
     const std::string id(e.entity_id);
+    // A request's attributes, read once per event (a mission done needs them twice).
+    std::optional<std::pair<std::string, std::optional<request_attrs>>> cached;
+    auto lookup = [&](const std::string& request_id) {
+        if (!cached || cached->first != request_id)
+            cached.emplace(request_id, request(request_id));
+        return cached->second;
+    };
     if (e.entity == "volunteer") {
         if (e.action == "registered") {
             std::string person = id;
@@ -250,18 +419,14 @@ void recorder::record(const event_view& e) {
         } else if (e.action == "done") {
             set_first(s_first_done, request_id, e.at);
             add_occurrence(occ_mobilised, person_of(text_of(e.data, "volunteer_id")), e.at);
-            if (auto r = request(request_id))
+            if (auto r = lookup(request_id))
                 add_occurrence(occ_helped, r->resident_id, e.at);
         }
     }
-    std::optional<std::pair<std::string, std::optional<request_attrs>>> cached;
-    auto lookup = [&](const std::string& request_id) {
-        if (!cached || cached->first != request_id)
-            cached.emplace(request_id, request(request_id));
-        return cached->second;
-    };
     day_counts(e, lookup,
                [&](const std::string& metric, const std::string& key) { add_day(e.at, metric, key); });
+    if (batch_)
+        return;  // the batch moves the log position once, when it is flushed
     auto& meta = stmt(s_meta);
     meta.bind(":seq", static_cast<std::int64_t>(e.seq));
     meta.exec();
@@ -274,7 +439,10 @@ void recorder::record(const event_view& e) {
 void record_event(SQLite::Database& db, std::int64_t seq, std::int64_t at, std::string_view entity,
                   std::string_view entity_id, std::string_view action,
                   const std::optional<std::string>& reason, const json::object& data) {
-    recorder r(db);
+    batch* pending = current_batch && &current_batch->db_ == &db ? current_batch : nullptr;
+    if (pending)
+        pending->begin(seq);
+    recorder r(db, pending);
     r.record(event_view{seq, at, entity, entity_id, action, reason, data});
 }
 

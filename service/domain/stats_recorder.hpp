@@ -8,9 +8,12 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
+#include <vector>
 
 // Keeps the statistics tables (migration 3, store/schema_stats.cpp) in step with the event log. Every event
 // goes through domain::append_event, which calls record_event in the same transaction: a refused operation
@@ -49,12 +52,14 @@ struct request_attrs {
 template <class Lookup, class Emit>
 void day_counts(const event_view& e, Lookup&& request_of, Emit&& emit);
 
+class batch;
+
 /// Applies events to the statistics tables. It holds its statements while it lives, so one recorder can apply
 /// many events (a rebuild) cheaply; record_event makes a short-lived one per event, whose statements come
 /// from the connection's statement cache (store::prepare) when there is one, as on the server's writer.
 class recorder {
   public:
-    explicit recorder(SQLite::Database& db) : db_(db) {}
+    explicit recorder(SQLite::Database& db, batch* pending = nullptr) : db_(db), batch_(pending) {}
 
     void record(const event_view& e);
 
@@ -62,6 +67,7 @@ class recorder {
     std::optional<request_attrs> request(const std::string& id);
 
   private:
+    friend class batch;
     enum stmt_id : std::size_t {
         s_person,
         s_insert_volunteer,
@@ -77,7 +83,7 @@ class recorder {
         s_day,
         s_occ_bump,
         s_occ_pred,
-        s_occ_succ,
+        s_occ_next,
         s_occ_insert,
         s_occ_set_y,
         s_gap_add,
@@ -94,7 +100,88 @@ class recorder {
     std::string person_of(const std::string& volunteer_id);
 
     SQLite::Database& db_;
+    batch* batch_;          ///< where the additive counts go instead of the tables, if any
+    std::int64_t seq_ = 0;  ///< the event being recorded
     std::array<std::optional<store::statement_lease>, stmt_count> stmts_;
+};
+
+/// The additive part of the recording of many events in one transaction (the daily counts of stat_day and
+/// stat_gap, the requests' first-proposed/accepted/done times, the log position of stat_meta), kept in memory
+/// and written by flush() with one statement per distinct key: the seed's million missions add to a few
+/// hundred thousand keys. What the recorder reads back (stat_volunteer, stat_request's attributes,
+/// stat_occurrence) is still written at once, and nothing reads these counts before the commit.
+///
+/// A savepoint rolled back takes its events out of the log, so their counts must go too. SQLite says nothing
+/// of savepoints, but the log does: its rows are numbered max + 1, so an event numbered at or below one
+/// already counted means those were rolled back (record drops them), and settle() drops the ones above the
+/// log's last row. settle() then adds the survivors to the totals for good: call it only where no savepoint
+/// still open could roll them back (the seed, between two requests). Used by `relais seed`; the server's
+/// writer records each event at once (its jobs' savepoints are nested in one group commit).
+class batch {
+  public:
+    explicit batch(SQLite::Database& db) : db_(db) {}
+    batch(const batch&) = delete;
+    batch& operator=(const batch&) = delete;
+    ~batch();
+
+    /// The events recorded since the last call that are still in the log count for good.
+    void settle();
+
+    /// settle(), then writes the totals and the log position, inside the transaction, before COMMIT; the
+    /// batch is empty after. Without it (an exception, a rollback) nothing of the batch is written.
+    void flush();
+
+    /// Makes `b` the batch of record_event on this thread for its connection (the previous one after).
+    class scope {
+      public:
+        explicit scope(batch& b) noexcept;
+        ~scope();
+        scope(const scope&) = delete;
+        scope& operator=(const scope&) = delete;
+
+      private:
+        batch* previous_;
+    };
+
+  private:
+    friend class recorder;
+    friend void record_event(SQLite::Database&, std::int64_t, std::int64_t, std::string_view,
+                             std::string_view, std::string_view, const std::optional<std::string>&,
+                             const boost::json::object&);
+
+    struct day_entry {
+        std::int64_t seq, day;
+        std::string metric, key;
+    };
+    struct gap_entry {
+        std::int64_t seq;
+        int kind;
+        std::int64_t dx, dy;
+        int delta;
+    };
+    struct first_entry {
+        std::int64_t seq;
+        int which;
+        std::string request_id;
+        std::int64_t at;
+    };
+
+    /// Starts the recording of event `seq`: drops what events numbered from `seq` on (rolled back) left.
+    void begin(std::int64_t seq);
+
+    SQLite::Database& db_;
+    // Not yet settled, in the order recorded (so in increasing seq).
+    std::vector<std::int64_t> seqs_;
+    std::vector<day_entry> days_;
+    std::vector<gap_entry> gaps_;
+    std::vector<first_entry> firsts_;
+    // Settled totals.
+    std::map<std::tuple<std::int64_t, std::string, std::string>, std::int64_t> day_totals_;
+    std::map<std::tuple<int, std::int64_t, std::int64_t>, std::pair<std::int64_t, bool>> gap_totals_;
+    std::map<std::pair<int, std::string>, std::int64_t> first_totals_;
+    std::optional<std::int64_t> first_seq_;  ///< the first event settled
+    std::int64_t settled_to_ = 0;            ///< the last event settled
+    bool complete_ = true;                   ///< every event of the log from first_seq_ on was recorded here
 };
 
 /// Records one event just appended (`seq` is its row). Called by domain::append_event.

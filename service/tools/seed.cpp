@@ -6,6 +6,7 @@
 #include "domain/missions.hpp"
 #include "domain/programme.hpp"
 #include "domain/requests.hpp"
+#include "domain/stats_recorder.hpp"
 #include "domain/supports.hpp"
 #include "domain/volunteers.hpp"
 #include "stats/summary.hpp"
@@ -161,8 +162,8 @@ bool attempt(SQLite::Database& db, F&& f) {
 /// creation to its present state before the next; its actions never go back in time nor past `now`.
 class seeder {
   public:
-    seeder(SQLite::Database& db, const seed_options& o, std::int64_t now)
-        : db_(db), o_(o), now_(now), g_(o.seed) {
+    seeder(SQLite::Database& db, stats::batch& counts, const seed_options& o, std::int64_t now)
+        : db_(db), counts_(counts), o_(o), now_(now), g_(o.seed) {
         ttl_ = static_cast<std::int64_t>(domain::load_programme(db).proposal_ttl_minutes) * 60;
     }
 
@@ -376,8 +377,10 @@ class seeder {
         std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
             return plans_[a].created_at < plans_[b].created_at;
         });
-        for (std::size_t i : order)
+        for (std::size_t i : order) {
             request(plans_[i]);
+            counts_.settle();  // no savepoint is open between two requests
+        }
     }
 
     // --- One request's life -----------------------------------------------------------------------------
@@ -668,6 +671,7 @@ class seeder {
     }
 
     SQLite::Database& db_;
+    stats::batch& counts_;
     const seed_options& o_;
     std::int64_t now_;
     generator g_;
@@ -781,8 +785,12 @@ seed_summary seed_database(const seed_options& opts) {
         store::statement_cache cache(db);
         store::statement_cache::scope use(cache);
         SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
-        seeder s(db, opts, now);
+        // The statistics' daily counts are added up in memory and written once (stats::batch).
+        stats::batch counts(db);
+        stats::batch::scope count(counts);
+        seeder s(db, counts, opts, now);
         sum = s.run();
+        counts.flush();
         tx.commit();
     }
     if (prof) {

@@ -7,6 +7,7 @@
 
 #include <boost/json.hpp>
 
+#include <optional>
 #include <random>
 
 using namespace relais;
@@ -28,10 +29,22 @@ struct random_season {
     int days;
     int emails = 0;
 
-    random_season(std::uint64_t seed, int days) : rng(seed), days(days) {
+    /// `batched`: the statistics' counts added up in a stats::batch, settled after each job, written last.
+    random_season(std::uint64_t seed, int days, bool batched = false) : rng(seed), days(days) {
+        std::optional<stats::batch> counts;
+        std::optional<stats::batch::scope> use;
+        if (batched) {
+            counts.emplace(s.db);
+            use.emplace(*counts);
+        }
         for (int d = 0; d < days; ++d)
-            for (int i = 0, n = pick(10, 30); i < n; ++i)
+            for (int i = 0, n = pick(10, 30); i < n; ++i) {
                 s.job([&] { step(start + d * stats::day_s + pick(0, stats::day_s - 1)); });
+                if (counts)
+                    counts->settle();
+            }
+        if (counts)
+            counts->flush();
     }
 
     std::int64_t pick(std::int64_t lo, std::int64_t hi) { return std::uniform_int_distribution<std::int64_t>(lo, hi)(rng); }
@@ -191,6 +204,57 @@ TEST_CASE("random seasons: the counters give exactly the figures recomputed from
         stats::rebuild(season.s.db);
         CHECK(season.s.stat_tables() == kept);
     }
+}
+
+TEST_CASE("statistics added up in a batch equal the ones recorded event by event, refused jobs left out") {
+    for (std::uint64_t seed : {1u, 2u}) {
+        CAPTURE(seed);
+        random_season season(seed, 16, true);
+        CHECK(stats::in_sync(season.s.db));
+        check_periods(season, 20);
+        const auto kept = season.s.stat_tables();
+        stats::rebuild(season.s.db);
+        CHECK(season.s.stat_tables() == kept);
+    }
+}
+
+TEST_CASE("a batch: events rolled back before or after a settlement count for nothing; unflushed, nothing") {
+    season_db s;
+    const auto d0 = at("2026-03-02T09:00:00Z");
+    {
+        stats::batch counts(s.db);
+        stats::batch::scope use(counts);
+        s.db.exec("BEGIN");
+        s.request("walk", "web", "once", d0, "centre");
+        s.db.exec("SAVEPOINT a");
+        s.request("shopping", "phone", "once", d0 + 60, "thabor");  // rolled back, then its number reused
+        s.db.exec("ROLLBACK TO a");
+        s.db.exec("RELEASE a");
+        s.request("medicines", "partner", "once", d0 + 120, "maurepas");
+        s.db.exec("SAVEPOINT b");
+        s.request("admin", "web", "once", d0 + 180, "villejean");  // rolled back, nothing after it
+        s.db.exec("ROLLBACK TO b");
+        s.db.exec("RELEASE b");
+        counts.settle();
+        s.request("walk", "phone", "once", d0 + 240, "centre");
+        counts.flush();
+        s.db.exec("COMMIT");
+        CHECK(stats::in_sync(s.db));
+        const auto kept = s.stat_tables();
+        CHECK(kept.find("shopping") == std::string::npos);
+        CHECK(kept.find("admin") == std::string::npos);
+        stats::rebuild(s.db);
+        CHECK(s.stat_tables() == kept);
+
+        // Counts never flushed (the transaction given up) leave the tables as they were.
+        s.db.exec("BEGIN");
+        s.request("walk", "web", "once", d0 + 300, "centre");
+        s.db.exec("ROLLBACK");
+    }
+    CHECK(stats::in_sync(s.db));
+    const auto after = s.stat_tables();
+    stats::rebuild(s.db);
+    CHECK(s.stat_tables() == after);
 }
 
 TEST_CASE("events recorded out of time order keep each subject's chain in time order") {
