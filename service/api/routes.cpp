@@ -6,7 +6,7 @@ namespace relais::api {
 
 wire::route_table declare_routes(const service_set& s) {
     const data_access& d = s.data;
-    const account_services accounts{d, s.hashing, s.feeds, s.email_enabled};
+    const account_services accounts{d, s.hashing, s.feeds, s.email_enabled, s.sms_enabled};
     const dispatch_services dispatch{d, s.matcher};
     wire::route_table t;
     add_system_routes(t, {d.db, [&stats = s.stats] { return stats.render(); }, &d.clk});
@@ -25,6 +25,7 @@ wire::route_table declare_routes(const service_set& s) {
     add_page_routes(t, d, s.web_root);
     add_live_routes(t, {s.feeds, s.behind_proxy});
     add_calendar_routes(t, d);
+    add_sms_routes(t, {d, s.sms_provider, s.sms_token, s.sms_public_url, s.inbound_keep_seconds});
     return t;
 }
 

@@ -55,6 +55,11 @@ struct service_set {
     std::size_t login_limit = 10, login_account_limit = 100;
     std::chrono::seconds login_window{900};
     bool email_enabled = false;  ///< --smtp-url given
+    bool sms_enabled = false;    ///< --sms-provider given
+    /// The SMS webhooks' settings (provider name, token, the public URL they are called at); empty
+    /// provider: the webhooks answer 404.
+    std::string sms_provider{}, sms_token{}, sms_public_url{};
+    std::int64_t inbound_keep_seconds = 30 * 86400;  ///< replies kept for the coordinators (retention)
 };
 
 /// Declares every route of the service, each group with its own services.
@@ -74,6 +79,7 @@ void add_privacy_routes(wire::route_table& t, const data_access& s);
 void add_stats_routes(wire::route_table& t, const data_access& s);
 void add_page_routes(wire::route_table& t, const data_access& s, const std::string& web_root);
 void add_live_routes(wire::route_table& t, const live_services& s);
+void add_sms_routes(wire::route_table& t, const sms_services& s);
 void add_calendar_routes(wire::route_table& t, const data_access& s);
 
 }  // namespace relais::api

@@ -47,6 +47,7 @@ struct account_services : data_access {
     auth::hash_pool& hashing;
     event_hub& feeds;            ///< a disabled account's live feeds close
     bool email_enabled = false;  ///< --smtp-url given (a person's messages say whether email is on)
+    bool sms_enabled = false;    ///< --sms-provider given
 };
 
 /// The resident requests and the coordinators' queue (request_routes).
@@ -65,6 +66,15 @@ struct system_services {
     store::store& db;
     std::function<std::string()> metrics_text;  ///< the request metrics (the storage's are added)
     const core::clock* clk = nullptr;           ///< the outbox's metrics are added when given
+};
+
+/// The SMS provider's webhooks and the received texts (sms_routes).
+struct sms_services {
+    data_access data;
+    std::string provider;    ///< "twilio" or "webhook"; empty: SMS off (the webhooks answer 404)
+    std::string token;       ///< the secret the provider signs its calls with
+    std::string public_url;  ///< the address the provider calls (Twilio signs the full URL)
+    std::int64_t keep_seconds = 30 * 86400;  ///< received texts are kept as long as messages (retention)
 };
 
 /// The live feed's upgrade (live_routes).

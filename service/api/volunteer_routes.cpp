@@ -200,7 +200,8 @@ awaitable_response volunteer_missions(const account_services& s, request_context
 }
 
 awaitable_response volunteer_messages(const account_services& s, request_context& ctx) {
-    auto job = [id = std::string(ctx.param("id")), email = s.email_enabled](SQLite::Database& db) {
+    auto job = [id = std::string(ctx.param("id")), email = s.email_enabled,
+                sms = s.sms_enabled](SQLite::Database& db) {
         domain::load_volunteer(db, id);  // 404 for an unknown volunteer rather than an empty list
         json::array items;
         for (const auto& m : notify::messages_of(db, "volunteer", id, 100)) {
@@ -212,10 +213,13 @@ awaitable_response volunteer_messages(const account_services& s, request_context
                 {"created_at", domain::format_iso8601(m.created_at)},
                 {"sent_at",
                  m.sent_at ? json::value(domain::format_iso8601(*m.sent_at)) : json::value(nullptr)},
+                {"delivered_at", m.delivered_at ? json::value(domain::format_iso8601(*m.delivered_at))
+                                                : json::value(nullptr)},
                 {"attempts", m.attempts},
                 {"last_error", m.last_error ? json::value(*m.last_error) : json::value(nullptr)}});
         }
-        return json::value(json::object{{"items", std::move(items)}, {"email_enabled", email}});
+        return json::value(
+            json::object{{"items", std::move(items)}, {"email_enabled", email}, {"sms_enabled", sms}});
     };
     co_return ctx.json(status::ok, co_await s.db.read(std::move(job)));
 }

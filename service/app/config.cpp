@@ -243,6 +243,29 @@ const std::vector<option_spec>& specs() {
          false, [](config& c, const std::string& v) { c.smtp_ca_file = v; }},
         {"mail-from", "the sender address of the email sent (required with --smtp-url)", false,
          [](config& c, const std::string& v) { c.mail_from = v; }},
+        {"sms-provider",
+         "send text messages through this provider's API: twilio (a Twilio-compatible Messages API) or "
+         "webhook (a JSON POST); without it SMS are off",
+         false,
+         [](config& c, const std::string& v) {
+             if (!v.empty() && v != "twilio" && v != "webhook")
+                 throw config_error("--sms-provider must be twilio or webhook (got '" + v + "')");
+             c.sms_provider = v;
+         }},
+        {"sms-url",
+         "the provider's address: for twilio the API's base (https://api.twilio.com), for webhook the "
+         "endpoint that takes each message",
+         false, [](config& c, const std::string& v) { c.sms_url = v; }},
+        {"sms-account", "the provider's account id (twilio: the account SID)", false,
+         [](config& c, const std::string& v) { c.sms_account = v; }},
+        {"sms-token-file",
+         "file holding the provider's secret token (its first line): it authenticates our calls and signs "
+         "the provider's calls to /api/v1/sms/inbound and /api/v1/sms/status",
+         false, [](config& c, const std::string& v) { c.sms_token_file = v; }},
+        {"sms-from", "the sender of text messages: a number in international form (+33...) or a name", false,
+         [](config& c, const std::string& v) { c.sms_from = v; }},
+        {"sms-ca-file", "PEM certificate authorities to trust for the SMS provider instead of the system's",
+         false, [](config& c, const std::string& v) { c.sms_ca_file = v; }},
         {"outbox-retention-days", "days a message and its delivery log are kept (default 30)", false,
          [](config& c, const std::string& v) {
              c.outbox_retention_days = parse_number<int>("outbox-retention-days", v, 1, 3650);
@@ -341,6 +364,15 @@ config parse_config(const std::vector<std::string>& args, const env_lookup& env)
         throw config_error("--smtp-url needs --mail-from (the sender address)");
     if (c.smtp_user.empty() != c.smtp_password_file.empty())
         throw config_error("--smtp-user and --smtp-password-file go together");
+    if (!c.sms_provider.empty()) {
+        if (c.sms_url.empty() || c.sms_token_file.empty() || c.sms_from.empty())
+            throw config_error("--sms-provider needs --sms-url, --sms-token-file and --sms-from");
+        if (c.sms_provider == "twilio" && c.sms_account.empty())
+            throw config_error("--sms-provider twilio needs --sms-account");
+        // The provider signs its calls with the address it calls: ours must be known.
+        if (c.public_url.empty())
+            throw config_error("--sms-provider needs --public-url (the provider calls the service there)");
+    }
     if (c.test_clock_start && !c.test_clock)
         throw config_error("--test-clock-start needs --test-clock");
     if (c.tls_cert.empty() != c.tls_key.empty())

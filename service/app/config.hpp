@@ -61,6 +61,8 @@ struct config {
     // Email (notify/): off without smtp_url.
     std::string smtp_url, smtp_user, smtp_password_file, smtp_ca_file, mail_from;
     int outbox_retention_days = 30;
+    // Text messages (notify/): off without sms_provider.
+    std::string sms_provider, sms_url, sms_account, sms_token_file, sms_from, sms_ca_file;
     std::string rate_limits;  ///< overrides of the per-role, per-class rate limits (see --help)
     bool show_help = false;
 };

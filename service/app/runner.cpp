@@ -43,6 +43,13 @@ namespace asio = boost::asio;
 
 namespace {
 
+/// --public-url without its trailing slashes (links and signed webhook addresses append paths to it).
+std::string public_url_of(std::string url) {
+    while (!url.empty() && url.back() == '/')
+        url.pop_back();
+    return url;
+}
+
 /// The most bytes of web-root files kept in memory (the app is about 350 KB; a stray large file is served
 /// from disk instead of growing the process).
 constexpr std::size_t static_cache_bytes = 16 * 1024 * 1024;
@@ -79,6 +86,15 @@ int run_server(const config& cfg, server_log& log, const demo_seeder& seed_demo)
     std::mutex plan_mutex;
     notify::planner_settings plan;
     plan.email = !cfg.smtp_url.empty();
+    plan.sms = !cfg.sms_provider.empty();
+    std::string sms_token;
+    if (plan.sms) {
+        std::ifstream f(cfg.sms_token_file);
+        if (!std::getline(f, sms_token) || sms_token.empty()) {
+            spdlog::critical("cannot read --sms-token-file {}", cfg.sms_token_file);
+            return 1;
+        }
+    }
     plan.keep_seconds = std::int64_t{cfg.outbox_retention_days} * 86400;
     try {
         plan.words = core::dictionaries::load(std::filesystem::path(cfg.web_root) / "i18n");
@@ -159,7 +175,12 @@ int run_server(const config& cfg, server_log& log, const demo_seeder& seed_demo)
                                     cfg.login_limit,
                                     cfg.login_account_limit,
                                     cfg.login_window,
-                                    !cfg.smtp_url.empty()};
+                                    !cfg.smtp_url.empty(),
+                                    plan.sms,
+                                    cfg.sms_provider,
+                                    sms_token,
+                                    public_url_of(cfg.public_url),
+                                    std::int64_t{cfg.outbox_retention_days} * 86400};
     const wire::route_table routes = api::declare_routes(services);
 
     http::server_config hcfg;
@@ -217,8 +238,17 @@ int run_server(const config& cfg, server_log& log, const demo_seeder& seed_demo)
     // The outbox's sender, on a thread of its own; woken by every commit (one may have queued messages).
     std::unique_ptr<notify::sender> outbox_sender;
     std::optional<std::uint64_t> sender_subscription;
-    if (plan.email) {
+    if (plan.email || plan.sms) {
         notify::sender_settings ss;
+        if (plan.sms) {
+            ss.sms.provider = cfg.sms_provider;
+            ss.sms.url = cfg.sms_url;
+            ss.sms.account = cfg.sms_account;
+            ss.sms.token = sms_token;
+            ss.sms.from = cfg.sms_from;
+            ss.sms.ca_file = cfg.sms_ca_file;
+            ss.sms.status_url = plan.public_url + "/api/v1/sms/status";
+        }
         ss.smtp.url = cfg.smtp_url;
         ss.smtp.user = cfg.smtp_user;
         ss.smtp.from = cfg.mail_from;
@@ -235,14 +265,24 @@ int run_server(const config& cfg, server_log& log, const demo_seeder& seed_demo)
             auto conn = store::open_reader(cfg.db);
             ss.from_name = domain::load_programme(conn).name;
         }
-        outbox_sender = std::make_unique<notify::sender>(*db, clk, ss);
+        try {
+            outbox_sender = std::make_unique<notify::sender>(*db, clk, ss);
+        } catch (const std::invalid_argument& e) {
+            spdlog::critical("{}", e.what());
+            return 1;
+        }
         outbox_sender->start();
         sender_subscription =
             db->events().subscribe([s = outbox_sender.get()](const store::committed_batch&) { s->wake(); });
-        spdlog::info("email: on, sent as {}", cfg.mail_from);
-    } else {
-        spdlog::warn("email: off (no --smtp-url): nobody is told anything by email");
+        if (plan.email)
+            spdlog::info("email: on, sent as {}", cfg.mail_from);
+        if (plan.sms)
+            spdlog::info("sms: on, through the {} provider", cfg.sms_provider);
     }
+    if (!plan.email)
+        spdlog::warn("email: off (no --smtp-url): nobody is told anything by email");
+    if (!plan.sms)
+        spdlog::info("sms: off (no --sms-provider)");
     // The committed domain events (store::event_dispatcher) reach the live feeds and the volunteer index;
     // nothing publishes from the HTTP routes, so changes made by the tick or inside a batch are seen too.
     const auto feed_subscription =

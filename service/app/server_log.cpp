@@ -51,8 +51,8 @@ server_log::server_log(const std::string& level, std::shared_ptr<spdlog::sinks::
     // at a time to a pipe or a file, a line at a time to a terminal) and is flushed as said above.
     : sink_(sink ? std::move(sink) : std::make_shared<spdlog::sinks::ostream_sink_mt>(std::cout)),
       pool_(std::make_shared<spdlog::details::thread_pool>(queue, 1)),
-      logger_(std::make_shared<spdlog::async_logger>("relais", std::make_shared<paced_sink>(sink_, *pool_), pool_,
-                                                     spdlog::async_overflow_policy::overrun_oldest)) {
+      logger_(std::make_shared<spdlog::async_logger>("relais", std::make_shared<paced_sink>(sink_, *pool_),
+                                                     pool_, spdlog::async_overflow_policy::overrun_oldest)) {
     logger_->set_pattern(pattern);
     logger_->set_level(spdlog::level::from_str(level));
     logger_->flush_on(spdlog::level::warn);

@@ -92,26 +92,31 @@ mission_record answer_by_link(SQLite::Database& db, std::string_view token, bool
         throw conflict("This link has already been used.");
     if (now >= l.expires_at)
         throw conflict("This proposal has expired.");
-    const auto m = load_mission(db, l.mission_id);
-    if (m.status != "proposed" || m.volunteer_id != l.volunteer_id)
-        throw conflict("This mission is no longer waiting for an answer.");
-    // The volunteer answers: their account is the actor (the event log names who answered).
-    actor who{"", "volunteer"};
-    {
-        auto u = store::prepare(db, "SELECT id FROM users WHERE volunteer_id = ? AND disabled_at IS NULL");
-        u->bind(1, l.volunteer_id);
-        who.id = u->executeStep() ? u->getColumn(0).getString() : l.volunteer_id;
-    }
     auto used =
         store::prepare(db, "UPDATE answer_link SET used_at = ? WHERE token_hash = ? AND used_at IS NULL");
     used->bind(1, static_cast<std::int64_t>(now));
     used->bind(2, hash_of(token));
     used->exec();
+    return answer_as_volunteer(db, l.mission_id, l.volunteer_id, accept, now);
+}
+
+mission_record answer_as_volunteer(SQLite::Database& db, const std::string& mission_id,
+                                   const std::string& volunteer_id, bool accept, std::int64_t now) {
+    const auto m = load_mission(db, mission_id);
+    if (m.status != "proposed" || m.volunteer_id != volunteer_id)
+        throw conflict("This mission is no longer waiting for an answer.");
+    // The volunteer answers: their account is the actor (the event log names who answered).
+    actor who{"", "volunteer"};
+    {
+        auto u = store::prepare(db, "SELECT id FROM users WHERE volunteer_id = ? AND disabled_at IS NULL");
+        u->bind(1, volunteer_id);
+        who.id = u->executeStep() ? u->getColumn(0).getString() : volunteer_id;
+    }
     if (accept)
-        accept_mission(db, l.mission_id, now, who);
+        accept_mission(db, mission_id, now, who);
     else
-        decline_mission(db, l.mission_id, "not_available", std::nullopt, now, who);
-    return load_mission(db, l.mission_id);
+        decline_mission(db, mission_id, "not_available", std::nullopt, now, who);
+    return load_mission(db, mission_id);
 }
 
 }  // namespace relais::domain

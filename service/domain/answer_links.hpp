@@ -34,4 +34,10 @@ answer_link_view view_answer_link(SQLite::Database& db, std::string_view token, 
 /// no longer proposed (and the mission's own rules as accept_mission/decline_mission do).
 mission_record answer_by_link(SQLite::Database& db, std::string_view token, bool accept, std::int64_t now);
 
+/// Accepts or declines ("not_available") `mission_id` as its volunteer told us outside a session (a link, a
+/// text message): their account is the actor. Throws conflict unless the mission is proposed to
+/// `volunteer_id`.
+mission_record answer_as_volunteer(SQLite::Database& db, const std::string& mission_id,
+                                   const std::string& volunteer_id, bool accept, std::int64_t now);
+
 }  // namespace relais::domain

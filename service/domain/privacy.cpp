@@ -94,6 +94,11 @@ void erase_messages(SQLite::Database& db, const char* recipient_kind, const std:
     q->bind(1, recipient_kind);
     q->bind(2, id);
     q->exec();
+    // The texts they sent us (migration 11).
+    auto t = store::prepare(db, "DELETE FROM inbound_sms WHERE sender_kind = ? AND sender_id = ?");
+    t->bind(1, recipient_kind);
+    t->bind(2, id);
+    t->exec();
 }
 
 }  // namespace

@@ -105,14 +105,53 @@ std::vector<queued_message> due_messages(SQLite::Database& db, std::int64_t now,
     return out;
 }
 
-void record_sent(SQLite::Database& db, const std::string& id, std::int64_t now) {
+void record_sent(SQLite::Database& db, const std::string& id, std::int64_t now,
+                 const std::string& provider_id) {
     auto q = store::prepare(db,
                             "UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, "
-                            "last_error = NULL WHERE id = ? AND status = 'queued'");
+                            "last_error = NULL, provider_id = ? WHERE id = ? AND status = 'queued'");
     q->bind(1, static_cast<std::int64_t>(now));
-    q->bind(2, id);
+    if (provider_id.empty())
+        q->bind(2);
+    else
+        q->bind(2, provider_id);
+    q->bind(3, id);
     if (q->exec() > 0)
         log_status(db, id, now, "sent", std::nullopt);
+}
+
+bool record_delivery_report(SQLite::Database& db, const std::string& provider_id, const std::string& status,
+                            const std::string& error_code, std::int64_t now) {
+    auto f = store::prepare(db, "SELECT id, status, delivered_at FROM outbox WHERE provider_id = ?");
+    f->bind(1, provider_id);
+    if (!f->executeStep())
+        return false;
+    const std::string id = f->getColumn(0).getString();
+    const std::string current = f->getColumn(1).getString();
+    const bool delivered = !f->getColumn(2).isNull();
+    f->reset();
+    if (status == "delivered") {
+        if (delivered || current != "sent")
+            return true;  // reported twice, or after a bounce: nothing new
+        auto q = store::prepare(db, "UPDATE outbox SET delivered_at = ? WHERE id = ?");
+        q->bind(1, static_cast<std::int64_t>(now));
+        q->bind(2, id);
+        q->exec();
+        log_status(db, id, now, "delivered", std::nullopt);
+    } else if (status == "undelivered" || status == "failed") {
+        if (current == "failed")
+            return true;
+        // The provider took it but the phone network did not: the person was not reached.
+        const std::string reason =
+            "bounced" + (error_code.empty() ? std::string() : " (code " + error_code + ")");
+        auto q = store::prepare(db, "UPDATE outbox SET status = 'failed', last_error = ? WHERE id = ?");
+        q->bind(1, reason);
+        q->bind(2, id);
+        q->exec();
+        log_status(db, id, now, "bounced", reason);
+    }
+    // queued, sending, sent: steps before the outcome, not logged
+    return true;
 }
 
 std::int64_t retry_delay(int attempts) {
@@ -163,15 +202,19 @@ std::int64_t purge_outbox(SQLite::Database& db, std::int64_t now) {
     l->exec();
     auto q = store::prepare(db, "DELETE FROM outbox WHERE purge_after <= ?");
     q->bind(1, static_cast<std::int64_t>(now));
-    return q->exec();
+    const std::int64_t messages = q->exec();
+    // The texts received (migration 11) are kept as long as those sent.
+    auto t = store::prepare(db, "DELETE FROM inbound_sms WHERE purge_after <= ?");
+    t->bind(1, static_cast<std::int64_t>(now));
+    return messages + t->exec();
 }
 
 std::vector<message_summary> messages_of(SQLite::Database& db, const std::string& recipient_kind,
                                          const std::string& recipient_id, int limit) {
-    auto q =
-        store::prepare(db,
-                       "SELECT id, kind, channel, status, created_at, sent_at, attempts, last_error "
-                       "FROM outbox WHERE recipient_kind = ? AND recipient_id = ? ORDER BY seq DESC LIMIT ?");
+    auto q = store::prepare(
+        db,
+        "SELECT id, kind, channel, status, created_at, sent_at, attempts, last_error, delivered_at "
+        "FROM outbox WHERE recipient_kind = ? AND recipient_id = ? ORDER BY seq DESC LIMIT ?");
     q->bind(1, recipient_kind);
     q->bind(2, recipient_id);
     q->bind(3, limit);
@@ -188,6 +231,8 @@ std::vector<message_summary> messages_of(SQLite::Database& db, const std::string
         m.attempts = q->getColumn(6).getInt();
         if (!q->getColumn(7).isNull())
             m.last_error = q->getColumn(7).getString();
+        if (!q->getColumn(8).isNull())
+            m.delivered_at = q->getColumn(8).getInt64();
         out.push_back(std::move(m));
     }
     return out;

@@ -15,7 +15,7 @@ namespace relais::notify {
 /// A message decided by the planner.
 struct outgoing {
     std::string kind;            ///< the template: "proposal", "mission_cancelled", "volunteer_validated"...
-    std::string channel;         ///< email (sms and push come with their channels)
+    std::string channel;         ///< email or sms (push is still to come)
     std::string recipient_kind;  ///< volunteer, resident, coordinator, partner
     std::string recipient_id;
     std::string address;  ///< where it goes (personal data: never logged)
@@ -40,6 +40,7 @@ struct message_summary {
     std::string id, kind, channel, status;
     std::int64_t created_at = 0;
     std::optional<std::int64_t> sent_at;
+    std::optional<std::int64_t> delivered_at;  ///< reported by the channel (SMS)
     int attempts = 0;
     std::optional<std::string> last_error;
 };
@@ -56,8 +57,16 @@ int cancel_queued(SQLite::Database& db, const std::string& about_id, const std::
 /// Up to `limit` queued messages due at `now`, oldest first.
 std::vector<queued_message> due_messages(SQLite::Database& db, std::int64_t now, int limit);
 
-/// The message went out.
-void record_sent(SQLite::Database& db, const std::string& id, std::int64_t now);
+/// The message went out (handed to the SMTP server or the SMS provider, whose id for it is `provider_id`).
+void record_sent(SQLite::Database& db, const std::string& id, std::int64_t now,
+                 const std::string& provider_id = {});
+
+/// An SMS provider's status report for its message `provider_id`: "delivered" is logged (and shown);
+/// "undelivered" or "failed" after it was sent marks the message failed ("bounced", with the provider's error
+/// code): the coordinators then see that the person could not be reached. Other statuses are intermediate
+/// steps. Repeated reports change nothing. Returns false when no message has that id.
+bool record_delivery_report(SQLite::Database& db, const std::string& provider_id, const std::string& status,
+                            const std::string& error_code, std::int64_t now);
 
 /// The longest a message keeps being retried, counted from its creation.
 inline constexpr std::int64_t retry_horizon = 24 * 3600;
@@ -74,7 +83,8 @@ bool record_temporary_failure(SQLite::Database& db, const std::string& id, std::
 /// The message cannot be delivered (refused address, no channel left).
 void record_failure(SQLite::Database& db, const std::string& id, std::int64_t now, const std::string& reason);
 
-/// Deletes the messages (and their logs) whose retention ended by `now`; returns how many.
+/// Deletes the messages (and their logs) and the received texts whose retention ended by `now`; returns how
+/// many.
 std::int64_t purge_outbox(SQLite::Database& db, std::int64_t now);
 
 /// A person's messages, newest first (at most `limit`).

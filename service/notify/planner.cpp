@@ -4,9 +4,11 @@
 #include "domain/answer_links.hpp"
 #include "domain/city_time.hpp"
 #include "domain/missions.hpp"
+#include "domain/phone_plan.hpp"
 #include "domain/programme.hpp"
 #include "domain/requests.hpp"
 #include "domain/volunteers.hpp"
+#include "notify/inbound_sms.hpp"
 #include "notify/mime.hpp"
 #include "notify/outbox.hpp"
 #include "store/statement_cache.hpp"
@@ -81,15 +83,58 @@ std::string category_label(const context& c, const std::string& code, const std:
 /// Who a message goes to.
 struct recipient {
     std::string kind, id, address, first_name, lang;
+    std::string phone;  ///< E.164; empty: none (or erased)
 };
 
-/// Queues one email: greeting, the text of `kind`, signature; `values` fill its subject and body.
-int email(context& c, const store::committed_event& e, const recipient& to, const std::string& kind,
-          const std::vector<std::string>& links,
-          std::initializer_list<std::pair<std::string_view, std::string_view>> values,
-          const std::string& about_id = {}, std::optional<std::int64_t> due_at = std::nullopt) {
+/// Quiet hours for SMS: none between 21:00 and 08:00 city time, except about a mission that starts the same
+/// day (a reminder two hours before an 8:30 visit goes at 6:30). Returns when a text due at `due` may go.
+std::int64_t outside_quiet_hours(const context& c, std::int64_t due,
+                                 std::optional<std::int64_t> mission_start) {
+    const std::int64_t day = c.city.day_of(due);
+    const std::int64_t local = due + c.city.offset(due) - day * 86400;  // seconds since local midnight
+    if (local >= 8 * 3600 && local < 21 * 3600)
+        return due;
+    if (mission_start && c.city.day_of(*mission_start) == day && *mission_start > due)
+        return due;
+    const std::int64_t morning_day = local >= 21 * 3600 ? day + 1 : day;
+    return c.city.to_utc(morning_day * 86400 + 8 * 3600);
+}
+
+/// True if a text can reach `to` now: SMS on, a mobile number, not opted out (STOP).
+bool textable(context& c, const recipient& to) {
+    return c.s.sms && !to.phone.empty() && domain::line_type_of(to.phone) == domain::line_type::mobile &&
+           !opted_out(c.db, to.phone);
+}
+
+/// Queues one message of `kind` for `to` on the first channel that reaches them: a text message (SMS on, a
+/// mobile number, no STOP), else an email (email on, an address). The email has a greeting, the text of
+/// `kind` and a signature; the SMS the short text `sms.<kind>`; `values` fill both.
+int tell(context& c, const store::committed_event& e, const recipient& to, const std::string& kind,
+         const std::vector<std::string>& links,
+         std::initializer_list<std::pair<std::string_view, std::string_view>> values,
+         const std::string& about_id = {}, std::optional<std::int64_t> due_at = std::nullopt,
+         std::optional<std::int64_t> mission_start = std::nullopt) {
+    if (textable(c, to)) {
+        const auto t = c.s.words->get(to.lang);
+        outgoing m;
+        m.kind = kind;
+        m.channel = "sms";
+        m.recipient_kind = to.kind;
+        m.recipient_id = to.id;
+        m.address = to.phone;
+        m.lang = to.lang;
+        m.text = t("sms." + kind, values);
+        m.event_seq = e.seq;
+        m.about_id = about_id;
+        const std::int64_t due = due_at.value_or(e.at);
+        const std::int64_t allowed = outside_quiet_hours(c, due, mission_start);
+        if (allowed != due || due_at)
+            m.due_at = allowed;
+        enqueue(c.db, m, e.at, c.s.keep_seconds);
+        return 1;
+    }
     if (!c.s.email || !plausible_address(to.address))
-        return 0;  // no email channel, or no usable address (none given, or erased)
+        return 0;  // no channel reaches them (the console shows that nothing was sent)
     const auto t = c.s.words->get(to.lang);
     const std::string greeting =
         to.first_name.empty() ? t("msg.greeting_team") : t("msg.greeting", {{"first_name", to.first_name}});
@@ -114,8 +159,21 @@ int email(context& c, const store::committed_event& e, const recipient& to, cons
 }
 
 recipient volunteer_recipient(const context& c, const domain::volunteer_record& v) {
-    return {"volunteer", v.id, v.erased_at ? std::string() : v.email, v.first_name,
-            lang_among(c, v.languages)};
+    return {"volunteer",
+            v.id,
+            v.erased_at ? std::string() : v.email,
+            v.first_name,
+            lang_among(c, v.languages),
+            v.erased_at ? std::string() : v.phone};
+}
+
+recipient resident_recipient(const context& c, const domain::resident_record& r) {
+    return {"resident",
+            r.id,
+            r.erased_at ? std::string() : r.email.value_or(""),
+            r.first_name,
+            lang_among(c, r.languages),
+            r.erased_at ? std::string() : r.phone};
 }
 
 /// The reminders and the report request of an accepted mission: queued now, due later, cancelled if the
@@ -140,22 +198,22 @@ int on_mission(context& c, const store::committed_event& e) {
     const std::string& phone = c.programme.coordination_phone;
 
     if (e.action == "proposed") {
-        if (!c.s.email || !plausible_address(vol.address))
-            return 0;
+        if (!textable(c, vol) && (!c.s.email || !plausible_address(vol.address)))
+            return 0;  // no channel: no link is made
         const std::string expires = m.expires_at ? c.city.date_time(*m.expires_at) : when;
         // The one-tap answer: a single-use link valid until the proposal expires (domain/answer_links.hpp).
         const std::string answer =
             c.s.public_url + "/reponse/" +
             domain::issue_answer_link(c.db, m.id, m.volunteer_id, m.expires_at.value_or(m.starts_at));
-        return email(c, e, vol, "proposal", {answer, space},
-                     {{"programme", c.programme.name},
-                      {"category", category},
-                      {"when", when},
-                      {"neighbourhood", m.neighbourhood},
-                      {"expires", expires},
-                      {"answer", answer},
-                      {"link", space}},
-                     m.id);
+        return tell(c, e, vol, "proposal", {answer, space},
+                    {{"programme", c.programme.name},
+                     {"category", category},
+                     {"when", when},
+                     {"neighbourhood", m.neighbourhood},
+                     {"expires", expires},
+                     {"answer", answer},
+                     {"link", space}},
+                    m.id, std::nullopt, m.starts_at);
     }
     if (e.action == "accepted") {
         // The volunteer: the evening before at 18:00 (city time), two hours before, and after the end.
@@ -164,39 +222,38 @@ int on_mission(context& c, const store::committed_event& e) {
             {"programme", c.programme.name},    {"category", category}, {"when", when},
             {"neighbourhood", m.neighbourhood}, {"link", space},        {"phone", phone}};
         if (eve > e.at && eve < m.starts_at - 2 * 3600)
-            queued += email(c, e, vol, "reminder_evening", {space}, values, m.id, eve);
+            queued += tell(c, e, vol, "reminder_evening", {space}, values, m.id, eve, m.starts_at);
         if (m.starts_at - 2 * 3600 > e.at)
-            queued += email(c, e, vol, "reminder_soon", {space}, values, m.id, m.starts_at - 2 * 3600);
-        queued += email(c, e, vol, "report_due", {space}, values, m.id, m.ends_at + 2 * 3600);
+            queued +=
+                tell(c, e, vol, "reminder_soon", {space}, values, m.id, m.starts_at - 2 * 3600, m.starts_at);
+        queued += tell(c, e, vol, "report_due", {space}, values, m.id, m.ends_at + 2 * 3600);
         // The resident: who comes and when (a first name, never the volunteer's phone or email).
-        const auto r = domain::load_resident(c.db, m.resident_id);
-        if (r.email && !r.erased_at) {
-            const recipient res{"resident", r.id, *r.email, r.first_name, lang_among(c, r.languages)};
-            queued += email(c, e, res, "volunteer_coming", {},
-                            {{"programme", c.programme.name},
-                             {"category", category_label(c, m.category, res.lang)},
-                             {"when", when},
-                             {"volunteer", v.first_name},
-                             {"phone", phone}},
-                            m.id);
+        const recipient res = resident_recipient(c, domain::load_resident(c.db, m.resident_id));
+        {
+            queued += tell(c, e, res, "volunteer_coming", {},
+                           {{"programme", c.programme.name},
+                            {"category", category_label(c, m.category, res.lang)},
+                            {"when", when},
+                            {"volunteer", v.first_name},
+                            {"phone", phone}},
+                           m.id);
         }
         return queued;
     }
     if (e.action == "cancelled" || e.action == "dropped") {
         if (e.action == "cancelled")
-            queued += email(c, e, vol, "mission_cancelled", {space},
-                            {{"programme", c.programme.name},
-                             {"category", category},
-                             {"when", when},
-                             {"neighbourhood", m.neighbourhood},
-                             {"link", space}},
-                            m.id);
+            queued += tell(c, e, vol, "mission_cancelled", {space},
+                           {{"programme", c.programme.name},
+                            {"category", category},
+                            {"when", when},
+                            {"neighbourhood", m.neighbourhood},
+                            {"link", space}},
+                           m.id);
         // The resident had been told someone was coming.
         if (e.from_status == std::optional<std::string>("accepted")) {
-            const auto r = domain::load_resident(c.db, m.resident_id);
-            if (r.email && !r.erased_at) {
-                const recipient res{"resident", r.id, *r.email, r.first_name, lang_among(c, r.languages)};
-                queued += email(
+            const recipient res = resident_recipient(c, domain::load_resident(c.db, m.resident_id));
+            {
+                queued += tell(
                     c, e, res, "visit_cancelled", {},
                     {{"category", category_label(c, m.category, res.lang)}, {"when", when}, {"phone", phone}},
                     m.id);
@@ -211,14 +268,14 @@ int on_mission(context& c, const store::committed_event& e) {
         std::vector<recipient> coordinators;
         while (q->executeStep())
             coordinators.push_back(
-                {"coordinator", q->getColumn(0).getString(), q->getColumn(1).getString(), {}, "fr"});
+                {"coordinator", q->getColumn(0).getString(), q->getColumn(1).getString(), {}, "fr", {}});
         for (const auto& to : coordinators)
-            queued += email(c, e, to, "welfare_concern", {console},
-                            {{"category", category_label(c, m.category, to.lang)},
-                             {"when", when},
-                             {"neighbourhood", m.neighbourhood},
-                             {"link", console}},
-                            m.id);
+            queued += tell(c, e, to, "welfare_concern", {console},
+                           {{"category", category_label(c, m.category, to.lang)},
+                            {"when", when},
+                            {"neighbourhood", m.neighbourhood},
+                            {"link", console}},
+                           m.id);
     }
     return queued;
 }
@@ -229,16 +286,16 @@ int on_volunteer(context& c, const store::committed_event& e) {
         return 0;
     const auto v = domain::load_volunteer(c.db, e.entity_id);
     const std::string link = c.s.public_url + "/benevole";
-    return email(c, e, volunteer_recipient(c, v), "volunteer_validated", {link},
-                 {{"programme", c.programme.name}, {"link", link}});
+    return tell(c, e, volunteer_recipient(c, v), "volunteer_validated", {link},
+                {{"programme", c.programme.name}, {"link", link}});
 }
 
 }  // namespace
 
 int plan_messages(SQLite::Database& db, const std::vector<store::committed_event>& events,
                   const planner_settings& s) {
-    if (!s.email)
-        return 0;  // no channel: nothing to queue (the console says email is off)
+    if (!s.email && !s.sms)
+        return 0;  // no channel: nothing to queue (the console says so)
     const bool relevant = std::any_of(events.begin(), events.end(), [](const store::committed_event& e) {
         return e.entity == "mission" || (e.entity == "volunteer" && e.action == "activated");
     });

@@ -16,6 +16,7 @@ namespace relais::notify {
 /// texts (the browser's own dictionaries, web/i18n, keys "msg.*"), and how long messages are kept.
 struct planner_settings {
     bool email = false;      ///< --smtp-url given
+    bool sms = false;        ///< --sms-provider given
     std::string public_url;  ///< --public-url (no trailing slash), else the bind address
     std::shared_ptr<const core::dictionaries> words = core::dictionaries::none();
     std::int64_t keep_seconds = 30 * 86400;  ///< --outbox-retention-days
@@ -25,7 +26,11 @@ struct planner_settings {
 /// connection, inside the transaction that made the events (store_options::before_commit): a message exists
 /// exactly when its change is committed. Returns how many were queued.
 ///
-/// What is sent today (email only; SMS and web push are still to come, see README):
+/// Each message goes on the first channel that reaches its recipient: a text message (SMS on, a mobile
+/// number, no STOP received from it; not between 21:00 and 08:00 city time unless about a mission that
+/// starts that day: it then waits for 08:00), else an email (email on, an address). Web push, preferences
+/// per person and falling back to email after an SMS failure are still to come (README).
+/// What is sent:
 /// - a volunteer: a mission proposed to them (category, time, neighbourhood, the deadline, a link to their
 ///   space; never the resident's address or name), a mission of theirs cancelled, their registration
 ///   validated; for an accepted mission, a reminder at 18:00 (city time) the evening before and two hours
@@ -34,7 +39,7 @@ struct planner_settings {
 /// - a resident with an email address: "a volunteer is coming" (first name and time) when a mission is
 ///   accepted, and that the visit will not take place if it is then cancelled or dropped;
 /// - every coordinator: a welfare concern reported with a mission, at once (no name: the console has it).
-/// A person without an email address (or an erased one) gets nothing by email.
+/// A person without a mobile number or an email address (or erased) gets nothing.
 int plan_messages(SQLite::Database& db, const std::vector<store::committed_event>& events,
                   const planner_settings& s);
 

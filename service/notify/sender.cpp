@@ -5,6 +5,7 @@
 #include "store/store.hpp"
 
 #include <spdlog/spdlog.h>
+#include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
@@ -18,6 +19,8 @@ sender::sender(store::store& db, core::clock& clk, sender_settings s)
     : db_(db), clk_(clk), s_(std::move(s)), timer_(ioc_) {
     if (!s_.smtp.url.empty())
         mailer_ = std::make_unique<smtp_mailer>(s_.smtp);
+    if (!s_.sms.provider.empty())
+        texter_ = make_sms_provider(s_.sms);
 }
 
 sender::~sender() {
@@ -79,11 +82,19 @@ asio::awaitable<int> sender::round() {
     auto read_due = [now, limit](SQLite::Database& db) { return due_messages(db, now, limit); };
     auto due = co_await db_.read(std::move(read_due));
     int done = 0;
+    std::vector<std::string> troubled;  // channels that failed this round (an SMTP outage does not stop SMS)
     for (auto& m : due) {
         if (stopping_)
             break;
+        if (std::find(troubled.begin(), troubled.end(), m.channel) != troubled.end())
+            continue;
         send_outcome out;
-        if (m.channel == "email" && mailer_) {
+        std::string provider_id;
+        if (m.channel == "sms" && texter_) {
+            auto r = texter_->send(m.address, m.text);
+            out = std::move(r.outcome);
+            provider_id = std::move(r.provider_id);
+        } else if (m.channel == "email" && mailer_) {
             mail e;
             e.from_name = s_.from_name;
             e.to = m.address;
@@ -101,7 +112,9 @@ asio::awaitable<int> sender::round() {
         const std::int64_t when = clk_.now_s();
         const std::string id = m.id;
         if (out.result == send_outcome::kind::sent) {
-            auto job = [id, when](SQLite::Database& db) { record_sent(db, id, when); };
+            auto job = [id, when, provider_id](SQLite::Database& db) {
+                record_sent(db, id, when, provider_id);
+            };
             co_await db_.write(std::move(job));
             ++sent_;
         } else {
@@ -118,7 +131,7 @@ asio::awaitable<int> sender::round() {
             // The message's kind and id only: never its address or its text.
             spdlog::warn("message {} ({}) not delivered: {}", id, m.kind, reason);
             if (!permanent)
-                break;  // the channel is in trouble: the others wait for the next round
+                troubled.push_back(m.channel);  // its other messages wait for the next round
             continue;
         }
         ++done;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "notify/sms_provider.hpp"
 #include "notify/smtp_mailer.hpp"
 
 #include <boost/asio/awaitable.hpp>
@@ -24,6 +25,7 @@ namespace relais::notify {
 
 struct sender_settings {
     smtp_settings smtp;                    ///< email (url empty: off)
+    sms_settings sms;                      ///< text messages (provider empty: off)
     std::string from_name;                 ///< the display name of the sender (the programme's name)
     std::chrono::milliseconds idle{2000};  ///< how often the outbox is looked at when nothing wakes it
     int batch = 50;                        ///< messages read per round
@@ -61,6 +63,7 @@ class sender {
     core::clock& clk_;
     sender_settings s_;
     std::unique_ptr<smtp_mailer> mailer_;
+    std::unique_ptr<sms_provider> texter_;
     boost::asio::io_context ioc_;
     boost::asio::steady_timer timer_;
     std::atomic<bool> stopping_{false};

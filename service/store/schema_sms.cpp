@@ -4,14 +4,15 @@ namespace relais::store {
 
 // Text messages (issue 14). `programme.country`: the city's country (ISO 3166 alpha-2), the region phone
 // numbers written without a country code belong to (domain/phone_plan.hpp). `outbox.provider_id`: the SMS
-// provider's id of a message sent, which its status callbacks name. `sms_opt_out`: numbers that replied STOP
-// (E.164; kept while the number is known to the service, erased with the person). `inbound_sms`: replies that
-// were not an answer the service understood, for the coordinators (the text is personal data: it falls under
-// the outbox's retention).
+// provider's id of a message sent, which its status callbacks name; `delivered_at` when it reported delivery.
+// `sms_opt_out`: numbers that replied STOP (E.164; kept while the number is known to the service, erased with
+// the person). `inbound_sms`: replies that were not an answer the service understood, for the coordinators
+// (the text is personal data: it falls under the outbox's retention).
 const char* schema_sms_sql() {
     return R"sql(
 ALTER TABLE programme ADD COLUMN country TEXT NOT NULL DEFAULT 'FR';
 ALTER TABLE outbox ADD COLUMN provider_id TEXT;
+ALTER TABLE outbox ADD COLUMN delivered_at INTEGER;
 CREATE INDEX outbox_provider ON outbox(provider_id) WHERE provider_id IS NOT NULL;
 CREATE TABLE sms_opt_out (
   number TEXT PRIMARY KEY,

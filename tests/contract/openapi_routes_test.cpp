@@ -181,7 +181,11 @@ std::map<std::string, operation_facts> scan_openapi_facts(std::istream& in) {
             f.body = std::string(name.substr(0, name.size() - 1));
             where = none;
         } else if (where == json_schema && ind <= 12) {
-            where = none;
+            // Still in the request body when another media type follows (a webhook taking JSON or a form:
+            // the form, listed last, names the body).
+            where = ind == 10 ? body : none;
+            if (where == body && text == "application/x-www-form-urlencoded:")
+                f.body = "form";
         }
     }
     return out;

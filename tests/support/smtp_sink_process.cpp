@@ -27,6 +27,8 @@ std::string read_file(const std::filesystem::path& p) {
     return s.str();
 }
 
+}  // namespace
+
 std::vector<std::string> numbered(const std::filesystem::path& dir, const char* ext) {
     std::vector<std::string> out;
     for (int i = 1;; ++i) {
@@ -36,8 +38,6 @@ std::vector<std::string> numbered(const std::filesystem::path& dir, const char* 
         out.push_back(read_file(p));
     }
 }
-
-}  // namespace
 
 std::uint16_t free_loopback_port() {
     boost::asio::io_context ioc;
@@ -81,17 +81,20 @@ void smtp_sink_process::start() {
     started_once_ = true;
     if (o_.delay_ms > 0)
         args.insert(args.end(), {"--delay-ms", std::to_string(o_.delay_ms)});
-    const auto ready = dir_.path() / "ready";
+    pid_ = spawn_until_ready(std::move(args), dir_.path() / "ready", "the SMTP sink");
+}
+
+pid_t spawn_until_ready(std::vector<std::string> args, const std::filesystem::path& ready, const char* what) {
     std::filesystem::remove(ready);
     std::vector<char*> argv;
     for (auto& a : args)
         argv.push_back(a.data());
     argv.push_back(nullptr);
     const std::string out = ready.string();
-    pid_ = ::fork();
-    if (pid_ < 0)
+    pid_t pid = ::fork();
+    if (pid < 0)
         throw std::runtime_error("fork failed");
-    if (pid_ == 0) {
+    if (pid == 0) {
         const int fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
         if (fd >= 0) {
             ::dup2(fd, 1);
@@ -103,29 +106,33 @@ void smtp_sink_process::start() {
     // "ready" once it listens.
     for (int i = 0; i < 200; ++i) {
         if (read_file(ready).find("ready") != std::string::npos)
-            return;
+            return pid;
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     const std::string log = read_file(ready);
-    stop();
-    throw std::runtime_error("the SMTP sink did not start: " + log);
+    stop_child(pid);
+    throw std::runtime_error(std::string(what) + " did not start: " + log);
 }
 
-void smtp_sink_process::stop() {
-    if (pid_ <= 0)
+void stop_child(pid_t& pid) {
+    if (pid <= 0)
         return;
-    ::kill(pid_, SIGTERM);
+    ::kill(pid, SIGTERM);
     int status = 0;
     for (int i = 0; i < 100; ++i) {
-        if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-            pid_ = -1;
+        if (::waitpid(pid, &status, WNOHANG) == pid) {
+            pid = -1;
             return;
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
-    ::kill(pid_, SIGKILL);
-    ::waitpid(pid_, &status, 0);
-    pid_ = -1;
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, &status, 0);
+    pid = -1;
+}
+
+void smtp_sink_process::stop() {
+    stop_child(pid_);
 }
 
 std::vector<std::string> smtp_sink_process::messages() const {

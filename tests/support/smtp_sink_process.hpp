@@ -52,6 +52,14 @@ class smtp_sink_process {
     bool started_once_ = false;
 };
 
+/// Starts `args` (argv[0] a full path) with its output in `ready` and waits until that output says "ready"
+/// (throws with the output after 10 s, naming `what`); returns its pid.
+pid_t spawn_until_ready(std::vector<std::string> args, const std::filesystem::path& ready, const char* what);
+/// SIGTERM, then SIGKILL after 5 s; sets `pid` to -1.
+void stop_child(pid_t& pid);
+/// The files DIR/1EXT, DIR/2EXT... that exist, in order.
+std::vector<std::string> numbered(const std::filesystem::path& dir, const char* ext);
+
 /// A TCP port of 127.0.0.1 free at the time of the call.
 std::uint16_t free_loopback_port();
 

@@ -929,7 +929,7 @@ async function volunteerView(id, notice) {
 function messagesPanel(list) {
   const failed = list.items.filter((m) => m.status === 'failed');
   return h('section', { class: 'panel', id: 'vol-messages' }, h('h2', {}, t('co.msg.title')),
-    list.email_enabled ? null : h('p', { class: 'notice' }, t('co.msg.email_off')),
+    list.email_enabled || list.sms_enabled ? null : h('p', { class: 'notice' }, t('co.msg.email_off')),
     failed.length ? h('p', { class: 'notice', role: 'alert' }, t('co.msg.unreachable', { channel: failed[0].channel, error: failed[0].last_error || '' })) : null,
     list.items.length === 0 ? h('p', {}, t('co.msg.none')) : h('table', {},
       h('thead', {}, h('tr', {}, [t('co.msg.when'), t('co.msg.what'), t('co.msg.channel'), t('co.msg.state')].map((c) => h('th', { scope: 'col' }, c)))),
@@ -937,7 +937,8 @@ function messagesPanel(list) {
         h('td', {}, fmtDateTime(m.sent_at || m.created_at)),
         h('td', {}, t(`co.msg.kind.${m.kind}`)),
         h('td', {}, m.channel),
-        h('td', {}, h('span', { class: m.status === 'failed' ? 'badge alert' : 'badge' }, t(`co.msg.status.${m.status}`))))))));
+        h('td', {}, h('span', { class: m.status === 'failed' ? 'badge alert' : 'badge' },
+          t(m.status === 'sent' && m.delivered_at ? 'co.msg.status.delivered' : `co.msg.status.${m.status}`))))))));
 }
 
 // --- welfare ---------------------------------------------------------------------------------------------

@@ -1,0 +1,211 @@
+// Text messages through a local SMS provider speaking Twilio's documented Messages API
+// (tests/support/sms_provider.py): a volunteer who never opens the app gets the proposal by SMS, accepts by
+// replying OUI, is reminded the evening before and two hours before, and is asked afterwards whether it
+// happened; the resident is told by SMS who comes. NON declines, STOP stops, anything else goes to the
+// coordinators; quiet hours hold a text until the morning; a forged webhook call changes nothing.
+#include "support/fixtures.hpp"
+#include "support/sms_provider_process.hpp"
+
+#include <doctest/doctest.h>
+
+#include <thread>
+
+namespace json = boost::json;
+using namespace relais::api_test;
+
+namespace {
+
+void set_clock(test_city& city, std::int64_t t) {
+    auto res = city.admin().post_json("/api/v1/test/clock", json::object{{"now", iso(t)}});
+    INFO(res.describe());
+    REQUIRE(res.status == 200);
+}
+
+std::vector<std::string> with(std::vector<std::string> a, const std::vector<std::string>& b) {
+    a.insert(a.end(), b.begin(), b.end());
+    return a;
+}
+
+/// A request whose resident has this phone, open from `from` for three days.
+json::object request_with_phone(const std::string& details, const std::string& phone, std::int64_t from) {
+    auto body = minimal_request(details);
+    body["resident"].as_object()["phone"] = phone;
+    body["window"] = json::object{{"from", iso(from)}, {"until", iso(from + 3 * 86400)}};
+    return body;
+}
+
+std::string text_of(const json::value& m) {
+    return std::string(m.at("body").as_string());
+}
+
+std::string to_of(const json::value& m) {
+    return std::string(m.at("to").as_string());
+}
+
+std::string mission_status(test_city& city, const std::string& id) {
+    return std::string(city.staff_get("/api/v1/missions/" + id).at("status").as_string());
+}
+
+}  // namespace
+
+TEST_CASE("sms: proposal, OUI, reminders, report request and the resident told; NON, STOP, quiet hours") {
+    sms_provider_process provider;
+    // The programme clock starts today at 09:00 UTC (10:00 or 11:00 in Rennes): daytime, whatever the hour
+    // the tests run at.
+    const std::int64_t t0 = now_s() / 86400 * 86400 + 9 * 3600;
+    test_city city(
+        with({"--test-clock", "--test-clock-start", iso(t0)}, provider.server_options()));
+    provider.deliver_to(city.port());
+    INFO(city.server().log());
+
+    auto vol = city.new_volunteer("texto", true, {{"phone", "06 12 34 56 01"}});
+    REQUIRE(provider.wait_for(1, std::chrono::seconds(10)));  // "your registration is validated"
+    CHECK(to_of(provider.messages().at(0)) == "+33612345601");
+
+    // The proposal: mission tomorrow 14:00 UTC.
+    const std::int64_t start = t0 + 86400 + 5 * 3600;
+    auto req = city.public_request(request_with_phone("Courses du jeudi", "06 98 76 54 32", t0 + 3600));
+    const std::string mission = city.propose(req.id, vol.id, start, start + 3600);
+    REQUIRE(provider.wait_for(2, std::chrono::seconds(10)));
+    const auto proposal = provider.messages().at(1);
+    CHECK(to_of(proposal) == "+33612345601");
+    CHECK(proposal.at("from") == "+33700000000");
+    CHECK(text_of(proposal).find("OUI") != std::string::npos);
+    CHECK(text_of(proposal).find("https://entraide.example/reponse/") != std::string::npos);
+    CHECK(text_of(proposal).find("rue de Brest") == std::string::npos);  // no address before acceptance
+    CHECK(text_of(proposal).find("Courses du jeudi") == std::string::npos);
+    CHECK(proposal.at("status_callback") == "https://entraide.example/api/v1/sms/status");
+
+    // The volunteer replies from their phone.
+    auto [st, body] = provider.reply("+33612345601", "Oui !");
+    INFO(body);
+    CHECK(st == 200);
+    CHECK(body.find("\"accepted\"") != std::string::npos);
+    CHECK(mission_status(city, mission) == "accepted");
+    // The resident learns who comes (a first name and the time; never the volunteer's number).
+    REQUIRE(provider.wait_for(3, std::chrono::seconds(10)));
+    const auto coming = provider.messages().at(2);
+    CHECK(to_of(coming) == "+33698765432");
+    CHECK(text_of(coming).find("Vol-texto") != std::string::npos);
+    CHECK(text_of(coming).find("+33612345601") == std::string::npos);
+    CHECK(text_of(coming).find("06 12 34 56 01") == std::string::npos);
+
+    // The provider reported each delivery: the coordination sees it.
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+    const auto list = city.staff_get("/api/v1/volunteers/" + vol.id + "/messages");
+    CHECK(list.at("sms_enabled") == true);
+    bool proposal_delivered = false;
+    for (const auto& m : list.at("items").as_array())
+        if (m.at("kind") == "proposal") {
+            CHECK(m.at("channel") == "sms");
+            CHECK(m.at("status") == "sent");
+            proposal_delivered = m.at("delivered_at").is_string();
+        }
+    CHECK(proposal_delivered);
+
+    // A repeated delivery of the same text (same provider id) is acted on once.
+    auto again = provider.reply("+33612345601", "OUI", "SM-repeated-0001");
+    CHECK(again.second.find("\"no_pending\"") != std::string::npos);
+    again = provider.reply("+33612345601", "OUI", "SM-repeated-0001");
+    CHECK(again.second.find("\"duplicate\"") != std::string::npos);
+
+    // A second volunteer says NON; then writes something else, which the coordinators see.
+    auto other = city.new_volunteer("texto2", true, {{"phone", "07 81 23 45 67"}});
+    auto req2 = city.public_request(request_with_phone("Pharmacie", "02 99 12 34 56", t0 + 3600));
+    const std::string mission2 = city.propose(req2.id, other.id, start + 86400, start + 86400 + 3600);
+    REQUIRE(provider.wait_for(5, std::chrono::seconds(10)));  // validated, proposal
+    CHECK(to_of(provider.messages().at(4)) == "+33781234567");
+    CHECK(provider.reply("+33781234567", "non.").second.find("\"declined\"") != std::string::npos);
+    CHECK(mission_status(city, mission2) == "declined");
+    CHECK(provider.reply("+33781234567", "Je serai en retard demain").second.find("not_understood") !=
+          std::string::npos);
+    CHECK(provider.reply("+33655555555", "OUI").second.find("unknown_sender") != std::string::npos);
+    const auto inbox = city.staff_get("/api/v1/sms/inbound?attention=true");
+    REQUIRE(inbox.at("items").as_array().size() >= 2);
+    CHECK(inbox.at("items").at(1).at("text") == "Je serai en retard demain");
+    CHECK(inbox.at("items").at(1).at("volunteer_id") == json::value(other.id));
+    CHECK(other.client->get("/api/v1/sms/inbound").status == 403);
+
+    // A forged call (no signature, a wrong one) is refused and changes nothing.
+    auto anon = city.anonymous();
+    const header_list form{{"Content-Type", "application/x-www-form-urlencoded"}};
+    const std::string forged = "From=%2B33612345601&Body=STOP&MessageSid=SMforged";
+    CHECK(anon->request("POST", "/api/v1/sms/inbound", forged, form).status == 403);
+    header_list wrong = form;
+    wrong.emplace_back("X-Twilio-Signature", "0/KCTR6DLpKmkAf8muzZqo1nDgQ=");
+    CHECK(anon->request("POST", "/api/v1/sms/inbound", forged, wrong).status == 403);
+    CHECK(anon->request("POST", "/api/v1/sms/status", "MessageSid=SM1&MessageStatus=failed", wrong).status ==
+          403);
+
+    // The evening before (18:00 in Rennes), then two hours before, then two hours after the end.
+    const std::size_t before = provider.messages().size();
+    set_clock(city, t0 + 9 * 3600);  // 18:00 UTC: after 18:00 in Rennes
+    REQUIRE(provider.wait_for(before + 1, std::chrono::seconds(10)));
+    const auto evening = provider.messages().at(before);
+    CHECK(to_of(evening) == "+33612345601");
+    CHECK(text_of(evening).find("demain") != std::string::npos);
+    set_clock(city, start + 3600 + 2 * 3600 + 60);
+    REQUIRE(provider.wait_for(before + 3, std::chrono::seconds(10)));
+    const std::string soon = text_of(provider.messages().at(before + 1));
+    const std::string report = text_of(provider.messages().at(before + 2));
+    CHECK(soon.find("commence") != std::string::npos);
+    CHECK(report.find("a-t-elle eu lieu") != std::string::npos);
+
+    // STOP: no more texts to that number (the proposal then goes nowhere: no email either).
+    CHECK(provider.reply("+33612345601", "STOP").second.find("opted_out") != std::string::npos);
+    const std::size_t after_stop = provider.messages().size();
+    auto req3 = city.public_request(request_with_phone("Livres", "02 99 12 34 56", start + 86400));
+    city.propose(req3.id, vol.id, start + 2 * 86400, start + 2 * 86400 + 3600);
+    std::this_thread::sleep_for(std::chrono::seconds(3));
+    CHECK(provider.messages().size() == after_stop);
+
+    // Quiet hours: a proposal made at 22:00 in Rennes for a later day waits for 08:00.
+    const std::int64_t night = t0 + 2 * 86400 + 13 * 3600;  // 22:00 UTC: 23:00 or midnight in Rennes
+    set_clock(city, night);
+    auto req4 = city.public_request(request_with_phone("Lecture", "02 99 12 34 56", night + 3600));
+    city.propose(req4.id, other.id, night + 86400 + 3 * 3600, night + 86400 + 4 * 3600);
+    std::this_thread::sleep_for(std::chrono::seconds(3));
+    CHECK(provider.messages().size() == after_stop);
+    set_clock(city, night + 11 * 3600);  // 09:00 UTC: 10:00 or 11:00 in Rennes
+    REQUIRE(provider.wait_for(after_stop + 1, std::chrono::seconds(10)));
+    CHECK(to_of(provider.messages().at(after_stop)) == "+33781234567");
+
+    // Logs name messages by id and kind only.
+    const std::string log = city.server().log();
+    CHECK(log.find("+33612345601") == std::string::npos);
+    CHECK(log.find("Je serai en retard") == std::string::npos);
+}
+
+TEST_CASE("sms: a generic JSON webhook provider; a number the network cannot reach shows as not reached") {
+    sms_provider_process::options o;
+    o.mode = "webhook";
+    o.undeliverable = {"+33612345602"};
+    sms_provider_process provider(o);
+    const std::int64_t t0 = now_s() / 86400 * 86400 + 9 * 3600;
+    test_city city(
+        with({"--test-clock", "--test-clock-start", iso(t0)}, provider.server_options()));
+    provider.deliver_to(city.port());
+    INFO(city.server().log());
+    auto vol = city.new_volunteer("crochet", true, {{"phone", "+33 6 12 34 56 02"}});
+    REQUIRE(provider.wait_for(1, std::chrono::seconds(10)));
+    // The provider reported it undelivered: the coordination sees that the volunteer was not reached.
+    bool bounced = false;
+    for (int i = 0; i < 50 && !bounced; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        const auto list = city.staff_get("/api/v1/volunteers/" + vol.id + "/messages");
+        const auto& m = list.at("items").at(0);
+        bounced = m.at("status") == "failed" && m.at("last_error").is_string();
+    }
+    CHECK(bounced);
+    // An answer by the JSON webhook, signed over its body.
+    const std::int64_t start = t0 + 86400 + 5 * 3600;
+    auto req = city.public_request(request_with_phone("Courses", "06 98 76 54 32", t0 + 3600));
+    const std::string mission = city.propose(req.id, vol.id, start, start + 3600);
+    REQUIRE(provider.wait_for(2, std::chrono::seconds(10)));
+    CHECK(provider.reply("+33612345602", "yes").second.find("\"accepted\"") != std::string::npos);
+    CHECK(mission_status(city, mission) == "accepted");
+    auto anon = city.anonymous();
+    const auto forged =
+        anon->post_json("/api/v1/sms/inbound", json::object{{"from", "+33612345602"}, {"text", "STOP"}});
+    CHECK(forged.status == 403);
+}
