@@ -80,6 +80,7 @@ void add_stats_routes(wire::route_table& t, const data_access& s);
 void add_page_routes(wire::route_table& t, const data_access& s, const std::string& web_root);
 void add_live_routes(wire::route_table& t, const live_services& s);
 void add_sms_routes(wire::route_table& t, const sms_services& s);
+void add_call_task_routes(wire::route_table& t, const data_access& s);
 void add_calendar_routes(wire::route_table& t, const data_access& s);
 
 }  // namespace relais::api

@@ -147,6 +147,9 @@ void erase_resident(SQLite::Database& db, const std::string& id, const std::stri
     sq.bind(1, id);
     sq.exec();
     erase_messages(db, "resident", id);
+    auto ct = store::prepare(db, "DELETE FROM call_task WHERE resident_id = ?");  // migration 11
+    ct->bind(1, id);
+    ct->exec();
     append_event(db, now, who, {"resident", id, "erased", std::nullopt, std::nullopt, reason, {}});
 }
 

@@ -206,7 +206,10 @@ std::int64_t purge_outbox(SQLite::Database& db, std::int64_t now) {
     // The texts received (migration 11) are kept as long as those sent.
     auto t = store::prepare(db, "DELETE FROM inbound_sms WHERE purge_after <= ?");
     t->bind(1, static_cast<std::int64_t>(now));
-    return messages + t->exec();
+    const std::int64_t texts = t->exec();
+    auto c = store::prepare(db, "DELETE FROM call_task WHERE purge_after <= ?");  // and the call tasks
+    c->bind(1, static_cast<std::int64_t>(now));
+    return messages + texts + c->exec();
 }
 
 std::vector<message_summary> messages_of(SQLite::Database& db, const std::string& recipient_kind,

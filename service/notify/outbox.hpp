@@ -83,8 +83,8 @@ bool record_temporary_failure(SQLite::Database& db, const std::string& id, std::
 /// The message cannot be delivered (refused address, no channel left).
 void record_failure(SQLite::Database& db, const std::string& id, std::int64_t now, const std::string& reason);
 
-/// Deletes the messages (and their logs) and the received texts whose retention ended by `now`; returns how
-/// many.
+/// Deletes the messages (and their logs), the received texts and the call tasks whose retention ended by
+/// `now`; returns how many.
 std::int64_t purge_outbox(SQLite::Database& db, std::int64_t now);
 
 /// A person's messages, newest first (at most `limit`).

@@ -8,6 +8,7 @@
 #include "domain/programme.hpp"
 #include "domain/requests.hpp"
 #include "domain/volunteers.hpp"
+#include "notify/call_tasks.hpp"
 #include "notify/inbound_sms.hpp"
 #include "notify/mime.hpp"
 #include "notify/outbox.hpp"
@@ -133,8 +134,15 @@ int tell(context& c, const store::committed_event& e, const recipient& to, const
         enqueue(c.db, m, e.at, c.s.keep_seconds);
         return 1;
     }
-    if (!c.s.email || !plausible_address(to.address))
-        return 0;  // no channel reaches them (the console shows that nothing was sent)
+    if (!c.s.email || !plausible_address(to.address)) {
+        // No message reaches them. A resident is then phoned by the coordination: a task in the console,
+        // with what to say (in their language), for the news that matters to them.
+        if (to.kind == "resident" && !to.phone.empty() &&
+            (kind == "volunteer_coming" || kind == "visit_cancelled"))
+            add_call_task(c.db, to.id, kind, about_id, c.s.words->get(to.lang)("sms." + kind, values), e.at,
+                          c.s.keep_seconds);
+        return 0;
+    }
     const auto t = c.s.words->get(to.lang);
     const std::string greeting =
         to.first_name.empty() ? t("msg.greeting_team") : t("msg.greeting", {{"first_name", to.first_name}});
@@ -280,6 +288,26 @@ int on_mission(context& c, const store::committed_event& e) {
     return queued;
 }
 
+/// A request received: its resident gets the tracking code (handed over by create_request for this
+/// transaction only: domain::take_tracking_code) and the address where it is followed.
+int on_request(context& c, const store::committed_event& e) {
+    if (e.action != "created")
+        return 0;
+    const auto code = domain::take_tracking_code(c.db, e.entity_id);
+    if (!code)
+        return 0;  // not handed over (a tool's connection), or already sent
+    const auto req = domain::load_request(c.db, e.entity_id);
+    const recipient res = resident_recipient(c, domain::load_resident(c.db, req.resident_id));
+    const std::string link = c.s.public_url + "/suivi";
+    return tell(c, e, res, "request_received", {link},
+                {{"programme", c.programme.name},
+                 {"category", category_label(c, req.category, res.lang)},
+                 {"code", *code},
+                 {"link", link},
+                 {"phone", c.programme.coordination_phone}},
+                req.id);
+}
+
 int on_volunteer(context& c, const store::committed_event& e) {
     // Validation: registered -> active (a pause ending is not a validation).
     if (e.action != "activated" || e.from_status != std::optional<std::string>("registered"))
@@ -294,11 +322,25 @@ int on_volunteer(context& c, const store::committed_event& e) {
 
 int plan_messages(SQLite::Database& db, const std::vector<store::committed_event>& events,
                   const planner_settings& s) {
-    if (!s.email && !s.sms)
-        return 0;  // no channel: nothing to queue (the console says so)
-    const bool relevant = std::any_of(events.begin(), events.end(), [](const store::committed_event& e) {
-        return e.entity == "mission" || (e.entity == "volunteer" && e.action == "activated");
-    });
+    // The fresh tracking codes never outlive their transaction, whatever is sent.
+    struct drop_codes {
+        SQLite::Database& db;
+        ~drop_codes() {
+            try {
+                domain::drop_tracking_codes(db);
+            } catch (const SQLite::Exception&) {
+                // the transaction is failing anyway; the TEMP table goes with the connection
+            }
+        }
+    } dropped{db};
+    // A mission's events may make a "call the resident" task even with no channel on; the rest is messages.
+    const bool channels = s.email || s.sms;
+    const bool relevant =
+        std::any_of(events.begin(), events.end(), [channels](const store::committed_event& e) {
+            return e.entity == "mission" ||
+                   (channels && ((e.entity == "volunteer" && e.action == "activated") ||
+                                 (e.entity == "request" && e.action == "created")));
+        });
     if (!relevant)
         return 0;
     auto programme = domain::load_programme(db);
@@ -308,8 +350,10 @@ int plan_messages(SQLite::Database& db, const std::vector<store::committed_event
     for (const auto& e : events) {
         if (e.entity == "mission")
             queued += on_mission(c, e);
-        else if (e.entity == "volunteer")
+        else if (e.entity == "volunteer" && channels)
             queued += on_volunteer(c, e);
+        else if (e.entity == "request" && channels)
+            queued += on_request(c, e);
     }
     return queued;
 }

@@ -5,9 +5,12 @@ namespace relais::store {
 // Text messages (issue 14). `programme.country`: the city's country (ISO 3166 alpha-2), the region phone
 // numbers written without a country code belong to (domain/phone_plan.hpp). `outbox.provider_id`: the SMS
 // provider's id of a message sent, which its status callbacks name; `delivered_at` when it reported delivery.
-// `sms_opt_out`: numbers that replied STOP (E.164; kept while the number is known to the service, erased with
-// the person). `inbound_sms`: replies that were not an answer the service understood, for the coordinators
-// (the text is personal data: it falls under the outbox's retention).
+// `sms_opt_out`: numbers that replied STOP (E.164; kept after the person's erasure: a number that said STOP
+// gets no text again until it says START). `inbound_sms`: every text received and what was done with it, for
+// the coordinators (the text is personal data: the outbox's retention; erased with its sender).
+// `call_task`: what a resident with only a landline must be told by phone (a volunteer is coming, a visit is
+// cancelled), for the coordinators, instead of a text; `text` says it (it names the volunteer: retention as
+// the outbox; erased with the resident).
 const char* schema_sms_sql() {
     return R"sql(
 ALTER TABLE programme ADD COLUMN country TEXT NOT NULL DEFAULT 'FR';
@@ -31,6 +34,22 @@ CREATE TABLE inbound_sms (
 );
 CREATE UNIQUE INDEX inbound_sms_provider ON inbound_sms(provider_id) WHERE provider_id IS NOT NULL;
 CREATE INDEX inbound_sms_purge ON inbound_sms(purge_after);
+CREATE TABLE call_task (
+  seq INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  created_at INTEGER NOT NULL,
+  due_at INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  resident_id TEXT NOT NULL,
+  about_id TEXT,
+  text TEXT NOT NULL,
+  done_at INTEGER,
+  done_by TEXT,
+  purge_after INTEGER NOT NULL
+);
+CREATE INDEX call_task_open ON call_task(done_at, due_at);
+CREATE INDEX call_task_resident ON call_task(resident_id);
+CREATE INDEX call_task_purge ON call_task(purge_after);
 )sql";
 }
 

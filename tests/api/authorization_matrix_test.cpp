@@ -239,7 +239,7 @@ struct matrix_city {
     volunteer_account vol_a, vol_b;
     std::string partner_p, partner_q;  // partner association ids
     std::unique_ptr<http_client> partner_client, other_partner_client;
-    std::string request_id, resident_id, mission_id, support_id, collective_id, spare_user_id;
+    std::string request_id, resident_id, mission_id, support_id, collective_id, spare_user_id, call_task_id;
     created_request tracked;  // the resident's request (tracking code)
 
     matrix_city() {
@@ -262,6 +262,10 @@ struct matrix_city {
         auto acc = vol_a.client->post_json("/api/v1/missions/" + m2 + "/accept", json::object{});
         INFO(acc.describe());
         REQUIRE(acc.status == 200);
+        // No message reaches that resident here (no channel on): the coordination has a call to make.
+        const auto calls = city.staff_get("/api/v1/call-tasks").at("items").as_array();
+        REQUIRE(calls.size() == 1);
+        call_task_id = std::string(calls[0].at("id").as_string());
         auto sup = city.staff_get("/api/v1/supports?request_id=" + second).at("items").as_array();
         REQUIRE(sup.size() == 1);
         support_id = std::string(sup[0].at("id").as_string());
@@ -382,6 +386,8 @@ struct matrix_city {
                 return collective_id;
             if (kind == "users")
                 return spare_user_id;
+            if (kind == "call-tasks")
+                return call_task_id;
         }
         FAIL("the matrix has no object for {" << param << "} after /" << kind << "/ (" << op.method << " "
                                               << op.path << "): add one to matrix_city");

@@ -42,6 +42,25 @@ std::string to_of(const json::value& m) {
     return std::string(m.at("to").as_string());
 }
 
+/// The first text to `to` containing `needle` (waits up to 10 s); "" if none came.
+std::string text_to(const sms_provider_process& provider, const std::string& to, const std::string& needle) {
+    for (int i = 0; i < 200; ++i) {
+        for (const auto& m : provider.messages())
+            if (to_of(m) == to && text_of(m).find(needle) != std::string::npos)
+                return text_of(m);
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return {};
+}
+
+/// How many texts went to `to`.
+std::size_t texts_to(const sms_provider_process& provider, const std::string& to) {
+    std::size_t n = 0;
+    for (const auto& m : provider.messages())
+        n += to_of(m) == to;
+    return n;
+}
+
 std::string mission_status(test_city& city, const std::string& id) {
     return std::string(city.staff_get("/api/v1/missions/" + id).at("status").as_string());
 }
@@ -53,28 +72,29 @@ TEST_CASE("sms: proposal, OUI, reminders, report request and the resident told; 
     // The programme clock starts today at 09:00 UTC (10:00 or 11:00 in Rennes): daytime, whatever the hour
     // the tests run at.
     const std::int64_t t0 = now_s() / 86400 * 86400 + 9 * 3600;
-    test_city city(
-        with({"--test-clock", "--test-clock-start", iso(t0)}, provider.server_options()));
+    test_city city(with({"--test-clock", "--test-clock-start", iso(t0)}, provider.server_options()));
     provider.deliver_to(city.port());
     INFO(city.server().log());
 
     auto vol = city.new_volunteer("texto", true, {{"phone", "06 12 34 56 01"}});
-    REQUIRE(provider.wait_for(1, std::chrono::seconds(10)));  // "your registration is validated"
-    CHECK(to_of(provider.messages().at(0)) == "+33612345601");
+    CHECK_FALSE(text_to(provider, "+33612345601", "inscription est validée").empty());
 
-    // The proposal: mission tomorrow 14:00 UTC.
-    const std::int64_t start = t0 + 86400 + 5 * 3600;
+    // The resident gets their tracking code (never stored by the server: sent from the request's commit).
+    const std::int64_t start = t0 + 86400 + 5 * 3600;  // the mission: tomorrow 14:00 UTC
     auto req = city.public_request(request_with_phone("Courses du jeudi", "06 98 76 54 32", t0 + 3600));
+    const std::string received = text_to(provider, "+33698765432", "code de suivi");
+    CHECK(received.find(req.tracking_code) != std::string::npos);
+    CHECK(received.find("https://entraide.example/suivi") != std::string::npos);
+
+    // The proposal.
     const std::string mission = city.propose(req.id, vol.id, start, start + 3600);
-    REQUIRE(provider.wait_for(2, std::chrono::seconds(10)));
-    const auto proposal = provider.messages().at(1);
-    CHECK(to_of(proposal) == "+33612345601");
-    CHECK(proposal.at("from") == "+33700000000");
-    CHECK(text_of(proposal).find("OUI") != std::string::npos);
-    CHECK(text_of(proposal).find("https://entraide.example/reponse/") != std::string::npos);
-    CHECK(text_of(proposal).find("rue de Brest") == std::string::npos);  // no address before acceptance
-    CHECK(text_of(proposal).find("Courses du jeudi") == std::string::npos);
-    CHECK(proposal.at("status_callback") == "https://entraide.example/api/v1/sms/status");
+    const std::string proposal = text_to(provider, "+33612345601", "OUI");
+    REQUIRE_FALSE(proposal.empty());
+    CHECK(proposal.find("https://entraide.example/reponse/") != std::string::npos);
+    CHECK(proposal.find("rue de Brest") == std::string::npos);  // no address before acceptance
+    CHECK(proposal.find("Courses du jeudi") == std::string::npos);
+    CHECK(provider.messages().back().at("from") == "+33700000000");
+    CHECK(provider.messages().back().at("status_callback") == "https://entraide.example/api/v1/sms/status");
 
     // The volunteer replies from their phone.
     auto [st, body] = provider.reply("+33612345601", "Oui !");
@@ -83,12 +103,12 @@ TEST_CASE("sms: proposal, OUI, reminders, report request and the resident told; 
     CHECK(body.find("\"accepted\"") != std::string::npos);
     CHECK(mission_status(city, mission) == "accepted");
     // The resident learns who comes (a first name and the time; never the volunteer's number).
-    REQUIRE(provider.wait_for(3, std::chrono::seconds(10)));
-    const auto coming = provider.messages().at(2);
-    CHECK(to_of(coming) == "+33698765432");
-    CHECK(text_of(coming).find("Vol-texto") != std::string::npos);
-    CHECK(text_of(coming).find("+33612345601") == std::string::npos);
-    CHECK(text_of(coming).find("06 12 34 56 01") == std::string::npos);
+    const std::string coming = text_to(provider, "+33698765432", "Vol-texto");
+    REQUIRE_FALSE(coming.empty());
+    CHECK(coming.find("+33612345601") == std::string::npos);
+    CHECK(coming.find("06 12 34 56 01") == std::string::npos);
+    // Nobody had to phone them.
+    CHECK(city.staff_get("/api/v1/call-tasks").at("items").as_array().empty());
 
     // The provider reported each delivery: the coordination sees it.
     std::this_thread::sleep_for(std::chrono::seconds(1));
@@ -113,8 +133,7 @@ TEST_CASE("sms: proposal, OUI, reminders, report request and the resident told; 
     auto other = city.new_volunteer("texto2", true, {{"phone", "07 81 23 45 67"}});
     auto req2 = city.public_request(request_with_phone("Pharmacie", "02 99 12 34 56", t0 + 3600));
     const std::string mission2 = city.propose(req2.id, other.id, start + 86400, start + 86400 + 3600);
-    REQUIRE(provider.wait_for(5, std::chrono::seconds(10)));  // validated, proposal
-    CHECK(to_of(provider.messages().at(4)) == "+33781234567");
+    CHECK_FALSE(text_to(provider, "+33781234567", "OUI").empty());
     CHECK(provider.reply("+33781234567", "non.").second.find("\"declined\"") != std::string::npos);
     CHECK(mission_status(city, mission2) == "declined");
     CHECK(provider.reply("+33781234567", "Je serai en retard demain").second.find("not_understood") !=
@@ -138,37 +157,59 @@ TEST_CASE("sms: proposal, OUI, reminders, report request and the resident told; 
           403);
 
     // The evening before (18:00 in Rennes), then two hours before, then two hours after the end.
-    const std::size_t before = provider.messages().size();
-    set_clock(city, t0 + 9 * 3600);  // 18:00 UTC: after 18:00 in Rennes
-    REQUIRE(provider.wait_for(before + 1, std::chrono::seconds(10)));
-    const auto evening = provider.messages().at(before);
-    CHECK(to_of(evening) == "+33612345601");
-    CHECK(text_of(evening).find("demain") != std::string::npos);
+    CHECK(text_to(provider, "+33612345601", "rappel").empty());  // not before their time (waits 10 s)
+    set_clock(city, t0 + 9 * 3600);                              // 18:00 UTC: after 18:00 in Rennes
+    CHECK(text_to(provider, "+33612345601", "rappel, demain").find("Adresse et consignes") !=
+          std::string::npos);
+    CHECK(text_to(provider, "+33612345601", "a-t-elle eu lieu").empty());
     set_clock(city, start + 3600 + 2 * 3600 + 60);
-    REQUIRE(provider.wait_for(before + 3, std::chrono::seconds(10)));
-    const std::string soon = text_of(provider.messages().at(before + 1));
-    const std::string report = text_of(provider.messages().at(before + 2));
-    CHECK(soon.find("commence") != std::string::npos);
-    CHECK(report.find("a-t-elle eu lieu") != std::string::npos);
+    CHECK_FALSE(text_to(provider, "+33612345601", "commence le").empty());
+    CHECK_FALSE(text_to(provider, "+33612345601", "a-t-elle eu lieu").empty());
 
     // STOP: no more texts to that number (the proposal then goes nowhere: no email either).
     CHECK(provider.reply("+33612345601", "STOP").second.find("opted_out") != std::string::npos);
-    const std::size_t after_stop = provider.messages().size();
+    const std::size_t to_vol = texts_to(provider, "+33612345601");
     auto req3 = city.public_request(request_with_phone("Livres", "02 99 12 34 56", start + 86400));
     city.propose(req3.id, vol.id, start + 2 * 86400, start + 2 * 86400 + 3600);
     std::this_thread::sleep_for(std::chrono::seconds(3));
-    CHECK(provider.messages().size() == after_stop);
+    CHECK(texts_to(provider, "+33612345601") == to_vol);
 
     // Quiet hours: a proposal made at 22:00 in Rennes for a later day waits for 08:00.
     const std::int64_t night = t0 + 2 * 86400 + 13 * 3600;  // 22:00 UTC: 23:00 or midnight in Rennes
     set_clock(city, night);
     auto req4 = city.public_request(request_with_phone("Lecture", "02 99 12 34 56", night + 3600));
+    const std::size_t to_other = texts_to(provider, "+33781234567");
     city.propose(req4.id, other.id, night + 86400 + 3 * 3600, night + 86400 + 4 * 3600);
     std::this_thread::sleep_for(std::chrono::seconds(3));
-    CHECK(provider.messages().size() == after_stop);
+    CHECK(texts_to(provider, "+33781234567") == to_other);
     set_clock(city, night + 11 * 3600);  // 09:00 UTC: 10:00 or 11:00 in Rennes
-    REQUIRE(provider.wait_for(after_stop + 1, std::chrono::seconds(10)));
-    CHECK(to_of(provider.messages().at(after_stop)) == "+33781234567");
+    for (int i = 0; i < 200 && texts_to(provider, "+33781234567") == to_other; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    CHECK(texts_to(provider, "+33781234567") == to_other + 1);
+
+    // A resident with only a landline: the coordination is asked to phone them when someone is coming.
+    auto landline = city.public_request(request_with_phone("Lecture", "02 99 63 74 85", night + 3600));
+    const std::string m5 = city.propose(landline.id, other.id, night + 2 * 86400, night + 2 * 86400 + 3600);
+    CHECK(provider.reply("+33781234567", "OUI").second.find("\"accepted\"") != std::string::npos);
+    json::array calls;
+    for (int i = 0; i < 100 && calls.empty(); ++i) {
+        calls = city.staff_get("/api/v1/call-tasks").at("items").as_array();
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    REQUIRE(calls.size() == 1);
+    CHECK(calls[0].at("kind") == "volunteer_coming");
+    CHECK(calls[0].at("resident").at("phone") == "+33299637485");
+    CHECK(calls[0].at("mission_id") == json::value(m5));
+    CHECK(std::string(calls[0].at("text").as_string()).find("Vol-texto2") != std::string::npos);
+    CHECK(texts_to(provider, "+33299637485") == 0);
+    const std::string call_id(calls[0].at("id").as_string());
+    CHECK(other.client->post_json("/api/v1/call-tasks/" + call_id + "/done", json::object{}).status == 403);
+    auto done = city.coordinator().post_json("/api/v1/call-tasks/" + call_id + "/done", json::object{});
+    CHECK(done.status == 200);
+    CHECK(city.coordinator().post_json("/api/v1/call-tasks/" + call_id + "/done", json::object{}).status ==
+          409);
+    CHECK(city.staff_get("/api/v1/call-tasks").at("items").as_array().empty());
+    CHECK(city.staff_get("/api/v1/call-tasks?done=true").at("items").as_array().size() == 1);
 
     // Logs name messages by id and kind only.
     const std::string log = city.server().log();
@@ -182,8 +223,7 @@ TEST_CASE("sms: a generic JSON webhook provider; a number the network cannot rea
     o.undeliverable = {"+33612345602"};
     sms_provider_process provider(o);
     const std::int64_t t0 = now_s() / 86400 * 86400 + 9 * 3600;
-    test_city city(
-        with({"--test-clock", "--test-clock-start", iso(t0)}, provider.server_options()));
+    test_city city(with({"--test-clock", "--test-clock-start", iso(t0)}, provider.server_options()));
     provider.deliver_to(city.port());
     INFO(city.server().log());
     auto vol = city.new_volunteer("crochet", true, {{"phone", "+33 6 12 34 56 02"}});
@@ -201,7 +241,7 @@ TEST_CASE("sms: a generic JSON webhook provider; a number the network cannot rea
     const std::int64_t start = t0 + 86400 + 5 * 3600;
     auto req = city.public_request(request_with_phone("Courses", "06 98 76 54 32", t0 + 3600));
     const std::string mission = city.propose(req.id, vol.id, start, start + 3600);
-    REQUIRE(provider.wait_for(2, std::chrono::seconds(10)));
+    REQUIRE(provider.wait_for(3, std::chrono::seconds(10)));  // validated, request received, proposal
     CHECK(provider.reply("+33612345602", "yes").second.find("\"accepted\"") != std::string::npos);
     CHECK(mission_status(city, mission) == "accepted");
     auto anon = city.anonymous();

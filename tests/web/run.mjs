@@ -730,6 +730,19 @@ async function main() {
       await co.locator('main table, main p:not(:empty)').first().waitFor();
     });
 
+    await step('calls to make: a resident no message reaches (no SMS here, no email) is to be phoned that a volunteer comes; marked done', async () => {
+      await co.goto(`${base}/coordination#/appels`);
+      const card = co.locator('#calls li.card', { hasText: 'Marcel' }).first();
+      await card.waitFor();
+      expect((await card.locator('a[href^="tel:"]').textContent()).includes('+33698765432'), 'no number to call');
+      expect((await card.locator('blockquote').textContent()).includes('Camille'), 'what to say does not name the volunteer');
+      await co.locator('#texts p').first().waitFor();
+      await checkPage(co, 'coordination-appels');
+      const before = await co.locator('#calls li.card').count();
+      await card.locator('button.primary').click();
+      await co.waitForFunction((n) => document.querySelectorAll('#calls li.card').length === n - 1, before);
+    });
+
     await step('a batch plan committed in one console appears within 2 s in another open console, without polling', async () => {
       // A phone request the plan can give to the volunteer (shopping, centre, from tomorrow for three days).
       const from = new Date(Date.now() + 86400000);

@@ -54,6 +54,7 @@ function renderNav() {
     link('saisie', '#/saisie', t('co.nav.intake')),
     link('benevoles', '#/benevoles', t('co.nav.volunteers')),
     link('alertes', '#/alertes', t('co.nav.welfare')),
+    link('appels', '#/appels', t('co.nav.calls')),
     h('li', {}, h('a', { href: '/coordination/bilan' }, t('co.nav.stats'))),
     h('li', {}, h('button', { type: 'button', class: 'link', id: 'kb-open', 'aria-keyshortcuts': 'Shift+?',
       on: { click: showShortcuts } }, t('co.nav.shortcuts'))),
@@ -167,6 +168,8 @@ function concerns(changes, test) {
 const queueEvent = (e) => ['request', 'mission', 'support', 'resident'].includes(e.entity);
 /** The welfare banner and list: missions' welfare concerns raised or acknowledged. */
 const welfareEvent = (e) => e.entity === 'mission' && e.action.startsWith('welfare_');
+/** Calls to make: made by another console, or a mission accepted or cancelled (a new call). */
+const callEvent = (e) => e.entity === 'call_task' || e.entity === 'mission';
 
 /** Coalesces bursts of notices into one refresh of what is on screen. */
 function scheduleRefresh() {
@@ -974,6 +977,50 @@ async function welfareView() {
   try { await load(); } catch (err) { mount(holder, errorBox(err)); }
 }
 
+// --- calls to make and texts received ---------------------------------------------------------------------
+// Residents no message reaches (a landline only) are phoned with the news that matters to them; texts that
+// no automatic answer handled (not a yes, no or STOP) wait here for a coordinator.
+
+async function callsView() {
+  const calls = h('div', {}, h('p', {}, t('common.loading')));
+  const texts = h('div', {}, h('p', {}, t('common.loading')));
+  const h1 = view(t('co.calls.title'),
+    h('section', { class: 'panel', id: 'calls' }, h('h2', {}, t('co.calls.to_make')), h('p', {}, t('co.calls.lead')), calls),
+    h('section', { class: 'panel', id: 'texts' }, h('h2', {}, t('co.texts.title')), texts));
+  h1.focus();
+  const load = async () => {
+    const [tasks, inbox] = await Promise.all([
+      guard(() => api('GET', '/api/v1/call-tasks')),
+      guard(() => api('GET', '/api/v1/sms/inbound?attention=true'))]);
+    if (!tasks || !inbox) return;
+    mount(calls, tasks.items.length === 0 ? h('p', { class: 'success' }, t('co.calls.none')) : h('ul', { class: 'cards-list' },
+      tasks.items.map((c) => h('li', { class: 'card', dataset: { callId: c.id } },
+        h('h3', {}, `${c.resident.first_name} ${c.resident.last_name} · `, h('a', { href: `tel:${c.resident.phone}` }, c.resident.phone)),
+        h('p', { class: 'meta' }, fmtDateTime(c.created_at), ' · ', t(`co.msg.kind.${c.kind}`)),
+        h('blockquote', {}, c.text),
+        h('div', { class: 'button-row' },
+          h('button', { type: 'button', class: 'primary', on: { click: async (e) => {
+            e.target.disabled = true;
+            try {
+              await api('POST', `/api/v1/call-tasks/${c.id}/done`, {});
+              announce(t('co.calls.done'));
+              await load();
+            } catch (err) { e.target.disabled = false; e.target.after(errorBox(err)); }
+          } } }, t('co.calls.mark_done')))))));
+    if (!inbox.sms_enabled) { mount(texts, h('p', {}, t('co.texts.off'))); return; }
+    const names = await Promise.all(inbox.items.map((m) => (m.volunteer_id ? volunteerName(m.volunteer_id) : null)));
+    mount(texts, inbox.items.length === 0 ? h('p', {}, t('co.texts.none')) : h('table', {},
+      h('thead', {}, h('tr', {}, [t('co.msg.when'), t('co.texts.from'), t('co.texts.text'), t('co.texts.outcome')].map((x) => h('th', { scope: 'col' }, x)))),
+      h('tbody', {}, inbox.items.map((m, i) => h('tr', {},
+        h('td', {}, fmtDateTime(m.received_at)),
+        h('td', {}, m.volunteer_id ? h('a', { href: `#/benevole/${m.volunteer_id}` }, names[i]) : t('co.texts.unknown')),
+        h('td', {}, m.text),
+        h('td', {}, t(`co.texts.outcome_${m.outcome}`)))))));
+  };
+  app.onLiveChange = (changes) => (concerns(changes, callEvent) ? load() : undefined);
+  try { await load(); } catch (err) { mount(calls, errorBox(err)); }
+}
+
 // --- keyboard shortcuts ----------------------------------------------------------------------------------
 // For coordinators who work all day from the keyboard. Single keys only when no field has the focus (typing
 // is never taken over), no Ctrl/Alt/Meta. "?" lists them. Changes are announced in the aria-live region.
@@ -1111,6 +1158,7 @@ async function route() {
       case 'benevoles': await volunteersView(parts[1]); break;
       case 'benevole': await volunteerView(parts[1] || ''); break;
       case 'alertes': await welfareView(); break;
+      case 'appels': await callsView(); break;
       default: view(t('error.not_found'), h('p', {}, h('a', { href: '#/' }, t('co.back_to_queue'))));
     }
   } catch (err) {
