@@ -261,10 +261,12 @@ int on_mission(context& c, const store::committed_event& e) {
         if (e.from_status == std::optional<std::string>("accepted")) {
             const recipient res = resident_recipient(c, domain::load_resident(c.db, m.resident_id));
             {
-                queued += tell(
-                    c, e, res, "visit_cancelled", {},
-                    {{"category", category_label(c, m.category, res.lang)}, {"when", when}, {"phone", phone}},
-                    m.id);
+                queued += tell(c, e, res, "visit_cancelled", {},
+                               {{"programme", c.programme.name},
+                                {"category", category_label(c, m.category, res.lang)},
+                                {"when", when},
+                                {"phone", phone}},
+                               m.id);
             }
         }
         return queued;

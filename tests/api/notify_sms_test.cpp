@@ -211,6 +211,9 @@ TEST_CASE("sms: proposal, OUI, reminders, report request and the resident told; 
     CHECK(city.staff_get("/api/v1/call-tasks").at("items").as_array().empty());
     CHECK(city.staff_get("/api/v1/call-tasks?done=true").at("items").as_array().size() == 1);
 
+    // Every placeholder of every text was filled.
+    for (const auto& m : provider.messages())
+        CHECK_MESSAGE(text_of(m).find('{') == std::string::npos, text_of(m));
     // Logs name messages by id and kind only.
     const std::string log = city.server().log();
     CHECK(log.find("+33612345601") == std::string::npos);

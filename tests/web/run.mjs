@@ -736,6 +736,7 @@ async function main() {
       await card.waitFor();
       expect((await card.locator('a[href^="tel:"]').textContent()).includes('+33698765432'), 'no number to call');
       expect((await card.locator('blockquote').textContent()).includes('Camille'), 'what to say does not name the volunteer');
+      for (const said of await co.locator('#calls blockquote').allTextContents()) expect(!said.includes('{'), `a placeholder left in: ${said}`);
       await co.locator('#texts p').first().waitFor();
       await checkPage(co, 'coordination-appels');
       const before = await co.locator('#calls li.card').count();
