@@ -4,6 +4,7 @@
 #include "store/statement_cache.hpp"
 
 #include <SQLiteCpp/Statement.h>
+#include <boost/json.hpp>
 
 #include <algorithm>
 
@@ -22,6 +23,48 @@ void log_status(SQLite::Database& db, const std::string& id, std::int64_t now, c
     q->exec();
 }
 
+void fall_back(SQLite::Database& db, const std::string& id, std::int64_t now);
+
+}  // namespace
+
+std::string fallback_of(const outgoing& m) {
+    return boost::json::serialize(boost::json::object{
+        {"address", m.address}, {"subject", m.subject}, {"text", m.text}, {"html", m.html}});
+}
+
+namespace {
+
+/// A text that failed for good and carries its email version: queue that email now, kept as long as the
+/// text would have been.
+void fall_back(SQLite::Database& db, const std::string& id, std::int64_t now) {
+    auto q = store::prepare(
+        db,
+        "SELECT kind, recipient_kind, recipient_id, lang, optional, event_seq, about_id, "
+        "fallback, purge_after - next_attempt_at FROM outbox WHERE id = ? AND fallback IS NOT NULL");
+    q->bind(1, id);
+    if (!q->executeStep())
+        return;
+    outgoing m;
+    m.kind = q->getColumn(0).getString();
+    m.channel = "email";
+    m.recipient_kind = q->getColumn(1).getString();
+    m.recipient_id = q->getColumn(2).getString();
+    m.lang = q->getColumn(3).getString();
+    m.optional = q->getColumn(4).getInt() != 0;
+    if (!q->getColumn(5).isNull())
+        m.event_seq = q->getColumn(5).getInt64();
+    m.about_id = q->getColumn(6).getString();
+    const auto mail = boost::json::parse(q->getColumn(7).getString()).as_object();
+    const std::int64_t keep = q->getColumn(8).getInt64();
+    q->reset();
+    m.address = std::string(mail.at("address").as_string());
+    m.subject = std::string(mail.at("subject").as_string());
+    m.text = std::string(mail.at("text").as_string());
+    m.html = std::string(mail.at("html").as_string());
+    const std::string email_id = enqueue(db, m, now, keep);
+    log_status(db, id, now, "fallback", "email " + email_id);
+}
+
 }  // namespace
 
 std::string enqueue(SQLite::Database& db, const outgoing& m, std::int64_t now, std::int64_t keep_seconds) {
@@ -29,8 +72,8 @@ std::string enqueue(SQLite::Database& db, const outgoing& m, std::int64_t now, s
     auto q = store::prepare(
         db,
         "INSERT INTO outbox(id, created_at, event_seq, kind, channel, recipient_kind, recipient_id, address, "
-        "lang, subject, body_text, body_html, optional, next_attempt_at, purge_after, about_id) "
-        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+        "lang, subject, body_text, body_html, optional, next_attempt_at, purge_after, about_id, fallback) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     q->bind(1, id);
     q->bind(2, static_cast<std::int64_t>(now));
     if (m.event_seq)
@@ -51,6 +94,8 @@ std::string enqueue(SQLite::Database& db, const outgoing& m, std::int64_t now, s
     q->bind(15, static_cast<std::int64_t>(due + keep_seconds));
     if (!m.about_id.empty())
         q->bind(16, m.about_id);
+    if (!m.fallback.empty())
+        q->bind(17, m.fallback);
     q->exec();
     log_status(db, id, now, "queued", std::nullopt);
     return id;
@@ -149,6 +194,7 @@ bool record_delivery_report(SQLite::Database& db, const std::string& provider_id
         q->bind(2, id);
         q->exec();
         log_status(db, id, now, "bounced", reason);
+        fall_back(db, id, now);
     }
     // queued, sending, sent: steps before the outcome, not logged
     return true;
@@ -191,8 +237,10 @@ void record_failure(SQLite::Database& db, const std::string& id, std::int64_t no
                             "WHERE id = ? AND status = 'queued'");
     q->bind(1, reason);
     q->bind(2, id);
-    if (q->exec() > 0)
+    if (q->exec() > 0) {
         log_status(db, id, now, "failed", reason);
+        fall_back(db, id, now);
+    }
 }
 
 std::int64_t purge_outbox(SQLite::Database& db, std::int64_t now) {

@@ -25,7 +25,11 @@ struct outgoing {
     std::optional<std::int64_t> event_seq;
     std::string about_id;                ///< the mission or request it concerns (empty: none)
     std::optional<std::int64_t> due_at;  ///< not before (a reminder); none: at once
+    std::string fallback;  ///< a text's email version (fallback_of), sent if the text fails for good; "" none
 };
+
+/// The email `m` kept inside a text message as its fallback (its address, subject and parts; JSON).
+std::string fallback_of(const outgoing& m);
 
 /// A message due for delivery.
 struct queued_message {
@@ -80,7 +84,8 @@ std::int64_t retry_delay(int attempts);
 bool record_temporary_failure(SQLite::Database& db, const std::string& id, std::int64_t now,
                               const std::string& reason);
 
-/// The message cannot be delivered (refused address, no channel left).
+/// The message cannot be delivered (refused address, no channel left). A text with a fallback email queues
+/// it at once (logged "fallback"); so do a text that gives up after retry_horizon and a bounced one.
 void record_failure(SQLite::Database& db, const std::string& id, std::int64_t now, const std::string& reason);
 
 /// Deletes the messages (and their logs), the received texts and the call tasks whose retention ended by

@@ -107,42 +107,14 @@ bool textable(context& c, const recipient& to) {
            !opted_out(c.db, to.phone);
 }
 
-/// Queues one message of `kind` for `to` on the first channel that reaches them: a text message (SMS on, a
-/// mobile number, no STOP), else an email (email on, an address). The email has a greeting, the text of
-/// `kind` and a signature; the SMS the short text `sms.<kind>`; `values` fill both.
-int tell(context& c, const store::committed_event& e, const recipient& to, const std::string& kind,
-         const std::vector<std::string>& links,
-         std::initializer_list<std::pair<std::string_view, std::string_view>> values,
-         const std::string& about_id = {}, std::optional<std::int64_t> due_at = std::nullopt,
-         std::optional<std::int64_t> mission_start = std::nullopt) {
-    if (textable(c, to)) {
-        const auto t = c.s.words->get(to.lang);
-        outgoing m;
-        m.kind = kind;
-        m.channel = "sms";
-        m.recipient_kind = to.kind;
-        m.recipient_id = to.id;
-        m.address = to.phone;
-        m.lang = to.lang;
-        m.text = t("sms." + kind, values);
-        m.event_seq = e.seq;
-        m.about_id = about_id;
-        const std::int64_t due = due_at.value_or(e.at);
-        const std::int64_t allowed = outside_quiet_hours(c, due, mission_start);
-        if (allowed != due || due_at)
-            m.due_at = allowed;
-        enqueue(c.db, m, e.at, c.s.keep_seconds);
-        return 1;
-    }
-    if (!c.s.email || !plausible_address(to.address)) {
-        // No message reaches them. A resident is then phoned by the coordination: a task in the console,
-        // with what to say (in their language), for the news that matters to them.
-        if (to.kind == "resident" && !to.phone.empty() &&
-            (kind == "volunteer_coming" || kind == "visit_cancelled"))
-            add_call_task(c.db, to.id, kind, about_id, c.s.words->get(to.lang)("sms." + kind, values), e.at,
-                          c.s.keep_seconds);
-        return 0;
-    }
+/// The email of `kind` for `to` (greeting, text, signature; `values` fill its subject and body), or nullopt
+/// when email is off or they have no usable address.
+std::optional<outgoing> email_of(context& c, const store::committed_event& e, const recipient& to,
+                                 const std::string& kind, const std::vector<std::string>& links,
+                                 std::initializer_list<std::pair<std::string_view, std::string_view>> values,
+                                 const std::string& about_id, std::optional<std::int64_t> due_at) {
+    if (!c.s.email || !plausible_address(to.address))
+        return std::nullopt;
     const auto t = c.s.words->get(to.lang);
     const std::string greeting =
         to.first_name.empty() ? t("msg.greeting_team") : t("msg.greeting", {{"first_name", to.first_name}});
@@ -162,7 +134,50 @@ int tell(context& c, const store::committed_event& e, const recipient& to, const
     m.event_seq = e.seq;
     m.about_id = about_id;
     m.due_at = due_at;
-    enqueue(c.db, m, e.at, c.s.keep_seconds);
+    return m;
+}
+
+/// Queues one message of `kind` for `to` on the first channel that reaches them: a text message (SMS on, a
+/// mobile number, no STOP), else an email (email on, an address). The email has a greeting, the text of
+/// `kind` and a signature; the SMS the short text `sms.<kind>`; `values` fill both. A text to someone who
+/// also has an email address carries that email as its fallback: sent if the text fails for good.
+int tell(context& c, const store::committed_event& e, const recipient& to, const std::string& kind,
+         const std::vector<std::string>& links,
+         std::initializer_list<std::pair<std::string_view, std::string_view>> values,
+         const std::string& about_id = {}, std::optional<std::int64_t> due_at = std::nullopt,
+         std::optional<std::int64_t> mission_start = std::nullopt) {
+    auto mail = email_of(c, e, to, kind, links, values, about_id, due_at);
+    if (textable(c, to)) {
+        const auto t = c.s.words->get(to.lang);
+        outgoing m;
+        m.kind = kind;
+        m.channel = "sms";
+        m.recipient_kind = to.kind;
+        m.recipient_id = to.id;
+        m.address = to.phone;
+        m.lang = to.lang;
+        m.text = t("sms." + kind, values);
+        m.event_seq = e.seq;
+        m.about_id = about_id;
+        const std::int64_t due = due_at.value_or(e.at);
+        const std::int64_t allowed = outside_quiet_hours(c, due, mission_start);
+        if (allowed != due || due_at)
+            m.due_at = allowed;
+        if (mail)
+            m.fallback = fallback_of(*mail);
+        enqueue(c.db, m, e.at, c.s.keep_seconds);
+        return 1;
+    }
+    if (!mail) {
+        // No message reaches them. A resident is then phoned by the coordination: a task in the console,
+        // with what to say (in their language), for the news that matters to them.
+        if (to.kind == "resident" && !to.phone.empty() &&
+            (kind == "volunteer_coming" || kind == "visit_cancelled"))
+            add_call_task(c.db, to.id, kind, about_id, c.s.words->get(to.lang)("sms." + kind, values), e.at,
+                          c.s.keep_seconds);
+        return 0;
+    }
+    enqueue(c.db, *mail, e.at, c.s.keep_seconds);
     return 1;
 }
 

@@ -4,7 +4,8 @@ namespace relais::store {
 
 // Text messages (issue 14). `programme.country`: the city's country (ISO 3166 alpha-2), the region phone
 // numbers written without a country code belong to (domain/phone_plan.hpp). `outbox.provider_id`: the SMS
-// provider's id of a message sent, which its status callbacks name; `delivered_at` when it reported delivery.
+// provider's id of a message sent, which its status callbacks name; `delivered_at` when it reported delivery;
+// `fallback` a text's email version (address, subject, parts: JSON), queued if the text fails for good.
 // `sms_opt_out`: numbers that replied STOP (E.164; kept after the person's erasure: a number that said STOP
 // gets no text again until it says START). `inbound_sms`: every text received and what was done with it, for
 // the coordinators (the text is personal data: the outbox's retention; erased with its sender).
@@ -16,6 +17,7 @@ const char* schema_sms_sql() {
 ALTER TABLE programme ADD COLUMN country TEXT NOT NULL DEFAULT 'FR';
 ALTER TABLE outbox ADD COLUMN provider_id TEXT;
 ALTER TABLE outbox ADD COLUMN delivered_at INTEGER;
+ALTER TABLE outbox ADD COLUMN fallback TEXT;
 CREATE INDEX outbox_provider ON outbox(provider_id) WHERE provider_id IS NOT NULL;
 CREATE TABLE sms_opt_out (
   number TEXT PRIMARY KEY,

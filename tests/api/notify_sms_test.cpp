@@ -5,6 +5,7 @@
 // coordinators; quiet hours hold a text until the morning; a forged webhook call changes nothing.
 #include "support/fixtures.hpp"
 #include "support/sms_provider_process.hpp"
+#include "support/smtp_sink_process.hpp"
 
 #include <doctest/doctest.h>
 
@@ -220,13 +221,17 @@ TEST_CASE("sms: proposal, OUI, reminders, report request and the resident told; 
     CHECK(log.find("Je serai en retard") == std::string::npos);
 }
 
-TEST_CASE("sms: a generic JSON webhook provider; a number the network cannot reach shows as not reached") {
+TEST_CASE(
+    "sms: a generic JSON webhook provider; a number the network cannot reach: not reached, then email") {
     sms_provider_process::options o;
     o.mode = "webhook";
     o.undeliverable = {"+33612345602"};
     sms_provider_process provider(o);
+    relais::testing::smtp_sink_process sink;
     const std::int64_t t0 = now_s() / 86400 * 86400 + 9 * 3600;
-    test_city city(with({"--test-clock", "--test-clock-start", iso(t0)}, provider.server_options()));
+    test_city city(with({"--test-clock", "--test-clock-start", iso(t0), "--smtp-url", sink.url(),
+                         "--smtp-ca-file", sink.ca_file(), "--mail-from", "entraide@ville.example"},
+                        provider.server_options()));
     provider.deliver_to(city.port());
     INFO(city.server().log());
     auto vol = city.new_volunteer("crochet", true, {{"phone", "+33 6 12 34 56 02"}});
@@ -236,10 +241,15 @@ TEST_CASE("sms: a generic JSON webhook provider; a number the network cannot rea
     for (int i = 0; i < 50 && !bounced; ++i) {
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
         const auto list = city.staff_get("/api/v1/volunteers/" + vol.id + "/messages");
-        const auto& m = list.at("items").at(0);
-        bounced = m.at("status") == "failed" && m.at("last_error").is_string();
+        for (const auto& m : list.at("items").as_array())
+            bounced = bounced || (m.at("channel") == "sms" && m.at("status") == "failed" &&
+                                  m.at("last_error").is_string());
     }
     CHECK(bounced);
+    // The text's email version goes instead (the volunteer gave an address).
+    REQUIRE(sink.wait_for(1, std::chrono::seconds(10)));
+    CHECK(sink.envelopes().at(0) == "entraide@ville.example\n" + vol.email + "\n");
+    CHECK(relais::testing::decoded_bodies(sink.messages().at(0)).find("inscription") != std::string::npos);
     // An answer by the JSON webhook, signed over its body.
     const std::int64_t start = t0 + 86400 + 5 * 3600;
     auto req = city.public_request(request_with_phone("Courses", "06 98 76 54 32", t0 + 3600));
