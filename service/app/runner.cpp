@@ -21,6 +21,7 @@
 #include "http/static_cache.hpp"
 #include "http/tls.hpp"
 #include "match/maintenance.hpp"
+#include "notify/digest.hpp"
 #include "notify/outbox.hpp"
 #include "notify/planner.hpp"
 #include "notify/sender.hpp"
@@ -269,6 +270,11 @@ int run_server(const config& cfg, server_log& log, const demo_seeder& seed_demo)
             auto conn = store::open_reader(cfg.db);
             ss.from_name = domain::load_programme(conn).name;
         }
+        if (plan.email)
+            ss.daily = [&plan, &plan_mutex](SQLite::Database& conn, std::int64_t now) {
+                std::lock_guard lock(plan_mutex);
+                notify::queue_morning_digests(conn, now, plan);
+            };
         try {
             outbox_sender = std::make_unique<notify::sender>(*db, clk, ss);
         } catch (const std::invalid_argument& e) {

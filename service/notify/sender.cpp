@@ -77,6 +77,11 @@ asio::awaitable<void> sender::run() {
 /// Sends what is due; returns how many went out.
 asio::awaitable<int> sender::round() {
     const std::int64_t now = clk_.now_s();
+    if (s_.daily && (now >= next_daily_ || now < next_daily_ - 120)) {  // (a test clock may go back)
+        next_daily_ = now + 60;
+        auto daily = [f = s_.daily, now](SQLite::Database& db) { f(db, now); };
+        co_await db_.write(std::move(daily));
+    }
     const int limit = s_.batch;
     // (GCC 12: a lambda temporary inside a co_await expression is destroyed twice; name it first.)
     auto read_due = [now, limit](SQLite::Database& db) { return due_messages(db, now, limit); };

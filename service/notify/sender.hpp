@@ -7,9 +7,12 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <SQLiteCpp/Database.h>
+
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -29,6 +32,9 @@ struct sender_settings {
     std::string from_name;                 ///< the display name of the sender (the programme's name)
     std::chrono::milliseconds idle{2000};  ///< how often the outbox is looked at when nothing wakes it
     int batch = 50;                        ///< messages read per round
+    /// Run through the writer about once a minute (programme time): what is due at a time of day rather
+    /// than on a change (the coordinators' morning digest). Empty: nothing.
+    std::function<void(SQLite::Database&, std::int64_t now)> daily;
 };
 
 /// Delivers the outbox, on a thread of its own (never an I/O thread, never the writer): reads the due
@@ -69,6 +75,7 @@ class sender {
     std::atomic<bool> stopping_{false};
     std::atomic<bool> woken_{false};
     std::atomic<std::uint64_t> sent_{0}, failed_attempts_{0};
+    std::int64_t next_daily_ = 0;  ///< programme time of the next `daily` run (this thread only)
     std::thread thread_;
 };
 

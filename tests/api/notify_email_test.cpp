@@ -3,6 +3,8 @@
 #include "support/fixtures.hpp"
 #include "support/smtp_sink_process.hpp"
 
+#include "domain/city_time.hpp"
+
 #include <doctest/doctest.h>
 
 #include <map>
@@ -15,6 +17,13 @@ using relais::testing::smtp_sink_process;
 
 namespace {
 
+/// 07:00 in Rennes today: the programme clock of these tests starts before the coordinators' morning
+/// digest (08:00), so that only the messages under test arrive.
+std::int64_t early_morning() {
+    const relais::domain::city_time rennes("Europe/Paris");
+    return rennes.to_utc(rennes.day_of(now_s()) * 86400 + 7 * 3600);
+}
+
 void move_clock(test_city& city, std::int64_t t) {
     auto res = city.admin().post_json("/api/v1/test/clock", json::object{{"now", iso(t)}});
     INFO(res.describe());
@@ -26,8 +35,10 @@ void move_clock(test_city& city, std::int64_t t) {
 TEST_CASE(
     "email: validation and proposal reach the volunteer; an SMTP outage delays, never loses or doubles") {
     smtp_sink_process sink;
-    test_city city({"--test-clock", "--smtp-url", sink.url(), "--smtp-ca-file", sink.ca_file(), "--mail-from",
-                    "entraide@ville.example", "--public-url", "https://entraide.example/"});
+    const std::int64_t t0 = early_morning();
+    test_city city({"--test-clock", "--test-clock-start", iso(t0), "--smtp-url", sink.url(), "--smtp-ca-file",
+                    sink.ca_file(), "--mail-from", "entraide@ville.example", "--public-url",
+                    "https://entraide.example/"});
     auto vol = city.new_volunteer("courriel");
     auto req = city.public_request(minimal_request("Courses du jeudi"));
     const std::int64_t start = (now_s() / 3600 + 26) * 3600;
@@ -75,7 +86,7 @@ TEST_CASE(
     sink.start();
     std::this_thread::sleep_for(std::chrono::seconds(3));
     CHECK(sink.messages().size() == 2);  // still waiting: the retry is a minute later
-    move_clock(city, now_s() + 120);     // the programme clock runs from the real present
+    move_clock(city, t0 + 120);          // the programme clock runs from 07:00
     REQUIRE(sink.wait_for(3, std::chrono::seconds(10)));
     std::this_thread::sleep_for(std::chrono::seconds(3));
     CHECK(sink.messages().size() == 3);  // once
@@ -131,9 +142,11 @@ TEST_CASE(
     plain.tls = false;     // the test is about the outbox, not TLS
     plain.delay_ms = 150;  // a slow server: the kill finds messages queued and one in flight
     smtp_sink_process sink(plain);
-    const std::vector<std::string> email{"--smtp-url",   sink.url(),
-                                         "--mail-from",  "entraide@ville.example",
-                                         "--public-url", "https://entraide.example"};
+    const std::vector<std::string> email{"--smtp-url",        sink.url(),
+                                         "--mail-from",       "entraide@ville.example",
+                                         "--public-url",      "https://entraide.example",
+                                         "--test-clock",      "--test-clock-start",
+                                         iso(early_morning())};
     test_city city(email);
     std::vector<std::string> ids;
     for (int i = 0; i < 30; ++i)
@@ -165,4 +178,32 @@ TEST_CASE(
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
     CHECK(distinct() == 30);                  // nothing lost
     CHECK(sink.messages().size() - 30 <= 1);  // at most the message in flight at the kill, with its same id
+}
+
+TEST_CASE("email: the coordinators' morning digest goes at 08:00 city time, once a day, with what waits") {
+    smtp_sink_process sink;
+    // 07:30 in Rennes today, whatever the season (the zone's own rules give the offset).
+    const relais::domain::city_time rennes("Europe/Paris");
+    const std::int64_t t0 = rennes.to_utc(rennes.day_of(now_s()) * 86400 + 7 * 3600 + 30 * 60);
+    test_city city({"--test-clock", "--test-clock-start", iso(t0), "--smtp-url", sink.url(), "--smtp-ca-file",
+                    sink.ca_file(), "--mail-from", "entraide@ville.example"});
+    INFO(city.server().log());
+    city.new_volunteer("matin", false);  // a registration to validate
+    auto body = minimal_request("Courses");
+    body["window"] = json::object{{"from", iso(t0 + 3600)}, {"until", iso(t0 + 3 * 86400)}};
+    city.public_request(body);  // a new request
+    std::this_thread::sleep_for(std::chrono::seconds(3));
+    CHECK(sink.messages().empty());  // not before 08:00
+
+    move_clock(city, t0 + 31 * 60);  // 08:01
+    REQUIRE(sink.wait_for(1, std::chrono::seconds(15)));
+    const std::string digest = relais::testing::decoded_bodies(sink.messages().at(0));
+    CHECK(digest.find("demandes nouvelles, sans bénévole proposé : 1") != std::string::npos);
+    CHECK(digest.find("inscriptions de bénévoles à valider : 1") != std::string::npos);
+    CHECK(digest.find("/coordination") != std::string::npos);
+    CHECK(digest.find("Yvonne") == std::string::npos);  // counts, never names
+
+    move_clock(city, t0 + 3 * 3600);  // later the same morning: nothing more
+    std::this_thread::sleep_for(std::chrono::seconds(4));
+    CHECK(sink.messages().size() == 1);
 }

@@ -247,9 +247,17 @@ TEST_CASE(
     }
     CHECK(bounced);
     // The text's email version goes instead (the volunteer gave an address).
-    REQUIRE(sink.wait_for(1, std::chrono::seconds(10)));
-    CHECK(sink.envelopes().at(0) == "entraide@ville.example\n" + vol.email + "\n");
-    CHECK(relais::testing::decoded_bodies(sink.messages().at(0)).find("inscription") != std::string::npos);
+    bool fell_back = false;  // (the coordinators' morning digest may be there too)
+    for (int round = 0; round < 100 && !fell_back; ++round) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        const auto envelopes = sink.envelopes();
+        const auto messages = sink.messages();
+        for (std::size_t i = 0; i < std::min(envelopes.size(), messages.size()); ++i)
+            fell_back = fell_back || (envelopes[i] == "entraide@ville.example\n" + vol.email + "\n" &&
+                                      relais::testing::decoded_bodies(messages[i]).find("inscription") !=
+                                          std::string::npos);
+    }
+    CHECK(fell_back);
     // An answer by the JSON webhook, signed over its body.
     const std::int64_t start = t0 + 86400 + 5 * 3600;
     auto req = city.public_request(request_with_phone("Courses", "06 98 76 54 32", t0 + 3600));

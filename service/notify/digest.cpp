@@ -1,0 +1,87 @@
+#include "notify/digest.hpp"
+
+#include "domain/city_time.hpp"
+#include "domain/programme.hpp"
+#include "notify/mime.hpp"
+#include "notify/outbox.hpp"
+#include "store/statement_cache.hpp"
+
+namespace relais::notify {
+
+namespace {
+
+std::int64_t count(SQLite::Database& db, const char* sql, std::optional<std::int64_t> bound = std::nullopt) {
+    auto q = store::prepare(db, sql);
+    if (bound)
+        q->bind(1, static_cast<std::int64_t>(*bound));
+    q->executeStep();
+    const std::int64_t n = q->getColumn(0).getInt64();
+    q->reset();
+    return n;
+}
+
+}  // namespace
+
+desk_counts count_desk(SQLite::Database& db, std::int64_t tonight) {
+    desk_counts d;
+    d.new_requests = count(db, "SELECT COUNT(*) FROM request WHERE status = 'new'");
+    d.expiring_today =
+        count(db, "SELECT COUNT(*) FROM mission WHERE status = 'proposed' AND expires_at < ?", tonight);
+    d.flagged = count(db, "SELECT COUNT(*) FROM request WHERE redispatch = 1 AND status = 'new'");
+    d.awaiting_validation =
+        count(db, "SELECT COUNT(*) FROM volunteer WHERE status = 'registered' AND erased_at IS NULL");
+    return d;
+}
+
+int queue_morning_digests(SQLite::Database& db, std::int64_t now, const planner_settings& s) {
+    if (!s.email)
+        return 0;
+    const auto programme = domain::load_programme(db);
+    const domain::city_time city(programme.timezone);
+    const std::int64_t day = city.day_of(now);
+    if (now < city.to_utc(day * 86400 + 8 * 3600))
+        return 0;  // before 08:00 in the city
+    const std::int64_t midnight = city.midnight(day);
+    const desk_counts d = count_desk(db, city.midnight(day + 1));
+    if (d.new_requests + d.expiring_today + d.flagged + d.awaiting_validation == 0)
+        return 0;  // nothing waits: no mail
+    auto who = store::prepare(
+        db,
+        "SELECT u.id, u.email FROM users u WHERE u.role = 'coordinator' AND u.disabled_at IS NULL AND NOT "
+        "EXISTS "
+        "(SELECT 1 FROM outbox o WHERE o.kind = 'digest' AND o.recipient_kind = 'coordinator' AND "
+        "o.recipient_id = u.id AND o.created_at >= ?)");
+    who->bind(1, static_cast<std::int64_t>(midnight));
+    std::vector<std::pair<std::string, std::string>> coordinators;
+    while (who->executeStep())
+        coordinators.emplace_back(who->getColumn(0).getString(), who->getColumn(1).getString());
+    who->reset();
+    const std::string link = s.public_url + "/coordination";
+    const std::string n_new = std::to_string(d.new_requests), n_exp = std::to_string(d.expiring_today),
+                      n_flag = std::to_string(d.flagged), n_val = std::to_string(d.awaiting_validation);
+    int queued = 0;
+    for (const auto& [id, address] : coordinators) {
+        if (!plausible_address(address))
+            continue;
+        const auto t = s.words->get("fr");  // the coordination's language (accounts have none yet)
+        const std::initializer_list<std::pair<std::string_view, std::string_view>> values{
+            {"programme", programme.name}, {"new", n_new},        {"expiring", n_exp},
+            {"flagged", n_flag},           {"validation", n_val}, {"link", link}};
+        outgoing m;
+        m.kind = "digest";
+        m.channel = "email";
+        m.recipient_kind = "coordinator";
+        m.recipient_id = id;
+        m.address = address;
+        m.lang = "fr";
+        m.subject = t("msg.digest.subject", values);
+        m.text = t("msg.greeting_team") + "\n\n" + t("msg.digest.body", values) + "\n\n-- \n" +
+                 t("msg.automatic", {{"programme", programme.name}}) + "\n";
+        m.optional = true;
+        enqueue(db, m, now, s.keep_seconds);
+        ++queued;
+    }
+    return queued;
+}
+
+}  // namespace relais::notify
