@@ -8,8 +8,11 @@
 #include "core/error.hpp"
 #include "domain/ids.hpp"
 #include "domain/missions.hpp"
+#include "domain/phone_plan.hpp"
 #include "domain/time_format.hpp"
+#include "notify/inbound_sms.hpp"
 #include "notify/outbox.hpp"
+#include "notify/preferences.hpp"
 
 #include <boost/json.hpp>
 
@@ -231,6 +234,88 @@ std::string own_volunteer_id(const request_context& ctx) {
     return *v;
 }
 
+std::string clock_text(int minutes) {
+    const char out[] = {static_cast<char>('0' + minutes / 600), static_cast<char>('0' + minutes / 60 % 10),
+                        ':', static_cast<char>('0' + minutes % 60 / 10),
+                        static_cast<char>('0' + minutes % 10)};
+    return std::string(out, sizeof out);
+}
+
+/// "HH:MM" as minutes after midnight; nullopt if malformed.
+std::optional<int> minutes_of(const std::string& t) {
+    if (t.size() != 5 || t[2] != ':' || !std::isdigit(static_cast<unsigned char>(t[0])) ||
+        !std::isdigit(static_cast<unsigned char>(t[1])) || !std::isdigit(static_cast<unsigned char>(t[3])) ||
+        !std::isdigit(static_cast<unsigned char>(t[4])))
+        return std::nullopt;
+    const int h = (t[0] - '0') * 10 + (t[1] - '0'), m = (t[3] - '0') * 10 + (t[4] - '0');
+    if (h > 23 || m > 59)
+        return std::nullopt;
+    return h * 60 + m;
+}
+
+json::value preferences_json(SQLite::Database& db, const std::string& id, const account_services& s) {
+    const auto p = notify::load_preferences(db, id);
+    const auto v = domain::load_volunteer(db, id);
+    json::array channels;
+    for (const auto& c : p.channels)
+        channels.emplace_back(c);
+    const bool mobile = domain::line_type_of(v.phone) == domain::line_type::mobile;
+    return json::object{{"channels", std::move(channels)},
+                        {"quiet_hours", json::object{{"from", clock_text(p.quiet_from)},
+                                                     {"until", clock_text(p.quiet_until)}}},
+                        {"optional_messages", p.optional_messages},
+                        {"email_enabled", s.email_enabled},
+                        {"sms_enabled", s.sms_enabled},
+                        {"mobile", mobile},
+                        {"texts_stopped", notify::opted_out(db, v.phone)}};
+}
+
+awaitable_response get_my_preferences(const account_services& s, request_context& ctx) {
+    auto job = [id = own_volunteer_id(ctx), s](SQLite::Database& db) { return preferences_json(db, id, s); };
+    co_return ctx.json(status::ok, co_await s.db.read(std::move(job)));
+}
+
+awaitable_response put_my_preferences(const account_services& s, request_context& ctx) {
+    const auto id = own_volunteer_id(ctx);
+    body_reader r(ctx.json_body());
+    notify::contact_preferences p;
+    p.channels.clear();
+    if (const auto* list = r.array("channels", 2)) {
+        for (std::size_t i = 0; i < list->size(); ++i) {
+            auto c = r.element_text("channels", i, (*list)[i], {3, 5});
+            if (!c)
+                continue;
+            if (*c != "sms" && *c != "email")
+                r.fail("channels", "each channel is sms or email");
+            else if (std::find(p.channels.begin(), p.channels.end(), *c) != p.channels.end())
+                r.fail("channels", "a channel appears once");
+            else
+                p.channels.push_back(*c);
+        }
+        if (list->empty())
+            r.fail("channels", "at least one channel: sms or email");
+    }
+    if (auto q = r.object("quiet_hours")) {
+        for (const char* key : {"from", "until"}) {
+            auto t = q->text(key, {5, 5});
+            const auto m = t ? minutes_of(*t) : std::nullopt;
+            if (t && !m)
+                q->fail(key, "must be a time like 21:00");
+            if (m)
+                (std::string_view(key) == "from" ? p.quiet_from : p.quiet_until) = *m;
+        }
+        q->check_unknown();
+    }
+    p.optional_messages = r.boolean("optional_messages").value_or(true);
+    r.done();
+    const auto now = s.clk.now_s();
+    auto job = [id, p, now, who = actor_of(ctx), s](SQLite::Database& db) {
+        notify::save_preferences(db, id, p, now, who);
+        return preferences_json(db, id, s);
+    };
+    co_return ctx.json(status::ok, co_await s.db.write(std::move(job)));
+}
+
 awaitable_response get_me_volunteer(const account_services& s, request_context& ctx) {
     const auto id = own_volunteer_id(ctx);
     auto job = [id](SQLite::Database& db) { return json::value_from(domain::load_volunteer(db, id)); };
@@ -284,6 +369,13 @@ void add_volunteer_routes(wire::route_table& t, const account_services& s) {
         {verb::get, "/api/v1/volunteers/{id}/missions", {staff}, "", personal, bind(s, volunteer_missions)});
     t.add({verb::get, "/api/v1/volunteers/{id}/messages", {staff}, "", plain, bind(s, volunteer_messages)});
     t.add({verb::get, "/api/v1/me/volunteer", {vol, unvalidated}, "", plain, bind(s, get_me_volunteer)});
+    t.add({verb::get, "/api/v1/me/preferences", {vol}, "", plain, bind(s, get_my_preferences)});
+    t.add({verb::put,
+           "/api/v1/me/preferences",
+           {vol},
+           "ContactPreferences",
+           plain,
+           bind(s, put_my_preferences)});
     t.add({verb::patch,
            "/api/v1/me/volunteer",
            {vol, unvalidated},

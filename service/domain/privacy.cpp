@@ -185,6 +185,9 @@ void erase_volunteer(SQLite::Database& db, const std::string& id, const std::str
     m.bind(1, id);
     m.exec();
     erase_messages(db, "volunteer", id);
+    auto cp = store::prepare(db, "DELETE FROM contact_preference WHERE volunteer_id = ?");  // migration 11
+    cp->bind(1, id);
+    cp->exec();
     append_event(db, now, who, {"volunteer", id, "erased", std::nullopt, std::nullopt, reason, {}});
 }
 

@@ -12,6 +12,7 @@
 #include "notify/inbound_sms.hpp"
 #include "notify/mime.hpp"
 #include "notify/outbox.hpp"
+#include "notify/preferences.hpp"
 #include "store/statement_cache.hpp"
 
 #include <algorithm>
@@ -84,21 +85,28 @@ std::string category_label(const context& c, const std::string& code, const std:
 /// Who a message goes to.
 struct recipient {
     std::string kind, id, address, first_name, lang;
-    std::string phone;  ///< E.164; empty: none (or erased)
+    std::string phone;               ///< E.164; empty: none (or erased)
+    contact_preferences prefs = {};  ///< a volunteer's own; the defaults for the others
 };
 
-/// Quiet hours for SMS: none between 21:00 and 08:00 city time, except about a mission that starts the same
-/// day (a reminder two hours before an 8:30 visit goes at 6:30). Returns when a text due at `due` may go.
-std::int64_t outside_quiet_hours(const context& c, std::int64_t due,
+/// Quiet hours for SMS (the person's, 21:00 to 08:00 city time by default): none then, except about a
+/// mission that starts the same day (a reminder two hours before an 8:30 visit goes at 6:30). Returns when a
+/// text due at `due` may go.
+std::int64_t outside_quiet_hours(const context& c, const contact_preferences& p, std::int64_t due,
                                  std::optional<std::int64_t> mission_start) {
     const std::int64_t day = c.city.day_of(due);
     const std::int64_t local = due + c.city.offset(due) - day * 86400;  // seconds since local midnight
-    if (local >= 8 * 3600 && local < 21 * 3600)
+    const std::int64_t from = std::int64_t{p.quiet_from} * 60, until = std::int64_t{p.quiet_until} * 60;
+    // A night (21:00-08:00) wraps past midnight; a daytime rest (13:00-15:00) does not; equal: none.
+    const bool quiet = from == until  ? false
+                       : from > until ? (local >= from || local < until)
+                                      : (local >= from && local < until);
+    if (!quiet)
         return due;
     if (mission_start && c.city.day_of(*mission_start) == day && *mission_start > due)
         return due;
-    const std::int64_t morning_day = local >= 21 * 3600 ? day + 1 : day;
-    return c.city.to_utc(morning_day * 86400 + 8 * 3600);
+    const std::int64_t end_day = from > until && local >= from ? day + 1 : day;
+    return c.city.to_utc(end_day * 86400 + until);
 }
 
 /// True if a text can reach `to` now: SMS on, a mobile number, not opted out (STOP).
@@ -146,8 +154,29 @@ int tell(context& c, const store::committed_event& e, const recipient& to, const
          std::initializer_list<std::pair<std::string_view, std::string_view>> values,
          const std::string& about_id = {}, std::optional<std::int64_t> due_at = std::nullopt,
          std::optional<std::int64_t> mission_start = std::nullopt) {
+    const bool optional = optional_kind(kind);
+    if (optional && !to.prefs.optional_messages)
+        return 0;  // they asked for the essential ones only
     auto mail = email_of(c, e, to, kind, links, values, about_id, due_at);
-    if (textable(c, to)) {
+    if (mail)
+        mail->optional = optional;
+    // Their channels in their order; an essential message then tries the others too.
+    std::vector<std::string> order = to.prefs.channels;
+    if (!optional)
+        for (const char* ch : {"sms", "email"})
+            if (std::find(order.begin(), order.end(), ch) == order.end())
+                order.emplace_back(ch);
+    std::string channel;
+    for (const auto& ch : order)
+        if ((ch == "sms" && textable(c, to)) || (ch == "email" && mail)) {
+            channel = ch;
+            break;
+        }
+    if (channel == "email") {
+        enqueue(c.db, *mail, e.at, c.s.keep_seconds);
+        return 1;
+    }
+    if (channel == "sms") {
         const auto t = c.s.words->get(to.lang);
         outgoing m;
         m.kind = kind;
@@ -160,15 +189,16 @@ int tell(context& c, const store::committed_event& e, const recipient& to, const
         m.event_seq = e.seq;
         m.about_id = about_id;
         const std::int64_t due = due_at.value_or(e.at);
-        const std::int64_t allowed = outside_quiet_hours(c, due, mission_start);
+        const std::int64_t allowed = outside_quiet_hours(c, to.prefs, due, mission_start);
         if (allowed != due || due_at)
             m.due_at = allowed;
+        m.optional = optional;
         if (mail)
             m.fallback = fallback_of(*mail);
         enqueue(c.db, m, e.at, c.s.keep_seconds);
         return 1;
     }
-    if (!mail) {
+    {
         // No message reaches them. A resident is then phoned by the coordination: a task in the console,
         // with what to say (in their language), for the news that matters to them.
         if (to.kind == "resident" && !to.phone.empty() &&
@@ -177,8 +207,6 @@ int tell(context& c, const store::committed_event& e, const recipient& to, const
                           c.s.keep_seconds);
         return 0;
     }
-    enqueue(c.db, *mail, e.at, c.s.keep_seconds);
-    return 1;
 }
 
 recipient volunteer_recipient(const context& c, const domain::volunteer_record& v) {
@@ -187,7 +215,8 @@ recipient volunteer_recipient(const context& c, const domain::volunteer_record& 
             v.erased_at ? std::string() : v.email,
             v.first_name,
             lang_among(c, v.languages),
-            v.erased_at ? std::string() : v.phone};
+            v.erased_at ? std::string() : v.phone,
+            load_preferences(c.db, v.id)};
 }
 
 recipient resident_recipient(const context& c, const domain::resident_record& r) {

@@ -11,7 +11,8 @@ namespace relais::store {
 // the coordinators (the text is personal data: the outbox's retention; erased with its sender).
 // `call_task`: what a resident with only a landline must be told by phone (a volunteer is coming, a visit is
 // cancelled), for the coordinators, instead of a text; `text` says it (it names the volunteer: retention as
-// the outbox; erased with the resident).
+// the outbox; erased with the resident). `contact_preference`: a volunteer's channels in order ("sms,email"),
+// quiet hours (minutes after local midnight) and optional messages wanted (notify/preferences.hpp).
 const char* schema_sms_sql() {
     return R"sql(
 ALTER TABLE programme ADD COLUMN country TEXT NOT NULL DEFAULT 'FR';
@@ -52,6 +53,14 @@ CREATE TABLE call_task (
 CREATE INDEX call_task_open ON call_task(done_at, due_at);
 CREATE INDEX call_task_resident ON call_task(resident_id);
 CREATE INDEX call_task_purge ON call_task(purge_after);
+CREATE TABLE contact_preference (
+  volunteer_id TEXT PRIMARY KEY,
+  channels TEXT NOT NULL,
+  quiet_from INTEGER NOT NULL,
+  quiet_until INTEGER NOT NULL,
+  optional_messages INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+) WITHOUT ROWID;
 )sql";
 }
 

@@ -269,4 +269,63 @@ TEST_CASE(
     const auto forged =
         anon->post_json("/api/v1/sms/inbound", json::object{{"from", "+33612345602"}, {"text", "STOP"}});
     CHECK(forged.status == 403);
+
+    // A volunteer who prefers email and wants the essential messages only.
+    auto pref = city.new_volunteer("prefere", true, {{"phone", "06 12 34 56 03"}});
+    CHECK_FALSE(text_to(provider, "+33612345603", "inscription").empty());  // the defaults: a text first
+    auto& app = *pref.client;
+    const auto before = app.get_json("/api/v1/me/preferences");
+    CHECK(before.at("channels") == json::array{"sms", "email"});
+    CHECK(before.at("quiet_hours").at("from") == "21:00");
+    CHECK(before.at("mobile") == true);
+    const auto prefs = [](json::array channels, const char* from, const char* until) {
+        json::object o;
+        o["channels"] = std::move(channels);
+        json::object quiet;
+        quiet["from"] = from;
+        quiet["until"] = until;
+        o["quiet_hours"] = std::move(quiet);
+        o["optional_messages"] = true;
+        return o;
+    };
+    std::vector<json::object> bads;
+    bads.push_back(prefs(json::array{"fax"}, "21:00", "08:00"));
+    bads.push_back(prefs(json::array{"sms", "sms"}, "21:00", "08:00"));
+    bads.push_back(prefs(json::array{}, "21:00", "08:00"));
+    bads.push_back(prefs(json::array{"email"}, "25:00", "8h"));
+    bads.push_back(json::object{{"channels", json::array{"email"}}});
+    for (const auto& bad : bads) {
+        const auto r = app.send_json("PUT", "/api/v1/me/preferences", bad);
+        INFO(r.describe());
+        CHECK(r.status == 422);
+    }
+    CHECK(app.get_json("/api/v1/me/preferences").at("channels") == json::array{"sms", "email"});  // unchanged
+    const auto saved = app.send_json("PUT", "/api/v1/me/preferences",
+                                     json::object{{"channels", json::array{"email"}},
+                                                  {"quiet_hours", {{"from", "20:00"}, {"until", "09:30"}}},
+                                                  {"optional_messages", false}});
+    INFO(saved.describe());
+    REQUIRE(saved.status == 200);
+    CHECK(saved.json().at("quiet_hours").at("until") == "09:30");
+    CHECK(city.coordinator().send_json("PUT", "/api/v1/me/preferences", saved.json()).status == 403);
+    const std::size_t texts_before = texts_to(provider, "+33612345603");
+    auto req2 = city.public_request(request_with_phone("Pharmacie", "02 99 12 34 56", t0 + 3600));
+    const std::string m2 = city.propose(req2.id, pref.id, start + 86400, start + 86400 + 3600);
+    bool by_email = false;
+    for (int i = 0; i < 100 && !by_email; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        for (const auto& env : sink.envelopes())
+            by_email = by_email || env == "entraide@ville.example\n" + pref.email + "\n";
+    }
+    CHECK(by_email);
+    CHECK(texts_to(provider, "+33612345603") == texts_before);
+    // Accepted by text all the same; no reminder, no "did it happen?" (optional messages declined).
+    CHECK(provider.reply("+33612345603", "OUI").second.find("\"accepted\"") != std::string::npos);
+    CHECK(mission_status(city, m2) == "accepted");
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    const auto sent = city.staff_get("/api/v1/volunteers/" + pref.id + "/messages");
+    for (const auto& m : sent.at("items").as_array()) {
+        CHECK(m.at("kind").as_string().find("reminder") == std::string::npos);
+        CHECK(m.at("kind") != "report_due");
+    }
 }

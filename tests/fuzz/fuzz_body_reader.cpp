@@ -5,6 +5,7 @@
 #include "api/body_reader.hpp"
 #include "api/decode.hpp"
 #include "core/error.hpp"
+#include "domain/phone_plan.hpp"
 
 #include <boost/json/parse.hpp>
 
@@ -37,7 +38,11 @@ void read_all(api::body_reader& r, int depth) {
     r.time("starts_at", false);
     r.one_of("urgency", {"today", "48h", "week"}, false);
     api::read_email(r, "email", false);
-    api::read_phone(r, "phone", false);
+    // A phone number that is accepted is canonical: "+" and digits only (libphonenumber's E.164).
+    static const relais::domain::phone_plan phones("FR");
+    if (auto p = api::read_phone(r, "phone", false, phones))
+        if (p->size() < 2 || (*p)[0] != '+' || p->find_first_not_of("0123456789", 1) != std::string::npos)
+            std::abort();
     api::read_location(r, "location");
     api::read_availability(r, "availability", false);
     api::read_codes(r, "skills", 20, false, false);

@@ -543,7 +543,15 @@ async function main() {
       await vol.click('a[href="#/compte"]');
       await vol.locator('h1', { hasText: 'Mon compte' }).waitFor();
       await vol.locator('#calendar button').first().waitFor();
+      await vol.locator('#prefs-form').waitFor();
       await checkPage(vol, 'benevole-compte');
+      // How to be told things: email first, no reminders; saved and read back.
+      await vol.selectOption('#pref-channels', 'email,sms');
+      await vol.uncheck('#pref-optional');
+      await vol.click('#prefs-form button[type="submit"]');
+      await vol.locator('.form-status', { hasText: 'enregistrées' }).waitFor();
+      const saved = await vol.evaluate(async () => (await fetch('/api/v1/me/preferences')).json());
+      expect(saved.channels.join(',') === 'email,sms' && saved.optional_messages === false, `preferences not saved: ${JSON.stringify(saved)}`);
       const manifest = await (await fetch(`${base}/manifest.webmanifest`)).json();
       expect(manifest.start_url === '/benevole' && manifest.icons.length >= 2, 'manifest incomplete');
       const sw = await vol.evaluate(async () => {

@@ -419,7 +419,7 @@ async function accountView(notice) {
   if (me.status === 'registered') parts.push(h('p', { class: 'notice' }, t('vo.acc.waiting')));
   if (me.status === 'active') parts.push(h('h2', {}, t('vo.acc.pause_title')), h('p', {}, t('vo.acc.pause_text')), simple('pause', t('vo.acc.pause'), t('vo.acc.paused')));
   if (me.status === 'paused') parts.push(h('h2', {}, t('vo.acc.resume_title')), simple('resume', t('vo.acc.resume'), t('vo.acc.resumed'), 'primary'));
-  if (me.status === 'active' || me.status === 'paused') parts.push(await calendarSection(status));
+  if (me.status === 'active' || me.status === 'paused') parts.push(await preferencesSection(status), await calendarSection(status));
   if (me.status !== 'withdrawn') {
     const reasons = ['no_longer_available', 'back_to_work', 'health', 'moved', 'not_as_expected', 'other'];
     const form = h('form', {},
@@ -448,6 +448,45 @@ async function accountView(notice) {
     signedOut();
   } } }, t('co.nav.logout')));
   view(t('vo.acc.title'), ...parts);
+}
+
+/** How they want to be told things: channels in order, quiet hours, optional messages. */
+async function preferencesSection(status) {
+  const section = h('section', { 'aria-labelledby': 'prefs-title', id: 'preferences' });
+  let p;
+  try { p = await api('GET', '/api/v1/me/preferences'); } catch { return section; }
+  const orders = { 'sms,email': 'vo.pref.sms_then_email', 'email,sms': 'vo.pref.email_then_sms', sms: 'vo.pref.sms_only', email: 'vo.pref.email_only' };
+  const current = p.channels.join(',');
+  const form = h('form', { id: 'prefs-form' },
+    h('div', { class: 'field' }, h('label', { for: 'pref-channels' }, t('vo.pref.channels')),
+      h('select', { id: 'pref-channels', name: 'channels' }, Object.entries(orders).map(([value, key]) =>
+        h('option', { value, selected: value === current ? true : null }, t(key))))),
+    h('fieldset', {}, h('legend', {}, t('vo.pref.quiet')),
+      h('div', { class: 'field' }, h('label', { for: 'pref-from' }, t('vo.pref.from')),
+        h('input', { id: 'pref-from', name: 'from', type: 'time', value: p.quiet_hours.from, required: true })),
+      h('div', { class: 'field' }, h('label', { for: 'pref-until' }, t('vo.pref.until')),
+        h('input', { id: 'pref-until', name: 'until', type: 'time', value: p.quiet_hours.until, required: true }))),
+    h('div', { class: 'choice' }, h('input', { type: 'checkbox', id: 'pref-optional', name: 'optional', value: 'yes', checked: p.optional_messages ? true : null }),
+      h('label', { for: 'pref-optional' }, t('vo.pref.optional'))),
+    h('button', { type: 'submit' }, t('vo.pref.save')));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const d = formData(form);
+    try {
+      await api('PUT', '/api/v1/me/preferences', {
+        channels: d.channels.split(','), quiet_hours: { from: d.from, until: d.until }, optional_messages: Boolean(d.optional),
+      });
+      announce(t('vo.pref.saved'));
+      status.textContent = t('vo.pref.saved');
+    } catch (err) { status.textContent = problemText(err); }
+  });
+  const notes = [];
+  if (!p.sms_enabled && !p.email_enabled) notes.push(t('vo.pref.none_on'));
+  else if (p.sms_enabled && !p.mobile) notes.push(t('vo.pref.no_mobile'));
+  if (p.texts_stopped) notes.push(t('vo.pref.stopped'));
+  mount(section, h('h2', { id: 'prefs-title' }, t('vo.pref.title')), h('p', {}, t('vo.pref.lead')),
+    ...notes.map((n) => h('p', { class: 'notice' }, n)), form);
+  return section;
 }
 
 /** The personal calendar feed: make, remake or turn off the secret URL (shown once, right after making it). */
