@@ -115,6 +115,22 @@ bool textable(context& c, const recipient& to) {
            !opted_out(c.db, to.phone);
 }
 
+/// A message of `kind` to `to` on `channel` at `address`, about `about_id`, caused by `e`: the fields every
+/// channel's message has.
+outgoing message_to(const store::committed_event& e, const recipient& to, const std::string& kind,
+                    const char* channel, const std::string& address, const std::string& about_id) {
+    outgoing m;
+    m.kind = kind;
+    m.channel = channel;
+    m.recipient_kind = to.kind;
+    m.recipient_id = to.id;
+    m.address = address;
+    m.lang = to.lang;
+    m.event_seq = e.seq;
+    m.about_id = about_id;
+    return m;
+}
+
 /// The email of `kind` for `to` (greeting, text, signature; `values` fill its subject and body), or nullopt
 /// when email is off or they have no usable address.
 std::optional<outgoing> email_of(context& c, const store::committed_event& e, const recipient& to,
@@ -129,18 +145,10 @@ std::optional<outgoing> email_of(context& c, const store::committed_event& e, co
     const std::string text = greeting + "\n\n" + t("msg." + kind + ".body", values) + "\n\n" +
                              t("msg.signature", {{"programme", c.programme.name}}) + "\n\n-- \n" +
                              t("msg.automatic", {{"programme", c.programme.name}}) + "\n";
-    outgoing m;
-    m.kind = kind;
-    m.channel = "email";
-    m.recipient_kind = to.kind;
-    m.recipient_id = to.id;
-    m.address = to.address;
-    m.lang = to.lang;
+    outgoing m = message_to(e, to, kind, "email", to.address, about_id);
     m.subject = t("msg." + kind + ".subject", values);
     m.text = text;
     m.html = html_of(text, links);
-    m.event_seq = e.seq;
-    m.about_id = about_id;
     m.due_at = due_at;
     return m;
 }
@@ -178,16 +186,8 @@ int tell(context& c, const store::committed_event& e, const recipient& to, const
     }
     if (channel == "sms") {
         const auto t = c.s.words->get(to.lang);
-        outgoing m;
-        m.kind = kind;
-        m.channel = "sms";
-        m.recipient_kind = to.kind;
-        m.recipient_id = to.id;
-        m.address = to.phone;
-        m.lang = to.lang;
+        outgoing m = message_to(e, to, kind, "sms", to.phone, about_id);
         m.text = t("sms." + kind, values);
-        m.event_seq = e.seq;
-        m.about_id = about_id;
         const std::int64_t due = due_at.value_or(e.at);
         const std::int64_t allowed = outside_quiet_hours(c, to.prefs, due, mission_start);
         if (allowed != due || due_at)

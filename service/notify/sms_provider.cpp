@@ -27,6 +27,18 @@ std::string field_of(const std::string& body, std::string_view key) {
     return {};
 }
 
+/// What a provider's answer means; a message it took is named by the answer's field `id_field`.
+sms_outcome outcome_of_answer(const http_answer& a, std::string_view id_field) {
+    sms_outcome out;
+    out.outcome = outcome_of_status(a.status, a.error, field_of(a.body, "code"));
+    if (out.outcome.result == send_outcome::kind::sent) {
+        out.provider_id = field_of(a.body, id_field);
+        if (out.provider_id.empty())
+            out.outcome = {send_outcome::kind::temporary, "provider answer without a message id"};
+    }
+    return out;
+}
+
 /// The Messages API of Twilio and of the providers that clone it: a form-encoded POST to
 /// {url}/2010-04-01/Accounts/{account}/Messages.json with basic authentication (account, token); the answer's
 /// `sid` names the message; delivery is reported to StatusCallback.
@@ -45,14 +57,7 @@ class twilio_sms final : public sms_provider {
         const auto a =
             http_.post(s_.url + "/2010-04-01/Accounts/" + s_.account + "/Messages.json",
                        "application/x-www-form-urlencoded", form_encode(fields), {}, s_.account, s_.token);
-        sms_outcome out;
-        out.outcome = outcome_of_status(a.status, a.error, field_of(a.body, "code"));
-        if (out.outcome.result == send_outcome::kind::sent) {
-            out.provider_id = field_of(a.body, "sid");
-            if (out.provider_id.empty())
-                out.outcome = {send_outcome::kind::temporary, "provider answer without a message id"};
-        }
-        return out;
+        return outcome_of_answer(a, "sid");
     }
 
   private:
@@ -72,14 +77,7 @@ class webhook_sms final : public sms_provider {
             body["status_url"] = s_.status_url;
         const auto a = http_.post(s_.url, "application/json", json::serialize(body),
                                   {"Authorization: Bearer " + s_.token});
-        sms_outcome out;
-        out.outcome = outcome_of_status(a.status, a.error, field_of(a.body, "code"));
-        if (out.outcome.result == send_outcome::kind::sent) {
-            out.provider_id = field_of(a.body, "id");
-            if (out.provider_id.empty())
-                out.outcome = {send_outcome::kind::temporary, "provider answer without a message id"};
-        }
-        return out;
+        return outcome_of_answer(a, "id");
     }
 
   private:
