@@ -1,3 +1,5 @@
+#include "api/body_reader.hpp"
+#include "api/decode.hpp"
 #include "api/handler_support.hpp"
 #include "api/routes.hpp"
 #include "store/statement_cache.hpp"
@@ -6,6 +8,7 @@
 #include "auth/password.hpp"
 #include "auth/password_policy.hpp"
 #include "auth/sessions.hpp"
+#include "auth/sign_in_codes.hpp"
 #include "auth/throttle.hpp"
 #include "auth/token.hpp"
 #include "core/error.hpp"
@@ -90,6 +93,29 @@ boost::asio::awaitable<bool> check_password(const session_services& s,
     }
 }
 
+/// Starts a session for `account` (replacing the caller's, if any) and answers as a sign-in does: the user,
+/// the CSRF token and the session cookie.
+boost::asio::awaitable<response> signed_in(const session_services& s, request_context& ctx,
+                                           const auth::login_account& account) {
+    auto start = [user_id = account.id, replaced = ctx.user ? ctx.user->session_id : std::string(),
+                  now = auth::wall_now_s(), lifetime = s.session_lifetime.count(),
+                  idle = s.session_idle.count()](SQLite::Database& db) {
+        return auth::create_session(db, user_id, now, lifetime, idle, replaced);
+    };
+    auth::issued_session issued = co_await s.db.write(std::move(start));
+
+    auth::principal p;
+    p.user_id = account.id;
+    p.r = account.r;
+    p.email = account.email;
+    p.volunteer_id = account.volunteer_id;
+    p.partner_id = account.partner_id;
+    p.awaiting_validation = account.awaiting_validation;
+    auto res = ctx.json(status::ok, json::object{{"user", user_json(p)}, {"csrf_token", issued.csrf_token}});
+    res.set(wire::bhttp::field::set_cookie, auth::session_cookie(issued.token, s.secure_cookies));
+    co_return res;
+}
+
 boost::asio::awaitable<response> login(const session_services& s, request_context& ctx) {
     auto fields = string_fields(ctx.json_body(), {"email", "password"});
     const std::string email = auth::normalize_email(fields[0]);
@@ -103,31 +129,17 @@ boost::asio::awaitable<response> login(const session_services& s, request_contex
     auto find = [email](SQLite::Database& db) { return auth::find_login_account(db, email); };
     std::optional<auth::login_account> account = co_await s.db.read(std::move(find));
 
-    // Verify against a dummy hash when the email is unknown, so both cases take the same time.
+    // Verify against a dummy hash when the email is unknown (or the account has no password: it signs in by
+    // code), so every case takes the same time.
     // Named, not a temporary in the co_await expression: GCC 12 destroys such temporaries twice.
-    std::string hash = account ? account->password_hash : std::string(auth::dummy_password_hash());
+    std::string hash = account && !account->password_hash.empty() ? account->password_hash
+                                                                  : std::string(auth::dummy_password_hash());
     const bool ok = co_await check_password(s, ticket, std::move(hash), std::move(password));
     if (!ok || !account || !account->usable)
         throw wrong_credentials();
     auth::password_check_succeeded(s.logins, ticket);
 
-    auto start = [user_id = account->id, replaced = ctx.user ? ctx.user->session_id : std::string(),
-                  now = auth::wall_now_s(), lifetime = s.session_lifetime.count(),
-                  idle = s.session_idle.count()](SQLite::Database& db) {
-        return auth::create_session(db, user_id, now, lifetime, idle, replaced);
-    };
-    auth::issued_session issued = co_await s.db.write(std::move(start));
-
-    auth::principal p;
-    p.user_id = account->id;
-    p.r = account->r;
-    p.email = account->email;
-    p.volunteer_id = account->volunteer_id;
-    p.partner_id = account->partner_id;
-    p.awaiting_validation = account->awaiting_validation;
-    auto res = ctx.json(status::ok, json::object{{"user", user_json(p)}, {"csrf_token", issued.csrf_token}});
-    res.set(wire::bhttp::field::set_cookie, auth::session_cookie(issued.token, s.secure_cookies));
-    co_return res;
+    co_return co_await signed_in(s, ctx, *account);
 }
 
 boost::asio::awaitable<response> logout(const session_services& s, request_context& ctx) {
@@ -157,10 +169,15 @@ boost::asio::awaitable<response> change_password(const session_services& s, requ
     std::optional<std::string> current_hash = co_await s.db.read(std::move(read_hash));
     if (!current_hash)
         throw error(error_kind::unauthorized, "Sign in first.");
-    const bool ok = co_await check_password(s, ticket, std::move(*current_hash), std::move(fields[0]));
-    if (!ok)
-        throw validation_error({{"current_password", "is not correct"}});
-    auth::password_check_succeeded(s.logins, ticket);
+    if (current_hash->empty()) {
+        // An account registered without a password (signed in by code) sets its first one: nothing to check.
+        auth::password_check_cancelled(s.logins, ticket);
+    } else {
+        const bool ok = co_await check_password(s, ticket, std::move(*current_hash), std::move(fields[0]));
+        if (!ok)
+            throw validation_error({{"current_password", "is not correct"}});
+        auth::password_check_succeeded(s.logins, ticket);
+    }
     auto hash_new = [pw = fields[1]]() { return auth::hash_password(pw); };
     std::string new_hash = co_await s.hashing.run(std::move(hash_new));
 
@@ -184,10 +201,86 @@ boost::asio::awaitable<response> change_password(const session_services& s, requ
     co_return ctx.empty(status::no_content);
 }
 
+/// Where a sign-in code goes or was sent: exactly one of an email address and a phone number.
+auth::code_address read_code_address(body_reader& r, const session_services& s) {
+    auto email = read_email(r, "email", false);
+    auto phone = read_phone(r, "phone", false, s.phones);
+    if (r.has("email") == r.has("phone"))
+        r.fail("email", "give either an email address or a phone number");
+    else if (r.has("email") && !s.email_codes)
+        r.fail("email", "codes by email are not available on this server (no email configured)");
+    else if (r.has("phone") && !s.sms_codes)
+        r.fail("phone", "codes by text message are not available on this server (no SMS configured)");
+    if (email)
+        return {auth::code_address::kind::email, *email};
+    return {auth::code_address::kind::phone, phone.value_or("")};
+}
+
+constexpr const char* code_sent =
+    "If this address or number belongs to a volunteer's account, a code valid for 10 minutes is on its way.";
+
+boost::asio::awaitable<response> request_code(const session_services& s, request_context& ctx) {
+    body_reader r(ctx.json_body());
+    const auto to = read_code_address(r, s);
+    r.done();
+    auto issue = [to, now = s.clk.now_s()](SQLite::Database& db) {
+        return auth::issue_sign_in_code(db, to, now);
+    };
+    co_await s.db.write(std::move(issue));  // whether one went out is not said: the answer is the same
+    co_return ctx.json(status::accepted, json::object{{"message", code_sent}});
+}
+
+boost::asio::awaitable<response> check_code(const session_services& s, request_context& ctx) {
+    body_reader r(ctx.json_body());
+    std::optional<auth::code_address> to;
+    std::optional<std::string> code, link;
+    if (r.has("link")) {
+        link = r.secret("link");
+    } else {
+        to = read_code_address(r, s);
+        code = r.text("code", {1, 12});
+    }
+    r.done();
+    // Committed either way: a wrong code uses up one of its tries.
+    auto check = [to, code, link, now = s.clk.now_s()](SQLite::Database& db) {
+        return link ? auth::check_sign_in_link(db, *link, now)
+                    : auth::check_sign_in_code(db, *to, *code, now);
+    };
+    const auth::code_check checked = co_await s.db.write(std::move(check));
+    if (!checked.account)
+        throw error(
+            error_kind::unauthorized,
+            "The code is not correct, has expired or was tried too often. Ask for a new one if needed.");
+    co_return co_await signed_in(s, ctx, *checked.account);
+}
+
 }  // namespace
 
 void add_auth_routes(wire::route_table& t, const session_services& s) {
     t.add({verb::post, "/api/v1/auth/login", {pub, no_session_csrf}, "LoginRequest", plain, bind(s, login)});
+    t.add({verb::get,
+           "/api/v1/auth/methods",
+           {pub},
+           "",
+           plain,
+           [email = s.email_codes,
+            sms = s.sms_codes](request_context& ctx) -> boost::asio::awaitable<response> {
+               co_return ctx.json(status::ok,
+                                  json::object{{"password", true}, {"email_code", email}, {"sms_code", sms}});
+           }});
+    // Codes and links are secrets tried by the unknown: the public forms' limit per address.
+    t.add({verb::post,
+           "/api/v1/auth/code",
+           {pub, no_session_csrf, auth::limit_by::form},
+           "SignInCodeRequest",
+           plain,
+           bind(s, request_code)});
+    t.add({verb::post,
+           "/api/v1/auth/code/check",
+           {pub, no_session_csrf, auth::limit_by::form},
+           "SignInCodeCheck",
+           plain,
+           bind(s, check_code)});
     t.add({verb::post, "/api/v1/auth/logout", {any, unvalidated}, "Empty", plain, bind(s, logout)});
     t.add({verb::post,
            "/api/v1/me/password",

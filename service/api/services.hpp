@@ -40,6 +40,8 @@ struct session_services : data_access {
     std::chrono::seconds session_idle{1800}, session_lifetime{43200};
     std::size_t login_limit = 10, login_account_limit = 100;
     std::chrono::seconds login_window{900};
+    bool email_codes = false;  ///< sign-in codes by email (--smtp-url given)
+    bool sms_codes = false;    ///< sign-in codes by text message (--sms-provider given)
 };
 
 /// Accounts and volunteer registrations, which hash passwords (user_routes, volunteer_routes).

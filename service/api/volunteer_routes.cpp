@@ -5,6 +5,7 @@
 #include "api/routes.hpp"
 #include "auth/password.hpp"
 #include "auth/password_policy.hpp"
+#include "auth/sign_in_codes.hpp"
 #include "core/error.hpp"
 #include "domain/ids.hpp"
 #include "domain/missions.hpp"
@@ -13,6 +14,7 @@
 #include "notify/inbound_sms.hpp"
 #include "notify/outbox.hpp"
 #include "notify/preferences.hpp"
+#include "store/statement_cache.hpp"
 
 #include <boost/json.hpp>
 
@@ -57,7 +59,8 @@ awaitable_response register_volunteer(const account_services& s, request_context
     auto email = read_email(r, "email", true);
     auto phone = read_phone(r, "phone", true, s.phones);
     // Byte for byte, like login: a trimmed "phrase " registered a password its owner could not sign in with.
-    auto password = r.secret("password");
+    // Optional: without one, the volunteer signs in by code (and may set a password later).
+    auto password = r.secret("password", false);
     if (password)
         if (auto problem = auth::password_problem(*password, email.value_or("")))
             r.fail("password", *problem);
@@ -83,9 +86,13 @@ awaitable_response register_volunteer(const account_services& s, request_context
     in.languages = languages && !languages->empty() ? *languages : std::vector<std::string>{"fr"};
     in.max_missions_per_week = static_cast<int>(max.value_or(2));
 
-    // Hashed whether or not the email is known, so both answers take the same time.
-    auto hash_job = [pw = *password] { return auth::hash_password(pw); };
-    const std::string hash = co_await s.hashing.run(std::move(hash_job));
+    // Hashed whether or not the email is known, so both answers take the same time. No password: no hash
+    // (the account has none; the cost of a registration is then a write).
+    std::string hash;
+    if (password) {
+        auto hash_job = [pw = *password] { return auth::hash_password(pw); };
+        hash = co_await s.hashing.run(std::move(hash_job));
+    }
     const auto now = s.clk.now_s();
     const auto who = actor_of(ctx);
     std::function<std::pair<status, json::value>(SQLite::Database&)> work = [in, hash, now,
@@ -96,6 +103,16 @@ awaitable_response register_volunteer(const account_services& s, request_context
         std::string id;
         try {
             id = domain::register_volunteer(db, in, hash, now, who);
+            // Without a password the email is the account's only key: it is confirmed by a link
+            // (auth/sign_in_codes.hpp), sent with this commit. (With one, the coordinators' validation and
+            // the first code received by email confirm it.)
+            auto user = store::prepare(db, "SELECT id FROM users WHERE volunteer_id = ?");
+            user->bind(1, id);
+            if (hash.empty() && user->executeStep()) {
+                const std::string user_id = user->getColumn(0).getString();
+                user->reset();
+                auth::issue_email_confirmation(db, user_id, now);
+            }
         } catch (const error& e) {
             if (e.type != domain::email_taken_type)
                 throw;

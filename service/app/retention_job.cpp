@@ -1,5 +1,6 @@
 #include "app/retention_job.hpp"
 
+#include "auth/sign_in_codes.hpp"
 #include "core/clock.hpp"
 #include "core/log_exceptions.hpp"
 #include "domain/privacy.hpp"
@@ -34,7 +35,8 @@ asio::awaitable<void> retention_loop(store::store& database, const core::clock& 
             const std::int64_t now = clk.now_s();
             auto job = [now](SQLite::Database& db) {
                 auto r = domain::apply_retention(db, now);
-                notify::purge_outbox(db, now);  // messages past --outbox-retention-days, with their logs
+                notify::purge_outbox(db, now);       // messages past --outbox-retention-days, with their logs
+                auth::purge_sign_in_codes(db, now);  // codes and links a day after they stopped working
                 return r;
             };
             const domain::retention_result r = co_await database.write(std::move(job));

@@ -15,6 +15,7 @@
 #include "core/metrics.hpp"
 #include "domain/programme.hpp"
 #include "domain/requests.hpp"
+#include "domain/secret_handover.hpp"
 #include "http/call_throttle.hpp"
 #include "http/server.hpp"
 #include "http/server_context.hpp"
@@ -208,7 +209,7 @@ int run_server(const config& cfg, server_log& log, const demo_seeder& seed_demo)
     matcher = match::start_engine(cfg.db, clk.now_s());  // the volunteer index, loaded before serving
     // New requests' tracking codes reach the planner through the writer's memory (never the file): queued
     // first, before any request's job.
-    db->post_write([](SQLite::Database& conn) { domain::hand_over_tracking_codes(conn); });
+    db->post_write([](SQLite::Database& conn) { domain::hand_over_secrets(conn); });
     const match::engine_services engine_host{*db, clk, matcher};
 
     std::unique_ptr<asio::ssl::context> tls;

@@ -188,6 +188,12 @@ void erase_volunteer(SQLite::Database& db, const std::string& id, const std::str
     auto cp = store::prepare(db, "DELETE FROM contact_preference WHERE volunteer_id = ?");  // migration 11
     cp->bind(1, id);
     cp->exec();
+    for (const char* table : {"sign_in_code", "email_confirmation"}) {  // migration 12 (auth/sign_in_codes)
+        auto sc = store::prepare(db, std::string("DELETE FROM ") + table +
+                                         " WHERE user_id IN (SELECT id FROM users WHERE volunteer_id = ?)");
+        sc->bind(1, id);
+        sc->exec();
+    }
     append_event(db, now, who, {"volunteer", id, "erased", std::nullopt, std::nullopt, reason, {}});
 }
 

@@ -1,4 +1,5 @@
 #include "domain/requests.hpp"
+#include "domain/secret_handover.hpp"
 #include "store/statement_cache.hpp"
 
 #include "core/error.hpp"
@@ -265,18 +266,7 @@ created_request create_request(SQLite::Database& db, const request_input& in, st
     q.bind(13, static_cast<std::int64_t>(now));
     q.bind(14, static_cast<std::int64_t>(now));
     q.exec();
-    {
-        // Handed over to the planner when it asked for it (hand_over_tracking_codes), in memory only.
-        auto t = store::prepare(db, "SELECT 1 FROM sqlite_temp_master WHERE name = 'fresh_tracking_code'");
-        if (t->executeStep()) {
-            t->reset();
-            auto k =
-                store::prepare(db, "INSERT INTO temp.fresh_tracking_code(request_id, code) VALUES (?, ?)");
-            k->bind(1, out.id);
-            k->bind(2, out.tracking_code);
-            k->exec();
-        }
-    }
+    keep_secret(db, "tracking_code", out.id, out.tracking_code);  // for the planner, in memory only
 
     auto nb_lease = store::prepare(db, "SELECT neighbourhood FROM resident WHERE id = ?");
     SQLite::Statement& nb = *nb_lease;
@@ -296,37 +286,6 @@ created_request create_request(SQLite::Database& db, const request_input& in, st
                    {"recurrence", in.recurrence},
                    {"neighbourhood", nb.getColumn(0).getString()}}});
     return out;
-}
-
-void hand_over_tracking_codes(SQLite::Database& db) {
-    db.exec("PRAGMA temp_store = MEMORY");
-    db.exec(
-        "CREATE TEMP TABLE IF NOT EXISTS fresh_tracking_code(request_id TEXT PRIMARY KEY, code TEXT NOT "
-        "NULL)");
-}
-
-std::optional<std::string> take_tracking_code(SQLite::Database& db, const std::string& request_id) {
-    auto t = store::prepare(db, "SELECT 1 FROM sqlite_temp_master WHERE name = 'fresh_tracking_code'");
-    if (!t->executeStep())
-        return std::nullopt;
-    t->reset();
-    auto q = store::prepare(db, "DELETE FROM temp.fresh_tracking_code WHERE request_id = ? RETURNING code");
-    q->bind(1, request_id);
-    if (!q->executeStep())
-        return std::nullopt;
-    std::string code = q->getColumn(0).getString();
-    while (q->executeStep()) {
-    }
-    return code;
-}
-
-void drop_tracking_codes(SQLite::Database& db) {
-    auto t = store::prepare(db, "SELECT 1 FROM sqlite_temp_master WHERE name = 'fresh_tracking_code'");
-    if (!t->executeStep())
-        return;
-    t->reset();
-    auto q = store::prepare(db, "DELETE FROM temp.fresh_tracking_code");
-    q->exec();
 }
 
 resident_record load_resident(SQLite::Database& db, const std::string& id) {

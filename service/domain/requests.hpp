@@ -98,16 +98,6 @@ resident_record load_resident(SQLite::Database& db, const std::string& id);
 /// with the store's watched tables); keep it so or change both.
 std::vector<request_record> list_requests(SQLite::Database& db, const request_filter& f, page_info& page);
 
-/// The tracking code of a request is never stored (only its hash), yet the resident must be sent it. A writer
-/// connection whose commits tell people (the notification planner, before COMMIT) calls this once: each
-/// create_request then also leaves its code in a TEMP table of that connection (never written to the
-/// database file), where the planner takes it, inside the same transaction, to send it and delete it.
-void hand_over_tracking_codes(SQLite::Database& db);
-/// The code of request `request_id` left in this transaction, taken out (nullopt: none, or not handed over).
-std::optional<std::string> take_tracking_code(SQLite::Database& db, const std::string& request_id);
-/// Forgets every code left (the planner calls it before each COMMIT, whatever it sent).
-void drop_tracking_codes(SQLite::Database& db);
-
 /// Residents whose phone is `phone` (canonical form), for phone intake.
 std::vector<resident_record> find_residents(SQLite::Database& db, const std::optional<std::string>& phone,
                                             std::int64_t after_seq, int limit, page_info& page);

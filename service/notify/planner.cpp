@@ -7,6 +7,7 @@
 #include "domain/phone_plan.hpp"
 #include "domain/programme.hpp"
 #include "domain/requests.hpp"
+#include "domain/secret_handover.hpp"
 #include "domain/volunteers.hpp"
 #include "notify/call_tasks.hpp"
 #include "notify/inbound_sms.hpp"
@@ -335,11 +336,11 @@ int on_mission(context& c, const store::committed_event& e) {
 }
 
 /// A request received: its resident gets the tracking code (handed over by create_request for this
-/// transaction only: domain::take_tracking_code) and the address where it is followed.
+/// transaction only: domain::take_secret) and the address where it is followed.
 int on_request(context& c, const store::committed_event& e) {
     if (e.action != "created")
         return 0;
-    const auto code = domain::take_tracking_code(c.db, e.entity_id);
+    const auto code = domain::take_secret(c.db, "tracking_code", e.entity_id);
     if (!code)
         return 0;  // not handed over (a tool's connection), or already sent
     const auto req = domain::load_request(c.db, e.entity_id);
@@ -364,16 +365,69 @@ int on_volunteer(context& c, const store::committed_event& e) {
                 {{"programme", c.programme.name}, {"link", link}});
 }
 
+/// An account's own messages: the sign-in code it asked for (on the channel it was asked by: the person is
+/// waiting for it, so quiet hours do not apply) and the link confirming a new registration's address. Both
+/// carry a secret handed over for this transaction only (domain/secret_handover.hpp).
+int on_user(context& c, const store::committed_event& e) {
+    const bool code = e.action == "sign_in_code_sent";
+    if (!code && e.action != "email_confirmation_sent")
+        return 0;
+    const auto secret = domain::take_secret(c.db, code ? "sign_in_code" : "email_confirmation", e.entity_id);
+    if (!secret)
+        return 0;  // not handed over (a tool's connection)
+    auto u = store::prepare(c.db, "SELECT email, COALESCE(volunteer_id, '') FROM users WHERE id = ?");
+    u->bind(1, e.entity_id);
+    if (!u->executeStep())
+        return 0;
+    const std::string email = u->getColumn(0).getString();
+    const std::string volunteer_id = u->getColumn(1).getString();
+    u->reset();
+    if (volunteer_id.empty())
+        return 0;
+    recipient to = volunteer_recipient(c, domain::load_volunteer(c.db, volunteer_id));
+    to.address = email;
+    if (!code) {
+        const std::string link = c.s.public_url + "/confirmer/" + *secret;
+        auto mail = email_of(c, e, to, "email_confirmation", {link},
+                             {{"programme", c.programme.name}, {"link", link}}, {}, std::nullopt);
+        if (!mail)
+            return 0;
+        enqueue(c.db, *mail, e.at, c.s.keep_seconds);
+        return 1;
+    }
+    const auto space = secret->find(' ');
+    const std::string digits = secret->substr(0, space);
+    // In the fragment: a browser never sends it, so no server log or proxy sees it.
+    const std::string link = c.s.public_url + "/benevole#connexion=" + secret->substr(space + 1);
+    const auto* channel = e.data.if_contains("channel");
+    if (channel && channel->is_string() && channel->get_string() == "sms") {
+        if (!textable(c, to))
+            return 0;
+        outgoing m = message_to(e, to, "sign_in_code", "sms", to.phone, {});
+        m.text =
+            c.s.words->get(to.lang)("sms.sign_in_code", {{"programme", c.programme.name}, {"code", digits}});
+        enqueue(c.db, m, e.at, c.s.keep_seconds);
+        return 1;
+    }
+    auto mail =
+        email_of(c, e, to, "sign_in_code", {link},
+                 {{"programme", c.programme.name}, {"code", digits}, {"link", link}}, {}, std::nullopt);
+    if (!mail)
+        return 0;
+    enqueue(c.db, *mail, e.at, c.s.keep_seconds);
+    return 1;
+}
+
 }  // namespace
 
 int plan_messages(SQLite::Database& db, const std::vector<store::committed_event>& events,
                   const planner_settings& s) {
-    // The fresh tracking codes never outlive their transaction, whatever is sent.
+    // The fresh secrets (tracking codes...) never outlive their transaction, whatever is sent.
     struct drop_codes {
         SQLite::Database& db;
         ~drop_codes() {
             try {
-                domain::drop_tracking_codes(db);
+                domain::drop_secrets(db);
             } catch (const SQLite::Exception&) {
                 // the transaction is failing anyway; the TEMP table goes with the connection
             }
@@ -385,7 +439,9 @@ int plan_messages(SQLite::Database& db, const std::vector<store::committed_event
         std::any_of(events.begin(), events.end(), [channels](const store::committed_event& e) {
             return e.entity == "mission" ||
                    (channels && ((e.entity == "volunteer" && e.action == "activated") ||
-                                 (e.entity == "request" && e.action == "created")));
+                                 (e.entity == "request" && e.action == "created") ||
+                                 (e.entity == "user" && (e.action == "sign_in_code_sent" ||
+                                                         e.action == "email_confirmation_sent"))));
         });
     if (!relevant)
         return 0;
@@ -400,6 +456,8 @@ int plan_messages(SQLite::Database& db, const std::vector<store::committed_event
             queued += on_volunteer(c, e);
         else if (e.entity == "request" && channels)
             queued += on_request(c, e);
+        else if (e.entity == "user" && channels)
+            queued += on_user(c, e);
     }
     return queued;
 }

@@ -18,6 +18,7 @@ std::span<const migration> schema_migrations() {
         {9, "account volunteer index", schema_account_volunteer_index_sql()},
         {10, "outbox", schema_outbox_sql()},
         {11, "sms", schema_sms_sql()},
+        {12, "sign in", schema_sign_in_sql()},
     };
     return migrations;
 }

@@ -30,5 +30,7 @@ const char* schema_account_volunteer_index_sql();
 const char* schema_outbox_sql();
 /// Migration 11: SMS (the city's country, provider ids, opt-outs, inbound texts).
 const char* schema_sms_sql();
+/// Migration 12: sign-in by code, registration without a password (confirmed emails).
+const char* schema_sign_in_sql();
 
 }  // namespace relais::store

@@ -63,8 +63,79 @@ function homeView(message) {
     message ? h('p', { class: 'success', role: 'status' }, message) : null,
     h('p', { class: 'lead' }, t('vo.home.lead')),
     h('h2', {}, t('vo.home.signin')), form,
+    codeSection(),
     h('h2', {}, t('vo.home.new')), h('p', {}, t('vo.home.new_text')),
     h('p', {}, h('a', { href: '#/inscription', class: 'button' }, t('vo.home.register'))));
+}
+
+/** Signing in without a password: a code by email or text message (when the server sends them). */
+function codeSection() {
+  const methods = app.methods || {};
+  if (!methods.email_code && !methods.sms_code) return null;
+  const status = h('p', { class: 'form-status', role: 'status', id: 'code-status' });
+  const ask = h('form', { novalidate: true, id: 'code-ask-form' },
+    h('div', { class: 'field' }, h('label', { for: 'code-to' }, t(methods.sms_code && methods.email_code ? 'vo.code.to'
+      : methods.sms_code ? 'vo.code.to_phone' : 'vo.code.to_email')),
+    h('input', { id: 'code-to', name: 'to', type: 'text', autocomplete: 'username', required: true })),
+    h('button', { type: 'submit', class: 'big' }, t('vo.code.send')));
+  const enter = h('form', { novalidate: true, id: 'code-check-form', hidden: true },
+    h('div', { class: 'field' }, h('label', { for: 'code-value' }, t('vo.code.code')),
+      h('p', { class: 'hint', id: 'hint-code-value' }, t('vo.code.code_hint')),
+      h('input', { id: 'code-value', name: 'code', type: 'text', inputmode: 'numeric', autocomplete: 'one-time-code',
+        maxlength: '6', pattern: '[0-9]{6}', required: true, 'aria-describedby': 'hint-code-value' })),
+    h('button', { type: 'submit', class: 'primary big' }, t('vo.code.check')));
+  let target = null;
+  ask.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const to = formData(ask).to.trim();
+    if (showFieldErrors(ask, to ? {} : { to: t('vo.code.need_to') })) return;
+    clearFieldErrors(ask);
+    target = to.includes('@') ? { email: to } : { phone: to };
+    status.textContent = t('demande.sending');
+    try {
+      await api('POST', '/api/v1/auth/code', target);
+      status.textContent = t('vo.code.sent');
+      enter.hidden = false;
+      enter.querySelector('#code-value').focus();
+    } catch (err) {
+      status.textContent = problemText(err);
+      if (err instanceof ApiError && err.status === 422) showFieldErrors(ask, { to: Object.values(err.fields)[0] || problemText(err) });
+    }
+  });
+  enter.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const code = formData(enter).code.replace(/\s/g, '');
+    if (showFieldErrors(enter, /^[0-9]{6}$/.test(code) ? {} : { code: t('vo.code.need_code') })) return;
+    clearFieldErrors(enter);
+    try {
+      const res = await api('POST', '/api/v1/auth/code/check', { ...target, code });
+      await codeSignedIn(res);
+    } catch (err) {
+      status.textContent = err instanceof ApiError && err.status === 401 ? t('vo.code.wrong') : problemText(err);
+    }
+  });
+  return h('section', { 'aria-labelledby': 'code-title', id: 'code-sign-in' },
+    h('h2', { id: 'code-title' }, t('vo.code.title')), h('p', {}, t('vo.code.lead')), ask, enter, status);
+}
+
+async function codeSignedIn(res) {
+  setCsrf(res.csrf_token);
+  app.me = res.user;
+  history.replaceState(null, '', '#/');
+  await route();
+}
+
+/** The link of a code's message (#connexion=<secret>: a fragment, never sent to any server but by this call). */
+async function signInByLink() {
+  const link = location.hash.slice('#connexion='.length);
+  history.replaceState(null, '', '#/');  // the secret leaves the address bar at once
+  try {
+    await codeSignedIn(await api('POST', '/api/v1/auth/code/check', { link }));
+  } catch (err) {
+    homeView();
+    main.querySelector('h1').after(h('p', { class: 'notice', role: 'alert', id: 'link-refused' },
+      err instanceof ApiError && err.status === 401 ? t('vo.code.link_used') : problemText(err)));
+  }
 }
 
 function checkboxGroup(name, legend, options, checked = [], hint) {
@@ -117,7 +188,10 @@ function registerView() {
     text('last_name', t('demande.last_name'), 'text', 'family-name'),
     text('email', t('demande.email'), 'email', 'email'),
     text('phone', t('demande.phone'), 'tel', 'tel'),
-    text('password', t('vo.reg.password'), 'password', 'new-password', t('vo.reg.password_hint')),
+    h('div', { class: 'field' },
+      h('label', { for: 'reg-password' }, t('vo.reg.password'), ' ', h('span', { class: 'optional' }, t('form.optional'))),
+      h('p', { class: 'hint', id: 'hint-reg-password' }, t('vo.reg.password_hint')),
+      h('input', { id: 'reg-password', name: 'password', type: 'password', autocomplete: 'new-password', 'aria-describedby': 'hint-reg-password' })),
     h('div', { class: 'field' }, h('label', { for: 'reg-neighbourhood' }, t('demande.neighbourhood')),
       h('select', { id: 'reg-neighbourhood', name: 'neighbourhood', required: true },
         h('option', { value: '' }, t('demande.neighbourhood_choose')),
@@ -140,7 +214,7 @@ function registerView() {
       ['email', 'vo.err.email'], ['phone', 'error.resident.phone'], ['neighbourhood', 'error.resident.neighbourhood']]) {
       if (!d[f]) errors[f] = t(k);
     }
-    if ((d.password || '').length < 12) errors.password = t('vo.err.password');
+    if (d.password && d.password.length < 12) errors.password = t('vo.err.password');
     if (!d.skills.length) errors.skills = t('vo.err.skills');
     if (!d.languages.length) errors.languages = t('vo.err.languages');
     if (!d.consent) errors.consent = t('vo.err.consent');
@@ -149,10 +223,11 @@ function registerView() {
     const status = form.querySelector('#reg-status');
     status.textContent = t('demande.sending');
     const body = {
-      first_name: d.first_name, last_name: d.last_name, email: d.email, phone: d.phone, password: d.password,
+      first_name: d.first_name, last_name: d.last_name, email: d.email, phone: d.phone,
       neighbourhood: d.neighbourhood, skills: d.skills, availability: readAvailability(form), languages: d.languages,
       max_missions_per_week: Number(d.max_missions_per_week) || 2, consent: true,
     };
+    if (d.password) body.password = d.password;
     try {
       await api('POST', '/api/v1/volunteers', body, { idempotencyKey: key });
       history.replaceState(null, '', '#/');  // no hashchange: it would redraw the page without the message
@@ -443,11 +518,43 @@ async function accountView(notice) {
     });
     parts.push(h('h2', {}, t('vo.acc.withdraw_title')), h('p', {}, t('vo.acc.withdraw_text')), form);
   }
+  parts.push(passwordSection(status));
   parts.push(status, h('h2', {}, t('vo.acc.session')), h('button', { type: 'button', on: { click: async () => {
     try { await api('POST', '/api/v1/auth/logout', {}); } catch { /* signed out anyway */ }
     signedOut();
   } } }, t('co.nav.logout')));
   view(t('vo.acc.title'), ...parts);
+}
+
+/** Set a password (an account made without one) or change it. */
+function passwordSection(status) {
+  const form = h('form', { novalidate: true, id: 'password-form' },
+    h('div', { class: 'field' }, h('label', { for: 'pw-current' }, t('vo.pw.current'), ' ', h('span', { class: 'optional' }, t('form.optional'))),
+      h('p', { class: 'hint', id: 'hint-pw-current' }, t('vo.pw.current_hint')),
+      h('input', { id: 'pw-current', name: 'current_password', type: 'password', autocomplete: 'current-password', 'aria-describedby': 'hint-pw-current' })),
+    h('div', { class: 'field' }, h('label', { for: 'pw-new' }, t('vo.pw.new')),
+      h('p', { class: 'hint', id: 'hint-pw-new' }, t('vo.pw.new_hint')),
+      h('input', { id: 'pw-new', name: 'new_password', type: 'password', autocomplete: 'new-password', required: true, 'aria-describedby': 'hint-pw-new' })),
+    h('button', { type: 'submit' }, t('vo.pw.save')));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const d = formData(form);
+    if (showFieldErrors(form, (d.new_password || '').length >= 12 ? {} : { new_password: t('vo.err.password') })) return;
+    clearFieldErrors(form);
+    try {
+      await api('POST', '/api/v1/me/password', { current_password: d.current_password || '', new_password: d.new_password });
+      form.reset();
+      status.textContent = t('vo.pw.saved');
+    } catch (err) {
+      status.textContent = problemText(err);
+      if (err instanceof ApiError && err.status === 422) {
+        const shown = {};
+        for (const [f, m] of Object.entries(err.fields)) shown[f] = fieldMessage(f, m);
+        showFieldErrors(form, shown);
+      }
+    }
+  });
+  return h('section', { 'aria-labelledby': 'pw-title' }, h('h2', { id: 'pw-title' }, t('vo.pw.title')), form);
 }
 
 /** How they want to be told things: channels in order, quiet hours, optional messages. */
@@ -551,6 +658,13 @@ async function boot() {
     navigator.serviceWorker.register('/benevole-sw.js', { scope: '/benevole' }).catch(() => { /* works without */ });
   }
   try { app.ref = await reference(); } catch (err) { view(t('error.unexpected'), errorBox(err)); return; }
+  try { app.methods = await api('GET', '/api/v1/auth/methods'); } catch { app.methods = {}; }
+  if (location.hash.startsWith('#connexion=')) {
+    await signInByLink();
+    window.addEventListener('hashchange', route);
+    document.documentElement.dataset.ready = getLang();
+    return;
+  }
   window.addEventListener('hashchange', route);
   if (getCsrf()) {
     try {

@@ -109,13 +109,16 @@ html::markup render_request_form(const dictionary& t, const page_data& d, const 
 html::markup render_track_form(const dictionary& t, const std::string& code, const field_errors& errors);
 
 // The handlers, one file per page.
-awaitable_response request_page(request_context& ctx, page_services s);     // GET /demande
-awaitable_response request_submit(request_context& ctx, page_services s);   // POST /demande
-awaitable_response tracking_page(request_context& ctx, page_services s);    // GET /suivi
-awaitable_response tracking_lookup(request_context& ctx, page_services s);  // POST /suivi
-awaitable_response tracking_cancel(request_context& ctx, page_services s);  // POST /suivi/annuler
-awaitable_response answer_page(request_context& ctx, page_services s);      // GET /reponse/{token}
-awaitable_response answer_submit(request_context& ctx, page_services s);    // POST /reponse/{token}
+awaitable_response request_page(request_context& ctx, page_services s);             // GET /demande
+awaitable_response request_submit(request_context& ctx, page_services s);           // POST /demande
+awaitable_response tracking_page(request_context& ctx, page_services s);            // GET /suivi
+awaitable_response tracking_lookup(request_context& ctx, page_services s);          // POST /suivi
+awaitable_response tracking_cancel(request_context& ctx, page_services s);          // POST /suivi/annuler
+awaitable_response answer_page(request_context& ctx, page_services s);              // GET /reponse/{token}
+awaitable_response answer_submit(request_context& ctx, page_services s);            // POST /reponse/{token}
+awaitable_response email_confirmation_page(request_context& ctx, page_services s);  // GET /confirmer/{token}
+awaitable_response email_confirmation_submit(request_context& ctx,
+                                             page_services s);  // POST /confirmer/{token}
 
 /// The page a browser gets instead of problem+json when a resident page refuses a request.
 boost::asio::awaitable<wire::response> refusal_page(page_services s, const wire::request& req,

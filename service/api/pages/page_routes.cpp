@@ -47,6 +47,11 @@ void add_page_routes(wire::route_table& t, const data_access& d, const std::stri
     page(verb::get, "/reponse/{token}", {pub, 0, auth::limit_by::tracking}, "", pages::answer_page);
     page(verb::post, "/reponse/{token}", {pub, no_session_csrf, auth::limit_by::tracking}, "form",
          pages::answer_submit);
+    // Email confirmation links (a new registration's address): the same kind of secret lookup.
+    page(verb::get, "/confirmer/{token}", {pub, 0, auth::limit_by::tracking}, "",
+         pages::email_confirmation_page);
+    page(verb::post, "/confirmer/{token}", {pub, no_session_csrf, auth::limit_by::tracking}, "form",
+         pages::email_confirmation_submit);
 }
 
 }  // namespace relais::api
