@@ -84,17 +84,33 @@ json::object mission_data(const mission_record& m) {
             {"neighbourhood", m.neighbourhood}};
 }
 
-/// Moves a mission from its current status to `to`, checking the transition; records the event.
-mission_record transition(SQLite::Database& db, const std::string& id, const std::string& to,
+/// The SELECT of one mission by id (built once: the statement cache is keyed by its text).
+const std::string& mission_by_id_sql() {
+    static const std::string sql =
+        std::string("SELECT ") + mission_columns + mission_from + " WHERE m.id = ?";
+    return sql;
+}
+
+/// Moves mission `m` (as just loaded, in this transaction) from its current status to `to`, checking the
+/// transition; records the event. One UPDATE writes the status with what goes with it: the time of the
+/// answer when a proposal is answered, the report when `report` is given (a mission done).
+mission_record transition(SQLite::Database& db, mission_record m, const std::string& to,
                           const std::optional<std::string>& reason, const std::optional<std::string>& note,
-                          std::int64_t now, const actor& who, const char* verb) {
-    auto m = load_mission(db, id);
+                          std::int64_t now, const actor& who, const char* verb,
+                          const mission_report* report = nullptr) {
     if (!mission_transition_allowed(m.status, to))
         throw conflict("The mission is " + m.status + "; it cannot be " + verb + ".");
-    auto q_lease = store::prepare(
-        db,
-        "UPDATE mission SET status = ?, reason = COALESCE(?, reason), note = COALESCE(?, note), "
-        "updated_at = ? WHERE id = ?");
+    constexpr const char* set_status =
+        "UPDATE mission SET status = ?1, reason = COALESCE(?2, reason), note = COALESCE(?3, note), "
+        "updated_at = ?4";
+    static const std::string plain = std::string(set_status) + " WHERE id = ?5";
+    static const std::string answered = std::string(set_status) + ", answered_at = ?4 WHERE id = ?5";
+    static const std::string reported =
+        std::string(set_status) +
+        ", report_duration_minutes = ?6, report_outcome = ?7, "
+        "welfare_concern = ?8, welfare_note = ?9, ended_at = ?4 WHERE id = ?5";
+    const bool answers = m.status == "proposed";
+    auto q_lease = store::prepare(db, report ? reported : answers ? answered : plain);
     SQLite::Statement& q = *q_lease;
     q.bind(1, to);
     if (reason)
@@ -102,19 +118,31 @@ mission_record transition(SQLite::Database& db, const std::string& id, const std
     if (note)
         q.bind(3, *note);
     q.bind(4, static_cast<std::int64_t>(now));
-    q.bind(5, id);
-    q.exec();
-    append_event(db, now, who, {"mission", id, to, m.status, to, reason, mission_data(m)});
-    const std::string from = m.status;
-    m.status = to;
-    if (from == "proposed") {
-        auto a_lease = store::prepare(db, "UPDATE mission SET answered_at = ? WHERE id = ?");
-        SQLite::Statement& a = *a_lease;
-        a.bind(1, static_cast<std::int64_t>(now));
-        a.bind(2, id);
-        a.exec();
+    q.bind(5, m.id);
+    if (report) {
+        q.bind(6, report->duration_minutes);
+        q.bind(7, report->outcome);
+        q.bind(8, report->welfare_concern ? 1 : 0);
+        if (report->note)
+            q.bind(9, *report->note);
     }
+    q.exec();
+    append_event(db, now, who, {"mission", m.id, to, m.status, to, reason, mission_data(m)});
+    m.status = to;
     return m;
+}
+
+/// The same, for mission `id` read here.
+mission_record transition(SQLite::Database& db, const std::string& id, const std::string& to,
+                          const std::optional<std::string>& reason, const std::optional<std::string>& note,
+                          std::int64_t now, const actor& who, const char* verb) {
+    return transition(db, load_mission(db, id), to, reason, note, now, who, verb);
+}
+
+/// A savepoint, its release and its rollback through statements prepared once (the statement cache) rather
+/// than compiled on every use.
+void run(SQLite::Database& db, const char* sql) {
+    store::prepare(db, sql)->exec();
 }
 
 void set_request_status(SQLite::Database& db, const request_record& r, const std::string& to,
@@ -146,7 +174,7 @@ void back_to_queue(SQLite::Database& db, const mission_record& m, std::int64_t n
                   {{"mission_id", m.id}, {"category", r.category}}});
     if (end_one_off_support && r.recurrence == "once") {
         if (auto s = active_support(db, r.id)) {
-            end_support(db, s->id, m.status, now, who);
+            end_support(db, *s, m.status, now, who);
             set_request_status(db, r, "new", now, who, "reopened");
         }
     }
@@ -163,35 +191,6 @@ bool has_later_mission(SQLite::Database& db, const std::string& request_id, std:
     q.bind(1, request_id);
     q.bind(2, static_cast<std::int64_t>(after));
     return q.executeStep();
-}
-
-/// A weekly support continues with the same volunteer after one of its visits is done or cancelled: the
-/// following week's mission is proposed to them (unless a later one is already planned). If it cannot be
-/// (their week is full, they are paused...), the coordinator sees the request flagged, and the log says
-/// so: a re-dispatch the statistics count like any other.
-void continue_weekly(SQLite::Database& db, const request_record& r, const mission_record& m,
-                     std::int64_t now) {
-    if (r.recurrence != "weekly" || r.status == "closed")
-        return;
-    auto s = active_support(db, r.id);
-    if (!s || has_later_mission(db, r.id, m.starts_at))
-        return;
-    db.exec("SAVEPOINT next_week");
-    try {
-        propose_mission(db, r.id, s->volunteer_id, m.starts_at + week, m.ends_at + week, now, system_actor());
-    } catch (const error&) {
-        db.exec("ROLLBACK TO next_week");
-        flag_redispatch(db, r.id, now);
-        append_event(db, now, system_actor(),
-                     {"request",
-                      r.id,
-                      "redispatch_flagged",
-                      r.status,
-                      r.status,
-                      std::string("no_candidate"),
-                      {{"category", r.category}}});
-    }
-    db.exec("RELEASE next_week");
 }
 
 void require_slot_free(SQLite::Database& db, const std::string& volunteer_id, std::int64_t starts,
@@ -211,73 +210,39 @@ void require_slot_free(SQLite::Database& db, const std::string& volunteer_id, st
             "The volunteer already has a proposed or accepted mission overlapping this time slot.");
 }
 
-}  // namespace
-
-bool mission_transition_allowed(std::string_view from, std::string_view to) {
-    if (from == "proposed")
-        return to == "accepted" || to == "declined" || to == "cancelled" || to == "expired";
-    if (from == "accepted")
-        return to == "done" || to == "missed" || to == "cancelled" || to == "dropped";
-    return false;
-}
-
-mission_record load_mission(SQLite::Database& db, const std::string& id) {
-    auto q_lease =
-        store::prepare(db, std::string("SELECT ") + mission_columns + mission_from + " WHERE m.id = ?");
-    SQLite::Statement& q = *q_lease;
-    q.bind(1, id);
-    if (!q.executeStep())
-        throw not_found("No such mission.");
-    return read_mission(q);
-}
-
-std::vector<mission_record> list_missions(SQLite::Database& db, const mission_filter& f, page_info& page) {
-    std::string sql = std::string("SELECT ") + mission_columns + mission_from + " WHERE m.seq > :after";
-    if (f.status)
-        sql += " AND m.status = :status";
-    if (f.volunteer_id)
-        sql += " AND m.volunteer_id = :vol";
-    if (f.request_id)
-        sql += " AND m.request_id = :req";
-    if (f.welfare_open)
-        sql += " AND m.welfare_concern = 1 AND m.welfare_ack_at IS NULL";
-    if (f.from)
-        sql += " AND m.starts_at >= :from";
-    if (f.until)
-        sql += " AND m.starts_at < :until";
-    sql += " ORDER BY m.seq LIMIT :limit";
-    auto q_lease = store::prepare(db, sql);
-    SQLite::Statement& q = *q_lease;
-    q.bind(":after", static_cast<std::int64_t>(f.after_seq));
-    if (f.status)
-        q.bind(":status", *f.status);
-    if (f.volunteer_id)
-        q.bind(":vol", *f.volunteer_id);
-    if (f.request_id)
-        q.bind(":req", *f.request_id);
-    if (f.from)
-        q.bind(":from", static_cast<std::int64_t>(*f.from));
-    if (f.until)
-        q.bind(":until", static_cast<std::int64_t>(*f.until));
-    q.bind(":limit", f.limit + 1);
-    return read_seq_page(q, f.limit, page, read_mission);
-}
-
-std::string propose_mission(SQLite::Database& db, const std::string& request_id,
-                            const std::string& volunteer_id, std::int64_t starts_at, std::int64_t ends_at,
-                            std::int64_t now, const actor& who) {
+/// The slot of a mission to propose: checked before anything is read.
+void check_mission_times(std::int64_t starts_at, std::int64_t ends_at, std::int64_t now) {
     if (ends_at <= starts_at)
         throw validation_error({{"ends_at", "must be after starts_at"}});
     if (ends_at - starts_at > 12 * 3600)
         throw validation_error({{"ends_at", "a mission lasts at most 12 hours"}});
     if (starts_at < now - retroactive_limit)
         throw validation_error({{"starts_at", "must not be more than 7 days in the past"}});
-    auto r = load_request(db, request_id);
+}
+
+/// propose_mission once the slot is checked and the request `r` read (in this transaction); `known_support`,
+/// when given, is the request's active support as read in this transaction since its last change (else it
+/// is read here). Every rule is checked, in the same order.
+std::string propose_to(SQLite::Database& db, const request_record& r,
+                       const std::optional<support_record>* known_support, const std::string& volunteer_id,
+                       std::int64_t starts_at, std::int64_t ends_at, std::int64_t now, const actor& who) {
+    const std::string& request_id = r.id;
     if (r.status == "closed")
         throw conflict("The request is closed (" + r.outcome.value_or("") + "); no mission can be proposed.");
-    auto v = load_volunteer(db, volunteer_id);
-    if (v.status != "active")
-        throw conflict("The volunteer is " + v.status + "; only active volunteers can be proposed missions.");
+    std::string v_status;
+    int v_max_per_week = 0;
+    {
+        // Of the volunteer, only what the rules need (load_volunteer also decodes their profile).
+        auto q_lease = store::prepare(db, "SELECT status, max_missions_per_week FROM volunteer WHERE id = ?");
+        SQLite::Statement& q = *q_lease;
+        q.bind(1, volunteer_id);
+        if (!q.executeStep())
+            throw not_found("No such volunteer.");
+        v_status = q.getColumn(0).getString();
+        v_max_per_week = q.getColumn(1).getInt();
+    }
+    if (v_status != "active")
+        throw conflict("The volunteer is " + v_status + "; only active volunteers can be proposed missions.");
     {
         auto q_lease = store::prepare(
             db,
@@ -292,7 +257,8 @@ std::string propose_mission(SQLite::Database& db, const std::string& request_id,
             throw conflict("This volunteer has already " + q.getColumn(0).getString() +
                            " a mission for this request; they are not asked again.");
     }
-    auto support = active_support(db, request_id);
+    const std::optional<support_record> support =
+        known_support ? *known_support : active_support(db, request_id);
     if (support && support->volunteer_id != volunteer_id && support->standin_volunteer_id != volunteer_id)
         throw conflict("This request has a support in place; propose its volunteer or its stand-in.");
     {
@@ -325,9 +291,9 @@ std::string propose_mission(SQLite::Database& db, const std::string& request_id,
         q.bind(2, static_cast<std::int64_t>(monday));
         q.bind(3, static_cast<std::int64_t>(monday + week));
         q.executeStep();
-        if (q.getColumn(0).getInt() >= v.max_missions_per_week)
-            throw conflict("The volunteer has reached their maximum of " +
-                           std::to_string(v.max_missions_per_week) + " missions that week.");
+        if (q.getColumn(0).getInt() >= v_max_per_week)
+            throw conflict("The volunteer has reached their maximum of " + std::to_string(v_max_per_week) +
+                           " missions that week.");
     }
     auto ttl_lease = store::prepare(db, "SELECT proposal_ttl_minutes FROM programme WHERE id = 1");
     SQLite::Statement& ttl = *ttl_lease;
@@ -376,25 +342,117 @@ std::string propose_mission(SQLite::Database& db, const std::string& request_id,
     return id;
 }
 
+/// A weekly support continues with the same volunteer after one of its visits is done or cancelled: the
+/// following week's mission is proposed to them (unless a later one is already planned). If it cannot be
+/// (their week is full, they are paused...), the coordinator sees the request flagged, and the log says
+/// so: a re-dispatch the statistics count like any other.
+void continue_weekly(SQLite::Database& db, const request_record& r, const mission_record& m,
+                     std::int64_t now) {
+    if (r.recurrence != "weekly" || r.status == "closed")
+        return;
+    auto s = active_support(db, r.id);
+    if (!s || has_later_mission(db, r.id, m.starts_at))
+        return;
+    run(db, "SAVEPOINT next_week");
+    try {
+        // The request and its support as just read: nothing wrote them since.
+        check_mission_times(m.starts_at + week, m.ends_at + week, now);
+        propose_to(db, r, &s, s->volunteer_id, m.starts_at + week, m.ends_at + week, now, system_actor());
+    } catch (const error&) {
+        run(db, "ROLLBACK TO next_week");
+        flag_redispatch(db, r.id, now);
+        append_event(db, now, system_actor(),
+                     {"request",
+                      r.id,
+                      "redispatch_flagged",
+                      r.status,
+                      r.status,
+                      std::string("no_candidate"),
+                      {{"category", r.category}}});
+    }
+    run(db, "RELEASE next_week");
+}
+
+}  // namespace
+
+bool mission_transition_allowed(std::string_view from, std::string_view to) {
+    if (from == "proposed")
+        return to == "accepted" || to == "declined" || to == "cancelled" || to == "expired";
+    if (from == "accepted")
+        return to == "done" || to == "missed" || to == "cancelled" || to == "dropped";
+    return false;
+}
+
+mission_record load_mission(SQLite::Database& db, const std::string& id) {
+    auto q_lease = store::prepare(db, mission_by_id_sql());
+    SQLite::Statement& q = *q_lease;
+    q.bind(1, id);
+    if (!q.executeStep())
+        throw not_found("No such mission.");
+    return read_mission(q);
+}
+
+std::vector<mission_record> list_missions(SQLite::Database& db, const mission_filter& f, page_info& page) {
+    std::string sql = std::string("SELECT ") + mission_columns + mission_from + " WHERE m.seq > :after";
+    if (f.status)
+        sql += " AND m.status = :status";
+    if (f.volunteer_id)
+        sql += " AND m.volunteer_id = :vol";
+    if (f.request_id)
+        sql += " AND m.request_id = :req";
+    if (f.welfare_open)
+        sql += " AND m.welfare_concern = 1 AND m.welfare_ack_at IS NULL";
+    if (f.from)
+        sql += " AND m.starts_at >= :from";
+    if (f.until)
+        sql += " AND m.starts_at < :until";
+    sql += " ORDER BY m.seq LIMIT :limit";
+    auto q_lease = store::prepare(db, sql);
+    SQLite::Statement& q = *q_lease;
+    q.bind(":after", static_cast<std::int64_t>(f.after_seq));
+    if (f.status)
+        q.bind(":status", *f.status);
+    if (f.volunteer_id)
+        q.bind(":vol", *f.volunteer_id);
+    if (f.request_id)
+        q.bind(":req", *f.request_id);
+    if (f.from)
+        q.bind(":from", static_cast<std::int64_t>(*f.from));
+    if (f.until)
+        q.bind(":until", static_cast<std::int64_t>(*f.until));
+    q.bind(":limit", f.limit + 1);
+    return read_seq_page(q, f.limit, page, read_mission);
+}
+
+std::string propose_mission(SQLite::Database& db, const std::string& request_id,
+                            const std::string& volunteer_id, std::int64_t starts_at, std::int64_t ends_at,
+                            std::int64_t now, const actor& who) {
+    check_mission_times(starts_at, ends_at, now);
+    return propose_to(db, load_request(db, request_id), nullptr, volunteer_id, starts_at, ends_at, now, who);
+}
+
 void accept_mission(SQLite::Database& db, const std::string& id, std::int64_t now, const actor& who) {
     auto before = load_mission(db, id);
     if (before.status == "proposed" && before.expires_at && now > *before.expires_at)
         throw conflict("The proposal has expired; it cannot be accepted.");
+    // The request's support, read once: accepting writes only the mission (and the log) before using it.
+    std::optional<support_record> support;
     if (before.status == "proposed") {
         // Proposed before a support was in place (a weekly need offered to two volunteers): only the
         // support's volunteer or stand-in may take it now.
-        auto s = active_support(db, before.request_id);
+        support = active_support(db, before.request_id);
+        const auto& s = support;
         if (s && s->volunteer_id != before.volunteer_id && s->standin_volunteer_id != before.volunteer_id)
             throw conflict(
                 "The mission is proposed, but its request now has a support in place with another "
                 "volunteer; it cannot be accepted.");
     }
-    auto m = transition(db, id, "accepted", std::nullopt, std::nullopt, now, who, "accepted");
+    // (transition refuses any status but proposed, so the support has been read when it is needed below.)
+    auto m = transition(db, std::move(before), "accepted", std::nullopt, std::nullopt, now, who, "accepted");
     auto r = load_request(db, m.request_id);
     if (r.status == "closed")
         throw conflict("The request is closed; the mission cannot be accepted.");
     if (!m.support_id) {
-        auto support = active_support(db, m.request_id);
         std::string support_id =
             support ? support->id : create_support(db, m.request_id, m.volunteer_id, now, who);
         auto q_lease = store::prepare(db, "UPDATE mission SET support_id = ? WHERE id = ?");
@@ -424,20 +482,9 @@ void complete_mission(SQLite::Database& db, const std::string& id, const mission
     auto before = load_mission(db, id);
     if (before.status == "accepted" && now < before.starts_at)
         throw conflict("The mission has not started yet; it can be completed once it has taken place.");
-    auto m = transition(db, id, "done", std::nullopt, std::nullopt, now, who, "completed");
-    auto q_lease = store::prepare(
-        db,
-        "UPDATE mission SET report_duration_minutes = ?, report_outcome = ?, welfare_concern = ?, "
-        "welfare_note = ?, ended_at = ? WHERE id = ?");
-    SQLite::Statement& q = *q_lease;
-    q.bind(1, report.duration_minutes);
-    q.bind(2, report.outcome);
-    q.bind(3, report.welfare_concern ? 1 : 0);
-    if (report.note)
-        q.bind(4, *report.note);
-    q.bind(5, static_cast<std::int64_t>(now));
-    q.bind(6, id);
-    q.exec();
+    // The status and the report in one write.
+    auto m =
+        transition(db, std::move(before), "done", std::nullopt, std::nullopt, now, who, "completed", &report);
     if (report.welfare_concern)
         append_event(db, now, who,
                      {"mission", id, "welfare_concern", "done", "done", std::nullopt, mission_data(m)});
@@ -450,7 +497,7 @@ void complete_mission(SQLite::Database& db, const std::string& id, const mission
     auto r = load_request(db, m.request_id);
     if (r.recurrence == "once") {
         if (auto s = active_support(db, r.id))
-            end_support(db, s->id, "fulfilled", now, who);
+            end_support(db, *s, "fulfilled", now, who);
         auto c_lease = store::prepare(
             db,
             "UPDATE request SET status = 'closed', outcome = 'fulfilled', closed_at = ?, redispatch = 0, "
@@ -548,7 +595,7 @@ void cancel_live_missions(SQLite::Database& db, const std::string& request_id, c
 void end_supports_of_request(SQLite::Database& db, const std::string& request_id, const std::string& reason,
                              std::int64_t now, const actor& who) {
     if (auto s = active_support(db, request_id))
-        end_support(db, s->id, reason, now, who);
+        end_support(db, *s, reason, now, who);
 }
 
 void release_future_missions(SQLite::Database& db, const std::string& volunteer_id, std::int64_t now,

@@ -39,10 +39,14 @@ support_record read_support(SQLite::Statement& q) {
     return s;
 }
 
-support_record load_active(SQLite::Database& db, const std::string& id) {
-    auto s = load_support(db, id);
+void require_active(const support_record& s) {
     if (s.status != "active")
         throw conflict("The support is " + s.status + "; only an active support can be changed.");
+}
+
+support_record load_active(SQLite::Database& db, const std::string& id) {
+    auto s = load_support(db, id);
+    require_active(s);
     return s;
 }
 
@@ -65,9 +69,10 @@ void close_support(SQLite::Database& db, const support_record& s, const std::str
 }  // namespace
 
 std::optional<support_record> active_support(SQLite::Database& db, const std::string& request_id) {
-    auto q_lease = store::prepare(db, std::string("SELECT ") + support_columns +
-                                          " FROM support s JOIN request r ON r.id = s.request_id "
-                                          "WHERE s.request_id = ? AND s.status = 'active'");
+    static const std::string sql = std::string("SELECT ") + support_columns +
+                                   " FROM support s JOIN request r ON r.id = s.request_id "
+                                   "WHERE s.request_id = ? AND s.status = 'active'";
+    auto q_lease = store::prepare(db, sql);
     SQLite::Statement& q = *q_lease;
     q.bind(1, request_id);
     if (!q.executeStep())
@@ -108,9 +113,9 @@ std::string create_support(SQLite::Database& db, const std::string& request_id,
 }
 
 support_record load_support(SQLite::Database& db, const std::string& id) {
-    auto q_lease =
-        store::prepare(db, std::string("SELECT ") + support_columns +
-                               " FROM support s JOIN request r ON r.id = s.request_id WHERE s.id = ?");
+    static const std::string sql = std::string("SELECT ") + support_columns +
+                                   " FROM support s JOIN request r ON r.id = s.request_id WHERE s.id = ?";
+    auto q_lease = store::prepare(db, sql);
     SQLite::Statement& q = *q_lease;
     q.bind(1, id);
     if (!q.executeStep())
@@ -170,7 +175,12 @@ void set_standin(SQLite::Database& db, const std::string& id, const std::optiona
 
 void end_support(SQLite::Database& db, const std::string& id, const std::string& reason, std::int64_t now,
                  const actor& who) {
-    auto s = load_active(db, id);
+    end_support(db, load_support(db, id), reason, now, who);
+}
+
+void end_support(SQLite::Database& db, const support_record& s, const std::string& reason, std::int64_t now,
+                 const actor& who) {
+    require_active(s);
     close_support(db, s, "ended", reason, now, who);
 }
 

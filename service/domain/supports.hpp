@@ -30,8 +30,8 @@ struct support_filter {
 std::optional<support_record> active_support(SQLite::Database& db, const std::string& request_id);
 
 /// Creates the active support of a request with `volunteer_id` (on the first accepted mission).
-std::string create_support(SQLite::Database& db, const std::string& request_id, const std::string& volunteer_id,
-                           std::int64_t now, const actor& who);
+std::string create_support(SQLite::Database& db, const std::string& request_id,
+                           const std::string& volunteer_id, std::int64_t now, const actor& who);
 
 support_record load_support(SQLite::Database& db, const std::string& id);
 std::vector<support_record> list_supports(SQLite::Database& db, const support_filter& f, page_info& page);
@@ -41,6 +41,9 @@ void set_standin(SQLite::Database& db, const std::string& id, const std::optiona
                  std::int64_t now, const actor& who);
 /// Ends a support (its request stays as it is).
 void end_support(SQLite::Database& db, const std::string& id, const std::string& reason, std::int64_t now,
+                 const actor& who);
+/// The same for support `s` as read in this transaction since its last change (active_support's answer).
+void end_support(SQLite::Database& db, const support_record& s, const std::string& reason, std::int64_t now,
                  const actor& who);
 /// Hands a support over to a partner association (end of programme): recorded, support status handed_over.
 void handover_support(SQLite::Database& db, const std::string& id, const std::string& partner_id,

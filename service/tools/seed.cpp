@@ -145,15 +145,17 @@ std::string ascii_lower(std::string_view s) {
 /// request before...) inside a savepoint: refused, it leaves nothing behind and the seeder tries otherwise.
 template <class F>
 bool attempt(SQLite::Database& db, F&& f) {
-    db.exec("SAVEPOINT seed_attempt");
+    // Prepared once (the statement cache), not compiled on every attempt.
+    const auto run = [&db](const char* sql) { store::prepare(db, sql)->exec(); };
+    run("SAVEPOINT seed_attempt");
     try {
         f();
     } catch (const error&) {
-        db.exec("ROLLBACK TO seed_attempt");
-        db.exec("RELEASE seed_attempt");
+        run("ROLLBACK TO seed_attempt");
+        run("RELEASE seed_attempt");
         return false;
     }
-    db.exec("RELEASE seed_attempt");
+    run("RELEASE seed_attempt");
     return true;
 }
 
@@ -392,13 +394,20 @@ class seeder {
     }
 
     /// The request's mission waiting for an answer, if any (proposed by the server after a weekly visit).
-    std::optional<std::string> proposed_mission(const std::string& request_id) {
-        auto q = store::prepare(
-            db_, "SELECT id FROM mission WHERE request_id = ? AND status = 'proposed' LIMIT 1");
+    struct waiting_mission {
+        std::string id;
+        std::int64_t starts_at = 0, ends_at = 0;
+    };
+    std::optional<waiting_mission> proposed_mission(const std::string& request_id) {
+        auto q =
+            store::prepare(db_,
+                           "SELECT id, starts_at, ends_at FROM mission WHERE request_id = ? AND status = "
+                           "'proposed' LIMIT 1");
         q->bind(1, request_id);
         if (!q->executeStep())
             return std::nullopt;
-        return q->getColumn(0).getString();
+        return waiting_mission{q->getColumn(0).getString(), q->getColumn(1).getInt64(),
+                               q->getColumn(2).getInt64()};
     }
 
     /// The mission, or nullopt when the rules refuse it; propose_mission checks everything before it writes,
@@ -601,12 +610,12 @@ class seeder {
                 const auto roll = g_.below(100);
                 st = roll < 92 ? "done" : roll < 95 ? "missed" : roll < 98 ? "cancelled" : "declined";
             }
-            std::optional<std::string> m = proposed_mission(id);
+            std::optional<std::string> m;
             std::int64_t s = starts, e = 0;
-            if (m) {
-                const auto known = domain::load_mission(db_, *m);  // proposed by the server: its slot
-                s = known.starts_at;
-                e = known.ends_at;
+            if (auto known = proposed_mission(id)) {  // proposed by the server: its slot
+                m = std::move(known->id);
+                s = known->starts_at;
+                e = known->ends_at;
             } else {
                 const auto sl = slot(starts);
                 e = sl.second;
