@@ -18,7 +18,7 @@ RELAIS_PACKAGES="build-essential cmake ninja-build pkg-config git
 # Extra packages only the test suites need: Debian's Chromium for the browser tests (tests/web, driven by
 # playwright-core from npm; chromium-driver ships the matching chromedriver), a real SMTP server for the
 # email channel's tests (aiosmtpd) and openssl's command to give it a certificate for STARTTLS.
-TEST_PACKAGES="chromium chromium-driver python3-aiosmtpd openssl"
+TEST_PACKAGES="chromium chromium-driver python3-aiosmtpd python3-cryptography openssl"
 
 # Some packages may be satisfied by another install of the same tool: a Node.js build that bundles npm
 # provides the `npm` command without Debian's npm package (and the two conflict), so for these a command on
