@@ -11,8 +11,10 @@
 #include <boost/json.hpp>
 
 #include <chrono>
+#include <cstdlib>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 using namespace relais::notify;
 
@@ -24,7 +26,7 @@ std::size_t collect(char* data, std::size_t size, std::size_t n, void* out) {
 }
 
 /// GET over libcurl (the unit tests have no HTTP client of their own): the body of a 200, else throws.
-std::string http_get(const std::string& url) {
+std::string http_get(const std::string& url, const std::string& ca_file) {
     std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> c(curl_easy_init(), curl_easy_cleanup);
     REQUIRE(c);
     std::string body;
@@ -32,6 +34,8 @@ std::string http_get(const std::string& url) {
     curl_easy_setopt(c.get(), CURLOPT_WRITEFUNCTION, collect);
     curl_easy_setopt(c.get(), CURLOPT_WRITEDATA, &body);
     curl_easy_setopt(c.get(), CURLOPT_TIMEOUT, 10L);
+    if (!ca_file.empty())
+        curl_easy_setopt(c.get(), CURLOPT_CAINFO, ca_file.c_str());
     long status = 0;
     if (curl_easy_perform(c.get()) != CURLE_OK ||
         curl_easy_getinfo(c.get(), CURLINFO_RESPONSE_CODE, &status) != CURLE_OK || status != 200)
@@ -43,31 +47,46 @@ std::string http_get(const std::string& url) {
 /// push_service_process starts it for the API tests).
 class local_push_service {
   public:
-    local_push_service() {
+    /// With `tls`, HTTPS with a certificate made for 127.0.0.1 (ca_file() to trust it).
+    explicit local_push_service(bool tls = false) {
         port_ = relais::testing::free_loopback_port();
-        pid_ = relais::testing::spawn_until_ready(
-            {"/usr/bin/python3", std::string(RELAIS_SOURCE_DIR) + "/tests/support/push_service.py", "--port",
-             std::to_string(port_)},
-            dir_.path() / "ready", "the push service");
+        std::vector<std::string> args{"/usr/bin/python3",
+                                      std::string(RELAIS_SOURCE_DIR) + "/tests/support/push_service.py",
+                                      "--port", std::to_string(port_)};
+        if (tls) {
+            ca_file_ = dir_.file("cert.pem");
+            const std::string cmd =
+                "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj "
+                "/CN=127.0.0.1 "
+                "-addext subjectAltName=IP:127.0.0.1 -keyout '" +
+                dir_.file("key.pem") + "' -out '" + ca_file_ + "' >/dev/null 2>&1";
+            REQUIRE(std::system(cmd.c_str()) == 0);
+            args.insert(args.end(), {"--cert", ca_file_, "--key", dir_.file("key.pem")});
+        }
+        pid_ = relais::testing::spawn_until_ready(std::move(args), dir_.path() / "ready", "the push service");
     }
     ~local_push_service() { relais::testing::stop_child(pid_); }
     local_push_service(const local_push_service&) = delete;
     local_push_service& operator=(const local_push_service&) = delete;
 
-    std::string base() const { return "http://127.0.0.1:" + std::to_string(port_); }
+    std::string base() const {
+        return (ca_file_.empty() ? "http" : "https") + std::string("://127.0.0.1:") + std::to_string(port_);
+    }
+    const std::string& ca_file() const noexcept { return ca_file_; }
 
     push_subscription subscribe(const std::string& name,
                                 const std::string& application_server_key = {}) const {
-        const auto v = boost::json::parse(
-            http_get(base() + "/push/" + name + "/_test/subscription" +
-                     (application_server_key.empty() ? std::string()
-                                                     : "?application_server_key=" + application_server_key)));
+        const auto v = boost::json::parse(http_get(
+            base() + "/push/" + name + "/_test/subscription" +
+                (application_server_key.empty() ? std::string()
+                                                : "?application_server_key=" + application_server_key),
+            ca_file_));
         const auto& keys = v.at("keys");
         return {std::string(v.at("endpoint").as_string()), std::string(keys.at("p256dh").as_string()),
                 std::string(keys.at("auth").as_string())};
     }
     boost::json::array messages() const {
-        return boost::json::parse(http_get(base() + "/_test/messages")).as_array();
+        return boost::json::parse(http_get(base() + "/_test/messages", ca_file_)).as_array();
     }
     void configure(const boost::json::object& config) const {
         http_poster http;
@@ -78,6 +97,7 @@ class local_push_service {
 
   private:
     relais::testing::temp_dir dir_;
+    std::string ca_file_;
     std::uint16_t port_ = 0;
     pid_t pid_ = -1;
 };
@@ -211,5 +231,31 @@ TEST_CASE("push client: gone, temporary and refused answers; the service checks 
     tampered.body.back() = static_cast<char>(tampered.body.back() ^ 1);
     CHECK(post(tampered) == 400);
     // Only the good one arrived.
+    CHECK(service.messages().size() == 1);
+}
+
+TEST_CASE(
+    "push client: over HTTPS the push service's certificate is verified, against the CA file if given") {
+    local_push_service service(true);
+    const auto keys = vapid_keys::generate();
+    const auto lea = service.subscribe("lea", keys.public_key());
+    REQUIRE(lea.endpoint.rfind("https://127.0.0.1:", 0) == 0);
+    auto s = settings_for(keys);
+    s.allow_local_http = false;  // https needs no exception
+    s.ca_file = service.ca_file();
+    push_client trusting(s);
+    auto out = trusting.send(lea, message("chiffré et authentifié"));
+    INFO(out.reason);
+    CHECK(out.result == push_outcome::kind::sent);
+    const auto got = service.messages();
+    REQUIRE(got.size() == 1);
+    CHECK(got[0].at("payload") == "chiffré et authentifié");
+    CHECK(got[0].at("aud").as_string() == service.base());
+    // With the system's authorities only, the test certificate is refused: nothing is sent, try again later.
+    s.ca_file.clear();
+    push_client strict(s);
+    out = strict.send(lea, message("x"));
+    CHECK(out.result == push_outcome::kind::temporary);
+    CHECK(out.no_answer);
     CHECK(service.messages().size() == 1);
 }

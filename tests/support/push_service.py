@@ -19,6 +19,7 @@ application server's message, checked as strictly as they check it.
   clears it: the subscription "expired" at the push service); {"fail_next": n, "fail_status": 503} answers
   the next n pushes, to any endpoint, with that status (temporary failures).
 
+With --cert and --key it speaks HTTPS (endpoints https://127.0.0.1:PORT/...), for the client's CA file option.
 Never a real push service: keys and payloads are test data. Needs Debian's python3-cryptography.
 """
 
@@ -27,6 +28,7 @@ import base64
 import json
 import os
 import re
+import ssl
 import threading
 import time
 import urllib.parse
@@ -61,7 +63,7 @@ def b64url_encode(raw):
 
 
 def origin():
-    return "http://127.0.0.1:%d" % args.port
+    return "%s://127.0.0.1:%d" % ("https" if args.cert else "http", args.port)
 
 
 def hkdf(salt, ikm, info, length):
@@ -246,9 +248,15 @@ def main():
     global args
     p = argparse.ArgumentParser()
     p.add_argument("--port", type=int, required=True)
+    p.add_argument("--cert", help="serve HTTPS with this certificate (PEM), as real push services do")
+    p.add_argument("--key", help="the certificate's private key (PEM)")
     args = p.parse_args()
     server = ThreadingHTTPServer(("127.0.0.1", args.port), handler)
     server.daemon_threads = True
+    if args.cert:
+        tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        tls.load_cert_chain(args.cert, args.key)
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
     print("ready", flush=True)
     server.serve_forever()
 
