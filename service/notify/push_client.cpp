@@ -9,6 +9,8 @@ namespace {
 
 /// A token is renewed when less than this is left of it, so no request carries one about to expire.
 constexpr std::chrono::seconds token_margin{3600};
+/// Tokens kept at most (one per push service's origin).
+constexpr std::size_t max_cached_tokens = 64;
 
 const char* urgency_name(push_urgency u) {
     switch (u) {
@@ -114,6 +116,8 @@ std::string push_client::authorization_for(std::string_view endpoint) {
     const std::string origin = origin_of(endpoint);
     if (const auto it = tokens_.find(origin); it != tokens_.end() && it->second.expires - now > token_margin)
         return it->second.authorization;
+    if (tokens_.size() >= max_cached_tokens)
+        tokens_.clear();  // a handful of push services in practice: many origins are hostile endpoints
     auto& slot = tokens_[origin];
     slot.authorization = keys_.authorization(endpoint, s_.subject, now);
     slot.expires = std::chrono::time_point_cast<std::chrono::seconds>(now) + max_vapid_validity;

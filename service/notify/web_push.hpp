@@ -21,13 +21,17 @@
 //     volunteer; they are personal data (erase them with the volunteer, never log them).
 //  3. Sending, on the sender's thread (blocking): one push_client for its lifetime (it keeps the connection
 //     and caches the VAPID token per push service); send(subscription, message) returns a push_outcome:
-//     sent; gone (404/410: delete the subscription, the channel no longer reaches that device); temporary
-//     (429, 5xx, no answer: retry later like the SMS channel); permanent (other 4xx: give up on this
-//     message). push_outcome::as_send_outcome() maps it onto the outbox's send_outcome (gone counts as
-//     permanent).
+//     sent; gone (404/410, or stored keys that are not keys: delete the subscription, the channel no longer
+//     reaches that device); temporary (429, 5xx, no answer: retry later like the SMS channel); permanent
+//     (other 4xx: give up on this message). push_outcome::as_send_outcome() maps it onto the outbox's
+//     send_outcome (gone counts as permanent).
 //  4. The payload is what the service worker's `push` event reads (event.data.json()): a small JSON object
 //     such as {"title", "body", "url"}; at most max_push_payload bytes. Keep personal details out of it where
 //     a link will do: it transits the browser vendor's push service (encrypted, but still).
+//  5. Tests: tests/api/support/push_service_process starts a local push service (push_service.py in
+//     tests/support) that hands out subscriptions, checks tokens and decrypts; its endpoints are
+//     http://127.0.0.1:PORT/..., which push_client sends to only with push_settings::allow_local_http (a
+//     test-only option, like --test-clock); with --cert/--key it speaks HTTPS, trusted through ca_file.
 namespace relais::notify {
 
 /// Hostile or malformed input to web push (a subscription's keys, a stored VAPID key, an endpoint, a payload
