@@ -91,6 +91,13 @@ bool is_staff(const request_context& ctx) {
     return ctx.user && ctx.user->is_staff();
 }
 
+std::string own_volunteer_id(const request_context& ctx) {
+    auto v = volunteer_of(ctx);
+    if (!v)
+        throw error(error_kind::forbidden, "This page is for volunteers.");
+    return *v;
+}
+
 std::optional<std::string> volunteer_of(const request_context& ctx) {
     if (ctx.user && ctx.user->r == auth::role::volunteer && !ctx.user->volunteer_id.empty())
         return ctx.user->volunteer_id;

@@ -43,6 +43,8 @@ void no_fields(const request_context& ctx);
 bool is_staff(const request_context& ctx);
 /// The caller's volunteer id when the caller is a volunteer.
 std::optional<std::string> volunteer_of(const request_context& ctx);
+/// The caller's own volunteer id; 403 for anyone else.
+std::string own_volunteer_id(const request_context& ctx);
 /// For "own" routes: a volunteer may only act on their own volunteer record (404 otherwise, so other ids
 /// do not even reveal they exist). Staff pass.
 void require_self_or_staff(const request_context& ctx, const std::string& volunteer_id);

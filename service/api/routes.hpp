@@ -60,6 +60,8 @@ struct service_set {
     /// provider: the webhooks answer 404.
     std::string sms_provider{}, sms_token{}, sms_public_url{};
     std::int64_t inbound_keep_seconds = 30 * 86400;  ///< replies kept for the coordinators (retention)
+    std::string push_public_key{};                   ///< the VAPID public key (empty: web push off)
+    bool push_local_http = false;                    ///< --push-local-http (tests)
 };
 
 /// Declares every route of the service, each group with its own services.
@@ -81,6 +83,7 @@ void add_page_routes(wire::route_table& t, const data_access& s, const std::stri
 void add_live_routes(wire::route_table& t, const live_services& s);
 void add_sms_routes(wire::route_table& t, const sms_services& s);
 void add_call_task_routes(wire::route_table& t, const data_access& s);
+void add_push_routes(wire::route_table& t, const push_services& s);
 void add_calendar_routes(wire::route_table& t, const data_access& s);
 
 }  // namespace relais::api

@@ -70,6 +70,13 @@ struct system_services {
     const core::clock* clk = nullptr;           ///< the outbox's metrics are added when given
 };
 
+/// Web push: the VAPID public key the app subscribes with (empty: push off).
+struct push_services {
+    data_access data;
+    std::string public_key;
+    bool allow_local_http = false;  ///< accept http:// endpoints on this machine (the tests' push service)
+};
+
 /// The SMS provider's webhooks and the received texts (sms_routes).
 struct sms_services {
     data_access data;

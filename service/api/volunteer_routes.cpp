@@ -244,13 +244,6 @@ awaitable_response volunteer_messages(const account_services& s, request_context
     co_return ctx.json(status::ok, co_await s.db.read(std::move(job)));
 }
 
-std::string own_volunteer_id(const request_context& ctx) {
-    auto v = volunteer_of(ctx);
-    if (!v)
-        throw error(error_kind::forbidden, "This page is for volunteers.");
-    return *v;
-}
-
 std::string clock_text(int minutes) {
     const char out[] = {static_cast<char>('0' + minutes / 600), static_cast<char>('0' + minutes / 60 % 10),
                         ':', static_cast<char>('0' + minutes % 60 / 10),

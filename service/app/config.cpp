@@ -266,6 +266,23 @@ const std::vector<option_spec>& specs() {
          [](config& c, const std::string& v) { c.sms_from = v; }},
         {"sms-ca-file", "PEM certificate authorities to trust for the SMS provider instead of the system's",
          false, [](config& c, const std::string& v) { c.sms_ca_file = v; }},
+        {"push",
+         "web push to the volunteer app's devices: on (default when --public-url is given) or off; the VAPID "
+         "key pair is made once and kept in the database",
+         false, [](config& c, const std::string& v) { c.push = parse_bool("push", v); }},
+        {"push-subject",
+         "the contact push services may use (RFC 8292): mailto:... or https://... (default: mailto: "
+         "--mail-from, else --public-url)",
+         false,
+         [](config& c, const std::string& v) {
+             if (!v.starts_with("mailto:") && !v.starts_with("https://"))
+                 throw config_error("--push-subject must start with mailto: or https://");
+             c.push_subject = v;
+         }},
+        {"push-ca-file", "PEM certificate authorities to trust for push services instead of the system's",
+         false, [](config& c, const std::string& v) { c.push_ca_file = v; }},
+        {"push-local-http", "accept http:// push endpoints on this machine (for tests only)", true,
+         [](config& c, const std::string& v) { c.push_local_http = parse_bool("push-local-http", v); }},
         {"outbox-retention-days", "days a message and its delivery log are kept (default 30)", false,
          [](config& c, const std::string& v) {
              c.outbox_retention_days = parse_number<int>("outbox-retention-days", v, 1, 3650);

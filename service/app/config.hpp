@@ -63,6 +63,10 @@ struct config {
     int outbox_retention_days = 30;
     // Text messages (notify/): off without sms_provider.
     std::string sms_provider, sms_url, sms_account, sms_token_file, sms_from, sms_ca_file;
+    // Web push (notify/push_client): on when --public-url is given unless --push off.
+    std::optional<bool> push;
+    std::string push_subject, push_ca_file;
+    bool push_local_http = false;
     std::string rate_limits;  ///< overrides of the per-role, per-class rate limits (see --help)
     bool show_help = false;
 };

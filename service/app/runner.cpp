@@ -25,7 +25,10 @@
 #include "notify/digest.hpp"
 #include "notify/outbox.hpp"
 #include "notify/planner.hpp"
+#include "notify/push_subscriptions.hpp"
 #include "notify/sender.hpp"
+
+#include <SQLiteCpp/Transaction.h>
 #include "store/connection.hpp"
 #include "store/migrations.hpp"
 
@@ -157,6 +160,23 @@ int run_server(const config& cfg, server_log& log, const demo_seeder& seed_demo)
     feeds.set_caps(cfg.live_per_session, cfg.live_per_user);
     std::shared_ptr<match::engine> matcher;  // the volunteer index and auto-dispatch, loaded below
 
+    // Web push: the server's VAPID key pair, made once and kept in the database (a new pair would orphan
+    // every device's subscription). On with a --public-url (the links pushed must reach the service) unless
+    // --push off.
+    std::optional<notify::vapid_keys> vapid;
+    if (cfg.push.value_or(!cfg.public_url.empty())) {
+        try {
+            auto conn = store::open_writer(cfg.db, so.sync);
+            SQLite::Transaction tx(conn);
+            vapid = notify::load_or_make_vapid_keys(conn, clk.now_s());
+            tx.commit();
+        } catch (const std::exception& e) {
+            spdlog::critical("the web push keys could not be read or made: {}", e.what());
+            return 1;
+        }
+        std::lock_guard lock(plan_mutex);
+        plan.push = true;
+    }
     domain::phone_plan phones;  // the region of numbers typed without a country code: the programme's country
     {
         auto conn = store::open_reader(cfg.db);
@@ -183,7 +203,9 @@ int run_server(const config& cfg, server_log& log, const demo_seeder& seed_demo)
                                     cfg.sms_provider,
                                     sms_token,
                                     public_url_of(cfg.public_url),
-                                    std::int64_t{cfg.outbox_retention_days} * 86400};
+                                    std::int64_t{cfg.outbox_retention_days} * 86400,
+                                    vapid ? vapid->public_key() : std::string(),
+                                    cfg.push_local_http};
     const wire::route_table routes = api::declare_routes(services);
 
     http::server_config hcfg;
@@ -244,8 +266,19 @@ int run_server(const config& cfg, server_log& log, const demo_seeder& seed_demo)
     // The outbox's sender, on a thread of its own; woken by every commit (one may have queued messages).
     std::unique_ptr<notify::sender> outbox_sender;
     std::optional<std::uint64_t> sender_subscription;
-    if (plan.email || plan.sms) {
+    if (plan.email || plan.sms || plan.push) {
         notify::sender_settings ss;
+        if (vapid) {
+            ss.push.vapid_private_key = vapid->private_key();
+            ss.push.vapid_public_key = vapid->public_key();
+            ss.push.subject = !cfg.push_subject.empty() ? cfg.push_subject
+                              : !cfg.mail_from.empty()  ? "mailto:" + cfg.mail_from
+                                                        : plan.public_url;
+            if (!ss.push.subject.starts_with("mailto:") && !ss.push.subject.starts_with("https://"))
+                ss.push.subject = "mailto:relais@invalid";  // (an http:// bind address is no contact)
+            ss.push.ca_file = cfg.push_ca_file;
+            ss.push.allow_local_http = cfg.push_local_http;
+        }
         if (plan.sms) {
             ss.sms.provider = cfg.sms_provider;
             ss.sms.url = cfg.sms_url;
@@ -289,7 +322,11 @@ int run_server(const config& cfg, server_log& log, const demo_seeder& seed_demo)
             spdlog::info("email: on, sent as {}", cfg.mail_from);
         if (plan.sms)
             spdlog::info("sms: on, through the {} provider", cfg.sms_provider);
+        if (plan.push)
+            spdlog::info("web push: on");
     }
+    if (!plan.push)
+        spdlog::info("web push: off ({})", cfg.public_url.empty() ? "no --public-url" : "--push off");
     if (!plan.email)
         spdlog::warn("email: off (no --smtp-url): nobody is told anything by email");
     if (!plan.sms)

@@ -188,6 +188,9 @@ void erase_volunteer(SQLite::Database& db, const std::string& id, const std::str
     auto cp = store::prepare(db, "DELETE FROM contact_preference WHERE volunteer_id = ?");  // migration 11
     cp->bind(1, id);
     cp->exec();
+    auto ps = store::prepare(db, "DELETE FROM push_subscription WHERE volunteer_id = ?");  // migration 13
+    ps->bind(1, id);
+    ps->exec();
     for (const char* table : {"sign_in_code", "email_confirmation"}) {  // migration 12 (auth/sign_in_codes)
         auto sc = store::prepare(db, std::string("DELETE FROM ") + table +
                                          " WHERE user_id IN (SELECT id FROM users WHERE volunteer_id = ?)");

@@ -14,7 +14,10 @@
 #include "notify/mime.hpp"
 #include "notify/outbox.hpp"
 #include "notify/preferences.hpp"
+#include "notify/push_subscriptions.hpp"
 #include "store/statement_cache.hpp"
+
+#include <boost/json.hpp>
 
 #include <algorithm>
 
@@ -169,15 +172,19 @@ int tell(context& c, const store::committed_event& e, const recipient& to, const
     auto mail = email_of(c, e, to, kind, links, values, about_id, due_at);
     if (mail)
         mail->optional = optional;
-    // Their channels in their order; an essential message then tries the others too.
+    // Their channels in their order; an essential message then tries the others too. A device they allowed
+    // notifications on comes first (they asked for it there).
+    const bool pushable = c.s.push && to.kind == "volunteer" && has_push(c.db, to.id);
     std::vector<std::string> order = to.prefs.channels;
+    if (pushable && std::find(order.begin(), order.end(), "push") == order.end())
+        order.insert(order.begin(), "push");
     if (!optional)
         for (const char* ch : {"sms", "email"})
             if (std::find(order.begin(), order.end(), ch) == order.end())
                 order.emplace_back(ch);
     std::string channel;
     for (const auto& ch : order)
-        if ((ch == "sms" && textable(c, to)) || (ch == "email" && mail)) {
+        if ((ch == "push" && pushable) || (ch == "sms" && textable(c, to)) || (ch == "email" && mail)) {
             channel = ch;
             break;
         }
@@ -185,10 +192,22 @@ int tell(context& c, const store::committed_event& e, const recipient& to, const
         enqueue(c.db, *mail, e.at, c.s.keep_seconds);
         return 1;
     }
-    if (channel == "sms") {
+    if (channel == "sms" || channel == "push") {
         const auto t = c.s.words->get(to.lang);
-        outgoing m = message_to(e, to, kind, "sms", to.phone, about_id);
+        const bool push = channel == "push";
+        // A push is addressed to the volunteer's devices (the sender reads them), its text the SMS's, as a
+        // notification: {title, body, url} for the service worker.
+        outgoing m = message_to(e, to, kind, push ? "push" : "sms", push ? to.id : to.phone, about_id);
         m.text = t("sms." + kind, values);
+        if (push) {
+            m.subject = t("msg." + kind + ".subject", values);
+            m.text = boost::json::serialize(
+                boost::json::object{{"title", m.subject},
+                                    {"body", m.text},
+                                    {"url", links.empty() ? c.s.public_url + "/benevole" : links.front()},
+                                    {"tag", kind},
+                                    {"lang", to.lang}});
+        }
         const std::int64_t due = due_at.value_or(e.at);
         const std::int64_t allowed = outside_quiet_hours(c, to.prefs, due, mission_start);
         if (allowed != due || due_at)
@@ -251,7 +270,8 @@ int on_mission(context& c, const store::committed_event& e) {
     const std::string& phone = c.programme.coordination_phone;
 
     if (e.action == "proposed") {
-        if (!textable(c, vol) && (!c.s.email || !plausible_address(vol.address)))
+        if (!textable(c, vol) && (!c.s.email || !plausible_address(vol.address)) &&
+            !(c.s.push && has_push(c.db, vol.id)))
             return 0;  // no channel: no link is made
         const std::string expires = m.expires_at ? c.city.date_time(*m.expires_at) : when;
         // The one-tap answer: a single-use link valid until the proposal expires (domain/answer_links.hpp).
@@ -434,7 +454,7 @@ int plan_messages(SQLite::Database& db, const std::vector<store::committed_event
         }
     } dropped{db};
     // A mission's events may make a "call the resident" task even with no channel on; the rest is messages.
-    const bool channels = s.email || s.sms;
+    const bool channels = s.email || s.sms || s.push;
     const bool relevant =
         std::any_of(events.begin(), events.end(), [channels](const store::committed_event& e) {
             return e.entity == "mission" ||

@@ -17,6 +17,7 @@ namespace relais::notify {
 struct planner_settings {
     bool email = false;      ///< --smtp-url given
     bool sms = false;        ///< --sms-provider given
+    bool push = false;       ///< web push on (a VAPID key pair; --public-url given)
     std::string public_url;  ///< --public-url (no trailing slash), else the bind address
     std::shared_ptr<const core::dictionaries> words = core::dictionaries::none();
     std::int64_t keep_seconds = 30 * 86400;  ///< --outbox-retention-days
@@ -28,8 +29,8 @@ struct planner_settings {
 ///
 /// Each message goes on the first channel that reaches its recipient: a text message (SMS on, a mobile
 /// number, no STOP received from it; not between 21:00 and 08:00 city time unless about a mission that
-/// starts that day: it then waits for 08:00), else an email (email on, an address). Web push, preferences
-/// per person and falling back to email after an SMS failure are still to come (README).
+/// starts that day: it then waits for 08:00), else an email (email on, an address). A volunteer with a device
+/// that accepts web push gets a notification first (quiet hours as texts); their own channel order otherwise.
 /// What is sent:
 /// - a volunteer: a mission proposed to them (category, time, neighbourhood, the deadline, a link to their
 ///   space; never the resident's address or name), a mission of theirs cancelled, their registration

@@ -2,6 +2,7 @@
 
 #include "core/clock.hpp"
 #include "notify/outbox.hpp"
+#include "notify/push_subscriptions.hpp"
 #include "store/store.hpp"
 
 #include <spdlog/spdlog.h>
@@ -21,6 +22,8 @@ sender::sender(store::store& db, core::clock& clk, sender_settings s)
         mailer_ = std::make_unique<smtp_mailer>(s_.smtp);
     if (!s_.sms.provider.empty())
         texter_ = make_sms_provider(s_.sms);
+    if (!s_.push.vapid_private_key.empty())
+        pusher_ = std::make_unique<push_client>(s_.push);
 }
 
 sender::~sender() {
@@ -99,6 +102,8 @@ asio::awaitable<int> sender::round() {
             auto r = texter_->send(m.address, m.text);
             out = std::move(r.outcome);
             provider_id = std::move(r.provider_id);
+        } else if (m.channel == "push" && pusher_) {
+            out = co_await push_to(m.address, m.kind, m.text);
         } else if (m.channel == "email" && mailer_) {
             mail e;
             e.from_name = s_.from_name;
@@ -142,6 +147,38 @@ asio::awaitable<int> sender::round() {
         ++done;
     }
     co_return done;
+}
+
+asio::awaitable<send_outcome> sender::push_to(const std::string& volunteer_id, const std::string& kind,
+                                              const std::string& payload) {
+    auto read = [volunteer_id](SQLite::Database& db) { return subscriptions_of(db, volunteer_id); };
+    const auto devices = co_await db_.read(std::move(read));
+    push_message pm;
+    pm.payload = payload;
+    // A proposal waits for an answer: wake the phone; the rest can wait for its next wake-up.
+    pm.urgency = kind == "proposal" || kind == "sign_in_code" ? push_urgency::high : push_urgency::normal;
+    send_outcome out{send_outcome::kind::permanent, "no device accepts notifications any more"};
+    std::vector<std::string> gone;
+    bool sent = false;
+    for (const auto& d : devices) {
+        const push_outcome r = pusher_->send(d.sub, pm);
+        if (r.result == push_outcome::kind::sent)
+            sent = true;
+        else if (r.result == push_outcome::kind::gone)
+            gone.push_back(d.id);
+        else if (r.result == push_outcome::kind::temporary || out.result != send_outcome::kind::temporary)
+            out = r.as_send_outcome();  // a device that may come back outweighs one that refused
+    }
+    if (!gone.empty()) {
+        auto forget = [gone](SQLite::Database& db) {
+            for (const auto& id : gone)
+                forget_subscription(db, id);
+        };
+        co_await db_.write(std::move(forget));
+    }
+    if (sent)
+        co_return send_outcome{};
+    co_return out;
 }
 
 }  // namespace relais::notify

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "notify/push_client.hpp"
 #include "notify/sms_provider.hpp"
 #include "notify/smtp_mailer.hpp"
 
@@ -29,6 +30,7 @@ namespace relais::notify {
 struct sender_settings {
     smtp_settings smtp;                    ///< email (url empty: off)
     sms_settings sms;                      ///< text messages (provider empty: off)
+    push_settings push;                    ///< web push (no VAPID key: off)
     std::string from_name;                 ///< the display name of the sender (the programme's name)
     std::chrono::milliseconds idle{2000};  ///< how often the outbox is looked at when nothing wakes it
     int batch = 50;                        ///< messages read per round
@@ -64,12 +66,17 @@ class sender {
   private:
     boost::asio::awaitable<void> run();
     boost::asio::awaitable<int> round();
+    /// Pushes `payload` to every device of volunteer `volunteer_id`: sent if one took it; the devices whose
+    /// push service says they are gone are forgotten.
+    boost::asio::awaitable<send_outcome> push_to(const std::string& volunteer_id, const std::string& kind,
+                                                 const std::string& payload);
 
     store::store& db_;
     core::clock& clk_;
     sender_settings s_;
     std::unique_ptr<smtp_mailer> mailer_;
     std::unique_ptr<sms_provider> texter_;
+    std::unique_ptr<push_client> pusher_;
     boost::asio::io_context ioc_;
     boost::asio::steady_timer timer_;
     std::atomic<bool> stopping_{false};

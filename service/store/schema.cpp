@@ -19,6 +19,7 @@ std::span<const migration> schema_migrations() {
         {10, "outbox", schema_outbox_sql()},
         {11, "sms", schema_sms_sql()},
         {12, "sign in", schema_sign_in_sql()},
+        {13, "push", schema_push_sql()},
     };
     return migrations;
 }

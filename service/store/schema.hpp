@@ -32,5 +32,7 @@ const char* schema_outbox_sql();
 const char* schema_sms_sql();
 /// Migration 12: sign-in by code, registration without a password (confirmed emails).
 const char* schema_sign_in_sql();
+/// Migration 13: web push (VAPID keys, subscriptions) and one-click unsubscribe links.
+const char* schema_push_sql();
 
 }  // namespace relais::store

@@ -934,6 +934,62 @@ async function main() {
       }
     });
 
+    // 8b. Signing in without a password: a code by email, then the link of another code's message.
+    await step('a volunteer signs in on a new phone with a code received by email, then with the link of a second message', async () => {
+      const ctx = await browser.newContext({ ...common, viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+      ctx.setDefaultTimeout(TIMEOUT);
+      const page = await ctx.newPage();
+      watch(page, 'benevole-code');
+      const codeMails = () => mailTexts(server.mail).filter((t) => t.includes('/benevole#connexion='));
+      const before = codeMails().length;
+      await page.goto(`${base}/benevole`);
+      await page.locator('#code-ask-form').waitFor();
+      await page.fill('#code-to', VOLUNTEER.email);
+      await page.click('#code-ask-form button[type="submit"]');
+      await page.locator('#code-check-form:not([hidden])').waitFor();
+      await checkPage(page, 'benevole-code');
+      let text = null;
+      for (let i = 0; i < 100 && !text; i += 1) {
+        const mails = codeMails();
+        if (mails.length > before) text = mails[mails.length - 1];
+        else await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(text, 'no sign-in code arrived by email');
+      const code = text.match(/(^|[^0-9a-f])([0-9]{6})([^0-9a-f]|$)/)[2];
+      await page.fill('#code-value', code);
+      await page.click('#code-check-form button[type="submit"]');
+      await page.locator('#nav a[href="#/compte"]').waitFor();
+      // The account page offers a password form (an account may have none yet).
+      await page.click('#nav a[href="#/compte"]');
+      await page.locator('#password-form').waitFor();
+      await ctx.close();
+
+      // A second code; its message's link signs in on another device, once.
+      const other = await browser.newContext({ ...common, viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+      other.setDefaultTimeout(TIMEOUT);
+      const p2 = await other.newPage();
+      watch(p2, 'benevole-lien');
+      const res = await p2.request.post(`${base}/api/v1/auth/code`, { data: { email: VOLUNTEER.email }, headers: { Origin: base } });
+      expect(res.status() === 202, `code request: HTTP ${res.status()}`);
+      let link = null;
+      for (let i = 0; i < 100 && !link; i += 1) {
+        const mails = codeMails();
+        if (mails.length > before + 1) link = mails[mails.length - 1].match(/http:\/\/127\.0\.0\.1:\d+\/benevole#connexion=[0-9a-f]{64}/)[0];
+        else await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(link, 'no second code message with a link');
+      await p2.goto(link);
+      await p2.locator('#nav a[href="#/compte"]').waitFor();
+      expect(!(await p2.evaluate(() => location.hash)).includes('connexion'), 'the link secret stays in the address bar');
+      await other.close();
+      const again = await browser.newContext({ ...common });
+      const p3 = await again.newPage();
+      watch(p3, 'benevole-lien-deja');
+      await p3.goto(link);
+      await p3.locator('#link-refused').waitFor();
+      await again.close();
+    });
+
     // 9. English, and no script or style refused by the CSP anywhere.
     await step('English pages through the language switch', async () => {
       await rs.goto(`${base}/demande`);

@@ -494,7 +494,7 @@ async function accountView(notice) {
   if (me.status === 'registered') parts.push(h('p', { class: 'notice' }, t('vo.acc.waiting')));
   if (me.status === 'active') parts.push(h('h2', {}, t('vo.acc.pause_title')), h('p', {}, t('vo.acc.pause_text')), simple('pause', t('vo.acc.pause'), t('vo.acc.paused')));
   if (me.status === 'paused') parts.push(h('h2', {}, t('vo.acc.resume_title')), simple('resume', t('vo.acc.resume'), t('vo.acc.resumed'), 'primary'));
-  if (me.status === 'active' || me.status === 'paused') parts.push(await preferencesSection(status), await calendarSection(status));
+  if (me.status === 'active' || me.status === 'paused') parts.push(await preferencesSection(status), await pushSection(status), await calendarSection(status));
   if (me.status !== 'withdrawn') {
     const reasons = ['no_longer_available', 'back_to_work', 'health', 'moved', 'not_as_expected', 'other'];
     const form = h('form', {},
@@ -524,6 +524,49 @@ async function accountView(notice) {
     signedOut();
   } } }, t('co.nav.logout')));
   view(t('vo.acc.title'), ...parts);
+}
+
+/** The server's VAPID key as the bytes pushManager.subscribe() wants. */
+function keyBytes(b64url) {
+  const raw = atob(b64url.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (b64url.length % 4)) % 4));
+  return Uint8Array.from(raw, (c) => c.charCodeAt(0));
+}
+
+/** Notifications on this phone (web push): subscribe this device, or stop. Hidden where unsupported or off. */
+async function pushSection(status) {
+  const section = h('section', { 'aria-labelledby': 'push-title', id: 'push' });
+  if (!('serviceWorker' in navigator) || !('PushManager' in window) || !('Notification' in window)) return section;
+  let key;
+  try { key = (await api('GET', '/api/v1/push/key')).public_key; } catch { return section; }
+  const stored = () => localStorage.getItem('relais.push.subscription') || '';
+  const draw = () => {
+    const on = Boolean(stored());
+    mount(section, h('h2', { id: 'push-title' }, t('vo.push.title')), h('p', {}, t(on ? 'vo.push.on' : 'vo.push.lead')),
+      h('button', { type: 'button', id: on ? 'push-off' : 'push-on', class: on ? null : 'primary', on: { click: on ? stop : start } },
+        t(on ? 'vo.push.stop' : 'vo.push.start')));
+  };
+  async function start() {
+    try {
+      if (await Notification.requestPermission() !== 'granted') { status.textContent = t('vo.push.denied'); return; }
+      const reg = await navigator.serviceWorker.ready;
+      const sub = await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(key) });
+      const saved = await api('POST', '/api/v1/me/push-subscriptions', sub.toJSON());
+      localStorage.setItem('relais.push.subscription', saved.id);
+      status.textContent = t('vo.push.done');
+    } catch (err) { status.textContent = err instanceof ApiError ? problemText(err) : t('vo.push.failed'); }
+    draw();
+  }
+  async function stop() {
+    try {
+      await api('DELETE', `/api/v1/me/push-subscriptions/${encodeURIComponent(stored())}`);
+    } catch (err) { if (!(err instanceof ApiError && err.status === 404)) { status.textContent = problemText(err); return; } }
+    localStorage.removeItem('relais.push.subscription');
+    try { const reg = await navigator.serviceWorker.ready; const sub = await reg.pushManager.getSubscription(); if (sub) await sub.unsubscribe(); } catch { /* gone already */ }
+    status.textContent = t('vo.push.stopped');
+    draw();
+  }
+  draw();
+  return section;
 }
 
 /** Set a password (an account made without one) or change it. */
