@@ -47,7 +47,8 @@ int queue_morning_digests(SQLite::Database& db, std::int64_t now, const planner_
         return 0;  // nothing waits: no mail
     auto who = store::prepare(
         db,
-        "SELECT u.id, u.email FROM users u WHERE u.role = 'coordinator' AND u.disabled_at IS NULL AND NOT "
+        "SELECT u.id, u.email FROM users u WHERE u.role = 'coordinator' AND u.disabled_at IS NULL AND "
+        "u.optional_messages = 1 AND NOT "
         "EXISTS "
         "(SELECT 1 FROM outbox o WHERE o.kind = 'digest' AND o.recipient_kind = 'coordinator' AND "
         "o.recipient_id = u.id AND o.created_at >= ?)");
@@ -75,8 +76,11 @@ int queue_morning_digests(SQLite::Database& db, std::int64_t now, const planner_
         m.address = address;
         m.lang = "fr";
         m.subject = t("msg.digest.subject", values);
+        m.unsubscribe_url =
+            make_unsubscribe_url(db, s.public_url, "coordinator", id, now, now + s.keep_seconds);
         m.text = t("msg.greeting_team") + "\n\n" + t("msg.digest.body", values) + "\n\n-- \n" +
-                 t("msg.automatic", {{"programme", programme.name}}) + "\n";
+                 t("msg.automatic", {{"programme", programme.name}}) + "\n" +
+                 t("msg.unsubscribe", {{"link", m.unsubscribe_url}}) + "\n";
         m.optional = true;
         enqueue(db, m, now, s.keep_seconds);
         ++queued;

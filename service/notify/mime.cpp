@@ -123,8 +123,10 @@ std::string render_mime(const mail& m) {
     h += "To: <" + m.to + ">\r\n";
     h += "Subject: " + encode_header_text(m.subject) + "\r\n";
     h += "Message-ID: <" + m.message_id + ">\r\n";
-    if (!m.list_unsubscribe.empty())
+    if (!m.list_unsubscribe.empty()) {
         h += "List-Unsubscribe: <" + m.list_unsubscribe + ">\r\n";
+        h += "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n";  // RFC 8058: a POST opts out
+    }
     h += "MIME-Version: 1.0\r\n";
     h += "Auto-Submitted: auto-generated\r\n";
 

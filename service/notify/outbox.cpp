@@ -1,12 +1,17 @@
 #include "notify/outbox.hpp"
 
+#include "domain/events.hpp"
 #include "domain/ids.hpp"
+#include "notify/preferences.hpp"
 #include "store/statement_cache.hpp"
 
 #include <SQLiteCpp/Statement.h>
 #include <boost/json.hpp>
 
+#include <sodium.h>
+
 #include <algorithm>
+#include <array>
 
 namespace relais::notify {
 
@@ -72,8 +77,8 @@ std::string enqueue(SQLite::Database& db, const outgoing& m, std::int64_t now, s
     auto q = store::prepare(
         db,
         "INSERT INTO outbox(id, created_at, event_seq, kind, channel, recipient_kind, recipient_id, address, "
-        "lang, subject, body_text, body_html, optional, next_attempt_at, purge_after, about_id, fallback) "
-        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+        "lang, subject, body_text, body_html, optional, next_attempt_at, purge_after, about_id, fallback, "
+        "unsubscribe_url) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     q->bind(1, id);
     q->bind(2, static_cast<std::int64_t>(now));
     if (m.event_seq)
@@ -96,6 +101,8 @@ std::string enqueue(SQLite::Database& db, const outgoing& m, std::int64_t now, s
         q->bind(16, m.about_id);
     if (!m.fallback.empty())
         q->bind(17, m.fallback);
+    if (!m.unsubscribe_url.empty())
+        q->bind(18, m.unsubscribe_url);
     q->exec();
     log_status(db, id, now, "queued", std::nullopt);
     return id;
@@ -124,11 +131,11 @@ int cancel_queued(SQLite::Database& db, const std::string& about_id, const std::
 }
 
 std::vector<queued_message> due_messages(SQLite::Database& db, std::int64_t now, int limit) {
-    auto q =
-        store::prepare(db,
-                       "SELECT id, kind, channel, address, lang, subject, body_text, body_html, optional, "
-                       "attempts, created_at FROM outbox WHERE status = 'queued' AND next_attempt_at <= ? "
-                       "ORDER BY next_attempt_at, seq LIMIT ?");
+    auto q = store::prepare(
+        db,
+        "SELECT id, kind, channel, address, lang, subject, body_text, body_html, optional, "
+        "attempts, created_at, unsubscribe_url FROM outbox WHERE status = 'queued' AND next_attempt_at <= ? "
+        "ORDER BY next_attempt_at, seq LIMIT ?");
     q->bind(1, static_cast<std::int64_t>(now));
     q->bind(2, limit);
     std::vector<queued_message> out;
@@ -145,6 +152,7 @@ std::vector<queued_message> due_messages(SQLite::Database& db, std::int64_t now,
         m.optional = q->getColumn(8).getInt() != 0;
         m.attempts = q->getColumn(9).getInt();
         m.created_at = q->getColumn(10).getInt64();
+        m.unsubscribe_url = q->getColumn(11).isNull() ? std::string() : q->getColumn(11).getString();
         out.push_back(std::move(m));
     }
     return out;
@@ -257,7 +265,63 @@ std::int64_t purge_outbox(SQLite::Database& db, std::int64_t now) {
     const std::int64_t texts = t->exec();
     auto c = store::prepare(db, "DELETE FROM call_task WHERE purge_after <= ?");  // and the call tasks
     c->bind(1, static_cast<std::int64_t>(now));
-    return messages + texts + c->exec();
+    const std::int64_t tasks = c->exec();
+    auto u = store::prepare(db, "DELETE FROM unsubscribe_link WHERE purge_after <= ?");  // and opt-out links
+    u->bind(1, static_cast<std::int64_t>(now));
+    return messages + texts + tasks + u->exec();
+}
+
+namespace {
+
+std::string unsubscribe_hash(std::string_view token) {
+    std::array<unsigned char, crypto_generichash_BYTES> h{};
+    crypto_generichash(h.data(), h.size(), reinterpret_cast<const unsigned char*>(token.data()), token.size(),
+                       nullptr, 0);
+    return domain::to_hex(h.data(), h.size());
+}
+
+}  // namespace
+
+std::string make_unsubscribe_url(SQLite::Database& db, const std::string& base,
+                                 const std::string& recipient_kind, const std::string& recipient_id,
+                                 std::int64_t now, std::int64_t purge_after) {
+    std::array<unsigned char, 32> raw{};
+    randombytes_buf(raw.data(), raw.size());
+    const std::string token = domain::to_hex(raw.data(), raw.size());
+    auto q =
+        store::prepare(db,
+                       "INSERT INTO unsubscribe_link(token_hash, recipient_kind, recipient_id, created_at, "
+                       "purge_after) VALUES (?, ?, ?, ?, ?)");
+    q->bind(1, unsubscribe_hash(token));
+    q->bind(2, recipient_kind);
+    q->bind(3, recipient_id);
+    q->bind(4, now);
+    q->bind(5, purge_after);
+    q->exec();
+    return base + "/desabonner/" + token;
+}
+
+bool unsubscribe(SQLite::Database& db, std::string_view token, std::int64_t now) {
+    if (token.size() != 64 || token.find_first_not_of("0123456789abcdef") != std::string_view::npos)
+        return false;
+    auto q =
+        store::prepare(db, "SELECT recipient_kind, recipient_id FROM unsubscribe_link WHERE token_hash = ?");
+    q->bind(1, unsubscribe_hash(token));
+    if (!q->executeStep())
+        return false;
+    const std::string kind = q->getColumn(0).getString();
+    const std::string id = q->getColumn(1).getString();
+    q->reset();
+    if (kind == "volunteer") {
+        contact_preferences p = load_preferences(db, id);
+        p.optional_messages = false;
+        save_preferences(db, id, p, now, domain::public_actor());  // whoever holds the link
+    } else {
+        auto u = store::prepare(db, "UPDATE users SET optional_messages = 0 WHERE id = ?");
+        u->bind(1, id);
+        u->exec();
+    }
+    return true;
 }
 
 std::vector<message_summary> messages_of(SQLite::Database& db, const std::string& recipient_kind,

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 // The outbox's rows (migration 10, store/schema_outbox.cpp): written in the transaction of the change they
@@ -26,6 +27,7 @@ struct outgoing {
     std::string about_id;                ///< the mission or request it concerns (empty: none)
     std::optional<std::int64_t> due_at;  ///< not before (a reminder); none: at once
     std::string fallback;  ///< a text's email version (fallback_of), sent if the text fails for good; "" none
+    std::string unsubscribe_url;  ///< an optional email's one-click opt-out (List-Unsubscribe); "" none
 };
 
 /// The email `m` kept inside a text message as its fallback (its address, subject and parts; JSON).
@@ -37,6 +39,7 @@ struct queued_message {
     bool optional = false;
     int attempts = 0;
     std::int64_t created_at = 0;
+    std::string unsubscribe_url;  ///< List-Unsubscribe of an optional email ("" none)
 };
 
 /// One line of a person's messages, as the coordinators see it (no address, no text).
@@ -87,6 +90,16 @@ bool record_temporary_failure(SQLite::Database& db, const std::string& id, std::
 /// The message cannot be delivered (refused address, no channel left). A text with a fallback email queues
 /// it at once (logged "fallback"); so do a text that gives up after retry_horizon and a bounced one.
 void record_failure(SQLite::Database& db, const std::string& id, std::int64_t now, const std::string& reason);
+
+/// A one-click opt-out link (`<base>/desabonner/<token>`) for the optional messages of a recipient (a
+/// volunteer, or a coordinator's account): the token is random, only its hash is kept, until `purge_after`.
+std::string make_unsubscribe_url(SQLite::Database& db, const std::string& base,
+                                 const std::string& recipient_kind, const std::string& recipient_id,
+                                 std::int64_t now, std::int64_t purge_after);
+
+/// Opts the link's recipient out of optional messages (reminders, "did it happen?", the morning digest);
+/// essential ones still go. False for an unknown or malformed token. Idempotent.
+bool unsubscribe(SQLite::Database& db, std::string_view token, std::int64_t now);
 
 /// Deletes the messages (and their logs), the received texts and the call tasks whose retention ended by
 /// `now`; returns how many.

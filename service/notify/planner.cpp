@@ -146,13 +146,21 @@ std::optional<outgoing> email_of(context& c, const store::committed_event& e, co
     const auto t = c.s.words->get(to.lang);
     const std::string greeting =
         to.first_name.empty() ? t("msg.greeting_team") : t("msg.greeting", {{"first_name", to.first_name}});
-    const std::string text = greeting + "\n\n" + t("msg." + kind + ".body", values) + "\n\n" +
-                             t("msg.signature", {{"programme", c.programme.name}}) + "\n\n-- \n" +
-                             t("msg.automatic", {{"programme", c.programme.name}}) + "\n";
+    std::string text = greeting + "\n\n" + t("msg." + kind + ".body", values) + "\n\n" +
+                       t("msg.signature", {{"programme", c.programme.name}}) + "\n\n-- \n" +
+                       t("msg.automatic", {{"programme", c.programme.name}}) + "\n";
     outgoing m = message_to(e, to, kind, "email", to.address, about_id);
+    std::vector<std::string> all_links = links;
+    if (optional_kind(kind)) {
+        // One click stops the optional ones (List-Unsubscribe, RFC 8058; the link in the text too).
+        m.unsubscribe_url = make_unsubscribe_url(c.db, c.s.public_url, to.kind, to.id, e.at,
+                                                 e.at + c.s.keep_seconds + 30 * 86400);
+        text += t("msg.unsubscribe", {{"link", m.unsubscribe_url}}) + "\n";
+        all_links.push_back(m.unsubscribe_url);
+    }
     m.subject = t("msg." + kind + ".subject", values);
     m.text = text;
-    m.html = html_of(text, links);
+    m.html = html_of(text, all_links);
     m.due_at = due_at;
     return m;
 }

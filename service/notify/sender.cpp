@@ -111,6 +111,7 @@ asio::awaitable<int> sender::round() {
             e.subject = m.subject;
             e.text = m.text;
             e.html = m.html;
+            e.list_unsubscribe = m.unsubscribe_url;
             e.date = clk_.now_s();
             const auto at = s_.smtp.from.rfind('@');
             e.message_id =

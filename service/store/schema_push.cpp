@@ -7,7 +7,8 @@ namespace relais::store {
 // `push_subscription`: a volunteer's devices (PushSubscription: the push service's endpoint and the device's
 // keys; personal data: erased with the volunteer, never logged); a push service's 404/410 deletes one.
 // `outbox.unsubscribe_token`: an optional message's one-click unsubscribe link (List-Unsubscribe, RFC 8058).
-// `unsubscribe_link`: those links' hashes and whom they stop optional messages for.
+// `unsubscribe_link`: those links' hashes and whom they stop optional messages for (a volunteer's are in
+// contact_preference; `users.optional_messages` is a coordinator's: the morning digest).
 const char* schema_push_sql() {
     return R"sql(
 CREATE TABLE server_key (
@@ -26,6 +27,7 @@ CREATE TABLE push_subscription (
 ) WITHOUT ROWID;
 CREATE INDEX push_subscription_volunteer ON push_subscription(volunteer_id);
 ALTER TABLE outbox ADD COLUMN unsubscribe_url TEXT;
+ALTER TABLE users ADD COLUMN optional_messages INTEGER NOT NULL DEFAULT 1;
 CREATE TABLE unsubscribe_link (
   token_hash TEXT PRIMARY KEY,
   recipient_kind TEXT NOT NULL,

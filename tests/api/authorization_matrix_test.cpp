@@ -173,8 +173,10 @@ expect expected(const operation& op, caller c) {
     // looked up, which the contract allows to anyone (public).
     // So does the email confirmation's POST; its GET only shows a button (it looks nothing up): 200.
     const bool form_page =
-        op.method == "POST" && (op.path.starts_with("/reponse/") || op.path.starts_with("/confirmer/"));
-    const bool looks_up = !(op.method == "GET" && op.path.starts_with("/confirmer/"));
+        op.method == "POST" && (op.path.starts_with("/reponse/") || op.path.starts_with("/confirmer/") ||
+                                op.path.starts_with("/desabonner/"));
+    const bool looks_up =
+        !(op.method == "GET" && (op.path.starts_with("/confirmer/") || op.path.starts_with("/desabonner/")));
     const bool unknown_code = (op.path.find("{tracking_code}") != std::string::npos && c != resident) ||
                               (op.path.find("{token}") != std::string::npos && !form_page && looks_up);
     // The SMS provider's webhooks: the matrix city has no provider, so they answer 404 to everyone (with one,
@@ -374,7 +376,7 @@ struct matrix_city {
             return std::string(64, 'a') + ".ics";  // well formed, made by nobody
         if (param == "token" && kind == "reponse")
             return std::string(43, 'a');  // a one-tap answer link: well formed, made by nobody
-        if (param == "token" && kind == "confirmer")
+        if (param == "token" && (kind == "confirmer" || kind == "desabonner"))
             return std::string(64, 'a');  // an email confirmation link: well formed, made by nobody
         if (param == "code" && kind == "categories")
             return "shopping";

@@ -207,3 +207,62 @@ TEST_CASE("email: the coordinators' morning digest goes at 08:00 city time, once
     std::this_thread::sleep_for(std::chrono::seconds(4));
     CHECK(sink.messages().size() == 1);
 }
+
+TEST_CASE("email: optional messages carry a one-click opt-out (List-Unsubscribe, RFC 8058) that stops them") {
+    smtp_sink_process sink;
+    const relais::domain::city_time rennes("Europe/Paris");
+    const std::int64_t t0 = rennes.to_utc(rennes.day_of(now_s()) * 86400 + 7 * 3600 + 30 * 60);  // 07:30
+    test_city city({"--test-clock", "--test-clock-start", iso(t0), "--smtp-url", sink.url(), "--smtp-ca-file",
+                    sink.ca_file(), "--mail-from", "entraide@ville.example", "--public-url",
+                    "https://entraide.example"});
+    INFO(city.server().log());
+    auto vol = city.new_volunteer("rappels");
+    REQUIRE(sink.wait_for(1, std::chrono::seconds(10)));  // validated: essential, no opt-out
+    CHECK(sink.messages().at(0).find("List-Unsubscribe") == std::string::npos);
+
+    // The morning digest is optional: its header and its text carry the link.
+    auto waiting = minimal_request("Courses");
+    waiting["window"] = json::object{{"from", iso(t0 + 3600)}, {"until", iso(t0 + 3 * 86400)}};
+    city.public_request(waiting);    // something waits: a digest goes
+    move_clock(city, t0 + 31 * 60);  // 08:01
+    REQUIRE(sink.wait_for(2, std::chrono::seconds(15)));
+    const std::string digest = sink.messages().at(1);
+    CHECK(digest.find("List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n") != std::string::npos);
+    const auto at = digest.find("List-Unsubscribe: <https://entraide.example/desabonner/");
+    REQUIRE(at != std::string::npos);
+    const std::string token = digest.substr(at + 55, 64);
+    CHECK(relais::testing::decoded_bodies(digest).find("/desabonner/" + token) != std::string::npos);
+    auto anon = city.anonymous();
+    CHECK(anon->get("/desabonner/" + token).status == 200);  // a GET stops nothing
+    // The mail client's one-click POST: no Origin, the RFC's body.
+    const header_list form{{"Content-Type", "application/x-www-form-urlencoded"}};
+    const auto done = anon->request("POST", "/desabonner/" + token, "List-Unsubscribe=One-Click", form);
+    CHECK(done.status == 200);
+    CHECK(done.body.find("unsubscribe-state") != std::string::npos);
+    CHECK(anon->request("POST", "/desabonner/" + std::string(64, 'a'), "", form).status == 404);
+    CHECK(anon->request("POST", "/desabonner/..%2f..%2f", "", form).status == 404);
+    // The next morning: no digest for that coordinator.
+    move_clock(city, t0 + 86400 + 31 * 60);
+    std::this_thread::sleep_for(std::chrono::seconds(4));
+    CHECK(sink.messages().size() == 2);
+
+    // A volunteer's reminder two hours before: optional, with its own link, which turns their optional
+    // messages off (their preferences say so).
+    auto req = city.public_request(minimal_request("Courses du soir"));
+    const std::int64_t now2 = t0 + 86400 + 31 * 60;
+    const std::int64_t start = (now2 / 3600 + 3) * 3600;
+    const auto mission = city.propose(req.id, vol.id, start, start + 3600);
+    auto acc = vol.client->post_json("/api/v1/missions/" + mission + "/accept", json::object{});
+    REQUIRE(acc.status == 200);
+    REQUIRE(sink.wait_for(3, std::chrono::seconds(10)));  // the proposal
+    move_clock(city, start - 2 * 3600 + 60);
+    REQUIRE(sink.wait_for(4, std::chrono::seconds(15)));  // the reminder
+    const std::string reminder = sink.messages().at(3);
+    const auto at2 = reminder.find("List-Unsubscribe: <https://entraide.example/desabonner/");
+    REQUIRE(at2 != std::string::npos);
+    const std::string token2 = reminder.substr(at2 + 55, 64);
+    CHECK(vol.client->get_json("/api/v1/me/preferences").at("optional_messages") == true);
+    CHECK(anon->request("POST", "/desabonner/" + token2, "lang=fr", form).status == 200);
+    CHECK(vol.client->get_json("/api/v1/me/preferences").at("optional_messages") == false);
+    CHECK(city.server().log().find(token2) == std::string::npos);
+}

@@ -117,8 +117,10 @@ awaitable_response tracking_cancel(request_context& ctx, page_services s);      
 awaitable_response answer_page(request_context& ctx, page_services s);              // GET /reponse/{token}
 awaitable_response answer_submit(request_context& ctx, page_services s);            // POST /reponse/{token}
 awaitable_response email_confirmation_page(request_context& ctx, page_services s);  // GET /confirmer/{token}
-awaitable_response email_confirmation_submit(request_context& ctx,
-                                             page_services s);  // POST /confirmer/{token}
+// POST /confirmer/{token}:
+awaitable_response email_confirmation_submit(request_context& ctx, page_services s);
+awaitable_response unsubscribe_page(request_context& ctx, page_services s);    // GET /desabonner/{token}
+awaitable_response unsubscribe_submit(request_context& ctx, page_services s);  // POST /desabonner/{token}
 
 /// The page a browser gets instead of problem+json when a resident page refuses a request.
 boost::asio::awaitable<wire::response> refusal_page(page_services s, const wire::request& req,

@@ -52,6 +52,11 @@ void add_page_routes(wire::route_table& t, const data_access& d, const std::stri
          pages::email_confirmation_page);
     page(verb::post, "/confirmer/{token}", {pub, no_session_csrf, auth::limit_by::tracking}, "form",
          pages::email_confirmation_submit);
+    // One-click opt-out of optional messages (List-Unsubscribe, RFC 8058): a mail client posts without
+    // Origin.
+    page(verb::get, "/desabonner/{token}", {pub, 0, auth::limit_by::tracking}, "", pages::unsubscribe_page);
+    page(verb::post, "/desabonner/{token}", {pub, no_session_csrf, auth::limit_by::tracking}, "form",
+         pages::unsubscribe_submit);
 }
 
 }  // namespace relais::api
