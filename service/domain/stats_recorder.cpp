@@ -86,6 +86,11 @@ thread_local batch* current_batch = nullptr;
 
 }  // namespace
 
+batch::batch(SQLite::Database& db) : db_(db) {
+    auto q = store::prepare(db_, "SELECT EXISTS (SELECT 1 FROM stat_occurrence)");
+    keeps_occurrences_ = q->executeStep() && q->getColumn(0).getInt() == 0;
+}
+
 batch::~batch() {
     if (current_batch == this)
         current_batch = nullptr;
@@ -111,6 +116,7 @@ void batch::begin(std::int64_t seq) {
     drop(days_);
     drop(gaps_);
     drop(firsts_);
+    drop(occurrences_);
     seqs_.push_back(seq);
 }
 
@@ -132,6 +138,7 @@ void batch::settle() {
     drop(days_);
     drop(gaps_);
     drop(firsts_);
+    drop(occurrences_);
     if (!first_seq_ && !seqs_.empty()) {
         first_seq_ = seqs_.front();
         settled_to_ = seqs_.front() - 1;
@@ -154,14 +161,60 @@ void batch::settle() {
         if (!fresh)
             it->second = std::min(it->second, f.at);
     }
+    for (auto& o : occurrences_)
+        settled_occurrences_.push_back(std::move(o));
     seqs_.clear();
     days_.clear();
     gaps_.clear();
     firsts_.clear();
+    occurrences_.clear();
+}
+
+void batch::write_occurrences() {
+    // Each subject's chain, as the recorder builds it one occurrence at a time: every distinct second linked
+    // to the subject's previous one (none for the first), counted in stat_gap by their days, with how many
+    // occurred in that second.
+    auto& v = settled_occurrences_;
+    std::sort(v.begin(), v.end(), [](const occurrence_entry& a, const occurrence_entry& b) {
+        return std::tie(a.kind, a.subject, a.x) < std::tie(b.kind, b.subject, b.x);
+    });
+    auto insert =
+        store::prepare(db_, "INSERT INTO stat_occurrence(kind, subject, x, y, m) VALUES (?,?,?,?,?)");
+    for (std::size_t i = 0; i < v.size();) {
+        std::optional<std::int64_t> previous;
+        const std::size_t subject_end = [&] {
+            std::size_t j = i;
+            while (j < v.size() && v[j].kind == v[i].kind && v[j].subject == v[i].subject)
+                ++j;
+            return j;
+        }();
+        while (i < subject_end) {
+            std::size_t j = i;
+            while (j < subject_end && v[j].x == v[i].x)
+                ++j;
+            const auto& o = v[i];
+            insert->reset();
+            insert->clearBindings();
+            insert->bind(1, o.kind);
+            insert->bind(2, o.subject);
+            insert->bind(3, static_cast<std::int64_t>(o.x));
+            if (previous)
+                insert->bind(4, static_cast<std::int64_t>(*previous));
+            insert->bind(5, static_cast<std::int64_t>(j - i));
+            insert->exec();
+            auto& gap = gap_totals_[{o.kind, domain::utc_day_of(o.x),
+                                     previous ? domain::utc_day_of(*previous) : no_day}];
+            ++gap.first;
+            previous = o.x;
+            i = j;
+        }
+    }
+    v.clear();
 }
 
 void batch::flush() {
     settle();
+    write_occurrences();
     {
         auto q = store::prepare(db_,
                                 "INSERT INTO stat_day(day, metric, key, n) VALUES (?,?,?,?) ON CONFLICT(day, "
@@ -237,18 +290,32 @@ SQLite::Statement& recorder::stmt(stmt_id id) {
 }
 
 std::optional<request_attrs> recorder::request(const std::string& id) {
+    if (batch_)
+        if (auto it = batch_->requests_.find(id); it != batch_->requests_.end())
+            return it->second;
     auto& q = stmt(s_request_attrs);
     q.bind(1, id);
     if (!q.executeStep())
         return std::nullopt;
-    return request_attrs{q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getString(),
-                         q.getColumn(3).getString()};
+    request_attrs r{q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getString(),
+                    q.getColumn(3).getString()};
+    if (batch_)  // written once, at the request's creation
+        batch_->requests_.emplace(id, r);
+    return r;
 }
 
 std::string recorder::person_of(const std::string& volunteer_id) {
+    if (batch_)
+        if (auto it = batch_->persons_.find(volunteer_id); it != batch_->persons_.end())
+            return it->second;
     auto& q = stmt(s_person_of);
     q.bind(1, volunteer_id);
-    return q.executeStep() ? q.getColumn(0).getString() : volunteer_id;
+    if (!q.executeStep())
+        return volunteer_id;
+    std::string person = q.getColumn(0).getString();
+    if (batch_)  // written once, at the registration
+        batch_->persons_.emplace(volunteer_id, person);
+    return person;
 }
 
 void recorder::add_day(std::int64_t at, std::string_view metric, std::string_view key) {
@@ -286,6 +353,10 @@ void recorder::add_gap(int kind, std::int64_t x, std::optional<std::int64_t> y, 
 }
 
 void recorder::add_occurrence(int kind, const std::string& subject, std::int64_t x) {
+    if (batch_ && batch_->keeps_occurrences_) {
+        batch_->occurrences_.push_back({seq_, kind, subject, x});
+        return;
+    }
     // The subject's occurrence at this second, or its next one (recorded out of time order).
     std::optional<std::pair<std::int64_t, std::optional<std::int64_t>>> next;
     {

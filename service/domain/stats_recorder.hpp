@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 #include <tuple>
+#include <unordered_map>
 #include <vector>
 
 // Keeps the statistics tables (migration 3, store/schema_stats.cpp) in step with the event log. Every event
@@ -108,8 +109,16 @@ class recorder {
 /// The additive part of the recording of many events in one transaction (the daily counts of stat_day and
 /// stat_gap, the requests' first-proposed/accepted/done times, the log position of stat_meta), kept in memory
 /// and written by flush() with one statement per distinct key: the seed's million missions add to a few
-/// hundred thousand keys. What the recorder reads back (stat_volunteer, stat_request's attributes,
-/// stat_occurrence) is still written at once, and nothing reads these counts before the commit.
+/// hundred thousand keys. What the recorder reads back (stat_volunteer, stat_request's attributes) is still
+/// written at once, and nothing reads these counts before the commit.
+///
+/// Occurrences (stat_occurrence, and the stat_gap counts of their chains) are kept too when the table is
+/// empty as the batch begins (a new database, as the seed's): the chain of each subject is then a function
+/// of its occurrences alone (each one linked to the subject's previous one, those of the same second
+/// counted once with their number), built and written by flush() in the same rows the recorder would have
+/// left. On a table that already holds occurrences they are recorded at once, as without a batch. The
+/// batch also remembers the persons (stat_volunteer.person) and request attributes it read, which never
+/// change once written.
 ///
 /// A savepoint rolled back takes its events out of the log, so their counts must go too. SQLite says nothing
 /// of savepoints, but the log does: its rows are numbered max + 1, so an event numbered at or below one
@@ -119,7 +128,7 @@ class recorder {
 /// writer records each event at once (its jobs' savepoints are nested in one group commit).
 class batch {
   public:
-    explicit batch(SQLite::Database& db) : db_(db) {}
+    explicit batch(SQLite::Database& db);
     batch(const batch&) = delete;
     batch& operator=(const batch&) = delete;
     ~batch();
@@ -165,9 +174,17 @@ class batch {
         std::string request_id;
         std::int64_t at;
     };
+    struct occurrence_entry {
+        std::int64_t seq;
+        int kind;
+        std::string subject;
+        std::int64_t x;
+    };
 
     /// Starts the recording of event `seq`: drops what events numbered from `seq` on (rolled back) left.
     void begin(std::int64_t seq);
+    /// Writes the settled occurrences' chains (stat_occurrence) and adds their links to the gap totals.
+    void write_occurrences();
 
     SQLite::Database& db_;
     // Not yet settled, in the order recorded (so in increasing seq).
@@ -175,10 +192,16 @@ class batch {
     std::vector<day_entry> days_;
     std::vector<gap_entry> gaps_;
     std::vector<first_entry> firsts_;
+    std::vector<occurrence_entry> occurrences_;
     // Settled totals.
     std::map<std::tuple<std::int64_t, std::string, std::string>, std::int64_t> day_totals_;
     std::map<std::tuple<int, std::int64_t, std::int64_t>, std::pair<std::int64_t, bool>> gap_totals_;
     std::map<std::pair<int, std::string>, std::int64_t> first_totals_;
+    std::vector<occurrence_entry> settled_occurrences_;
+    bool keeps_occurrences_ = false;  ///< stat_occurrence was empty when the batch began
+    // What the recorder read that never changes: a volunteer's person, a request's attributes.
+    std::unordered_map<std::string, std::string> persons_;
+    std::unordered_map<std::string, request_attrs> requests_;
     std::optional<std::int64_t> first_seq_;  ///< the first event settled
     std::int64_t settled_to_ = 0;            ///< the last event settled
     bool complete_ = true;                   ///< every event of the log from first_seq_ on was recorded here
