@@ -4,7 +4,7 @@
 // the device is gone (410) makes the server forget it; hostile subscriptions are refused by name; nothing of
 // a subscription reaches the log.
 #include "support/fixtures.hpp"
-#include "support/smtp_sink_process.hpp"
+#include "support/push_service_process.hpp"
 
 #include <doctest/doctest.h>
 
@@ -13,48 +13,8 @@
 namespace json = boost::json;
 using namespace relais::api_test;
 
-namespace {
-
-/// The local push service, on a free loopback port, for the test's lifetime.
-struct push_service {
-    relais::testing::temp_dir dir;
-    std::uint16_t port = relais::testing::free_loopback_port();
-    pid_t pid = -1;
-    push_service() {
-        pid = relais::testing::spawn_until_ready(
-            {"/usr/bin/python3", std::string(RELAIS_SOURCE_DIR) + "/tests/support/push_service.py", "--port",
-             std::to_string(port)},
-            dir.path() / "ready", "the push service");
-    }
-    ~push_service() { relais::testing::stop_child(pid); }
-    /// A browser's subscription for device `name`, bound to the server's key.
-    json::value subscription(const std::string& name, const std::string& key) {
-        http_client c(port);
-        return c.get_json("/push/" + name + "/_test/subscription?application_server_key=" + key);
-    }
-    json::array messages() {
-        http_client c(port);
-        return c.get_json("/_test/messages").as_array();
-    }
-    bool wait_for(std::size_t n) {
-        for (int i = 0; i < 200; ++i) {
-            if (messages().size() >= n)
-                return true;
-            std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        }
-        return false;
-    }
-    void answer(const std::string& name, int status) {
-        http_client c(port);
-        auto r = c.post_json("/_test/config", json::object{{"name", name}, {"status", status}});
-        REQUIRE(r.status == 200);
-    }
-};
-
-}  // namespace
-
 TEST_CASE("web push: a subscribed device gets the proposal with its link; a gone device is forgotten") {
-    push_service pushes;
+    push_service_process pushes;
     const std::int64_t t0 = now_s() / 86400 * 86400 + 9 * 3600;  // daytime in Rennes: no quiet hours
     test_city city({"--test-clock", "--test-clock-start", iso(t0), "--public-url", "https://entraide.example",
                     "--push-local-http", "--push-subject", "mailto:coordination@ville.example"});
@@ -92,7 +52,7 @@ TEST_CASE("web push: a subscribed device gets the proposal with its link; a gone
     auto req = city.public_request(minimal_request("Courses poussées"));
     const std::int64_t start = (t0 / 3600 + 26) * 3600;
     city.propose(req.id, vol.id, start, start + 3600);
-    REQUIRE(pushes.wait_for(1));
+    REQUIRE(pushes.wait_for(1, std::chrono::seconds(10)));
     const auto m = pushes.messages().at(0);
     CHECK(m.at("name") == "tel1");
     CHECK(m.at("sub") == "mailto:coordination@ville.example");
@@ -110,7 +70,7 @@ TEST_CASE("web push: a subscribed device gets the proposal with its link; a gone
     CHECK(pushed);
 
     // The device is gone at the push service (410): the next message fails there and the device is forgotten.
-    pushes.answer("tel1", 410);
+    pushes.set_status("tel1", 410);
     auto req2 = city.public_request(minimal_request("Pharmacie"));
     city.propose(req2.id, vol.id, start + 86400, start + 86400 + 3600);
     bool failed = false;
@@ -141,7 +101,7 @@ TEST_CASE("web push: a subscribed device gets the proposal with its link; a gone
           204);
 
     const std::string log = city.server().log();
-    CHECK(log.find("127.0.0.1:" + std::to_string(pushes.port)) == std::string::npos);
+    CHECK(log.find("127.0.0.1:" + std::to_string(pushes.port())) == std::string::npos);
     CHECK(log.find(std::string(sub.at("keys").at("auth").as_string())) == std::string::npos);
     CHECK(log.find("web push: on") != std::string::npos);
 }
