@@ -318,10 +318,14 @@ std::string propose_to(SQLite::Database& db, const request_record& r,
     q.bind(9, static_cast<std::int64_t>(expires));
     q.bind(10, static_cast<std::int64_t>(now));
     q.exec();
+    // The re-dispatch flag is cleared when set (`r` is as read in this transaction): an UPDATE naming the
+    // column rewrites the queue's index entry even when its value stays.
     auto u_lease = store::prepare(
-        db,
-        "UPDATE request SET first_proposed_at = COALESCE(first_proposed_at, ?), redispatch = 0, "
-        "updated_at = ? WHERE id = ?");
+        db, r.redispatch
+                ? "UPDATE request SET first_proposed_at = COALESCE(first_proposed_at, ?), redispatch = 0, "
+                  "updated_at = ? WHERE id = ?"
+                : "UPDATE request SET first_proposed_at = COALESCE(first_proposed_at, ?), updated_at = ? "
+                  "WHERE id = ?");
     SQLite::Statement& u = *u_lease;
     u.bind(1, static_cast<std::int64_t>(now));
     u.bind(2, static_cast<std::int64_t>(now));
@@ -461,12 +465,14 @@ void accept_mission(SQLite::Database& db, const std::string& id, std::int64_t no
         q.bind(2, id);
         q.exec();
     }
-    auto q_lease = store::prepare(
-        db, "UPDATE request SET first_accepted_at = COALESCE(first_accepted_at, ?) WHERE id = ?");
-    SQLite::Statement& q = *q_lease;
-    q.bind(1, static_cast<std::int64_t>(now));
-    q.bind(2, r.id);
-    q.exec();
+    if (!r.first_accepted_at) {  // the first acceptance only: a later one would leave it as it is
+        auto q_lease = store::prepare(
+            db, "UPDATE request SET first_accepted_at = COALESCE(first_accepted_at, ?) WHERE id = ?");
+        SQLite::Statement& q = *q_lease;
+        q.bind(1, static_cast<std::int64_t>(now));
+        q.bind(2, r.id);
+        q.exec();
+    }
     if (r.status == "new")
         set_request_status(db, r, "matched", now, who, "matched");
 }
@@ -488,13 +494,16 @@ void complete_mission(SQLite::Database& db, const std::string& id, const mission
     if (report.welfare_concern)
         append_event(db, now, who,
                      {"mission", id, "welfare_concern", "done", "done", std::nullopt, mission_data(m)});
-    auto f_lease =
-        store::prepare(db, "UPDATE request SET first_done_at = COALESCE(first_done_at, ?) WHERE id = ?");
-    SQLite::Statement& f = *f_lease;
-    f.bind(1, static_cast<std::int64_t>(now));
-    f.bind(2, m.request_id);
-    f.exec();
     auto r = load_request(db, m.request_id);
+    if (!r.first_done_at) {  // the first visit done only: a later one would leave it as it is
+        auto f_lease =
+            store::prepare(db, "UPDATE request SET first_done_at = COALESCE(first_done_at, ?) WHERE id = ?");
+        SQLite::Statement& f = *f_lease;
+        f.bind(1, static_cast<std::int64_t>(now));
+        f.bind(2, m.request_id);
+        f.exec();
+        r.first_done_at = now;
+    }
     if (r.recurrence == "once") {
         if (auto s = active_support(db, r.id))
             end_support(db, *s, "fulfilled", now, who);
