@@ -453,7 +453,20 @@ void accept_mission(SQLite::Database& db, const std::string& id, std::int64_t no
     }
     // (transition refuses any status but proposed, so the support has been read when it is needed below.)
     auto m = transition(db, std::move(before), "accepted", std::nullopt, std::nullopt, now, who, "accepted");
-    auto r = load_request(db, m.request_id);
+    // Of the request, what accepting uses: its status and first acceptance (its category came with the
+    // mission, which read it with its resident).
+    request_record r;
+    {
+        auto q_lease = store::prepare(db, "SELECT status, first_accepted_at FROM request WHERE id = ?");
+        SQLite::Statement& q = *q_lease;
+        q.bind(1, m.request_id);
+        if (!q.executeStep())
+            throw not_found("No such request.");
+        r.id = m.request_id;
+        r.category = m.category;
+        r.status = q.getColumn(0).getString();
+        r.first_accepted_at = column_int(q, 1);
+    }
     if (r.status == "closed")
         throw conflict("The request is closed; the mission cannot be accepted.");
     if (!m.support_id) {
