@@ -1,12 +1,34 @@
 #include "api/routes.hpp"
 
+#include "core/dictionary.hpp"
 #include "core/metrics.hpp"
+
+#include <filesystem>
 
 namespace relais::api {
 
+namespace {
+
+/// The dictionaries the message texts' defaults come from (none: the list is empty, every rewrite 404).
+std::shared_ptr<const core::dictionaries> message_words(const std::string& web_root) {
+    try {
+        return core::dictionaries::load(std::filesystem::path(web_root) / "i18n");
+    } catch (const std::exception&) {
+        return core::dictionaries::none();
+    }
+}
+
+}  // namespace
+
 wire::route_table declare_routes(const service_set& s) {
     const data_access& d = s.data;
-    const account_services accounts{d, s.hashing, s.feeds, s.email_enabled, s.sms_enabled};
+    const account_services accounts{d,
+                                    s.hashing,
+                                    s.feeds,
+                                    s.email_enabled,
+                                    s.sms_enabled,
+                                    !s.push_public_key.empty(),
+                                    !s.sms_public_url.empty()};
     const dispatch_services dispatch{d, s.matcher};
     wire::route_table t;
     add_system_routes(t, {d.db, [&stats = s.stats] { return stats.render(); }, &d.clk});
@@ -29,6 +51,7 @@ wire::route_table declare_routes(const service_set& s) {
     add_call_task_routes(t, d);
     add_sms_routes(t, {d, s.sms_provider, s.sms_token, s.sms_public_url, s.inbound_keep_seconds});
     add_push_routes(t, {d, s.push_public_key, s.push_local_http});
+    add_template_routes(t, {d, message_words(s.web_root)});
     return t;
 }
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/dictionary.hpp"
+
 // The services the handler groups use. Each group of routes (api/*_routes.cpp) is given the one bundle it
 // needs when it declares its routes; no handler sees the rest of the server.
 
@@ -50,6 +52,8 @@ struct account_services : data_access {
     event_hub& feeds;            ///< a disabled account's live feeds close
     bool email_enabled = false;  ///< --smtp-url given (a person's messages say whether email is on)
     bool sms_enabled = false;    ///< --sms-provider given
+    bool push_enabled = false;   ///< web push on
+    bool links_ok = false;       ///< --public-url given (else links point at the bind address)
 };
 
 /// The resident requests and the coordinators' queue (request_routes).
@@ -68,6 +72,12 @@ struct system_services {
     store::store& db;
     std::function<std::string()> metrics_text;  ///< the request metrics (the storage's are added)
     const core::clock* clk = nullptr;           ///< the outbox's metrics are added when given
+};
+
+/// The message texts admins may rewrite: the dictionaries (web/i18n) their defaults come from.
+struct template_services {
+    data_access data;
+    std::shared_ptr<const core::dictionaries> words;
 };
 
 /// Web push: the VAPID public key the app subscribes with (empty: push off).

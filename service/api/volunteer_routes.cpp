@@ -220,8 +220,8 @@ awaitable_response volunteer_missions(const account_services& s, request_context
 }
 
 awaitable_response volunteer_messages(const account_services& s, request_context& ctx) {
-    auto job = [id = std::string(ctx.param("id")), email = s.email_enabled,
-                sms = s.sms_enabled](SQLite::Database& db) {
+    auto job = [id = std::string(ctx.param("id")), email = s.email_enabled, sms = s.sms_enabled,
+                push = s.push_enabled, links = s.links_ok](SQLite::Database& db) {
         domain::load_volunteer(db, id);  // 404 for an unknown volunteer rather than an empty list
         json::array items;
         for (const auto& m : notify::messages_of(db, "volunteer", id, 100)) {
@@ -238,8 +238,11 @@ awaitable_response volunteer_messages(const account_services& s, request_context
                 {"attempts", m.attempts},
                 {"last_error", m.last_error ? json::value(*m.last_error) : json::value(nullptr)}});
         }
-        return json::value(
-            json::object{{"items", std::move(items)}, {"email_enabled", email}, {"sms_enabled", sms}});
+        return json::value(json::object{{"items", std::move(items)},
+                                        {"email_enabled", email},
+                                        {"sms_enabled", sms},
+                                        {"push_enabled", push},
+                                        {"links_ok", links}});
     };
     co_return ctx.json(status::ok, co_await s.db.read(std::move(job)));
 }

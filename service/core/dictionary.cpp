@@ -103,4 +103,16 @@ std::string dictionaries::pick(std::string_view asked) const {
     return asked == "en" && by_lang_.count("en") ? "en" : "fr";
 }
 
+std::vector<std::string> dictionaries::languages() const {
+    std::vector<std::string> out;
+    for (const auto& [lang, texts] : by_lang_)
+        out.push_back(lang);
+    return out;
+}
+
+const boost::json::object* dictionaries::texts_of(std::string_view lang) const {
+    auto it = by_lang_.find(lang);
+    return it == by_lang_.end() ? nullptr : it->second.get();
+}
+
 }  // namespace relais::core

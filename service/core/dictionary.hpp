@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace relais::core {
 
@@ -56,6 +57,11 @@ class dictionaries {
 
     /// "en" when asked for and present, French otherwise (French first).
     std::string pick(std::string_view asked) const;
+
+    /// The languages that have a dictionary, in order.
+    std::vector<std::string> languages() const;
+    /// The texts of `lang` (null if it has none).
+    const boost::json::object* texts_of(std::string_view lang) const;
 
   private:
     std::map<std::string, std::shared_ptr<const boost::json::object>, std::less<>> by_lang_;

@@ -1,4 +1,5 @@
 #include "notify/digest.hpp"
+#include "notify/message_texts.hpp"
 
 #include "domain/city_time.hpp"
 #include "domain/programme.hpp"
@@ -61,10 +62,11 @@ int queue_morning_digests(SQLite::Database& db, std::int64_t now, const planner_
     const std::string n_new = std::to_string(d.new_requests), n_exp = std::to_string(d.expiring_today),
                       n_flag = std::to_string(d.flagged), n_val = std::to_string(d.awaiting_validation);
     int queued = 0;
+    const auto texts = message_texts::load(db, *s.words);
     for (const auto& [id, address] : coordinators) {
         if (!plausible_address(address))
             continue;
-        const auto t = s.words->get("fr");  // the coordination's language (accounts have none yet)
+        const auto t = texts.get("fr");  // the coordination's language (accounts have none yet)
         const std::initializer_list<std::pair<std::string_view, std::string_view>> values{
             {"programme", programme.name}, {"new", n_new},        {"expiring", n_exp},
             {"flagged", n_flag},           {"validation", n_val}, {"link", link}};

@@ -11,6 +11,7 @@
 #include "domain/volunteers.hpp"
 #include "notify/call_tasks.hpp"
 #include "notify/inbound_sms.hpp"
+#include "notify/message_texts.hpp"
 #include "notify/mime.hpp"
 #include "notify/outbox.hpp"
 #include "notify/preferences.hpp"
@@ -69,6 +70,7 @@ struct context {
     domain::programme_record programme;
     domain::city_time city;
     std::vector<domain::category_record> categories;
+    message_texts texts;  ///< the dictionaries with the city's rewrites
 };
 
 /// The first of a person's languages that has texts; French otherwise.
@@ -143,7 +145,7 @@ std::optional<outgoing> email_of(context& c, const store::committed_event& e, co
                                  const std::string& about_id, std::optional<std::int64_t> due_at) {
     if (!c.s.email || !plausible_address(to.address))
         return std::nullopt;
-    const auto t = c.s.words->get(to.lang);
+    const auto t = c.texts.get(to.lang);
     const std::string greeting =
         to.first_name.empty() ? t("msg.greeting_team") : t("msg.greeting", {{"first_name", to.first_name}});
     std::string text = greeting + "\n\n" + t("msg." + kind + ".body", values) + "\n\n" +
@@ -201,7 +203,7 @@ int tell(context& c, const store::committed_event& e, const recipient& to, const
         return 1;
     }
     if (channel == "sms" || channel == "push") {
-        const auto t = c.s.words->get(to.lang);
+        const auto t = c.texts.get(to.lang);
         const bool push = channel == "push";
         // A push is addressed to the volunteer's devices (the sender reads them), its text the SMS's, as a
         // notification: {title, body, url} for the service worker.
@@ -231,7 +233,7 @@ int tell(context& c, const store::committed_event& e, const recipient& to, const
         // with what to say (in their language), for the news that matters to them.
         if (to.kind == "resident" && !to.phone.empty() &&
             (kind == "volunteer_coming" || kind == "visit_cancelled"))
-            add_call_task(c.db, to.id, kind, about_id, c.s.words->get(to.lang)("sms." + kind, values), e.at,
+            add_call_task(c.db, to.id, kind, about_id, c.texts.get(to.lang)("sms." + kind, values), e.at,
                           c.s.keep_seconds);
         return 0;
     }
@@ -259,6 +261,43 @@ recipient resident_recipient(const context& c, const domain::resident_record& r)
 /// The reminders and the report request of an accepted mission: queued now, due later, cancelled if the
 /// mission leaves "accepted" before.
 const std::vector<std::string> scheduled_kinds{"reminder_evening", "reminder_soon", "report_due"};
+
+/// The partner association that referred a mission's resident, told what became of the help it asked for:
+/// a volunteer is coming (first name and time), the visit is cancelled, the mission was done. By email to its
+/// contact address (else its first account's); the resident is named by first name only (the partner knows
+/// them). Returns how many were queued.
+int tell_partner(context& c, const store::committed_event& e, const domain::mission_record& m,
+                 const std::string& news_key, const std::string& volunteer_first_name) {
+    const auto req = domain::load_request(c.db, m.request_id);
+    if (!req.partner_id)
+        return 0;
+    auto q =
+        store::prepare(c.db,
+                       "SELECT p.name, COALESCE(NULLIF(p.contact_email, ''), (SELECT u.email FROM users u "
+                       "WHERE u.partner_id = p.id AND u.disabled_at IS NULL ORDER BY u.seq LIMIT 1), '') "
+                       "FROM partner p WHERE p.id = ?");
+    q->bind(1, *req.partner_id);
+    if (!q->executeStep())
+        return 0;
+    const std::string name = q->getColumn(0).getString();
+    recipient to{"partner", *req.partner_id, q->getColumn(1).getString(), {}, "fr", {}};
+    q->reset();
+    const auto res = domain::load_resident(c.db, m.resident_id);
+    const auto t = c.texts.get(to.lang);
+    const std::string when = c.city.date_time(m.starts_at);
+    const std::string category = category_label(c, m.category, to.lang);
+    const std::string resident = res.erased_at ? std::string("-") : res.first_name;
+    const std::string news = t("msg.partner_update." + news_key,
+                               {{"volunteer", volunteer_first_name}, {"when", when}, {"category", category}});
+    return tell(c, e, to, "partner_update", {},
+                {{"programme", c.programme.name},
+                 {"partner", name},
+                 {"resident", resident},
+                 {"category", category},
+                 {"news", news},
+                 {"phone", c.programme.coordination_phone}},
+                m.id);
+}
 
 int on_mission(context& c, const store::committed_event& e) {
     static const std::vector<std::string> told{"proposed", "accepted", "cancelled",
@@ -319,7 +358,7 @@ int on_mission(context& c, const store::committed_event& e) {
                             {"phone", phone}},
                            m.id);
         }
-        return queued;
+        return queued + tell_partner(c, e, m, "accepted", v.first_name);
     }
     if (e.action == "cancelled" || e.action == "dropped") {
         if (e.action == "cancelled")
@@ -341,9 +380,12 @@ int on_mission(context& c, const store::committed_event& e) {
                                 {"phone", phone}},
                                m.id);
             }
+            queued += tell_partner(c, e, m, "cancelled", v.first_name);
         }
         return queued;
     }
+    if (e.action == "done")
+        queued += tell_partner(c, e, m, "done", v.first_name);
     if (e.action == "done" && m.report && m.report->welfare_concern) {
         // Every coordinator, at once: no name in the message, the console has them.
         auto q = store::prepare(
@@ -433,7 +475,7 @@ int on_user(context& c, const store::committed_event& e) {
             return 0;
         outgoing m = message_to(e, to, "sign_in_code", "sms", to.phone, {});
         m.text =
-            c.s.words->get(to.lang)("sms.sign_in_code", {{"programme", c.programme.name}, {"code", digits}});
+            c.texts.get(to.lang)("sms.sign_in_code", {{"programme", c.programme.name}, {"code", digits}});
         enqueue(c.db, m, e.at, c.s.keep_seconds);
         return 1;
     }
@@ -475,7 +517,12 @@ int plan_messages(SQLite::Database& db, const std::vector<store::committed_event
         return 0;
     auto programme = domain::load_programme(db);
     domain::city_time city(programme.timezone);
-    context c{db, s, std::move(programme), city, domain::list_categories(db, true)};
+    context c{db,
+              s,
+              std::move(programme),
+              city,
+              domain::list_categories(db, true),
+              message_texts::load(db, *s.words)};
     int queued = 0;
     for (const auto& e : events) {
         if (e.entity == "mission")

@@ -20,6 +20,7 @@ std::span<const migration> schema_migrations() {
         {11, "sms", schema_sms_sql()},
         {12, "sign in", schema_sign_in_sql()},
         {13, "push", schema_push_sql()},
+        {14, "message templates", schema_templates_sql()},
     };
     return migrations;
 }

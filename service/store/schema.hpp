@@ -34,5 +34,7 @@ const char* schema_sms_sql();
 const char* schema_sign_in_sql();
 /// Migration 13: web push (VAPID keys, subscriptions) and one-click unsubscribe links.
 const char* schema_push_sql();
+/// Migration 14: the city's own wording of its messages.
+const char* schema_templates_sql();
 
 }  // namespace relais::store

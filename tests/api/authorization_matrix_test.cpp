@@ -376,6 +376,10 @@ struct matrix_city {
             return std::string(64, 'a') + ".ics";  // well formed, made by nobody
         if (param == "token" && kind == "reponse")
             return std::string(43, 'a');  // a one-tap answer link: well formed, made by nobody
+        if (param == "lang" && kind == "message-templates")
+            return "fr";
+        if (param == "key")
+            return "msg.proposal.subject";
         if (param == "token" && (kind == "confirmer" || kind == "desabonner"))
             return std::string(64, 'a');  // an email confirmation link: well formed, made by nobody
         if (param == "code" && kind == "categories")
@@ -425,6 +429,8 @@ json::value valid_body(const operation& op) {
             {"report", {{"duration_minutes", 30}, {"outcome", relais::domain::report_outcomes.front()}}}};
     if (ends_with("/close"))
         return json::object{{"outcome", "fulfilled"}};
+    if (p.starts_with("/api/v1/message-templates/"))
+        return json::object{{"text", "Une mission : {category}"}};
     if (p == "/api/v1/programme")
         return json::object{{"retention_days", 200}};
     if (p == "/api/v1/users")

@@ -94,6 +94,8 @@ TEST_CASE(
     // The coordination sees what was sent to the volunteer and what became of it (no address, no text).
     const auto messages = city.staff_get("/api/v1/volunteers/" + vol.id + "/messages");
     CHECK(messages.at("email_enabled") == true);
+    CHECK(messages.at("links_ok") == true);      // --public-url given
+    CHECK(messages.at("push_enabled") == true);  // on with it
     const auto list = messages.at("items").as_array();
     std::map<std::string, std::vector<json::object>> by_kind;
     for (const auto& m : list)
@@ -127,6 +129,8 @@ TEST_CASE("email: off without --smtp-url, and the log says so; --smtp-url needs 
     auto vol = city.new_volunteer("sans-courriel");
     const auto messages = city.staff_get("/api/v1/volunteers/" + vol.id + "/messages");
     CHECK(messages.at("email_enabled") == false);
+    CHECK(messages.at("links_ok") == false);  // no --public-url: the console warns when a channel is on
+    CHECK(messages.at("push_enabled") == false);
     CHECK(messages.at("items").as_array().empty());
     server_options o;
     o.args = {"--smtp-url", "smtp://127.0.0.1:25"};
@@ -265,4 +269,118 @@ TEST_CASE("email: optional messages carry a one-click opt-out (List-Unsubscribe,
     CHECK(anon->request("POST", "/desabonner/" + token2, "lang=fr", form).status == 200);
     CHECK(vol.client->get_json("/api/v1/me/preferences").at("optional_messages") == false);
     CHECK(city.server().log().find(token2) == std::string::npos);
+}
+
+TEST_CASE("email: a partner association hears what became of the residents it referred") {
+    smtp_sink_process sink;
+    const std::int64_t t0 = early_morning();
+    test_city city({"--test-clock", "--test-clock-start", iso(t0), "--smtp-url", sink.url(), "--smtp-ca-file",
+                    sink.ca_file(), "--mail-from", "entraide@ville.example", "--public-url",
+                    "https://entraide.example"});
+    INFO(city.server().log());
+    auto res = city.coordinator().post_json(
+        "/api/v1/partners",
+        json::object{
+            {"name", "CCAS Nord"}, {"kind", "public_service"}, {"contact_email", "accueil@ccas.test"}});
+    INFO(res.describe());
+    REQUIRE(res.status == 201);
+    const std::string partner(res.json().at("id").as_string());
+    REQUIRE(city.admin()
+                .post_json("/api/v1/users", json::object{{"email", "agent@ccas.test"},
+                                                         {"role", "partner"},
+                                                         {"password", "partner password 2026"},
+                                                         {"partner_id", partner}})
+                .status == 201);
+    auto agent = city.signed_in("agent@ccas.test", "partner password 2026");
+    auto vol = city.new_volunteer("partenaire");
+    REQUIRE(sink.wait_for(1, std::chrono::seconds(10)));  // validated
+    auto referred = agent->post_json("/api/v1/requests", minimal_request("Courses pour Mme Le Gall"));
+    INFO(referred.describe());
+    REQUIRE(referred.status == 201);
+    const std::string request(referred.json().at("id").as_string());
+    const std::int64_t start = (t0 / 3600 + 30) * 3600;
+    const auto mission = city.propose(request, vol.id, start, start + 3600);
+    REQUIRE(sink.wait_for(2, std::chrono::seconds(10)));  // the proposal
+    REQUIRE(vol.client->post_json("/api/v1/missions/" + mission + "/accept", json::object{}).status == 200);
+    // The partner's contact address is told who comes and when (the resident by first name only).
+    std::string told;
+    for (int i = 0; i < 100 && told.empty(); ++i) {
+        const auto envs = sink.envelopes();
+        for (std::size_t k = 0; k < envs.size(); ++k)
+            if (envs[k].find("accueil@ccas.test") != std::string::npos)
+                told = relais::testing::decoded_bodies(sink.messages().at(k));
+        if (told.empty())
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    REQUIRE(!told.empty());
+    CHECK(told.find("Vol-partenaire") != std::string::npos);
+    CHECK(told.find("CCAS Nord") != std::string::npos);
+    CHECK(told.find("Yvonne") != std::string::npos);
+    CHECK(told.find("Le Gall") == std::string::npos);          // first name only
+    CHECK(told.find("12 rue de Brest") == std::string::npos);  // no address
+    CHECK(told.find("{") == std::string::npos);                // every placeholder filled
+}
+
+TEST_CASE(
+    "email: an admin rewrites a message's text for the city; placeholders are checked; DELETE restores it") {
+    smtp_sink_process sink;
+    const std::int64_t t0 = early_morning();
+    test_city city({"--test-clock", "--test-clock-start", iso(t0), "--smtp-url", sink.url(), "--smtp-ca-file",
+                    sink.ca_file(), "--mail-from", "entraide@ville.example", "--public-url",
+                    "https://entraide.example"});
+    INFO(city.server().log());
+    const auto list = city.admin().get_json("/api/v1/message-templates");
+    bool listed = false;
+    for (const auto& item : list.at("items").as_array())
+        if (item.at("lang") == "fr" && item.at("key") == "msg.proposal.body") {
+            listed = true;
+            CHECK(item.at("custom") == false);
+            CHECK(json::serialize(item.at("placeholders")).find("\"answer\"") != std::string::npos);
+        }
+    CHECK(listed);
+    const std::string path = "/api/v1/message-templates/fr/msg.proposal.body";
+    auto bad = city.admin().request("PUT", path, R"({"text":"Bonjour {prenom}, {answer}"})",
+                                    {{"Content-Type", "application/json"}});
+    CHECK(bad.status == 422);
+    CHECK(bad.body.find("{prenom}") != std::string::npos);
+    bad = city.admin().request("PUT", path, R"({"text":"Une mission : {category}"})",
+                               {{"Content-Type", "application/json"}});
+    CHECK(bad.status == 422);
+    CHECK(bad.body.find("{answer}") != std::string::npos);
+    CHECK(city.admin()
+              .request("PUT", path, R"({"text":"Oups {answer"})", {{"Content-Type", "application/json"}})
+              .status == 422);
+    CHECK(city.admin()
+              .request("PUT", "/api/v1/message-templates/fr/co.nav.logout", R"({"text":"x"})",
+                       {{"Content-Type", "application/json"}})
+              .status == 404);
+    CHECK(city.coordinator()
+              .request("PUT", path, R"({"text":"{category} : {answer}"})",
+                       {{"Content-Type", "application/json"}})
+              .status == 403);
+    const auto ok = city.admin().request(
+        "PUT", path,
+        R"j({"text":"La Ville vous propose : {category}, le {when}. Votre réponse : {answer} (votre espace : {link})"})j",
+        {{"Content-Type", "application/json"}});
+    INFO(ok.body);
+    CHECK(ok.status == 200);
+
+    auto vol = city.new_volunteer("libelle");
+    REQUIRE(sink.wait_for(1, std::chrono::seconds(10)));  // validated
+    auto req = city.public_request(minimal_request("Courses"));
+    const std::int64_t start = (t0 / 3600 + 30) * 3600;
+    city.propose(req.id, vol.id, start, start + 3600);
+    REQUIRE(sink.wait_for(2, std::chrono::seconds(10)));
+    const std::string custom = relais::testing::decoded_bodies(sink.messages().at(1));
+    CHECK(custom.find("La Ville vous propose") != std::string::npos);
+    CHECK(custom.find("https://entraide.example/reponse/") != std::string::npos);
+
+    const header_list json_type{{"Content-Type", "application/json"}};
+    CHECK(city.admin().request("DELETE", path, "{}", json_type).status == 204);
+    auto req2 = city.public_request(minimal_request("Pharmacie"));
+    city.propose(req2.id, vol.id, start + 86400, start + 86400 + 3600);
+    REQUIRE(sink.wait_for(3, std::chrono::seconds(10)));
+    const std::string restored = relais::testing::decoded_bodies(sink.messages().at(2));
+    CHECK(restored.find("La Ville vous propose") == std::string::npos);
+    CHECK(restored.find("vous propose une mission") != std::string::npos);
 }

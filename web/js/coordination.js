@@ -932,7 +932,9 @@ async function volunteerView(id, notice) {
 function messagesPanel(list) {
   const failed = list.items.filter((m) => m.status === 'failed');
   return h('section', { class: 'panel', id: 'vol-messages' }, h('h2', {}, t('co.msg.title')),
-    list.email_enabled || list.sms_enabled ? null : h('p', { class: 'notice' }, t('co.msg.email_off')),
+    list.email_enabled || list.sms_enabled || list.push_enabled ? null : h('p', { class: 'notice' }, t('co.msg.email_off')),
+    list.links_ok === false && (list.email_enabled || list.sms_enabled || list.push_enabled)
+      ? h('p', { class: 'notice', id: 'links-warning' }, t('co.msg.no_public_url')) : null,
     failed.length ? h('p', { class: 'notice', role: 'alert' }, t('co.msg.unreachable', { channel: failed[0].channel, error: failed[0].last_error || '' })) : null,
     list.items.length === 0 ? h('p', {}, t('co.msg.none')) : h('table', {},
       h('thead', {}, h('tr', {}, [t('co.msg.when'), t('co.msg.what'), t('co.msg.channel'), t('co.msg.state')].map((c) => h('th', { scope: 'col' }, c)))),
