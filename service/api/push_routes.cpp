@@ -44,6 +44,7 @@ awaitable_response add_subscription(const push_services& s, request_context& ctx
 }
 
 awaitable_response remove_subscription(const push_services& s, request_context& ctx) {
+    no_fields(ctx);
     auto job = [volunteer_id = own_volunteer_id(ctx), id = std::string(ctx.param("id"))](
                    SQLite::Database& db) { return notify::delete_subscription(db, volunteer_id, id); };
     if (!co_await s.data.db.write(std::move(job)))

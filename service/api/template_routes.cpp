@@ -107,6 +107,7 @@ awaitable_response put_template(const template_services& s, request_context& ctx
 }
 
 awaitable_response delete_template(const template_services& s, request_context& ctx) {
+    no_fields(ctx);
     const std::string lang(ctx.param("lang")), key(ctx.param("key"));
     default_text(s, lang, key);  // 404 for no such text
     auto job = [lang, key, now = s.data.clk.now_s(), who = actor_of(ctx)](SQLite::Database& db) {

@@ -376,6 +376,7 @@ TEST_CASE(
     CHECK(custom.find("https://entraide.example/reponse/") != std::string::npos);
 
     const header_list json_type{{"Content-Type", "application/json"}};
+    CHECK(city.admin().request("DELETE", path, R"({"text":"x"})", json_type).status == 422);  // no body
     CHECK(city.admin().request("DELETE", path, "{}", json_type).status == 204);
     auto req2 = city.public_request(minimal_request("Pharmacie"));
     city.propose(req2.id, vol.id, start + 86400, start + 86400 + 3600);

@@ -97,6 +97,8 @@ TEST_CASE("web push: a subscribed device gets the proposal with its link; a gone
     CHECK(
         other.client->request("DELETE", "/api/v1/me/push-subscriptions/" + device2, "{}", json_type).status ==
         404);
+    CHECK(vol.client->request("DELETE", "/api/v1/me/push-subscriptions/" + device2, R"({"id":1})", json_type)
+              .status == 422);  // no body
     CHECK(vol.client->request("DELETE", "/api/v1/me/push-subscriptions/" + device2, "{}", json_type).status ==
           204);
 
