@@ -39,6 +39,7 @@ wire::route_table declare_routes(const service_set& s) {
     add_programme_routes(t, d);
     add_volunteer_routes(t, accounts);
     add_request_routes(t, {d, s.reads});
+    add_resident_routes(t, d);
     add_mission_routes(t, dispatch);
     add_support_routes(t, d);
     add_partner_routes(t, d);

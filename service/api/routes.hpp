@@ -73,6 +73,7 @@ void add_user_routes(wire::route_table& t, const account_services& s);
 void add_programme_routes(wire::route_table& t, const data_access& s);
 void add_volunteer_routes(wire::route_table& t, const account_services& s);
 void add_request_routes(wire::route_table& t, const request_services& s);
+void add_resident_routes(wire::route_table& t, const data_access& s);
 void add_mission_routes(wire::route_table& t, const dispatch_services& s);
 void add_support_routes(wire::route_table& t, const data_access& s);
 void add_partner_routes(wire::route_table& t, const data_access& s);

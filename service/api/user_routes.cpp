@@ -186,11 +186,14 @@ boost::asio::awaitable<response> list_audit(const account_services& s, request_c
     const page p = read_page(ctx);
     auto subject = ctx.query("subject_id");
     auto user = ctx.query("user_id");
+    static const std::vector<std::string> actions{"read", "update", "export", "erase", "merge"};
+    auto action = enum_param(ctx, "action", actions);
+    const auto from = time_param(ctx, "from"), until = time_param(ctx, "until");
     // The audit rows of reads are queued without the read waiting for them (audit_reads): an empty write
     // job commits after every job queued before it, so the list shows every read answered before this call.
     auto barrier = [](SQLite::Database&) {};
     co_await s.db.write(barrier);
-    auto job = [p, subject, user](SQLite::Database& db) {
+    auto job = [p, subject, user, action, from, until](SQLite::Database& db) {
         // Oldest first (the cursor is the last seq seen). Fixed SQL fragments only; every value is bound.
         std::string sql =
             "SELECT seq, at, user_id, role, subject_type, subject_id, action, route FROM audit_log "
@@ -199,6 +202,12 @@ boost::asio::awaitable<response> list_audit(const account_services& s, request_c
             sql += " AND subject_type IN ('resident', 'volunteer') AND subject_id = ?";
         if (user)
             sql += " AND user_id = ?";
+        if (action)
+            sql += " AND action = ?";
+        if (from)
+            sql += " AND at >= ?";
+        if (until)
+            sql += " AND at < ?";
         sql += " ORDER BY seq LIMIT ?";
         auto q_lease = store::prepare(db, sql);
         SQLite::Statement& q = *q_lease;
@@ -208,6 +217,12 @@ boost::asio::awaitable<response> list_audit(const account_services& s, request_c
             q.bind(i++, *subject);
         if (user)
             q.bind(i++, *user);
+        if (action)
+            q.bind(i++, *action);
+        if (from)
+            q.bind(i++, static_cast<std::int64_t>(*from));
+        if (until)
+            q.bind(i++, static_cast<std::int64_t>(*until));
         q.bind(i++, p.limit + 1);
         json::array items;
         json::value next = nullptr;

@@ -13,6 +13,7 @@
 #include "domain/time_format.hpp"
 #include "notify/inbound_sms.hpp"
 #include "notify/outbox.hpp"
+#include "domain/resident_search.hpp"
 #include "notify/preferences.hpp"
 #include "store/statement_cache.hpp"
 
@@ -147,6 +148,29 @@ awaitable_response list_volunteers(const account_services& s, request_context& c
     co_return ctx.json(status::ok, body);
 }
 
+awaitable_response search_volunteers(const account_services& s, request_context& ctx) {
+    body_reader r(ctx.json_body());
+    const auto q = r.text("q", {1, 200});
+    const int limit = static_cast<int>(r.integer("limit", 1, 50, false).value_or(20));
+    r.done();
+    auto job = [s, q = *q, limit](SQLite::Database& db) {
+        std::vector<std::pair<std::string, std::string>> seen;
+        json::array items;
+        for (const auto& m : domain::search_volunteers(db, q, s.phones, limit)) {
+            seen.emplace_back("volunteer", m.id);
+            json::array on;
+            for (const auto& o : m.matched_on)
+                on.emplace_back(o);
+            items.push_back(json::object{{"volunteer", json::value_from(domain::load_volunteer(db, m.id))},
+                                         {"matched_on", std::move(on)}});
+        }
+        return std::pair{std::move(seen), json::value(json::object{{"items", std::move(items)}})};
+    };
+    auto [seen, body] = co_await s.db.read(std::move(job));
+    co_await audit_reads(s, ctx, std::move(seen));
+    co_return ctx.json(status::ok, body);
+}
+
 awaitable_response get_volunteer(const account_services& s, request_context& ctx) {
     const auto id = ctx.param("id");
     require_self_or_staff(ctx, id);
@@ -266,6 +290,9 @@ std::optional<int> minutes_of(const std::string& t) {
     return h * 60 + m;
 }
 
+/// The languages messages are written in (the dictionaries web/i18n/*.json).
+const std::vector<std::string> message_languages{"fr", "en"};
+
 json::value preferences_json(SQLite::Database& db, const std::string& id, const account_services& s) {
     const auto p = notify::load_preferences(db, id);
     const auto v = domain::load_volunteer(db, id);
@@ -277,6 +304,7 @@ json::value preferences_json(SQLite::Database& db, const std::string& id, const 
                         {"quiet_hours", json::object{{"from", clock_text(p.quiet_from)},
                                                      {"until", clock_text(p.quiet_until)}}},
                         {"optional_messages", p.optional_messages},
+                        {"language", p.language.empty() ? json::value(nullptr) : json::value(p.language)},
                         {"email_enabled", s.email_enabled},
                         {"sms_enabled", s.sms_enabled},
                         {"mobile", mobile},
@@ -320,11 +348,38 @@ awaitable_response put_my_preferences(const account_services& s, request_context
         q->check_unknown();
     }
     p.optional_messages = r.boolean("optional_messages").value_or(true);
+    // Absent or null: the first of the languages they speak that has texts.
+    p.language = r.one_of("language", message_languages, false).value_or("");
     r.done();
     const auto now = s.clk.now_s();
     auto job = [id, p, now, who = actor_of(ctx), s](SQLite::Database& db) {
         notify::save_preferences(db, id, p, now, who);
         return preferences_json(db, id, s);
+    };
+    co_return ctx.json(status::ok, co_await s.db.write(std::move(job)));
+}
+
+json::value coordinator_preferences_json(const notify::coordinator_preferences& p) {
+    return json::object{{"language", p.language}, {"morning_digest", p.morning_digest}};
+}
+
+awaitable_response get_my_coordinator_preferences(const account_services& s, request_context& ctx) {
+    auto job = [id = wire::require_user(ctx).user_id](SQLite::Database& db) {
+        return coordinator_preferences_json(notify::load_coordinator_preferences(db, id));
+    };
+    co_return ctx.json(status::ok, co_await s.db.read(std::move(job)));
+}
+
+awaitable_response put_my_coordinator_preferences(const account_services& s, request_context& ctx) {
+    body_reader r(ctx.json_body());
+    notify::coordinator_preferences p;
+    p.language = r.one_of("language", message_languages).value_or("fr");
+    p.morning_digest = r.boolean("morning_digest").value_or(true);
+    r.done();
+    const auto now = s.clk.now_s();
+    auto job = [id = wire::require_user(ctx).user_id, p, now, who = actor_of(ctx)](SQLite::Database& db) {
+        notify::save_coordinator_preferences(db, id, p, now, who);
+        return coordinator_preferences_json(notify::load_coordinator_preferences(db, id));
     };
     co_return ctx.json(status::ok, co_await s.db.write(std::move(job)));
 }
@@ -360,6 +415,12 @@ void add_volunteer_routes(wire::route_table& t, const account_services& s) {
            plain,
            bind(s, register_volunteer)});
     t.add({verb::get, "/api/v1/volunteers", {staff}, "", personal, bind(s, list_volunteers)});
+    t.add({verb::post,
+           "/api/v1/volunteers/search",
+           {staff},
+           "ResidentSearch",
+           personal,
+           bind(s, search_volunteers)});
     t.add({verb::get,
            "/api/v1/volunteers/{id}",
            {staff | vol, unvalidated},
@@ -389,6 +450,18 @@ void add_volunteer_routes(wire::route_table& t, const account_services& s) {
            "ContactPreferences",
            plain,
            bind(s, put_my_preferences)});
+    t.add({verb::get,
+           "/api/v1/me/coordinator-preferences",
+           {staff},
+           "",
+           plain,
+           bind(s, get_my_coordinator_preferences)});
+    t.add({verb::put,
+           "/api/v1/me/coordinator-preferences",
+           {staff},
+           "CoordinatorPreferences",
+           plain,
+           bind(s, put_my_coordinator_preferences)});
     t.add({verb::patch,
            "/api/v1/me/volunteer",
            {vol, unvalidated},

@@ -337,8 +337,9 @@ int run_server(const config& cfg, server_log& log, const demo_seeder& seed_demo)
         db->events().subscribe([&feeds](const store::committed_batch& batch) { feeds.publish(batch); });
     const auto index_subscription = match::follow_commits(ioc, engine_host);
     srv.start();
-    match::spawn_maintenance(ioc, engine_host,
-                             cfg.tick);  // proposal expiry and auto re-dispatch every --tick
+    // Proposal expiry and auto re-dispatch every --tick; a new request's automatic proposal at once.
+    const auto wakeup = match::spawn_maintenance(ioc, engine_host, cfg.tick);
+    const auto dispatch_subscription = match::dispatch_new_requests_promptly(*db, wakeup);
     spawn_retention_job(ioc, *db, clk);  // personal data past its retention period erased every hour
     spdlog::info("relais {} listening on {}://{}:{} (database {}, {} I/O threads)", RELAIS_VERSION,
                  tls ? "https" : "http", cfg.bind, port, cfg.db, cfg.threads);
@@ -381,6 +382,7 @@ int run_server(const config& cfg, server_log& log, const demo_seeder& seed_demo)
     // The subscribers use the feeds, the engine and the I/O context: off before the last writes drain.
     db->events().unsubscribe(feed_subscription);
     db->events().unsubscribe(index_subscription);
+    db->events().unsubscribe(dispatch_subscription);
     if (sender_subscription)
         db->events().unsubscribe(*sender_subscription);
     if (outbox_sender)

@@ -536,6 +536,14 @@ void rebuild(SQLite::Database& db) {
     SQLite::Statement& format = *format_lease;
     format.bind(1, format_version);
     format.exec();
+    // Residents merged into another (domain/resident_merge.hpp): their requests count for the one kept.
+    std::unordered_map<std::string, std::string> merged;
+    {
+        auto m = store::prepare(db, "SELECT id, merged_into FROM resident WHERE merged_into IS NOT NULL");
+        while (m->executeStep())
+            merged.emplace(m->getColumn(0).getString(), m->getColumn(1).getString());
+        m->reset();
+    }
     recorder r(db);
     auto q_lease =
         store::prepare(db, "SELECT seq, at, entity, entity_id, action, reason, data FROM event ORDER BY seq");
@@ -546,7 +554,11 @@ void rebuild(SQLite::Database& db) {
         const std::string action = q.getColumn(4).getString();
         const std::optional<std::string> reason =
             q.getColumn(5).isNull() ? std::nullopt : std::optional<std::string>(q.getColumn(5).getString());
-        const json::value data = json::parse(q.getColumn(6).getString());
+        json::value data = json::parse(q.getColumn(6).getString());
+        if (!merged.empty() && entity == "request" && action == "created" && data.is_object())
+            if (auto* who = data.as_object().if_contains("resident_id"); who && who->is_string())
+                if (auto it = merged.find(std::string(who->as_string())); it != merged.end())
+                    *who = it->second;
         const json::object none;
         r.record(event_view{q.getColumn(0).getInt64(), q.getColumn(1).getInt64(), entity, entity_id, action,
                             reason, data.is_object() ? data.as_object() : none});

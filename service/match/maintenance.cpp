@@ -8,8 +8,10 @@
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/this_coro.hpp>
 
 #include <algorithm>
@@ -30,23 +32,58 @@ std::shared_ptr<engine> start_engine(const std::string& db_path, std::int64_t no
     return e;
 }
 
+class maintenance_wakeup : public std::enable_shared_from_this<maintenance_wakeup> {
+  public:
+    explicit maintenance_wakeup(asio::io_context& ioc) : strand_(asio::make_strand(ioc)), timer_(strand_) {}
+
+    void nudge() {
+        // The first nudge since the last run cancels the wait (on the loop's strand: a timer is not
+        // thread-safe); later ones only find the flag set.
+        if (!nudged_.exchange(true))
+            asio::post(strand_, [self = shared_from_this()] { self->timer_.cancel(); });
+    }
+
+    asio::strand<asio::io_context::executor_type> strand_;
+    asio::steady_timer timer_;
+    std::atomic<bool> nudged_{false};
+};
+
 namespace {
 
-asio::awaitable<void> maintenance_loop(engine_services app, std::chrono::seconds interval) {
-    asio::steady_timer timer(co_await asio::this_coro::executor);
-    for (int tick = 1;; ++tick) {
-        timer.expires_after(interval);
+/// Waits until `until` on the wakeup's timer, whatever cancels it in between.
+asio::awaitable<void> sleep_until(maintenance_wakeup& w, std::chrono::steady_clock::time_point until) {
+    while (std::chrono::steady_clock::now() < until) {
+        w.timer_.expires_at(until);
         boost::system::error_code ec;
-        co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-        if (ec)
-            co_return;
+        co_await w.timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
+}
+
+asio::awaitable<void> maintenance_loop(engine_services app, std::chrono::seconds interval,
+                                       std::shared_ptr<maintenance_wakeup> w) {
+    using steady = std::chrono::steady_clock;
+    auto last_run = steady::now();
+    auto last_reload = last_run;
+    for (;;) {
+        if (!w->nudged_.load()) {
+            // Cancelled by a nudge: run now. (At shutdown the I/O context stops and this frame is destroyed.)
+            w->timer_.expires_at(last_run + interval);
+            boost::system::error_code ec;
+            co_await w->timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        }
+        if (w->nudged_.exchange(false))
+            co_await sleep_until(*w, last_run + nudge_gap);
+        last_run = steady::now();
         std::shared_ptr<engine> eng = app.matcher;
         if (!eng)
             continue;
+        const bool full = last_run - last_reload >= interval * reload_every_ticks;
+        if (full)
+            last_reload = last_run;
         try {
             const std::int64_t now = app.clk.now_s();
             // Committed changes first, so that auto-dispatch ranks from an up-to-date index.
-            auto refresh = [eng, now, full = tick % reload_every_ticks == 0](SQLite::Database& db) {
+            auto refresh = [eng, now, full](SQLite::Database& db) {
                 if (full)
                     eng->reload(db, now);
                 else
@@ -61,7 +98,7 @@ asio::awaitable<void> maintenance_loop(engine_services app, std::chrono::seconds
                 spdlog::info("matching maintenance: {} proposals expired, {} missions proposed automatically",
                              r.expired, r.proposed);
         } catch (const std::exception& e) {
-            // Busy store or a database error: the next tick tries again.
+            // Busy store or a database error: the next run tries again.
             spdlog::warn("matching maintenance failed: {}", e.what());
         }
     }
@@ -69,9 +106,20 @@ asio::awaitable<void> maintenance_loop(engine_services app, std::chrono::seconds
 
 }  // namespace
 
-void spawn_maintenance(asio::io_context& ioc, engine_services app, std::chrono::seconds interval) {
-    asio::co_spawn(ioc, maintenance_loop(app, interval),
+std::shared_ptr<maintenance_wakeup> spawn_maintenance(asio::io_context& ioc, engine_services app,
+                                                      std::chrono::seconds interval) {
+    auto w = std::make_shared<maintenance_wakeup>(ioc);
+    asio::co_spawn(w->strand_, maintenance_loop(app, interval, w),
                    core::log_exceptions("the matching maintenance loop"));
+    return w;
+}
+
+std::uint64_t dispatch_new_requests_promptly(store::store& db, std::shared_ptr<maintenance_wakeup> wakeup) {
+    return db.events().subscribe([wakeup](const store::committed_batch& batch) {
+        if (std::any_of(batch.events.begin(), batch.events.end(),
+                        [](const auto& e) { return e.entity == "request" && e.action == "created"; }))
+            wakeup->nudge();
+    });
 }
 
 namespace {

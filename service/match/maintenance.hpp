@@ -39,11 +39,24 @@ constexpr int reload_every_ticks = 30;
 /// read-only connection of its own: start-up, before the server accepts connections.
 std::shared_ptr<engine> start_engine(const std::string& db_path, std::int64_t now);
 
+/// The shortest time between two maintenance runs that new requests brought forward: a burst of public
+/// requests makes one run per this period, not one write job each.
+constexpr std::chrono::milliseconds nudge_gap{200};
+
+/// Brings the maintenance loop's next run forward (thread-safe; held by the commit subscriber).
+class maintenance_wakeup;
+
 /// Spawns the maintenance loop on `ioc`: every `interval`, bring the index up to date, then in one write job
-/// expire proposals and auto-dispatch the requests freed since the last tick; every reload_every_ticks,
-/// rebuild the index. Stops with the io_context.
-void spawn_maintenance(boost::asio::io_context& ioc, engine_services app,
-                       std::chrono::seconds interval = maintenance_interval);
+/// expire proposals and auto-dispatch the requests created or freed since the last run; every
+/// reload_every_ticks intervals, rebuild the index. Stops with the io_context. Returns what wakes it early.
+std::shared_ptr<maintenance_wakeup> spawn_maintenance(boost::asio::io_context& ioc, engine_services app,
+                                                      std::chrono::seconds interval = maintenance_interval);
+
+/// Subscribes `wakeup` to the committed events: a batch that created a request runs the maintenance loop
+/// at once (at most one run per nudge_gap), so that with automatic dispatch on, the first candidate's
+/// proposal (and its SMS) goes out within a second of the resident's request instead of at the next tick.
+/// Returns the subscription id (unsubscribe it before the I/O context goes away).
+std::uint64_t dispatch_new_requests_promptly(store::store& db, std::shared_ptr<maintenance_wakeup> wakeup);
 
 /// Subscribes the volunteer index to the committed events (store::event_dispatcher): a batch that touched
 /// a volunteer or a mission schedules one catch-up read on `ioc` (bursts coalesce: one runs at a time, and

@@ -48,25 +48,30 @@ int queue_morning_digests(SQLite::Database& db, std::int64_t now, const planner_
         return 0;  // nothing waits: no mail
     auto who = store::prepare(
         db,
-        "SELECT u.id, u.email FROM users u WHERE u.role = 'coordinator' AND u.disabled_at IS NULL AND "
+        "SELECT u.id, u.email, COALESCE(u.message_language, 'fr') FROM users u WHERE u.role = 'coordinator' "
+        "AND u.disabled_at IS NULL AND "
         "u.optional_messages = 1 AND NOT "
         "EXISTS "
         "(SELECT 1 FROM outbox o WHERE o.kind = 'digest' AND o.recipient_kind = 'coordinator' AND "
         "o.recipient_id = u.id AND o.created_at >= ?)");
     who->bind(1, static_cast<std::int64_t>(midnight));
-    std::vector<std::pair<std::string, std::string>> coordinators;
+    struct coordinator {
+        std::string id, address, lang;
+    };
+    std::vector<coordinator> coordinators;
     while (who->executeStep())
-        coordinators.emplace_back(who->getColumn(0).getString(), who->getColumn(1).getString());
+        coordinators.push_back(
+            {who->getColumn(0).getString(), who->getColumn(1).getString(), who->getColumn(2).getString()});
     who->reset();
     const std::string link = s.public_url + "/coordination";
     const std::string n_new = std::to_string(d.new_requests), n_exp = std::to_string(d.expiring_today),
                       n_flag = std::to_string(d.flagged), n_val = std::to_string(d.awaiting_validation);
     int queued = 0;
     const auto texts = message_texts::load(db, *s.words);
-    for (const auto& [id, address] : coordinators) {
+    for (const auto& [id, address, lang] : coordinators) {
         if (!plausible_address(address))
             continue;
-        const auto t = texts.get("fr");  // the coordination's language (accounts have none yet)
+        const auto t = texts.get(lang);  // theirs (notify/preferences.hpp), French by default
         const std::initializer_list<std::pair<std::string_view, std::string_view>> values{
             {"programme", programme.name}, {"new", n_new},        {"expiring", n_exp},
             {"flagged", n_flag},           {"validation", n_val}, {"link", link}};
@@ -76,7 +81,7 @@ int queue_morning_digests(SQLite::Database& db, std::int64_t now, const planner_
         m.recipient_kind = "coordinator";
         m.recipient_id = id;
         m.address = address;
-        m.lang = "fr";
+        m.lang = lang;
         m.subject = t("msg.digest.subject", values);
         m.unsubscribe_url =
             make_unsubscribe_url(db, s.public_url, "coordinator", id, now, now + s.keep_seconds);

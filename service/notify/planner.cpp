@@ -240,13 +240,18 @@ int tell(context& c, const store::committed_event& e, const recipient& to, const
 }
 
 recipient volunteer_recipient(const context& c, const domain::volunteer_record& v) {
+    auto prefs = load_preferences(c.db, v.id);
+    // The language they chose for their messages, else the first of those they speak that has texts.
+    std::string lang = lang_among(c, prefs.language.empty() ? v.languages : std::vector{prefs.language});
+    if (!prefs.language.empty() && lang != prefs.language)
+        lang = lang_among(c, v.languages);
     return {"volunteer",
             v.id,
             v.erased_at ? std::string() : v.email,
             v.first_name,
-            lang_among(c, v.languages),
+            std::move(lang),
             v.erased_at ? std::string() : v.phone,
-            load_preferences(c.db, v.id)};
+            std::move(prefs)};
 }
 
 recipient resident_recipient(const context& c, const domain::resident_record& r) {
@@ -389,11 +394,17 @@ int on_mission(context& c, const store::committed_event& e) {
     if (e.action == "done" && m.report && m.report->welfare_concern) {
         // Every coordinator, at once: no name in the message, the console has them.
         auto q = store::prepare(
-            c.db, "SELECT id, email FROM users WHERE role = 'coordinator' AND disabled_at IS NULL");
+            c.db,
+            "SELECT id, email, COALESCE(message_language, 'fr') FROM users WHERE role = 'coordinator' AND "
+            "disabled_at IS NULL");
         std::vector<recipient> coordinators;
         while (q->executeStep())
-            coordinators.push_back(
-                {"coordinator", q->getColumn(0).getString(), q->getColumn(1).getString(), {}, "fr", {}});
+            coordinators.push_back({"coordinator",
+                                    q->getColumn(0).getString(),
+                                    q->getColumn(1).getString(),
+                                    {},
+                                    lang_among(c, {q->getColumn(2).getString()}),
+                                    {}});
         for (const auto& to : coordinators)
             queued += tell(c, e, to, "welfare_concern", {console},
                            {{"category", category_label(c, m.category, to.lang)},

@@ -93,6 +93,7 @@ struct resident_m {
     std::string key;        ///< the season's own name for them
     std::string server_id;  ///< known when a coordinator recorded them (phone, partner)
     std::string neighbourhood;
+    std::string phone;  ///< as they gave it the first time
 };
 
 struct request_m {
@@ -218,6 +219,8 @@ class season {
     std::optional<std::size_t> create_request(std::size_t resident, const std::string& channel, bool second,
                                               bool may_cancel = true);
     void cancel_by_resident(std::size_t r);
+    /// The id of a resident calling again, as the coordinator finds it (POST /api/v1/residents/search).
+    std::string find_caller(const resident_m& res);
     void dispatch_round();
     bool try_dispatch(std::size_t r);
     bool feasible(const volunteer_m& v, const request_m& r, std::int64_t s, std::int64_t e) const;
@@ -569,7 +572,7 @@ void season::plan_residents() {
     const std::size_t n = std::max<std::size_t>(3, static_cast<std::size_t>(std::lround(residents)));
     const std::int64_t days = opts_.demo ? (end_ - start_) / day - 3 : opts_.weeks * 7 - 16;
     for (std::size_t i = 0; i < n; ++i) {
-        residents_.push_back({"res" + std::to_string(i), "", choose(neighbourhoods)});
+        residents_.push_back({"res" + std::to_string(i), "", choose(neighbourhoods), ""});
         const double u = uniform();
         const std::string channel = u < 0.40 ? "web" : u < 0.92 ? "phone" : "partner";
         const std::int64_t d =
@@ -593,12 +596,15 @@ std::optional<std::size_t> season::create_request(std::size_t ri, const std::str
                       {"recurrence", recurrence},
                       {"consent", true}};
     if (second) {
-        body["resident_id"] = res.server_id;
+        body["resident_id"] = find_caller(res);
     } else {
+        const std::string number = phone();  // drawn every time: the season's random sequence stays the same
+        if (res.phone.empty())
+            res.phone = number;  // the same person gives the same number when they ask again
         body["resident"] =
             json::object{{"first_name", one_of(first_names)},
                          {"last_name", one_of(last_names)},
-                         {"phone", phone()},
+                         {"phone", res.phone},
                          {"address", std::to_string(pick(1, 120)) + " " + one_of(streets) + ", 35000 Rennes"},
                          {"neighbourhood", res.neighbourhood}};
     }
@@ -634,6 +640,23 @@ std::optional<std::size_t> season::create_request(std::size_t ri, const std::str
         at(working_time(day_start(now_) + pick(7, 35) * day),
            [this, ri] { create_request(ri, "phone", true); });
     return index;
+}
+
+std::string season::find_caller(const resident_m& res) {
+    // The coordinator types the number as the caller says it (dots this time): the directory finds the
+    // resident recorded at the first call, so the request joins them (counted once in the figures).
+    std::string spoken;
+    for (char c : res.phone)
+        if (c != ' ')
+            spoken += (spoken.size() % 3 == 2 ? "." : "") + std::string(1, c);
+    auto a = call(coordinator_, "POST", "/api/v1/residents/search", json::object{{"q", spoken}});
+    if (!ok(a, "POST /api/v1/residents/search"))
+        throw std::runtime_error("a returning caller's search was refused");
+    const auto found = a.json();  // kept: a range-for over a member of a temporary reads freed memory
+    for (const auto& m : found.at("items").as_array())
+        if (m.at("resident").at("id") == json::value(res.server_id))
+            return res.server_id;
+    throw std::runtime_error("a returning caller was not found by their phone number");
 }
 
 void season::cancel_by_resident(std::size_t ri) {
@@ -1055,7 +1078,7 @@ void season::demo_finale() {
     // Two residents call; the coordinator proposes both to the demo volunteer, who accepts the first.
     std::vector<std::size_t> mine;
     for (int k = 0; k < 2; ++k) {
-        residents_.push_back({"res" + std::to_string(residents_.size()), "", choose(neighbourhoods)});
+        residents_.push_back({"res" + std::to_string(residents_.size()), "", choose(neighbourhoods), ""});
         auto ri = create_request(residents_.size() - 1, "phone", false, false);
         if (!ri)
             continue;
@@ -1086,14 +1109,14 @@ void season::demo_finale() {
     // Two more calls this morning, proposed to other volunteers who have not answered yet.
     hold_answers_ = true;
     for (int k = 0; k < 2; ++k) {
-        residents_.push_back({"res" + std::to_string(residents_.size()), "", choose(neighbourhoods)});
+        residents_.push_back({"res" + std::to_string(residents_.size()), "", choose(neighbourhoods), ""});
         if (auto ri = create_request(residents_.size() - 1, "phone", false, false))
             try_dispatch(*ri);
     }
 
     // Requests from the web form in the last two hours: new, for the coordinator to handle.
     for (int k = 0; k < 3; ++k) {
-        residents_.push_back({"res" + std::to_string(residents_.size()), "", choose(neighbourhoods)});
+        residents_.push_back({"res" + std::to_string(residents_.size()), "", choose(neighbourhoods), ""});
         const std::size_t ri = residents_.size() - 1;
         at(now_ + pick(10, 110) * minute, [this, ri] { create_request(ri, "web", false, false); });
     }

@@ -21,6 +21,8 @@ std::span<const migration> schema_migrations() {
         {12, "sign in", schema_sign_in_sql()},
         {13, "push", schema_push_sql()},
         {14, "message templates", schema_templates_sql()},
+        {15, "message language", schema_message_language_sql()},
+        {16, "resident merge", schema_resident_merge_sql()},
     };
     return migrations;
 }

@@ -36,5 +36,9 @@ const char* schema_sign_in_sql();
 const char* schema_push_sql();
 /// Migration 14: the city's own wording of its messages.
 const char* schema_templates_sql();
+/// Migration 15: the language of a person's messages (a volunteer's, a coordinator's).
+const char* schema_message_language_sql();
+/// Migration 16: residents merged into another (the duplicates of one person).
+const char* schema_resident_merge_sql();
 
 }  // namespace relais::store

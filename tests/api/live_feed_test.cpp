@@ -8,6 +8,8 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include <boost/json.hpp>
 
 using namespace relais::api_test;
@@ -177,4 +179,28 @@ TEST_CASE(
     CHECK_FALSE(fb.wait_for(event_is("mission", "cancelled", m1), 1500ms));
     for (const auto& e : fb.events())
         CHECK(e.at("id") == json::value(m2));
+}
+
+TEST_CASE("auto-dispatch: a new request is proposed at once, not at the next tick (default 30 s tick)") {
+    test_city city;  // the default --tick
+    std::vector<std::string> volunteers;
+    for (const char* name : {"prompt-a", "prompt-b", "prompt-c"})
+        volunteers.push_back(city.new_volunteer(name).id);
+    live_socket feed(city.port(), city.coordinator());
+    REQUIRE(feed.status() == 101);
+    ok(city.admin().send_json("PATCH", "/api/v1/programme", json::object{{"auto_dispatch", true}}));
+    // Several at once, as a burst of residents: each gets its proposal (one maintenance run per burst).
+    std::vector<std::string> ids;
+    const auto before = std::chrono::steady_clock::now();
+    for (int i = 0; i < 3; ++i)
+        ids.push_back(city.public_request(request_body("once", "shopping")).id);
+    for (const auto& id : ids) {
+        INFO(id);
+        auto proposed = feed.wait_for(other_proposal(id, ""), 10s);
+        REQUIRE(proposed);
+        CHECK(std::find(volunteers.begin(), volunteers.end(), str(proposed->at("volunteer_id"))) !=
+              volunteers.end());
+    }
+    // Well before the first tick (30 s after start): the commit brought the run forward.
+    CHECK(std::chrono::steady_clock::now() - before < 8s);
 }

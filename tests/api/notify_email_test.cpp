@@ -19,9 +19,24 @@ namespace {
 
 /// 07:00 in Rennes today: the programme clock of these tests starts before the coordinators' morning
 /// digest (08:00), so that only the messages under test arrive.
-std::int64_t early_morning() {
+std::int64_t early_morning(int minutes_after_seven = 0) {
     const relais::domain::city_time rennes("Europe/Paris");
-    return rennes.to_utc(rennes.day_of(now_s()) * 86400 + 7 * 3600);
+    return rennes.to_utc(rennes.day_of(now_s()) * 86400 + 7 * 3600 + minutes_after_seven * 60);
+}
+
+/// A city with the test clock at `t0`, email to `sink`, links to https://entraide.example.
+std::vector<std::string> mail_city(const smtp_sink_process& sink, std::int64_t t0) {
+    return {"--test-clock",
+            "--test-clock-start",
+            iso(t0),
+            "--smtp-url",
+            sink.url(),
+            "--smtp-ca-file",
+            sink.ca_file(),
+            "--mail-from",
+            "entraide@ville.example",
+            "--public-url",
+            "https://entraide.example"};
 }
 
 void move_clock(test_city& city, std::int64_t t) {
@@ -187,8 +202,7 @@ TEST_CASE(
 TEST_CASE("email: the coordinators' morning digest goes at 08:00 city time, once a day, with what waits") {
     smtp_sink_process sink;
     // 07:30 in Rennes today, whatever the season (the zone's own rules give the offset).
-    const relais::domain::city_time rennes("Europe/Paris");
-    const std::int64_t t0 = rennes.to_utc(rennes.day_of(now_s()) * 86400 + 7 * 3600 + 30 * 60);
+    const std::int64_t t0 = early_morning(30);
     test_city city({"--test-clock", "--test-clock-start", iso(t0), "--smtp-url", sink.url(), "--smtp-ca-file",
                     sink.ca_file(), "--mail-from", "entraide@ville.example"});
     INFO(city.server().log());
@@ -214,11 +228,8 @@ TEST_CASE("email: the coordinators' morning digest goes at 08:00 city time, once
 
 TEST_CASE("email: optional messages carry a one-click opt-out (List-Unsubscribe, RFC 8058) that stops them") {
     smtp_sink_process sink;
-    const relais::domain::city_time rennes("Europe/Paris");
-    const std::int64_t t0 = rennes.to_utc(rennes.day_of(now_s()) * 86400 + 7 * 3600 + 30 * 60);  // 07:30
-    test_city city({"--test-clock", "--test-clock-start", iso(t0), "--smtp-url", sink.url(), "--smtp-ca-file",
-                    sink.ca_file(), "--mail-from", "entraide@ville.example", "--public-url",
-                    "https://entraide.example"});
+    const std::int64_t t0 = early_morning(30);  // 07:30
+    test_city city(mail_city(sink, t0));
     INFO(city.server().log());
     auto vol = city.new_volunteer("rappels");
     REQUIRE(sink.wait_for(1, std::chrono::seconds(10)));  // validated: essential, no opt-out
@@ -274,9 +285,7 @@ TEST_CASE("email: optional messages carry a one-click opt-out (List-Unsubscribe,
 TEST_CASE("email: a partner association hears what became of the residents it referred") {
     smtp_sink_process sink;
     const std::int64_t t0 = early_morning();
-    test_city city({"--test-clock", "--test-clock-start", iso(t0), "--smtp-url", sink.url(), "--smtp-ca-file",
-                    sink.ca_file(), "--mail-from", "entraide@ville.example", "--public-url",
-                    "https://entraide.example"});
+    test_city city(mail_city(sink, t0));
     INFO(city.server().log());
     auto res = city.coordinator().post_json(
         "/api/v1/partners",
@@ -325,9 +334,7 @@ TEST_CASE(
     "email: an admin rewrites a message's text for the city; placeholders are checked; DELETE restores it") {
     smtp_sink_process sink;
     const std::int64_t t0 = early_morning();
-    test_city city({"--test-clock", "--test-clock-start", iso(t0), "--smtp-url", sink.url(), "--smtp-ca-file",
-                    sink.ca_file(), "--mail-from", "entraide@ville.example", "--public-url",
-                    "https://entraide.example"});
+    test_city city(mail_city(sink, t0));
     INFO(city.server().log());
     const auto list = city.admin().get_json("/api/v1/message-templates");
     bool listed = false;
@@ -384,4 +391,86 @@ TEST_CASE(
     const std::string restored = relais::testing::decoded_bodies(sink.messages().at(2));
     CHECK(restored.find("La Ville vous propose") == std::string::npos);
     CHECK(restored.find("vous propose une mission") != std::string::npos);
+}
+
+TEST_CASE("email: a volunteer's and a coordinator's messages come in the language they chose") {
+    smtp_sink_process sink;
+    const std::int64_t t0 = early_morning(30);  // 07:30
+    test_city city(mail_city(sink, t0));
+    INFO(city.server().log());
+    auto vol = city.new_volunteer("langue");
+    REQUIRE(sink.wait_for(1, std::chrono::seconds(10)));  // validated, in French (the language they speak)
+    CHECK(relais::testing::decoded_bodies(sink.messages().at(0)).find("Bonjour ") != std::string::npos);
+
+    // The volunteer chooses English for their messages: the next proposal is in English.
+    auto prefs = vol.client->get_json("/api/v1/me/preferences");
+    CHECK(prefs.at("language").is_null());
+    prefs.as_object()["language"] = "en";
+    for (const char* k : {"email_enabled", "sms_enabled", "mobile", "texts_stopped"})
+        prefs.as_object().erase(k);
+    auto saved = vol.client->send_json("PUT", "/api/v1/me/preferences", prefs);
+    INFO(saved.describe());
+    REQUIRE(saved.status == 200);
+    CHECK(saved.json().at("language") == "en");
+    for (const json::value& bad : {json::value("de"), json::value(3), json::value("EN")}) {
+        auto b = prefs;
+        b.as_object()["language"] = bad;
+        const auto r = vol.client->send_json("PUT", "/api/v1/me/preferences", b);
+        CHECK(r.status == 422);
+        CHECK(r.body.find("language") != std::string::npos);
+    }
+    CHECK(vol.client->get_json("/api/v1/me/preferences").at("language") == "en");  // unchanged by the faults
+    auto req = city.public_request(minimal_request("Courses"));
+    const std::int64_t start = (t0 / 3600 + 30) * 3600;
+    city.propose(req.id, vol.id, start, start + 3600);
+    REQUIRE(sink.wait_for(2, std::chrono::seconds(10)));
+    const std::string proposal = relais::testing::decoded_bodies(sink.messages().at(1));
+    CHECK(proposal.find("Hello Vol-langue") != std::string::npos);
+    CHECK(proposal.find("Bonjour") == std::string::npos);
+
+    // A coordinator: English, digest on; then digest off.
+    auto& coord = city.coordinator();
+    const auto mine = coord.get_json("/api/v1/me/coordinator-preferences");
+    CHECK(mine == json::object{{"language", "fr"}, {"morning_digest", true}});
+    for (const json::value& bad :
+         {json::value(json::object{{"language", "de"}, {"morning_digest", true}}),
+          json::value(json::object{{"language", "en"}}),
+          json::value(json::object{{"language", "en"}, {"morning_digest", "yes"}}),
+          json::value(json::object{{"language", "en"}, {"morning_digest", true}, {"email", "x@y.z"}})}) {
+        const auto r = coord.send_json("PUT", "/api/v1/me/coordinator-preferences", bad);
+        INFO(r.describe());
+        CHECK(r.status == 422);
+    }
+    CHECK(coord.get_json("/api/v1/me/coordinator-preferences") == mine);  // nothing half-written
+    auto english = coord.send_json("PUT", "/api/v1/me/coordinator-preferences",
+                                   json::object{{"language", "en"}, {"morning_digest", true}});
+    REQUIRE(english.status == 200);
+    CHECK(english.json() == json::object{{"language", "en"}, {"morning_digest", true}});
+    CHECK(vol.client->get("/api/v1/me/coordinator-preferences").status == 403);
+
+    auto waiting = minimal_request("Courses");
+    waiting["window"] = json::object{{"from", iso(t0 + 3600)}, {"until", iso(t0 + 3 * 86400)}};
+    city.public_request(waiting);    // something waits: a digest goes
+    move_clock(city, t0 + 31 * 60);  // 08:01: the digest, in English
+    std::string digest;
+    for (int i = 0; i < 150 && digest.empty(); ++i) {
+        const auto msgs = sink.messages();
+        for (const auto& m : msgs)
+            if (m.find("List-Unsubscribe") != std::string::npos)
+                digest = relais::testing::decoded_bodies(m);
+        if (digest.empty())
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    REQUIRE(!digest.empty());
+    CHECK(digest.find("Hello,") != std::string::npos);
+    CHECK(digest.find("Bonjour") == std::string::npos);
+    const auto count = sink.messages().size();
+
+    REQUIRE(coord
+                .send_json("PUT", "/api/v1/me/coordinator-preferences",
+                           json::object{{"language", "en"}, {"morning_digest", false}})
+                .status == 200);
+    move_clock(city, t0 + 86400 + 31 * 60);  // the next morning: none for them
+    std::this_thread::sleep_for(std::chrono::seconds(4));
+    CHECK(sink.messages().size() == count);
 }

@@ -29,6 +29,7 @@ const axeSource = readFileSync(join(root, 'node_modules/axe-core/axe.min.js'), '
 const TIMEOUT = 20000;
 
 const COORD = { email: 'coordination@web-test.example', password: 'coordination-web-test-2026' };
+const ADMIN = { email: 'admin@web-test.example', password: 'administration-web-test-2026' };
 const VOLUNTEER = {
   first: 'Camille', last: 'Testeur', email: 'camille.benevole@web-test.example', phone: '06 11 22 33 44',
   password: 'benevole-web-test-2026',
@@ -649,7 +650,9 @@ async function main() {
       await co.goto(`${base}/coordination#/saisie`);
       await co.locator('#in-category').waitFor();
       await checkPage(co, 'coordination-saisie');
+      expect(await co.evaluate(() => document.activeElement.id) === 'in-lookup', 'the intake does not start with "who is calling?"');
       await co.selectOption('#in-category', 'medicines');
+      await co.focus('#in-category');
       await co.keyboard.press('Tab');
       await co.keyboard.type('Pharmacie du marché');
       await co.fill('#in-resident-first_name', 'Odette');
@@ -662,6 +665,48 @@ async function main() {
       await co.keyboard.press('Control+Enter');
       await co.locator('#intake-code').waitFor();
       await checkPage(co, 'coordination-saisie-faite');
+    });
+    await step('a second call from the same resident: found as her number is typed, the new request joins her story', async () => {
+      await co.locator('main a[href="#/saisie"]').click();  // "another call", from the last one's page
+      await co.locator('#in-category').waitFor();
+      await co.fill('#in-resident-phone', '02.99.33.44.55');  // written another way
+      const card = co.locator('#intake-matches li.card', { hasText: 'Odette Autelephone' });
+      await card.waitFor();
+      await checkPage(co, 'coordination-saisie-connue');
+      await card.getByRole('button').first().click();
+      await co.locator('#intake-known').waitFor();
+      expect(await co.locator('#in-resident-first_name').count() === 0, 'the resident\'s fields are still asked for');
+      await co.selectOption('#in-category', 'shopping');
+      await co.check('#in-consent');
+      await co.click('#intake-form button[type=submit]');
+      await co.locator('#intake-code').waitFor();
+      await co.click('a[href^="#/residents/res_"]');
+      await co.locator('h1', { hasText: 'Odette Autelephone' }).waitFor();
+      const requests = await co.locator('main section.panel').first().locator('li').count();
+      expect(requests === 2, `her page lists ${requests} requests, not 2`);
+      expect(await co.locator('ol.history li').count() >= 2, 'her story is empty');
+      await checkPage(co, 'coordination-habitant');
+      await co.goto(`${base}/coordination#/residents`);
+      await co.fill('#resident-q', 'autelephone odette');
+      await co.click('#resident-search button[type=submit]');
+      await co.locator('#resident-results li.card', { hasText: 'Odette Autelephone' }).waitFor();
+      expect(await co.locator('#resident-results li.card').count() === 1, 'one Odette, not two');
+      await checkPage(co, 'coordination-habitants');
+    });
+    await step('the coordinator\'s account: the language of their messages and the morning digest, saved', async () => {
+      await co.goto(`${base}/coordination#/compte`);
+      await co.locator('#coordinator-prefs-form').waitFor();
+      await checkPage(co, 'coordination-compte');
+      await co.selectOption('#msg-language', 'en');
+      await co.uncheck('#msg-digest');
+      await co.click('#coordinator-prefs-form button[type=submit]');
+      await co.locator('#account-status', { hasText: /enregistr|saved/i }).waitFor();
+      const saved = await co.evaluate(async () => (await fetch('/api/v1/me/coordinator-preferences')).json());
+      expect(saved.language === 'en' && saved.morning_digest === false, `saved ${JSON.stringify(saved)}`);
+      await co.selectOption('#msg-language', 'fr');
+      await co.check('#msg-digest');
+      await co.click('#coordinator-prefs-form button[type=submit]');
+      await co.locator('#account-status', { hasText: /enregistr|saved/i }).waitFor();
     });
     await step('keyboard shortcuts: help on "?", j/k and Enter in the queue, "p" proposes after a confirmation, Esc, "/", n, g v, g b; never while typing', async () => {
       await co.goto(`${base}/coordination#/`);
@@ -991,6 +1036,64 @@ async function main() {
     });
 
     // 9. English, and no script or style refused by the CSP anywhere.
+    await step('an admin sets the programme, then after a phone call finds a resident, exports her data and erases it', async () => {
+      const add = spawnSync(binary, ['user', 'add', '--db', join(dir, 'relais.db'), '--role', 'admin', '--email', ADMIN.email],
+        { input: `${ADMIN.password}\n`, encoding: 'utf8' });
+      expect(add.status === 0, `relais user add (admin) failed: ${add.stderr}`);
+      const ctx = await coordCtx.browser().newContext({ ...common, viewport: { width: 1280, height: 900 } });
+      ctx.setDefaultTimeout(TIMEOUT);
+      try {
+        const ad = await ctx.newPage();
+        watch(ad, 'administration');
+        await ad.goto(`${base}/administration`);
+        await ad.locator('#login-email').waitFor();
+        await checkPage(ad, 'administration-connexion');
+        await ad.fill('#login-email', ADMIN.email);
+        await ad.fill('#login-password', ADMIN.password);
+        await ad.click('#login-form button[type="submit"]');
+        await ad.locator('#programme-form').waitFor();
+        await checkPage(ad, 'administration-programme');
+        await ad.fill('#pg-coordination_phone', '02 23 62 10 10');
+        await ad.fill('#pg-proposal_ttl_minutes', '720');
+        await ad.click('#programme-form button[type=submit]');
+        await ad.locator('#programme-status', { hasText: /enregistr/ }).waitFor();
+        const programme = await ad.evaluate(async () => (await fetch('/api/v1/programme')).json());
+        expect(programme.coordination_phone.replace(/\D/g, '').endsWith('223621010') && programme.proposal_ttl_minutes === 720,
+          `the programme was not saved: ${JSON.stringify(programme)}`);
+        // Odette phones: she wants her data, then to be forgotten.
+        await ad.goto(`${base}/administration#/donnees`);
+        await ad.fill('#data-q', '02 99 33 44 55');
+        await ad.click('#data-search button[type=submit]');
+        const card = ad.locator('#data-results li.card', { hasText: 'Odette Autelephone' });
+        await card.waitFor();
+        await card.locator('button.export').click();
+        await ad.locator('#export-page').waitFor();
+        expect(await ad.locator('#export-page').textContent().then((x) => x.includes('Autelephone')), 'her export does not show her name');
+        expect(await ad.locator('#export-download').count() === 1, 'no download link for her export');
+        await checkPage(ad, 'administration-donnees');
+        await card.locator('button.erase').click();
+        await ad.locator('#erase-dialog').waitFor();
+        await checkPage(ad, 'administration-effacement');
+        await ad.click('#erase-go');  // not confirmed yet: refused
+        expect(await ad.locator('#erase-dialog').isVisible(), 'erased without the confirmation');
+        await ad.check('#erase-confirm');
+        await ad.click('#erase-go');
+        await ad.locator('#erase-done').waitFor();
+        await ad.click('#data-search button[type=submit]');
+        await ad.locator('#data-results', { hasText: /Personne ne correspond/ }).waitFor();
+        // The access log shows the export and the erasure.
+        await ad.goto(`${base}/administration#/journal`);
+        await ad.selectOption('#audit-action', 'erase');
+        await ad.click('#audit-filters button[type=submit]');
+        await ad.locator('#audit-table tbody tr', { hasText: 'erase' }).first().waitFor();
+        await checkPage(ad, 'administration-journal');
+        await ad.goto(`${base}/administration#/comptes`);
+        await ad.locator('#accounts-list tbody tr', { hasText: COORD.email }).waitFor();
+        await checkPage(ad, 'administration-comptes');
+      } finally {
+        await ctx.close();
+      }
+    });
     await step('English pages through the language switch', async () => {
       await rs.goto(`${base}/demande`);
       await rs.click('.lang-switch a');

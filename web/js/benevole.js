@@ -5,7 +5,7 @@
 import {
   initI18n, t, h, mount, api, ApiError, setCsrf, getCsrf, langSwitch, announce, reference, categoryLabel,
   categoryDescription, neighbourhoodName, fmtDateTime, fmtTime, showFieldErrors, clearFieldErrors,
-  fieldMessage, problemText, idempotencyKey, formData, getLang, signInForm,
+  fieldMessage, problemText, idempotencyKey, formData, getLang, signInForm, passwordSection,
 } from './lib.js';
 
 const main = document.getElementById('main');
@@ -569,37 +569,6 @@ async function pushSection(status) {
   return section;
 }
 
-/** Set a password (an account made without one) or change it. */
-function passwordSection(status) {
-  const form = h('form', { novalidate: true, id: 'password-form' },
-    h('div', { class: 'field' }, h('label', { for: 'pw-current' }, t('vo.pw.current'), ' ', h('span', { class: 'optional' }, t('form.optional'))),
-      h('p', { class: 'hint', id: 'hint-pw-current' }, t('vo.pw.current_hint')),
-      h('input', { id: 'pw-current', name: 'current_password', type: 'password', autocomplete: 'current-password', 'aria-describedby': 'hint-pw-current' })),
-    h('div', { class: 'field' }, h('label', { for: 'pw-new' }, t('vo.pw.new')),
-      h('p', { class: 'hint', id: 'hint-pw-new' }, t('vo.pw.new_hint')),
-      h('input', { id: 'pw-new', name: 'new_password', type: 'password', autocomplete: 'new-password', required: true, 'aria-describedby': 'hint-pw-new' })),
-    h('button', { type: 'submit' }, t('vo.pw.save')));
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    const d = formData(form);
-    if (showFieldErrors(form, (d.new_password || '').length >= 12 ? {} : { new_password: t('vo.err.password') })) return;
-    clearFieldErrors(form);
-    try {
-      await api('POST', '/api/v1/me/password', { current_password: d.current_password || '', new_password: d.new_password });
-      form.reset();
-      status.textContent = t('vo.pw.saved');
-    } catch (err) {
-      status.textContent = problemText(err);
-      if (err instanceof ApiError && err.status === 422) {
-        const shown = {};
-        for (const [f, m] of Object.entries(err.fields)) shown[f] = fieldMessage(f, m);
-        showFieldErrors(form, shown);
-      }
-    }
-  });
-  return h('section', { 'aria-labelledby': 'pw-title' }, h('h2', { id: 'pw-title' }, t('vo.pw.title')), form);
-}
-
 /** How they want to be told things: channels in order, quiet hours, optional messages. */
 async function preferencesSection(status) {
   const section = h('section', { 'aria-labelledby': 'prefs-title', id: 'preferences' });
@@ -618,6 +587,10 @@ async function preferencesSection(status) {
         h('input', { id: 'pref-until', name: 'until', type: 'time', value: p.quiet_hours.until, required: true }))),
     h('div', { class: 'choice' }, h('input', { type: 'checkbox', id: 'pref-optional', name: 'optional', value: 'yes', checked: p.optional_messages ? true : null }),
       h('label', { for: 'pref-optional' }, t('vo.pref.optional'))),
+    h('div', { class: 'field' }, h('label', { for: 'pref-language' }, t('account.msg.language')),
+      h('select', { id: 'pref-language', name: 'language' },
+        [['', 'account.msg.language_auto'], ['fr', 'account.msg.language_fr'], ['en', 'account.msg.language_en']].map(([value, key]) =>
+          h('option', { value, selected: value === (p.language || '') ? true : null }, t(key))))),
     h('button', { type: 'submit' }, t('vo.pref.save')));
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
@@ -625,6 +598,7 @@ async function preferencesSection(status) {
     try {
       await api('PUT', '/api/v1/me/preferences', {
         channels: d.channels.split(','), quiet_hours: { from: d.from, until: d.until }, optional_messages: Boolean(d.optional),
+        language: d.language || null,
       });
       announce(t('vo.pref.saved'));
       status.textContent = t('vo.pref.saved');

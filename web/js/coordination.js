@@ -5,7 +5,7 @@
 import {
   initI18n, t, h, mount, api, ApiError, setCsrf, getCsrf, langSwitch, announce, reference, categoryLabel,
   neighbourhoodName, fmtDateTime, fmtDate, ago, dateInputValue, localToIso, problemText, idempotencyKey, formData,
-  nextId, getLang, hasKey, signInForm,
+  nextId, getLang, hasKey, signInForm, passwordSection,
 } from './lib.js';
 import { requestFields, readRequestForm, requestBody, showRequestError } from './request_form.js';
 
@@ -52,10 +52,12 @@ function renderNav() {
     link('queue', '#/', t('co.nav.queue')),
     link('plan', '#/plan', t('co.nav.plan')),
     link('saisie', '#/saisie', t('co.nav.intake')),
+    link('residents', '#/residents', t('co.nav.residents')),
     link('benevoles', '#/benevoles', t('co.nav.volunteers')),
     link('alertes', '#/alertes', t('co.nav.welfare')),
     link('appels', '#/appels', t('co.nav.calls')),
     h('li', {}, h('a', { href: '/coordination/bilan' }, t('co.nav.stats'))),
+    link('compte', '#/compte', t('co.nav.account')),
     h('li', {}, h('button', { type: 'button', class: 'link', id: 'kb-open', 'aria-keyshortcuts': 'Shift+?',
       on: { click: showShortcuts } }, t('co.nav.shortcuts'))),
     h('li', {}, h('button', { type: 'button', class: 'link', on: { click: logout } }, t('co.nav.logout')))));
@@ -747,28 +749,91 @@ async function computePlan(holder) {
 
 // --- phone intake ----------------------------------------------------------------------------------------
 
+/** A resident found by the search, in a few words: name, phone, address, past requests and volunteers. */
+function residentMatchCard(m, action) {
+  const r = m.resident;
+  return h('li', { class: 'card', dataset: { residentId: r.id } },
+    h('h3', {}, `${r.first_name} ${r.last_name}`,
+      m.possible_duplicates.length ? [' ', h('span', { class: 'badge alert' }, t('co.resident.possible_duplicate'))] : ''),
+    h('p', { class: 'meta' }, r.phone, ' · ', r.address),
+    h('p', {}, m.requests
+      ? t('co.resident.past', { n: m.requests, date: m.last_request_at ? fmtDate(m.last_request_at) : '' })
+      : t('co.resident.no_request')),
+    m.volunteers.length ? h('p', {}, t('co.resident.helped_by', { names: m.volunteers.map((v) => v.first_name).join(', ') })) : null,
+    h('div', { class: 'button-row' }, action,
+      h('a', { href: `#/residents/${r.id}` }, t('co.resident.open'))));
+}
+
+async function searchResidents(q) {
+  const found = await api('POST', '/api/v1/residents/search', { q, limit: 10 });
+  return found.items;
+}
+
 function intakeView() {
   app.onLiveChange = null;
   const key = idempotencyKey();
   const fields = requestFields(app.ref, 'in', { consentLabel: t('co.intake.consent') });
+  let known = null;  // the resident found and confirmed as the caller
+  const residentBox = h('div', { id: 'intake-resident' }, fields.resident);
+  const matches = h('div', { id: 'intake-matches', 'aria-live': 'polite' });
+  const lookup = h('input', { id: 'in-lookup', type: 'search', autocomplete: 'off', 'aria-describedby': 'in-lookup-hint' });
+  let asked = 0;
+  const showMatches = async (q) => {
+    const mine = ++asked;
+    if (q.trim().length < 3) { mount(matches); return; }
+    let items;
+    try { items = await searchResidents(q); } catch (err) { mount(matches, errorBox(err)); return; }
+    if (mine !== asked || known) return;  // a later keystroke, or already chosen
+    if (!items.length) { mount(matches, h('p', { class: 'hint' }, t('co.intake.nobody'))); return; }
+    mount(matches, h('h3', {}, t('co.intake.found', { n: items.length })),
+      h('ul', { class: 'cards-list' }, items.map((m) => residentMatchCard(m,
+        h('button', { type: 'button', class: 'primary', on: { click: () => choose(m) } }, t('co.intake.this_is_them'))))));
+  };
+  let timer = null;
+  const soon = (q) => { clearTimeout(timer); timer = setTimeout(() => showMatches(q), 250); };
+  const choose = (m) => {
+    known = m.resident;
+    mount(matches);
+    mount(residentBox, h('section', { class: 'panel', id: 'intake-known' },
+      h('h2', {}, t('co.intake.known_title')),
+      h('ul', { class: 'cards-list' }, residentMatchCard(m, h('button', { type: 'button', id: 'intake-unchoose', on: { click: unchoose } }, t('co.intake.not_them'))))));
+    announce(t('co.intake.chosen', { name: `${m.resident.first_name} ${m.resident.last_name}` }));
+  };
+  const unchoose = () => {
+    known = null;
+    mount(residentBox, fields.resident);
+    lookup.focus();
+  };
+  lookup.addEventListener('input', () => soon(lookup.value));
   const form = h('form', { id: 'intake-form', novalidate: true },
-    h('div', { class: 'columns' }, h('div', {}, fields.need), h('div', {}, fields.resident)),
+    h('section', { class: 'panel', id: 'intake-lookup' },
+      h('div', { class: 'field' }, h('label', { for: 'in-lookup' }, t('co.intake.lookup')),
+        h('p', { class: 'hint', id: 'in-lookup-hint' }, t('co.intake.lookup_hint')), lookup),
+      matches),
+    h('div', { class: 'columns' }, h('div', {}, fields.need), residentBox),
     fields.consent,
     h('p', {}, h('button', { type: 'submit', class: 'primary' }, t('co.intake.submit')), ' ',
       h('span', { class: 'hint' }, t('co.intake.shortcut'))),
     h('p', { class: 'form-status', role: 'status', id: 'intake-status' }));
+  // The caller's number typed in the resident's fields is looked up too (a second call from the same person).
+  form.addEventListener('input', (e) => {
+    if (!known && e.target.id === 'in-resident-phone' && e.target.value.replace(/\D/g, '').length >= 10) soon(e.target.value);
+  });
   const submit = async (e) => {
     e.preventDefault();
-    const d = readRequestForm(form);
+    const d = readRequestForm(form, { knownResident: Boolean(known) });
     if (!d) return;
     const status = form.querySelector('#intake-status');
     status.textContent = t('demande.sending');
+    const body = requestBody(d, { channel: 'phone' });
+    if (known) { delete body.resident; body.resident_id = known.id; }
     try {
-      const created = await api('POST', '/api/v1/requests', requestBody(d, { channel: 'phone' }), { idempotencyKey: key });
+      const created = await api('POST', '/api/v1/requests', body, { idempotencyKey: key });
       const h1 = view(t('co.intake.done_title'),
         h('div', { class: 'confirmation', role: 'status' }, h('p', {}, t('co.intake.read_code')),
           h('p', { class: 'tracking-code', id: 'intake-code' }, created.tracking_code)),
         h('p', {}, h('a', { href: `#/demande/${created.id}` }, t('co.intake.open_request')), ' · ',
+          known ? [h('a', { href: `#/residents/${known.id}` }, t('co.resident.open')), ' · '] : '',
           h('a', { href: '#/saisie', on: { click: (ev) => { ev.preventDefault(); intakeView(); } } }, t('co.intake.another'))));
       h1.focus();
     } catch (err) {
@@ -780,7 +845,79 @@ function intakeView() {
     if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) { e.preventDefault(); form.requestSubmit(); }
   });
   view(t('co.intake.title'), h('p', {}, t('co.intake.lead')), form);
-  document.getElementById('in-category').focus();
+  lookup.focus();
+}
+
+// --- residents: the directory and each one's story -------------------------------------------------------
+
+async function residentsView() {
+  app.onLiveChange = null;
+  const results = h('div', { id: 'resident-results', 'aria-live': 'polite' });
+  const box = h('input', { id: 'resident-q', type: 'search', autocomplete: 'off', 'aria-describedby': 'resident-q-hint' });
+  const form = h('form', { id: 'resident-search', role: 'search' },
+    h('div', { class: 'field' }, h('label', { for: 'resident-q' }, t('co.residents.search')),
+      h('p', { class: 'hint', id: 'resident-q-hint' }, t('co.intake.lookup_hint')), box),
+    h('button', { type: 'submit' }, t('co.residents.find')));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    try {
+      const items = await searchResidents(box.value);
+      mount(results, items.length
+        ? h('ul', { class: 'cards-list' }, items.map((m) => residentMatchCard(m, null)))
+        : h('p', {}, t('co.intake.nobody')));
+    } catch (err) { mount(results, errorBox(err)); }
+  });
+  view(t('co.residents.title'), form, results);
+  box.focus();
+}
+
+async function residentView(id) {
+  app.onLiveChange = null;
+  const [r, story] = await Promise.all([api('GET', `/api/v1/residents/${id}`), api('GET', `/api/v1/residents/${id}/history`)]);
+  const steps = story.items.map((ev) => h('li', {},
+    h('time', { datetime: ev.at }, fmtDateTime(ev.at)), ' — ',
+    ev.category ? `${categoryLabel(app.ref, ev.category)} · ` : '',
+    t(`co.entity.${ev.entity}`), getLang() === 'fr' ? ' : ' : ': ',
+    hasKey(`co.action.${ev.action}`) ? t(`co.action.${ev.action}`) : ev.action,
+    ev.volunteer && ev.volunteer.first_name ? ` · ${ev.volunteer.first_name}` : '',
+    ev.reason ? ` · ${reasonText(ev.reason)}` : '',
+    ev.by ? h('span', { class: 'score-reasons' }, ` · ${t('co.history.by', { who: ev.by })}`) : ''));
+  // Other residents who may be this person: each can be merged into this one (their history joins it).
+  const twins = await Promise.all(story.possible_duplicates.map((d) => api('GET', `/api/v1/residents/${d}`)));
+  const duplicates = twins.length ? h('section', { class: 'panel', id: 'duplicates' },
+    h('h2', {}, t('co.resident.duplicates')), h('p', {}, t('co.resident.duplicates_lead')),
+    h('ul', { class: 'cards-list' }, twins.map((d) => h('li', { class: 'card', dataset: { residentId: d.id } },
+      h('h3', {}, `${d.first_name} ${d.last_name}`),
+      h('p', { class: 'meta' }, d.phone, ' · ', d.address, ' · ', t('co.resident.past', { n: d.requests.length, date: d.requests.length ? fmtDate(d.requests[d.requests.length - 1].created_at) : '' })),
+      h('div', { class: 'button-row' }, h('button', { type: 'button', class: 'merge', on: { click: (e) => {
+        const trigger = e.target;
+        const go = h('button', { type: 'button', class: 'danger', id: 'merge-go' }, t('co.resident.merge'));
+        const cancel = h('button', { type: 'button' }, t('ad.data.cancel'));
+        const dialog = openDialog('merge-confirm', t('co.resident.merge'),
+          h('p', {}, t('co.resident.merge_confirm', { name: `${d.first_name} ${d.last_name}` })), [cancel, go]);
+        cancel.addEventListener('click', () => dialog.close());
+        go.addEventListener('click', async () => {
+          dialog.close();
+          trigger.disabled = true;
+          try {
+            await api('POST', `/api/v1/residents/${id}/merge`, { duplicate_id: d.id });
+            announce(t('co.resident.merged'));
+            await residentView(id);
+          } catch (err) { trigger.disabled = false; trigger.after(errorBox(err)); }
+        });
+        cancel.focus();
+      } } }, t('co.resident.merge'))))))) : null;
+  const h1 = view(`${r.first_name} ${r.last_name}`,
+    duplicates,
+    facts([[t('demande.phone'), r.phone], [t('demande.address'), r.address],
+      [t('demande.neighbourhood'), neighbourhoodName(app.ref, r.neighbourhood)]]),
+    h('section', { class: 'panel' }, h('h2', {}, t('co.resident.requests')),
+      r.requests.length ? h('ul', {}, r.requests.map((q) => h('li', {},
+        h('a', { href: `#/demande/${q.id}` }, categoryLabel(app.ref, q.category)), ` · ${fmtDate(q.created_at)} · ${statusWord('request', q.status)}`)))
+        : h('p', {}, t('co.resident.no_request'))),
+    h('section', { class: 'panel' }, h('h2', {}, t('co.resident.story')),
+      steps.length ? h('ol', { class: 'history' }, steps) : h('p', {}, t('co.history.none'))));
+  h1.focus();
 }
 
 // --- volunteers ------------------------------------------------------------------------------------------
@@ -979,6 +1116,37 @@ async function welfareView() {
   try { await load(); } catch (err) { mount(holder, errorBox(err)); }
 }
 
+// --- my account: the language of my messages, the morning digest, my password ---------------------------
+
+async function accountView() {
+  const status = h('p', { role: 'status', id: 'account-status' });
+  const prefs = h('section', { 'aria-labelledby': 'msg-title', id: 'message-preferences' },
+    h('h2', { id: 'msg-title' }, t('account.msg.title')), h('p', {}, t('common.loading')));
+  const h1 = view(t('co.account.title'), status, prefs, passwordSection(status));
+  h1.focus();
+  const p = await guard(() => api('GET', '/api/v1/me/coordinator-preferences'));
+  if (!p) return;
+  const form = h('form', { id: 'coordinator-prefs-form' },
+    h('div', { class: 'field' }, h('label', { for: 'msg-language' }, t('account.msg.language')),
+      h('select', { id: 'msg-language', name: 'language' },
+        [['fr', 'account.msg.language_fr'], ['en', 'account.msg.language_en']].map(([value, key]) =>
+          h('option', { value, selected: value === p.language ? true : null }, t(key))))),
+    h('div', { class: 'choice' }, h('input', { type: 'checkbox', id: 'msg-digest', name: 'digest', value: 'yes', checked: p.morning_digest ? true : null }),
+      h('label', { for: 'msg-digest' }, t('account.msg.digest'))),
+    h('p', { class: 'hint' }, t('account.msg.welfare_always')),
+    h('button', { type: 'submit', class: 'primary' }, t('account.msg.save')));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const d = formData(form);
+    try {
+      await api('PUT', '/api/v1/me/coordinator-preferences', { language: d.language, morning_digest: Boolean(d.digest) });
+      status.textContent = t('account.msg.saved');
+      announce(t('account.msg.saved'));
+    } catch (err) { status.textContent = problemText(err); }
+  });
+  mount(prefs, h('h2', { id: 'msg-title' }, t('account.msg.title')), form);
+}
+
 // --- calls to make and texts received ---------------------------------------------------------------------
 // Residents no message reaches (a landline only) are phoned with the news that matters to them; texts that
 // no automatic answer handled (not a yes, no or STOP) wait here for a coordinator.
@@ -1157,10 +1325,12 @@ async function route() {
       case 'demande': await requestView(parts[1] || ''); break;
       case 'plan': await planView(); break;
       case 'saisie': intakeView(); break;
+      case 'residents': await (parts[1] ? residentView(parts[1]) : residentsView()); break;
       case 'benevoles': await volunteersView(parts[1]); break;
       case 'benevole': await volunteerView(parts[1] || ''); break;
       case 'alertes': await welfareView(); break;
       case 'appels': await callsView(); break;
+      case 'compte': await accountView(); break;
       default: view(t('error.not_found'), h('p', {}, h('a', { href: '#/' }, t('co.back_to_queue'))));
     }
   } catch (err) {

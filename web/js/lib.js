@@ -371,3 +371,34 @@ export function neighbourhoodName(ref, code) {
   const n = ref.neighbourhoods.find((x) => x.code === code);
   return n ? n.name : code;
 }
+
+/** Set a password (an account made without one) or change it. */
+export function passwordSection(status) {
+  const form = h('form', { novalidate: true, id: 'password-form' },
+    h('div', { class: 'field' }, h('label', { for: 'pw-current' }, t('account.pw.current'), ' ', h('span', { class: 'optional' }, t('form.optional'))),
+      h('p', { class: 'hint', id: 'hint-pw-current' }, t('account.pw.current_hint')),
+      h('input', { id: 'pw-current', name: 'current_password', type: 'password', autocomplete: 'current-password', 'aria-describedby': 'hint-pw-current' })),
+    h('div', { class: 'field' }, h('label', { for: 'pw-new' }, t('account.pw.new')),
+      h('p', { class: 'hint', id: 'hint-pw-new' }, t('account.pw.new_hint')),
+      h('input', { id: 'pw-new', name: 'new_password', type: 'password', autocomplete: 'new-password', required: true, 'aria-describedby': 'hint-pw-new' })),
+    h('button', { type: 'submit' }, t('account.pw.save')));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const d = formData(form);
+    if (showFieldErrors(form, (d.new_password || '').length >= 12 ? {} : { new_password: t('account.pw.too_short') })) return;
+    clearFieldErrors(form);
+    try {
+      await api('POST', '/api/v1/me/password', { current_password: d.current_password || '', new_password: d.new_password });
+      form.reset();
+      status.textContent = t('account.pw.saved');
+    } catch (err) {
+      status.textContent = problemText(err);
+      if (err instanceof ApiError && err.status === 422) {
+        const shown = {};
+        for (const [f, m] of Object.entries(err.fields)) shown[f] = fieldMessage(f, m);
+        showFieldErrors(form, shown);
+      }
+    }
+  });
+  return h('section', { 'aria-labelledby': 'pw-title' }, h('h2', { id: 'pw-title' }, t('account.pw.title')), form);
+}

@@ -66,11 +66,15 @@ export function requestFields(ref, prefix, { consentLabel, markOptional = false,
   return { need, resident, consent };
 }
 
-/** Reads the form; if a required field or the consent is missing, shows the errors and returns null. */
-export function readRequestForm(form) {
+/**
+ * Reads the form; if a required field or the consent is missing, shows the errors and returns null.
+ * `knownResident`: the request is for a resident already known (their fields are not in the form).
+ */
+export function readRequestForm(form, { knownResident = false } = {}) {
   const d = formData(form, ['needs']);
   const errors = {};
   for (const f of REQUIRED) {
+    if (knownResident && f.startsWith('resident.')) continue;
     if (!d[f]) errors[f] = t(`error.${f}`);
   }
   if (!d.consent) errors.consent = t('error.consent');
