@@ -28,6 +28,12 @@ json::value contact_json(const std::optional<resident_contact>& c) {
         return nullptr;
     json::object r{{"first_name", c->first_name}, {"phone", c->phone}};
     r["address"] = c->address ? json::value(*c->address) : json::value(nullptr);
+    r["needs"] = json::object{{"reduced_mobility", c->needs.reduced_mobility},
+                              {"visually_impaired", c->needs.visually_impaired},
+                              {"not_french_speaking", c->needs.not_french_speaking}};
+    r["location"] = c->address && c->location
+                        ? json::value(json::object{{"lat", c->location->lat}, {"lon", c->location->lon}})
+                        : json::value(nullptr);
     return r;
 }
 

@@ -37,6 +37,8 @@ boost::json::value time_json(std::optional<std::int64_t> t);
 struct resident_contact {
     std::string first_name, phone;
     std::optional<std::string> address;
+    domain::resident_needs needs;         ///< what helps to help them (reduced mobility, sight, language)
+    std::optional<domain::geo> location;  ///< with the address only: the volunteer's map link
 };
 
 /// A mission as its volunteer sees it: the resident's first name and phone only once they accepted it, and

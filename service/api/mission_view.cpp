@@ -17,7 +17,7 @@ json::value mission_view(SQLite::Database& db, const request_context& ctx, const
         std::optional<resident_contact> contact;
         auto r = domain::load_resident(db, m.resident_id);
         if (!r.erased_at) {
-            contact = resident_contact{r.first_name, r.phone, r.address};
+            contact = resident_contact{r.first_name, r.phone, r.address, r.needs, r.location};
             const std::pair<std::string, std::string> subject{"resident", m.resident_id};
             if (std::find(audited.begin(), audited.end(), subject) == audited.end())
                 audited.push_back(subject);
@@ -28,9 +28,11 @@ json::value mission_view(SQLite::Database& db, const request_context& ctx, const
     if (volunteer_sees_contact(m, now)) {
         auto r = domain::load_resident(db, m.resident_id);
         if (!r.erased_at) {
-            contact = resident_contact{r.first_name, r.phone, std::nullopt};
-            if (m.home_visit)
+            contact = resident_contact{r.first_name, r.phone, std::nullopt, r.needs, std::nullopt};
+            if (m.home_visit) {
                 contact->address = r.address;
+                contact->location = r.location;
+            }
             audited.emplace_back("resident", m.resident_id);
         }
     }

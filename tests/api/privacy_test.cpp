@@ -226,7 +226,8 @@ TEST_CASE(
         CHECK(r.at("first_name") == jv(josette.first));
         CHECK(r.at("phone") == jv(josette.phone));
         CHECK(r.at("address") == jv(josette.address));
-        CHECK(r.size() == 3);
+        CHECK(r.at("needs").is_object());  // what helps to help (issue 15), with the contact only
+        CHECK(r.size() == 5);              // first name, phone, address, needs, location: nothing more
         CHECK_FALSE(contains(acc.body, josette.last));
         CHECK_FALSE(contains(acc.body, josette.email));
         CHECK(audit_count(city, home_resident, a_user, "read", "POST /api/v1/missions/{id}/accept") == 1);
@@ -308,7 +309,7 @@ TEST_CASE(
     CHECK(seen.at("resident").at("first_name") == jv(marcel.first));
     CHECK(seen.at("resident").at("phone") == jv(marcel.phone));
     CHECK(seen.at("resident").at("address") == jv(marcel.address));  // staff: even for a call
-    CHECK(seen.at("resident").as_object().size() == 3);
+    CHECK(seen.at("resident").as_object().size() == 5);  // + needs, location
     CHECK(audit_count(city, resident, coord, "read", "GET /api/v1/missions/{id}") == 1);
     auto list = city.staff_get("/api/v1/missions?request_id=" + call);
     CHECK(list.at("items").at(0).at("resident").at("phone") == jv(marcel.phone));

@@ -71,13 +71,23 @@ TEST_CASE("the volunteer's view holds the proposal fields and at most first name
     CHECK_FALSE(without.contains("note"));
     CHECK_FALSE(without.contains("reason"));
 
-    const auto with = mission_for_volunteer(m, resident_contact{"Josette", "0299000000", "1 rue X"});
+    relais::domain::resident_needs needs;
+    needs.isolated = true;  // known to the coordination, never shown to the volunteer
+    needs.visually_impaired = true;
+    const auto with = mission_for_volunteer(
+        m, resident_contact{"Josette", "0299000000", "1 rue X", needs, relais::domain::geo{48.11, -1.68}});
     const auto& r = with.at("resident").as_object();
-    CHECK(r.size() == 3);
+    CHECK(r.size() == 5);
     CHECK(r.at("first_name") == "Josette");
     CHECK(r.at("phone") == "0299000000");
     CHECK(r.at("address") == "1 rue X");
-    const auto no_address =
-        mission_for_volunteer(mission("accepted", false), resident_contact{"J", "02", std::nullopt});
+    CHECK(r.at("needs") == json::object{{"reduced_mobility", false},
+                                        {"visually_impaired", true},
+                                        {"not_french_speaking", false}});
+    CHECK(r.at("location").at("lat") == 48.11);
+    CHECK(json::serialize(with).find("isolated") == std::string::npos);
+    const auto no_address = mission_for_volunteer(
+        mission("accepted", false), resident_contact{"J", "02", std::nullopt, {}, std::nullopt});
+    CHECK(no_address.at("resident").at("location").is_null());
     CHECK(no_address.at("resident").at("address").is_null());
 }

@@ -349,6 +349,7 @@ async function main() {
       await co.goto(`${base}/coordination`);
       await co.locator('#login-email').waitFor();
       await checkPage(co, 'coordination-login');
+      expect(!(await co.isVisible('#live')), 'an "offline" badge is shown before sign-in');
       await co.fill('#login-email', COORD.email);
       await co.fill('#login-password', 'not-the-password');
       await co.click('main button[type="submit"]');
@@ -358,6 +359,16 @@ async function main() {
       await co.locator('table#queue, main p:has-text("Aucune demande")').first().waitFor();
       await co.locator('#live[data-state="live"]').waitFor();
       doneBefore = await missionsDone();
+      // Another tab of the same browser is signed in too (no second sign-in).
+      const tab = await coordCtx.newPage();
+      try {
+        await tab.goto(`${base}/coordination#/alertes`);
+        await tab.locator('#page-title').waitFor();
+        expect(await tab.locator('#login-email').count() === 0, 'a second tab asks to sign in again');
+        await tab.locator('#live[data-state="live"]').waitFor();
+      } finally {
+        await tab.close();
+      }
     });
     await step('coordinator validates the new volunteer', async () => {
       await co.click('a[href="#/benevoles"]');
@@ -402,6 +413,7 @@ async function main() {
       await rs.fill('#f-resident\\.phone', '06 98 76 54 32');
       await rs.fill('#f-resident\\.address', RESIDENT_ADDRESS);
       await rs.selectOption('#f-resident\\.neighbourhood', 'centre');
+      await rs.check('#f-needs-reduced_mobility');
       await rs.check('#f-consent');
       // A double click must create one request (Idempotency-Key per form load, button disabled while sending).
       await rs.dblclick('button[type="submit"]');
@@ -497,6 +509,10 @@ async function main() {
       await card.waitFor();
       await card.locator('.address', { hasText: RESIDENT_ADDRESS }).waitFor();
       expect(await card.locator('details summary', { hasText: 'désister' }).count() === 1, 'no way to drop out');
+      // What helps to help her, and the address opens in the phone's map app.
+      await card.locator('ul.needs li', { hasText: 'Se déplace difficilement' }).waitFor();
+      const map = await card.locator('a.map-link').getAttribute('href');
+      expect(map && map.startsWith('geo:'), `the map link is ${map}`);
       await checkPage(vol, 'benevole-acceptee');
     });
     await step('the open request page follows live: the mission shows accepted, with its history, without reloading', async () => {
@@ -802,7 +818,7 @@ async function main() {
       const from = new Date(Date.now() + 86400000);
       const requestId = await co.evaluate(async (window) => {
         const res = await fetch('/api/v1/requests', { method: 'POST', credentials: 'same-origin',
-          headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': sessionStorage.getItem('relais.csrf') },
+          headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': localStorage.getItem('relais.csrf') },
           body: JSON.stringify({ channel: 'phone', category: 'shopping', urgency: 'week', details: 'Courses du plan groupé',
             window, consent: true,
             resident: { first_name: 'Gaston', last_name: 'Planifié', phone: '02 99 55 66 77', address: '4 rue du Plan',
@@ -848,7 +864,7 @@ async function main() {
       // The coordinator registers the association; an administrator gives it an account (relais user add).
       const partner = await co.evaluate(async () => {
         const res = await fetch('/api/v1/partners', { method: 'POST', credentials: 'same-origin',
-          headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': sessionStorage.getItem('relais.csrf') },
+          headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': localStorage.getItem('relais.csrf') },
           body: JSON.stringify({ name: 'Épicerie solidaire du test', kind: 'association' }) });
         if (!res.ok) throw new Error(`partner: HTTP ${res.status} ${await res.text()}`);
         return res.json();

@@ -255,6 +255,19 @@ function slotText(m) {
   return `${fmtDateTime(m.starts_at)} – ${fmtTime(m.ends_at)}`;
 }
 
+/** The resident once the mission is accepted: name, address with a map link, phone, what helps to help them. */
+function residentBlock(r) {
+  const needs = ['reduced_mobility', 'visually_impaired', 'not_french_speaking'].filter((n) => r.needs && r.needs[n]);
+  // A geo: URI opens the phone's own map app at the place (RFC 5870); with no coordinates, the address searched.
+  const map = r.location ? `geo:${r.location.lat},${r.location.lon}?q=${r.location.lat},${r.location.lon}`
+    : r.address ? `geo:0,0?q=${encodeURIComponent(r.address)}` : null;
+  return h('div', { class: 'resident', 'aria-label': t('vo.m.resident') },
+    h('p', {}, h('strong', {}, r.first_name)),
+    r.address ? h('p', { class: 'address' }, r.address, ' ', h('a', { href: map, class: 'map-link' }, t('vo.m.map'))) : null,
+    h('p', {}, h('a', { href: `tel:${r.phone}` }, r.phone)),
+    needs.length ? h('ul', { class: 'needs', 'aria-label': t('vo.m.needs') }, needs.map((n) => h('li', {}, t(`vo.m.need.${n}`)))) : null);
+}
+
 function missionCard(m, ...actions) {
   const ref = app.ref;
   return h('li', { class: 'card', dataset: { missionId: m.id, status: m.status } },
@@ -263,10 +276,7 @@ function missionCard(m, ...actions) {
     h('p', { class: 'meta' }, t('vo.m.neighbourhood', { name: neighbourhoodName(ref, m.neighbourhood) }),
       m.recurrence === 'weekly' ? ` · ${t('recurrence.weekly')}` : ''),
     m.details ? h('p', {}, m.details) : null,
-    m.resident ? h('div', { class: 'resident', 'aria-label': t('vo.m.resident') },
-      h('p', {}, h('strong', {}, m.resident.first_name)),
-      h('p', { class: 'address' }, m.resident.address),
-      h('p', {}, h('a', { href: `tel:${m.resident.phone}` }, m.resident.phone))) : null,
+    m.resident ? residentBlock(m.resident) : null,
     m.expires_at && m.status === 'proposed' ? h('p', { class: 'meta' }, t('vo.m.expires', { when: fmtDateTime(m.expires_at) })) : null,
     actions);
 }

@@ -117,10 +117,12 @@ async function logout() {
 
 // --- live feed -------------------------------------------------------------------------------------------
 
+/** The live feed's state: shown once signed in only (before, there is no feed to be off). */
 function liveIndicator(state) {
   const el = document.getElementById('live');
   el.dataset.state = state;
-  el.textContent = state === 'live' ? t('co.live.on') : t('co.live.off');
+  el.hidden = !app.me;
+  el.textContent = !app.me ? '' : state === 'live' ? t('co.live.on') : t('co.live.off');
 }
 
 function closeLive() {

@@ -129,12 +129,14 @@ export class ApiError extends Error {
   }
 }
 
+// The session's CSRF token is kept for the whole browser (localStorage), as its session cookie is: a page opened
+// in another tab is signed in too, and signing out anywhere signs every tab out (their next call gets 401).
 export function getCsrf() {
-  try { return sessionStorage.getItem('relais.csrf') || ''; } catch { return ''; }
+  try { return localStorage.getItem('relais.csrf') || ''; } catch { return memoryCsrf; }
 }
 export function setCsrf(token) {
   try {
-    if (token) sessionStorage.setItem('relais.csrf', token); else sessionStorage.removeItem('relais.csrf');
+    if (token) localStorage.setItem('relais.csrf', token); else localStorage.removeItem('relais.csrf');
   } catch { /* private mode: the token stays in memory only */ }
   memoryCsrf = token || '';
 }
