@@ -14,6 +14,7 @@
 
 #include <SQLiteCpp/Statement.h>
 #include <boost/json.hpp>
+#include <map>
 
 namespace relais::api {
 
@@ -81,6 +82,30 @@ json::object event_json(SQLite::Statement& q) {
                         {"data", data.is_object() ? std::move(data) : json::object{}}};
 }
 
+/// Who an event's actor is, in words: a staff account's email, a volunteer's first name; null for "public",
+/// "system", "resident" (the page says those itself). `staff` is set for a staff account.
+json::value actor_name(SQLite::Database& db, const std::string& actor, bool& staff) {
+    staff = false;
+    auto q =
+        store::prepare(db,
+                       "SELECT u.role, u.email, v.first_name FROM users u LEFT JOIN volunteer v ON v.id = "
+                       "u.volunteer_id AND v.erased_at IS NULL WHERE u.id = ?");
+    q->bind(1, actor);
+    if (!q->executeStep())
+        return nullptr;
+    const std::string role = q->getColumn(0).getString();
+    json::value out = nullptr;
+    if (role == "volunteer") {
+        if (!q->getColumn(2).isNull())
+            out = q->getColumn(2).getString();
+    } else {
+        staff = true;
+        out = q->getColumn(1).getString();
+    }
+    q->reset();
+    return out;
+}
+
 json::array history_of(SQLite::Database& db, const std::string& request_id) {
     auto q_lease = store::prepare(
         db,
@@ -90,8 +115,21 @@ json::array history_of(SQLite::Database& db, const std::string& request_id) {
     SQLite::Statement& q = *q_lease;
     q.bind(":id", request_id);
     json::array out;
-    while (q.executeStep())
-        out.push_back(event_json(q));
+    std::map<std::string, std::pair<json::value, bool>> names;  // actor -> (name, staff)
+    while (q.executeStep()) {
+        auto e = event_json(q);
+        const std::string actor(e.at("actor").as_string());
+        auto [it, fresh] = names.try_emplace(actor);
+        if (fresh)
+            it->second.first = actor_name(db, actor, it->second.second);
+        e["by"] = it->second.first;
+        // A volunteer's own answer, dropout or report, recorded by a coordinator they phoned.
+        const auto& action = e.at("action");
+        e["for_volunteer"] =
+            it->second.second && e.at("entity") == "mission" &&
+            (action == "accepted" || action == "declined" || action == "dropped" || action == "done");
+        out.push_back(std::move(e));
+    }
     return out;
 }
 

@@ -15,7 +15,8 @@ namespace json = boost::json;
 
 const std::vector<std::string> decline_reasons{"not_available", "too_far", "not_comfortable", "other"};
 const std::vector<std::string> drop_reasons{"no_longer_available", "health", "emergency", "other"};
-const std::vector<std::string> cancel_reasons{"resident_cancelled", "coordinator", "other"};
+const std::vector<std::string> cancel_reasons{"resident_cancelled", "coordinator", "volunteer_unavailable",
+                                              "other"};
 const std::vector<std::string> report_outcomes{"good", "difficult", "incomplete"};
 
 namespace {
@@ -551,6 +552,12 @@ void drop_mission(SQLite::Database& db, const std::string& id, const std::string
 void cancel_mission(SQLite::Database& db, const std::string& id, const std::string& reason,
                     const std::optional<std::string>& note, std::int64_t now, const actor& who) {
     auto m = transition(db, id, "cancelled", reason, note, now, who, "cancelled");
+    if (reason == "volunteer_unavailable") {
+        // The volunteer cannot come (they phoned): the visit is still wanted, so it goes back to the queue
+        // for someone else, this week; the support itself goes on.
+        back_to_queue(db, m, now, who, false);
+        return;
+    }
     // One visit of a weekly support called off (the resident is away that week...): the support goes on.
     continue_weekly(db, load_request(db, m.request_id), m, now);
 }

@@ -799,6 +799,45 @@ async function main() {
       await co.locator('main table, main p:not(:empty)').first().waitFor();
     });
 
+    await step('the volunteer phones: the coordinator records an acceptance, then a dropout with its reason, and a no-show; the history names who recorded it', async () => {
+      // Two calls taken for a resident, each proposed to the test volunteer: one next week, one yesterday.
+      const ids = await co.evaluate(async ({ email }) => {
+        const call = async (method, path, body) => {
+          const res = await fetch(path, { method, credentials: 'same-origin', headers: { 'Content-Type': 'application/json',
+            'X-CSRF-Token': localStorage.getItem('relais.csrf') }, body: body ? JSON.stringify(body) : undefined });
+          if (!res.ok) throw new Error(`${method} ${path}: HTTP ${res.status} ${await res.text()}`);
+          return res.json();
+        };
+        const vols = await call('GET', '/api/v1/volunteers?status=active&limit=200');
+        const volunteer = vols.items.find((v) => v.email === email);
+        const at = (days, hour) => { const d = new Date(); d.setDate(d.getDate() + days); d.setHours(hour, 0, 0, 0); return d.toISOString(); };
+        const out = [];
+        for (const days of [9, -1]) {
+          const req = await call('POST', '/api/v1/requests', { channel: 'phone', category: 'friendly_call', urgency: 'week', consent: true,
+            window: { from: at(Math.min(days, 0) - 1, 8), until: at(Math.max(days, 0) + 2, 20) },
+            resident: { first_name: 'Lucien', last_name: 'Aufil', phone: '02 99 44 55 66', address: '3 rue du Cadran', neighbourhood: 'centre' } });
+          const m = await call('POST', '/api/v1/missions', { request_id: req.id, volunteer_id: volunteer.id, starts_at: at(days, 10), ends_at: at(days, 11) });
+          out.push({ request: req.id, mission: m.id });
+        }
+        return out;
+      }, { email: VOLUNTEER.email });
+      // Next week's: they accept on the phone, then call back to drop out (health).
+      await co.goto(`${base}/coordination#/demande/${ids[0].request}`);
+      const row = co.locator(`tr:has(button[data-action="accept"])`);
+      await row.locator('button[data-action="accept"]').click();
+      await co.locator('ol.history li', { hasText: /enregistré par .* pour le bénévole/ }).first().waitFor();
+      await checkPage(co, 'coordination-appel-benevole');
+      const dropRow = co.locator('tr:has(button[data-action="drop"])');
+      await dropRow.locator('select').first().selectOption('health');
+      await dropRow.locator('button[data-action="drop"]').click();
+      await co.locator('tr[data-status="dropped"]').waitFor();
+      await co.locator('ol.history li', { hasText: /Santé/ }).first().waitFor();
+      // Yesterday's: accepted on the phone, but the resident says nobody came: a no-show.
+      await co.goto(`${base}/coordination#/demande/${ids[1].request}`);
+      await co.locator('button[data-action="accept"]').click();
+      await co.locator('button[data-action="missed"]').click();
+      await co.locator('tr[data-status="missed"]').waitFor();
+    });
     await step('calls to make: a resident no message reaches (no SMS here, no email) is to be phoned that a volunteer comes; marked done', async () => {
       await co.goto(`${base}/coordination#/appels`);
       const card = co.locator('#calls li.card', { hasText: 'Marcel' }).first();

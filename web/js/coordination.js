@@ -495,31 +495,57 @@ async function missionsTable(missions, withVolunteer = true, after = null) {
       h('td', {}, missionActions(m, after)))))));
 }
 
+/** A reason picker and a button that posts `{reason}` to the mission's `action` route. */
+function reasonAction(m, done, { action, reasons, label, labelKey, message, cls = 'small' }) {
+  const id = nextId(action);
+  const select = h('select', { id, class: 'small' }, reasons.map((r) => h('option', { value: r }, t(`reason.${r}`))));
+  return h('div', { class: 'toolbar' }, h('label', { for: id, class: 'visually-hidden' }, t(labelKey)), select,
+    h('button', { type: 'button', class: cls, dataset: { action }, on: { click: async (e) => {
+      e.target.disabled = true;
+      try {
+        await api('POST', `/api/v1/missions/${m.id}/${action}`, { reason: select.value });
+        announce(t(message));
+        await done(t(message));
+      } catch (err) { e.target.disabled = false; announce(problemText(err)); e.target.after(errorBox(err)); }
+    } } }, label));
+}
+
+/** A button that posts `body` to the mission's `action` route. */
+function plainAction(m, done, action, label, message, body = {}) {
+  return h('button', { type: 'button', class: 'small', dataset: { action }, on: { click: async (e) => {
+    e.target.disabled = true;
+    try {
+      await api('POST', `/api/v1/missions/${m.id}/${action}`, body);
+      announce(t(message));
+      await done(t(message));
+    } catch (err) { e.target.disabled = false; e.target.after(errorBox(err)); }
+  } } }, label);
+}
+
 function missionActions(m, after) {
   const done = after || ((message) => requestView(m.request_id, message));
   const out = [];
-  if (m.status === 'proposed' || m.status === 'accepted') {
-    const id = nextId('cancel');
-    const select = h('select', { id, class: 'small' },
-      ['coordinator', 'resident_cancelled', 'other'].map((r) => h('option', { value: r }, t(`reason.${r}`))));
-    out.push(h('div', { class: 'toolbar' }, h('label', { for: id, class: 'visually-hidden' }, t('co.missions.cancel_reason')), select,
-      h('button', { type: 'button', class: 'small', on: { click: async (e) => {
-        e.target.disabled = true;
-        try {
-          await api('POST', `/api/v1/missions/${m.id}/cancel`, { reason: select.value });
-          announce(t('co.missions.cancelled'));
-          await done(t('co.missions.cancelled'));
-        } catch (err) { e.target.disabled = false; announce(problemText(err)); e.target.after(errorBox(err)); }
-      } } }, t('co.missions.cancel'))));
+  // What the volunteer told the coordination by phone, recorded for them (the history says so).
+  if (m.status === 'proposed') {
+    out.push(h('p', { class: 'hint' }, t('co.phone.lead')),
+      h('div', { class: 'button-row' }, plainAction(m, done, 'accept', t('co.phone.accepts'), 'co.phone.accepted')),
+      reasonAction(m, done, { action: 'decline', reasons: ['not_available', 'too_far', 'not_comfortable', 'other'],
+        label: t('co.phone.declines'), labelKey: 'co.phone.decline_reason', message: 'co.phone.declined' }));
   }
-  if (m.status === 'accepted' && new Date(m.starts_at) < new Date()) {
-    out.push(h('button', { type: 'button', class: 'small', on: { click: async (e) => {
-      e.target.disabled = true;
-      try {
-        await api('POST', `/api/v1/missions/${m.id}/missed`, {});
-        await done(t('co.missions.marked_missed'));
-      } catch (err) { e.target.disabled = false; e.target.after(errorBox(err)); }
-    } } }, t('co.missions.missed')));
+  if (m.status === 'accepted') {
+    out.push(h('p', { class: 'hint' }, t('co.phone.lead')),
+      reasonAction(m, done, { action: 'drop', reasons: ['no_longer_available', 'health', 'emergency', 'other'],
+        label: t('co.phone.drops'), labelKey: 'co.phone.drop_reason', message: 'co.phone.dropped' }));
+    if (new Date(m.starts_at) < new Date()) {
+      out.push(h('div', { class: 'button-row' },
+        plainAction(m, done, 'complete', t('co.phone.done'), 'co.phone.reported',
+          { report: { duration_minutes: Math.max(15, Math.round((new Date(m.ends_at) - new Date(m.starts_at)) / 60000)), outcome: 'good' } }),
+        plainAction(m, done, 'missed', t('co.missions.missed'), 'co.missions.marked_missed')));
+    }
+  }
+  if (m.status === 'proposed' || m.status === 'accepted') {
+    out.push(reasonAction(m, done, { action: 'cancel', reasons: ['volunteer_unavailable', 'coordinator', 'resident_cancelled', 'other'],
+      label: t('co.missions.cancel'), labelKey: 'co.missions.cancel_reason', message: 'co.missions.cancelled' }));
   }
   return out;
 }
@@ -536,6 +562,12 @@ function actorWord(actor) {
   return hasKey(`co.actor.${actor}`) ? t(`co.actor.${actor}`) : actor;
 }
 
+/** Who acted, in words: "recorded by X for the volunteer" when a coordinator took a volunteer's call. */
+function historyWho(ev) {
+  const who = ev.actor === (app.me && app.me.id) ? t('co.actor.you') : ev.by || actorWord(ev.actor);
+  return ev.for_volunteer ? t('co.history.for_volunteer', { who }) : t('co.history.by', { who });
+}
+
 function historyList(events) {
   if (!events.length) return h('p', {}, t('co.history.none'));
   return h('ol', { class: 'history' }, events.map((ev) => h('li', {},
@@ -545,7 +577,7 @@ function historyList(events) {
     ev.from_status && ev.to_status && ev.from_status !== ev.to_status
       ? ` (${statusWord(ev.entity, ev.from_status)} → ${statusWord(ev.entity, ev.to_status)})` : '',
     ev.reason ? ` · ${reasonText(ev.reason)}` : '',
-    ev.actor ? h('span', { class: 'score-reasons' }, ` · ${t('co.history.by', { who: actorWord(ev.actor) })}`) : '')));
+    ev.actor ? h('span', { class: 'score-reasons' }, ` · ${historyWho(ev)}`) : '')));
 }
 
 function closeSection(r) {
