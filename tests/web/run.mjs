@@ -823,6 +823,13 @@ async function main() {
       }, { email: VOLUNTEER.email });
       // Next week's: they accept on the phone, then call back to drop out (health).
       await co.goto(`${base}/coordination#/demande/${ids[0].request}`);
+      // Besides the ranking, any active volunteer can be found by name, with their distance and availability.
+      await co.click('#any-volunteer-panel summary');
+      await co.fill('#any-volunteer-q', VOLUNTEER.last);
+      await co.click('#any-volunteer button[type=submit]');
+      const found = co.locator('#any-volunteer-table tbody tr', { hasText: VOLUNTEER.first });
+      await found.waitFor();
+      expect(await found.locator('button[data-volunteer-id]').count() === 1, 'no way to propose to the volunteer found');
       const row = co.locator(`tr:has(button[data-action="accept"])`);
       await row.locator('button[data-action="accept"]').click();
       await co.locator('ol.history li', { hasText: /enregistré par .* pour le bénévole/ }).first().waitFor();

@@ -397,15 +397,17 @@ function pickerTable(r, volunteers, statusEl, id = null) {
   const ref = app.ref;
   return h('div', { class: 'table-scroll' }, h('table', { id },
     h('caption', {}, t('co.request.picker')),
-    h('thead', {}, h('tr', {}, [t('co.col.volunteer'), t('co.col.neighbourhood'), t('co.col.skills'), t('co.col.action')]
+    h('thead', {}, h('tr', {}, [t('co.col.volunteer'), t('co.col.neighbourhood'), t('co.col.skills'), t('co.col.availability'), t('co.col.action')]
       .map((x) => h('th', { scope: 'col' }, x)))),
     h('tbody', {}, volunteers.map((v) => {
       const name = `${v.first_name} ${v.last_name}`;
+      const km = kmBetween(r.resident.location, v.location);
       return h('tr', {},
         h('td', {}, h('a', { href: `#/benevole/${v.id}` }, name)),
-        h('td', {}, neighbourhoodName(ref, v.neighbourhood), v.neighbourhood === r.resident.neighbourhood
-          ? h('span', { class: 'badge ok' }, t('co.request.same_neighbourhood')) : ''),
+        h('td', {}, neighbourhoodName(ref, v.neighbourhood), km !== null ? ` (${t('co.request.km_away', { km })})` : '',
+          v.neighbourhood === r.resident.neighbourhood ? h('span', { class: 'badge ok' }, t('co.request.same_neighbourhood')) : ''),
         h('td', {}, v.skills.map((s) => categoryLabel(ref, s)).join(', ')),
+        h('td', {}, availabilityText(v.availability)),
         h('td', {}, h('button', { type: 'button', class: 'primary small', dataset: id ? { volunteerId: v.id } : { pickVolunteerId: v.id },
           on: { click: () => propose(r, v.id, name, statusEl) } }, t('co.request.propose_to', { name }))));
     }))));
@@ -468,8 +470,39 @@ async function candidatesSection(r) {
     if (!page.items.length) section.append(h('p', {}, t('co.request.no_candidates')));
     else section.append(pickerTable(r, page.items, statusEl, 'candidates'));
   }
-  section.append(statusEl);
+  section.append(anyVolunteerSearch(r, statusEl), statusEl);
   return section;
+}
+
+/** Kilometres between two points (haversine): the distance shown for a volunteer found by name. */
+function kmBetween(a, b) {
+  if (!a || !b) return null;
+  const rad = (x) => (x * Math.PI) / 180;
+  const dLat = rad(b.lat - a.lat);
+  const dLon = rad(b.lon - a.lon);
+  const s = Math.sin(dLat / 2) ** 2 + Math.cos(rad(a.lat)) * Math.cos(rad(b.lat)) * Math.sin(dLon / 2) ** 2;
+  return Math.round(2 * 6371 * Math.asin(Math.sqrt(s)) * 10) / 10;
+}
+
+/**
+ * Besides the ranking: any active volunteer, found by name, phone or email (someone the coordinator knows
+ * or has just phoned), shown with their distance and availability, and proposed the same way.
+ */
+function anyVolunteerSearch(r, statusEl) {
+  const results = h('div', { id: 'any-volunteer-results', 'aria-live': 'polite' });
+  const box = h('input', { id: 'any-volunteer-q', type: 'search', autocomplete: 'off' });
+  const form = h('form', { id: 'any-volunteer', role: 'search' },
+    h('div', { class: 'field' }, h('label', { for: 'any-volunteer-q' }, t('co.request.any_volunteer')), box),
+    h('button', { type: 'submit', class: 'small' }, t('co.residents.find')));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    try {
+      const found = await api('POST', '/api/v1/volunteers/search', { q: box.value, limit: 20 });
+      const active = found.items.map((m) => m.volunteer).filter((v) => v.status === 'active');
+      mount(results, active.length ? pickerTable(r, active, statusEl, 'any-volunteer-table') : h('p', {}, t('co.request.any_none')));
+    } catch (err) { mount(results, errorBox(err)); }
+  });
+  return h('details', { class: 'picker', id: 'any-volunteer-panel' }, h('summary', {}, t('co.request.any_volunteer_title')), form, results);
 }
 
 /**
