@@ -51,6 +51,7 @@ json::object mission_for_volunteer(const domain::mission_record& m,
                    {"starts_at", time_json(m.starts_at)},
                    {"ends_at", time_json(m.ends_at)},
                    {"expires_at", m.status == "proposed" ? time_json(m.expires_at) : json::value(nullptr)},
+                   {"answer_by", m.status == "proposed" ? time_json(m.expires_at) : json::value(nullptr)},
                    {"home_visit", m.home_visit}};
     if (m.report)
         o["report"] = {{"duration_minutes", m.report->duration_minutes},
@@ -177,9 +178,11 @@ void tag_invoke(json::value_from_tag, json::value& v, const mission_record& m) {
                    {"home_visit", m.home_visit},
                    {"proposed_at", time_json(m.proposed_at)},
                    {"expires_at", time_json(m.expires_at)},
+                   {"answer_by", m.status == "proposed" ? time_json(m.expires_at) : json::value(nullptr)},
                    {"answered_at", time_json(m.answered_at)},
                    {"ended_at", time_json(m.ended_at)},
-                   {"welfare_acknowledged_at", time_json(m.welfare_ack_at)}};
+                   {"welfare_acknowledged_at", time_json(m.welfare_ack_at)},
+                   {"welfare_acknowledgement_note", opt(m.welfare_ack_note)}};
     if (m.report)
         o["report"] = {{"duration_minutes", m.report->duration_minutes},
                        {"outcome", m.report->outcome},

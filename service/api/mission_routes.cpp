@@ -4,6 +4,7 @@
 #include "api/mission_view.hpp"
 #include "api/routes.hpp"
 #include "core/error.hpp"
+#include "domain/availability_check.hpp"
 #include "domain/missions.hpp"
 #include "domain/requests.hpp"
 #include "match/engine.hpp"
@@ -38,12 +39,30 @@ awaitable_response propose(const dispatch_services& s, request_context& ctx) {
     auto ends = r.time("ends_at");
     if (starts && ends && *ends <= *starts)
         r.fail("ends_at", "must be after starts_at");
-    r.done();
+    // A proposal is for the future: its answer deadline comes before it starts. Only a mission that already
+    // took place (arranged by phone, recorded up to 7 days late) may be recorded in the past, and only when
+    // the coordinator says so (`already_happened`).
+    const bool already_happened = r.boolean("already_happened", false).value_or(false);
     const auto now = s.clk.now_s();
+    if (starts && *starts <= now && !already_happened)
+        r.fail("starts_at", "is in the past: choose a time from now on");
+    // A slot outside the volunteer's weekly availability is proposed only once the coordinator confirms it
+    // (they may have agreed on it by phone).
+    const bool outside_ok = r.boolean("outside_availability_ok", false).value_or(false);
+    r.done();
     const auto who = actor_of(ctx);
-    auto job = [&ctx, req = *request_id, vol = *volunteer_id, s = *starts, e = *ends, now,
-                who](SQLite::Database& db) {
+    auto job = [&ctx, req = *request_id, vol = *volunteer_id, s = *starts, e = *ends, now, who,
+                outside_ok](SQLite::Database& db) {
         auto id = domain::propose_mission(db, req, vol, s, e, now, who);
+        // Checked after every rule of the proposal (their refusals come first); throwing here rolls the
+        // proposal back with the transaction.
+        if (!outside_ok && !domain::volunteer_available_for(db, vol, s, e)) {
+            error outside(error_kind::conflict,
+                          "This time is outside the volunteer's availability. Propose it anyway only if "
+                          "they agreed to it (outside_availability_ok: true), or choose another time.");
+            outside.type = "/problems/outside-availability";
+            throw outside;
+        }
         audit_subjects audited;
         auto v = mission_view(db, ctx, domain::load_mission(db, id), now, audited);
         for (const auto& [type, subject] : audited)
@@ -184,8 +203,15 @@ awaitable_response missed(const dispatch_services& s, request_context& ctx) {
 }
 
 awaitable_response acknowledge(const dispatch_services& s, request_context& ctx) {
-    no_fields(ctx);
-    return act(s, ctx, domain::acknowledge_welfare);
+    std::optional<std::string> note;
+    if (!ctx.req.body().empty()) {
+        body_reader r(ctx.json_body());
+        note = r.text("note", note_rule, false);
+        r.done();
+    }
+    return act(s, ctx,
+               [note](SQLite::Database& db, const std::string& id, std::int64_t now,
+                      const domain::actor& who) { domain::acknowledge_welfare(db, id, note, now, who); });
 }
 
 awaitable_response my_missions(const dispatch_services& s, request_context& ctx) {
@@ -255,7 +281,7 @@ void add_mission_routes(wire::route_table& t, const dispatch_services& s) {
     t.add({verb::post,
            "/api/v1/missions/{id}/acknowledge-welfare",
            {staff},
-           "Empty",
+           "WelfareAcknowledgement",
            personal,
            bind(s, acknowledge)});
     t.add({verb::get, "/api/v1/me/missions", {vol}, "", personal, bind(s, my_missions)});

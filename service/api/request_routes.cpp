@@ -7,6 +7,7 @@
 #include "core/error.hpp"
 #include "domain/ids.hpp"
 #include "domain/missions.hpp"
+#include "domain/queue_state.hpp"
 #include "domain/requests.hpp"
 #include "domain/supports.hpp"
 #include "domain/validate.hpp"
@@ -36,6 +37,13 @@ awaitable_response create_request(const request_services& s, request_context& ct
     co_return ctx.json(st, json::parse(text));
 }
 
+/// The queue's view of a request: its resident's name and its stage (domain/queue_state.hpp).
+void add_queue_state(json::object& o, const domain::queue_state& q) {
+    o["resident_name"] = q.resident_name ? json::value(*q.resident_name) : json::value(nullptr);
+    o["stage"] = q.stage;
+    o["stage_until"] = time_json(q.until);
+}
+
 awaitable_response list_requests(const request_services& s, request_context& ctx) {
     domain::request_filter f;
     f.status = enum_param(ctx, "status", request_statuses);
@@ -45,6 +53,7 @@ awaitable_response list_requests(const request_services& s, request_context& ctx
     f.channel = enum_param(ctx, "channel", request_channels);
     if (auto rd = enum_param(ctx, "redispatch", {"true", "false"}))
         f.redispatch = *rd == "true";
+    f.stage = enum_param(ctx, "stage", domain::queue_stages);
     f.cursor = ctx.query("cursor");
     f.limit = limit_param(ctx);
     // Every console re-reads the queue on each live notice: the same page for everyone (staff only, no
@@ -56,7 +65,12 @@ awaitable_response list_requests(const request_services& s, request_context& ctx
     auto job = [f](SQLite::Database& db) {
         domain::page_info page;
         auto items = domain::list_requests(db, f, page);
-        return json::serialize(page_json(items, page));
+        auto body = page_json(items, page);
+        // Each row with its resident's name and its real stage (a page holds at most 200 rows).
+        auto& rows = body["items"].as_array();
+        for (std::size_t i = 0; i < items.size(); ++i)
+            add_queue_state(rows[i].as_object(), domain::read_queue_state(db, items[i]));
+        return json::serialize(body);
     };
     auto body = std::make_shared<const std::string>(co_await s.db.read(std::move(job)));
     s.reads.put(key, body, generation);
@@ -139,6 +153,7 @@ awaitable_response get_request(const request_services& s, request_context& ctx) 
     auto job = [&ctx, id, now](SQLite::Database& db) {
         auto r = domain::load_request(db, id);
         json::object o = json::value_from(r).as_object();
+        add_queue_state(o, domain::read_queue_state(db, r));
         o["resident"] = json::value_from(domain::load_resident(db, r.resident_id));
         auto s = domain::active_support(db, id);
         o["support"] = s ? json::value_from(*s) : json::value(nullptr);
@@ -323,7 +338,7 @@ void add_request_routes(wire::route_table& t, const request_services& s) {
            "RequestCreate",
            plain,
            bind(s, create_request)});  // staff and partners too (channel)
-    t.add({verb::get, "/api/v1/requests", {staff}, "", plain, bind(s, list_requests)});
+    t.add({verb::get, "/api/v1/requests", {staff}, "", personal, bind(s, list_requests)});
     t.add({verb::get, "/api/v1/requests/{id}", {staff}, "", personal, bind(s, get_request)});
     t.add(
         {verb::post, "/api/v1/requests/{id}/close", {staff}, "RequestClose", plain, bind(s, close_request)});

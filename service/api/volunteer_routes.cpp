@@ -10,10 +10,10 @@
 #include "domain/ids.hpp"
 #include "domain/missions.hpp"
 #include "domain/phone_plan.hpp"
+#include "domain/resident_search.hpp"
 #include "domain/time_format.hpp"
 #include "notify/inbound_sms.hpp"
 #include "notify/outbox.hpp"
-#include "domain/resident_search.hpp"
 #include "notify/preferences.hpp"
 #include "store/statement_cache.hpp"
 
@@ -223,6 +223,20 @@ awaitable_response withdraw(const account_services& s, request_context& ctx) {
     const auto who = actor_of(ctx);
     auto job = [id, reason = *reason, note, now, who](SQLite::Database& db) {
         domain::withdraw_volunteer(db, id, reason, note, now, who);
+        return json::value{{"id", id}, {"status", "withdrawn"}};
+    };
+    co_return ctx.json(status::ok, co_await s.db.write(std::move(job)));
+}
+
+awaitable_response refuse(const account_services& s, request_context& ctx) {
+    const auto id = ctx.param("id");
+    body_reader r(ctx.json_body());
+    auto reason = r.text("reason", {3, 1000, true});
+    r.done();
+    const auto now = s.clk.now_s();
+    const auto who = actor_of(ctx);
+    auto job = [id, reason = *reason, now, who](SQLite::Database& db) {
+        domain::refuse_applicant(db, id, reason, now, who);
         return json::value{{"id", id}, {"status", "withdrawn"}};
     };
     co_return ctx.json(status::ok, co_await s.db.write(std::move(job)));
@@ -439,6 +453,8 @@ void add_volunteer_routes(wire::route_table& t, const account_services& s) {
            "VolunteerWithdrawal",
            plain,
            bind(s, withdraw)});  // volunteer: own
+    t.add(
+        {verb::post, "/api/v1/volunteers/{id}/refuse", {staff}, "VolunteerRefusal", plain, bind(s, refuse)});
     t.add(
         {verb::get, "/api/v1/volunteers/{id}/missions", {staff}, "", personal, bind(s, volunteer_missions)});
     t.add({verb::get, "/api/v1/volunteers/{id}/messages", {staff}, "", plain, bind(s, volunteer_messages)});

@@ -22,8 +22,9 @@ const std::vector<std::string> report_outcomes{"good", "difficult", "incomplete"
 namespace {
 
 constexpr std::int64_t week = 7 * 86400;
-constexpr std::int64_t retroactive_limit =
-    7 * 86400;  // a mission already done may be recorded up to a week late
+/// How late a mission already done may be recorded (imports, replays of a season). A coordinator's
+/// proposal through the API is never in the past (api/mission_routes.cpp).
+constexpr std::int64_t retroactive_limit = 7 * 86400;
 
 // A mission's statuses are looked up one SELECT each (UNION ALL, or a sum of counts) rather than with
 // `status IN (...)`: an IN list that drives an index makes SQLite build a temporary b-tree on every run,
@@ -35,7 +36,7 @@ constexpr const char* mission_columns =
     "m.report_duration_minutes, m.report_outcome, m.welfare_concern, m.welfare_note, m.welfare_ack_at, "
     "m.proposed_at, m.expires_at, m.answered_at, m.ended_at, m.updated_at, r.category, p.neighbourhood, "
     "r.details, "
-    "r.recurrence, r.resident_id, r.urgency, c.home_visit";
+    "r.recurrence, r.resident_id, r.urgency, c.home_visit, m.welfare_ack_note";
 
 constexpr const char* mission_from =
     " FROM mission m JOIN request r ON r.id = m.request_id JOIN resident p ON p.id = r.resident_id "
@@ -75,6 +76,7 @@ mission_record read_mission(SQLite::Statement& q) {
     m.resident_id = q.getColumn(24).getString();
     m.urgency = q.getColumn(25).getString();
     m.home_visit = q.getColumn(26).getInt() != 0;
+    m.welfare_ack_note = opt_text(27);
     return m;
 }
 
@@ -299,7 +301,11 @@ std::string propose_to(SQLite::Database& db, const request_record& r,
     auto ttl_lease = store::prepare(db, "SELECT proposal_ttl_minutes FROM programme WHERE id = 1");
     SQLite::Statement& ttl = *ttl_lease;
     ttl.executeStep();
-    const std::int64_t expires = now + static_cast<std::int64_t>(ttl.getColumn(0).getInt()) * 60;
+    // The volunteer answers before the mission starts at the latest: a proposal for within the hour gets
+    // until then, not the programme's whole time to live. (A slot already begun is a record of the past,
+    // see retroactive_limit: it keeps the whole time to live.)
+    const std::int64_t ttl_end = now + static_cast<std::int64_t>(ttl.getColumn(0).getInt()) * 60;
+    const std::int64_t expires = starts_at > now ? std::min(ttl_end, starts_at) : ttl_end;
 
     const std::string id = new_id("mis");
     auto q_lease = store::prepare(
@@ -324,9 +330,9 @@ std::string propose_to(SQLite::Database& db, const request_record& r,
     auto u_lease = store::prepare(
         db, r.redispatch
                 ? "UPDATE request SET first_proposed_at = COALESCE(first_proposed_at, ?), redispatch = 0, "
-                  "updated_at = ? WHERE id = ?"
-                : "UPDATE request SET first_proposed_at = COALESCE(first_proposed_at, ?), updated_at = ? "
-                  "WHERE id = ?");
+                  "no_candidate_at = NULL, updated_at = ? WHERE id = ?"
+                : "UPDATE request SET first_proposed_at = COALESCE(first_proposed_at, ?), "
+                  "no_candidate_at = NULL, updated_at = ? WHERE id = ?");
     SQLite::Statement& u = *u_lease;
     u.bind(1, static_cast<std::int64_t>(now));
     u.bind(2, static_cast<std::int64_t>(now));
@@ -361,8 +367,12 @@ void continue_weekly(SQLite::Database& db, const request_record& r, const missio
     run(db, "SAVEPOINT next_week");
     try {
         // The request and its support as just read: nothing wrote them since.
-        check_mission_times(m.starts_at + week, m.ends_at + week, now);
-        propose_to(db, r, &s, s->volunteer_id, m.starts_at + week, m.ends_at + week, now, system_actor());
+        // The same time the following week, or the first such week still ahead (a visit reported late).
+        std::int64_t shift = week;
+        while (m.starts_at + shift < now)
+            shift += week;
+        check_mission_times(m.starts_at + shift, m.ends_at + shift, now);
+        propose_to(db, r, &s, s->volunteer_id, m.starts_at + shift, m.ends_at + shift, now, system_actor());
     } catch (const error&) {
         run(db, "ROLLBACK TO next_week");
         flag_redispatch(db, r.id, now);
@@ -569,18 +579,23 @@ void mark_missed(SQLite::Database& db, const std::string& id, const std::optiona
     back_to_queue(db, m, now, who, false);
 }
 
-void acknowledge_welfare(SQLite::Database& db, const std::string& id, std::int64_t now, const actor& who) {
+void acknowledge_welfare(SQLite::Database& db, const std::string& id, const std::optional<std::string>& note,
+                         std::int64_t now, const actor& who) {
     auto m = load_mission(db, id);
     if (!m.report || !m.report->welfare_concern)
         throw conflict("This mission's report raised no welfare concern.");
     if (m.welfare_ack_at)
         throw conflict("This welfare concern has already been acknowledged.");
     auto q_lease =
-        store::prepare(db, "UPDATE mission SET welfare_ack_at = ?, welfare_ack_by = ? WHERE id = ?");
+        store::prepare(db,
+                       "UPDATE mission SET welfare_ack_at = ?, welfare_ack_by = ?, welfare_ack_note = ? "
+                       "WHERE id = ?");
     SQLite::Statement& q = *q_lease;
     q.bind(1, static_cast<std::int64_t>(now));
     q.bind(2, who.id);
-    q.bind(3, id);
+    if (note)
+        q.bind(3, *note);
+    q.bind(4, id);
     q.exec();
     append_event(db, now, who,
                  {"mission", id, "welfare_acknowledged", m.status, m.status, std::nullopt, mission_data(m)});

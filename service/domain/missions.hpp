@@ -30,6 +30,7 @@ struct mission_record {
     std::optional<std::string> support_id, reason, note;
     std::int64_t starts_at = 0, ends_at = 0, proposed_at = 0, updated_at = 0;
     std::optional<std::int64_t> expires_at, answered_at, ended_at, welfare_ack_at;
+    std::optional<std::string> welfare_ack_note;  ///< what the coordinator did about a welfare concern
     std::optional<mission_report> report;
     // From the request:
     std::string category, neighbourhood, details, recurrence, resident_id, urgency;
@@ -69,7 +70,9 @@ void cancel_mission(SQLite::Database& db, const std::string& id, const std::stri
 /// log.
 void mark_missed(SQLite::Database& db, const std::string& id, const std::optional<std::string>& reason,
                  std::int64_t now, const actor& who);
-void acknowledge_welfare(SQLite::Database& db, const std::string& id, std::int64_t now, const actor& who);
+/// A coordinator handled a report's welfare concern, with a note of what was done (optional).
+void acknowledge_welfare(SQLite::Database& db, const std::string& id, const std::optional<std::string>& note,
+                         std::int64_t now, const actor& who);
 
 /// Proposals past their expiry become `expired` (treated as a decline). Returns how many expired.
 int expire_proposals(SQLite::Database& db, std::int64_t now);

@@ -136,9 +136,10 @@ void erase_resident(SQLite::Database& db, const std::string& id, const std::stri
     SQLite::Statement& rq = *rq_lease;
     rq.bind(1, id);
     rq.exec();
-    auto mq_lease = store::prepare(db,
-                                   "UPDATE mission SET note = NULL, welfare_note = NULL WHERE request_id IN "
-                                   "(SELECT id FROM request WHERE resident_id = ?)");
+    auto mq_lease = store::prepare(
+        db,
+        "UPDATE mission SET note = NULL, welfare_note = NULL, welfare_ack_note = NULL WHERE request_id IN "
+        "(SELECT id FROM request WHERE resident_id = ?)");
     SQLite::Statement& mq = *mq_lease;
     mq.bind(1, id);
     mq.exec();

@@ -1,4 +1,5 @@
 #include "domain/requests.hpp"
+#include "domain/queue_state.hpp"
 #include "domain/secret_handover.hpp"
 #include "store/statement_cache.hpp"
 
@@ -332,6 +333,8 @@ std::vector<request_record> list_requests(SQLite::Database& db, const request_fi
         sql += " AND r.channel = ?";
     if (f.redispatch)
         sql += " AND r.redispatch = ?";
+    if (f.stage)
+        sql += std::string(" AND ") + queue_stage_sql() + " = ?";
     sql += std::string(" ORDER BY -r.redispatch, ") + rank_sql + ", r.created_at, r.seq LIMIT ?";
     auto q_lease = store::prepare(db, sql);
     SQLite::Statement& q = *q_lease;
@@ -347,6 +350,8 @@ std::vector<request_record> list_requests(SQLite::Database& db, const request_fi
             q.bind(i++, **v);
     if (f.redispatch)
         q.bind(i++, *f.redispatch ? 1 : 0);
+    if (f.stage)
+        q.bind(i++, *f.stage);
     q.bind(i++, f.limit + 1);
     std::vector<request_record> out;
     while (q.executeStep()) {

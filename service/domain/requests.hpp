@@ -70,6 +70,7 @@ struct request_record {
 
 struct request_filter {
     std::optional<std::string> status, category, neighbourhood, urgency, channel;
+    std::optional<std::string> stage;  ///< one of queue_stages (domain/queue_state.hpp)
     std::optional<bool> redispatch;
     std::optional<std::string> cursor;
     int limit = 50;

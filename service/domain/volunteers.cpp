@@ -409,4 +409,12 @@ void withdraw_volunteer(SQLite::Database& db, const std::string& id, const std::
     u.exec();
 }
 
+void refuse_applicant(SQLite::Database& db, const std::string& id, const std::string& reason,
+                      std::int64_t now, const actor& who) {
+    const auto v = load_volunteer(db, id);
+    if (v.status != "registered")
+        illegal(v.status, "refused (only a registration not yet validated can be)");
+    withdraw_volunteer(db, id, "refused", reason, now, who);
+}
+
 }  // namespace relais::domain

@@ -83,14 +83,15 @@ inline constexpr std::string_view email_taken_type = "/problems/email-taken";
 /// closed (409), when the email has a live registration or account (409, type email_taken_type), or with
 /// unknown codes (422).
 /// Returns the new volunteer's id.
-std::string register_volunteer(SQLite::Database& db, const volunteer_input& in, const std::string& password_hash,
-                               std::int64_t now, const actor& who);
+std::string register_volunteer(SQLite::Database& db, const volunteer_input& in,
+                               const std::string& password_hash, std::int64_t now, const actor& who);
 
 /// Loads one volunteer; throws not_found.
 volunteer_record load_volunteer(SQLite::Database& db, const std::string& id);
 
 /// Lists volunteers in registration order.
-std::vector<volunteer_record> list_volunteers(SQLite::Database& db, const volunteer_filter& f, page_info& page);
+std::vector<volunteer_record> list_volunteers(SQLite::Database& db, const volunteer_filter& f,
+                                              page_info& page);
 
 /// Applies a patch; 422 on unknown codes, 409 if the new email has a live registration.
 void patch_volunteer(SQLite::Database& db, const std::string& id, const volunteer_patch& p, std::int64_t now,
@@ -106,9 +107,16 @@ void resume_volunteer(SQLite::Database& db, const std::string& id, std::int64_t 
 void withdraw_volunteer(SQLite::Database& db, const std::string& id, const std::string& reason,
                         const std::optional<std::string>& note, std::int64_t now, const actor& who);
 
+/// The coordination refuses an applicant (a registration not validated), saying why: their registration
+/// ends as a withdrawal of reason `refused` (the statistics count it so) with the reason as its note, and
+/// their account stops working. 409 unless the volunteer is `registered`.
+void refuse_applicant(SQLite::Database& db, const std::string& id, const std::string& reason,
+                      std::int64_t now, const actor& who);
+
 /// Checks that every code exists (categories, neighbourhood); throws validation_error naming the fields.
 void check_volunteer_codes(SQLite::Database& db, const std::optional<std::string>& neighbourhood,
-                           const std::optional<std::vector<std::string>>& skills, const std::string& prefix = "");
+                           const std::optional<std::vector<std::string>>& skills,
+                           const std::string& prefix = "");
 
 /// Encodes/decodes availability as stored JSON text.
 std::string availability_to_json(const std::vector<availability_slot>& slots);

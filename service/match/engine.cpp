@@ -1,4 +1,6 @@
 #include "match/engine.hpp"
+
+#include "domain/queue_state.hpp"
 #include "store/statement_cache.hpp"
 
 #include "domain/missions.hpp"
@@ -134,6 +136,8 @@ std::optional<std::string> engine::dispatch_new(SQLite::Database& db, const std:
     auto id = propose_best(db, r, load_match_request(db, r), settings.match, now);
     if (id)
         spdlog::info("auto-dispatch: new request {} proposed (mission {})", r.id, *id);
+    else
+        domain::mark_no_candidate(db, r, now);  // the queue says so: the coordinator has to find someone
     return id;
 }
 

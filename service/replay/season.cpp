@@ -768,7 +768,10 @@ bool season::try_dispatch(std::size_t ri) {
                       json::object{{"request_id", r.id},
                                    {"volunteer_id", volunteers_[v].id},
                                    {"starts_at", domain::format_iso8601(s)},
-                                   {"ends_at", domain::format_iso8601(e)}});
+                                   {"ends_at", domain::format_iso8601(e)},
+                                   // The season's volunteers agree to the time by phone: their weekly
+                                   // availability is not modelled here.
+                                   {"outside_availability_ok", true}});
         if (ok(a, "POST /api/v1/missions")) {
             record_proposal(ri, v, str(a.json(), "id"), s, e);
             return true;
@@ -789,9 +792,10 @@ void season::record_proposal(std::size_t ri, std::size_t vi, const std::string& 
     if (!answer_later || hold_answers_)
         return;
     if (silent_ && (unanswered_in_round_ == 0 || uniform() < 0.5)) {
-        // No answer: the server's expiry tick expires it when its time to live is over.
+        // No answer: the server's expiry tick expires it when its time to live is over, or when the visit
+        // starts if that comes first (the answer deadline is never after the start).
         ++unanswered_in_round_;
-        at(now_ + proposal_ttl_, [this, mi] { expire(mi); });
+        at(std::min(now_ + proposal_ttl_, s), [this, mi] { expire(mi); });
         return;
     }
     // The answer comes within hours (always well before the proposal would expire), before the visit.
@@ -1090,7 +1094,8 @@ void season::demo_finale() {
                           json::object{{"request_id", requests_[*ri].id},
                                        {"volunteer_id", dv.id},
                                        {"starts_at", domain::format_iso8601(st)},
-                                       {"ends_at", domain::format_iso8601(en)}});
+                                       {"ends_at", domain::format_iso8601(en)},
+                                       {"outside_availability_ok", true}});
             if (ok(a, "POST /api/v1/missions")) {
                 record_proposal(*ri, *demo_v, str(a.json(), "id"), st, en, false);
                 mine.push_back(missions_.size() - 1);

@@ -23,6 +23,7 @@ std::span<const migration> schema_migrations() {
         {14, "message templates", schema_templates_sql()},
         {15, "message language", schema_message_language_sql()},
         {16, "resident merge", schema_resident_merge_sql()},
+        {17, "no candidate", schema_no_candidate_sql()},
     };
     return migrations;
 }

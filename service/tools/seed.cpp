@@ -490,7 +490,7 @@ class seeder {
     /// A time in the request's window for a visit, at least an hour after `after`.
     std::int64_t visit_time(std::int64_t from, std::int64_t until, std::int64_t after) {
         return std::max(from + g_.between(0, std::max<std::int64_t>(until - from - 2 * hour, 1)),
-                        after + hour);
+                        after + 7 * hour);  // answered (within 6 h) before it starts
     }
 
     void request(const request_plan& p) {

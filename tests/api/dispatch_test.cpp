@@ -617,7 +617,8 @@ TEST_CASE("missions: propose, answer, visibility of the resident's contact, 404 
         city.coordinator().post_json("/api/v1/missions", json::object{{"request_id", shopping.id},
                                                                       {"volunteer_id", v1.id},
                                                                       {"starts_at", iso(t + day)},
-                                                                      {"ends_at", iso(t + day + hour)}});
+                                                                      {"ends_at", iso(t + day + hour)},
+                                                                      {"outside_availability_ok", true}});
     INFO(res.describe());
     REQUIRE(res.status == 201);
     auto m = res.json();
@@ -869,10 +870,17 @@ TEST_CASE("missions: drop, cancel, missed, completion with a welfare concern and
     check_problem(city.coordinator().get("/api/v1/missions?welfare=open"), 400);
     check_problem(v.client->post_json("/api/v1/missions/" + m4 + "/acknowledge-welfare", json::object{}),
                   403);
-    res = city.coordinator().post_json("/api/v1/missions/" + m4 + "/acknowledge-welfare", json::object{});
+    // Handled, with a note of what was done (checked like any text: too long is refused, nothing written).
+    check_problem(city.coordinator().post_json("/api/v1/missions/" + m4 + "/acknowledge-welfare",
+                                               json::object{{"note", std::string(2001, 'x')}}),
+                  422);
+    CHECK(city.staff_get("/api/v1/missions/" + m4).at("welfare_acknowledged_at").is_null());
+    res = city.coordinator().post_json("/api/v1/missions/" + m4 + "/acknowledge-welfare",
+                                       json::object{{"note", "Appelee : sa fille passe ce soir"}});
     INFO(res.describe());
     REQUIRE(res.status == 200);
     CHECK(res.json().at("welfare_acknowledged_at").is_string());
+    CHECK(res.json().at("welfare_acknowledgement_note") == "Appelee : sa fille passe ce soir");
     CHECK(city.staff_get("/api/v1/missions?welfare=true").at("items").as_array().empty());
     check_problem(
         city.coordinator().post_json("/api/v1/missions/" + m4 + "/acknowledge-welfare", json::object{}), 409);
@@ -1107,7 +1115,8 @@ TEST_CASE("concurrent proposals over HTTP: one volunteer, overlapping slots, exa
                         ->post_json("/api/v1/missions", json::object{{"request_id", requests[i]},
                                                                      {"volunteer_id", vol.id},
                                                                      {"starts_at", iso(starts)},
-                                                                     {"ends_at", iso(starts + 2 * hour)}})
+                                                                     {"ends_at", iso(starts + 2 * hour)},
+                                                                     {"outside_availability_ok", true}})
                         .status;
             } catch (const std::exception&) {
                 statuses[i] = 0;

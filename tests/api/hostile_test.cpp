@@ -503,10 +503,11 @@ TEST_CASE("hostile input: hundreds of hostile requests, never a 5xx, the server 
             expect_problem(f.coord->get(target));
         }
         // Raw NUL and control bytes in the request line and in headers.
-        for (std::string wire : {std::string("GET /healthz\0 HTTP/1.1\r\nHost: localhost\r\n\r\n", 34),
-                                 std::string("GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-A: a\0b\r\n\r\n", 42),
-                                 std::string("GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-\xff: v\r\n\r\n"),
-                                 std::string("GET /he\x7fz HTTP/1.1\r\nHost: localhost\r\n\r\n")}) {
+        for (std::string wire :
+             {std::string("GET /healthz\0 HTTP/1.1\r\nHost: localhost\r\n\r\n", 34),
+              std::string("GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-A: a\0b\r\n\r\n", 42),
+              std::string("GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-\xff: v\r\n\r\n"),
+              std::string("GET /he\x7fz HTTP/1.1\r\nHost: localhost\r\n\r\n")}) {
             expect_refused_raw(raw_send(f.port(), wire));
         }
     }
@@ -632,8 +633,8 @@ TEST_CASE("hostile input: hundreds of hostile requests, never a 5xx, the server 
              {"/../../etc/passwd", "/..\\..\\CMakeLists.txt", "/web/../../CMakeLists.txt",
               "/.//..//..//CMakeLists.txt", "/%2e%2e/CMakeLists.txt"}) {
             INFO(target);
-            auto r = raw_send(
-                f.port(), "GET " + std::string(target) + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+            auto r = raw_send(f.port(), "GET " + std::string(target) +
+                                            " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
             ++hostile_sent;
             REQUIRE(r.responses.size() == 1);
             CHECK_FALSE(leaked(r.responses[0].body));
@@ -709,7 +710,8 @@ TEST_CASE("hostile input: hundreds of hostile requests, never a 5xx, the server 
         const std::string smuggled =
             "GET /api/v1/requests HTTP/1.1\r\nHost: localhost\r\nX-Request-Id: smuggled\r\n\r\n";
         const std::string chunked_smuggle = "0\r\n\r\n" + smuggled;
-        const std::string head = "POST /api/v1/nothing HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/plain\r\n";
+        const std::string head =
+            "POST /api/v1/nothing HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/plain\r\n";
         const std::vector<std::string> refused{
             // CL.TE and TE.CL.
             head + "Content-Length: " + std::to_string(chunked_smuggle.size()) +
@@ -762,9 +764,9 @@ TEST_CASE("hostile input: hundreds of hostile requests, never a 5xx, the server 
         // 9112 5.2): another hop might not unfold it as we would. The pipelined request after it is not
         // answered as part of anything.
         {
-            const auto r =
-                raw_send(f.port(), head + "Transfer-Encoding:\r\n chunked\r\n\r\n0\r\n\r\n" +
-                                       "GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Request-Id: pipelined\r\n\r\n");
+            const auto r = raw_send(
+                f.port(), head + "Transfer-Encoding:\r\n chunked\r\n\r\n0\r\n\r\n" +
+                              "GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Request-Id: pipelined\r\n\r\n");
             ++hostile_sent;
             INFO(r.describe());
             REQUIRE(r.responses.size() == 1);

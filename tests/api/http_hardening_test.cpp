@@ -50,9 +50,11 @@ TEST_CASE("Host check: only the names the server answers for; DNS rebinding gets
         REQUIRE(refused);
         CHECK(refused->status == 421);
         CHECK(refused->header("Content-Type") == "application/problem+json");
-        CHECK(status_of(p, "GET /api/v1/programme HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n") ==
+        CHECK(status_of(
+                  p, "GET /api/v1/programme HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n") ==
               421);
-        CHECK(status_of(p, "GET /demande HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n") == 421);
+        CHECK(status_of(p, "GET /demande HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n") ==
+              421);
         // Without TLS, no Strict-Transport-Security.
         const auto plain = parse_response(raw_exchange(p, host_request("localhost"), 3s));
         REQUIRE(plain);
@@ -60,13 +62,15 @@ TEST_CASE("Host check: only the names the server answers for; DNS rebinding gets
     }
     SUBCASE("--public-url adds its host; --allowed-hosts replaces the list; * allows any") {
         {
-            server_process server(std::vector<std::string>{"--public-url", "https://entraide.example.org/relais"});
+            server_process server(
+                std::vector<std::string>{"--public-url", "https://entraide.example.org/relais"});
             CHECK(status_of(server.port(), host_request("entraide.example.org")) == 200);
             CHECK(status_of(server.port(), host_request("localhost")) == 200);
             CHECK(status_of(server.port(), host_request("other.example.org")) == 421);
         }
         {
-            server_process server(std::vector<std::string>{"--allowed-hosts", "relais.example.org, 10.1.2.3"});
+            server_process server(
+                std::vector<std::string>{"--allowed-hosts", "relais.example.org, 10.1.2.3"});
             CHECK(status_of(server.port(), host_request("relais.example.org:8080")) == 200);
             CHECK(status_of(server.port(), host_request("10.1.2.3")) == 200);
             CHECK(status_of(server.port(), host_request("localhost")) == 421);
@@ -85,15 +89,18 @@ TEST_CASE("RFC 9112 framing: missing or repeated Host, folded lines, Content-Len
     CHECK(status_of(p, "GET /healthz HTTP/1.1\r\nHost: localhost\r\nHost: localhost\r\n\r\n") == 400);
     CHECK(status_of(p, "GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Note: one\r\n two\r\n\r\n") == 400);
     CHECK(status_of(p, "GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Note: one\r\n\ttwo\r\n\r\n") == 400);
-    CHECK(status_of(p, "POST /api/v1/requests HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                       "Content-Length: 2, 2\r\n\r\n{}") == 400);
-    CHECK(status_of(p, "POST /api/v1/requests HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                       "Content-Length: +2\r\n\r\n{}") == 400);
+    CHECK(status_of(p,
+                    "POST /api/v1/requests HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                    "Content-Length: 2, 2\r\n\r\n{}") == 400);
+    CHECK(status_of(p,
+                    "POST /api/v1/requests HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                    "Content-Length: +2\r\n\r\n{}") == 400);
     // HTTP/1.0 may omit Host; a well-formed HTTP/1.1 request is served.
     CHECK(status_of(p, "GET /healthz HTTP/1.0\r\n\r\n") == 200);
     CHECK(status_of(p, host_request("localhost")) == 200);
     // The 400 names the fault.
-    const auto res = parse_response(raw_exchange(p, "GET /healthz HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 3s));
+    const auto res =
+        parse_response(raw_exchange(p, "GET /healthz HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 3s));
     REQUIRE(res);
     CHECK(problem_detail(*res).find("more than one Host") != std::string::npos);
 }
@@ -138,8 +145,8 @@ TEST_CASE("database files and backups are owner-only; a database others can read
             CHECK(open_bits(db + suffix) == 0);
         }
         const std::string backup = (dir.path() / "backup.db").string();
-        const std::string cmd = std::string(RELAIS_BINARY) + " backup --db '" + db + "' --out '" + backup +
-                                "' > /dev/null 2>&1";
+        const std::string cmd =
+            std::string(RELAIS_BINARY) + " backup --db '" + db + "' --out '" + backup + "' > /dev/null 2>&1";
         REQUIRE(std::system(cmd.c_str()) == 0);
         CHECK(open_bits(backup) == 0);
         CHECK(server.stop() == 0);

@@ -44,7 +44,8 @@ int main(int argc, char** argv) {
     // relais refuses to open database files other users could read (issue 12).
     ::umask(077);
     if (!std::filesystem::exists(RELAIS_BINARY)) {
-        std::cerr << "relais_api_tests: the server binary " << RELAIS_BINARY << " is missing; build it first\n";
+        std::cerr << "relais_api_tests: the server binary " << RELAIS_BINARY
+                  << " is missing; build it first\n";
         return 2;
     }
     doctest::Context ctx(argc, argv);

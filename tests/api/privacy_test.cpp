@@ -309,7 +309,7 @@ TEST_CASE(
     CHECK(seen.at("resident").at("first_name") == jv(marcel.first));
     CHECK(seen.at("resident").at("phone") == jv(marcel.phone));
     CHECK(seen.at("resident").at("address") == jv(marcel.address));  // staff: even for a call
-    CHECK(seen.at("resident").as_object().size() == 5);  // + needs, location
+    CHECK(seen.at("resident").as_object().size() == 5);              // + needs, location
     CHECK(audit_count(city, resident, coord, "read", "GET /api/v1/missions/{id}") == 1);
     auto list = city.staff_get("/api/v1/missions?request_id=" + call);
     CHECK(list.at("items").at(0).at("resident").at("phone") == jv(marcel.phone));
@@ -422,14 +422,23 @@ TEST_CASE(
     const auto m = city.propose(created.id, a.id, start, start + 3600);
     REQUIRE(a.client->post_json("/api/v1/missions/" + m + "/accept", json::object{}).status == 200);
     const std::string report_note = "Josette m'a parle de sa fille a Brest";
-    auto done = a.client->post_json(
-        "/api/v1/missions/" + m + "/complete",
-        json::object{{"report", {{"duration_minutes", 40}, {"outcome", "good"}, {"note", report_note}}}});
+    auto done =
+        a.client->post_json("/api/v1/missions/" + m + "/complete", json::object{{"report",
+                                                                                 {{"duration_minutes", 40},
+                                                                                  {"outcome", "good"},
+                                                                                  {"welfare_concern", true},
+                                                                                  {"note", report_note}}}});
     INFO(done.describe());
     REQUIRE(done.status == 200);
     REQUIRE(mission_as(*a.client, m).at("resident").is_object());
+    // The coordinator's note on the welfare concern is about her too: erased with the rest.
+    const std::string ack_note = "Rappel de Josette fait, voisine prevenue";
+    REQUIRE(city.coordinator()
+                .post_json("/api/v1/missions/" + m + "/acknowledge-welfare", json::object{{"note", ack_note}})
+                .status == 200);
     auto needles = values_of(josette);
     needles.push_back(report_note);
+    needles.push_back(ack_note);
     REQUIRE_FALSE(rows_holding(city.db_path(), needles).empty());  // the scan does find them before
     REQUIRE_FALSE(files_holding(city.db_path(), needles).empty());
 

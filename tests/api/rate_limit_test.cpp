@@ -26,12 +26,15 @@ std::vector<unsigned> statuses(int n, Call call) {
 
 }  // namespace
 
-TEST_CASE("every caller has a rate limit: signed-in callers too, per role and class of call, 429 + Retry-After") {
-    test_city city({"--rate-limits",
-                    "staff.form=3/60,volunteer.read=5/60,anonymous.read=4/60,anonymous.form=off,volunteer.form=off"});
+TEST_CASE(
+    "every caller has a rate limit: signed-in callers too, per role and class of call, 429 + Retry-After") {
+    test_city city(
+        {"--rate-limits",
+         "staff.form=3/60,volunteer.read=5/60,anonymous.read=4/60,anonymous.form=off,volunteer.form=off"});
     // The coordinator's phone intakes (form class): three, then refused with a wait.
     for (int i = 0; i < 3; ++i)
-        CHECK(city.coordinator().post_json("/api/v1/requests", minimal_request("intake " + std::to_string(i)))
+        CHECK(city.coordinator()
+                  .post_json("/api/v1/requests", minimal_request("intake " + std::to_string(i)))
                   .status == 201);
     auto refused = city.coordinator().post_json("/api/v1/requests", minimal_request("one too many"));
     check_problem(refused, 429);
@@ -101,7 +104,8 @@ TEST_CASE("the default limits let a desk work: a morning's burst of reads and in
     test_city city({"--rate-limits", "anonymous.form=30/600"});  // the defaults (this override is one)
     int refused = 0;
     for (int i = 0; i < 100; ++i) {
-        refused += city.coordinator().post_json("/api/v1/requests", minimal_request("desk " + std::to_string(i)))
+        refused += city.coordinator()
+                       .post_json("/api/v1/requests", minimal_request("desk " + std::to_string(i)))
                        .status == 429;
         for (int j = 0; j < 4; ++j)
             refused += city.coordinator().get("/api/v1/requests?status=new").status == 429;

@@ -23,7 +23,9 @@ json::value ok(http_response res, unsigned expect = 200) {
     return res.json();
 }
 
-std::string str(const json::value& v) { return std::string(v.as_string()); }
+std::string str(const json::value& v) {
+    return std::string(v.as_string());
+}
 
 /// "entity:action" of each entry of a request's history (or of an event list).
 std::vector<std::string> story(const json::value& entries) {
@@ -33,7 +35,9 @@ std::vector<std::string> story(const json::value& entries) {
     return out;
 }
 
-std::string user_id_of(http_client& c) { return str(c.get_json("/api/v1/me").at("user").at("id")); }
+std::string user_id_of(http_client& c) {
+    return str(c.get_json("/api/v1/me").at("user").at("id"));
+}
 
 }  // namespace
 
@@ -42,7 +46,8 @@ TEST_CASE("a whole season through the API, and the event log tells it") {
     auto& coord = city.coordinator();
     auto anon = city.anonymous();
 
-    // --- The programme and the volunteers --------------------------------------------------------------------
+    // --- The programme and the volunteers
+    // --------------------------------------------------------------------
     auto programme = anon->get_json("/api/v1/programme");
     CHECK(programme.at("registration_open") == true);
     REQUIRE(programme.at("categories").as_array().size() >= 11);
@@ -63,19 +68,21 @@ TEST_CASE("a whole season through the API, and the event log tells it") {
     auto refused = anon->post_json("/api/v1/volunteers", volunteer_body("too-late@volunteers.test"));
     CHECK(refused.status == 409);
 
-    // --- Requests: by web and by phone -----------------------------------------------------------------------
-    auto r1 = city.public_request(request_body("once", "shopping"));        // web
+    // --- Requests: by web and by phone
+    // -----------------------------------------------------------------------
+    auto r1 = city.public_request(request_body("once", "shopping"));  // web
     auto phone_body = request_body("weekly", "friendly_call");
     phone_body["channel"] = "phone";
     phone_body["resident"].as_object()["first_name"] = "Germaine";
     phone_body["resident"].as_object().erase("email");
     const auto r2 = str(ok(coord.post_json("/api/v1/requests", phone_body), 201).at("id"));  // phone intake
-    auto r3 = city.public_request(request_body("once", "medicines"));       // web, cancelled by the resident
+    auto r3 = city.public_request(request_body("once", "medicines"));  // web, cancelled by the resident
     CHECK(city.staff_get("/api/v1/requests/" + r2).at("channel") == "phone");
     CHECK(city.staff_get("/api/v1/requests/" + r1.id).at("channel") == "web");
     CHECK(city.staff_count("/api/v1/requests?status=new") == 3);
 
-    // --- R1: declined, re-proposed, accepted, dropped, re-proposed, done with a welfare concern ---------------
+    // --- R1: declined, re-proposed, accepted, dropped, re-proposed, done with a welfare concern
+    // ---------------
     const auto t = now_s();
     auto m_a = city.propose(r1.id, alice.id, t + day, t + day + hour);
     ok(alice.client->post_json("/api/v1/missions/" + m_a + "/decline",
@@ -96,13 +103,13 @@ TEST_CASE("a whole season through the API, and the event log tells it") {
     // Chloé goes the same afternoon (the slot has already started, so she can report at once).
     auto m_c = city.propose(r1.id, chloe.id, t - 2 * hour, t - hour);
     ok(chloe.client->post_json("/api/v1/missions/" + m_c + "/accept", json::object{}));
-    auto done = ok(chloe.client->post_json(
-        "/api/v1/missions/" + m_c + "/complete",
-        json::object{{"report",
-                      {{"duration_minutes", 50},
-                       {"outcome", "difficult"},
-                       {"welfare_concern", true},
-                       {"note", "Tres fatiguee, refrigerateur presque vide"}}}}));
+    auto done =
+        ok(chloe.client->post_json("/api/v1/missions/" + m_c + "/complete",
+                                   json::object{{"report",
+                                                 {{"duration_minutes", 50},
+                                                  {"outcome", "difficult"},
+                                                  {"welfare_concern", true},
+                                                  {"note", "Tres fatiguee, refrigerateur presque vide"}}}}));
     CHECK(done.at("status") == "done");
     auto welfare = city.staff_get("/api/v1/missions?welfare=true");
     REQUIRE(welfare.at("items").as_array().size() == 1);
@@ -116,8 +123,9 @@ TEST_CASE("a whole season through the API, and the event log tells it") {
     CHECK(tracked.at("status") == "closed");
     CHECK(tracked.at("outcome") == "fulfilled");
 
-    // --- R2: a weekly friendly call with Damien, week after week ----------------------------------------------
-    // Week 1 was a week ago (recorded late, within the 7 days allowed); week 2 starts in a few seconds.
+    // --- R2: a weekly friendly call with Damien, week after week
+    // ---------------------------------------------- Week 1 was a week ago (recorded late, within the 7 days
+    // allowed); week 2 starts in a few seconds.
     constexpr std::int64_t margin = 6;
     const auto t0 = now_s();
     auto w1 = city.propose(r2, damien.id, t0 - 7 * day + margin, t0 - 7 * day + margin + hour);
@@ -155,14 +163,17 @@ TEST_CASE("a whole season through the API, and the event log tells it") {
     CHECK(city.staff_get("/api/v1/requests/" + r2).at("status") == "matched");
 
     // Elise is named stand-in.
-    ok(coord.send_json("PATCH", "/api/v1/supports/" + support, json::object{{"standin_volunteer_id", elise.id}}));
+    ok(coord.send_json("PATCH", "/api/v1/supports/" + support,
+                       json::object{{"standin_volunteer_id", elise.id}}));
 
-    // --- Volunteers pause, resume, withdraw ------------------------------------------------------------------
+    // --- Volunteers pause, resume, withdraw
+    // ------------------------------------------------------------------
     ok(alice.client->post_json("/api/v1/volunteers/" + alice.id + "/pause", json::object{}));
-    CHECK(coord.post_json("/api/v1/missions", json::object{{"request_id", r3.id},
-                                                           {"volunteer_id", alice.id},
-                                                           {"starts_at", iso(t + 2 * day)},
-                                                           {"ends_at", iso(t + 2 * day + hour)}})
+    CHECK(coord
+              .post_json("/api/v1/missions", json::object{{"request_id", r3.id},
+                                                          {"volunteer_id", alice.id},
+                                                          {"starts_at", iso(t + 2 * day)},
+                                                          {"ends_at", iso(t + 2 * day + hour)}})
               .status == 409);  // paused: no proposals
     ok(alice.client->post_json("/api/v1/volunteers/" + alice.id + "/resume", json::object{}));
     // Damien moves away: his week-3 proposal is released and the support passes to Elise.
@@ -180,15 +191,18 @@ TEST_CASE("a whole season through the API, and the event log tells it") {
     CHECK(accepted.at("resident").at("first_name") == "Germaine");
     CHECK(accepted.at("resident").at("address").is_null());  // a phone call: no address
 
-    // --- R3: the resident cancels with the tracking code -----------------------------------------------------
+    // --- R3: the resident cancels with the tracking code
+    // -----------------------------------------------------
     auto cancelled = ok(anon->post_json("/api/v1/track/" + r3.tracking_code + "/cancel", json::object{}));
     CHECK(cancelled.at("outcome") == "cancelled");
 
-    // --- A partner's collective mission fills to capacity ----------------------------------------------------
-    const auto partner = str(ok(coord.post_json("/api/v1/partners", json::object{{"name", "Banque alimentaire"},
-                                                                                {"kind", "food_bank"}}),
-                                201)
-                                 .at("id"));
+    // --- A partner's collective mission fills to capacity
+    // ----------------------------------------------------
+    const auto partner =
+        str(ok(coord.post_json("/api/v1/partners",
+                               json::object{{"name", "Banque alimentaire"}, {"kind", "food_bank"}}),
+               201)
+                .at("id"));
     ok(city.admin().post_json("/api/v1/users", json::object{{"email", "ba@partners.test"},
                                                             {"role", "partner"},
                                                             {"password", "partner password 2026"},
@@ -206,18 +220,20 @@ TEST_CASE("a whole season through the API, and the event log tells it") {
     ok(alice.client->post_json("/api/v1/collective-missions/" + col + "/signup", json::object{}));
     auto last = ok(bruno.client->post_json("/api/v1/collective-missions/" + col + "/signup", json::object{}));
     CHECK(last.at("remaining") == 0);
-    CHECK(chloe.client->post_json("/api/v1/collective-missions/" + col + "/signup", json::object{}).status == 409);
+    CHECK(chloe.client->post_json("/api/v1/collective-missions/" + col + "/signup", json::object{}).status ==
+          409);
     CHECK(food_bank->get_json("/api/v1/collective-missions/" + col).at("signed_up") == 2);
 
-    // --- The event log tells the story -----------------------------------------------------------------------
-    // R1, in order: every state change of the request, its missions and supports.
+    // --- The event log tells the story
+    // ----------------------------------------------------------------------- R1, in order: every state
+    // change of the request, its missions and supports.
     auto history = city.staff_get("/api/v1/requests/" + r1.id).at("history");
     CHECK(story(history) == std::vector<std::string>{
                                 "request:created",
-                                "mission:proposed",              // to Alice
+                                "mission:proposed",  // to Alice
                                 "mission:declined",
                                 "request:redispatch_flagged",
-                                "mission:proposed",              // to Bruno
+                                "mission:proposed",  // to Bruno
                                 "mission:accepted",
                                 "support:created",
                                 "request:matched",
@@ -225,7 +241,7 @@ TEST_CASE("a whole season through the API, and the event log tells it") {
                                 "request:redispatch_flagged",
                                 "support:ended",
                                 "request:reopened",
-                                "mission:proposed",              // to Chloé
+                                "mission:proposed",  // to Chloé
                                 "mission:accepted",
                                 "support:created",
                                 "request:matched",
@@ -293,8 +309,8 @@ TEST_CASE("a whole season through the API, and the event log tells it") {
             break;
         cursor = str(page.at("next_cursor"));
     }
-    for (const char* personal : {"Madeleine", "Germaine", "Le Bihan", "+33299123456", "rue de Brest", "Bernard",
-                                 "@volunteers.test", "+33612345678", "En vacances", "Tres fatiguee",
-                                 "Demenage a Nantes", "Banque alimentaire"})
+    for (const char* personal :
+         {"Madeleine", "Germaine", "Le Bihan", "+33299123456", "rue de Brest", "Bernard", "@volunteers.test",
+          "+33612345678", "En vacances", "Tres fatiguee", "Demenage a Nantes", "Banque alimentaire"})
         CHECK_MESSAGE(all.find(personal) == std::string::npos, personal);
 }

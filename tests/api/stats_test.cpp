@@ -3,8 +3,8 @@
 #include "api/support/fixtures.hpp"
 #include "stats/summary.hpp"
 
-#include <boost/json.hpp>
 #include <doctest/doctest.h>
+#include <boost/json.hpp>
 
 namespace json = boost::json;
 using namespace relais::api_test;
@@ -75,14 +75,17 @@ std::string cell_of(const json::value& v, char decimal) {
 }
 
 json::value set_clock(test_city& city, std::int64_t t, bool freeze = true) {
-    auto res = city.admin().post_json("/api/v1/test/clock", json::object{{"now", iso(t)}, {"freeze", freeze}});
+    auto res =
+        city.admin().post_json("/api/v1/test/clock", json::object{{"now", iso(t)}, {"freeze", freeze}});
     INFO(res.describe());
     REQUIRE(res.status == 200);
     return res.json();
 }
 
 /// Next Monday 08:00 UTC at least a day from now.
-std::int64_t next_monday_8h() { return relais::stats::monday_of(now_s() + 8 * 86400) + 8 * 3600; }
+std::int64_t next_monday_8h() {
+    return relais::stats::monday_of(now_s() + 8 * 86400) + 8 * 3600;
+}
 
 }  // namespace
 
@@ -119,7 +122,8 @@ TEST_CASE("the test clock moves programme time forward, frozen or running, never
     check_problem(back, 409);
     CHECK(problem_detail(back).find(iso(t)) != std::string::npos);
     check_problem(city.admin().post_json("/api/v1/test/clock", json::object{{"now", "tomorrow"}}), 422);
-    check_problem(city.admin().post_json("/api/v1/test/clock", json::object{{"now", iso(t)}, {"speed", 2}}), 422);
+    check_problem(city.admin().post_json("/api/v1/test/clock", json::object{{"now", iso(t)}, {"speed", 2}}),
+                  422);
     check_problem(city.coordinator().post_json("/api/v1/test/clock", json::object{{"now", iso(t)}}), 403);
     // Running again from a later time.
     j = set_clock(city, t + 3600, false);
@@ -132,7 +136,8 @@ TEST_CASE("a small season through the API: exact figures, every CSV table parsed
     test_city city({"--test-clock"});
     const std::int64_t t = next_monday_8h();
     set_clock(city, t);
-    auto p = city.admin().send_json("PATCH", "/api/v1/programme", json::object{{"starts_on", relais::stats::date_label(t)}});
+    auto p = city.admin().send_json("PATCH", "/api/v1/programme",
+                                    json::object{{"starts_on", relais::stats::date_label(t)}});
     REQUIRE(p.status == 200);
 
     auto v1 = city.new_volunteer("s1");
@@ -151,17 +156,20 @@ TEST_CASE("a small season through the API: exact figures, every CSV table parsed
     set_clock(city, t + 2 * 3600);
     REQUIRE(v1.client->post_json("/api/v1/missions/" + m + "/accept", json::object{}).status == 200);
     set_clock(city, t + 3 * 3600);
-    REQUIRE(city.anonymous()->post_json("/api/v1/track/" + r2_code + "/cancel", json::object{}).status == 200);
+    REQUIRE(city.anonymous()->post_json("/api/v1/track/" + r2_code + "/cancel", json::object{}).status ==
+            200);
     set_clock(city, t + 86400 + 3 * 3600 + 1800);
     auto done = city.coordinator().post_json(
         "/api/v1/missions/" + m + "/complete",
-        json::object{{"report", {{"duration_minutes", 50}, {"outcome", "good"}, {"welfare_concern", false}}}});
+        json::object{
+            {"report", {{"duration_minutes", 50}, {"outcome", "good"}, {"welfare_concern", false}}}});
     INFO(done.describe());
     REQUIRE(done.status == 200);
     set_clock(city, t + 2 * 86400);
 
     const auto s = city.staff_get("/api/v1/stats/summary");
-    CHECK(json::value_to<std::string>(s.at("period").at("from")) == iso(t - 8 * 3600));  // the programme's start date
+    CHECK(json::value_to<std::string>(s.at("period").at("from")) ==
+          iso(t - 8 * 3600));  // the programme's start date
     CHECK(json::value_to<std::string>(s.at("period").at("until")) == iso(t + 2 * 86400));  // now
     const auto& f = s.at("figures");
     CHECK(f.at("volunteers_registered") == 4);
@@ -197,8 +205,8 @@ TEST_CASE("a small season through the API: exact figures, every CSV table parsed
     check_problem(city.coordinator().get("/api/v1/stats/export.csv"), 400);
     check_problem(city.coordinator().get("/api/v1/stats/export.csv?table=people"), 400);
     check_problem(city.coordinator().get("/api/v1/stats/export.csv?table=figures&sep=tab"), 400);
-    for (const char* table : {"figures", "request_outcomes", "by_category", "by_neighbourhood", "by_channel", "weekly",
-                              "declines_and_dropouts", "withdrawals", "delays", "retention"}) {
+    for (const char* table : {"figures", "request_outcomes", "by_category", "by_neighbourhood", "by_channel",
+                              "weekly", "declines_and_dropouts", "withdrawals", "delays", "retention"}) {
         for (bool french : {false, true}) {
             CAPTURE(table);
             CAPTURE(french);
@@ -207,7 +215,8 @@ TEST_CASE("a small season through the API: exact figures, every CSV table parsed
             INFO(res.describe());
             REQUIRE(res.status == 200);
             CHECK(res.header("Content-Type") == "text/csv; charset=utf-8");
-            CHECK(res.header("Content-Disposition").find(std::string("attachment; filename=\"relais-") + table) == 0);
+            CHECK(res.header("Content-Disposition")
+                      .find(std::string("attachment; filename=\"relais-") + table) == 0);
             std::string_view text = res.body;
             if (french) {
                 REQUIRE(text.substr(0, 3) == "\xEF\xBB\xBF");
@@ -223,7 +232,8 @@ TEST_CASE("a small season through the API: exact figures, every CSV table parsed
                 REQUIRE(rows.size() == value.as_object().size() + 1);
                 std::size_t i = 1;
                 for (const auto& [k, v] : value.as_object()) {
-                    CHECK(rows[i] == std::vector<std::string>{std::string(k), cell_of(v, french ? ',' : '.')});
+                    CHECK(rows[i] ==
+                          std::vector<std::string>{std::string(k), cell_of(v, french ? ',' : '.')});
                     ++i;
                 }
             } else {
@@ -242,10 +252,9 @@ TEST_CASE("a small season through the API: exact figures, every CSV table parsed
 
 TEST_CASE("CSV fields that need quoting: separators, quotes, line breaks, formulas") {
     test_city city;
-    auto c = city.admin().post_json("/api/v1/categories",
-                                    json::object{{"code", "odd_one"},
-                                                 {"label_fr", "=SUM(A1;A2), \"dit-on\""},
-                                                 {"label_en", "Plain"}});
+    auto c = city.admin().post_json(
+        "/api/v1/categories",
+        json::object{{"code", "odd_one"}, {"label_fr", "=SUM(A1;A2), \"dit-on\""}, {"label_en", "Plain"}});
     INFO(c.describe());
     REQUIRE(c.status == 201);
     for (bool french : {false, true}) {

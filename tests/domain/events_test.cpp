@@ -27,16 +27,20 @@ TEST_CASE("event log: a request's story, one entry per state change") {
     CHECK(d.events("mission", m1) ==
           std::vector<std::string>{"proposed:>proposed:", "declined:proposed>declined:not_available"});
     CHECK(d.events("mission", m2) ==
-          std::vector<std::string>{"proposed:>proposed:", "accepted:proposed>accepted:", "done:accepted>done:"});
-    CHECK(d.events("support", s) == std::vector<std::string>{"created:>active:", "ended:active>ended:fulfilled"});
+          std::vector<std::string>{
+              "proposed:>proposed:", "accepted:proposed>accepted:", "done:accepted>done:"});
+    CHECK(d.events("support", s) ==
+          std::vector<std::string>{"created:>active:", "ended:active>ended:fulfilled"});
     // Who and when.
-    SQLite::Statement q(d.db, "SELECT at, actor FROM event WHERE entity = 'mission' AND entity_id = ? ORDER BY seq");
+    SQLite::Statement q(
+        d.db, "SELECT at, actor FROM event WHERE entity = 'mission' AND entity_id = ? ORDER BY seq");
     q.bind(1, m2);
     std::vector<std::pair<std::int64_t, std::string>> who;
     while (q.executeStep())
         who.emplace_back(q.getColumn(0).getInt64(), q.getColumn(1).getString());
-    CHECK(who == std::vector<std::pair<std::int64_t, std::string>>{
-                     {t0(), "usr_coordinator"}, {t0() + 20, "usr_coordinator"}, {t0() + 30, "usr_coordinator"}});
+    CHECK(who == std::vector<std::pair<std::int64_t, std::string>>{{t0(), "usr_coordinator"},
+                                                                   {t0() + 20, "usr_coordinator"},
+                                                                   {t0() + 30, "usr_coordinator"}});
     // Mission events carry the ids and codes statistics need.
     auto data = d.db.execAndGet("SELECT data FROM event WHERE entity = 'mission' AND entity_id = '" + m2 +
                                 "' AND action = 'accepted'")
@@ -59,7 +63,7 @@ TEST_CASE("event log: no names, phones, emails, addresses or free-text notes, wh
     auto m1 = d.propose(once, vol, t0() - hour);
     accept_mission(d.db, m1, t0(), coordinator());
     complete_mission(d.db, m1, {30, "difficult", true, secret}, t0(), coordinator());
-    acknowledge_welfare(d.db, m1, t0() + 1, coordinator());
+    acknowledge_welfare(d.db, m1, std::nullopt, t0() + 1, coordinator());
     auto m2 = d.propose(weekly, vol, t0() + day);
     decline_mission(d.db, m2, "other", secret, t0(), coordinator());
     auto m3 = d.propose(weekly, standin, t0() + day);
@@ -72,8 +76,9 @@ TEST_CASE("event log: no names, phones, emails, addresses or free-text notes, wh
     auto m5 = d.propose(d.request("weekly"), d.volunteer(), t0() + 2 * day);
     cancel_mission(d.db, m5, "other", secret, t0(), coordinator());
     close_request(d.db, other, "unfulfillable", secret, t0(), coordinator());
-    auto partner = create_partner(d.db, "Secours Zephyrine", "association", std::string("contact@example.org"),
-                                  std::string("+33600000000"), t0(), coordinator());
+    auto partner =
+        create_partner(d.db, "Secours Zephyrine", "association", std::string("contact@example.org"),
+                       std::string("+33600000000"), t0(), coordinator());
     auto third = d.request("weekly");
     auto m6 = d.propose(third, standin, t0() + 4 * day);
     accept_mission(d.db, m6, t0(), coordinator());
@@ -89,17 +94,20 @@ TEST_CASE("event log: no names, phones, emails, addresses or free-text notes, wh
 
     REQUIRE(d.count("SELECT COUNT(*) FROM event") > 30);
     std::string log;
-    SQLite::Statement q(d.db, "SELECT actor, entity, entity_id, action, from_status, to_status, reason, data FROM event");
+    SQLite::Statement q(
+        d.db, "SELECT actor, entity, entity_id, action, from_status, to_status, reason, data FROM event");
     while (q.executeStep())
         for (int i = 0; i < 8; ++i)
             log += q.getColumn(i).getString() + "|";
     for (const std::string& personal :
          {std::string(planted::resident_first), std::string(planted::resident_last),
-          std::string(planted::resident_phone), std::string("0611223344"), std::string(planted::resident_email),
-          std::string(planted::resident_address), std::string("rue Secretement"), std::string(planted::volunteer_first),
-          std::string(planted::volunteer_last), std::string(planted::volunteer_phone), std::string("volunteer1@"),
-          std::string("example.org"), std::string("+33655555555"), std::string("99 avenue"), secret,
-          std::string("NOTE-SECRETE"), std::string("Secours"), std::string("Courses pour")}) {
+          std::string(planted::resident_phone), std::string("0611223344"),
+          std::string(planted::resident_email), std::string(planted::resident_address),
+          std::string("rue Secretement"), std::string(planted::volunteer_first),
+          std::string(planted::volunteer_last), std::string(planted::volunteer_phone),
+          std::string("volunteer1@"), std::string("example.org"), std::string("+33655555555"),
+          std::string("99 avenue"), secret, std::string("NOTE-SECRETE"), std::string("Secours"),
+          std::string("Courses pour")}) {
         INFO(personal);
         CHECK_FALSE(has(log, personal));
     }
@@ -130,7 +138,9 @@ TEST_CASE("refused operations leave nothing half-written (run as the writer runs
         {"propose for a closed request", [&] { d.propose(closed, d.volunteer(), t0() + day); }},
         {"accept twice", [&] { accept_mission(d.db, m, t0(), coordinator()); }},
         {"complete before the start",
-         [&] { complete_mission(d.db, m, {10, "good", false, std::nullopt}, t0(), coordinator()); }},
+         [&] {
+             complete_mission(d.db, m, {10, "good", false, std::nullopt}, t0(), coordinator());
+         }},
         {"close twice", [&] { close_request(d.db, closed, "fulfilled", std::nullopt, t0(), coordinator()); }},
         {"register an email in use",
          [&] {

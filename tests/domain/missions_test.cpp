@@ -257,15 +257,16 @@ TEST_CASE("one-off request: accept creates the support, completion closes the re
     wf.welfare_open = true;
     page_info page;
     CHECK(list_missions(d.db, wf, page).size() == 1);
-    acknowledge_welfare(d.db, id, t0() + 120, coordinator());
+    acknowledge_welfare(d.db, id, std::nullopt, t0() + 120, coordinator());
     CHECK(load_mission(d.db, id).welfare_ack_at == t0() + 120);
     CHECK(list_missions(d.db, wf, page).empty());
-    auto detail =
-        refused(error_kind::conflict, [&] { acknowledge_welfare(d.db, id, t0() + 130, coordinator()); });
+    auto detail = refused(error_kind::conflict,
+                          [&] { acknowledge_welfare(d.db, id, std::nullopt, t0() + 130, coordinator()); });
     CHECK(has(detail, "already"));
     // A report without a concern cannot be acknowledged.
     auto plain = mission_in(d, "done");
-    refused(error_kind::conflict, [&] { acknowledge_welfare(d.db, plain, t0() + 130, coordinator()); });
+    refused(error_kind::conflict,
+            [&] { acknowledge_welfare(d.db, plain, std::nullopt, t0() + 130, coordinator()); });
     // A closed request takes no new proposal.
     detail = refused(error_kind::conflict, [&] { d.propose(req, d.volunteer(), t0() + day); });
     CHECK(has(detail, "closed"));

@@ -611,6 +611,10 @@ async function main() {
       const card = co.locator('li.card', { hasText: 'frigo presque vide' });
       await card.waitFor();
       await checkPage(co, 'coordination-alertes');
+      // The resident's name and a number to call at once; a note of what was done goes with the acknowledgement.
+      expect(await card.locator('a[href^="tel:"]').count() === 1, 'no phone to call on the welfare alert');
+      expect(/Sansjs|Avecjs/.test(await card.locator('h2').textContent()), 'no resident name on the welfare alert');
+      await card.locator('textarea.welfare-note').fill('Appelée : tout va bien, sa fille passe demain.');
       await card.locator('button.primary').click();
       await co.locator('p.success', { hasText: 'Aucune alerte' }).waitFor();
       await co.locator('.welfare-banner').waitFor({ state: 'detached' });

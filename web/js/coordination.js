@@ -26,7 +26,7 @@ const app = {
   queueSelected: null,  // the request id selected from the keyboard in the queue
   focusFilter: false,
   gPending: false,
-  queue: { status: 'new', redispatch: false, urgency: '', category: '', neighbourhood: '' },
+  queue: { status: 'new', redispatch: false, urgency: '', category: '', neighbourhood: '', stage: '', search: '' },
   seenRequests: null,
   volunteerNames: new Map(),
   onLiveChange: null,  // (changes since the last refresh: {all, events}) => refresh what the view shows
@@ -247,6 +247,11 @@ async function queueView() {
       ...ref.categories.map((c) => [c.code, categoryLabel(ref, c.code)])], filters.category, change('category')),
     selectField('q-neighbourhood', t('co.queue.neighbourhood'), [['', t('co.queue.all')],
       ...ref.neighbourhoods.map((n) => [n.code, n.name])], filters.neighbourhood, change('neighbourhood')),
+    selectField('q-stage', t('co.queue.stage'), [['', t('co.queue.all')],
+      ...QUEUE_STAGES.map((st) => [st, t(`co.stage.${st}`)])], filters.stage || '', change('stage')),
+    h('div', { class: 'field' }, h('label', { for: 'q-search' }, t('co.queue.search')),
+      h('input', { type: 'search', id: 'q-search', value: filters.search || '', autocomplete: 'off',
+        on: { input: (e) => { filters.search = e.target.value; filterQueueRows(tableHolder); } } })),
     h('div', { class: 'choice' }, h('input', { type: 'checkbox', id: 'q-redispatch', checked: filters.redispatch,
       on: { change: change('redispatch') } }), h('label', { for: 'q-redispatch' }, t('co.queue.only_redispatch'))));
   const h1 = view(t('co.queue.title'), h('p', {}, t('co.queue.lead')),
@@ -256,9 +261,34 @@ async function queueView() {
   await loadQueue(tableHolder);
 }
 
+const QUEUE_STAGES = ['new', 'no_candidate', 'flagged', 'proposed', 'scheduled', 'weekly'];
+
+function stageCell(r) {
+  if (!r.stage) return '';
+  const until = r.stage_until ? ` (${t(`co.stage_until.${r.stage}`, { time: fmtDateTime(r.stage_until) })})` : '';
+  const cls = { flagged: 'flag', no_candidate: 'flag', proposed: 'week', new: 'new' }[r.stage] || 'ok';
+  return [h('span', { class: `badge ${cls}` }, t(`co.stage.${r.stage}`)), until];
+}
+
+/** The queue's search: the rows shown whose resident, details or category hold every word typed (accents
+ * and case aside). The residents page searches everyone, phone numbers and tracking codes included. */
+function filterQueueRows(holder) {
+  const fold = (x) => x.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+  const words = fold(app.queue.search || '').split(/\s+/).filter(Boolean);
+  let shown = 0;
+  for (const tr of holder.querySelectorAll('tbody tr')) {
+    const hit = words.every((w) => fold(tr.textContent).includes(w));
+    tr.hidden = !hit;
+    if (hit) shown += 1;
+  }
+  const status = holder.querySelector('.queue-search-status');
+  if (status) status.textContent = words.length ? t('co.queue.search_count', { count: shown }) : '';
+}
+
 async function loadQueue(holder) {
   const f = app.queue;
-  const q = new URLSearchParams({ status: f.status, limit: '100' });
+  // A stage says more than a status: with one, every open request at that stage.
+  const q = new URLSearchParams(f.stage ? { stage: f.stage, limit: '100' } : { status: f.status, limit: '100' });
   if (f.urgency) q.set('urgency', f.urgency);
   if (f.category) q.set('category', f.category);
   if (f.neighbourhood) q.set('neighbourhood', f.neighbourhood);
@@ -281,6 +311,8 @@ async function loadQueue(holder) {
       h('td', {}, urgencyBadge(r.urgency)),
       h('td', {}, h('time', { datetime: r.created_at, title: fmtDateTime(r.created_at) }, ago(r.created_at))),
       h('td', {}, h('a', { href: `#/demande/${r.id}` }, categoryLabel(ref, r.category))),
+      h('td', {}, r.resident_name || t('co.queue.erased')),
+      h('td', {}, stageCell(r)),
       h('td', {}, neighbourhoodName(ref, r.neighbourhood)),
       h('td', {}, r.details.length > 90 ? `${r.details.slice(0, 90)}…` : r.details),
       h('td', {},
@@ -294,11 +326,13 @@ async function loadQueue(holder) {
   const table = h('table', { id: 'queue' },
     h('caption', {}, t('co.queue.caption', { count: page.items.length }), ' · ',
       t('co.queue.updated', { time: new Date().toLocaleTimeString(getLang() === 'en' ? 'en-GB' : 'fr-FR') })),
-    h('thead', {}, h('tr', {}, ['co.col.urgency', 'co.col.age', 'co.col.category', 'co.col.neighbourhood',
-      'co.col.details', 'co.col.flags'].map((k) => h('th', { scope: 'col' }, t(k))))),
+    h('thead', {}, h('tr', {}, ['co.col.urgency', 'co.col.age', 'co.col.category', 'co.col.resident', 'co.col.stage',
+      'co.col.neighbourhood', 'co.col.details', 'co.col.flags'].map((k) => h('th', { scope: 'col' }, t(k))))),
     h('tbody', {}, rows));
   mount(holder, page.items.length ? table : h('p', {}, t('co.queue.empty')),
+    h('p', { class: 'queue-search-status', role: 'status' }),
     page.next_cursor ? h('p', { class: 'hint' }, t('co.queue.more')) : null);
+  filterQueueRows(holder);
   // The keyboard selection survives a live refresh (and keeps the focus if it had it).
   const selected = app.queueSelected && holder.querySelector(`tr[data-request-id="${app.queueSelected}"]`);
   if (selected) {
@@ -326,11 +360,16 @@ function facts(pairs) {
   return h('dl', { class: 'facts' }, pairs.filter(Boolean).map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
 }
 
+/** When no ranking suggests a slot: the first daytime hour (09:00 to 18:00) inside the request's window
+ * from the next round hour on, one hour long; the window's start if none. */
 function defaultSlot(r) {
-  // The start of the window if it is ahead, else the next round hour; one hour long.
   const now = new Date();
   let start = new Date(r.window.from);
   if (start < now) { start = new Date(now); start.setMinutes(0, 0, 0); start.setHours(start.getHours() + 1); }
+  const until = new Date(r.window.until);
+  for (let c = new Date(start); c.getTime() + 3600000 <= until.getTime() && c - start < 14 * 86400000; c.setHours(c.getHours() + 1)) {
+    if (c.getHours() >= 9 && c.getHours() <= 17) { start = c; break; }
+  }
   return { starts_at: start.toISOString(), ends_at: new Date(start.getTime() + 3600000).toISOString() };
 }
 
@@ -340,7 +379,8 @@ function slotFields(slot) {
   const p = (n) => String(n).padStart(2, '0');
   const durations = [30, 60, 90, 120, 180, 240];
   if (!durations.includes(minutes)) durations.push(minutes);
-  return h('fieldset', { class: 'slot-fields', id: 'slot' },
+  // Once the coordinator sets the time (by hand or from a row), proposing keeps it for everyone.
+  return h('fieldset', { class: 'slot-fields', id: 'slot', on: { input: (e) => { e.currentTarget.dataset.edited = '1'; } } },
     h('legend', {}, t('co.request.slot')),
     h('div', { class: 'field' }, h('label', { for: 'slot-date' }, t('co.request.slot_date')),
       h('input', { id: 'slot-date', name: 'slot_date', type: 'date', value: dateInputValue(start), required: true })),
@@ -373,12 +413,38 @@ function setSlot(slot) {
   sel.value = minutes;
 }
 
-async function propose(r, volunteerId, name, statusEl) {
+/** Asks before proposing a slot outside the volunteer's availability (they may have agreed by phone). */
+function confirmOutsideAvailability(name, slot) {
+  return new Promise((resolve) => {
+    const yes = h('button', { type: 'button', class: 'primary', id: 'outside-yes' }, t('co.request.outside_yes'));
+    const no = h('button', { type: 'button', id: 'outside-no' }, t('co.request.outside_no'));
+    let answer = false;
+    const dialog = openDialog('outside-availability', t('co.request.outside_title'),
+      h('p', {}, t('co.request.outside_text', { name, slot: fmtDateTime(slot.starts_at) })), [yes, no]);
+    yes.addEventListener('click', () => { answer = true; dialog.close(); });
+    no.addEventListener('click', () => dialog.close());
+    dialog.addEventListener('close', () => resolve(answer));
+    no.focus();
+  });
+}
+
+async function propose(r, volunteerId, name, statusEl, ownSlot = null) {
+  // A ranked volunteer gets their own suggested slot unless the coordinator set the time by hand.
+  const fields = document.getElementById('slot');
+  if (ownSlot && fields && !fields.dataset.edited) setSlot(ownSlot);
   const slot = readSlot();
   if (!slot) { statusEl.textContent = t('co.request.slot_invalid'); document.getElementById('slot-date').focus(); return; }
   statusEl.textContent = t('co.request.proposing');
+  const body = { request_id: r.id, volunteer_id: volunteerId, ...slot };
   try {
-    await api('POST', '/api/v1/missions', { request_id: r.id, volunteer_id: volunteerId, ...slot });
+    try {
+      await api('POST', '/api/v1/missions', body);
+    } catch (err) {
+      if (!(err instanceof ApiError) || err.status !== 409 || err.problem.type !== '/problems/outside-availability') throw err;
+      statusEl.textContent = '';
+      if (!(await confirmOutsideAvailability(name, slot))) { statusEl.textContent = t('co.request.outside_cancelled'); return; }
+      await api('POST', '/api/v1/missions', { ...body, outside_availability_ok: true });
+    }
     announce(t('co.request.proposed', { name }));
     await requestView(r.id, t('co.request.proposed', { name }));
   } catch (err) {
@@ -451,10 +517,10 @@ async function candidatesSection(r) {
           h('td', {}, neighbourhoodName(ref, c.volunteer.neighbourhood),
             c.distance_km !== null && c.distance_km !== undefined ? ` (${c.distance_km} km)` : ''),
           h('td', {}, h('strong', {}, `${Math.round(c.score * 100)} %`), h('br'), h('span', { class: 'score-reasons' }, reasons)),
-          h('td', {}, c.suggested_slot ? h('button', { type: 'button', class: 'small', on: { click: () => setSlot(c.suggested_slot) } },
+          h('td', {}, c.suggested_slot ? h('button', { type: 'button', class: 'small', on: { click: () => { setSlot(c.suggested_slot); document.getElementById('slot').dataset.edited = '1'; } } },
             t('co.request.use_slot', { slot: fmtDateTime(c.suggested_slot.starts_at) })) : ''),
           h('td', {}, h('button', { type: 'button', class: 'primary small', dataset: { volunteerId: c.volunteer.id },
-            on: { click: () => propose(r, c.volunteer.id, name, statusEl) } }, t('co.request.propose_to', { name }))));
+            on: { click: () => propose(r, c.volunteer.id, name, statusEl, c.suggested_slot) } }, t('co.request.propose_to', { name }))));
       });
       section.append(h('div', { class: 'table-scroll' }, h('table', { id: 'candidates' },
         h('caption', {}, t('co.request.ranked')),
@@ -1035,18 +1101,43 @@ async function volunteersView(tab = 'registered') {
           h('td', {}, tab === 'withdrawn'
             ? [v.withdrawal_reason ? t(`withdraw.${v.withdrawal_reason}`) : '', v.withdrawal_note ? ` — ${v.withdrawal_note}` : '']
             : fmtDate(v.created_at)),
-          h('td', {}, tab === 'registered' ? h('button', { type: 'button', class: 'primary small', on: { click: async (e) => {
+          h('td', {}, tab === 'registered' ? [h('button', { type: 'button', class: 'primary small', on: { click: async (e) => {
             e.target.disabled = true;
             try {
               await api('POST', `/api/v1/volunteers/${v.id}/activate`, {});
               announce(t('co.vol.activated', { name }));
               await volunteersView(tab);
             } catch (err) { e.target.disabled = false; e.target.after(errorBox(err)); }
-          } } }, t('co.vol.activate_named', { name })) : ''));
+          } } }, t('co.vol.activate_named', { name })), ' ',
+          h('button', { type: 'button', class: 'small', dataset: { refuseId: v.id },
+            on: { click: () => refuseDialog(v, name, () => volunteersView(tab)) } }, t('co.vol.refuse_named', { name }))] : ''));
       }))));
   } catch (err) {
     mount(holder, errorBox(err));
   }
+}
+
+/** Refusing an applicant: a reason in words (kept as the registration's note), then a confirmation. */
+function refuseDialog(v, name, after) {
+  const reason = h('textarea', { id: 'refuse-reason', rows: '3', maxlength: '1000', required: true });
+  const status = h('p', { class: 'form-status', role: 'status' });
+  const yes = h('button', { type: 'button', class: 'danger', id: 'refuse-yes' }, t('co.vol.refuse_confirm', { name }));
+  const no = h('button', { type: 'button' }, t('co.vol.refuse_cancel'));
+  const dialog = openDialog('refuse-applicant', t('co.vol.refuse_title', { name }), [
+    h('p', {}, t('co.vol.refuse_lead')),
+    h('div', { class: 'field' }, h('label', { for: 'refuse-reason' }, t('co.vol.refuse_reason')), reason), status], [yes, no]);
+  no.addEventListener('click', () => dialog.close());
+  yes.addEventListener('click', async () => {
+    if (reason.value.trim().length < 3) { status.textContent = t('co.vol.refuse_reason_missing'); reason.focus(); return; }
+    yes.disabled = true;
+    try {
+      await api('POST', `/api/v1/volunteers/${v.id}/refuse`, { reason: reason.value.trim() });
+      dialog.close();
+      announce(t('co.vol.refused', { name }));
+      await after();
+    } catch (err) { yes.disabled = false; status.textContent = problemText(err); }
+  });
+  reason.focus();
 }
 
 function availabilityText(slots) {
@@ -1074,7 +1165,10 @@ async function volunteerView(id, notice) {
     } catch (err) { e.target.disabled = false; status.textContent = problemText(err); }
   };
   const actions = h('div', { class: 'button-row' });
-  if (v.status === 'registered') actions.append(h('button', { type: 'button', class: 'primary', on: { click: act('activate', null, t('co.vol.activated', { name })) } }, t('co.vol.activate')));
+  if (v.status === 'registered') {
+    actions.append(h('button', { type: 'button', class: 'primary', on: { click: act('activate', null, t('co.vol.activated', { name })) } }, t('co.vol.activate')));
+    actions.append(h('button', { type: 'button', on: { click: () => refuseDialog(v, name, () => volunteerView(v.id, t('co.vol.refused', { name }))) } }, t('co.vol.refuse')));
+  }
   if (v.status === 'active') actions.append(h('button', { type: 'button', on: { click: act('pause', null, t('co.vol.paused')) } }, t('co.vol.pause')));
   if (v.status === 'paused') actions.append(h('button', { type: 'button', on: { click: act('resume', null, t('co.vol.resumed')) } }, t('co.vol.resume')));
   let withdrawForm = null;
@@ -1161,18 +1255,27 @@ async function welfareView() {
     if (!page) return;
     if (!page.items.length) { mount(holder, h('p', { class: 'success' }, t('co.welfare.none'))); return; }
     const names = await Promise.all(page.items.map((m) => volunteerName(m.volunteer_id)));
+    // The resident's full name, from their request (an audited read, as the contact already is).
+    const residents = await Promise.all(page.items.map((m) => api('GET', `/api/v1/requests/${encodeURIComponent(m.request_id)}`)
+      .then((r) => r.resident_name).catch(() => null)));
     mount(holder, h('ul', { class: 'cards-list' }, page.items.map((m, i) => h('li', { class: 'card', dataset: { missionId: m.id } },
-      h('h2', {}, h('span', { class: 'badge alert' }, t('co.welfare.badge')), ' ', categoryLabel(app.ref, m.category), ' — ',
-        neighbourhoodName(app.ref, m.neighbourhood)),
-      h('p', { class: 'meta' }, fmtDateTime(m.starts_at), ' · ', t('co.welfare.by', { name: names[i] })),
-      m.resident ? h('p', {}, `${m.resident.first_name} · `, h('a', { href: `tel:${m.resident.phone}` }, m.resident.phone), ` · ${m.resident.address}`) : null,
+      h('h2', {}, h('span', { class: 'badge alert' }, t('co.welfare.badge')), ' ',
+        residents[i] || (m.resident ? m.resident.first_name : t('co.queue.erased')), ' — ', categoryLabel(app.ref, m.category)),
+      h('p', { class: 'meta' }, fmtDateTime(m.starts_at), ' · ', neighbourhoodName(app.ref, m.neighbourhood), ' · ',
+        t('co.welfare.by', { name: names[i] })),
+      m.resident ? h('p', { class: 'welfare-contact' }, h('a', { href: `tel:${m.resident.phone}` }, t('co.welfare.call', { phone: m.resident.phone })),
+        m.resident.address ? ` · ${m.resident.address}` : '') : null,
       h('blockquote', {}, m.report && m.report.note ? m.report.note : t('co.welfare.no_note')),
+      h('div', { class: 'field' }, h('label', { for: `welfare-note-${m.id}` }, t('co.welfare.note'), ' ',
+        h('span', { class: 'optional' }, t('form.optional'))),
+      h('textarea', { id: `welfare-note-${m.id}`, class: 'welfare-note', rows: '2', maxlength: '1000' })),
       h('div', { class: 'button-row' },
         h('a', { href: `#/demande/${m.request_id}` }, t('co.welfare.open_request')),
         h('button', { type: 'button', class: 'primary', on: { click: async (e) => {
           e.target.disabled = true;
+          const note = document.getElementById(`welfare-note-${m.id}`).value.trim();
           try {
-            await api('POST', `/api/v1/missions/${m.id}/acknowledge-welfare`, {});
+            await api('POST', `/api/v1/missions/${m.id}/acknowledge-welfare`, note ? { note } : {});
             announce(t('co.welfare.acknowledged'));
             await load();
             refreshBanner();

@@ -214,10 +214,16 @@ created_request test_city::public_request(const json::object& body) {
 
 std::string test_city::propose(const std::string& request_id, const std::string& volunteer_id,
                                std::int64_t starts, std::int64_t ends) {
-    auto res = coordinator().post_json("/api/v1/missions", json::object{{"request_id", request_id},
-                                                                        {"volunteer_id", volunteer_id},
-                                                                        {"starts_at", iso(starts)},
-                                                                        {"ends_at", iso(ends)}});
+    // The fixture sets up states: any slot the volunteer's availability may not cover, and past missions
+    // recorded as having happened (a test of those rules posts itself).
+    json::object body{{"request_id", request_id},
+                      {"volunteer_id", volunteer_id},
+                      {"starts_at", iso(starts)},
+                      {"ends_at", iso(ends)},
+                      {"outside_availability_ok", true}};
+    if (starts <= now_s())
+        body["already_happened"] = true;
+    auto res = coordinator().post_json("/api/v1/missions", body);
     INFO(res.describe());
     REQUIRE(res.status == 201);
     return std::string(res.json().at("id").as_string());
