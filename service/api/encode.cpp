@@ -202,6 +202,7 @@ void tag_invoke(json::value_from_tag, json::value& v, const support_record& s) {
                      {"status", s.status},
                      {"partner_id", opt(s.partner_id)},
                      {"handover_note", opt(s.handover_note)},
+                     {"handover_consent_at", time_json(s.handover_consent_at)},
                      {"category", s.category},
                      {"recurrence", s.recurrence},
                      {"created_at", time_json(s.created_at)},
@@ -257,6 +258,8 @@ void tag_invoke(json::value_from_tag, json::value& v, const category_record& c) 
                      {"label_en", c.label_en},
                      {"description_fr", c.description_fr},
                      {"description_en", c.description_en},
+                     {"volunteer_description_fr", c.volunteer_description_fr},
+                     {"volunteer_description_en", c.volunteer_description_en},
                      {"home_visit", c.home_visit},
                      {"active", c.active},
                      {"sort", c.sort}};

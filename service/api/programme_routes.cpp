@@ -105,6 +105,8 @@ domain::category_patch read_category_fields(body_reader& r) {
     p.label_en = r.text("label_en", {1, 80}, false);
     p.description_fr = r.text("description_fr", {0, 300}, false);
     p.description_en = r.text("description_en", {0, 300}, false);
+    p.volunteer_description_fr = r.text("volunteer_description_fr", {0, 300}, false);
+    p.volunteer_description_en = r.text("volunteer_description_en", {0, 300}, false);
     p.home_visit = r.boolean("home_visit", false);
     p.active = r.boolean("active", false);
     if (auto s = r.integer("sort", 0, 1000, false))
@@ -134,6 +136,8 @@ awaitable_response create_category(const data_access& s, request_context& ctx) {
     c.label_en = p.label_en.value_or("");
     c.description_fr = p.description_fr.value_or("");
     c.description_en = p.description_en.value_or("");
+    c.volunteer_description_fr = p.volunteer_description_fr.value_or("");
+    c.volunteer_description_en = p.volunteer_description_en.value_or("");
     c.home_visit = p.home_visit.value_or(false);
     c.active = p.active.value_or(true);
     c.sort = p.sort.value_or(100);

@@ -3,6 +3,7 @@
 #include "api/handler_support.hpp"
 #include "api/routes.hpp"
 #include "core/error.hpp"
+#include "domain/requests.hpp"
 #include "domain/supports.hpp"
 
 #include <boost/json.hpp>
@@ -45,9 +46,28 @@ awaitable_response get(const data_access& s, request_context& ctx) {
         auto s = domain::load_support(db, id);
         if (scope && s.partner_id != *scope)
             throw not_found("No such support.");
-        return json::value_from(s);
+        json::object o = json::value_from(s).as_object();
+        // What the partner needs to go on helping: the resident's name, phone and address, once the resident
+        // agreed to the hand-over (staff see them on the resident's page). An audited read.
+        o["resident"] = nullptr;
+        if (s.handover_consent_at && s.status == "handed_over") {
+            const auto r = domain::load_resident(db, s.resident_id);
+            if (!r.erased_at)
+                o["resident"] = json::object{{"first_name", r.first_name},
+                                             {"last_name", r.last_name},
+                                             {"phone", r.phone},
+                                             {"address", r.address}};
+        }
+        return std::pair{std::move(o), s.resident_id};
     };
-    co_return ctx.json(status::ok, co_await s.db.read(std::move(job)));
+    // (Named, not braced, arguments: GCC 12 rejects a braced list inside a co_await expression.)
+    std::pair<json::object, std::string> got = co_await s.db.read(std::move(job));
+    if (!got.first.at("resident").is_null()) {
+        std::vector<std::pair<std::string, std::string>> subjects;
+        subjects.emplace_back("resident", got.second);
+        co_await audit_reads(s, ctx, std::move(subjects));
+    }
+    co_return ctx.json(status::ok, json::value(std::move(got.first)));
 }
 
 awaitable_response patch(const data_access& s, request_context& ctx) {
@@ -93,6 +113,11 @@ awaitable_response handover(const data_access& s, request_context& ctx) {
     body_reader r(ctx.json_body());
     auto partner = r.text("partner_id", {1, 64});
     auto note = r.text("note", note_rule, false);
+    // The partner is then given the resident's contact: only with the resident's agreement, asked on the
+    // phone and recorded here.
+    if (auto consent = r.boolean("resident_consent"); consent && !*consent)
+        r.fail("resident_consent",
+               "must be true: the resident agreed that their contact goes to the partner");
     r.done();
     const auto now = s.clk.now_s();
     const auto who = actor_of(ctx);
@@ -108,7 +133,7 @@ awaitable_response handover(const data_access& s, request_context& ctx) {
 void add_support_routes(wire::route_table& t, const data_access& s) {
     t.add({verb::get, "/api/v1/supports", {staff | par}, "", plain, bind(s, list)});  // partner: handed over
                                                                                       // to them
-    t.add({verb::get, "/api/v1/supports/{id}", {staff | par}, "", plain, bind(s, get)});  // partner: own
+    t.add({verb::get, "/api/v1/supports/{id}", {staff | par}, "", personal, bind(s, get)});  // partner: own
     t.add({verb::patch, "/api/v1/supports/{id}", {staff}, "SupportUpdate", plain, bind(s, patch)});
     t.add({verb::post, "/api/v1/supports/{id}/end", {staff}, "SupportEnd", plain, bind(s, end)});
     t.add(

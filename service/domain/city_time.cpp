@@ -81,6 +81,15 @@ std::string city_time::date_time(std::int64_t utc) const {
     return buf;
 }
 
+int city_time::weekday(std::int64_t utc) const {
+    return static_cast<int>(weekday_of_day(day_of(utc)));
+}
+
+std::string_view city_time::weekday_code(std::int64_t utc) const {
+    static constexpr std::string_view codes[7] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+    return codes[weekday(utc)];
+}
+
 std::vector<city_time::day> city_time::days(std::int64_t from, std::int64_t until, int max_days) const {
     std::vector<day> out;
     if (until <= from)

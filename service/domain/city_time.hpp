@@ -56,6 +56,12 @@ class city_time {
     /// "24/11/2026 15:00": the local date and time of `utc` (the resident pages' format).
     std::string date_time(std::int64_t utc) const;
 
+    /// The local day of the week of `utc`: 0 = Monday ... 6 = Sunday.
+    int weekday(std::int64_t utc) const;
+
+    /// The API's name of that day ("mon" ... "sun"), the key of its name in the dictionaries ("day.mon").
+    std::string_view weekday_code(std::int64_t utc) const;
+
     /// One local calendar day touched by a time window.
     struct day {
         int weekday = 0;                ///< 0 = Monday

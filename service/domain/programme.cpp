@@ -94,7 +94,7 @@ void patch_programme(SQLite::Database& db, const programme_patch& p, std::int64_
 std::vector<category_record> list_categories(SQLite::Database& db, bool include_inactive) {
     auto q_lease = store::prepare(
         db, std::string("SELECT code, label_fr, label_en, description_fr, description_en, home_visit, "
-                        "active, sort FROM category") +
+                        "active, sort, volunteer_description_fr, volunteer_description_en FROM category") +
                 (include_inactive ? "" : " WHERE active = 1") + " ORDER BY sort, code");
     SQLite::Statement& q = *q_lease;
     std::vector<category_record> out;
@@ -108,6 +108,8 @@ std::vector<category_record> list_categories(SQLite::Database& db, bool include_
         c.home_visit = q.getColumn(5).getInt() != 0;
         c.active = q.getColumn(6).getInt() != 0;
         c.sort = q.getColumn(7).getInt();
+        c.volunteer_description_fr = q.getColumn(8).getString();
+        c.volunteer_description_en = q.getColumn(9).getString();
         out.push_back(std::move(c));
     }
     return out;
@@ -122,7 +124,7 @@ void create_category(SQLite::Database& db, const category_record& c, std::int64_
     auto q_lease = store::prepare(
         db,
         "INSERT INTO category(code, label_fr, label_en, description_fr, description_en, home_visit, "
-        "active, sort) VALUES (?,?,?,?,?,?,?,?)");
+        "active, sort, volunteer_description_fr, volunteer_description_en) VALUES (?,?,?,?,?,?,?,?,?,?)");
     SQLite::Statement& q = *q_lease;
     q.bind(1, c.code);
     q.bind(2, c.label_fr);
@@ -132,6 +134,8 @@ void create_category(SQLite::Database& db, const category_record& c, std::int64_
     q.bind(6, c.home_visit ? 1 : 0);
     q.bind(7, c.active ? 1 : 0);
     q.bind(8, c.sort);
+    q.bind(9, c.volunteer_description_fr);
+    q.bind(10, c.volunteer_description_en);
     q.exec();
     append_event(db, now, who, {"category", c.code, "created", std::nullopt, std::nullopt, std::nullopt, {}});
 }
@@ -165,6 +169,8 @@ void patch_category(SQLite::Database& db, const std::string& code, const categor
     set_text("label_en", p.label_en);
     set_text("description_fr", p.description_fr);
     set_text("description_en", p.description_en);
+    set_text("volunteer_description_fr", p.volunteer_description_fr);
+    set_text("volunteer_description_en", p.volunteer_description_en);
     set_int("home_visit", p.home_visit ? std::optional<int>(*p.home_visit ? 1 : 0) : std::nullopt);
     set_int("active", p.active ? std::optional<int>(*p.active ? 1 : 0) : std::nullopt);
     set_int("sort", p.sort);

@@ -38,6 +38,7 @@ struct programme_patch {
 
 struct category_record {
     std::string code, label_fr, label_en, description_fr, description_en;
+    std::string volunteer_description_fr, volunteer_description_en;  ///< what volunteers read; may be empty
     bool home_visit = false, active = true;
     int sort = 0;
 };
@@ -54,6 +55,7 @@ std::vector<category_record> list_categories(SQLite::Database& db, bool include_
 void create_category(SQLite::Database& db, const category_record& c, std::int64_t now, const actor& who);
 struct category_patch {
     std::optional<std::string> label_fr, label_en, description_fr, description_en;
+    std::optional<std::string> volunteer_description_fr, volunteer_description_en;
     std::optional<bool> home_visit, active;
     std::optional<int> sort;
 };

@@ -14,7 +14,7 @@ namespace {
 constexpr const char* support_columns =
     "s.seq, s.id, s.request_id, s.resident_id, s.volunteer_id, s.status, s.standin_volunteer_id, "
     "s.partner_id, "
-    "s.handover_note, s.created_at, s.ended_at, r.category, r.recurrence";
+    "s.handover_note, s.created_at, s.ended_at, r.category, r.recurrence, s.handover_consent_at";
 
 support_record read_support(SQLite::Statement& q) {
     support_record s;
@@ -36,6 +36,8 @@ support_record read_support(SQLite::Statement& q) {
         s.ended_at = q.getColumn(10).getInt64();
     s.category = q.getColumn(11).getString();
     s.recurrence = q.getColumn(12).getString();
+    if (!q.getColumn(13).isNull())
+        s.handover_consent_at = q.getColumn(13).getInt64();
     return s;
 }
 
@@ -192,12 +194,14 @@ void handover_support(SQLite::Database& db, const std::string& id, const std::st
     p.bind(1, partner_id);
     if (!p.executeStep())
         throw validation_error({{"partner_id", "is not a known partner"}});
-    auto q_lease = store::prepare(db, "UPDATE support SET partner_id = ?, handover_note = ? WHERE id = ?");
+    auto q_lease = store::prepare(
+        db, "UPDATE support SET partner_id = ?, handover_note = ?, handover_consent_at = ? WHERE id = ?");
     SQLite::Statement& q = *q_lease;
     q.bind(1, partner_id);
     if (note)
         q.bind(2, *note);
-    q.bind(3, id);
+    q.bind(3, static_cast<std::int64_t>(now));
+    q.bind(4, id);
     q.exec();
     close_support(db, s, "handed_over", "handover", now, who, {{"partner_id", partner_id}});
 }

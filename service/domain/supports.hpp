@@ -17,6 +17,8 @@ struct support_record {
     std::optional<std::string> standin_volunteer_id, partner_id, handover_note;
     std::int64_t created_at = 0;
     std::optional<std::int64_t> ended_at;
+    std::optional<std::int64_t>
+        handover_consent_at;  ///< when the resident agreed their contact goes to the partner
     std::string category, recurrence;
 };
 
@@ -45,7 +47,8 @@ void end_support(SQLite::Database& db, const std::string& id, const std::string&
 /// The same for support `s` as read in this transaction since its last change (active_support's answer).
 void end_support(SQLite::Database& db, const support_record& s, const std::string& reason, std::int64_t now,
                  const actor& who);
-/// Hands a support over to a partner association (end of programme): recorded, support status handed_over.
+/// Hands a support over to a partner association (end of programme): recorded, support status handed_over,
+/// with the time the resident agreed that their contact goes to the partner (the caller checked they did).
 void handover_support(SQLite::Database& db, const std::string& id, const std::string& partner_id,
                       const std::optional<std::string>& note, std::int64_t now, const actor& who);
 

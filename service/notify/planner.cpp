@@ -8,6 +8,7 @@
 #include "domain/programme.hpp"
 #include "domain/requests.hpp"
 #include "domain/secret_handover.hpp"
+#include "domain/spoken_date.hpp"
 #include "domain/volunteers.hpp"
 #include "notify/call_tasks.hpp"
 #include "notify/inbound_sms.hpp"
@@ -289,7 +290,7 @@ int tell_partner(context& c, const store::committed_event& e, const domain::miss
     q->reset();
     const auto res = domain::load_resident(c.db, m.resident_id);
     const auto t = c.texts.get(to.lang);
-    const std::string when = c.city.date_time(m.starts_at);
+    const std::string when = domain::spoken_date_time(t, c.city, m.starts_at);
     const std::string category = category_label(c, m.category, to.lang);
     const std::string resident = res.erased_at ? std::string("-") : res.first_name;
     const std::string news = t("msg.partner_update." + news_key,
@@ -318,14 +319,19 @@ int on_mission(context& c, const store::committed_event& e) {
     const std::string space = c.s.public_url + "/benevole";
     const std::string console = c.s.public_url + "/coordination";
     const std::string category = category_label(c, m.category, vol.lang);
-    const std::string when = c.city.date_time(m.starts_at);
+    // Dates with their day of the week, in each recipient's language.
+    auto when_in = [&](const std::string& lang) {
+        return domain::spoken_date_time(c.texts.get(lang), c.city, m.starts_at);
+    };
+    const std::string when = when_in(vol.lang);
     const std::string& phone = c.programme.coordination_phone;
 
     if (e.action == "proposed") {
         if (!textable(c, vol) && (!c.s.email || !plausible_address(vol.address)) &&
             !(c.s.push && has_push(c.db, vol.id)))
             return 0;  // no channel: no link is made
-        const std::string expires = m.expires_at ? c.city.date_time(*m.expires_at) : when;
+        const std::string expires =
+            m.expires_at ? domain::spoken_date_time(c.texts.get(vol.lang), c.city, *m.expires_at) : when;
         // The one-tap answer: a single-use link valid until the proposal expires (domain/answer_links.hpp).
         const std::string answer =
             c.s.public_url + "/reponse/" +
@@ -358,7 +364,7 @@ int on_mission(context& c, const store::committed_event& e) {
             queued += tell(c, e, res, "volunteer_coming", {},
                            {{"programme", c.programme.name},
                             {"category", category_label(c, m.category, res.lang)},
-                            {"when", when},
+                            {"when", when_in(res.lang)},
                             {"volunteer", v.first_name},
                             {"phone", phone}},
                            m.id);
@@ -381,7 +387,7 @@ int on_mission(context& c, const store::committed_event& e) {
                 queued += tell(c, e, res, "visit_cancelled", {},
                                {{"programme", c.programme.name},
                                 {"category", category_label(c, m.category, res.lang)},
-                                {"when", when},
+                                {"when", when_in(res.lang)},
                                 {"phone", phone}},
                                m.id);
             }
@@ -408,7 +414,7 @@ int on_mission(context& c, const store::committed_event& e) {
         for (const auto& to : coordinators)
             queued += tell(c, e, to, "welfare_concern", {console},
                            {{"category", category_label(c, m.category, to.lang)},
-                            {"when", when},
+                            {"when", when_in(to.lang)},
                             {"neighbourhood", m.neighbourhood},
                             {"link", console}},
                            m.id);

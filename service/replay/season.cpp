@@ -1036,7 +1036,8 @@ void season::hand_over() {
             continue;
         if (ok(call(coordinator_, "POST", "/api/v1/supports/" + r.support_id + "/handover",
                     json::object{{"partner_id", partner_id_},
-                                 {"note", "Suivi par l'association après le dispositif."}}),
+                                 {"note", "Suivi par l'association après le dispositif."},
+                                 {"resident_consent", true}}),
                "handover"))
             r.support_id.clear();
     }

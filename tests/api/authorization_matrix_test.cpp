@@ -278,8 +278,9 @@ struct matrix_city {
         auto sup = city.staff_get("/api/v1/supports?request_id=" + second).at("items").as_array();
         REQUIRE(sup.size() == 1);
         support_id = std::string(sup[0].at("id").as_string());
-        auto ho = city.coordinator().post_json("/api/v1/supports/" + support_id + "/handover",
-                                               json::object{{"partner_id", partner_p}, {"note", "suite"}});
+        auto ho = city.coordinator().post_json(
+            "/api/v1/supports/" + support_id + "/handover",
+            json::object{{"partner_id", partner_p}, {"note", "suite"}, {"resident_consent", true}});
         INFO(ho.describe());
         REQUIRE(ho.status == 200);
         // A collective mission posted by partner P.

@@ -933,12 +933,23 @@ TEST_CASE("supports: stand-in, end, handover to a partner who then sees only tha
     INFO(res.describe());
     REQUIRE(res.status == 201);
     const std::string partner(res.json().at("id").as_string());
-    check_fields(city.coordinator().post_json("/api/v1/supports/" + sid + "/handover",
-                                              json::object{{"partner_id", "prt_0000000000000000"}}),
+    check_fields(city.coordinator().post_json(
+                     "/api/v1/supports/" + sid + "/handover",
+                     json::object{{"partner_id", "prt_0000000000000000"}, {"resident_consent", true}}),
                  {"partner_id"});
+    // Only with the resident's agreement that their contact goes to the partner.
+    check_fields(city.coordinator().post_json("/api/v1/supports/" + sid + "/handover",
+                                              json::object{{"partner_id", partner}}),
+                 {"resident_consent"});
+    check_fields(
+        city.coordinator().post_json("/api/v1/supports/" + sid + "/handover",
+                                     json::object{{"partner_id", partner}, {"resident_consent", false}}),
+        {"resident_consent"});
+    CHECK(city.staff_get("/api/v1/supports/" + sid).at("status") == "active");
     res = city.coordinator().post_json(
         "/api/v1/supports/" + sid + "/handover",
-        json::object{{"partner_id", partner}, {"note", "Suivi par l'association"}});
+        json::object{
+            {"partner_id", partner}, {"note", "Suivi par l'association"}, {"resident_consent", true}});
     INFO(res.describe());
     REQUIRE(res.status == 200);
     CHECK(res.json().at("status") == "handed_over");
@@ -956,7 +967,15 @@ TEST_CASE("supports: stand-in, end, handover to a partner who then sees only tha
     auto theirs = p->get_json("/api/v1/supports");
     REQUIRE(theirs.at("items").as_array().size() == 1);
     CHECK(theirs.at("items").at(0).at("id") == json::value(sid));
-    CHECK(p->get("/api/v1/supports/" + sid).status == 200);
+    // The partner gets the contact it needs to go on helping (the resident agreed); an audited read.
+    auto one = p->get("/api/v1/supports/" + sid);
+    REQUIRE(one.status == 200);
+    const auto one_json = one.json();
+    REQUIRE(one_json.at("resident").is_object());
+    CHECK(one_json.at("resident").at("phone").is_string());
+    CHECK(one_json.at("resident").at("last_name").is_string());
+    CHECK(one_json.at("handover_consent_at").is_string());
+    CHECK(one.header("cache-control") == "no-store");
     auto req2 = city.public_request(request_body("weekly", "walk"));
     auto m2 = city.propose(req2.id, s.id, t + 2 * day, t + 2 * day + hour);
     REQUIRE(s.client->post_json("/api/v1/missions/" + m2 + "/accept", json::object{}).status == 200);

@@ -124,3 +124,58 @@ TEST_CASE("pages and the API send Referrer-Policy: same-origin") {
     CHECK(c.get("/api/v1/reference").header("Referrer-Policy") == "same-origin");
     CHECK_FALSE(contains(c.get("/demande").body, "name=\"referrer\""));
 }
+
+TEST_CASE("home page: the programme's name and the coordination's phone number, in French and English") {
+    test_city city;
+    REQUIRE(city.admin()
+                .send_json("PATCH", "/api/v1/programme",
+                           boost::json::object{{"name", "Entraide Quimper"},
+                                               {"coordination_phone", "02 98 00 11 22"}})
+                .status == 200);
+    auto anon = city.anonymous();
+    auto fr = anon->get("/");
+    REQUIRE(fr.status == 200);
+    CHECK(fr.header("Content-Type").starts_with("text/html"));
+    CHECK(contains(fr.body, "<h1>Entraide Quimper</h1>"));
+    CHECK(contains(fr.body, "href=\"tel:02 98 00 11 22\""));
+    CHECK(contains(fr.body, "Vous préférez appeler"));
+    CHECK(contains(fr.body, "href=\"/demande\""));
+    CHECK_FALSE(contains(fr.body, "Volontaires Solidaires"));
+    auto en = anon->get("/?lang=en");
+    REQUIRE(en.status == 200);
+    CHECK(contains(en.body, "<html lang=\"en\">"));
+    CHECK(contains(en.body, "Would you rather call?"));
+    CHECK(contains(en.body, "href=\"/demande?lang=en\""));
+}
+
+TEST_CASE(
+    "no-JS confirmation and tracking: the next steps follow the channel chosen, the visit says its weekday") {
+    test_city city;
+    auto anon = city.anonymous();
+    auto by_email = demande_form("02+99+00+11+22");
+    by_email.replace(by_email.find("preferred_contact=phone"), std::string("preferred_contact=phone").size(),
+                     "preferred_contact=email&resident.email=paulette%40example.org");
+    auto confirmed = anon->request("POST", "/demande", by_email, form_headers(city.port()));
+    REQUIRE(confirmed.status == 200);
+    CHECK(contains(confirmed.body, "Nous vous écrivons par e-mail"));
+    CHECK_FALSE(contains(confirmed.body, "Nous vous appelons"));
+    // The way to follow it is a form carrying the code, not a link with the code in its address.
+    CHECK(contains(confirmed.body, "<form method=\"post\" action=\"/suivi\" class=\"track-now\">"));
+
+    // A visit planned: the tracking page gives its day of the week with the date.
+    auto v = city.new_volunteer("weekday");
+    auto created = city.public_request(request_body("once", "shopping"));
+    const auto starts = now_s() + 2 * 86400;
+    const auto m = city.propose(created.id, v.id, starts, starts + 3600);
+    REQUIRE(v.client->post_json("/api/v1/missions/" + m + "/accept", boost::json::object{}).status == 200);
+    auto tracked =
+        anon->request("POST", "/suivi", "lang=fr&code=" + created.tracking_code, form_headers(city.port()));
+    REQUIRE(tracked.status == 200);
+    const auto at = tracked.body.find("id=\"track-next-visit\">");
+    REQUIRE(at != std::string::npos);
+    const auto shown = tracked.body.substr(at, 60);
+    bool weekday = false;
+    for (const char* d : {"lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"})
+        weekday = weekday || contains(shown, d);
+    CHECK_MESSAGE(weekday, shown);
+}

@@ -343,7 +343,7 @@ TEST_CASE("at start the soft open-file limit is raised to the hard one, with a w
 TEST_CASE("static files come from memory with their ETag: 304 on a match, traversal still refused") {
     server_process srv;
     http_client c(srv.port());
-    for (const char* path : {"/", "/js/demande.js", "/i18n/fr.json"}) {
+    for (const char* path : {"/benevole", "/js/demande.js", "/i18n/fr.json"}) {
         CAPTURE(path);
         auto first = c.get(path);
         REQUIRE(first.status == 200);

@@ -28,6 +28,24 @@ const artifacts = join(here, 'artifacts');
 const axeSource = readFileSync(join(root, 'node_modules/axe-core/axe.min.js'), 'utf8');
 const TIMEOUT = 20000;
 
+/** After a propose click: answers the console's questions (a time already past recorded as a mission that
+ * took place, a time outside the volunteer's availability) with yes, then waits for "Mission proposée".
+ * Returns the questions asked. */
+async function proposalMade(page) {
+  const deadline = Date.now() + TIMEOUT;
+  const asked = [];
+  while (Date.now() < deadline) {
+    if (await page.locator('p.success', { hasText: 'Mission proposée' }).count()) return asked;
+    for (const id of ['past-slot', 'outside-availability']) {
+      const yes = page.locator(`dialog#${id}[open] #${id}-yes`);
+      if (await yes.count()) { asked.push(id); await yes.click(); }
+    }
+    await page.waitForTimeout(100);
+  }
+  throw new Error(`no proposal made (questions answered: ${asked.join(', ') || 'none'})`);
+}
+
+
 const COORD = { email: 'coordination@web-test.example', password: 'coordination-web-test-2026' };
 const ADMIN = { email: 'admin@web-test.example', password: 'administration-web-test-2026' };
 const VOLUNTEER = {
@@ -246,7 +264,13 @@ async function main() {
     await step('home page lists the three audiences, accessible', async () => {
       await home.goto(`${base}/`);
       expect(await home.locator('a[href="/demande"]').count() === 1, 'no link to /demande');
+      // The coordination's number for those who would rather call, as a tel: link; the programme's own name.
+      expect(await home.locator('#call-us a.phone[href^="tel:"]').count() === 1, 'no phone number on the home page');
+      expect((await home.locator('h1').textContent()).trim() === (await home.locator('.brand').textContent()).trim(),
+        'the home page does not carry the programme name');
       await checkPage(home, 'home');
+      await home.goto(`${base}/?lang=en`);
+      expect(/rather call/.test(await home.locator('#call-us h2').textContent()), 'no English home page');
     });
 
     // 1. A resident without JavaScript.
@@ -286,7 +310,15 @@ async function main() {
       codeA = (await plain.locator('#tracking-code').textContent()).trim();
       expect(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$/.test(codeA), `tracking code ${codeA}`);
       expect((await plain.locator('.phone').first().textContent()).trim().length > 5, 'coordination phone missing');
+      // "We will call you": the resident chose the phone.
+      expect(/appelons/.test(await plain.locator('ol.next-steps').textContent()), 'the next steps do not follow the channel');
       await screenshot(plain, 'demande-nojs-confirmation');
+      // Following the request carries the code, without it in the address.
+      await Promise.all([plain.waitForNavigation(), plain.click('form.track-now button')]);
+      expect(!plain.url().includes(codeA), 'the tracking code went into the address');
+      expect(/Reçue/.test(await plain.locator('#track-status').textContent()), 'the tracking button did not show the status');
+      expect(/(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)|Pas encore fixée/.test(await plain.locator('#track-next-visit').textContent()),
+        'next visit without its weekday');
     });
     await step('no-JS tracking: the code shows the status, cancel asks for confirmation first', async () => {
       await plain.goto(`${base}/suivi`);
@@ -449,7 +481,9 @@ async function main() {
       await co.selectOption('#slot-duration', '60');
       await checkPage(co, 'coordination-demande');
       await buttons.first().click();
-      await co.locator('p.success', { hasText: 'Mission proposée' }).waitFor();
+      // The time has passed: the console asks before recording a mission that already took place.
+      const asked = await proposalMade(co);
+      expect(asked.includes('past-slot'), `no question before recording a past time (asked: ${asked.join(', ')})`);
       await co.locator('tr[data-status="proposed"]').waitFor();
     });
 
@@ -464,7 +498,7 @@ async function main() {
       await co.fill('#slot-date', localParts(tomorrow).date);
       await co.fill('#slot-time', '10:00');
       await co.locator(`#candidates button[data-volunteer-id="${volunteerId}"]`).click();
-      await co.locator('p.success', { hasText: 'Mission proposée' }).waitFor();
+      await proposalMade(co);
       // Back to the first request's page, which stays open while the volunteer answers.
       await co.evaluate((id) => { location.hash = `#/demande/${id}`; }, requestB);
       // Wait for that request's own page (the page just left also shows a proposed mission): typing into the
@@ -752,7 +786,7 @@ async function main() {
       await co.locator('dialog#kb-confirm[open]').waitFor();
       expect((await co.locator('#kb-confirm').textContent()).includes(VOLUNTEER.first), 'the confirmation does not name the volunteer');
       await co.click('#kb-confirm-yes');
-      await co.locator('p.success', { hasText: 'Mission proposée' }).waitFor();
+      await proposalMade(co);
       await co.locator('#live-status', { hasText: 'Mission proposée' }).waitFor();
       await co.keyboard.press('Escape');
       await co.locator('#queue').waitFor();
@@ -820,7 +854,9 @@ async function main() {
           const req = await call('POST', '/api/v1/requests', { channel: 'phone', category: 'friendly_call', urgency: 'week', consent: true,
             window: { from: at(Math.min(days, 0) - 1, 8), until: at(Math.max(days, 0) + 2, 20) },
             resident: { first_name: 'Lucien', last_name: 'Aufil', phone: '02 99 44 55 66', address: '3 rue du Cadran', neighbourhood: 'centre' } });
-          const m = await call('POST', '/api/v1/missions', { request_id: req.id, volunteer_id: volunteer.id, starts_at: at(days, 10), ends_at: at(days, 11) });
+          // Set up by the API: yesterday's is recorded as having happened; either may be outside their availability.
+          const m = await call('POST', '/api/v1/missions', { request_id: req.id, volunteer_id: volunteer.id, starts_at: at(days, 10), ends_at: at(days, 11),
+            already_happened: days < 0, outside_availability_ok: true });
           out.push({ request: req.id, mission: m.id });
         }
         return out;
@@ -966,8 +1002,41 @@ async function main() {
       await checkPage(vol, 'benevole-actions-collectives');
       await pp.reload();
       await pp.locator('#collectives tr', { hasText: 'Atelier cuisine du test' }).locator('td', { hasText: '1 sur 4' }).waitFor();
+      // A weekly support in place (set up through the API), then handed over to the association from the
+      // console's supports page, with the resident's agreement.
+      await co.evaluate(async ({ email }) => {
+        const call = async (method, path, body) => {
+          const res = await fetch(path, { method, credentials: 'same-origin', headers: { 'Content-Type': 'application/json',
+            'X-CSRF-Token': localStorage.getItem('relais.csrf') }, body: body ? JSON.stringify(body) : undefined });
+          if (!res.ok) throw new Error(`${method} ${path}: HTTP ${res.status} ${await res.text()}`);
+          return res.json();
+        };
+        const vols = await call('GET', '/api/v1/volunteers?status=active&limit=200');
+        const volunteer = vols.items.find((v) => v.email === email);
+        const at = (days, hour) => { const d = new Date(); d.setDate(d.getDate() + days); d.setHours(hour, 0, 0, 0); return d.toISOString(); };
+        const req = await call('POST', '/api/v1/requests', { channel: 'phone', category: 'friendly_call', urgency: 'week', consent: true, recurrence: 'weekly',
+          window: { from: at(1, 8), until: at(40, 20) },
+          resident: { first_name: 'Armelle', last_name: 'Confiee', phone: '02 99 77 88 99', address: '8 rue du Relais', neighbourhood: 'centre' } });
+        const m = await call('POST', '/api/v1/missions', { request_id: req.id, volunteer_id: volunteer.id, starts_at: at(12, 15), ends_at: at(12, 16),
+          outside_availability_ok: true });
+        await call('POST', `/api/v1/missions/${m.id}/accept`, {});
+      }, { email: VOLUNTEER.email });
+      await co.goto(`${base}/coordination#/accompagnements`);
+      const supportRow = co.locator('#supports tbody tr', { hasText: 'Armelle Confiee' });
+      await supportRow.waitFor();
+      await checkPage(co, 'coordination-accompagnements');
+      await supportRow.locator('button[data-action="handover"]').click();
+      await co.selectOption('#sup-ho-partner', { label: 'Épicerie solidaire du test' });
+      await co.click('#sup-ho-yes');  // without the resident's agreement: refused
+      await co.locator('#sup-handover p.form-status', { hasText: /accord/ }).waitFor();
+      await co.check('#sup-ho-consent');
+      await co.click('#sup-ho-yes');
+      await co.locator('#supports-status', { hasText: /confié/ }).waitFor();
+      expect(await co.locator('#supports tbody tr', { hasText: 'Armelle Confiee' }).count() === 0, 'the support handed over is still listed as running');
       await pp.click('a[href="#/suivis"]');
       await pp.locator('h1', { hasText: 'Suivis confiés' }).waitFor();
+      await pp.locator('#supports tbody tr button', { hasText: 'Voir le contact' }).first().click();
+      await pp.locator('#supports .support-contact', { hasText: 'Confiee' }).waitFor();
       await checkPage(pp, 'partenaire-suivis');
       await co.goto(`${base}/coordination#/`);
       await co.locator('#queue tr', { hasText: 'test partenaire' }).locator('.badge', { hasText: 'Partenaire' }).waitFor();
@@ -1156,6 +1225,41 @@ async function main() {
         await ad.goto(`${base}/administration#/comptes`);
         await ad.locator('#accounts-list tbody tr', { hasText: COORD.email }).waitFor();
         await checkPage(ad, 'administration-comptes');
+        // Kinds of help: the volunteers' own sentence for shopping, then a new kind; the registration form
+        // of the volunteer app shows the volunteers' sentence, not the residents'.
+        await ad.goto(`${base}/administration#/categories`);
+        const shopping = ad.locator('details.category[data-code="shopping"]');
+        await shopping.locator('summary').click();
+        await shopping.locator('textarea[name="volunteer_description_fr"]').fill('Faire les courses d’une personne âgée du quartier.');
+        await shopping.locator('button[type=submit]').click();
+        await ad.locator('#categories-status', { hasText: /enregistré/ }).waitFor();
+        await ad.fill('#cat-new-code', 'gardening');
+        await ad.fill('#cat-new-label_fr', 'Jardinage');
+        await ad.fill('#cat-new-label_en', 'Gardening');
+        await ad.fill('#cat-new-description_fr', 'Quelqu’un vous aide au jardin.');
+        await ad.fill('#cat-new-volunteer_description_fr', 'Aider un habitant à entretenir son jardin.');
+        await ad.click('#category-new button[type=submit]');
+        await ad.locator('details.category[data-code="gardening"]').waitFor();
+        await checkPage(ad, 'administration-categories');
+        const regCtx = await coordCtx.browser().newContext({ ...common, viewport: { width: 390, height: 844 } });
+        const reg = await regCtx.newPage();
+        watch(reg, 'benevole-inscription-categories');
+        await reg.goto(`${base}/benevole#/inscription`);
+        await reg.locator('text=Faire les courses d’une personne âgée du quartier.').waitFor();
+        expect(await reg.locator('text=Aider un habitant à entretenir son jardin.').count() === 1, 'the new kind of help is not offered to volunteers');
+        await regCtx.close();
+        // A partner association and an account for its staff.
+        await ad.goto(`${base}/administration#/partenaires`);
+        await ad.fill('#pa-new-name', 'Les Amis du Quartier');
+        await ad.selectOption('#pa-new-kind', 'association');
+        await ad.click('#partner-new button[type=submit]');
+        const partnerCard = ad.locator('#partners-list li.card', { hasText: 'Les Amis du Quartier' });
+        await partnerCard.waitFor();
+        await partnerCard.locator('input[name="email"]').fill('amis@web-test.example');
+        await partnerCard.locator('input[name="password"]').fill('amis du quartier 2026');
+        await partnerCard.locator('button[type=submit]').click();
+        await ad.locator('#partners-list li.card', { hasText: 'amis@web-test.example' }).waitFor();
+        await checkPage(ad, 'administration-partenaires');
       } finally {
         await ctx.close();
       }

@@ -6,6 +6,8 @@ import {
   initI18n, t, h, mount, api, ApiError, setCsrf, getCsrf, langSwitch, announce, fmtDateTime, problemText,
   formData, signInForm, passwordSection,
 } from './lib.js';
+import { categoriesView } from './admin_categories.js';
+import { partnersView } from './admin_partners.js';
 
 const main = document.getElementById('main');
 const app = { me: null };
@@ -21,6 +23,8 @@ function renderNav() {
   const link = (r, label) => h('li', {}, h('a', { href: `#/${r === 'programme' ? '' : r}`, 'aria-current': current === r ? 'page' : null }, label));
   mount(nav, h('ul', {},
     link('programme', t('ad.nav.programme')),
+    link('categories', t('ad.nav.categories')),
+    link('partenaires', t('ad.nav.partners')),
     link('donnees', t('ad.nav.data')),
     link('comptes', t('ad.nav.accounts')),
     link('journal', t('ad.nav.audit')),
@@ -366,6 +370,8 @@ async function route() {
   try {
     switch (routeName()) {
       case 'programme': await programmeView(); break;
+      case 'categories': await categoriesView(view); break;
+      case 'partenaires': await partnersView(view); break;
       case 'donnees': dataView(); break;
       case 'comptes': await accountsView(); break;
       case 'journal': await auditView(); break;

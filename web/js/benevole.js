@@ -4,7 +4,7 @@
 // worker that caches the app shell only; missions always come from the API).
 import {
   initI18n, t, h, mount, api, ApiError, setCsrf, getCsrf, langSwitch, announce, reference, categoryLabel,
-  categoryDescription, neighbourhoodName, fmtDateTime, fmtTime, showFieldErrors, clearFieldErrors,
+  volunteerCategoryDescription, neighbourhoodName, fmtDateTime, fmtTime, showFieldErrors, clearFieldErrors,
   fieldMessage, problemText, idempotencyKey, formData, getLang, signInForm, passwordSection,
 } from './lib.js';
 
@@ -196,7 +196,7 @@ function registerView() {
       h('select', { id: 'reg-neighbourhood', name: 'neighbourhood', required: true },
         h('option', { value: '' }, t('demande.neighbourhood_choose')),
         ref.neighbourhoods.map((n) => h('option', { value: n.code }, n.name)))),
-    checkboxGroup('skills', t('vo.reg.skills'), ref.categories.map((c) => [c.code, categoryLabel(ref, c.code), categoryDescription(ref, c.code)]), [], t('vo.reg.skills_hint')),
+    checkboxGroup('skills', t('vo.reg.skills'), ref.categories.map((c) => [c.code, categoryLabel(ref, c.code), volunteerCategoryDescription(ref, c.code)]), [], t('vo.reg.skills_hint')),
     availabilityEditor([]),
     checkboxGroup('languages', t('vo.reg.languages'), LANGUAGES.map((l) => [l, t(`language.${l}`)]), ['fr']),
     h('div', { class: 'field' }, h('label', { for: 'reg-max' }, t('vo.reg.max')),

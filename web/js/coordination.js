@@ -8,6 +8,7 @@ import {
   nextId, getLang, hasKey, signInForm, passwordSection,
 } from './lib.js';
 import { requestFields, readRequestForm, requestBody, showRequestError } from './request_form.js';
+import { supportsView } from './coord_supports.js';
 
 /** A mission or withdrawal reason in words (free-text reasons are shown as typed). */
 function reasonText(reason) {
@@ -54,6 +55,7 @@ function renderNav() {
     link('saisie', '#/saisie', t('co.nav.intake')),
     link('residents', '#/residents', t('co.nav.residents')),
     link('benevoles', '#/benevoles', t('co.nav.volunteers')),
+    link('accompagnements', '#/accompagnements', t('co.nav.supports')),
     link('alertes', '#/alertes', t('co.nav.welfare')),
     link('appels', '#/appels', t('co.nav.calls')),
     h('li', {}, h('a', { href: '/coordination/bilan' }, t('co.nav.stats'))),
@@ -413,14 +415,13 @@ function setSlot(slot) {
   sel.value = minutes;
 }
 
-/** Asks before proposing a slot outside the volunteer's availability (they may have agreed by phone). */
-function confirmOutsideAvailability(name, slot) {
+/** A yes/no question in a dialog: resolves true on yes. */
+function ask(id, title, text, yesLabel, noLabel) {
   return new Promise((resolve) => {
-    const yes = h('button', { type: 'button', class: 'primary', id: 'outside-yes' }, t('co.request.outside_yes'));
-    const no = h('button', { type: 'button', id: 'outside-no' }, t('co.request.outside_no'));
+    const yes = h('button', { type: 'button', class: 'primary', id: `${id}-yes` }, yesLabel);
+    const no = h('button', { type: 'button', id: `${id}-no` }, noLabel);
     let answer = false;
-    const dialog = openDialog('outside-availability', t('co.request.outside_title'),
-      h('p', {}, t('co.request.outside_text', { name, slot: fmtDateTime(slot.starts_at) })), [yes, no]);
+    const dialog = openDialog(id, title, h('p', {}, text), [yes, no]);
     yes.addEventListener('click', () => { answer = true; dialog.close(); });
     no.addEventListener('click', () => dialog.close());
     dialog.addEventListener('close', () => resolve(answer));
@@ -436,14 +437,28 @@ async function propose(r, volunteerId, name, statusEl, ownSlot = null) {
   if (!slot) { statusEl.textContent = t('co.request.slot_invalid'); document.getElementById('slot-date').focus(); return; }
   statusEl.textContent = t('co.request.proposing');
   const body = { request_id: r.id, volunteer_id: volunteerId, ...slot };
+  const when = fmtDateTime(slot.starts_at);
   try {
-    try {
-      await api('POST', '/api/v1/missions', body);
-    } catch (err) {
-      if (!(err instanceof ApiError) || err.status !== 409 || err.problem.type !== '/problems/outside-availability') throw err;
-      statusEl.textContent = '';
-      if (!(await confirmOutsideAvailability(name, slot))) { statusEl.textContent = t('co.request.outside_cancelled'); return; }
-      await api('POST', '/api/v1/missions', { ...body, outside_availability_ok: true });
+    // Up to two questions: a time already past is recorded as a mission that took place; a time outside
+    // the volunteer's availability is proposed only if they agreed to it.
+    for (;;) {
+      try {
+        await api('POST', '/api/v1/missions', body);
+        break;
+      } catch (err) {
+        if (!(err instanceof ApiError)) throw err;
+        if (err.status === 422 && err.fields.starts_at && new Date(slot.starts_at) <= new Date() && !body.already_happened) {
+          statusEl.textContent = '';
+          if (!(await ask('past-slot', t('co.request.past_title'), t('co.request.past_text', { slot: when, name }),
+            t('co.request.past_yes'), t('co.request.outside_no')))) { statusEl.textContent = t('co.request.outside_cancelled'); return; }
+          body.already_happened = true;
+        } else if (err.status === 409 && err.problem.type === '/problems/outside-availability' && !body.outside_availability_ok) {
+          statusEl.textContent = '';
+          if (!(await ask('outside-availability', t('co.request.outside_title'), t('co.request.outside_text', { slot: when, name }),
+            t('co.request.outside_yes'), t('co.request.outside_no')))) { statusEl.textContent = t('co.request.outside_cancelled'); return; }
+          body.outside_availability_ok = true;
+        } else throw err;
+      }
     }
     announce(t('co.request.proposed', { name }));
     await requestView(r.id, t('co.request.proposed', { name }));
@@ -457,6 +472,25 @@ async function propose(r, volunteerId, name, statusEl, ownSlot = null) {
 }
 
 const COMPONENTS = ['distance', 'availability', 'continuity', 'fairness', 'language', 'urgency'];
+
+/** The score's reasons in plain words ("1.2 km away", "available all the time asked", "already helps this
+ * resident"), strongest first; the figures stay in the title for who wants them. */
+function scoreReasons(c) {
+  const k = c.components || {};
+  const out = [];
+  if (k.continuity >= 1) out.push(t('co.why.supports'));
+  else if (k.continuity >= 0.75) out.push(t('co.why.helped_before'));
+  if (c.distance_km !== null && c.distance_km !== undefined) {
+    out.push(t('co.why.km', { km: String(Math.round(c.distance_km * 10) / 10).replace('.', getLang() === 'en' ? '.' : ',') }));
+  } else if (k.distance === 0.5) out.push(t('co.why.same_neighbourhood'));
+  if (k.availability >= 0.99) out.push(t('co.why.available_all'));
+  else if (k.availability >= 0.5) out.push(t('co.why.available_most'));
+  else if (k.availability > 0) out.push(t('co.why.available_part'));
+  if (k.language >= 1) out.push(t('co.why.language'));
+  if (k.fairness >= 1) out.push(t('co.why.never_mobilised'));
+  else if (k.fairness >= 0.6) out.push(t('co.why.rested'));
+  return out;
+}
 
 /** Active volunteers offering the request's help, each with a propose button (when there is no ranking). */
 function pickerTable(r, volunteers, statusEl, id = null) {
@@ -509,14 +543,15 @@ async function candidatesSection(r) {
     } else {
       const rows = ranked.items.map((c, i) => {
         const name = c.volunteer.first_name;
-        const reasons = COMPONENTS.filter((k) => c.components && k in c.components)
-          .map((k) => `${t(`co.score.${k}`)} ${Math.round(c.components[k] * 100)} %`).join(' · ');
+        const reasons = scoreReasons(c).join(' · ');
         return h('tr', {},
           h('td', {}, String(i + 1)),
           h('td', {}, h('a', { href: `#/benevole/${c.volunteer.id}` }, name)),
           h('td', {}, neighbourhoodName(ref, c.volunteer.neighbourhood),
             c.distance_km !== null && c.distance_km !== undefined ? ` (${c.distance_km} km)` : ''),
-          h('td', {}, h('strong', {}, `${Math.round(c.score * 100)} %`), h('br'), h('span', { class: 'score-reasons' }, reasons)),
+          h('td', {}, h('strong', {}, `${Math.round(c.score * 100)} %`), h('br'), h('span', { class: 'score-reasons',
+            title: COMPONENTS.filter((x) => c.components && x in c.components)
+              .map((x) => `${t(`co.score.${x}`)} ${Math.round(c.components[x] * 100)} %`).join(' · ') }, reasons)),
           h('td', {}, c.suggested_slot ? h('button', { type: 'button', class: 'small', on: { click: () => { setSlot(c.suggested_slot); document.getElementById('slot').dataset.edited = '1'; } } },
             t('co.request.use_slot', { slot: fmtDateTime(c.suggested_slot.starts_at) })) : ''),
           h('td', {}, h('button', { type: 'button', class: 'primary small', dataset: { volunteerId: c.volunteer.id },
@@ -1498,6 +1533,7 @@ async function route() {
       case 'residents': await (parts[1] ? residentView(parts[1]) : residentsView()); break;
       case 'benevoles': await volunteersView(parts[1]); break;
       case 'benevole': await volunteerView(parts[1] || ''); break;
+      case 'accompagnements': app.onLiveChange = null; await supportsView({ view, guard, volunteerName, openDialog, ref: app.ref }); break;
       case 'alertes': await welfareView(); break;
       case 'appels': await callsView(); break;
       case 'compte': await accountView(); break;

@@ -80,7 +80,9 @@ function fieldOf(apiField) {
   return apiField;
 }
 
-async function confirmation(code) {
+async function confirmation(code, contact) {
+  const how = ['email', 'sms'].includes(contact) ? contact : 'phone';
+  const lang = value('lang') || 'fr';
   let phone = '';
   try { phone = (await reference()).programme.coordination_phone; } catch { /* shown in the footer anyway */ }
   const main = document.getElementById('main');
@@ -89,13 +91,18 @@ async function confirmation(code) {
       h('h1', {}, t('confirm.title')),
       h('p', {}, t('confirm.code_intro')),
       h('p', { class: 'tracking-code', id: 'tracking-code' }, code),
-      h('p', {}, t('confirm.keep_code'))),
+      h('p', {}, t('confirm.keep_code')),
+      h('p', {}, h('button', { type: 'button', id: 'print-code', on: { click: () => window.print() } }, t('confirm.print')))),
     h('h2', {}, t('confirm.next_title')),
-    h('ol', { class: 'next-steps' }, h('li', {}, t('confirm.next_1')), h('li', {}, t('confirm.next_2')),
+    h('ol', { class: 'next-steps' }, h('li', {}, t('confirm.next_1')), h('li', {}, t(`confirm.next_2_${how}`)),
       h('li', {}, t('confirm.next_3'))),
     phone && h('p', { class: 'phone-box' }, `${t('confirm.phone_intro')} `,
       h('a', { href: `tel:${phone}`, class: 'phone' }, phone)),
-    h('p', {}, h('a', { href: `/suivi?lang=${value('lang') || 'fr'}` }, t('confirm.track_link'))));
+    // The code goes to /suivi in a form, never in an address.
+    h('form', { method: 'post', action: '/suivi', class: 'track-now' },
+      h('input', { type: 'hidden', name: 'lang', value: lang }),
+      h('input', { type: 'hidden', name: 'code', value: code }),
+      h('button', { type: 'submit' }, t('confirm.track_link'))));
   document.title = `${t('confirm.title')} – ${document.title.split(' – ').pop()}`;
   main.focus();
   window.scrollTo(0, 0);
@@ -118,7 +125,7 @@ async function submit(event) {
   status.textContent = t('demande.sending');
   try {
     const created = await api('POST', '/api/v1/requests', body(), { idempotencyKey: value('idempotency_key') });
-    await confirmation(created.tracking_code);
+    await confirmation(created.tracking_code, value('resident.preferred_contact'));
   } catch (err) {
     button.disabled = false;
     status.textContent = '';

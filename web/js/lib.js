@@ -369,6 +369,14 @@ export function categoryDescription(ref, code) {
   if (!c) return '';
   return lang === 'en' ? c.description_en : c.description_fr;
 }
+/** What a category is, as volunteers read it ("do someone's shopping"), when the city wrote it; else the
+ * residents' sentence. */
+export function volunteerCategoryDescription(ref, code) {
+  const c = ref.categories.find((x) => x.code === code);
+  if (!c) return '';
+  const own = lang === 'en' ? c.volunteer_description_en : c.volunteer_description_fr;
+  return own || (lang === 'en' ? c.description_en : c.description_fr);
+}
 export function neighbourhoodName(ref, code) {
   const n = ref.neighbourhoods.find((x) => x.code === code);
   return n ? n.name : code;

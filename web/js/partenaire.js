@@ -231,14 +231,23 @@ async function supportsView() {
   if (!page.items.length) { mount(holder, h('p', {}, t('pa.sup.none'))); return; }
   mount(holder, h('div', { class: 'table-scroll' }, h('table', { id: 'supports' },
     h('caption', { class: 'visually-hidden' }, t('pa.sup.title')),
-    h('thead', {}, h('tr', {}, [t('co.col.category'), t('co.f.recurrence'), t('pa.sup.since'), t('co.col.status'), t('pa.sup.note')]
+    h('thead', {}, h('tr', {}, [t('co.col.category'), t('co.f.recurrence'), t('pa.sup.since'), t('co.col.status'), t('pa.sup.note'), t('pa.sup.contact')]
       .map((x) => h('th', { scope: 'col' }, x)))),
-    h('tbody', {}, page.items.map((s) => h('tr', {},
+    h('tbody', {}, page.items.map((s) => h('tr', { dataset: { supportId: s.id } },
       h('td', {}, categoryLabel(app.ref, s.category)),
       h('td', {}, t(`recurrence.${s.recurrence}`)),
       h('td', {}, fmtDate(s.created_at)),
       h('td', {}, t(`pa.sup.status.${s.status}`)),
-      h('td', {}, s.handover_note || '—')))))));
+      h('td', {}, s.handover_note || '—'),
+      // The resident's contact, given with their agreement: read on demand (each read is recorded).
+      h('td', {}, s.handover_consent_at ? h('button', { type: 'button', class: 'small', on: { click: async (e) => {
+        const cell = e.target.parentElement;
+        try {
+          const one = await api('GET', `/api/v1/supports/${encodeURIComponent(s.id)}`);
+          mount(cell, one.resident ? h('span', { class: 'support-contact' }, `${one.resident.first_name} ${one.resident.last_name} · `,
+            h('a', { href: `tel:${one.resident.phone}` }, one.resident.phone), ` · ${one.resident.address}`) : t('pa.sup.no_contact'));
+        } catch (err) { mount(cell, errorBox(err)); }
+      } } }, t('pa.sup.show_contact')) : '—')))))));
 }
 
 // --- routing ---------------------------------------------------------------------------------------------

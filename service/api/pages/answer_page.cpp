@@ -7,6 +7,7 @@
 #include "api/pages/page_kit.hpp"
 #include "core/error.hpp"
 #include "domain/answer_links.hpp"
+#include "domain/spoken_date.hpp"
 
 namespace relais::api::pages {
 
@@ -31,7 +32,8 @@ html::markup render_proposal(const dictionary& t, const page_data& d, const doma
         "<dl class=\"status-box\">\n<dt>{}</dt><dd id=\"answer-category\">{}</dd>\n<dt>{}</dt><dd>{}</dd>\n"
         "<dt>{}</dt><dd>{}</dd>\n</dl>\n",
         t("answer.what"), category_of(d, m.category, t.lang()), t("answer.when"),
-        d.city.date_time(m.starts_at), t("answer.where"), neighbourhood_of(d, m.neighbourhood));
+        domain::spoken_date_time(t, d.city, m.starts_at), t("answer.where"),
+        neighbourhood_of(d, m.neighbourhood));
 }
 
 /// The state of a link that can no longer be answered, in plain words, with the coordination's phone.
@@ -74,10 +76,11 @@ awaitable_response answer_page(request_context& ctx, page_services s) {
     auto main = html::format("<h1>{}</h1>\n<p class=\"lead\">{}</p>\n", t("answer.title"),
                              t("answer.lead", {{"programme", d.programme_name}}));
     main += render_proposal(t, d, view->mission);
-    main += html::format("<p>{}</p>\n",
-                         t("answer.deadline",
-                           {{"expires", view->mission.expires_at ? d.city.date_time(*view->mission.expires_at)
-                                                                 : std::string()}}));
+    main += html::format(
+        "<p>{}</p>\n",
+        t("answer.deadline", {{"expires", view->mission.expires_at
+                                              ? domain::spoken_date_time(t, d.city, *view->mission.expires_at)
+                                              : std::string()}}));
     main += html::format(
         "<div class=\"button-row\">\n"
         "<form method=\"post\" action=\"{}\"><input type=\"hidden\" name=\"lang\" value=\"{}\">"

@@ -109,6 +109,7 @@ html::markup render_request_form(const dictionary& t, const page_data& d, const 
 html::markup render_track_form(const dictionary& t, const std::string& code, const field_errors& errors);
 
 // The handlers, one file per page.
+awaitable_response home_page(request_context& ctx, page_services s);                // GET /
 awaitable_response request_page(request_context& ctx, page_services s);             // GET /demande
 awaitable_response request_submit(request_context& ctx, page_services s);           // POST /demande
 awaitable_response tracking_page(request_context& ctx, page_services s);            // GET /suivi

@@ -36,6 +36,7 @@ void add_page_routes(wire::route_table& t, const data_access& d, const std::stri
         t.add(
             {method, path, access, body, plain, [s, f](request_context& ctx) { return f(ctx, s); }, refusal});
     };
+    page(verb::get, "/", {pub}, "", pages::home_page);
     page(verb::get, "/demande", {pub}, "", pages::request_page);
     page(verb::post, "/demande", {pub, no_session_csrf, auth::limit_by::form}, "form", pages::request_submit);
     page(verb::get, "/suivi", {pub}, "", pages::tracking_page);

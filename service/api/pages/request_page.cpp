@@ -42,16 +42,29 @@ html::markup section_start(const dictionary& t, std::string_view id, std::string
                         t(title_key));
 }
 
-html::markup render_confirmation(const dictionary& t, const page_data& d, const std::string& code) {
+html::markup render_confirmation(const dictionary& t, const page_data& d, const std::string& code,
+                                 const std::string& contact) {
+    // "We will call you" says how: by the channel the resident chose (a phone call by default).
+    const std::string how = contact == "email" || contact == "sms" ? contact : "phone";
     auto h = html::format(
         "<div class=\"confirmation\" role=\"status\">\n<h1>{}</h1>\n<p>{}</p>\n"
-        "<p class=\"tracking-code\" id=\"tracking-code\">{}</p>\n<p>{}</p>\n</div>\n"
+        "<p class=\"tracking-code\" id=\"tracking-code\">{}</p>\n<p>{}</p>\n"
+        "<p class=\"print-hint\">{}</p>\n</div>\n"
         "<h2>{}</h2>\n<ol class=\"next-steps\">\n",
-        t("confirm.title"), t("confirm.code_intro"), code, t("confirm.keep_code"), t("confirm.next_title"));
-    for (const char* k : {"confirm.next_1", "confirm.next_2", "confirm.next_3"})
+        t("confirm.title"), t("confirm.code_intro"), code, t("confirm.keep_code"), t("confirm.print_hint"),
+        t("confirm.next_title"));
+    const std::string steps[] = {"confirm.next_1", "confirm.next_2_" + how, "confirm.next_3"};
+    for (const auto& k : steps)
         h += html::format("<li>{}</li>\n", t(k));
     h += html::literal("</ol>\n") + phone_box(t, d, "confirm.phone_intro");
-    return h + html::format("<p><a href=\"/suivi?lang={}\">{}</a></p>\n", t.lang(), t("confirm.track_link"));
+    // Following the request carries its code without putting it in an address (addresses are logged): a
+    // form posted to /suivi.
+    return h + html::format(
+                   "<form method=\"post\" action=\"/suivi\" class=\"track-now\">\n"
+                   "<input type=\"hidden\" name=\"lang\" value=\"{}\">\n"
+                   "<input type=\"hidden\" name=\"code\" value=\"{}\">\n"
+                   "<button type=\"submit\">{}</button>\n</form>\n",
+                   t.lang(), code, t("confirm.track_link"));
 }
 
 /// The message shown for a fault, by form field (plain language, in the page's language).
@@ -280,7 +293,8 @@ awaitable_response request_submit(request_context& ctx, page_services s) {
             const std::string code(json::parse(text).at("tracking_code").as_string());
             co_return page_response(
                 ctx, status::ok,
-                layout(t, d, t("confirm.title"), "/demande", render_confirmation(t, d, code), ""));
+                layout(t, d, t("confirm.title"), "/demande",
+                       render_confirmation(t, d, code, v.get("resident.preferred_contact")), ""));
         } catch (const error& e) {
             if (e.kind() != error_kind::validation)
                 throw;

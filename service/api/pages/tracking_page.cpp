@@ -6,6 +6,7 @@
 #include "core/error.hpp"
 #include "domain/ids.hpp"
 #include "domain/requests.hpp"
+#include "domain/spoken_date.hpp"
 
 namespace relais::api::pages {
 
@@ -23,7 +24,7 @@ html::markup render_track_status(const dictionary& t, const page_data& d, const 
         "<dt>{}</dt><dd id=\"track-status\">{}</dd>\n"
         "<dt>{}</dt><dd id=\"track-next-visit\">{}</dd>\n</dl>\n",
         t("suivi.code"), code, t("suivi.status"), status_text, t("suivi.next_visit"),
-        v.next_visit ? d.city.date_time(*v.next_visit) : t("suivi.no_visit"));
+        v.next_visit ? domain::spoken_date_time(t, d.city, *v.next_visit) : t("suivi.no_visit"));
     if (v.status != "closed")
         h += html::format(
             "<h2>{}</h2>\n<p>{}</p>\n<form method=\"post\" action=\"/suivi/annuler\">\n"

@@ -1,0 +1,72 @@
+// Partner associations and their accounts (administration): the list with each partner's accounts, a form
+// to add a partner, and one to give a partner's staff an account (they then refer residents and offer
+// collective activities from the partners' space).
+import { t, h, mount, api, announce, problemText, formData } from './lib.js';
+
+const KINDS = ['association', 'food_bank', 'youth_centre', 'health', 'public_service', 'other'];
+
+function accountForm(p, status, reload) {
+  const id = `pa-${p.id}`;
+  const form = h('form', { class: 'toolbar partner-account', dataset: { partnerId: p.id }, novalidate: true },
+    h('div', { class: 'field' }, h('label', { for: `${id}-email` }, t('ad.pa.account_email')),
+      h('input', { id: `${id}-email`, name: 'email', type: 'email', required: true, autocomplete: 'off' })),
+    h('div', { class: 'field' }, h('label', { for: `${id}-password` }, t('ad.acc.password')),
+      h('input', { id: `${id}-password`, name: 'password', type: 'password', required: true, minlength: '12', autocomplete: 'new-password' })),
+    h('button', { type: 'submit' }, t('ad.pa.account_create', { name: p.name })));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const d = formData(form);
+    try {
+      await api('POST', '/api/v1/users', { email: d.email, role: 'partner', partner_id: p.id, password: d.password });
+      status.textContent = t('ad.pa.account_created', { email: d.email, name: p.name });
+      announce(status.textContent);
+      await reload();
+    } catch (err) { status.textContent = problemText(err); }
+  });
+  return form;
+}
+
+export async function partnersView(view) {
+  const status = h('p', { role: 'status', id: 'partners-status', class: 'form-status' });
+  const list = h('div', { id: 'partners-list' }, h('p', {}, t('common.loading')));
+  const load = async () => {
+    const [partners, users] = await Promise.all([api('GET', '/api/v1/partners?limit=200'), api('GET', '/api/v1/users?limit=200')]);
+    if (!partners.items.length) { mount(list, h('p', {}, t('ad.pa.none'))); return; }
+    mount(list, h('ul', { class: 'cards-list' }, partners.items.map((p) => {
+      const accounts = users.items.filter((u) => u.role === 'partner' && u.partner_id === p.id);
+      return h('li', { class: 'card', dataset: { partnerId: p.id } },
+        h('h2', {}, p.name, ' ', h('span', { class: 'badge week' }, t(`ad.pa.kind.${p.kind}`))),
+        h('p', { class: 'meta' }, [p.contact_email, p.contact_phone].filter(Boolean).join(' · ') || t('ad.pa.no_contact')),
+        h('p', {}, accounts.length ? t('ad.pa.accounts', { list: accounts.map((u) => u.email).join(', ') }) : t('ad.pa.no_account')),
+        accountForm(p, status, load));
+    })));
+  };
+  const create = h('form', { id: 'partner-new', novalidate: true },
+    h('h2', {}, t('ad.pa.new')),
+    h('div', { class: 'field' }, h('label', { for: 'pa-new-name' }, t('ad.pa.name')),
+      h('input', { id: 'pa-new-name', name: 'name', required: true, maxlength: '120' })),
+    h('div', { class: 'field' }, h('label', { for: 'pa-new-kind' }, t('ad.pa.kind_label')),
+      h('select', { id: 'pa-new-kind', name: 'kind' }, KINDS.map((k) => h('option', { value: k }, t(`ad.pa.kind.${k}`))))),
+    h('div', { class: 'columns' },
+      h('div', { class: 'field' }, h('label', { for: 'pa-new-email' }, t('ad.pa.contact_email')),
+        h('input', { id: 'pa-new-email', name: 'contact_email', type: 'email' })),
+      h('div', { class: 'field' }, h('label', { for: 'pa-new-phone' }, t('ad.pa.contact_phone')),
+        h('input', { id: 'pa-new-phone', name: 'contact_phone', type: 'tel' }))),
+    h('button', { type: 'submit', class: 'primary' }, t('ad.pa.create')));
+  create.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const d = formData(create);
+    const body = { name: (d.name || '').trim(), kind: d.kind };
+    if (d.contact_email) body.contact_email = d.contact_email;
+    if (d.contact_phone) body.contact_phone = d.contact_phone;
+    try {
+      await api('POST', '/api/v1/partners', body);
+      create.reset();
+      status.textContent = t('ad.pa.created', { name: body.name });
+      announce(status.textContent);
+      await load();
+    } catch (err) { status.textContent = problemText(err); }
+  });
+  view(t('ad.pa.title'), h('p', {}, t('ad.pa.lead')), status, list, create);
+  try { await load(); } catch (err) { mount(list, h('p', { class: 'notice', role: 'alert' }, problemText(err))); }
+}
