@@ -4,6 +4,7 @@
 #include "api/handler_support.hpp"
 #include "api/routes.hpp"
 #include "core/error.hpp"
+#include "domain/programme.hpp"
 #include "domain/stats_recorder.hpp"
 #include "domain/time_format.hpp"
 #include "stats/report.hpp"
@@ -27,15 +28,38 @@ const std::vector<std::string> separators{"comma", "semicolon"};
 /// queries takes; a period from year 1 once answered 13 MB (105,708 weekly rows).
 constexpr std::int64_t max_period_s = (5 * 365 + 2) * 86400;
 
+/// One bound of a statistics period as given: an instant (a date-time with its offset), or a date, which
+/// means the city's midnight starting that day (known only once the programme's time zone is read).
+struct bound {
+    std::optional<std::int64_t> instant;
+    std::optional<std::string> date;
+
+    std::optional<std::int64_t> in(const domain::city_time& city) const {
+        return date ? city.midnight_of(*date) : instant;
+    }
+};
+
 /// The period of a statistics query: `from` (default: the programme's start) and `until` (default, and at
-/// most: now), each a date (00:00 UTC) or a date-time. 400 if from is not before until.
+/// most: now), each a date (the city's 00:00) or a date-time. 400 if from is not before until.
 struct period_query {
-    std::optional<std::int64_t> from, until;
+    bound from, until;
     std::int64_t now = 0;
 };
 
+bound bound_param(const request_context& ctx, std::string_view name) {
+    auto v = ctx.query(name);
+    if (!v)
+        return {};
+    if (auto t = domain::parse_iso8601(*v))
+        return {t, std::nullopt};
+    if (domain::parse_date(*v))
+        return {std::nullopt, std::string(*v)};
+    throw bad_request("The query parameter " + std::string(name) +
+                      " must be a date (YYYY-MM-DD) or an ISO 8601 date-time.");
+}
+
 period_query read_period(const data_access& s, const request_context& ctx) {
-    return {time_param(ctx, "from"), time_param(ctx, "until"), s.clk.now_s()};
+    return {bound_param(ctx, "from"), bound_param(ctx, "until"), s.clk.now_s()};
 }
 
 /// Brings the statistics tables up to date with the log when they lag it (a database that had events before
@@ -53,29 +77,29 @@ boost::asio::awaitable<void> ensure_stats_in_sync(const data_access& s) {
     co_await s.db.write(std::move(rebuild));
 }
 
+/// The summary of the query's period (on a reader thread, inside the caller's read job).
+json::value compute(SQLite::Database& db, const period_query& q) {
+    const auto programme = domain::load_programme(db);
+    const domain::city_time city(programme.timezone);
+    stats::period p;
+    p.until = std::min(q.until.in(city).value_or(q.now), q.now);
+    if (auto from = q.from.in(city)) {
+        p.from = *from;
+    } else {
+        // The default period: the programme's, or its last five years if it is older.
+        p.from = std::max(city.midnight_of(programme.starts_on).value_or(0), p.until - max_period_s);
+    }
+    if (p.from >= p.until)
+        throw bad_request("The period is empty: from must be before until (and until is at most now).");
+    if (p.until - p.from > max_period_s)
+        throw validation_error({{"from", "is more than five years before until: ask for a shorter period"}});
+    return stats::summary_json(stats::compute_summary(db, p, city), stats::load_reference(db), city);
+}
+
 /// The summary body for the query's period (computed on a reader thread).
 boost::asio::awaitable<json::value> summary_body(const data_access& s, period_query q) {
     co_await ensure_stats_in_sync(s);
-    auto job = [q](SQLite::Database& db) {
-        stats::period p;
-        p.until = std::min(q.until.value_or(q.now), q.now);
-        if (q.from) {
-            p.from = *q.from;
-        } else {
-            auto s_lease = store::prepare(db, "SELECT starts_on FROM programme WHERE id = 1");
-            SQLite::Statement& s = *s_lease;
-            s.executeStep();
-            // The default period: the programme's, or its last five years if it is older.
-            p.from =
-                std::max(domain::parse_date(s.getColumn(0).getString()).value_or(0), p.until - max_period_s);
-        }
-        if (p.from >= p.until)
-            throw bad_request("The period is empty: from must be before until (and until is at most now).");
-        if (p.until - p.from > max_period_s)
-            throw validation_error(
-                {{"from", "is more than five years before until: ask for a shorter period"}});
-        return stats::summary_json(stats::compute_summary(db, p), stats::load_reference(db));
-    };
+    auto job = [q](SQLite::Database& db) { return compute(db, q); };
     co_return co_await s.db.read(std::move(job));
 }
 

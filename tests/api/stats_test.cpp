@@ -1,4 +1,5 @@
-// Black-box tests of the statistics routes (summary, CSV export) and of the test clock, on the real `relais`.
+// Black-box tests of the statistics routes (summary, CSV export) and of the test clock, on the real
+// `relais`.
 
 #include "api/support/fixtures.hpp"
 #include "stats/summary.hpp"
@@ -161,7 +162,10 @@ TEST_CASE("a small season through the API: exact figures, every CSV table parsed
     set_clock(city, t + 2 * 86400);
 
     const auto s = city.staff_get("/api/v1/stats/summary");
-    CHECK(json::value_to<std::string>(s.at("period").at("from")) == iso(t - 8 * 3600));  // the programme's start date
+    // The programme's start date, from the city's midnight (Paris: 23:00 or 22:00 UTC the day before).
+    const relais::domain::city_time paris("Europe/Paris");
+    CHECK(json::value_to<std::string>(s.at("period").at("from")) ==
+          iso(*paris.midnight_of(relais::stats::date_label(t))));
     CHECK(json::value_to<std::string>(s.at("period").at("until")) == iso(t + 2 * 86400));  // now
     const auto& f = s.at("figures");
     CHECK(f.at("volunteers_registered") == 4);
@@ -266,3 +270,4 @@ TEST_CASE("CSV fields that need quoting: separators, quotes, line breaks, formul
         CHECK(found);
     }
 }
+
