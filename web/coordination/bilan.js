@@ -1,8 +1,8 @@
 // The programme's bilan (/coordination/bilan): GET /api/v1/stats/summary for the chosen period, shown as
 // figures with their definitions, SVG charts drawn here (no chart library, no outside service) and tables,
 // each with its CSV export in the page's language, and the whole bilan as one workbook (XLSX). Days and weeks
-// are the city's: dates are shown in the programme's time zone. The page has no inline script or style (the CSP forbids both): charts are SVG
-// elements with presentation attributes and CSS classes from bilan.css.
+// are the city's: dates are shown in the programme's time zone. The page has no inline script or style (the
+// CSP forbids both): charts are SVG elements with presentation attributes and CSS classes from bilan.css.
 'use strict';
 
 (() => {
