@@ -9,7 +9,8 @@ namespace relais::api {
 
 namespace {
 
-/// The dictionaries the message texts' defaults come from (none: the list is empty, every rewrite 404).
+/// The dictionaries the message texts' defaults and the bilan's exports come from (none: the list of
+/// texts is empty, every rewrite 404, and the exports' words are their keys).
 std::shared_ptr<const core::dictionaries> message_words(const std::string& web_root) {
     try {
         return core::dictionaries::load(std::filesystem::path(web_root) / "i18n");
@@ -30,6 +31,7 @@ wire::route_table declare_routes(const service_set& s) {
                                     !s.push_public_key.empty(),
                                     !s.sms_public_url.empty()};
     const dispatch_services dispatch{d, s.matcher};
+    const auto words = message_words(s.web_root);
     wire::route_table t;
     add_system_routes(t, {d.db, [&stats = s.stats] { return stats.render(); }, &d.clk});
     add_auth_routes(
@@ -45,14 +47,14 @@ wire::route_table declare_routes(const service_set& s) {
     add_partner_routes(t, d);
     add_match_routes(t, dispatch);
     add_privacy_routes(t, d);
-    add_stats_routes(t, d);
+    add_stats_routes(t, {d, words});
     add_page_routes(t, d, s.web_root);
     add_live_routes(t, {s.feeds, s.behind_proxy});
     add_calendar_routes(t, d);
     add_call_task_routes(t, d);
     add_sms_routes(t, {d, s.sms_provider, s.sms_token, s.sms_public_url, s.inbound_keep_seconds});
     add_push_routes(t, {d, s.push_public_key, s.push_local_http});
-    add_template_routes(t, {d, message_words(s.web_root)});
+    add_template_routes(t, {d, words});
     return t;
 }
 

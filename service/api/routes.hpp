@@ -79,7 +79,7 @@ void add_support_routes(wire::route_table& t, const data_access& s);
 void add_partner_routes(wire::route_table& t, const data_access& s);
 void add_match_routes(wire::route_table& t, const dispatch_services& s);
 void add_privacy_routes(wire::route_table& t, const data_access& s);
-void add_stats_routes(wire::route_table& t, const data_access& s);
+void add_stats_routes(wire::route_table& t, const stats_services& s);
 void add_page_routes(wire::route_table& t, const data_access& s, const std::string& web_root);
 void add_live_routes(wire::route_table& t, const live_services& s);
 void add_sms_routes(wire::route_table& t, const sms_services& s);

@@ -80,6 +80,12 @@ struct template_services {
     std::shared_ptr<const core::dictionaries> words;
 };
 
+/// The bilan and its exports (stats_routes): the dictionaries their sheets' words come from.
+struct stats_services {
+    data_access data;
+    std::shared_ptr<const core::dictionaries> words;
+};
+
 /// Web push: the VAPID public key the app subscribes with (empty: push off).
 struct push_services {
     data_access data;

@@ -87,8 +87,9 @@ std::vector<demo_login> seed_demo_if_empty(const std::string& path, std::int64_t
         auto answer = coordinator.get(query);
         if (answer.status != 200)
             throw std::runtime_error("the demo server did not answer its statistics: " + answer.describe());
-        const auto truth = stats::aggregate(result.truth, {result.start, result.end});
-        if (stats::summary_from_json(answer.json()) != truth)
+        const auto city = replay::programme_city(coordinator);
+        const auto truth = stats::aggregate(result.truth, {result.start, result.end}, city);
+        if (stats::summary_from_json(answer.json(), city) != truth)
             spdlog::warn(
                 "demo season: the server's statistics differ from the season's ground truth (run relais "
                 "replay to see where)");

@@ -61,9 +61,9 @@ std::string random_password() {
 }
 
 /// Every value of a summary under a readable key ("figures.missions_done", "by_category.walk.requests"...).
-std::map<std::string, std::string> flatten(const stats::summary& s) {
+std::map<std::string, std::string> flatten(const stats::summary& s, const domain::city_time& city) {
     std::map<std::string, std::string> out;
-    const auto body = stats::summary_json(s, {});
+    const auto body = stats::summary_json(s, {}, city);
     for (const auto& [section, v] : body.as_object()) {
         if (section == "period")
             continue;
@@ -95,9 +95,9 @@ struct comparison {
     std::vector<std::string> differences;
 };
 
-comparison compare(const stats::summary& truth, const stats::summary& server) {
+comparison compare(const stats::summary& truth, const stats::summary& server, const domain::city_time& city) {
     comparison c;
-    const auto a = flatten(truth), b = flatten(server);
+    const auto a = flatten(truth, city), b = flatten(server, city);
     std::map<std::string, std::pair<std::string, std::string>> all;
     for (const auto& [k, v] : a)
         all[k].first = v;
@@ -116,11 +116,11 @@ comparison compare(const stats::summary& truth, const stats::summary& server) {
     return c;
 }
 
-stats::summary server_summary(http_client& c, const std::string& query) {
+stats::summary server_summary(http_client& c, const std::string& query, const domain::city_time& city) {
     auto a = c.get("/api/v1/stats/summary" + query);
     if (a.status != 200)
         throw std::runtime_error("GET /api/v1/stats/summary" + query + ": " + a.describe());
-    return stats::summary_from_json(a.json());
+    return stats::summary_from_json(a.json(), city);
 }
 
 std::string env_or_empty(const char* name) {
@@ -242,25 +242,33 @@ int run_replay_command(const std::vector<std::string>& args, std::ostream& out, 
             std::string name, query;
             stats::period p;
         };
+        // The default period starts at the city's midnight of the programme's start date (the season's UTC
+        // Monday): an hour or two before the season's first event in Paris.
+        const auto city = programme_city(coordinator);
+        const std::int64_t programme_start =
+            city.midnight_of(stats::date_label(result.start)).value_or(result.start);
         const std::int64_t a = result.start + 23 * 86400 + 13 * 3600 + 17 * 60;
         const std::int64_t b = std::min(result.end - 3600, result.start + 61 * 86400 + 6 * 3600 + 42);
         const std::vector<check> checks{
-            {"whole season", "?from=" + domain::format_iso8601(result.start) + "&until=" + domain::format_iso8601(result.end),
+            {"whole season",
+             "?from=" + domain::format_iso8601(result.start) + "&until=" + domain::format_iso8601(result.end),
              {result.start, result.end}},
-            {"default period", "", {result.start, result.end}},
-            {"date-time bounds", "?from=" + domain::format_iso8601(a) + "&until=" + domain::format_iso8601(b), {a, b}},
+            {"default period", "", {programme_start, result.end}},
+            {"date-time bounds",
+             "?from=" + domain::format_iso8601(a) + "&until=" + domain::format_iso8601(b),
+             {a, b}},
         };
         bool all_equal = true;
         std::vector<std::pair<std::string, comparison>> outcomes;
         stats::summary truth_whole, server_whole;
         for (const auto& c : checks) {
-            const auto truth = stats::aggregate(result.truth, c.p);
-            const auto server_side = server_summary(coordinator, c.query);
+            const auto truth = stats::aggregate(result.truth, c.p, city);
+            const auto server_side = server_summary(coordinator, c.query, city);
             if (outcomes.empty()) {
                 truth_whole = truth;
                 server_whole = server_side;
             }
-            auto cmp = compare(truth, server_side);
+            auto cmp = compare(truth, server_side, city);
             all_equal = all_equal && cmp.differences.empty();
             outcomes.emplace_back(c.name, std::move(cmp));
         }

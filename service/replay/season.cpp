@@ -1167,6 +1167,13 @@ season_result season::play() {
 
 }  // namespace
 
+domain::city_time programme_city(http_client& c) {
+    auto a = c.get("/api/v1/programme");
+    if (a.status != 200)
+        throw std::runtime_error("GET /api/v1/programme: " + a.describe());
+    return domain::city_time(std::string(a.json().at("timezone").as_string()));
+}
+
 std::int64_t demo_season_start(std::int64_t ends_at, int weeks) {
     return stats::monday_of(ends_at) - static_cast<std::int64_t>(weeks) * week;
 }

@@ -51,6 +51,10 @@ struct season_result {
     std::string partner_id;           ///< the partner association the season created
 };
 
+/// The city's calendar of the server's programme (GET /api/v1/programme, its `timezone`): the statistics
+/// count days and weeks in it, so the ground truth must too.
+domain::city_time programme_city(http_client& c);
+
 /// Plays the season. `admin` and `coordinator` are signed-in clients of the server; `host`/`port` are used
 /// for the anonymous public forms and the volunteers' own sessions. Progress goes to `log`. Throws
 /// std::runtime_error if the server answers something unexpected (a 5xx, an unknown shape).

@@ -56,7 +56,7 @@ void set_min(std::optional<std::int64_t>& slot, std::int64_t t) {
 
 }  // namespace
 
-summary aggregate(const season_facts& f, const period& p) {
+summary aggregate(const season_facts& f, const period& p, const domain::city_time& city) {
     summary s;
     s.p = p;
     const std::int64_t a = p.from, b = p.until;
@@ -193,9 +193,9 @@ summary aggregate(const season_facts& f, const period& p) {
     }
 
     // Weeks.
-    for (auto [lo, hi] : weeks_of(p)) {
+    for (auto [lo, hi] : weeks_of(p, city)) {
         week_row w;
-        w.starts = monday_of(lo);
+        w.starts = monday_of(lo, city);
         for (const auto& r : f.requests)
             w.requests += in(r.created_at, lo, hi) ? 1 : 0;
         std::set<std::string> week_mobilised;

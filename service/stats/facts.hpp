@@ -57,8 +57,9 @@ struct season_facts {
     std::vector<std::int64_t> welfare_concerns;
 };
 
-/// The summary of `facts` over `p`, by brute force (every figure as its definition reads).
-summary aggregate(const season_facts& facts, const period& p);
+/// The summary of `facts` over `p`, by brute force (every figure as its definition reads); weeks in the
+/// city's calendar.
+summary aggregate(const season_facts& facts, const period& p, const domain::city_time& city);
 
 /// Reads the whole event log (oldest first) into facts. A registration's person is found by email: the
 /// volunteer record's current email, matched against earlier registrations in log order.

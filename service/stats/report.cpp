@@ -149,7 +149,7 @@ reference load_reference(SQLite::Database& db) {
     return r;
 }
 
-json::value summary_json(const summary& s, const reference& ref) {
+json::value summary_json(const summary& s, const reference& ref, const domain::city_time& city) {
     json::object o;
     o["period"] = json::object{{"from", domain::format_iso8601(s.p.from)},
                                {"until", domain::format_iso8601(s.p.until)}};
@@ -213,8 +213,8 @@ json::value summary_json(const summary& s, const reference& ref) {
     o["by_channel"] = std::move(chs);
     json::array weeks;
     for (const auto& w : s.weekly)
-        weeks.push_back(json::object{{"week", iso_week_label(w.starts)},
-                                     {"starts_on", date_label(w.starts)},
+        weeks.push_back(json::object{{"week", iso_week_label(w.starts, city)},
+                                     {"starts_on", date_label(w.starts, city)},
                                      {"requests", w.requests},
                                      {"missions_done", w.missions_done},
                                      {"volunteers_active", w.volunteers_active},
@@ -256,7 +256,7 @@ json::value summary_json(const summary& s, const reference& ref) {
     return o;
 }
 
-summary summary_from_json(const json::value& v) {
+summary summary_from_json(const json::value& v, const domain::city_time& city) {
     const auto& o = v.as_object();
     summary s;
     s.p.from = seconds_of(o.at("period").at("from"));
@@ -297,7 +297,7 @@ summary summary_from_json(const json::value& v) {
     }
     for (const auto& e : o.at("weekly").as_array()) {
         const auto& r = e.as_object();
-        auto starts = domain::parse_date(r.at("starts_on").as_string());
+        auto starts = city.midnight_of(r.at("starts_on").as_string());
         if (!starts)
             throw std::runtime_error("not a date");
         s.weekly.push_back({*starts, get_int(r, "requests"), get_int(r, "missions_done"),

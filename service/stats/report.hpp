@@ -27,12 +27,13 @@ struct reference {
 /// Reads the categories (all, inactive included) and neighbourhoods of the database.
 reference load_reference(SQLite::Database& db);
 
-/// The JSON body of GET /api/v1/stats/summary (schema StatsSummary in proto/openapi.yaml).
-boost::json::value summary_json(const summary& s, const reference& ref);
+/// The JSON body of GET /api/v1/stats/summary (schema StatsSummary in proto/openapi.yaml); the weeks' dates
+/// are the city's.
+boost::json::value summary_json(const summary& s, const reference& ref, const domain::city_time& city);
 
-/// Reads a StatsSummary body back (drops zero rows, as the computations do). Throws std::exception if `v`
-/// is not one.
-summary summary_from_json(const boost::json::value& v);
+/// Reads a StatsSummary body back (drops zero rows, as the computations do); the weeks' dates are the
+/// city's. Throws std::exception if `v` is not one.
+summary summary_from_json(const boost::json::value& v, const domain::city_time& city);
 
 /// The tables of the CSV export, in the order of the page: figures, request_outcomes, by_category,
 /// by_neighbourhood, by_channel, weekly, declines_and_dropouts, withdrawals, delays, retention.

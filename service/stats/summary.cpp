@@ -28,9 +28,10 @@ void drop_empty_rows(summary& s) {
     std::erase_if(s.setbacks, [](const auto& kv) { return kv.second == 0; });
 }
 
-std::string iso_week_label(std::int64_t monday) {
-    // The ISO week-year is the year of the week's Thursday; week 1 holds the year's first Thursday.
-    const std::int64_t thursday = monday + 3 * day_s;
+std::string iso_week_label(std::int64_t monday, const domain::city_time& city) {
+    // The ISO week-year is the year of the week's Thursday; week 1 holds the year's first Thursday. Plain day
+    // arithmetic on the city's date of the Monday (day numbers as if UTC).
+    const std::int64_t thursday = (city.day_of(monday) + 3) * day_s;
     const auto ymd = civil(thursday);
     const std::int64_t jan1 =
         std::chrono::sys_days{std::chrono::year_month_day{ymd.year(), std::chrono::January, std::chrono::day{1}}}
@@ -50,6 +51,10 @@ std::string date_label(std::int64_t t) {
     return buf;
 }
 
+std::string date_label(std::int64_t t, const domain::city_time& city) {
+    return date_label(city.day_of(t) * day_s);
+}
+
 std::optional<std::int64_t> nearest_rank(std::vector<std::int64_t>& values, int percent) {
     if (values.empty())
         return std::nullopt;
@@ -60,10 +65,13 @@ std::optional<std::int64_t> nearest_rank(std::vector<std::int64_t>& values, int 
     return *nth;
 }
 
-std::vector<std::pair<std::int64_t, std::int64_t>> weeks_of(const period& p) {
+std::vector<std::pair<std::int64_t, std::int64_t>> weeks_of(const period& p, const domain::city_time& city) {
     std::vector<std::pair<std::int64_t, std::int64_t>> out;
-    for (std::int64_t w = monday_of(p.from); w < p.until; w += week_s)
-        out.emplace_back(std::max(w, p.from), std::min(w + week_s, p.until));
+    for (std::int64_t w = monday_of(p.from, city); w < p.until;) {
+        const std::int64_t next = city.midnight(city.day_of(w) + 7);
+        out.emplace_back(std::max(w, p.from), std::min(next, p.until));
+        w = next;
+    }
     return out;
 }
 

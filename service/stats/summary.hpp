@@ -1,5 +1,6 @@
 #pragma once
 
+#include "domain/city_time.hpp"
 #include "domain/time_format.hpp"
 
 #include <array>
@@ -37,9 +38,10 @@ struct breakdown_row {
     bool operator==(const breakdown_row&) const = default;
 };
 
-/// One ISO week (Monday 00:00 UTC to the next Monday), clipped to the period.
+/// One ISO week of the city's calendar (Monday 00:00 to the next Monday 00:00, city time), clipped to the
+/// period.
 struct week_row {
-    std::int64_t starts = 0;                ///< the Monday, 00:00 UTC
+    std::int64_t starts = 0;                ///< the Monday, 00:00 city time (as a UTC instant)
     std::int64_t requests = 0;              ///< requests created in the week
     std::int64_t missions_done = 0;         ///< missions done in the week
     std::int64_t volunteers_active = 0;     ///< persons active (validated, not withdrawn) at the week's end
@@ -121,7 +123,7 @@ struct summary {
 /// values that occur, so they compare equal).
 void drop_empty_rows(summary& s);
 
-/// Day number (floor(t / 86400)) of Unix seconds.
+/// UTC day number (floor(t / 86400)) of Unix seconds: the statistics tables count by UTC day.
 inline std::int64_t day_of(std::int64_t t) {
     return domain::utc_day_of(t);
 }
@@ -130,15 +132,24 @@ inline std::int64_t monday_of(std::int64_t t) {
     const std::int64_t d = day_of(t);
     return (d - (((d + 3) % 7) + 7) % 7) * day_s;
 }
-/// ISO 8601 week label of the week starting on Monday `monday` ("2026-W48").
-std::string iso_week_label(std::int64_t monday);
+/// Monday 00:00 in the city of the city's week holding `t` (a UTC instant).
+inline std::int64_t monday_of(std::int64_t t, const domain::city_time& city) {
+    const std::int64_t d = city.day_of(t);
+    return city.midnight(d - domain::weekday_of_day(d));
+}
+/// ISO 8601 week label of the city's week starting at `monday` ("2026-W48").
+std::string iso_week_label(std::int64_t monday, const domain::city_time& city);
 /// "YYYY-MM-DD" (UTC).
 std::string date_label(std::int64_t t);
+/// "YYYY-MM-DD": the city's date of `t`.
+std::string date_label(std::int64_t t, const domain::city_time& city);
 
 /// The nearest-rank quantile (percent 1..100) of `values` (sorted in place); nullopt when empty.
 std::optional<std::int64_t> nearest_rank(std::vector<std::int64_t>& values, int percent);
 
-/// The weeks of a period, each [starts, starts + week) clipped to the period, as (lo, hi) pairs.
-std::vector<std::pair<std::int64_t, std::int64_t>> weeks_of(const period& p);
+/// The weeks of a period in the city's calendar, each [Monday 00:00, next Monday 00:00) clipped to the
+/// period, as (lo, hi) pairs of UTC instants. A week is 7 x 24 hours but around a change of time: 167 hours
+/// when the clocks go forward, 169 when they go back.
+std::vector<std::pair<std::int64_t, std::int64_t>> weeks_of(const period& p, const domain::city_time& city);
 
 }  // namespace relais::stats

@@ -28,12 +28,26 @@ std::optional<std::int64_t> opt_int(SQLite::Statement& q, int i) {
     return q.getColumn(i).getInt64();
 }
 
-/// A period cut into whole UTC days [first_day, last_day) and the partial days at its ends (exact ranges).
+/// A period read from the statistics tables, which count by UTC day, with its weeks in the city's calendar.
+/// The period is cut into whole UTC days [first_day, last_day), counted from the daily counters and cells,
+/// and the partial days at its ends, read exactly (event log, occurrence rows). A whole day's counts go to
+/// the week holding most of it (its middle); when a city week starts inside it (Monday 00:00 in Paris is
+/// 23:00 or 22:00 UTC on Sunday), the smaller piece on the other side of the week's start, its "minor
+/// piece", is read exactly and its counts moved to its own week: an hour or two a week in Paris.
 struct day_split {
+    std::vector<std::pair<std::int64_t, std::int64_t>> weeks;  ///< the city's weeks, clipped to the period
     std::int64_t first_day = 0, last_day = 0;  ///< whole days; empty when first_day >= last_day
     std::vector<std::pair<std::int64_t, std::int64_t>> partial;
 
-    explicit day_split(const period& p) {
+    /// The part of a whole day on the other side of a week's start from most of the day.
+    struct minor_piece {
+        std::int64_t lo = 0, hi = 0;
+        std::size_t major = 0;  ///< the week the day's counts went to
+        std::size_t minor = 0;  ///< the week the piece belongs to
+    };
+    std::vector<minor_piece> minors;
+
+    day_split(const period& p, const domain::city_time& city) : weeks(weeks_of(p, city)) {
         const std::int64_t a = p.from, b = p.until;
         first_day = day_of(a) + (a == day_of(a) * day_s ? 0 : 1);
         last_day = day_of(b);
@@ -46,14 +60,28 @@ struct day_split {
             partial.emplace_back(a, first_day * day_s);
         if (last_day * day_s < b)
             partial.emplace_back(last_day * day_s, b);
+        for (std::size_t w = 1; w < weeks.size(); ++w) {
+            const std::int64_t cut = weeks[w].first, d = day_of(cut);
+            if (cut == d * day_s || !whole(d))
+                continue;  // a week starting at a UTC midnight, or inside a partial day (read exactly)
+            if (d * day_s + day_s / 2 < cut)
+                minors.push_back({cut, (d + 1) * day_s, w - 1, w});
+            else
+                minors.push_back({d * day_s, cut, w, w - 1});
+        }
     }
     bool has_whole_days() const { return first_day < last_day; }
-};
+    bool whole(std::int64_t day) const { return day >= first_day && day < last_day; }
 
-/// Index of the week of `t` among the weeks of the period starting at `from`.
-std::size_t week_index(std::int64_t from, std::int64_t t) {
-    return static_cast<std::size_t>((monday_of(t) - monday_of(from)) / week_s);
-}
+    /// Index of the week holding instant `t` of the period.
+    std::size_t week_of(std::int64_t t) const {
+        const auto it = std::upper_bound(weeks.begin(), weeks.end(), t,
+                                         [](std::int64_t x, const auto& w) { return x < w.first; });
+        return static_cast<std::size_t>(std::max<std::ptrdiff_t>(it - weeks.begin() - 1, 0));
+    }
+    /// The week a whole day's counts go to: the one holding its middle.
+    std::size_t week_of_day(std::int64_t day) const { return week_of(day * day_s + day_s / 2); }
+};
 
 // --- volunteers
 // ----------------------------------------------------------------------------------------------
@@ -64,7 +92,7 @@ struct registration_row {
     std::optional<std::int64_t> validated_at, withdrawn_at;
 };
 
-void volunteer_figures(SQLite::Database& db, const period& p, summary& s) {
+void volunteer_figures(SQLite::Database& db, const period& p, const day_split& days, summary& s) {
     const std::int64_t a = p.from, b = p.until;
     std::vector<registration_row> regs;
     {
@@ -78,7 +106,7 @@ void volunteer_figures(SQLite::Database& db, const period& p, summary& s) {
                             q.getColumn(2).getString(), q.getColumn(3).getInt64(), opt_int(q, 4),
                             opt_int(q, 5)});
     }
-    const auto weeks = weeks_of(p);
+    const auto& weeks = days.weeks;
     std::vector<std::int64_t> week_ends;
     for (const auto& w : weeks)
         week_ends.push_back(w.second);
@@ -206,20 +234,28 @@ void request_figures(SQLite::Database& db, const period& p, summary& s) {
 // --- daily counters
 // ------------------------------------------------------------------------------------------
 
-/// Adds `n` to the figure a daily counter (metric, key) feeds; `t` is an instant of the period in the counted
-/// day (for the week).
-void apply_count(summary& s, const period& p, std::string_view metric, const std::string& key, std::int64_t n,
-                 std::int64_t t) {
+/// The weekly cell a count of `metric` feeds, if any.
+std::int64_t week_row::*week_field(std::string_view metric) {
+    if (metric == "done")
+        return &week_row::missions_done;
+    if (metric == "request")
+        return &week_row::requests;
+    return nullptr;
+}
+
+/// Adds `n` to the figure a daily counter (metric, key) feeds; `week` is the index of the week it counts in.
+void apply_count(summary& s, std::size_t week, std::string_view metric, const std::string& key,
+                 std::int64_t n) {
     struct additive {
         std::string_view base;
         std::int64_t breakdown_row::*field;
         std::int64_t summary::*total;
         std::int64_t week_row::*week;
     };
-    static constexpr additive kinds[] = {
-        {"done", &breakdown_row::missions_done, &summary::missions_done, &week_row::missions_done},
+    static const additive kinds[] = {
+        {"done", &breakdown_row::missions_done, &summary::missions_done, week_field("done")},
         {"support", &breakdown_row::supports, &summary::supports, nullptr},
-        {"request", &breakdown_row::requests, &summary::requests, &week_row::requests},
+        {"request", &breakdown_row::requests, &summary::requests, week_field("request")},
     };
     for (const auto& k : kinds) {
         if (!metric.starts_with(k.base))
@@ -228,7 +264,7 @@ void apply_count(summary& s, const period& p, std::string_view metric, const std
         if (rest.empty()) {
             s.*k.total += n;
             if (k.week)
-                s.weekly[week_index(p.from, t)].*k.week += n;
+                s.weekly[week].*k.week += n;
         } else if (rest == ".category") {
             s.by_category[key].*k.field += n;
         } else if (rest == ".neighbourhood") {
@@ -249,7 +285,39 @@ void apply_count(summary& s, const period& p, std::string_view metric, const std
     }
 }
 
-void counter_figures(SQLite::Database& db, const period& p, const day_split& days, summary& s) {
+/// Calls f(at, metric, key) for every count the events in [lo, hi) make, by the recorder's own rule.
+template <class F>
+void event_counts(SQLite::Database& db, recorder& lookups, std::int64_t lo, std::int64_t hi, F f) {
+    auto q_lease =
+        store::prepare(db,
+                       "SELECT seq, at, entity, entity_id, action, reason, data FROM event WHERE action IN "
+                       "('done','created','declined','expired','dropped','missed','welfare_concern',"
+                       "'redispatch_flagged') AND at >= ? AND at < ?");
+    SQLite::Statement& q = *q_lease;
+    q.bind(1, static_cast<std::int64_t>(lo));
+    q.bind(2, static_cast<std::int64_t>(hi));
+    while (q.executeStep()) {
+        const std::int64_t at = q.getColumn(1).getInt64();
+        const std::string entity = q.getColumn(2).getString(), id = q.getColumn(3).getString(),
+                          action = q.getColumn(4).getString();
+        const std::optional<std::string> reason =
+            q.getColumn(5).isNull() ? std::nullopt : std::optional<std::string>(q.getColumn(5).getString());
+        const json::value data = json::parse(q.getColumn(6).getString());
+        const json::object none;
+        const event_view e{q.getColumn(0).getInt64(),
+                           at,
+                           entity,
+                           id,
+                           action,
+                           reason,
+                           data.is_object() ? data.as_object() : none};
+        day_counts(
+            e, [&](const std::string& rid) { return lookups.request(rid); },
+            [&](const std::string& metric, const std::string& key) { f(at, metric, key); });
+    }
+}
+
+void counter_figures(SQLite::Database& db, const day_split& days, summary& s) {
     if (days.has_whole_days()) {
         auto q_lease =
             store::prepare(db, "SELECT day, metric, key, n FROM stat_day WHERE day >= ? AND day < ?");
@@ -257,42 +325,34 @@ void counter_figures(SQLite::Database& db, const period& p, const day_split& day
         q.bind(1, static_cast<std::int64_t>(days.first_day));
         q.bind(2, static_cast<std::int64_t>(days.last_day));
         while (q.executeStep())
-            apply_count(s, p, q.getColumn(1).getText(), q.getColumn(2).getString(), q.getColumn(3).getInt64(),
-                        std::max(q.getColumn(0).getInt64() * day_s, p.from));
+            apply_count(s, days.week_of_day(q.getColumn(0).getInt64()), q.getColumn(1).getText(),
+                        q.getColumn(2).getString(), q.getColumn(3).getInt64());
     }
-    // The partial days: the events themselves, counted by the recorder's own rule.
     recorder lookups(db);
-    auto q_lease =
+    // The partial days: the events themselves.
+    for (auto [lo, hi] : days.partial)
+        event_counts(db, lookups, lo, hi,
+                     [&](std::int64_t at, const std::string& metric, const std::string& key) {
+                         apply_count(s, days.week_of(at), metric, key, 1);
+                     });
+    // The minor pieces: their weekly counts move from the week their day went to, to their own. Only the
+    // weekly cells change, and the recorder counts them one per event (a mission done: "done"; a request
+    // created: "request"), so the events are counted without decoding them.
+    auto m_lease =
         store::prepare(db,
-                       "SELECT seq, at, entity, entity_id, action, reason, data FROM event WHERE action IN "
-                       "('done','created','declined','expired','dropped','missed','welfare_concern',"
-                       "'redispatch_flagged') AND at >= ? AND at < ?");
-    SQLite::Statement& q = *q_lease;
-    for (auto [lo, hi] : days.partial) {
-        q.reset();
-        q.bind(1, static_cast<std::int64_t>(lo));
-        q.bind(2, static_cast<std::int64_t>(hi));
-        while (q.executeStep()) {
-            const std::int64_t at = q.getColumn(1).getInt64();
-            const std::string entity = q.getColumn(2).getString(), id = q.getColumn(3).getString(),
-                              action = q.getColumn(4).getString();
-            const std::optional<std::string> reason =
-                q.getColumn(5).isNull() ? std::nullopt
-                                        : std::optional<std::string>(q.getColumn(5).getString());
-            const json::value data = json::parse(q.getColumn(6).getString());
-            const json::object none;
-            const event_view e{q.getColumn(0).getInt64(),
-                               at,
-                               entity,
-                               id,
-                               action,
-                               reason,
-                               data.is_object() ? data.as_object() : none};
-            day_counts(
-                e, [&](const std::string& rid) { return lookups.request(rid); },
-                [&](const std::string& metric, const std::string& key) {
-                    apply_count(s, p, metric, key, 1, at);
-                });
+                       "SELECT entity, COUNT(*) FROM event WHERE ((entity = 'mission' AND action = "
+                       "'done') OR (entity = 'request' AND action = 'created')) AND at >= ? AND "
+                       "at < ? GROUP BY entity");
+    SQLite::Statement& mq = *m_lease;
+    for (const auto& m : days.minors) {
+        mq.reset();
+        mq.bind(1, static_cast<std::int64_t>(m.lo));
+        mq.bind(2, static_cast<std::int64_t>(m.hi));
+        while (mq.executeStep()) {
+            const auto field = week_field(mq.getColumn(0).getString() == "mission" ? "done" : "request");
+            const std::int64_t n = mq.getColumn(1).getInt64();
+            s.weekly[m.major].*field -= n;
+            s.weekly[m.minor].*field += n;
         }
     }
 }
@@ -307,30 +367,21 @@ void counter_figures(SQLite::Database& db, const period& p, const day_split& day
 std::vector<std::int64_t> distinct_counts(SQLite::Database& db, int kind, const period& p,
                                           const day_split& days, bool with_weeks) {
     std::vector<std::pair<std::int64_t, std::int64_t>> intervals{{p.from, p.until}};
-    if (with_weeks) {
-        const auto weeks = weeks_of(p);
-        intervals.insert(intervals.end(), weeks.begin(), weeks.end());
-    }
+    if (with_weeks)
+        intervals.insert(intervals.end(), days.weeks.begin(), days.weeks.end());
     std::vector<std::int64_t> out(intervals.size(), 0);
-    // The intervals that hold instant x (inside the period): the period, and its week.
+    const std::size_t n_held = with_weeks ? 2 : 1;
+    // The intervals an occurrence of a partial day, at x, counts in: the period, and the week of x.
     auto holding = [&](std::int64_t x) {
-        std::array<std::size_t, 2> k{0, 0};
-        if (with_weeks)
-            k[1] = 1 + week_index(p.from, x);
-        return k;
+        return std::array<std::size_t, 2>{0, with_weeks ? 1 + days.week_of(x) : 0};
     };
-    auto count_row = [&](std::int64_t x, std::optional<std::int64_t> y) {
-        const auto ks = holding(x);
-        for (std::size_t i = 0; i < (with_weeks ? 2u : 1u); ++i) {
-            const auto [lo, hi] = intervals[ks[i]];
-            if (in(x, lo, hi) && (!y || *y < lo))
-                ++out[ks[i]];
-        }
+    // The intervals the occurrences of whole day `d` count in: the period, and the week the day went to.
+    auto holding_day = [&](std::int64_t d) {
+        return std::array<std::size_t, 2>{0, with_weeks ? 1 + days.week_of_day(d) : 0};
     };
     if (days.has_whole_days()) {
         // Whole days: (day of x, day of y) cells. A cell is decided by days alone unless y's day is the day
-        // of an unaligned interval start (then the rows are looked at below). Whole days lie inside their
-        // week.
+        // of an unaligned interval start (then the rows are looked at below).
         auto q_lease =
             store::prepare(db, "SELECT dx, dy, n FROM stat_gap WHERE kind = ? AND dx >= ? AND dx < ?");
         SQLite::Statement& q = *q_lease;
@@ -340,29 +391,57 @@ std::vector<std::int64_t> distinct_counts(SQLite::Database& db, int kind, const 
         while (q.executeStep()) {
             const std::int64_t dx = q.getColumn(0).getInt64(), dy = q.getColumn(1).getInt64(),
                                n = q.getColumn(2).getInt64();
-            const auto ks = holding(dx * day_s);
-            for (std::size_t i = 0; i < (with_weeks ? 2u : 1u); ++i)
+            const auto ks = holding_day(dx);
+            for (std::size_t i = 0; i < n_held; ++i)
                 if (dy < day_of(intervals[ks[i]].first))
                     out[ks[i]] += n;
         }
-        if (p.from != day_of(p.from) * day_s) {
-            // Rows of whole days whose previous occurrence is on the period's first (partial) day, before
-            // `from`: they count for the intervals that start at `from` (the period, the first week).
-            auto r_lease =
-                store::prepare(db,
-                               "SELECT x FROM stat_occurrence WHERE kind = ? AND y >= ? AND y < ? AND x >= ? "
-                               "AND x < ?");
-            SQLite::Statement& r = *r_lease;
+        // Rows of whole days whose previous occurrence is on the day of an unaligned interval start, before
+        // that start: they count for that interval (the period's `from`, a city week's Monday 00:00).
+        auto r_lease = store::prepare(
+            db, "SELECT x FROM stat_occurrence WHERE kind = ? AND y >= ? AND y < ? AND x >= ? AND x < ?");
+        SQLite::Statement& r = *r_lease;
+        for (std::size_t k = 0; k < intervals.size(); ++k) {
+            const auto [lo, hi] = intervals[k];
+            const std::int64_t dlo = day_of(lo);
+            if (lo == dlo * day_s)
+                continue;
+            // The whole days that may count for the interval (those of its week, or the period's).
+            const std::int64_t first = std::max(days.first_day, dlo),
+                               last = std::min(days.last_day, day_of(hi - 1) + 1);
+            if (first >= last)
+                continue;
+            r.reset();
             r.bind(1, kind);
-            r.bind(2, static_cast<std::int64_t>(day_of(p.from) * day_s));
-            r.bind(3, static_cast<std::int64_t>(p.from));
-            r.bind(4, static_cast<std::int64_t>(days.first_day * day_s));
-            r.bind(5, static_cast<std::int64_t>(days.last_day * day_s));
+            r.bind(2, static_cast<std::int64_t>(dlo * day_s));
+            r.bind(3, static_cast<std::int64_t>(lo));
+            r.bind(4, static_cast<std::int64_t>(first * day_s));
+            r.bind(5, static_cast<std::int64_t>(last * day_s));
             while (r.executeStep()) {
-                const auto ks = holding(r.getColumn(0).getInt64());
-                for (std::size_t i = 0; i < (with_weeks ? 2u : 1u); ++i)
-                    if (intervals[ks[i]].first == p.from)
-                        ++out[ks[i]];
+                const std::int64_t dx = day_of(r.getColumn(0).getInt64());
+                const auto ks = holding_day(dx);
+                if (days.whole(dx) && (ks[0] == k || (with_weeks && ks[1] == k)))
+                    ++out[k];
+            }
+        }
+        // The minor pieces: their occurrences were counted for the week their day went to; they count for
+        // their own week instead.
+        if (with_weeks) {
+            auto m_lease =
+                store::prepare(db, "SELECT x, y FROM stat_occurrence WHERE kind = ? AND x >= ? AND x < ?");
+            SQLite::Statement& m = *m_lease;
+            for (const auto& piece : days.minors) {
+                m.reset();
+                m.bind(1, kind);
+                m.bind(2, static_cast<std::int64_t>(piece.lo));
+                m.bind(3, static_cast<std::int64_t>(piece.hi));
+                while (m.executeStep()) {
+                    const auto y = opt_int(m, 1);
+                    if (!y || *y < days.weeks[piece.major].first)
+                        --out[1 + piece.major];
+                    if (!y || *y < days.weeks[piece.minor].first)
+                        ++out[1 + piece.minor];
+                }
             }
         }
     }
@@ -374,25 +453,33 @@ std::vector<std::int64_t> distinct_counts(SQLite::Database& db, int kind, const 
         q.bind(1, kind);
         q.bind(2, static_cast<std::int64_t>(lo));
         q.bind(3, static_cast<std::int64_t>(hi));
-        while (q.executeStep())
-            count_row(q.getColumn(0).getInt64(), opt_int(q, 1));
+        while (q.executeStep()) {
+            const std::int64_t x = q.getColumn(0).getInt64();
+            const auto y = opt_int(q, 1);
+            const auto ks = holding(x);
+            for (std::size_t i = 0; i < n_held; ++i) {
+                const auto [ilo, ihi] = intervals[ks[i]];
+                if (in(x, ilo, ihi) && (!y || *y < ilo))
+                    ++out[ks[i]];
+            }
+        }
     }
     return out;
 }
 
 }  // namespace
 
-summary compute_summary(SQLite::Database& db, const period& p) {
+summary compute_summary(SQLite::Database& db, const period& p, const domain::city_time& city) {
     summary s;
     s.p = p;
-    const auto weeks = weeks_of(p);
+    const day_split days(p, city);
+    const auto& weeks = days.weeks;
     for (auto [lo, hi] : weeks)
-        s.weekly.push_back(week_row{monday_of(lo), 0, 0, 0, 0});
-    const day_split days(p);
+        s.weekly.push_back(week_row{monday_of(lo, city), 0, 0, 0, 0});
 
-    volunteer_figures(db, p, s);
+    volunteer_figures(db, p, days, s);
     request_figures(db, p, s);
-    counter_figures(db, p, days, s);
+    counter_figures(db, days, s);
 
     const auto mobilised = distinct_counts(db, occ_mobilised, p, days, true);
     s.volunteers_mobilised = mobilised[0];

@@ -1,7 +1,9 @@
-// Black-box tests of the statistics routes (summary, CSV export) and of the test clock, on the real `relais`.
+// Black-box tests of the statistics routes (summary, CSV and XLSX exports) and of the test clock, on the real
+// `relais`.
 
 #include "api/support/fixtures.hpp"
 #include "stats/summary.hpp"
+#include "support/zip_reader.hpp"
 
 #include <doctest/doctest.h>
 #include <boost/json.hpp>
@@ -168,8 +170,10 @@ TEST_CASE("a small season through the API: exact figures, every CSV table parsed
     set_clock(city, t + 2 * 86400);
 
     const auto s = city.staff_get("/api/v1/stats/summary");
+    // The programme's start date, from the city's midnight (Paris: 23:00 or 22:00 UTC the day before).
+    const relais::domain::city_time paris("Europe/Paris");
     CHECK(json::value_to<std::string>(s.at("period").at("from")) ==
-          iso(t - 8 * 3600));  // the programme's start date
+          iso(*paris.midnight_of(relais::stats::date_label(t))));
     CHECK(json::value_to<std::string>(s.at("period").at("until")) == iso(t + 2 * 86400));  // now
     const auto& f = s.at("figures");
     CHECK(f.at("volunteers_registered") == 4);
@@ -274,4 +278,74 @@ TEST_CASE("CSV fields that need quoting: separators, quotes, line breaks, formul
             }
         CHECK(found);
     }
+}
+
+TEST_CASE("the whole bilan as one workbook, and the CSV in French words") {
+    test_city city;
+    const std::string period = "from=2026-03-23&until=2026-04-06";
+    check_problem(city.anonymous()->get("/api/v1/stats/export.xlsx"), 401);
+    auto v = city.new_volunteer("stats-xlsx");
+    check_problem(v.client->get("/api/v1/stats/export.xlsx?" + period), 403);
+    check_problem(city.coordinator().get("/api/v1/stats/export.xlsx?from=2026-04-06&until=2026-03-23"), 400);
+    check_problem(city.coordinator().get("/api/v1/stats/export.xlsx?from=someday"), 400);
+    check_problem(city.coordinator().get("/api/v1/stats/export.xlsx?from=2001-01-01&until=2026-03-23"), 422);
+    check_problem(city.coordinator().get("/api/v1/stats/export.xlsx?lang=de"), 400);
+
+    auto res = city.coordinator().get("/api/v1/stats/export.xlsx?" + period + "&lang=fr");
+    INFO(res.describe());
+    REQUIRE(res.status == 200);
+    CHECK(res.header("Content-Type") == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    // Dates of the city: Paris' midnights, the end excluded as in the query.
+    CHECK(res.header("Content-Disposition") ==
+          "attachment; filename=\"relais-bilan-2026-03-23-2026-04-06.xlsx\"");
+    CHECK(res.header("Cache-Control") == "no-store");
+    const auto files = relais::testing::unzip(res.body);
+    REQUIRE(files.count("xl/workbook.xml"));
+    // The period's sheet, then one per table of the summary.
+    for (int i = 1; i <= 11; ++i)
+        CHECK(files.count("xl/worksheets/sheet" + std::to_string(i) + ".xml"));
+    CHECK_FALSE(files.count("xl/worksheets/sheet12.xml"));
+    const auto& book = files.at("xl/workbook.xml");
+    CHECK(book.find("name=\"Chiffres clés\"") != std::string::npos);
+    CHECK(book.find("name=\"Par semaine\"") != std::string::npos);
+    const auto& strings = files.at("xl/sharedStrings.xml");
+    CHECK(strings.find("Missions réalisées") != std::string::npos);
+    CHECK(strings.find("du 23/03/2026 au 29/03/2026") != std::string::npos);  // a week by its dates
+    CHECK(strings.find("du 30/03/2026 au 05/04/2026") != std::string::npos);  // after the change of time
+    CHECK(strings.find("Europe/Paris") != std::string::npos);
+
+    // English, and French by default.
+    auto en = city.admin().get("/api/v1/stats/export.xlsx?" + period + "&lang=en");
+    REQUIRE(en.status == 200);
+    CHECK(relais::testing::unzip(en.body).at("xl/workbook.xml").find("name=\"Key figures\"") !=
+          std::string::npos);
+    auto plain = city.coordinator().get("/api/v1/stats/export.xlsx");
+    REQUIRE(plain.status == 200);
+    CHECK(relais::testing::unzip(plain.body).at("xl/workbook.xml").find("name=\"Chiffres clés\"") !=
+          std::string::npos);
+
+    // The CSV with lang=fr: French column names and labels; without lang, the codes as before.
+    auto csv =
+        city.coordinator().get("/api/v1/stats/export.csv?table=by_category&sep=semicolon&lang=fr&" + period);
+    INFO(csv.describe());
+    REQUIRE(csv.status == 200);
+    CHECK(csv.header("Content-Disposition") ==
+          "attachment; filename=\"relais-by_category-2026-03-23-2026-04-06.csv\"");
+    std::string_view text = csv.body;
+    REQUIRE(text.substr(0, 3) == "\xEF\xBB\xBF");
+    text.remove_prefix(3);
+    const auto rows = parse_csv(text, ';');
+    REQUIRE(rows.size() > 1);
+    CHECK(rows[0] == std::vector<std::string>{"Type", "Demandes", "Missions réalisées", "Soutiens"});
+    CHECK(rows[1][0] == "Courses");
+    auto weekly = city.coordinator().get("/api/v1/stats/export.csv?table=weekly&lang=en&" + period);
+    REQUIRE(weekly.status == 200);
+    const auto weeks = parse_csv(weekly.body, ',');
+    REQUIRE(weeks.size() == 3);
+    CHECK(weeks[0][0] == "Week");
+    CHECK(weeks[2][0] == "30/03/2026 to 05/04/2026");
+    check_problem(city.coordinator().get("/api/v1/stats/export.csv?table=weekly&lang=xx"), 400);
+    auto codes = city.coordinator().get("/api/v1/stats/export.csv?table=by_category&" + period);
+    REQUIRE(codes.status == 200);
+    CHECK(parse_csv(codes.body, ',')[0][0] == "category");
 }

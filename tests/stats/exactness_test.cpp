@@ -1,6 +1,7 @@
 // The fast summary (daily counters, chained occurrences, partial days from the log) equals the reference
-// computation from the whole event log, on random seasons written through the domain functions and over random
-// periods: whole days, date-times inside days, periods inside one day, bounds exactly on events.
+// computation from the whole event log, on random seasons written through the domain functions and over
+// random periods: whole days, date-times inside days, periods inside one day, bounds exactly on events,
+// Mondays; weeks in the city's calendar (Paris, Toronto, Kolkata, UTC), changes of time included.
 
 #include "stats/report.hpp"
 #include "stats/stats_fixture.hpp"
@@ -148,23 +149,32 @@ struct random_season {
         }
     }
 
-    /// Interesting bounds: day starts, random seconds, the exact times of events, beyond both ends.
+    /// Interesting bounds: day starts, random seconds, the exact times of events, beyond both ends, Mondays
+    /// (UTC and the city's).
     std::int64_t bound() {
-        switch (pick(0, 3)) {
+        switch (pick(0, 4)) {
             case 0: return start + pick(-2, days + 2) * stats::day_s;
             case 1: return start + pick(-stats::day_s, (days + 1) * stats::day_s);
             case 2: {
                 auto t = any("SELECT at FROM event ORDER BY seq");
                 return t.empty() ? start : std::stoll(t) + pick(-1, 1);
             }
-            default: return start + (pick(0, days / 7) * 7) * stats::day_s;  // a Monday
+            case 3:
+                return start + (pick(0, days / 7) * 7) * stats::day_s;  // a Monday (UTC)
+            default:
+                return stats::monday_of(start + pick(0, days) * stats::day_s, s.city);  // a Monday, city time
         }
     }
 };
 
-std::string text_of(const stats::summary& s) { return boost::json::serialize(stats::summary_json(s, {})); }
+std::string text_of(const stats::summary& s, const domain::city_time& city) {
+    return boost::json::serialize(stats::summary_json(s, {}, city));
+}
 
-void check_periods(random_season& season, int count) {
+/// `count` periods (the whole season first), each computed both ways with weeks in `zone`'s calendar.
+void check_periods(random_season& season, int count, const char* zone = "Europe/Paris") {
+    season.s.city = domain::city_time(zone);
+    CAPTURE(zone);
     // The whole season first, then random periods.
     std::vector<period> periods{{season.start - stats::day_s, season.start + (season.days + 1) * stats::day_s}};
     while (static_cast<int>(periods.size()) < count) {
@@ -177,7 +187,7 @@ void check_periods(random_season& season, int count) {
         INFO("period ", domain::format_iso8601(p.from), " .. ", domain::format_iso8601(p.until));
         const auto fast = season.s.fast(p);
         const auto oracle = season.s.oracle(p);
-        CHECK(text_of(fast) == text_of(oracle));
+        CHECK(text_of(fast, season.s.city) == text_of(oracle, season.s.city));
         CHECK(fast == oracle);
     }
 }
@@ -187,7 +197,8 @@ void check_periods(random_season& season, int count) {
 TEST_CASE("random seasons: the counters give exactly the figures recomputed from the event log") {
     for (std::uint64_t seed : {1u, 2u, 3u}) {
         CAPTURE(seed);
-        random_season season(seed, 24);
+        // 30 days from 2 March 2026: the clocks change in Toronto (8 March) and in Paris (29 March).
+        random_season season(seed, 30);
         const auto whole = season.s.fast({season.start, season.start + 30 * stats::day_s});
         // The season is not trivial: every kind of figure occurs.
         CHECK(whole.volunteers_registered > 10);
@@ -198,6 +209,9 @@ TEST_CASE("random seasons: the counters give exactly the figures recomputed from
         CHECK_FALSE(whole.withdrawals.empty());
         CHECK(whole.delays[2].requests > 2);
         check_periods(season, 60);
+        check_periods(season, 15, "America/Toronto");  // weeks start on Monday at 05:00 or 04:00 UTC
+        check_periods(season, 10, "Asia/Kolkata");     // at 18:30 UTC on Sunday
+        check_periods(season, 10, "UTC");
 
         // And the tables themselves: rebuilt from the log, they equal the ones kept write by write.
         const auto kept = season.s.stat_tables();
@@ -275,7 +289,7 @@ TEST_CASE("events recorded out of time order keep each subject's chain in time o
         for (int b = a + 1; b < 6; ++b) {
             const period p{d0 + a * stats::day_s + (a % 2) * 200, d0 + b * stats::day_s};
             const auto fast = s.fast(p);
-            CHECK(text_of(fast) == text_of(s.oracle(p)));
+            CHECK(text_of(fast, s.city) == text_of(s.oracle(p), s.city));
         }
     CHECK(s.fast({d0, d0 + 5 * stats::day_s}).volunteers_mobilised == 1);
     CHECK(s.fast({d0, d0 + 5 * stats::day_s}).missions_done == 4);

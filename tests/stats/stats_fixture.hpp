@@ -1,5 +1,7 @@
 #pragma once
 
+#include "domain/city_time.hpp"
+
 // A migrated temporary database and short-hands to write a season through the domain functions (which append
 // the events the statistics follow), for the statistics tests.
 
@@ -40,6 +42,8 @@ inline actor coordinator() {
 struct season_db {
     relais::testing::temp_dir dir;
     SQLite::Database db;
+    /// The calendar of the weeks: Paris by default (weeks start at 23:00 or 22:00 UTC on Sundays).
+    relais::domain::city_time city{"Europe/Paris"};
 
     season_db() : db(open(dir)) {}
 
@@ -128,8 +132,10 @@ struct season_db {
         return s->id;
     }
 
-    stats::summary fast(const stats::period& p) { return stats::compute_summary(db, p); }
-    stats::summary oracle(const stats::period& p) { return stats::aggregate(stats::facts_from_log(db), p); }
+    stats::summary fast(const stats::period& p) { return stats::compute_summary(db, p, city); }
+    stats::summary oracle(const stats::period& p) {
+        return stats::aggregate(stats::facts_from_log(db), p, city);
+    }
 
     /// Every row of the statistics tables, as text.
     std::string stat_tables() {

@@ -82,6 +82,7 @@ struct story {
 
 TEST_CASE("summary of a hand-built season: every figure as worked out by hand") {
     story st;
+    st.s.city = domain::city_time("UTC");  // the weeks worked out by hand are UTC's
     const period p{at("2026-03-01T00:00:00Z"), at("2026-03-16T00:00:00Z")};
     const auto s = st.s.fast(p);
 
@@ -136,6 +137,25 @@ TEST_CASE("summary of a hand-built season: every figure as worked out by hand") 
     CHECK(s.retention[1] == stats::retention_row{8, 0, 0});
 
     CHECK(s == st.s.oracle(p));
+
+    // In Paris the same instants run from Sunday 1 March, 01:00 to Monday 16 March, 01:00: the weeks start an
+    // hour earlier and a fourth one, an hour long, holds the end; the period's own figures stay the same.
+    st.s.city = domain::city_time("Europe/Paris");
+    auto paris = st.s.fast(p);
+    REQUIRE(paris.weekly.size() == 4);
+    CHECK(paris.weekly[0].starts == at("2026-02-22T23:00:00Z"));
+    CHECK(paris.weekly[1].starts == at("2026-03-01T23:00:00Z"));
+    CHECK(paris.weekly[3].starts == at("2026-03-15T23:00:00Z"));
+    std::int64_t requests = 0, done = 0;
+    for (const auto& w : paris.weekly) {
+        requests += w.requests;
+        done += w.missions_done;
+    }
+    CHECK(requests == s.requests);
+    CHECK(done == s.missions_done);
+    CHECK(paris == st.s.oracle(p));
+    paris.weekly = s.weekly;
+    CHECK(paris == s);
 }
 
 TEST_CASE("summary of the hand-built season over other periods") {
@@ -222,8 +242,8 @@ TEST_CASE("the summary as JSON reads back to the same summary, with labels and z
     story st;
     const period p{at("2026-03-01T00:00:00Z"), at("2026-03-16T00:00:00Z")};
     const auto s = st.s.fast(p);
-    const auto body = stats::summary_json(s, stats::load_reference(st.s.db));
-    CHECK(stats::summary_from_json(body) == s);
+    const auto body = stats::summary_json(s, stats::load_reference(st.s.db), st.s.city);
+    CHECK(stats::summary_from_json(body, st.s.city) == s);
     const auto& o = body.as_object();
     CHECK(o.at("period").at("from") == "2026-03-01T00:00:00Z");
     CHECK(o.at("figures").at("volunteers_registered") == 4);
@@ -261,12 +281,32 @@ TEST_CASE("a refused operation leaves the statistics untouched") {
 }
 
 TEST_CASE("week labels follow ISO 8601") {
-    CHECK(stats::iso_week_label(at("2026-03-02T00:00:00Z")) == "2026-W10");
-    CHECK(stats::iso_week_label(at("2025-12-29T00:00:00Z")) == "2026-W01");  // Thursday 1 January 2026
-    CHECK(stats::iso_week_label(at("2027-01-04T00:00:00Z")) == "2027-W01");
-    CHECK(stats::iso_week_label(at("2026-12-28T00:00:00Z")) == "2026-W53");
+    const domain::city_time utc("UTC"), paris("Europe/Paris");
+    CHECK(stats::iso_week_label(at("2026-03-02T00:00:00Z"), utc) == "2026-W10");
+    CHECK(stats::iso_week_label(at("2025-12-29T00:00:00Z"), utc) == "2026-W01");  // Thursday 1 January 2026
+    CHECK(stats::iso_week_label(at("2027-01-04T00:00:00Z"), utc) == "2027-W01");
+    CHECK(stats::iso_week_label(at("2026-12-28T00:00:00Z"), utc) == "2026-W53");
     CHECK(stats::monday_of(at("2026-03-08T23:59:59Z")) == at("2026-03-02T00:00:00Z"));
     CHECK(stats::monday_of(at("2026-03-09T00:00:00Z")) == at("2026-03-09T00:00:00Z"));
+    // In Paris the week of Monday 4 January 2027 starts on Sunday at 23:00 UTC, still in 2026 there.
+    CHECK(stats::iso_week_label(at("2027-01-03T23:00:00Z"), paris) == "2027-W01");
+    CHECK(stats::date_label(at("2027-01-03T23:00:00Z"), paris) == "2027-01-04");
+}
+
+TEST_CASE("weeks run from Monday 00:00 to Monday 00:00 in the city, across a change of time") {
+    const domain::city_time paris("Europe/Paris");
+    CHECK(stats::monday_of(at("2026-03-08T22:59:59Z"), paris) == at("2026-03-01T23:00:00Z"));
+    CHECK(stats::monday_of(at("2026-03-08T23:00:00Z"), paris) == at("2026-03-08T23:00:00Z"));
+    // The clocks go forward on Sunday 29 March 2026: that week has 167 hours, the next one starts at 22:00
+    // UTC.
+    const auto weeks = stats::weeks_of({at("2026-03-23T00:00:00Z"), at("2026-04-07T00:00:00Z")}, paris);
+    REQUIRE(weeks.size() == 3);
+    CHECK(weeks[0] ==
+          std::pair{at("2026-03-23T00:00:00Z"), at("2026-03-29T22:00:00Z")});  // cut to the period
+    CHECK(weeks[1] == std::pair{at("2026-03-29T22:00:00Z"), at("2026-04-05T22:00:00Z")});
+    CHECK(weeks[2] == std::pair{at("2026-04-05T22:00:00Z"), at("2026-04-07T00:00:00Z")});
+    CHECK(stats::monday_of(at("2026-03-29T21:59:59Z"), paris) == at("2026-03-22T23:00:00Z"));
+    CHECK(stats::monday_of(at("2026-03-29T22:00:00Z"), paris) == at("2026-03-29T22:00:00Z"));
 }
 
 TEST_CASE("nearest-rank quantiles") {

@@ -171,11 +171,13 @@ TEST_CASE(
 
     // The summary the statistics routes compute, over the programme's period (which holds the whole season),
     // counts what the tables hold.
-    const auto starts_on = relais::domain::parse_date(relais::domain::load_programme(db).starts_on);
+    const auto programme = relais::domain::load_programme(db);
+    const relais::domain::city_time city(programme.timezone);
+    const auto starts_on = city.midnight_of(programme.starts_on);
     REQUIRE(starts_on.has_value());
     CHECK(*starts_on <= scalar(db, "SELECT MIN(at) FROM event"));
     const relais::stats::period p{*starts_on, opts.now + 86400};
-    const auto s = relais::stats::compute_summary(db, p);
+    const auto s = relais::stats::compute_summary(db, p, city);
     CHECK(s.volunteers_registered == scalar(db, "SELECT COUNT(*) FROM volunteer"));
     CHECK(
         s.volunteers_active ==
@@ -231,10 +233,10 @@ TEST_CASE(
     CHECK(s.outcomes.open > 0);
 
     // The same figures as the reference computation from the log, and as the tables rebuilt from the log.
-    CHECK(s == relais::stats::aggregate(relais::stats::facts_from_log(db), p));
+    CHECK(s == relais::stats::aggregate(relais::stats::facts_from_log(db), p, city));
     db.exec("BEGIN");
     relais::stats::rebuild(db);
-    CHECK(s == relais::stats::compute_summary(db, p));
+    CHECK(s == relais::stats::compute_summary(db, p, city));
     db.exec("ROLLBACK");
 }
 

@@ -681,6 +681,18 @@ async function main() {
         return { status: res.status, type: res.headers.get('content-type') || '', text: await res.text() };
       });
       expect(csv.status === 200 && csv.type.startsWith('text/csv') && csv.text.split('\n').length > 2, `CSV export: ${csv.status} ${csv.type}`);
+      // In the page's language: French column names.
+      expect(csv.text.startsWith('Chiffre,Valeur'), `CSV export not in French: ${csv.text.slice(0, 40)}`);
+      // The whole bilan as one workbook, with the page's period and language.
+      const xlsx = await co.evaluate(async () => {
+        const link = document.querySelector('#xlsx-link');
+        const res = await fetch(link.getAttribute('href'), { credentials: 'same-origin' });
+        const bytes = new Uint8Array(await res.arrayBuffer());
+        return { href: link.getAttribute('href'), status: res.status, type: res.headers.get('content-type') || '',
+          zip: bytes[0] === 0x50 && bytes[1] === 0x4b };
+      });
+      expect(xlsx.status === 200 && xlsx.zip && xlsx.href.includes('lang=fr') &&
+        xlsx.type === 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', `XLSX export: ${JSON.stringify(xlsx)}`);
       // In English through the language switch, then back to French (the choice is remembered).
       await co.click('#lang-link');
       await co.locator('html[lang="en"]').waitFor();

@@ -1,7 +1,8 @@
 // The programme's bilan (/coordination/bilan): GET /api/v1/stats/summary for the chosen period, shown as
 // figures with their definitions, SVG charts drawn here (no chart library, no outside service) and tables,
-// each with its CSV export. The page has no inline script or style (the CSP forbids both): charts are SVG
-// elements with presentation attributes and CSS classes from bilan.css.
+// each with its CSV export in the page's language, and the whole bilan as one workbook (XLSX). Days and weeks
+// are the city's: dates are shown in the programme's time zone. The page has no inline script or style (the
+// CSP forbids both): charts are SVG elements with presentation attributes and CSS classes from bilan.css.
 'use strict';
 
 (() => {
@@ -68,7 +69,9 @@
     const days = Math.floor(hrs / 24), rest = hrs % 24;
     return rest ? t('bi.dur.d_h', { d: days, h: rest }) : t('bi.dur.d', { d: days });
   }
-  const dateFr = (iso) => new Date(iso).toLocaleDateString(locale(), { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' });
+  // The programme's time zone (GET /api/v1/programme): the summary's days and weeks are the city's.
+  let zone = 'Europe/Paris';
+  const dateFr = (iso) => new Date(iso).toLocaleDateString(locale(), { timeZone: zone, day: 'numeric', month: 'long', year: 'numeric' });
   const isoDate = (d) => d.toISOString().slice(0, 10);
   const reason = (code) => (known(`bi.reason.${code}`) ? t(`bi.reason.${code}`) : code);
 
@@ -174,8 +177,11 @@
   }
 
   // --- tables ----------------------------------------------------------------------------------------------
+  /// The exports' query: the page's period and language.
+  const exportQuery = (query) => `${query ? `${query}&` : ''}lang=${lang}`;
+
   function csvLinks(table, query) {
-    const base = `/api/v1/stats/export.csv?table=${table}${query ? `&${query}` : ''}`;
+    const base = `/api/v1/stats/export.csv?table=${table}&${exportQuery(query)}`;
     return h('p', { class: 'csv no-print' }, t('bi.download'), ' ',
       h('a', { href: base, download: '' }, 'CSV'), ' · ',
       h('a', { href: `${base}&sep=semicolon`, download: '' }, t('bi.csv_semicolon')));
@@ -196,7 +202,7 @@
     const f = d.figures;
     const until = new Date(new Date(d.period.until).getTime() - 1);
     const periodText = t('bi.period_text', { from: dateFr(d.period.from), until: dateFr(until.toISOString()),
-      at: new Date(d.period.until).toLocaleString(locale(), { timeZone: 'UTC' }) });
+      at: new Date(d.period.until).toLocaleString(locale(), { timeZone: zone }) });
     document.getElementById('print-period').textContent = periodText;
     const report = document.getElementById('report');
     report.replaceChildren();
@@ -205,6 +211,8 @@
     const REQ = t('bi.col.requests'), DONE = t('bi.col.missions_done'), SUP = t('bi.col.supports');
 
     report.append(h('p', { class: 'period-text' }, periodText));
+    report.append(h('p', { class: 'xlsx no-print' },
+      h('a', { id: 'xlsx-link', href: `/api/v1/stats/export.xlsx?${exportQuery(query)}`, download: '' }, t('bi.xlsx'))));
     report.append(section(t('bi.h.figures'), 'h-figures',
       h('dl', { class: 'figures' }, HEADLINE.map(figure)),
       h('dl', { class: 'figures secondary' }, SECONDARY.map(figure)),
@@ -340,11 +348,15 @@
     render(data, query);
   }
 
-  async function programmeName() {
+  /// The programme's name (in the title) and time zone (for the dates shown).
+  async function programmeInfo() {
     try {
       const res = await fetch('/api/v1/programme', { credentials: 'same-origin' });
-      if (res.ok) document.getElementById('programme-name').textContent = t('bi.programme_name', { name: (await res.json()).name });
-    } catch { /* the title stays generic */ }
+      if (!res.ok) return;
+      const p = await res.json();
+      document.getElementById('programme-name').textContent = t('bi.programme_name', { name: p.name });
+      if (p.timezone) zone = p.timezone;
+    } catch { /* the title stays generic, the zone Paris' */ }
   }
 
   /// The page's own texts (data-i18n="key" on an element sets its text) and the language switch.
@@ -386,7 +398,7 @@
       load();
     });
     document.getElementById('print').addEventListener('click', () => window.print());
-    programmeName();
+    await programmeInfo();
     load();
   });
 })();
