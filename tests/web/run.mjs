@@ -408,7 +408,14 @@ async function main() {
       await row.waitFor();
       volunteerId = await row.getAttribute('data-volunteer-id');
       await checkPage(co, 'coordination-benevoles');
-      await row.locator('button').click();
+      // Refusing asks for a reason first; not this one: cancel, then validate.
+      await row.locator('button[data-refuse-id]').click();
+      await co.locator('dialog#refuse-applicant[open] #refuse-reason').waitFor();
+      await co.click('#refuse-yes');
+      await co.locator('dialog#refuse-applicant p.form-status', { hasText: /motif/ }).waitFor();
+      await checkPage(co, 'coordination-refus');
+      await co.locator('dialog#refuse-applicant button', { hasText: 'Annuler' }).click();
+      await row.locator('button.primary').click();
       await co.locator('main p:has-text("Aucun bénévole")').waitFor();
       await co.click('a[href="#/benevoles/active"]');
       await co.locator('#volunteers tr', { hasText: VOLUNTEER.last }).waitFor();

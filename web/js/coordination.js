@@ -268,8 +268,9 @@ const QUEUE_STAGES = ['new', 'no_candidate', 'flagged', 'proposed', 'scheduled',
 function stageCell(r) {
   if (!r.stage) return '';
   const until = r.stage_until ? ` (${t(`co.stage_until.${r.stage}`, { time: fmtDateTime(r.stage_until) })})` : '';
-  const cls = { flagged: 'flag', no_candidate: 'flag', proposed: 'week', new: 'new' }[r.stage] || 'ok';
-  return [h('span', { class: `badge ${cls}` }, t(`co.stage.${r.stage}`)), until];
+  // (Not the classes "new" and "flag": they mark the rows that just arrived and the re-dispatch count.)
+  const cls = { flagged: 'alert', no_candidate: 'alert', proposed: 'week', new: 'week' }[r.stage] || 'ok';
+  return [h('span', { class: `badge stage ${cls}`, dataset: { stage: r.stage } }, t(`co.stage.${r.stage}`)), until];
 }
 
 /** The queue's search: the rows shown whose resident, details or category hold every word typed (accents
