@@ -1051,7 +1051,8 @@ async function main() {
       await co.check('#sup-ho-consent');
       await co.click('#sup-ho-yes');
       await co.locator('#supports-status', { hasText: /confié/ }).waitFor();
-      expect(await co.locator('#supports tbody tr', { hasText: 'Armelle Confiee' }).count() === 0, 'the support handed over is still listed as running');
+      // No longer among the running supports (the list is redrawn before the message).
+      await co.locator('#supports tbody tr', { hasText: 'Armelle Confiee' }).waitFor({ state: 'detached' });
       await pp.click('a[href="#/suivis"]');
       await pp.locator('h1', { hasText: 'Suivis confiés' }).waitFor();
       await pp.locator('#supports tbody tr button', { hasText: 'Voir le contact' }).first().click();

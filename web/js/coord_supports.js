@@ -58,9 +58,9 @@ export async function supportsView(deps) {
       try {
         await api('POST', `/api/v1/supports/${s.id}/end`, { reason });
         dialog.close();
+        await load();  // the list first, then the word that it is done
         status.textContent = t('co.sup.ended', { name: resident || '' });
         announce(status.textContent);
-        await load();
       } catch (err) { yes.disabled = false; msg.textContent = problemText(err); }
     });
     outcome.focus();
@@ -87,9 +87,10 @@ export async function supportsView(deps) {
       try {
         await api('POST', `/api/v1/supports/${s.id}/handover`, body);
         dialog.close();
-        status.textContent = t('co.sup.handed_over', { name: resident || '', partner: partner.selectedOptions[0].textContent });
+        const partnerName = partner.selectedOptions[0].textContent;
+        await load();  // the list first, then the word that it is done
+        status.textContent = t('co.sup.handed_over', { name: resident || '', partner: partnerName });
         announce(status.textContent);
-        await load();
       } catch (err) { yes.disabled = false; msg.textContent = problemText(err); }
     });
     partner.focus();
