@@ -244,14 +244,7 @@ std::string bilan_csv(const bilan_sheet& sheet, csv_dialect dialect, const core:
     const char sep = dialect == csv_dialect::semicolon ? ';' : ',';
     const char mark = dialect == csv_dialect::semicolon ? ',' : '.';
     std::string out = dialect == csv_dialect::semicolon ? "\xEF\xBB\xBF" : "";
-    auto line = [&](const std::vector<std::string>& fields) {
-        for (std::size_t i = 0; i < fields.size(); ++i) {
-            if (i)
-                out += sep;
-            out += fields[i];
-        }
-        out += "\r\n";
-    };
+    auto line = [&](const std::vector<std::string>& fields) { append_csv_line(out, fields, sep); };
     std::vector<std::string> header;
     for (const auto& h : sheet.headers)
         header.push_back(csv_field(h, sep));

@@ -354,6 +354,15 @@ std::string csv_field(std::string_view text, char separator, bool is_text) {
     return out;
 }
 
+void append_csv_line(std::string& out, const std::vector<std::string>& fields, char separator) {
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+        if (i)
+            out += separator;
+        out += fields[i];
+    }
+    out += "\r\n";
+}
+
 std::optional<std::string> csv_export(const json::value& body, std::string_view table, csv_dialect dialect) {
     const table_spec* spec = nullptr;
     for (const auto& t : table_specs())
@@ -364,14 +373,7 @@ std::optional<std::string> csv_export(const json::value& body, std::string_view 
     const char sep = dialect == csv_dialect::semicolon ? ';' : ',';
     const char decimal = dialect == csv_dialect::semicolon ? ',' : '.';
     std::string out = dialect == csv_dialect::semicolon ? "\xEF\xBB\xBF" : "";
-    auto line = [&](const std::vector<std::string>& fields) {
-        for (std::size_t i = 0; i < fields.size(); ++i) {
-            if (i)
-                out += sep;
-            out += fields[i];
-        }
-        out += "\r\n";
-    };
+    auto line = [&](const std::vector<std::string>& fields) { append_csv_line(out, fields, sep); };
     const auto& value = body.as_object().at(spec->name);
     if (spec->columns.empty()) {
         line({"figure", "value"});

@@ -49,6 +49,10 @@ enum class csv_dialect {
 std::optional<std::string> csv_export(const boost::json::value& summary_body, std::string_view table,
                                       csv_dialect dialect);
 
+/// Appends one CSV line of already-quoted `fields` to `out`, separated by `separator`, ended by CRLF (the one
+/// line writer of the CSV exports, code-named and localized).
+void append_csv_line(std::string& out, const std::vector<std::string>& fields, char separator);
+
 /// One CSV field, quoted if it holds the separator, a quote, CR or LF; text that a spreadsheet would take
 /// for a formula (=, +, -, @ first) is prefixed with an apostrophe.
 std::string csv_field(std::string_view text, char separator, bool is_text = true);
