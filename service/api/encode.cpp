@@ -220,7 +220,9 @@ void tag_invoke(json::value_from_tag, json::value& v, const partner_record& p) {
 
 void tag_invoke(json::value_from_tag, json::value& v, const collective_record& c) {
     v = json::object{{"id", c.id},
-                     {"partner_id", c.partner_id},
+                     {"partner_id", opt(c.partner_id)},
+                     {"organiser", c.partner_id ? "partner" : "city"},
+                     {"organiser_name", c.organiser_name},
                      {"title", c.title},
                      {"description", c.description},
                      {"place", c.place},
@@ -230,6 +232,7 @@ void tag_invoke(json::value_from_tag, json::value& v, const collective_record& c
                      {"capacity", c.capacity},
                      {"signed_up", c.signed_up},
                      {"remaining", std::max(0, c.capacity - c.signed_up)},
+                     {"attended", c.attended},
                      {"status", c.status},
                      {"signed_up_by_me", c.mine},
                      {"created_at", time_json(c.created_at)}};

@@ -19,6 +19,15 @@ std::optional<std::string> partner_scope(const request_context& ctx) {
     return std::nullopt;
 }
 
+/// The collective mission `id` if the caller may manage it (staff: any; a partner: its own), else 404.
+domain::collective_record managed_collective(SQLite::Database& db, const std::string& id,
+                                             const std::optional<std::string>& scope) {
+    auto c = domain::load_collective(db, id);
+    if (scope && c.partner_id != *scope)
+        throw not_found("No such collective mission.");
+    return c;
+}
+
 awaitable_response list_partners(const data_access& s, request_context& ctx) {
     const int limit = limit_param(ctx);
     const auto after = seq_cursor(ctx);
@@ -82,8 +91,10 @@ awaitable_response create_collective(const data_access& s, request_context& ctx)
         r.accept("partner_id");
         if (r.has("partner_id") && !r.is_null("partner_id"))
             r.fail("partner_id", "is your own association; leave it out");
-    } else {
+    } else if (r.has("partner_id") && !r.is_null("partner_id")) {
         partner = r.text("partner_id", {1, 64});
+    } else {
+        r.accept("partner_id");  // staff without a partner: the city runs it
     }
     auto title = r.text("title", {2, 120});
     in.description = r.text("description", details_rule, false).value_or("");
@@ -95,7 +106,7 @@ awaitable_response create_collective(const data_access& s, request_context& ctx)
     if (starts && ends && *ends <= *starts)
         r.fail("ends_at", "must be after starts_at");
     r.done();
-    in.partner_id = *partner;
+    in.partner_id = partner;
     in.title = *title;
     in.starts_at = *starts;
     in.ends_at = *ends;
@@ -127,12 +138,20 @@ awaitable_response signup(const data_access& s, request_context& ctx, bool cance
     auto vol = volunteer_of(ctx);
     if (!vol)
         throw error(error_kind::forbidden, "Only volunteers sign up for collective missions.");
-    no_fields(ctx);
+    bool share_phone = false;
+    if (cancel) {
+        no_fields(ctx);
+    } else if (!ctx.req.body().empty()) {
+        // The volunteer's agreement that the organiser sees their phone number (never implied).
+        body_reader r(ctx.json_body());
+        share_phone = r.boolean("share_phone", false).value_or(false);
+        r.done();
+    }
     const auto now = s.clk.now_s();
     const auto who = actor_of(ctx);
-    auto job = [id, v = *vol, cancel, now, who](SQLite::Database& db) {
+    auto job = [id, v = *vol, cancel, share_phone, now, who](SQLite::Database& db) {
         auto c = cancel ? domain::cancel_signup(db, id, v, now, who)
-                        : domain::signup_collective(db, id, v, now, who);
+                        : domain::signup_collective(db, id, v, share_phone, now, who);
         return json::value_from(c);
     };
     co_return ctx.json(status::ok, co_await s.db.write(std::move(job)));
@@ -145,13 +164,102 @@ awaitable_response cancel_collective(const data_access& s, request_context& ctx)
     const auto now = s.clk.now_s();
     const auto who = actor_of(ctx);
     auto job = [id, scope, now, who](SQLite::Database& db) {
-        auto c = domain::load_collective(db, id);
-        if (scope && c.partner_id != *scope)
-            throw not_found("No such collective mission.");
+        managed_collective(db, id, scope);
         domain::cancel_collective(db, id, now, who);
         return json::value_from(domain::load_collective(db, id));
     };
     co_return ctx.json(status::ok, co_await s.db.write(std::move(job)));
+}
+
+/// The places held, as the organiser may see them: a partner gets the first name and, only when the volunteer
+/// agreed, the phone; staff get the full name and the phone (they dispatch volunteers anyway).
+json::value signups_json(const std::vector<domain::collective_signup_record>& items, bool staff) {
+    json::array out;
+    for (const auto& r : items) {
+        const bool phone = staff || r.share_phone;
+        out.push_back(
+            json::object{{"volunteer_id", r.volunteer_id},
+                         {"first_name", r.first_name},
+                         {"last_name", staff ? json::value(r.last_name) : json::value(nullptr)},
+                         {"phone", phone ? json::value(r.phone) : json::value(nullptr)},
+                         {"phone_shared", r.share_phone},
+                         {"signed_up_at", time_json(r.signed_up_at)},
+                         {"attended", r.attended ? json::value(*r.attended) : json::value(nullptr)}});
+    }
+    return json::object{{"items", std::move(out)}};
+}
+
+/// The volunteers whose names (and numbers) a read shows, for the audit log.
+std::vector<std::pair<std::string, std::string>> signup_subjects(const json::value& body) {
+    std::vector<std::pair<std::string, std::string>> subjects;
+    const auto& items = body.at("items").as_array();
+    for (const auto& e : items)
+        subjects.emplace_back("volunteer", std::string(e.at("volunteer_id").as_string()));
+    return subjects;
+}
+
+awaitable_response list_signups(const data_access& s, request_context& ctx) {
+    const auto id = ctx.param("id");
+    const auto scope = partner_scope(ctx);
+    const bool staff = is_staff(ctx);
+    auto job = [id, scope, staff](SQLite::Database& db) {
+        managed_collective(db, id, scope);
+        return signups_json(domain::list_signups(db, id), staff);
+    };
+    json::value body = co_await s.db.read(std::move(job));
+    auto subjects = signup_subjects(body);
+    if (!subjects.empty())
+        co_await audit_reads(s, ctx, std::move(subjects));
+    co_return ctx.json(status::ok, std::move(body));
+}
+
+awaitable_response record_attendance(const data_access& s, request_context& ctx) {
+    const auto id = ctx.param("id");
+    const auto scope = partner_scope(ctx);
+    const bool staff = is_staff(ctx);
+    if (scope) {
+        // Another partner's activity is not found, whatever the body says.
+        auto check = [id, scope](SQLite::Database& db) {
+            managed_collective(db, id, scope);
+            return true;
+        };
+        co_await s.db.read(std::move(check));
+    }
+    body_reader r(ctx.json_body());
+    std::vector<domain::attendance_mark> marks;
+    if (const auto* list = r.array("attendance", 1000)) {
+        if (list->empty())
+            r.fail("attendance", "must list at least one volunteer");
+        for (std::size_t i = 0; i < list->size(); ++i) {
+            const std::string at = "attendance[" + std::to_string(i) + "]";
+            const auto* o = (*list)[i].if_object();
+            if (!o) {
+                r.fail(at, "must be an object {volunteer_id, attended}");
+                continue;
+            }
+            const auto* v = o->if_contains("volunteer_id");
+            const auto* a = o->if_contains("attended");
+            if (!v || !v->is_string() || v->as_string().empty() || v->as_string().size() > 64)
+                r.fail(at + ".volunteer_id", "is required: the id of a volunteer holding a place");
+            if (!a || !a->is_bool())
+                r.fail(at + ".attended", "is required: true if they came, false if not");
+            if (o->size() > 2)
+                r.fail(at, "has fields other than volunteer_id and attended");
+            if (v && v->is_string() && a && a->is_bool())
+                marks.push_back({std::string(v->as_string()), a->as_bool()});
+        }
+    }
+    r.done();
+    const auto now = s.clk.now_s();
+    const auto who = actor_of(ctx);
+    auto job = [id, scope, staff, marks, now, who](SQLite::Database& db) {
+        managed_collective(db, id, scope);
+        domain::record_attendance(db, id, marks, now, who);
+        return signups_json(domain::list_signups(db, id), staff);
+    };
+    json::value body = co_await s.db.write(std::move(job));
+    co_await audit_reads(s, ctx, signup_subjects(body));
+    co_return ctx.json(status::ok, std::move(body));
 }
 
 }  // namespace
@@ -185,10 +293,22 @@ void add_partner_routes(wire::route_table& t, const data_access& s) {
            "Empty",
            plain,
            bind(s, cancel_collective)});  // partner: own
+    t.add({verb::get,
+           "/api/v1/collective-missions/{id}/signups",
+           {staff | par},
+           "",
+           personal,
+           bind(s, list_signups)});  // partner: own
+    t.add({verb::post,
+           "/api/v1/collective-missions/{id}/attendance",
+           {staff | par},
+           "CollectiveAttendance",
+           personal,
+           bind(s, record_attendance)});  // partner: own
     t.add({verb::post,
            "/api/v1/collective-missions/{id}/signup",
            {vol},
-           "Empty",
+           "CollectiveSignup",
            plain,
            [s](request_context& ctx) { return signup(s, ctx, false); }});
     t.add({verb::post,

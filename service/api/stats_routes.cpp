@@ -10,6 +10,7 @@
 #include "domain/time_format.hpp"
 #include "stats/bilan_sheets.hpp"
 #include "stats/bilan_workbook.hpp"
+#include "stats/collective_summary.hpp"
 #include "stats/report.hpp"
 #include "stats/summary_query.hpp"
 #include "store/statement_cache.hpp"
@@ -105,8 +106,9 @@ summary_result compute(SQLite::Database& db, const period_query& q) {
         throw bad_request("The period is empty: from must be before until (and until is at most now).");
     if (p.until - p.from > max_period_s)
         throw validation_error({{"from", "is more than five years before until: ask for a shorter period"}});
-    return {stats::summary_json(stats::compute_summary(db, p, city), stats::load_reference(db), city),
-            programme.name, city, q.now};
+    auto body = stats::summary_json(stats::compute_summary(db, p, city), stats::load_reference(db), city);
+    body.as_object()["collectives"] = stats::collectives_json(stats::collective_summary(db, p));
+    return {std::move(body), programme.name, city, q.now};
 }
 
 /// The summary body for the query's period (computed on a reader thread).

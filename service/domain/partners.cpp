@@ -7,6 +7,8 @@
 
 #include <SQLiteCpp/Statement.h>
 
+#include <algorithm>
+
 namespace relais::domain {
 
 const std::vector<std::string> partner_kinds{"association", "food_bank",      "youth_centre",
@@ -33,12 +35,22 @@ constexpr const char* collective_select =
     "c.capacity, c.status, c.created_at, "
     "(SELECT COUNT(*) FROM collective_signup s WHERE s.collective_id = c.id AND s.cancelled_at IS NULL), "
     "EXISTS (SELECT 1 FROM collective_signup s WHERE s.collective_id = c.id AND s.cancelled_at IS NULL "
-    "AND s.volunteer_id = :vol) FROM collective_mission c";
+    "AND s.volunteer_id = :vol), "
+    "COALESCE(p.name, (SELECT name FROM programme WHERE id = 1), ''), "
+    "(SELECT COUNT(*) FROM collective_signup s WHERE s.collective_id = c.id AND s.cancelled_at IS NULL "
+    "AND s.attended = 1) "
+    "FROM collective_mission c LEFT JOIN partner p ON p.id = c.partner_id";
+
+/// The organiser as events record it: the partner's id, or "city".
+std::string organiser_code(const std::optional<std::string>& partner_id) {
+    return partner_id.value_or("city");
+}
 
 collective_record read_collective(SQLite::Statement& q) {
     collective_record c;
     c.id = q.getColumn(1).getString();
-    c.partner_id = q.getColumn(2).getString();
+    if (!q.getColumn(2).isNull())
+        c.partner_id = q.getColumn(2).getString();
     c.title = q.getColumn(3).getString();
     c.description = q.getColumn(4).getString();
     c.place = q.getColumn(5).getString();
@@ -51,6 +63,8 @@ collective_record read_collective(SQLite::Statement& q) {
     c.created_at = q.getColumn(11).getInt64();
     c.signed_up = q.getColumn(12).getInt();
     c.mine = q.getColumn(13).getInt() != 0;
+    c.organiser_name = q.getColumn(14).getString();
+    c.attended = q.getColumn(15).getInt();
     return c;
 }
 
@@ -99,7 +113,8 @@ std::vector<partner_record> list_partners(SQLite::Database& db, std::int64_t aft
 
 std::string create_collective(SQLite::Database& db, const collective_input& in, std::int64_t now,
                               const actor& who) {
-    load_partner(db, in.partner_id);
+    if (in.partner_id)
+        load_partner(db, *in.partner_id);
     if (in.neighbourhood) {
         auto n_lease = store::prepare(db, "SELECT 1 FROM neighbourhood WHERE code = ?");
         SQLite::Statement& n = *n_lease;
@@ -119,7 +134,8 @@ std::string create_collective(SQLite::Database& db, const collective_input& in, 
         "VALUES (?,?,?,?,?,?,?,?,?,'open',?,?)");
     SQLite::Statement& q = *q_lease;
     q.bind(1, id);
-    q.bind(2, in.partner_id);
+    if (in.partner_id)
+        q.bind(2, *in.partner_id);
     q.bind(3, in.title);
     q.bind(4, in.description);
     q.bind(5, in.place);
@@ -138,7 +154,9 @@ std::string create_collective(SQLite::Database& db, const collective_input& in, 
                   std::nullopt,
                   "open",
                   std::nullopt,
-                  {{"partner_id", in.partner_id}, {"capacity", in.capacity}}});
+                  {{"partner_id", organiser_code(in.partner_id)},
+                   {"capacity", in.capacity},
+                   {"starts_at", in.starts_at}}});
     return id;
 }
 
@@ -178,7 +196,8 @@ std::vector<collective_record> list_collectives(SQLite::Database& db, const coll
 }
 
 collective_record signup_collective(SQLite::Database& db, const std::string& id,
-                                    const std::string& volunteer_id, std::int64_t now, const actor& who) {
+                                    const std::string& volunteer_id, bool share_phone, std::int64_t now,
+                                    const actor& who) {
     auto c = load_collective(db, id, volunteer_id);
     auto v = load_volunteer(db, volunteer_id);
     if (v.status != "active")
@@ -193,13 +212,15 @@ collective_record signup_collective(SQLite::Database& db, const std::string& id,
         throw conflict("This collective mission is full.");
     auto q_lease = store::prepare(
         db,
-        "INSERT INTO collective_signup(collective_id, volunteer_id, created_at) VALUES (?,?,?) "
+        "INSERT INTO collective_signup(collective_id, volunteer_id, created_at, share_phone) VALUES "
+        "(?,?,?,?) "
         "ON CONFLICT(collective_id, volunteer_id) DO UPDATE SET cancelled_at = NULL, created_at = "
-        "excluded.created_at");
+        "excluded.created_at, share_phone = excluded.share_phone, attended = NULL, attendance_at = NULL");
     SQLite::Statement& q = *q_lease;
     q.bind(1, id);
     q.bind(2, volunteer_id);
     q.bind(3, static_cast<std::int64_t>(now));
+    q.bind(4, share_phone ? 1 : 0);
     q.exec();
     append_event(db, now, who,
                  {"collective",
@@ -208,7 +229,7 @@ collective_record signup_collective(SQLite::Database& db, const std::string& id,
                   std::nullopt,
                   std::nullopt,
                   std::nullopt,
-                  {{"volunteer_id", volunteer_id}, {"partner_id", c.partner_id}}});
+                  {{"volunteer_id", volunteer_id}, {"partner_id", organiser_code(c.partner_id)}}});
     return load_collective(db, id, volunteer_id);
 }
 
@@ -231,7 +252,7 @@ collective_record cancel_signup(SQLite::Database& db, const std::string& id, con
                   std::nullopt,
                   std::nullopt,
                   std::nullopt,
-                  {{"volunteer_id", volunteer_id}, {"partner_id", c.partner_id}}});
+                  {{"volunteer_id", volunteer_id}, {"partner_id", organiser_code(c.partner_id)}}});
     return load_collective(db, id, volunteer_id);
 }
 
@@ -245,9 +266,83 @@ void cancel_collective(SQLite::Database& db, const std::string& id, std::int64_t
     q.bind(1, static_cast<std::int64_t>(now));
     q.bind(2, id);
     q.exec();
-    append_event(
-        db, now, who,
-        {"collective", id, "cancelled", "open", "cancelled", std::nullopt, {{"partner_id", c.partner_id}}});
+    append_event(db, now, who,
+                 {"collective",
+                  id,
+                  "cancelled",
+                  "open",
+                  "cancelled",
+                  std::nullopt,
+                  {{"partner_id", organiser_code(c.partner_id)}}});
+}
+
+std::vector<collective_signup_record> list_signups(SQLite::Database& db, const std::string& id) {
+    load_collective(db, id);
+    auto q_lease = store::prepare(
+        db,
+        "SELECT s.volunteer_id, v.first_name, v.last_name, v.phone, s.share_phone, s.created_at, s.attended "
+        "FROM collective_signup s JOIN volunteer v ON v.id = s.volunteer_id "
+        "WHERE s.collective_id = ? AND s.cancelled_at IS NULL ORDER BY s.created_at, s.volunteer_id");
+    SQLite::Statement& q = *q_lease;
+    q.bind(1, id);
+    std::vector<collective_signup_record> out;
+    while (q.executeStep()) {
+        collective_signup_record r;
+        r.volunteer_id = q.getColumn(0).getString();
+        r.first_name = q.getColumn(1).getString();
+        r.last_name = q.getColumn(2).getString();
+        r.phone = q.getColumn(3).getString();
+        r.share_phone = q.getColumn(4).getInt() != 0;
+        r.signed_up_at = q.getColumn(5).getInt64();
+        if (!q.getColumn(6).isNull())
+            r.attended = q.getColumn(6).getInt() != 0;
+        out.push_back(std::move(r));
+    }
+    return out;
+}
+
+void record_attendance(SQLite::Database& db, const std::string& id, const std::vector<attendance_mark>& marks,
+                       std::int64_t now, const actor& who) {
+    auto c = load_collective(db, id);
+    if (c.status != "open")
+        throw conflict("This collective mission is " + c.status + ": there is no attendance to record.");
+    if (c.starts_at > now)
+        throw conflict("This collective mission has not started yet: record who came once it has begun.");
+    const auto held = list_signups(db, id);
+    std::vector<field_error> errors;
+    for (std::size_t i = 0; i < marks.size(); ++i) {
+        const bool holds = std::any_of(
+            held.begin(), held.end(), [&](const auto& s) { return s.volunteer_id == marks[i].volunteer_id; });
+        if (!holds)
+            errors.push_back({"attendance[" + std::to_string(i) + "].volunteer_id",
+                              "holds no place in this collective mission"});
+    }
+    if (!errors.empty())
+        throw validation_error(std::move(errors));
+    auto q_lease = store::prepare(db,
+                                  "UPDATE collective_signup SET attended = ?, attendance_at = ? "
+                                  "WHERE collective_id = ? AND volunteer_id = ? AND cancelled_at IS NULL");
+    SQLite::Statement& q = *q_lease;
+    int came = 0;
+    for (const auto& m : marks) {
+        q.reset();
+        q.bind(1, m.attended ? 1 : 0);
+        q.bind(2, static_cast<std::int64_t>(now));
+        q.bind(3, id);
+        q.bind(4, m.volunteer_id);
+        q.exec();
+        came += m.attended ? 1 : 0;
+    }
+    append_event(db, now, who,
+                 {"collective",
+                  id,
+                  "attendance",
+                  std::nullopt,
+                  std::nullopt,
+                  std::nullopt,
+                  {{"partner_id", organiser_code(c.partner_id)},
+                   {"marked", static_cast<std::int64_t>(marks.size())},
+                   {"came", came}}});
 }
 
 }  // namespace relais::domain

@@ -1077,8 +1077,19 @@ void season::demo_finale() {
                           {"capacity", 6}});
     if (ok(c, "POST /api/v1/collective-missions"))
         ok(call(*dv.app, "POST", "/api/v1/collective-missions/" + str(c.json(), "id") + "/signup",
-                json::object{}),
+                json::object{{"share_phone", true}}),
            "signup");
+    // One the city runs itself (no partner), for the console's page and the volunteers' list.
+    const std::int64_t walk = day_start(now_) + 6 * day + 14 * hour;
+    ok(call(coordinator_, "POST", "/api/v1/collective-missions",
+            json::object{{"title", "Porte-à-porte : repérer les voisins isolés"},
+                         {"description", "En binôme, présenter le dispositif aux habitants d'une rue."},
+                         {"place", "Mairie de quartier"},
+                         {"neighbourhood", "centre"},
+                         {"starts_at", domain::format_iso8601(walk)},
+                         {"ends_at", domain::format_iso8601(walk + 2 * hour)},
+                         {"capacity", 8}}),
+       "POST /api/v1/collective-missions (city)");
 
     // Two residents call; the coordinator proposes both to the demo volunteer, who accepts the first.
     std::vector<std::size_t> mine;

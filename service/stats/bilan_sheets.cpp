@@ -164,6 +164,29 @@ bilan_sheet table_sheet(const json::object& body, std::string_view table, const 
                 text(w("bi.weeks", {{"count", weeks}})), integer(r.at("cohort")), integer(r.at("retained")),
                 rate.is_null() ? bilan_cell{} : bilan_cell{cell_type::rate, {}, rate.to_number<double>()}};
         });
+    } else if (table == "collectives") {
+        s.title = w("bi.table.collectives");
+        s.headers = {w("bi.col.organiser"),
+                     w("bi.col.held"),
+                     w("bi.col.cancelled_activities"),
+                     w("bi.col.places"),
+                     w("bi.col.signups"),
+                     w("bi.col.attended"),
+                     w("bi.col.absent"),
+                     w("bi.col.volunteers_present")};
+        s.rows = rows_of(v, [&](const json::object& r) {
+            const auto& id = r.at("organiser_id").as_string();
+            const std::string name =
+                id == "all" ? w("bi.col.total") : std::string(r.at("organiser").as_string());
+            return std::vector<bilan_cell>{text(name),
+                                           integer(r.at("held")),
+                                           integer(r.at("cancelled")),
+                                           integer(r.at("places")),
+                                           integer(r.at("signups")),
+                                           integer(r.at("attended")),
+                                           integer(r.at("absent")),
+                                           integer(r.at("volunteers"))};
+        });
     } else {
         throw std::invalid_argument("unknown table");
     }

@@ -96,6 +96,9 @@ const std::vector<table_spec>& table_specs() {
         {"withdrawals", {"reason", "count", "after_validation"}},
         {"delays", {"stage", "requests", "median_seconds", "p90_seconds"}},
         {"retention", {"weeks", "cohort", "retained", "rate"}},
+        {"collectives",
+         {"organiser_id", "organiser", "held", "cancelled", "places", "signups", "attended", "absent",
+          "volunteers"}},
     };
     return specs;
 }

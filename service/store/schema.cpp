@@ -24,6 +24,7 @@ std::span<const migration> schema_migrations() {
         {15, "message language", schema_message_language_sql()},
         {16, "resident merge", schema_resident_merge_sql()},
         {17, "no candidate", schema_no_candidate_sql()},
+        {18, "collectives", schema_collectives_sql()},
     };
     return migrations;
 }

@@ -41,5 +41,6 @@ const char* schema_message_language_sql();
 /// Migration 16: residents merged into another (the duplicates of one person).
 const char* schema_resident_merge_sql();
 const char* schema_no_candidate_sql();
+const char* schema_collectives_sql();
 
 }  // namespace relais::store

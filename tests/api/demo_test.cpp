@@ -109,8 +109,19 @@ TEST_CASE(
     }
     CHECK(proposed >= 1);
     CHECK(upcoming >= 1);
-    // The partner sees its collective mission.
-    CHECK(partner->get_json("/api/v1/collective-missions").at("items").as_array().size() >= 1);
+    // The partner sees its collective mission and who signed up: the demo volunteer, phone shared.
+    const auto own = partner->get_json("/api/v1/collective-missions");
+    REQUIRE(own.at("items").as_array().size() >= 1);
+    const std::string col(own.at("items").at(0).at("id").as_string());
+    const auto signups = partner->get_json("/api/v1/collective-missions/" + col + "/signups");
+    REQUIRE(signups.at("items").as_array().size() >= 1);
+    CHECK(signups.at("items").at(0).at("phone").is_string());
+    // The city runs one too, which the volunteer sees beside the partner's.
+    int city_run = 0;
+    const auto all = volunteer->get_json("/api/v1/collective-missions");
+    for (const auto& c : all.at("items").as_array())
+        city_run += c.at("organiser") == "city";
+    CHECK(city_run == 1);
 
     // A restart with --demo keeps the city as it is.
     CHECK(server->stop() == 0);

@@ -5,6 +5,7 @@
 #include "core/dictionary.hpp"
 #include "domain/time_format.hpp"
 #include "stats/bilan_workbook.hpp"
+#include "stats/collective_summary.hpp"
 #include "stats/report.hpp"
 #include "support/zip_reader.hpp"
 
@@ -47,7 +48,10 @@ boost::json::value body(const domain::city_time& paris) {
     s.retention[1] = {8, 0, 0};
     stats::reference ref;
     ref.categories.push_back({"shopping", "Courses", "Shopping"});
-    return stats::summary_json(s, ref, paris);
+    auto out = stats::summary_json(s, ref, paris);
+    out.as_object()["collectives"] = stats::collectives_json(
+        {{"city", "Volontaires Solidaires", 2, 0, 10, 7, 6, 1, 5}, {"all", "", 2, 0, 10, 7, 6, 1, 5}});
+    return out;
 }
 
 const stats::bilan_cell& cell(const stats::bilan_sheet& s, std::size_t row, std::size_t col) {
@@ -171,6 +175,13 @@ TEST_CASE("the workbook: the period first, then one sheet per table, readable ba
     for (std::size_t i = 1; i <= sheets.size(); ++i)
         CHECK(files.count("xl/worksheets/sheet" + std::to_string(i) + ".xml"));
     CHECK(files.at("xl/sharedStrings.xml").find("Missions réalisées") != std::string::npos);
+    // Collective activities: the organiser by name, the total row in words.
+    const auto& col = sheets.back();
+    CHECK(col.table == "collectives");
+    CHECK(col.name == "Actions collectives");
+    CHECK(cell(col, 0, 0).text == "Volontaires Solidaires");
+    CHECK(cell(col, 0, 5).number == 6);
+    CHECK(cell(col, 1, 0).text == "Total");
     CHECK(files.at("xl/sharedStrings.xml").find("du 30/03/2026 au 05/04/2026") != std::string::npos);
     // The rate is a number with a percent format, not text.
     CHECK(files.at("xl/styles.xml").find("0.0%") != std::string::npos);

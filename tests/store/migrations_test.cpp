@@ -1,5 +1,5 @@
-#include "store/connection.hpp"
 #include "store/migrations.hpp"
+#include "store/connection.hpp"
 #include "store/store.hpp"
 #include "support/temp_dir.hpp"
 
@@ -63,9 +63,10 @@ TEST_CASE("a volunteer's account is found through an index, not by scanning ever
     migrate(dir.file("m.db"));
     auto db = open_writer(dir.file("m.db"), sync_mode::full);
     // The statements of withdrawal, change of email and erasure (domain/volunteers.cpp, domain/privacy.cpp).
-    for (const char* sql : {"UPDATE users SET disabled_at = ? WHERE volunteer_id = ? AND disabled_at IS NULL",
-                            "UPDATE users SET email = ? WHERE volunteer_id = ? AND disabled_at IS NULL",
-                            "SELECT id, email, role, created_at, disabled_at FROM users WHERE volunteer_id = ?"}) {
+    for (const char* sql :
+         {"UPDATE users SET disabled_at = ? WHERE volunteer_id = ? AND disabled_at IS NULL",
+          "UPDATE users SET email = ? WHERE volunteer_id = ? AND disabled_at IS NULL",
+          "SELECT id, email, role, created_at, disabled_at FROM users WHERE volunteer_id = ?"}) {
         SQLite::Statement plan(db, std::string("EXPLAIN QUERY PLAN ") + sql);
         std::string steps;
         while (plan.executeStep())
@@ -74,4 +75,40 @@ TEST_CASE("a volunteer's account is found through an index, not by scanning ever
         CHECK(steps.find("USING INDEX users_volunteer") != std::string::npos);
         CHECK(steps.find("SCAN users") == std::string::npos);
     }
+}
+
+TEST_CASE("migration 18 keeps every collective activity and sign-up, and lets the city run one") {
+    relais::testing::temp_dir dir;
+    auto db = open_writer(dir.file("m.db"), sync_mode::full);
+    const auto all = schema_migrations();
+    REQUIRE(all.size() >= 18);
+    REQUIRE(all[17].version == 18);
+    apply_migrations(db, all.first(17));
+    db.exec(
+        "INSERT INTO partner(id, name, created_at) VALUES ('prt_a', 'Asso', 1);"
+        "INSERT INTO neighbourhood(code, name) VALUES ('zz_test', 'Test') ON CONFLICT DO NOTHING;"
+        "INSERT INTO volunteer(id, first_name, last_name, email, phone, neighbourhood, status, consent_at, "
+        "consent_version, created_at, updated_at) VALUES ('vol_a', 'Ana', 'B', 'a@example.org', "
+        "'+33600000001', "
+        "'zz_test', 'active', 1, 'v1', 1, 1);"
+        "INSERT INTO collective_mission(seq, id, partner_id, title, starts_at, ends_at, capacity, status, "
+        "created_at, updated_at) VALUES (7, 'col_a', 'prt_a', 'Atelier', 100, 200, 3, 'open', 1, 1);"
+        "INSERT INTO collective_signup(collective_id, volunteer_id, created_at, cancelled_at) "
+        "VALUES ('col_a', 'vol_a', 5, NULL);");
+    CHECK(apply_migrations(db, all) == static_cast<int>(all.size()) - 17);
+    CHECK(
+        db.execAndGet("SELECT seq || partner_id || title || capacity FROM collective_mission").getString() ==
+        "7prt_aAtelier3");
+    CHECK(db.execAndGet("SELECT volunteer_id || created_at || share_phone || IFNULL(attended, 'none') "
+                        "FROM collective_signup")
+              .getString() == "vol_a50none");
+    // Run by the city: no partner.
+    db.exec(
+        "INSERT INTO collective_mission(id, title, starts_at, ends_at, capacity, status, created_at, "
+        "updated_at) "
+        "VALUES ('col_b', 'Ville', 100, 200, 3, 'open', 1, 1)");
+    CHECK(db.execAndGet("SELECT COUNT(*) FROM collective_mission WHERE partner_id IS NULL").getInt() == 1);
+    SQLite::Statement broken(db, "PRAGMA foreign_key_check");
+    CHECK_FALSE(broken.executeStep());
+    CHECK(db.execAndGet("PRAGMA integrity_check").getString() == "ok");
 }

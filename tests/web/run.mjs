@@ -1015,12 +1015,49 @@ async function main() {
       // The volunteer sees the activity in the app and signs up; the partner sees the sign-up.
       await vol.goto(`${base}/benevole#/`);
       const activity = vol.locator('#collectives li.card', { hasText: 'Atelier cuisine du test' });
+      // The volunteer lets the organiser see their phone number (unchecked unless they choose).
+      expect(!(await activity.locator('input[name="share_phone"]').isChecked()), 'phone shared by default');
+      await activity.locator('input[name="share_phone"]').check();
       await activity.locator('button.primary', { hasText: 'inscris' }).click();
       await vol.locator('p.success', { hasText: 'inscrit·e à « Atelier cuisine du test »' }).waitFor();
       await vol.locator('#collectives li.card', { hasText: 'Atelier cuisine du test' }).locator('button', { hasText: 'désinscrire' }).waitFor();
       await checkPage(vol, 'benevole-actions-collectives');
       await pp.reload();
       await pp.locator('#collectives tr', { hasText: 'Atelier cuisine du test' }).locator('td', { hasText: '1 sur 4' }).waitFor();
+      // The partner sees who signed up: the first name and, as agreed, the phone number.
+      await pp.locator('#collectives tr', { hasText: 'Atelier cuisine du test' }).locator('button[data-action="signups"]').click();
+      await pp.locator('#signups tbody tr').first().waitFor();
+      expect(await pp.locator('#signups tbody tr').count() === 1, 'one sign-up listed');
+      expect(await pp.locator('#signups tbody tr a[href^="tel:"]').count() === 1, 'the shared phone is not shown');
+      expect(await pp.locator('#signups-panel', { hasText: 'commencée' }).count() === 1, 'attendance offered before the start');
+      await checkPage(pp, 'partenaire-inscrits');
+      // The coordination runs an activity of its own, begun half an hour ago; the volunteer holds a place; the
+      // coordinator records who came from the console.
+      const cityTitle = await co.evaluate(async () => {
+        const call = async (method, path, body) => {
+          const res = await fetch(path, { method, credentials: 'same-origin', headers: { 'Content-Type': 'application/json',
+            'X-CSRF-Token': localStorage.getItem('relais.csrf') }, body: body ? JSON.stringify(body) : undefined });
+          if (!res.ok) throw new Error(`${method} ${path}: HTTP ${res.status} ${await res.text()}`);
+          return res.json();
+        };
+        const now = Date.now();
+        const c = await call('POST', '/api/v1/collective-missions', { title: 'Goûter municipal (test)', capacity: 5,
+          starts_at: new Date(now - 30 * 60000).toISOString(), ends_at: new Date(now + 90 * 60000).toISOString() });
+        if (c.organiser !== 'city') throw new Error('not run by the city');
+        return c.title;
+      });
+      await vol.reload();
+      await vol.locator('#collectives li.card', { hasText: cityTitle }).locator('button.primary').click();
+      await vol.locator('p.success', { hasText: cityTitle }).waitFor();
+      await co.goto(`${base}/coordination#/actions`);
+      await co.locator('#collective-form #col-organiser').waitFor();
+      const cityRow = co.locator('#collectives tr', { hasText: cityTitle });
+      await cityRow.locator('td', { hasText: 'La ville' }).waitFor();
+      await cityRow.locator('button[data-action="signups"]').click();
+      await co.locator('#attendance-form input[name="came"]').first().check();
+      await co.click('#attendance-form button[type="submit"]');
+      await co.locator('#attendance-status', { hasText: '1 venu(s) sur 1' }).waitFor();
+      await checkPage(co, 'coordination-actions-collectives');
       // A weekly support in place (set up through the API), then handed over to the association from the
       // console's supports page, with the resident's agreement.
       await co.evaluate(async ({ email }) => {

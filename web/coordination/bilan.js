@@ -289,13 +289,28 @@
         [t('bi.col.after'), t('bi.col.validated'), t('bi.col.retained'), t('bi.col.rate')],
         d.retention.map((x) => [t('bi.weeks', { count: x.weeks }), num(x.cohort), num(x.retained), pct(x.rate)])),
       csvLinks('retention', query)));
+
+    // Collective activities (the city's own and the partners'): what was held and who came.
+    const col = d.collectives || [];
+    report.append(section(t('bi.h.collectives'), 'h-collectives',
+      col.length
+        ? table(t('bi.table.collectives'),
+          [t('bi.col.organiser'), t('bi.col.held'), t('bi.col.cancelled_activities'), t('bi.col.places'), t('bi.col.signups'),
+            t('bi.col.attended'), t('bi.col.absent'), t('bi.col.volunteers_present')],
+          col.map((x) => [x.organiser_id === 'all' ? t('bi.col.total') : x.organiser, num(x.held), num(x.cancelled), num(x.places),
+            num(x.signups), num(x.attended), num(x.absent), num(x.volunteers)]))
+        : h('p', {}, t('bi.no_collectives')),
+      csvLinks('collectives', query)));
     report.hidden = false;
   }
 
   // --- the period ------------------------------------------------------------------------------------------
   function presetDates(p) {
-    const now = new Date();
-    const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+    // Today is the city's (its time zone), not the browser's or UTC: at 00:30 in Paris it is already the 1st.
+    const [y, m, dd] = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' })
+      .format(new Date()).split('-').map(Number);
+    const now = new Date(Date.UTC(y, m - 1, dd));
+    const today = now.getTime();
     switch (p) {
       case '30d': return [isoDate(new Date(today - 29 * DAY)), isoDate(new Date(today))];
       case 'month': return [isoDate(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1))), isoDate(new Date(today))];

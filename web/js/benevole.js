@@ -382,15 +382,21 @@ async function collectivesSection() {
     h('p', { class: 'meta' }, h('strong', {}, `${fmtDateTime(c.starts_at)} – ${fmtTime(c.ends_at)}`)),
     c.place || c.neighbourhood ? h('p', { class: 'meta' }, c.place || '', c.neighbourhood ? ` (${neighbourhoodName(ref, c.neighbourhood)})` : '') : null,
     c.description ? h('p', {}, c.description) : null,
+    h('p', { class: 'meta' }, t('vo.c.organiser', { name: c.organiser_name })),
     h('p', { class: 'meta' }, t('vo.c.places', { remaining: c.remaining, capacity: c.capacity })),
     c.signed_up_by_me ? h('p', { class: 'badge ok' }, t('vo.c.signed_up')) : null,
+    // The organiser sees the first names of those signed up; the phone number only if the volunteer agrees.
+    !c.signed_up_by_me && c.remaining > 0 ? h('p', { class: 'check' }, h('label', {},
+      h('input', { type: 'checkbox', name: 'share_phone', id: `share-phone-${c.id}` }), ' ', t('vo.c.share_phone'))) : null,
     h('div', { class: 'button-row' }, h('button', {
       type: 'button', class: c.signed_up_by_me ? '' : 'primary', disabled: !c.signed_up_by_me && c.remaining <= 0,
       on: { click: async (e) => {
         e.target.disabled = true;
         const path = `/api/v1/collective-missions/${encodeURIComponent(c.id)}/${c.signed_up_by_me ? 'cancel-signup' : 'signup'}`;
         const message = t(c.signed_up_by_me ? 'vo.c.left' : 'vo.c.joined', { title: c.title });
-        try { await act(path, {}, message); } catch (err) {
+        const share = e.target.closest('li').querySelector('input[name="share_phone"]');
+        const body = c.signed_up_by_me ? {} : { share_phone: Boolean(share && share.checked) };
+        try { await act(path, body, message); } catch (err) {
           e.target.disabled = false;
           status.textContent = err instanceof ApiError && err.status === 409 ? t('vo.c.full') : problemText(err);
         }

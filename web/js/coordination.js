@@ -9,6 +9,7 @@ import {
 } from './lib.js';
 import { requestFields, readRequestForm, requestBody, showRequestError } from './request_form.js';
 import { supportsView } from './coord_supports.js';
+import { collectivesView } from './collectives.js';
 
 /** A mission or withdrawal reason in words (free-text reasons are shown as typed). */
 function reasonText(reason) {
@@ -56,6 +57,7 @@ function renderNav() {
     link('residents', '#/residents', t('co.nav.residents')),
     link('benevoles', '#/benevoles', t('co.nav.volunteers')),
     link('accompagnements', '#/accompagnements', t('co.nav.supports')),
+    link('actions', '#/actions', t('co.nav.collectives')),
     link('alertes', '#/alertes', t('co.nav.welfare')),
     link('appels', '#/appels', t('co.nav.calls')),
     h('li', {}, h('a', { href: '/coordination/bilan' }, t('co.nav.stats'))),
@@ -1535,6 +1537,7 @@ async function route() {
       case 'benevoles': await volunteersView(parts[1]); break;
       case 'benevole': await volunteerView(parts[1] || ''); break;
       case 'accompagnements': app.onLiveChange = null; await supportsView({ view, guard, volunteerName, openDialog, ref: app.ref }); break;
+      case 'actions': app.onLiveChange = null; await collectivesView({ view, guard, ref: app.ref, staff: true }); break;
       case 'alertes': await welfareView(); break;
       case 'appels': await callsView(); break;
       case 'compte': await accountView(); break;

@@ -1,13 +1,14 @@
 // The partners' area (associations, social services): sign-in, refer a resident (a request on the
 // "partner" channel, whose tracking code is handed to the resident), the collective actions of the
-// association (create, see sign-ups, cancel), and the supports the coordination handed over to it.
+// association (create, see who signed up, record who came, cancel: collectives.js), and the supports the
+// coordination handed over to it.
 // Hash routes (#/...) so the server serves one page.
 import {
   initI18n, t, h, mount, api, ApiError, setCsrf, getCsrf, langSwitch, announce, reference, categoryLabel,
-  neighbourhoodName, fmtDateTime, fmtDate, dateInputValue, localToIso, showFieldErrors, clearFieldErrors,
-  problemText, idempotencyKey, formData, getLang, signInForm,
+  fmtDate, problemText, idempotencyKey, getLang, signInForm,
 } from './lib.js';
 import { requestFields, readRequestForm, requestBody, showRequestError } from './request_form.js';
+import { collectivesView } from './collectives.js';
 
 const main = document.getElementById('main');
 const app = { me: null, ref: null, partner: null };
@@ -114,111 +115,6 @@ function referView() {
   h1.focus();
 }
 
-// --- collective actions ----------------------------------------------------------------------------------
-
-async function collectivesView(notice) {
-  const holder = h('div', {}, h('p', {}, t('common.loading')));
-  const form = collectiveForm();
-  const h1 = view(t('pa.col.title'), h('p', {}, t('pa.col.lead')),
-    notice ? h('p', { class: 'success', role: 'status' }, notice) : null,
-    h('section', { class: 'panel', 'aria-labelledby': 'col-list-title' }, h('h2', { id: 'col-list-title' }, t('pa.col.list')), holder),
-    h('section', { class: 'panel', 'aria-labelledby': 'col-new-title' }, h('h2', { id: 'col-new-title' }, t('pa.col.new')), form));
-  h1.focus();
-  let page;
-  try { page = await guard(() => api('GET', '/api/v1/collective-missions?limit=100')); } catch (err) { mount(holder, errorBox(err)); return; }
-  if (!page) return;
-  if (!page.items.length) { mount(holder, h('p', {}, t('pa.col.none'))); return; }
-  const ref = app.ref;
-  mount(holder, h('div', { class: 'table-scroll' }, h('table', { id: 'collectives' },
-    h('caption', { class: 'visually-hidden' }, t('pa.col.list')),
-    h('thead', {}, h('tr', {}, [t('pa.col.what'), t('pa.col.when'), t('pa.col.where'), t('pa.col.places'), t('co.col.status'), t('co.col.action')]
-      .map((x) => h('th', { scope: 'col' }, x)))),
-    h('tbody', {}, page.items.map((c) => h('tr', { dataset: { collectiveId: c.id, status: c.status } },
-      h('td', {}, h('strong', {}, c.title), c.description ? [h('br'), c.description] : ''),
-      h('td', {}, fmtDateTime(c.starts_at), ' – ', new Date(c.ends_at).toLocaleTimeString(getLang() === 'en' ? 'en-GB' : 'fr-FR', { hour: '2-digit', minute: '2-digit' })),
-      h('td', {}, c.place || '', c.neighbourhood ? ` (${neighbourhoodName(ref, c.neighbourhood)})` : ''),
-      h('td', {}, t('pa.col.signed_up', { count: c.signed_up, capacity: c.capacity })),
-      h('td', {}, t(`pa.col.status.${c.status}`)),
-      h('td', {}, c.status === 'open' ? cancelCollective(c) : '')))))));
-}
-
-function cancelCollective(c) {
-  const status = h('span', { class: 'form-status', role: 'status' });
-  const button = h('button', { type: 'button', class: 'danger small', on: { click: async () => {
-    if (!button.dataset.confirm) {
-      // Two steps: the first click asks, the second cancels (volunteers signed up are told by the coordination).
-      button.dataset.confirm = 'yes';
-      button.textContent = t('pa.col.cancel_confirm', { title: c.title });
-      announce(t('pa.col.cancel_confirm', { title: c.title }));
-      return;
-    }
-    button.disabled = true;
-    try {
-      await api('POST', `/api/v1/collective-missions/${encodeURIComponent(c.id)}/cancel`, {});
-      announce(t('pa.col.cancelled', { title: c.title }));
-      await collectivesView(t('pa.col.cancelled', { title: c.title }));
-    } catch (err) { button.disabled = false; status.textContent = problemText(err); }
-  } } }, t('pa.col.cancel'));
-  return [button, ' ', status];
-}
-
-function collectiveForm() {
-  const ref = app.ref;
-  const field = (id, label, control, opts = {}) => h('div', { class: 'field' }, h('label', { for: id }, label,
-    opts.optional ? [' ', h('span', { class: 'optional' }, t('form.optional'))] : ''), control);
-  const tomorrow = new Date(Date.now() + 86400000);
-  const form = h('form', { id: 'collective-form', novalidate: true },
-    field('col-title', t('pa.col.f.title'), h('input', { id: 'col-title', name: 'title', type: 'text', maxlength: '120', required: true })),
-    field('col-description', t('pa.col.f.description'), h('textarea', { id: 'col-description', name: 'description', rows: '3', maxlength: '2000' }), { optional: true }),
-    field('col-place', t('pa.col.f.place'), h('input', { id: 'col-place', name: 'place', type: 'text', maxlength: '200' }), { optional: true }),
-    field('col-neighbourhood', t('demande.neighbourhood'), h('select', { id: 'col-neighbourhood', name: 'neighbourhood' },
-      h('option', { value: '' }, t('pa.col.f.any_neighbourhood')), ref.neighbourhoods.map((n) => h('option', { value: n.code }, n.name))), { optional: true }),
-    h('div', { class: 'toolbar' },
-      field('col-date', t('co.request.slot_date'), h('input', { id: 'col-date', name: 'date', type: 'date', value: dateInputValue(tomorrow), required: true })),
-      field('col-start', t('pa.col.f.start'), h('input', { id: 'col-start', name: 'start', type: 'time', value: '14:00', required: true })),
-      field('col-end', t('pa.col.f.end'), h('input', { id: 'col-end', name: 'end', type: 'time', value: '16:00', required: true })),
-      field('col-capacity', t('pa.col.f.capacity'), h('input', { id: 'col-capacity', name: 'capacity', type: 'number', min: '1', max: '1000', value: '4', required: true }))),
-    h('p', {}, h('button', { type: 'submit', class: 'primary' }, t('pa.col.create'))),
-    h('p', { class: 'form-status', role: 'status', id: 'collective-status' }));
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    const d = formData(form);
-    const errors = {};
-    if (!d.title || d.title.length < 2) errors.title = t('pa.col.err.title');
-    const starts = localToIso(d.date, d.start);
-    const ends = localToIso(d.date, d.end);
-    if (!starts) errors.date = t('pa.col.err.date');
-    if (starts && (!ends || ends <= starts)) errors.end = t('pa.col.err.end');
-    const capacity = Number(d.capacity);
-    if (!Number.isInteger(capacity) || capacity < 1 || capacity > 1000) errors.capacity = t('pa.col.err.capacity');
-    if (showFieldErrors(form, errors)) return;
-    clearFieldErrors(form);
-    const body = { title: d.title, starts_at: starts, ends_at: ends, capacity };
-    if (d.description) body.description = d.description;
-    if (d.place) body.place = d.place;
-    if (d.neighbourhood) body.neighbourhood = d.neighbourhood;
-    const status = form.querySelector('#collective-status');
-    try {
-      await api('POST', '/api/v1/collective-missions', body);
-      announce(t('pa.col.created', { title: d.title }));
-      await collectivesView(t('pa.col.created', { title: d.title }));
-    } catch (err) {
-      status.textContent = problemText(err);
-      if (err instanceof ApiError && err.status === 422) {
-        const map = { starts_at: 'date', ends_at: 'end' };
-        const shown = {};
-        for (const [f, m] of Object.entries(err.fields)) shown[map[f] || f] = hasText(f) ? t(`pa.col.err.${map[f] || f}`) : m;
-        showFieldErrors(form, shown);
-      }
-    }
-  });
-  return form;
-}
-
-function hasText(field) {
-  return ['title', 'capacity', 'starts_at', 'ends_at'].includes(field);
-}
-
 // --- supports handed over --------------------------------------------------------------------------------
 
 async function supportsView() {
@@ -258,7 +154,7 @@ async function route() {
   try {
     switch (routeName()) {
       case 'orienter': referView(); break;
-      case 'actions': await collectivesView(); break;
+      case 'actions': await collectivesView({ view, guard, ref: app.ref, staff: false }); break;
       case 'suivis': await supportsView(); break;
       default: view(t('error.not_found'), h('p', {}, h('a', { href: '#/' }, t('pa.nav.refer'))));
     }
