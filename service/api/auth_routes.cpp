@@ -6,6 +6,7 @@
 
 #include "auth/accounts.hpp"
 #include "auth/password.hpp"
+#include "auth/password_links.hpp"
 #include "auth/password_policy.hpp"
 #include "auth/sessions.hpp"
 #include "auth/sign_in_codes.hpp"
@@ -139,6 +140,47 @@ boost::asio::awaitable<response> login(const session_services& s, request_contex
         throw wrong_credentials();
     auth::password_check_succeeded(s.logins, ticket);
 
+    co_return co_await signed_in(s, ctx, *account);
+}
+
+/// POST /api/v1/auth/password-link {token, password}: chooses the password of the account a one-time link
+/// was issued for (a new account's first password, or a reset), ends the account's other sessions and signs
+/// in here. 410 for a link spent, expired, replaced by a newer one, or never issued.
+boost::asio::awaitable<response> use_password_link(const session_services& s, request_context& ctx) {
+    auto fields = string_fields(ctx.json_body(), {"token", "password"});
+    const auto gone = [] {
+        error e(
+            error_kind::gone,
+            "This link no longer works: it was already used, it expired, or a newer link replaced it. Ask "
+            "an administrator for a new one.");
+        e.type = "/problems/link-expired";
+        return e;
+    };
+    auto find = [token = fields[0],
+                 now = auth::wall_now_s()](SQLite::Database& db) -> std::optional<std::string> {
+        auto id = auth::password_link_account(db, token, now);
+        if (!id)
+            return std::nullopt;
+        return auth::find_account(db, *id)->email;
+    };
+    std::optional<std::string> email = co_await s.db.read(std::move(find));
+    if (!email)
+        throw gone();
+    if (auto problem = auth::password_problem(fields[1], *email))
+        throw validation_error({{"password", *problem}});
+    auto hash_new = [pw = fields[1]]() { return auth::hash_password(pw); };
+    std::string new_hash = co_await s.hashing.run(std::move(hash_new));
+    auto redeem = [token = fields[0], h = std::move(new_hash), e = *email,
+                   now = auth::wall_now_s()](SQLite::Database& db) -> std::optional<auth::login_account> {
+        if (!auth::redeem_password_link(db, token, h, now))
+            return std::nullopt;  // spent meanwhile by a concurrent use
+        return auth::find_login_account(db, e);
+    };
+    std::optional<auth::login_account> account = co_await s.db.write(std::move(redeem));
+    if (!account)
+        throw gone();
+    if (!account->usable)
+        throw error(error_kind::forbidden, "This account cannot sign in.");
     co_return co_await signed_in(s, ctx, *account);
 }
 
@@ -281,6 +323,12 @@ void add_auth_routes(wire::route_table& t, const session_services& s) {
            "SignInCodeCheck",
            plain,
            bind(s, check_code)});
+    t.add({verb::post,
+           "/api/v1/auth/password-link",
+           {pub, no_session_csrf, auth::limit_by::form},
+           "PasswordLinkUse",
+           plain,
+           bind(s, use_password_link)});
     t.add({verb::post, "/api/v1/auth/logout", {any, unvalidated}, "Empty", plain, bind(s, logout)});
     t.add({verb::post,
            "/api/v1/me/password",

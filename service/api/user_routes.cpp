@@ -4,6 +4,7 @@
 
 #include "auth/accounts.hpp"
 #include "auth/password.hpp"
+#include "auth/password_links.hpp"
 #include "auth/password_policy.hpp"
 #include "auth/sessions.hpp"
 #include "core/error.hpp"
@@ -46,6 +47,14 @@ struct page {
     int limit = 50;
     std::optional<std::int64_t> cursor;
 };
+
+/// A password link as the admin sees it, once: the page's path with the token in its fragment (a browser
+/// never sends a fragment, so no server log or proxy sees the token).
+json::value link_json(const auth::issued_link& l, const char* purpose) {
+    return json::object{{"path", "/mot-de-passe#lien=" + l.token},
+                        {"purpose", purpose},
+                        {"expires_at", iso_utc(l.expires_at)}};
+}
 
 /// `limit` and `cursor`; a malformed one is a 400, as on every list of the contract.
 page read_page(const request_context& ctx) {
@@ -125,7 +134,10 @@ boost::asio::awaitable<response> create_user(const account_services& s, request_
     };
     const std::string email = auth::normalize_email(text("email", true));
     const std::string role_text = text("role", true);
-    std::string password = text("password", true);
+    // Without a password, the account gets a one-time link to choose one (the admin never knows it).
+    std::string password = text("password", false);
+    const bool by_link =
+        password.empty() && !(obj->if_contains("password") && obj->at("password").is_string());
     const std::string partner_id = text("partner_id", false);
     if (!email.empty() && !auth::plausible_email(email))
         errors.push_back({"email", "is not a valid email address"});
@@ -144,21 +156,47 @@ boost::asio::awaitable<response> create_user(const account_services& s, request_
     if (!errors.empty())
         throw validation_error(std::move(errors));
 
-    auto hash = [pw = std::move(password)]() { return auth::hash_password(pw); };
-    std::string password_hash = co_await s.hashing.run(std::move(hash));
+    std::string password_hash;  // empty: no password sign-in until the link is used
+    if (!by_link) {
+        auto hash = [pw = std::move(password)]() { return auth::hash_password(pw); };
+        password_hash = co_await s.hashing.run(std::move(hash));
+    }
 
     auth::new_account a;
     a.email = email;
     a.r = *r;
     a.password_hash = std::move(password_hash);
     a.partner_id = partner_id;
-    auto insert = [a = std::move(a), actor = admin.user_id, now = auth::wall_now_s()](SQLite::Database& db) {
+    auto insert = [a = std::move(a), by_link, actor = admin.user_id,
+                   now = auth::wall_now_s()](SQLite::Database& db) {
         const std::string id = auth::insert_account(db, a, now);
         record_event(db, now, actor, id, "created", json::object{{"role", auth::to_string(a.r)}});
-        return *auth::find_account(db, id);
+        json::object o = account_json(*auth::find_account(db, id));
+        o["password_link"] =
+            by_link ? link_json(auth::issue_password_link(db, id, auth::link_purpose::set, actor, now), "set")
+                    : json::value(nullptr);
+        return o;
     };
-    auth::account created = co_await s.db.write(std::move(insert));
-    co_return ctx.json(status::created, account_json(created));
+    json::object created = co_await s.db.write(std::move(insert));
+    co_return ctx.json(status::created, json::value(std::move(created)));
+}
+
+/// POST /api/v1/users/{id}/password-link: a reset link for someone who forgot their password (the admin
+/// hands it over; their sessions end when it is used).
+boost::asio::awaitable<response> issue_reset_link(const account_services& s, request_context& ctx) {
+    const auth::principal& admin = wire::require_user(ctx);
+    const std::string id = ctx.param("id");
+    no_fields(ctx);
+    auto job = [id, actor = admin.user_id, now = auth::wall_now_s()](SQLite::Database& db) {
+        auto account = auth::find_account(db, id);
+        if (!account)
+            throw not_found("No such user.");
+        if (account->disabled_at)
+            throw conflict("This account is disabled: no password can be set for it.");
+        return link_json(auth::issue_password_link(db, id, auth::link_purpose::reset, actor, now), "reset");
+    };
+    json::value link = co_await s.db.write(std::move(job));
+    co_return ctx.json(status::created, std::move(link));
 }
 
 boost::asio::awaitable<response> disable_user(const account_services& s, request_context& ctx) {
@@ -254,6 +292,7 @@ void add_user_routes(wire::route_table& t, const account_services& s) {
     t.add({verb::get, "/api/v1/users", {adm}, "", plain, bind(s, list_users)});
     t.add({verb::post, "/api/v1/users", {adm}, "UserCreate", plain, bind(s, create_user)});
     t.add({verb::post, "/api/v1/users/{id}/disable", {adm}, "Empty", plain, bind(s, disable_user)});
+    t.add({verb::post, "/api/v1/users/{id}/password-link", {adm}, "Empty", plain, bind(s, issue_reset_link)});
     t.add({verb::get, "/api/v1/audit", {adm}, "", plain, bind(s, list_audit)});
 }
 

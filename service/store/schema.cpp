@@ -25,6 +25,7 @@ std::span<const migration> schema_migrations() {
         {16, "resident merge", schema_resident_merge_sql()},
         {17, "no candidate", schema_no_candidate_sql()},
         {18, "collectives", schema_collectives_sql()},
+        {19, "password links", schema_password_links_sql()},
     };
     return migrations;
 }

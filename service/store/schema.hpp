@@ -42,5 +42,6 @@ const char* schema_message_language_sql();
 const char* schema_resident_merge_sql();
 const char* schema_no_candidate_sql();
 const char* schema_collectives_sql();
+const char* schema_password_links_sql();
 
 }  // namespace relais::store

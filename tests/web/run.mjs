@@ -1281,7 +1281,35 @@ async function main() {
         await checkPage(ad, 'administration-journal');
         await ad.goto(`${base}/administration#/comptes`);
         await ad.locator('#accounts-list tbody tr', { hasText: COORD.email }).waitFor();
+        // A new coordinator without a password: the admin gets a one-time link to hand over; its holder
+        // chooses a password on /mot-de-passe and lands signed in on the console.
+        await ad.fill('#acc-email', 'nouvelle.coordinatrice@relais.test');
+        await ad.selectOption('#acc-role', 'coordinator');
+        await ad.click('#account-form button[type=submit]');
+        await ad.locator('#password-link').waitFor();
+        const linkUrl = await ad.inputValue('#password-link-url');
+        expect(/\/mot-de-passe#lien=[0-9a-f]{64}$/.test(linkUrl), `not a password link: ${linkUrl}`);
         await checkPage(ad, 'administration-comptes');
+        const pwCtx = await coordCtx.browser().newContext({ ...common, viewport: { width: 390, height: 844 } });
+        const pw = await pwCtx.newPage();
+        watch(pw, 'mot-de-passe');
+        await pw.goto(linkUrl);
+        await pw.locator('#pl-form').waitFor();
+        expect(!(await pw.evaluate(() => location.href)).includes('lien='), 'the token stays in the address bar');
+        await checkPage(pw, 'mot-de-passe');
+        await pw.fill('#pl-password', 'mon mot de passe de coordinatrice');
+        await pw.fill('#pl-confirm', 'mon mot de passe de coordinatrice');
+        await pw.click('#pl-form button[type=submit]');
+        await pw.locator('#go-area').click();
+        await pw.locator('#queue-table, #queue, .queue').first().waitFor();
+        expect(await pw.locator('#login-form').count() === 0, 'signed out after choosing the password');
+        // The link is spent: a second use says so.
+        await pw.goto(linkUrl);
+        await pw.fill('#pl-password', 'un autre mot de passe assez long');
+        await pw.fill('#pl-confirm', 'un autre mot de passe assez long');
+        await pw.click('#pl-form button[type=submit]');
+        await pw.locator('h1', { hasText: 'Lien expiré' }).waitFor();
+        await pwCtx.close();
         // Kinds of help: the volunteers' own sentence for shopping, then a new kind; the registration form
         // of the volunteer app shows the volunteers' sentence, not the residents'.
         await ad.goto(`${base}/administration#/categories`);

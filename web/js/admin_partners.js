@@ -1,7 +1,7 @@
 // Partner associations and their accounts (administration): the list with each partner's accounts, a form
 // to add a partner, and one to give a partner's staff an account (they then refer residents and offer
 // collective activities from the partners' space).
-import { t, h, mount, api, announce, problemText, formData } from './lib.js';
+import { t, h, mount, api, announce, problemText, formData, passwordLinkBox } from './lib.js';
 
 const KINDS = ['association', 'food_bank', 'youth_centre', 'health', 'public_service', 'other'];
 
@@ -10,17 +10,21 @@ function accountForm(p, status, reload) {
   const form = h('form', { class: 'toolbar partner-account', dataset: { partnerId: p.id }, novalidate: true },
     h('div', { class: 'field' }, h('label', { for: `${id}-email` }, t('ad.pa.account_email')),
       h('input', { id: `${id}-email`, name: 'email', type: 'email', required: true, autocomplete: 'off' })),
-    h('div', { class: 'field' }, h('label', { for: `${id}-password` }, t('ad.acc.password')),
-      h('input', { id: `${id}-password`, name: 'password', type: 'password', required: true, minlength: '12', autocomplete: 'new-password' })),
+    h('div', { class: 'field' }, h('label', { for: `${id}-password` }, t('ad.acc.password'), ' ', h('span', { class: 'optional' }, t('form.optional'))),
+      h('input', { id: `${id}-password`, name: 'password', type: 'password', minlength: '12', autocomplete: 'new-password' })),
     h('button', { type: 'submit' }, t('ad.pa.account_create', { name: p.name })));
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     const d = formData(form);
     try {
-      await api('POST', '/api/v1/users', { email: d.email, role: 'partner', partner_id: p.id, password: d.password });
+      const body = { email: d.email, role: 'partner', partner_id: p.id };
+      if (d.password) body.password = d.password;
+      const created = await api('POST', '/api/v1/users', body);
       status.textContent = t('ad.pa.account_created', { email: d.email, name: p.name });
       announce(status.textContent);
       await reload();
+      // After the reload (which redraws the list): the link to hand over, once.
+      if (created.password_link) status.after(passwordLinkBox(created.password_link));
     } catch (err) { status.textContent = problemText(err); }
   });
   return form;

@@ -4,7 +4,7 @@
 // other pages; nothing personal goes into a URL (searches are POSTs).
 import {
   initI18n, t, h, mount, api, ApiError, setCsrf, getCsrf, langSwitch, announce, fmtDateTime, problemText,
-  formData, signInForm, passwordSection,
+  formData, signInForm, passwordSection, passwordLinkBox,
 } from './lib.js';
 import { categoriesView } from './admin_categories.js';
 import { partnersView } from './admin_partners.js';
@@ -270,29 +270,42 @@ async function accountsView() {
       h('tbody', {}, staff.map((u) => h('tr', { dataset: { userId: u.id } },
         h('td', {}, u.email), h('td', {}, t(`ad.role.${u.role}`)),
         h('td', {}, u.disabled_at ? t('ad.acc.disabled', { date: fmtDateTime(u.disabled_at) }) : t('ad.acc.active')),
-        h('td', {}, u.disabled_at || u.id === app.me.id ? '' : h('button', { type: 'button', class: 'danger', on: { click: async () => {
-          if (!window.confirm(t('ad.acc.disable_confirm', { email: u.email }))) return;
-          try { await api('POST', `/api/v1/users/${u.id}/disable`, {}); status.textContent = t('ad.acc.disabled_now'); await load(); } catch (err) { status.textContent = problemText(err); }
-        } } }, t('ad.acc.disable'))))))));
+        h('td', {}, u.disabled_at || u.id === app.me.id ? '' : h('div', { class: 'button-row' },
+          h('button', { type: 'button', dataset: { action: 'reset-link' }, on: { click: async () => {
+            try {
+              const link = await api('POST', `/api/v1/users/${u.id}/password-link`, {});
+              mount(linkHolder, passwordLinkBox(link));
+              status.textContent = t('ad.link.reset_made', { email: u.email });
+            } catch (err) { status.textContent = problemText(err); }
+          } } }, t('ad.link.reset')),
+          h('button', { type: 'button', class: 'danger', on: { click: async () => {
+            if (!window.confirm(t('ad.acc.disable_confirm', { email: u.email }))) return;
+            try { await api('POST', `/api/v1/users/${u.id}/disable`, {}); status.textContent = t('ad.acc.disabled_now'); await load(); } catch (err) { status.textContent = problemText(err); }
+          } } }, t('ad.acc.disable')))))))));
   };
+  const linkHolder = h('div', { id: 'link-holder' });
   const form = h('form', { id: 'account-form', novalidate: true },
     h('h2', {}, t('ad.acc.new')),
     field('acc-email', t('ad.acc.email'), h('input', { id: 'acc-email', name: 'email', type: 'email', required: true, autocomplete: 'off' })),
     field('acc-role', t('ad.acc.role'), h('select', { id: 'acc-role', name: 'role' },
       ['coordinator', 'admin'].map((r) => h('option', { value: r }, t(`ad.role.${r}`))))),
-    field('acc-password', t('ad.acc.password'), h('input', { id: 'acc-password', name: 'password', type: 'password', required: true, autocomplete: 'new-password', minlength: '12' }), t('ad.acc.password_hint')),
+    field('acc-password', [t('ad.acc.password'), ' ', h('span', { class: 'optional' }, t('form.optional'))],
+      h('input', { id: 'acc-password', name: 'password', type: 'password', autocomplete: 'new-password', minlength: '12' }), t('ad.acc.password_hint')),
     h('button', { type: 'submit', class: 'primary' }, t('ad.acc.create')));
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     const d = formData(form);
     try {
-      await api('POST', '/api/v1/users', { email: d.email, role: d.role, password: d.password });
+      const body = { email: d.email, role: d.role };
+      if (d.password) body.password = d.password;
+      const created = await api('POST', '/api/v1/users', body);
       form.reset();
+      mount(linkHolder, created.password_link ? passwordLinkBox(created.password_link) : '');
       status.textContent = t('ad.acc.created');
       await load();
     } catch (err) { status.textContent = problemText(err); }
   });
-  view(t('ad.acc.title'), status, list, form);
+  view(t('ad.acc.title'), status, linkHolder, list, form);
   try { await load(); } catch (err) { mount(list, errorBox(err)); }
 }
 

@@ -412,3 +412,20 @@ export function passwordSection(status) {
   });
   return h('section', { 'aria-labelledby': 'pw-title' }, h('h2', { id: 'pw-title' }, t('account.pw.title')), form);
 }
+
+/**
+ * A one-time password link an admin just received (new account or reset), shown once to hand over: the full
+ * address (the token is in its fragment), a copy button and when it expires.
+ */
+export function passwordLinkBox(link) {
+  const url = `${location.origin}${link.path}`;
+  const input = h('input', { id: 'password-link-url', type: 'text', readonly: true, value: url, 'aria-labelledby': 'password-link-lead', class: 'wide' });
+  const copied = h('span', { role: 'status' });
+  return h('div', { class: 'panel link-box', id: 'password-link' },
+    h('p', { id: 'password-link-lead' }, t(link.purpose === 'reset' ? 'ad.link.reset_lead' : 'ad.link.set_lead')),
+    h('p', {}, input, ' ', h('button', { type: 'button', on: { click: async () => {
+      input.select();
+      try { await navigator.clipboard.writeText(url); copied.textContent = t('ad.link.copied'); } catch { copied.textContent = t('ad.link.copy_by_hand'); }
+    } } }, t('ad.link.copy')), ' ', copied),
+    h('p', { class: 'hint' }, t('ad.link.expires', { date: fmtDateTime(link.expires_at) })));
+}
