@@ -252,6 +252,8 @@ void tag_invoke(json::value_from_tag, json::value& v, const programme_record& p)
                      {"weights", p.weights},
                      {"timezone", p.timezone},
                      {"country", p.country},
+                     {"registration_opens_at", time_json(p.registration_opens_at)},
+                     {"registration_closes_at", time_json(p.registration_closes_at)},
                      {"updated_at", time_json(p.updated_at)}};
 }
 

@@ -14,11 +14,18 @@ namespace json = boost::json;
 
 namespace {
 
+/// The programme as the API shows it, with whether volunteers can register right now.
+json::object programme_json(const domain::programme_record& p, std::int64_t now) {
+    json::object o = json::value_from(p).as_object();
+    o["registration_open_now"] = domain::registration_open_at(p, now);
+    return o;
+}
+
 awaitable_response get_programme(const data_access& s, request_context& ctx) {
     const bool staff = is_staff(ctx);
-    auto job = [staff](SQLite::Database& db) {
+    auto job = [staff, now = s.clk.now_s()](SQLite::Database& db) {
         auto p = domain::load_programme(db);
-        json::object o = json::value_from(p).as_object();
+        json::object o = programme_json(p, now);
         if (!staff) {
             // The public sees what the forms need, not the dispatch settings.
             for (const char* k :
@@ -38,6 +45,17 @@ std::optional<std::string> read_date(body_reader& r, std::string_view key) {
         return std::nullopt;
     }
     return s;
+}
+
+/// A time that may be set, cleared (null) or left alone (absent).
+void read_optional_time(body_reader& r, std::string_view key,
+                        std::optional<std::optional<std::int64_t>>& out) {
+    if (r.is_null(key)) {
+        r.accept(key);
+        out = std::optional<std::int64_t>();
+    } else if (auto t = r.time(key, false)) {
+        out = std::optional<std::int64_t>(*t);
+    }
 }
 
 awaitable_response patch_programme(const data_access& s, request_context& ctx) {
@@ -65,6 +83,8 @@ awaitable_response patch_programme(const data_access& s, request_context& ctx) {
         p.country.reset();
     }
     p.registration_open = r.boolean("registration_open", false);
+    read_optional_time(r, "registration_opens_at", p.registration_opens_at);
+    read_optional_time(r, "registration_closes_at", p.registration_closes_at);
     p.auto_dispatch = r.boolean("auto_dispatch", false);
     if (auto t = r.integer("proposal_ttl_minutes", 5, 7 * 24 * 60, false))
         p.proposal_ttl_minutes = static_cast<int>(*t);
@@ -88,7 +108,7 @@ awaitable_response patch_programme(const data_access& s, request_context& ctx) {
     };
     const auto programme = co_await s.db.write(std::move(job));
     s.phones.set_region(programme.country);  // numbers typed from now on
-    co_return ctx.json(status::ok, json::value_from(programme));
+    co_return ctx.json(status::ok, json::value(programme_json(programme, now)));
 }
 
 awaitable_response list_categories(const data_access& s, request_context& ctx) {

@@ -15,7 +15,7 @@ programme_record load_programme(SQLite::Database& db) {
         db,
         "SELECT name, starts_on, ends_on, registration_open, coordination_phone, auto_dispatch, "
         "proposal_ttl_minutes, max_distance_km, retention_days, consent_version, weights, timezone, "
-        "updated_at, country "
+        "updated_at, country, registration_opens_at, registration_closes_at "
         "FROM programme WHERE id = 1");
     SQLite::Statement& q = *q_lease;
     if (!q.executeStep())
@@ -38,7 +38,16 @@ programme_record load_programme(SQLite::Database& db) {
     p.timezone = q.getColumn(11).getString();
     p.updated_at = q.getColumn(12).getInt64();
     p.country = q.getColumn(13).getString();
+    if (!q.getColumn(14).isNull())
+        p.registration_opens_at = q.getColumn(14).getInt64();
+    if (!q.getColumn(15).isNull())
+        p.registration_closes_at = q.getColumn(15).getInt64();
     return p;
+}
+
+bool registration_open_at(const programme_record& p, std::int64_t now) {
+    return p.registration_open && (!p.registration_opens_at || now >= *p.registration_opens_at) &&
+           (!p.registration_closes_at || now < *p.registration_closes_at);
 }
 
 void patch_programme(SQLite::Database& db, const programme_patch& p, std::int64_t now, const actor& who) {
@@ -66,6 +75,22 @@ void patch_programme(SQLite::Database& db, const programme_patch& p, std::int64_
         set("consent_version", [&](SQLite::Statement& q) { q.bind(1, *p.consent_version); });
     if (p.registration_open)
         set("registration_open", [&](SQLite::Statement& q) { q.bind(1, *p.registration_open ? 1 : 0); });
+    const auto opens = p.registration_opens_at.value_or(before.registration_opens_at);
+    const auto closes = p.registration_closes_at.value_or(before.registration_closes_at);
+    if (opens && closes && *closes <= *opens)
+        throw validation_error(
+            {{p.registration_closes_at ? "registration_closes_at" : "registration_opens_at",
+              "the call must close after it opens"}});
+    auto set_time = [&](const char* col, const std::optional<std::int64_t>& t) {
+        set(col, [&](SQLite::Statement& q) {
+            if (t)
+                q.bind(1, static_cast<std::int64_t>(*t));
+        });
+    };
+    if (p.registration_opens_at)
+        set_time("registration_opens_at", *p.registration_opens_at);
+    if (p.registration_closes_at)
+        set_time("registration_closes_at", *p.registration_closes_at);
     if (p.auto_dispatch)
         set("auto_dispatch", [&](SQLite::Statement& q) { q.bind(1, *p.auto_dispatch ? 1 : 0); });
     if (p.proposal_ttl_minutes)

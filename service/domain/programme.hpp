@@ -25,7 +25,13 @@ struct programme_record {
     std::string timezone{city_time::default_zone};  ///< IANA name: the city's wall-clock time
     std::int64_t updated_at = 0;                    ///< the last change (unix seconds)
     std::string country{"FR"};  ///< ISO 3166 alpha-2: the region of phone numbers without a country code
+    /// The call for volunteers' dates set in advance: open from `registration_opens_at`, closed from
+    /// `registration_closes_at` (either may be unset); `registration_open` is the switch that overrides both.
+    std::optional<std::int64_t> registration_opens_at, registration_closes_at;
 };
+
+/// Whether volunteers can register at `now`: the switch is on and `now` is inside the scheduled dates.
+bool registration_open_at(const programme_record& p, std::int64_t now);
 
 struct programme_patch {
     std::optional<std::string> name, starts_on, coordination_phone, consent_version, timezone, country;
@@ -34,6 +40,8 @@ struct programme_patch {
     std::optional<int> proposal_ttl_minutes, retention_days;
     std::optional<double> max_distance_km;
     std::optional<boost::json::object> weights;
+    std::optional<std::optional<std::int64_t>> registration_opens_at,
+        registration_closes_at;  ///< null: unset
 };
 
 struct category_record {

@@ -1,4 +1,5 @@
 #include "domain/volunteers.hpp"
+#include "domain/programme.hpp"
 #include "store/statement_cache.hpp"
 
 #include "core/error.hpp"
@@ -170,16 +171,18 @@ void set_status(SQLite::Database& db, const std::string& id, const std::string& 
 
 std::string register_volunteer(SQLite::Database& db, const volunteer_input& in,
                                const std::string& password_hash, std::int64_t now, const actor& who) {
-    auto prog_lease =
-        store::prepare(db, "SELECT registration_open, consent_version FROM programme WHERE id = 1");
-    SQLite::Statement& prog = *prog_lease;
-    if (!prog.executeStep() || prog.getColumn(0).getInt() == 0) {
-        auto closed =
-            conflict("Volunteer registration is closed for this programme. Thank you for your interest.");
+    const auto programme = load_programme(db);
+    if (!registration_open_at(programme, now)) {
+        // Said plainly when the call is only not open yet (the form tells when it opens).
+        const bool later = programme.registration_open && programme.registration_opens_at &&
+                           now < *programme.registration_opens_at;
+        auto closed = conflict(later ? "The call for volunteers is not open yet. Thank you for your interest."
+                                     : "Volunteer registration is closed for this programme. Thank you for "
+                                       "your interest.");
         closed.type = "/problems/registration-closed";
         throw closed;
     }
-    const std::string consent_version = prog.getColumn(1).getString();
+    const std::string consent_version = programme.consent_version;
     check_volunteer_codes(db, in.neighbourhood, in.skills);
     if (email_taken(db, in.email, "")) {
         auto taken = conflict("This email address is already registered.");

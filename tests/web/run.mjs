@@ -1252,6 +1252,23 @@ async function main() {
         const programme = await ad.evaluate(async () => (await fetch('/api/v1/programme')).json());
         expect(programme.coordination_phone.replace(/\D/g, '').endsWith('223621010') && programme.proposal_ttl_minutes === 720,
           `the programme was not saved: ${JSON.stringify(programme)}`);
+        // The call for volunteers scheduled to open later: the volunteers' form says when, then the date is
+        // cleared and the call is open again.
+        await ad.fill('#pg-registration_opens_at', '2030-01-07T09:00');
+        await ad.click('#programme-form button[type=submit]');
+        await ad.locator('#pg-call-state', { hasText: 'ouvrira le' }).waitFor();
+        await checkPage(ad, 'administration-programme-appel');
+        const callCtx = await coordCtx.browser().newContext({ ...common, viewport: { width: 390, height: 844 } });
+        const callPage = await callCtx.newPage();
+        watch(callPage, 'benevole-appel-ferme');
+        await callPage.goto(`${base}/benevole#/inscription`);
+        await callPage.locator('#call-closed', { hasText: 'ouvrira le' }).waitFor();
+        expect(await callPage.locator('#register-form').count() === 0, 'the registration form is offered while the call is closed');
+        await checkPage(callPage, 'benevole-appel-ferme');
+        await callCtx.close();
+        await ad.fill('#pg-registration_opens_at', '');
+        await ad.click('#programme-form button[type=submit]');
+        await ad.locator('#pg-call-state', { hasText: 'est ouvert' }).waitFor();
         // Odette phones: she wants her data, then to be forgotten.
         await ad.goto(`${base}/administration#/donnees`);
         await ad.fill('#data-q', '02 99 33 44 55');

@@ -74,6 +74,28 @@ const check = (id, name, label, checked) => h('div', { class: 'choice' },
 
 // --- the programme -------------------------------------------------------------------------------------
 
+/** "2026-12-10T08:00:00Z" as a datetime-local input's value (this computer's time), and back. */
+function localInput(iso) {
+  if (!iso) return '';
+  const d = new Date(iso);
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+function isoOf(local) {
+  return local ? new Date(local).toISOString().replace('.000Z', 'Z') : null;
+}
+
+/** Where the call for volunteers stands, in words. */
+function callState(p) {
+  if (p.registration_open_now) {
+    return p.registration_closes_at ? t('ad.pg.call_open_until', { date: fmtDateTime(p.registration_closes_at) }) : t('ad.pg.call_open');
+  }
+  if (p.registration_open && p.registration_opens_at && new Date(p.registration_opens_at) > new Date()) {
+    return t('ad.pg.call_opens', { date: fmtDateTime(p.registration_opens_at) });
+  }
+  return t('ad.pg.call_closed');
+}
+
 async function programmeView() {
   const p = await api('GET', '/api/v1/programme');
   const status = h('p', { role: 'status', id: 'programme-status', class: 'form-status' });
@@ -85,7 +107,11 @@ async function programmeView() {
       field('pg-ends_on', t('ad.pg.ends_on'), text('ends_on', p.ends_on, { type: 'date' }), t('ad.pg.ends_on_hint'))),
     field('pg-coordination_phone', t('ad.pg.phone'), text('coordination_phone', p.coordination_phone, { type: 'tel', required: true }), t('ad.pg.phone_hint')),
     h('fieldset', {}, h('legend', {}, t('ad.pg.call')),
-      check('pg-registration_open', 'registration_open', t('ad.pg.registration_open'), p.registration_open)),
+      h('p', { id: 'pg-call-state', class: p.registration_open_now ? 'badge ok' : 'badge' }, callState(p)),
+      check('pg-registration_open', 'registration_open', t('ad.pg.registration_open'), p.registration_open),
+      h('div', { class: 'columns' },
+        field('pg-registration_opens_at', t('ad.pg.opens_at'), text('registration_opens_at', localInput(p.registration_opens_at), { type: 'datetime-local' }), t('ad.pg.opens_at_hint')),
+        field('pg-registration_closes_at', t('ad.pg.closes_at'), text('registration_closes_at', localInput(p.registration_closes_at), { type: 'datetime-local' }), t('ad.pg.closes_at_hint')))),
     h('fieldset', {}, h('legend', {}, t('ad.pg.dispatch')),
       check('pg-auto_dispatch', 'auto_dispatch', t('ad.pg.auto_dispatch'), p.auto_dispatch),
       field('pg-proposal_ttl_minutes', t('ad.pg.ttl'), text('proposal_ttl_minutes', p.proposal_ttl_minutes, { type: 'number', min: '5', max: '10080', required: true })),
@@ -103,11 +129,15 @@ async function programmeView() {
       registration_open: Boolean(d.registration_open), auto_dispatch: Boolean(d.auto_dispatch),
       proposal_ttl_minutes: Number(d.proposal_ttl_minutes), max_distance_km: Number(d.max_distance_km),
       retention_days: Number(d.retention_days),
+      registration_opens_at: isoOf(d.registration_opens_at), registration_closes_at: isoOf(d.registration_closes_at),
     };
     const changed = Object.fromEntries(Object.entries(now).filter(([k, v]) => v !== (p[k] ?? null)));
     if (!Object.keys(changed).length) { status.textContent = t('ad.pg.nothing'); return; }
     try {
       Object.assign(p, await api('PATCH', '/api/v1/programme', changed));
+      const state = form.querySelector('#pg-call-state');
+      state.textContent = callState(p);
+      state.className = p.registration_open_now ? 'badge ok' : 'badge';
       status.textContent = t('ad.pg.saved');
       announce(t('ad.pg.saved'));
     } catch (err) { status.textContent = problemText(err); }

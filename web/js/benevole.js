@@ -178,6 +178,15 @@ function readAvailability(form) {
 
 function registerView() {
   const ref = app.ref;
+  const prog = ref.programme || {};
+  if (prog.registration_open_now === false) {
+    // The call is closed (or not open yet): say so, and when it opens if a date is set; no form to fill in vain.
+    const later = prog.registration_open && prog.registration_opens_at && new Date(prog.registration_opens_at) > new Date();
+    view(t('vo.reg.title'),
+      h('p', { class: 'notice', id: 'call-closed' }, later ? t('vo.reg.opens_on', { date: fmtDateTime(prog.registration_opens_at) }) : t('vo.reg.closed')),
+      h('p', {}, h('a', { href: '#/' }, t('vo.reg.back'))));
+    return;
+  }
   const key = idempotencyKey();
   const text = (name, label, type, auto, hint) => h('div', { class: 'field' },
     h('label', { for: `reg-${name}` }, label), hint ? h('p', { class: 'hint', id: `hint-reg-${name}` }, hint) : null,
