@@ -1,3 +1,4 @@
+#include "api/body_reader.hpp"
 #include "api/handler_support.hpp"
 #include "api/routes.hpp"
 #include "store/statement_cache.hpp"
@@ -50,10 +51,11 @@ struct page {
 
 /// A password link as the admin sees it, once: the page's path with the token in its fragment (a browser
 /// never sends a fragment, so no server log or proxy sees the token).
-json::value link_json(const auth::issued_link& l, const char* purpose) {
+json::value link_json(const auth::issued_link& l, const char* purpose, bool emailed) {
     return json::object{{"path", "/mot-de-passe#lien=" + l.token},
                         {"purpose", purpose},
-                        {"expires_at", iso_utc(l.expires_at)}};
+                        {"expires_at", iso_utc(l.expires_at)},
+                        {"emailed", emailed}};
 }
 
 /// `limit` and `cursor`; a malformed one is a 400, as on every list of the contract.
@@ -167,13 +169,14 @@ boost::asio::awaitable<response> create_user(const account_services& s, request_
     a.r = *r;
     a.password_hash = std::move(password_hash);
     a.partner_id = partner_id;
-    auto insert = [a = std::move(a), by_link, actor = admin.user_id,
+    auto insert = [a = std::move(a), by_link, emailed = s.email_enabled, actor = admin.user_id,
                    now = auth::wall_now_s()](SQLite::Database& db) {
         const std::string id = auth::insert_account(db, a, now);
         record_event(db, now, actor, id, "created", json::object{{"role", auth::to_string(a.r)}});
         json::object o = account_json(*auth::find_account(db, id));
         o["password_link"] =
-            by_link ? link_json(auth::issue_password_link(db, id, auth::link_purpose::set, actor, now), "set")
+            by_link ? link_json(auth::issue_password_link(db, id, auth::link_purpose::set, actor, now), "set",
+                                emailed)
                     : json::value(nullptr);
         return o;
     };
@@ -187,13 +190,15 @@ boost::asio::awaitable<response> issue_reset_link(const account_services& s, req
     const auth::principal& admin = wire::require_user(ctx);
     const std::string id = ctx.param("id");
     no_fields(ctx);
-    auto job = [id, actor = admin.user_id, now = auth::wall_now_s()](SQLite::Database& db) {
+    auto job = [id, emailed = s.email_enabled, actor = admin.user_id,
+                now = auth::wall_now_s()](SQLite::Database& db) {
         auto account = auth::find_account(db, id);
         if (!account)
             throw not_found("No such user.");
         if (account->disabled_at)
             throw conflict("This account is disabled: no password can be set for it.");
-        return link_json(auth::issue_password_link(db, id, auth::link_purpose::reset, actor, now), "reset");
+        return link_json(auth::issue_password_link(db, id, auth::link_purpose::reset, actor, now), "reset",
+                         emailed);
     };
     json::value link = co_await s.db.write(std::move(job));
     co_return ctx.json(status::created, std::move(link));
@@ -217,6 +222,44 @@ boost::asio::awaitable<response> disable_user(const account_services& s, request
     };
     auth::account after = co_await s.db.write(std::move(job));
     s.feeds.end_user(id);  // a disabled account's live feeds close now
+    co_return ctx.json(status::ok, account_json(after));
+}
+
+/// POST /api/v1/users/{id}/role {role}: a staff account becomes an admin or a coordinator. Partner and
+/// volunteer accounts keep theirs (they belong to an association or a registration); an admin does not change
+/// their own role (another admin does), so the city always keeps one. The account's sessions end: its next
+/// sign-in carries the new role.
+boost::asio::awaitable<response> change_role(const account_services& s, request_context& ctx) {
+    const auth::principal& admin = wire::require_user(ctx);
+    const std::string id = ctx.param("id");
+    body_reader r(ctx.json_body());
+    static const std::vector<std::string> staff_roles{"admin", "coordinator"};
+    auto role = r.one_of("role", staff_roles);
+    r.done();
+    if (id == admin.user_id)
+        throw conflict("You cannot change your own role: another admin can.");
+    auto job = [id, to = *role, actor = admin.user_id, now = auth::wall_now_s()](SQLite::Database& db) {
+        auto before = auth::find_account(db, id);
+        if (!before)
+            throw not_found("No such user.");
+        if (before->disabled_at)
+            throw conflict("This account is disabled.");
+        if (before->r != auth::role::admin && before->r != auth::role::coordinator)
+            throw conflict("Only staff accounts (admin, coordinator) change role; a " +
+                           std::string(auth::to_string(before->r)) + " account keeps its own.");
+        const std::string from(auth::to_string(before->r));
+        if (from != to) {
+            auto q = store::prepare(db, "UPDATE users SET role = ? WHERE id = ?");
+            q->bind(1, to);
+            q->bind(2, id);
+            q->exec();
+            auth::end_user_sessions(db, id);
+            record_event(db, now, actor, id, "role_changed", json::object{{"from", from}, {"to", to}});
+        }
+        return *auth::find_account(db, id);
+    };
+    auth::account after = co_await s.db.write(std::move(job));
+    s.feeds.end_user(id);  // its live feeds close: they were opened under the old role
     co_return ctx.json(status::ok, account_json(after));
 }
 
@@ -293,6 +336,7 @@ void add_user_routes(wire::route_table& t, const account_services& s) {
     t.add({verb::post, "/api/v1/users", {adm}, "UserCreate", plain, bind(s, create_user)});
     t.add({verb::post, "/api/v1/users/{id}/disable", {adm}, "Empty", plain, bind(s, disable_user)});
     t.add({verb::post, "/api/v1/users/{id}/password-link", {adm}, "Empty", plain, bind(s, issue_reset_link)});
+    t.add({verb::post, "/api/v1/users/{id}/role", {adm}, "UserRoleChange", plain, bind(s, change_role)});
     t.add({verb::get, "/api/v1/audit", {adm}, "", plain, bind(s, list_audit)});
 }
 

@@ -2,6 +2,7 @@
 #include "auth/sessions.hpp"
 #include "auth/token.hpp"
 #include "domain/events.hpp"
+#include "domain/secret_handover.hpp"
 #include "store/statement_cache.hpp"
 
 #include <SQLiteCpp/Statement.h>
@@ -39,6 +40,8 @@ issued_link issue_password_link(SQLite::Database& db, const std::string& user_id
     domain::append_event(db, now, {by, "admin"},
                          {"user", user_id, "password_link_issued", std::nullopt, std::nullopt, std::nullopt,
                           boost::json::object{{"purpose", name}}});
+    // For the email the outbox planner sends with it (when email is on); never stored.
+    domain::keep_secret(db, "password_link", user_id, out.token);
     return out;
 }
 

@@ -455,7 +455,44 @@ int on_volunteer(context& c, const store::committed_event& e) {
 /// An account's own messages: the sign-in code it asked for (on the channel it was asked by: the person is
 /// waiting for it, so quiet hours do not apply) and the link confirming a new registration's address. Both
 /// carry a secret handed over for this transaction only (domain/secret_handover.hpp).
+/// A one-time password link an admin issued (a new staff or partner account's, or a reset): sent to the
+/// account's address too, in the account's message language. The admin saw it once; the email lets the
+/// person use it without being handed it.
+int on_password_link(context& c, const store::committed_event& e) {
+    const auto secret = domain::take_secret(c.db, "password_link", e.entity_id);
+    if (!secret)
+        return 0;
+    auto u = store::prepare(c.db,
+                            "SELECT email, role, COALESCE(message_language, 'fr') FROM users "
+                            "WHERE id = ? AND disabled_at IS NULL");
+    u->bind(1, e.entity_id);
+    if (!u->executeStep())
+        return 0;
+    const std::string role = u->getColumn(1).getString();
+    recipient to{role == "partner"     ? "partner"
+                 : role == "volunteer" ? "volunteer"
+                                       : "coordinator",
+                 e.entity_id,
+                 u->getColumn(0).getString(),
+                 {},
+                 lang_among(c, {u->getColumn(2).getString()}),
+                 {}};
+    u->reset();
+    const auto* purpose = e.data.if_contains("purpose");
+    const bool reset = purpose && purpose->is_string() && purpose->get_string() == "reset";
+    // In the fragment: a browser never sends it, so no server log or proxy sees it.
+    const std::string link = c.s.public_url + "/mot-de-passe#lien=" + *secret;
+    auto mail = email_of(c, e, to, reset ? "password_reset_link" : "password_set_link", {link},
+                         {{"programme", c.programme.name}, {"link", link}}, {}, std::nullopt);
+    if (!mail)
+        return 0;
+    enqueue(c.db, *mail, e.at, c.s.keep_seconds);
+    return 1;
+}
+
 int on_user(context& c, const store::committed_event& e) {
+    if (e.action == "password_link_issued")
+        return on_password_link(c, e);
     const bool code = e.action == "sign_in_code_sent";
     if (!code && e.action != "email_confirmation_sent")
         return 0;
@@ -527,8 +564,9 @@ int plan_messages(SQLite::Database& db, const std::vector<store::committed_event
             return e.entity == "mission" ||
                    (channels && ((e.entity == "volunteer" && e.action == "activated") ||
                                  (e.entity == "request" && e.action == "created") ||
-                                 (e.entity == "user" && (e.action == "sign_in_code_sent" ||
-                                                         e.action == "email_confirmation_sent"))));
+                                 (e.entity == "user" &&
+                                  (e.action == "sign_in_code_sent" || e.action == "email_confirmation_sent" ||
+                                   e.action == "password_link_issued"))));
         });
     if (!relevant)
         return 0;

@@ -397,7 +397,10 @@ TEST_CASE("users and audit: admin only, no secrets in lists, pagination") {
     REQUIRE(created.status == 201);
     CHECK(created.json().at("email").as_string() == "second.admin@example.org");
     CHECK(created.json().at("disabled_at").is_null());
-    CHECK_FALSE(contains(created.body, "password"));
+    // No hash, no password: with a password given, no link either.
+    CHECK_FALSE(contains(created.body, "hash"));
+    CHECK_FALSE(contains(created.body, "a fine long password"));
+    CHECK(created.json().at("password_link").is_null());
 
     auto audit = admin.get_json("/api/v1/audit?limit=5");
     CHECK(audit.at("items").is_array());

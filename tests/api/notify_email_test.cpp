@@ -474,3 +474,50 @@ TEST_CASE("email: a volunteer's and a coordinator's messages come in the languag
     std::this_thread::sleep_for(std::chrono::seconds(4));
     CHECK(sink.messages().size() == count);
 }
+
+TEST_CASE("email: a new account's password link and a reset link reach the account's address, and work") {
+    smtp_sink_process sink;
+    const std::int64_t t0 = early_morning();
+    test_city city(mail_city(sink, t0));
+    INFO(city.server().log());
+    // Accounts keep wall-clock times (sessions, links): the programme clock joins them so the messages are due.
+    move_clock(city, now_s());
+    auto res = city.admin().post_json("/api/v1/users",
+                                      json::object{{"email", "nouveau@ville.test"}, {"role", "coordinator"}});
+    INFO(res.describe());
+    REQUIRE(res.status == 201);
+    const auto created = res.json();
+    CHECK(created.at("password_link").at("emailed") == true);
+    const std::string user_id(created.at("id").as_string());
+    REQUIRE(sink.wait_for(1, std::chrono::seconds(10)));
+    CHECK(sink.envelopes().at(0) == "entraide@ville.example\nnouveau@ville.test\n");
+    const auto find_link = [](const std::string& mail) {
+        const std::string prefix = "https://entraide.example/mot-de-passe#lien=";
+        const auto at = mail.find(prefix);
+        REQUIRE(at != std::string::npos);
+        return mail.substr(at + prefix.size(), 64);
+    };
+    const std::string first = relais::testing::decoded_bodies(sink.messages().at(0));
+    CHECK(first.find("choisir votre mot de passe") != std::string::npos);
+    const auto token = find_link(first);
+    // The same link as the admin's.
+    CHECK(std::string(created.at("password_link").at("path").as_string()).ends_with(token));
+    auto anon = city.anonymous();
+    REQUIRE(anon->post_json("/api/v1/auth/password-link",
+                            json::object{{"token", token}, {"password", "mot de passe reçu par courriel"}})
+                .status == 200);
+    // A reset: its own message, its own link; the token is never in the server's log.
+    REQUIRE(city.admin().post_json("/api/v1/users/" + user_id + "/password-link", json::object{}).status ==
+            201);
+    REQUIRE(sink.wait_for(2, std::chrono::seconds(10)));
+    const std::string second = relais::testing::decoded_bodies(sink.messages().at(1));
+    CHECK(second.find("nouveau mot de passe") != std::string::npos);
+    const auto reset = find_link(second);
+    CHECK(reset != token);
+    REQUIRE(city.anonymous()
+                ->post_json("/api/v1/auth/password-link",
+                            json::object{{"token", reset}, {"password", "un autre mot de passe choisi"}})
+                .status == 200);
+    CHECK(city.server().log().find(token) == std::string::npos);
+    CHECK(city.server().log().find(reset) == std::string::npos);
+}

@@ -1,7 +1,7 @@
-// One-time password links (issue 15): an account created without a password gets a link its holder uses to
-// choose one (and is signed in); an admin issues reset links; a link works once, a newer one voids it, a
-// disabled account gets none; using a reset link ends the account's other sessions; a rush of simultaneous
-// uses of one link sets the password once. The real `relais` binary.
+// Accounts (issue 15): one-time password links: an account created without a password gets a link its holder
+// uses to choose one (and is signed in); an admin issues reset links; a link works once, a newer one voids
+// it, a disabled account gets none; using a reset link ends the account's other sessions; a rush of
+// simultaneous uses of one link sets the password once. The real `relais` binary.
 #include "api/support/fixtures.hpp"
 
 #include <doctest/doctest.h>
@@ -163,4 +163,54 @@ TEST_CASE("password links: a rush of simultaneous uses of one link sets the pass
     REQUIRE(ok >= 0);
     // The password is the winner's.
     city.signed_in("rush@ville.test", "mot de passe numero " + std::to_string(ok));
+}
+
+TEST_CASE("accounts: an admin changes a staff account's role; the account signs in again with it") {
+    test_city city;
+    auto res =
+        city.admin().post_json("/api/v1/users", json::object{{"email", "equipe@ville.test"},
+                                                             {"role", "coordinator"},
+                                                             {"password", "mot de passe de l'equipe"}});
+    REQUIRE(res.status == 201);
+    const std::string id(res.json().at("id").as_string());
+    auto them = city.signed_in("equipe@ville.test", "mot de passe de l'equipe");
+    check_problem(them->get("/api/v1/users"), 403);
+    // Hostile and refused: not a staff role, unknown field, a coordinator asking.
+    check_problem(
+        city.admin().post_json("/api/v1/users/" + id + "/role", json::object{{"role", "volunteer"}}), 422);
+    check_problem(city.admin().post_json("/api/v1/users/" + id + "/role", json::object{{"role", "root"}}),
+                  422);
+    check_problem(city.admin().post_json("/api/v1/users/" + id + "/role",
+                                         json::object{{"role", "admin"}, {"partner_id", "x"}}),
+                  422);
+    check_problem(
+        city.coordinator().post_json("/api/v1/users/" + id + "/role", json::object{{"role", "admin"}}), 403);
+    CHECK(them->get("/api/v1/me").status == 200);  // nothing changed yet
+
+    res = city.admin().post_json("/api/v1/users/" + id + "/role", json::object{{"role", "admin"}});
+    INFO(res.describe());
+    REQUIRE(res.status == 200);
+    CHECK(res.json().at("role") == "admin");
+    CHECK(them->get("/api/v1/me").status == 401);  // signed out
+    auto again = city.signed_in("equipe@ville.test", "mot de passe de l'equipe");
+    CHECK(again->get_json("/api/v1/me").at("user").at("role") == "admin");
+    CHECK(again->get("/api/v1/users").status == 200);
+    // Their own role: another admin changes it, not them.
+    auto own = again->post_json("/api/v1/users/" + id + "/role", json::object{{"role", "coordinator"}});
+    check_problem(own, 409);
+    // A partner account keeps its role.
+    res = city.coordinator().post_json("/api/v1/partners", json::object{{"name", "Asso des roles"}});
+    REQUIRE(res.status == 201);
+    res = city.admin().post_json("/api/v1/users", json::object{{"email", "asso@roles.test"},
+                                                               {"role", "partner"},
+                                                               {"partner_id", res.json().at("id")},
+                                                               {"password", "mot de passe partenaire"}});
+    REQUIRE(res.status == 201);
+    check_problem(
+        city.admin().post_json("/api/v1/users/" + std::string(res.json().at("id").as_string()) + "/role",
+                               json::object{{"role", "admin"}}),
+        409);
+    check_problem(
+        city.admin().post_json("/api/v1/users/usr_0000000000000000/role", json::object{{"role", "admin"}}),
+        404);
 }

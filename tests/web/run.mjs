@@ -1247,10 +1247,12 @@ async function main() {
         await checkPage(ad, 'administration-programme');
         await ad.fill('#pg-coordination_phone', '02 23 62 10 10');
         await ad.fill('#pg-proposal_ttl_minutes', '720');
+        await ad.fill('#pg-w-continuity', '0.4');
         await ad.click('#programme-form button[type=submit]');
         await ad.locator('#programme-status', { hasText: /enregistr/ }).waitFor();
         const programme = await ad.evaluate(async () => (await fetch('/api/v1/programme')).json());
-        expect(programme.coordination_phone.replace(/\D/g, '').endsWith('223621010') && programme.proposal_ttl_minutes === 720,
+        expect(programme.coordination_phone.replace(/\D/g, '').endsWith('223621010') && programme.proposal_ttl_minutes === 720
+          && (await ad.evaluate(async () => (await fetch('/api/v1/programme', { headers: { 'X-CSRF-Token': localStorage.getItem('relais.csrf') } })).json())).weights.continuity === 0.4,
           `the programme was not saved: ${JSON.stringify(programme)}`);
         // The call for volunteers scheduled to open later: the volunteers' form says when, then the date is
         // cleared and the call is open again.
@@ -1278,6 +1280,9 @@ async function main() {
         await card.locator('button.export').click();
         await ad.locator('#export-page').waitFor();
         expect(await ad.locator('#export-page').textContent().then((x) => x.includes('Autelephone')), 'her export does not show her name');
+        // In words, not codes: her request for medicines, in the centre.
+        const exported = await ad.locator('#export-page').textContent();
+        expect(!/\bmedicines\b|\bcentre\b/.test(exported) && exported.includes('Centre'), `codes in her export: ${exported.slice(0, 400)}`);
         expect(await ad.locator('#export-download').count() === 1, 'no download link for her export');
         await checkPage(ad, 'administration-donnees');
         await card.locator('button.erase').click();
@@ -1327,6 +1332,12 @@ async function main() {
         await pw.click('#pl-form button[type=submit]');
         await pw.locator('h1', { hasText: 'Lien expiré' }).waitFor();
         await pwCtx.close();
+        // Her role changes: she becomes an admin (a confirmation first; her sessions end).
+        await ad.reload();
+        const roleSelect = ad.locator('#accounts-list tbody tr', { hasText: 'nouvelle.coordinatrice@relais.test' }).locator('select');
+        ad.once('dialog', (d) => d.accept());
+        await roleSelect.selectOption('admin');
+        await ad.locator('#accounts-status', { hasText: 'est désormais administrateur' }).waitFor();
         // Kinds of help: the volunteers' own sentence for shopping, then a new kind; the registration form
         // of the volunteer app shows the volunteers' sentence, not the residents'.
         await ad.goto(`${base}/administration#/categories`);

@@ -4,7 +4,7 @@
 // other pages; nothing personal goes into a URL (searches are POSTs).
 import {
   initI18n, t, h, mount, api, ApiError, setCsrf, getCsrf, langSwitch, announce, fmtDateTime, problemText,
-  formData, signInForm, passwordSection, passwordLinkBox,
+  formData, signInForm, passwordSection, passwordLinkBox, hasKey, reference, categoryLabel, neighbourhoodName,
 } from './lib.js';
 import { categoriesView } from './admin_categories.js';
 import { partnersView } from './admin_partners.js';
@@ -57,7 +57,11 @@ function loginView(message) {
     attrs: { class: 'big-form', id: 'login-form' },
     allowed: (role) => role === 'admin',
     refusedKey: 'ad.login.not_admin',
-    onSignedIn: async (user) => { app.me = user; started(); },
+    onSignedIn: async (user) => {
+      app.me = user;
+      try { app.ref = await reference(); } catch { app.ref = null; }
+      started();
+    },
   });
   view(t('ad.login.title'), message ? h('p', { class: 'notice' }, message) : null, form);
 }
@@ -73,6 +77,9 @@ const check = (id, name, label, checked) => h('div', { class: 'choice' },
   h('input', { type: 'checkbox', id, name, value: 'yes', checked: checked ? true : null }), h('label', { for: id }, label));
 
 // --- the programme -------------------------------------------------------------------------------------
+
+/** The score's components and their defaults (ScoreWeights in proto/openapi.yaml). */
+const WEIGHTS = [['distance', 0.3], ['availability', 0.1], ['continuity', 0.2], ['fairness', 0.2], ['language', 0.1], ['urgency', 0.1]];
 
 /** "2026-12-10T08:00:00Z" as a datetime-local input's value (this computer's time), and back. */
 function localInput(iso) {
@@ -116,6 +123,9 @@ async function programmeView() {
       check('pg-auto_dispatch', 'auto_dispatch', t('ad.pg.auto_dispatch'), p.auto_dispatch),
       field('pg-proposal_ttl_minutes', t('ad.pg.ttl'), text('proposal_ttl_minutes', p.proposal_ttl_minutes, { type: 'number', min: '5', max: '10080', required: true })),
       field('pg-max_distance_km', t('ad.pg.max_distance'), text('max_distance_km', p.max_distance_km, { type: 'number', min: '0.1', max: '100', step: '0.1', required: true }))),
+    h('fieldset', { id: 'pg-weights' }, h('legend', {}, t('ad.pg.weights')), h('p', { class: 'hint' }, t('ad.pg.weights_hint')),
+      h('div', { class: 'columns' }, WEIGHTS.map(([k, def]) => field(`pg-w-${k}`, t(`ad.pg.w.${k}`),
+        h('input', { id: `pg-w-${k}`, name: `w_${k}`, type: 'number', min: '0', max: '100', step: '0.05', value: String((p.weights || {})[k] ?? def) }))))),
     h('fieldset', {}, h('legend', {}, t('ad.pg.privacy')),
       field('pg-retention_days', t('ad.pg.retention'), text('retention_days', p.retention_days, { type: 'number', min: '1', max: '3650', required: true }), t('ad.pg.retention_hint'))),
     h('button', { type: 'submit', class: 'primary' }, t('ad.pg.save')),
@@ -132,6 +142,9 @@ async function programmeView() {
       registration_opens_at: isoOf(d.registration_opens_at), registration_closes_at: isoOf(d.registration_closes_at),
     };
     const changed = Object.fromEntries(Object.entries(now).filter(([k, v]) => v !== (p[k] ?? null)));
+    // The weights go as a whole when one of them moved (a key left out would take its default).
+    const weights = Object.fromEntries(WEIGHTS.map(([k, def]) => [k, d[`w_${k}`] === '' ? def : Number(d[`w_${k}`])]));
+    if (WEIGHTS.some(([k, def]) => weights[k] !== ((p.weights || {})[k] ?? def))) changed.weights = weights;
     if (!Object.keys(changed).length) { status.textContent = t('ad.pg.nothing'); return; }
     try {
       Object.assign(p, await api('PATCH', '/api/v1/programme', changed));
@@ -147,9 +160,31 @@ async function programmeView() {
 
 // --- the personal-data desk ----------------------------------------------------------------------------
 
-/** A stored value in words: times (Unix seconds in `*_at`, `starts_at`...) as dates, flags as yes/no. */
-function plain(key, v) {
+/** A code in words when the dictionary has it (`<prefix><code>`), else the code as stored. */
+function word(prefix, code) {
+  return hasKey(`${prefix}${code}`) ? t(`${prefix}${code}`) : String(code);
+}
+
+/** Words for the codes a person reads in their export: kinds of help, neighbourhoods, urgency, states. */
+const CODE_WORDS = {
+  category: (v) => categoryLabel(app.ref, v),
+  neighbourhood: (v) => neighbourhoodName(app.ref, v),
+  urgency: (v) => word('urgency.', v),
+  recurrence: (v) => word('recurrence.', v),
+  preferred_contact: (v) => word('contact.', v),
+  role: (v) => word('ad.role.', v),
+  skills: (v) => { try { return JSON.parse(v).map((c) => categoryLabel(app.ref, c)).join(', '); } catch { return v; } },
+};
+const STATUS_WORDS = { requests: 'co.status.', missions: 'co.mission.', supports: 'pa.sup.status.' };
+
+/**
+ * A stored value in words: times (Unix seconds in `*_at`, `starts_at`...) as dates, flags as yes/no, codes as
+ * their labels (`section`: which list a status belongs to).
+ */
+function plain(key, v, section) {
   if (v === null || v === undefined || v === '') return null;
+  if (app.ref && CODE_WORDS[key] && typeof v === 'string') return CODE_WORDS[key](v);
+  if (key === 'status' && STATUS_WORDS[section]) return word(STATUS_WORDS[section], v);
   if (typeof v === 'number' && /(^at|_at|_from|_until|_on)$/.test(key) && v > 100000000) return fmtDateTime(new Date(v * 1000).toISOString());
   if (key === 'languages' && typeof v === 'string') { try { return JSON.parse(v).join(', '); } catch { return v; } }
   if (typeof v === 'number' && /^(isolated|reduced_mobility|visually_impaired|not_french_speaking)$/.test(key)) return v ? t('ad.export.yes') : null;
@@ -166,8 +201,8 @@ const EXPORT_FIELDS = {
   accounts: ['email', 'role', 'created_at'],
 };
 
-function factsOf(row, fields) {
-  const pairs = fields.map((k) => [k, plain(k, row[k])]).filter(([, v]) => v !== null);
+function factsOf(row, fields, section) {
+  const pairs = fields.map((k) => [k, plain(k, row[k], section)]).filter(([, v]) => v !== null);
   return h('dl', { class: 'facts' }, pairs.map(([k, v]) => [h('dt', {}, t(`ad.export.f.${k}`)), h('dd', {}, v)]));
 }
 
@@ -179,7 +214,7 @@ function exportPage(kind, data) {
   const person = data.resident || data.volunteer || {};
   const list = (key, fields) => (data[key] && data[key].length ? h('section', {},
     h('h3', {}, t(`ad.export.${key}`, { n: data[key].length })),
-    h('ol', {}, data[key].map((row) => h('li', {}, factsOf(row, fields))))) : null);
+    h('ol', {}, data[key].map((row) => h('li', {}, factsOf(row, fields, key))))) : null);
   const audit = data.audit || [];
   return h('section', { class: 'panel', id: 'export-page' },
     h('h2', {}, t(`ad.data.export_title_${kind}`)),
@@ -289,6 +324,26 @@ function dataView() {
 
 // --- staff accounts ------------------------------------------------------------------------------------
 
+/** A staff account's role, changed in place (the person's sessions end; they sign in again with it). */
+function roleSwitch(u, status, reload) {
+  const id = `role-${u.id}`;
+  const select = h('select', { id, 'aria-label': t('ad.acc.role_of', { email: u.email }), dataset: { userId: u.id } },
+    ['coordinator', 'admin'].map((r) => h('option', { value: r, selected: r === u.role ? true : null }, t(`ad.role.${r}`))));
+  select.addEventListener('change', async () => {
+    if (!window.confirm(t('ad.acc.role_confirm', { email: u.email, role: t(`ad.role.${select.value}`) }))) {
+      select.value = u.role;
+      return;
+    }
+    try {
+      await api('POST', `/api/v1/users/${u.id}/role`, { role: select.value });
+      status.textContent = t('ad.acc.role_changed', { email: u.email, role: t(`ad.role.${select.value}`) });
+      announce(status.textContent);
+      await reload();
+    } catch (err) { select.value = u.role; status.textContent = problemText(err); }
+  });
+  return select;
+}
+
 async function accountsView() {
   const list = h('div', { id: 'accounts-list' });
   const status = h('p', { role: 'status', id: 'accounts-status', class: 'form-status' });
@@ -298,7 +353,9 @@ async function accountsView() {
     mount(list, h('table', {}, h('caption', {}, t('ad.acc.caption')),
       h('thead', {}, h('tr', {}, [t('ad.acc.email'), t('ad.acc.role'), t('ad.acc.state'), ''].map((x) => h('th', { scope: 'col' }, x)))),
       h('tbody', {}, staff.map((u) => h('tr', { dataset: { userId: u.id } },
-        h('td', {}, u.email), h('td', {}, t(`ad.role.${u.role}`)),
+        h('td', {}, u.email),
+        h('td', {}, (u.role === 'admin' || u.role === 'coordinator') && !u.disabled_at && u.id !== app.me.id
+          ? roleSwitch(u, status, load) : t(`ad.role.${u.role}`)),
         h('td', {}, u.disabled_at ? t('ad.acc.disabled', { date: fmtDateTime(u.disabled_at) }) : t('ad.acc.active')),
         h('td', {}, u.disabled_at || u.id === app.me.id ? '' : h('div', { class: 'button-row' },
           h('button', { type: 'button', dataset: { action: 'reset-link' }, on: { click: async () => {
@@ -442,6 +499,7 @@ async function boot() {
     const me = await api('GET', '/api/v1/me');
     if (me.user.role !== 'admin') { loginView(t('ad.login.not_admin')); return; }
     app.me = me.user;
+    try { app.ref = await reference(); } catch { app.ref = null; }  // codes then shown as stored
     started();
   } catch {
     loginView();

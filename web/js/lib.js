@@ -427,5 +427,6 @@ export function passwordLinkBox(link) {
       input.select();
       try { await navigator.clipboard.writeText(url); copied.textContent = t('ad.link.copied'); } catch { copied.textContent = t('ad.link.copy_by_hand'); }
     } } }, t('ad.link.copy')), ' ', copied),
-    h('p', { class: 'hint' }, t('ad.link.expires', { date: fmtDateTime(link.expires_at) })));
+    h('p', { class: 'hint' }, t('ad.link.expires', { date: fmtDateTime(link.expires_at) }),
+      link.emailed ? [' ', t('ad.link.emailed')] : ''));
 }
