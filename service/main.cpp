@@ -7,6 +7,7 @@
 #include "replay/replay_command.hpp"
 #include "store/connection.hpp"
 #include "tools/backup.hpp"
+#include "tools/import_command.hpp"
 #include "tools/retention.hpp"
 #include "tools/seed.hpp"
 
@@ -37,6 +38,10 @@ int main(int argc, char** argv) {
     if (!args.empty() && args[0] == "replay") {
         spdlog::set_default_logger(spdlog::stderr_logger_mt("relais"));
         return relais::replay::run_replay_command({args.begin() + 1, args.end()}, std::cout, std::cerr);
+    }
+    if (!args.empty() && args[0] == "import") {
+        spdlog::set_default_logger(spdlog::stderr_logger_mt("relais"));
+        return relais::tools::run_import_command({args.begin() + 1, args.end()}, std::cout, std::cerr);
     }
     if (!args.empty() && args[0] == "retention") {
         spdlog::set_default_logger(spdlog::stderr_logger_mt("relais"));

@@ -23,7 +23,8 @@ domain::resident_input read_resident(body_reader& r, const domain::phone_plan& p
     auto phone = read_phone(r, "phone", true, phones);
     in.email = read_email(r, "email", false);
     auto address = r.text("address", address_rule);
-    auto neighbourhood = r.text("neighbourhood", {1, 40});
+    // Optional with a location: the neighbourhood whose shape holds it (domain/neighbourhood_map.hpp).
+    auto neighbourhood = r.text("neighbourhood", {1, 40}, !r.has("location"));
     in.location = read_location(r, "location");
     if (auto n = read_needs(r, "needs"))
         in.needs = *n;

@@ -1,4 +1,5 @@
 #include "domain/requests.hpp"
+#include "domain/neighbourhood_map.hpp"
 #include "domain/queue_state.hpp"
 #include "domain/secret_handover.hpp"
 #include "store/statement_cache.hpp"
@@ -191,9 +192,21 @@ void finish_track_view(SQLite::Database& db, const std::string& request_id, std:
 
 }  // namespace
 
-created_request create_request(SQLite::Database& db, const request_input& in, std::int64_t now,
+created_request create_request(SQLite::Database& db, const request_input& given, std::int64_t now,
                                const actor& who) {
+    request_input in = given;
     std::vector<field_error> errs;
+    if (in.resident && in.resident->neighbourhood.empty()) {
+        // No neighbourhood given: the one whose shape holds the location (the city's own map, issue 16).
+        const auto at = in.resident->location
+                            ? locate_neighbourhood(db, in.resident->location->lat, in.resident->location->lon)
+                            : std::nullopt;
+        if (at)
+            in.resident->neighbourhood = *at;
+        else
+            throw validation_error({{"resident.neighbourhood",
+                                     "is required: the location is in none of the city's neighbourhoods"}});
+    }
     {
         auto q_lease = store::prepare(db, "SELECT 1 FROM category WHERE code = ? AND active = 1");
         SQLite::Statement& q = *q_lease;

@@ -26,6 +26,7 @@ std::span<const migration> schema_migrations() {
         {17, "no candidate", schema_no_candidate_sql()},
         {18, "collectives", schema_collectives_sql()},
         {19, "password links", schema_password_links_sql()},
+        {20, "neighbourhood shapes", schema_neighbourhood_shapes_sql()},
     };
     return migrations;
 }

@@ -43,5 +43,6 @@ const char* schema_resident_merge_sql();
 const char* schema_no_candidate_sql();
 const char* schema_collectives_sql();
 const char* schema_password_links_sql();
+const char* schema_neighbourhood_shapes_sql();
 
 }  // namespace relais::store

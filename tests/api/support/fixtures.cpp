@@ -37,6 +37,22 @@ command_result relais_user_add(const std::string& db, const std::string& role, c
     return r;
 }
 
+command_result relais_command(const std::vector<std::string>& args) {
+    relais::testing::temp_dir tmp;
+    std::string cmd = std::string("'") + RELAIS_BINARY + "'";
+    for (const auto& a : args) {
+        REQUIRE(a.find('\'') == std::string::npos);
+        cmd += " '" + a + "'";
+    }
+    cmd += " > '" + tmp.file("out") + "' 2> '" + tmp.file("err") + "' < /dev/null";
+    const int rc = std::system(cmd.c_str());
+    command_result r;
+    r.code = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+    r.out = file_text(tmp.file("out"));
+    r.err = file_text(tmp.file("err"));
+    return r;
+}
+
 std::int64_t now_s() {
     return std::chrono::duration_cast<std::chrono::seconds>(
                std::chrono::system_clock::now().time_since_epoch())

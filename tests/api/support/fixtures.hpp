@@ -35,6 +35,9 @@ struct command_result {
 command_result relais_user_add(const std::string& db, const std::string& role, const std::string& email,
                                const std::string& password, const std::string& partner_id = "");
 
+/// Runs `relais ARGS...` (each argument quoted) and collects its exit code and output.
+command_result relais_command(const std::vector<std::string>& args);
+
 /// Unix seconds now (the server's programme clock is the wall clock in these tests).
 std::int64_t now_s();
 /// Unix seconds as the API writes times ("2026-11-23T10:00:00Z").

@@ -1,0 +1,126 @@
+#include "tools/import_command.hpp"
+#include "domain/neighbourhood_map.hpp"
+#include "store/connection.hpp"
+#include "store/migrations.hpp"
+#include "store/store.hpp"
+#include "tools/command_line.hpp"
+
+#include <SQLiteCpp/Transaction.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <ostream>
+#include <sstream>
+
+namespace relais::tools {
+
+namespace {
+
+constexpr const char* usage =
+    "usage: relais import neighbourhoods --db PATH [--dry-run] FILE\n"
+    "  FILE: a GeoJSON FeatureCollection of Polygons or MultiPolygons with a `name` property (and "
+    "optionally\n"
+    "  `code`), or a CSV with the columns name,lat,lon (and optionally code). The file replaces the city's\n"
+    "  neighbourhoods: those in it are added or updated, the others removed unless residents, volunteers or\n"
+    "  statistics still refer to them. All or nothing: every faulty feature or line is listed and nothing "
+    "is\n"
+    "  written. --dry-run checks the file and says what would change.\n";
+
+constexpr std::uintmax_t max_file_bytes = 64ull << 20;
+
+/// The positional arguments apart from the --options (each `--name value` or `--name=value`; --dry-run
+/// alone).
+void split(const std::vector<std::string>& args, std::vector<std::string>& options,
+           std::vector<std::string>& positional) {
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const auto& a = args[i];
+        if (a == "--dry-run" || a == "--help") {
+            options.push_back(a == "--dry-run" ? "--dry-run=yes" : a);
+        } else if (a.starts_with("--")) {
+            options.push_back(a);
+            if (a.find('=') == std::string::npos && i + 1 < args.size())
+                options.push_back(args[++i]);
+        } else {
+            positional.push_back(a);
+        }
+    }
+}
+
+int import_neighbourhoods(const std::string& db_path, const std::string& file, bool dry_run,
+                          std::ostream& out, std::ostream& err) {
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(file, ec);
+    if (ec) {
+        err << "relais import: cannot read " << file << ": " << ec.message() << "\n";
+        return 1;
+    }
+    if (size > max_file_bytes) {
+        err << "relais import: " << file << " is larger than 64 MiB\n";
+        return 1;
+    }
+    std::ifstream in(file, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    const auto parsed = domain::parse_neighbourhood_file(text.str());
+    if (!parsed.faults.empty()) {
+        for (const auto& f : parsed.faults)
+            err << f.where << ": " << (f.field.empty() ? "" : f.field + ": ") << f.problem << "\n";
+        err << "relais import: nothing imported (" << parsed.faults.size() << " fault"
+            << (parsed.faults.size() == 1 ? "" : "s") << ")\n";
+        return 1;
+    }
+    if (!std::filesystem::exists(db_path)) {
+        err << "relais import: no database at " << db_path << "\n";
+        return 1;
+    }
+    store::migrate(db_path);
+    auto db = store::open_writer(db_path, store::sync_mode::full);
+    db.setBusyTimeout(30000);  // a running server commits in short batches; wait for a gap
+    const std::int64_t now =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count();
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    const auto r = domain::import_neighbourhoods(db, parsed.items, now, {"system", "system"});
+    if (!dry_run)
+        tx.commit();  // else rolled back when tx goes
+    std::size_t shapes = 0;
+    for (const auto& s : parsed.items)
+        shapes += s.polygons.empty() ? 0 : 1;
+    out << (dry_run ? "would import " : "imported ") << parsed.items.size() << " neighbourhoods (" << shapes
+        << " with their shape): " << r.added << " new, " << r.updated << " updated, " << r.removed
+        << " removed\n";
+    for (const auto& code : r.kept)
+        out << "kept " << code << ": not in the file, but still in use\n";
+    spdlog::info("neighbourhoods {} from the command line: {} new, {} updated, {} removed, {} kept",
+                 dry_run ? "checked" : "imported", r.added, r.updated, r.removed, r.kept.size());
+    return 0;
+}
+
+}  // namespace
+
+int run_import_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+    if (args.empty() || args[0] != "neighbourhoods") {
+        err << "relais import: what to import? neighbourhoods\n" << usage;
+        return 64;
+    }
+    std::vector<std::string> options, positional;
+    split({args.begin() + 1, args.end()}, options, positional);
+    command_line cl("import", options, {"db", "dry-run"}, usage, out, err);
+    if (cl.stop())
+        return cl.exit_code();
+    const std::string db_path = cl.get("db").value_or("");
+    if (db_path.empty())
+        return cl.fail("--db is required");
+    if (positional.size() != 1)
+        return cl.fail("give exactly one FILE to import");
+    try {
+        return import_neighbourhoods(db_path, positional[0], cl.get("dry-run").has_value(), out, err);
+    } catch (const std::exception& e) {
+        err << "relais import: " << e.what() << "\n";
+        return 1;
+    }
+}
+
+}  // namespace relais::tools
