@@ -9,10 +9,15 @@
 #include "auth/password_links.hpp"
 #include "auth/password_policy.hpp"
 #include "auth/sessions.hpp"
+#include "auth/setup_gate.hpp"
 #include "auth/sign_in_codes.hpp"
 #include "auth/throttle.hpp"
 #include "auth/token.hpp"
 #include "core/error.hpp"
+#include "domain/city_time.hpp"
+#include "domain/neighbourhood_map.hpp"
+#include "domain/phone_plan.hpp"
+#include "domain/programme.hpp"
 #include "wire/request_checks.hpp"
 #include "wire/request_context.hpp"
 
@@ -184,6 +189,91 @@ boost::asio::awaitable<response> use_password_link(const session_services& s, re
     co_return co_await signed_in(s, ctx, *account);
 }
 
+/// POST /api/v1/setup: the first-run setup (issue 16). The link a server prints when it starts on a database
+/// with no admin sets the city up once within the hour: the first admin account (signed in here), the
+/// programme's name, country, time zone and the coordination's phone, and optionally the neighbourhoods (a
+/// GeoJSON or CSV file's text, as `relais import neighbourhoods` reads it). 410 for a link that is not live;
+/// 409 if an admin exists meanwhile; 422 naming each faulty field, with nothing written.
+boost::asio::awaitable<response> first_setup(const session_services& s, request_context& ctx) {
+    const auto now = auth::wall_now_s();
+    body_reader r(ctx.json_body());
+    auto token = r.text("token", {1, 200});
+    if (!s.setup || !token || !s.setup->valid(*token, now)) {
+        error e(error_kind::gone,
+                "This setup link no longer works: it was used, it expired (an hour), or the city is set up "
+                "already. Restart the server on a database without an admin for a new one.");
+        e.type = "/problems/link-expired";
+        throw e;
+    }
+    const auto email = read_email(r, "admin_email", true);
+    auto password = r.text("admin_password", {1, 200});
+    auto name = r.text("city_name", {2, 120});
+    auto country = r.text("country", {2, 2});
+    if (country && !domain::known_region(*country)) {
+        r.fail("country", "must be a country code of ISO 3166, in capitals, such as FR, BE or CA");
+        country.reset();
+    }
+    auto timezone = r.text("timezone", {1, 64});
+    if (timezone && !domain::city_time::known(*timezone)) {
+        r.fail("timezone",
+               "must be a time zone of the IANA database, such as Europe/Paris or America/Toronto");
+        timezone.reset();
+    }
+    auto phone = r.text("coordination_phone", {6, 30});
+    auto map_text = r.text("neighbourhoods_file", {1, 1 << 20, true}, false);
+    std::vector<domain::neighbourhood_shape> map;
+    if (map_text) {
+        const auto parsed = domain::parse_neighbourhood_file(*map_text);
+        if (!parsed.faults.empty()) {
+            const auto& f = parsed.faults.front();
+            r.fail(
+                "neighbourhoods_file",
+                f.where + ": " + (f.field.empty() ? "" : f.field + ": ") + f.problem +
+                    (parsed.faults.size() > 1 ? " (and " + std::to_string(parsed.faults.size() - 1) + " more)"
+                                              : ""));
+        }
+        map = parsed.items;
+    }
+    r.done();
+    if (auto problem = auth::password_problem(*password, *email))
+        throw validation_error({{"admin_password", *problem}});
+    auto hash_new = [pw = *password]() { return auth::hash_password(pw); };
+    std::string hash = co_await s.hashing.run(std::move(hash_new));
+
+    domain::programme_patch p;
+    p.name = name;
+    p.country = country;
+    p.timezone = timezone;
+    p.coordination_phone = phone;
+    auto job = [e = *email, h = std::move(hash), p, map = std::move(map), now](SQLite::Database& db) {
+        auto admins =
+            store::prepare(db, "SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled_at IS NULL");
+        admins->executeStep();
+        if (admins->getColumn(0).getInt() > 0)
+            throw conflict("This city is set up already: sign in as its admin.");
+        admins->reset();
+        auth::new_account a;
+        a.email = e;
+        a.r = auth::role::admin;
+        a.password_hash = h;
+        const std::string id = auth::insert_account(db, a, now);
+        const domain::actor who{id, "admin"};
+        domain::append_event(db, now, who,
+                             {"user", id, "created", std::nullopt, std::nullopt, std::nullopt,
+                              json::object{{"role", "admin"}, {"by", "setup"}}});
+        domain::patch_programme(db, p, now, who);
+        if (!map.empty())
+            domain::import_neighbourhoods(db, map, now, who);
+        return auth::find_login_account(db, e);
+    };
+    std::optional<auth::login_account> account = co_await s.db.write(std::move(job));
+    s.setup->spend(*token, now);
+    s.phones.set_region(*country);  // numbers typed from now on are the city's
+    if (!account)
+        throw error(error_kind::unavailable, "The account was made but could not be read back; sign in.");
+    co_return co_await signed_in(s, ctx, *account);
+}
+
 boost::asio::awaitable<response> logout(const session_services& s, request_context& ctx) {
     no_fields(ctx);
     auto end = [hash = wire::require_user(ctx).session_id](SQLite::Database& db) {
@@ -330,6 +420,12 @@ void add_auth_routes(wire::route_table& t, const session_services& s) {
            plain,
            bind(s, use_password_link)});
     t.add({verb::post, "/api/v1/auth/logout", {any, unvalidated}, "Empty", plain, bind(s, logout)});
+    t.add({verb::post,
+           "/api/v1/setup",
+           {pub, no_session_csrf, auth::limit_by::form},
+           "SetupRequest",
+           plain,
+           bind(s, first_setup)});
     t.add({verb::post,
            "/api/v1/me/password",
            {any, unvalidated},

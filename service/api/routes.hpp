@@ -62,6 +62,7 @@ struct service_set {
     std::int64_t inbound_keep_seconds = 30 * 86400;  ///< replies kept for the coordinators (retention)
     std::string push_public_key{};                   ///< the VAPID public key (empty: web push off)
     bool push_local_http = false;                    ///< --push-local-http (tests)
+    auth::setup_gate* setup = nullptr;               ///< the first-run setup link, when one was opened
 };
 
 /// Declares every route of the service, each group with its own services.

@@ -8,6 +8,7 @@
 #include "api/event_hub.hpp"
 #include "api/read_cache.hpp"
 #include "auth/hash_pool.hpp"
+#include "auth/setup_gate.hpp"
 #include "auth/throttle.hpp"
 #include "core/clock.hpp"
 #include "core/metrics.hpp"
@@ -42,8 +43,9 @@ struct session_services : data_access {
     std::chrono::seconds session_idle{1800}, session_lifetime{43200};
     std::size_t login_limit = 10, login_account_limit = 100;
     std::chrono::seconds login_window{900};
-    bool email_codes = false;  ///< sign-in codes by email (--smtp-url given)
-    bool sms_codes = false;    ///< sign-in codes by text message (--sms-provider given)
+    bool email_codes = false;           ///< sign-in codes by email (--smtp-url given)
+    bool sms_codes = false;             ///< sign-in codes by text message (--sms-provider given)
+    auth::setup_gate* setup = nullptr;  ///< the first-run setup link (none: the setup route answers 410)
 };
 
 /// Accounts and volunteer registrations, which hash passwords (user_routes, volunteer_routes).

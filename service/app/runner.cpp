@@ -1,4 +1,6 @@
 #include "app/runner.hpp"
+#include "auth/sessions.hpp"
+#include "auth/setup_gate.hpp"
 
 #include "auth/password_policy.hpp"
 
@@ -28,6 +30,7 @@
 #include "notify/push_subscriptions.hpp"
 #include "notify/sender.hpp"
 
+#include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
 #include "store/connection.hpp"
 #include "store/migrations.hpp"
@@ -182,6 +185,17 @@ int run_server(const config& cfg, server_log& log, const demo_seeder& seed_demo)
         auto conn = store::open_reader(cfg.db);
         phones.set_region(domain::load_programme(conn).country);
     }
+    // First start without an admin (and without --demo): a one-time setup link, printed once listening.
+    auth::setup_gate setup;
+    std::string setup_token;
+    if (!cfg.demo) {
+        auto conn = store::open_reader(cfg.db);
+        SQLite::Statement admins(conn,
+                                 "SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled_at IS NULL");
+        admins.executeStep();
+        if (admins.getColumn(0).getInt() == 0)
+            setup_token = setup.open(auth::wall_now_s());
+    }
     // Every route, declared once by its group with the services it uses.
     const api::service_set services{{*db, clk, phones},
                                     hashing,
@@ -205,7 +219,8 @@ int run_server(const config& cfg, server_log& log, const demo_seeder& seed_demo)
                                     public_url_of(cfg.public_url),
                                     std::int64_t{cfg.outbox_retention_days} * 86400,
                                     vapid ? vapid->public_key() : std::string(),
-                                    cfg.push_local_http};
+                                    cfg.push_local_http,
+                                    setup_token.empty() ? nullptr : &setup};
     const wire::route_table routes = api::declare_routes(services);
 
     http::server_config hcfg;
@@ -344,6 +359,19 @@ int run_server(const config& cfg, server_log& log, const demo_seeder& seed_demo)
     spdlog::info("relais {} listening on {}://{}:{} (database {}, {} I/O threads)", RELAIS_VERSION,
                  tls ? "https" : "http", cfg.bind, port, cfg.db, cfg.threads);
     log.flush();  // whoever started the server (a service manager, a test) waits for this line
+    if (!setup_token.empty()) {
+        // On standard output only, never in the log: the link is a secret (its token is in the fragment,
+        // which browsers do not send, so no access log sees it either).
+        const std::string host = cfg.bind == "0.0.0.0" || cfg.bind == "::" ? "localhost" : cfg.bind;
+        const std::string base = !cfg.public_url.empty() ? public_url_of(cfg.public_url)
+                                                         : std::string(tls ? "https" : "http") + "://" +
+                                                               host + ":" + std::to_string(port);
+        std::cout << "\nNo admin account yet. Set up the city within the hour at:\n  " << base
+                  << "/setup/#lien=" << setup_token << "\n\n"
+                  << std::flush;
+        spdlog::warn("first start: no admin account; the one-time setup link is on standard output (1 hour)");
+        log.flush();
+    }
 
     // Graceful shutdown: stop accepting, let in-flight requests finish (bounded by the grace period), then
     // stop the I/O threads; the store drains its queue and closes the database afterwards.

@@ -1377,6 +1377,52 @@ async function main() {
         await ctx.close();
       }
     });
+    await step('a new city sets itself up from the link its first start prints (Montréal: its map, time and numbers)', async () => {
+      // A server of its own on an empty database: no admin yet, so it prints the one-time setup link.
+      const cityDir = join(dir, 'new-city');
+      mkdirSync(cityDir, { recursive: true, mode: 0o700 });
+      const port = await freePort();
+      const out = [];
+      const child = spawn(binary, ['--db', join(cityDir, 'relais.db'), '--bind', '127.0.0.1', '--port', String(port),
+        '--web-root', join(root, 'web'), '--threads', '2'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      child.stdout.on('data', (d) => out.push(d));
+      child.stderr.on('data', (d) => out.push(d));
+      const ctx = await coordCtx.browser().newContext({ ...common, viewport: { width: 390, height: 844 } });
+      ctx.setDefaultTimeout(TIMEOUT);
+      try {
+        const deadline = Date.now() + 30000;
+        let link = null;
+        while (!link) {
+          link = (/http:\/\/127\.0\.0\.1:\d+\/setup\/#lien=[0-9a-f]{64}/.exec(Buffer.concat(out).toString('utf8')) || [null])[0];
+          if (child.exitCode !== null || Date.now() > deadline) throw new Error(`no setup link: ${Buffer.concat(out)}`);
+          if (!link) await new Promise((r) => setTimeout(r, 100));
+        }
+        const su = await ctx.newPage();
+        watch(su, 'setup');
+        await su.goto(link);
+        await su.locator('#setup-form').waitFor();
+        await checkPage(su, 'mise-en-route');
+        await su.fill('#city_name', 'Voisins solidaires de Montréal');
+        await su.fill('#country', 'CA');
+        await su.fill('#timezone', 'America/Toronto');
+        await su.fill('#coordination_phone', '514 555 0199');
+        await su.setInputFiles('#neighbourhoods_file', join(root, 'tests/fixtures/montreal_quartiers.geojson'));
+        await su.fill('#admin_email', 'admin@montreal.test');
+        await su.fill('#admin_password', 'une phrase de passe solide');
+        await su.click('#setup-form button[type=submit]');
+        await su.locator('#go-admin').click();
+        await su.locator('#programme-form').waitFor();
+        expect(await su.inputValue('#pg-name') === 'Voisins solidaires de Montréal', 'the city name was not saved');
+        const nbs = await su.evaluate(async () => (await fetch('/api/v1/neighbourhoods')).json());
+        expect(nbs.items.map((n) => n.code).sort().join(',') === 'cote-des-neiges-notre-dame-de-grace,plateau,ville-marie',
+          `not Montréal's map: ${JSON.stringify(nbs.items.map((n) => n.code))}`);
+        const prog = await su.evaluate(async () => (await fetch('/api/v1/programme')).json());
+        expect(prog.timezone === 'America/Toronto' && prog.country === 'CA', `time and country: ${prog.timezone} ${prog.country}`);
+      } finally {
+        await ctx.close();
+        child.kill('SIGTERM');
+      }
+    });
     await step('English pages through the language switch', async () => {
       await rs.goto(`${base}/demande`);
       await rs.click('.lang-switch a');

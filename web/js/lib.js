@@ -430,3 +430,36 @@ export function passwordLinkBox(link) {
     h('p', { class: 'hint' }, t('ad.link.expires', { date: fmtDateTime(link.expires_at) }),
       link.emailed ? [' ', t('ad.link.emailed')] : ''));
 }
+
+/**
+ * A page opened from a one-time link (`#lien=<64 hex>`, a fragment the browser never sends): the token is taken
+ * out of the address bar and history, the language switch keeps it, then `show(token)`, or `expired()` when
+ * the address holds none.
+ */
+export async function oneTimeLinkPage(show, expired) {
+  const m = /(?:^#|&)lien=([0-9a-f]{64})(?:&|$)/.exec(location.hash);
+  if (location.hash) history.replaceState(null, '', location.pathname + location.search);
+  const token = m ? m[1] : null;
+  await initI18n();
+  document.getElementById('skip-link').textContent = t('common.skip');
+  const other = langSwitch();
+  if (token) other.setAttribute('href', `${other.getAttribute('href').split('#')[0]}#lien=${token}`);
+  mount(document.getElementById('lang'), other);
+  if (token) show(token); else expired();
+}
+
+/** A standalone page's view in <main>: the title, its heading focused (route changes are announced). */
+export function pageView(title, ...children) {
+  document.title = `${title} – Relais`;
+  const h1 = h('h1', { tabindex: '-1', id: 'page-title' }, title);
+  mount(document.getElementById('main'), h1, ...children);
+  h1.focus();
+}
+
+/** A 422's fields shown next to their inputs in `form`, in the page's words when it has them. */
+export function showProblemFields(form, err) {
+  if (!(err instanceof ApiError) || err.status !== 422) return;
+  const shown = {};
+  for (const [f, m] of Object.entries(err.fields)) shown[f] = fieldMessage(f, m);
+  showFieldErrors(form, shown);
+}

@@ -2,29 +2,15 @@
 // reset). The token is in the address's fragment (#lien=...), which the browser never sends: it is read
 // once, taken out of the address bar and history, and posted with the new password. Success signs in here.
 import {
-  initI18n, t, h, mount, api, ApiError, setCsrf, langSwitch, announce, problemText, showFieldErrors,
-  clearFieldErrors, fieldMessage, formData,
+  t, h, api, ApiError, setCsrf, announce, problemText, showFieldErrors, clearFieldErrors, formData,
+  oneTimeLinkPage, pageView, showProblemFields,
 } from './lib.js';
 
-const main = document.getElementById('main');
 const areas = { admin: '/administration', coordinator: '/coordination', partner: '/partenaire', volunteer: '/benevole' };
-
-function readToken() {
-  const m = /(?:^#|&)lien=([0-9a-f]{64})(?:&|$)/.exec(location.hash);
-  if (location.hash) history.replaceState(null, '', location.pathname + location.search);
-  return m ? m[1] : null;
-}
-
-function view(title, ...children) {
-  document.title = `${title} – Relais`;
-  const h1 = h('h1', { tabindex: '-1', id: 'page-title' }, title);
-  mount(main, h1, ...children);
-  h1.focus();
-}
 
 function doneView(user) {
   const area = areas[user.role] || '/';
-  view(t('pl.done_title'), h('p', { class: 'success', role: 'status' }, t('pl.done')),
+  pageView(t('pl.done_title'), h('p', { class: 'success', role: 'status' }, t('pl.done')),
     h('p', {}, h('a', { href: area, class: 'button primary', id: 'go-area' }, t('pl.go'))));
   announce(t('pl.done'));
 }
@@ -56,29 +42,14 @@ function formView(token) {
       button.disabled = false;
       if (err instanceof ApiError && err.status === 410) { expiredView(); return; }
       status.textContent = problemText(err);
-      if (err instanceof ApiError && err.status === 422) {
-        const shown = {};
-        for (const [f, m] of Object.entries(err.fields)) shown[f] = fieldMessage(f, m);
-        showFieldErrors(form, shown);
-      }
+      showProblemFields(form, err);
     }
   });
-  view(t('pl.title'), h('p', {}, t('pl.lead')), form);
+  pageView(t('pl.title'), h('p', {}, t('pl.lead')), form);
 }
 
 function expiredView() {
-  view(t('pl.expired_title'), h('p', { class: 'notice', role: 'alert' }, t('pl.expired')));
+  pageView(t('pl.expired_title'), h('p', { class: 'notice', role: 'alert' }, t('pl.expired')));
 }
 
-async function boot() {
-  const token = readToken();
-  await initI18n();
-  document.getElementById('skip-link').textContent = t('common.skip');
-  const other = langSwitch();
-  // The other language keeps the link (the token goes back into the fragment, never to the server).
-  if (token) other.setAttribute('href', `${other.getAttribute('href').split('#')[0]}#lien=${token}`);
-  mount(document.getElementById('lang'), other);
-  if (token) formView(token); else expiredView();
-}
-
-boot();
+oneTimeLinkPage(formView, expiredView);
