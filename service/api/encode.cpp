@@ -114,6 +114,13 @@ void tag_invoke(json::value_from_tag, json::value& v, const volunteer_record& r)
                      {"validated_at", time_json(r.validated_at)},
                      {"withdrawn_at", time_json(r.withdrawn_at)},
                      {"erased", r.erased_at.has_value()}};
+    json::value reserve = nullptr;
+    if (r.reserve)
+        reserve = json::object{{"joined_at", time_json(r.reserve->joined_at)},
+                               {"confirmed_at", time_json(r.reserve->confirmed_at)},
+                               {"consent_version", r.reserve->consent_version},
+                               {"source", r.reserve->source}};
+    v.as_object()["reserve"] = std::move(reserve);
 }
 
 void tag_invoke(json::value_from_tag, json::value& v, const resident_record& r) {

@@ -4,6 +4,7 @@
 #include "api/routes.hpp"
 #include "core/error.hpp"
 #include "domain/programme.hpp"
+#include "domain/programmes.hpp"
 #include "domain/time_format.hpp"
 
 #include <boost/json.hpp>
@@ -21,11 +22,24 @@ json::object programme_json(const domain::programme_record& p, std::int64_t now)
     return o;
 }
 
+json::value period_json(const domain::programme_period& p) {
+    return json::object{{"id", p.id},
+                        {"name", p.name},
+                        {"starts_on", p.starts_on},
+                        {"ends_on", p.ends_on ? json::value(*p.ends_on) : json::value(nullptr)},
+                        {"status", p.status},
+                        {"created_at", time_json(p.created_at)},
+                        {"closed_at", time_json(p.closed_at)},
+                        {"requests", p.requests},
+                        {"active_supports", p.active_supports}};
+}
+
 awaitable_response get_programme(const data_access& s, request_context& ctx) {
     const bool staff = is_staff(ctx);
     auto job = [staff, now = s.clk.now_s()](SQLite::Database& db) {
         auto p = domain::load_programme(db);
         json::object o = programme_json(p, now);
+        o["current_programme_id"] = domain::current_programme_id(db);
         if (!staff) {
             // The public sees what the forms need, not the dispatch settings.
             for (const char* k :
@@ -109,6 +123,64 @@ awaitable_response patch_programme(const data_access& s, request_context& ctx) {
     const auto programme = co_await s.db.write(std::move(job));
     s.phones.set_region(programme.country);  // numbers typed from now on
     co_return ctx.json(status::ok, json::value(programme_json(programme, now)));
+}
+
+awaitable_response list_programmes(const data_access& s, request_context& ctx) {
+    auto job = [](SQLite::Database& db) {
+        json::array items;
+        for (const auto& p : domain::list_programme_periods(db))
+            items.push_back(period_json(p));
+        return json::value{{"items", std::move(items)}};
+    };
+    co_return ctx.json(status::ok, co_await s.db.read(std::move(job)));
+}
+
+awaitable_response close_programme(const data_access& s, request_context& ctx) {
+    const auto id = ctx.param("id");
+    body_reader r(ctx.json_body());
+    domain::next_programme next;
+    if (auto n = r.object("next")) {
+        next.name = n->text("name", {2, 120}).value_or("");
+        next.starts_on = read_date(*n, "starts_on").value_or("");
+        if (n->is_null("ends_on"))
+            n->accept("ends_on");
+        else
+            next.ends_on = read_date(*n, "ends_on");
+        n->check_unknown();
+    }
+    std::vector<domain::support_review> reviews;
+    if (const auto* arr = r.array("reviews", 2000)) {
+        for (std::size_t i = 0; i < arr->size(); ++i) {
+            auto e = r.element_object("reviews", i, (*arr)[i]);
+            if (!e)
+                continue;
+            domain::support_review v;
+            v.support_id = e->text("support_id", {1, 64}).value_or("");
+            v.decision = e->one_of("decision", domain::review_decisions).value_or("");
+            v.partner_id = e->text("partner_id", {1, 64}, false);
+            v.note = e->text("note", note_rule, false);
+            // Handing over gives the partner the resident's contact: only with their agreement, asked and
+            // recorded here (as for a hand-over during the programme).
+            const auto consent = e->boolean("resident_consent", false);
+            if (v.decision == "hand_over" && !consent.value_or(false))
+                e->fail("resident_consent",
+                        "must be true to hand over: the resident agreed that their contact goes to the partner");
+            e->check_unknown();
+            reviews.push_back(std::move(v));
+        }
+    }
+    r.done();
+    const auto now = s.clk.now_s();
+    const auto who = actor_of(ctx);
+    auto job = [id, next, reviews, now, who](SQLite::Database& db) {
+        const auto out = domain::close_programme(db, id, next, reviews, now, who);
+        return json::value{{"closed", period_json(out.closed)},
+                           {"current", period_json(out.current)},
+                           {"continued", out.continued},
+                           {"handed_over", out.handed_over},
+                           {"ended", out.ended}};
+    };
+    co_return ctx.json(status::ok, co_await s.db.write(std::move(job)));
 }
 
 awaitable_response list_categories(const data_access& s, request_context& ctx) {
@@ -199,6 +271,9 @@ awaitable_response list_neighbourhoods(const data_access& s, request_context& ct
 void add_programme_routes(wire::route_table& t, const data_access& s) {
     t.add({verb::get, "/api/v1/programme", {pub}, "", plain, bind(s, get_programme)});
     t.add({verb::patch, "/api/v1/programme", {adm}, "ProgrammeUpdate", plain, bind(s, patch_programme)});
+    t.add({verb::get, "/api/v1/programmes", {staff}, "", plain, bind(s, list_programmes)});
+    t.add({verb::post, "/api/v1/programmes/{id}/close", {adm}, "ProgrammeClose", plain,
+           bind(s, close_programme)});
     t.add({verb::get, "/api/v1/categories", {pub}, "", plain, bind(s, list_categories)});
     t.add({verb::post, "/api/v1/categories", {adm}, "CategoryCreate", plain, bind(s, create_category)});
     t.add(

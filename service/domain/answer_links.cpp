@@ -1,37 +1,14 @@
 #include "domain/answer_links.hpp"
 
 #include "core/error.hpp"
-#include "domain/ids.hpp"
+#include "domain/link_token.hpp"
 #include "store/statement_cache.hpp"
 
 #include <SQLiteCpp/Statement.h>
-#include <sodium.h>
-
-#include <array>
 
 namespace relais::domain {
 
 namespace {
-
-constexpr std::size_t token_bytes = 32;
-
-std::string hash_of(std::string_view token) {
-    std::array<unsigned char, crypto_generichash_BYTES> h{};
-    crypto_generichash(h.data(), h.size(), reinterpret_cast<const unsigned char*>(token.data()), token.size(),
-                       nullptr, 0);
-    return to_hex(h.data(), h.size());
-}
-
-/// A token as issued: 43 characters of URL-safe base64 without padding.
-bool well_formed(std::string_view token) {
-    if (token.size() != sodium_base64_encoded_len(token_bytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING) - 1)
-        return false;
-    for (char c : token)
-        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-              c == '_'))
-            return false;
-    return true;
-}
 
 struct link_row {
     std::string mission_id, volunteer_id;
@@ -40,13 +17,13 @@ struct link_row {
 };
 
 link_row find_link(SQLite::Database& db, std::string_view token) {
-    if (!well_formed(token))
+    if (!link_token_well_formed(token))
         throw not_found("This link is not valid.");
     auto q =
         store::prepare(db,
                        "SELECT mission_id, volunteer_id, expires_at, used_at IS NOT NULL FROM answer_link "
                        "WHERE token_hash = ?");
-    q->bind(1, hash_of(token));
+    q->bind(1, link_token_hash(token));
     if (!q->executeStep())
         throw not_found("This link is not valid.");
     return {q->getColumn(0).getString(), q->getColumn(1).getString(), q->getColumn(2).getInt64(),
@@ -57,15 +34,10 @@ link_row find_link(SQLite::Database& db, std::string_view token) {
 
 std::string issue_answer_link(SQLite::Database& db, const std::string& mission_id,
                               const std::string& volunteer_id, std::int64_t expires_at) {
-    std::array<unsigned char, token_bytes> raw{};
-    randombytes_buf(raw.data(), raw.size());
-    std::string token(sodium_base64_encoded_len(raw.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');
-    sodium_bin2base64(token.data(), token.size(), raw.data(), raw.size(),
-                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-    token.resize(token.size() - 1);
+    const std::string token = new_link_token();
     auto q = store::prepare(
         db, "INSERT INTO answer_link(token_hash, mission_id, volunteer_id, expires_at) VALUES (?,?,?,?)");
-    q->bind(1, hash_of(token));
+    q->bind(1, link_token_hash(token));
     q->bind(2, mission_id);
     q->bind(3, volunteer_id);
     q->bind(4, static_cast<std::int64_t>(expires_at));
@@ -95,7 +67,7 @@ mission_record answer_by_link(SQLite::Database& db, std::string_view token, bool
     auto used =
         store::prepare(db, "UPDATE answer_link SET used_at = ? WHERE token_hash = ? AND used_at IS NULL");
     used->bind(1, static_cast<std::int64_t>(now));
-    used->bind(2, hash_of(token));
+    used->bind(2, link_token_hash(token));
     used->exec();
     return answer_as_volunteer(db, l.mission_id, l.volunteer_id, accept, now);
 }

@@ -1,4 +1,5 @@
 #include "domain/privacy.hpp"
+#include "domain/reserve.hpp"
 #include "store/statement_cache.hpp"
 
 #include "core/error.hpp"
@@ -230,6 +231,13 @@ retention_result apply_retention(SQLite::Database& db, std::int64_t now, int day
         erase_resident(db, id, "retention", now, system_actor());
     for (const auto& id : volunteers)
         erase_volunteer(db, id, "retention", now, system_actor());
+    // Reserve members are kept while they confirm their consent at least once a year; then they go.
+    const auto lapsed = lapsed_reserve_members(db, now);
+    for (const auto& id : lapsed) {
+        withdraw_volunteer(db, id, "reserve_lapsed", std::nullopt, now, system_actor());
+        erase_volunteer(db, id, "retention", now, system_actor());
+    }
+    volunteers.insert(volunteers.end(), lapsed.begin(), lapsed.end());
     out.residents = static_cast<int>(residents.size());
     out.volunteers = static_cast<int>(volunteers.size());
     return out;

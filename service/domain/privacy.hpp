@@ -35,7 +35,8 @@ struct retention_result {
 };
 
 /// The retention rule: residents whose requests are all closed, the last one more than `days` ago, and
-/// volunteers withdrawn more than `days` ago, are erased. `days` defaults to the programme's
+/// volunteers withdrawn more than `days` ago, are erased; so are reserve members who have not confirmed
+/// their consent for a year (withdrawn first, reason `reserve_lapsed`). `days` defaults to the programme's
 /// retention_days when negative.
 retention_result apply_retention(SQLite::Database& db, std::int64_t now, int days = -1);
 

@@ -248,7 +248,9 @@ volunteer_record load_volunteer(SQLite::Database& db, const std::string& id) {
     q.bind(1, id);
     if (!q.executeStep())
         throw not_found("No such volunteer.");
-    return read_row(q);
+    auto v = read_row(q);
+    v.reserve = reserve_of(db, v.id);
+    return v;
 }
 
 std::vector<volunteer_record> list_volunteers(SQLite::Database& db, const volunteer_filter& f,
@@ -272,7 +274,11 @@ std::vector<volunteer_record> list_volunteers(SQLite::Database& db, const volunt
     if (f.skill)
         q.bind(i++, *f.skill);
     q.bind(i++, f.limit + 1);
-    return read_seq_page(q, f.limit, page, read_row);
+    auto out = read_seq_page(q, f.limit, page, read_row);
+    for (auto& v : out)
+        if (v.status == "paused")
+            v.reserve = reserve_of(db, v.id);
+    return out;
 }
 
 void patch_volunteer(SQLite::Database& db, const std::string& id, const volunteer_patch& p, std::int64_t now,
@@ -372,7 +378,9 @@ void resume_volunteer(SQLite::Database& db, const std::string& id, std::int64_t 
     auto v = load_volunteer(db, id);
     if (v.status != "paused")
         illegal(v.status, "resumed (only a paused volunteer can be)");
-    set_status(db, id, v.status, "active", std::nullopt, now, who);
+    const bool reactivated = end_reserve_membership(db, id, "reactivated", now);
+    set_status(db, id, v.status, "active",
+               reactivated ? std::optional<std::string>("reactivated") : std::nullopt, now, who);
 }
 
 void withdraw_volunteer(SQLite::Database& db, const std::string& id, const std::string& reason,
@@ -403,6 +411,7 @@ void withdraw_volunteer(SQLite::Database& db, const std::string& id, const std::
                   reason,
                   {{"validated", v.validated_at.has_value()}}});
     release_future_missions(db, id, now, who);
+    end_reserve_membership(db, id, reason, now);
     // Their account stops working; a later registration with the same email creates a new one.
     auto u_lease =
         store::prepare(db, "UPDATE users SET disabled_at = ? WHERE volunteer_id = ? AND disabled_at IS NULL");

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "domain/events.hpp"
+#include "domain/reserve.hpp"
 
 #include <SQLiteCpp/Database.h>
 
@@ -54,6 +55,7 @@ struct volunteer_record {
     std::optional<std::int64_t> validated_at, withdrawn_at, erased_at;
     std::string consent_version;
     std::int64_t consent_at = 0;
+    std::optional<reserve_membership> reserve;  ///< set when they are in the reserve (domain/reserve.hpp)
 };
 
 /// Changes a coordinator (or the volunteer, for their own profile) may make; absent fields are kept.
@@ -98,7 +100,8 @@ void patch_volunteer(SQLite::Database& db, const std::string& id, const voluntee
                      const actor& who);
 
 /// Lifecycle: registered -> active (activate), active <-> paused (pause/resume), any but withdrawn ->
-/// withdrawn. Illegal transitions throw conflict naming the current status.
+/// withdrawn. Resuming a reserve member is their reactivation (the membership ends, reason `reactivated`);
+/// a withdrawal ends a membership too. Illegal transitions throw conflict naming the current status.
 void activate_volunteer(SQLite::Database& db, const std::string& id, std::int64_t now, const actor& who);
 void pause_volunteer(SQLite::Database& db, const std::string& id, std::int64_t now, const actor& who);
 void resume_volunteer(SQLite::Database& db, const std::string& id, std::int64_t now, const actor& who);

@@ -6,6 +6,7 @@
 #include "domain/missions.hpp"
 #include "domain/phone_plan.hpp"
 #include "domain/programme.hpp"
+#include "domain/reserve.hpp"
 #include "domain/requests.hpp"
 #include "domain/secret_handover.hpp"
 #include "domain/spoken_date.hpp"
@@ -452,6 +453,28 @@ int on_volunteer(context& c, const store::committed_event& e) {
                 {{"programme", c.programme.name}, {"link", link}});
 }
 
+/// A reactivation campaign (domain/reserve.hpp): each recipient gets the coordination's message with their
+/// own one-tap link (available again / not now / leave the reserve), on their first channel. The messages
+/// are about the campaign (about_id), which is how its funnel finds them. A member no channel reaches keeps a
+/// link nobody sent: the funnel counts them as unreachable.
+int on_campaign(context& c, const store::committed_event& e) {
+    if (e.action != "created")
+        return 0;
+    const auto campaign = domain::load_campaign(c.db, e.entity_id);
+    int queued = 0;
+    for (const auto& id : domain::campaign_recipients(c.db, e.entity_id)) {
+        const auto v = domain::load_volunteer(c.db, id);
+        if (v.erased_at)
+            continue;
+        const std::string link =
+            c.s.public_url + "/reserve/" + domain::issue_campaign_link(c.db, e.entity_id, id, e.at);
+        queued += tell(c, e, volunteer_recipient(c, v), "reserve_call", {link},
+                       {{"programme", c.programme.name}, {"message", campaign.message}, {"link", link}},
+                       e.entity_id);
+    }
+    return queued;
+}
+
 /// An account's own messages: the sign-in code it asked for (on the channel it was asked by: the person is
 /// waiting for it, so quiet hours do not apply) and the link confirming a new registration's address. Both
 /// carry a secret handed over for this transaction only (domain/secret_handover.hpp).
@@ -564,6 +587,7 @@ int plan_messages(SQLite::Database& db, const std::vector<store::committed_event
             return e.entity == "mission" ||
                    (channels && ((e.entity == "volunteer" && e.action == "activated") ||
                                  (e.entity == "request" && e.action == "created") ||
+                                 (e.entity == "campaign" && e.action == "created") ||
                                  (e.entity == "user" &&
                                   (e.action == "sign_in_code_sent" || e.action == "email_confirmation_sent" ||
                                    e.action == "password_link_issued"))));
@@ -588,6 +612,8 @@ int plan_messages(SQLite::Database& db, const std::vector<store::committed_event
             queued += on_request(c, e);
         else if (e.entity == "user" && channels)
             queued += on_user(c, e);
+        else if (e.entity == "campaign" && channels)
+            queued += on_campaign(c, e);
     }
     return queued;
 }

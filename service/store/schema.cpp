@@ -27,6 +27,7 @@ std::span<const migration> schema_migrations() {
         {18, "collectives", schema_collectives_sql()},
         {19, "password links", schema_password_links_sql()},
         {20, "neighbourhood shapes", schema_neighbourhood_shapes_sql()},
+        {21, "programmes and reserve", schema_programmes_reserve_sql()},
     };
     return migrations;
 }

@@ -174,7 +174,7 @@ expect expected(const operation& op, caller c) {
     // So does the email confirmation's POST; its GET only shows a button (it looks nothing up): 200.
     const bool form_page =
         op.method == "POST" && (op.path.starts_with("/reponse/") || op.path.starts_with("/confirmer/") ||
-                                op.path.starts_with("/desabonner/"));
+                                op.path.starts_with("/desabonner/") || op.path.starts_with("/reserve/"));
     const bool looks_up =
         !(op.method == "GET" && (op.path.starts_with("/confirmer/") || op.path.starts_with("/desabonner/")));
     const bool unknown_code = (op.path.find("{tracking_code}") != std::string::npos && c != resident) ||
@@ -249,6 +249,7 @@ struct matrix_city {
     std::string partner_p, partner_q;  // partner association ids
     std::unique_ptr<http_client> partner_client, other_partner_client;
     std::string request_id, resident_id, mission_id, support_id, collective_id, spare_user_id, call_task_id;
+    std::string programme_id, campaign_id;
     created_request tracked;  // the resident's request (tracking code)
 
     matrix_city() {
@@ -301,6 +302,18 @@ struct matrix_city {
         INFO(spare.describe());
         REQUIRE(spare.status == 201);
         spare_user_id = std::string(spare.json().at("id").as_string());
+        // The current programme, and a reserve campaign (to a third volunteer who joined the reserve).
+        programme_id = std::string(city.staff_get("/api/v1/programme").at("current_programme_id").as_string());
+        auto reservist = city.new_volunteer("matrix-reserve");
+        auto joined = reservist.client->post_json("/api/v1/volunteers/" + reservist.id + "/reserve",
+                                                  json::object{{"consent", true}});
+        INFO(joined.describe());
+        REQUIRE(joined.status == 200);
+        auto campaign = city.coordinator().post_json(
+            "/api/v1/campaigns", json::object{{"message", "La ville a besoin de vous cet hiver."}});
+        INFO(campaign.describe());
+        REQUIRE(campaign.status == 201);
+        campaign_id = std::string(campaign.json().at("id").as_string());
     }
 
     std::string create_partner(const std::string& name) {
@@ -375,8 +388,8 @@ struct matrix_city {
             return c == resident ? tracked.tracking_code : "7777-7777-7777-7777";
         if (param == "token" && kind == "calendar")
             return std::string(64, 'a') + ".ics";  // well formed, made by nobody
-        if (param == "token" && kind == "reponse")
-            return std::string(43, 'a');  // a one-tap answer link: well formed, made by nobody
+        if (param == "token" && (kind == "reponse" || kind == "reserve"))
+            return std::string(43, 'a');  // a one-tap answer or campaign link: well formed, made by nobody
         if (param == "lang" && kind == "message-templates")
             return "fr";
         if (param == "key")
@@ -404,6 +417,10 @@ struct matrix_city {
                 return spare_user_id;
             if (kind == "call-tasks")
                 return call_task_id;
+            if (kind == "programmes")
+                return programme_id;
+            if (kind == "campaigns")
+                return campaign_id;
             if (kind == "push-subscriptions")
                 return "psh_nobodysdevice01";  // well formed, nobody's
         }

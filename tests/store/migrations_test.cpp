@@ -112,3 +112,37 @@ TEST_CASE("migration 18 keeps every collective activity and sign-up, and lets th
     CHECK_FALSE(broken.executeStep());
     CHECK(db.execAndGet("PRAGMA integrity_check").getString() == "ok");
 }
+
+TEST_CASE("migration 21 makes the programme as it stood the current one, owning every request so far") {
+    relais::testing::temp_dir dir;
+    auto db = open_writer(dir.file("m.db"), sync_mode::full);
+    const auto all = schema_migrations();
+    REQUIRE(all.size() >= 21);
+    REQUIRE(all[20].version == 21);
+    apply_migrations(db, all.first(20));
+    db.exec("UPDATE programme SET name = 'COVID 2020', starts_on = '2020-03-23';");
+    const char* resident =
+        "INSERT INTO resident(id, first_name, last_name, phone, address, neighbourhood, consent_at, "
+        "consent_version, created_at, updated_at) VALUES ('res_a', 'Ana', 'B', '+33600000001', '1 rue', "
+        "'centre', 1, 'v1', 1, 1);";
+    auto request = [](const char* id, const char* hash) {
+        return std::string("INSERT INTO request(id, resident_id, category, urgency, window_from, window_until, "
+                           "recurrence, channel, status, tracking_hash, created_at, updated_at) VALUES ('") +
+               id + "', 'res_a', 'shopping', 'week', 1, 2, 'once', 'web', 'new', '" + hash + "', 1, 1)";
+    };
+    db.exec(resident);
+    db.exec(request("req_old", "h1"));
+    CHECK(apply_migrations(db, all) == static_cast<int>(all.size()) - 20);
+    CHECK(db.execAndGet("SELECT COUNT(*) || name || starts_on || status FROM programme_period").getString() ==
+          "1COVID 20202020-03-23current");
+    const std::string current = db.execAndGet("SELECT id FROM programme_period").getString();
+    CHECK(db.execAndGet("SELECT programme_id FROM request WHERE id = 'req_old'").getString() == current);
+    // Whatever inserts a request later, it belongs to the current programme.
+    db.exec(request("req_new", "h2"));
+    CHECK(db.execAndGet("SELECT programme_id FROM request WHERE id = 'req_new'").getString() == current);
+    // The settings row's name and dates are the current programme's.
+    db.exec("UPDATE programme SET name = 'Solidarité' WHERE id = 1");
+    CHECK(db.execAndGet("SELECT name FROM programme_period").getString() == "Solidarité");
+    SQLite::Statement broken(db, "PRAGMA foreign_key_check");
+    CHECK_FALSE(broken.executeStep());
+}

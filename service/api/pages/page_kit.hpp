@@ -122,6 +122,8 @@ awaitable_response email_confirmation_page(request_context& ctx, page_services s
 awaitable_response email_confirmation_submit(request_context& ctx, page_services s);
 awaitable_response unsubscribe_page(request_context& ctx, page_services s);    // GET /desabonner/{token}
 awaitable_response unsubscribe_submit(request_context& ctx, page_services s);  // POST /desabonner/{token}
+awaitable_response reserve_page(request_context& ctx, page_services s);        // GET /reserve/{token}
+awaitable_response reserve_submit(request_context& ctx, page_services s);      // POST /reserve/{token}
 
 /// The page a browser gets instead of problem+json when a resident page refuses a request.
 boost::asio::awaitable<wire::response> refusal_page(page_services s, const wire::request& req,

@@ -58,6 +58,10 @@ void add_page_routes(wire::route_table& t, const data_access& d, const std::stri
     page(verb::get, "/desabonner/{token}", {pub, 0, auth::limit_by::tracking}, "", pages::unsubscribe_page);
     page(verb::post, "/desabonner/{token}", {pub, no_session_csrf, auth::limit_by::tracking}, "form",
          pages::unsubscribe_submit);
+    // A reserve campaign's personal link (domain/reserve.hpp): the same kind of secret lookup.
+    page(verb::get, "/reserve/{token}", {pub, 0, auth::limit_by::tracking}, "", pages::reserve_page);
+    page(verb::post, "/reserve/{token}", {pub, no_session_csrf, auth::limit_by::tracking}, "form",
+         pages::reserve_submit);
 }
 
 }  // namespace relais::api
