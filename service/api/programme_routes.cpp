@@ -163,8 +163,9 @@ awaitable_response close_programme(const data_access& s, request_context& ctx) {
             // recorded here (as for a hand-over during the programme).
             const auto consent = e->boolean("resident_consent", false);
             if (v.decision == "hand_over" && !consent.value_or(false))
-                e->fail("resident_consent",
-                        "must be true to hand over: the resident agreed that their contact goes to the partner");
+                e->fail(
+                    "resident_consent",
+                    "must be true to hand over: the resident agreed that their contact goes to the partner");
             e->check_unknown();
             reviews.push_back(std::move(v));
         }
@@ -272,7 +273,11 @@ void add_programme_routes(wire::route_table& t, const data_access& s) {
     t.add({verb::get, "/api/v1/programme", {pub}, "", plain, bind(s, get_programme)});
     t.add({verb::patch, "/api/v1/programme", {adm}, "ProgrammeUpdate", plain, bind(s, patch_programme)});
     t.add({verb::get, "/api/v1/programmes", {staff}, "", plain, bind(s, list_programmes)});
-    t.add({verb::post, "/api/v1/programmes/{id}/close", {adm}, "ProgrammeClose", plain,
+    t.add({verb::post,
+           "/api/v1/programmes/{id}/close",
+           {adm},
+           "ProgrammeClose",
+           plain,
            bind(s, close_programme)});
     t.add({verb::get, "/api/v1/categories", {pub}, "", plain, bind(s, list_categories)});
     t.add({verb::post, "/api/v1/categories", {adm}, "CategoryCreate", plain, bind(s, create_category)});

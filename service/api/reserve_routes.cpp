@@ -1,13 +1,18 @@
 // The reserve and its reactivation campaigns (issue 16; domain/reserve.hpp). Staff choose members by skill,
-// neighbourhood, language and inactivity, write a message, and follow the campaign's funnel; a volunteer joins
-// or leaves the reserve from their space (or the coordination records a consent given on the phone).
+// neighbourhood, language and inactivity, write a message, and follow the campaign's funnel; a volunteer
+// joins or leaves the reserve from their space (or the coordination records a consent given on the phone).
 
 #include "api/decode.hpp"
 #include "api/encode.hpp"
 #include "api/handler_support.hpp"
 #include "api/routes.hpp"
 #include "core/error.hpp"
+#include "domain/city_time.hpp"
+#include "domain/engagement.hpp"
+#include "domain/programme.hpp"
 #include "domain/reserve.hpp"
+#include "domain/time_format.hpp"
+#include "domain/volunteer_import.hpp"
 #include "domain/volunteers.hpp"
 
 #include <boost/json.hpp>
@@ -19,9 +24,11 @@ namespace json = boost::json;
 namespace {
 
 json::value funnel_json(const domain::campaign_funnel& f) {
-    return json::object{{"queued", f.queued},       {"sent", f.sent},         {"delivered", f.delivered},
-                        {"failed", f.failed},       {"unreachable", f.unreachable}, {"opened", f.opened},
-                        {"reactivated", f.reactivated}, {"stayed", f.stayed}, {"declined", f.declined}};
+    return json::object{{"queued", f.queued},           {"sent", f.sent},
+                        {"delivered", f.delivered},     {"failed", f.failed},
+                        {"unreachable", f.unreachable}, {"opened", f.opened},
+                        {"reactivated", f.reactivated}, {"stayed", f.stayed},
+                        {"declined", f.declined}};
 }
 
 json::value seconds_json(const std::optional<std::int64_t>& s) {
@@ -117,8 +124,9 @@ awaitable_response join(const data_access& s, request_context& ctx) {
         return json::value_from(domain::load_volunteer(db, id)).as_object();
     };
     const auto v = co_await s.db.write(std::move(job));
-    co_return ctx.json(status::ok, json::value{{"id", v.at("id")}, {"status", v.at("status")},
-                                               {"reserve", v.at("reserve")}});
+    co_return ctx.json(
+        status::ok,
+        json::value{{"id", v.at("id")}, {"status", v.at("status")}, {"reserve", v.at("reserve")}});
 }
 
 awaitable_response leave(const data_access& s, request_context& ctx) {
@@ -188,17 +196,122 @@ awaitable_response get_campaign(const data_access& s, request_context& ctx) {
     co_return ctx.json(status::ok, co_await s.db.read(std::move(job)));
 }
 
+json::value lines_json(const std::vector<domain::engagement_line>& lines, const char* key) {
+    json::array a;
+    for (const auto& l : lines)
+        a.push_back(json::object{{key, l.key}, {"missions", l.missions}, {"minutes", l.minutes}});
+    return a;
+}
+
+/// A date of the query string ("YYYY-MM-DD"), or nothing; 400 when malformed.
+std::optional<std::int64_t> date_param(const request_context& ctx, std::string_view name) {
+    auto v = ctx.query(name);
+    if (!v || v->empty())
+        return std::nullopt;
+    auto d = domain::parse_date(*v);
+    if (!d)
+        throw bad_request(std::string("The query parameter ") + std::string(name) +
+                          " must be a date like 2026-12-04.");
+    return *d / 86400;
+}
+
+awaitable_response engagement(const data_access& s, request_context& ctx) {
+    const auto id = ctx.param("id");
+    require_self_or_staff(ctx, id);
+    const auto from_day = date_param(ctx, "from");
+    const auto to_day = date_param(ctx, "to");
+    if (from_day && to_day && *to_day < *from_day)
+        throw bad_request("The period ends before it starts (to < from).");
+    auto job = [id, from_day, to_day, now = s.clk.now_s()](SQLite::Database& db) {
+        // Days are the city's: from its midnight at the start of `from` to the end of `to` (both included).
+        const domain::city_time city(domain::load_programme(db).timezone);
+        const std::int64_t from = from_day ? city.to_utc(*from_day * 86400) : 0;
+        const std::int64_t to = to_day ? city.to_utc((*to_day + 1) * 86400) : now + 1;
+        const auto e = domain::engagement_of(db, id, from, to);
+        auto opt_time = [](const std::optional<std::int64_t>& t) { return time_json(t); };
+        return json::value{
+            {"volunteer_id", e.volunteer_id},
+            {"from", from_day ? json::value(domain::format_iso8601(*from_day * 86400).substr(0, 10))
+                              : json::value(nullptr)},
+            {"to", to_day ? json::value(domain::format_iso8601(*to_day * 86400).substr(0, 10))
+                          : json::value(nullptr)},
+            {"missions", e.missions},
+            {"minutes", e.minutes},
+            {"collectives", e.collectives},
+            {"collective_minutes", e.collective_minutes},
+            {"hours", static_cast<double>(e.minutes + e.collective_minutes) / 60.0},
+            {"first_mission_at", opt_time(e.first_at)},
+            {"last_mission_at", opt_time(e.last_at)},
+            {"by_category", lines_json(e.by_category, "category")},
+            {"by_month", lines_json(e.by_month, "month")}};
+    };
+    co_return ctx.json(status::ok, co_await s.db.read(std::move(job)));
+}
+
+/// An existing list of volunteers, from the console's import page (domain/volunteer_import.hpp): the CSV's
+/// text (line ends as LF: the page sends them so), checked row by row; a dry run says how many would come
+/// in, every faulty row is named (`csv`: "line N: field: problem") and nothing is written.
+awaitable_response import_volunteers(const data_access& s, request_context& ctx) {
+    body_reader r(ctx.json_body());
+    auto csv = r.text("csv", {1, 64 * 1024, true});
+    const bool dry_run = r.boolean("dry_run", false).value_or(false);
+    r.done();
+    const auto now = s.clk.now_s();
+    const auto who = actor_of(ctx);
+    const std::string region = s.phones.region();
+    auto job = [csv = *csv, dry_run, now, who, region](SQLite::Database& db) {
+        const domain::phone_plan phones(region);
+        // A dry run imports inside a savepoint it then rolls back: the same checks, nothing kept.
+        if (dry_run)
+            db.exec("SAVEPOINT import_dry_run");
+        auto result = domain::import_volunteers(db, csv, phones, now, who);
+        if (dry_run) {
+            db.exec("ROLLBACK TO import_dry_run");
+            db.exec("RELEASE import_dry_run");
+        }
+        if (!result.faults.empty()) {
+            std::vector<field_error> fields;
+            for (const auto& f : result.faults)
+                fields.push_back(
+                    {"csv", f.where + ": " + (f.field.empty() ? "" : f.field + ": ") + f.problem});
+            throw validation_error(std::move(fields));
+        }
+        return json::value{{"imported", result.imported}, {"dry_run", dry_run}};
+    };
+    co_return ctx.json(status::ok, co_await s.db.write(std::move(job)));
+}
+
 }  // namespace
 
 void add_reserve_routes(wire::route_table& t, const data_access& s) {
     t.add({verb::get, "/api/v1/reserve", {staff}, "", personal, bind(s, list_reserve)});
-    t.add({verb::post, "/api/v1/volunteers/{id}/reserve", {staff | vol}, "ReserveJoin", plain,
+    t.add({verb::post,
+           "/api/v1/volunteers/{id}/reserve",
+           {staff | vol},
+           "ReserveJoin",
+           plain,
            bind(s, join)});  // volunteer: own
-    t.add({verb::post, "/api/v1/volunteers/{id}/reserve/leave", {staff | vol}, "Empty", plain,
+    t.add({verb::post,
+           "/api/v1/volunteers/{id}/reserve/leave",
+           {staff | vol},
+           "Empty",
+           plain,
            bind(s, leave)});  // volunteer: own
     t.add({verb::post, "/api/v1/campaigns", {staff}, "CampaignCreate", plain, bind(s, create_campaign)});
     t.add({verb::get, "/api/v1/campaigns", {staff}, "", plain, bind(s, list_campaigns)});
     t.add({verb::get, "/api/v1/campaigns/{id}", {staff}, "", plain, bind(s, get_campaign)});
+    t.add({verb::post,
+           "/api/v1/volunteer-imports",
+           {staff},
+           "VolunteerImport",
+           plain,
+           bind(s, import_volunteers)});
+    t.add({verb::get,
+           "/api/v1/volunteers/{id}/engagement",
+           {staff | vol},
+           "",
+           plain,
+           bind(s, engagement)});  // volunteer: own
 }
 
 }  // namespace relais::api

@@ -11,6 +11,7 @@
 #include "stats/bilan_sheets.hpp"
 #include "stats/bilan_workbook.hpp"
 #include "stats/collective_summary.hpp"
+#include "stats/engagement_summary.hpp"
 #include "stats/report.hpp"
 #include "stats/summary_query.hpp"
 #include "store/statement_cache.hpp"
@@ -108,6 +109,7 @@ summary_result compute(SQLite::Database& db, const period_query& q) {
         throw validation_error({{"from", "is more than five years before until: ask for a shorter period"}});
     auto body = stats::summary_json(stats::compute_summary(db, p, city), stats::load_reference(db), city);
     body.as_object()["collectives"] = stats::collectives_json(stats::collective_summary(db, p));
+    body.as_object()["engagement"] = stats::engagement_json(stats::engagement_summary_of(db, p));
     return {std::move(body), programme.name, city, q.now};
 }
 

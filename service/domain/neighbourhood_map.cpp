@@ -219,36 +219,6 @@ void parse_geojson(std::string_view text, parsed_map& out) {
     }
 }
 
-/// One CSV line's fields separated by `sep` (RFC 4180 quotes: "a, b" and "" inside quotes).
-std::vector<std::string> csv_fields(std::string_view line, char sep) {
-    std::vector<std::string> out(1);
-    bool quoted = false;
-    for (std::size_t i = 0; i < line.size(); ++i) {
-        const char c = line[i];
-        if (quoted) {
-            if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-                out.back() += '"';
-                ++i;
-            } else if (c == '"') {
-                quoted = false;
-            } else {
-                out.back() += c;
-            }
-        } else if (c == '"') {
-            quoted = true;
-        } else if (c == sep) {
-            out.emplace_back();
-        } else {
-            out.back() += c;
-        }
-    }
-    for (auto& f : out) {
-        const auto a = f.find_first_not_of(" \t"), b = f.find_last_not_of(" \t");
-        f = a == std::string::npos ? std::string() : f.substr(a, b - a + 1);
-    }
-    return out;
-}
-
 std::optional<double> number_of(const std::string& s) {
     if (s.empty())
         return std::nullopt;
@@ -264,50 +234,24 @@ std::optional<double> number_of(const std::string& s) {
 
 void parse_csv(std::string_view text, parsed_map& out) {
     fault_list faults{out.faults};
-    std::vector<std::string> lines;
-    std::string cur;
-    for (char c : text) {
-        if (c == '\n') {
-            if (!cur.empty() && cur.back() == '\r')
-                cur.pop_back();
-            lines.push_back(std::move(cur));
-            cur.clear();
-        } else {
-            cur += c;
-        }
-    }
-    if (!cur.empty())
-        lines.push_back(std::move(cur));
-    if (lines.empty()) {
+    const auto table = read_csv_table(text);
+    if (table.header.empty()) {
         faults.add("line 1", "", "the file is empty: a header name,lat,lon is expected");
         return;
     }
-    if (lines[0].starts_with("\xEF\xBB\xBF"))
-        lines[0].erase(0, 3);  // a spreadsheet's byte order mark
-    // French spreadsheets write ';' between fields (and ',' in decimals): the header tells which.
-    const char sep = lines[0].find(';') != std::string::npos ? ';' : ',';
-    const auto header = csv_fields(lines[0], sep);
-    std::map<std::string, std::size_t> col;
-    for (std::size_t i = 0; i < header.size(); ++i)
-        col[header[i]] = i;
     for (const char* need : {"name", "lat", "lon"})
-        if (!col.count(need)) {
+        if (table.column(need) < 0) {
             faults.add("line 1", need,
                        "the header must name the columns name, lat and lon (and optionally code)");
             return;
         }
-    if (lines.size() - 1 > max_items) {
+    if (table.rows.size() > max_items) {
         faults.add("file", "", "more than " + std::to_string(max_items) + " neighbourhoods");
         return;
     }
-    for (std::size_t n = 1; n < lines.size(); ++n) {
-        if (lines[n].find_first_not_of(" \t,;") == std::string::npos)
-            continue;  // a blank line
-        const std::string where = "line " + std::to_string(n + 1);
-        const auto f = csv_fields(lines[n], sep);
-        auto field = [&](const char* key) {
-            return col.count(key) && col[key] < f.size() ? f[col[key]] : "";
-        };
+    for (const auto& row : table.rows) {
+        const std::string where = "line " + std::to_string(row.line);
+        auto field = [&](const char* key) { return table.field(row, table.column(key)); };
         neighbourhood_shape s;
         bool ok = true;
         s.name = field("name");

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "domain/csv_table.hpp"
 #include "domain/events.hpp"
 
 #include <SQLiteCpp/Database.h>
@@ -24,11 +25,6 @@ struct neighbourhood_shape {
     std::string code, name;
     double lat = 0, lon = 0;        ///< the centre: the shape's centroid, or the CSV's point
     std::vector<polygon> polygons;  ///< empty for a CSV point
-};
-
-/// A fault of an import file: where ("line 3", "feature 2"), which field, what is wrong.
-struct import_fault {
-    std::string where, field, problem;
 };
 
 struct parsed_map {

@@ -72,13 +72,15 @@ std::string current_programme_id(SQLite::Database& db) {
 }
 
 close_outcome close_programme(SQLite::Database& db, const std::string& id, const next_programme& next,
-                              const std::vector<support_review>& reviews, std::int64_t now, const actor& who) {
+                              const std::vector<support_review>& reviews, std::int64_t now,
+                              const actor& who) {
     const auto closing = load_programme_period(db, id);
     if (closing.status != "current")
         throw conflict("This programme is closed already; only the current one can be closed.");
     if (next.starts_on < closing.starts_on)
-        throw validation_error({{"next.starts_on", "must not be before the start of the programme it follows (" +
-                                                       closing.starts_on + ")"}});
+        throw validation_error(
+            {{"next.starts_on",
+              "must not be before the start of the programme it follows (" + closing.starts_on + ")"}});
     if (next.ends_on && *next.ends_on < next.starts_on)
         throw validation_error({{"next.ends_on", "must not be before next.starts_on"}});
 
@@ -119,10 +121,11 @@ close_outcome close_programme(SQLite::Database& db, const std::string& id, const
 
     const std::string next_id = new_id("prg");
     {
-        auto q = store::prepare(db,
-                                "UPDATE programme_period SET status = 'closed', closed_at = ?, "
-                                "ends_on = CASE WHEN ends_on IS NOT NULL AND ends_on < ? THEN ends_on ELSE ? END "
-                                "WHERE id = ?");
+        auto q =
+            store::prepare(db,
+                           "UPDATE programme_period SET status = 'closed', closed_at = ?, "
+                           "ends_on = CASE WHEN ends_on IS NOT NULL AND ends_on < ? THEN ends_on ELSE ? END "
+                           "WHERE id = ?");
         q->bind(1, now);
         q->bind(2, next.starts_on);
         q->bind(3, std::max(closing.starts_on, day_before(next.starts_on)));
@@ -130,9 +133,10 @@ close_outcome close_programme(SQLite::Database& db, const std::string& id, const
         q->exec();
     }
     {
-        auto q = store::prepare(db,
-                                "INSERT INTO programme_period(id, name, starts_on, ends_on, status, created_at) "
-                                "VALUES (?, ?, ?, ?, 'current', ?)");
+        auto q =
+            store::prepare(db,
+                           "INSERT INTO programme_period(id, name, starts_on, ends_on, status, created_at) "
+                           "VALUES (?, ?, ?, ?, 'current', ?)");
         q->bind(1, next_id);
         q->bind(2, next.name);
         q->bind(3, next.starts_on);
@@ -143,8 +147,9 @@ close_outcome close_programme(SQLite::Database& db, const std::string& id, const
     }
     {
         // The city's settings row shows the current programme (its trigger mirrors into the new period).
-        auto q = store::prepare(db, "UPDATE programme SET name = ?, starts_on = ?, ends_on = ?, updated_at = ? "
-                                    "WHERE id = 1");
+        auto q = store::prepare(db,
+                                "UPDATE programme SET name = ?, starts_on = ?, ends_on = ?, updated_at = ? "
+                                "WHERE id = 1");
         q->bind(1, next.name);
         q->bind(2, next.starts_on);
         if (next.ends_on)
@@ -152,9 +157,11 @@ close_outcome close_programme(SQLite::Database& db, const std::string& id, const
         q->bind(4, now);
         q->exec();
     }
-    append_event(db, now, who, {"programme", id, "closed", "current", "closed", std::nullopt, {{"next", next_id}}});
     append_event(db, now, who,
-                 {"programme", next_id, "started", std::nullopt, "current", std::nullopt, {{"previous", id}}});
+                 {"programme", id, "closed", "current", "closed", std::nullopt, {{"next", next_id}}});
+    append_event(
+        db, now, who,
+        {"programme", next_id, "started", std::nullopt, "current", std::nullopt, {{"previous", id}}});
 
     close_outcome out;
     for (const auto& r : reviews) {
@@ -175,11 +182,12 @@ close_outcome close_programme(SQLite::Database& db, const std::string& id, const
             ++out.continued;
         } else if (r.decision == "hand_over") {
             handover_support(db, s.id, *r.partner_id, r.note, now, who);
-            close_request(db, s.request_id, "fulfilled", "handed over to a partner at the programme's end", now,
-                          who);
+            close_request(db, s.request_id, "fulfilled", "handed over to a partner at the programme's end",
+                          now, who);
             ++out.handed_over;
         } else {
-            close_request(db, s.request_id, "fulfilled", r.note.value_or("ended with the programme"), now, who);
+            close_request(db, s.request_id, "fulfilled", r.note.value_or("ended with the programme"), now,
+                          who);
             ++out.ended;
         }
     }

@@ -9,11 +9,11 @@
 #include <string>
 #include <vector>
 
-// Programmes over the years (issue 16): "COVID 2020", "Canicule 2023", "Citoyens volontaires"... One is current:
-// new requests belong to it (a trigger stamps them, store/schema_programmes_reserve.cpp). Volunteers,
-// residents and history carry over from one to the next. A programme ends by closing it: each running support
-// is reviewed (carried on in the next programme, handed over to a partner, or ended) and the next programme
-// starts, all in one transaction.
+// Programmes over the years (issue 16): "COVID 2020", "Canicule 2023", "Citoyens volontaires"... One is
+// current: new requests belong to it (a trigger stamps them, store/schema_programmes_reserve.cpp).
+// Volunteers, residents and history carry over from one to the next. A programme ends by closing it: each
+// running support is reviewed (carried on in the next programme, handed over to a partner, or ended) and the
+// next programme starts, all in one transaction.
 namespace relais::domain {
 
 struct programme_period {
@@ -52,11 +52,11 @@ struct close_outcome {
 };
 
 /// Closes programme `id` (409 unless it is the current one) and starts `next`. Every active support must be
-/// reviewed exactly once (422 naming `reviews` or `reviews[i].<field>` otherwise): `continue` moves its request
-/// to the next programme, `hand_over` hands it to the partner (the caller checked the resident agreed) and
-/// closes the request, `end` closes the request (its support ends, its future missions are cancelled).
-/// The closed programme's end date becomes the day before the next one starts unless set earlier. All or
-/// nothing.
+/// reviewed exactly once (422 naming `reviews` or `reviews[i].<field>` otherwise): `continue` moves its
+/// request to the next programme, `hand_over` hands it to the partner (the caller checked the resident
+/// agreed) and closes the request, `end` closes the request (its support ends, its future missions are
+/// cancelled). The closed programme's end date becomes the day before the next one starts unless set earlier.
+/// All or nothing.
 close_outcome close_programme(SQLite::Database& db, const std::string& id, const next_programme& next,
                               const std::vector<support_review>& reviews, std::int64_t now, const actor& who);
 

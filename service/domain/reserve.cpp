@@ -29,8 +29,9 @@ struct member_query {
 
 member_query members_matching(const reserve_filter& f, std::int64_t now) {
     member_query m;
-    m.where = " FROM reserve_member rm JOIN volunteer v ON v.id = rm.volunteer_id "
-              "WHERE rm.left_at IS NULL AND v.erased_at IS NULL AND v.status = 'paused'";
+    m.where =
+        " FROM reserve_member rm JOIN volunteer v ON v.id = rm.volunteer_id "
+        "WHERE rm.left_at IS NULL AND v.erased_at IS NULL AND v.status = 'paused'";
     auto any_of = [&](const char* column, const std::vector<std::string>& values) {
         if (values.empty())
             return;
@@ -48,8 +49,9 @@ member_query members_matching(const reserve_filter& f, std::int64_t now) {
         m.texts.push_back(*f.neighbourhood);
     }
     if (f.inactive_days) {
-        m.where += " AND NOT EXISTS (SELECT 1 FROM mission mi WHERE mi.volunteer_id = v.id AND mi.status = 'done'"
-                   " AND mi.ends_at >= ?)";
+        m.where +=
+            " AND NOT EXISTS (SELECT 1 FROM mission mi WHERE mi.volunteer_id = v.id AND mi.status = 'done'"
+            " AND mi.ends_at >= ?)";
         m.inactive_before = now - static_cast<std::int64_t>(*f.inactive_days) * 86400;
     }
     return m;
@@ -98,7 +100,7 @@ reserve_link_view view_of(SQLite::Database& db, const link_row& r, std::int64_t 
     v.campaign_id = r.campaign_id;
     v.volunteer_id = r.volunteer_id;
     v.answer = r.answer;
-    v.status = r.answer                ? reserve_link_view::state::answered
+    v.status = r.answer              ? reserve_link_view::state::answered
                : now >= r.expires_at ? reserve_link_view::state::expired
                                      : reserve_link_view::state::open;
     auto q = store::prepare(db, "SELECT message FROM campaign WHERE id = ?");
@@ -215,11 +217,13 @@ void join_reserve(SQLite::Database& db, const std::string& volunteer_id, const s
     q->bind(4, source);
     q->bind(5, now);
     q->exec();
-    append_event(db, now, who,
-                 {"volunteer", volunteer_id, "reserve_joined", "paused", "paused", source, {{"source", source}}});
+    append_event(
+        db, now, who,
+        {"volunteer", volunteer_id, "reserve_joined", "paused", "paused", source, {{"source", source}}});
 }
 
-void leave_reserve(SQLite::Database& db, const std::string& volunteer_id, std::int64_t now, const actor& who) {
+void leave_reserve(SQLite::Database& db, const std::string& volunteer_id, std::int64_t now,
+                   const actor& who) {
     require_member(db, volunteer_id);
     withdraw_volunteer(db, volunteer_id, "left_reserve", std::nullopt, now, who);
 }
@@ -246,8 +250,8 @@ bool end_reserve_membership(SQLite::Database& db, const std::string& volunteer_i
 }
 
 std::vector<std::string> lapsed_reserve_members(SQLite::Database& db, std::int64_t now) {
-    auto q = store::prepare(db,
-                            "SELECT volunteer_id FROM reserve_member WHERE left_at IS NULL AND confirmed_at < ?");
+    auto q = store::prepare(
+        db, "SELECT volunteer_id FROM reserve_member WHERE left_at IS NULL AND confirmed_at < ?");
     q->bind(1, now - reserve_consent_span);
     std::vector<std::string> out;
     while (q->executeStep())
@@ -324,9 +328,10 @@ std::string create_campaign(SQLite::Database& db, const std::string& message, co
     if (members.empty())
         throw validation_error({{"filter", "no member of the reserve matches"}});
     {
-        auto q = store::prepare(db,
-                                "INSERT INTO campaign(id, created_at, created_by, message, filter, recipients) "
-                                "VALUES (?, ?, ?, ?, ?, ?)");
+        auto q =
+            store::prepare(db,
+                           "INSERT INTO campaign(id, created_at, created_by, message, filter, recipients) "
+                           "VALUES (?, ?, ?, ?, ?, ?)");
         q->bind(1, id);
         q->bind(2, now);
         q->bind(3, who.id);
@@ -335,8 +340,8 @@ std::string create_campaign(SQLite::Database& db, const std::string& message, co
         q->bind(6, static_cast<std::int64_t>(members.size()));
         q->exec();
     }
-    auto r = store::prepare(db,
-                            "INSERT INTO campaign_recipient(campaign_id, volunteer_id, expires_at) VALUES (?, ?, ?)");
+    auto r = store::prepare(
+        db, "INSERT INTO campaign_recipient(campaign_id, volunteer_id, expires_at) VALUES (?, ?, ?)");
     for (const auto& v : members) {
         r->bind(1, id);
         r->bind(2, v);
@@ -345,7 +350,12 @@ std::string create_campaign(SQLite::Database& db, const std::string& message, co
         r->reset();
     }
     append_event(db, now, who,
-                 {"campaign", id, "created", std::nullopt, std::nullopt, std::nullopt,
+                 {"campaign",
+                  id,
+                  "created",
+                  std::nullopt,
+                  std::nullopt,
+                  std::nullopt,
                   {{"recipients", static_cast<std::int64_t>(members.size())}}});
     return id;
 }
@@ -379,8 +389,8 @@ std::vector<std::string> campaign_recipients(SQLite::Database& db, const std::st
 std::string issue_campaign_link(SQLite::Database& db, const std::string& campaign_id,
                                 const std::string& volunteer_id, std::int64_t) {
     const std::string token = new_link_token();
-    auto q = store::prepare(db,
-                            "UPDATE campaign_recipient SET token_hash = ? WHERE campaign_id = ? AND volunteer_id = ?");
+    auto q = store::prepare(
+        db, "UPDATE campaign_recipient SET token_hash = ? WHERE campaign_id = ? AND volunteer_id = ?");
     q->bind(1, link_token_hash(token));
     q->bind(2, campaign_id);
     q->bind(3, volunteer_id);
@@ -436,8 +446,9 @@ reserve_link_view answer_reserve_link(SQLite::Database& db, std::string_view tok
     q->bind(4, row.campaign_id);
     q->bind(5, row.volunteer_id);
     q->exec();
-    append_event(db, now, who,
-                 {"campaign", row.campaign_id, "answered", std::nullopt, std::nullopt, answer, {{"answer", answer}}});
+    append_event(
+        db, now, who,
+        {"campaign", row.campaign_id, "answered", std::nullopt, std::nullopt, answer, {{"answer", answer}}});
     auto v = view_of(db, find_link(db, token), now);
     return v;
 }

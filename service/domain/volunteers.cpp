@@ -182,7 +182,16 @@ std::string register_volunteer(SQLite::Database& db, const volunteer_input& in,
         closed.type = "/problems/registration-closed";
         throw closed;
     }
-    const std::string consent_version = programme.consent_version;
+    return enrol_volunteer(db, in, password_hash, now, who);
+}
+
+bool email_in_use(SQLite::Database& db, const std::string& email) {
+    return email_taken(db, email, "");
+}
+
+std::string enrol_volunteer(SQLite::Database& db, const volunteer_input& in, const std::string& password_hash,
+                            std::int64_t now, const actor& who) {
+    const std::string consent_version = load_programme(db).consent_version;
     check_volunteer_codes(db, in.neighbourhood, in.skills);
     if (email_taken(db, in.email, "")) {
         auto taken = conflict("This email address is already registered.");

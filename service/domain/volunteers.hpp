@@ -88,6 +88,13 @@ inline constexpr std::string_view email_taken_type = "/problems/email-taken";
 std::string register_volunteer(SQLite::Database& db, const volunteer_input& in,
                                const std::string& password_hash, std::int64_t now, const actor& who);
 
+/// The same without the check that the call for volunteers is open (an import of an existing list).
+std::string enrol_volunteer(SQLite::Database& db, const volunteer_input& in, const std::string& password_hash,
+                            std::int64_t now, const actor& who);
+
+/// Whether `email` has a live registration or account.
+bool email_in_use(SQLite::Database& db, const std::string& email);
+
 /// Loads one volunteer; throws not_found.
 volunteer_record load_volunteer(SQLite::Database& db, const std::string& id);
 

@@ -3,13 +3,16 @@
 #include "core/html_escape.hpp"
 #include "domain/answer_links.hpp"
 #include "domain/city_time.hpp"
+#include "domain/engagement.hpp"
 #include "domain/missions.hpp"
 #include "domain/phone_plan.hpp"
 #include "domain/programme.hpp"
-#include "domain/reserve.hpp"
+#include "domain/programmes.hpp"
 #include "domain/requests.hpp"
+#include "domain/reserve.hpp"
 #include "domain/secret_handover.hpp"
 #include "domain/spoken_date.hpp"
+#include "domain/time_format.hpp"
 #include "domain/volunteers.hpp"
 #include "notify/call_tasks.hpp"
 #include "notify/inbound_sms.hpp"
@@ -448,6 +451,8 @@ int on_volunteer(context& c, const store::committed_event& e) {
     if (e.action != "activated" || e.from_status != std::optional<std::string>("registered"))
         return 0;
     const auto v = domain::load_volunteer(c.db, e.entity_id);
+    if (v.status != "active")
+        return 0;  // imported straight into the reserve: a campaign will invite them
     const std::string link = c.s.public_url + "/benevole";
     return tell(c, e, volunteer_recipient(c, v), "volunteer_validated", {link},
                 {{"programme", c.programme.name}, {"link", link}});
@@ -471,6 +476,41 @@ int on_campaign(context& c, const store::committed_event& e) {
         queued += tell(c, e, volunteer_recipient(c, v), "reserve_call", {link},
                        {{"programme", c.programme.name}, {"message", campaign.message}, {"link", link}},
                        e.entity_id);
+    }
+    return queued;
+}
+
+/// A programme's end: every volunteer still with the scheme (active or paused) is thanked, with what they did
+/// in it (missions, hours), told the next programme's name, and shown where to choose to carry on or to join
+/// the reserve (their space).
+int on_programme(context& c, const store::committed_event& e) {
+    if (e.action != "closed")
+        return 0;
+    const auto closed = domain::load_programme_period(c.db, e.entity_id);
+    const std::int64_t from =
+        domain::parse_date(closed.starts_on).value_or(0) - 86400;  // any zone's midnight
+    std::vector<std::string> ids;
+    {
+        auto q = store::prepare(
+            c.db,
+            "SELECT id FROM volunteer WHERE status IN ('active','paused') AND erased_at IS NULL "
+            "AND validated_at IS NOT NULL ORDER BY seq");
+        while (q->executeStep())
+            ids.push_back(q->getColumn(0).getString());
+    }
+    const std::string space = c.s.public_url + "/benevole";
+    int queued = 0;
+    for (const auto& id : ids) {
+        const auto v = domain::load_volunteer(c.db, id);
+        const auto done = domain::engagement_of(c.db, id, from, e.at + 1);
+        const std::string missions = std::to_string(done.missions);
+        const std::string hours = std::to_string((done.minutes + done.collective_minutes + 30) / 60);
+        queued += tell(c, e, volunteer_recipient(c, v), "programme_thanks", {space},
+                       {{"programme", c.programme.name},
+                        {"closed", closed.name},
+                        {"missions", missions},
+                        {"hours", hours},
+                        {"link", space}});
     }
     return queued;
 }
@@ -588,6 +628,7 @@ int plan_messages(SQLite::Database& db, const std::vector<store::committed_event
                    (channels && ((e.entity == "volunteer" && e.action == "activated") ||
                                  (e.entity == "request" && e.action == "created") ||
                                  (e.entity == "campaign" && e.action == "created") ||
+                                 (e.entity == "programme" && e.action == "closed") ||
                                  (e.entity == "user" &&
                                   (e.action == "sign_in_code_sent" || e.action == "email_confirmation_sent" ||
                                    e.action == "password_link_issued"))));
@@ -614,6 +655,8 @@ int plan_messages(SQLite::Database& db, const std::vector<store::committed_event
             queued += on_user(c, e);
         else if (e.entity == "campaign" && channels)
             queued += on_campaign(c, e);
+        else if (e.entity == "programme" && channels)
+            queued += on_programme(c, e);
     }
     return queued;
 }

@@ -8,7 +8,8 @@ namespace relais::store {
 //   period's name and dates. The first period is the programme as it stood.
 // - request.programme_id: the programme a request belongs to (set on insert by a trigger, whatever the path:
 //   form, phone, partner, import, demo); a support carried on at a programme's end moves with its request.
-// - reserve_member: a volunteer who agreed to be contacted again (status `paused` meanwhile), with the consent's
+// - reserve_member: a volunteer who agreed to be contacted again (status `paused` meanwhile), with the
+// consent's
 //   date, text version and source; `confirmed_at` is renewed when they confirm it (retention erases members
 //   who have not confirmed for a year). A row stays after they leave (left_at, left_reason) as the record.
 // - campaign + campaign_recipient: a call to reserve members; each recipient's link is a random token kept

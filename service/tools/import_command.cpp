@@ -1,5 +1,7 @@
 #include "tools/import_command.hpp"
 #include "domain/neighbourhood_map.hpp"
+#include "domain/programme.hpp"
+#include "domain/volunteer_import.hpp"
 #include "store/connection.hpp"
 #include "store/migrations.hpp"
 #include "store/store.hpp"
@@ -11,6 +13,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <ostream>
 #include <sstream>
 
@@ -20,13 +23,18 @@ namespace {
 
 constexpr const char* usage =
     "usage: relais import neighbourhoods --db PATH [--dry-run] FILE\n"
+    "       relais import volunteers --db PATH [--dry-run] FILE\n"
     "  FILE: a GeoJSON FeatureCollection of Polygons or MultiPolygons with a `name` property (and "
     "optionally\n"
     "  `code`), or a CSV with the columns name,lat,lon (and optionally code). The file replaces the city's\n"
     "  neighbourhoods: those in it are added or updated, the others removed unless residents, volunteers or\n"
     "  statistics still refer to them. All or nothing: every faulty feature or line is listed and nothing "
     "is\n"
-    "  written. --dry-run checks the file and says what would change.\n";
+    "  written. --dry-run checks the file and says what would change.\n"
+    "  volunteers: a CSV of an existing list with the columns first_name, last_name, email, phone,\n"
+    "  neighbourhood and optionally skills, availability, languages (lists separated by |). Everyone starts\n"
+    "  in the reserve (consent source: import); a reserve campaign invites them. All or nothing: every\n"
+    "  faulty line is listed as `line N: field: problem` and nothing is written.\n";
 
 constexpr std::uintmax_t max_file_bytes = 64ull << 20;
 
@@ -48,41 +56,87 @@ void split(const std::vector<std::string>& args, std::vector<std::string>& optio
     }
 }
 
-int import_neighbourhoods(const std::string& db_path, const std::string& file, bool dry_run,
-                          std::ostream& out, std::ostream& err) {
+/// The file's text, or nullopt with the reason on `err`.
+std::optional<std::string> read_file(const std::string& file, std::ostream& err) {
     std::error_code ec;
     const auto size = std::filesystem::file_size(file, ec);
     if (ec) {
         err << "relais import: cannot read " << file << ": " << ec.message() << "\n";
-        return 1;
+        return std::nullopt;
     }
     if (size > max_file_bytes) {
         err << "relais import: " << file << " is larger than 64 MiB\n";
-        return 1;
+        return std::nullopt;
     }
     std::ifstream in(file, std::ios::binary);
     std::ostringstream text;
     text << in.rdbuf();
-    const auto parsed = domain::parse_neighbourhood_file(text.str());
-    if (!parsed.faults.empty()) {
-        for (const auto& f : parsed.faults)
-            err << f.where << ": " << (f.field.empty() ? "" : f.field + ": ") << f.problem << "\n";
-        err << "relais import: nothing imported (" << parsed.faults.size() << " fault"
-            << (parsed.faults.size() == 1 ? "" : "s") << ")\n";
-        return 1;
-    }
+    return text.str();
+}
+
+void print_faults(const std::vector<domain::import_fault>& faults, std::ostream& err) {
+    for (const auto& f : faults)
+        err << f.where << ": " << (f.field.empty() ? "" : f.field + ": ") << f.problem << "\n";
+    err << "relais import: nothing imported (" << faults.size() << " fault" << (faults.size() == 1 ? "" : "s")
+        << ")\n";
+}
+
+/// The database, migrated, for one import transaction (a running server's commits wait or are waited for).
+std::optional<SQLite::Database> open_database(const std::string& db_path, std::ostream& err) {
     if (!std::filesystem::exists(db_path)) {
         err << "relais import: no database at " << db_path << "\n";
-        return 1;
+        return std::nullopt;
     }
     store::migrate(db_path);
     auto db = store::open_writer(db_path, store::sync_mode::full);
     db.setBusyTimeout(30000);  // a running server commits in short batches; wait for a gap
-    const std::int64_t now =
-        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-            .count();
-    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
-    const auto r = domain::import_neighbourhoods(db, parsed.items, now, {"system", "system"});
+    return db;
+}
+
+std::int64_t now_s() {
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+int import_volunteers(const std::string& db_path, const std::string& file, bool dry_run, std::ostream& out,
+                      std::ostream& err) {
+    const auto text = read_file(file, err);
+    if (!text)
+        return 1;
+    auto db = open_database(db_path, err);
+    if (!db)
+        return 1;
+    SQLite::Transaction tx(*db, SQLite::TransactionBehavior::IMMEDIATE);
+    const domain::phone_plan phones(domain::load_programme(*db).country);
+    const auto r = domain::import_volunteers(*db, *text, phones, now_s(), {"system", "system"});
+    if (!r.faults.empty()) {
+        print_faults(r.faults, err);
+        return 1;
+    }
+    if (!dry_run)
+        tx.commit();  // else rolled back when tx goes
+    out << (dry_run ? "would import " : "imported ") << r.imported
+        << " volunteers into the reserve (consent source: import)\n";
+    spdlog::info("volunteers {} from the command line: {}", dry_run ? "checked" : "imported", r.imported);
+    return 0;
+}
+
+int import_neighbourhoods(const std::string& db_path, const std::string& file, bool dry_run,
+                          std::ostream& out, std::ostream& err) {
+    const auto text = read_file(file, err);
+    if (!text)
+        return 1;
+    const auto parsed = domain::parse_neighbourhood_file(*text);
+    if (!parsed.faults.empty()) {
+        print_faults(parsed.faults, err);
+        return 1;
+    }
+    auto db = open_database(db_path, err);
+    if (!db)
+        return 1;
+    SQLite::Transaction tx(*db, SQLite::TransactionBehavior::IMMEDIATE);
+    const auto r = domain::import_neighbourhoods(*db, parsed.items, now_s(), {"system", "system"});
     if (!dry_run)
         tx.commit();  // else rolled back when tx goes
     std::size_t shapes = 0;
@@ -101,8 +155,8 @@ int import_neighbourhoods(const std::string& db_path, const std::string& file, b
 }  // namespace
 
 int run_import_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-    if (args.empty() || args[0] != "neighbourhoods") {
-        err << "relais import: what to import? neighbourhoods\n" << usage;
+    if (args.empty() || (args[0] != "neighbourhoods" && args[0] != "volunteers")) {
+        err << "relais import: what to import? neighbourhoods or volunteers\n" << usage;
         return 64;
     }
     std::vector<std::string> options, positional;
@@ -116,7 +170,10 @@ int run_import_command(const std::vector<std::string>& args, std::ostream& out, 
     if (positional.size() != 1)
         return cl.fail("give exactly one FILE to import");
     try {
-        return import_neighbourhoods(db_path, positional[0], cl.get("dry-run").has_value(), out, err);
+        const bool dry_run = cl.get("dry-run").has_value();
+        if (args[0] == "volunteers")
+            return import_volunteers(db_path, positional[0], dry_run, out, err);
+        return import_neighbourhoods(db_path, positional[0], dry_run, out, err);
     } catch (const std::exception& e) {
         err << "relais import: " << e.what() << "\n";
         return 1;

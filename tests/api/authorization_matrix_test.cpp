@@ -303,7 +303,8 @@ struct matrix_city {
         REQUIRE(spare.status == 201);
         spare_user_id = std::string(spare.json().at("id").as_string());
         // The current programme, and a reserve campaign (to a third volunteer who joined the reserve).
-        programme_id = std::string(city.staff_get("/api/v1/programme").at("current_programme_id").as_string());
+        programme_id =
+            std::string(city.staff_get("/api/v1/programme").at("current_programme_id").as_string());
         auto reservist = city.new_volunteer("matrix-reserve");
         auto joined = reservist.client->post_json("/api/v1/volunteers/" + reservist.id + "/reserve",
                                                   json::object{{"consent", true}});

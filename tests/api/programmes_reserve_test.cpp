@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <fstream>
 #include <thread>
 
 using namespace relais::api_test;
@@ -39,11 +40,14 @@ json::object review(const std::string& support, const std::string& decision) {
     return json::object{{"support_id", support}, {"decision", decision}};
 }
 
-json::value programmes(test_city& city) { return city.staff_get("/api/v1/programmes").at("items"); }
+json::value programmes(test_city& city) {
+    return city.staff_get("/api/v1/programmes").at("items");
+}
 
 }  // namespace
 
-TEST_CASE("programmes: the current one closes with each running support reviewed; the next takes new requests") {
+TEST_CASE(
+    "programmes: the current one closes with each running support reviewed; the next takes new requests") {
     test_city city;
     auto a = city.new_volunteer("prog-a");
     auto b = city.new_volunteer("prog-b");
@@ -68,8 +72,8 @@ TEST_CASE("programmes: the current one closes with each running support reviewed
     const std::string close = "/api/v1/programmes/" + first_id + "/close";
     const json::object next{{"name", "Citoyens volontaires 2027"}, {"starts_on", "2027-01-04"}};
     // Refused, all faults named, nothing written.
-    auto res = city.admin().post_json(close, json::object{{"next", next},
-                                                          {"reviews", json::array{review(sa, "continue")}}});
+    auto res = city.admin().post_json(
+        close, json::object{{"next", next}, {"reviews", json::array{review(sa, "continue")}}});
     check_problem(res, 422);
     CHECK(has_field(res, "reviews"));  // two running supports have no decision
     auto hand = review(sb, "hand_over");
@@ -91,13 +95,14 @@ TEST_CASE("programmes: the current one closes with each running support reviewed
     check_problem(res, 422);
     CHECK(has_field(res, "reviews[1].partner_id"));
     CHECK(has_field(res, "reviews[3].support_id"));
-    res = city.admin().post_json(close, json::object{{"next", json::object{{"name", "X"}, {"starts_on", "2027-13-40"}}},
-                                                     {"reviews", json::array{}}});
+    res = city.admin().post_json(
+        close, json::object{{"next", json::object{{"name", "X"}, {"starts_on", "2027-13-40"}}},
+                            {"reviews", json::array{}}});
     check_problem(res, 422);
     CHECK(has_field(res, "next.name"));
     CHECK(has_field(res, "next.starts_on"));
-    check_problem(city.coordinator().post_json(close, json::object{{"next", next}, {"reviews", json::array{}}}),
-                  403);
+    check_problem(
+        city.coordinator().post_json(close, json::object{{"next", next}, {"reviews", json::array{}}}), 403);
     CHECK(programmes(city).as_array().size() == 1);
     CHECK(city.staff_get("/api/v1/supports/" + sb).at("status") == "active");
 
@@ -149,14 +154,16 @@ TEST_CASE("programmes: the current one closes with each running support reviewed
     CHECK(programmes(city).as_array().at(0).at("requests") == 2);
     check_problem(city.admin().post_json(close, good), 409);
     // Renaming the programme renames the current one only.
-    REQUIRE(city.admin().send_json("PATCH", "/api/v1/programme", json::object{{"name", "Citoyens volontaires"}}).status ==
-            200);
+    REQUIRE(city.admin()
+                .send_json("PATCH", "/api/v1/programme", json::object{{"name", "Citoyens volontaires"}})
+                .status == 200);
     list = programmes(city);
     CHECK(list.as_array().at(0).at("name") == "Citoyens volontaires");
     CHECK(list.as_array().at(1).at("name") == first.at("name"));
 }
 
-TEST_CASE("reserve: members join with consent, a campaign calls them back, one tap answers, the funnel counts") {
+TEST_CASE(
+    "reserve: members join with consent, a campaign calls them back, one tap answers, the funnel counts") {
     smtp_sink_process sink;
     const std::int64_t t0 = now_s();
     test_city city({"--test-clock", "--test-clock-start", iso(t0), "--smtp-url", sink.url(), "--smtp-ca-file",
@@ -182,7 +189,8 @@ TEST_CASE("reserve: members join with consent, a campaign calls them back, one t
     CHECK(joined.at("reserve").at("source") == "volunteer");
     check_problem(v1.client->post_json(join1, json::object{{"consent", true}}), 409);
     // The coordination records v2's consent taken on the phone.
-    res = city.coordinator().post_json("/api/v1/volunteers/" + v2.id + "/reserve", json::object{{"consent", true}});
+    res = city.coordinator().post_json("/api/v1/volunteers/" + v2.id + "/reserve",
+                                       json::object{{"consent", true}});
     REQUIRE(res.status == 200);
     CHECK(res.json().at("reserve").at("source") == "coordinator");
     CHECK(city.staff_get("/api/v1/volunteers/" + v2.id).at("reserve").at("consent_version").is_string());
@@ -196,14 +204,14 @@ TEST_CASE("reserve: members join with consent, a campaign calls them back, one t
     check_problem(v1.client->get("/api/v1/reserve"), 403);
 
     // The campaign: counted first, refused with no one to call or a message too short.
-    res = city.coordinator().post_json("/api/v1/campaigns",
-                                       json::object{{"message", "La ville a besoin de vous cet hiver."},
-                                                    {"dry_run", true}});
+    res = city.coordinator().post_json(
+        "/api/v1/campaigns",
+        json::object{{"message", "La ville a besoin de vous cet hiver."}, {"dry_run", true}});
     REQUIRE(res.status == 200);
     CHECK(res.json().at("recipients") == 2);
-    res = city.coordinator().post_json(
-        "/api/v1/campaigns", json::object{{"message", "La ville a besoin de vous cet hiver."},
-                                          {"filter", json::object{{"neighbourhood", "maurepas"}}}});
+    res = city.coordinator().post_json("/api/v1/campaigns",
+                                       json::object{{"message", "La ville a besoin de vous cet hiver."},
+                                                    {"filter", json::object{{"neighbourhood", "maurepas"}}}});
     check_problem(res, 422);
     CHECK(has_field(res, "filter"));
     res = city.coordinator().post_json("/api/v1/campaigns", json::object{{"message", "court"}, {"bogus", 1}});
@@ -294,15 +302,30 @@ TEST_CASE("reserve: members join with consent, a campaign calls them back, one t
     REQUIRE(res.status == 200);
     CHECK(res.json().at("status") == "withdrawn");
     CHECK(city.staff_get("/api/v1/volunteers/" + v3.id).at("withdrawal_reason") == "left_reserve");
-    check_problem(city.coordinator().post_json("/api/v1/volunteers/" + v3.id + "/reserve/leave", json::object{}),
-                  409);
+    check_problem(
+        city.coordinator().post_json("/api/v1/volunteers/" + v3.id + "/reserve/leave", json::object{}), 409);
+
+    // The bilan: the reserve's movements and the campaign's return rate (a minute on: the period ends now).
+    REQUIRE(city.admin().post_json("/api/v1/test/clock", json::object{{"now", iso(t0 + 60)}}).status == 200);
+    const auto summary = city.staff_get("/api/v1/stats/summary");
+    const auto& r = summary.at("engagement").at("reserve");
+    INFO(json::serialize(summary.at("engagement")) << " " << json::serialize(summary.at("period")));
+    CHECK(r.at("members") == 1);  // v2
+    CHECK(r.at("joined") == 3);
+    CHECK(r.at("reactivated") == 1);  // v1
+    CHECK(r.at("left") == 1);         // v3
+    CHECK(r.at("campaigns") == 1);
+    CHECK(r.at("recipients") == 2);
+    CHECK(r.at("campaign_reactivations") == 1);
+    CHECK(r.at("reactivation_rate").to_number<double>() == doctest::Approx(0.5));
 
     // A year on: v2 confirmed at t0 and not since: retention withdraws and erases them; v1 (active) stays,
     // and so does a member who joined later.
     auto v4 = city.new_volunteer("reserve-4");
     auto move = city.admin().post_json("/api/v1/test/clock", json::object{{"now", iso(t0 + 200 * 86400)}});
     REQUIRE(move.status == 200);
-    REQUIRE(city.coordinator().post_json("/api/v1/volunteers/" + v4.id + "/reserve", json::object{{"consent", true}})
+    REQUIRE(city.coordinator()
+                .post_json("/api/v1/volunteers/" + v4.id + "/reserve", json::object{{"consent", true}})
                 .status == 200);
     move = city.admin().post_json("/api/v1/test/clock", json::object{{"now", iso(t0 + 366 * 86400)}});
     REQUIRE(move.status == 200);
@@ -313,4 +336,156 @@ TEST_CASE("reserve: members join with consent, a campaign calls them back, one t
     CHECK(city.staff_get("/api/v1/volunteers/" + v1.id).at("erased") == false);
     CHECK(city.staff_get("/api/v1/volunteers/" + v4.id).at("reserve").is_object());
     CHECK(city.staff_get("/api/v1/reserve").at("total") == 1);
+}
+
+TEST_CASE(
+    "a volunteer's engagement counts missions and hours; a programme's end thanks each volunteer with it") {
+    smtp_sink_process sink;
+    const std::int64_t t0 = now_s();
+    test_city city({"--test-clock", "--test-clock-start", iso(t0), "--smtp-url", sink.url(), "--smtp-ca-file",
+                    sink.ca_file(), "--mail-from", "entraide@ville.example", "--public-url",
+                    "https://entraide.example"});
+    auto v = city.new_volunteer("engaged");
+    auto other = city.new_volunteer("other");
+    REQUIRE(sink.wait_for(2, std::chrono::seconds(10)));
+    const auto req = city.public_request(request_body("once", "shopping"));
+    const std::int64_t start = (t0 / 3600 + 2) * 3600;
+    const auto m = city.propose(req.id, v.id, start, start + 3600);
+    REQUIRE(v.client->post_json("/api/v1/missions/" + m + "/accept", json::object{}).status == 200);
+    REQUIRE(city.admin().post_json("/api/v1/test/clock", json::object{{"now", iso(start + 7200)}}).status ==
+            200);
+    auto done = v.client->post_json(
+        "/api/v1/missions/" + m + "/complete",
+        json::object{{"report", json::object{{"duration_minutes", 90}, {"outcome", "good"}}}});
+    INFO(done.describe());
+    REQUIRE(done.status == 200);
+
+    const std::string path = "/api/v1/volunteers/" + v.id + "/engagement";
+    const auto e = v.client->get_json(path);
+    CHECK(e.at("missions") == 1);
+    CHECK(e.at("minutes") == 90);
+    CHECK(e.at("hours").to_number<double>() == doctest::Approx(1.5));
+    CHECK(e.at("by_category").at(0).at("category") == "shopping");
+    CHECK(e.at("by_month").as_array().size() == 1);
+    CHECK(e.at("first_mission_at").is_string());
+    // A period without it, a malformed date, a reversed period, someone else's record.
+    CHECK(city.staff_get(path + "?from=2020-01-01&to=2020-12-31").at("missions") == 0);
+    check_problem(city.coordinator().get(path + "?from=2026-02-30x"), 400);
+    check_problem(city.coordinator().get(path + "?from=2027-01-02&to=2027-01-01"), 400);
+    check_problem(other.client->get(path), 404);
+
+    // The bilan counts the hours given and how proposals were answered, per kind of help.
+    const auto summary = city.staff_get("/api/v1/stats/summary");
+    const auto& eng = summary.at("engagement");
+    CHECK(eng.at("hours_given").to_number<double>() == doctest::Approx(1.5));
+    const auto& answers = eng.at("answers_by_category").as_array();
+    REQUIRE(answers.size() == 1);
+    CHECK(answers.at(0).at("category") == "shopping");
+    CHECK(answers.at(0).at("proposals") == 1);
+    CHECK(answers.at(0).at("accepted") == 1);
+    CHECK(answers.at(0).at("acceptance_rate").to_number<double>() == doctest::Approx(1.0));
+
+    // The programme ends: each volunteer is thanked with what they did, and told where to choose.
+    const auto current = city.staff_get("/api/v1/programme").at("current_programme_id");
+    const std::size_t before = sink.messages().size();
+    auto res = city.admin().post_json(
+        "/api/v1/programmes/" + std::string(current.as_string()) + "/close",
+        json::object{{"next", json::object{{"name", "Citoyens volontaires"}, {"starts_on", "2027-01-04"}}},
+                     {"reviews", json::array{}}});
+    INFO(res.describe());
+    REQUIRE(res.status == 200);
+    REQUIRE(sink.wait_for(before + 2, std::chrono::seconds(15)));
+    const auto envs = sink.envelopes();
+    const auto msgs = sink.messages();
+    bool thanked = false;
+    for (std::size_t i = before; i < msgs.size(); ++i) {
+        const std::string body = relais::testing::decoded_bodies(msgs[i]);
+        if (envs[i].find(v.email) == std::string::npos)
+            continue;
+        thanked = true;
+        CHECK(body.find("1 mission") != std::string::npos);
+        CHECK(body.find("2 heure") != std::string::npos);  // 90 minutes, rounded
+        CHECK(body.find("Citoyens volontaires") != std::string::npos);
+        CHECK(body.find("https://entraide.example/benevole") != std::string::npos);
+    }
+    CHECK(thanked);
+}
+
+TEST_CASE(
+    "an existing list of volunteers comes into the reserve: command and page, all or nothing, every fault "
+    "named") {
+    test_city city;
+    relais::testing::temp_dir dir;
+    auto existing = city.new_volunteer("deja-la");
+    const std::string bad_file = dir.file("faux.csv");
+    {
+        std::ofstream f(bad_file);
+        f << "\xEF\xBB\xBFprenom;nom;courriel;telephone;quartier;competences;disponibilites;langues\r\n"
+          << "Jeanne;Martin;jeanne@exemple.fr;06 12 34 56 78;Centre;Courses|shopping;lun "
+             "09:00-12:00;fr|en\r\n"
+          << "Paul;;paul@exemple;12;Atlantis;astronomie;someday;french\r\n"
+          << "Jeanne;Bis;jeanne@exemple.fr;06 12 34 56 79;centre;;;\r\n"
+          << "Ana;Lopez;" << existing.email << ";06 12 34 56 70;centre;;;\r\n";
+    }
+    const auto bad = relais_command({"import", "volunteers", "--db", city.db_path(), bad_file});
+    CHECK(bad.code == 1);
+    for (const char* expected :
+         {"line 3: last_name:", "line 3: email:", "line 3: phone:", "line 3: neighbourhood:",
+          "line 3: skills:", "line 3: availability:", "line 3: languages:", "line 4: email: appears twice",
+          "line 5: email: is already"})
+        CHECK_MESSAGE(bad.err.find(expected) != std::string::npos, expected, "\n", bad.err);
+    CHECK(bad.err.find("nothing imported") != std::string::npos);
+    CHECK(city.staff_get("/api/v1/reserve").at("total") == 0);
+
+    const std::string good_file = dir.file("liste.csv");
+    {
+        std::ofstream f(good_file);
+        f << "first_name,last_name,email,phone,neighbourhood,skills,availability,languages\n"
+          << "Jeanne,Martin,jeanne@exemple.fr,06 12 34 56 78,Centre,\"shopping|walk\",\"lun 09:00-12:00|mer "
+             "14:00-18:00\",fr\n"
+          << "Omar,Haddad,omar@exemple.fr,+33 6 98 76 54 32,maurepas,,,\"fr,ar\"\n";
+    }
+    const auto dry = relais_command({"import", "volunteers", "--db", city.db_path(), "--dry-run", good_file});
+    INFO(dry.err);
+    CHECK(dry.code == 0);
+    CHECK(dry.out.find("would import 2") != std::string::npos);
+    CHECK(city.staff_get("/api/v1/reserve").at("total") == 0);
+    const auto done = relais_command({"import", "volunteers", "--db", city.db_path(), good_file});
+    INFO(done.err);
+    REQUIRE(done.code == 0);
+    const auto reserve = city.staff_get("/api/v1/reserve");
+    REQUIRE(reserve.at("total") == 2);
+    const auto& jeanne = reserve.at("items").at(0);
+    CHECK(jeanne.at("first_name") == "Jeanne");
+    CHECK(jeanne.at("skills").as_array().size() == 2);
+    const std::string jeanne_id(jeanne.at("volunteer_id").as_string());
+    const auto v = city.staff_get("/api/v1/volunteers/" + jeanne_id);
+    CHECK(v.at("status") == "paused");
+    CHECK(v.at("reserve").at("source") == "import");
+    CHECK(v.at("phone") == "+33612345678");
+    CHECK(v.at("availability").as_array().size() == 2);
+    // Without skills, every active kind of help.
+    CHECK(reserve.at("items").at(1).at("skills").as_array().size() > 3);
+
+    // The page: the same rules; a dry run counts; faults come back as 422 naming each line.
+    const std::string csv =
+        "first_name,last_name,email,phone,neighbourhood\nLina,Roux,lina@exemple.fr,0611223344,centre\n";
+    auto res = city.coordinator().post_json("/api/v1/volunteer-imports",
+                                            json::object{{"csv", csv}, {"dry_run", true}});
+    INFO(res.describe());
+    REQUIRE(res.status == 200);
+    CHECK(res.json().at("imported") == 1);
+    CHECK(res.json().at("dry_run") == true);
+    CHECK(city.staff_get("/api/v1/reserve").at("total") == 2);
+    res = city.coordinator().post_json(
+        "/api/v1/volunteer-imports",
+        json::object{{"csv", csv + "Max,Roux,jeanne@exemple.fr,0611223345,centre\n"}});
+    check_problem(res, 422);
+    CHECK(problem_detail(res).size() > 0);
+    CHECK(res.body.find("line 3: email: is already registered") != std::string::npos);
+    CHECK(city.staff_get("/api/v1/reserve").at("total") == 2);
+    res = city.coordinator().post_json("/api/v1/volunteer-imports", json::object{{"csv", csv}});
+    REQUIRE(res.status == 200);
+    CHECK(city.staff_get("/api/v1/reserve").at("total") == 3);
+    check_problem(existing.client->post_json("/api/v1/volunteer-imports", json::object{{"csv", csv}}), 403);
 }

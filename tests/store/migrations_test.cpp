@@ -126,8 +126,9 @@ TEST_CASE("migration 21 makes the programme as it stood the current one, owning 
         "consent_version, created_at, updated_at) VALUES ('res_a', 'Ana', 'B', '+33600000001', '1 rue', "
         "'centre', 1, 'v1', 1, 1);";
     auto request = [](const char* id, const char* hash) {
-        return std::string("INSERT INTO request(id, resident_id, category, urgency, window_from, window_until, "
-                           "recurrence, channel, status, tracking_hash, created_at, updated_at) VALUES ('") +
+        return std::string(
+                   "INSERT INTO request(id, resident_id, category, urgency, window_from, window_until, "
+                   "recurrence, channel, status, tracking_hash, created_at, updated_at) VALUES ('") +
                id + "', 'res_a', 'shopping', 'week', 1, 2, 'once', 'web', 'new', '" + hash + "', 1, 1)";
     };
     db.exec(resident);

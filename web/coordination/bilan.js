@@ -301,6 +301,30 @@
             num(x.signups), num(x.attended), num(x.absent), num(x.volunteers)]))
         : h('p', {}, t('bi.no_collectives')),
       csvLinks('collectives', query)));
+
+    // Volunteers who stay: hours given, how proposals were answered per kind of help, the reserve.
+    const en = d.engagement;
+    if (en) {
+      const labels = {};
+      for (const c of d.by_category) labels[c.category] = label(c);
+      const r = en.reserve;
+      report.append(section(t('bi.h.engagement'), 'h-engagement',
+        h('dl', { class: 'figures secondary', id: 'engagement-figures' },
+          [[t('bi.eng.hours'), num(Math.round(en.hours_given))],
+            [t('bi.eng.reserve_members'), num(r.members)],
+            [t('bi.eng.reserve_joined'), num(r.joined)],
+            [t('bi.eng.reactivated'), num(r.reactivated)],
+            [t('bi.eng.campaigns'), num(r.campaigns)],
+            [t('bi.eng.reactivation_rate'), r.recipients ? pct(r.reactivation_rate) : '–']]
+            .map(([k, v]) => h('div', { class: 'figure' }, h('dt', {}, k), h('dd', { class: 'n' }, v)))),
+        en.answers_by_category.length
+          ? table(t('bi.table.answers'),
+            [t('bi.col.category'), t('bi.col.proposals'), t('bi.col.accepted'), t('bi.col.declined'), t('bi.col.expired'),
+              t('bi.col.acceptance_rate'), t('bi.col.decline_rate')],
+            en.answers_by_category.map((x) => [labels[x.category] || x.category, num(x.proposals), num(x.accepted),
+              num(x.declined), num(x.expired), pct(x.acceptance_rate), pct(x.decline_rate)]))
+          : h('p', {}, t('bi.no_proposals'))));
+    }
     report.hidden = false;
   }
 
@@ -317,7 +341,12 @@
       case 'last-month': return [isoDate(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1))),
         isoDate(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 0)))];
       case 'year': return [`${now.getUTCFullYear()}-01-01`, isoDate(new Date(today))];
-      default: return ['', ''];
+      default: {
+        // A programme of the city's (one per year, or one per crisis): its own dates.
+        const opt = document.querySelector(`#preset option[value="${CSS.escape(p)}"]`);
+        if (opt && opt.dataset.from) return [opt.dataset.from, opt.dataset.until || isoDate(new Date(today))];
+        return ['', ''];
+      }
     }
   }
 
@@ -372,6 +401,19 @@
       document.getElementById('programme-name').textContent = t('bi.programme_name', { name: p.name });
       if (p.timezone) zone = p.timezone;
     } catch { /* the title stays generic, the zone Paris' */ }
+    // The programmes over the years, as periods to choose (staff only; a refusal leaves the list as it is).
+    try {
+      const res = await fetch('/api/v1/programmes', { credentials: 'same-origin', headers: { Accept: 'application/json' } });
+      if (!res.ok) return;
+      const list = (await res.json()).items || [];
+      const select = document.getElementById('preset');
+      for (const prg of list) {
+        const opt = h('option', { value: `programme-${prg.id}` }, t('bi.page.preset.programme', { name: prg.name }));
+        opt.dataset.from = prg.starts_on;
+        if (prg.ends_on && prg.status === 'closed') opt.dataset.until = prg.ends_on;
+        select.append(opt);
+      }
+    } catch { /* the usual periods only */ }
   }
 
   /// The page's own texts (data-i18n="key" on an element sets its text) and the language switch.

@@ -34,7 +34,9 @@ html::markup render_closed(const dictionary& t, const page_data& d, std::string_
            phone_box(t, d, "reserve_link.phone_intro");
 }
 
-std::string self_of(const std::string& token) { return "/reserve/" + token; }
+std::string self_of(const std::string& token) {
+    return "/reserve/" + token;
+}
 
 }  // namespace
 
@@ -64,7 +66,8 @@ awaitable_response reserve_page(request_context& ctx, page_services s) {
         co_return page_response(
             ctx, status::gone,
             layout(t, d, t("reserve_link.title"), self,
-                   render_closed(t, d, view->status == st::answered ? "reserve_link.used" : "reserve_link.expired"),
+                   render_closed(t, d,
+                                 view->status == st::answered ? "reserve_link.used" : "reserve_link.expired"),
                    ""));
     auto main = html::format("<h1>{}</h1>\n<p class=\"lead\">{}</p>\n", t("reserve_link.title"),
                              t("reserve_link.lead", {{"programme", d.programme_name}}));
