@@ -50,7 +50,7 @@ awaitable_response list_requests(const request_services& s, request_context& ctx
     f.category = ctx.query("category");
     f.neighbourhood = ctx.query("neighbourhood");
     f.urgency = enum_param(ctx, "urgency", domain::urgencies);
-    f.channel = enum_param(ctx, "channel", request_channels);
+    f.channel = enum_param(ctx, "channel", {"web", "phone", "partner", "outreach"});
     if (auto rd = enum_param(ctx, "redispatch", {"true", "false"}))
         f.redispatch = *rd == "true";
     f.stage = enum_param(ctx, "stage", domain::queue_stages);

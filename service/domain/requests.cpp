@@ -69,6 +69,24 @@ std::string insert_resident(SQLite::Database& db, const resident_input& r, const
     return id;
 }
 
+}  // namespace
+
+std::string record_resident(SQLite::Database& db, const resident_input& r, const std::string& channel,
+                            const std::string& consent_version, std::int64_t now, const actor& who) {
+    const auto id = insert_resident(db, r, consent_version, now);
+    append_event(db, now, who,
+                 {"resident",
+                  id,
+                  "created",
+                  std::nullopt,
+                  std::nullopt,
+                  std::nullopt,
+                  {{"neighbourhood", r.neighbourhood}, {"channel", channel}}});
+    return id;
+}
+
+namespace {
+
 resident_record read_resident(SQLite::Statement& q) {
     resident_record r;
     r.id = q.getColumn("id").getString();
@@ -243,15 +261,7 @@ created_request create_request(SQLite::Database& db, const request_input& given,
             throw conflict("This resident's data has been erased; record them again as a new resident.");
         resident_id = r.id;
     } else {
-        resident_id = insert_resident(db, *in.resident, consent_version, now);
-        append_event(db, now, who,
-                     {"resident",
-                      resident_id,
-                      "created",
-                      std::nullopt,
-                      std::nullopt,
-                      std::nullopt,
-                      {{"neighbourhood", in.resident->neighbourhood}, {"channel", in.channel}}});
+        resident_id = record_resident(db, *in.resident, in.channel, consent_version, now, who);
     }
 
     created_request out;

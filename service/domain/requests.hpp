@@ -91,6 +91,11 @@ extern const std::vector<std::string> close_outcomes;
 created_request create_request(SQLite::Database& db, const request_input& in, std::int64_t now,
                                const actor& who);
 
+/// Records a resident without a request (a register's entry), with their consent under `consent_version`;
+/// `channel` says how they came (for the event). Returns their id.
+std::string record_resident(SQLite::Database& db, const resident_input& r, const std::string& channel,
+                            const std::string& consent_version, std::int64_t now, const actor& who);
+
 request_record load_request(SQLite::Database& db, const std::string& id);
 resident_record load_resident(SQLite::Database& db, const std::string& id);
 

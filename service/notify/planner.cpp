@@ -435,6 +435,8 @@ int on_request(context& c, const store::committed_event& e) {
     if (!code)
         return 0;  // not handed over (a tool's connection), or already sent
     const auto req = domain::load_request(c.db, e.entity_id);
+    if (req.channel == "outreach")
+        return 0;  // the city calls them: they asked for nothing, there is nothing to acknowledge
     const recipient res = resident_recipient(c, domain::load_resident(c.db, req.resident_id));
     const std::string link = c.s.public_url + "/suivi";
     return tell(c, e, res, "request_received", {link},

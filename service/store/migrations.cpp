@@ -5,6 +5,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <string>
+#include <string_view>
+
 namespace relais::store {
 
 namespace {
@@ -42,6 +45,12 @@ int apply_migrations(SQLite::Database& db, std::span<const migration> migrations
             continue;
         SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
         db.exec(m.sql);
+        if (std::string_view(m.sql).find("writable_schema") != std::string_view::npos) {
+            // A migration that edited a table's declaration in place (the documented way to loosen a CHECK
+            // constraint the rows already satisfy): other connections must read the schema again.
+            const int v = db.execAndGet("PRAGMA schema_version").getInt();
+            db.exec("PRAGMA schema_version = " + std::to_string(v + 1));
+        }
         SQLite::Statement rec(db, "INSERT INTO schema_version(version, name) VALUES (?, ?)");
         rec.bind(1, m.version);
         rec.bind(2, m.name);

@@ -28,6 +28,7 @@ std::span<const migration> schema_migrations() {
         {19, "password links", schema_password_links_sql()},
         {20, "neighbourhood shapes", schema_neighbourhood_shapes_sql()},
         {21, "programmes and reserve", schema_programmes_reserve_sql()},
+        {22, "outreach", schema_outreach_sql()},
     };
     return migrations;
 }

@@ -45,5 +45,6 @@ const char* schema_collectives_sql();
 const char* schema_password_links_sql();
 const char* schema_neighbourhood_shapes_sql();
 const char* schema_programmes_reserve_sql();
+const char* schema_outreach_sql();
 
 }  // namespace relais::store

@@ -1,5 +1,6 @@
 #include "tools/import_command.hpp"
 #include "domain/neighbourhood_map.hpp"
+#include "domain/outreach.hpp"
 #include "domain/programme.hpp"
 #include "domain/volunteer_import.hpp"
 #include "store/connection.hpp"
@@ -24,6 +25,7 @@ namespace {
 constexpr const char* usage =
     "usage: relais import neighbourhoods --db PATH [--dry-run] FILE\n"
     "       relais import volunteers --db PATH [--dry-run] FILE\n"
+    "       relais import register --db PATH [--dry-run] FILE\n"
     "  FILE: a GeoJSON FeatureCollection of Polygons or MultiPolygons with a `name` property (and "
     "optionally\n"
     "  `code`), or a CSV with the columns name,lat,lon (and optionally code). The file replaces the city's\n"
@@ -34,7 +36,11 @@ constexpr const char* usage =
     "  volunteers: a CSV of an existing list with the columns first_name, last_name, email, phone,\n"
     "  neighbourhood and optionally skills, availability, languages (lists separated by |). Everyone starts\n"
     "  in the reserve (consent source: import); a reserve campaign invites them. All or nothing: every\n"
-    "  faulty line is listed as `line N: field: problem` and nothing is written.\n";
+    "  faulty line is listed as `line N: field: problem` and nothing is written.\n"
+    "  register: the city's register of vulnerable residents to call in a crisis (heatwave register), a CSV\n"
+    "  with the columns first_name, last_name, phone, address, neighbourhood and optionally needs,\n"
+    "  languages, email. Residents already known (same phone and last name) are not recorded twice. All or\n"
+    "  nothing, like volunteers.\n";
 
 constexpr std::uintmax_t max_file_bytes = 64ull << 20;
 
@@ -122,6 +128,30 @@ int import_volunteers(const std::string& db_path, const std::string& file, bool 
     return 0;
 }
 
+int import_register(const std::string& db_path, const std::string& file, bool dry_run, std::ostream& out,
+                    std::ostream& err) {
+    const auto text = read_file(file, err);
+    if (!text)
+        return 1;
+    auto db = open_database(db_path, err);
+    if (!db)
+        return 1;
+    SQLite::Transaction tx(*db, SQLite::TransactionBehavior::IMMEDIATE);
+    const domain::phone_plan phones(domain::load_programme(*db).country);
+    const auto r = domain::import_register(*db, *text, phones, now_s(), {"system", "system"});
+    if (!r.faults.empty()) {
+        print_faults(r.faults, err);
+        return 1;
+    }
+    if (!dry_run)
+        tx.commit();  // else rolled back when tx goes
+    out << (dry_run ? "would put " : "put ") << r.added + r.existing << " residents on the register ("
+        << r.added << " new, " << r.existing << " already known)\n";
+    spdlog::info("register {} from the command line: {} new, {} known", dry_run ? "checked" : "imported",
+                 r.added, r.existing);
+    return 0;
+}
+
 int import_neighbourhoods(const std::string& db_path, const std::string& file, bool dry_run,
                           std::ostream& out, std::ostream& err) {
     const auto text = read_file(file, err);
@@ -155,8 +185,8 @@ int import_neighbourhoods(const std::string& db_path, const std::string& file, b
 }  // namespace
 
 int run_import_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-    if (args.empty() || (args[0] != "neighbourhoods" && args[0] != "volunteers")) {
-        err << "relais import: what to import? neighbourhoods or volunteers\n" << usage;
+    if (args.empty() || (args[0] != "neighbourhoods" && args[0] != "volunteers" && args[0] != "register")) {
+        err << "relais import: what to import? neighbourhoods, volunteers or register\n" << usage;
         return 64;
     }
     std::vector<std::string> options, positional;
@@ -173,6 +203,8 @@ int run_import_command(const std::vector<std::string>& args, std::ostream& out, 
         const bool dry_run = cl.get("dry-run").has_value();
         if (args[0] == "volunteers")
             return import_volunteers(db_path, positional[0], dry_run, out, err);
+        if (args[0] == "register")
+            return import_register(db_path, positional[0], dry_run, out, err);
         return import_neighbourhoods(db_path, positional[0], dry_run, out, err);
     } catch (const std::exception& e) {
         err << "relais import: " << e.what() << "\n";

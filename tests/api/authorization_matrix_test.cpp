@@ -249,7 +249,7 @@ struct matrix_city {
     std::string partner_p, partner_q;  // partner association ids
     std::unique_ptr<http_client> partner_client, other_partner_client;
     std::string request_id, resident_id, mission_id, support_id, collective_id, spare_user_id, call_task_id;
-    std::string programme_id, campaign_id;
+    std::string programme_id, campaign_id, round_id;
     created_request tracked;  // the resident's request (tracking code)
 
     matrix_city() {
@@ -315,6 +315,21 @@ struct matrix_city {
         INFO(campaign.describe());
         REQUIRE(campaign.status == 201);
         campaign_id = std::string(campaign.json().at("id").as_string());
+        // An outreach round over a register of one.
+        auto reg = city.coordinator().post_json(
+            "/api/v1/register-imports",
+            json::object{{"csv",
+                          "first_name,last_name,phone,address,neighbourhood\nRose,Lenoir,0299000001,"
+                          "3 rue Haute,centre\n"}});
+        INFO(reg.describe());
+        REQUIRE(reg.status == 200);
+        auto round = city.coordinator().post_json(
+            "/api/v1/outreach-rounds", json::object{{"name", "Canicule"},
+                                                    {"starts_on", iso(now + 86400).substr(0, 10)},
+                                                    {"ends_on", iso(now + 5 * 86400).substr(0, 10)}});
+        INFO(round.describe());
+        REQUIRE(round.status == 201);
+        round_id = std::string(round.json().at("id").as_string());
     }
 
     std::string create_partner(const std::string& name) {
@@ -422,6 +437,8 @@ struct matrix_city {
                 return programme_id;
             if (kind == "campaigns")
                 return campaign_id;
+            if (kind == "outreach-rounds")
+                return round_id;
             if (kind == "push-subscriptions")
                 return "psh_nobodysdevice01";  // well formed, nobody's
         }

@@ -147,3 +147,40 @@ TEST_CASE("migration 21 makes the programme as it stood the current one, owning 
     SQLite::Statement broken(db, "PRAGMA foreign_key_check");
     CHECK_FALSE(broken.executeStep());
 }
+
+TEST_CASE("migration 22 lets a request come by outreach, on the migrating connection too, and nothing else") {
+    relais::testing::temp_dir dir;
+    auto db = open_writer(dir.file("m.db"), sync_mode::full);
+    apply_migrations(db, schema_migrations());
+    db.exec(
+        "INSERT INTO resident(id, first_name, last_name, phone, address, neighbourhood, consent_at, "
+        "consent_version, created_at, updated_at) VALUES ('res_a', 'Ana', 'B', '+33600000001', '1 rue', "
+        "'centre', 1, 'v1', 1, 1);");
+    auto request = [](const char* id, const char* channel) {
+        return std::string(
+                   "INSERT INTO request(id, resident_id, category, urgency, window_from, window_until, "
+                   "recurrence, channel, status, tracking_hash, created_at, updated_at) VALUES ('") +
+               id + "', 'res_a', 'friendly_call', 'week', 1, 2, 'once', '" + channel + "', 'new', '" + id +
+               "', 1, 1)";
+    };
+    db.exec(request("req_o", "outreach"));
+    CHECK_THROWS(db.exec(request("req_x", "pigeon")));
+    CHECK(
+        db.execAndGet("SELECT COUNT(*) FROM request WHERE channel = 'outreach' AND outreach_round_id IS NULL "
+                      "AND programme_id IS NOT NULL")
+            .getInt() == 1);
+    CHECK(db.execAndGet("PRAGMA integrity_check").getString() == "ok");
+    // A database migrated up to 21, with rows, then to 22: every row still reads.
+    relais::testing::temp_dir dir2;
+    auto old = open_writer(dir2.file("o.db"), sync_mode::full);
+    apply_migrations(old, schema_migrations().first(21));
+    old.exec(
+        "INSERT INTO resident(id, first_name, last_name, phone, address, neighbourhood, consent_at, "
+        "consent_version, created_at, updated_at) VALUES ('res_a', 'Ana', 'B', '+33600000001', '1 rue', "
+        "'centre', 1, 'v1', 1, 1);");
+    old.exec(request("req_w", "web"));
+    apply_migrations(old, schema_migrations());
+    old.exec(request("req_o", "outreach"));
+    CHECK(old.execAndGet("SELECT COUNT(*) FROM request").getInt() == 2);
+    CHECK(old.execAndGet("PRAGMA integrity_check").getString() == "ok");
+}

@@ -226,9 +226,9 @@ async function checkPage(page, name) {
   await axe(page, name);
 }
 
-/** A moment as the date and time fields of a page in Europe/Paris show it. */
-function localParts(date) {
-  const text = date.toLocaleString('sv-SE', { timeZone: 'Europe/Paris' });  // "2026-11-23 13:19:00"
+/** A moment as the date and time fields of a page in Europe/Paris (or `timeZone`) show it. */
+function localParts(date, timeZone = 'Europe/Paris') {
+  const text = date.toLocaleString('sv-SE', { timeZone });  // "2026-11-23 13:19:00"
   return { date: text.slice(0, 10), time: text.slice(11, 16) };
 }
 
@@ -240,6 +240,7 @@ async function main() {
   expect(existsSync(binary), `no relais binary at ${binary} (set RELAIS_BINARY)`);
   const dir = mkdtempSync(join(tmpdir(), 'relais-web-'));
   let server = null;
+  let cityServer = null;  // the new city's own server (Montréal), from its first start to a year later
   let browser = null;
   try {
     server = await startServer(dir);
@@ -1377,16 +1378,45 @@ async function main() {
         await ctx.close();
       }
     });
+    // 10. A new city, from its first start to a year later (issue 16): it sets itself up from the setup link with
+    // its own map and time zone, runs a programme, closes it with its supports reviewed, keeps a reserve, and
+    // calls it back a year later with a campaign whose funnel is shown. Its own server (test clock, SMTP sink).
+    const CITY_ADMIN = { email: 'admin@montreal.test', password: 'une phrase de passe solide' };
+    const CITY_VOLUNTEER = { first: 'Amélie', last: 'Tremblay', email: 'amelie.benevole@montreal.test', phone: '514 555 0142',
+      password: 'benevole-montreal-2026' };
+    const CITY_TZ = 'America/Toronto';
+    const cityCommon = { locale: 'fr-FR', timezoneId: CITY_TZ };
+    let cityBase = '';
+    let cityAdminCtx = null;  // the city's admin, also staff: the administration and the console, one session
+    let cityPhoneCtx = null;  // the volunteer's phone
+    let cityAd = null;
+    let cityCo = null;
+    let cityVol = null;
+    let cityVolunteerId = '';
+    let cityCampaignId = '';
+    /** A call to the city's API from a page of the admin's session (cookie + CSRF token). */
+    const cityApi = (page, method, path, body) => page.evaluate(async ({ method, path, body }) => {
+      const res = await fetch(path, { method, credentials: 'same-origin', headers: { 'Content-Type': 'application/json',
+        'X-CSRF-Token': localStorage.getItem('relais.csrf') }, body: body ? JSON.stringify(body) : undefined });
+      if (!res.ok) throw new Error(`${method} ${path}: HTTP ${res.status} ${await res.text()}`);
+      return res.json();
+    }, { method, path, body });
     await step('a new city sets itself up from the link its first start prints (Montréal: its map, time and numbers)', async () => {
-      // A server of its own on an empty database: no admin yet, so it prints the one-time setup link.
+      // A server of its own on an empty database: no admin yet, so it prints the one-time setup link. Its clock
+      // can be moved (a year passes later on) and it emails through an SMTP sink of its own.
       const cityDir = join(dir, 'new-city');
       mkdirSync(cityDir, { recursive: true, mode: 0o700 });
       const port = await freePort();
+      const mail = await startSmtpSink(join(cityDir, 'mail'));
       const out = [];
+      cityBase = `http://127.0.0.1:${port}`;
       const child = spawn(binary, ['--db', join(cityDir, 'relais.db'), '--bind', '127.0.0.1', '--port', String(port),
-        '--web-root', join(root, 'web'), '--threads', '2'], { stdio: ['ignore', 'pipe', 'pipe'] });
+        '--web-root', join(root, 'web'), '--threads', '2', '--test-clock', '--smtp-url', `smtp://127.0.0.1:${mail.port}`,
+        '--mail-from', 'voisins@montreal.test', '--public-url', cityBase], { stdio: ['ignore', 'pipe', 'pipe'] });
       child.stdout.on('data', (d) => out.push(d));
       child.stderr.on('data', (d) => out.push(d));
+      child.on('exit', () => writeFileSync(join(cityDir, 'server.log'), Buffer.concat(out)));
+      cityServer = { child, mail, base: cityBase, output: () => Buffer.concat(out).toString('utf8') };
       const ctx = await coordCtx.browser().newContext({ ...common, viewport: { width: 390, height: 844 } });
       ctx.setDefaultTimeout(TIMEOUT);
       try {
@@ -1407,8 +1437,8 @@ async function main() {
         await su.fill('#timezone', 'America/Toronto');
         await su.fill('#coordination_phone', '514 555 0199');
         await su.setInputFiles('#neighbourhoods_file', join(root, 'tests/fixtures/montreal_quartiers.geojson'));
-        await su.fill('#admin_email', 'admin@montreal.test');
-        await su.fill('#admin_password', 'une phrase de passe solide');
+        await su.fill('#admin_email', CITY_ADMIN.email);
+        await su.fill('#admin_password', CITY_ADMIN.password);
         await su.click('#setup-form button[type=submit]');
         await su.locator('#go-admin').click();
         await su.locator('#programme-form').waitFor();
@@ -1420,8 +1450,241 @@ async function main() {
         expect(prog.timezone === 'America/Toronto' && prog.country === 'CA', `time and country: ${prog.timezone} ${prog.country}`);
       } finally {
         await ctx.close();
-        child.kill('SIGTERM');
       }
+    });
+    await step('Montréal: a volunteer registers in the app; the admin, who is also staff, validates them in the console', async () => {
+      cityAdminCtx = await browser.newContext({ ...cityCommon, viewport: { width: 1366, height: 900 } });
+      cityAdminCtx.setDefaultTimeout(TIMEOUT);
+      // Like the other consoles: no periodic poll, what changes on screen comes over the live feed.
+      await cityAdminCtx.addInitScript(() => localStorage.setItem('relais.coordination.poll', 'off'));
+      cityAd = await cityAdminCtx.newPage();
+      watch(cityAd, 'montreal-administration');
+      await cityAd.goto(`${cityBase}/administration`);
+      await cityAd.fill('#login-email', CITY_ADMIN.email);
+      await cityAd.fill('#login-password', CITY_ADMIN.password);
+      await cityAd.click('#login-form button[type="submit"]');
+      await cityAd.locator('#programme-form').waitFor();
+      cityPhoneCtx = await browser.newContext({ ...cityCommon, viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+      cityPhoneCtx.setDefaultTimeout(TIMEOUT);
+      cityVol = await cityPhoneCtx.newPage();
+      watch(cityVol, 'montreal-benevole');
+      await cityVol.goto(`${cityBase}/benevole#/inscription`);
+      await cityVol.locator('#register-form').waitFor();
+      await cityVol.fill('#reg-first_name', CITY_VOLUNTEER.first);
+      await cityVol.fill('#reg-last_name', CITY_VOLUNTEER.last);
+      await cityVol.fill('#reg-email', CITY_VOLUNTEER.email);
+      await cityVol.fill('#reg-phone', CITY_VOLUNTEER.phone);
+      await cityVol.fill('#reg-password', CITY_VOLUNTEER.password);
+      await cityVol.selectOption('#reg-neighbourhood', 'plateau');
+      for (const s of ['friendly_call', 'shopping']) await cityVol.check(`#skills-${s}`);
+      for (const d of ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']) {
+        await cityVol.check(`#av-${d}`);
+        await cityVol.fill(`#av-${d}-start`, '00:00');
+        await cityVol.fill(`#av-${d}-end`, '23:59');
+      }
+      await cityVol.check('#reg-consent');
+      await cityVol.click('#register-form button[type="submit"]');
+      await cityVol.locator('p.success').waitFor();
+      // The admin opens the console (the same session) and validates the registration.
+      cityCo = await cityAdminCtx.newPage();
+      watch(cityCo, 'montreal-coordination');
+      await cityCo.goto(`${cityBase}/coordination#/benevoles`);
+      const row = cityCo.locator('#volunteers tr', { hasText: CITY_VOLUNTEER.last });
+      await row.waitFor();
+      cityVolunteerId = await row.getAttribute('data-volunteer-id');
+      await row.locator('button.primary').click();
+      await cityCo.locator('main p:has-text("Aucun bénévole")').waitFor();
+      await cityCo.locator('#live[data-state="live"]').waitFor();
+    });
+    await step('Montréal: a weekly call taken by phone in the console is proposed to the volunteer, who accepts it in the app: a support runs', async () => {
+      await cityCo.goto(`${cityBase}/coordination#/saisie`);
+      await cityCo.locator('#in-category').waitFor();
+      await cityCo.selectOption('#in-category', 'friendly_call');
+      await cityCo.fill('#in-details', 'Appel de convivialité chaque semaine (test Montréal)');
+      await cityCo.check('#in-recurrence-weekly');
+      await cityCo.fill('#in-resident-first_name', 'Gérard');
+      await cityCo.fill('#in-resident-last_name', 'Lapointe');
+      await cityCo.fill('#in-resident-phone', '514 555 0177');
+      await cityCo.fill('#in-resident-address', '4321 rue Saint-Denis');
+      await cityCo.selectOption('#in-resident-neighbourhood', 'plateau');
+      await cityCo.check('#in-consent');
+      await cityCo.click('#intake-form button[type=submit]');
+      await cityCo.locator('#intake-code').waitFor();
+      await cityCo.click('main a[href^="#/demande/"]');
+      await cityCo.locator('#candidates').waitFor();
+      // Tomorrow at 10:00, Montréal time (the city's time zone, the browser's too).
+      await cityCo.fill('#slot-date', localParts(new Date(Date.now() + 86400000), CITY_TZ).date);
+      await cityCo.fill('#slot-time', '10:00');
+      await cityCo.locator(`#candidates button[data-volunteer-id="${cityVolunteerId}"]`).click();
+      await proposalMade(cityCo);
+      await cityVol.goto(`${cityBase}/benevole#/`);
+      await cityVol.fill('#vo-email', CITY_VOLUNTEER.email);
+      await cityVol.fill('#vo-password', CITY_VOLUNTEER.password);
+      await cityVol.click('#login-form button[type="submit"]');
+      await cityVol.locator('#proposals li.card', { hasText: 'test Montréal' }).locator('button.primary').click();
+      await cityVol.locator('#upcoming li.card', { hasText: 'test Montréal' }).waitFor();
+      await cityCo.goto(`${cityBase}/coordination#/accompagnements`);
+      await cityCo.locator('#supports tbody tr', { hasText: 'Gérard Lapointe' }).waitFor();
+    });
+    await step('Montréal: the admin closes the programme, its running support reviewed ("continues"); "Citoyens volontaires 2027" is current, the first one closed', async () => {
+      await cityAd.goto(`${cityBase}/administration#/programmes`);
+      await cityAd.locator('#programme-close-form').waitFor();
+      const current = cityAd.locator('#programme-list tr[data-status="current"]');
+      await current.locator('th', { hasText: 'Voisins solidaires de Montréal' }).waitFor();
+      expect((await current.locator('td').nth(3).textContent()).trim() === '1', 'the programme does not count its running support');
+      const support = cityAd.locator('#programme-close-form tr[data-support]', { hasText: 'Gérard Lapointe' });
+      await support.waitFor();
+      expect(await cityAd.locator('#programme-close-form tr[data-support]').count() === 1, 'one running support to review');
+      const supportId = await support.getAttribute('data-support');
+      await checkPage(cityAd, 'montreal-programmes');
+      // Without a name nor a decision: said next to each field, before anything is sent.
+      await cityAd.fill('#next-name', '');
+      await cityAd.click('#programme-close-form button[type=submit]');
+      await cityAd.locator('.error-summary').waitFor();
+      expect(await cityAd.getAttribute('#next-name', 'aria-invalid') === 'true', 'the missing name is not shown next to its field');
+      expect(await support.locator('select.review-decision').getAttribute('aria-invalid') === 'true', 'the missing decision is not shown next to it');
+      // Handing over is offered (the city has no partner yet: disabled); the support continues.
+      await support.locator('select.review-decision').selectOption('continue');
+      await cityAd.fill('#next-name', 'Citoyens volontaires 2027');
+      // A start before the current programme's: the server's refusal (422) is shown next to the date.
+      await cityAd.fill('#next-starts', '2020-01-05');
+      cityAd.once('dialog', (d) => d.accept());
+      await cityAd.click('#programme-close-form button[type=submit]');
+      await cityAd.locator('#programme-close-form .field-error', { hasText: 'au plus tôt' }).waitFor();
+      expect(await cityAd.getAttribute('#next-starts', 'aria-invalid') === 'true', 'the refused start date is not marked');
+      await checkPage(cityAd, 'montreal-programmes-refus');
+      await cityAd.fill('#next-starts', localParts(new Date(), CITY_TZ).date);
+      cityAd.once('dialog', (d) => d.accept());
+      await cityAd.click('#programme-close-form button[type=submit]');
+      await cityAd.locator('#programmes-status', { hasText: /1 continué/ }).waitFor();
+      await cityAd.locator('#programme-list tr[data-status="current"] th', { hasText: 'Citoyens volontaires 2027' }).waitFor();
+      await cityAd.locator('#programme-list tr[data-status="closed"] th', { hasText: 'Voisins solidaires de Montréal' }).waitFor();
+      // The support carried on: running, and now to be reviewed when the new programme closes.
+      await cityAd.locator(`#programme-close-form tr[data-support="${supportId}"]`).waitFor();
+      const programme = await cityApi(cityAd, 'GET', '/api/v1/programme');
+      const list = await cityApi(cityAd, 'GET', '/api/v1/programmes');
+      const now = list.items.find((x) => x.status === 'current');
+      expect(programme.name === 'Citoyens volontaires 2027' && programme.current_programme_id === now.id && now.active_supports === 1,
+        `the current programme: ${JSON.stringify(programme.current_programme_id)} ${JSON.stringify(now)}`);
+      await checkPage(cityAd, 'montreal-programmes-clos');
+    });
+    await step('Montréal: the volunteer chooses to stay in the reserve in their app; the console shows the membership', async () => {
+      await cityVol.click('a[href="#/compte"]');
+      await cityVol.locator('#reserve-form').waitFor();
+      // The consent is asked for: without the box ticked, nothing is sent.
+      await cityVol.click('#reserve-form button[type=submit]');
+      await cityVol.locator('.error-summary').waitFor();
+      await checkPage(cityVol, 'montreal-benevole-reserve-accord');
+      await cityVol.check('#reserve-consent');
+      await cityVol.click('#reserve-form button[type=submit]');
+      await cityVol.locator('p.success', { hasText: 'dans la réserve' }).waitFor();
+      await cityVol.locator('#reserve-available').waitFor();
+      expect(await cityVol.locator('#reserve-leave').count() === 1, 'no way to leave the reserve');
+      await checkPage(cityVol, 'montreal-benevole-reserve');
+      await cityCo.goto(`${cityBase}/coordination#/benevole/${cityVolunteerId}`);
+      await cityCo.locator('#vol-reserve-membership', { hasText: 'par le bénévole' }).waitFor();
+      expect(await cityCo.locator('#vol-reactivate').count() === 1, 'no reactivation for a reserve member');
+      expect(await cityCo.locator('#vol-reserve').count() === 0, 'a reserve member is offered the reserve again');
+      await checkPage(cityCo, 'montreal-coordination-benevole-reserve');
+    });
+    await step('Montréal: a year on (test clock), the coordinator finds the member on the Réserve page ("g r") and sends a campaign', async () => {
+      // Eleven and a half months on: within the year the consent covers (past it, retention lets the member go).
+      const later = new Date(Date.now() + 350 * 86400000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+      const clock = await cityApi(cityAd, 'POST', '/api/v1/test/clock', { now: later });
+      expect(clock.now.slice(0, 10) === later.slice(0, 10), `the clock is at ${JSON.stringify(clock)}`);
+      await cityCo.goto(`${cityBase}/coordination#/`);
+      await cityCo.locator('#page-title').waitFor();
+      await cityCo.locator('#page-title').focus();
+      await cityCo.keyboard.press('?');
+      await cityCo.locator('dialog#kb-help[open] dd', { hasText: 'Aller à la réserve' }).waitFor();
+      await cityCo.keyboard.press('Escape');
+      await cityCo.locator('#page-title').focus();
+      await cityCo.keyboard.press('g');
+      await cityCo.keyboard.press('r');
+      await cityCo.locator('#reserve-page').waitFor();
+      await cityCo.locator('#reserve-members tr', { hasText: 'Amélie Tremblay' }).waitFor();
+      await cityCo.locator('#reserve-count', { hasText: '1 membre' }).waitFor();
+      // The filters: another neighbourhood finds nobody; a year without a mission finds her again.
+      await cityCo.selectOption('#res-neighbourhood', 'ville-marie');
+      await cityCo.locator('#reserve-count', { hasText: '0 membre' }).waitFor();
+      await cityCo.selectOption('#res-neighbourhood', 'plateau');
+      await cityCo.fill('#res-inactive', '300');
+      await cityCo.click('#reserve-filters button[type=submit]');
+      await cityCo.locator('#reserve-count', { hasText: '1 membre' }).waitFor();
+      await checkPage(cityCo, 'montreal-reserve');
+      await cityCo.fill('#campaign-message', 'Bonjour ! L’hiver revient et des aînés du Plateau attendent un appel chaque semaine.\nPouvez-vous nous aider de nouveau ?');
+      await cityCo.click('#campaign-preview');
+      await cityCo.locator('#campaign-status', { hasText: '1 membre(s) recevraient' }).waitFor();
+      await cityCo.click('#campaign-send');
+      await cityCo.locator('dialog#campaign-confirm[open]').waitFor();
+      await checkPage(cityCo, 'montreal-campagne-confirmation');
+      await cityCo.click('#campaign-send-yes');
+      await cityCo.locator('#campaign-status', { hasText: 'Campagne envoyée à 1' }).waitFor();
+      const card = cityCo.locator('#campaign-list li.card').first();
+      cityCampaignId = (await card.getAttribute('id')).replace(/^campaign-/, '');
+      expect(await cityCo.locator('#campaign-list li.card').count() === 1, 'one campaign listed');
+      expect((await cityCo.locator(`#campaign-${cityCampaignId} td[data-stage="reactivated"] .funnel-count`).textContent()) === '0',
+        'a return counted before anyone answered');
+    });
+    await step('Montréal: the campaign\'s email brings a /reserve/ link; opened without a session, it answers "available again"', async () => {
+      let link = null;
+      for (let i = 0; i < 200 && !link; i += 1) {
+        const found = mailTexts(cityServer.mail).map((x) => x.match(/http:\/\/127\.0\.0\.1:\d+\/reserve\/[A-Za-z0-9_-]{43}/)).find(Boolean);
+        if (found) link = found[0];
+        else await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(link, 'no campaign email with a /reserve/ link arrived');
+      const text = mailTexts(cityServer.mail).find((x) => x.includes(link));
+      expect(text.includes('des aînés du Plateau'), 'the email does not carry the coordinator\'s message');
+      // A fresh browser: no session, no script needed (the answers are forms).
+      const ctx = await browser.newContext({ ...cityCommon, viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+      ctx.setDefaultTimeout(TIMEOUT);
+      try {
+        const page = await ctx.newPage();
+        watch(page, 'montreal-lien-reserve');
+        await page.goto(link);
+        await page.locator('#reserve-message', { hasText: 'des aînés du Plateau' }).waitFor();
+        expect(await page.locator('#reserve-available').count() === 1 && await page.locator('#reserve-stay').count() === 1
+          && await page.locator('#reserve-leave').count() === 1, 'the three answers are not offered');
+        await checkPage(page, 'montreal-lien-reserve');
+        await Promise.all([page.waitForNavigation(), page.click('#reserve-available')]);
+        await page.locator('#reserve-done', { hasText: 'de nouveau' }).waitFor();
+        await checkPage(page, 'montreal-lien-reserve-disponible');
+        // Single use: the link now says it was answered.
+        const again = await page.goto(link);
+        expect(again.status() === 410, `the used link answers ${again.status()}`);
+      } finally {
+        await ctx.close();
+      }
+    });
+    await step('Montréal: the Réserve page\'s funnel shows the return (live, within 20 s) and the volunteer is active again', async () => {
+      await cityCo.waitForFunction((id) => {
+        const cell = document.querySelector(`#campaign-${id} td[data-stage="reactivated"] .funnel-count`);
+        return cell && cell.textContent === '1';
+      }, cityCampaignId, { timeout: 20000 });
+      expect((await cityCo.locator(`#campaign-${cityCampaignId} td[data-stage="opened"] .funnel-count`).textContent()) === '1', 'the opening is not counted');
+      // No longer in the reserve: the members list followed (a volunteer event).
+      await cityCo.locator('#reserve-count', { hasText: '0 membre' }).waitFor();
+      await checkPage(cityCo, 'montreal-reserve-entonnoir');
+      // In English too.
+      await cityCo.click('.lang-switch a');
+      await cityCo.locator('html[lang="en"]').waitFor();
+      await cityCo.locator(`#campaign-${cityCampaignId} th`, { hasText: 'Available again' }).waitFor();
+      await checkPage(cityCo, 'montreal-reserve-en');
+      await cityCo.click('.lang-switch a');
+      await cityCo.locator('html[lang="fr"]').waitFor();
+      const v = await cityApi(cityCo, 'GET', `/api/v1/volunteers/${cityVolunteerId}`);
+      expect(v.status === 'active' && v.reserve === null, `the volunteer is ${v.status}, reserve ${JSON.stringify(v.reserve)}`);
+      await cityVol.goto(`${cityBase}/benevole#/compte`);
+      await cityVol.locator('main button', { hasText: 'Mettre en pause' }).waitFor();
+      expect(await cityVol.locator('#reserve-available').count() === 0, 'the app still says they are in the reserve');
+    });
+    await step('Montréal: its server stops cleanly', async () => {
+      await cityAdminCtx.close();
+      await cityPhoneCtx.close();
+      const code = await stopServer(cityServer);
+      expect(code === 0, `the city's relais exited with ${code}`);
+      expect(!/AddressSanitizer|LeakSanitizer|runtime error:/.test(cityServer.output()), 'sanitizer report in the city server\'s output');
     });
     await step('English pages through the language switch', async () => {
       await rs.goto(`${base}/demande`);
@@ -1451,6 +1714,7 @@ async function main() {
     console.log(`FAIL setup: ${err && err.stack || err}`);
   } finally {
     if (browser) await browser.close().catch(() => {});
+    await stopServer(cityServer);
     await stopServer(server);
     if (process.env.RELAIS_WEB_KEEP) console.log(`kept ${dir}`);
     else rmSync(dir, { recursive: true, force: true });

@@ -1,0 +1,392 @@
+#include "domain/outreach.hpp"
+
+#include "core/error.hpp"
+#include "domain/ids.hpp"
+#include "domain/programme.hpp"
+#include "domain/requests.hpp"
+#include "domain/validate.hpp"
+#include "store/statement_cache.hpp"
+
+#include <SQLiteCpp/Statement.h>
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <set>
+
+namespace relais::domain {
+
+const std::vector<std::string> call_outcomes{"reached_fine", "needs_help", "not_reached", "declined"};
+
+namespace {
+
+constexpr std::size_t max_rows = 20000;
+constexpr std::size_t max_faults = 200;
+
+std::string lower(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+    return s;
+}
+
+std::vector<std::string> items_of(const std::string& field) {
+    std::vector<std::string> out;
+    std::string cur;
+    for (char c : field + "|") {
+        if (c == '|' || c == ',' || c == ';') {
+            const auto a = cur.find_first_not_of(" \t"), b = cur.find_last_not_of(" \t");
+            if (a != std::string::npos)
+                out.push_back(cur.substr(a, b - a + 1));
+            cur.clear();
+        } else {
+            cur += c;
+        }
+    }
+    return out;
+}
+
+/// The resident a register's row names if already known: same phone, same last name (case aside).
+std::optional<std::string> known_resident(SQLite::Database& db, const std::string& phone,
+                                          const std::string& last_name) {
+    auto q = store::prepare(
+        db, "SELECT id, last_name FROM resident WHERE phone = ? AND erased_at IS NULL ORDER BY seq");
+    q->bind(1, phone);
+    while (q->executeStep())
+        if (lower(q->getColumn(1).getString()) == lower(last_name))
+            return q->getColumn(0).getString();
+    return std::nullopt;
+}
+
+std::string round_of(SQLite::Database& db, const std::string& request_id) {
+    auto q = store::prepare(db, "SELECT outreach_round_id FROM request WHERE id = ?");
+    q->bind(1, request_id);
+    if (!q->executeStep())
+        throw not_found("No such request.");
+    if (q->getColumn(0).isNull())
+        throw conflict("This request is not a call of an outreach round.");
+    return q->getColumn(0).getString();
+}
+
+/// A friendly call of round `round_id` to `resident_id`, window [from, until).
+std::string round_request(SQLite::Database& db, const std::string& round_id, const std::string& resident_id,
+                          const std::string& category, const std::string& details, std::int64_t from,
+                          std::int64_t until, std::int64_t now, const actor& who) {
+    request_input in;
+    in.resident_id = resident_id;
+    in.category = category;
+    in.details = details;
+    in.urgency = "week";
+    in.recurrence = "once";
+    in.channel = "outreach";
+    in.window_from = from;
+    in.window_until = until;
+    const auto created = create_request(db, in, now, who);
+    auto q = store::prepare(db, "UPDATE request SET outreach_round_id = ? WHERE id = ?");
+    q->bind(1, round_id);
+    q->bind(2, created.id);
+    q->exec();
+    return created.id;
+}
+
+}  // namespace
+
+register_import_result import_register(SQLite::Database& db, std::string_view text, const phone_plan& phones,
+                                       std::int64_t now, const actor& who) {
+    register_import_result out;
+    auto fault = [&](const std::string& where, const std::string& field, const std::string& problem) {
+        if (out.faults.size() < max_faults)
+            out.faults.push_back({where, field, problem});
+    };
+    const auto table = read_csv_table(text);
+    if (table.header.empty()) {
+        fault("line 1", "", "the file is empty: a header line naming the columns is expected");
+        return out;
+    }
+    auto col = [&](const char* en, const char* fr) {
+        const int c = table.column(en);
+        return c >= 0 ? c : table.column(fr);
+    };
+    const int c_first = col("first_name", "prenom"), c_last = col("last_name", "nom"),
+              c_phone = col("phone", "telephone"), c_addr = col("address", "adresse"),
+              c_nb = col("neighbourhood", "quartier"), c_needs = col("needs", "besoins"),
+              c_lang = col("languages", "langues"), c_email = col("email", "courriel");
+    for (const auto& [c, name] :
+         {std::pair{c_first, "first_name"}, std::pair{c_last, "last_name"}, std::pair{c_phone, "phone"},
+          std::pair{c_addr, "address"}, std::pair{c_nb, "neighbourhood"}})
+        if (c < 0)
+            fault("line 1", name,
+                  "the header must name the columns first_name, last_name, phone, address, neighbourhood "
+                  "(optionally needs, languages, email)");
+    if (!out.faults.empty())
+        return out;
+    if (table.rows.empty() || table.rows.size() > max_rows) {
+        fault("file", "", table.rows.empty() ? "the file has no resident" : "more than 20000 residents");
+        return out;
+    }
+    std::map<std::string, std::string> neighbourhoods;
+    for (const auto& n : list_neighbourhoods(db)) {
+        neighbourhoods[lower(n.code)] = n.code;
+        neighbourhoods[lower(n.name)] = n.code;
+    }
+    static const std::map<std::string, int> need_words{{"isolated", 0},
+                                                       {"isole", 0},
+                                                       {"isolé", 0},
+                                                       {"isolée", 0},
+                                                       {"reduced_mobility", 1},
+                                                       {"mobilite_reduite", 1},
+                                                       {"mobilité réduite", 1},
+                                                       {"visually_impaired", 2},
+                                                       {"malvoyant", 2},
+                                                       {"malvoyante", 2},
+                                                       {"not_french_speaking", 3},
+                                                       {"non_francophone", 3},
+                                                       {"non francophone", 3}};
+    std::vector<resident_input> rows;
+    std::set<std::string> seen;
+    for (const auto& row : table.rows) {
+        const std::string where = "line " + std::to_string(row.line);
+        const std::size_t before = out.faults.size();
+        resident_input r;
+        r.first_name = table.field(row, c_first);
+        r.last_name = table.field(row, c_last);
+        if (r.first_name.empty() || r.first_name.size() > 80)
+            fault(where, "first_name", "is required (1 to 80 characters)");
+        if (r.last_name.empty() || r.last_name.size() > 80)
+            fault(where, "last_name", "is required (1 to 80 characters)");
+        if (auto p = phones.normalize(table.field(row, c_phone)))
+            r.phone = *p;
+        else
+            fault(where, "phone", "must be a phone number of the city's country, or with its country code");
+        r.address = table.field(row, c_addr);
+        if (r.address.size() < 3 || r.address.size() > 300)
+            fault(where, "address", "is required (3 to 300 characters)");
+        if (auto nb = neighbourhoods.find(lower(table.field(row, c_nb))); nb != neighbourhoods.end())
+            r.neighbourhood = nb->second;
+        else
+            fault(where, "neighbourhood", "is not one of the city's neighbourhoods (its code or its name)");
+        for (const auto& n : items_of(table.field(row, c_needs))) {
+            const auto w = need_words.find(lower(n));
+            if (w == need_words.end()) {
+                fault(
+                    where, "needs",
+                    "'" + n.substr(0, 40) +
+                        "' is not one of isolated, reduced_mobility, visually_impaired, not_french_speaking");
+                continue;
+            }
+            bool* flags[] = {&r.needs.isolated, &r.needs.reduced_mobility, &r.needs.visually_impaired,
+                             &r.needs.not_french_speaking};
+            *flags[w->second] = true;
+        }
+        r.languages.clear();
+        for (const auto& l : items_of(table.field(row, c_lang))) {
+            if (!valid_language(lower(l)))
+                fault(where, "languages", "'" + l.substr(0, 10) + "' must be a two-letter code like fr");
+            else if (std::find(r.languages.begin(), r.languages.end(), lower(l)) == r.languages.end())
+                r.languages.push_back(lower(l));
+        }
+        if (r.languages.empty())
+            r.languages = {"fr"};
+        if (const auto e = table.field(row, c_email); !e.empty()) {
+            if (auto ok = normalize_email(e))
+                r.email = *ok;
+            else
+                fault(where, "email", "must be an email address like name@example.org, or empty");
+        }
+        if (!seen.insert(r.phone + "|" + lower(r.last_name)).second && !r.phone.empty())
+            fault(where, "phone", "this person appears twice in the file");
+        if (out.faults.size() == before)
+            rows.push_back(std::move(r));
+    }
+    if (!out.faults.empty())
+        return out;
+    auto entry =
+        store::prepare(db,
+                       "INSERT INTO register_entry(resident_id, source, added_at) VALUES (?, 'import', ?) "
+                       "ON CONFLICT(resident_id) DO UPDATE SET removed_at = NULL");
+    for (const auto& r : rows) {
+        auto id = known_resident(db, r.phone, r.last_name);
+        if (id) {
+            ++out.existing;
+        } else {
+            id = record_resident(db, r, "outreach", "register", now, who);
+            ++out.added;
+        }
+        entry->bind(1, *id);
+        entry->bind(2, now);
+        entry->exec();
+        entry->reset();
+    }
+    append_event(db, now, who,
+                 {"register",
+                  "register",
+                  "imported",
+                  std::nullopt,
+                  std::nullopt,
+                  std::nullopt,
+                  {{"added", out.added}, {"existing", out.existing}}});
+    return out;
+}
+
+std::int64_t register_size(SQLite::Database& db) {
+    auto q = store::prepare(db,
+                            "SELECT COUNT(*) FROM register_entry e JOIN resident r ON r.id = e.resident_id "
+                            "WHERE e.removed_at IS NULL AND r.erased_at IS NULL");
+    q->executeStep();
+    return q->getColumn(0).getInt64();
+}
+
+std::string launch_round(SQLite::Database& db, const std::string& name, const std::string& category,
+                         std::int64_t from, std::int64_t until, std::int64_t now, const actor& who) {
+    std::vector<std::string> residents;
+    {
+        auto q = store::prepare(
+            db,
+            "SELECT e.resident_id FROM register_entry e JOIN resident r ON r.id = e.resident_id "
+            "WHERE e.removed_at IS NULL AND r.erased_at IS NULL ORDER BY r.seq");
+        while (q->executeStep())
+            residents.push_back(q->getColumn(0).getString());
+    }
+    if (residents.empty())
+        throw validation_error({{"register", "is empty: import the register of residents to call first"}});
+    const std::string id = new_id("otr");
+    {
+        auto q =
+            store::prepare(db,
+                           "INSERT INTO outreach_round(id, name, category, created_at, created_by, requests) "
+                           "VALUES (?, ?, ?, ?, ?, ?)");
+        q->bind(1, id);
+        q->bind(2, name);
+        q->bind(3, category);
+        q->bind(4, now);
+        q->bind(5, who.id);
+        q->bind(6, static_cast<std::int64_t>(residents.size()));
+        q->exec();
+    }
+    append_event(db, now, who,
+                 {"outreach_round",
+                  id,
+                  "launched",
+                  std::nullopt,
+                  std::nullopt,
+                  std::nullopt,
+                  {{"category", category}, {"requests", static_cast<std::int64_t>(residents.size())}}});
+    for (const auto& r : residents)
+        round_request(db, id, r, category, name, from, until, now, who);
+    return id;
+}
+
+round_progress load_round(SQLite::Database& db, const std::string& id) {
+    round_progress p;
+    {
+        auto q = store::prepare(db, "SELECT id, name, category, created_at FROM outreach_round WHERE id = ?");
+        q->bind(1, id);
+        if (!q->executeStep())
+            throw not_found("No such outreach round.");
+        p.id = q->getColumn(0).getString();
+        p.name = q->getColumn(1).getString();
+        p.category = q->getColumn(2).getString();
+        p.created_at = q->getColumn(3).getInt64();
+    }
+    // Per resident of the round: the latest outcome of any of their calls in it, and whether a call of theirs
+    // is with a volunteer now.
+    auto q = store::prepare(
+        db,
+        "SELECT r.resident_id, "
+        " (SELECT o.outcome FROM outreach_outcome o JOIN request x ON x.id = o.request_id "
+        "  WHERE o.round_id = ?1 AND x.resident_id = r.resident_id ORDER BY o.seq DESC LIMIT 1), "
+        " MAX(EXISTS (SELECT 1 FROM mission m WHERE m.request_id = r.id "
+        "  AND m.status IN ('proposed','accepted'))) "
+        "FROM request r WHERE r.outreach_round_id = ?1 GROUP BY r.resident_id");
+    q->bind(1, id);
+    while (q->executeStep()) {
+        ++p.residents;
+        const std::string o = q->getColumn(1).isNull() ? "" : q->getColumn(1).getString();
+        if (o.empty())
+            ++p.pending;
+        else if (o == "reached_fine")
+            ++p.reached_fine;
+        else if (o == "needs_help")
+            ++p.needs_help;
+        else if (o == "not_reached")
+            ++p.not_reached;
+        else
+            ++p.declined;
+        if (q->getColumn(2).getInt())
+            ++p.calls_assigned;
+    }
+    return p;
+}
+
+std::vector<round_progress> list_rounds(SQLite::Database& db, int limit) {
+    std::vector<std::string> ids;
+    {
+        auto q = store::prepare(db, "SELECT id FROM outreach_round ORDER BY seq DESC LIMIT ?");
+        q->bind(1, limit);
+        while (q->executeStep())
+            ids.push_back(q->getColumn(0).getString());
+    }
+    std::vector<round_progress> out;
+    for (const auto& id : ids)
+        out.push_back(load_round(db, id));
+    return out;
+}
+
+std::optional<std::string> record_call_outcome(SQLite::Database& db, const std::string& request_id,
+                                               const call_outcome& o, std::int64_t now, const actor& who) {
+    const std::string round = round_of(db, request_id);
+    const auto r = load_request(db, request_id);
+    if (o.outcome == "needs_help" && !o.need_category)
+        throw validation_error({{"need.category", "is required when the resident needs help"}});
+    std::optional<std::string> follow_up;
+    const bool open = r.status != "closed";
+    if (o.outcome == "not_reached") {
+        if (open) {
+            flag_redispatch(db, request_id, now);  // called again: back on top of the queue
+        } else {
+            follow_up = round_request(db, round, r.resident_id, r.category, r.details,
+                                      std::max(now, r.window_from) + 86400,
+                                      std::max(now, r.window_until) + 7 * 86400, now, who);
+        }
+    } else if (open) {
+        close_request(
+            db, request_id, o.outcome == "declined" ? "cancelled" : "fulfilled",
+            o.outcome == "declined" ? std::optional<std::string>("declined the call") : std::nullopt, now,
+            who);
+    }
+    if (o.outcome == "needs_help") {
+        request_input in;
+        in.resident_id = r.resident_id;
+        in.category = *o.need_category;
+        in.details = o.need_details.value_or("");
+        in.urgency = "48h";
+        in.recurrence = "once";
+        in.channel = "outreach";
+        in.window_from = now;
+        in.window_until = now + 7 * 86400;
+        follow_up = create_request(db, in, now, who).id;
+    }
+    auto q = store::prepare(
+        db,
+        "INSERT INTO outreach_outcome(round_id, request_id, outcome, note, follow_up_request_id, "
+        "at, by) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    q->bind(1, round);
+    q->bind(2, request_id);
+    q->bind(3, o.outcome);
+    if (o.note)
+        q->bind(4, *o.note);
+    if (follow_up)
+        q->bind(5, *follow_up);
+    q->bind(6, now);
+    q->bind(7, who.id);
+    q->exec();
+    append_event(db, now, who,
+                 {"outreach_round",
+                  round,
+                  "call_recorded",
+                  std::nullopt,
+                  std::nullopt,
+                  o.outcome,
+                  {{"request_id", request_id}, {"outcome", o.outcome}}});
+    return follow_up;
+}
+
+}  // namespace relais::domain

@@ -1,0 +1,165 @@
+// Reaching people who do not ask (issue 16): the register of vulnerable residents comes in from a CSV (all or
+// nothing, every fault named; a known resident is not recorded twice), an outreach round makes one
+// friendly call per registered resident (channel `outreach`, no tracking code sent), the batch plan assigns
+// them, and each call's outcome moves the round's figures: reached, needs help (a new request), not reached
+// (called again), declined. The real `relais` binary.
+#include "api/support/fixtures.hpp"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <fstream>
+
+using namespace relais::api_test;
+namespace json = boost::json;
+
+namespace {
+
+std::string day(std::int64_t t) {
+    return iso(t).substr(0, 10);
+}
+
+}  // namespace
+
+TEST_CASE("outreach: the register comes in, a round calls everyone on it, each call's outcome is counted") {
+    test_city city;
+    relais::testing::temp_dir dir;
+    // A resident the coordination already knows (she once asked for shopping).
+    auto known = request_body("once", "shopping");
+    known["resident"].as_object()["phone"] = "0299123456";
+    known["resident"].as_object()["last_name"] = "Dupont";
+    city.public_request(known);
+
+    // Faulty register: nothing is put on it, every fault is named.
+    const std::string bad = dir.file("registre-faux.csv");
+    {
+        std::ofstream f(bad);
+        f << "prenom;nom;telephone;adresse;quartier;besoins;langues\n"
+          << "Marcel;Dupont;02 99 12 34 56;4 rue Basse;Centre;isole|malvoyant;fr\n"
+          << "Lise;;abc;;Atlantis;flying;xx1\n"
+          << "Marcel;Dupont;02 99 12 34 56;4 rue Basse;Centre;;\n";
+    }
+    const auto refused = relais_command({"import", "register", "--db", city.db_path(), bad});
+    CHECK(refused.code == 1);
+    for (const char* expected :
+         {"line 3: last_name:", "line 3: phone:", "line 3: address:", "line 3: neighbourhood:",
+          "line 3: needs:", "line 3: languages:", "line 4: phone: this person appears twice"})
+        CHECK_MESSAGE(refused.err.find(expected) != std::string::npos, expected, "\n", refused.err);
+    CHECK(city.staff_get("/api/v1/register").at("size") == 0);
+
+    // Through the page: a dry run counts, the import puts three on it (Mme Dupont is known: not recorded
+    // twice).
+    const std::string csv =
+        "first_name,last_name,phone,address,neighbourhood,needs\n"
+        "Jeanne,Dupont,0299123456,12 rue des Lilas,centre,isolated\n"
+        "Marcel,Leroy,02 99 00 00 02,4 rue Basse,centre,\"isolated,reduced_mobility\"\n"
+        "Yvette,Morel,+33 2 99 00 00 03,8 place Haute,maurepas,visually_impaired\n";
+    auto res = city.coordinator().post_json("/api/v1/register-imports",
+                                            json::object{{"csv", csv}, {"dry_run", true}});
+    INFO(res.describe());
+    REQUIRE(res.status == 200);
+    CHECK(res.json().at("added") == 2);
+    CHECK(res.json().at("existing") == 1);
+    CHECK(city.staff_get("/api/v1/register").at("size") == 0);
+    const std::size_t residents_before = city.staff_count("/api/v1/residents");
+    res = city.coordinator().post_json("/api/v1/register-imports", json::object{{"csv", csv}});
+    REQUIRE(res.status == 200);
+    CHECK(res.json().at("register_size") == 3);
+    CHECK(city.staff_count("/api/v1/residents") == residents_before + 2);
+    // Again: the same three, still three.
+    REQUIRE(city.coordinator().post_json("/api/v1/register-imports", json::object{{"csv", csv}}).status ==
+            200);
+    CHECK(city.staff_get("/api/v1/register").at("size") == 3);
+
+    // The round: one friendly call per registered resident, channel outreach.
+    const auto now = now_s();
+    check_problem(city.coordinator().post_json("/api/v1/outreach-rounds",
+                                               json::object{{"name", "Canicule"},
+                                                            {"starts_on", day(now + 5 * 86400)},
+                                                            {"ends_on", day(now + 86400)}}),
+                  422);
+    res = city.coordinator().post_json(
+        "/api/v1/outreach-rounds",
+        json::object{
+            {"name", "Canicule juillet"}, {"starts_on", day(now)}, {"ends_on", day(now + 3 * 86400)}});
+    INFO(res.describe());
+    REQUIRE(res.status == 201);
+    const auto round = res.json();
+    const std::string round_id(round.at("id").as_string());
+    CHECK(round.at("residents") == 3);
+    CHECK(round.at("pending") == 3);
+    const auto calls = city.staff_get("/api/v1/requests?channel=outreach&limit=50").at("items").as_array();
+    REQUIRE(calls.size() == 3);
+    std::vector<std::string> ids;
+    for (const auto& c : calls) {
+        CHECK(c.at("category") == "friendly_call");
+        ids.push_back(std::string(c.at("id").as_string()));
+    }
+
+    // A volunteer takes the first call through the batch plan (or a proposal), and does it.
+    auto vol = city.new_volunteer("appels", true,
+                                  json::object{{"skills", json::array{"friendly_call", "shopping"}}});
+    const std::int64_t start = (now / 3600 + 2) * 3600;
+    const auto m = city.propose(ids[0], vol.id, start, start + 1800);
+    CHECK(city.staff_get("/api/v1/outreach-rounds/" + round_id).at("calls_assigned") == 1);
+    REQUIRE(vol.client->post_json("/api/v1/missions/" + m + "/accept", json::object{}).status == 200);
+
+    // Outcomes: reached and fine; needs help (a shopping request is made); not reached (back in the queue);
+    // declined. Hostile: an unknown outcome, needs help without its kind, a request of no round.
+    const std::string path0 = "/api/v1/requests/" + ids[0] + "/call-outcome";
+    check_problem(city.coordinator().post_json(path0, json::object{{"outcome", "maybe"}}), 422);
+    auto need = city.coordinator().post_json("/api/v1/requests/" + ids[1] + "/call-outcome",
+                                             json::object{{"outcome", "needs_help"}});
+    check_problem(need, 422);
+    auto plain = city.public_request(request_body("once", "shopping"));
+    check_problem(city.coordinator().post_json("/api/v1/requests/" + plain.id + "/call-outcome",
+                                               json::object{{"outcome", "reached_fine"}}),
+                  409);
+    check_problem(vol.client->post_json(path0, json::object{{"outcome", "reached_fine"}}), 403);
+
+    REQUIRE(city.coordinator()
+                .post_json(path0, json::object{{"outcome", "reached_fine"}, {"note", "Tout va bien"}})
+                .status == 200);
+    need = city.coordinator().post_json(
+        "/api/v1/requests/" + ids[1] + "/call-outcome",
+        json::object{{"outcome", "needs_help"},
+                     {"need", json::object{{"category", "shopping"}, {"details", "Eau et fruits"}}}});
+    INFO(need.describe());
+    REQUIRE(need.status == 200);
+    const auto need_json = need.json();
+    const std::string follow_up(need_json.at("follow_up_request_id").as_string());
+    const auto new_request = city.staff_get("/api/v1/requests/" + follow_up);
+    CHECK(new_request.at("category") == "shopping");
+    CHECK(new_request.at("channel") == "outreach");
+    res = city.coordinator().post_json("/api/v1/requests/" + ids[2] + "/call-outcome",
+                                       json::object{{"outcome", "not_reached"}});
+    REQUIRE(res.status == 200);
+    CHECK(city.staff_get("/api/v1/requests/" + ids[2]).at("redispatch") == true);
+
+    const auto progress = city.staff_get("/api/v1/outreach-rounds/" + round_id);
+    CHECK(progress.at("residents") == 3);
+    CHECK(progress.at("reached_fine") == 1);
+    CHECK(progress.at("needs_help") == 1);
+    CHECK(progress.at("not_reached") == 1);
+    CHECK(progress.at("pending") == 0);
+    CHECK(city.staff_get("/api/v1/requests/" + ids[0]).at("status") == "closed");
+    // The second try reaches them, who decline: the resident's latest outcome counts.
+    REQUIRE(
+        city.coordinator()
+            .post_json("/api/v1/requests/" + ids[2] + "/call-outcome", json::object{{"outcome", "declined"}})
+            .status == 200);
+    const auto after = city.staff_get("/api/v1/outreach-rounds");
+    REQUIRE(after.at("items").as_array().size() == 1);
+    CHECK(after.at("items").at(0).at("not_reached") == 0);
+    CHECK(after.at("items").at(0).at("declined") == 1);
+    CHECK(city.staff_get("/api/v1/requests/" + ids[2]).at("outcome") == "cancelled");
+    // The bilan counts the outreach calls under their channel.
+    const auto summary = city.staff_get("/api/v1/stats/summary");
+    INFO(json::serialize(summary.at("by_channel")));
+    bool outreach = false;
+    for (const auto& c : summary.at("by_channel").as_array())
+        if (c.at("channel") == "outreach")
+            outreach = c.at("requests").to_number<std::int64_t>() >= 3;  // the calls (the shopping too, once
+                                                                         // its second is past)
+    CHECK(outreach);
+}
