@@ -919,6 +919,51 @@ async function main() {
       await co.waitForFunction((n) => document.querySelectorAll('#calls li.card').length === n - 1, before);
     });
 
+    await step('outreach: the register comes in from a CSV (checked first), a round makes the calls, an outcome is recorded', async () => {
+      await co.goto(`${base}/coordination#/aller-vers`);
+      await co.locator('#register-form').waitFor();
+      const csv = 'prenom;nom;telephone;adresse;quartier;besoins\n'
+        + 'Odette;Lemaire;02 99 55 00 01;3 rue du Puits;centre;isole\n'
+        + 'Gaston;Riou;02 99 55 00 02;9 place Sainte-Anne;centre;mobilite_reduite\n';
+      // A faulty file first: nothing goes in, the line is named.
+      await co.setInputFiles('#register-file', { name: 'faux.csv', mimeType: 'text/csv', buffer: Buffer.from('prenom;nom\nA;B\n') });
+      await co.click('#register-check');
+      await co.locator('#register-fault-list li').first().waitFor();
+      await co.setInputFiles('#register-file', { name: 'registre.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+      await co.click('#register-check');
+      await co.locator('#register-status', { hasText: '2' }).waitFor();
+      co.once('dialog', (d) => d.accept());
+      await co.click('#register-import');
+      await co.locator('#register-size', { hasText: '2' }).waitFor();
+      await co.fill('#round-name', 'Canicule de juillet');
+      co.once('dialog', (d) => d.accept());
+      await co.click('#round-launch');
+      const round = co.locator('#round-list li.card').first();
+      await round.waitFor();
+      expect((await round.locator('dd[data-stage="residents"]').textContent()) === '2', 'the round does not call the two residents');
+      const row = co.locator('#outreach-call-table form.call-outcome').first();
+      await row.waitFor();
+      await row.locator('select[name="outcome"]').selectOption('reached_fine');
+      await row.locator('button[type="submit"]').click();
+      await co.waitForFunction(() => document.querySelector('#round-list dd[data-stage="reached_fine"]')?.textContent === '1');
+      await checkPage(co, 'coordination-aller-vers');
+    });
+
+    await step('the volunteer prints a certificate of engagement; the bilan shows the hours given and the answers per kind of help', async () => {
+      const cert = await phone.newPage();
+      watch(cert, 'attestation');
+      await cert.goto(`${base}/attestation`);
+      await cert.locator('#certificate').waitFor();
+      expect(Number(await cert.locator('#cert-missions').textContent()) >= 1, 'the certificate counts no mission');
+      await checkPage(cert, 'attestation');
+      await cert.close();
+      await co.goto(`${base}/coordination/bilan`);
+      await co.locator('#engagement-figures').waitFor();
+      expect(await co.locator('#h-engagement').count() === 1, 'no engagement section in the bilan');
+      await checkPage(co, 'bilan-engagement');
+      await co.goto(`${base}/coordination#/`);
+    });
+
     await step('a batch plan committed in one console appears within 2 s in another open console, without polling', async () => {
       // A phone request the plan can give to the volunteer (shopping, centre, from tomorrow for three days).
       const from = new Date(Date.now() + 86400000);
@@ -1527,6 +1572,8 @@ async function main() {
       await cityCo.locator('#supports tbody tr', { hasText: 'Gérard Lapointe' }).waitFor();
     });
     await step('Montréal: the admin closes the programme, its running support reviewed ("continues"); "Citoyens volontaires 2027" is current, the first one closed', async () => {
+      // A partner association the city works with (a support could be handed over to it).
+      await cityApi(cityAd, 'POST', '/api/v1/partners', { name: 'Centre communautaire du Plateau', kind: 'association' });
       await cityAd.goto(`${cityBase}/administration#/programmes`);
       await cityAd.locator('#programme-close-form').waitFor();
       const current = cityAd.locator('#programme-list tr[data-status="current"]');
@@ -1543,9 +1590,18 @@ async function main() {
       await cityAd.locator('.error-summary').waitFor();
       expect(await cityAd.getAttribute('#next-name', 'aria-invalid') === 'true', 'the missing name is not shown next to its field');
       expect(await support.locator('select.review-decision').getAttribute('aria-invalid') === 'true', 'the missing decision is not shown next to it');
-      // Handing over is offered (the city has no partner yet: disabled); the support continues.
-      await support.locator('select.review-decision').selectOption('continue');
+      // Handed over to the partner without the resident's agreement: the server refuses (422), said beside the box.
       await cityAd.fill('#next-name', 'Citoyens volontaires 2027');
+      await support.locator('select.review-decision').selectOption('hand_over');
+      await support.locator('.handover-fields select').selectOption({ label: 'Centre communautaire du Plateau' });
+      cityAd.once('dialog', (d) => d.accept());
+      await cityAd.click('#programme-close-form button[type=submit]');
+      await support.locator('.field-error', { hasText: 'accord' }).waitFor();
+      expect(await support.locator('.handover-fields input[type=checkbox]').getAttribute('aria-invalid') === 'true',
+        'the missing agreement is not marked on its box');
+      // After a word with the family, the support rather continues.
+      await support.locator('select.review-decision').selectOption('continue');
+      expect(await support.locator('.handover-fields').isHidden(), 'the hand-over fields stay shown for "continue"');
       // A start before the current programme's: the server's refusal (422) is shown next to the date.
       await cityAd.fill('#next-starts', '2020-01-05');
       cityAd.once('dialog', (d) => d.accept());
@@ -1675,9 +1731,29 @@ async function main() {
       await cityCo.locator('html[lang="fr"]').waitFor();
       const v = await cityApi(cityCo, 'GET', `/api/v1/volunteers/${cityVolunteerId}`);
       expect(v.status === 'active' && v.reserve === null, `the volunteer is ${v.status}, reserve ${JSON.stringify(v.reserve)}`);
-      await cityVol.goto(`${cityBase}/benevole#/compte`);
+      await cityVol.reload();  // their account page, read again
       await cityVol.locator('main button', { hasText: 'Mettre en pause' }).waitFor();
       expect(await cityVol.locator('#reserve-available').count() === 0, 'the app still says they are in the reserve');
+    });
+    await step('Montréal: on the phone the volunteer agrees to go back in the reserve (the coordinator records it), then leaves it from the app', async () => {
+      await cityCo.goto(`${cityBase}/coordination#/benevole/${cityVolunteerId}`);
+      await cityCo.locator('#vol-reserve').click();
+      await cityCo.locator('dialog#reserve-confirm[open]').waitFor();
+      await cityCo.click('#reserve-yes');  // the consent not ticked: refused
+      await cityCo.locator('dialog#reserve-confirm p.form-status', { hasText: 'Cochez' }).waitFor();
+      await checkPage(cityCo, 'montreal-coordination-reserve-accord');
+      await cityCo.check('#reserve-consent');
+      await cityCo.click('#reserve-yes');
+      await cityCo.locator('p.success', { hasText: 'est dans la réserve' }).waitFor();
+      await cityCo.locator('#vol-reserve-membership', { hasText: 'au téléphone' }).waitFor();
+      await cityVol.reload();
+      await cityVol.locator('#reserve-leave').waitFor();
+      cityVol.once('dialog', (d) => d.accept());
+      await cityVol.click('#reserve-leave');
+      await cityVol.locator('p.success', { hasText: 'quitté la réserve' }).waitFor();
+      const v = await cityApi(cityCo, 'GET', `/api/v1/volunteers/${cityVolunteerId}`);
+      expect(v.status === 'withdrawn' && v.withdrawal_reason === 'left_reserve' && v.reserve === null,
+        `after leaving the reserve: ${v.status} ${v.withdrawal_reason} ${JSON.stringify(v.reserve)}`);
     });
     await step('Montréal: its server stops cleanly', async () => {
       await cityAdminCtx.close();

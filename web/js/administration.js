@@ -8,6 +8,7 @@ import {
 } from './lib.js';
 import { categoriesView } from './admin_categories.js';
 import { partnersView } from './admin_partners.js';
+import { programmesView } from './admin_programmes.js';
 
 const main = document.getElementById('main');
 const app = { me: null };
@@ -23,6 +24,7 @@ function renderNav() {
   const link = (r, label) => h('li', {}, h('a', { href: `#/${r === 'programme' ? '' : r}`, 'aria-current': current === r ? 'page' : null }, label));
   mount(nav, h('ul', {},
     link('programme', t('ad.nav.programme')),
+    link('programmes', t('ad.nav.programmes')),
     link('categories', t('ad.nav.categories')),
     link('partenaires', t('ad.nav.partners')),
     link('donnees', t('ad.nav.data')),
@@ -155,7 +157,7 @@ async function programmeView() {
       announce(t('ad.pg.saved'));
     } catch (err) { status.textContent = problemText(err); }
   });
-  view(t('ad.pg.title'), h('p', {}, t('ad.pg.lead')), form);
+  view(t('ad.pg.title'), h('p', {}, t('ad.pg.lead')), h('p', {}, h('a', { href: '#/programmes' }, t('ad.pg.programmes_link'))), form);
 }
 
 // --- the personal-data desk ----------------------------------------------------------------------------
@@ -470,6 +472,7 @@ async function route() {
   try {
     switch (routeName()) {
       case 'programme': await programmeView(); break;
+      case 'programmes': await programmesView(view, app.ref); break;
       case 'categories': await categoriesView(view); break;
       case 'partenaires': await partnersView(view); break;
       case 'donnees': dataView(); break;

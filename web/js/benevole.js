@@ -4,7 +4,7 @@
 // worker that caches the app shell only; missions always come from the API).
 import {
   initI18n, t, h, mount, api, ApiError, setCsrf, getCsrf, langSwitch, announce, reference, categoryLabel,
-  volunteerCategoryDescription, neighbourhoodName, fmtDateTime, fmtTime, showFieldErrors, clearFieldErrors,
+  volunteerCategoryDescription, neighbourhoodName, fmtDateTime, fmtDate, fmtTime, showFieldErrors, clearFieldErrors,
   fieldMessage, problemText, idempotencyKey, formData, getLang, signInForm, passwordSection,
 } from './lib.js';
 
@@ -34,11 +34,11 @@ function renderNav() {
     link('compte', '#/compte', t('vo.nav.account'))));
 }
 
-function signedOut() {
+function signedOut(message) {
   app.me = null;
   setCsrf('');
   renderNav();
-  homeView();
+  homeView(message);
 }
 
 async function guard(fn) {
@@ -513,14 +513,17 @@ async function accountView(notice) {
   } } }, label);
   const parts = [
     notice ? h('p', { class: 'success', role: 'status' }, notice) : null,
-    h('p', {}, t('vo.acc.status', { status: t(`co.vol.status.${me.status}`) })),
+    h('p', {}, t('vo.acc.status', { status: me.reserve ? t('co.vol.in_reserve') : t(`co.vol.status.${me.status}`) })),
     h('p', {}, `${me.first_name} ${me.last_name} · ${me.email}`),
   ];
   if (me.status === 'registered') parts.push(h('p', { class: 'notice' }, t('vo.acc.waiting')));
+  if (me.reserve) parts.push(reserveMemberSection(me, status));
   if (me.status === 'active') parts.push(h('h2', {}, t('vo.acc.pause_title')), h('p', {}, t('vo.acc.pause_text')), simple('pause', t('vo.acc.pause'), t('vo.acc.paused')));
-  if (me.status === 'paused') parts.push(h('h2', {}, t('vo.acc.resume_title')), simple('resume', t('vo.acc.resume'), t('vo.acc.resumed'), 'primary'));
+  if (me.status === 'paused' && !me.reserve) parts.push(h('h2', {}, t('vo.acc.resume_title')), simple('resume', t('vo.acc.resume'), t('vo.acc.resumed'), 'primary'));
   if (me.status === 'active' || me.status === 'paused') parts.push(await preferencesSection(status), await pushSection(status), await calendarSection(status));
-  if (me.status !== 'withdrawn') {
+  // Rather than leaving: the reserve (a reserve member leaves it with its own button, above).
+  if ((me.status === 'active' || me.status === 'paused') && !me.reserve) parts.push(reserveJoinSection(me, status));
+  if (me.status !== 'withdrawn' && !me.reserve) {
     const reasons = ['no_longer_available', 'back_to_work', 'health', 'moved', 'not_as_expected', 'other'];
     const form = h('form', {},
       h('div', { class: 'field' }, h('label', { for: 'wd-reason' }, t('co.vol.withdraw_reason')),
@@ -538,7 +541,8 @@ async function accountView(notice) {
       if (d.note) body.note = d.note;
       try {
         await api('POST', `/api/v1/volunteers/${me.id}/withdraw`, body);
-        await accountView(t('vo.acc.withdrawn'));
+        // Leaving ends the account's sessions: the thanks are said on the signed-out page.
+        signedOut(t('vo.acc.withdrawn'));
       } catch (err) { status.textContent = problemText(err); }
     });
     parts.push(h('h2', {}, t('vo.acc.withdraw_title')), h('p', {}, t('vo.acc.withdraw_text')), form);
@@ -549,6 +553,54 @@ async function accountView(notice) {
     signedOut();
   } } }, t('co.nav.logout')));
   view(t('vo.acc.title'), ...parts);
+}
+
+/** Staying in the reserve instead of leaving: no proposals any more, and the city may call on them again for
+ * a future need. The consent is asked in words (recorded with its date); they may leave at any time. */
+function reserveJoinSection(me, status) {
+  const form = h('form', { id: 'reserve-form', novalidate: true },
+    h('div', { class: 'choice' }, h('input', { type: 'checkbox', id: 'reserve-consent', name: 'consent', value: 'yes' }),
+      h('label', { for: 'reserve-consent' }, t('vo.res.consent'))),
+    h('button', { type: 'submit', class: 'big' }, t('vo.res.join')));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const d = formData(form);
+    if (showFieldErrors(form, d.consent ? {} : { consent: t('vo.res.err.consent') })) return;
+    clearFieldErrors(form);
+    const button = form.querySelector('button[type="submit"]');
+    button.disabled = true;
+    try {
+      await api('POST', `/api/v1/volunteers/${me.id}/reserve`, { consent: true });
+      await accountView(t('vo.res.joined'));
+    } catch (err) { button.disabled = false; status.textContent = problemText(err); }
+  });
+  return h('section', { id: 'reserve', 'aria-labelledby': 'reserve-title' },
+    h('h2', { id: 'reserve-title' }, t('vo.res.title')), h('p', {}, t('vo.res.text')), form);
+}
+
+/** A reserve member: since when, "I'm available again" (back to active) and "leave the reserve" (confirmed). */
+function reserveMemberSection(me, status) {
+  const available = h('button', { type: 'button', class: 'primary big', id: 'reserve-available', on: { click: async () => {
+    available.disabled = true;
+    try {
+      await api('POST', `/api/v1/volunteers/${me.id}/resume`, {});
+      await accountView(t('vo.res.available_done'));
+    } catch (err) { available.disabled = false; status.textContent = problemText(err); }
+  } } }, t('vo.res.available'));
+  const leave = h('button', { type: 'button', class: 'danger', id: 'reserve-leave', on: { click: async () => {
+    if (!window.confirm(t('vo.res.leave_confirm'))) return;
+    leave.disabled = true;
+    try {
+      await api('POST', `/api/v1/volunteers/${me.id}/reserve/leave`, {});
+      signedOut(t('vo.res.left'));  // leaving ends the account's sessions
+    } catch (err) { leave.disabled = false; status.textContent = problemText(err); }
+  } } }, t('vo.res.leave'));
+  return h('section', { id: 'reserve', class: 'panel', 'aria-labelledby': 'reserve-title' },
+    h('h2', { id: 'reserve-title' }, t('vo.res.in_title')),
+    h('p', {}, t('vo.res.in_text', { date: fmtDate(me.reserve.joined_at) })),
+    h('div', { class: 'button-row' }, available),
+    h('h3', {}, t('vo.res.leave_title')), h('p', {}, t('vo.res.leave_text')),
+    h('div', { class: 'button-row' }, leave));
 }
 
 /** The server's VAPID key as the bytes pushManager.subscribe() wants. */

@@ -10,6 +10,8 @@ import {
 import { requestFields, readRequestForm, requestBody, showRequestError } from './request_form.js';
 import { supportsView } from './coord_supports.js';
 import { collectivesView } from './collectives.js';
+import { reserveView } from './reserve.js';
+import { outreachView } from './outreach.js';
 
 /** A mission or withdrawal reason in words (free-text reasons are shown as typed). */
 function reasonText(reason) {
@@ -56,6 +58,8 @@ function renderNav() {
     link('saisie', '#/saisie', t('co.nav.intake')),
     link('residents', '#/residents', t('co.nav.residents')),
     link('benevoles', '#/benevoles', t('co.nav.volunteers')),
+    link('reserve', '#/reserve', t('co.nav.reserve')),
+    link('aller-vers', '#/aller-vers', t('co.nav.outreach')),
     link('accompagnements', '#/accompagnements', t('co.nav.supports')),
     link('actions', '#/actions', t('co.nav.collectives')),
     link('alertes', '#/alertes', t('co.nav.welfare')),
@@ -1133,7 +1137,8 @@ async function volunteersView(tab = 'registered') {
       h('tbody', {}, page.items.map((v) => {
         const name = `${v.first_name} ${v.last_name}`;
         return h('tr', { dataset: { volunteerId: v.id } },
-          h('td', {}, h('a', { href: `#/benevole/${v.id}` }, name)),
+          h('td', {}, h('a', { href: `#/benevole/${v.id}` }, name),
+            v.reserve ? [' ', h('span', { class: 'badge week' }, t('co.vol.in_reserve'))] : null),
           h('td', {}, neighbourhoodName(ref, v.neighbourhood)),
           h('td', {}, v.skills.map((s) => categoryLabel(ref, s)).join(', ')),
           h('td', {}, tab === 'withdrawn'
@@ -1153,6 +1158,29 @@ async function volunteersView(tab = 'registered') {
   } catch (err) {
     mount(holder, errorBox(err));
   }
+}
+
+/** Putting a volunteer in the reserve after they agreed on the phone: the consent is asked for explicitly
+ * (it is recorded with its date and source "coordinator"); their future missions go back to dispatch. */
+function reserveDialog(v, name) {
+  const consent = h('input', { type: 'checkbox', id: 'reserve-consent' });
+  const status = h('p', { class: 'form-status', role: 'status' });
+  const yes = h('button', { type: 'button', class: 'primary', id: 'reserve-yes' }, t('co.vol.reserve_yes'));
+  const no = h('button', { type: 'button' }, t('co.vol.refuse_cancel'));
+  const dialog = openDialog('reserve-confirm', t('co.vol.reserve_title', { name }), [
+    h('p', {}, t('co.vol.reserve_lead', { name })),
+    h('div', { class: 'choice' }, consent, h('label', { for: 'reserve-consent' }, t('co.vol.reserve_consent', { name }))), status], [yes, no]);
+  no.addEventListener('click', () => dialog.close());
+  yes.addEventListener('click', async () => {
+    if (!consent.checked) { status.textContent = t('co.vol.reserve_consent_missing'); consent.focus(); return; }
+    yes.disabled = true;
+    try {
+      await api('POST', `/api/v1/volunteers/${v.id}/reserve`, { consent: true });
+      dialog.close();
+      await volunteerView(v.id, t('co.vol.reserve_done', { name }));
+    } catch (err) { yes.disabled = false; status.textContent = problemText(err); }
+  });
+  consent.focus();
 }
 
 /** Refusing an applicant: a reason in words (kept as the registration's note), then a confirmation. */
@@ -1208,7 +1236,15 @@ async function volunteerView(id, notice) {
     actions.append(h('button', { type: 'button', on: { click: () => refuseDialog(v, name, () => volunteerView(v.id, t('co.vol.refused', { name }))) } }, t('co.vol.refuse')));
   }
   if (v.status === 'active') actions.append(h('button', { type: 'button', on: { click: act('pause', null, t('co.vol.paused')) } }, t('co.vol.pause')));
-  if (v.status === 'paused') actions.append(h('button', { type: 'button', on: { click: act('resume', null, t('co.vol.resumed')) } }, t('co.vol.resume')));
+  // A reserve member is paused too: resuming them is their reactivation (they leave the reserve, active again).
+  if (v.status === 'paused') {
+    actions.append(v.reserve
+      ? h('button', { type: 'button', class: 'primary', id: 'vol-reactivate', on: { click: act('resume', null, t('co.vol.reactivated', { name })) } }, t('co.vol.reactivate'))
+      : h('button', { type: 'button', on: { click: act('resume', null, t('co.vol.resumed')) } }, t('co.vol.resume')));
+  }
+  if ((v.status === 'active' || v.status === 'paused') && !v.reserve) {
+    actions.append(h('button', { type: 'button', id: 'vol-reserve', on: { click: () => reserveDialog(v, name) } }, t('co.vol.reserve_put')));
+  }
   let withdrawForm = null;
   if (v.status !== 'withdrawn') {
     const reasons = ['no_longer_available', 'back_to_work', 'health', 'moved', 'not_as_expected', 'no_news', 'other'];
@@ -1245,7 +1281,10 @@ async function volunteerView(id, notice) {
     notice ? h('p', { class: 'success', role: 'status' }, notice) : null,
     h('p', {}, h('a', { href: '#/benevoles' }, t('co.vol.back'))),
     h('section', { class: 'panel' }, h('h2', {}, t('co.vol.profile')), facts([
-      [t('co.f.status'), h('span', { class: 'badge' }, t(`co.vol.status.${v.status}`))],
+      [t('co.f.status'), h('span', { class: 'badge' }, v.reserve ? t('co.vol.in_reserve') : t(`co.vol.status.${v.status}`))],
+      v.reserve ? [t('co.f.reserve'), h('span', { id: 'vol-reserve-membership' }, t('co.vol.reserve_since', {
+        joined: fmtDate(v.reserve.joined_at), confirmed: fmtDate(v.reserve.confirmed_at),
+        source: t(`co.vol.reserve_source.${v.reserve.source}`) }))] : null,
       [t('co.f.email'), v.email],
       [t('co.f.phone'), h('a', { href: `tel:${v.phone}` }, v.phone)],
       [t('co.f.neighbourhood'), neighbourhoodName(ref, v.neighbourhood)],
@@ -1407,7 +1446,8 @@ async function callsView() {
 const SHORTCUTS = [
   [[['?']], 'co.kb.help'], [[['/']], 'co.kb.filter'], [[['j'], ['↓']], 'co.kb.next'], [[['k'], ['↑']], 'co.kb.previous'],
   [[['{enter}']], 'co.kb.open'], [[['p']], 'co.kb.propose'], [[['{esc}']], 'co.kb.back'], [[['g', 'q']], 'co.kb.go_queue'],
-  [[['g', 'v']], 'co.kb.go_volunteers'], [[['g', 'b']], 'co.kb.go_bilan'], [[['n']], 'co.kb.intake'],
+  [[['g', 'v']], 'co.kb.go_volunteers'], [[['g', 'r']], 'co.kb.go_reserve'], [[['g', 'b']], 'co.kb.go_bilan'],
+  [[['n']], 'co.kb.intake'],
 ];
 
 function keyName(k) {
@@ -1492,7 +1532,7 @@ function onShortcut(e) {
   const key = e.key;
   if (app.gPending) {
     app.gPending = false;
-    const target = { q: '#/', v: '#/benevoles', b: null }[key];
+    const target = { q: '#/', v: '#/benevoles', r: '#/reserve', b: null }[key];
     if (target !== undefined) {
       e.preventDefault();
       if (target === null) { location.href = '/coordination/bilan'; return; }
@@ -1538,6 +1578,12 @@ async function route() {
       case 'benevole': await volunteerView(parts[1] || ''); break;
       case 'accompagnements': app.onLiveChange = null; await supportsView({ view, guard, volunteerName, openDialog, ref: app.ref }); break;
       case 'actions': app.onLiveChange = null; await collectivesView({ view, guard, ref: app.ref, staff: true }); break;
+      case 'reserve':
+        app.onLiveChange = null;
+        await reserveView({ view, guard, ref: app.ref, openDialog, concerns, onLive: (fn) => { app.onLiveChange = fn; },
+          periodic: pollSeconds() > 0 });
+        break;
+      case 'aller-vers': app.onLiveChange = null; await outreachView({ view, guard, ref: app.ref }); break;
       case 'alertes': await welfareView(); break;
       case 'appels': await callsView(); break;
       case 'compte': await accountView(); break;

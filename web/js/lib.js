@@ -58,10 +58,15 @@ export function hasKey(key) { return key in dict || key in fallback; }
 /** A link that switches to the other language (reloads the page in it). */
 export function langSwitch() {
   const other = lang === 'fr' ? 'en' : 'fr';
-  const url = new URL(location.href);
-  url.searchParams.set('lang', other);
-  return h('a', { href: url.pathname + url.search + url.hash, lang: other, hreflang: other, class: 'lang-link' },
-    t('common.other_language'));
+  const href = () => {
+    const url = new URL(location.href);
+    url.searchParams.set('lang', other);
+    return url.pathname + url.search + url.hash;
+  };
+  const link = h('a', { href: href(), lang: other, hreflang: other, class: 'lang-link' }, t('common.other_language'));
+  // Pages with hash routes: the switch keeps the page shown now, not the one the app was opened on.
+  window.addEventListener('hashchange', () => link.setAttribute('href', href()));
+  return link;
 }
 
 // --- DOM ------------------------------------------------------------------------------------------------
