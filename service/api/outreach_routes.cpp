@@ -2,6 +2,7 @@
 // imported from a CSV, outreach rounds that make one friendly call per registered resident, and each call's
 // outcome. Staff only: the register holds the most sensitive list the city has.
 
+#include "api/csv_import.hpp"
 #include "api/decode.hpp"
 #include "api/encode.hpp"
 #include "api/handler_support.hpp"
@@ -34,38 +35,18 @@ json::value round_json(const domain::round_progress& p) {
                         {"declined", p.declined}};
 }
 
-/// The register's CSV from the console's page (line ends as LF); a dry run imports inside a savepoint it
-/// then rolls back. Faults come back as 422 on `csv`, one entry per line and field.
+/// The register's CSV from the console's outreach page (domain/outreach.hpp); `register_size` is the
+/// register's size after the import (on a dry run, what it would be).
 awaitable_response import_register(const data_access& s, request_context& ctx) {
-    body_reader r(ctx.json_body());
-    auto csv = r.text("csv", {1, 64 * 1024, true});
-    const bool dry_run = r.boolean("dry_run", false).value_or(false);
-    r.done();
-    const auto now = s.clk.now_s();
-    const auto who = actor_of(ctx);
-    const std::string region = s.phones.region();
-    auto job = [csv = *csv, dry_run, now, who, region](SQLite::Database& db) {
-        const domain::phone_plan phones(region);
-        if (dry_run)
-            db.exec("SAVEPOINT register_dry_run");
-        auto result = domain::import_register(db, csv, phones, now, who);
-        if (dry_run) {
-            db.exec("ROLLBACK TO register_dry_run");
-            db.exec("RELEASE register_dry_run");
-        }
-        if (!result.faults.empty()) {
-            std::vector<field_error> fields;
-            for (const auto& f : result.faults)
-                fields.push_back(
-                    {"csv", f.where + ": " + (f.field.empty() ? "" : f.field + ": ") + f.problem});
-            throw validation_error(std::move(fields));
-        }
-        return json::value{{"added", result.added},
-                           {"existing", result.existing},
-                           {"dry_run", dry_run},
-                           {"register_size", domain::register_size(db)}};
-    };
-    co_return ctx.json(status::ok, co_await s.db.write(std::move(job)));
+    co_return co_await csv_import(
+        s, ctx,
+        [](SQLite::Database& db, const std::string& csv, const domain::phone_plan& phones, std::int64_t now,
+           const domain::actor& who) {
+            auto r = domain::import_register(db, csv, phones, now, who);
+            return csv_import_outcome{
+                {{"added", r.added}, {"existing", r.existing}, {"register_size", domain::register_size(db)}},
+                std::move(r.faults)};
+        });
 }
 
 awaitable_response get_register(const data_access& s, request_context& ctx) {

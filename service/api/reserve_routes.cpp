@@ -2,6 +2,7 @@
 // neighbourhood, language and inactivity, write a message, and follow the campaign's funnel; a volunteer
 // joins or leaves the reserve from their space (or the coordination records a consent given on the phone).
 
+#include "api/csv_import.hpp"
 #include "api/decode.hpp"
 #include "api/encode.hpp"
 #include "api/handler_support.hpp"
@@ -248,37 +249,15 @@ awaitable_response engagement(const data_access& s, request_context& ctx) {
     co_return ctx.json(status::ok, co_await s.db.read(std::move(job)));
 }
 
-/// An existing list of volunteers, from the console's import page (domain/volunteer_import.hpp): the CSV's
-/// text (line ends as LF: the page sends them so), checked row by row; a dry run says how many would come
-/// in, every faulty row is named (`csv`: "line N: field: problem") and nothing is written.
+/// An existing list of volunteers, from the console's reserve page (domain/volunteer_import.hpp).
 awaitable_response import_volunteers(const data_access& s, request_context& ctx) {
-    body_reader r(ctx.json_body());
-    auto csv = r.text("csv", {1, 64 * 1024, true});
-    const bool dry_run = r.boolean("dry_run", false).value_or(false);
-    r.done();
-    const auto now = s.clk.now_s();
-    const auto who = actor_of(ctx);
-    const std::string region = s.phones.region();
-    auto job = [csv = *csv, dry_run, now, who, region](SQLite::Database& db) {
-        const domain::phone_plan phones(region);
-        // A dry run imports inside a savepoint it then rolls back: the same checks, nothing kept.
-        if (dry_run)
-            db.exec("SAVEPOINT import_dry_run");
-        auto result = domain::import_volunteers(db, csv, phones, now, who);
-        if (dry_run) {
-            db.exec("ROLLBACK TO import_dry_run");
-            db.exec("RELEASE import_dry_run");
-        }
-        if (!result.faults.empty()) {
-            std::vector<field_error> fields;
-            for (const auto& f : result.faults)
-                fields.push_back(
-                    {"csv", f.where + ": " + (f.field.empty() ? "" : f.field + ": ") + f.problem});
-            throw validation_error(std::move(fields));
-        }
-        return json::value{{"imported", result.imported}, {"dry_run", dry_run}};
-    };
-    co_return ctx.json(status::ok, co_await s.db.write(std::move(job)));
+    co_return co_await csv_import(
+        s, ctx,
+        [](SQLite::Database& db, const std::string& csv, const domain::phone_plan& phones, std::int64_t now,
+           const domain::actor& who) {
+            auto r = domain::import_volunteers(db, csv, phones, now, who);
+            return csv_import_outcome{{{"imported", r.imported}}, std::move(r.faults)};
+        });
 }
 
 }  // namespace

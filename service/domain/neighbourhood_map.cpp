@@ -52,14 +52,6 @@ bool good_code(std::string_view code) {
            code.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-_") == std::string_view::npos;
 }
 
-struct fault_list {
-    std::vector<import_fault>& out;
-    void add(const std::string& where, const std::string& field, const std::string& problem) {
-        if (out.size() < 200)  // enough to fix a file; the rest would be the same mistakes
-            out.push_back({where, field, problem});
-    }
-};
-
 /// A ring from GeoJSON positions [[lon, lat], ...]; nullopt (with a fault) if malformed.
 std::optional<ring> read_ring(const json::value& v, fault_list& faults, const std::string& where,
                               std::size_t& points) {

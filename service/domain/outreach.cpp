@@ -21,28 +21,6 @@ const std::vector<std::string> call_outcomes{"reached_fine", "needs_help", "not_
 namespace {
 
 constexpr std::size_t max_rows = 20000;
-constexpr std::size_t max_faults = 200;
-
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-    return s;
-}
-
-std::vector<std::string> items_of(const std::string& field) {
-    std::vector<std::string> out;
-    std::string cur;
-    for (char c : field + "|") {
-        if (c == '|' || c == ',' || c == ';') {
-            const auto a = cur.find_first_not_of(" \t"), b = cur.find_last_not_of(" \t");
-            if (a != std::string::npos)
-                out.push_back(cur.substr(a, b - a + 1));
-            cur.clear();
-        } else {
-            cur += c;
-        }
-    }
-    return out;
-}
 
 /// The resident a register's row names if already known: same phone, same last name (case aside).
 std::optional<std::string> known_resident(SQLite::Database& db, const std::string& phone,
@@ -51,7 +29,7 @@ std::optional<std::string> known_resident(SQLite::Database& db, const std::strin
         db, "SELECT id, last_name FROM resident WHERE phone = ? AND erased_at IS NULL ORDER BY seq");
     q->bind(1, phone);
     while (q->executeStep())
-        if (lower(q->getColumn(1).getString()) == lower(last_name))
+        if (ascii_lower(q->getColumn(1).getString()) == ascii_lower(last_name))
             return q->getColumn(0).getString();
     return std::nullopt;
 }
@@ -92,40 +70,22 @@ std::string round_request(SQLite::Database& db, const std::string& round_id, con
 register_import_result import_register(SQLite::Database& db, std::string_view text, const phone_plan& phones,
                                        std::int64_t now, const actor& who) {
     register_import_result out;
+    fault_list faults{out.faults};
+    static constexpr csv_column columns[] = {{"first_name", "prenom"},        {"last_name", "nom"},
+                                             {"phone", "telephone"},          {"address", "adresse"},
+                                             {"neighbourhood", "quartier"},   {"needs", "besoins", false},
+                                             {"languages", "langues", false}, {"email", "courriel", false}};
+    enum { c_first, c_last, c_phone, c_addr, c_nb, c_needs, c_lang, c_email };
+    const auto sheet = open_csv_sheet(text, columns, max_rows, "residents", faults);
+    if (!sheet)
+        return out;
     auto fault = [&](const std::string& where, const std::string& field, const std::string& problem) {
-        if (out.faults.size() < max_faults)
-            out.faults.push_back({where, field, problem});
+        faults.add(where, field, problem);
     };
-    const auto table = read_csv_table(text);
-    if (table.header.empty()) {
-        fault("line 1", "", "the file is empty: a header line naming the columns is expected");
-        return out;
-    }
-    auto col = [&](const char* en, const char* fr) {
-        const int c = table.column(en);
-        return c >= 0 ? c : table.column(fr);
-    };
-    const int c_first = col("first_name", "prenom"), c_last = col("last_name", "nom"),
-              c_phone = col("phone", "telephone"), c_addr = col("address", "adresse"),
-              c_nb = col("neighbourhood", "quartier"), c_needs = col("needs", "besoins"),
-              c_lang = col("languages", "langues"), c_email = col("email", "courriel");
-    for (const auto& [c, name] :
-         {std::pair{c_first, "first_name"}, std::pair{c_last, "last_name"}, std::pair{c_phone, "phone"},
-          std::pair{c_addr, "address"}, std::pair{c_nb, "neighbourhood"}})
-        if (c < 0)
-            fault("line 1", name,
-                  "the header must name the columns first_name, last_name, phone, address, neighbourhood "
-                  "(optionally needs, languages, email)");
-    if (!out.faults.empty())
-        return out;
-    if (table.rows.empty() || table.rows.size() > max_rows) {
-        fault("file", "", table.rows.empty() ? "the file has no resident" : "more than 20000 residents");
-        return out;
-    }
     std::map<std::string, std::string> neighbourhoods;
     for (const auto& n : list_neighbourhoods(db)) {
-        neighbourhoods[lower(n.code)] = n.code;
-        neighbourhoods[lower(n.name)] = n.code;
+        neighbourhoods[ascii_lower(n.code)] = n.code;
+        neighbourhoods[ascii_lower(n.name)] = n.code;
     }
     static const std::map<std::string, int> need_words{{"isolated", 0},
                                                        {"isole", 0},
@@ -142,29 +102,29 @@ register_import_result import_register(SQLite::Database& db, std::string_view te
                                                        {"non francophone", 3}};
     std::vector<resident_input> rows;
     std::set<std::string> seen;
-    for (const auto& row : table.rows) {
+    for (const auto& row : sheet->table.rows) {
         const std::string where = "line " + std::to_string(row.line);
         const std::size_t before = out.faults.size();
         resident_input r;
-        r.first_name = table.field(row, c_first);
-        r.last_name = table.field(row, c_last);
+        r.first_name = sheet->field(row, c_first);
+        r.last_name = sheet->field(row, c_last);
         if (r.first_name.empty() || r.first_name.size() > 80)
             fault(where, "first_name", "is required (1 to 80 characters)");
         if (r.last_name.empty() || r.last_name.size() > 80)
             fault(where, "last_name", "is required (1 to 80 characters)");
-        if (auto p = phones.normalize(table.field(row, c_phone)))
+        if (auto p = phones.normalize(sheet->field(row, c_phone)))
             r.phone = *p;
         else
             fault(where, "phone", "must be a phone number of the city's country, or with its country code");
-        r.address = table.field(row, c_addr);
+        r.address = sheet->field(row, c_addr);
         if (r.address.size() < 3 || r.address.size() > 300)
             fault(where, "address", "is required (3 to 300 characters)");
-        if (auto nb = neighbourhoods.find(lower(table.field(row, c_nb))); nb != neighbourhoods.end())
+        if (auto nb = neighbourhoods.find(ascii_lower(sheet->field(row, c_nb))); nb != neighbourhoods.end())
             r.neighbourhood = nb->second;
         else
             fault(where, "neighbourhood", "is not one of the city's neighbourhoods (its code or its name)");
-        for (const auto& n : items_of(table.field(row, c_needs))) {
-            const auto w = need_words.find(lower(n));
+        for (const auto& n : csv_list_items(sheet->field(row, c_needs))) {
+            const auto w = need_words.find(ascii_lower(n));
             if (w == need_words.end()) {
                 fault(
                     where, "needs",
@@ -177,21 +137,21 @@ register_import_result import_register(SQLite::Database& db, std::string_view te
             *flags[w->second] = true;
         }
         r.languages.clear();
-        for (const auto& l : items_of(table.field(row, c_lang))) {
-            if (!valid_language(lower(l)))
+        for (const auto& l : csv_list_items(sheet->field(row, c_lang))) {
+            if (!valid_language(ascii_lower(l)))
                 fault(where, "languages", "'" + l.substr(0, 10) + "' must be a two-letter code like fr");
-            else if (std::find(r.languages.begin(), r.languages.end(), lower(l)) == r.languages.end())
-                r.languages.push_back(lower(l));
+            else if (std::find(r.languages.begin(), r.languages.end(), ascii_lower(l)) == r.languages.end())
+                r.languages.push_back(ascii_lower(l));
         }
         if (r.languages.empty())
             r.languages = {"fr"};
-        if (const auto e = table.field(row, c_email); !e.empty()) {
+        if (const auto e = sheet->field(row, c_email); !e.empty()) {
             if (auto ok = normalize_email(e))
                 r.email = *ok;
             else
                 fault(where, "email", "must be an email address like name@example.org, or empty");
         }
-        if (!seen.insert(r.phone + "|" + lower(r.last_name)).second && !r.phone.empty())
+        if (!seen.insert(r.phone + "|" + ascii_lower(r.last_name)).second && !r.phone.empty())
             fault(where, "phone", "this person appears twice in the file");
         if (out.faults.size() == before)
             rows.push_back(std::move(r));

@@ -16,35 +16,6 @@ namespace relais::domain {
 namespace {
 
 constexpr std::size_t max_rows = 5000;
-constexpr std::size_t max_faults = 200;
-
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-    return s;
-}
-
-/// A list inside a field: '|', ',' or ';' separate its items (a ',' or ';' that also separates the file's
-/// fields reaches here only from a quoted field).
-std::vector<std::string> items_of(const std::string& field) {
-    std::vector<std::string> out;
-    std::string cur;
-    for (char c : field) {
-        if (c == '|' || c == ',' || c == ';') {
-            out.push_back(cur);
-            cur.clear();
-        } else {
-            cur += c;
-        }
-    }
-    out.push_back(cur);
-    std::vector<std::string> kept;
-    for (auto& s : out) {
-        const auto a = s.find_first_not_of(" \t"), b = s.find_last_not_of(" \t");
-        if (a != std::string::npos)
-            kept.push_back(s.substr(a, b - a + 1));
-    }
-    return kept;
-}
 
 /// "lun 09:00-12:00" or "mon 9:00-12:00"; nullopt if malformed.
 std::optional<availability_slot> slot_of(const std::string& text) {
@@ -54,7 +25,7 @@ std::optional<availability_slot> slot_of(const std::string& text) {
     const auto space = text.find(' ');
     if (space == std::string::npos)
         return std::nullopt;
-    const auto day = days.find(lower(text.substr(0, std::min<std::size_t>(space, 3))));
+    const auto day = days.find(ascii_lower(text.substr(0, std::min<std::size_t>(space, 3))));
     const std::string hours = text.substr(text.find_first_not_of(' ', space));
     const auto dash = hours.find('-');
     if (day == days.end() || dash == std::string::npos)
@@ -72,67 +43,49 @@ std::optional<availability_slot> slot_of(const std::string& text) {
 volunteer_import_result import_volunteers(SQLite::Database& db, std::string_view text,
                                           const phone_plan& phones, std::int64_t now, const actor& who) {
     volunteer_import_result out;
+    fault_list faults{out.faults};
+    static constexpr csv_column columns[] = {{"first_name", "prenom"},
+                                             {"last_name", "nom"},
+                                             {"email", "courriel"},
+                                             {"phone", "telephone"},
+                                             {"neighbourhood", "quartier"},
+                                             {"skills", "competences", false},
+                                             {"availability", "disponibilites", false},
+                                             {"languages", "langues", false}};
+    enum { c_first, c_last, c_email, c_phone, c_nb, c_skills, c_avail, c_lang };
+    const auto sheet = open_csv_sheet(text, columns, max_rows, "volunteers", faults);
+    if (!sheet)
+        return out;
     auto fault = [&](const std::string& where, const std::string& field, const std::string& problem) {
-        if (out.faults.size() < max_faults)
-            out.faults.push_back({where, field, problem});
+        faults.add(where, field, problem);
     };
-    const auto table = read_csv_table(text);
-    if (table.header.empty()) {
-        fault("line 1", "", "the file is empty: a header line naming the columns is expected");
-        return out;
-    }
-    auto col = [&](const char* en, const char* fr) {
-        const int c = table.column(en);
-        return c >= 0 ? c : table.column(fr);
-    };
-    const int c_first = col("first_name", "prenom"), c_last = col("last_name", "nom"),
-              c_email = col("email", "courriel"), c_phone = col("phone", "telephone"),
-              c_nb = col("neighbourhood", "quartier"), c_skills = col("skills", "competences"),
-              c_avail = col("availability", "disponibilites"), c_lang = col("languages", "langues");
-    for (const auto& [c, name] :
-         {std::pair{c_first, "first_name"}, std::pair{c_last, "last_name"}, std::pair{c_email, "email"},
-          std::pair{c_phone, "phone"}, std::pair{c_nb, "neighbourhood"}})
-        if (c < 0)
-            fault("line 1", name,
-                  "the header must name the columns first_name, last_name, email, phone, neighbourhood "
-                  "(optionally skills, availability, languages)");
-    if (!out.faults.empty())
-        return out;
-    if (table.rows.empty()) {
-        fault("line 2", "", "the file has no volunteer");
-        return out;
-    }
-    if (table.rows.size() > max_rows) {
-        fault("file", "", "more than " + std::to_string(max_rows) + " volunteers: split the file");
-        return out;
-    }
     // Codes by code and by name or label, lower-cased.
     std::map<std::string, std::string> neighbourhoods, categories;
     for (const auto& n : list_neighbourhoods(db)) {
-        neighbourhoods[lower(n.code)] = n.code;
-        neighbourhoods[lower(n.name)] = n.code;
+        neighbourhoods[ascii_lower(n.code)] = n.code;
+        neighbourhoods[ascii_lower(n.name)] = n.code;
     }
     std::vector<std::string> active;
     for (const auto& c : list_categories(db, true)) {
-        categories[lower(c.code)] = c.code;
-        categories[lower(c.label_fr)] = c.code;
-        categories[lower(c.label_en)] = c.code;
+        categories[ascii_lower(c.code)] = c.code;
+        categories[ascii_lower(c.label_fr)] = c.code;
+        categories[ascii_lower(c.label_en)] = c.code;
         if (c.active)
             active.push_back(c.code);
     }
     std::vector<volunteer_input> rows;
     std::set<std::string> emails;
-    for (const auto& row : table.rows) {
+    for (const auto& row : sheet->table.rows) {
         const std::string where = "line " + std::to_string(row.line);
         const std::size_t before = out.faults.size();
         volunteer_input in;
-        in.first_name = table.field(row, c_first);
-        in.last_name = table.field(row, c_last);
+        in.first_name = sheet->field(row, c_first);
+        in.last_name = sheet->field(row, c_last);
         if (in.first_name.empty() || in.first_name.size() > 80)
             fault(where, "first_name", "is required (1 to 80 characters)");
         if (in.last_name.empty() || in.last_name.size() > 80)
             fault(where, "last_name", "is required (1 to 80 characters)");
-        const auto email = normalize_email(table.field(row, c_email));
+        const auto email = normalize_email(sheet->field(row, c_email));
         if (!email)
             fault(where, "email", "must be an email address like name@example.org");
         else if (!emails.insert(*email).second)
@@ -141,18 +94,18 @@ volunteer_import_result import_volunteers(SQLite::Database& db, std::string_view
             fault(where, "email", "is already registered");
         else
             in.email = *email;
-        const auto phone = phones.normalize(table.field(row, c_phone));
+        const auto phone = phones.normalize(sheet->field(row, c_phone));
         if (!phone)
             fault(where, "phone", "must be a phone number of the city's country, or with its country code");
         else
             in.phone = *phone;
-        const auto nb = neighbourhoods.find(lower(table.field(row, c_nb)));
+        const auto nb = neighbourhoods.find(ascii_lower(sheet->field(row, c_nb)));
         if (nb == neighbourhoods.end())
             fault(where, "neighbourhood", "is not one of the city's neighbourhoods (its code or its name)");
         else
             in.neighbourhood = nb->second;
-        for (const auto& s : items_of(table.field(row, c_skills))) {
-            const auto c = categories.find(lower(s));
+        for (const auto& s : csv_list_items(sheet->field(row, c_skills))) {
+            const auto c = categories.find(ascii_lower(s));
             if (c == categories.end())
                 fault(where, "skills",
                       "'" + s.substr(0, 40) + "' is not a kind of help (its code or its name)");
@@ -161,14 +114,14 @@ volunteer_import_result import_volunteers(SQLite::Database& db, std::string_view
         }
         if (in.skills.empty())
             in.skills = active;
-        for (const auto& a : items_of(table.field(row, c_avail))) {
+        for (const auto& a : csv_list_items(sheet->field(row, c_avail))) {
             if (auto slot = slot_of(a))
                 in.availability.push_back(*slot);
             else
                 fault(where, "availability", "'" + a.substr(0, 40) + "' must read like: lun 09:00-12:00");
         }
-        for (const auto& l : items_of(table.field(row, c_lang))) {
-            const std::string code = lower(l);
+        for (const auto& l : csv_list_items(sheet->field(row, c_lang))) {
+            const std::string code = ascii_lower(l);
             if (!valid_language(code))
                 fault(where, "languages", "'" + l.substr(0, 10) + "' must be a two-letter code like fr");
             else if (std::find(in.languages.begin(), in.languages.end(), code) == in.languages.end())

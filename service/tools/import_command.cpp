@@ -14,6 +14,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <optional>
 #include <ostream>
 #include <sstream>
@@ -105,8 +106,14 @@ std::int64_t now_s() {
         .count();
 }
 
-int import_volunteers(const std::string& db_path, const std::string& file, bool dry_run, std::ostream& out,
-                      std::ostream& err) {
+/// A list's import (volunteers, the register): `run` imports `text` in the open transaction and says what it
+/// did in words, or fills `faults`; the transaction commits unless faulty or a dry run.
+using list_import =
+    std::function<std::string(SQLite::Database&, const std::string& text, const domain::phone_plan&,
+                              bool dry_run, std::vector<domain::import_fault>& faults)>;
+
+int import_list(const std::string& db_path, const std::string& file, bool dry_run, std::ostream& out,
+                std::ostream& err, const list_import& run) {
     const auto text = read_file(file, err);
     if (!text)
         return 1;
@@ -115,41 +122,34 @@ int import_volunteers(const std::string& db_path, const std::string& file, bool 
         return 1;
     SQLite::Transaction tx(*db, SQLite::TransactionBehavior::IMMEDIATE);
     const domain::phone_plan phones(domain::load_programme(*db).country);
-    const auto r = domain::import_volunteers(*db, *text, phones, now_s(), {"system", "system"});
-    if (!r.faults.empty()) {
-        print_faults(r.faults, err);
+    std::vector<domain::import_fault> faults;
+    const std::string said = run(*db, *text, phones, dry_run, faults);
+    if (!faults.empty()) {
+        print_faults(faults, err);
         return 1;
     }
     if (!dry_run)
         tx.commit();  // else rolled back when tx goes
-    out << (dry_run ? "would import " : "imported ") << r.imported
-        << " volunteers into the reserve (consent source: import)\n";
-    spdlog::info("volunteers {} from the command line: {}", dry_run ? "checked" : "imported", r.imported);
+    out << said << "\n";
+    spdlog::info("import from the command line{}: {}", dry_run ? " (dry run)" : "", said);
     return 0;
 }
 
-int import_register(const std::string& db_path, const std::string& file, bool dry_run, std::ostream& out,
-                    std::ostream& err) {
-    const auto text = read_file(file, err);
-    if (!text)
-        return 1;
-    auto db = open_database(db_path, err);
-    if (!db)
-        return 1;
-    SQLite::Transaction tx(*db, SQLite::TransactionBehavior::IMMEDIATE);
-    const domain::phone_plan phones(domain::load_programme(*db).country);
-    const auto r = domain::import_register(*db, *text, phones, now_s(), {"system", "system"});
-    if (!r.faults.empty()) {
-        print_faults(r.faults, err);
-        return 1;
-    }
-    if (!dry_run)
-        tx.commit();  // else rolled back when tx goes
-    out << (dry_run ? "would put " : "put ") << r.added + r.existing << " residents on the register ("
-        << r.added << " new, " << r.existing << " already known)\n";
-    spdlog::info("register {} from the command line: {} new, {} known", dry_run ? "checked" : "imported",
-                 r.added, r.existing);
-    return 0;
+std::string import_volunteers(SQLite::Database& db, const std::string& text, const domain::phone_plan& phones,
+                              bool dry_run, std::vector<domain::import_fault>& faults) {
+    auto r = domain::import_volunteers(db, text, phones, now_s(), {"system", "system"});
+    faults = std::move(r.faults);
+    return std::string(dry_run ? "would import " : "imported ") + std::to_string(r.imported) +
+           " volunteers into the reserve (consent source: import)";
+}
+
+std::string import_register(SQLite::Database& db, const std::string& text, const domain::phone_plan& phones,
+                            bool dry_run, std::vector<domain::import_fault>& faults) {
+    auto r = domain::import_register(db, text, phones, now_s(), {"system", "system"});
+    faults = std::move(r.faults);
+    return std::string(dry_run ? "would put " : "put ") + std::to_string(r.added + r.existing) +
+           " residents on the register (" + std::to_string(r.added) + " new, " + std::to_string(r.existing) +
+           " already known)";
 }
 
 int import_neighbourhoods(const std::string& db_path, const std::string& file, bool dry_run,
@@ -202,9 +202,9 @@ int run_import_command(const std::vector<std::string>& args, std::ostream& out, 
     try {
         const bool dry_run = cl.get("dry-run").has_value();
         if (args[0] == "volunteers")
-            return import_volunteers(db_path, positional[0], dry_run, out, err);
+            return import_list(db_path, positional[0], dry_run, out, err, import_volunteers);
         if (args[0] == "register")
-            return import_register(db_path, positional[0], dry_run, out, err);
+            return import_list(db_path, positional[0], dry_run, out, err, import_register);
         return import_neighbourhoods(db_path, positional[0], dry_run, out, err);
     } catch (const std::exception& e) {
         err << "relais import: " << e.what() << "\n";
