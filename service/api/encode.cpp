@@ -121,6 +121,30 @@ void tag_invoke(json::value_from_tag, json::value& v, const volunteer_record& r)
                                {"consent_version", r.reserve->consent_version},
                                {"source", r.reserve->source}};
     v.as_object()["reserve"] = std::move(reserve);
+    if (r.trainings)
+        v.as_object()["trainings"] = json::value_from(*r.trainings);
+    if (r.charter) {
+        const auto& c = *r.charter;
+        v.as_object()["charter"] = c ? json::value(json::object{{"programme_id", c->programme_id},
+                                                                {"version", c->version},
+                                                                {"accepted_at", time_json(c->accepted_at)}})
+                                     : json::value(nullptr);
+    }
+}
+
+void tag_invoke(json::value_from_tag, json::value& v, const training_record& t) {
+    v = json::object{{"category", t.category},
+                     {"trained_on", t.trained_on},
+                     {"note", t.note},
+                     {"recorded_at", time_json(t.recorded_at)}};
+}
+
+void tag_invoke(json::value_from_tag, json::value& v, const charter_record& c) {
+    v = json::object{{"programme_id", c.programme_id},
+                     {"version", c.version},
+                     {"text_fr", c.text_fr},
+                     {"text_en", c.text_en},
+                     {"published_at", time_json(c.published_at)}};
 }
 
 void tag_invoke(json::value_from_tag, json::value& v, const resident_record& r) {
@@ -274,7 +298,8 @@ void tag_invoke(json::value_from_tag, json::value& v, const category_record& c) 
                      {"volunteer_description_en", c.volunteer_description_en},
                      {"home_visit", c.home_visit},
                      {"active", c.active},
-                     {"sort", c.sort}};
+                     {"sort", c.sort},
+                     {"training", opt(c.training)}};
 }
 
 void tag_invoke(json::value_from_tag, json::value& v, const neighbourhood_record& n) {

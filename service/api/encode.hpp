@@ -14,6 +14,8 @@
 namespace relais::domain {
 
 void tag_invoke(boost::json::value_from_tag, boost::json::value& v, const volunteer_record& r);
+void tag_invoke(boost::json::value_from_tag, boost::json::value& v, const training_record& t);
+void tag_invoke(boost::json::value_from_tag, boost::json::value& v, const charter_record& c);
 void tag_invoke(boost::json::value_from_tag, boost::json::value& v, const resident_record& r);
 void tag_invoke(boost::json::value_from_tag, boost::json::value& v, const request_record& r);
 void tag_invoke(boost::json::value_from_tag, boost::json::value& v, const mission_record& r);

@@ -3,6 +3,7 @@
 #include "api/handler_support.hpp"
 #include "api/routes.hpp"
 #include "core/error.hpp"
+#include "domain/charter.hpp"
 #include "domain/programme.hpp"
 #include "domain/programmes.hpp"
 #include "domain/time_format.hpp"
@@ -47,6 +48,8 @@ awaitable_response get_programme(const data_access& s, request_context& ctx) {
                 o.erase(k);
         }
         o["categories"] = json::value_from(domain::list_categories(db, false));
+        const auto charter = domain::current_charter(db);
+        o["charter"] = charter ? json::value_from(*charter) : json::value(nullptr);
         return json::value(std::move(o));
     };
     co_return ctx.json(status::ok, co_await s.db.read(std::move(job)));
@@ -204,6 +207,13 @@ domain::category_patch read_category_fields(body_reader& r) {
     p.active = r.boolean("active", false);
     if (auto s = r.integer("sort", 0, 1000, false))
         p.sort = static_cast<int>(*s);
+    // The training the category requires (null: none): only volunteers trained for it are its candidates.
+    if (r.is_null("training")) {
+        r.accept("training");
+        p.training = std::optional<std::string>();
+    } else if (auto t = r.text("training", {2, 120}, false)) {
+        p.training = std::optional<std::string>(*t);
+    }
     return p;
 }
 
@@ -234,6 +244,7 @@ awaitable_response create_category(const data_access& s, request_context& ctx) {
     c.home_visit = p.home_visit.value_or(false);
     c.active = p.active.value_or(true);
     c.sort = p.sort.value_or(100);
+    c.training = p.training.value_or(std::nullopt);
     const auto now = s.clk.now_s();
     const auto who = actor_of(ctx);
     auto job = [c, now, who](SQLite::Database& db) {

@@ -71,6 +71,7 @@ awaitable_response register_volunteer(const account_services& s, request_context
     auto availability = read_availability(r, "availability", true);
     auto languages = read_codes(r, "languages", 10, false, true);
     auto max = r.integer("max_missions_per_week", 1, 14, false);
+    in.charter_version = r.text("charter_version", {1, 40}, false);
     auto consent = r.boolean("consent");
     if (consent && !*consent)
         r.fail("consent", "must be true: we need your agreement to keep your details");

@@ -1,4 +1,5 @@
 #include "domain/missions.hpp"
+#include "domain/trainings.hpp"
 #include "store/statement_cache.hpp"
 
 #include "core/error.hpp"
@@ -264,6 +265,10 @@ std::string propose_to(SQLite::Database& db, const request_record& r,
         known_support ? *known_support : active_support(db, request_id);
     if (support && support->volunteer_id != volunteer_id && support->standin_volunteer_id != volunteer_id)
         throw conflict("This request has a support in place; propose its volunteer or its stand-in.");
+    // The support's own volunteer carries on whatever the rules became since; anyone else needs the training
+    // the kind of help requires.
+    if (!support)
+        check_trained(db, volunteer_id, r.category);
     {
         auto q_lease = store::prepare(db,
                                       "SELECT 1 FROM mission WHERE request_id = ?1 AND status = 'proposed' "

@@ -187,6 +187,9 @@ void erase_volunteer(SQLite::Database& db, const std::string& id, const std::str
     m.bind(1, id);
     m.exec();
     erase_messages(db, "volunteer", id);
+    auto tr = store::prepare(db, "DELETE FROM volunteer_training WHERE volunteer_id = ?");  // migration 23
+    tr->bind(1, id);
+    tr->exec();
     auto cp = store::prepare(db, "DELETE FROM contact_preference WHERE volunteer_id = ?");  // migration 11
     cp->bind(1, id);
     cp->exec();

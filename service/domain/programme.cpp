@@ -118,8 +118,9 @@ void patch_programme(SQLite::Database& db, const programme_patch& p, std::int64_
 
 std::vector<category_record> list_categories(SQLite::Database& db, bool include_inactive) {
     auto q_lease = store::prepare(
-        db, std::string("SELECT code, label_fr, label_en, description_fr, description_en, home_visit, "
-                        "active, sort, volunteer_description_fr, volunteer_description_en FROM category") +
+        db, std::string(
+                "SELECT code, label_fr, label_en, description_fr, description_en, home_visit, "
+                "active, sort, volunteer_description_fr, volunteer_description_en, training FROM category") +
                 (include_inactive ? "" : " WHERE active = 1") + " ORDER BY sort, code");
     SQLite::Statement& q = *q_lease;
     std::vector<category_record> out;
@@ -135,6 +136,8 @@ std::vector<category_record> list_categories(SQLite::Database& db, bool include_
         c.sort = q.getColumn(7).getInt();
         c.volunteer_description_fr = q.getColumn(8).getString();
         c.volunteer_description_en = q.getColumn(9).getString();
+        if (!q.getColumn(10).isNull())
+            c.training = q.getColumn(10).getString();
         out.push_back(std::move(c));
     }
     return out;
@@ -149,7 +152,8 @@ void create_category(SQLite::Database& db, const category_record& c, std::int64_
     auto q_lease = store::prepare(
         db,
         "INSERT INTO category(code, label_fr, label_en, description_fr, description_en, home_visit, "
-        "active, sort, volunteer_description_fr, volunteer_description_en) VALUES (?,?,?,?,?,?,?,?,?,?)");
+        "active, sort, volunteer_description_fr, volunteer_description_en, training) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?)");
     SQLite::Statement& q = *q_lease;
     q.bind(1, c.code);
     q.bind(2, c.label_fr);
@@ -161,6 +165,10 @@ void create_category(SQLite::Database& db, const category_record& c, std::int64_
     q.bind(8, c.sort);
     q.bind(9, c.volunteer_description_fr);
     q.bind(10, c.volunteer_description_en);
+    if (c.training)
+        q.bind(11, *c.training);
+    else
+        q.bind(11);
     q.exec();
     append_event(db, now, who, {"category", c.code, "created", std::nullopt, std::nullopt, std::nullopt, {}});
 }
@@ -199,6 +207,18 @@ void patch_category(SQLite::Database& db, const std::string& code, const categor
     set_int("home_visit", p.home_visit ? std::optional<int>(*p.home_visit ? 1 : 0) : std::nullopt);
     set_int("active", p.active ? std::optional<int>(*p.active ? 1 : 0) : std::nullopt);
     set_int("sort", p.sort);
+    if (p.training) {
+        // The volunteer index re-reads everyone on a category event (match/index_sync.cpp): who is a
+        // candidate changes with the requirement.
+        auto q_lease = store::prepare(db, "UPDATE category SET training = ? WHERE code = ?");
+        SQLite::Statement& q = *q_lease;
+        if (*p.training)
+            q.bind(1, **p.training);
+        else
+            q.bind(1);
+        q.bind(2, code);
+        q.exec();
+    }
     append_event(db, now, who, {"category", code, "updated", std::nullopt, std::nullopt, std::nullopt, {}});
 }
 

@@ -49,6 +49,7 @@ struct category_record {
     std::string volunteer_description_fr, volunteer_description_en;  ///< what volunteers read; may be empty
     bool home_visit = false, active = true;
     int sort = 0;
+    std::optional<std::string> training;  ///< the training its volunteers need (domain/trainings.hpp)
 };
 
 struct neighbourhood_record {
@@ -66,6 +67,7 @@ struct category_patch {
     std::optional<std::string> volunteer_description_fr, volunteer_description_en;
     std::optional<bool> home_visit, active;
     std::optional<int> sort;
+    std::optional<std::optional<std::string>> training;  ///< null: no training needed any more
 };
 void patch_category(SQLite::Database& db, const std::string& code, const category_patch& p, std::int64_t now,
                     const actor& who);

@@ -182,7 +182,16 @@ std::string register_volunteer(SQLite::Database& db, const volunteer_input& in,
         closed.type = "/problems/registration-closed";
         throw closed;
     }
-    return enrol_volunteer(db, in, password_hash, now, who);
+    const auto charter = current_charter(db);
+    if (charter && in.charter_version != charter->version)
+        throw validation_error(
+            {{"charter_version",
+              std::string(in.charter_version ? "the charter has changed since you read it" : "is required") +
+                  ": please read the volunteers' charter (version " + charter->version + ") and accept it"}});
+    auto id = enrol_volunteer(db, in, password_hash, now, who);
+    if (charter)
+        accept_charter(db, id, *in.charter_version, now, who, "charter_version");
+    return id;
 }
 
 bool email_in_use(SQLite::Database& db, const std::string& email) {
@@ -259,6 +268,8 @@ volunteer_record load_volunteer(SQLite::Database& db, const std::string& id) {
         throw not_found("No such volunteer.");
     auto v = read_row(q);
     v.reserve = reserve_of(db, v.id);
+    v.trainings = trainings_of(db, v.id);
+    v.charter = latest_acceptance(db, v.id);
     return v;
 }
 

@@ -1,7 +1,9 @@
 #pragma once
 
+#include "domain/charter.hpp"
 #include "domain/events.hpp"
 #include "domain/reserve.hpp"
+#include "domain/trainings.hpp"
 
 #include <SQLiteCpp/Database.h>
 
@@ -39,6 +41,8 @@ struct volunteer_input {
     std::vector<availability_slot> availability;
     std::vector<std::string> languages;
     int max_missions_per_week = 2;
+    /// The charter version the person read and accepted (required while the programme has a charter).
+    std::optional<std::string> charter_version;
 };
 
 /// A volunteer as stored.
@@ -56,6 +60,9 @@ struct volunteer_record {
     std::string consent_version;
     std::int64_t consent_at = 0;
     std::optional<reserve_membership> reserve;  ///< set when they are in the reserve (domain/reserve.hpp)
+    // Read by load_volunteer only (the lists leave them out).
+    std::optional<std::vector<training_record>> trainings;
+    std::optional<std::optional<charter_acceptance_record>> charter;  ///< their latest acceptance
 };
 
 /// Changes a coordinator (or the volunteer, for their own profile) may make; absent fields are kept.

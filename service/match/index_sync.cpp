@@ -1,4 +1,5 @@
 #include "match/index_sync.hpp"
+#include "domain/trainings.hpp"
 #include "store/statement_cache.hpp"
 
 #include <SQLiteCpp/Statement.h>
@@ -10,8 +11,11 @@ namespace relais::match {
 
 namespace {
 
-constexpr const char* row_columns =
-    "id, status, neighbourhood, lat, lon, skills, availability, languages, max_missions_per_week";
+// The skills column is the matching skills: a skill whose category needs a training the volunteer lacks
+// is left out (domain/trainings.hpp).
+const std::string row_columns = std::string("id, status, neighbourhood, lat, lon, ") +
+                                domain::matching_skills_sql +
+                                ", availability, languages, max_missions_per_week";
 
 volunteer_row read_row(SQLite::Statement& q) {
     volunteer_row r;
@@ -60,6 +64,15 @@ std::vector<std::string> volunteers_changed(SQLite::Database& db, std::int64_t a
     while (q.executeStep())
         out.push_back(q.getColumn(0).getString());
     return out;
+}
+
+bool categories_changed(SQLite::Database& db, std::int64_t after, std::int64_t upto) {
+    auto q_lease =
+        store::prepare(db, "SELECT 1 FROM event WHERE seq > ? AND seq <= ? AND entity = 'category' LIMIT 1");
+    SQLite::Statement& q = *q_lease;
+    q.bind(1, static_cast<std::int64_t>(after));
+    q.bind(2, static_cast<std::int64_t>(upto));
+    return q.executeStep();
 }
 
 std::vector<volunteer_row> load_volunteer_rows(SQLite::Database& db, const std::vector<std::string>& ids,
@@ -159,8 +172,9 @@ std::size_t catch_up(volunteer_index& index, SQLite::Database& db, std::int64_t 
     if (upto <= from)
         return 0;
     auto ids = volunteers_changed(db, from, upto);
-    // A long backlog (the server was busy, or a bulk import): cheaper to reload everything.
-    if (ids.size() > 20000) {
+    // A long backlog (the server was busy, or a bulk import): cheaper to reload everything. So is a changed
+    // category (rare): whether it needs a training changes who is a candidate for it.
+    if (ids.size() > 20000 || categories_changed(db, from, upto)) {
         index.replace_all(load_active_rows(db, now), upto);
         return ids.size();
     }

@@ -29,6 +29,9 @@ std::int64_t last_event_seq(SQLite::Database& db);
 /// Ids of the volunteers touched by events in (after, upto].
 std::vector<std::string> volunteers_changed(SQLite::Database& db, std::int64_t after, std::int64_t upto);
 
+/// Whether a category changed in (after, upto] (its training requirement may have: everyone is re-read).
+bool categories_changed(SQLite::Database& db, std::int64_t after, std::int64_t upto);
+
 /// Rows of these volunteers (a missing id yields a row with an empty status, which removes it).
 std::vector<volunteer_row> load_volunteer_rows(SQLite::Database& db, const std::vector<std::string>& ids,
                                                std::int64_t now);

@@ -46,5 +46,6 @@ const char* schema_password_links_sql();
 const char* schema_neighbourhood_shapes_sql();
 const char* schema_programmes_reserve_sql();
 const char* schema_outreach_sql();
+const char* schema_charter_training_sql();
 
 }  // namespace relais::store

@@ -1423,6 +1423,253 @@ async function main() {
         await ctx.close();
       }
     });
+    // 9b. The volunteers' charter and the trainings some kinds of help require (issue: charter and trainings).
+    // The admin publishes a charter and requires a training for gardening (a kind of help no other step uses; the
+    // requirement is lifted again at the end); a new volunteer accepts the charter when registering (a version
+    // published while she reads is shown with its error), Camille (registered before) accepts it from her app, and
+    // a coordinator records and removes the new volunteer's training, who is a candidate for a gardening request
+    // only while it is recorded.
+    const CHARTER_VOLUNTEER = { first: 'Bérénice', last: 'Charte', email: 'berenice.charte@web-test.example', phone: '06 22 33 44 55',
+      password: 'benevole-charte-2026' };
+    const CHARTER_1 = 'Je garde pour moi ce que je vois et entends chez les personnes aidées.\nJe ne manipule pas d’argent sans reçu.\nJe préviens la coordination de toute inquiétude.';
+    const CHARTER_2 = `${CHARTER_1}\nJe préviens au plus tôt si je ne peux pas venir.`;
+    let charterAdCtx = null;
+    let charterAd = null;  // the administration, open from the first of these steps to the last
+    let charterPhone = null;  // the new volunteer's phone
+    let charterVol = null;
+    let charterVolunteerId = '';
+    let gardeningRequest = '';
+    /** A call to the API from a page's session (cookie + CSRF token). */
+    const pageApi = (page, method, path, body) => page.evaluate(async ({ method, path, body }) => {
+      const res = await fetch(path, { method, credentials: 'same-origin', headers: { 'Content-Type': 'application/json',
+        'X-CSRF-Token': localStorage.getItem('relais.csrf') || '' }, body: body ? JSON.stringify(body) : undefined });
+      if (!res.ok) throw new Error(`${method} ${path}: HTTP ${res.status} ${await res.text()}`);
+      return res.status === 204 ? null : res.json();
+    }, { method, path, body });
+    await step('charter: the admin publishes the volunteers\' charter on the programmes page and requires a training for gardening', async () => {
+      charterAdCtx = await browser.newContext({ ...common, viewport: { width: 1280, height: 900 } });
+      charterAdCtx.setDefaultTimeout(TIMEOUT);
+      charterAd = await charterAdCtx.newPage();
+      watch(charterAd, 'administration-charte');
+      await charterAd.goto(`${base}/administration#/programmes`);
+      await charterAd.fill('#login-email', ADMIN.email);
+      await charterAd.fill('#login-password', ADMIN.password);
+      await charterAd.click('#login-form button[type="submit"]');
+      await charterAd.locator('#charter-form').waitFor();
+      await charterAd.locator('#charter-current', { hasText: 'Aucune charte' }).waitFor();
+      // Too short a text is refused beside its field, before any call.
+      await charterAd.fill('#charter-version', '2026-1');
+      await charterAd.fill('#charter-text_fr', 'Trop court.');
+      await charterAd.click('#charter-form button[type="submit"]');
+      await charterAd.locator('.error-summary').waitFor();
+      expect((await charterAd.getAttribute('#charter-text_fr', 'aria-describedby') || '').includes('err-text_fr'), 'the text\'s error is not linked to it');
+      await charterAd.fill('#charter-text_fr', CHARTER_1);
+      await charterAd.fill('#charter-text_en', 'I keep to myself what I see and hear at the homes of the people I help.\nI handle no money without a receipt.');
+      await charterAd.click('#charter-form button[type="submit"]');
+      await charterAd.locator('#charter-current[data-version="2026-1"]').waitFor();
+      await charterAd.locator('#charter-published', { hasText: 'en vigueur' }).waitFor();
+      expect(await charterAd.evaluate(() => document.activeElement.id) === 'charter-current-title', 'the focus did not move to the charter in force');
+      // Plain text, its line breaks kept.
+      const shown = await charterAd.locator('#charter-current-text').innerText();
+      expect(shown.split('\n').filter(Boolean).length === 3, `the charter's lines are not kept: ${JSON.stringify(shown)}`);
+      const programme = await charterAd.evaluate(async () => (await fetch('/api/v1/programme')).json());
+      expect(programme.charter && programme.charter.version === '2026-1' && programme.charter.text_fr === CHARTER_1,
+        `the programme's charter: ${JSON.stringify(programme.charter)}`);
+      await checkPage(charterAd, 'administration-charte');
+      // Gardening (made by the admin above) now requires a training; the list says so.
+      await charterAd.goto(`${base}/administration#/categories`);
+      const gardening = charterAd.locator('details.category[data-code="gardening"]');
+      await gardening.locator('summary').click();
+      await gardening.locator('input[name="training"]').fill('Formation jardinage');
+      await gardening.locator('button[type=submit]').click();
+      await charterAd.locator('#categories-status', { hasText: /enregistré/ }).waitFor();
+      await charterAd.locator('details.category[data-code="gardening"] summary .badge', { hasText: 'Formation requise : Formation jardinage' }).waitFor();
+      const cats = await charterAd.evaluate(async () => (await fetch('/api/v1/categories')).json());
+      const cat = cats.items.find((c) => c.code === 'gardening');
+      expect(cat && cat.training === 'Formation jardinage', `gardening's training: ${JSON.stringify(cat)}`);
+      expect(cats.items.filter((c) => c.training).length === 1, 'another kind of help requires a training');
+      await checkPage(charterAd, 'administration-categories-formation');
+    });
+    await step('charter: a new volunteer reads and accepts it when registering (a version published meanwhile is shown with its error); the API shows the acceptance', async () => {
+      charterPhone = await browser.newContext({ ...common, viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+      charterPhone.setDefaultTimeout(TIMEOUT);
+      charterVol = await charterPhone.newPage();
+      watch(charterVol, 'benevole-charte');
+      await charterVol.goto(`${base}/benevole#/inscription`);
+      await charterVol.locator('#register-form').waitFor();
+      await charterVol.locator('#reg-charter h2', { hasText: 'Charte des bénévoles' }).waitFor();
+      await charterVol.locator('#reg-charter .charter-meta', { hasText: 'Version 2026-1' }).waitFor();
+      expect((await charterVol.locator('#reg-charter-text').innerText()).includes('sans reçu'), 'the charter\'s text is not shown');
+      const described = (await charterVol.getAttribute('#reg-charter-accept', 'aria-describedby')) || '';
+      expect(described.split(' ').every((id) => id) && described.includes('reg-charter-version'), `the box is not described by the charter: ${described}`);
+      expect(/J'ai lu la charte et je m'engage à la respecter/.test(await charterVol.locator('label[for="reg-charter-accept"]').textContent()), 'the box\'s label');
+      await charterVol.fill('#reg-first_name', CHARTER_VOLUNTEER.first);
+      await charterVol.fill('#reg-last_name', CHARTER_VOLUNTEER.last);
+      await charterVol.fill('#reg-email', CHARTER_VOLUNTEER.email);
+      await charterVol.fill('#reg-phone', CHARTER_VOLUNTEER.phone);
+      await charterVol.fill('#reg-password', CHARTER_VOLUNTEER.password);
+      await charterVol.selectOption('#reg-neighbourhood', 'centre');
+      await charterVol.check('#skills-gardening');
+      for (const d of ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']) {
+        await charterVol.check(`#av-${d}`);
+        await charterVol.fill(`#av-${d}-start`, '00:00');
+        await charterVol.fill(`#av-${d}-end`, '23:59');
+      }
+      await charterVol.check('#reg-consent');
+      // Without the charter's box: refused, the message beside the box.
+      await charterVol.click('#register-form button[type="submit"]');
+      await charterVol.locator('.error-summary').waitFor();
+      expect(await charterVol.getAttribute('#reg-charter-accept', 'aria-invalid') === 'true', 'the charter\'s box is not marked invalid');
+      await checkPage(charterVol, 'benevole-inscription-charte');
+      // While she reads, the admin publishes version 2026-2.
+      await charterAd.goto(`${base}/administration#/programmes`);
+      await charterAd.locator('#charter-form').waitFor();
+      await charterAd.fill('#charter-version', '2026-2');
+      await charterAd.fill('#charter-text_fr', CHARTER_2);
+      await charterAd.fill('#charter-text_en', '');
+      await charterAd.click('#charter-form button[type="submit"]');
+      await charterAd.locator('#charter-current[data-version="2026-2"]').waitFor();
+      await charterVol.check('#reg-charter-accept');
+      await charterVol.click('#register-form button[type="submit"]');
+      // The server refuses version 2026-1: the new text is shown with the error, the box to tick again.
+      await charterVol.locator('#reg-charter .charter-meta', { hasText: 'Version 2026-2' }).waitFor();
+      await charterVol.locator('#reg-charter .field-error', { hasText: 'a changé' }).waitFor();
+      expect((await charterVol.locator('#reg-charter-text').innerText()).includes('si je ne peux pas venir'), 'the new text is not shown');
+      expect(!(await charterVol.isChecked('#reg-charter-accept')), 'the box stays ticked for a text not read');
+      expect(await charterVol.inputValue('#reg-first_name') === CHARTER_VOLUNTEER.first, 'what was typed is lost');
+      await screenshot(charterVol, 'benevole-inscription-charte-changee');
+      await charterVol.check('#reg-charter-accept');
+      await charterVol.click('#register-form button[type="submit"]');
+      await charterVol.locator('p.success').waitFor();
+      // Signed in (awaiting validation): no charter to accept again; the API shows her acceptance.
+      await charterVol.fill('#vo-email', CHARTER_VOLUNTEER.email);
+      await charterVol.fill('#vo-password', CHARTER_VOLUNTEER.password);
+      await charterVol.click('#login-form button[type="submit"]');
+      await charterVol.locator('h1', { hasText: 'Mon compte' }).waitFor();
+      await charterVol.locator('#my-trainings', { hasText: 'Aucune formation' }).waitFor();
+      expect(await charterVol.locator('#charter-notice').count() === 0, 'the charter she accepted is asked again');
+      const me = await charterVol.evaluate(async () => (await fetch('/api/v1/me/volunteer')).json());
+      expect(me.charter && me.charter.version === '2026-2' && me.charter.accepted_at, `her acceptance: ${JSON.stringify(me.charter)}`);
+      charterVolunteerId = me.id;
+      const seen = await pageApi(co, 'GET', `/api/v1/volunteers/${charterVolunteerId}`);
+      expect(seen.charter && seen.charter.version === '2026-2', `the coordination sees: ${JSON.stringify(seen.charter)}`);
+    });
+    await step('charter: Camille, registered before it, is asked in her app to accept the new charter; accepted, the notice goes', async () => {
+      await vol.goto(`${base}/benevole#/`);
+      await vol.reload();  // the app as she opens it again
+      const notice = vol.locator('#charter-notice');
+      await notice.waitFor();
+      await notice.locator('h2', { hasText: 'charte' }).waitFor();
+      expect((await notice.locator('.charter-text').innerText()).includes('si je ne peux pas venir'), 'the notice does not show the charter in force');
+      await checkPage(vol, 'benevole-charte-a-accepter');
+      await notice.locator('#charter-accept').click();
+      await vol.locator('#charter-accepted', { hasText: '2026-2' }).waitFor();
+      expect(await vol.locator('#charter-notice').count() === 0, 'the notice is still shown');
+      expect(await vol.evaluate(() => document.activeElement.id) === 'charter-accepted', 'the focus is lost after accepting');
+      const me = await vol.evaluate(async () => (await fetch('/api/v1/me/volunteer')).json());
+      expect(me.charter && me.charter.version === '2026-2', `Camille's acceptance: ${JSON.stringify(me.charter)}`);
+      await vol.reload();
+      await vol.locator('#proposals-title').waitFor();
+      expect(await vol.locator('#charter-notice').count() === 0, 'the notice comes back after accepting');
+      // A version number already used in the programme is refused by the server (409), beside the field.
+      await charterAd.fill('#charter-version', '2026-1');
+      await charterAd.click('#charter-form button[type="submit"]');
+      await charterAd.locator('#charter-form .field-error', { hasText: '2026-1' }).waitFor();
+      expect(await charterAd.getAttribute('#charter-version', 'aria-invalid') === 'true', 'the version field is not marked');
+    });
+    await step('trainings: a coordinator records the new volunteer\'s gardening training on her page; she becomes a candidate for a gardening request, and is not once it is removed', async () => {
+      // The coordinator validates her; a gardening request comes in by phone.
+      await co.goto(`${base}/coordination#/benevoles`);
+      const row = co.locator('#volunteers tr', { hasText: CHARTER_VOLUNTEER.last });
+      await row.locator('button.primary').click();
+      await co.locator('#volunteers tr', { hasText: CHARTER_VOLUNTEER.last }).waitFor({ state: 'detached' });
+      const from = new Date(Date.now() + 2 * 3600000);
+      gardeningRequest = (await pageApi(co, 'POST', '/api/v1/requests', { channel: 'phone', category: 'gardening', urgency: 'week',
+        details: 'Tailler la haie (test des formations)', consent: true,
+        window: { from: from.toISOString(), until: new Date(from.getTime() + 3 * 86400000).toISOString() },
+        resident: { first_name: 'Hortense', last_name: 'Jardin', phone: '02 99 66 77 88', address: '6 rue des Lilas', neighbourhood: 'centre' } })).id;
+      const candidateButton = `#candidates button[data-volunteer-id="${charterVolunteerId}"]`;
+      await co.goto(`${base}/coordination#/demande/${gardeningRequest}`);
+      await co.locator('#request-panel', { hasText: 'Tailler la haie' }).waitFor();
+      await co.locator('#candidates-title').waitFor();
+      expect(await co.locator(candidateButton).count() === 0, 'an untrained volunteer is ranked');
+      // Proposed by hand anyway (found by name): refused, the console says which training is missing.
+      await co.click('#any-volunteer-panel summary');
+      await co.fill('#any-volunteer-q', CHARTER_VOLUNTEER.last);
+      await co.click('#any-volunteer button[type=submit]');
+      await co.locator(`#any-volunteer-table button[data-volunteer-id="${charterVolunteerId}"]`).click();
+      const deadline = Date.now() + TIMEOUT;
+      while (!(await co.locator('#propose-status #training-required').count())) {
+        expect(Date.now() < deadline, `no training refusal shown: ${await co.locator('#propose-status').textContent()}`);
+        for (const id of ['past-slot', 'outside-availability']) {
+          const yes = co.locator(`dialog#${id}[open] #${id}-yes`);
+          if (await yes.count()) await yes.click();
+        }
+        await co.waitForTimeout(100);
+      }
+      const refusal = await co.locator('#propose-status').textContent();
+      expect(refusal.includes('Formation jardinage'), `the refusal does not name the training: ${refusal}`);
+      expect(!refusal.includes('Impossible dans'), `the refusal is not plain: ${refusal}`);
+      await screenshot(co, 'coordination-formation-requise');
+      // Her page: gardening is flagged, recorded from the keyboard.
+      await co.locator(`#propose-status a[href="#/benevole/${charterVolunteerId}"]`).click();
+      const panel = co.locator('#vol-trainings');
+      await panel.waitFor();
+      await panel.locator('#training-todo li[data-category="gardening"]', { hasText: 'formation à enregistrer' }).waitFor();
+      expect(await co.inputValue('#training-category') === 'gardening', 'the kind of help to record is not offered first');
+      expect((await co.locator('#training-category option[value="gardening"]').textContent()).includes('Formation jardinage'), 'the option does not name the training');
+      expect(await co.inputValue('#training-date') === localParts(new Date()).date, 'the date is not today by default');
+      await checkPage(co, 'coordination-formations');
+      // From the keyboard: the note typed, Enter records (kind of help and date as offered).
+      await co.focus('#training-note');
+      await co.keyboard.type('Atelier de la Maison des jardins');
+      await co.keyboard.press('Enter');
+      await co.locator('#training-list tr[data-category="gardening"]', { hasText: 'Maison des jardins' }).waitFor();
+      await co.locator('#training-done', { hasText: 'Formation enregistrée' }).waitFor();
+      expect(await co.evaluate(() => document.activeElement.id) === 'trainings-title', 'the focus is not on the trainings');
+      expect(await co.locator('#training-todo').count() === 0, 'still flagged once recorded');
+      const seen = await pageApi(co, 'GET', `/api/v1/volunteers/${charterVolunteerId}`);
+      expect(seen.trainings.length === 1 && seen.trainings[0].category === 'gardening' && seen.trainings[0].trained_on === localParts(new Date()).date,
+        `her trainings: ${JSON.stringify(seen.trainings)}`);
+      // She is now among the request's candidates; her app shows the training.
+      await co.goto(`${base}/coordination#/demande/${gardeningRequest}`);
+      await co.locator(candidateButton).waitFor();
+      await screenshot(co, 'coordination-candidate-formee');
+      await charterVol.goto(`${base}/benevole#/compte`);
+      await charterVol.locator('#my-trainings li[data-category="gardening"]', { hasText: 'Formation jardinage' }).waitFor();
+      await checkPage(charterVol, 'benevole-formations');
+      // Removed (after a confirmation): flagged again, and no longer a candidate.
+      await co.goto(`${base}/coordination#/benevole/${charterVolunteerId}`);
+      await co.locator('button[data-remove-training="gardening"]').click();
+      await co.locator('dialog#training-remove[open]').waitFor();
+      await co.click('#training-remove-no');
+      expect(await co.locator('#training-list tr[data-category="gardening"]').count() === 1, 'removed without the confirmation');
+      await co.locator('button[data-remove-training="gardening"]').click();
+      await co.click('#training-remove-yes');
+      await co.locator('#training-todo li[data-category="gardening"]').waitFor();
+      expect(await co.locator('#training-list tr').count() === 0, 'the record is still listed');
+      await co.goto(`${base}/coordination#/demande/${gardeningRequest}`);
+      await co.locator('#request-panel', { hasText: 'Tailler la haie' }).waitFor();
+      await co.locator('#candidates-title').waitFor();
+      expect(await co.locator(candidateButton).count() === 0, 'still a candidate once the training is removed');
+    });
+    await step('trainings: the admin lifts gardening\'s training requirement again (the field emptied sends none)', async () => {
+      try {
+        await charterAd.goto(`${base}/administration#/categories`);
+        const gardening = charterAd.locator('details.category[data-code="gardening"]');
+        await gardening.locator('summary').click();
+        await gardening.locator('input[name="training"]').fill('');
+        await gardening.locator('button[type=submit]').click();
+        await charterAd.locator('#categories-status', { hasText: /enregistré/ }).waitFor();
+        await charterAd.locator('details.category[data-code="gardening"]').waitFor();
+        expect(await charterAd.locator('details.category[data-code="gardening"] summary .badge').count() === 0, 'the list still shows a training');
+        const cats = await charterAd.evaluate(async () => (await fetch('/api/v1/categories')).json());
+        expect(cats.items.every((c) => c.training === null), `a training is still required: ${JSON.stringify(cats.items.filter((c) => c.training))}`);
+      } finally {
+        if (charterPhone) await charterPhone.close();
+        if (charterAdCtx) await charterAdCtx.close();
+      }
+    });
     // 10. A new city, from its first start to a year later (issue 16): it sets itself up from the setup link with
     // its own map and time zone, runs a programme, closes it with its supports reviewed, keeps a reserve, and
     // calls it back a year later with a campaign whose funnel is shown. Its own server (test clock, SMTP sink).
