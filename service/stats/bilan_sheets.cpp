@@ -1,6 +1,7 @@
 #include "stats/bilan_sheets.hpp"
 
 #include "domain/time_format.hpp"
+#include "stats/report.hpp"
 
 #include <boost/json.hpp>
 
@@ -8,6 +9,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <map>
 #include <stdexcept>
 
 namespace relais::stats {
@@ -77,7 +79,7 @@ bilan_sheet table_sheet(const json::object& body, std::string_view table, const 
     bilan_sheet s;
     s.table = std::string(table);
     s.name = sheet_name(w("bi.sheet." + s.table));
-    const auto& v = body.at(table);
+    const auto v = table_value(body, table);
     const std::string req = w("bi.col.requests"), done = w("bi.col.missions_done"),
                       sup = w("bi.col.supports");
     if (table == "figures") {
@@ -186,6 +188,46 @@ bilan_sheet table_sheet(const json::object& body, std::string_view table, const 
                                            integer(r.at("attended")),
                                            integer(r.at("absent")),
                                            integer(r.at("volunteers"))};
+        });
+    } else if (table == "engagement") {
+        s.title = w("bi.h.engagement");
+        s.headers = {w("bi.col.figure"), w("bi.col.value")};
+        for (const auto& [k, n] : v.as_object()) {
+            const std::string key(k);
+            const cell_type type = key.ends_with("_rate")                   ? cell_type::rate
+                                   : key.find("hours") != std::string::npos ? cell_type::decimal
+                                                                            : cell_type::integer;
+            if (n.is_null())
+                s.rows.push_back({text(word(w, "bi.eng.", key)), bilan_cell{}});
+            else
+                s.rows.push_back(
+                    {text(word(w, "bi.eng.", key)),
+                     bilan_cell{type,
+                                {},
+                                type == cell_type::decimal ? std::round(n.to_number<double>() * 100.0) / 100.0
+                                                           : n.to_number<double>()}});
+        }
+    } else if (table == "engagement_answers") {
+        s.title = w("bi.table.answers");
+        s.headers = {w("bi.col.type"),        w("bi.col.proposals"), w("bi.col.accepted"),
+                     w("bi.col.declined"),    w("bi.col.expired"),   w("bi.col.acceptance_rate"),
+                     w("bi.col.decline_rate")};
+        std::map<std::string, std::string> labels;
+        for (const auto& c : body.at("by_category").as_array())
+            labels[std::string(c.at("category").as_string())] =
+                std::string(c.at(l.english ? "label_en" : "label_fr").as_string());
+        auto rate = [](const json::value& x) {
+            return x.is_null() ? bilan_cell{} : bilan_cell{cell_type::rate, {}, x.to_number<double>()};
+        };
+        s.rows = rows_of(v, [&](const json::object& r) {
+            const std::string code(r.at("category").as_string());
+            return std::vector<bilan_cell>{text(labels.count(code) ? labels[code] : code),
+                                           integer(r.at("proposals")),
+                                           integer(r.at("accepted")),
+                                           integer(r.at("declined")),
+                                           integer(r.at("expired")),
+                                           rate(r.at("acceptance_rate")),
+                                           rate(r.at("decline_rate"))};
         });
     } else {
         throw std::invalid_argument("unknown table");

@@ -17,15 +17,16 @@ namespace relais::stats {
 
 struct registration_fact {
     std::string volunteer_id;
-    std::string person;          ///< the volunteer id of the person's first registration
-    std::string neighbourhood;   ///< at registration
+    std::string person;         ///< the volunteer id of the person's first registration
+    std::string neighbourhood;  ///< at registration
     std::int64_t registered_at = 0;
     std::optional<std::int64_t> validated_at, withdrawn_at;
     std::string withdrawal_reason;
 };
 
 struct request_fact {
-    std::string id, resident_id, category, neighbourhood, channel;  ///< neighbourhood: the resident's, at creation
+    std::string id, resident_id, category, neighbourhood,
+        channel;  ///< neighbourhood: the resident's, at creation
     std::int64_t created_at = 0;
     std::optional<std::int64_t> first_proposed_at, first_accepted_at, first_done_at, closed_at;
     std::string outcome;  ///< when closed: fulfilled, cancelled or unfulfillable

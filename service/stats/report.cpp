@@ -99,6 +99,9 @@ const std::vector<table_spec>& table_specs() {
         {"collectives",
          {"organiser_id", "organiser", "held", "cancelled", "places", "signups", "attended", "absent",
           "volunteers"}},
+        {"engagement", {}},
+        {"engagement_answers",
+         {"category", "proposals", "accepted", "declined", "expired", "acceptance_rate", "decline_rate"}},
     };
     return specs;
 }
@@ -331,6 +334,21 @@ summary summary_from_json(const json::value& v, const domain::city_time& city) {
     return s;
 }
 
+json::value table_value(const json::value& summary_body, std::string_view table) {
+    const auto& body = summary_body.as_object();
+    if (table == "engagement_answers")
+        return body.at("engagement").at("answers_by_category");
+    if (table != "engagement")
+        return body.at(table);
+    json::object out;
+    for (const auto& [k, v] : body.at("engagement").as_object())
+        if (!v.is_structured())
+            out[k] = v;
+    for (const auto& [k, v] : body.at("engagement").at("reserve").as_object())
+        out["reserve_" + std::string(k)] = v;
+    return out;
+}
+
 const std::vector<std::string>& csv_table_names() {
     static const std::vector<std::string> names = [] {
         std::vector<std::string> n;
@@ -377,7 +395,7 @@ std::optional<std::string> csv_export(const json::value& body, std::string_view 
     const char decimal = dialect == csv_dialect::semicolon ? ',' : '.';
     std::string out = dialect == csv_dialect::semicolon ? "\xEF\xBB\xBF" : "";
     auto line = [&](const std::vector<std::string>& fields) { append_csv_line(out, fields, sep); };
-    const auto& value = body.as_object().at(spec->name);
+    const auto value = table_value(body, spec->name);
     if (spec->columns.empty()) {
         line({"figure", "value"});
         for (const auto& [k, v] : value.as_object())

@@ -36,8 +36,14 @@ boost::json::value summary_json(const summary& s, const reference& ref, const do
 summary summary_from_json(const boost::json::value& v, const domain::city_time& city);
 
 /// The tables of the CSV export, in the order of the page: figures, request_outcomes, by_category,
-/// by_neighbourhood, by_channel, weekly, declines_and_dropouts, withdrawals, delays, retention.
+/// by_neighbourhood, by_channel, weekly, declines_and_dropouts, withdrawals, delays, retention, collectives,
+/// engagement, engagement_answers.
 const std::vector<std::string>& csv_table_names();
+
+/// A table's JSON in a StatsSummary body: its member of the same name, except the engagement's two tables,
+/// drawn from the `engagement` object: `engagement` (its figures and the reserve's, as one object: hours
+/// and the reserve's figures prefixed `reserve_`) and `engagement_answers` (its answers_by_category).
+boost::json::value table_value(const boost::json::value& summary_body, std::string_view table);
 
 enum class csv_dialect {
     comma,     ///< RFC 4180: ',' between fields, '.' in decimals

@@ -34,7 +34,8 @@ std::string iso_week_label(std::int64_t monday, const domain::city_time& city) {
     const std::int64_t thursday = (city.day_of(monday) + 3) * day_s;
     const auto ymd = civil(thursday);
     const std::int64_t jan1 =
-        std::chrono::sys_days{std::chrono::year_month_day{ymd.year(), std::chrono::January, std::chrono::day{1}}}
+        std::chrono::sys_days{
+            std::chrono::year_month_day{ymd.year(), std::chrono::January, std::chrono::day{1}}}
             .time_since_epoch()
             .count();
     const std::int64_t week = (day_of(thursday) - jan1) / 7 + 1;

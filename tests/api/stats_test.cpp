@@ -302,10 +302,11 @@ TEST_CASE("the whole bilan as one workbook, and the CSV in French words") {
     const auto files = relais::testing::unzip(res.body);
     REQUIRE(files.count("xl/workbook.xml"));
     // The period's sheet, then one per table of the summary.
-    for (int i = 1; i <= 12; ++i)
+    for (int i = 1; i <= 14; ++i)
         CHECK(files.count("xl/worksheets/sheet" + std::to_string(i) + ".xml"));
-    CHECK_FALSE(files.count("xl/worksheets/sheet13.xml"));
+    CHECK_FALSE(files.count("xl/worksheets/sheet15.xml"));
     const auto& book = files.at("xl/workbook.xml");
+    CHECK(book.find("name=\"Engagement\"") != std::string::npos);
     CHECK(book.find("name=\"Actions collectives\"") != std::string::npos);
     CHECK(book.find("name=\"Chiffres clés\"") != std::string::npos);
     CHECK(book.find("name=\"Par semaine\"") != std::string::npos);

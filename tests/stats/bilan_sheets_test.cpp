@@ -6,6 +6,7 @@
 #include "domain/time_format.hpp"
 #include "stats/bilan_workbook.hpp"
 #include "stats/collective_summary.hpp"
+#include "stats/engagement_summary.hpp"
 #include "stats/report.hpp"
 #include "support/zip_reader.hpp"
 
@@ -51,6 +52,12 @@ boost::json::value body(const domain::city_time& paris) {
     auto out = stats::summary_json(s, ref, paris);
     out.as_object()["collectives"] = stats::collectives_json(
         {{"city", "Volontaires Solidaires", 2, 0, 10, 7, 6, 1, 5}, {"all", "", 2, 0, 10, 7, 6, 1, 5}});
+    stats::engagement_summary e;
+    e.minutes_given = 750;
+    e.collective_minutes = 90;
+    e.answers.push_back({"shopping", 8, 5, 2, 1});
+    e.reserve = {6, 3, 2, 1, 1, 4, 2};
+    out.as_object()["engagement"] = stats::engagement_json(e);
     return out;
 }
 
@@ -176,7 +183,7 @@ TEST_CASE("the workbook: the period first, then one sheet per table, readable ba
         CHECK(files.count("xl/worksheets/sheet" + std::to_string(i) + ".xml"));
     CHECK(files.at("xl/sharedStrings.xml").find("Missions réalisées") != std::string::npos);
     // Collective activities: the organiser by name, the total row in words.
-    const auto& col = sheets.back();
+    const auto& col = sheets[sheets.size() - 3];
     CHECK(col.table == "collectives");
     CHECK(col.name == "Actions collectives");
     CHECK(cell(col, 0, 0).text == "Volontaires Solidaires");
@@ -186,4 +193,47 @@ TEST_CASE("the workbook: the period first, then one sheet per table, readable ba
     // The rate is a number with a percent format, not text.
     CHECK(files.at("xl/styles.xml").find("0.0%") != std::string::npos);
     CHECK(files.at("xl/worksheets/sheet11.xml").find("<v>0.625</v>") != std::string::npos);
+
+    // The engagement: hours as decimals, the reserve's figures, and the answers per kind of help by label.
+    const auto& eng = sheets[sheets.size() - 2];
+    CHECK(eng.table == "engagement");
+    CHECK(eng.title == "Engagement des bénévoles et réserve");
+    REQUIRE(eng.rows.size() >= 11);
+    CHECK(cell(eng, 0, 0).text == "Heures données (missions et actions collectives)");
+    CHECK(cell(eng, 0, 1).number == 14);  // 750 + 90 minutes
+    CHECK(cell(eng, 0, 1).type == stats::cell_type::decimal);
+    bool rate_seen = false;
+    for (const auto& row : eng.rows)
+        if (row[0].text == "Taux de retour des campagnes") {
+            rate_seen = true;
+            CHECK(row[1].type == stats::cell_type::rate);
+            CHECK(row[1].number == doctest::Approx(0.5));  // 2 of 4 recipients came back
+        }
+    CHECK(rate_seen);
+    const auto& answers = sheets.back();
+    CHECK(answers.table == "engagement_answers");
+    REQUIRE(answers.rows.size() == 1);
+    CHECK(cell(answers, 0, 0).text == "Courses");
+    CHECK(cell(answers, 0, 1).number == 8);
+    CHECK(cell(answers, 0, 5).type == stats::cell_type::rate);
+    CHECK(cell(answers, 0, 5).number == doctest::Approx(0.625));  // 5 accepted of 8 answered
+}
+
+TEST_CASE("the engagement tables as CSV, coded and in words") {
+    const domain::city_time paris("Europe/Paris");
+    const auto b = body(paris);
+    const auto coded = stats::csv_export(b, "engagement", stats::csv_dialect::comma);
+    REQUIRE(coded);
+    CHECK(coded->starts_with("figure,value\r\nhours_given,14.0\r\n"));
+    CHECK(coded->find("reserve_members,6\r\n") != std::string::npos);
+    CHECK(coded->find("answers_by_category") == std::string::npos);  // the rows are the other table
+    const auto rows = stats::csv_export(b, "engagement_answers", stats::csv_dialect::semicolon);
+    REQUIRE(rows);
+    CHECK(rows->find("category;proposals;accepted;declined;expired;acceptance_rate;decline_rate\r\n") !=
+          std::string::npos);
+    CHECK(rows->find("shopping;8;5;2;1;0,625;0,375\r\n") != std::string::npos);
+    const auto fr = words().get("fr");
+    const auto worded = stats::bilan_csv(stats::bilan_table(b, "engagement_answers", {fr, paris, false}),
+                                         stats::csv_dialect::semicolon, fr);
+    CHECK(worded.find("Courses;8;5;2;1;62,5 %;37,5 %") != std::string::npos);
 }

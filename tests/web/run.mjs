@@ -1616,6 +1616,7 @@ async function main() {
       const panel = co.locator('#vol-trainings');
       await panel.waitFor();
       await panel.locator('#training-todo li[data-category="gardening"]', { hasText: 'formation à enregistrer' }).waitFor();
+      expect((await co.locator('#vol-charter').textContent()).includes('2026-2'), 'her page does not show the charter she accepted');
       expect(await co.inputValue('#training-category') === 'gardening', 'the kind of help to record is not offered first');
       expect((await co.locator('#training-category option[value="gardening"]').textContent()).includes('Formation jardinage'), 'the option does not name the training');
       expect(await co.inputValue('#training-date') === localParts(new Date()).date, 'the date is not today by default');

@@ -323,7 +323,8 @@
               t('bi.col.acceptance_rate'), t('bi.col.decline_rate')],
             en.answers_by_category.map((x) => [labels[x.category] || x.category, num(x.proposals), num(x.accepted),
               num(x.declined), num(x.expired), pct(x.acceptance_rate), pct(x.decline_rate)]))
-          : h('p', {}, t('bi.no_proposals'))));
+          : h('p', {}, t('bi.no_proposals')),
+        csvLinks('engagement', query), csvLinks('engagement_answers', query)));
     }
     report.hidden = false;
   }

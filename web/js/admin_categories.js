@@ -1,7 +1,8 @@
 // The categories of help (administration): labels and descriptions in each language, one sentence for
 // residents ("someone does your shopping") and one for volunteers ("do someone's shopping"), home visit or
-// not, active or not, their order. Each category edits in place; a form below adds one.
-import { t, h, mount, api, announce, problemText, formData } from './lib.js';
+// not, active or not, their order, and the training its volunteers need (none when empty: only volunteers with
+// that training recorded are then its candidates). Each category edits in place; a form below adds one.
+import { t, h, mount, api, ApiError, announce, problemText, formData, showFieldErrors, clearFieldErrors, showProblemFields } from './lib.js';
 
 const TEXTS = [
   ['label_fr', 80], ['label_en', 80], ['description_fr', 300], ['description_en', 300],
@@ -23,6 +24,11 @@ function fields(prefix, c) {
     h('div', { class: 'columns' }, field('label_fr', 80), field('label_en', 80)),
     h('div', { class: 'columns' }, field('description_fr', 300), field('description_en', 300)),
     h('div', { class: 'columns' }, field('volunteer_description_fr', 300), field('volunteer_description_en', 300)),
+    h('div', { class: 'field' },
+      h('label', { for: `${prefix}-training` }, t('ad.cat.training'), ' ', h('span', { class: 'optional' }, t('form.optional'))),
+      h('p', { class: 'hint', id: `${prefix}-training-hint` }, t('ad.cat.training_hint')),
+      h('input', { id: `${prefix}-training`, name: 'training', type: 'text', value: c.training || '', maxlength: '120',
+        autocomplete: 'off', 'aria-describedby': `${prefix}-training-hint` })),
     check('home_visit'), check('active'),
     h('div', { class: 'field' }, h('label', { for: `${prefix}-sort` }, t('ad.cat.sort')),
       h('input', { id: `${prefix}-sort`, name: 'sort', type: 'number', min: '0', max: '1000', value: String(c.sort ?? 100) })),
@@ -33,7 +39,17 @@ function read(form) {
   const d = formData(form);
   const out = { home_visit: Boolean(d.home_visit), active: Boolean(d.active), sort: Number(d.sort) };
   for (const [name] of TEXTS) out[name] = (d[name] || '').trim();
+  out.training = (d.training || '').trim() || null;  // empty: no training required
   return out;
+}
+
+/** The form's own checks (the training's name: 2 to 120 characters when given); true when shown. */
+function invalid(form, body) {
+  const errors = {};
+  if (body.training !== null && (body.training.length < 2 || body.training.length > 120)) errors.training = t('ad.cat.err.training');
+  if (showFieldErrors(form, errors)) return true;
+  clearFieldErrors(form);
+  return false;
 }
 
 function categoryEditor(c, status, reload) {
@@ -43,6 +59,7 @@ function categoryEditor(c, status, reload) {
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     const now = read(form);
+    if (invalid(form, now)) { status.textContent = t('form.check_fields'); return; }
     // Only what changed (each change is an event of its own in the log).
     const changed = Object.fromEntries(Object.entries(now).filter(([k, v]) => v !== (c[k] ?? (typeof v === 'string' ? '' : null))));
     if (!Object.keys(changed).length) { status.textContent = t('ad.cat.nothing'); return; }
@@ -51,10 +68,15 @@ function categoryEditor(c, status, reload) {
       status.textContent = t('ad.cat.saved', { label: now.label_fr });
       announce(status.textContent);
       await reload();
-    } catch (err) { status.textContent = problemText(err); }
+    } catch (err) {
+      status.textContent = problemText(err);
+      if (err instanceof ApiError && err.status === 422) showProblemFields(form, err);
+    }
   });
   return h('details', { class: 'category', dataset: { code: c.code } },
-    h('summary', {}, c.label_fr, ' / ', c.label_en, c.active ? '' : ` (${t('ad.cat.inactive')})`), form);
+    h('summary', {}, c.label_fr, ' / ', c.label_en, c.active ? '' : ` (${t('ad.cat.inactive')})`,
+      c.training ? [' ', h('span', { class: 'badge category-training' }, t('ad.cat.training_badge', { training: c.training }))] : null),
+    form);
 }
 
 export async function categoriesView(view) {
@@ -74,13 +96,18 @@ export async function categoriesView(view) {
   create.addEventListener('submit', async (e) => {
     e.preventDefault();
     const body = { code: (formData(create).code || '').trim(), ...read(create) };
+    if (invalid(create, body)) { status.textContent = t('form.check_fields'); return; }
+    if (body.training === null) delete body.training;  // none
     try {
       await api('POST', '/api/v1/categories', body);
       create.reset();
       status.textContent = t('ad.cat.created', { label: body.label_fr });
       announce(status.textContent);
       await load();
-    } catch (err) { status.textContent = problemText(err); }
+    } catch (err) {
+      status.textContent = problemText(err);
+      if (err instanceof ApiError && err.status === 422) showProblemFields(create, err);
+    }
   });
   view(t('ad.cat.title'), h('p', {}, t('ad.cat.lead')), status, list, create);
   try { await load(); } catch (err) { mount(list, h('p', { class: 'notice', role: 'alert' }, problemText(err))); }

@@ -5,7 +5,7 @@
 // all or nothing; the server's faults are shown next to their fields.
 import {
   t, h, mount, api, ApiError, announce, problemText, formData, showFieldErrors, clearFieldErrors, fieldMessage,
-  categoryLabel, fmtDate, dateInputValue, getLang, nextId, hasKey,
+  categoryLabel, fmtDate, fmtDateTime, dateInputValue, getLang, nextId, hasKey, charterBox,
 } from './lib.js';
 
 const DECISIONS = ['continue', 'hand_over', 'end'];
@@ -181,23 +181,114 @@ function closeForm(current, rows, partners, ref, status, reload) {
   return form;
 }
 
+/** The charter in force: its version, when it was published, its text (or the word that there is none). */
+function charterInForce(charter) {
+  if (!charter) return h('p', { id: 'charter-current' }, t('ad.ch.none'));
+  return h('div', { id: 'charter-current', dataset: { version: charter.version } },
+    h('h3', { id: 'charter-current-title' }, t('ad.ch.in_force', { version: charter.version })),
+    h('p', { class: 'charter-meta' }, t('ad.ch.published', { date: fmtDateTime(charter.published_at) })),
+    charterBox(charter, { id: 'charter-current-text', labelledBy: 'charter-current-title' }),
+    charter.text_en ? null : h('p', { class: 'hint' }, t('ad.ch.no_english')));
+}
+
+/**
+ * The volunteers' charter: the version in force, and a form publishing a new one for the current programme
+ * (a new version number each time; the French text, the English one optional). Published, it is in force:
+ * registrations must accept it and the volunteers already there are asked to in their app.
+ */
+async function charterSection() {
+  const current = h('div', { id: 'charter-current-holder' }, h('p', {}, t('common.loading')));
+  const formHolder = h('div', { id: 'charter-form-holder' });
+  const section = h('section', { id: 'charter', class: 'panel', 'aria-labelledby': 'charter-title' },
+    h('h2', { id: 'charter-title' }, t('charter.title')), h('p', {}, t('ad.ch.lead')), current, formHolder);
+  const draw = async (focusCurrent, message) => {
+    const programme = await api('GET', '/api/v1/programme');
+    const charter = programme.charter || null;
+    mount(current, message ? h('p', { class: 'success', id: 'charter-published' }, message) : null, charterInForce(charter));
+    mount(formHolder, programme.current_programme_id ? charterForm(programme.current_programme_id, charter, draw)
+      : h('p', {}, t('ad.prg.no_current')));
+    if (focusCurrent) {
+      const heading = current.querySelector('h3');
+      if (heading) { heading.setAttribute('tabindex', '-1'); heading.focus(); }
+    }
+  };
+  try { await draw(false); } catch (err) { mount(current, h('p', { class: 'notice', role: 'alert' }, problemText(err))); }
+  return section;
+}
+
+function charterForm(programmeId, charter, redraw) {
+  const field = (name, label, input, hint, optional) => h('div', { class: 'field' },
+    h('label', { for: `charter-${name}` }, label, optional ? [' ', h('span', { class: 'optional' }, t('form.optional'))] : null),
+    hint ? h('p', { class: 'hint', id: `charter-${name}-hint` }, hint) : null, input);
+  const form = h('form', { id: 'charter-form', novalidate: true, 'aria-labelledby': 'charter-form-title' },
+    h('h3', { id: 'charter-form-title' }, t('ad.ch.new_title')),
+    field('version', t('ad.ch.version'), h('input', { id: 'charter-version', name: 'version', required: true, maxlength: '40',
+      autocomplete: 'off', 'aria-describedby': 'charter-version-hint' }), t('ad.ch.version_hint', { current: charter ? charter.version : '—' })),
+    field('text_fr', t('ad.ch.text_fr'), h('textarea', { id: 'charter-text_fr', name: 'text_fr', rows: '12', required: true, maxlength: '20000',
+      lang: 'fr', 'aria-describedby': 'charter-text_fr-hint' }, charter ? charter.text_fr : ''), t('ad.ch.text_hint')),
+    field('text_en', t('ad.ch.text_en'), h('textarea', { id: 'charter-text_en', name: 'text_en', rows: '8', maxlength: '20000',
+      lang: 'en', 'aria-describedby': 'charter-text_en-hint' }, charter ? charter.text_en : ''), t('ad.ch.text_en_hint'), true),
+    h('p', { class: 'form-status', role: 'status', id: 'charter-status' }),
+    h('button', { type: 'submit', class: 'primary' }, t('ad.ch.publish')));
+  const formStatus = form.querySelector('#charter-status');
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const d = formData(form);
+    const version = d.version || '';
+    const textFr = d.text_fr || '';
+    const textEn = d.text_en || '';
+    const errors = {};
+    if (!version || version.length > 40) errors.version = t('ad.ch.err.version');
+    else if (charter && charter.version === version) errors.version = t('ad.ch.err.version_taken', { version });
+    if (textFr.length < 20 || textFr.length > 20000) errors.text_fr = t('ad.ch.err.text_fr');
+    if (textEn.length > 20000) errors.text_en = t('ad.ch.err.text_en');
+    if (showFieldErrors(form, errors)) { formStatus.textContent = t('form.check_fields'); return; }
+    clearFieldErrors(form);
+    const body = { version, text_fr: textFr };
+    if (textEn) body.text_en = textEn;
+    const button = form.querySelector('button[type="submit"]');
+    button.disabled = true;
+    formStatus.textContent = t('ad.ch.publishing');
+    try {
+      const out = await api('POST', `/api/v1/programmes/${encodeURIComponent(programmeId)}/charter`, body);
+      const message = t('ad.ch.published_now', { version: out.version });
+      await redraw(true, message);
+      announce(message);
+    } catch (err) {
+      button.disabled = false;
+      formStatus.textContent = problemText(err);
+      if (err instanceof ApiError && err.status === 409) {
+        // This version exists already (a corrected text needs a new number), or the programme was closed meanwhile.
+        showFieldErrors(form, { version: `${t('ad.ch.err.conflict', { version })} ${err.problem.detail || ''}`.trim() });
+      } else if (err instanceof ApiError && err.status === 422) {
+        const shown = {};
+        for (const [f, m] of Object.entries(err.fields)) shown[f] = hasKey(`ad.ch.err.${f}`) ? t(`ad.ch.err.${f}`) : fieldMessage(f, m);
+        showFieldErrors(form, shown);
+      }
+    }
+  });
+  return form;
+}
+
 /** The page: `view(title, ...children)` from the administration; `ref` its reference data. */
 export async function programmesView(view, reference) {
   const ref = reference || { categories: [], neighbourhoods: [] };  // codes then shown as stored
   const status = h('p', { role: 'status', id: 'programmes-status', class: 'form-status' });
   const list = h('div', { id: 'programme-list-holder' }, h('p', {}, t('common.loading')));
   const closing = h('div', { id: 'programme-close' });
+  const charter = h('div', { id: 'charter-holder' });
   const load = async () => {
     const [programmes, rows, partners] = await Promise.all([
       api('GET', '/api/v1/programmes'), runningSupports(),
       api('GET', '/api/v1/partners?limit=200').then((p) => p.items).catch(() => [])]);
     mount(list, programmeTable(programmes.items));
+    mount(charter, await charterSection());  // after a close, the new programme's (none yet)
     const current = programmes.items.find((p) => p.status === 'current');
     mount(closing, current ? h('section', { class: 'panel' }, closeForm(current, rows, partners, ref, status, load))
       : h('p', {}, t('ad.prg.no_current')));
   };
   view(t('ad.prg.title'), h('p', {}, t('ad.prg.lead')), status,
     h('section', { id: 'programmes', 'aria-labelledby': 'programmes-title' },
-      h('h2', { id: 'programmes-title' }, t('ad.prg.list_title')), list, closing));
+      h('h2', { id: 'programmes-title' }, t('ad.prg.list_title')), list, charter, closing));
   try { await load(); } catch (err) { mount(list, h('p', { class: 'notice', role: 'alert' }, problemText(err))); }
 }

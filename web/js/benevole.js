@@ -5,7 +5,8 @@
 import {
   initI18n, t, h, mount, api, ApiError, setCsrf, getCsrf, langSwitch, announce, reference, categoryLabel,
   volunteerCategoryDescription, neighbourhoodName, fmtDateTime, fmtDate, fmtTime, showFieldErrors, clearFieldErrors,
-  fieldMessage, problemText, idempotencyKey, formData, getLang, signInForm, passwordSection,
+  fieldMessage, problemText, idempotencyKey, formData, getLang, signInForm, passwordSection, charterBox, fmtDay,
+  categoryTraining,
 } from './lib.js';
 
 const main = document.getElementById('main');
@@ -188,6 +189,23 @@ function registerView() {
     return;
   }
   const key = idempotencyKey();
+  // The charter in force (if any), read before accepting it; redrawn if it changes while they read.
+  const charterHolder = h('div', { id: 'reg-charter' });
+  let charter = null;
+  const drawCharter = (c) => {
+    charter = c || null;
+    if (!charter) { mount(charterHolder); return; }
+    mount(charterHolder, h('section', { 'aria-labelledby': 'reg-charter-title', class: 'charter' },
+      h('h2', { id: 'reg-charter-title' }, t('charter.title')),
+      h('p', { class: 'charter-meta', id: 'reg-charter-version' }, t('charter.version', { version: charter.version, date: fmtDay(charter.published_at) })),
+      h('p', { class: 'hint', id: 'reg-charter-lead' }, t('vo.reg.charter_lead')),
+      charterBox(charter, { id: 'reg-charter-text', labelledBy: 'reg-charter-title' }),
+      h('div', { class: 'choice' },
+        h('input', { type: 'checkbox', id: 'reg-charter-accept', name: 'charter_version', value: charter.version, required: true,
+          'aria-describedby': 'reg-charter-version reg-charter-lead' }),
+        h('label', { for: 'reg-charter-accept' }, t('vo.reg.charter_accept')))));
+  };
+  drawCharter(prog.charter);
   const text = (name, label, type, auto, hint) => h('div', { class: 'field' },
     h('label', { for: `reg-${name}` }, label), hint ? h('p', { class: 'hint', id: `hint-reg-${name}` }, hint) : null,
     h('input', { id: `reg-${name}`, name, type, autocomplete: auto, required: true, 'aria-describedby': hint ? `hint-reg-${name}` : null }));
@@ -210,6 +228,7 @@ function registerView() {
     checkboxGroup('languages', t('vo.reg.languages'), LANGUAGES.map((l) => [l, t(`language.${l}`)]), ['fr']),
     h('div', { class: 'field' }, h('label', { for: 'reg-max' }, t('vo.reg.max')),
       h('input', { id: 'reg-max', name: 'max_missions_per_week', type: 'number', min: '1', max: '14', value: '2', required: true })),
+    charterHolder,
     h('p', { id: 'reg-consent-text' }, t('vo.reg.consent_text')),
     h('div', { class: 'choice' }, h('input', { type: 'checkbox', id: 'reg-consent', name: 'consent', value: 'yes', 'aria-describedby': 'reg-consent-text' }),
       h('label', { for: 'reg-consent' }, t('vo.reg.consent'))),
@@ -226,6 +245,7 @@ function registerView() {
     if (d.password && d.password.length < 12) errors.password = t('vo.err.password');
     if (!d.skills.length) errors.skills = t('vo.err.skills');
     if (!d.languages.length) errors.languages = t('vo.err.languages');
+    if (charter && !d.charter_version) errors.charter_version = t('vo.err.charter');
     if (!d.consent) errors.consent = t('vo.err.consent');
     if (showFieldErrors(form, errors)) return;
     clearFieldErrors(form);
@@ -237,6 +257,7 @@ function registerView() {
       max_missions_per_week: Number(d.max_missions_per_week) || 2, consent: true,
     };
     if (d.password) body.password = d.password;
+    if (charter) body.charter_version = d.charter_version;
     try {
       await api('POST', '/api/v1/volunteers', body, { idempotencyKey: key });
       history.replaceState(null, '', '#/');  // no hashchange: it would redraw the page without the message
@@ -247,8 +268,17 @@ function registerView() {
       if (err instanceof ApiError && err.status === 422) {
         const shown = {};
         for (const [f, m] of Object.entries(err.fields)) {
+          if (f === 'charter_version') continue;
           const name = f.startsWith('availability') ? `av_${DAYS[0]}` : f.replace(/\[\d+\]$/, '');
           shown[name] = fieldMessage(f.startsWith('availability') ? 'availability' : f, m);
+        }
+        if ('charter_version' in err.fields) {
+          // The charter changed while they read it (or was published meanwhile): the new text, to accept again.
+          try {
+            app.ref.programme = await api('GET', '/api/v1/programme');
+            drawCharter(app.ref.programme.charter);
+          } catch { /* the message below still says why */ }
+          shown.charter_version = t(charter ? 'vo.err.charter_changed' : 'vo.err.charter_gone');
         }
         showFieldErrors(form, shown);
       }
@@ -417,6 +447,58 @@ async function collectivesSection() {
     status);
 }
 
+/**
+ * A charter in force that this volunteer has not accepted (a new version, or a volunteer from before there was
+ * one): its text and "I accept", which records the version read; the notice then goes. Null when nothing to do.
+ */
+async function charterNotice(me) {
+  let programme;
+  try { programme = await api('GET', '/api/v1/programme'); } catch { return null; }
+  app.ref.programme = programme;
+  const charter = programme.charter;
+  const accepted = me && me.charter ? me.charter.version : null;
+  if (!charter || charter.version === accepted) return null;
+  const section = h('section', { id: 'charter-notice', class: 'panel charter-notice', 'aria-labelledby': 'charter-notice-title',
+    dataset: { version: charter.version } });
+  const draw = (c, error) => {
+    const button = h('button', { type: 'button', class: 'primary big', id: 'charter-accept', 'aria-describedby': 'charter-notice-lead' },
+      t('vo.ch.accept'));
+    const status = h('p', { class: 'form-status', role: 'status', id: 'charter-notice-status' }, error || '');
+    button.addEventListener('click', async () => {
+      button.disabled = true;
+      status.textContent = '';
+      try {
+        await api('POST', '/api/v1/me/charter', { version: c.version });
+        // Done: the notice gives way to a thank-you, which takes the focus the button had.
+        const done = h('p', { class: 'success', role: 'status', id: 'charter-accepted', tabindex: '-1' }, t('vo.ch.accepted', { version: c.version }));
+        section.replaceWith(done);
+        done.focus();
+      } catch (err) {
+        button.disabled = false;
+        if (err instanceof ApiError && err.status === 401) { signedOut(); return; }
+        if (err instanceof ApiError && err.status === 422) {
+          // A newer version was published while they read: show it, to read and accept.
+          try {
+            const fresh = await api('GET', '/api/v1/programme');
+            app.ref.programme = fresh;
+            if (fresh.charter) { draw(fresh.charter, t('vo.ch.changed')); section.querySelector('#charter-notice-title').focus(); return; }
+          } catch { /* said below */ }
+        }
+        status.textContent = problemText(err);
+      }
+    });
+    section.dataset.version = c.version;
+    mount(section,
+      h('h2', { id: 'charter-notice-title', tabindex: '-1' }, t(accepted ? 'vo.ch.new_title' : 'vo.ch.first_title')),
+      h('p', { id: 'charter-notice-lead' }, t(accepted ? 'vo.ch.new_lead' : 'vo.ch.first_lead', { version: c.version, previous: accepted || '' })),
+      h('p', { class: 'charter-meta' }, t('charter.version', { version: c.version, date: fmtDay(c.published_at) })),
+      charterBox(c, { id: 'charter-notice-text', labelledBy: 'charter-notice-title' }),
+      h('div', { class: 'button-row' }, button), status);
+  };
+  draw(charter);
+  return section;
+}
+
 async function missionsView(notice) {
   const since = new Date(Date.now() - 7 * 86400000).toISOString();
   let page;
@@ -435,8 +517,11 @@ async function missionsView(notice) {
     }
   } } }, t('vo.m.accept'));
   const collectives = await collectivesSection();
+  const profile = await api('GET', '/api/v1/me/volunteer').catch(() => null);
+  const charter = profile ? await charterNotice(profile) : null;
   view(t('vo.m.title'),
     notice ? h('p', { class: 'success', role: 'status' }, notice) : null,
+    charter,
     h('section', { 'aria-labelledby': 'proposals-title' }, h('h2', { id: 'proposals-title' }, t('vo.m.proposals', { count: proposals.length })),
       proposals.length ? h('ul', { class: 'cards-list', id: 'proposals' }, proposals.map((m) => missionCard(m,
         h('div', { class: 'button-row' }, acceptButton(m)), declineForm(m))))
@@ -517,6 +602,8 @@ async function accountView(notice) {
     h('p', {}, `${me.first_name} ${me.last_name} · ${me.email}`),
   ];
   if (me.status === 'registered') parts.push(h('p', { class: 'notice' }, t('vo.acc.waiting')));
+  if (app.me && app.me.awaiting_validation) parts.push(await charterNotice(me));
+  if (me.trainings) parts.push(trainingsSection(me));
   if (me.reserve) parts.push(reserveMemberSection(me, status));
   if (me.status === 'active') parts.push(h('h2', {}, t('vo.acc.pause_title')), h('p', {}, t('vo.acc.pause_text')), simple('pause', t('vo.acc.pause'), t('vo.acc.paused')));
   if (me.status === 'paused' && !me.reserve) parts.push(h('h2', {}, t('vo.acc.resume_title')), simple('resume', t('vo.acc.resume'), t('vo.acc.resumed'), 'primary'));
@@ -553,6 +640,22 @@ async function accountView(notice) {
     signedOut();
   } } }, t('co.nav.logout')));
   view(t('vo.acc.title'), ...parts);
+}
+
+/** What the coordination recorded of their trainings (read-only): the kind of help it opens, its name, the day. */
+function trainingsSection(me) {
+  const ref = app.ref;
+  const items = [...me.trainings].sort((a, b) => (a.trained_on < b.trained_on ? 1 : -1));
+  return h('section', { id: 'my-trainings', 'aria-labelledby': 'my-trainings-title' },
+    h('h2', { id: 'my-trainings-title' }, t('vo.tr.title')),
+    items.length ? h('ul', { class: 'cards-list' }, items.map((r) => {
+      const training = categoryTraining(ref, r.category);
+      return h('li', { class: 'card', dataset: { category: r.category } },
+        h('h3', {}, categoryLabel(ref, r.category)),
+        training ? h('p', {}, training) : null,
+        h('p', { class: 'meta' }, t('vo.tr.on', { date: fmtDay(r.trained_on) })));
+    })) : h('p', {}, t('vo.tr.none')),
+    h('p', { class: 'hint' }, t('vo.tr.hint')));
 }
 
 /** Staying in the reserve instead of leaving: no proposals any more, and the city may call on them again for

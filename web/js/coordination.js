@@ -5,7 +5,7 @@
 import {
   initI18n, t, h, mount, api, ApiError, setCsrf, getCsrf, langSwitch, announce, reference, categoryLabel,
   neighbourhoodName, fmtDateTime, fmtDate, ago, dateInputValue, localToIso, problemText, idempotencyKey, formData,
-  nextId, getLang, hasKey, signInForm, passwordSection,
+  nextId, getLang, hasKey, signInForm, passwordSection, fmtDay, showFieldErrors, clearFieldErrors,
 } from './lib.js';
 import { requestFields, readRequestForm, requestBody, showRequestError } from './request_form.js';
 import { supportsView } from './coord_supports.js';
@@ -472,6 +472,12 @@ async function propose(r, volunteerId, name, statusEl, ownSlot = null) {
   } catch (err) {
     if (err instanceof ApiError && err.status === 422) {
       statusEl.textContent = Object.entries(err.fields).map(([f, m]) => `${f}: ${m}`).join(' · ') || problemText(err);
+    } else if (err instanceof ApiError && err.status === 409 && String(err.problem.type || '').endsWith('/problems/training-required')) {
+      // The kind of help needs a training this volunteer has no record of: the server's words name it; their
+      // page is where it is recorded.
+      mount(statusEl, h('span', { id: 'training-required' }, err.problem.detail || t('co.tr.required_refused', { name })), ' ',
+        h('a', { href: `#/benevole/${volunteerId}` }, t('co.tr.record_on_page', { name })));
+      announce(statusEl.textContent);
     } else {
       statusEl.textContent = problemText(err);
     }
@@ -831,6 +837,10 @@ async function requestView(id, notice) {
   }
   if (!r) return;
   const ref = app.ref;
+  // A kind of help added since the console was opened: the kinds of help read again (its label, its training).
+  if (!ref.categories.some((c) => c.code === r.category)) {
+    try { ref.categories = (await api('GET', '/api/v1/categories')).items; } catch { /* its code is shown */ }
+  }
   const res = r.resident;
   const needs = Object.entries(res.needs || {}).filter(([, v]) => v).map(([k]) => t(`needs.${k}`));
   const resident = h('section', { class: 'panel', 'aria-labelledby': 'resident-title' },
@@ -1211,7 +1221,113 @@ function availabilityText(slots) {
   return slots.map((s) => `${t(`day.${s.day}`)} ${s.start}–${s.end}`).join(' ; ');
 }
 
-async function volunteerView(id, notice) {
+/**
+ * The volunteer's trainings: what was recorded (kind of help, its training, the day, a note; each removable
+ * after a confirmation), the kinds of help in their skills that need a training not recorded yet ("formation
+ * à enregistrer"), and a form to record one. Only trained volunteers are candidates for such kinds of help.
+ */
+function trainingsPanel(v, name, message = null) {
+  const ref = app.ref;
+  const label = (code) => categoryLabel(ref, code);
+  const byCategory = new Map((v.trainings || []).map((r) => [r.category, r]));
+  const requiring = ref.categories.filter((c) => c.training);
+  const missing = requiring.filter((c) => v.skills.includes(c.code) && !byCategory.has(c.code));
+  const status = h('p', { class: 'form-status', role: 'status', id: 'training-status' });
+  const done = message ? h('p', { class: 'success', id: 'training-done' }, message) : null;
+  const editable = v.status !== 'withdrawn';
+  const rows = [...(v.trainings || [])].sort((a, b) => label(a.category).localeCompare(label(b.category)));
+  const removeButton = (r) => h('button', { type: 'button', class: 'small', dataset: { removeTraining: r.category },
+    on: { click: async (e) => {
+      const what = label(r.category);
+      if (!(await ask('training-remove', t('co.tr.remove_title'), t('co.tr.remove_text', { category: what, name }),
+        t('co.tr.remove_yes'), t('co.tr.remove_no')))) return;
+      e.target.disabled = true;
+      try {
+        await api('DELETE', `/api/v1/volunteers/${encodeURIComponent(v.id)}/trainings/${encodeURIComponent(r.category)}`, {});
+        announce(t('co.tr.removed', { category: what }));
+        await volunteerView(v.id, t('co.tr.removed', { category: what }), 'trainings-title');
+      } catch (err) {
+        e.target.disabled = false;
+        if (err instanceof ApiError && err.status === 404) { await volunteerView(v.id, t('co.tr.removed', { category: what }), 'trainings-title'); return; }
+        status.textContent = problemText(err);
+      }
+    } } }, t('co.tr.remove', { category: label(r.category) }));
+  const table = rows.length ? h('div', { class: 'table-scroll' }, h('table', { id: 'training-list' },
+    h('caption', { class: 'visually-hidden' }, t('co.tr.caption', { name })),
+    h('thead', {}, h('tr', {}, [t('co.col.category'), t('co.tr.col.training'), t('co.tr.col.date'), t('co.tr.col.note'),
+      editable ? t('co.col.action') : null].filter(Boolean).map((x) => h('th', { scope: 'col' }, x)))),
+    h('tbody', {}, rows.map((r) => h('tr', { dataset: { category: r.category } },
+      h('th', { scope: 'row' }, label(r.category)),
+      h('td', {}, ref.categories.find((c) => c.code === r.category)?.training || t('co.tr.no_longer')),
+      h('td', {}, h('time', { datetime: r.trained_on }, fmtDay(r.trained_on))),
+      h('td', {}, r.note || ''),
+      editable ? h('td', {}, removeButton(r)) : null)))))
+    : h('p', { id: 'training-list' }, t('co.tr.none'));
+  const todo = missing.length ? h('ul', { id: 'training-todo', class: 'plain-list' }, missing.map((c) => h('li', { dataset: { category: c.code } },
+    h('span', { class: 'badge todo' }, t('co.tr.todo')), ' ', t('co.tr.todo_item', { category: label(c.code), training: c.training }))))
+    : null;
+  let form = null;
+  if (editable) {
+    // The kinds of help requiring a training first (those still to record in their skills at the top),
+    // labelled with the training's name; then the others.
+    const first = [...missing, ...requiring.filter((c) => !missing.includes(c))];
+    const others = ref.categories.filter((c) => !c.training);
+    const today = dateInputValue(new Date());
+    form = h('form', { id: 'training-form', novalidate: true, 'aria-labelledby': 'training-form-title' },
+      h('h3', { id: 'training-form-title' }, t('co.tr.form_title')),
+      h('div', { class: 'toolbar' },
+        h('div', { class: 'field' }, h('label', { for: 'training-category' }, t('co.tr.category')),
+          h('select', { id: 'training-category', name: 'category', required: true },
+            first.length ? h('optgroup', { label: t('co.tr.group_required') }, first.map((c) =>
+              h('option', { value: c.code }, t('co.tr.option', { category: label(c.code), training: c.training })))) : null,
+            others.length ? h('optgroup', { label: t('co.tr.group_others') }, others.map((c) =>
+              h('option', { value: c.code }, label(c.code)))) : null)),
+        h('div', { class: 'field' }, h('label', { for: 'training-date' }, t('co.tr.date')),
+          h('input', { id: 'training-date', name: 'trained_on', type: 'date', required: true, value: today, max: today })),
+        h('div', { class: 'field' }, h('label', { for: 'training-note' }, t('co.tr.note'), ' ', h('span', { class: 'optional' }, t('form.optional'))),
+          h('p', { class: 'hint', id: 'training-note-hint' }, t('co.tr.note_hint')),
+          h('input', { id: 'training-note', name: 'note', type: 'text', maxlength: '300', 'aria-describedby': 'training-note-hint' }))),
+      h('button', { type: 'submit', class: 'primary' }, t('co.tr.save')));
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      const d = formData(form);
+      const errors = {};
+      if (!d.category) errors.category = t('co.tr.err.category');
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(d.trained_on || '')) errors.trained_on = t('co.tr.err.date');
+      else if (d.trained_on > dateInputValue(new Date())) errors.trained_on = t('co.tr.err.future');
+      if ((d.note || '').length > 300) errors.note = t('co.tr.err.note');
+      if (showFieldErrors(form, errors)) { status.textContent = t('form.check_fields'); return; }
+      clearFieldErrors(form);
+      const body = { trained_on: d.trained_on };
+      if (d.note) body.note = d.note;
+      const button = form.querySelector('button[type="submit"]');
+      button.disabled = true;
+      status.textContent = t('co.tr.saving');
+      try {
+        await api('PUT', `/api/v1/volunteers/${encodeURIComponent(v.id)}/trainings/${encodeURIComponent(d.category)}`, body);
+        const done = t('co.tr.saved', { category: label(d.category), name });
+        announce(done);
+        await volunteerView(v.id, done, 'trainings-title');
+      } catch (err) {
+        button.disabled = false;
+        status.textContent = problemText(err);
+        if (err instanceof ApiError && err.status === 422) {
+          const shown = {};
+          for (const [f, m] of Object.entries(err.fields)) {
+            shown[f] = f === 'trained_on' ? t('co.tr.err.future') : hasKey(`co.tr.err.${f}`) ? t(`co.tr.err.${f}`) : `${f}: ${m}`;
+          }
+          showFieldErrors(form, shown);
+        }
+      }
+    });
+  }
+  return h('section', { class: 'panel', id: 'vol-trainings', 'aria-labelledby': 'trainings-title' },
+    h('h2', { id: 'trainings-title', tabindex: '-1' }, t('co.tr.title')), done,
+    requiring.length ? h('p', { class: 'hint' }, t('co.tr.lead')) : h('p', { class: 'hint' }, t('co.tr.lead_none')),
+    todo, table, form, status);
+}
+
+async function volunteerView(id, notice, focusId = null) {
   app.onLiveChange = null;
   let v;
   try { v = await guard(() => api('GET', `/api/v1/volunteers/${encodeURIComponent(id)}`)); } catch (err) {
@@ -1277,8 +1393,12 @@ async function volunteerView(id, notice) {
   try { missions = (await api('GET', `/api/v1/volunteers/${v.id}/missions?limit=200`)).items; } catch { /* shown empty */ }
   let messages = null;
   try { messages = await api('GET', `/api/v1/volunteers/${v.id}/messages`); } catch { /* panel left out */ }
+  // The kinds of help as they are now (an administrator may have just set a training on one).
+  try { ref.categories = (await api('GET', '/api/v1/categories')).items; } catch { /* the page's own copy */ }
+  // A training recorded or removed: its word is said in its own section, which keeps the focus.
+  const trainingNotice = focusId === 'trainings-title' ? notice : null;
   const h1 = view(name,
-    notice ? h('p', { class: 'success', role: 'status' }, notice) : null,
+    notice && !trainingNotice ? h('p', { class: 'success', role: 'status' }, notice) : null,
     h('p', {}, h('a', { href: '#/benevoles' }, t('co.vol.back'))),
     h('section', { class: 'panel' }, h('h2', {}, t('co.vol.profile')), facts([
       [t('co.f.status'), h('span', { class: 'badge' }, v.reserve ? t('co.vol.in_reserve') : t(`co.vol.status.${v.status}`))],
@@ -1292,14 +1412,18 @@ async function volunteerView(id, notice) {
       [t('co.f.languages'), v.languages.join(', ')],
       [t('co.f.availability'), availabilityText(v.availability)],
       [t('co.f.max_week'), String(v.max_missions_per_week)],
+      'charter' in v ? [t('co.f.charter'), h('span', { id: 'vol-charter' }, v.charter
+        ? t('co.vol.charter_accepted', { version: v.charter.version, date: fmtDay(v.charter.accepted_at) }) : t('co.vol.charter_none'))] : null,
       [t('co.f.created'), fmtDate(v.created_at)],
       v.validated_at ? [t('co.f.validated'), fmtDate(v.validated_at)] : null,
       v.withdrawal_reason ? [t('co.f.withdrawal'), `${t(`withdraw.${v.withdrawal_reason}`)}${v.withdrawal_note ? ` — ${v.withdrawal_note}` : ''}`] : null,
     ])),
     h('section', { class: 'panel' }, h('h2', {}, t('co.vol.actions')), actions, withdrawForm, status),
+    v.trainings ? trainingsPanel(v, name, trainingNotice) : null,
     h('section', { class: 'panel' }, h('h2', {}, t('co.vol.missions')), await missionsTable(missions, false, (message) => volunteerView(v.id, message))),
     messages ? messagesPanel(messages) : null);
-  h1.focus();
+  const target = focusId && document.getElementById(focusId);
+  (target || h1).focus();
 }
 
 /** What was sent to a person and what became of it; a message that failed for good says they could not be

@@ -468,3 +468,29 @@ export function showProblemFields(form, err) {
   for (const [f, m] of Object.entries(err.fields)) shown[f] = fieldMessage(f, m);
   showFieldErrors(form, shown);
 }
+
+/** "2026-03-12" (a day, not a moment) in words: read at local noon, so no time zone moves it to the day before;
+ * a moment (ISO 8601 with a time) as its local day. */
+export function fmtDay(day) {
+  if (!day) return '';
+  const d = day.includes('T') ? new Date(day) : new Date(`${day}T12:00:00`);  // a moment: its local day
+  if (Number.isNaN(d.getTime())) return day;
+  return d.toLocaleDateString(locale(), { day: 'numeric', month: 'long', year: 'numeric' });
+}
+
+/** The category's training (its name), or null when it requires none. */
+export function categoryTraining(ref, code) {
+  const c = ref.categories.find((x) => x.code === code);
+  return (c && c.training) || null;
+}
+
+/**
+ * The volunteers' charter as text to read: the page's language, French when the English text is empty. Plain
+ * text with its line breaks (CSS white-space: pre-line), never HTML. A scrollable box, so focusable (keyboard
+ * users scroll it) and named by `labelledBy` (the id of its heading).
+ */
+export function charterBox(charter, { id, labelledBy } = {}) {
+  const english = lang === 'en' && charter.text_en && charter.text_en.trim();
+  return h('div', { class: 'charter-text', id, tabindex: '0', role: 'region', 'aria-labelledby': labelledBy,
+    lang: english ? 'en' : 'fr' }, english ? charter.text_en : charter.text_fr);
+}
