@@ -144,7 +144,8 @@ function openLive() {
   const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/v1/live`;
   const ws = new WebSocket(url);
   app.ws = ws;
-  ws.onopen = () => { app.wsRetry = 0; liveIndicator('live'); };
+  let opened = false;
+  ws.onopen = () => { opened = true; app.wsRetry = 0; liveIndicator('live'); };
   ws.onmessage = (event) => {
     let notice = null;
     try { notice = JSON.parse(event.data); } catch { return; }
@@ -158,7 +159,9 @@ function openLive() {
   ws.onclose = (event) => {
     app.ws = null;
     liveIndicator('offline');
-    document.getElementById('live').dataset.closeCode = String(event.code);  // 1001: the server is stopping
+    // 1001: the server is stopping. Only a feed that was open says why it ended: a reconnection that fails
+    // (1006, the server is gone) must not hide it.
+    if (opened) document.getElementById('live').dataset.closeCode = String(event.code);
     if (!app.me) return;
     // Reconnect with backoff (the server may be restarting, or dropped us as too slow).
     const delay = Math.min(30000, 1000 * 2 ** app.wsRetry);
