@@ -3,6 +3,7 @@
 #include "api/handler_support.hpp"
 #include "api/routes.hpp"
 #include "core/error.hpp"
+#include "domain/address_search.hpp"
 #include "domain/programme.hpp"
 #include "domain/programmes.hpp"
 #include "domain/time_format.hpp"
@@ -47,6 +48,8 @@ awaitable_response get_programme(const data_access& s, request_context& ctx) {
                 o.erase(k);
         }
         o["categories"] = json::value_from(domain::list_categories(db, false));
+        // The forms offer address completion once addresses were imported (`relais import addresses`).
+        o["address_completion"] = domain::has_addresses(db);
         return json::value(std::move(o));
     };
     co_return ctx.json(status::ok, co_await s.db.read(std::move(job)));

@@ -29,6 +29,7 @@ std::span<const migration> schema_migrations() {
         {20, "neighbourhood shapes", schema_neighbourhood_shapes_sql()},
         {21, "programmes and reserve", schema_programmes_reserve_sql()},
         {22, "outreach", schema_outreach_sql()},
+        {24, "addresses", schema_addresses_sql()},
     };
     return migrations;
 }
