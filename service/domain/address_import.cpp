@@ -11,7 +11,8 @@ address_import_result import_addresses(SQLite::Database& db,
     address_import_result r;
     std::string line;
     if (!next_line(line)) {
-        faults.add("line 1", "", "the file is empty: the header line of the Base Adresse Nationale is expected");
+        faults.add("line 1", "",
+                   "the file is empty: the header line of the Base Adresse Nationale is expected");
         r.faulty_lines = 1;
         return r;
     }
@@ -20,12 +21,13 @@ address_import_result import_addresses(SQLite::Database& db,
         r.faulty_lines = 1;
         return r;
     }
-    SQLite::Statement put(db,
-                          "INSERT INTO address(ban_id, number, suffix, street, postcode, city, lat, lon, label) "
-                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(ban_id) DO UPDATE SET "
-                          "number = excluded.number, suffix = excluded.suffix, street = excluded.street, "
-                          "postcode = excluded.postcode, city = excluded.city, lat = excluded.lat, "
-                          "lon = excluded.lon, label = excluded.label");
+    SQLite::Statement put(
+        db,
+        "INSERT INTO address(ban_id, number, suffix, street, postcode, city, lat, lon, label) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(ban_id) DO UPDATE SET "
+        "number = excluded.number, suffix = excluded.suffix, street = excluded.street, "
+        "postcode = excluded.postcode, city = excluded.city, lat = excluded.lat, "
+        "lon = excluded.lon, label = excluded.label");
     std::size_t line_no = 1, rows = 0;
     while (next_line(line)) {
         ++line_no;

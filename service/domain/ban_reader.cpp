@@ -26,8 +26,9 @@ std::optional<double> coordinate(const std::string& text, double limit, const st
         return std::nullopt;
     }
     if (v < -limit || v > limit) {
-        faults.add(where, column, "is out of range (-" + std::to_string(static_cast<int>(limit)) + " to " +
-                                      std::to_string(static_cast<int>(limit)) + ")");
+        faults.add(where, column,
+                   "is out of range (-" + std::to_string(static_cast<int>(limit)) + " to " +
+                       std::to_string(static_cast<int>(limit)) + ")");
         return std::nullopt;
     }
     return v;

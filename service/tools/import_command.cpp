@@ -92,7 +92,8 @@ void print_faults(const std::vector<domain::import_fault>& faults, std::ostream&
                   std::size_t faulty_lines = 0) {
     for (const auto& f : faults)
         err << f.where << ": " << (f.field.empty() ? "" : f.field + ": ") << f.problem << "\n";
-    err << "relais import: nothing imported (" << faults.size() << " fault" << (faults.size() == 1 ? "" : "s");
+    err << "relais import: nothing imported (" << faults.size() << " fault"
+        << (faults.size() == 1 ? "" : "s");
     if (faulty_lines > 0)
         err << " listed, " << faulty_lines << " faulty line" << (faulty_lines == 1 ? "" : "s") << " in all";
     err << ")\n";
@@ -206,8 +207,8 @@ int import_addresses(const std::string& db_path, const std::string& file, bool d
     SQLite::Transaction tx(*db, SQLite::TransactionBehavior::IMMEDIATE);
     std::vector<domain::import_fault> listed;
     domain::fault_list faults{listed};
-    const auto r =
-        domain::import_addresses(*db, [&lines](std::string& line) { return lines.next(line); }, faults);
+    const auto r = domain::import_addresses(
+        *db, [&lines](std::string& line) { return lines.next(line); }, faults);
     if (!lines.problem().empty()) {
         err << "relais import: " << file << ": " << lines.problem() << "\nrelais import: nothing imported\n";
         return 1;
