@@ -16,6 +16,8 @@ namespace json = boost::json;
 namespace {
 
 const std::string fixture = std::string(RELAIS_SOURCE_DIR) + "/tests/fixtures/ban_rennes.csv";
+/// Two of Rennes' neighbourhoods as rough rectangles (drawn for the tests): the centre and Thabor.
+const std::string rennes_map = std::string(RELAIS_SOURCE_DIR) + "/tests/fixtures/rennes_quartiers.geojson";
 
 json::value search(http_client& c, const std::string& q, int limit = 8) {
     auto res = c.post_json("/api/v1/addresses/search", json::object{{"q", q}, {"limit", limit}});
@@ -38,15 +40,6 @@ bool completion_on(test_city& city) {
 command_result import_addresses(test_city& city, const std::string& file) {
     return relais_command({"import", "addresses", "--db", city.db_path(), file});
 }
-
-/// Two of Rennes' neighbourhoods as rough rectangles (drawn for the tests): the centre and Thabor.
-const char* rennes_map = R"({"type": "FeatureCollection", "features": [
-  {"type": "Feature", "properties": {"name": "Centre", "code": "centre"},
-   "geometry": {"type": "Polygon", "coordinates": [[[-1.690, 48.104], [-1.670, 48.104], [-1.670, 48.1165],
-                                                    [-1.690, 48.1165], [-1.690, 48.104]]]}},
-  {"type": "Feature", "properties": {"name": "Thabor - Saint-Hélier - Alphonse Guérin", "code": "thabor"},
-   "geometry": {"type": "Polygon", "coordinates": [[[-1.670, 48.104], [-1.650, 48.104], [-1.650, 48.125],
-                                                    [-1.670, 48.125], [-1.670, 48.104]]]}}]})";
 
 }  // namespace
 
@@ -229,10 +222,7 @@ TEST_CASE("addresses: forty searches at once all answer") {
 
 TEST_CASE("addresses: a request sent with a found address's location is placed in its neighbourhood") {
     test_city city;
-    relais::testing::temp_dir dir;
-    const auto map = dir.file("quartiers.geojson");
-    std::ofstream(map) << rennes_map;
-    const auto imported = relais_command({"import", "neighbourhoods", "--db", city.db_path(), map});
+    const auto imported = relais_command({"import", "neighbourhoods", "--db", city.db_path(), rennes_map});
     INFO(imported.err);
     REQUIRE(imported.code == 0);
     REQUIRE(import_addresses(city, fixture).code == 0);
