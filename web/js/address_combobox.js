@@ -25,8 +25,10 @@ export function addressCombobox(input, { neighbourhood = null, neighbourhoodName
   const lat = h('input', { type: 'hidden', name: 'resident.lat', value: '' });
   const lon = h('input', { type: 'hidden', name: 'resident.lon', value: '' });
   const box = h('div', { class: 'combobox' });
+  const focused = document.activeElement === input;  // moving the field would take the focus away
   input.replaceWith(box);
   box.append(input, list);
+  if (focused) input.focus();
   box.after(placed, status, lat, lon);
   input.setAttribute('role', 'combobox');
   input.setAttribute('aria-autocomplete', 'list');

@@ -188,10 +188,10 @@ async function main() {
   button.after(h('p', { id: 'form-status', class: 'form-status', role: 'status' }));
   for (const r of form.querySelectorAll('[name="start"]')) r.addEventListener('change', toggleDate);
   toggleDate();
-  await completeAddresses();
   form.addEventListener('submit', submit);
   const summary = document.getElementById('error-summary');
   if (summary) summary.focus();
+  completeAddresses();  // the form works already; completion comes when the reference data is there
 }
 
 main();
