@@ -25,9 +25,12 @@ struct address_match {
 /// At most 12 words; a word longer than 64 bytes is dropped. Empty when no word is left.
 std::string address_match_expression(std::string_view typed);
 
-/// The addresses matching every typed word, best first: those whose number is the first number typed, then
-/// by relevance (bm25), then by label; at most `limit`. Each with the neighbourhood that holds it on the
-/// city's map (domain::locate_neighbourhood), read now: the map may have changed since the import.
+/// The addresses matching every typed word, best first, at most `limit`: a number typed and followed by
+/// other words is first looked for as a whole word (the twelves of "12 rue de la pa" before its 120s); then
+/// every word as a prefix. Within each, the addresses with the typed number come first, then by relevance
+/// (bm25) among the first 1,000 matches of the index (so a word found in half a département costs no more
+/// than a precise query), then by label. Each with the neighbourhood that holds it on the city's map
+/// (domain::locate_neighbourhood), read now: the map may have changed since the import.
 std::vector<address_match> search_addresses(SQLite::Database& db, std::string_view typed, int limit);
 
 /// Whether any address was imported (the forms offer completion only then).
