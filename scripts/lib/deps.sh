@@ -9,12 +9,13 @@
 # E.164, mobile or landline). Its -dev package cannot be installed beside Boost 1.81 (it depends on Debian's
 # default Boost 1.74 through libboost-thread-dev, which its headers do not use), so its headers are unpacked
 # from the package into var/deps/ instead (relais_ensure_phonenumber_headers). libxlsxwriter: the bilan's
-# spreadsheet export (one workbook, one sheet per table).
+# spreadsheet export (one workbook, one sheet per table). zlib: the compressed address files of
+# `relais import addresses` (and the tests' reading of the bilan's workbooks).
 RELAIS_PACKAGES="build-essential cmake ninja-build pkg-config git
     libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
     libsqlitecpp-dev libsqlite3-dev sqlite3 libspdlog-dev libfmt-dev doctest-dev libsodium-dev libssl-dev
     liblemon-dev libhowardhinnant-date-dev tzdata nodejs npm clang-14 libclang-rt-14-dev wrk curl
-    libcurl4-openssl-dev libphonenumber8 libprotobuf-dev libabsl-dev libxlsxwriter-dev"
+    libcurl4-openssl-dev libphonenumber8 libprotobuf-dev libabsl-dev libxlsxwriter-dev zlib1g-dev"
 
 # Extra packages only the test suites need: Debian's Chromium for the browser tests (tests/web, driven by
 # playwright-core from npm; chromium-driver ships the matching chromedriver), a real SMTP server for the

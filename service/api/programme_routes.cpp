@@ -4,6 +4,7 @@
 #include "api/routes.hpp"
 #include "core/error.hpp"
 #include "domain/charter.hpp"
+#include "domain/address_search.hpp"
 #include "domain/programme.hpp"
 #include "domain/programmes.hpp"
 #include "domain/time_format.hpp"
@@ -50,6 +51,8 @@ awaitable_response get_programme(const data_access& s, request_context& ctx) {
         o["categories"] = json::value_from(domain::list_categories(db, false));
         const auto charter = domain::current_charter(db);
         o["charter"] = charter ? json::value_from(*charter) : json::value(nullptr);
+        // The forms offer address completion once addresses were imported (`relais import addresses`).
+        o["address_completion"] = domain::has_addresses(db);
         return json::value(std::move(o));
     };
     co_return ctx.json(status::ok, co_await s.db.read(std::move(job)));

@@ -54,6 +54,7 @@ wire::route_table declare_routes(const service_set& s) {
     add_reserve_routes(t, d);
     add_charter_training_routes(t, d);
     add_outreach_routes(t, d);
+    add_address_routes(t, d);
     add_call_task_routes(t, d);
     add_sms_routes(t, {d, s.sms_provider, s.sms_token, s.sms_public_url, s.inbound_keep_seconds});
     add_push_routes(t, {d, s.push_public_key, s.push_local_http});

@@ -91,5 +91,6 @@ void add_calendar_routes(wire::route_table& t, const data_access& s);
 void add_reserve_routes(wire::route_table& t, const data_access& s);
 void add_charter_training_routes(wire::route_table& t, const data_access& s);
 void add_outreach_routes(wire::route_table& t, const data_access& s);
+void add_address_routes(wire::route_table& t, const data_access& s);
 
 }  // namespace relais::api

@@ -30,6 +30,7 @@ std::span<const migration> schema_migrations() {
         {21, "programmes and reserve", schema_programmes_reserve_sql()},
         {22, "outreach", schema_outreach_sql()},
         {23, "charter and training", schema_charter_training_sql()},
+        {24, "addresses", schema_addresses_sql()},
     };
     return migrations;
 }

@@ -47,5 +47,7 @@ const char* schema_neighbourhood_shapes_sql();
 const char* schema_programmes_reserve_sql();
 const char* schema_outreach_sql();
 const char* schema_charter_training_sql();
+/// Migration 24: the addresses of the national register (BAN) and their full-text index (completion).
+const char* schema_addresses_sql();
 
 }  // namespace relais::store

@@ -1,4 +1,5 @@
 #include "tools/import_command.hpp"
+#include "domain/address_import.hpp"
 #include "domain/neighbourhood_map.hpp"
 #include "domain/outreach.hpp"
 #include "domain/programme.hpp"
@@ -7,6 +8,7 @@
 #include "store/migrations.hpp"
 #include "store/store.hpp"
 #include "tools/command_line.hpp"
+#include "tools/text_lines.hpp"
 
 #include <SQLiteCpp/Transaction.h>
 #include <spdlog/spdlog.h>
@@ -27,6 +29,7 @@ constexpr const char* usage =
     "usage: relais import neighbourhoods --db PATH [--dry-run] FILE\n"
     "       relais import volunteers --db PATH [--dry-run] FILE\n"
     "       relais import register --db PATH [--dry-run] FILE\n"
+    "       relais import addresses --db PATH [--dry-run] FILE\n"
     "  FILE: a GeoJSON FeatureCollection of Polygons or MultiPolygons with a `name` property (and "
     "optionally\n"
     "  `code`), or a CSV with the columns name,lat,lon (and optionally code). The file replaces the city's\n"
@@ -41,7 +44,10 @@ constexpr const char* usage =
     "  register: the city's register of vulnerable residents to call in a crisis (heatwave register), a CSV\n"
     "  with the columns first_name, last_name, phone, address, neighbourhood and optionally needs,\n"
     "  languages, email. Residents already known (same phone and last name) are not recorded twice. All or\n"
-    "  nothing, like volunteers.\n";
+    "  nothing, like volunteers.\n"
+    "  addresses: a file of the Base Adresse Nationale (one per departement, adresses-35.csv or\n"
+    "  adresses-35.csv.gz), read as it comes; the request forms then complete addresses and place them on\n"
+    "  the map. An address already imported (same BAN id) is replaced. All or nothing, like volunteers.\n";
 
 constexpr std::uintmax_t max_file_bytes = 64ull << 20;
 
@@ -81,11 +87,16 @@ std::optional<std::string> read_file(const std::string& file, std::ostream& err)
     return text.str();
 }
 
-void print_faults(const std::vector<domain::import_fault>& faults, std::ostream& err) {
+/// Lists `faults`; `faulty_lines`, when given, is how many lines were faulty in all (past the list's cap).
+void print_faults(const std::vector<domain::import_fault>& faults, std::ostream& err,
+                  std::size_t faulty_lines = 0) {
     for (const auto& f : faults)
         err << f.where << ": " << (f.field.empty() ? "" : f.field + ": ") << f.problem << "\n";
-    err << "relais import: nothing imported (" << faults.size() << " fault" << (faults.size() == 1 ? "" : "s")
-        << ")\n";
+    err << "relais import: nothing imported (" << faults.size() << " fault"
+        << (faults.size() == 1 ? "" : "s");
+    if (faulty_lines > 0)
+        err << " listed, " << faulty_lines << " faulty line" << (faulty_lines == 1 ? "" : "s") << " in all";
+    err << ")\n";
 }
 
 /// The database, migrated, for one import transaction (a running server's commits wait or are waited for).
@@ -182,11 +193,43 @@ int import_neighbourhoods(const std::string& db_path, const std::string& file, b
     return 0;
 }
 
+/// The addresses of a BAN file, streamed line by line (plain or gzip) into one transaction.
+int import_addresses(const std::string& db_path, const std::string& file, bool dry_run, std::ostream& out,
+                     std::ostream& err) {
+    text_lines lines(file);
+    if (!lines.ok()) {
+        err << "relais import: cannot read " << file << ": " << lines.problem() << "\n";
+        return 1;
+    }
+    auto db = open_database(db_path, err);
+    if (!db)
+        return 1;
+    SQLite::Transaction tx(*db, SQLite::TransactionBehavior::IMMEDIATE);
+    std::vector<domain::import_fault> listed;
+    domain::fault_list faults{listed};
+    const auto r = domain::import_addresses(
+        *db, [&lines](std::string& line) { return lines.next(line); }, faults);
+    if (!lines.problem().empty()) {
+        err << "relais import: " << file << ": " << lines.problem() << "\nrelais import: nothing imported\n";
+        return 1;
+    }
+    if (r.faulty_lines > 0) {
+        print_faults(listed, err, r.faulty_lines);
+        return 1;
+    }
+    if (!dry_run)
+        tx.commit();  // else rolled back when tx goes
+    out << (dry_run ? "would import " : "imported ") << r.imported << " addresses\n";
+    spdlog::info("addresses {} from the command line: {}", dry_run ? "checked" : "imported", r.imported);
+    return 0;
+}
+
 }  // namespace
 
 int run_import_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-    if (args.empty() || (args[0] != "neighbourhoods" && args[0] != "volunteers" && args[0] != "register")) {
-        err << "relais import: what to import? neighbourhoods, volunteers or register\n" << usage;
+    if (args.empty() || (args[0] != "neighbourhoods" && args[0] != "volunteers" && args[0] != "register" &&
+                         args[0] != "addresses")) {
+        err << "relais import: what to import? neighbourhoods, volunteers, register or addresses\n" << usage;
         return 64;
     }
     std::vector<std::string> options, positional;
@@ -205,6 +248,8 @@ int run_import_command(const std::vector<std::string>& args, std::ostream& out, 
             return import_list(db_path, positional[0], dry_run, out, err, import_volunteers);
         if (args[0] == "register")
             return import_list(db_path, positional[0], dry_run, out, err, import_register);
+        if (args[0] == "addresses")
+            return import_addresses(db_path, positional[0], dry_run, out, err);
         return import_neighbourhoods(db_path, positional[0], dry_run, out, err);
     } catch (const std::exception& e) {
         err << "relais import: " << e.what() << "\n";

@@ -359,10 +359,10 @@ TEST_CASE("a database newer than the binary is refused") {
         REQUIRE(first.stop() == 0);
     }
     const std::string db_path = (dir.path() / "relais.db").string();
-    int known = 0;
+    int known = 0;  // migrations applied (their numbers may skip one: a number taken by another branch)
     {
         SQLite::Database db(db_path, SQLite::OPEN_READWRITE);
-        known = db.execAndGet("SELECT MAX(version) FROM schema_version").getInt();
+        known = db.execAndGet("SELECT COUNT(*) FROM schema_version").getInt();
         db.exec("INSERT INTO schema_version(version, name) VALUES (999, 'from the future')");
     }
     REQUIRE(known >= 1);

@@ -1,5 +1,6 @@
 // `relais import neighbourhoods`: a faulty file lists every fault (`feature N: field: problem`) and writes
-// nothing; a dry run says what would change and writes nothing; an import replaces the map.
+// nothing; a dry run says what would change and writes nothing; an import replaces the map. `relais import
+// addresses`: a file of the Base Adresse Nationale, compressed or not, all or nothing.
 #include "tools/import_command.hpp"
 #include "store/connection.hpp"
 #include "store/migrations.hpp"
@@ -7,6 +8,7 @@
 #include "support/temp_dir.hpp"
 
 #include <doctest/doctest.h>
+#include <zlib.h>
 
 #include <fstream>
 #include <sstream>
@@ -60,4 +62,50 @@ TEST_CASE("relais import neighbourhoods: all or nothing, faults by feature, dry 
                                             err) == 1);
     CHECK(relais::tools::run_import_command({"neighbourhoods", "--db", db, dir.file("missing.csv")}, out,
                                             err) == 1);
+}
+
+TEST_CASE("relais import addresses: a compressed file of the register, faults capped, dry run, re-import") {
+    relais::testing::temp_dir dir;
+    const auto db = dir.file("city.db");
+    relais::store::migrate(db);
+    const std::string fixture = std::string(RELAIS_SOURCE_DIR) + "/tests/fixtures/ban_rennes.csv";
+    std::ifstream in(fixture, std::ios::binary);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    REQUIRE(text.size() > 1000);
+    const auto gz = dir.file("adresses-35.csv.gz");
+    {
+        gzFile f = gzopen(gz.c_str(), "wb");
+        REQUIRE(f != nullptr);
+        gzwrite(f, text.data(), static_cast<unsigned>(text.size()));
+        gzclose(f);
+    }
+    // 300 faulty lines after the good ones: 200 listed, all counted, nothing written.
+    const auto bad = dir.file("adresses-faux.csv");
+    {
+        std::ofstream f(bad, std::ios::binary);
+        f << text << "\n";
+        for (int i = 0; i < 300; ++i)
+            f << "35238_9999_" << i << ";35238_9999;" << i
+              << ";;;35000;35238;Rennes;;;0;0;-1.6;48.1;;;;;;;;;\n";
+    }
+    std::ostringstream out, err;
+    CHECK(relais::tools::run_import_command({"addresses", "--db", db, bad}, out, err) == 1);
+    CHECK(err.str().find("line 33: nom_voie: is missing\n") != std::string::npos);
+    CHECK(err.str().find("line 232: nom_voie") != std::string::npos);
+    CHECK(err.str().find("line 233: nom_voie") == std::string::npos);
+    CHECK(err.str().find("nothing imported (200 faults listed, 300 faulty lines in all)") !=
+          std::string::npos);
+    CHECK(count(db, "SELECT COUNT(*) FROM address") == 0);
+
+    CHECK(relais::tools::run_import_command({"addresses", "--db", db, "--dry-run", gz}, out, err) == 0);
+    CHECK(out.str().find("would import 31 addresses") != std::string::npos);
+    CHECK(count(db, "SELECT COUNT(*) FROM address") == 0);
+    out.str("");
+    CHECK(relais::tools::run_import_command({"addresses", "--db", db, gz}, out, err) == 0);
+    CHECK(out.str() == "imported 31 addresses\n");
+    CHECK(relais::tools::run_import_command({"addresses", "--db", db, fixture}, out, err) == 0);
+    CHECK(count(db, "SELECT COUNT(*) FROM address") == 31);
+    CHECK(count(db, "SELECT COUNT(*) FROM address_search WHERE address_search MATCH '\"paix\"'") == 8);
+    CHECK(relais::tools::run_import_command({"addresses", "--db", db, dir.file("missing.csv")}, out, err) ==
+          1);
 }

@@ -118,6 +118,10 @@ async function startServer(dir) {
   const add = spawnSync(binary, ['user', 'add', '--db', db, '--role', 'coordinator', '--email', COORD.email],
     { input: `${COORD.password}\n`, encoding: 'utf8' });
   if (add.status !== 0) throw new Error(`relais user add failed: ${add.stderr}`);
+  // The city's addresses (a few Rennes streets in the Base Adresse Nationale's format): the forms complete them.
+  const addresses = spawnSync(binary, ['import', 'addresses', '--db', db, join(root, 'tests/fixtures/ban_rennes.csv')],
+    { encoding: 'utf8' });
+  if (addresses.status !== 0) throw new Error(`relais import addresses failed: ${addresses.stderr}`);
   const port = await freePort();
   // A real SMTP server (aiosmtpd) the server emails through: the volunteer's proposal arrives there.
   const mail = await startSmtpSink(join(dir, 'mail'));
@@ -2009,6 +2013,90 @@ async function main() {
       const code = await stopServer(cityServer);
       expect(code === 0, `the city's relais exited with ${code}`);
       expect(!/AddressSanitizer|LeakSanitizer|runtime error:/.test(cityServer.output()), 'sanitizer report in the city server\'s output');
+    });
+    // Address completion (issue 16): the city's map now has shapes, so a chosen address finds its neighbourhood.
+    /** The request whose details are `marker`, and its resident, read through the API as staff. */
+    const requestByDetails = (marker) => co.evaluate(async (m) => {
+      const list = await (await fetch('/api/v1/requests?limit=200', { credentials: 'same-origin' })).json();
+      const item = list.items.find((r) => r.details === m);
+      if (!item) return null;
+      const resident = await (await fetch(`/api/v1/residents/${item.resident_id}`, { credentials: 'same-origin' })).json();
+      return { id: item.id, resident };
+    }, marker);
+    await step('public form: an address typed in part is completed from the list with the keyboard; the request has its location', async () => {
+      const map = spawnSync(binary, ['import', 'neighbourhoods', '--db', join(dir, 'relais.db'), join(root, 'tests/fixtures/rennes_quartiers.geojson')],
+        { encoding: 'utf8' });
+      expect(map.status === 0, `relais import neighbourhoods failed: ${map.stderr}`);
+      const marker = `Courses, adresse complétée (${Date.now()})`;
+      await rs.goto(`${base}/demande`);
+      const address = rs.locator('#f-resident\\.address[role="combobox"]');
+      await address.waitFor();
+      await rs.check('#f-category-shopping');
+      await rs.fill('#f-details', marker);
+      await rs.fill('#f-resident\\.first_name', 'Jeanne');
+      await rs.fill('#f-resident\\.last_name', 'Complétée');
+      await rs.check('#f-urgency-week');
+      await rs.fill('#f-resident\\.phone', '02 99 44 55 66');
+      await address.click();
+      await rs.keyboard.type('12 rue de la pa', { delay: 40 });
+      const options = rs.locator('#f-resident\\.address-suggestions [role="option"]');
+      await rs.locator('#f-resident\\.address-suggestions:not([hidden])').waitFor();
+      expect(await options.count() === 3, `${await options.count()} suggestions, not 3 (12, 12 bis, 120)`);
+      expect(await address.getAttribute('aria-expanded') === 'true', 'the combobox does not say it is expanded');
+      await checkPage(rs, 'demande-adresse-suggestions');
+      await rs.keyboard.press('ArrowDown');
+      await rs.keyboard.press('ArrowDown');
+      expect(await address.getAttribute('aria-activedescendant') === 'f-resident.address-option-1', 'Down does not move to the second');
+      expect(await options.nth(1).getAttribute('aria-selected') === 'true', 'the active option is not marked selected');
+      await rs.keyboard.press('ArrowUp');
+      await rs.keyboard.press('Enter');  // chooses; the form is not sent
+      expect(await address.inputValue() === '12 Rue de la Paix 35000 Rennes', `the field holds "${await address.inputValue()}"`);
+      expect(await address.getAttribute('aria-expanded') === 'false', 'the list stays open after the choice');
+      expect(await rs.locator('#tracking-code').count() === 0, 'Enter sent the form');
+      expect(await rs.inputValue('#f-resident\\.neighbourhood') === 'centre', 'the neighbourhood was not chosen from the map');
+      expect(/Centre/.test(await rs.locator('#f-resident\\.address-placed').textContent()), 'the neighbourhood is not shown');
+      await rs.check('#f-consent');
+      await checkPage(rs, 'demande-adresse-choisie');
+      await rs.click('button[type="submit"]');
+      await rs.locator('#tracking-code').waitFor();
+      const found = await requestByDetails(marker);
+      expect(found, 'the request is not in the queue');
+      const { resident } = found;
+      expect(resident.address === '12 Rue de la Paix 35000 Rennes', `address ${resident.address}`);
+      expect(resident.location && Math.abs(resident.location.lat - 48.11128) < 1e-4 && Math.abs(resident.location.lon + 1.6784) < 1e-4,
+        `location ${JSON.stringify(resident.location)}`);
+      expect(resident.neighbourhood === 'centre', `neighbourhood ${resident.neighbourhood}`);
+    });
+    await step('phone intake: the coordinator completes the address from the keyboard; the request is placed by its location', async () => {
+      await co.goto(`${base}/coordination#/saisie`);
+      await co.locator('#in-category').waitFor();
+      const address = co.locator('#in-resident-address[role="combobox"]');
+      await address.waitFor();
+      await co.selectOption('#in-category', 'shopping');
+      await co.fill('#in-details', 'Courses (saisie, adresse complétée)');
+      await co.fill('#in-resident-first_name', 'Lucien');
+      await co.fill('#in-resident-last_name', 'Auplan');
+      await co.fill('#in-resident-phone', '02 99 66 77 88');
+      await address.click();
+      await co.keyboard.type('7 ter saint-hél', { delay: 40 });
+      await co.locator('#in-resident-address-suggestions:not([hidden]) [role="option"]').first().waitFor();
+      await co.keyboard.press('ArrowDown');
+      await co.keyboard.press('Enter');
+      expect(await address.inputValue() === '7 ter Rue Saint-Hélier 35000 Rennes', `the field holds "${await address.inputValue()}"`);
+      expect(await co.inputValue('#in-resident-neighbourhood') === 'thabor', 'the neighbourhood was not chosen from the map');
+      await co.check('#in-consent');
+      await checkPage(co, 'coordination-saisie-adresse');
+      await co.focus('#in-resident-address');
+      await co.keyboard.press('Control+Enter');
+      await co.locator('#intake-code').waitFor();
+      const id = (await co.locator('main a[href^="#/demande/"]').first().getAttribute('href')).split('/').pop();
+      const resident = await co.evaluate(async (rid) => {
+        const r = await (await fetch(`/api/v1/requests/${rid}`, { credentials: 'same-origin' })).json();
+        return (await fetch(`/api/v1/residents/${r.resident_id}`, { credentials: 'same-origin' })).json();
+      }, id);
+      expect(resident.address === '7 ter Rue Saint-Hélier 35000 Rennes', `address ${resident.address}`);
+      expect(resident.location && Math.abs(resident.location.lat - 48.10856) < 1e-4, `location ${JSON.stringify(resident.location)}`);
+      expect(resident.neighbourhood === 'thabor', `neighbourhood ${resident.neighbourhood}`);
     });
     await step('English pages through the language switch', async () => {
       await rs.goto(`${base}/demande`);

@@ -4,7 +4,9 @@
 // and the confirmation shown in place.
 import {
   initI18n, t, h, mount, api, ApiError, showFieldErrors, clearFieldErrors, problemText, reference, hasKey,
+  neighbourhoodName,
 } from './lib.js';
+import { addressCombobox, chosenLocation } from './address_combobox.js';
 
 const form = document.getElementById('request-form');
 
@@ -23,7 +25,12 @@ function value(name) {
 /** The same checks as the server's, with the same plain-language messages. */
 function check() {
   const errors = {};
-  for (const name of REQUIRED) if (!value(name)) errors[name] = t(`error.${name}`);
+  const located = chosenLocation({ 'resident.lat': value('resident.lat'), 'resident.lon': value('resident.lon') });
+  for (const name of REQUIRED) {
+    // A chosen address's location places the request in its neighbourhood (the server's map).
+    if (name === 'resident.neighbourhood' && located) continue;
+    if (!value(name)) errors[name] = t(`error.${name}`);
+  }
   const phone = value('resident.phone');
   if (phone && !/^\+?[0-9][0-9 .()-]{5,31}$/.test(phone)) errors['resident.phone'] = t('error.resident.phone');
   const email = value('resident.email');
@@ -60,6 +67,9 @@ function body() {
     preferred_contact: value('resident.preferred_contact') || 'phone',
   };
   if (value('resident.email')) resident.email = value('resident.email');
+  const location = chosenLocation({ 'resident.lat': value('resident.lat'), 'resident.lon': value('resident.lon') });
+  if (location) resident.location = location;
+  if (location && !resident.neighbourhood) delete resident.neighbourhood;
   const needs = {};
   for (const n of NEEDS) if (form.querySelector(`[name="needs"][value="${n}"]`).checked) needs[n] = true;
   if (Object.keys(needs).length) resident.needs = needs;
@@ -156,6 +166,20 @@ async function refusal(status, err) {
     phone ? [' ', t('refusal.phone_intro'), ' ', h('a', { href: `tel:${phone}`, class: 'phone' }, phone)] : '');
 }
 
+/** With the city's addresses imported, the address field completes them (address_combobox.js). */
+async function completeAddresses() {
+  let ref = null;
+  try { ref = await reference(); } catch { return; }  // no completion: the plain field works
+  if (!ref.programme.address_completion) return;
+  const address = document.getElementById('f-resident.address');
+  addressCombobox(address, {
+    neighbourhood: document.getElementById('f-resident.neighbourhood'),
+    neighbourhoodName: (code) => neighbourhoodName(ref, code),
+  });
+  const hint = document.getElementById('hint-resident.address');
+  if (hint) hint.append(' ', t('address.hint'));
+}
+
 async function main() {
   if (!form) return;
   await initI18n(document.documentElement.lang);  // the server chose the page's language
@@ -167,6 +191,7 @@ async function main() {
   form.addEventListener('submit', submit);
   const summary = document.getElementById('error-summary');
   if (summary) summary.focus();
+  completeAddresses();  // the form works already; completion comes when the reference data is there
 }
 
 main();

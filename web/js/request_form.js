@@ -3,9 +3,10 @@
 // and the display of a refusal are the same on both pages; each page keeps its own frame (ids prefix,
 // headings, buttons, what is shown once the request is made). Plain ES module, no build step.
 import {
-  t, h, categoryLabel, dateInputValue, showFieldErrors, clearFieldErrors, fieldMessage, problemText, formData,
-  ApiError,
+  t, h, categoryLabel, neighbourhoodName, dateInputValue, showFieldErrors, clearFieldErrors, fieldMessage,
+  problemText, formData, ApiError,
 } from './lib.js';
+import { addressCombobox, chosenLocation } from './address_combobox.js';
 
 const NEEDS = ['isolated', 'reduced_mobility', 'visually_impaired', 'not_french_speaking'];
 const REQUIRED = ['category', 'resident.first_name', 'resident.last_name', 'resident.phone', 'resident.address',
@@ -43,16 +44,23 @@ export function requestFields(ref, prefix, { consentLabel, markOptional = false,
       h('input', { id: `${prefix}-from`, name: 'from', type: 'date', value: dateInputValue(new Date()) })),
     radios('recurrence', t('demande.recurrence_legend'), [['once', t('recurrence.once')], ['weekly', t('recurrence.weekly')]], 'once'),
   ];
+  const address = input('resident.address', t('demande.address'), 'text');
+  const neighbourhood = h('select', { id: `${prefix}-resident-neighbourhood`, name: 'resident.neighbourhood', required: true },
+    h('option', { value: '' }, t('demande.neighbourhood_choose')),
+    ref.neighbourhoods.map((n) => h('option', { value: n.code }, n.name)));
+  // The city imported its addresses: the field completes them and places them (address_combobox.js).
+  if (ref.programme && ref.programme.address_completion) {
+    addressCombobox(address.querySelector('input'),
+      { neighbourhood, neighbourhoodName: (code) => neighbourhoodName(ref, code) });
+  }
   const resident = [
     input('resident.first_name', t('demande.first_name'), 'text'),
     input('resident.last_name', t('demande.last_name'), 'text'),
     input('resident.phone', t('demande.phone'), 'tel', { hint: phoneHint ? t('demande.phone_hint') : null }),
     input('resident.email', t('demande.email'), 'email', { optional: true }),
-    input('resident.address', t('demande.address'), 'text'),
+    address,
     h('div', { class: 'field' }, h('label', { for: `${prefix}-resident-neighbourhood` }, t('demande.neighbourhood')),
-      h('select', { id: `${prefix}-resident-neighbourhood`, name: 'resident.neighbourhood', required: true },
-        h('option', { value: '' }, t('demande.neighbourhood_choose')),
-        ref.neighbourhoods.map((n) => h('option', { value: n.code }, n.name)))),
+      neighbourhood),
     h('fieldset', { class: 'checks' }, h('legend', {}, t('demande.needs_legend'), markOptional ? optionalMark() : ''),
       NEEDS.map((n) => h('div', { class: 'choice' },
         h('input', { type: 'checkbox', id: `${prefix}-needs-${n}`, name: 'needs', value: n }),
@@ -75,6 +83,8 @@ export function readRequestForm(form, { knownResident = false } = {}) {
   const errors = {};
   for (const f of REQUIRED) {
     if (knownResident && f.startsWith('resident.')) continue;
+    // A chosen address's location places the request in its neighbourhood (the server's map).
+    if (f === 'resident.neighbourhood' && chosenLocation(d)) continue;
     if (!d[f]) errors[f] = t(`error.${f}`);
   }
   if (!d.consent) errors.consent = t('error.consent');
@@ -95,6 +105,9 @@ export function requestBody(d, extra = {}) {
     address: d['resident.address'], neighbourhood: d['resident.neighbourhood'], preferred_contact: d['resident.preferred_contact'],
   };
   if (d['resident.email']) resident.email = d['resident.email'];
+  const location = chosenLocation(d);
+  if (location) resident.location = location;
+  if (location && !resident.neighbourhood) delete resident.neighbourhood;
   if (d.needs.length) resident.needs = Object.fromEntries(d.needs.map((n) => [n, true]));
   return {
     resident, category: d.category, details: d.details || '', urgency: d.urgency, recurrence: d.recurrence,
