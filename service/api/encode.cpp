@@ -52,7 +52,8 @@ json::object mission_for_volunteer(const domain::mission_record& m,
                    {"ends_at", time_json(m.ends_at)},
                    {"expires_at", m.status == "proposed" ? time_json(m.expires_at) : json::value(nullptr)},
                    {"answer_by", m.status == "proposed" ? time_json(m.expires_at) : json::value(nullptr)},
-                   {"home_visit", m.home_visit}};
+                   {"home_visit", m.home_visit},
+                   {"outreach", m.outreach}};
     if (m.report)
         o["report"] = {{"duration_minutes", m.report->duration_minutes},
                        {"outcome", m.report->outcome},
@@ -207,6 +208,7 @@ void tag_invoke(json::value_from_tag, json::value& v, const mission_record& m) {
                    {"recurrence", m.recurrence},
                    {"urgency", m.urgency},
                    {"home_visit", m.home_visit},
+                   {"outreach", m.outreach},
                    {"proposed_at", time_json(m.proposed_at)},
                    {"expires_at", time_json(m.expires_at)},
                    {"answer_by", m.status == "proposed" ? time_json(m.expires_at) : json::value(nullptr)},

@@ -6,6 +6,7 @@
 #include "core/error.hpp"
 #include "domain/availability_check.hpp"
 #include "domain/missions.hpp"
+#include "domain/outreach.hpp"
 #include "domain/requests.hpp"
 #include "match/engine.hpp"
 
@@ -202,6 +203,30 @@ awaitable_response missed(const dispatch_services& s, request_context& ctx) {
                         const domain::actor& who) { domain::mark_missed(db, id, reason, now, who); });
 }
 
+/// The volunteer's report of an outreach call (domain::record_mission_call): the same body as the
+/// coordinator's call-outcome, with the call's length.
+awaitable_response call_outcome(const dispatch_services& s, request_context& ctx) {
+    body_reader r(ctx.json_body());
+    domain::call_outcome o;
+    o.outcome = r.one_of("outcome", domain::call_outcomes).value_or("");
+    const auto minutes = r.integer("duration_minutes", 1, 8 * 60, false);
+    o.note = r.text("note", note_rule, false);
+    if (o.note && o.note->empty())
+        o.note.reset();
+    if (auto need = r.object("need", false)) {
+        o.need_category = need->text("category", {2, 40});
+        o.need_details = need->text("details", details_rule, false);
+        need->check_unknown();
+    }
+    r.done();
+    const int duration = static_cast<int>(minutes.value_or(15));
+    return act(s, ctx,
+               [o, duration](SQLite::Database& db, const std::string& id, std::int64_t now,
+                             const domain::actor& who) {
+                   domain::record_mission_call(db, id, o, duration, now, who);
+               });
+}
+
 awaitable_response acknowledge(const dispatch_services& s, request_context& ctx) {
     std::optional<std::string> note;
     if (!ctx.req.body().empty()) {
@@ -276,6 +301,12 @@ void add_mission_routes(wire::route_table& t, const dispatch_services& s) {
            "MissionDrop",
            personal,
            bind(s, drop)});  // volunteer: own
+    t.add({verb::post,
+           "/api/v1/missions/{id}/call-outcome",
+           {staff | vol},
+           "MissionCallOutcome",
+           personal,
+           bind(s, call_outcome)});  // volunteer: own
     t.add({verb::post, "/api/v1/missions/{id}/cancel", {staff}, "MissionCancel", personal, bind(s, cancel)});
     t.add({verb::post, "/api/v1/missions/{id}/missed", {staff}, "MissionMissed", personal, bind(s, missed)});
     t.add({verb::post,

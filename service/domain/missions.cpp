@@ -37,7 +37,7 @@ constexpr const char* mission_columns =
     "m.report_duration_minutes, m.report_outcome, m.welfare_concern, m.welfare_note, m.welfare_ack_at, "
     "m.proposed_at, m.expires_at, m.answered_at, m.ended_at, m.updated_at, r.category, p.neighbourhood, "
     "r.details, "
-    "r.recurrence, r.resident_id, r.urgency, c.home_visit, m.welfare_ack_note";
+    "r.recurrence, r.resident_id, r.urgency, c.home_visit, m.welfare_ack_note, r.channel";
 
 constexpr const char* mission_from =
     " FROM mission m JOIN request r ON r.id = m.request_id JOIN resident p ON p.id = r.resident_id "
@@ -78,6 +78,7 @@ mission_record read_mission(SQLite::Statement& q) {
     m.urgency = q.getColumn(25).getString();
     m.home_visit = q.getColumn(26).getInt() != 0;
     m.welfare_ack_note = opt_text(27);
+    m.outreach = q.getColumn(28).getString() == "outreach";
     return m;
 }
 

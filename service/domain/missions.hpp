@@ -35,6 +35,7 @@ struct mission_record {
     // From the request:
     std::string category, neighbourhood, details, recurrence, resident_id, urgency;
     bool home_visit = false;
+    bool outreach = false;  ///< a call of an outreach round (the request's channel)
 };
 
 struct mission_filter {

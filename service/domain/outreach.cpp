@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "domain/ids.hpp"
+#include "domain/missions.hpp"
 #include "domain/programme.hpp"
 #include "domain/requests.hpp"
 #include "domain/validate.hpp"
@@ -290,6 +291,38 @@ std::vector<round_progress> list_rounds(SQLite::Database& db, int limit) {
     return out;
 }
 
+namespace {
+
+/// The outcome's row and its event (the round's progress counts them).
+void insert_outcome(SQLite::Database& db, const std::string& round, const std::string& request_id,
+                    const call_outcome& o, const std::optional<std::string>& follow_up, std::int64_t now,
+                    const actor& who) {
+    auto q = store::prepare(
+        db,
+        "INSERT INTO outreach_outcome(round_id, request_id, outcome, note, follow_up_request_id, "
+        "at, by) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    q->bind(1, round);
+    q->bind(2, request_id);
+    q->bind(3, o.outcome);
+    if (o.note)
+        q->bind(4, *o.note);
+    if (follow_up)
+        q->bind(5, *follow_up);
+    q->bind(6, now);
+    q->bind(7, who.id);
+    q->exec();
+    append_event(db, now, who,
+                 {"outreach_round",
+                  round,
+                  "call_recorded",
+                  std::nullopt,
+                  std::nullopt,
+                  o.outcome,
+                  {{"request_id", request_id}, {"outcome", o.outcome}}});
+}
+
+}  // namespace
+
 std::optional<std::string> record_call_outcome(SQLite::Database& db, const std::string& request_id,
                                                const call_outcome& o, std::int64_t now, const actor& who) {
     const std::string round = round_of(db, request_id);
@@ -324,29 +357,38 @@ std::optional<std::string> record_call_outcome(SQLite::Database& db, const std::
         in.window_until = now + 7 * 86400;
         follow_up = create_request(db, in, now, who).id;
     }
-    auto q = store::prepare(
-        db,
-        "INSERT INTO outreach_outcome(round_id, request_id, outcome, note, follow_up_request_id, "
-        "at, by) VALUES (?, ?, ?, ?, ?, ?, ?)");
-    q->bind(1, round);
-    q->bind(2, request_id);
-    q->bind(3, o.outcome);
-    if (o.note)
-        q->bind(4, *o.note);
-    if (follow_up)
-        q->bind(5, *follow_up);
-    q->bind(6, now);
-    q->bind(7, who.id);
-    q->exec();
-    append_event(db, now, who,
-                 {"outreach_round",
-                  round,
-                  "call_recorded",
-                  std::nullopt,
-                  std::nullopt,
-                  o.outcome,
-                  {{"request_id", request_id}, {"outcome", o.outcome}}});
+    insert_outcome(db, round, request_id, o, follow_up, now, who);
     return follow_up;
+}
+
+std::optional<std::string> record_mission_call(SQLite::Database& db, const std::string& mission_id,
+                                               const call_outcome& o, int duration_minutes, std::int64_t now,
+                                               const actor& who) {
+    const auto m = load_mission(db, mission_id);
+    const std::string round = round_of(db, m.request_id);
+    if (m.status != "accepted")
+        throw conflict("Only an accepted call can be reported; this one is " + m.status + ".");
+    if (now < m.starts_at)
+        throw conflict("The call's time has not come yet: report it once you have called.");
+    if (o.outcome == "needs_help" && !o.need_category)
+        throw validation_error({{"need.category", "is required when the resident needs help"}});
+    if (o.outcome == "reached_fine" || o.outcome == "needs_help") {
+        // The call took place: the mission is done (a one-off call's request closes as fulfilled with it).
+        mission_report report;
+        report.duration_minutes = duration_minutes;
+        report.outcome = o.outcome == "reached_fine" ? "good" : "difficult";
+        report.note = o.note;
+        complete_mission(db, mission_id, report, now, who);
+        return record_call_outcome(db, m.request_id, o, now, who);
+    }
+    if (o.outcome == "not_reached") {
+        // Missed puts the call back on top of the queue (flagged once: not through record_call_outcome).
+        mark_missed(db, mission_id, o.note, now, who);
+        insert_outcome(db, round, m.request_id, o, std::nullopt, now, who);
+        return std::nullopt;
+    }
+    // Declined: the request closes as cancelled, which cancels this mission.
+    return record_call_outcome(db, m.request_id, o, now, who);
 }
 
 }  // namespace relais::domain

@@ -28,8 +28,8 @@ struct register_import_result {
 /// Checks every row of `text` (columns first_name, last_name, phone, address, neighbourhood and optionally
 /// needs, languages, email; French headers too: prenom, nom, telephone, adresse, quartier, besoins, langues,
 /// courriel; needs among isolated, reduced_mobility, visually_impaired, not_french_speaking or their French
-/// words) and, when none is faulty, puts them all on the register (in the caller's transaction). Their consent
-/// is the register's (recorded under the version "register"). Never throws on bad content.
+/// words) and, when none is faulty, puts them all on the register (in the caller's transaction). Their
+/// consent is the register's (recorded under the version "register"). Never throws on bad content.
 register_import_result import_register(SQLite::Database& db, std::string_view text, const phone_plan& phones,
                                        std::int64_t now, const actor& who);
 
@@ -66,5 +66,14 @@ struct call_outcome {
 /// `need_category` (422 when missing). Returns the follow-up request's id, if one was made.
 std::optional<std::string> record_call_outcome(SQLite::Database& db, const std::string& request_id,
                                                const call_outcome& o, std::int64_t now, const actor& who);
+
+/// The volunteer's own report of an outreach call they made (their accepted mission, its time come; 409
+/// otherwise, and for a mission of no round): reached or needing help, the mission is done (a report of
+/// `duration_minutes`, "good" or "difficult") and the outcome recorded as above; not reached, the mission is
+/// missed (the request back on top of the queue once) and the outcome recorded; declined, the request is
+/// closed as cancelled with the mission. Returns the follow-up request's id, if one was made.
+std::optional<std::string> record_mission_call(SQLite::Database& db, const std::string& mission_id,
+                                               const call_outcome& o, int duration_minutes, std::int64_t now,
+                                               const actor& who);
 
 }  // namespace relais::domain

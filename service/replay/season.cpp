@@ -79,6 +79,8 @@ struct volunteer_m {
     int max_week = 2;
     vstate state = vstate::registered;
     int done = 0;
+    bool reserve = false;           ///< in the reserve (after the first programme)
+    std::size_t reserve_fact = 0;   ///< index in result.second.reserve
     std::set<std::string> refused;  ///< requests they declined or dropped (never asked again)
     std::vector<std::size_t> missions;
     std::unique_ptr<http_client> app;  ///< their own session when they answer from their phone
@@ -146,8 +148,8 @@ class season {
     void at(std::int64_t t, std::function<void()> f) {
         if (t < now_)
             t = now_;
-        if (t >= end_)
-            return;  // after the season
+        if (t >= horizon_)
+            return;  // after the part of the season under way
         queue_.push({t, order_++, std::move(f)});
     }
     void set_clock(std::int64_t t) {
@@ -216,8 +218,9 @@ class season {
     void withdraw(std::size_t v, const std::string& reason);
     void pause(std::size_t v, std::int64_t resume_at);
     void close_registration();
+    /// A request of `resident`; `weekly_category`: a weekly need of that kind instead of a drawn one.
     std::optional<std::size_t> create_request(std::size_t resident, const std::string& channel, bool second,
-                                              bool may_cancel = true);
+                                              bool may_cancel = true, const char* weekly_category = nullptr);
     void cancel_by_resident(std::size_t r);
     /// The id of a resident calling again, as the coordinator finds it (POST /api/v1/residents/search).
     std::string find_caller(const resident_m& res);
@@ -236,6 +239,18 @@ class season {
     void set_standin(std::size_t r);
     void unfulfillable_sweep();
     void hand_over();
+    void run_queue();
+    // --- the second programme (season_options::second_programme_weeks) ---
+    /// Every item of a list route, page by page (`target` has a query already).
+    json::array list_all(const std::string& target);
+    void close_first_programme();
+    void join_reserve();
+    void tidy_before_the_year();
+    void leave_reserve(std::size_t v);
+    void call_back_the_reserve();
+    void answer_campaign(std::size_t v);
+    void play_second_programme();
+    void plan_days(std::int64_t from, std::int64_t until);
     http_client& client_of(std::size_t v) { return volunteers_[v].app ? *volunteers_[v].app : coordinator_; }
     void setback(const std::string& kind, const std::string& reason) {
         truth().setbacks.push_back({now_, kind, reason});
@@ -264,6 +279,8 @@ class season {
     http_client public_;
     season_result result_;
     std::int64_t now_ = 0, start_ = 0, end_ = 0;
+    std::int64_t horizon_ = 0;  ///< nothing is scheduled at or after it (the season's end, or its tail's)
+    bool second_ = false;       ///< a second programme follows the season
     std::uint64_t order_ = 0;
     std::priority_queue<scheduled, std::vector<scheduled>, std::greater<>> queue_;
     std::string partner_id_;
@@ -308,6 +325,9 @@ void season::setup() {
         end_ = start_ + opts_.weeks * week;
     }
     now_ = server_now;
+    second_ = !opts_.demo && opts_.second_programme_weeks > 0;
+    // With a second programme, the season's last supports carry on two weeks into it (its tail).
+    horizon_ = second_ ? end_ + 2 * week : end_;
     result_.start = start_;
     result_.end = end_;
     set_clock(start_ + 7 * hour);
@@ -479,7 +499,7 @@ void season::pause(std::size_t vi, std::int64_t resume_at) {
     v.state = vstate::paused;
     at(resume_at, [this, vi] {
         auto& w = volunteers_[vi];
-        if (w.state == vstate::paused &&
+        if (w.state == vstate::paused && !w.reserve &&  // a reserve member comes back by a campaign
             ok(call(coordinator_, "POST", "/api/v1/volunteers/" + w.id + "/resume", json::object{}),
                "resume"))
             w.state = vstate::active;
@@ -584,10 +604,10 @@ void season::plan_residents() {
 }
 
 std::optional<std::size_t> season::create_request(std::size_t ri, const std::string& channel, bool second,
-                                                  bool may_cancel) {
+                                                  bool may_cancel, const char* weekly_category) {
     auto& res = residents_[ri];
-    const std::string category = choose(categories);
-    const std::string recurrence = uniform() < weekly_share(category) ? "weekly" : "once";
+    const std::string category = weekly_category ? weekly_category : choose(categories);
+    const std::string recurrence = weekly_category || uniform() < weekly_share(category) ? "weekly" : "once";
     json::object body{{"category", category},
                       {"details", "Demande simulée par la saison de test."},
                       {"urgency", one_of(urgencies)},
@@ -1141,28 +1161,23 @@ void season::demo_finale() {
        "PATCH /api/v1/programme");
 }
 
-season_result season::play() {
-    setup();
-    plan_wave();
-    plan_residents();
-    for (std::int64_t d = 0; d * day < end_ - start_; ++d) {
-        const std::int64_t d0 = start_ + d * day;
+void season::plan_days(std::int64_t from, std::int64_t until) {
+    for (std::int64_t d0 = from; d0 < until; d0 += day) {
         for (const std::int64_t t : {d0 + 9 * hour, d0 + 14 * hour})
             if (!opts_.demo || t < end_ - 3 * hour)  // a demo's last hours: requests nobody handled yet
                 at(t, [this] { dispatch_round(); });
         at(d0 + 18 * hour, [this] { unfulfillable_sweep(); });
-        if (d % 7 == 0)
-            at(d0 + 6 * hour, [this, d] {
-                log_ << "  week " << d / 7 + 1 << "/" << opts_.weeks << ": " << truth().registrations.size()
+        if ((d0 - from) % week == 0)
+            at(d0 + 6 * hour, [this, d0] {
+                log_ << "  week " << (d0 - start_) / week + 1 << ": " << truth().registrations.size()
                      << " registrations, " << truth().requests.size() << " requests, " << truth().done.size()
                      << " missions done, " << result_.calls << " calls\n"
                      << std::flush;
             });
     }
-    if (opts_.demo)
-        at(end_ - 2 * hour, [this] { demo_finale(); });
-    else
-        at(end_ - hour, [this] { hand_over(); });
+}
+
+void season::run_queue() {
     while (!queue_.empty()) {
         auto next = queue_.top();
         queue_.pop();
@@ -1172,8 +1187,298 @@ season_result season::play() {
             set_clock(next.at);
         next.run();
     }
-    set_clock(end_);
+}
+
+season_result season::play() {
+    setup();
+    plan_wave();
+    plan_residents();
+    plan_days(start_, horizon_);
+    if (opts_.demo) {
+        at(end_ - 2 * hour, [this] { demo_finale(); });
+    } else if (second_) {
+        // The programme closes the morning after the season, its running supports reviewed one by one;
+        // volunteers choose the reserve; the supports carried over go on in the next programme.
+        // Three residents call in the season's last fortnight for a weekly call that outlasts it: the close
+        // has running supports to review, whatever the scale.
+        for (int k = 0; k < 3; ++k)
+            at(working_time(end_ - (13 - k) * day), [this] {
+                residents_.push_back(
+                    {"res" + std::to_string(residents_.size()), "", choose(neighbourhoods), ""});
+                if (auto ri = create_request(residents_.size() - 1, "phone", false, false, "friendly_call"))
+                    requests_[*ri].weeks_left = 8;
+            });
+        at(end_ + 9 * hour, [this] { close_first_programme(); });
+        at(end_ + 10 * hour, [this] { join_reserve(); });
+    } else {
+        at(end_ - hour, [this] { hand_over(); });
+    }
+    run_queue();
+    if (second_)
+        play_second_programme();
+    else
+        set_clock(end_);
     return std::move(result_);
+}
+
+json::array season::list_all(const std::string& target) {
+    json::array all;
+    std::string cursor;
+    do {
+        auto a =
+            call(coordinator_, "GET", target + "&limit=200" + (cursor.empty() ? "" : "&cursor=" + cursor));
+        if (a.status != 200)
+            throw std::runtime_error("GET " + target + ": " + a.describe());
+        const auto j = a.json();
+        for (const auto& item : j.at("items").as_array())
+            all.push_back(item);
+        cursor = j.at("next_cursor").is_string() ? std::string(j.at("next_cursor").as_string()) : "";
+    } while (!cursor.empty());
+    return all;
+}
+
+void season::close_first_programme() {
+    // What is still open without a running support is closed first: the scheme's queue ends with it.
+    for (std::size_t ri = 0; ri < requests_.size(); ++ri)
+        if (!requests_[ri].closed && requests_[ri].support_id.empty())
+            close(ri, fact_of(ri).first_done_at ? "fulfilled" : "unfulfillable");
+
+    // Every running support, as the server lists them, gets a decision: weekly ones continue, go to the
+    // partner or end; a one-off visit still to come ends with the programme.
+    json::array reviews;
+    std::vector<std::pair<std::size_t, std::string>> decided;
+    std::size_t weekly = 0;
+    for (const auto& s : list_all("/api/v1/supports?status=active")) {
+        const std::string request_id = str(s, "request_id");
+        std::optional<std::size_t> ri;
+        for (std::size_t i = 0; i < requests_.size(); ++i)
+            if (requests_[i].id == request_id)
+                ri = i;
+        if (!ri || requests_[*ri].closed || requests_[*ri].support_id != str(s, "id"))
+            throw std::runtime_error("the server lists a running support the season does not know: " +
+                                     str(s, "id"));
+        // Weekly ones in turn continue, go to the partner, end.
+        static const char* const turns[] = {"continue", "hand_over", "end"};
+        const std::string decision = requests_[*ri].recurrence != "weekly" ? "end" : turns[weekly++ % 3];
+        json::object review{{"support_id", str(s, "id")}, {"decision", decision}};
+        if (decision == "hand_over") {
+            review["partner_id"] = partner_id_;
+            review["resident_consent"] = true;
+        }
+        reviews.push_back(std::move(review));
+        decided.emplace_back(*ri, decision);
+    }
+    for (const auto& r : requests_)
+        if (!r.closed && !r.support_id.empty() &&
+            std::none_of(decided.begin(), decided.end(),
+                         [&](const auto& d) { return requests_[d.first].id == r.id; }))
+            throw std::runtime_error("the season's support " + r.support_id +
+                                     " is not running on the server");
+
+    auto listed = call(admin_, "GET", "/api/v1/programmes");
+    if (listed.status != 200)
+        throw std::runtime_error("GET /api/v1/programmes: " + listed.describe());
+    std::string current;
+    const auto programmes = listed.json();
+    for (const auto& p : programmes.at("items").as_array())
+        if (str(p, "status") == "current")
+            current = str(p, "id");
+    auto a = call(admin_, "POST", "/api/v1/programmes/" + current + "/close",
+                  json::object{{"next", json::object{{"name", "Citoyens volontaires"},
+                                                     {"starts_on", stats::date_label(end_)},
+                                                     {"ends_on", nullptr}}},
+                               {"reviews", std::move(reviews)}});
+    if (a.status != 200)
+        throw std::runtime_error("closing the programme was refused: " + a.describe());
+    auto& second = result_.second;
+    second.played = true;
+    second.closed_at = now_;
+    for (const auto& [ri, decision] : decided) {
+        if (decision == "continue") {
+            ++second.continued;
+            continue;
+        }
+        ++(decision == "hand_over" ? second.handed_over : second.ended);
+        // The request closed as fulfilled, its visits to come cancelled (not a setback).
+        auto& r = requests_[ri];
+        r.closed = true;
+        fact_of(ri).closed_at = now_;
+        fact_of(ri).outcome = "fulfilled";
+        if (r.live)
+            missions_[*r.live].status = "cancelled";
+        r.live.reset();
+        r.support_id.clear();
+    }
+    const auto closed = a.json();
+    if (closed.at("continued") != json::value(second.continued) ||
+        closed.at("handed_over") != json::value(second.handed_over) ||
+        closed.at("ended") != json::value(second.ended))
+        throw std::runtime_error("the programme's close counted its reviews differently: " + a.describe());
+    // Requests belong to the programme they were made in, unless carried over (the second's are counted at
+    // its end: every request made from now on is its own).
+    second.requests_first = static_cast<std::int64_t>(requests_.size()) - second.continued;
+    log_ << "  first programme closed: " << second.continued << " supports continue, " << second.handed_over
+         << " handed over, " << second.ended << " ended\n";
+}
+
+void season::join_reserve() {
+    // Half of the volunteers still with the scheme agree to be called again: those with nothing under way
+    // (joining the reserve releases a volunteer's missions to come).
+    std::set<std::string> carrying;
+    for (const auto& r : requests_)
+        if (!r.closed) {
+            carrying.insert(r.support_volunteer);
+            carrying.insert(r.standin);
+        }
+    for (std::size_t vi = 0; vi < volunteers_.size(); ++vi) {
+        auto& v = volunteers_[vi];
+        if ((v.state != vstate::active && v.state != vstate::paused) || carrying.count(v.id))
+            continue;
+        const bool busy = std::any_of(v.missions.begin(), v.missions.end(), [this](std::size_t mi) {
+            return missions_[mi].status == "proposed" || missions_[mi].status == "accepted";
+        });
+        if (busy || uniform() >= 0.5)
+            continue;
+        // From their own space when they use it, else the coordinator records a consent given on the phone.
+        if (!ok(call(client_of(vi), "POST", "/api/v1/volunteers/" + v.id + "/reserve",
+                     json::object{{"consent", true}}),
+                "POST /api/v1/volunteers/{id}/reserve"))
+            continue;
+        v.state = vstate::paused;
+        v.reserve = true;
+        v.reserve_fact = result_.second.reserve.size();
+        result_.second.reserve.push_back({v.id, now_, std::nullopt, ""});
+    }
+    log_ << "  " << result_.second.reserve.size() << " volunteers joined the reserve\n";
+}
+
+void season::tidy_before_the_year() {
+    // Nothing may wait for an answer across the year: the server's expiry tick would act on it unseen.
+    for (std::size_t ri = 0; ri < requests_.size(); ++ri)
+        if (!requests_[ri].closed)
+            close(ri, fact_of(ri).first_done_at ? "fulfilled" : "unfulfillable");
+    for (const char* status : {"proposed", "accepted"}) {
+        auto a = call(coordinator_, "GET", std::string("/api/v1/missions?limit=1&status=") + status);
+        if (a.status != 200)
+            throw std::runtime_error("GET /api/v1/missions: " + a.describe());
+        if (!a.json().at("items").as_array().empty())
+            throw std::runtime_error(std::string("a mission is still ") + status +
+                                     " after every request was closed: " + a.describe());
+    }
+}
+
+void season::leave_reserve(std::size_t vi) {
+    auto& v = volunteers_[vi];
+    if (!v.reserve ||
+        !ok(call(client_of(vi), "POST", "/api/v1/volunteers/" + v.id + "/reserve/leave", json::object{}),
+            "POST /api/v1/volunteers/{id}/reserve/leave"))
+        return;
+    v.state = vstate::withdrawn;
+    v.reserve = false;
+    v.app.reset();
+    auto& f = result_.second.reserve[v.reserve_fact];
+    f.left_at = now_;
+    f.left_reason = "left_reserve";
+    truth().registrations[v.fact].withdrawn_at = now_;
+    truth().registrations[v.fact].withdrawal_reason = "left_reserve";
+}
+
+void season::call_back_the_reserve() {
+    std::int64_t members = 0;
+    for (const auto& v : volunteers_)
+        members += v.reserve ? 1 : 0;
+    if (members == 0) {
+        log_ << "  nobody in the reserve to call back\n";
+        return;  // a campaign to nobody is refused (422 filter)
+    }
+    auto a = call(coordinator_, "POST", "/api/v1/campaigns",
+                  json::object{{"message",
+                                "Bonjour, la ville a de nouveau besoin de bénévoles cet été. "
+                                "Êtes-vous disponible ?"}});
+    if (a.status != 201)
+        throw std::runtime_error("POST /api/v1/campaigns: " + a.describe());
+    auto& second = result_.second;
+    second.campaign_at = now_;
+    second.recipients = a.json().at("recipients").to_number<std::int64_t>();
+    if (second.recipients != members)
+        throw std::runtime_error("the campaign went to " + std::to_string(second.recipients) +
+                                 " members; the season's reserve has " + std::to_string(members));
+    log_ << "  reactivation campaign to " << members << " reserve members\n";
+    // They answer within the week: most are available again, a few leave, the others stay in the reserve.
+    // (Through their space or the coordinator: the campaign's links travel in messages, which the replay's
+    // server does not send, so no answer comes through a link here.)
+    for (std::size_t vi = 0; vi < volunteers_.size(); ++vi)
+        if (volunteers_[vi].reserve)
+            at(now_ + pick(1, 6 * 24) * hour, [this, vi] { answer_campaign(vi); });
+}
+
+void season::answer_campaign(std::size_t vi) {
+    auto& v = volunteers_[vi];
+    if (!v.reserve)
+        return;
+    const double u = uniform();
+    if (u < 0.15) {
+        leave_reserve(vi);
+    } else if (u < 0.75) {
+        if (!ok(call(client_of(vi), "POST", "/api/v1/volunteers/" + v.id + "/resume", json::object{}),
+                "resume"))
+            return;
+        v.state = vstate::active;
+        v.reserve = false;
+        auto& f = result_.second.reserve[v.reserve_fact];
+        f.left_at = now_;
+        f.left_reason = "reactivated";
+    }
+}
+
+void season::play_second_programme() {
+    auto& second = result_.second;
+    set_clock(horizon_ + 9 * hour);
+    tidy_before_the_year();
+    // During the year one member leaves.
+    for (std::size_t vi = 0; vi < volunteers_.size(); ++vi)
+        if (volunteers_[vi].reserve) {
+            set_clock(end_ + 20 * week + 11 * hour);
+            leave_reserve(vi);
+            break;
+        }
+    // 44 weeks after the first programme's end (inside the year a reserve member's consent lasts): the
+    // heat wave. The volunteers who used their space sign in again.
+    const std::int64_t t1 = end_ + 44 * week;
+    horizon_ = t1 + opts_.second_programme_weeks * week;
+    set_clock(t1 + 9 * hour);
+    for (auto& v : volunteers_)
+        if (v.app) {
+            v.app = std::make_unique<http_client>(host_, port_);
+            ++result_.calls;
+            v.app->sign_in(v.email, opts_.volunteer_password);
+        }
+    call_back_the_reserve();
+    // Its requests: new residents, and some helped in the first programme calling again.
+    std::vector<std::size_t> known;
+    for (std::size_t ri = 0; ri < residents_.size(); ++ri)
+        if (!residents_[ri].server_id.empty())
+            known.push_back(ri);
+    const auto n = std::max<std::size_t>(
+        3, static_cast<std::size_t>(std::lround(171 * opts_.scale * opts_.second_programme_weeks / 10.0)));
+    for (std::size_t i = 0; i < n; ++i) {
+        const std::int64_t d = pick(1, std::max<std::int64_t>(1, opts_.second_programme_weeks * 7 - 8));
+        const std::int64_t t = working_time(t1 + d * day);
+        if (!known.empty() && uniform() < 0.3) {
+            const std::size_t ri =
+                known[static_cast<std::size_t>(pick(0, static_cast<std::int64_t>(known.size()) - 1))];
+            at(t, [this, ri] { create_request(ri, "phone", true, false); });
+        } else {
+            residents_.push_back({"res" + std::to_string(residents_.size()), "", choose(neighbourhoods), ""});
+            const std::size_t ri = residents_.size() - 1;
+            at(t, [this, ri, web = uniform() < 0.4] { create_request(ri, web ? "web" : "phone", false); });
+        }
+    }
+    plan_days(t1, horizon_);
+    run_queue();
+    set_clock(horizon_);
+    second.end = horizon_;
+    second.requests_second = static_cast<std::int64_t>(requests_.size()) - second.requests_first;
 }
 
 }  // namespace

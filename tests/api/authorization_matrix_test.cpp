@@ -465,6 +465,8 @@ json::value valid_body(const operation& op) {
     if (ends_with("/complete"))
         return json::object{
             {"report", {{"duration_minutes", 30}, {"outcome", relais::domain::report_outcomes.front()}}}};
+    if (ends_with("/call-outcome"))
+        return json::object{{"outcome", "reached_fine"}};
     if (ends_with("/close"))
         return json::object{{"outcome", "fulfilled"}};
     if (p.starts_with("/api/v1/message-templates/"))

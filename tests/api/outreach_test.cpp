@@ -166,3 +166,159 @@ TEST_CASE("outreach: the register comes in, a round calls everyone on it, each c
             outreach = c.at("requests").to_number<std::int64_t>() == 4;  // three calls and the shopping
     CHECK(outreach);
 }
+
+TEST_CASE("outreach: the volunteer who made the call reports it from their phone") {
+    test_city city({"--test-clock"});
+    const std::string csv =
+        "first_name,last_name,phone,address,neighbourhood,needs\n"
+        "Jeanne,Dupont,0299123456,12 rue des Lilas,centre,isolated\n"
+        "Marcel,Leroy,02 99 00 00 02,4 rue Basse,centre,isolated\n"
+        "Yvette,Morel,+33 2 99 00 00 03,8 place Haute,maurepas,visually_impaired\n"
+        "Paul,Hamon,02 99 00 00 04,3 rue Haute,maurepas,isolated\n";
+    REQUIRE(city.coordinator().post_json("/api/v1/register-imports", json::object{{"csv", csv}}).status ==
+            200);
+    const auto now = now_s();
+    auto res = city.coordinator().post_json(
+        "/api/v1/outreach-rounds",
+        json::object{{"name", "Canicule"}, {"starts_on", day(now)}, {"ends_on", day(now + 3 * 86400)}});
+    REQUIRE(res.status == 201);
+    const std::string round_id(res.json().at("id").as_string());
+    std::vector<std::string> ids;
+    const auto listed = city.staff_get("/api/v1/requests?channel=outreach&limit=50");  // kept for the loop
+    for (const auto& c : listed.at("items").as_array())
+        ids.push_back(std::string(c.at("id").as_string()));
+    REQUIRE(ids.size() == 4);
+
+    auto vol = city.new_volunteer(
+        "appelante", true,
+        json::object{{"skills", json::array{"friendly_call"}}, {"max_missions_per_week", 10}});
+    auto other = city.new_volunteer("voisin", true, json::object{{"skills", json::array{"friendly_call"}}});
+    const std::int64_t start = (now / 3600 + 2) * 3600;
+    std::vector<std::string> missions;
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        missions.push_back(city.propose(ids[i], vol.id, start + static_cast<std::int64_t>(i) * 3600,
+                                        start + static_cast<std::int64_t>(i) * 3600 + 1800));
+        REQUIRE(vol.client->post_json("/api/v1/missions/" + missions[i] + "/accept", json::object{}).status ==
+                200);
+    }
+    // Their app shows the calls as outreach calls.
+    const auto mine = vol.client->get_json("/api/v1/me/missions");
+    REQUIRE(mine.at("items").as_array().size() == 4);
+    for (const auto& m : mine.at("items").as_array())
+        CHECK(m.at("outreach") == true);
+    CHECK(city.staff_get("/api/v1/missions/" + missions[0]).at("outreach") == true);
+
+    // A friendly call that is no outreach call, accepted by the other volunteer.
+    auto plain = city.public_request(request_body("once", "friendly_call"));
+    const auto plain_m = city.propose(plain.id, other.id, start + 3600, start + 5400);
+    REQUIRE(other.client->post_json("/api/v1/missions/" + plain_m + "/accept", json::object{}).status == 200);
+
+    const auto path = [&](std::size_t i) { return "/api/v1/missions/" + missions[i] + "/call-outcome"; };
+    // Before the call's time: refused, nothing recorded.
+    check_problem(vol.client->post_json(path(0), json::object{{"outcome", "reached_fine"}}), 409);
+    REQUIRE(
+        city.admin().post_json("/api/v1/test/clock", json::object{{"now", iso(start + 5 * 3600)}}).status ==
+        200);
+    // Hostile: another volunteer's call (404), an unknown outcome, a length out of range, an unknown field,
+    // needs help without its kind (422), a mission of no round (409). Nothing is recorded by any of them.
+    check_problem(other.client->post_json(path(0), json::object{{"outcome", "reached_fine"}}), 404);
+    check_problem(vol.client->post_json(path(0), json::object{{"outcome", "perhaps"}}), 422);
+    check_problem(
+        vol.client->post_json(path(0), json::object{{"outcome", "reached_fine"}, {"duration_minutes", 0}}),
+        422);
+    check_problem(
+        vol.client->post_json(path(0), json::object{{"outcome", "reached_fine"}, {"resident", "x"}}), 422);
+    check_problem(vol.client->post_json(path(1), json::object{{"outcome", "needs_help"}}), 422);
+    check_problem(other.client->post_json("/api/v1/missions/" + plain_m + "/call-outcome",
+                                          json::object{{"outcome", "reached_fine"}}),
+                  409);
+    auto progress = city.staff_get("/api/v1/outreach-rounds/" + round_id);
+    CHECK(progress.at("reached_fine") == 0);
+    CHECK(progress.at("pending") == 4);
+
+    // Reached and fine: the mission is done with the call's length, the call closed.
+    res = vol.client->post_json(path(0), json::object{{"outcome", "reached_fine"}, {"duration_minutes", 25}});
+    INFO(res.describe());
+    REQUIRE(res.status == 200);
+    CHECK(res.json().at("status") == "done");
+    CHECK(res.json().at("report").at("duration_minutes") == 25);
+    CHECK(city.staff_get("/api/v1/requests/" + ids[0]).at("status") == "closed");
+    // Reported twice: refused (the mission is done).
+    check_problem(vol.client->post_json(path(0), json::object{{"outcome", "reached_fine"}}), 409);
+    // Needs help: done, and a shopping request is made for the resident.
+    const std::size_t outreach_before = city.staff_count("/api/v1/requests?channel=outreach");
+    res = vol.client->post_json(
+        path(1),
+        json::object{{"outcome", "needs_help"},
+                     {"note", "Plus de courses depuis lundi"},
+                     {"need", json::object{{"category", "shopping"}, {"details", "Eau et fruits"}}}});
+    REQUIRE(res.status == 200);
+    CHECK(res.json().at("report").at("outcome") == "difficult");
+    CHECK(city.staff_count("/api/v1/requests?channel=outreach") == outreach_before + 1);
+    // Not reached: the mission is missed, the call back on top of the queue (flagged once).
+    res = vol.client->post_json(path(2), json::object{{"outcome", "not_reached"}});
+    REQUIRE(res.status == 200);
+    CHECK(res.json().at("status") == "missed");
+    const auto again = city.staff_get("/api/v1/requests/" + ids[2]);
+    CHECK(again.at("status") != "closed");
+    CHECK(again.at("redispatch") == true);
+    // Declined: the request cancelled, the mission with it.
+    res = vol.client->post_json(path(3), json::object{{"outcome", "declined"}});
+    REQUIRE(res.status == 200);
+    CHECK(res.json().at("status") == "cancelled");
+    CHECK(city.staff_get("/api/v1/requests/" + ids[3]).at("outcome") == "cancelled");
+
+    progress = city.staff_get("/api/v1/outreach-rounds/" + round_id);
+    CHECK(progress.at("reached_fine") == 1);
+    CHECK(progress.at("needs_help") == 1);
+    CHECK(progress.at("not_reached") == 1);
+    CHECK(progress.at("declined") == 1);
+    CHECK(progress.at("pending") == 0);
+}
+
+TEST_CASE("outreach: twelve simultaneous reports of one call record it once") {
+    test_city city({"--test-clock"});
+    REQUIRE(city.coordinator()
+                .post_json("/api/v1/register-imports",
+                           json::object{{"csv",
+                                         "first_name,last_name,phone,address,neighbourhood,needs\n"
+                                         "Jeanne,Dupont,0299123456,12 rue des Lilas,centre,isolated\n"}})
+                .status == 200);
+    const auto now = now_s();
+    auto res = city.coordinator().post_json(
+        "/api/v1/outreach-rounds",
+        json::object{{"name", "Canicule"}, {"starts_on", day(now)}, {"ends_on", day(now + 86400)}});
+    REQUIRE(res.status == 201);
+    const std::string round_id(res.json().at("id").as_string());
+    const auto calls = city.staff_get("/api/v1/requests?channel=outreach&limit=5").at("items").as_array();
+    REQUIRE(calls.size() == 1);
+    auto vol = city.new_volunteer("appelante", true, json::object{{"skills", json::array{"friendly_call"}}});
+    const std::int64_t start = (now / 3600 + 2) * 3600;
+    const auto m = city.propose(std::string(calls[0].at("id").as_string()), vol.id, start, start + 1800);
+    REQUIRE(vol.client->post_json("/api/v1/missions/" + m + "/accept", json::object{}).status == 200);
+    REQUIRE(city.admin().post_json("/api/v1/test/clock", json::object{{"now", iso(start + 3600)}}).status ==
+            200);
+    // Six phones of the volunteer (a double tap, a retry on a bad network), two reports each, at once.
+    std::vector<std::unique_ptr<http_client>> phones;
+    for (int i = 0; i < 6; ++i)
+        phones.push_back(city.signed_in(vol.email, vol.password));
+    std::vector<int> statuses(12);
+    std::vector<std::thread> threads;
+    for (std::size_t i = 0; i < phones.size(); ++i)
+        threads.emplace_back([&, i] {
+            for (std::size_t k = 0; k < 2; ++k)
+                statuses[2 * i + k] = static_cast<int>(
+                    phones[i]
+                        ->post_json("/api/v1/missions/" + m + "/call-outcome",
+                                    json::object{{"outcome", "needs_help"},
+                                                 {"need", json::object{{"category", "shopping"}}}})
+                        .status);
+        });
+    for (auto& t : threads)
+        t.join();
+    CHECK(std::count(statuses.begin(), statuses.end(), 200) == 1);
+    CHECK(std::count(statuses.begin(), statuses.end(), 409) == 11);
+    // One follow-up request, one outcome.
+    CHECK(city.staff_count("/api/v1/requests?channel=outreach") == 2);
+    CHECK(city.staff_get("/api/v1/outreach-rounds/" + round_id).at("needs_help") == 1);
+}

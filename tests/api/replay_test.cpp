@@ -79,6 +79,29 @@ TEST_CASE("relais replay --db: a small season through the API, the server's figu
     const auto [expired_truth, expired_server] = figure(r.out, "proposals_expired");
     CHECK(expired_truth > 0);
     CHECK(expired_truth == expired_server);
+    // The second programme (on by default): the first closed with its supports reviewed, volunteers in the
+    // reserve, called back 44 weeks later by a campaign; the reserve's figures and each programme's requests
+    // equal on both sides, and the periods over the second programme and over both compared in full.
+    CHECK(has(r.out, "both programmes: "));
+    CHECK(has(r.out, "second programme: "));
+    CHECK(has(r.err, "first programme closed: "));
+    // The three weekly calls asked for in the season's last fortnight are running at the close: one of each
+    // decision.
+    CHECK(has(r.out, "1 supports continued, 1 handed over, 1 ended"));
+    CHECK(has(r.err, "reactivation campaign to "));
+    for (const char* name : {"programme_1_requests", "programme_2_requests", "reserve_joined",
+                             "reserve_reactivated", "reserve_campaigns", "reserve_recipients"}) {
+        CAPTURE(name);
+        const auto [truth, server] = figure(r.out, name);
+        CHECK(truth > 0);
+        CHECK(truth == server);
+    }
+    for (const char* name : {"reserve_members", "reserve_left", "reserve_campaign_reactivations"}) {
+        CAPTURE(name);
+        const auto [truth, server] = figure(r.out, name);
+        CHECK(truth >= 0);
+        CHECK(truth == server);
+    }
     // Its server was stopped.
     const auto log = file_text(dir.file("season.db.log"));
     CHECK(has(log, "proposals expired"));
@@ -98,9 +121,10 @@ TEST_CASE("relais replay --url: against a running server with the test clock") {
     INFO(r.err);
     CHECK(r.code == 0);
     CHECK(has(r.out, "The server's figures equal the season's ground truth."));
-    // The summary the server gives afterwards is the season's.
+    // The summary the server gives afterwards is the second programme's (the current one): its requests.
     const auto s = city.staff_get("/api/v1/stats/summary");
-    CHECK(s.at("figures").at("volunteers_registered").as_int64() > 0);
+    CHECK(s.at("figures").at("requests").as_int64() > 0);
+    CHECK(has(r.out, "both programmes: "));
 
     // A second season on the same database is refused: the ground truth must be the whole database.
     const auto again =
@@ -124,6 +148,8 @@ TEST_CASE("relais replay refuses a server without the test clock, and bad usage"
     CHECK(replay("--url ftp://example.org").code == 64);
     CHECK(replay("--db x.db --scale 0").code == 64);
     CHECK(replay("--db x.db --silent-rounds 11").code == 64);
+    CHECK(replay("--db x.db --second-programme 27").code == 64);
+    CHECK(replay("--db x.db --second-programme -1").code == 64);
     const auto help = replay("--help");
     CHECK(help.code == 0);
     CHECK(has(help.out, "Exits 0 when the server's figures equal"));

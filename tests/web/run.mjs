@@ -953,6 +953,50 @@ async function main() {
       await checkPage(co, 'coordination-aller-vers');
     });
 
+    await step('outreach: the volunteer who made a call of the round says from their phone how it went', async () => {
+      // The round's other call, given to the test volunteer for an hour ago (a call already made, recorded
+      // by the coordination as such), accepted from their phone.
+      const missionId = await co.evaluate(async (volunteerId) => {
+        const headers = { 'Content-Type': 'application/json', 'X-CSRF-Token': localStorage.getItem('relais.csrf') };
+        const listed = await fetch('/api/v1/requests?channel=outreach&limit=10', { credentials: 'same-origin' });
+        const call = (await listed.json()).items.find((r) => r.status !== 'closed');
+        if (!call) throw new Error('no open call left in the round');
+        const start = new Date(Date.now() - 3600000);
+        const res = await fetch('/api/v1/missions', { method: 'POST', credentials: 'same-origin', headers,
+          body: JSON.stringify({ request_id: call.id, volunteer_id: volunteerId, starts_at: start.toISOString(),
+            ends_at: new Date(start.getTime() + 1800000).toISOString(), already_happened: true, outside_availability_ok: true }) });
+        if (!res.ok) throw new Error(`proposal: HTTP ${res.status} ${await res.text()}`);
+        return (await res.json()).id;
+      }, volunteerId);
+      await vol.goto(`${base}/benevole#/`);
+      const proposal = vol.locator(`#proposals li[data-mission-id="${missionId}"]`);
+      await proposal.waitFor();
+      expect(await proposal.locator('.badge', { hasText: 'Appel de prise de nouvelles' }).count() === 1, 'the call is not shown as an outreach call');
+      await proposal.locator('button.primary').click();
+      const card = vol.locator(`#upcoming li[data-mission-id="${missionId}"]`);
+      await card.waitFor();
+      await card.locator('details.complete summary').click();
+      const form = card.locator('form.call-outcome');
+      // Needs help: the kind of help shows once chosen; from the keyboard.
+      await form.locator('input[value="needs_help"]').check();
+      await form.locator('select[name="need"]').waitFor({ state: 'visible' });
+      await form.locator('select[name="need"]').selectOption('shopping');
+      await form.locator('input[name="details"]').fill("De l'eau et des fruits");
+      await form.locator('input[name="duration_minutes"]').fill('20');
+      await checkPage(vol, 'benevole-appel-aller-vers');
+      await form.locator('button[type="submit"]').press('Enter');
+      await vol.locator('p.success', { hasText: 'demande d' }).waitFor();
+      expect(await vol.locator(`#upcoming li[data-mission-id="${missionId}"]`).count() === 0, 'the reported call is still to do');
+      // The round's figures moved, and the follow-up request is in the queue under the outreach channel.
+      await co.goto(`${base}/coordination#/aller-vers`);
+      await co.waitForFunction(() => document.querySelector('#round-list dd[data-stage="needs_help"]')?.textContent === '1');
+      const followUps = await co.evaluate(async () => {
+        const res = await fetch('/api/v1/requests?channel=outreach&category=shopping&limit=10', { credentials: 'same-origin' });
+        return (await res.json()).items.length;
+      });
+      expect(followUps >= 1, 'no follow-up request for the resident who needs help');
+    });
+
     await step('the volunteer prints a certificate of engagement; the bilan shows the hours given and the answers per kind of help', async () => {
       const cert = await phone.newPage();
       watch(cert, 'attestation');

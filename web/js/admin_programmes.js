@@ -256,10 +256,10 @@ function charterForm(programmeId, charter, redraw) {
       announce(message);
     } catch (err) {
       button.disabled = false;
-      formStatus.textContent = problemText(err);
+      formStatus.textContent = err instanceof ApiError && err.status === 409 ? t('form.check_fields') : problemText(err);
       if (err instanceof ApiError && err.status === 409) {
         // This version exists already (a corrected text needs a new number), or the programme was closed meanwhile.
-        showFieldErrors(form, { version: `${t('ad.ch.err.conflict', { version })} ${err.problem.detail || ''}`.trim() });
+        showFieldErrors(form, { version: t('ad.ch.err.conflict', { version }) });
       } else if (err instanceof ApiError && err.status === 422) {
         const shown = {};
         for (const [f, m] of Object.entries(err.fields)) shown[f] = hasKey(`ad.ch.err.${f}`) ? t(`ad.ch.err.${f}`) : fieldMessage(f, m);

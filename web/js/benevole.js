@@ -314,6 +314,7 @@ function missionCard(m, ...actions) {
     h('p', { class: 'meta' }, h('strong', {}, slotText(m))),
     h('p', { class: 'meta' }, t('vo.m.neighbourhood', { name: neighbourhoodName(ref, m.neighbourhood) }),
       m.recurrence === 'weekly' ? ` · ${t('recurrence.weekly')}` : ''),
+    m.outreach ? h('p', { class: 'badge' }, t('vo.m.outreach')) : null,
     m.details ? h('p', {}, m.details) : null,
     m.resident ? residentBlock(m.resident) : null,
     m.expires_at && m.status === 'proposed' ? h('p', { class: 'meta' }, t('vo.m.expires', { when: fmtDateTime(m.expires_at) })) : null,
@@ -383,6 +384,52 @@ function reportForm(m) {
     }
   });
   return h('details', { class: 'complete' }, h('summary', {}, t('vo.r.open')), form);
+}
+
+// An outreach call (a round of friendly calls to people on the city's register): the volunteer says how the
+// call went rather than reporting a visit; the coordination's round figures move with it.
+function callOutcomeForm(m) {
+  const id = `call-${m.id}`;
+  const categories = (app.ref && app.ref.categories) || [];
+  const needBox = h('div', { class: 'field', hidden: true, id: `${id}-needbox` },
+    h('label', { for: `${id}-need` }, t('vo.call.need')),
+    h('select', { id: `${id}-need`, name: 'need' }, categories.map((c) => h('option', { value: c.code }, categoryLabel(app.ref, c.code)))),
+    h('label', { for: `${id}-details` }, t('vo.call.details'), ' ', h('span', { class: 'optional' }, t('form.optional'))),
+    h('input', { id: `${id}-details`, name: 'details', type: 'text', maxlength: '2000' }));
+  const outcomes = ['reached_fine', 'needs_help', 'not_reached', 'declined'];
+  const form = h('form', { class: 'report call-outcome', novalidate: true },
+    h('fieldset', { class: 'choices' }, h('legend', {}, t('vo.call.outcome')),
+      outcomes.map((o) => h('div', { class: 'choice' },
+        h('input', { type: 'radio', id: `${id}-${o}`, name: 'outcome', value: o, checked: o === 'reached_fine' }),
+        h('label', { for: `${id}-${o}` }, t(`vo.call.o.${o}`))))),
+    needBox,
+    h('div', { class: 'field' }, h('label', { for: `${id}-duration` }, t('vo.call.duration')),
+      h('input', { id: `${id}-duration`, name: 'duration_minutes', type: 'number', min: '1', max: '480', value: '15' })),
+    h('div', { class: 'field' }, h('label', { for: `${id}-note` }, t('vo.r.note'), ' ', h('span', { class: 'optional' }, t('form.optional'))),
+      h('textarea', { id: `${id}-note`, name: 'note', rows: '3', maxlength: '2000' })),
+    h('button', { type: 'submit', class: 'primary' }, t('vo.call.submit')),
+    h('p', { class: 'form-status', role: 'status' }));
+  form.addEventListener('change', () => { needBox.hidden = formData(form).outcome !== 'needs_help'; });
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const d = formData(form);
+    const body = { outcome: d.outcome };
+    const errors = {};
+    if (d.outcome === 'reached_fine' || d.outcome === 'needs_help') {
+      const duration = Number(d.duration_minutes);
+      if (!Number.isInteger(duration) || duration < 1 || duration > 480) errors.duration_minutes = t('vo.call.err_duration');
+      body.duration_minutes = duration;
+    }
+    if (showFieldErrors(form, errors)) return;
+    clearFieldErrors(form);
+    if (d.note) body.note = d.note;
+    if (d.outcome === 'needs_help') body.need = d.details ? { category: d.need, details: d.details } : { category: d.need };
+    try { await act(`/api/v1/missions/${m.id}/call-outcome`, body, t(`vo.call.done.${d.outcome}`)); } catch (err) {
+      form.querySelector('.form-status').textContent = err instanceof ApiError && err.status === 409
+        ? t('vo.call.not_yet') : problemText(err);
+    }
+  });
+  return h('details', { class: 'complete' }, h('summary', {}, t('vo.call.open')), form);
 }
 
 function dropForm(m) {
@@ -528,7 +575,8 @@ async function missionsView(notice) {
         : h('p', {}, t('vo.m.no_proposals'))),
     h('section', { 'aria-labelledby': 'upcoming-title' }, h('h2', { id: 'upcoming-title' }, t('vo.m.upcoming', { count: upcoming.length })),
       upcoming.length ? h('ul', { class: 'cards-list', id: 'upcoming' }, upcoming.map((m) => missionCard(m,
-        new Date(m.starts_at) <= new Date() ? reportForm(m) : h('p', { class: 'hint' }, t('vo.r.later')), dropForm(m))))
+        new Date(m.starts_at) <= new Date() ? (m.outreach ? callOutcomeForm(m) : reportForm(m))
+          : h('p', { class: 'hint' }, t(m.outreach ? 'vo.call.later' : 'vo.r.later')), dropForm(m))))
         : h('p', {}, t('vo.m.no_upcoming'))),
     done.length ? h('section', { 'aria-labelledby': 'done-title' }, h('h2', { id: 'done-title' }, t('vo.m.done')),
       h('ul', { class: 'cards-list', id: 'done' }, done.map((m) => missionCard(m, h('p', { class: 'badge ok' }, t('co.mission.done'))))))

@@ -5,7 +5,7 @@
 import {
   initI18n, t, h, mount, api, ApiError, setCsrf, getCsrf, langSwitch, announce, reference, categoryLabel,
   neighbourhoodName, fmtDateTime, fmtDate, ago, dateInputValue, localToIso, problemText, idempotencyKey, formData,
-  nextId, getLang, hasKey, signInForm, passwordSection, fmtDay, showFieldErrors, clearFieldErrors,
+  nextId, getLang, hasKey, signInForm, passwordSection, fmtDay, showFieldErrors, clearFieldErrors, categoryTraining,
 } from './lib.js';
 import { requestFields, readRequestForm, requestBody, showRequestError } from './request_form.js';
 import { supportsView } from './coord_supports.js';
@@ -476,9 +476,13 @@ async function propose(r, volunteerId, name, statusEl, ownSlot = null) {
     if (err instanceof ApiError && err.status === 422) {
       statusEl.textContent = Object.entries(err.fields).map(([f, m]) => `${f}: ${m}`).join(' · ') || problemText(err);
     } else if (err instanceof ApiError && err.status === 409 && String(err.problem.type || '').endsWith('/problems/training-required')) {
-      // The kind of help needs a training this volunteer has no record of: the server's words name it; their
-      // page is where it is recorded.
-      mount(statusEl, h('span', { id: 'training-required' }, err.problem.detail || t('co.tr.required_refused', { name })), ' ',
+      // The kind of help needs a training this volunteer has no record of, named in the page's language (the
+      // server's detail is English); their page is where it is recorded.
+      // Read afresh: the administration may have set the training after this console loaded its reference.
+      const fresh = await api('GET', '/api/v1/categories').catch(() => null);
+      const training = (fresh && categoryTraining({ categories: fresh.items }, r.category)) || categoryTraining(app.ref, r.category);
+      mount(statusEl, h('span', { id: 'training-required' },
+        training ? t('co.tr.required_refused_named', { name, training }) : t('co.tr.required_refused', { name })), ' ',
         h('a', { href: `#/benevole/${volunteerId}` }, t('co.tr.record_on_page', { name })));
       announce(statusEl.textContent);
     } else {
