@@ -987,8 +987,11 @@ async function main() {
       await form.locator('button[type="submit"]').press('Enter');
       await vol.locator('p.success', { hasText: 'demande d' }).waitFor();
       expect(await vol.locator(`#upcoming li[data-mission-id="${missionId}"]`).count() === 0, 'the reported call is still to do');
-      // The round's figures moved, and the follow-up request is in the queue under the outreach channel.
+      await vol.goto('about:blank');  // the next step opens the app afresh (the same address would not reload it)
+      // The round's figures moved, and the follow-up request is in the queue under the outreach channel. (The
+      // console is on this page already: read it afresh.)
       await co.goto(`${base}/coordination#/aller-vers`);
+      await co.reload();
       await co.waitForFunction(() => document.querySelector('#round-list dd[data-stage="needs_help"]')?.textContent === '1');
       const followUps = await co.evaluate(async () => {
         const res = await fetch('/api/v1/requests?channel=outreach&category=shopping&limit=10', { credentials: 'same-origin' });
