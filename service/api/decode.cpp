@@ -119,4 +119,18 @@ std::optional<domain::resident_needs> read_needs(body_reader& r, std::string_vie
     return out;
 }
 
+domain::call_outcome read_call_outcome(body_reader& r) {
+    domain::call_outcome o;
+    o.outcome = r.one_of("outcome", domain::call_outcomes).value_or("");
+    o.note = r.text("note", note_rule, false);
+    if (o.note && o.note->empty())
+        o.note.reset();
+    if (auto need = r.object("need", false)) {
+        o.need_category = need->text("category", {2, 40});
+        o.need_details = need->text("details", details_rule, false);
+        need->check_unknown();
+    }
+    return o;
+}
+
 }  // namespace relais::api

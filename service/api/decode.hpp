@@ -1,6 +1,7 @@
 #pragma once
 
 #include "api/body_reader.hpp"
+#include "domain/outreach.hpp"
 #include "domain/phone_plan.hpp"
 #include "domain/requests.hpp"
 #include "domain/volunteers.hpp"
@@ -28,5 +29,8 @@ std::optional<std::string> read_email(body_reader& r, std::string_view key, bool
 std::optional<std::string> read_phone(body_reader& r, std::string_view key, bool required,
                                       const domain::phone_plan& phones);
 std::optional<domain::resident_needs> read_needs(body_reader& r, std::string_view key);
+/// An outreach call's outcome (the CallOutcome and MissionCallOutcome bodies): `outcome`, `note` (empty:
+/// none) and `need` {category, details}.
+domain::call_outcome read_call_outcome(body_reader& r);
 
 }  // namespace relais::api

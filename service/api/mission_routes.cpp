@@ -207,17 +207,8 @@ awaitable_response missed(const dispatch_services& s, request_context& ctx) {
 /// coordinator's call-outcome, with the call's length.
 awaitable_response call_outcome(const dispatch_services& s, request_context& ctx) {
     body_reader r(ctx.json_body());
-    domain::call_outcome o;
-    o.outcome = r.one_of("outcome", domain::call_outcomes).value_or("");
+    const auto o = read_call_outcome(r);
     const auto minutes = r.integer("duration_minutes", 1, 8 * 60, false);
-    o.note = r.text("note", note_rule, false);
-    if (o.note && o.note->empty())
-        o.note.reset();
-    if (auto need = r.object("need", false)) {
-        o.need_category = need->text("category", {2, 40});
-        o.need_details = need->text("details", details_rule, false);
-        need->check_unknown();
-    }
     r.done();
     const int duration = static_cast<int>(minutes.value_or(15));
     return act(s, ctx,

@@ -111,14 +111,7 @@ awaitable_response get_round(const data_access& s, request_context& ctx) {
 awaitable_response record_outcome(const data_access& s, request_context& ctx) {
     const auto id = ctx.param("id");
     body_reader r(ctx.json_body());
-    domain::call_outcome o;
-    o.outcome = r.one_of("outcome", domain::call_outcomes).value_or("");
-    o.note = r.text("note", note_rule, false);
-    if (auto need = r.object("need", false)) {
-        o.need_category = need->text("category", {2, 40});
-        o.need_details = need->text("details", details_rule, false);
-        need->check_unknown();
-    }
+    const auto o = read_call_outcome(r);
     r.done();
     const auto now = s.clk.now_s();
     const auto who = actor_of(ctx);

@@ -533,18 +533,8 @@ void season::withdraw(std::size_t vi, const std::string& reason) {
     truth().registrations[v.fact].withdrawal_reason = reason;
     // Their future missions were released: read back which (proposals cancelled, acceptances dropped).
     std::map<std::string, std::pair<std::string, std::string>> seen;  // id -> (status, reason)
-    std::string cursor;
-    do {
-        auto a = call(
-            coordinator_, "GET",
-            "/api/v1/missions?limit=200&volunteer_id=" + v.id + (cursor.empty() ? "" : "&cursor=" + cursor));
-        if (a.status != 200)
-            throw std::runtime_error("GET /api/v1/missions: " + a.describe());
-        const auto j = a.json();
-        for (const auto& m : j.at("items").as_array())
-            seen[str(m, "id")] = {str(m, "status"), str(m, "reason")};
-        cursor = j.at("next_cursor").is_string() ? std::string(j.at("next_cursor").as_string()) : "";
-    } while (!cursor.empty());
+    for (const auto& m : list_all("/api/v1/missions?volunteer_id=" + v.id))
+        seen[str(m, "id")] = {str(m, "status"), str(m, "reason")};
     for (auto mi : v.missions) {
         auto& m = missions_[mi];
         if (m.status != "proposed" && m.status != "accepted")
