@@ -191,8 +191,8 @@ boost::asio::awaitable<response> use_password_link(const session_services& s, re
 
 /// POST /api/v1/setup: the first-run setup (issue 16). The link a server prints when it starts on a database
 /// with no admin sets the city up once within the hour: the first admin account (signed in here), the
-/// programme's name, country, time zone and the coordination's phone, and optionally the neighbourhoods (a
-/// GeoJSON or CSV file's text, as `relais import neighbourhoods` reads it). 410 for a link that is not live;
+/// programme's name, country, time zone and the coordination's phone, and the neighbourhoods (a GeoJSON or
+/// CSV file's text, as `relais import neighbourhoods` reads it). 410 for a link that is not live;
 /// 409 if an admin exists meanwhile; 422 naming each faulty field, with nothing written.
 boost::asio::awaitable<response> first_setup(const session_services& s, request_context& ctx) {
     const auto now = auth::wall_now_s();
@@ -220,7 +220,8 @@ boost::asio::awaitable<response> first_setup(const session_services& s, request_
         timezone.reset();
     }
     auto phone = r.text("coordination_phone", {6, 30});
-    auto map_text = r.text("neighbourhoods_file", {1, 1 << 20, true}, false);
+    // The map is required: a new database has no neighbourhood, and a request needs one.
+    auto map_text = r.text("neighbourhoods_file", {1, 1 << 20, true});
     std::vector<domain::neighbourhood_shape> map;
     if (map_text) {
         const auto parsed = domain::parse_neighbourhood_file(*map_text);
@@ -262,8 +263,7 @@ boost::asio::awaitable<response> first_setup(const session_services& s, request_
                              {"user", id, "created", std::nullopt, std::nullopt, std::nullopt,
                               json::object{{"role", "admin"}, {"by", "setup"}}});
         domain::patch_programme(db, p, now, who);
-        if (!map.empty())
-            domain::import_neighbourhoods(db, map, now, who);
+        domain::import_neighbourhoods(db, map, now, who);
         return auth::find_login_account(db, e);
     };
     std::optional<auth::login_account> account = co_await s.db.write(std::move(job));

@@ -91,7 +91,7 @@ std::string render_feed(const feed_data& d, std::int64_t now) {
     std::string out;
     ical_line(out, "BEGIN:VCALENDAR");
     ical_line(out, "VERSION:2.0");
-    ical_line(out, "PRODID:-//Relais//Volontaires Solidaires//FR");
+    ical_line(out, "PRODID:-//Relais//Relais//FR");
     ical_line(out, "CALSCALE:GREGORIAN");
     ical_line(out, "METHOD:PUBLISH");
     ical_line(out, "X-WR-CALNAME:" + ical_text(d.programme + " – missions"));

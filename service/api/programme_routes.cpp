@@ -3,8 +3,9 @@
 #include "api/handler_support.hpp"
 #include "api/routes.hpp"
 #include "core/error.hpp"
-#include "domain/charter.hpp"
 #include "domain/address_search.hpp"
+#include "domain/charter.hpp"
+#include "domain/neighbourhood_map.hpp"
 #include "domain/programme.hpp"
 #include "domain/programmes.hpp"
 #include "domain/time_format.hpp"
@@ -281,6 +282,39 @@ awaitable_response list_neighbourhoods(const data_access& s, request_context& ct
     co_return ctx.json(status::ok, co_await s.db.read(std::move(job)));
 }
 
+/// PUT /api/v1/neighbourhoods: the city's map replaced from a file's text (GeoJSON or CSV, as `relais import
+/// neighbourhoods` reads it), all or nothing; a dry run checks and counts without keeping anything. Codes
+/// still in use that the file lacks are kept and named.
+awaitable_response import_map(const data_access& s, request_context& ctx) {
+    body_reader r(ctx.json_body());
+    auto text = r.text("file", {1, 1 << 20, true});
+    const bool dry_run = r.boolean("dry_run", false).value_or(false);
+    r.done();
+    const auto parsed = domain::parse_neighbourhood_file(*text);
+    if (!parsed.faults.empty()) {
+        std::vector<field_error> fields;
+        for (const auto& f : parsed.faults)
+            fields.push_back({"file", f.where + ": " + (f.field.empty() ? "" : f.field + ": ") + f.problem});
+        throw validation_error(std::move(fields));
+    }
+    auto job = [items = parsed.items, dry_run, now = s.clk.now_s(),
+                who = actor_of(ctx)](SQLite::Database& db) {
+        if (dry_run)
+            db.exec("SAVEPOINT map_dry_run");
+        const auto result = domain::import_neighbourhoods(db, items, now, who);
+        if (dry_run) {
+            db.exec("ROLLBACK TO map_dry_run");
+            db.exec("RELEASE map_dry_run");
+        }
+        return json::value{{"added", result.added},
+                           {"updated", result.updated},
+                           {"removed", result.removed},
+                           {"kept", json::value_from(result.kept)},
+                           {"dry_run", dry_run}};
+    };
+    co_return ctx.json(status::ok, co_await s.db.write(std::move(job)));
+}
+
 }  // namespace
 
 void add_programme_routes(wire::route_table& t, const data_access& s) {
@@ -298,6 +332,7 @@ void add_programme_routes(wire::route_table& t, const data_access& s) {
     t.add(
         {verb::patch, "/api/v1/categories/{code}", {adm}, "CategoryUpdate", plain, bind(s, patch_category)});
     t.add({verb::get, "/api/v1/neighbourhoods", {pub}, "", plain, bind(s, list_neighbourhoods)});
+    t.add({verb::put, "/api/v1/neighbourhoods", {adm}, "NeighbourhoodImport", plain, bind(s, import_map)});
 }
 
 }  // namespace relais::api

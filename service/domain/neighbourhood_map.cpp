@@ -226,7 +226,10 @@ std::optional<double> number_of(const std::string& s) {
 
 void parse_csv(std::string_view text, parsed_map& out) {
     fault_list faults{out.faults};
-    const auto table = read_csv_table(text);
+    auto table = read_csv_table(text);
+    for (auto& column : table.header)
+        if (column == "nom")  // French headers: nom,lat,lon
+            column = "name";
     if (table.header.empty()) {
         faults.add("line 1", "", "the file is empty: a header name,lat,lon is expected");
         return;

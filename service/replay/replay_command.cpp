@@ -49,6 +49,8 @@ const char* usage =
     "  --second-programme W  after the season, its programme is closed (running supports reviewed),\n"
     "               volunteers join the reserve, and 44 weeks later a campaign calls the reserve back for\n"
     "               W weeks of a second programme, 0..26 (default 6; 0: the season alone)\n"
+    "The season's city is the demo's Rennes: its admin first sets the coordination's phone and imports\n"
+    "its twelve neighbourhoods (data/demo/rennes-quartiers.csv) through the API.\n"
     "Prints the season's ground truth and the server's GET /api/v1/stats/summary side by side (headline\n"
     "figures, then every value of three or four periods compared; with a second programme, the reserve's\n"
     "figures and each programme's requests too), progress on standard error.\n"

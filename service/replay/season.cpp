@@ -1,4 +1,5 @@
 #include "replay/season.hpp"
+#include "replay/demo_map.hpp"
 
 #include "domain/time_format.hpp"
 #include "stats/summary.hpp"
@@ -339,9 +340,14 @@ void season::setup() {
                            {"auto_dispatch", false},
                            {"proposal_ttl_minutes", proposal_ttl_ / minute},
                            {"retention_days", 3650}};
+    // The city is the demo's Rennes: its name, phone and twelve neighbourhoods (data/demo/), set by the admin
+    // through the API as a city would (a new database has no map).
+    programme["coordination_phone"] = demo_coordination_phone;
     if (opts_.demo)
-        programme["name"] = "Volontaires Solidaires (démo)";
+        programme["name"] = demo_programme_name;
     ok(call(admin_, "PATCH", "/api/v1/programme", programme), "PATCH /api/v1/programme");
+    ok(call(admin_, "PUT", "/api/v1/neighbourhoods", json::object{{"file", demo_neighbourhoods_csv()}}),
+       "PUT /api/v1/neighbourhoods");
     auto partner = call(coordinator_, "POST", "/api/v1/partners",
                         json::object{{"name", opts_.demo ? "Banque Alimentaire d'Ille-et-Vilaine"
                                                          : "Banque Alimentaire (saison de test)"},

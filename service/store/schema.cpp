@@ -31,6 +31,7 @@ std::span<const migration> schema_migrations() {
         {22, "outreach", schema_outreach_sql()},
         {23, "charter and training", schema_charter_training_sql()},
         {24, "addresses", schema_addresses_sql()},
+        {25, "demo data out of the schema", schema_demo_data_sql()},
     };
     return migrations;
 }

@@ -49,5 +49,7 @@ const char* schema_outreach_sql();
 const char* schema_charter_training_sql();
 /// Migration 24: the addresses of the national register (BAN) and their full-text index (completion).
 const char* schema_addresses_sql();
+/// Migration 25: Rennes' neighbourhoods, programme name and phone out of a database nobody has used yet.
+const char* schema_demo_data_sql();
 
 }  // namespace relais::store

@@ -4,6 +4,7 @@
 #include "auth/password.hpp"
 #include "core/error.hpp"
 #include "domain/missions.hpp"
+#include "domain/neighbourhood_map.hpp"
 #include "domain/programme.hpp"
 #include "domain/requests.hpp"
 #include "domain/stats_recorder.hpp"
@@ -27,6 +28,7 @@
 #include <memory>
 #include <ostream>
 #include <random>
+#include <sstream>
 #include <unordered_map>
 
 namespace relais::tools {
@@ -37,18 +39,11 @@ constexpr std::int64_t hour = 3600;
 constexpr std::int64_t day = 24 * hour;
 constexpr std::int64_t week = 7 * day;
 
-// Reference data of migration 1 (codes only: the tables themselves hold the labels).
+// A neighbourhood of the city's map, read from the database (a new database has none: the map is imported
+// first, e.g. the demo's data/demo/rennes-quartiers.csv).
 struct place {
-    const char* code;
+    std::string code;
     double lat, lon;
-};
-constexpr place neighbourhoods[] = {
-    {"centre", 48.1113, -1.6800},           {"thabor", 48.1140, -1.6620},
-    {"bourg-leveque", 48.1160, -1.6990},    {"saint-martin", 48.1250, -1.6800},
-    {"maurepas", 48.1300, -1.6560},         {"jeanne-darc", 48.1220, -1.6390},
-    {"francisco-ferrer", 48.0990, -1.6480}, {"sud-gare", 48.0960, -1.6720},
-    {"cleunay", 48.1040, -1.7090},          {"villejean", 48.1230, -1.7070},
-    {"le-blosne", 48.0850, -1.6560},        {"brequigny", 48.0880, -1.6890},
 };
 constexpr const char* categories[] = {"shopping",      "medicines", "books",       "admin",
                                       "friendly_call", "walk",      "appointment", "digital",
@@ -167,6 +162,14 @@ class seeder {
     seeder(SQLite::Database& db, stats::batch& counts, const seed_options& o, std::int64_t now)
         : db_(db), counts_(counts), o_(o), now_(now), g_(o.seed) {
         ttl_ = static_cast<std::int64_t>(domain::load_programme(db).proposal_ttl_minutes) * 60;
+        SQLite::Statement q(db, "SELECT code, lat, lon FROM neighbourhood ORDER BY code");
+        while (q.executeStep())
+            places_.push_back(
+                {q.getColumn(0).getString(), q.getColumn(1).getDouble(), q.getColumn(2).getDouble()});
+        if (places_.empty())
+            throw std::runtime_error(
+                "the database has no neighbourhood: give the city's map with --map FILE (the demo's is "
+                "data/demo/rennes-quartiers.csv)");
     }
 
     seed_summary run() {
@@ -184,7 +187,7 @@ class seeder {
   private:
     static constexpr std::size_t tries = 64;  ///< volunteers asked before a mission is given up
 
-    const place& some_place() { return g_.pick(neighbourhoods); }
+    const place& some_place() { return places_[g_.below(places_.size())]; }
 
     void plan_volunteers() {
         volunteers_.reserve(o_.volunteers);
@@ -684,6 +687,7 @@ class seeder {
     const seed_options& o_;
     std::int64_t now_;
     generator g_;
+    std::vector<place> places_;  ///< the city's neighbourhoods, by code
     std::int64_t ttl_ = day;     ///< the programme's proposal time to live, in seconds
     std::int64_t clock_ = 0;     ///< time of the current request's last action
     domain::actor coord_;        ///< the coordinator, who records what happens
@@ -760,6 +764,21 @@ seed_summary seed_database(const seed_options& opts) {
                                             std::chrono::system_clock::now().time_since_epoch())
                                             .count();
     SQLite::Database db(opts.db, SQLite::OPEN_READWRITE);
+    if (!opts.map_file.empty()) {
+        std::ifstream in(opts.map_file, std::ios::binary);
+        if (!in)
+            throw std::runtime_error("cannot read the map file " + opts.map_file);
+        std::ostringstream text;
+        text << in.rdbuf();
+        const auto parsed = domain::parse_neighbourhood_file(text.str());
+        if (!parsed.faults.empty()) {
+            const auto& f = parsed.faults.front();
+            throw std::runtime_error("the map file: " + f.where + ": " + f.field + ": " + f.problem);
+        }
+        SQLite::Transaction map_tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+        domain::import_neighbourhoods(db, parsed.items, now, {"system", "system"});
+        map_tx.commit();
+    }
     {
         SQLite::Statement q(db,
                             "SELECT (SELECT COUNT(*) FROM volunteer) + (SELECT COUNT(*) FROM resident) + "
@@ -835,21 +854,24 @@ seed_summary seed_database(const seed_options& opts) {
 }
 int run_seed_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
     static const char* usage =
-        "usage: relais seed --db PATH [--volunteers N] [--residents N] [--missions N] [--seed S] [--accounts "
-        "N]\n"
-        "                   [--password P] [--profile yes]\n"
-        "  fills a NEW database with generated data for benchmarks (never a production database);\n"
+        "usage: relais seed --db PATH [--map FILE] [--volunteers N] [--residents N] [--missions N]\n"
+        "                   [--seed S] [--accounts N] [--password P] [--profile yes]\n"
+        "  fills a NEW database with generated data for benchmarks (never a production database), its\n"
+        "  people placed in the city's neighbourhoods: --map FILE imports them first (GeoJSON or CSV, as\n"
+        "  relais import neighbourhoods reads it; the demo's: data/demo/rennes-quartiers.csv);\n"
         "  the accounts' password is written to PATH.accounts; --profile yes prints the statements that "
         "took\n"
         "  the most time\n";
-    command_line cl("seed", args,
-                    {"db", "volunteers", "residents", "missions", "seed", "accounts", "password", "profile"},
-                    usage, out, err);
+    command_line cl(
+        "seed", args,
+        {"db", "map", "volunteers", "residents", "missions", "seed", "accounts", "password", "profile"},
+        usage, out, err);
     if (cl.stop())
         return cl.exit_code();
     seed_options o;
     o.db = cl.get("db").value_or("");
     o.password = cl.get("password").value_or(o.password);
+    o.map_file = cl.get("map").value_or("");
     if (!cl.number("volunteers", o.volunteers, 0, 10'000'000) ||
         !cl.number("residents", o.residents, 0, 10'000'000) ||
         !cl.number("missions", o.missions, 0, 100'000'000) || !cl.number("seed", o.seed, 0, UINT64_MAX) ||

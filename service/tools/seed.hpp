@@ -21,6 +21,9 @@ struct seed_options {
     std::string password = "bench password 2026";  ///< of every generated account
     std::int64_t now = 0;                          ///< Unix seconds; 0 = the wall clock
     std::ostream* profile = nullptr;  ///< if set: the statements that took the most time are written there
+    /// A map file (GeoJSON or CSV, as `relais import neighbourhoods` reads it) imported first; empty: the
+    /// neighbourhoods already in the database (a new database has none).
+    std::string map_file;
 };
 
 /// What was written.
@@ -36,7 +39,8 @@ struct seed_summary {
 /// operations, the ones the API handlers call (register, activate, pause and withdraw volunteers; create,
 /// close requests; propose, accept, decline, complete... missions; stand-ins), at the times the season says,
 /// in one transaction. So the event log holds every change and the statistics are recorded with it, as on
-/// a live server: volunteers (statuses, skills, availability, homes around Rennes), residents recorded with
+/// a live server: volunteers (statuses, skills, availability, homes around the centres of the city's
+/// neighbourhoods), residents recorded with
 /// their first request, requests (one-off and weekly, a small queue of new ones), supports, missions in
 /// states consistent with their times, one coordinator account. Every volunteer's account has `password`;
 /// `accounts` of them, active and holding current missions, are listed with the coordinator in
@@ -44,9 +48,9 @@ struct seed_summary {
 /// database already holds people or requests.
 seed_summary seed_database(const seed_options& opts);
 
-/// `relais seed --db PATH [--volunteers N] [--residents N] [--missions N] [--seed S] [--accounts N]
-/// [--password P]`. Prints a summary on `out`; returns 0, 64 on a usage error, 1 on failure. `args`
-/// start after "seed".
+/// `relais seed --db PATH [--map FILE] [--volunteers N] [--residents N] [--missions N] [--seed S]
+/// [--accounts N] [--password P]`. Prints a summary on `out`; returns 0, 64 on a usage error, 1 on failure.
+/// `args` start after "seed".
 int run_seed_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
 }  // namespace relais::tools

@@ -473,6 +473,8 @@ json::value valid_body(const operation& op) {
         return json::object{{"text", "Une mission : {category}"}};
     if (p == "/api/v1/programme")
         return json::object{{"retention_days", 200}};
+    if (p == "/api/v1/neighbourhoods")  // a dry run: an allowed caller would change nothing either
+        return json::object{{"file", "name,lat,lon\nIntrus,48.1,-1.6\n"}, {"dry_run", true}};
     if (p == "/api/v1/users")
         return json::object{
             {"email", "intruder@relais.test"}, {"role", "admin"}, {"password", "intruder password"}};

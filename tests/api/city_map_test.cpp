@@ -1,9 +1,15 @@
 // Any city (issue 16): Montréal's districts imported with `relais import neighbourhoods` beside a running
 // server, Canadian numbers and Toronto's time; a resident's request with a location and no neighbourhood is
 // placed in the district that holds it; outside every district, the form says the neighbourhood is needed.
+#include "api/support/file_text.hpp"
 #include "api/support/fixtures.hpp"
 
 #include <doctest/doctest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <thread>
+#include <vector>
 
 using namespace relais::api_test;
 namespace json = boost::json;
@@ -69,4 +75,81 @@ TEST_CASE("city map: Montréal's districts imported; a request placed in its dis
         const auto fields = error_fields(refused);
         CHECK(std::find(fields.begin(), fields.end(), "resident.neighbourhood") != fields.end());
     }
+}
+
+TEST_CASE("city map: the admin replaces it from the page's route, dry run first, codes in use kept") {
+    test_city city;
+    const auto codes = [&] {
+        std::vector<std::string> out;
+        for (const auto& n : city.anonymous()->get_json("/api/v1/neighbourhoods").at("items").as_array())
+            out.emplace_back(n.at("code").as_string());
+        std::sort(out.begin(), out.end());
+        return out;
+    };
+    const auto rennes = codes();
+    REQUIRE(rennes.size() == 12);  // the test city is the demo's Rennes (data/demo/rennes-quartiers.csv)
+    city.new_volunteer("mp", true, json::object{{"neighbourhood", "maurepas"}});
+    const std::string montreal =
+        file_text(std::string(RELAIS_SOURCE_DIR) + "/tests/fixtures/montreal_quartiers.geojson");
+
+    // Only the admin.
+    const json::object dry{{"file", montreal}, {"dry_run", true}};
+    check_problem(city.coordinator().send_json("PUT", "/api/v1/neighbourhoods", dry), 403);
+    check_problem(city.anonymous()->send_json("PUT", "/api/v1/neighbourhoods", dry), 401);
+
+    // A dry run counts and keeps nothing.
+    auto res = city.admin().send_json("PUT", "/api/v1/neighbourhoods", dry);
+    INFO(res.describe());
+    REQUIRE(res.status == 200);
+    CHECK(res.json().at("added") == 3);
+    CHECK(res.json().at("removed") == 11);
+    CHECK(res.json().at("kept") == json::array{"maurepas"});
+    CHECK(res.json().at("dry_run") == true);
+    CHECK(codes() == rennes);
+
+    // Faulty files: every fault named under `file`, nothing changed.
+    for (const std::string& bad :
+         {std::string("nom,x\nA,1\n"), std::string("name,lat,lon\nA,91,0\nA,1,1000\n"),
+          std::string("{\"type\": \"FeatureCollection\", \"features\": [{}]}"),
+          std::string("{ pas du json")}) {
+        res = city.admin().send_json("PUT", "/api/v1/neighbourhoods", json::object{{"file", bad}});
+        INFO(bad << " -> " << res.describe());
+        check_problem(res, 422);
+        const auto fields = error_fields(res);
+        REQUIRE_FALSE(fields.empty());
+        CHECK(std::all_of(fields.begin(), fields.end(), [](const std::string& f) { return f == "file"; }));
+        CHECK(codes() == rennes);
+    }
+    res = city.admin().send_json("PUT", "/api/v1/neighbourhoods",
+                                 json::object{{"file", "name,lat,lon\nA,91,0\nA,1,1000\n"}});
+    CHECK(error_fields(res).size() >= 3);  // the latitude, the longitude and the name twice
+    check_problem(
+        city.admin().send_json("PUT", "/api/v1/neighbourhoods", json::object{{"fichier", montreal}}), 422);
+
+    // Four admins import at once: the same map results, each import whole.
+    std::atomic<bool> go{false};
+    std::vector<unsigned> statuses(4);
+    std::vector<std::unique_ptr<http_client>> admins;
+    for (int i = 0; i < 4; ++i)
+        admins.push_back(city.signed_in(admin_email, admin_password));
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 4; ++i)
+        threads.emplace_back([&, i] {
+            while (!go.load())
+                std::this_thread::yield();
+            statuses[i] = admins[i]
+                              ->send_json("PUT", "/api/v1/neighbourhoods", json::object{{"file", montreal}})
+                              .status;
+        });
+    go = true;
+    for (auto& t : threads)
+        t.join();
+    CHECK(std::count(statuses.begin(), statuses.end(), 200u) == 4);
+    const auto after = codes();
+    CHECK(after.size() == 4);  // Montréal's three and maurepas, still in use
+    CHECK(std::count(after.begin(), after.end(), "maurepas") == 1);
+    CHECK(std::count(after.begin(), after.end(), "plateau") == 1);
+    // A request placed by its location in the new map.
+    auto created = city.anonymous()->post_json("/api/v1/requests", montreal_request(45.50, -73.56));
+    CHECK(created.status == 201);
 }

@@ -194,6 +194,9 @@ struct fixture {
     fixture() {
         REQUIRE(user_add((dir.path() / "relais.db").string(), "coordinator", coord_email, coord_password) ==
                 0);
+        const auto map = relais_command(
+            {"import", "neighbourhoods", "--db", (dir.path() / "relais.db").string(), demo_map_path()});
+        REQUIRE(map.code == 0);
         server_options o;
         o.dir = dir.path();
         o.args = {"--read-timeout", "2", "--public-post-limit", "0", "--rate-limits", "off"};

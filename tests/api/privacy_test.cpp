@@ -8,6 +8,7 @@
 #include "domain/volunteers.hpp"
 #include "store/connection.hpp"
 #include "store/store.hpp"
+#include "support/demo_map.hpp"
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
@@ -595,7 +596,7 @@ old_history write_old_history(const std::string& path) {
     const auto level = spdlog::get_level();
     spdlog::set_level(
         spdlog::level::warn);  // the migrations' progress lines would only clutter the test output
-    relais::store::migrate(path);
+    relais::testing::migrate_with_demo_map(path);
     spdlog::set_level(level);
     auto db = relais::store::open_writer(path, relais::store::sync_mode::normal);
     const auto now = now_s();

@@ -6,6 +6,7 @@
 #include "domain/requests.hpp"
 #include "store/connection.hpp"
 #include "store/store.hpp"
+#include "support/demo_map.hpp"
 #include "support/temp_dir.hpp"
 
 #include <SQLiteCpp/Database.h>
@@ -82,7 +83,7 @@ TEST_CASE("the scheduled retention job erases on its own, at every interval, by 
     const auto now = wall_now();
     const auto level = spdlog::get_level();
     spdlog::set_level(spdlog::level::warn);
-    relais::store::migrate(path);
+    relais::testing::migrate_with_demo_map(path);
     spdlog::set_level(level);
     const auto old_one = closed_resident(path, "+33299000001", now - 300 * day);  // past the 180 days
     const auto recent = closed_resident(path, "+33299000002", now - 10 * day);

@@ -5,6 +5,7 @@
 #include "core/error.hpp"
 #include "store/connection.hpp"
 #include "store/store.hpp"
+#include "support/demo_map.hpp"
 #include "support/temp_dir.hpp"
 
 #include <SQLiteCpp/Statement.h>
@@ -24,7 +25,7 @@ struct fixture {
 
     SQLite::Database open() {
         REQUIRE(sodium_init() >= 0);
-        store::migrate(dir.file("a.db"));
+        relais::testing::migrate_with_demo_map(dir.file("a.db"));
         return store::open_writer(dir.file("a.db"), store::sync_mode::normal);
     }
 
@@ -40,10 +41,11 @@ struct fixture {
     }
 
     void add_volunteer(const std::string& id, const std::string& status) {
-        SQLite::Statement q(db,
-                            "INSERT INTO volunteer(id, first_name, last_name, email, phone, neighbourhood, status, "
-                            "consent_at, consent_version, created_at, updated_at) "
-                            "VALUES (?, 'A', 'B', ?, '0600000000', 'centre', ?, 1, 'v', 1, 1)");
+        SQLite::Statement q(
+            db,
+            "INSERT INTO volunteer(id, first_name, last_name, email, phone, neighbourhood, status, "
+            "consent_at, consent_version, created_at, updated_at) "
+            "VALUES (?, 'A', 'B', ?, '0600000000', 'centre', ?, 1, 'v', 1, 1)");
         q.bind(1, id);
         q.bind(2, id + "@example.org");
         q.bind(3, status);
@@ -184,7 +186,8 @@ TEST_CASE("sessions: lookup by hash, idle and absolute expiry, disabled users, w
 
 TEST_CASE("session cookies") {
     CHECK(session_cookie("tok", false) == "relais_session=tok; Path=/; HttpOnly; SameSite=Strict");
-    CHECK(session_cookie("tok", true) == "__Host-relais_session=tok; Path=/; HttpOnly; SameSite=Strict; Secure");
+    CHECK(session_cookie("tok", true) ==
+          "__Host-relais_session=tok; Path=/; HttpOnly; SameSite=Strict; Secure");
     CHECK(cleared_session_cookie(false).find("Max-Age=0") != std::string::npos);
     CHECK(cleared_session_cookie(false).starts_with("relais_session=;"));
     CHECK(touch_interval_s(1800) == 60);

@@ -30,9 +30,8 @@ template <class F>
 auto run_write(relais::store::store& st, F f) {
     asio::io_context ioc;
     std::optional<std::invoke_result_t<F&, SQLite::Database&>> out;
-    asio::co_spawn(ioc, [&]() -> asio::awaitable<void> {
-        out = co_await st.write(std::move(f));
-    }, asio::detached);
+    asio::co_spawn(
+        ioc, [&]() -> asio::awaitable<void> { out = co_await st.write(std::move(f)); }, asio::detached);
     ioc.run();
     return *out;
 }
@@ -52,6 +51,7 @@ TEST_CASE("concurrent proposals of one volunteer for overlapping slots: exactly 
         std::vector<std::string> requests;
     };
     auto setup = [](SQLite::Database& db) {
+        relais::testing::add_demo_map(db);
         setup_result r;
         volunteer_input in;
         in.first_name = "Camille";
@@ -92,19 +92,22 @@ TEST_CASE("concurrent proposals of one volunteer for overlapping slots: exactly 
     for (int i = 0; i < n; ++i) {
         // Every slot overlaps every other: they all contain [start + 50 min, start + 2 h).
         const std::int64_t starts = t0() + day + i * 60;
-        asio::co_spawn(strands[i % strands.size()], [&, i, starts]() -> asio::awaitable<void> {
-            auto job = [req = data.requests[i], vol = data.volunteer, starts](SQLite::Database& db) {
-                return propose_mission(db, req, vol, starts, starts + 2 * hour, t0(), coordinator());
-            };
-            try {
-                co_await st.write(std::move(job));
-                ok++;
-            } catch (const relais::error& e) {
-                (e.kind() == error_kind::conflict ? conflicts : other)++;
-            } catch (...) {
-                other++;
-            }
-        }, asio::detached);
+        asio::co_spawn(
+            strands[i % strands.size()],
+            [&, i, starts]() -> asio::awaitable<void> {
+                auto job = [req = data.requests[i], vol = data.volunteer, starts](SQLite::Database& db) {
+                    return propose_mission(db, req, vol, starts, starts + 2 * hour, t0(), coordinator());
+                };
+                try {
+                    co_await st.write(std::move(job));
+                    ok++;
+                } catch (const relais::error& e) {
+                    (e.kind() == error_kind::conflict ? conflicts : other)++;
+                } catch (...) {
+                    other++;
+                }
+            },
+            asio::detached);
     }
     run_on_threads(ioc, 4);
     CHECK(ok == 1);
@@ -112,7 +115,8 @@ TEST_CASE("concurrent proposals of one volunteer for overlapping slots: exactly 
     CHECK(other == 0);
 
     auto count = [vol = data.volunteer](SQLite::Database& db) {
-        SQLite::Statement q(db, "SELECT COUNT(*) FROM mission WHERE volunteer_id = ? AND status IN ('proposed','accepted')");
+        SQLite::Statement q(
+            db, "SELECT COUNT(*) FROM mission WHERE volunteer_id = ? AND status IN ('proposed','accepted')");
         q.bind(1, vol);
         q.executeStep();
         return q.getColumn(0).getInt();
@@ -130,21 +134,24 @@ TEST_CASE("concurrent proposals of one volunteer for overlapping slots: exactly 
     const auto mission = run_write(st, std::move(pending));
     std::atomic<int> accepted{0}, declined{0}, refused_answers{0};
     for (int i = 0; i < 20; ++i) {
-        asio::co_spawn(strands[i % strands.size()], [&, i]() -> asio::awaitable<void> {
-            auto job = [mission, i](SQLite::Database& db) {
-                if (i % 2 == 0)
-                    accept_mission(db, mission, t0() + 1, coordinator());
-                else
-                    decline_mission(db, mission, "not_available", std::nullopt, t0() + 1, coordinator());
-                return i % 2 == 0;
-            };
-            try {
-                const bool was_accept = co_await st.write(std::move(job));
-                (was_accept ? accepted : declined)++;
-            } catch (const relais::error& e) {
-                (e.kind() == error_kind::conflict ? refused_answers : other)++;
-            }
-        }, asio::detached);
+        asio::co_spawn(
+            strands[i % strands.size()],
+            [&, i]() -> asio::awaitable<void> {
+                auto job = [mission, i](SQLite::Database& db) {
+                    if (i % 2 == 0)
+                        accept_mission(db, mission, t0() + 1, coordinator());
+                    else
+                        decline_mission(db, mission, "not_available", std::nullopt, t0() + 1, coordinator());
+                    return i % 2 == 0;
+                };
+                try {
+                    const bool was_accept = co_await st.write(std::move(job));
+                    (was_accept ? accepted : declined)++;
+                } catch (const relais::error& e) {
+                    (e.kind() == error_kind::conflict ? refused_answers : other)++;
+                }
+            },
+            asio::detached);
     }
     run_on_threads(ioc, 4);
     CHECK(accepted + declined == 1);

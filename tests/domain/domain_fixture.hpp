@@ -13,6 +13,7 @@
 #include "domain/volunteers.hpp"
 #include "store/connection.hpp"
 #include "store/store.hpp"
+#include "support/demo_map.hpp"
 #include "support/temp_dir.hpp"
 
 #include <SQLiteCpp/Database.h>
@@ -29,11 +30,15 @@ namespace relais::domain_test {
 using namespace relais::domain;
 
 /// Monday 23 November 2026, 08:00 UTC: the tests' "now".
-inline std::int64_t t0() { return *parse_iso8601("2026-11-23T08:00:00Z"); }
+inline std::int64_t t0() {
+    return *parse_iso8601("2026-11-23T08:00:00Z");
+}
 constexpr std::int64_t hour = 3600;
 constexpr std::int64_t day = 86400;
 
-inline actor coordinator() { return {"usr_coordinator", "coordinator"}; }
+inline actor coordinator() {
+    return {"usr_coordinator", "coordinator"};
+}
 
 /// Personal data planted in every record the fixture creates, so a test can look for it in the event log.
 struct planted {
@@ -56,11 +61,12 @@ struct domain_db {
     domain_db() : db(open(dir)) {}
 
     static SQLite::Database open(const relais::testing::temp_dir& d) {
-        relais::store::migrate(d.file("d.db"));
+        relais::testing::migrate_with_demo_map(d.file("d.db"));
         return relais::store::open_writer(d.file("d.db"), relais::store::sync_mode::normal);
     }
 
-    /// Registers a volunteer (and activates them unless `status` says otherwise). Skills cover every category.
+    /// Registers a volunteer (and activates them unless `status` says otherwise). Skills cover every
+    /// category.
     std::string volunteer(const std::string& status = "active", int max_per_week = 14) {
         volunteer_input in;
         in.first_name = planted::volunteer_first;
@@ -158,9 +164,10 @@ struct domain_db {
 
     /// Events of one entity, in order, as "action:from>to:reason".
     std::vector<std::string> events(const std::string& entity, const std::string& id) {
-        SQLite::Statement q(db,
-                            "SELECT action, COALESCE(from_status,''), COALESCE(to_status,''), COALESCE(reason,'') "
-                            "FROM event WHERE entity = ? AND entity_id = ? ORDER BY seq");
+        SQLite::Statement q(
+            db,
+            "SELECT action, COALESCE(from_status,''), COALESCE(to_status,''), COALESCE(reason,'') "
+            "FROM event WHERE entity = ? AND entity_id = ? ORDER BY seq");
         q.bind(1, entity);
         q.bind(2, id);
         std::vector<std::string> out;

@@ -82,7 +82,12 @@ TEST_CASE("neighbourhood map: every fault of a file is named, with where it is")
     for (const auto& f : m.faults)
         twice = twice || (f.field == "name" && f.problem == "appears twice");
     CHECK(twice);
-    CHECK(has_fault(parse_neighbourhood_file("nom,x,y\nA,1,2\n"), "line 1", "name"));
+    CHECK(has_fault(parse_neighbourhood_file("titre,x,y\nA,1,2\n"), "line 1", "name"));
+    // French headers too.
+    const auto fr = parse_neighbourhood_file("nom,lat,lon\nLe Bourg,47.2,-1.5\n");
+    CHECK(fr.faults.empty());
+    REQUIRE(fr.items.size() == 1);
+    CHECK(fr.items[0].code == "le-bourg");
     CHECK_FALSE(parse_neighbourhood_file("").faults.empty());
 }
 

@@ -20,6 +20,7 @@
 #include "domain/volunteers.hpp"
 #include "http/dispatcher.hpp"
 #include "store/migrations.hpp"
+#include "support/demo_map.hpp"
 #include "support/wired_server.hpp"
 
 #include <SQLiteCpp/Statement.h>
@@ -76,7 +77,7 @@ struct harness {
         cfg.synchronous = "normal";
         cfg.public_post_limit = 0;
         cfg.login_limit = 0;
-        relais::store::migrate(cfg.db);
+        relais::testing::migrate_with_demo_map(cfg.db);
         std::map<std::string, std::string> ids = fixtures();
 
         relais::store::store_options so;

@@ -11,6 +11,7 @@
 #include "domain/volunteers.hpp"
 #include "store/connection.hpp"
 #include "store/store.hpp"
+#include "support/demo_map.hpp"
 #include "support/temp_dir.hpp"
 
 #include <SQLiteCpp/Database.h>
@@ -23,15 +24,21 @@ namespace relais::match_test {
 
 using namespace relais::domain;
 
-inline std::int64_t at(const char* iso) { return *parse_iso8601(iso); }
+inline std::int64_t at(const char* iso) {
+    return *parse_iso8601(iso);
+}
 /// Monday 23 November 2026, 09:00 in Rennes: the tests' "now".
-inline std::int64_t t0() { return at("2026-11-23T08:00:00Z"); }
+inline std::int64_t t0() {
+    return at("2026-11-23T08:00:00Z");
+}
 constexpr std::int64_t hour = 3600;
 constexpr std::int64_t day = 86400;
 constexpr double centre_lat = 48.1113, centre_lon = -1.6800;
 constexpr double km_lat = 1.0 / 111.195;
 
-inline actor coordinator() { return {"usr_coordinator", "coordinator"}; }
+inline actor coordinator() {
+    return {"usr_coordinator", "coordinator"};
+}
 
 struct volunteer_spec {
     double km_north = 0.5;  ///< from the centre
@@ -57,7 +64,7 @@ struct match_db {
     match_db() : db(open(dir)) {}
 
     static SQLite::Database open(const relais::testing::temp_dir& d) {
-        relais::store::migrate(d.file("m.db"));
+        relais::testing::migrate_with_demo_map(d.file("m.db"));
         return relais::store::open_writer(d.file("m.db"), relais::store::sync_mode::normal);
     }
 

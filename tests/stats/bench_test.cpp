@@ -15,6 +15,7 @@
 #include "stats/summary_query.hpp"
 #include "store/connection.hpp"
 #include "store/store.hpp"
+#include "support/demo_map.hpp"
 #include "support/temp_dir.hpp"
 
 #include <SQLiteCpp/Statement.h>
@@ -244,7 +245,7 @@ TEST_CASE("stats benchmark: a summary over a million missions" * doctest::skip()
     const char* keep = std::getenv("RELAIS_BENCH_DB");
     const std::string path = keep && *keep ? std::string(keep) : tmp.file("bench.db");
     const std::int64_t start = *domain::parse_iso8601("2025-11-24T00:00:00Z");  // a Monday, a year ago
-    store::migrate(path);
+    relais::testing::migrate_with_demo_map(path);
     auto db = store::open_writer(path, store::sync_mode::normal);
     db.exec("PRAGMA cache_size = -262144");
     std::int64_t done = db.execAndGet("SELECT COUNT(*) FROM event WHERE action = 'done'").getInt64();

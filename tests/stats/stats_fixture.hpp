@@ -17,6 +17,7 @@
 #include "stats/summary_query.hpp"
 #include "store/connection.hpp"
 #include "store/store.hpp"
+#include "support/demo_map.hpp"
 #include "support/temp_dir.hpp"
 
 #include <SQLiteCpp/Database.h>
@@ -48,7 +49,7 @@ struct season_db {
     season_db() : db(open(dir)) {}
 
     static SQLite::Database open(const relais::testing::temp_dir& d) {
-        relais::store::migrate(d.file("s.db"));
+        relais::testing::migrate_with_demo_map(d.file("s.db"));
         return relais::store::open_writer(d.file("s.db"), relais::store::sync_mode::normal);
     }
 

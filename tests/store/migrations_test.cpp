@@ -1,6 +1,7 @@
 #include "store/migrations.hpp"
 #include "store/connection.hpp"
 #include "store/store.hpp"
+#include "support/demo_map.hpp"
 #include "support/temp_dir.hpp"
 
 #include <SQLiteCpp/Statement.h>
@@ -152,6 +153,7 @@ TEST_CASE("migration 22 lets a request come by outreach, on the migrating connec
     relais::testing::temp_dir dir;
     auto db = open_writer(dir.file("m.db"), sync_mode::full);
     apply_migrations(db, schema_migrations());
+    relais::testing::add_demo_map(db);
     db.exec(
         "INSERT INTO resident(id, first_name, last_name, phone, address, neighbourhood, consent_at, "
         "consent_version, created_at, updated_at) VALUES ('res_a', 'Ana', 'B', '+33600000001', '1 rue', "
@@ -183,4 +185,42 @@ TEST_CASE("migration 22 lets a request come by outreach, on the migrating connec
     old.exec(request("req_o", "outreach"));
     CHECK(old.execAndGet("SELECT COUNT(*) FROM request").getInt() == 2);
     CHECK(old.execAndGet("PRAGMA integrity_check").getString() == "ok");
+}
+
+TEST_CASE("migration 25 takes Rennes out of a database nobody has used, and leaves a city in use as it is") {
+    relais::testing::temp_dir dir;
+    // A new database: no neighbourhood, a neutral programme name, no coordination phone.
+    auto fresh = open_writer(dir.file("new.db"), sync_mode::full);
+    apply_migrations(fresh, schema_migrations());
+    CHECK(fresh.execAndGet("SELECT COUNT(*) FROM neighbourhood").getInt() == 0);
+    CHECK(fresh.execAndGet("SELECT name || '|' || coordination_phone FROM programme").getString() ==
+          "Relais|");
+    CHECK(fresh.execAndGet("SELECT name FROM programme_period").getString() == "Relais");
+
+    // A city in use before migration 25 (an admin account): all twelve stay, and
+    // its name and phone.
+    const auto all = schema_migrations();
+    REQUIRE(all.size() >= 25);
+    REQUIRE(all[24].version == 25);
+    auto used = open_writer(dir.file("used.db"), sync_mode::full);
+    apply_migrations(used, all.first(24));
+    used.exec(
+        "INSERT INTO users(id, email, role, password_hash, created_at, password_changed_at) VALUES ('usr_a', "
+        "'a@b.fr', 'admin', 'h', 1, 1)");
+    CHECK(apply_migrations(used, all) == 1);
+    CHECK(used.execAndGet("SELECT COUNT(*) FROM neighbourhood").getInt() == 12);
+    CHECK(used.execAndGet("SELECT name || '|' || coordination_phone FROM programme").getString() ==
+          "Volontaires Solidaires|02 23 62 10 10");
+
+    // Set up but renamed, with no account yet (an old database's first start): its own name stays.
+    auto renamed = open_writer(dir.file("renamed.db"), sync_mode::full);
+    apply_migrations(renamed, all.first(24));
+    renamed.exec("UPDATE programme SET name = 'Entraide Brest'");
+    apply_migrations(renamed, all);
+    CHECK(renamed.execAndGet("SELECT name FROM programme").getString() == "Entraide Brest");
+    CHECK(renamed.execAndGet("SELECT COUNT(*) FROM neighbourhood").getInt() == 0);
+    for (auto* db : {&fresh, &used, &renamed}) {
+        SQLite::Statement broken(*db, "PRAGMA foreign_key_check");
+        CHECK_FALSE(broken.executeStep());
+    }
 }

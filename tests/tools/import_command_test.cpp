@@ -51,7 +51,7 @@ TEST_CASE("relais import neighbourhoods: all or nothing, faults by feature, dry 
     CHECK(relais::tools::run_import_command({"neighbourhoods", "--db=" + db, good}, out, err) == 0);
     CHECK(out.str().find("imported 3 neighbourhoods (3 with their shape): 3 new, 0 updated") !=
           std::string::npos);
-    CHECK(count(db, "SELECT COUNT(*) FROM neighbourhood") == 3);  // nothing used Rennes' yet
+    CHECK(count(db, "SELECT COUNT(*) FROM neighbourhood") == 3);  // a new database has no other
     CHECK(count(db, "SELECT COUNT(*) FROM neighbourhood_shape") == 3);
 
     // Usage faults: 64.

@@ -8,6 +8,7 @@
 #include "domain/volunteers.hpp"
 #include "stats/facts.hpp"
 #include "stats/summary_query.hpp"
+#include "support/demo_map.hpp"
 #include "support/temp_dir.hpp"
 #include "tools/backup.hpp"
 
@@ -16,7 +17,6 @@
 #include <doctest/doctest.h>
 
 #include <sqlite3.h>
-#include <filesystem>
 
 #include <fstream>
 #include <sstream>
@@ -30,6 +30,7 @@ std::int64_t scalar(SQLite::Database& db, const std::string& sql) {
 }
 
 relais::tools::seed_options small(const std::string& db) {
+    relais::testing::migrate_with_demo_map(db);  // the city's map comes first (the demo's Rennes)
     relais::tools::seed_options o;
     o.db = db;
     o.volunteers = 300;
@@ -275,9 +276,22 @@ TEST_CASE("relais seed and relais backup: command-line errors") {
     CHECK(relais::tools::run_backup_command({"--db", dir.file("x.db")}, out, err) == 64);
     CHECK(relais::tools::run_backup_command({"--db", dir.file("none.db"), "--out", dir.file("y.db")}, out,
                                             err) == 1);
+    // A database without a map: nowhere to place anyone, said plainly.
     CHECK(relais::tools::run_seed_command({"--db", dir.file("x.db"), "--volunteers", "20", "--residents",
                                            "10", "--missions", "50", "--accounts", "2"},
-                                          out, err) == 0);
+                                          out, err) == 1);
+    CHECK(err.str().find("no neighbourhood") != std::string::npos);
+    CHECK(relais::tools::run_seed_command({"--db", dir.file("x.db"), "--map", dir.file("none.csv")}, out,
+                                          err) == 1);
+    CHECK(
+        relais::tools::run_seed_command(
+            {"--db", dir.file("x.db"), "--volunteers", "20", "--residents", "10", "--missions", "50",
+             "--accounts", "2", "--map", std::string(RELAIS_SOURCE_DIR) + "/data/demo/rennes-quartiers.csv"},
+            out, err) == 0);
+    {
+        SQLite::Database seeded(dir.file("x.db"));
+        CHECK(scalar(seeded, "SELECT COUNT(DISTINCT neighbourhood) FROM volunteer") == 12);
+    }
     CHECK(relais::tools::run_backup_command({"--db", dir.file("x.db"), "--out", dir.file("y.db")}, out,
                                             err) == 0);
     CHECK(out.str().find("integrity ok") != std::string::npos);
@@ -289,6 +303,7 @@ TEST_CASE("relais seed and relais backup: command-line errors") {
 TEST_CASE("relais seed --profile yes: the statements that took the most time, SQL text only") {
     relais::testing::temp_dir dir;
     std::ostringstream out, err;
+    relais::testing::migrate_with_demo_map(dir.file("p.db"));
     REQUIRE(relais::tools::run_seed_command({"--db", dir.file("p.db"), "--volunteers", "20", "--residents",
                                              "10", "--missions", "50", "--accounts", "2", "--profile", "yes"},
                                             out, err) == 0);

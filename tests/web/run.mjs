@@ -118,6 +118,10 @@ async function startServer(dir) {
   const add = spawnSync(binary, ['user', 'add', '--db', db, '--role', 'coordinator', '--email', COORD.email],
     { input: `${COORD.password}\n`, encoding: 'utf8' });
   if (add.status !== 0) throw new Error(`relais user add failed: ${add.stderr}`);
+  // The city's map: the demo's Rennes (a new database has no neighbourhood).
+  const map = spawnSync(binary, ['import', 'neighbourhoods', '--db', db, join(root, 'data/demo/rennes-quartiers.csv')],
+    { encoding: 'utf8' });
+  if (map.status !== 0) throw new Error(`relais import neighbourhoods failed: ${map.stderr}`);
   // The city's addresses (a few Rennes streets in the Base Adresse Nationale's format): the forms complete them.
   const addresses = spawnSync(binary, ['import', 'addresses', '--db', db, join(root, 'tests/fixtures/ban_rennes.csv')],
     { encoding: 'utf8' });
@@ -1839,6 +1843,35 @@ async function main() {
       await row.locator('button.primary').click();
       await cityCo.locator('main p:has-text("Aucun bénévole")').waitFor();
       await cityCo.locator('#live[data-state="live"]').waitFor();
+    });
+    await step('Montréal: the admin adds a district to the map from the page, a faulty file refused first with its faults listed', async () => {
+      await cityAd.goto(`${cityBase}/administration#/quartiers`);
+      await cityAd.locator('#map-table').waitFor();
+      expect(await cityAd.locator('#map-table tbody tr').count() === 3, 'not the three districts of the setup');
+      await checkPage(cityAd, 'administration-quartiers');
+      // A faulty CSV: each fault with its line, nothing changed.
+      await cityAd.setInputFiles('#map-file', { name: 'quartiers.csv', mimeType: 'text/csv',
+        buffer: Buffer.from('name,lat,lon\nVerdun,95,-73.57\nLaSalle,45.43,-273.6\n') });
+      await cityAd.click('#map-check');
+      await cityAd.locator('#map-fault-list li', { hasText: 'line 2' }).waitFor();
+      expect(await cityAd.locator('#map-fault-list li').count() >= 2, 'every fault is not listed');
+      expect(await cityAd.locator('#map-import').isDisabled(), 'a faulty file could be imported');
+      // Montréal's districts and Verdun's outline: checked (1 added, 3 updated), then imported.
+      const map = JSON.parse(readFileSync(join(root, 'tests/fixtures/montreal_quartiers.geojson'), 'utf8'));
+      map.features.push({ type: 'Feature', properties: { name: 'Verdun', code: 'verdun' },
+        geometry: { type: 'Polygon', coordinates: [[[-73.60, 45.44], [-73.55, 45.44], [-73.55, 45.47], [-73.60, 45.47], [-73.60, 45.44]]] } });
+      await cityAd.setInputFiles('#map-file', { name: 'quartiers.geojson', mimeType: 'application/geo+json',
+        buffer: Buffer.from(JSON.stringify(map)) });
+      await cityAd.click('#map-check');
+      await cityAd.locator('#map-status', { hasText: '1 quartier(s) ajouté(s), 3 mis à jour, 0 retiré(s)' }).waitFor();
+      expect(await cityAd.locator('#map-table tbody tr').count() === 3, 'the check changed the map');
+      cityAd.once('dialog', (d) => d.accept());
+      await cityAd.click('#map-import');
+      await cityAd.locator('#map-status', { hasText: 'Carte remplacée' }).waitFor();
+      await cityAd.locator('#map-table tbody tr', { hasText: 'Verdun' }).waitFor();
+      expect(await cityAd.locator('#map-table tbody tr').count() === 4, 'Verdun was not added');
+      const nbs = await cityAd.evaluate(async () => (await fetch('/api/v1/neighbourhoods')).json());
+      expect(nbs.items.some((n) => n.code === 'verdun'), 'the server has no Verdun');
     });
     await step('Montréal: a weekly call taken by phone in the console is proposed to the volunteer, who accepts it in the app: a support runs', async () => {
       await cityCo.goto(`${cityBase}/coordination#/saisie`);

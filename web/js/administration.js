@@ -7,6 +7,7 @@ import {
   formData, signInForm, passwordSection, passwordLinkBox, hasKey, reference, categoryLabel, neighbourhoodName,
 } from './lib.js';
 import { categoriesView } from './admin_categories.js';
+import { mapView } from './admin_map.js';
 import { partnersView } from './admin_partners.js';
 import { programmesView } from './admin_programmes.js';
 
@@ -26,6 +27,7 @@ function renderNav() {
     link('programme', t('ad.nav.programme')),
     link('programmes', t('ad.nav.programmes')),
     link('categories', t('ad.nav.categories')),
+    link('quartiers', t('ad.nav.map')),
     link('partenaires', t('ad.nav.partners')),
     link('donnees', t('ad.nav.data')),
     link('comptes', t('ad.nav.accounts')),
@@ -474,6 +476,7 @@ async function route() {
       case 'programme': await programmeView(); break;
       case 'programmes': await programmesView(view, app.ref); break;
       case 'categories': await categoriesView(view); break;
+      case 'quartiers': await mapView(view); break;
       case 'partenaires': await partnersView(view); break;
       case 'donnees': dataView(); break;
       case 'comptes': await accountsView(); break;

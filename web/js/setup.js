@@ -1,7 +1,7 @@
 // The first-run setup (issue 16): the link a new server prints holds a one-time token in its fragment
 // (#lien=..., never sent by the browser); this page asks for the city's name, country, time zone, the
-// coordination's phone, the first admin's email and password, and optionally the neighbourhoods' file, then
-// posts them once. Success signs the admin in.
+// coordination's phone, the neighbourhoods' file (the map: a new database has none), the first admin's email
+// and password, then posts them once. Success signs the admin in.
 import {
   t, h, api, ApiError, setCsrf, announce, problemText, showFieldErrors, clearFieldErrors, formData,
   oneTimeLinkPage, pageView, showProblemFields,
@@ -23,7 +23,7 @@ function formView(token) {
       field('timezone', t('su.timezone'), h('input', { id: 'timezone', name: 'timezone', required: true, value: here, list: 'zones' }), t('su.timezone_hint')),
       h('datalist', { id: 'zones' }, zones.map((z) => h('option', { value: z }))),
       field('coordination_phone', t('su.phone'), h('input', { id: 'coordination_phone', name: 'coordination_phone', type: 'tel', required: true }), t('su.phone_hint')),
-      field('neighbourhoods_file', t('su.map'), h('input', { id: 'neighbourhoods_file', name: 'map', type: 'file', accept: '.geojson,.json,.csv' }), t('su.map_hint'))),
+      field('neighbourhoods_file', t('su.map'), h('input', { id: 'neighbourhoods_file', name: 'map', type: 'file', required: true, accept: '.geojson,.json,.csv' }), t('su.map_hint'))),
     h('fieldset', {}, h('legend', {}, t('su.admin')),
       field('admin_email', t('su.email'), h('input', { id: 'admin_email', name: 'admin_email', type: 'email', required: true, autocomplete: 'email' })),
       field('admin_password', t('account.pw.new'), h('input', { id: 'admin_password', name: 'admin_password', type: 'password', required: true, autocomplete: 'new-password' }), t('account.pw.new_hint'))),
@@ -39,14 +39,15 @@ function formView(token) {
     if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(d.admin_email || '')) errors.admin_email = t('su.err.email');
     if ((d.admin_password || '').length < 12) errors.admin_password = t('account.pw.too_short');
     const file = form.querySelector('#neighbourhoods_file').files[0];
-    if (file && file.size > MAX_FILE) errors.neighbourhoods_file = t('su.err.map_size');
+    if (!file) errors.neighbourhoods_file = t('su.err.map');
+    else if (file.size > MAX_FILE) errors.neighbourhoods_file = t('su.err.map_size');
     if (showFieldErrors(form, errors)) return;
     clearFieldErrors(form);
     const body = {
       token, city_name: d.city_name, country: d.country.toUpperCase(), timezone: d.timezone,
       coordination_phone: d.coordination_phone, admin_email: d.admin_email, admin_password: d.admin_password,
     };
-    if (file) body.neighbourhoods_file = (await file.text()).replace(/\r\n?/g, '\n');  // line ends as the API takes them
+    body.neighbourhoods_file = (await file.text()).replace(/\r\n?/g, '\n');  // line ends as the API takes them
     const button = form.querySelector('button[type="submit"]');
     button.disabled = true;
     status.textContent = t('su.sending');

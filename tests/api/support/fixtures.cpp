@@ -37,6 +37,10 @@ command_result relais_user_add(const std::string& db, const std::string& role, c
     return r;
 }
 
+std::string demo_map_path() {
+    return std::string(RELAIS_SOURCE_DIR) + "/data/demo/rennes-quartiers.csv";
+}
+
 command_result relais_command(const std::vector<std::string>& args) {
     relais::testing::temp_dir tmp;
     std::string cmd = std::string("'") + RELAIS_BINARY + "'";
@@ -178,6 +182,10 @@ test_city::test_city(std::vector<std::string> extra_args) {
         INFO(r.err);
         REQUIRE(r.code == 0);
     }
+    // The demo's Rennes (a new database has no neighbourhood): its twelve, as a city would import them.
+    const auto map = relais_command({"import", "neighbourhoods", "--db", db, demo_map_path()});
+    INFO(map.err);
+    REQUIRE(map.code == 0);
     server_options opts;
     opts.dir = dir_.path();
     // Functional tests: no rate limits (tests/api/auth_test.cpp tests them with limits of its own).

@@ -1,8 +1,9 @@
 #pragma once
 
 // A small city for the dispatch black-box tests: a `relais` server whose admin and coordinator accounts were
-// created with `relais user add` before it started, signed-in clients for them, and helpers to register and
-// activate volunteers, file requests and propose missions through the API.
+// created with `relais user add` and whose map is the demo's Rennes (`relais import neighbourhoods`) before
+// it started, signed-in clients for them, and helpers to register and activate volunteers, file requests and
+// propose missions through the API.
 
 #include "api/support/http_client.hpp"
 #include "api/support/server_process.hpp"
@@ -34,6 +35,9 @@ struct command_result {
 /// input.
 command_result relais_user_add(const std::string& db, const std::string& role, const std::string& email,
                                const std::string& password, const std::string& partner_id = "");
+
+/// data/demo/rennes-quartiers.csv: the demo's twelve neighbourhoods of Rennes, which the test city imports.
+std::string demo_map_path();
 
 /// Runs `relais ARGS...` (each argument quoted) and collects its exit code and output.
 command_result relais_command(const std::vector<std::string>& args);
