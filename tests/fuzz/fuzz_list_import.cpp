@@ -5,6 +5,7 @@
 #include "domain/outreach.hpp"
 #include "domain/volunteer_import.hpp"
 #include "store/migrations.hpp"
+#include "support/demo_map.hpp"
 
 #include <SQLiteCpp/Database.h>
 
@@ -20,6 +21,7 @@ SQLite::Database& database() {
         SQLite::Database d(":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
         d.exec("PRAGMA foreign_keys = ON");
         relais::store::apply_migrations(d, relais::store::schema_migrations());
+        relais::testing::add_demo_map(d);  // the rows' neighbourhoods (a new database has none)
         return d;
     }();
     return db;

@@ -1,4 +1,7 @@
 #include "api/support/server_process.hpp"
+#include "support/demo_map.hpp"
+
+#include <spdlog/spdlog.h>
 
 #include <fcntl.h>
 #include <sys/wait.h>
@@ -17,6 +20,24 @@ namespace relais::api_test {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+void add_demo_map_if_none(const std::string& path) {
+    const auto level = spdlog::get_level();
+    spdlog::set_level(spdlog::level::warn);  // the migrations' lines would only clutter the test's output
+    try {
+        relais::store::migrate(path);
+        auto db = relais::store::open_writer(path, relais::store::sync_mode::full);
+        if (db.execAndGet("SELECT COUNT(*) FROM neighbourhood").getInt() == 0)
+            relais::testing::add_demo_map(db);
+    } catch (const std::exception&) {
+        // A database the server must refuse (newer than the binary...): the server says why.
+    }
+    spdlog::set_level(level);
+}
+
+}  // namespace
+
 server_process::server_process(server_options opts) {
     if (opts.dir) {
         dir_ = *opts.dir;
@@ -26,11 +47,20 @@ server_process::server_process(server_options opts) {
         dir_ = owned_dir_->path();
     }
     log_path_ = dir_ / "relais.log";
+    if (opts.demo_map)
+        add_demo_map_if_none(db_path());
     std::error_code ec;
     log_offset_ = fs::exists(log_path_, ec) ? fs::file_size(log_path_, ec) : 0;
 
-    std::vector<std::string> args{RELAIS_BINARY,  "--port",      "0", "--db", db_path(), "--web-root",
-                                  std::string(RELAIS_SOURCE_DIR) + "/web", "--log-level", "info"};
+    std::vector<std::string> args{RELAIS_BINARY,
+                                  "--port",
+                                  "0",
+                                  "--db",
+                                  db_path(),
+                                  "--web-root",
+                                  std::string(RELAIS_SOURCE_DIR) + "/web",
+                                  "--log-level",
+                                  "info"};
     args.insert(args.end(), opts.args.begin(), opts.args.end());
     std::vector<char*> argv;
     for (auto& a : args)

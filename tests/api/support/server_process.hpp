@@ -29,12 +29,15 @@ struct server_options {
     /// Wait for the "listening on http://" log line (and learn the port). Off for runs expected to fail.
     bool wait_ready = true;
     std::chrono::milliseconds ready_timeout = 10s;
+    /// A database without neighbourhoods (new, or made by `relais user add`) gets the demo's twelve of Rennes
+    /// first (data/demo/rennes-quartiers.csv), which the tests' requests name. Off for a truly new database.
+    bool demo_map = true;
 };
 
 /// The real `relais` binary (RELAIS_BINARY) as a child process on an ephemeral port. Its standard output and
 /// error go to a log file in its folder, so no pipe can fill and block it.
 class server_process {
-public:
+  public:
     /// Starts the server; with wait_ready, throws (with the log) if it is not listening within the timeout.
     explicit server_process(server_options opts = {});
     /// Starts the server with these extra flags and waits until it listens.
@@ -60,15 +63,15 @@ public:
     bool running();
     /// Waits for the process to exit; its exit code (128 + signal if killed by one), or nullopt on timeout.
     std::optional<int> wait_exit(std::chrono::milliseconds timeout);
-    /// Sends `sig` and waits for the exit; returns the exit code, or -1 if it did not exit in time (it is then
-    /// killed).
+    /// Sends `sig` and waits for the exit; returns the exit code, or -1 if it did not exit in time (it is
+    /// then killed).
     int stop(int sig = SIGTERM, std::chrono::milliseconds timeout = 15s);
     /// Sends `sig` without waiting.
     void signal(int sig);
     /// SIGKILL and reap.
     void kill();
 
-private:
+  private:
     static server_options options_with(std::vector<std::string> args) {
         server_options o;
         o.args = std::move(args);
