@@ -115,9 +115,11 @@ function freePort() {
 
 async function startServer(dir) {
   const db = join(dir, 'relais.db');
-  const add = spawnSync(binary, ['user', 'add', '--db', db, '--role', 'coordinator', '--email', COORD.email],
-    { input: `${COORD.password}\n`, encoding: 'utf8' });
-  if (add.status !== 0) throw new Error(`relais user add failed: ${add.stderr}`);
+  for (const [role, who] of [['coordinator', COORD], ['admin', ADMIN]]) {
+    const add = spawnSync(binary, ['user', 'add', '--db', db, '--role', role, '--email', who.email],
+      { input: `${who.password}\n`, encoding: 'utf8' });
+    if (add.status !== 0) throw new Error(`relais user add (${role}) failed: ${add.stderr}`);
+  }
   // The city's map: the demo's Rennes (a new database has no neighbourhood).
   const map = spawnSync(binary, ['import', 'neighbourhoods', '--db', db, join(root, 'data/demo/rennes-quartiers.csv')],
     { encoding: 'utf8' });
@@ -149,6 +151,16 @@ async function startServer(dir) {
     if (Date.now() > deadline) throw new Error('relais did not become ready in 30 s');
     await new Promise((r) => setTimeout(r, 100));
   }
+  // The city's name and the coordination's phone, set by its admin (a new database has neither).
+  const login = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ email: ADMIN.email, password: ADMIN.password }) });
+  if (login.status !== 200) throw new Error(`the admin could not sign in: ${login.status}`);
+  const { csrf_token: csrf } = await login.json();
+  const cookie = (login.headers.get('set-cookie') || '').split(';')[0];
+  const patched = await fetch(`${base}/api/v1/programme`, { method: 'PATCH',
+    headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf, Cookie: cookie, Origin: base },
+    body: JSON.stringify({ name: 'Volontaires Solidaires', coordination_phone: '02 99 00 11 22' }) });
+  if (patched.status !== 200) throw new Error(`the programme could not be set: ${patched.status} ${await patched.text()}`);
   return { child, base, log, mail, output: () => Buffer.concat(out).toString('utf8') };
 }
 
@@ -1330,9 +1342,6 @@ async function main() {
 
     // 9. English, and no script or style refused by the CSP anywhere.
     await step('an admin sets the programme, then after a phone call finds a resident, exports her data and erases it', async () => {
-      const add = spawnSync(binary, ['user', 'add', '--db', join(dir, 'relais.db'), '--role', 'admin', '--email', ADMIN.email],
-        { input: `${ADMIN.password}\n`, encoding: 'utf8' });
-      expect(add.status === 0, `relais user add (admin) failed: ${add.stderr}`);
       const ctx = await coordCtx.browser().newContext({ ...common, viewport: { width: 1280, height: 900 } });
       ctx.setDefaultTimeout(TIMEOUT);
       try {
