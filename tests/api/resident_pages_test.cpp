@@ -148,6 +148,28 @@ TEST_CASE("home page: the programme's name and the coordination's phone number, 
     CHECK(contains(en.body, "href=\"/demande?lang=en\""));
 }
 
+TEST_CASE("a city without a coordination phone yet: no call line with an empty number on its pages") {
+    test_city city;  // made from the command line: a new database has no phone until the admin sets one
+    REQUIRE(city.anonymous()->get_json("/api/v1/programme").at("coordination_phone") == "");
+    auto anon = city.anonymous();
+    for (const char* path : {"/", "/demande", "/suivi"}) {
+        INFO(path);
+        const auto page = anon->get(path);
+        REQUIRE(page.status == 200);
+        CHECK_FALSE(contains(page.body, "tel:"));
+        CHECK_FALSE(contains(page.body, "Appelez"));
+        CHECK_FALSE(contains(page.body, "Vous préférez appeler"));
+    }
+    REQUIRE(city.admin()
+                .send_json("PATCH", "/api/v1/programme",
+                           boost::json::object{{"coordination_phone", "02 98 00 11 22"}})
+                .status == 200);
+    for (const char* path : {"/", "/demande", "/suivi"}) {
+        INFO(path);
+        CHECK(contains(anon->get(path).body, "02 98 00 11 22"));  // the footer's line at least
+    }
+}
+
 TEST_CASE(
     "no-JS confirmation and tracking: the next steps follow the channel chosen, the visit says its weekday") {
     test_city city;

@@ -37,7 +37,7 @@ bool has_field(const http_response& res, const std::string& field) {
 TEST_CASE("first-run setup: one link, once, for a city of its own") {
     server_options fresh;
     fresh.args = {"--public-post-limit", "0", "--rate-limits", "off"};
-    fresh.demo_map = false;  // a new database: no neighbourhood until the setup brings the city's
+    fresh.demo_city = false;  // a new database: no neighbourhood until the setup brings the city's
     server_process server(fresh);
     const std::string log = server.log();
     const auto at = log.find("/setup/#lien=");
@@ -97,7 +97,7 @@ TEST_CASE("first-run setup: one link, once, for a city of its own") {
     REQUIRE(server.stop() == 0);
     server_options again;
     again.dir = server.dir();
-    again.demo_map = false;
+    again.demo_city = false;
     server_process second(again);
     CHECK(second.log().find("/setup/") == std::string::npos);
     http_client third(second.port());

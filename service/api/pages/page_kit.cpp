@@ -89,8 +89,12 @@ html::markup layout(const dictionary& t, const page_data& d, std::string_view ti
         t.lang(), title, d.programme_name, t("common.skip"), d.programme_name, switch_to, other, other, other,
         t("common.other_language"));
     h += main;
-    h += html::format("</main>\n<footer class=\"site\"><div class=\"wrap\"><p>{}</p></div></footer>\n",
-                      t("common.footer_phone", {{"phone", d.coordination_phone}}));
+    // No number yet (a city made from the command line before its admin set one): no line about calling.
+    if (d.coordination_phone.empty())
+        h += html::literal("</main>\n<footer class=\"site\"><div class=\"wrap\"></div></footer>\n");
+    else
+        h += html::format("</main>\n<footer class=\"site\"><div class=\"wrap\"><p>{}</p></div></footer>\n",
+                          t("common.footer_phone", {{"phone", d.coordination_phone}}));
     if (!script.empty())
         h += html::format("<script type=\"module\" src=\"{}\"></script>\n", script);
     return h + html::literal("</body>\n</html>\n");
@@ -192,6 +196,8 @@ html::markup radio_group(const dictionary& t, const form_values& v, const field_
 }
 
 html::markup phone_box(const dictionary& t, const page_data& d, std::string_view intro_key) {
+    if (d.coordination_phone.empty())
+        return html::literal("");
     return html::format("<p class=\"phone-box\">{} <a href=\"tel:{}\" class=\"phone\">{}</a></p>\n",
                         t(intro_key), d.coordination_phone, d.coordination_phone);
 }

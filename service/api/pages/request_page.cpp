@@ -143,8 +143,9 @@ json::object request_body(const dictionary& t, const form_values& v, std::int64_
 
 html::markup render_request_form(const dictionary& t, const page_data& d, const form_values& v,
                                  const field_errors& errors, const std::string& key) {
-    auto h = html::format("<h1>{}</h1>\n<p class=\"lead\">{}</p>\n<p>{}</p>\n", t("demande.title"),
-                          t("demande.lead"), t("demande.phone_instead", {{"phone", d.coordination_phone}}));
+    auto h = html::format("<h1>{}</h1>\n<p class=\"lead\">{}</p>\n", t("demande.title"), t("demande.lead"));
+    if (!d.coordination_phone.empty())
+        h += html::format("<p>{}</p>\n", t("demande.phone_instead", {{"phone", d.coordination_phone}}));
     h += error_summary(t, errors, form_order);
     h += html::format(
         "<form method=\"post\" action=\"/demande\" id=\"request-form\" class=\"big-form\" "

@@ -22,14 +22,19 @@ namespace fs = std::filesystem;
 
 namespace {
 
-void add_demo_map_if_none(const std::string& path) {
+void add_demo_city_if_none(const std::string& path) {
     const auto level = spdlog::get_level();
     spdlog::set_level(spdlog::level::warn);  // the migrations' lines would only clutter the test's output
     try {
         relais::store::migrate(path);
         auto db = relais::store::open_writer(path, relais::store::sync_mode::full);
-        if (db.execAndGet("SELECT COUNT(*) FROM neighbourhood").getInt() == 0)
+        if (db.execAndGet("SELECT COUNT(*) FROM neighbourhood").getInt() == 0) {
             relais::testing::add_demo_map(db);
+            // And the demo's name and phone, when none was set (the resident pages show the number).
+            db.exec(
+                "UPDATE programme SET name = 'Volontaires Solidaires', coordination_phone = '02 23 62 10 10' "
+                "WHERE coordination_phone = ''");
+        }
     } catch (const std::exception&) {
         // A database the server must refuse (newer than the binary...): the server says why.
     }
@@ -47,8 +52,8 @@ server_process::server_process(server_options opts) {
         dir_ = owned_dir_->path();
     }
     log_path_ = dir_ / "relais.log";
-    if (opts.demo_map)
-        add_demo_map_if_none(db_path());
+    if (opts.demo_city)
+        add_demo_city_if_none(db_path());
     std::error_code ec;
     log_offset_ = fs::exists(log_path_, ec) ? fs::file_size(log_path_, ec) : 0;
 

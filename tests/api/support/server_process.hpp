@@ -29,9 +29,10 @@ struct server_options {
     /// Wait for the "listening on http://" log line (and learn the port). Off for runs expected to fail.
     bool wait_ready = true;
     std::chrono::milliseconds ready_timeout = 10s;
-    /// A database without neighbourhoods (new, or made by `relais user add`) gets the demo's twelve of Rennes
-    /// first (data/demo/rennes-quartiers.csv), which the tests' requests name. Off for a truly new database.
-    bool demo_map = true;
+    /// A database without neighbourhoods (new, or made by `relais user add`) is made the demo's Rennes first:
+    /// its twelve neighbourhoods (data/demo/rennes-quartiers.csv), which the tests' requests name, and, when
+    /// it has none, the programme's name and phone. Off for a truly new database.
+    bool demo_city = true;
 };
 
 /// The real `relais` binary (RELAIS_BINARY) as a child process on an ephemeral port. Its standard output and
