@@ -2009,6 +2009,11 @@ async function main() {
       await cityCo.click('#reserve-filters button[type=submit]');
       await cityCo.locator('#reserve-count', { hasText: '1 membre' }).waitFor();
       await checkPage(cityCo, 'montreal-reserve');
+      // The list import on the same page checks a file first: a faulty one is refused line by line.
+      await cityCo.setInputFiles('#vi-file', { name: 'liste.csv', mimeType: 'text/csv', buffer: Buffer.from('prenom;nom\nA;B\n') });
+      await cityCo.click('#vi-check');
+      await cityCo.locator('#vi-fault-list li').first().waitFor();
+      expect(await cityCo.locator('#vi-import').isDisabled(), 'a faulty list could be imported');
       await cityCo.fill('#campaign-message', 'Bonjour ! L’hiver revient et des aînés du Plateau attendent un appel chaque semaine.\nPouvez-vous nous aider de nouveau ?');
       await cityCo.click('#campaign-preview');
       await cityCo.locator('#campaign-status', { hasText: '1 membre(s) recevraient' }).waitFor();

@@ -494,3 +494,48 @@ export function charterBox(charter, { id, labelledBy } = {}) {
   return h('div', { class: 'charter-text', id, tabindex: '0', role: 'region', 'aria-labelledby': labelledBy,
     lang: english ? 'en' : 'fr' }, english ? charter.text_en : charter.text_fr);
 }
+
+/** A file checked, then imported (the imports of the console and the administration): "check" sends the file's
+ * text as a dry run and lists every fault it has (each line or feature), then "import", after a confirmation,
+ * sends it for real. `send(text, dryRun)` calls the API and returns the status line to show; `imported()` runs
+ * after a real import. Ids are `${id}-file`, `${id}-check`, `${id}-import`, `${id}-status`, `${id}-fault-list`.
+ * `words`: file, hint, check, import, choose, too_big, faulty, confirm. */
+export function checkedImportForm(id, words, { accept, send, imported, maxBytes = 64 * 1024 }) {
+  const status = h('p', { role: 'status', class: 'form-status', id: `${id}-status` });
+  const faults = h('div', { id: `${id}-faults` });
+  const file = h('input', { id: `${id}-file`, name: 'file', type: 'file', accept, 'aria-describedby': `${id}-hint` });
+  const run = h('button', { type: 'button', id: `${id}-import`, class: 'primary', disabled: true }, words.import);
+  const form = h('form', { id: `${id}-form`, novalidate: true },
+    h('div', { class: 'field' }, h('label', { for: `${id}-file` }, words.file),
+      h('p', { class: 'hint', id: `${id}-hint` }, words.hint), file),
+    h('p', {}, h('button', { type: 'submit', id: `${id}-check` }, words.check), ' ', run), status, faults);
+  let text = null;
+  const go = async (dryRun) => {
+    mount(faults);
+    try {
+      status.textContent = await send(text, dryRun);
+      run.disabled = !dryRun;
+      if (!dryRun) { text = null; file.value = ''; if (imported) await imported(); }
+    } catch (err) {
+      run.disabled = true;
+      if (err instanceof ApiError && err.status === 422) {
+        status.textContent = words.faulty;
+        mount(faults, h('ul', { class: 'error-list', id: `${id}-fault-list` },
+          (err.problem.errors || []).map((e) => h('li', {}, e.message))));
+      } else {
+        status.textContent = problemText(err);
+      }
+    }
+    announce(status.textContent);
+  };
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const f = file.files && file.files[0];
+    if (!f) { status.textContent = words.choose; return; }
+    if (f.size > maxBytes) { status.textContent = words.too_big; return; }
+    text = (await f.text()).replace(/\r\n?/g, '\n');  // line ends as the API takes them
+    await go(true);
+  });
+  run.addEventListener('click', () => { if (text && window.confirm(words.confirm)) go(false); });
+  return form;
+}
