@@ -21,7 +21,10 @@ struct outgoing {
     std::string recipient_id;
     std::string address;  ///< where it goes (personal data: never logged)
     std::string lang;
-    std::string subject, text, html;
+    std::string subject, text;
+    std::vector<std::string> links;  ///< an email's own links (the sender makes them links in its HTML part)
+    std::string
+        html;  ///< a ready HTML part: only a fallback queued before the sender built them (migration 26)
     bool optional = false;  ///< may be opted out of (gets a List-Unsubscribe)
     std::optional<std::int64_t> event_seq;
     std::string about_id;                ///< the mission or request it concerns (empty: none)
@@ -35,7 +38,9 @@ std::string fallback_of(const outgoing& m);
 
 /// A message due for delivery.
 struct queued_message {
-    std::string id, kind, channel, address, lang, subject, text, html;
+    std::string id, kind, channel, address, lang, subject, text;
+    std::vector<std::string> links;  ///< an email's own links, for its HTML part (html_body.hpp)
+    std::string html;                ///< the HTML part of an email queued before migration 26 ("" after)
     bool optional = false;
     int attempts = 0;
     std::int64_t created_at = 0;
@@ -52,7 +57,8 @@ struct message_summary {
     std::optional<std::string> last_error;
 };
 
-/// Queues `m` (status queued, due at once), logs "queued", and returns its id. It is purged (row and log)
+/// Queues `m` (status queued, due at once) and returns its id (its row's created_at is its "queued" entry of
+/// the delivery log). It is purged (row and log)
 /// `keep_seconds` after `now`.
 std::string enqueue(SQLite::Database& db, const outgoing& m, std::int64_t now, std::int64_t keep_seconds);
 

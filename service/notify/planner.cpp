@@ -1,6 +1,5 @@
 #include "notify/planner.hpp"
 
-#include "core/html_escape.hpp"
 #include "domain/answer_links.hpp"
 #include "domain/city_time.hpp"
 #include "domain/engagement.hpp"
@@ -30,44 +29,6 @@
 namespace relais::notify {
 
 namespace {
-
-using core::html_escape;
-
-/// The HTML part of a text: each paragraph a <p>, each line break a <br>, and our own links real links.
-std::string html_of(const std::string& text, const std::vector<std::string>& links) {
-    std::string out = "<!DOCTYPE html><html><body style=\"font-family:sans-serif;font-size:16px\">";
-    std::size_t start = 0;
-    while (start <= text.size()) {
-        auto end = text.find("\n\n", start);
-        if (end == std::string::npos)
-            end = text.size();
-        std::string para = html_escape(text.substr(start, end - start));
-        for (std::size_t p = para.find('\n'); p != std::string::npos; p = para.find('\n', p))
-            para.replace(p, 1, "<br>");
-        for (const auto& link : links) {
-            if (link.empty())
-                continue;
-            const std::string shown = html_escape(link);
-            const std::string a = "<a href=\"" + shown + "\">" + shown + "</a>";
-            for (std::size_t p = para.find(shown); p != std::string::npos; p = para.find(shown, p)) {
-                // Not inside a link made from a longer one (the space's address is a prefix of others).
-                const bool whole = p + shown.size() == para.size() || para[p + shown.size()] == '<' ||
-                                   para[p + shown.size()] == ' ' || para[p + shown.size()] == '.';
-                const bool in_anchor = (p >= 6 && para.compare(p - 6, 6, "href=\"") == 0) ||
-                                       (p >= 2 && para.compare(p - 2, 2, "\">") == 0);
-                if (whole && !in_anchor) {
-                    para.replace(p, shown.size(), a);
-                    p += a.size();
-                } else {
-                    p += shown.size();
-                }
-            }
-        }
-        out += "<p>" + para + "</p>";
-        start = end + 2;
-    }
-    return out + "</body></html>";
-}
 
 struct context {
     SQLite::Database& db;
@@ -167,7 +128,7 @@ std::optional<outgoing> email_of(context& c, const store::committed_event& e, co
     }
     m.subject = t("msg." + kind + ".subject", values);
     m.text = text;
-    m.html = html_of(text, all_links);
+    m.links = std::move(all_links);  // the sender builds the HTML part from the text and these
     m.due_at = due_at;
     return m;
 }
@@ -434,18 +395,36 @@ int on_request(context& c, const store::committed_event& e) {
     const auto code = domain::take_secret(c.db, "tracking_code", e.entity_id);
     if (!code)
         return 0;  // not handed over (a tool's connection), or already sent
-    const auto req = domain::load_request(c.db, e.entity_id);
-    if (req.channel == "outreach")
+    // The few columns the message needs, in one read (this runs in every public request's commit).
+    auto q =
+        store::prepare(c.db,
+                       "SELECT r.channel, r.category, p.id, p.first_name, p.email, p.phone, p.languages, "
+                       "p.erased_at FROM request r JOIN resident p ON p.id = r.resident_id WHERE r.id = ?");
+    q->bind(1, e.entity_id);
+    if (!q->executeStep())
+        return 0;
+    if (q->getColumn(0).getString() == "outreach")
         return 0;  // the city calls them: they asked for nothing, there is nothing to acknowledge
-    const recipient res = resident_recipient(c, domain::load_resident(c.db, req.resident_id));
+    const std::string category = q->getColumn(1).getString();
+    domain::resident_record person;
+    person.id = q->getColumn(2).getString();
+    person.first_name = q->getColumn(3).getString();
+    if (!q->getColumn(4).isNull())
+        person.email = q->getColumn(4).getString();
+    person.phone = q->getColumn(5).getString();
+    person.languages = domain::strings_from_json(q->getColumn(6).getString());
+    if (!q->getColumn(7).isNull())
+        person.erased_at = q->getColumn(7).getInt64();
+    q->reset();
+    const recipient res = resident_recipient(c, person);
     const std::string link = c.s.public_url + "/suivi";
     return tell(c, e, res, "request_received", {link},
                 {{"programme", c.programme.name},
-                 {"category", category_label(c, req.category, res.lang)},
+                 {"category", category_label(c, category, res.lang)},
                  {"code", *code},
                  {"link", link},
                  {"phone", c.programme.coordination_phone}},
-                req.id);
+                e.entity_id);
 }
 
 int on_volunteer(context& c, const store::committed_event& e) {

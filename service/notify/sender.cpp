@@ -1,6 +1,7 @@
 #include "notify/sender.hpp"
 
 #include "core/clock.hpp"
+#include "notify/html_body.hpp"
 #include "notify/outbox.hpp"
 #include "notify/push_subscriptions.hpp"
 #include "store/store.hpp"
@@ -110,7 +111,8 @@ asio::awaitable<int> sender::round() {
             e.to = m.address;
             e.subject = m.subject;
             e.text = m.text;
-            e.html = m.html;
+            // Built here, on the sender's thread, not in the commit that queued it.
+            e.html = m.html.empty() ? html_body(m.text, m.links) : m.html;
             e.list_unsubscribe = m.unsubscribe_url;
             e.date = clk_.now_s();
             const auto at = s_.smtp.from.rfind('@');

@@ -32,6 +32,7 @@ std::span<const migration> schema_migrations() {
         {23, "charter and training", schema_charter_training_sql()},
         {24, "addresses", schema_addresses_sql()},
         {25, "demo data out of the schema", schema_demo_data_sql()},
+        {26, "outbox links", schema_outbox_links_sql()},
     };
     return migrations;
 }

@@ -51,5 +51,7 @@ const char* schema_charter_training_sql();
 const char* schema_addresses_sql();
 /// Migration 25: Rennes' neighbourhoods, programme name and phone out of a database nobody has used yet.
 const char* schema_demo_data_sql();
+/// Migration 26: an email's links kept instead of its HTML part (built by the sender).
+const char* schema_outbox_links_sql();
 
 }  // namespace relais::store

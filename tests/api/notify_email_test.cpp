@@ -73,6 +73,10 @@ TEST_CASE(
     const auto at = proposal.find("https://entraide.example/reponse/");
     REQUIRE(at != std::string::npos);
     const std::string token = proposal.substr(at + 33, 43);
+    // The HTML part, built by the sender from the text and the links the planner kept: the link is a link.
+    const std::string answer_url = "https://entraide.example/reponse/" + token;
+    CHECK(proposal.find("<a href=\"" + answer_url + "\">" + answer_url + "</a>") != std::string::npos);
+    CHECK(proposal.find("<a href=\"https://entraide.example/benevole\">") != std::string::npos);
     auto anon = city.anonymous();
     const auto page = anon->get("/reponse/" + token);
     CHECK(page.status == 200);
@@ -477,11 +481,13 @@ TEST_CASE("email: a volunteer's and a coordinator's messages come in the languag
 
 TEST_CASE("email: a new account's password link and a reset link reach the account's address, and work") {
     smtp_sink_process sink;
-    // Before now whatever the hour (the clock never goes back; before 07:00 in Paris, today's 07:00 is ahead).
+    // Before now whatever the hour (the clock never goes back; before 07:00 in Paris, today's 07:00 is
+    // ahead).
     const std::int64_t t0 = std::min(early_morning(), now_s() - 60);
     test_city city(mail_city(sink, t0));
     INFO(city.server().log());
-    // Accounts keep wall-clock times (sessions, links): the programme clock joins them so the messages are due.
+    // Accounts keep wall-clock times (sessions, links): the programme clock joins them so the messages are
+    // due.
     move_clock(city, now_s());
     auto res = city.admin().post_json("/api/v1/users",
                                       json::object{{"email", "nouveau@ville.test"}, {"role", "coordinator"}});

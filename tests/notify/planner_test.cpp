@@ -4,6 +4,7 @@
 
 #include "domain/domain_fixture.hpp"
 #include "domain/privacy.hpp"
+#include "notify/html_body.hpp"
 #include "notify/outbox.hpp"
 
 #include <boost/json/parse.hpp>
@@ -59,14 +60,32 @@ struct message_row {
 
 std::vector<message_row> messages(SQLite::Database& db) {
     SQLite::Statement q(db,
-                        "SELECT kind, address, subject, body_text, COALESCE(body_html, ''), lang, status "
-                        "FROM outbox ORDER BY seq");
+                        "SELECT kind, address, subject, body_text, COALESCE(body_links, ''), lang, status, "
+                        "body_html FROM outbox ORDER BY seq");
     std::vector<message_row> out;
-    while (q.executeStep())
+    while (q.executeStep()) {
+        // The HTML part is no longer kept: the sender builds it, as here, from the text and its links.
+        CHECK(q.getColumn(7).isNull());
+        const std::string text = q.getColumn(3).getString();
         out.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getString(),
-                       q.getColumn(3).getString(), q.getColumn(4).getString(), q.getColumn(5).getString(),
-                       q.getColumn(6).getString()});
+                       text, notify::html_body(text, notify::split_links(q.getColumn(4).getString())),
+                       q.getColumn(5).getString(), q.getColumn(6).getString()});
+    }
     return out;
+}
+
+/// A proposal's email to volunteer vol_x, subject "s" and text "t".
+notify::outgoing email_to_vol_x() {
+    notify::outgoing o;
+    o.kind = "proposal";
+    o.channel = "email";
+    o.recipient_kind = "volunteer";
+    o.recipient_id = "vol_x";
+    o.address = "x@example.org";
+    o.lang = "fr";
+    o.subject = "s";
+    o.text = "t";
+    return o;
 }
 
 }  // namespace
@@ -139,17 +158,65 @@ TEST_CASE(
     CHECK(has(messages(d.db).back().subject, "A mission for you"));
 }
 
+TEST_CASE("outbox: an email's HTML part is built from its text and its own links only") {
+    const std::string text =
+        "Bonjour Léa,\n\nVotre espace : https://entraide.example/benevole.\n"
+        "Détails : voir https://phishing.example/x <b>\n\n-- \nRelais";
+    const auto html = notify::html_body(text, {"https://entraide.example/benevole"});
+    CHECK(has(html, "<p>Bonjour Léa,</p>"));
+    CHECK(has(html, "<a href=\"https://entraide.example/benevole\">https://entraide.example/benevole</a>."));
+    // An address the text holds but the service did not put there stays text; markup is escaped.
+    CHECK_FALSE(has(html, "href=\"https://phishing.example"));
+    CHECK(has(html, "https://phishing.example/x &lt;b&gt;"));
+    CHECK(has(html, "<br>"));
+    CHECK(notify::split_links(notify::join_links({"https://a.example/1", "", "https://a.example/2"})) ==
+          std::vector<std::string>{"https://a.example/1", "https://a.example/2"});
+    CHECK(notify::split_links("").empty());
+}
+
+TEST_CASE(
+    "outbox: a text that fails for good queues its email, links kept; one kept before migration 26 too") {
+    domain_db d;
+    notify::outgoing mail = email_to_vol_x();
+    mail.subject = "Une mission";
+    mail.text = "Répondre : https://entraide.example/r/abc\n";
+    mail.links = {"https://entraide.example/r/abc"};
+    notify::outgoing sms = mail;
+    sms.channel = "sms";
+    sms.address = "+33612345678";
+    sms.text = "Une mission : https://entraide.example/r/abc";
+    sms.links.clear();
+    sms.fallback = notify::fallback_of(mail);
+    const auto now = t0();
+    const auto text_id = notify::enqueue(d.db, sms, now, 30 * day);
+    notify::record_failure(d.db, text_id, now + 5, "sms 21211 invalid number");
+    auto due = notify::due_messages(d.db, now + 5, 10);
+    REQUIRE(due.size() == 1);
+    CHECK(due[0].channel == "email");
+    CHECK(due[0].address == "x@example.org");
+    CHECK(due[0].text == mail.text);
+    CHECK(due[0].html.empty());
+    CHECK(due[0].links == mail.links);
+    CHECK(d.count("SELECT COUNT(*) FROM outbox_log WHERE message_id = '" + text_id +
+                  "' AND status = 'fallback'") == 1);
+    notify::record_sent(d.db, due[0].id, now + 6);
+
+    // A fallback written before migration 26 carried its HTML part: it goes out as it was.
+    const std::string old_fallback =
+        R"({"address":"y@example.org","subject":"s","text":"t","html":"<p>t</p>"})";
+    sms.fallback = old_fallback;
+    const auto old_id = notify::enqueue(d.db, sms, now, 30 * day);
+    notify::record_failure(d.db, old_id, now + 7, "sms 21211 invalid number");
+    due = notify::due_messages(d.db, now + 7, 10);
+    REQUIRE(due.size() == 1);
+    CHECK(due[0].address == "y@example.org");
+    CHECK(due[0].html == "<p>t</p>");
+    CHECK(due[0].links.empty());
+}
+
 TEST_CASE("outbox: due, sent once, retried with back-off, given up after 24 hours, purged, erased") {
     domain_db d;
-    notify::outgoing o;
-    o.kind = "proposal";
-    o.channel = "email";
-    o.recipient_kind = "volunteer";
-    o.recipient_id = "vol_x";
-    o.address = "x@example.org";
-    o.lang = "fr";
-    o.subject = "s";
-    o.text = "t";
+    const notify::outgoing o = email_to_vol_x();
     const auto now = t0();
     const auto id = notify::enqueue(d.db, o, now, 30 * day);
     REQUIRE(notify::due_messages(d.db, now, 10).size() == 1);
