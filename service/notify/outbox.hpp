@@ -23,9 +23,8 @@ struct outgoing {
     std::string lang;
     std::string subject, text;
     std::vector<std::string> links;  ///< an email's own links (the sender makes them links in its HTML part)
-    std::string
-        html;  ///< a ready HTML part: only a fallback queued before the sender built them (migration 26)
-    bool optional = false;  ///< may be opted out of (gets a List-Unsubscribe)
+    std::string html;                ///< a ready HTML part: only in a fallback kept before migration 26
+    bool optional = false;           ///< may be opted out of (gets a List-Unsubscribe)
     std::optional<std::int64_t> event_seq;
     std::string about_id;                ///< the mission or request it concerns (empty: none)
     std::optional<std::int64_t> due_at;  ///< not before (a reminder); none: at once
