@@ -1726,8 +1726,10 @@ async function main() {
         await gardening.locator('input[name="training"]').fill('');
         await gardening.locator('button[type=submit]').click();
         await charterAd.locator('#categories-status', { hasText: /enregistré/ }).waitFor();
-        await charterAd.locator('details.category[data-code="gardening"]').waitFor();
-        expect(await charterAd.locator('details.category[data-code="gardening"] summary .badge').count() === 0, 'the list still shows a training');
+        // The status shows before the list is drawn again: wait for the badge to go (5 s), then judge.
+        const badge = charterAd.locator('details.category[data-code="gardening"] summary .badge');
+        await badge.waitFor({ state: 'detached', timeout: 5000 }).catch(() => {});
+        expect(await badge.count() === 0, 'the list still shows a training');
         const cats = await charterAd.evaluate(async () => (await fetch('/api/v1/categories')).json());
         expect(cats.items.every((c) => c.training === null), `a training is still required: ${JSON.stringify(cats.items.filter((c) => c.training))}`);
       } finally {
