@@ -2,6 +2,7 @@
 
 #include <boost/json/parse.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -37,6 +38,12 @@ std::string fill_placeholders(std::string_view text,
     out.reserve(text.size() + 32);
     std::size_t i = 0;
     while (i < text.size()) {
+        // The plain text up to the next brace in one piece (messages are rendered in commits).
+        const std::size_t brace = std::min(text.find('{', i), text.size());
+        out.append(text, i, brace - i);
+        i = brace;
+        if (i == text.size())
+            break;
         if (text[i] == '{') {
             std::size_t j = i + 1;
             while (j < text.size() && name_char(text[j]))

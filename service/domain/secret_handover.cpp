@@ -1,60 +1,96 @@
 #include "domain/secret_handover.hpp"
 
-#include "store/statement_cache.hpp"
+#include <sodium.h>
 
-#include <SQLiteCpp/Statement.h>
+#include <algorithm>
+#include <memory>
+#include <vector>
 
 namespace relais::domain {
 
 namespace {
 
-bool handing_over(SQLite::Database& db) {
-    auto t = store::prepare(db, "SELECT 1 FROM sqlite_temp_master WHERE name = 'fresh_secret'");
-    const bool yes = t->executeStep();
-    t->reset();
-    return yes;
+/// The secrets left on one connection, in memory only; wiped when taken or dropped.
+class handover {
+  public:
+    explicit handover(SQLite::Database& db) : db_(&db) {}
+    handover(const handover&) = delete;
+    handover& operator=(const handover&) = delete;
+    ~handover() { drop(); }
+
+    bool serves(const SQLite::Database& db) const noexcept { return db_ == &db; }
+
+    // Two left for the same kind and id in one commit (two sign-in codes asked by one account) are taken in
+    // the order they were made, one per event; one left by a job that failed afterwards is wiped unused.
+    void keep(std::string_view kind, const std::string& id, const std::string& secret) {
+        entries_.push_back({std::string(kind), id, secret});
+    }
+
+    std::optional<std::string> take(std::string_view kind, const std::string& id) {
+        auto it = find(kind, id);
+        if (it == entries_.end())
+            return std::nullopt;
+        std::string secret = std::move(it->secret);
+        entries_.erase(it);
+        return secret;
+    }
+
+    void drop() noexcept {
+        for (auto& e : entries_)
+            wipe(e.secret);
+        entries_.clear();
+    }
+
+  private:
+    struct entry {
+        std::string kind, id, secret;
+    };
+
+    std::vector<entry>::iterator find(std::string_view kind, const std::string& id) {
+        // A handful per commit at most: a linear search.
+        return std::find_if(entries_.begin(), entries_.end(),
+                            [&](const entry& e) { return e.kind == kind && e.id == id; });
+    }
+
+    static void wipe(std::string& s) noexcept {
+        if (!s.empty())
+            sodium_memzero(s.data(), s.size());
+        s.clear();
+    }
+
+    const SQLite::Database* db_;
+    std::vector<entry> entries_;
+};
+
+// The writer thread's handover (none on other threads), for the life of the thread.
+thread_local std::unique_ptr<handover> this_thread_handover;
+
+handover* handover_of(const SQLite::Database& db) noexcept {
+    auto* h = this_thread_handover.get();
+    return h && h->serves(db) ? h : nullptr;
 }
 
 }  // namespace
 
 void hand_over_secrets(SQLite::Database& db) {
-    db.exec("PRAGMA temp_store = MEMORY");
-    db.exec(
-        "CREATE TEMP TABLE IF NOT EXISTS fresh_secret(kind TEXT NOT NULL, id TEXT NOT NULL, secret TEXT NOT "
-        "NULL, PRIMARY KEY (kind, id))");
+    this_thread_handover = std::make_unique<handover>(db);
 }
 
 void keep_secret(SQLite::Database& db, std::string_view kind, const std::string& id,
                  const std::string& secret) {
-    if (!handing_over(db))
-        return;
-    auto k =
-        store::prepare(db, "INSERT OR REPLACE INTO temp.fresh_secret(kind, id, secret) VALUES (?, ?, ?)");
-    k->bind(1, std::string(kind));
-    k->bind(2, id);
-    k->bind(3, secret);
-    k->exec();
+    if (auto* h = handover_of(db))
+        h->keep(kind, id, secret);
 }
 
 std::optional<std::string> take_secret(SQLite::Database& db, std::string_view kind, const std::string& id) {
-    if (!handing_over(db))
-        return std::nullopt;
-    auto q = store::prepare(db, "DELETE FROM temp.fresh_secret WHERE kind = ? AND id = ? RETURNING secret");
-    q->bind(1, std::string(kind));
-    q->bind(2, id);
-    if (!q->executeStep())
-        return std::nullopt;
-    std::string secret = q->getColumn(0).getString();
-    while (q->executeStep()) {
-    }
-    return secret;
+    if (auto* h = handover_of(db))
+        return h->take(kind, id);
+    return std::nullopt;
 }
 
 void drop_secrets(SQLite::Database& db) {
-    if (!handing_over(db))
-        return;
-    auto q = store::prepare(db, "DELETE FROM temp.fresh_secret");
-    q->exec();
+    if (auto* h = handover_of(db))
+        h->drop();
 }
 
 }  // namespace relais::domain

@@ -78,37 +78,40 @@ void fall_back(SQLite::Database& db, const std::string& id, std::int64_t now) {
 
 std::string enqueue(SQLite::Database& db, const outgoing& m, std::int64_t now, std::int64_t keep_seconds) {
     const std::string id = domain::new_id("msg");
+    const std::string links = join_links(m.links);
     auto q = store::prepare(
         db,
         "INSERT INTO outbox(id, created_at, event_seq, kind, channel, recipient_kind, recipient_id, address, "
         "lang, subject, body_text, body_html, optional, next_attempt_at, purge_after, about_id, fallback, "
         "unsubscribe_url, body_links) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-    q->bind(1, id);
+    // The strings outlive the statement's run (declared before its lease, which clears the bindings): bound
+    // without copies.
+    q->bindNoCopy(1, id);
     q->bind(2, static_cast<std::int64_t>(now));
     if (m.event_seq)
         q->bind(3, static_cast<std::int64_t>(*m.event_seq));
-    q->bind(4, m.kind);
-    q->bind(5, m.channel);
-    q->bind(6, m.recipient_kind);
-    q->bind(7, m.recipient_id);
-    q->bind(8, m.address);
-    q->bind(9, m.lang);
-    q->bind(10, m.subject);
-    q->bind(11, m.text);
+    q->bindNoCopy(4, m.kind);
+    q->bindNoCopy(5, m.channel);
+    q->bindNoCopy(6, m.recipient_kind);
+    q->bindNoCopy(7, m.recipient_id);
+    q->bindNoCopy(8, m.address);
+    q->bindNoCopy(9, m.lang);
+    q->bindNoCopy(10, m.subject);
+    q->bindNoCopy(11, m.text);
     if (!m.html.empty())
-        q->bind(12, m.html);
+        q->bindNoCopy(12, m.html);
     q->bind(13, m.optional ? 1 : 0);
     const std::int64_t due = m.due_at ? std::max(*m.due_at, now) : now;
     q->bind(14, static_cast<std::int64_t>(due));
     q->bind(15, static_cast<std::int64_t>(due + keep_seconds));
     if (!m.about_id.empty())
-        q->bind(16, m.about_id);
+        q->bindNoCopy(16, m.about_id);
     if (!m.fallback.empty())
-        q->bind(17, m.fallback);
+        q->bindNoCopy(17, m.fallback);
     if (!m.unsubscribe_url.empty())
-        q->bind(18, m.unsubscribe_url);
-    if (const auto links = join_links(m.links); !links.empty())
-        q->bind(19, links);
+        q->bindNoCopy(18, m.unsubscribe_url);
+    if (!links.empty())
+        q->bindNoCopy(19, links);
     q->exec();
     // No "queued" line in outbox_log: the row's created_at says it, one insert fewer in the commit.
     return id;

@@ -25,6 +25,7 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <map>
 
 namespace relais::notify {
 
@@ -35,7 +36,9 @@ struct context {
     const planner_settings& s;
     domain::programme_record programme;
     domain::city_time city;
-    std::vector<domain::category_record> categories;
+    /// Category labels (fr, en) read in this commit, by code: read when a message names one, not all at each
+    /// commit (this runs in every public request's).
+    std::map<std::string, std::pair<std::string, std::string>, std::less<>> category_labels;
     message_texts texts;  ///< the dictionaries with the city's rewrites
 };
 
@@ -47,11 +50,17 @@ std::string lang_among(const context& c, const std::vector<std::string>& languag
     return "fr";
 }
 
-std::string category_label(const context& c, const std::string& code, const std::string& lang) {
-    for (const auto& k : c.categories)
-        if (k.code == code)
-            return lang == "en" && !k.label_en.empty() ? k.label_en : k.label_fr;
-    return code;
+std::string category_label(context& c, const std::string& code, const std::string& lang) {
+    auto it = c.category_labels.find(code);
+    if (it == c.category_labels.end()) {
+        auto q = store::prepare(c.db, "SELECT label_fr, label_en FROM category WHERE code = ?");
+        q->bind(1, code);
+        std::pair<std::string, std::string> labels{code, ""};  // an unknown code names itself
+        if (q->executeStep())
+            labels = {q->getColumn(0).getString(), q->getColumn(1).getString()};
+        it = c.category_labels.emplace(code, std::move(labels)).first;
+    }
+    return lang == "en" && !it->second.second.empty() ? it->second.second : it->second.first;
 }
 
 /// Who a message goes to.
@@ -418,13 +427,13 @@ int on_request(context& c, const store::committed_event& e) {
     q->reset();
     const recipient res = resident_recipient(c, person);
     const std::string link = c.s.public_url + "/suivi";
+    // No `about_id`: nothing cancels this message (that partial index serves a mission's reminders).
     return tell(c, e, res, "request_received", {link},
                 {{"programme", c.programme.name},
                  {"category", category_label(c, category, res.lang)},
                  {"code", *code},
                  {"link", link},
-                 {"phone", c.programme.coordination_phone}},
-                e.entity_id);
+                 {"phone", c.programme.coordination_phone}});
 }
 
 int on_volunteer(context& c, const store::committed_event& e) {
@@ -618,12 +627,7 @@ int plan_messages(SQLite::Database& db, const std::vector<store::committed_event
         return 0;
     auto programme = domain::load_programme(db);
     domain::city_time city(programme.timezone);
-    context c{db,
-              s,
-              std::move(programme),
-              city,
-              domain::list_categories(db, true),
-              message_texts::load(db, *s.words)};
+    context c{db, s, std::move(programme), city, {}, message_texts::load(db, *s.words)};
     int queued = 0;
     for (const auto& e : events) {
         if (e.entity == "mission")

@@ -33,6 +33,7 @@ std::span<const migration> schema_migrations() {
         {24, "addresses", schema_addresses_sql()},
         {25, "demo data out of the schema", schema_demo_data_sql()},
         {26, "outbox links", schema_outbox_links_sql()},
+        {27, "check lists", schema_check_lists_sql()},
     };
     return migrations;
 }

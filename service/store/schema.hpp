@@ -53,5 +53,6 @@ const char* schema_addresses_sql();
 const char* schema_demo_data_sql();
 /// Migration 26: an email's links kept instead of its HTML part (built by the sender).
 const char* schema_outbox_links_sql();
+const char* schema_check_lists_sql();
 
 }  // namespace relais::store

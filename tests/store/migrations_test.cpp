@@ -7,6 +7,9 @@
 #include <SQLiteCpp/Statement.h>
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <string>
+
 using namespace relais::store;
 
 namespace {
@@ -242,4 +245,75 @@ TEST_CASE("migration 26 keeps an email's links, not its HTML part, and leaves th
     CHECK(db.execAndGet("SELECT body_links IS NULL FROM outbox WHERE id = 'msg_old'").getInt() == 1);
     db.exec("UPDATE outbox SET body_links = 'https://a.example/1' WHERE id = 'msg_old'");
     CHECK(db.execAndGet("SELECT body_links FROM outbox").getString() == "https://a.example/1");
+}
+
+TEST_CASE("migration 27 writes the CHECK lists as comparisons, which keep every rule") {
+    relais::testing::temp_dir dir;
+    const auto all = schema_migrations();
+    REQUIRE(all.size() >= 27);
+    REQUIRE(all[26].version == 27);
+    auto db = open_writer(dir.file("checks.db"), sync_mode::full);
+    apply_migrations(db, all.first(26));
+    db.exec(
+        "INSERT INTO outbox(id, created_at, kind, channel, recipient_kind, recipient_id, address, lang, "
+        "subject, body_text, next_attempt_at, purge_after) VALUES ('msg_old', 1, 'proposal', 'email', "
+        "'volunteer', 'vol_x', 'x@example.org', 'fr', 's', 't', 1, 99)");
+    CHECK(apply_migrations(db, all.first(27)) == 1);
+
+    // No list of three values or more is left in a table's CHECK (each built a b-tree at every write).
+    SQLite::Statement tables(db, "SELECT name, sql FROM sqlite_schema WHERE type = 'table'");
+    int seen = 0;
+    while (tables.executeStep()) {
+        const std::string sql = tables.getColumn(1).getString();
+        for (auto at = sql.find("CHECK ("); at != std::string::npos; at = sql.find("CHECK (", at + 1)) {
+            std::size_t close = at + 6;  // the parenthesis that closes the CHECK's
+            for (int depth = 0; close < sql.size(); ++close) {
+                depth += sql[close] == '(' ? 1 : sql[close] == ')' ? -1 : 0;
+                if (depth == 0)
+                    break;
+            }
+            const std::string check = sql.substr(at, close - at);
+            INFO(tables.getColumn(0).getString(), ": ", check);
+            const bool long_list =
+                check.find(" IN (") != std::string::npos && std::count(check.begin(), check.end(), ',') >= 2;
+            CHECK_FALSE(long_list);
+            ++seen;
+        }
+    }
+    CHECK(seen > 20);
+    CHECK(db.execAndGet("PRAGMA integrity_check").getString() == "ok");
+
+    // The rules hold: every value the lists had is accepted, anything else refused.
+    CHECK(db.execAndGet("SELECT status FROM outbox WHERE id = 'msg_old'").getString() == "queued");
+    for (const char* status : {"sent", "failed", "cancelled", "queued"})
+        CHECK_NOTHROW(
+            db.exec(std::string("UPDATE outbox SET status = '") + status + "' WHERE id = 'msg_old'"));
+    CHECK_THROWS_AS(db.exec("UPDATE outbox SET status = 'lost' WHERE id = 'msg_old'"), SQLite::Exception);
+    for (const char* kind : {"volunteer", "resident", "coordinator", "partner"})
+        CHECK_NOTHROW(
+            db.exec(std::string("UPDATE outbox SET recipient_kind = '") + kind + "' WHERE id = 'msg_old'"));
+    CHECK_THROWS_AS(db.exec("UPDATE outbox SET recipient_kind = 'admin' WHERE id = 'msg_old'"),
+                    SQLite::Exception);
+    CHECK_THROWS_AS(db.exec("UPDATE outbox SET channel = 'fax' WHERE id = 'msg_old'"), SQLite::Exception);
+    CHECK(db.execAndGet("SELECT status || recipient_kind || channel FROM outbox").getString() ==
+          "queuedpartneremail");
+    for (const char* role : {"admin", "coordinator", "volunteer", "partner"})
+        CHECK_NOTHROW(db.exec(std::string("INSERT INTO users(id, email, role, password_hash, created_at, "
+                                          "password_changed_at) VALUES ('usr_") +
+                              role + "', '" + role + "@b.fr', '" + role + "', 'h', 1, 1)"));
+    CHECK_THROWS_AS(
+        db.exec("INSERT INTO users(id, email, role, password_hash, created_at, password_changed_at) "
+                "VALUES ('usr_x', 'x@b.fr', 'mayor', 'h', 1, 1)"),
+        SQLite::Exception);
+    // A request's channel keeps "outreach" (migration 22's addition).
+    const std::string request_sql =
+        db.execAndGet("SELECT sql FROM sqlite_schema WHERE name = 'request'").getString();
+    CHECK(request_sql.find("channel = 'outreach'") != std::string::npos);
+    CHECK(request_sql.find("status = 'new' OR status = 'matched' OR status = 'closed'") != std::string::npos);
+    const std::string mission_sql =
+        db.execAndGet("SELECT sql FROM sqlite_schema WHERE name = 'mission'").getString();
+    CHECK(mission_sql.find("status = 'expired')") != std::string::npos);
+    // Another connection reads the new declarations (the schema version moved).
+    auto other = open_writer(dir.file("checks.db"), sync_mode::full);
+    CHECK_THROWS_AS(other.exec("UPDATE outbox SET status = 'lost'"), SQLite::Exception);
 }
