@@ -181,8 +181,9 @@ void record_sent(SQLite::Database& db, const std::string& id, std::int64_t now,
     else
         q->bind(2, provider_id);
     q->bind(3, id);
-    if (q->exec() > 0)
-        log_status(db, id, now, "sent", std::nullopt);
+    // No "sent" line in outbox_log: the row's sent_at says it (one insert fewer per message in the writer;
+    // the log keeps what the row cannot: each retry's reason, a delivery report, a bounce).
+    q->exec();
 }
 
 bool record_delivery_report(SQLite::Database& db, const std::string& provider_id, const std::string& status,

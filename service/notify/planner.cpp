@@ -40,6 +40,8 @@ struct context {
     /// commit (this runs in every public request's).
     std::map<std::string, std::pair<std::string, std::string>, std::less<>> category_labels;
     message_texts texts;  ///< the dictionaries with the city's rewrites
+    /// An email's signature and notice, by language: the same for every email of the commit.
+    std::map<std::string, std::string, std::less<>> email_footers;
 };
 
 /// The first of a person's languages that has texts; French otherwise.
@@ -123,9 +125,13 @@ std::optional<outgoing> email_of(context& c, const store::committed_event& e, co
     const auto t = c.texts.get(to.lang);
     const std::string greeting =
         to.first_name.empty() ? t("msg.greeting_team") : t("msg.greeting", {{"first_name", to.first_name}});
-    std::string text = greeting + "\n\n" + t("msg." + kind + ".body", values) + "\n\n" +
-                       t("msg.signature", {{"programme", c.programme.name}}) + "\n\n-- \n" +
-                       t("msg.automatic", {{"programme", c.programme.name}}) + "\n";
+    auto footer = c.email_footers.find(to.lang);
+    if (footer == c.email_footers.end())
+        footer = c.email_footers
+                     .emplace(to.lang, t("msg.signature", {{"programme", c.programme.name}}) + "\n\n-- \n" +
+                                           t("msg.automatic", {{"programme", c.programme.name}}) + "\n")
+                     .first;
+    std::string text = greeting + "\n\n" + t("msg." + kind + ".body", values) + "\n\n" + footer->second;
     outgoing m = message_to(e, to, kind, "email", to.address, about_id);
     std::vector<std::string> all_links = links;
     if (optional_kind(kind)) {
@@ -404,26 +410,30 @@ int on_request(context& c, const store::committed_event& e) {
     const auto code = domain::take_secret(c.db, "tracking_code", e.entity_id);
     if (!code)
         return 0;  // not handed over (a tool's connection), or already sent
-    // The few columns the message needs, in one read (this runs in every public request's commit).
-    auto q =
-        store::prepare(c.db,
-                       "SELECT r.channel, r.category, p.id, p.first_name, p.email, p.phone, p.languages, "
-                       "p.erased_at FROM request r JOIN resident p ON p.id = r.resident_id WHERE r.id = ?");
-    q->bind(1, e.entity_id);
+    // The request's channel, category and resident are in its event (domain::create_request); the resident's
+    // few columns the message needs in one read (this runs in every public request's commit).
+    const auto field = [&e](const char* name) {
+        const auto* v = e.data.if_contains(name);
+        return v && v->is_string() ? std::string(v->as_string()) : std::string();
+    };
+    const std::string channel = field("channel"), category = field("category"),
+                      resident_id = field("resident_id");
+    if (channel == "outreach")
+        return 0;  // the city calls them: they asked for nothing, there is nothing to acknowledge
+    auto q = store::prepare(
+        c.db, "SELECT first_name, email, phone, languages, erased_at FROM resident WHERE id = ?");
+    q->bind(1, resident_id);
     if (!q->executeStep())
         return 0;
-    if (q->getColumn(0).getString() == "outreach")
-        return 0;  // the city calls them: they asked for nothing, there is nothing to acknowledge
-    const std::string category = q->getColumn(1).getString();
     domain::resident_record person;
-    person.id = q->getColumn(2).getString();
-    person.first_name = q->getColumn(3).getString();
+    person.id = resident_id;
+    person.first_name = q->getColumn(0).getString();
+    if (!q->getColumn(1).isNull())
+        person.email = q->getColumn(1).getString();
+    person.phone = q->getColumn(2).getString();
+    person.languages = domain::strings_from_json(q->getColumn(3).getString());
     if (!q->getColumn(4).isNull())
-        person.email = q->getColumn(4).getString();
-    person.phone = q->getColumn(5).getString();
-    person.languages = domain::strings_from_json(q->getColumn(6).getString());
-    if (!q->getColumn(7).isNull())
-        person.erased_at = q->getColumn(7).getInt64();
+        person.erased_at = q->getColumn(4).getInt64();
     q->reset();
     const recipient res = resident_recipient(c, person);
     const std::string link = c.s.public_url + "/suivi";
@@ -627,7 +637,7 @@ int plan_messages(SQLite::Database& db, const std::vector<store::committed_event
         return 0;
     auto programme = domain::load_programme(db);
     domain::city_time city(programme.timezone);
-    context c{db, s, std::move(programme), city, {}, message_texts::load(db, *s.words)};
+    context c{db, s, std::move(programme), city, {}, message_texts::load(db, *s.words), {}};
     int queued = 0;
     for (const auto& e : events) {
         if (e.entity == "mission")
