@@ -9,9 +9,9 @@ namespace relais::store {
 // its creation for a reminder), then drives the retries with `attempts`. `about_id`: the mission (or
 // request) it concerns. Its recipient's address and the texts are
 // personal data: kept only until `purge_after` (retention), never logged.
-// outbox_log: what happened to each message (retry with its reason, failed, bounced...; queued and sent are now the
-// row's created_at and sent_at: see notify/outbox.cpp), for the
-// coordinators and /metrics; it holds no address and no text.
+// outbox_log: what happened to each message (retry with its reason, failed, bounced...; queued and sent are
+// now the row's created_at and sent_at: see notify/outbox.cpp), for the coordinators and /metrics; it holds
+// no address and no text.
 const char* schema_outbox_sql() {
     return R"sql(
 CREATE TABLE outbox (
