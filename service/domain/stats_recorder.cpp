@@ -1,4 +1,5 @@
 #include "domain/stats_recorder.hpp"
+#include "domain/json_text.hpp"
 #include "domain/time_format.hpp"
 #include "store/statement_cache.hpp"
 
@@ -10,6 +11,7 @@
 namespace relais::stats {
 
 namespace json = boost::json;
+using domain::text_of;
 
 namespace {
 
@@ -70,12 +72,6 @@ const char* const statements[] = {
     "WHERE NOT EXISTS (SELECT 1 FROM event WHERE seq < :seq)",
 };
 static_assert(std::size(statements) == 21);
-
-std::string text_of(const json::object& o, std::string_view key) {
-    if (auto* v = o.if_contains(key); v && v->is_string())
-        return std::string(v->as_string());
-    return {};
-}
 
 /// Day of the "no previous occurrence" end of a chain: before every real day.
 constexpr std::int64_t no_day = -1;

@@ -3,6 +3,7 @@
 #include "domain/answer_links.hpp"
 #include "domain/city_time.hpp"
 #include "domain/engagement.hpp"
+#include "domain/json_text.hpp"
 #include "domain/missions.hpp"
 #include "domain/phone_plan.hpp"
 #include "domain/programme.hpp"
@@ -412,12 +413,9 @@ int on_request(context& c, const store::committed_event& e) {
         return 0;  // not handed over (a tool's connection), or already sent
     // The request's channel, category and resident are in its event (domain::create_request); the resident's
     // few columns the message needs in one read (this runs in every public request's commit).
-    const auto field = [&e](const char* name) {
-        const auto* v = e.data.if_contains(name);
-        return v && v->is_string() ? std::string(v->as_string()) : std::string();
-    };
-    const std::string channel = field("channel"), category = field("category"),
-                      resident_id = field("resident_id");
+    const std::string channel = domain::text_of(e.data, "channel"),
+                      category = domain::text_of(e.data, "category"),
+                      resident_id = domain::text_of(e.data, "resident_id");
     if (channel == "outreach")
         return 0;  // the city calls them: they asked for nothing, there is nothing to acknowledge
     auto q = store::prepare(

@@ -1,4 +1,5 @@
 #include "stats/facts.hpp"
+#include "domain/json_text.hpp"
 #include "store/statement_cache.hpp"
 
 #include <SQLiteCpp/Statement.h>
@@ -11,6 +12,7 @@
 namespace relais::stats {
 
 namespace json = boost::json;
+using domain::text_of;
 
 namespace {
 
@@ -42,12 +44,6 @@ struct person_history {
         return volunteer_state::awaiting;
     }
 };
-
-std::string text_of(const json::object& o, std::string_view key) {
-    if (auto* v = o.if_contains(key); v && v->is_string())
-        return std::string(v->as_string());
-    return {};
-}
 
 void set_min(std::optional<std::int64_t>& slot, std::int64_t t) {
     if (!slot || t < *slot)
