@@ -15,6 +15,7 @@
 #include "core/clock.hpp"
 #include "core/fd_limit.hpp"
 #include "core/metrics.hpp"
+#include "core/thread_name.hpp"
 #include "domain/programme.hpp"
 #include "domain/requests.hpp"
 #include "domain/secret_handover.hpp"
@@ -401,7 +402,10 @@ int run_server(const config& cfg, server_log& log, const demo_seeder& seed_demo)
 
     std::vector<std::thread> threads;
     for (unsigned i = 1; i < cfg.threads; ++i)
-        threads.emplace_back([&ioc] { ioc.run(); });
+        threads.emplace_back([&ioc] {
+            core::name_this_thread("relais-io");
+            ioc.run();
+        });
     ioc.run();
     for (auto& t : threads)
         t.join();

@@ -1,17 +1,20 @@
 #include "notify/sender.hpp"
 
 #include "core/clock.hpp"
+#include "core/thread_name.hpp"
 #include "notify/html_body.hpp"
 #include "notify/outbox.hpp"
 #include "notify/push_subscriptions.hpp"
 #include "store/store.hpp"
 
 #include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <chrono>
 
 namespace relais::notify {
 
@@ -41,7 +44,10 @@ void sender::start() {
             }
         }
     });
-    thread_ = std::thread([this] { ioc_.run(); });
+    thread_ = std::thread([this] {
+        core::name_this_thread("relais-sender");
+        ioc_.run();
+    });
 }
 
 void sender::stop() {
@@ -91,6 +97,8 @@ asio::awaitable<int> sender::round() {
     auto read_due = [now, limit](SQLite::Database& db) { return due_messages(db, now, limit); };
     auto due = co_await db_.read(std::move(read_due));
     int done = 0;
+    std::vector<sent_note> unrecorded;  // sent, not yet marked sent in the outbox
+    auto oldest_unrecorded = std::chrono::steady_clock::now();
     std::vector<std::string> troubled;  // channels that failed this round (an SMTP outage does not stop SMS)
     for (auto& m : due) {
         if (stopping_)
@@ -125,11 +133,16 @@ asio::awaitable<int> sender::round() {
         const std::int64_t when = clk_.now_s();
         const std::string id = m.id;
         if (out.result == send_outcome::kind::sent) {
-            auto job = [id, when, provider_id](SQLite::Database& db) {
-                record_sent(db, id, when, provider_id);
-            };
-            co_await db_.write(std::move(job));
+            if (unrecorded.empty())
+                oldest_unrecorded = std::chrono::steady_clock::now();
+            unrecorded.push_back({id, when, std::move(provider_id)});
             ++sent_;
+            // A text's delivery report may come back within milliseconds, and finds its message by the
+            // provider's id: recorded at once. Emails and pushes are recorded together (one job, one
+            // commit, for up to record_every of them), not each in a commit of its own.
+            if (m.channel == "sms" || unrecorded.size() >= record_every ||
+                std::chrono::steady_clock::now() - oldest_unrecorded >= record_within)
+                co_await record(unrecorded);
         } else {
             ++failed_attempts_;
             const bool permanent = out.result == send_outcome::kind::permanent;
@@ -149,7 +162,18 @@ asio::awaitable<int> sender::round() {
         }
         ++done;
     }
+    if (!unrecorded.empty())
+        co_await record(unrecorded);
     co_return done;
+}
+
+asio::awaitable<void> sender::record(std::vector<sent_note>& notes) {
+    auto job = [notes = std::move(notes)](SQLite::Database& db) {
+        for (const auto& n : notes)
+            record_sent(db, n.id, n.at, n.provider_id);
+    };
+    notes.clear();
+    co_await db_.write(std::move(job));
 }
 
 asio::awaitable<send_outcome> sender::push_to(const std::string& volunteer_id, const std::string& kind,

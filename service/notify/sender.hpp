@@ -17,6 +17,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace relais::core {
 class clock;
@@ -44,9 +45,12 @@ struct sender_settings {
 /// and records the outcome through the writer (sent; retried later with back-off; failed). It wakes when a
 /// commit may have queued something (wake()) and otherwise every `idle`.
 ///
-/// Delivery is at least once: a message is marked sent in a commit right after its server accepted it, so a
-/// crash between the two (a few milliseconds) sends it again after the restart, with the same Message-ID
-/// (receiving systems recognise it). A message is never lost: it stays queued until sent or failed.
+/// Delivery is at least once: a message is marked sent in a commit after its server accepted it, so a
+/// crash between the two sends it again after the restart, with the same Message-ID (receiving systems
+/// recognise it). A text is marked at once; emails and pushes by groups (up to record_every, never more than
+/// record_within after the first of them, and at the end of each round): one commit for many messages
+/// rather than one each (each was an extra fsync of the writer while the requests waited), at the price of
+/// a crash resending at most that group. A message is never lost: it stays queued until sent or failed.
 class sender {
   public:
     sender(store::store& db, core::clock& clk, sender_settings s);
@@ -63,8 +67,20 @@ class sender {
     std::uint64_t sent() const noexcept { return sent_.load(); }
     std::uint64_t failed_attempts() const noexcept { return failed_attempts_.load(); }
 
+    /// See the class comment: how many sent emails or pushes, or how long, before they are marked sent.
+    static constexpr std::size_t record_every = 32;
+    static constexpr std::chrono::milliseconds record_within{200};
+
   private:
+    struct sent_note {
+        std::string id;
+        std::int64_t at = 0;
+        std::string provider_id;
+    };
+
     boost::asio::awaitable<void> run();
+    /// Marks `notes` sent, in one writer job; empties it.
+    boost::asio::awaitable<void> record(std::vector<sent_note>& notes);
     boost::asio::awaitable<int> round();
     /// Pushes `payload` to every device of volunteer `volunteer_id`: sent if one took it; the devices whose
     /// push service says they are gone are forgotten.

@@ -1,5 +1,7 @@
 #include "store/checkpointer.hpp"
 
+#include "core/thread_name.hpp"
+
 #include <SQLiteCpp/Statement.h>
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
@@ -18,7 +20,10 @@ checkpointer::checkpointer(const std::string& path)
     SQLite::Statement mode(db_, "PRAGMA journal_mode");
     if (!mode.executeStep() || mode.getColumn(0).getString() != "wal")
         spdlog::warn("the checkpointer's database is not in WAL mode");
-    thread_ = std::thread([this] { loop(); });
+    thread_ = std::thread([this] {
+        core::name_this_thread("relais-checkpt");
+        loop();
+    });
 }
 
 checkpointer::~checkpointer() {

@@ -1,5 +1,7 @@
 #include "store/event_dispatcher.hpp"
 
+#include "core/thread_name.hpp"
+
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -7,7 +9,10 @@
 namespace relais::store {
 
 event_dispatcher::event_dispatcher(std::size_t capacity) : capacity_(capacity) {
-    thread_ = std::thread([this] { loop(); });
+    thread_ = std::thread([this] {
+        core::name_this_thread("relais-events");
+        loop();
+    });
 }
 
 event_dispatcher::~event_dispatcher() {

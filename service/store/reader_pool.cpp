@@ -1,5 +1,6 @@
 #include "store/reader_pool.hpp"
 
+#include "core/thread_name.hpp"
 #include "store/connection.hpp"
 #include "store/statement_cache.hpp"
 
@@ -15,6 +16,7 @@ reader_pool::reader_pool(const std::string& path, std::size_t threads, std::size
         connections.push_back(std::make_shared<SQLite::Database>(open_reader(path)));
     for (auto& conn : connections) {
         threads_.emplace_back([this, conn] {
+            core::name_this_thread("relais-reader");
             statement_cache cache(*conn);
             statement_cache::scope use(cache);
             for (;;) {

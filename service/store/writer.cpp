@@ -1,5 +1,6 @@
 #include "store/writer.hpp"
 
+#include "core/thread_name.hpp"
 #include "store/event_dispatcher.hpp"
 #include "store/statement_cache.hpp"
 
@@ -33,7 +34,10 @@ writer::writer(const std::string& path, sync_mode sync, std::size_t queue_capaci
     }
     // Also the event log's inserts, for the committed-events collector.
     sqlite3_update_hook(db_.getHandle(), &writer::on_row_change, this);
-    thread_ = std::thread([this] { loop(); });
+    thread_ = std::thread([this] {
+        core::name_this_thread("relais-writer");
+        loop();
+    });
 }
 
 void writer::on_row_change(void* self, int op, const char*, const char* table, sqlite3_int64 rowid) {

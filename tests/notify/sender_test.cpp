@@ -1,0 +1,89 @@
+// The outbox sender against a real SMTP server (tests/support/smtp_sink.py): every queued email goes out once,
+// and the sent ones are marked in a few commits, not one each (each commit is an fsync of the writer that
+// the requests wait behind), including those sent just before a stop.
+#include "notify/sender.hpp"
+
+#include "core/clock.hpp"
+#include "notify/outbox.hpp"
+#include "store/connection.hpp"
+#include "store/store.hpp"
+
+#include "support/smtp_sink_process.hpp"
+#include "support/temp_dir.hpp"
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Transaction.h>
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <string>
+#include <thread>
+
+using namespace relais;
+
+namespace {
+
+constexpr int queued = 70;  // more than one round (50) and more than a group of record_every (32)
+
+void queue_emails(const std::string& path, std::int64_t now) {
+    SQLite::Database db = store::open_writer(path, store::sync_mode::full);
+    SQLite::Transaction tx(db);
+    for (int i = 0; i < queued; ++i) {
+        notify::outgoing m;
+        m.kind = "request_received";
+        m.channel = "email";
+        m.recipient_kind = "resident";
+        m.recipient_id = "res_" + std::to_string(i);
+        m.address = "personne" + std::to_string(i) + "@example.org";
+        m.lang = "fr";
+        m.subject = "Votre demande";
+        m.text = "Bonjour,\n\nVotre demande est enregistrée.\n";
+        m.links = {"https://entraide.example.org/suivi"};
+        notify::enqueue(db, m, now, 86400);
+    }
+    tx.commit();
+}
+
+int count_where(const std::string& path, const std::string& condition) {
+    SQLite::Database db = store::open_reader(path);
+    return db.execAndGet("SELECT COUNT(*) FROM outbox WHERE " + condition).getInt();
+}
+
+}  // namespace
+
+TEST_CASE("sender: every queued email goes out once, marked sent in a few commits, the last ones at stop") {
+    testing::temp_dir dir;
+    testing::smtp_sink_process sink;
+    store::store_options so;
+    so.path = dir.file("sender.db");
+    store::store st(so);
+    core::clock clk(false);
+    queue_emails(so.path, clk.now_s());
+    REQUIRE(count_where(so.path, "status = 'queued'") == queued);
+
+    notify::sender_settings s;
+    s.smtp.url = sink.url();
+    s.smtp.from = "entraide@ville.example";
+    s.smtp.ca_file = sink.ca_file();
+    s.smtp.timeout = std::chrono::seconds(10);
+    s.from_name = "Volontaires Solidaires";
+    s.idle = std::chrono::milliseconds(100);
+    const std::uint64_t commits_before = st.stats().commits.load();
+    {
+        notify::sender sender(st, clk, s);
+        sender.start();
+        REQUIRE(sink.wait_for(queued, std::chrono::seconds(60)));
+        // Stopped as soon as the last one arrived: what it sent is marked sent before it stops.
+        sender.stop();
+        CHECK(sender.sent() == queued);
+    }
+    CHECK(count_where(so.path, "status = 'sent' AND sent_at IS NOT NULL AND attempts = 1") == queued);
+    CHECK(count_where(so.path, "status = 'queued'") == 0);
+    CHECK(sink.messages().size() == static_cast<std::size_t>(queued));
+    // One commit per message before; now a commit per group (at most record_every, or what record_within
+    // allowed: far fewer than the messages even on a slow machine).
+    const std::uint64_t commits = st.stats().commits.load() - commits_before;
+    INFO("commits: " << commits);
+    CHECK(commits >= 2);  // at least one per round
+    CHECK(commits < static_cast<std::uint64_t>(queued) / 2);
+}
