@@ -1,6 +1,6 @@
-// The outbox sender against a real SMTP server (tests/support/smtp_sink.py): every queued email goes out once,
-// and the sent ones are marked in a few commits, not one each (each commit is an fsync of the writer that
-// the requests wait behind), including those sent just before a stop.
+// The outbox sender against a real SMTP server (tests/support/smtp_sink.py): every queued email goes out
+// once, and the sent ones are marked in a few commits, not one each (each commit is an fsync of the writer
+// that the requests wait behind), including those sent just before a stop.
 #include "notify/sender.hpp"
 
 #include "core/clock.hpp"
