@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <array>
+#include <stdexcept>
 
 namespace relais::notify {
 
@@ -139,15 +140,20 @@ int cancel_queued(SQLite::Database& db, const std::string& about_id, const std::
     return n;
 }
 
-std::vector<queued_message> due_messages(SQLite::Database& db, std::int64_t now, int limit) {
+std::vector<queued_message> due_messages(SQLite::Database& db, std::int64_t now, int limit,
+                                         const std::vector<std::string>& skip) {
+    if (skip.size() > 3)
+        throw std::invalid_argument("due_messages: three channels at most");
     auto q =
         store::prepare(db,
                        "SELECT id, kind, channel, address, lang, subject, body_text, body_html, optional, "
                        "attempts, created_at, unsubscribe_url, body_links FROM outbox WHERE status = "
-                       "'queued' AND next_attempt_at <= ? "
+                       "'queued' AND next_attempt_at <= ? AND channel NOT IN (?, ?, ?) "
                        "ORDER BY next_attempt_at, seq LIMIT ?");
     q->bind(1, static_cast<std::int64_t>(now));
-    q->bind(2, limit);
+    for (int i = 0; i < 3; ++i)  // an unused slot holds "", which no channel is (NULL would match nothing)
+        q->bind(2 + i, i < static_cast<int>(skip.size()) ? skip[static_cast<std::size_t>(i)] : std::string());
+    q->bind(5, limit);
     std::vector<queued_message> out;
     while (q->executeStep()) {
         queued_message m;

@@ -66,8 +66,10 @@ std::string enqueue(SQLite::Database& db, const outgoing& m, std::int64_t now, s
 int cancel_queued(SQLite::Database& db, const std::string& about_id, const std::vector<std::string>& kinds,
                   std::int64_t now);
 
-/// Up to `limit` queued messages due at `now`, oldest first.
-std::vector<queued_message> due_messages(SQLite::Database& db, std::int64_t now, int limit);
+/// Up to `limit` queued messages due at `now`, oldest first, except those on the channels in `skip` (at most
+/// three: email, sms, push; a channel whose server is down waits without holding the others back).
+std::vector<queued_message> due_messages(SQLite::Database& db, std::int64_t now, int limit,
+                                         const std::vector<std::string>& skip = {});
 
 /// The message went out (handed to the SMTP server or the SMS provider, whose id for it is `provider_id`).
 void record_sent(SQLite::Database& db, const std::string& id, std::int64_t now,

@@ -93,18 +93,22 @@ asio::awaitable<int> sender::round() {
         co_await db_.write(std::move(daily));
     }
     const int limit = s_.batch;
+    std::vector<std::string> skip;  // channels resting after a failure: their messages wait, the others go
+    for (const auto& [channel, rest] : resting_)
+        if (std::chrono::steady_clock::now() < rest.until)
+            skip.push_back(channel);
     // (GCC 12: a lambda temporary inside a co_await expression is destroyed twice; name it first.)
-    auto read_due = [now, limit](SQLite::Database& db) { return due_messages(db, now, limit); };
+    auto read_due = [now, limit, skip](SQLite::Database& db) { return due_messages(db, now, limit, skip); };
     auto due = co_await db_.read(std::move(read_due));
     int done = 0;
     std::vector<sent_note> unrecorded;  // sent, not yet marked sent in the outbox
     auto oldest_unrecorded = std::chrono::steady_clock::now();
-    std::vector<std::string> troubled;  // channels that failed this round (an SMTP outage does not stop SMS)
     for (auto& m : due) {
         if (stopping_)
             break;
-        if (std::find(troubled.begin(), troubled.end(), m.channel) != troubled.end())
-            continue;
+        if (auto r = resting_.find(m.channel);
+            r != resting_.end() && std::chrono::steady_clock::now() < r->second.until)
+            continue;  // it failed earlier in this round
         send_outcome out;
         std::string provider_id;
         if (m.channel == "sms" && texter_) {
@@ -133,6 +137,7 @@ asio::awaitable<int> sender::round() {
         const std::int64_t when = clk_.now_s();
         const std::string id = m.id;
         if (out.result == send_outcome::kind::sent) {
+            resting_.erase(m.channel);  // the server is back: no more resting
             if (unrecorded.empty())
                 oldest_unrecorded = std::chrono::steady_clock::now();
             unrecorded.push_back({id, when, std::move(provider_id)});
@@ -156,8 +161,17 @@ asio::awaitable<int> sender::round() {
             co_await db_.write(std::move(job));
             // The message's kind and id only: never its address or its text.
             spdlog::warn("message {} ({}) not delivered: {}", id, m.kind, reason);
-            if (!permanent)
-                troubled.push_back(m.channel);  // its other messages wait for the next round
+            if (!permanent) {
+                // The server is down or refuses for now: its other messages wait until it has rested, so
+                // that an outage costs one attempt (one connection, one log line, one write) per rest, not
+                // one per wake-up (every commit wakes the sender).
+                auto& rest = resting_[m.channel];
+                rest.pause =
+                    rest.pause.count() == 0 ? s_.first_rest : std::min(rest.pause * 2, s_.longest_rest);
+                rest.until = std::chrono::steady_clock::now() + rest.pause;
+                spdlog::warn("the {} channel rests {} ms before its next attempt", m.channel,
+                             rest.pause.count());
+            }
             continue;
         }
         ++done;

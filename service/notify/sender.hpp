@@ -14,6 +14,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <thread>
@@ -35,6 +36,11 @@ struct sender_settings {
     std::string from_name;                 ///< the display name of the sender (the programme's name)
     std::chrono::milliseconds idle{2000};  ///< how often the outbox is looked at when nothing wakes it
     int batch = 50;                        ///< messages read per round
+    /// After a temporary failure (server down, 4xx) a channel rests: `first_rest`, then twice as long after
+    /// each new failure, at most `longest_rest`; a message sent on it ends the rest. Each message still has
+    /// its own back-off (outbox.hpp: retry_delay).
+    std::chrono::milliseconds first_rest{5000};
+    std::chrono::milliseconds longest_rest{300000};
     /// Run through the writer about once a minute (programme time): what is due at a time of day rather
     /// than on a change (the coordinators' morning digest). Empty: nothing.
     std::function<void(SQLite::Database&, std::int64_t now)> daily;
@@ -99,6 +105,11 @@ class sender {
     std::atomic<bool> woken_{false};
     std::atomic<std::uint64_t> sent_{0}, failed_attempts_{0};
     std::int64_t next_daily_ = 0;  ///< programme time of the next `daily` run (this thread only)
+    struct rest {
+        std::chrono::steady_clock::time_point until;
+        std::chrono::milliseconds pause{0};
+    };
+    std::map<std::string, rest> resting_;  ///< channels resting after a failure (this thread only)
     std::thread thread_;
 };
 

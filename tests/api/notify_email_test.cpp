@@ -158,9 +158,7 @@ TEST_CASE("email: off without --smtp-url, and the log says so; --smtp-url needs 
     CHECK(bad.wait_for_log("--mail-from", std::chrono::seconds(5)));
 }
 
-TEST_CASE(
-    "email: SIGKILL while messages go out: after a restart every one arrives, at most the one in flight "
-    "twice") {
+TEST_CASE("email: SIGKILL while messages go out: after a restart every one arrives, a few at most twice") {
     smtp_sink_process::options plain;
     plain.tls = false;     // the test is about the outbox, not TLS
     plain.delay_ms = 150;  // a slow server: the kill finds messages queued and one in flight
@@ -199,8 +197,10 @@ TEST_CASE(
     const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     while (distinct() < 30 && std::chrono::steady_clock::now() < until)
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    CHECK(distinct() == 30);                  // nothing lost
-    CHECK(sink.messages().size() - 30 <= 1);  // at most the message in flight at the kill, with its same id
+    CHECK(distinct() == 30);  // nothing lost
+    // Again, with the same id: at most the messages sent but not yet marked (the sender marks them by groups
+    // within 200 ms: at 150 ms a message, three at most, counting the one in flight).
+    CHECK(sink.messages().size() - 30 <= 3);
 }
 
 TEST_CASE("email: the coordinators' morning digest goes at 08:00 city time, once a day, with what waits") {

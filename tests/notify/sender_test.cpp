@@ -25,13 +25,14 @@ namespace {
 
 constexpr int queued = 70;  // more than one round (50) and more than a group of record_every (32)
 
-void queue_emails(const std::string& path, std::int64_t now) {
+void queue_emails(const std::string& path, std::int64_t now, int count = queued,
+                  const char* channel = "email") {
     SQLite::Database db = store::open_writer(path, store::sync_mode::full);
     SQLite::Transaction tx(db);
-    for (int i = 0; i < queued; ++i) {
+    for (int i = 0; i < count; ++i) {
         notify::outgoing m;
         m.kind = "request_received";
-        m.channel = "email";
+        m.channel = channel;
         m.recipient_kind = "resident";
         m.recipient_id = "res_" + std::to_string(i);
         m.address = "personne" + std::to_string(i) + "@example.org";
@@ -42,6 +43,17 @@ void queue_emails(const std::string& path, std::int64_t now) {
         notify::enqueue(db, m, now, 86400);
     }
     tx.commit();
+}
+
+notify::sender_settings settings_for(const testing::smtp_sink_process& sink) {
+    notify::sender_settings s;
+    s.smtp.url = sink.url();
+    s.smtp.from = "entraide@ville.example";
+    s.smtp.ca_file = sink.ca_file();
+    s.smtp.timeout = std::chrono::seconds(10);
+    s.from_name = "Volontaires Solidaires";
+    s.idle = std::chrono::milliseconds(100);
+    return s;
 }
 
 int count_where(const std::string& path, const std::string& condition) {
@@ -61,13 +73,7 @@ TEST_CASE("sender: every queued email goes out once, marked sent in a few commit
     queue_emails(so.path, clk.now_s());
     REQUIRE(count_where(so.path, "status = 'queued'") == queued);
 
-    notify::sender_settings s;
-    s.smtp.url = sink.url();
-    s.smtp.from = "entraide@ville.example";
-    s.smtp.ca_file = sink.ca_file();
-    s.smtp.timeout = std::chrono::seconds(10);
-    s.from_name = "Volontaires Solidaires";
-    s.idle = std::chrono::milliseconds(100);
+    const notify::sender_settings s = settings_for(sink);
     const std::uint64_t commits_before = st.stats().commits.load();
     {
         notify::sender sender(st, clk, s);
@@ -86,4 +92,56 @@ TEST_CASE("sender: every queued email goes out once, marked sent in a few commit
     INFO("commits: " << commits);
     CHECK(commits >= 2);  // at least one per round
     CHECK(commits < static_cast<std::uint64_t>(queued) / 2);
+}
+
+TEST_CASE(
+    "sender: an SMTP outage costs one attempt per rest, whatever wakes it; the queue goes when it is back") {
+    testing::temp_dir dir;
+    testing::smtp_sink_process sink;
+    sink.stop();  // down from the start
+    store::store_options so;
+    so.path = dir.file("outage.db");
+    store::store st(so);
+    core::clock clk(false);
+    queue_emails(so.path, clk.now_s(), 5);
+    queue_emails(so.path, clk.now_s(), 1, "sms");  // another channel (not configured here)
+
+    notify::sender_settings s = settings_for(sink);
+    s.first_rest = std::chrono::seconds(4);
+    notify::sender sender(st, clk, s);
+    sender.start();
+    // Every commit wakes the sender: 100 wake-ups in a second, while the server is down.
+    for (int i = 0; i < 100; ++i) {
+        sender.wake();
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    const auto attempts = [&] {
+        SQLite::Database db = store::open_reader(so.path);
+        return db
+            .execAndGet(
+                "SELECT COUNT(*) FROM outbox_log WHERE status = 'retry' AND message_id IN "
+                "(SELECT id FROM outbox WHERE channel = 'email')")
+            .getInt();
+    };
+    CHECK(attempts() == 1);  // one try, then the channel rests (it was one per wake-up)
+    {
+        // The resting channel's messages are left out of the due list; the others are still read.
+        SQLite::Database db = store::open_reader(so.path);
+        // (Two minutes on, when the one email and the text tried, each back by a minute, are due again.)
+        const std::int64_t later = clk.now_s() + 120;
+        const auto due = notify::due_messages(db, later, 10, {"email"});
+        REQUIRE(due.size() == 1);
+        CHECK(due.at(0).channel == "sms");
+        CHECK(notify::due_messages(db, later, 10, {"email", "sms"}).empty());
+        CHECK(notify::due_messages(db, later, 10, {"push"}).size() == 6);
+        CHECK(notify::due_messages(db, later, 10).size() == 6);
+    }
+    sink.start();
+    // The rest over, the four never tried go (the one tried waits for its own retry, a minute later).
+    REQUIRE(sink.wait_for(4, std::chrono::seconds(20)));
+    sender.stop();
+    CHECK(sink.messages().size() == 4);
+    CHECK(count_where(so.path, "channel = 'email' AND status = 'sent'") == 4);
+    CHECK(count_where(so.path, "channel = 'email' AND status = 'queued' AND attempts = 1") == 1);
+    CHECK(attempts() == 1);
 }
