@@ -227,11 +227,10 @@ boost::asio::awaitable<response> first_setup(const session_services& s, request_
         const auto parsed = domain::parse_neighbourhood_file(*map_text);
         if (!parsed.faults.empty()) {
             const auto& f = parsed.faults.front();
-            r.fail(
-                "neighbourhoods_file",
-                f.where + ": " + (f.field.empty() ? "" : f.field + ": ") + f.problem +
-                    (parsed.faults.size() > 1 ? " (and " + std::to_string(parsed.faults.size() - 1) + " more)"
-                                              : ""));
+            r.fail("neighbourhoods_file",
+                   f.text() + (parsed.faults.size() > 1
+                                   ? " (and " + std::to_string(parsed.faults.size() - 1) + " more)"
+                                   : ""));
         }
         map = parsed.items;
     }

@@ -27,8 +27,7 @@ awaitable_response csv_import(const data_access& s, request_context& ctx, csv_im
         if (!outcome.faults.empty()) {
             std::vector<field_error> fields;
             for (const auto& f : outcome.faults)
-                fields.push_back(
-                    {"csv", f.where + ": " + (f.field.empty() ? "" : f.field + ": ") + f.problem});
+                fields.push_back({"csv", f.text()});
             throw validation_error(std::move(fields));
         }
         outcome.body["dry_run"] = dry_run;

@@ -294,7 +294,7 @@ awaitable_response import_map(const data_access& s, request_context& ctx) {
     if (!parsed.faults.empty()) {
         std::vector<field_error> fields;
         for (const auto& f : parsed.faults)
-            fields.push_back({"file", f.where + ": " + (f.field.empty() ? "" : f.field + ": ") + f.problem});
+            fields.push_back({"file", f.text()});
         throw validation_error(std::move(fields));
     }
     auto job = [items = parsed.items, dry_run, now = s.clk.now_s(),

@@ -16,6 +16,8 @@ namespace relais::domain {
 /// A fault of an import file: where ("line 3", "feature 2"), which field, what is wrong.
 struct import_fault {
     std::string where, field, problem;
+    /// "where: field: problem" ("where: problem" without a field): how every caller shows it.
+    std::string text() const { return where + ": " + (field.empty() ? "" : field + ": ") + problem; }
 };
 
 struct csv_row {

@@ -91,7 +91,7 @@ std::optional<std::string> read_file(const std::string& file, std::ostream& err)
 void print_faults(const std::vector<domain::import_fault>& faults, std::ostream& err,
                   std::size_t faulty_lines = 0) {
     for (const auto& f : faults)
-        err << f.where << ": " << (f.field.empty() ? "" : f.field + ": ") << f.problem << "\n";
+        err << f.text() << "\n";
     err << "relais import: nothing imported (" << faults.size() << " fault"
         << (faults.size() == 1 ? "" : "s");
     if (faulty_lines > 0)

@@ -773,7 +773,7 @@ seed_summary seed_database(const seed_options& opts) {
         const auto parsed = domain::parse_neighbourhood_file(text.str());
         if (!parsed.faults.empty()) {
             const auto& f = parsed.faults.front();
-            throw std::runtime_error("the map file: " + f.where + ": " + f.field + ": " + f.problem);
+            throw std::runtime_error("the map file: " + f.text());
         }
         SQLite::Transaction map_tx(db, SQLite::TransactionBehavior::IMMEDIATE);
         domain::import_neighbourhoods(db, parsed.items, now, {"system", "system"});

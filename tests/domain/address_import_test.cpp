@@ -104,7 +104,7 @@ TEST_CASE("ban_reader: a header without the needed columns, faulty rows one faul
     CHECK_FALSE(reader.read_row("x5;only;three", 12, faults));
     std::vector<std::string> said;
     for (const auto& f : listed)
-        said.push_back(f.where + ": " + f.field + ": " + f.problem);
+        said.push_back(f.text());
     REQUIRE(said.size() >= 7);
     CHECK(said[0] == "line 7: id: is missing");
     CHECK(said[1] == "line 8: nom_voie: is missing");
@@ -113,6 +113,8 @@ TEST_CASE("ban_reader: a header without the needed columns, faulty rows one faul
     CHECK(said[4] == "line 11: lat: is not a number (a decimal with a point, such as 48.1113)");
     CHECK(said[5] == "line 11: lon: is missing");
     CHECK(said[6] == "line 12: nom_voie: is missing");
+    // A fault of no particular field reads without an empty one.
+    CHECK(import_fault{"line 2", "", "has too many fields"}.text() == "line 2: has too many fields");
 }
 
 TEST_CASE("import_addresses: all or nothing with every fault's line, then replaced by BAN id") {
