@@ -94,9 +94,9 @@ asio::awaitable<int> sender::round() {
     }
     const int limit = s_.batch;
     std::vector<std::string> skip;  // channels resting after a failure: their messages wait, the others go
-    for (const auto& [channel, rest] : resting_)
-        if (std::chrono::steady_clock::now() < rest.until)
-            skip.push_back(channel);
+    for (const auto& entry : resting_)
+        if (resting(entry.first))
+            skip.push_back(entry.first);
     // (GCC 12: a lambda temporary inside a co_await expression is destroyed twice; name it first.)
     auto read_due = [now, limit, skip](SQLite::Database& db) { return due_messages(db, now, limit, skip); };
     auto due = co_await db_.read(std::move(read_due));
@@ -106,8 +106,7 @@ asio::awaitable<int> sender::round() {
     for (auto& m : due) {
         if (stopping_)
             break;
-        if (auto r = resting_.find(m.channel);
-            r != resting_.end() && std::chrono::steady_clock::now() < r->second.until)
+        if (resting(m.channel))
             continue;  // it failed earlier in this round
         send_outcome out;
         std::string provider_id;
@@ -179,6 +178,11 @@ asio::awaitable<int> sender::round() {
     if (!unrecorded.empty())
         co_await record(unrecorded);
     co_return done;
+}
+
+bool sender::resting(const std::string& channel) const {
+    const auto r = resting_.find(channel);
+    return r != resting_.end() && std::chrono::steady_clock::now() < r->second.until;
 }
 
 asio::awaitable<void> sender::record(std::vector<sent_note>& notes) {

@@ -85,6 +85,8 @@ class sender {
     };
 
     boost::asio::awaitable<void> run();
+    /// True while `channel` rests after a failure (resting_).
+    bool resting(const std::string& channel) const;
     /// Marks `notes` sent, in one writer job; empties it.
     boost::asio::awaitable<void> record(std::vector<sent_note>& notes);
     boost::asio::awaitable<int> round();
