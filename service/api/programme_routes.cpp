@@ -3,6 +3,7 @@
 #include "api/handler_support.hpp"
 #include "api/routes.hpp"
 #include "core/error.hpp"
+#include "core/offload.hpp"
 #include "domain/address_search.hpp"
 #include "domain/charter.hpp"
 #include "domain/neighbourhood_map.hpp"
@@ -37,7 +38,7 @@ json::value period_json(const domain::programme_period& p) {
                         {"active_supports", p.active_supports}};
 }
 
-awaitable_response get_programme(const data_access& s, request_context& ctx) {
+awaitable_response get_programme(const programme_services& s, request_context& ctx) {
     const bool staff = is_staff(ctx);
     auto job = [staff, now = s.clk.now_s()](SQLite::Database& db) {
         auto p = domain::load_programme(db);
@@ -79,7 +80,7 @@ void read_optional_time(body_reader& r, std::string_view key,
     }
 }
 
-awaitable_response patch_programme(const data_access& s, request_context& ctx) {
+awaitable_response patch_programme(const programme_services& s, request_context& ctx) {
     body_reader r(ctx.json_body());
     domain::programme_patch p;
     p.name = r.text("name", {2, 120}, false);
@@ -132,7 +133,7 @@ awaitable_response patch_programme(const data_access& s, request_context& ctx) {
     co_return ctx.json(status::ok, json::value(programme_json(programme, now)));
 }
 
-awaitable_response list_programmes(const data_access& s, request_context& ctx) {
+awaitable_response list_programmes(const programme_services& s, request_context& ctx) {
     auto job = [](SQLite::Database& db) {
         json::array items;
         for (const auto& p : domain::list_programme_periods(db))
@@ -142,7 +143,7 @@ awaitable_response list_programmes(const data_access& s, request_context& ctx) {
     co_return ctx.json(status::ok, co_await s.db.read(std::move(job)));
 }
 
-awaitable_response close_programme(const data_access& s, request_context& ctx) {
+awaitable_response close_programme(const programme_services& s, request_context& ctx) {
     const auto id = ctx.param("id");
     body_reader r(ctx.json_body());
     domain::next_programme next;
@@ -191,7 +192,7 @@ awaitable_response close_programme(const data_access& s, request_context& ctx) {
     co_return ctx.json(status::ok, co_await s.db.write(std::move(job)));
 }
 
-awaitable_response list_categories(const data_access& s, request_context& ctx) {
+awaitable_response list_categories(const programme_services& s, request_context& ctx) {
     const bool all = is_staff(ctx);
     auto job = [all](SQLite::Database& db) {
         return json::value{{"items", json::value_from(domain::list_categories(db, all))}};
@@ -221,7 +222,7 @@ domain::category_patch read_category_fields(body_reader& r) {
     return p;
 }
 
-awaitable_response create_category(const data_access& s, request_context& ctx) {
+awaitable_response create_category(const programme_services& s, request_context& ctx) {
     body_reader r(ctx.json_body());
     auto code = r.text("code", {2, 40});
     if (code) {
@@ -258,7 +259,7 @@ awaitable_response create_category(const data_access& s, request_context& ctx) {
     co_return ctx.json(status::created, co_await s.db.write(std::move(job)));
 }
 
-awaitable_response patch_category(const data_access& s, request_context& ctx) {
+awaitable_response patch_category(const programme_services& s, request_context& ctx) {
     const auto code = ctx.param("code");
     body_reader r(ctx.json_body());
     auto p = read_category_fields(r);
@@ -275,7 +276,7 @@ awaitable_response patch_category(const data_access& s, request_context& ctx) {
     co_return ctx.json(status::ok, co_await s.db.write(std::move(job)));
 }
 
-awaitable_response list_neighbourhoods(const data_access& s, request_context& ctx) {
+awaitable_response list_neighbourhoods(const programme_services& s, request_context& ctx) {
     auto job = [](SQLite::Database& db) {
         return json::value{{"items", json::value_from(domain::list_neighbourhoods(db))}};
     };
@@ -285,12 +286,14 @@ awaitable_response list_neighbourhoods(const data_access& s, request_context& ct
 /// PUT /api/v1/neighbourhoods: the city's map replaced from a file's text (GeoJSON or CSV, as `relais import
 /// neighbourhoods` reads it), all or nothing; a dry run checks and counts without keeping anything. Codes
 /// still in use that the file lacks are kept and named.
-awaitable_response import_map(const data_access& s, request_context& ctx) {
+awaitable_response import_map(const programme_services& s, request_context& ctx) {
     body_reader r(ctx.json_body());
     auto text = r.text("file", {1, 1 << 20, true});
     const bool dry_run = r.boolean("dry_run", false).value_or(false);
     r.done();
-    const auto parsed = domain::parse_neighbourhood_file(*text);
+    // Up to 1 MiB of GeoJSON or CSV: parsed on the workers, the I/O thread serves the others meanwhile.
+    auto parse = [file = std::move(*text)] { return domain::parse_neighbourhood_file(file); };
+    const auto parsed = co_await core::offload(s.workers, std::move(parse));
     if (!parsed.faults.empty()) {
         std::vector<field_error> fields;
         for (const auto& f : parsed.faults)
@@ -317,7 +320,7 @@ awaitable_response import_map(const data_access& s, request_context& ctx) {
 
 }  // namespace
 
-void add_programme_routes(wire::route_table& t, const data_access& s) {
+void add_programme_routes(wire::route_table& t, const programme_services& s) {
     t.add({verb::get, "/api/v1/programme", {pub}, "", plain, bind(s, get_programme)});
     t.add({verb::patch, "/api/v1/programme", {adm}, "ProgrammeUpdate", plain, bind(s, patch_programme)});
     t.add({verb::get, "/api/v1/programmes", {staff}, "", plain, bind(s, list_programmes)});

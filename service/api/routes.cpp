@@ -34,11 +34,11 @@ wire::route_table declare_routes(const service_set& s) {
     const auto words = message_words(s.web_root);
     wire::route_table t;
     add_system_routes(t, {d.db, [&stats = s.stats] { return stats.render(); }, &d.clk});
-    add_auth_routes(
-        t, {d, s.hashing, s.logins, s.feeds, s.stats, s.secure_cookies, s.session_idle, s.session_lifetime,
-            s.login_limit, s.login_account_limit, s.login_window, s.email_enabled, s.sms_enabled, s.setup});
+    add_auth_routes(t, {d, s.hashing, s.logins, s.feeds, s.stats, s.workers, s.secure_cookies, s.session_idle,
+                        s.session_lifetime, s.login_limit, s.login_account_limit, s.login_window,
+                        s.email_enabled, s.sms_enabled, s.setup});
     add_user_routes(t, accounts);
-    add_programme_routes(t, d);
+    add_programme_routes(t, {d, s.workers});
     add_volunteer_routes(t, accounts);
     add_request_routes(t, {d, s.reads});
     add_resident_routes(t, d);

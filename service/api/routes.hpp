@@ -43,7 +43,8 @@ wire::handler bind(const Services& s, awaitable_response (*f)(const Services&, r
 struct service_set {
     data_access data;
     auth::hash_pool& hashing;
-    auth::login_throttle& logins;  ///< password checks (sign-in, change of password)
+    boost::asio::thread_pool& workers;  ///< blocking work that is neither SQLite nor hashing (map files)
+    auth::login_throttle& logins;       ///< password checks (sign-in, change of password)
     event_hub& feeds;
     read_cache& reads;
     core::metrics& stats;
@@ -71,7 +72,7 @@ wire::route_table declare_routes(const service_set& s);
 void add_system_routes(wire::route_table& t, const system_services& s);
 void add_auth_routes(wire::route_table& t, const session_services& s);
 void add_user_routes(wire::route_table& t, const account_services& s);
-void add_programme_routes(wire::route_table& t, const data_access& s);
+void add_programme_routes(wire::route_table& t, const programme_services& s);
 void add_volunteer_routes(wire::route_table& t, const account_services& s);
 void add_request_routes(wire::route_table& t, const request_services& s);
 void add_resident_routes(wire::route_table& t, const data_access& s);

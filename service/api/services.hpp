@@ -15,6 +15,8 @@
 #include "domain/phone_plan.hpp"
 #include "store/store.hpp"
 
+#include <boost/asio/thread_pool.hpp>
+
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -36,9 +38,10 @@ struct data_access {
 /// Sign-in, sessions and passwords (auth_routes).
 struct session_services : data_access {
     auth::hash_pool& hashing;
-    auth::login_throttle& logins;  ///< password checks (sign-in, change of password)
-    event_hub& feeds;              ///< a session that ends closes its live feeds
-    core::metrics& stats;          ///< passwords verified
+    auth::login_throttle& logins;       ///< password checks (sign-in, change of password)
+    event_hub& feeds;                   ///< a session that ends closes its live feeds
+    core::metrics& stats;               ///< passwords verified
+    boost::asio::thread_pool& workers;  ///< the setup's map file (up to 1 MiB) is parsed there
     bool secure_cookies = true;
     std::chrono::seconds session_idle{1800}, session_lifetime{43200};
     std::size_t login_limit = 10, login_account_limit = 100;
@@ -56,6 +59,12 @@ struct account_services : data_access {
     bool sms_enabled = false;    ///< --sms-provider given
     bool push_enabled = false;   ///< web push on
     bool links_ok = false;       ///< --public-url given (else links point at the bind address)
+};
+
+/// The programme, its categories and its map (programme_routes): a map file (up to 1 MiB) is parsed on the
+/// workers, not on an I/O thread.
+struct programme_services : data_access {
+    boost::asio::thread_pool& workers;
 };
 
 /// The resident requests and the coordinators' queue (request_routes).

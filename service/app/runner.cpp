@@ -200,6 +200,7 @@ int run_server(const config& cfg, server_log& log, const demo_seeder& seed_demo)
     // Every route, declared once by its group with the services it uses.
     const api::service_set services{{*db, clk, phones},
                                     hashing,
+                                    workers,
                                     logins,
                                     feeds,
                                     reads,

@@ -46,21 +46,9 @@ struct wired_server {
                           std::string web_root = "web")
         : clk(movable_clock) {
         using namespace std::chrono_literals;
-        const api::service_set s{{db, clk, phones},
-                                 hashing,
-                                 logins,
-                                 feeds,
-                                 reads,
-                                 stats,
-                                 matcher,
-                                 std::move(web_root),
-                                 false,
-                                 false,
-                                 1800s,
-                                 43200s,
-                                 login_limit,
-                                 100,
-                                 900s};
+        const api::service_set s{
+            {db, clk, phones},   hashing, workers, logins, feeds,  reads,       stats, matcher,
+            std::move(web_root), false,   false,   1800s,  43200s, login_limit, 100,   900s};
         routes = api::declare_routes(s);
         web = std::make_unique<http::server_context>(cfg, routes, db, sessions, calls, stats, workers, feeds);
     }
