@@ -147,7 +147,7 @@ std::vector<queued_message> due_messages(SQLite::Database& db, std::int64_t now,
     auto q =
         store::prepare(db,
                        "SELECT id, kind, channel, address, lang, subject, body_text, body_html, optional, "
-                       "attempts, created_at, unsubscribe_url, body_links FROM outbox WHERE status = "
+                       "attempts, created_at, unsubscribe_url, body_links, seq FROM outbox WHERE status = "
                        "'queued' AND next_attempt_at <= ? AND channel NOT IN (?, ?, ?) "
                        "ORDER BY next_attempt_at, seq LIMIT ?");
     q->bind(1, static_cast<std::int64_t>(now));
@@ -171,22 +171,24 @@ std::vector<queued_message> due_messages(SQLite::Database& db, std::int64_t now,
         m.unsubscribe_url = q->getColumn(11).isNull() ? std::string() : q->getColumn(11).getString();
         if (!q->getColumn(12).isNull())
             m.links = split_links(q->getColumn(12).getString());
+        m.seq = q->getColumn(13).getInt64();
         out.push_back(std::move(m));
     }
     return out;
 }
 
-void record_sent(SQLite::Database& db, const std::string& id, std::int64_t now,
-                 const std::string& provider_id) {
-    auto q = store::prepare(db,
-                            "UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, "
-                            "last_error = NULL, provider_id = ? WHERE id = ? AND status = 'queued'");
+void record_sent(SQLite::Database& db, std::int64_t seq, std::int64_t now, const std::string& provider_id) {
+    // Without a provider id (an email, a push) the statement leaves that column alone, so SQLite has no
+    // outbox_provider entry to weigh for each message.
+    auto q = store::prepare(
+        db, provider_id.empty() ? "UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, "
+                                  "last_error = NULL WHERE seq = ?2 AND status = 'queued'"
+                                : "UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, "
+                                  "last_error = NULL, provider_id = ?3 WHERE seq = ?2 AND status = 'queued'");
     q->bind(1, static_cast<std::int64_t>(now));
-    if (provider_id.empty())
-        q->bind(2);
-    else
-        q->bind(2, provider_id);
-    q->bind(3, id);
+    q->bind(2, static_cast<std::int64_t>(seq));
+    if (!provider_id.empty())
+        q->bind(3, provider_id);
     // No "sent" line in outbox_log: the row's sent_at says it (one insert fewer per message in the writer;
     // the log keeps what the row cannot: each retry's reason, a delivery report, a bounce).
     q->exec();

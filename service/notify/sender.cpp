@@ -139,7 +139,7 @@ asio::awaitable<int> sender::round() {
             resting_.erase(m.channel);  // the server is back: no more resting
             if (unrecorded.empty())
                 oldest_unrecorded = std::chrono::steady_clock::now();
-            unrecorded.push_back({id, when, std::move(provider_id)});
+            unrecorded.push_back({m.seq, when, std::move(provider_id)});
             ++sent_;
             // A text's delivery report may come back within milliseconds, and finds its message by the
             // provider's id: recorded at once. Emails and pushes are recorded together (one job, one
@@ -188,7 +188,7 @@ bool sender::resting(const std::string& channel) const {
 asio::awaitable<void> sender::record(std::vector<sent_note>& notes) {
     auto job = [notes = std::move(notes)](SQLite::Database& db) {
         for (const auto& n : notes)
-            record_sent(db, n.id, n.at, n.provider_id);
+            record_sent(db, n.seq, n.at, n.provider_id);
     };
     notes.clear();
     co_await db_.write(std::move(job));

@@ -79,7 +79,7 @@ class sender {
 
   private:
     struct sent_note {
-        std::string id;
+        std::int64_t seq = 0;  ///< the message's row
         std::int64_t at = 0;
         std::string provider_id;
     };

@@ -199,7 +199,7 @@ TEST_CASE(
     CHECK(due[0].links == mail.links);
     CHECK(d.count("SELECT COUNT(*) FROM outbox_log WHERE message_id = '" + text_id +
                   "' AND status = 'fallback'") == 1);
-    notify::record_sent(d.db, due[0].id, now + 6);
+    notify::record_sent(d.db, due[0].seq, now + 6);
 
     // A fallback written before migration 26 carried its HTML part: it goes out as it was.
     const std::string old_fallback =
@@ -247,8 +247,9 @@ TEST_CASE("outbox: due, sent once, retried with back-off, given up after 24 hour
 
     // Sent is recorded once; a second record does nothing.
     const auto id2 = notify::enqueue(d.db, o, now, 30 * day);
-    notify::record_sent(d.db, id2, now + 1);
-    notify::record_sent(d.db, id2, now + 2);
+    const auto seq2 = d.count("SELECT seq FROM outbox WHERE id = '" + id2 + "'");
+    notify::record_sent(d.db, seq2, now + 1);
+    notify::record_sent(d.db, seq2, now + 2);
     CHECK(d.count("SELECT sent_at FROM outbox WHERE id = '" + id2 + "'") == now + 1);
     CHECK(d.count("SELECT attempts FROM outbox WHERE id = '" + id2 + "'") == 1);
     CHECK(d.count("SELECT COUNT(*) FROM outbox_log WHERE message_id = '" + id2 + "'") ==
