@@ -14,7 +14,6 @@
 #include "auth/throttle.hpp"
 #include "auth/token.hpp"
 #include "core/error.hpp"
-#include "core/offload.hpp"
 #include "domain/city_time.hpp"
 #include "domain/neighbourhood_map.hpp"
 #include "domain/phone_plan.hpp"
@@ -225,9 +224,7 @@ boost::asio::awaitable<response> first_setup(const session_services& s, request_
     auto map_text = r.text("neighbourhoods_file", {1, 1 << 20, true});
     std::vector<domain::neighbourhood_shape> map;
     if (map_text) {
-        // Up to 1 MiB of GeoJSON or CSV: parsed on the workers, the I/O thread serves the others meanwhile.
-        auto parse = [file = std::move(*map_text)] { return domain::parse_neighbourhood_file(file); };
-        const auto parsed = co_await core::offload(s.workers, std::move(parse));
+        const auto parsed = co_await parse_map_on_workers(s.workers, std::move(*map_text));
         if (!parsed.faults.empty()) {
             const auto& f = parsed.faults.front();
             r.fail("neighbourhoods_file",

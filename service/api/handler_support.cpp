@@ -9,6 +9,7 @@
 
 #include "auth/principal.hpp"
 #include "core/error.hpp"
+#include "core/offload.hpp"
 #include "domain/ids.hpp"
 #include "domain/time_format.hpp"
 
@@ -298,6 +299,12 @@ boost::asio::awaitable<std::pair<status, std::string>> run_idempotent(
     };
     auto [st, text] = co_await s.db.write(std::move(job));
     co_return std::pair{static_cast<status>(st), std::move(text)};
+}
+
+boost::asio::awaitable<domain::parsed_map> parse_map_on_workers(boost::asio::thread_pool& workers,
+                                                                std::string text) {
+    auto parse = [file = std::move(text)] { return domain::parse_neighbourhood_file(file); };
+    co_return co_await core::offload(workers, std::move(parse));
 }
 
 }  // namespace relais::api

@@ -2,6 +2,7 @@
 
 #include "api/services.hpp"
 #include "domain/events.hpp"
+#include "domain/neighbourhood_map.hpp"
 #include "wire/request_context.hpp"
 
 #include <SQLiteCpp/Database.h>
@@ -59,6 +60,11 @@ void audit(SQLite::Database& db, const request_context& ctx, std::string_view su
 /// are durable a few milliseconds after the answer (a crash in that window can lose them; a graceful stop
 /// does not). Throws error(unavailable) if the write queue is full: no personal data is shown unaudited.
 /// Subjects are (type, id) pairs.
+/// A city's map file (GeoJSON or CSV, as large as the body limit lets through, 1 MiB at most) parsed on the
+/// workers, so that the I/O thread serves the other connections meanwhile (the admin's import, the setup).
+boost::asio::awaitable<domain::parsed_map> parse_map_on_workers(boost::asio::thread_pool& workers,
+                                                                std::string text);
+
 boost::asio::awaitable<void> audit_reads(const data_access& s, request_context& ctx,
                                          std::vector<std::pair<std::string, std::string>> subjects);
 

@@ -3,7 +3,6 @@
 #include "api/handler_support.hpp"
 #include "api/routes.hpp"
 #include "core/error.hpp"
-#include "core/offload.hpp"
 #include "domain/address_search.hpp"
 #include "domain/charter.hpp"
 #include "domain/neighbourhood_map.hpp"
@@ -291,9 +290,7 @@ awaitable_response import_map(const programme_services& s, request_context& ctx)
     auto text = r.text("file", {1, 1 << 20, true});
     const bool dry_run = r.boolean("dry_run", false).value_or(false);
     r.done();
-    // Up to 1 MiB of GeoJSON or CSV: parsed on the workers, the I/O thread serves the others meanwhile.
-    auto parse = [file = std::move(*text)] { return domain::parse_neighbourhood_file(file); };
-    const auto parsed = co_await core::offload(s.workers, std::move(parse));
+    const auto parsed = co_await parse_map_on_workers(s.workers, std::move(*text));
     if (!parsed.faults.empty()) {
         std::vector<field_error> fields;
         for (const auto& f : parsed.faults)

@@ -41,7 +41,7 @@ struct session_services : data_access {
     auth::login_throttle& logins;       ///< password checks (sign-in, change of password)
     event_hub& feeds;                   ///< a session that ends closes its live feeds
     core::metrics& stats;               ///< passwords verified
-    boost::asio::thread_pool& workers;  ///< the setup's map file (up to 1 MiB) is parsed there
+    boost::asio::thread_pool& workers;  ///< the setup's map file is parsed there
     bool secure_cookies = true;
     std::chrono::seconds session_idle{1800}, session_lifetime{43200};
     std::size_t login_limit = 10, login_account_limit = 100;
@@ -61,8 +61,8 @@ struct account_services : data_access {
     bool links_ok = false;       ///< --public-url given (else links point at the bind address)
 };
 
-/// The programme, its categories and its map (programme_routes): a map file (up to 1 MiB) is parsed on the
-/// workers, not on an I/O thread.
+/// The programme, its categories and its map (programme_routes): a map file is parsed on the workers, not on
+/// an I/O thread.
 struct programme_services : data_access {
     boost::asio::thread_pool& workers;
 };
