@@ -85,16 +85,19 @@ namespace {
 /// The messages sent to the person (their address and texts) and their delivery logs (the outbox,
 /// migration 10).
 void erase_messages(SQLite::Database& db, const char* recipient_kind, const std::string& id) {
-    auto l = store::prepare(db,
-                            "DELETE FROM outbox_log WHERE message_id IN (SELECT id FROM outbox WHERE "
-                            "recipient_kind = ? AND recipient_id = ?)");
-    l->bind(1, recipient_kind);
-    l->bind(2, id);
-    l->exec();
-    auto q = store::prepare(db, "DELETE FROM outbox WHERE recipient_kind = ? AND recipient_id = ?");
-    q->bind(1, recipient_kind);
-    q->bind(2, id);
-    q->exec();
+    // Those out of the queue by outbox_recipient, those queued by outbox_due (migration 28).
+    for (const char* which : {"status <> 'queued'", "status = 'queued'"}) {
+        const std::string rows =
+            std::string("FROM outbox WHERE ") + which + " AND recipient_kind = ? AND recipient_id = ?";
+        auto l = store::prepare(db, "DELETE FROM outbox_log WHERE message_id IN (SELECT id " + rows + ")");
+        l->bind(1, recipient_kind);
+        l->bind(2, id);
+        l->exec();
+        auto q = store::prepare(db, "DELETE " + rows);
+        q->bind(1, recipient_kind);
+        q->bind(2, id);
+        q->exec();
+    }
     // The texts they sent us (migration 11).
     auto t = store::prepare(db, "DELETE FROM inbound_sms WHERE sender_kind = ? AND sender_id = ?");
     t->bind(1, recipient_kind);

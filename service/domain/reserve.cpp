@@ -127,11 +127,17 @@ campaign_record read_campaign(SQLite::Database& db, SQLite::Statement& q) {
     auto r = store::prepare(
         db,
         "SELECT "
-        " (SELECT GROUP_CONCAT(o.status) FROM outbox o WHERE o.recipient_kind = 'volunteer' "
-        "  AND o.recipient_id = cr.volunteer_id AND o.about_id = cr.campaign_id), "
+        // Out of the queue by outbox_recipient, queued by outbox_about (migration 28); NULL when neither.
+        " NULLIF(COALESCE((SELECT GROUP_CONCAT(o.status) FROM outbox o WHERE o.recipient_kind = 'volunteer' "
+        "  AND o.recipient_id = cr.volunteer_id AND o.status <> 'queued' AND o.about_id = cr.campaign_id), "
+        "'') "
+        "  || ',' || COALESCE((SELECT GROUP_CONCAT(o.status) FROM outbox o WHERE o.about_id = cr.campaign_id "
+        "  AND o.status = 'queued' AND o.recipient_kind = 'volunteer' AND o.recipient_id = cr.volunteer_id), "
+        "''),"
+        "  ','), "
         " (SELECT COUNT(*) FROM outbox o JOIN outbox_log l ON l.message_id = o.id AND l.status = 'delivered' "
         "  WHERE o.recipient_kind = 'volunteer' AND o.recipient_id = cr.volunteer_id "
-        "  AND o.about_id = cr.campaign_id), "
+        "  AND o.status <> 'queued' AND o.about_id = cr.campaign_id), "
         " cr.opened_at IS NOT NULL, cr.answer, cr.answered_at "
         "FROM campaign_recipient cr WHERE cr.campaign_id = ?");
     r->bind(1, c.id);

@@ -50,10 +50,12 @@ int queue_morning_digests(SQLite::Database& db, std::int64_t now, const planner_
         db,
         "SELECT u.id, u.email, COALESCE(u.message_language, 'fr') FROM users u WHERE u.role = 'coordinator' "
         "AND u.disabled_at IS NULL AND "
-        "u.optional_messages = 1 AND NOT "
-        "EXISTS "
-        "(SELECT 1 FROM outbox o WHERE o.kind = 'digest' AND o.recipient_kind = 'coordinator' AND "
-        "o.recipient_id = u.id AND o.created_at >= ?)");
+        "u.optional_messages = 1 AND NOT EXISTS "
+        // Today's digest sent (outbox_recipient) or still queued (outbox_due): migration 28.
+        "(SELECT 1 FROM outbox o WHERE o.recipient_kind = 'coordinator' AND o.recipient_id = u.id AND "
+        "o.status <> 'queued' AND o.kind = 'digest' AND o.created_at >= ?1) AND NOT EXISTS "
+        "(SELECT 1 FROM outbox o WHERE o.status = 'queued' AND o.recipient_kind = 'coordinator' AND "
+        "o.recipient_id = u.id AND o.kind = 'digest' AND o.created_at >= ?1)");
     who->bind(1, static_cast<std::int64_t>(midnight));
     struct coordinator {
         std::string id, address, lang;

@@ -273,13 +273,20 @@ void record_failure(SQLite::Database& db, const std::string& id, std::int64_t no
 }
 
 std::int64_t purge_outbox(SQLite::Database& db, std::int64_t now) {
-    auto l = store::prepare(
-        db, "DELETE FROM outbox_log WHERE message_id IN (SELECT id FROM outbox WHERE purge_after <= ?)");
-    l->bind(1, static_cast<std::int64_t>(now));
-    l->exec();
-    auto q = store::prepare(db, "DELETE FROM outbox WHERE purge_after <= ?");
-    q->bind(1, static_cast<std::int64_t>(now));
-    const std::int64_t messages = q->exec();
+    // The messages out of the queue through outbox_purge, those still queued through outbox_due (a queued
+    // message is in outbox_purge only once it leaves the queue: migration 28).
+    std::int64_t messages = 0;
+    for (const char* which : {"status <> 'queued'", "status = 'queued'"}) {
+        const std::string rows =
+            std::string("SELECT id FROM outbox WHERE ") + which + " AND purge_after <= ?";
+        auto l = store::prepare(db, "DELETE FROM outbox_log WHERE message_id IN (" + rows + ")");
+        l->bind(1, static_cast<std::int64_t>(now));
+        l->exec();
+        auto q =
+            store::prepare(db, std::string("DELETE FROM outbox WHERE ") + which + " AND purge_after <= ?");
+        q->bind(1, static_cast<std::int64_t>(now));
+        messages += q->exec();
+    }
     // The texts received (migration 11) are kept as long as those sent.
     auto t = store::prepare(db, "DELETE FROM inbound_sms WHERE purge_after <= ?");
     t->bind(1, static_cast<std::int64_t>(now));
@@ -349,8 +356,13 @@ std::vector<message_summary> messages_of(SQLite::Database& db, const std::string
                                          const std::string& recipient_id, int limit) {
     auto q = store::prepare(
         db,
-        "SELECT id, kind, channel, status, created_at, sent_at, attempts, last_error, delivered_at "
-        "FROM outbox WHERE recipient_kind = ? AND recipient_id = ? ORDER BY seq DESC LIMIT ?");
+        // Those out of the queue by outbox_recipient, those queued by outbox_due (migration 28).
+        "SELECT id, kind, channel, status, created_at, sent_at, attempts, last_error, delivered_at, seq "
+        "FROM outbox WHERE recipient_kind = ?1 AND recipient_id = ?2 AND status <> 'queued' "
+        "UNION ALL "
+        "SELECT id, kind, channel, status, created_at, sent_at, attempts, last_error, delivered_at, seq "
+        "FROM outbox WHERE status = 'queued' AND recipient_kind = ?1 AND recipient_id = ?2 "
+        "ORDER BY seq DESC LIMIT ?3");
     q->bind(1, recipient_kind);
     q->bind(2, recipient_id);
     q->bind(3, limit);

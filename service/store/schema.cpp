@@ -34,6 +34,7 @@ std::span<const migration> schema_migrations() {
         {25, "demo data out of the schema", schema_demo_data_sql()},
         {26, "outbox links", schema_outbox_links_sql()},
         {27, "check lists", schema_check_lists_sql()},
+        {28, "outbox sent indexes", schema_outbox_sent_indexes_sql()},
     };
     return migrations;
 }

@@ -54,5 +54,7 @@ const char* schema_demo_data_sql();
 /// Migration 26: an email's links kept instead of its HTML part (built by the sender).
 const char* schema_outbox_links_sql();
 const char* schema_check_lists_sql();
+/// Migration 28: a queued message out of the recipient and retention indexes until it leaves the queue.
+const char* schema_outbox_sent_indexes_sql();
 
 }  // namespace relais::store

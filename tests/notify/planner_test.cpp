@@ -263,6 +263,59 @@ TEST_CASE("outbox: due, sent once, retried with back-off, given up after 24 hour
     CHECK(d.count("SELECT COUNT(*) FROM outbox_log") == 0);
 }
 
+TEST_CASE("outbox: a person's messages, their erasure and the purge find queued and sent messages alike") {
+    // A queued message enters the recipient and retention indexes only when it leaves the queue
+    // (migration 28): every reader asks for both.
+    domain_db d;
+    notify::outgoing o = email_to_vol_x();
+    const auto now = t0();
+    const auto sent = notify::enqueue(d.db, o, now, 30 * day);
+    const auto failed = notify::enqueue(d.db, o, now, 30 * day);
+    const auto queued = notify::enqueue(d.db, o, now, 30 * day);
+    o.due_at = now + 20 * day;  // a reminder, due later
+    const auto later = notify::enqueue(d.db, o, now, 30 * day);
+    o.recipient_id = "vol_y";
+    o.due_at.reset();
+    const auto other = notify::enqueue(d.db, o, now, 30 * day);  // another volunteer's
+    notify::record_sent(d.db, d.count("SELECT seq FROM outbox WHERE id = '" + sent + "'"), now + 1);
+    notify::record_failure(d.db, failed, now + 1, "refused");
+    CHECK(d.count("SELECT COUNT(*) FROM outbox WHERE status = 'queued'") == 3);
+
+    const auto mine = notify::messages_of(d.db, "volunteer", "vol_x", 10);
+    REQUIRE(mine.size() == 4);
+    CHECK(mine.at(0).id == later);  // newest first, queued and sent mixed
+    CHECK(mine.at(1).id == queued);
+    CHECK(mine.at(2).id == failed);
+    CHECK(mine.at(3).id == sent);
+    CHECK(mine.at(0).status == "queued");
+    CHECK(mine.at(2).status == "failed");
+    CHECK(mine.at(3).status == "sent");
+    CHECK(notify::messages_of(d.db, "volunteer", "vol_x", 2).size() == 2);
+    CHECK(notify::messages_of(d.db, "volunteer", "vol_x", 2).at(1).id == queued);
+    REQUIRE(notify::messages_of(d.db, "volunteer", "vol_y", 10).size() == 1);
+    CHECK(notify::messages_of(d.db, "volunteer", "vol_y", 10).at(0).id == other);
+
+    // Retention: one still queued past its day (a retention shortened meanwhile) goes too; the reminder
+    // due later stays until its own day.
+    CHECK(notify::purge_outbox(d.db, now + 30 * day) == 4);
+    CHECK(d.count("SELECT COUNT(*) FROM outbox WHERE id = '" + later + "'") == 1);
+    CHECK(d.count("SELECT COUNT(*) FROM outbox_log WHERE message_id = '" + failed + "'") == 0);
+
+    // Erasure: the queued reminder is erased with the person; the other volunteer's message stays.
+    domain_db e;
+    o = email_to_vol_x();
+    notify::enqueue(e.db, o, now, 30 * day);
+    const auto kept = notify::enqueue(e.db, o, now, 30 * day);
+    notify::record_sent(e.db, e.count("SELECT seq FROM outbox WHERE id = '" + kept + "'"), now + 1);
+    o.recipient_id = "vol_y";
+    notify::enqueue(e.db, o, now, 30 * day);
+    auto vol = e.volunteer();
+    e.db.exec("UPDATE outbox SET recipient_id = '" + vol + "' WHERE recipient_id = 'vol_x'");
+    erase_volunteer(e.db, vol, "request", now, coordinator());
+    CHECK(e.count("SELECT COUNT(*) FROM outbox") == 1);
+    CHECK(e.count("SELECT COUNT(*) FROM outbox WHERE recipient_id = 'vol_y'") == 1);
+}
+
 TEST_CASE("outbox: erasing a volunteer erases their messages") {
     domain_db d;
     const auto s = email_on();

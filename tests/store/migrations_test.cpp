@@ -317,3 +317,57 @@ TEST_CASE("migration 27 writes the CHECK lists as comparisons, which keep every 
     auto other = open_writer(dir.file("checks.db"), sync_mode::full);
     CHECK_THROWS_AS(other.exec("UPDATE outbox SET status = 'lost'"), SQLite::Exception);
 }
+
+TEST_CASE(
+    "migration 28: a queued message is out of the recipient and retention indexes, every reader still "
+    "finds it through an index") {
+    relais::testing::temp_dir dir;
+    const auto all = schema_migrations();
+    REQUIRE(all.size() >= 28);
+    REQUIRE(all[27].version == 28);
+    auto db = open_writer(dir.file("sent.db"), sync_mode::full);
+    apply_migrations(db, all.first(27));
+    for (const char* status : {"queued", "sent"})
+        db.exec(std::string("INSERT INTO outbox(id, created_at, kind, channel, recipient_kind, recipient_id, "
+                            "address, lang, subject, body_text, next_attempt_at, purge_after, status) VALUES "
+                            "('msg_") +
+                status +
+                "', 1, 'proposal', 'email', 'volunteer', 'vol_x', 'x@example.org', 'fr', 's', 't', 1, "
+                "99, '" +
+                status + "')");
+    CHECK(apply_migrations(db, all.first(28)) == 1);
+    CHECK(db.execAndGet("PRAGMA integrity_check").getString() == "ok");
+    // The index entries: the sent message's only.
+    CHECK(db.execAndGet("SELECT COUNT(*) FROM outbox INDEXED BY outbox_recipient WHERE recipient_kind = "
+                        "'volunteer' AND recipient_id = 'vol_x' AND status <> 'queued'")
+              .getInt() == 1);
+    CHECK(db.execAndGet("SELECT COUNT(*) FROM outbox INDEXED BY outbox_purge WHERE purge_after <= 99 AND "
+                        "status <> 'queued'")
+              .getInt() == 1);
+    // Marked sent, the queued one enters them.
+    db.exec("UPDATE outbox SET status = 'sent' WHERE id = 'msg_queued'");
+    CHECK(db.execAndGet("SELECT COUNT(*) FROM outbox INDEXED BY outbox_recipient WHERE recipient_kind = "
+                        "'volunteer' AND recipient_id = 'vol_x' AND status <> 'queued'")
+              .getInt() == 2);
+
+    // The shapes of the readers' two halves (notify/outbox.cpp, domain/privacy.cpp, notify/digest.cpp):
+    // each through an index, none a scan of the outbox.
+    auto plan = [&](const std::string& sql) {
+        SQLite::Statement q(db, "EXPLAIN QUERY PLAN " + sql);
+        std::string out;
+        while (q.executeStep())
+            out += q.getColumn(3).getString() + "\n";
+        return out;
+    };
+    for (const std::string which : {"status <> 'queued'", "status = 'queued'"}) {
+        for (const std::string& sql :
+             {"SELECT id FROM outbox WHERE recipient_kind = ?1 AND recipient_id = ?2 AND " + which,
+              "SELECT id FROM outbox WHERE " + which + " AND purge_after <= ?",
+              "DELETE FROM outbox WHERE " + which + " AND recipient_kind = ? AND recipient_id = ?"}) {
+            const std::string p = plan(sql);
+            INFO(sql, " -> ", p);
+            CHECK(p.find("USING INDEX") != std::string::npos);
+            CHECK(p.find("SCAN outbox\n") == std::string::npos);
+        }
+    }
+}
