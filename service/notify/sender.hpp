@@ -36,6 +36,8 @@ struct sender_settings {
     std::string from_name;                 ///< the display name of the sender (the programme's name)
     std::chrono::milliseconds idle{2000};  ///< how often the outbox is looked at when nothing wakes it
     int batch = 50;                        ///< messages read per round
+    /// The sender thread's nice value (0: the others' priority): background work, behind the requests.
+    int nice = 19;
     /// After a temporary failure (server down, 4xx) a channel rests: `first_rest`, then twice as long after
     /// each new failure, at most `longest_rest`; a message sent on it ends the rest. Each message still has
     /// its own back-off (outbox.hpp: retry_delay).

@@ -16,6 +16,9 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <thread>
 
@@ -61,6 +64,26 @@ int count_where(const std::string& path, const std::string& condition) {
     return db.execAndGet("SELECT COUNT(*) FROM outbox WHERE " + condition).getInt();
 }
 
+/// The nice value of this process's thread named `name` (/proc/self/task/*/stat, field 19), or -100.
+int nice_of_thread(const std::string& name) {
+    for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+        std::ifstream comm(task.path() / "comm");
+        std::string n;
+        std::getline(comm, n);
+        if (n != name)
+            continue;
+        std::ifstream stat(task.path() / "stat");
+        std::string line;
+        std::getline(stat, line);
+        std::istringstream fields(line.substr(line.rfind(')') + 2));  // after "pid (comm) "
+        std::string field;
+        for (int i = 3; i <= 19 && fields >> field; ++i) {
+        }
+        return std::stoi(field);
+    }
+    return -100;
+}
+
 }  // namespace
 
 TEST_CASE("sender: every queued email goes out once, marked sent in a few commits, the last ones at stop") {
@@ -79,6 +102,8 @@ TEST_CASE("sender: every queued email goes out once, marked sent in a few commit
         notify::sender sender(st, clk, s);
         sender.start();
         REQUIRE(sink.wait_for(queued, std::chrono::seconds(60)));
+        // Its thread runs behind the requests' (nice 19).
+        CHECK(nice_of_thread("relais-sender") == 19);
         // Stopped as soon as the last one arrived: what it sent is marked sent before it stops.
         sender.stop();
         CHECK(sender.sent() == queued);
