@@ -4,8 +4,6 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include <cerrno>
-
 namespace relais::core {
 
 namespace {
@@ -24,7 +22,6 @@ bool lower_this_thread_priority(int nice) noexcept {
 }
 
 int this_thread_nice() noexcept {
-    errno = 0;
     return ::getpriority(PRIO_PROCESS, this_thread_id());
 }
 
