@@ -22,6 +22,16 @@ constexpr migration broken_steps[] = {
     {2, "two", "CREATE TABLE b (y INTEGER); INSERT INTO a VALUES (1);"},
     {3, "broken", "CREATE TABLE c (z INTEGER); THIS IS NOT SQL;"},
 };
+
+/// A writer on a new database whose schema stands just before migration `version`, for that migration's test.
+SQLite::Database database_before(const relais::testing::temp_dir& dir, const char* file, int version) {
+    const auto all = schema_migrations();
+    REQUIRE(all.size() >= static_cast<std::size_t>(version));
+    REQUIRE(all[version - 1].version == version);
+    auto db = open_writer(dir.file(file), sync_mode::full);
+    apply_migrations(db, all.first(version - 1));
+    return db;
+}
 }  // namespace
 
 TEST_CASE("migrations apply in order, once, and are recorded") {
@@ -83,11 +93,8 @@ TEST_CASE("a volunteer's account is found through an index, not by scanning ever
 
 TEST_CASE("migration 18 keeps every collective activity and sign-up, and lets the city run one") {
     relais::testing::temp_dir dir;
-    auto db = open_writer(dir.file("m.db"), sync_mode::full);
+    auto db = database_before(dir, "m.db", 18);
     const auto all = schema_migrations();
-    REQUIRE(all.size() >= 18);
-    REQUIRE(all[17].version == 18);
-    apply_migrations(db, all.first(17));
     db.exec(
         "INSERT INTO partner(id, name, created_at) VALUES ('prt_a', 'Asso', 1);"
         "INSERT INTO neighbourhood(code, name) VALUES ('zz_test', 'Test') ON CONFLICT DO NOTHING;"
@@ -119,11 +126,8 @@ TEST_CASE("migration 18 keeps every collective activity and sign-up, and lets th
 
 TEST_CASE("migration 21 makes the programme as it stood the current one, owning every request so far") {
     relais::testing::temp_dir dir;
-    auto db = open_writer(dir.file("m.db"), sync_mode::full);
+    auto db = database_before(dir, "m.db", 21);
     const auto all = schema_migrations();
-    REQUIRE(all.size() >= 21);
-    REQUIRE(all[20].version == 21);
-    apply_migrations(db, all.first(20));
     db.exec("UPDATE programme SET name = 'COVID 2020', starts_on = '2020-03-23';");
     const char* resident =
         "INSERT INTO resident(id, first_name, last_name, phone, address, neighbourhood, consent_at, "
@@ -230,11 +234,8 @@ TEST_CASE("migration 25 takes Rennes out of a database nobody has used, and leav
 
 TEST_CASE("migration 26 keeps an email's links, not its HTML part, and leaves the messages already queued") {
     relais::testing::temp_dir dir;
+    auto db = database_before(dir, "outbox.db", 26);
     const auto all = schema_migrations();
-    REQUIRE(all.size() >= 26);
-    REQUIRE(all[25].version == 26);
-    auto db = open_writer(dir.file("outbox.db"), sync_mode::full);
-    apply_migrations(db, all.first(25));
     db.exec(
         "INSERT INTO outbox(id, created_at, kind, channel, recipient_kind, recipient_id, address, lang, "
         "subject, "
@@ -249,11 +250,8 @@ TEST_CASE("migration 26 keeps an email's links, not its HTML part, and leaves th
 
 TEST_CASE("migration 27 writes the CHECK lists as comparisons, which keep every rule") {
     relais::testing::temp_dir dir;
+    auto db = database_before(dir, "checks.db", 27);
     const auto all = schema_migrations();
-    REQUIRE(all.size() >= 27);
-    REQUIRE(all[26].version == 27);
-    auto db = open_writer(dir.file("checks.db"), sync_mode::full);
-    apply_migrations(db, all.first(26));
     db.exec(
         "INSERT INTO outbox(id, created_at, kind, channel, recipient_kind, recipient_id, address, lang, "
         "subject, body_text, next_attempt_at, purge_after) VALUES ('msg_old', 1, 'proposal', 'email', "
@@ -322,11 +320,8 @@ TEST_CASE(
     "migration 28: a queued message is out of the recipient and retention indexes, every reader still "
     "finds it through an index") {
     relais::testing::temp_dir dir;
+    auto db = database_before(dir, "sent.db", 28);
     const auto all = schema_migrations();
-    REQUIRE(all.size() >= 28);
-    REQUIRE(all[27].version == 28);
-    auto db = open_writer(dir.file("sent.db"), sync_mode::full);
-    apply_migrations(db, all.first(27));
     for (const char* status : {"queued", "sent"})
         db.exec(std::string("INSERT INTO outbox(id, created_at, kind, channel, recipient_kind, recipient_id, "
                             "address, lang, subject, body_text, next_attempt_at, purge_after, status) VALUES "
