@@ -105,7 +105,8 @@ asio::awaitable<int> sender::round() {
             skip.push_back(entry.first);
     // (GCC 12: a lambda temporary inside a co_await expression is destroyed twice; name it first.)
     auto read_due = [now, limit, skip](SQLite::Database& db) { return due_messages(db, now, limit, skip); };
-    auto due = co_await db_.read(std::move(read_due));
+    // Only what is on disk: never a message for a change a crash of the machine could still undo.
+    auto due = co_await db_.read_durable(std::move(read_due));
     int done = 0;
     std::vector<sent_note> unrecorded;  // sent, not yet marked sent in the outbox
     auto oldest_unrecorded = std::chrono::steady_clock::now();

@@ -23,7 +23,7 @@ const store_options& migrated(const store_options& opts) {
 store::store(store_options opts)
     : opts_(migrated(opts)),
       writer_(opts_.path, opts_.sync, opts_.write_queue, opts_.max_batch, opts_.watched_tables, &events_,
-              opts_.before_commit),
+              opts_.before_commit, opts_.before_wal_flush),
       readers_(opts_.path, opts_.readers, opts_.read_queue) {}
 
 store::~store() {

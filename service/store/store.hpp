@@ -31,6 +31,9 @@ struct store_options {
     /// events (see writer): what must be written in the same transaction as a change, decided from the
     /// change's events (the notification outbox). Empty: nothing.
     before_commit_step before_commit;
+    /// Called on the log's flushing thread before each flush (wal_syncer): tests hold it to look at what a
+    /// commit not yet on disk looks like from outside. Empty in the service.
+    std::function<void()> before_wal_flush;
 };
 
 /// The storage engine: migrations at open, one writer thread with group commit, a pool of reader threads.
@@ -68,6 +71,19 @@ class store {
         return submit_to(readers_, std::move(f));
     }
 
+    /// As `read`, but returns only once every commit the read could see is on disk (a reader may see a
+    /// commit in the milliseconds before its flush: see wal_syncer). For what acts outside the service on
+    /// what it reads, such as sending a message: never for a change a crash of the machine could undo.
+    template <class F>
+    boost::asio::awaitable<job_result_t<std::invoke_result_t<F&, SQLite::Database&>>> read_durable(F f) {
+        auto then_wait = [f = std::move(f), w = &writer_](SQLite::Database& db) mutable {
+            auto r = f(db);
+            w->wait_durable(w->commits_begun());  // read after the snapshot: covers all it saw
+            return r;
+        };
+        return submit_to(readers_, std::move(then_wait));
+    }
+
     /// Drains queued writes and closes every connection. Idempotent.
     void stop();
 
@@ -77,6 +93,8 @@ class store {
     const writer_stats& stats() const noexcept { return writer_.stats(); }
     /// Checkpoints run by the checkpointer thread so far.
     std::uint64_t checkpoints() const noexcept { return writer_.checkpoints(); }
+    /// Flushes of the write-ahead log so far (one per group of commits; none with `sync_mode::normal`).
+    std::uint64_t wal_flushes() const noexcept { return writer_.wal_flushes(); }
     /// Empties the write-ahead log into the database file and cuts it to zero bytes (checkpointer::truncate):
     /// after an erasure, so the erased values survive in no file. True once the log is empty. The caller
     /// resumes on its own executor; the wait happens on the checkpointer's thread.

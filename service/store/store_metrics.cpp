@@ -27,6 +27,11 @@ std::string render_metrics(const store& db) {
     out += fmt::format("relais_storage_commit_batch_size_count {}\n", cumulative);
     out += "# TYPE relais_storage_commits_total counter\n";
     out += fmt::format("relais_storage_commits_total {}\n", st.commits.load());
+    out +=
+        "# HELP relais_storage_wal_flushes_total Flushes of the write-ahead log (one per group of "
+        "commits).\n";
+    out += "# TYPE relais_storage_wal_flushes_total counter\n";
+    out += fmt::format("relais_storage_wal_flushes_total {}\n", db.wal_flushes());
     out += "# TYPE relais_storage_failed_jobs_total counter\n";
     out += fmt::format("relais_storage_failed_jobs_total {}\n", st.failed_jobs.load());
     out += "# TYPE relais_storage_failed_commits_total counter\n";

@@ -10,19 +10,38 @@
 
 #include <cstring>
 #include <stdexcept>
+#include <utility>
 
 namespace relais::store {
 
+namespace {
+
+/// With synchronous=FULL in WAL mode, a commit is the frames written and then the log flushed; the flush
+/// moves to the wal_syncer's thread, so the connection itself commits with NORMAL. True when the syncer
+/// must flush. Outside WAL mode (a file system without shared memory) the commits stay FULL by themselves.
+bool flush_beside(SQLite::Database& db, sync_mode sync) {
+    if (sync != sync_mode::full)
+        return false;
+    SQLite::Statement mode(db, "PRAGMA journal_mode");
+    if (!mode.executeStep() || mode.getColumn(0).getString() != "wal")
+        return false;
+    db.exec("PRAGMA synchronous=NORMAL");
+    return true;
+}
+
+}  // namespace
+
 writer::writer(const std::string& path, sync_mode sync, std::size_t queue_capacity, std::size_t max_batch,
                std::vector<std::string> watched_tables, event_dispatcher* events,
-               before_commit_step before_commit)
+               before_commit_step before_commit, std::function<void()> before_flush)
     : db_(open_writer(path, sync)),
       queue_(queue_capacity),
       max_batch_(max_batch),
       checkpointer_(path),
       watched_tables_(std::move(watched_tables)),
       events_(events),
-      before_commit_(std::move(before_commit)) {
+      before_commit_(std::move(before_commit)),
+      syncer_(path + "-wal", flush_beside(db_, sync), events, queue_capacity, std::move(before_flush)) {
     // Replaces SQLite's automatic checkpoint (which would run inside our commits).
     sqlite3_wal_hook(db_.getHandle(), &writer::on_wal_commit, this);
     for (const auto& t : watched_tables_) {
@@ -72,12 +91,18 @@ void writer::publish_watched_changes() {
     }
 }
 
-void writer::publish_events(bool committed) {
-    // Only what a successful COMMIT made durable; a failed transaction's events never happened.
-    if (committed && events_ && !collected_.empty())
-        events_->publish(std::move(collected_));
+void writer::hand_over(std::deque<std::unique_ptr<job>>& batch, bool committed) {
+    // The answers and the events wait for the flush; a failed transaction's events never happened.
+    pending_commit c;
+    c.number = commits_begun_.load();
+    c.committed = committed;
+    c.events_gap = std::exchange(collected_gap_, false);
+    if (committed)
+        c.events = std::move(collected_);
+    c.jobs = std::move(batch);
     collected_.clear();
     collector_.discard();
+    syncer_.hand_over(std::move(c));
 }
 
 writer::~writer() {
@@ -91,6 +116,7 @@ void writer::stop() {
     queue_.close();
     if (thread_.joinable())
         thread_.join();
+    syncer_.stop();  // after the writer's last hand-over: every caller answered
     checkpointer_.stop();
 }
 
@@ -115,9 +141,10 @@ void writer::run_batch(std::deque<std::unique_ptr<job>>& batch) {
             j->fail(e);
         stats_.failed_commits++;
         publish_watched_changes();
-        publish_events(false);
+        collected_.clear();
+        collector_.discard();
         for (auto& j : batch)
-            j->finish();
+            j->finish();  // nothing was written: no flush to wait for
         return;
     }
     for (auto& j : batch) {
@@ -138,8 +165,7 @@ void writer::run_batch(std::deque<std::unique_ptr<job>>& batch) {
         // The commit must not fail for its subscribers' sake; they miss this batch and are told so.
         spdlog::error("the events of a group commit could not be read back: {}", ex.what());
         collected_.clear();
-        if (events_)
-            events_->report_gap();
+        collected_gap_ = true;
     }
     if (before_commit_ && !collected_.empty()) {
         prepare(db_, "SAVEPOINT before_commit")->exec();
@@ -153,6 +179,8 @@ void writer::run_batch(std::deque<std::unique_ptr<job>>& batch) {
         }
         prepare(db_, "RELEASE before_commit")->exec();
     }
+    commits_begun_.fetch_add(
+        1);  // before COMMIT: a reader that can see this commit reads a count covering it
     try {
         prepare(db_, "COMMIT")->exec();
         stats_.commits++;
@@ -168,15 +196,14 @@ void writer::run_batch(std::deque<std::unique_ptr<job>>& batch) {
         } catch (...) {
         }
     }
+    // At once, not after the flush: a cache must not keep what readers can already see has changed.
     publish_watched_changes();
-    publish_events(committed);
     stats_.jobs += batch.size();
     std::size_t slot = 0;
     while (slot < writer_stats::batch_bounds.size() && batch.size() > writer_stats::batch_bounds[slot])
         ++slot;
     stats_.batch_size_buckets[slot]++;
-    for (auto& j : batch)
-        j->finish();
+    hand_over(batch, committed);
 }
 
 }  // namespace relais::store

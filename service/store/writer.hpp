@@ -4,6 +4,7 @@
 #include "store/connection.hpp"
 #include "store/event_collector.hpp"
 #include "store/job_queue.hpp"
+#include "store/wal_syncer.hpp"
 
 #include <array>
 #include <atomic>
@@ -38,8 +39,9 @@ struct writer_stats {
 /// The single writer: one connection, one thread. It takes every job waiting in its queue (up to
 /// `max_batch`), runs each inside its own savepoint within one `BEGIN IMMEDIATE` transaction, commits once
 /// (group commit), and only then answers each job's caller. A job that throws is rolled back to its
-/// savepoint alone; its neighbours still commit. After a successful commit, the events the batch appended to
-/// the log (and kept: see event_collector) go to the event dispatcher, if any. Before the COMMIT, the
+/// savepoint alone; its neighbours still commit. Once the commit is on disk (see wal_syncer: the flush runs
+/// beside the next group commit), the callers get their answers and the events the batch appended to the log
+/// (and kept: see event_collector) go to the event dispatcher, if any. Before the COMMIT, the
 /// `before_commit` step gets those events inside the transaction, in a savepoint of its own: its failure
 /// is logged and undoes its writes only (the users' changes still commit).
 class writer {
@@ -49,7 +51,7 @@ class writer {
     /// `events`: where committed events go (null: nowhere); it must outlive the writer.
     writer(const std::string& path, sync_mode sync, std::size_t queue_capacity, std::size_t max_batch,
            std::vector<std::string> watched_tables = {}, event_dispatcher* events = nullptr,
-           before_commit_step before_commit = {});
+           before_commit_step before_commit = {}, std::function<void()> before_flush = {});
     ~writer();
 
     writer(const writer&) = delete;
@@ -71,6 +73,13 @@ class writer {
     /// See checkpointer::truncate.
     void truncate_wal(std::function<void(bool)> done) { checkpointer_.truncate(std::move(done)); }
 
+    /// Commits begun so far (counted before each COMMIT): a value read after a read transaction's snapshot
+    /// covers every commit that snapshot can see.
+    std::uint64_t commits_begun() const noexcept { return commits_begun_.load(); }
+    /// Blocks until the commits numbered up to `number` are on disk (see wal_syncer).
+    void wait_durable(std::uint64_t number) { syncer_.wait_durable(number); }
+    /// Flushes of the write-ahead log so far (one per group of commits).
+    std::uint64_t wal_flushes() const noexcept { return syncer_.flushes(); }
     std::uint64_t watched_generation() const noexcept {
         return watched_generation_.load(std::memory_order_acquire);
     }
@@ -87,7 +96,7 @@ class writer {
     static void on_row_change(void* self, int op, const char* database, const char* table, long long rowid);
     static int on_wal_commit(void* self, ::sqlite3* db, const char* database, int wal_pages);
     void publish_watched_changes();
-    void publish_events(bool committed);
+    void hand_over(std::deque<std::unique_ptr<job>>& batch, bool committed);
 
     SQLite::Database db_;
     job_queue queue_;
@@ -98,9 +107,12 @@ class writer {
     bool watched_dirty_ = false;  ///< writer thread only: the open transaction touched a watched table
     event_collector collector_;   ///< writer thread only: the open transaction's events
     std::vector<committed_event> collected_;  ///< writer thread only: read back before COMMIT
+    bool collected_gap_ = false;              ///< writer thread only: the read-back failed
     event_dispatcher* events_ = nullptr;
     before_commit_step before_commit_;
     std::atomic<std::uint64_t> watched_generation_{0};
+    std::atomic<std::uint64_t> commits_begun_{0};
+    wal_syncer syncer_;  ///< before the thread, which hands it every commit
     std::thread thread_;
     bool stopped_ = false;
 };
