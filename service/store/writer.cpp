@@ -179,8 +179,8 @@ void writer::run_batch(std::deque<std::unique_ptr<job>>& batch) {
         }
         prepare(db_, "RELEASE before_commit")->exec();
     }
-    commits_begun_.fetch_add(
-        1);  // before COMMIT: a reader that can see this commit reads a count covering it
+    // Counted before COMMIT: a reader that can see this commit reads a count that covers it.
+    commits_begun_.fetch_add(1);
     try {
         prepare(db_, "COMMIT")->exec();
         stats_.commits++;
