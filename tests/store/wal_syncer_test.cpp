@@ -67,6 +67,34 @@ int count_rows(SQLite::Database& c) {
     return q.getColumn(0).getInt();
 }
 
+/// The scratch table, created through the store from a coroutine on `ioc` (run by another thread).
+void create_table(store::store& db, asio::io_context& ioc) {
+    std::atomic<bool> created{false};
+    asio::co_spawn(
+        ioc,
+        [&]() -> asio::awaitable<void> {
+            co_await db.write([](SQLite::Database& c) { c.exec("CREATE TABLE t (k INTEGER PRIMARY KEY)"); });
+            created = true;
+        },
+        asio::detached);
+    REQUIRE(eventually(created));
+}
+
+/// The rows a reader sees now (no wait for a flush).
+int rows_seen(store::store& db, asio::io_context& ioc) {
+    std::atomic<bool> done{false};
+    int rows = -1;
+    asio::co_spawn(
+        ioc,
+        [&]() -> asio::awaitable<void> {
+            rows = co_await db.read([](SQLite::Database& c) { return count_rows(c); });
+            done = true;
+        },
+        asio::detached);
+    REQUIRE(eventually(done));
+    return rows;
+}
+
 }  // namespace
 
 TEST_CASE("a write is answered and its events published only once its commit is flushed") {
@@ -86,15 +114,7 @@ TEST_CASE("a write is answered and its events published only once its commit is 
     asio::io_context ioc;
     auto work = asio::make_work_guard(ioc);
     std::thread io([&] { ioc.run(); });
-    std::atomic<bool> created{false};
-    asio::co_spawn(
-        ioc,
-        [&]() -> asio::awaitable<void> {
-            co_await db.write([](SQLite::Database& c) { c.exec("CREATE TABLE t (k INTEGER PRIMARY KEY)"); });
-            created = true;
-        },
-        asio::detached);
-    REQUIRE(eventually(created));
+    create_table(db, ioc);
     const auto flushes_before = db.wal_flushes();
     CHECK(flushes_before >= 1);  // synchronous=FULL by default: the commit was flushed on the syncer
 
@@ -154,15 +174,7 @@ TEST_CASE("the writer goes on with the next group commit while the last one is f
     asio::io_context ioc;
     auto work = asio::make_work_guard(ioc);
     std::thread io([&] { ioc.run(); });
-    std::atomic<bool> created{false};
-    asio::co_spawn(
-        ioc,
-        [&]() -> asio::awaitable<void> {
-            co_await db.write([](SQLite::Database& c) { c.exec("CREATE TABLE t (k INTEGER PRIMARY KEY)"); });
-            created = true;
-        },
-        asio::detached);
-    REQUIRE(eventually(created));
+    create_table(db, ioc);
 
     gate.close();
     const auto flushes_before = db.wal_flushes();
@@ -183,19 +195,10 @@ TEST_CASE("the writer goes on with the next group commit while the last one is f
                 answered++;
             },
             asio::detached);
-        int rows = 0;
+        int rows = rows_seen(db, ioc);
         for (int tries = 0; tries < 1000 && rows < i + 1; ++tries) {
-            std::atomic<bool> done{false};
-            asio::co_spawn(
-                ioc,
-                [&]() -> asio::awaitable<void> {
-                    rows = co_await db.read([](SQLite::Database& c) { return count_rows(c); });
-                    done = true;
-                },
-                asio::detached);
-            REQUIRE(eventually(done));
-            if (rows < i + 1)
-                std::this_thread::sleep_for(std::chrono::milliseconds(5));
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+            rows = rows_seen(db, ioc);
         }
         REQUIRE(rows == i + 1);
     }
