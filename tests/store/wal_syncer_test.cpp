@@ -95,15 +95,27 @@ int rows_seen(store::store& db, asio::io_context& ioc) {
     return rows;
 }
 
+/// A store on a fresh file whose log flushes pass through `gate`.
+struct gated_store {
+    testing::temp_dir dir;
+    flush_gate gate;
+    store::store db;
+
+    explicit gated_store(const std::string& file) : db(options(dir.file(file), gate)) {}
+    static store::store_options options(std::string path, flush_gate& gate) {
+        store::store_options opts;
+        opts.path = std::move(path);
+        opts.before_wal_flush = [&gate] { gate.before_flush(); };
+        return opts;
+    }
+};
+
 }  // namespace
 
 TEST_CASE("a write is answered and its events published only once its commit is flushed") {
-    testing::temp_dir dir;
-    flush_gate gate;
-    store::store_options opts;
-    opts.path = dir.file("flush.db");
-    opts.before_wal_flush = [&gate] { gate.before_flush(); };
-    store::store db(opts);
+    gated_store g("flush.db");
+    auto& gate = g.gate;
+    auto& db = g.db;
     std::atomic<bool> published{false};
     db.events().subscribe([&](const store::committed_batch& b) {
         for (const auto& e : b.events)
@@ -164,12 +176,9 @@ TEST_CASE("a write is answered and its events published only once its commit is 
 }
 
 TEST_CASE("the writer goes on with the next group commit while the last one is flushed") {
-    testing::temp_dir dir;
-    flush_gate gate;
-    store::store_options opts;
-    opts.path = dir.file("pipeline.db");
-    opts.before_wal_flush = [&gate] { gate.before_flush(); };
-    store::store db(opts);
+    gated_store g("pipeline.db");
+    auto& gate = g.gate;
+    auto& db = g.db;
 
     asio::io_context ioc;
     auto work = asio::make_work_guard(ioc);
