@@ -142,37 +142,51 @@ int cancel_queued(SQLite::Database& db, const std::string& about_id, const std::
 
 std::vector<queued_message> due_messages(SQLite::Database& db, std::int64_t now, int limit,
                                          const std::vector<std::string>& skip) {
-    if (skip.size() > 3)
-        throw std::invalid_argument("due_messages: three channels at most");
+    // Each channel's due messages are a range of `outbox_due` of their own (migration 29): a resting
+    // channel's backlog is never walked to find the others' (every commit wakes the sender). Up to `limit`
+    // of each, then the oldest `limit` of them all, as one read of every channel would give.
     auto q =
         store::prepare(db,
                        "SELECT id, kind, channel, address, lang, subject, body_text, body_html, optional, "
-                       "attempts, created_at, unsubscribe_url, body_links, seq FROM outbox WHERE status = "
-                       "'queued' AND next_attempt_at <= ? AND channel NOT IN (?, ?, ?) "
+                       "attempts, created_at, unsubscribe_url, body_links, seq, next_attempt_at FROM outbox "
+                       "WHERE status = 'queued' AND channel = ? AND next_attempt_at <= ? "
                        "ORDER BY next_attempt_at, seq LIMIT ?");
-    q->bind(1, static_cast<std::int64_t>(now));
-    for (int i = 0; i < 3; ++i)  // an unused slot holds "", which no channel is (NULL would match nothing)
-        q->bind(2 + i, i < static_cast<int>(skip.size()) ? skip[static_cast<std::size_t>(i)] : std::string());
-    q->bind(5, limit);
+    std::vector<std::pair<std::int64_t, queued_message>> found;  // (due at, message)
+    for (const char* channel : message_channels) {
+        if (std::find(skip.begin(), skip.end(), channel) != skip.end())
+            continue;
+        q->reset();
+        q->bind(1, channel);
+        q->bind(2, static_cast<std::int64_t>(now));
+        q->bind(3, limit);
+        while (q->executeStep()) {
+            queued_message m;
+            m.id = q->getColumn(0).getString();
+            m.kind = q->getColumn(1).getString();
+            m.channel = q->getColumn(2).getString();
+            m.address = q->getColumn(3).getString();
+            m.lang = q->getColumn(4).getString();
+            m.subject = q->getColumn(5).getString();
+            m.text = q->getColumn(6).getString();
+            m.html = q->getColumn(7).isNull() ? std::string() : q->getColumn(7).getString();
+            m.optional = q->getColumn(8).getInt() != 0;
+            m.attempts = q->getColumn(9).getInt();
+            m.created_at = q->getColumn(10).getInt64();
+            m.unsubscribe_url = q->getColumn(11).isNull() ? std::string() : q->getColumn(11).getString();
+            if (!q->getColumn(12).isNull())
+                m.links = split_links(q->getColumn(12).getString());
+            m.seq = q->getColumn(13).getInt64();
+            found.emplace_back(q->getColumn(14).getInt64(), std::move(m));
+        }
+    }
+    std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) {
+        return a.first != b.first ? a.first < b.first : a.second.seq < b.second.seq;
+    });
     std::vector<queued_message> out;
-    while (q->executeStep()) {
-        queued_message m;
-        m.id = q->getColumn(0).getString();
-        m.kind = q->getColumn(1).getString();
-        m.channel = q->getColumn(2).getString();
-        m.address = q->getColumn(3).getString();
-        m.lang = q->getColumn(4).getString();
-        m.subject = q->getColumn(5).getString();
-        m.text = q->getColumn(6).getString();
-        m.html = q->getColumn(7).isNull() ? std::string() : q->getColumn(7).getString();
-        m.optional = q->getColumn(8).getInt() != 0;
-        m.attempts = q->getColumn(9).getInt();
-        m.created_at = q->getColumn(10).getInt64();
-        m.unsubscribe_url = q->getColumn(11).isNull() ? std::string() : q->getColumn(11).getString();
-        if (!q->getColumn(12).isNull())
-            m.links = split_links(q->getColumn(12).getString());
-        m.seq = q->getColumn(13).getInt64();
-        out.push_back(std::move(m));
+    for (auto& f : found) {
+        if (static_cast<int>(out.size()) == limit)
+            break;
+        out.push_back(std::move(f.second));
     }
     return out;
 }
@@ -394,7 +408,13 @@ std::string outbox_metrics(SQLite::Database& db, std::int64_t now) {
     while (q->executeStep())
         out += "relais_outbox_messages{channel=\"" + q->getColumn(0).getString() + "\",status=\"" +
                q->getColumn(1).getString() + "\"} " + std::to_string(q->getColumn(2).getInt64()) + "\n";
-    auto o = store::prepare(db, "SELECT MIN(next_attempt_at) FROM outbox WHERE status = 'queued'");
+    // Per channel, each a look-up at the start of its range of outbox_due (migration 29).
+    auto o = store::prepare(
+        db,
+        "SELECT MIN(m) FROM ("
+        "SELECT MIN(next_attempt_at) AS m FROM outbox WHERE status = 'queued' AND channel = 'email' "
+        "UNION ALL SELECT MIN(next_attempt_at) FROM outbox WHERE status = 'queued' AND channel = 'sms' "
+        "UNION ALL SELECT MIN(next_attempt_at) FROM outbox WHERE status = 'queued' AND channel = 'push')");
     std::int64_t age = 0;
     if (o->executeStep() && !o->getColumn(0).isNull())
         age = std::max<std::int64_t>(0, now - o->getColumn(0).getInt64());

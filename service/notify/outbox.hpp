@@ -2,6 +2,7 @@
 
 #include <SQLiteCpp/Database.h>
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -13,10 +14,13 @@
 // for changes).
 namespace relais::notify {
 
+/// The channels a message goes by (the outbox's CHECK on `channel`).
+inline constexpr std::array<const char*, 3> message_channels{"email", "sms", "push"};
+
 /// A message decided by the planner.
 struct outgoing {
     std::string kind;            ///< the template: "proposal", "mission_cancelled", "volunteer_validated"...
-    std::string channel;         ///< email or sms (push is still to come)
+    std::string channel;         ///< one of message_channels
     std::string recipient_kind;  ///< volunteer, resident, coordinator, partner
     std::string recipient_id;
     std::string address;  ///< where it goes (personal data: never logged)

@@ -35,6 +35,7 @@ std::span<const migration> schema_migrations() {
         {26, "outbox links", schema_outbox_links_sql()},
         {27, "check lists", schema_check_lists_sql()},
         {28, "outbox sent indexes", schema_outbox_sent_indexes_sql()},
+        {29, "outbox due by channel", schema_outbox_due_channel_sql()},
     };
     return migrations;
 }

@@ -56,5 +56,6 @@ const char* schema_outbox_links_sql();
 const char* schema_check_lists_sql();
 /// Migration 28: a queued message out of the recipient and retention indexes until it leaves the queue.
 const char* schema_outbox_sent_indexes_sql();
+const char* schema_outbox_due_channel_sql();
 
 }  // namespace relais::store
