@@ -30,14 +30,21 @@ checkpointer::~checkpointer() {
     stop();
 }
 
-void checkpointer::request() noexcept {
+void checkpointer::request(std::uint64_t log_generation) noexcept {
     {
         std::lock_guard lock(mutex_);
+        requested_generation_ = log_generation;
         if (pending_)
             return;
         pending_ = true;
+        busy_.store(true, std::memory_order_release);
     }
     wake_.notify_one();
+}
+
+checkpointer::pass checkpointer::last_pass() const {
+    std::lock_guard lock(mutex_);
+    return last_pass_;
 }
 
 void checkpointer::truncate(std::function<void(bool)> done) {
@@ -97,12 +104,14 @@ bool checkpointer::truncate_now() {
 void checkpointer::loop() {
     std::vector<std::function<void(bool)>> waiters;
     for (;;) {
+        std::uint64_t generation = 0;
         {
             std::unique_lock lock(mutex_);
             wake_.wait(lock, [this] { return pending_ || stopping_ || !truncate_waiters_.empty(); });
             if (stopping_)
                 return;
             pending_ = false;
+            generation = requested_generation_;
             waiters.swap(truncate_waiters_);
         }
         if (!waiters.empty()) {
@@ -111,6 +120,8 @@ void checkpointer::loop() {
             for (auto& w : waiters)
                 w(emptied);
             waiters.clear();
+            std::lock_guard lock(mutex_);
+            busy_.store(pending_, std::memory_order_release);  // (it did what a pending pass would)
             continue;
         }
         int log_frames = 0;
@@ -120,6 +131,10 @@ void checkpointer::loop() {
         if (rc != SQLITE_OK && rc != SQLITE_BUSY)
             spdlog::warn("WAL checkpoint failed: {}", sqlite3_errstr(rc));
         runs_.fetch_add(1, std::memory_order_relaxed);
+        std::lock_guard lock(mutex_);
+        if (rc == SQLITE_OK)
+            last_pass_ = {generation, log_frames, copied};
+        busy_.store(pending_, std::memory_order_release);
     }
 }
 

@@ -18,7 +18,7 @@ struct migration {
 
 /// The database was written by a newer relais than this binary.
 class schema_too_new : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 

@@ -12,7 +12,7 @@ namespace relais::store {
 /// own read transaction, so a job that reads several tables sees one consistent snapshot (WAL lets readers
 /// run alongside the writer).
 class reader_pool {
-public:
+  public:
     reader_pool(const std::string& path, std::size_t threads, std::size_t queue_capacity);
     ~reader_pool();
 
@@ -23,7 +23,7 @@ public:
     void stop();
     std::size_t queue_depth() const { return queue_.size(); }
 
-private:
+  private:
     job_queue queue_;
     std::vector<std::thread> threads_;
     bool stopped_ = false;

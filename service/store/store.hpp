@@ -95,6 +95,8 @@ class store {
     std::uint64_t checkpoints() const noexcept { return writer_.checkpoints(); }
     /// Flushes of the write-ahead log so far (one per group of commits; none with `sync_mode::normal`).
     std::uint64_t wal_flushes() const noexcept { return writer_.wal_flushes(); }
+    /// Times the write-ahead log started again from its beginning (writer::log_restarts).
+    std::uint64_t wal_restarts() const noexcept { return writer_.log_restarts(); }
     /// Empties the write-ahead log into the database file and cuts it to zero bytes (checkpointer::truncate):
     /// after an erasure, so the erased values survive in no file. True once the log is empty. The caller
     /// resumes on its own executor; the wait happens on the checkpointer's thread.

@@ -32,6 +32,13 @@ std::string render_metrics(const store& db) {
         "commits).\n";
     out += "# TYPE relais_storage_wal_flushes_total counter\n";
     out += fmt::format("relais_storage_wal_flushes_total {}\n", db.wal_flushes());
+    out +=
+        "# HELP relais_storage_wal_restarts_total Times the write-ahead log started again from its "
+        "beginning.\n";
+    out += "# TYPE relais_storage_wal_restarts_total counter\n";
+    out += fmt::format("relais_storage_wal_restarts_total {}\n", db.wal_restarts());
+    out += "# TYPE relais_storage_checkpoints_total counter\n";
+    out += fmt::format("relais_storage_checkpoints_total {}\n", db.checkpoints());
     out += "# TYPE relais_storage_failed_jobs_total counter\n";
     out += fmt::format("relais_storage_failed_jobs_total {}\n", st.failed_jobs.load());
     out += "# TYPE relais_storage_failed_commits_total counter\n";

@@ -78,6 +78,8 @@ class writer {
     std::uint64_t commits_begun() const noexcept { return commits_begun_.load(); }
     /// Blocks until the commits numbered up to `number` are on disk (see wal_syncer).
     void wait_durable(std::uint64_t number) { syncer_.wait_durable(number); }
+    /// Times the write-ahead log started again from its beginning (each after it was copied entirely).
+    std::uint64_t log_restarts() const noexcept { return log_restarts_.load(std::memory_order_relaxed); }
     /// Flushes of the write-ahead log so far (one per group of commits).
     std::uint64_t wal_flushes() const noexcept { return syncer_.flushes(); }
     std::uint64_t watched_generation() const noexcept {
@@ -112,6 +114,9 @@ class writer {
     before_commit_step before_commit_;
     std::atomic<std::uint64_t> watched_generation_{0};
     std::atomic<std::uint64_t> commits_begun_{0};
+    int last_wal_pages_ = 0;            ///< writer thread only: the log's size after the last commit
+    std::uint64_t log_generation_ = 0;  ///< writer thread only: the log's restarts seen so far
+    std::atomic<std::uint64_t> log_restarts_{0};
     wal_syncer syncer_;  ///< before the thread, which hands it every commit
     std::thread thread_;
     bool stopped_ = false;
