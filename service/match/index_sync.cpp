@@ -51,12 +51,14 @@ std::int64_t last_event_seq(SQLite::Database& db) {
     return db.execAndGet("SELECT COALESCE(MAX(seq), 0) FROM event").getInt64();
 }
 
+// The two reads below take the log's range (after, upto], NOT INDEXED: by the entity's index SQLite read
+// every event of that entity ever written (see engine::maintain).
 std::vector<std::string> volunteers_changed(SQLite::Database& db, std::int64_t after, std::int64_t upto) {
-    auto q_lease =
-        store::prepare(db,
-                       "SELECT entity_id FROM event WHERE seq > :a AND seq <= :b AND entity = 'volunteer' "
-                       "UNION SELECT m.volunteer_id FROM event e JOIN mission m ON m.id = e.entity_id "
-                       "WHERE e.seq > :a AND e.seq <= :b AND e.entity = 'mission'");
+    auto q_lease = store::prepare(db,
+                                  "SELECT entity_id FROM event NOT INDEXED WHERE seq > :a AND seq <= :b AND "
+                                  "entity = 'volunteer' UNION SELECT m.volunteer_id FROM event e NOT INDEXED "
+                                  "JOIN mission m ON m.id = e.entity_id "
+                                  "WHERE e.seq > :a AND e.seq <= :b AND e.entity = 'mission'");
     SQLite::Statement& q = *q_lease;
     q.bind(":a", static_cast<std::int64_t>(after));
     q.bind(":b", static_cast<std::int64_t>(upto));
@@ -68,7 +70,9 @@ std::vector<std::string> volunteers_changed(SQLite::Database& db, std::int64_t a
 
 bool categories_changed(SQLite::Database& db, std::int64_t after, std::int64_t upto) {
     auto q_lease =
-        store::prepare(db, "SELECT 1 FROM event WHERE seq > ? AND seq <= ? AND entity = 'category' LIMIT 1");
+        store::prepare(db,
+                       "SELECT 1 FROM event NOT INDEXED WHERE seq > ? AND seq <= ? AND entity = 'category' "
+                       "LIMIT 1");
     SQLite::Statement& q = *q_lease;
     q.bind(1, static_cast<std::int64_t>(after));
     q.bind(2, static_cast<std::int64_t>(upto));

@@ -8,6 +8,7 @@
 #include "match/match_fixture.hpp"
 
 #include <doctest/doctest.h>
+#include <sqlite3.h>
 
 #include <random>
 #include <sstream>
@@ -24,8 +25,8 @@ std::string dump(const volunteer_index& index) {
         std::vector<std::string> lines;
         d.for_each([&](const volunteer_entry& e) {
             std::ostringstream o;
-            o << e.id << " hood=" << d.hoods.name(e.neighbourhood) << " loc=" << e.located << ":" << e.lat << ","
-              << e.lon << " max=" << int(e.max_per_week) << " last=" << e.last_mission_at
+            o << e.id << " hood=" << d.hoods.name(e.neighbourhood) << " loc=" << e.located << ":" << e.lat
+              << "," << e.lon << " max=" << int(e.max_per_week) << " last=" << e.last_mission_at
               << " mob=" << e.ever_mobilised << " skills=";
             std::vector<std::string> skills;
             for (unsigned b = 0; b < 64; ++b)
@@ -63,7 +64,8 @@ std::string proposed_by(match_db& f, const std::string& mission_id) {
 
 }  // namespace
 
-TEST_CASE("catch-up keeps the index in step with every kind of write (random walk, compared to a full reload)") {
+TEST_CASE(
+    "catch-up keeps the index in step with every kind of write (random walk, compared to a full reload)") {
     match_db f;
     std::mt19937 rng(42);
     auto pick = [&](int n) { return std::uniform_int_distribution<int>(0, n - 1)(rng); };
@@ -89,20 +91,30 @@ TEST_CASE("catch-up keeps the index in step with every kind of write (random wal
     for (int step = 0; step < 400; ++step) {
         const auto& v = vols[static_cast<std::size_t>(pick(static_cast<int>(vols.size())))];
         const auto& r = reqs[static_cast<std::size_t>(pick(static_cast<int>(reqs.size())))];
-        const std::string m = missions.empty() ? "" : missions[static_cast<std::size_t>(pick(static_cast<int>(missions.size())))];
+        const std::string m =
+            missions.empty() ? ""
+                             : missions[static_cast<std::size_t>(pick(static_cast<int>(missions.size())))];
         try {
             f.job([&] {
                 switch (pick(11)) {
-                    case 0: activate_volunteer(f.db, v, t0(), coordinator()); break;
-                    case 1: pause_volunteer(f.db, v, t0(), coordinator()); break;
-                    case 2: resume_volunteer(f.db, v, t0(), coordinator()); break;
+                    case 0:
+                        activate_volunteer(f.db, v, t0(), coordinator());
+                        break;
+                    case 1:
+                        pause_volunteer(f.db, v, t0(), coordinator());
+                        break;
+                    case 2:
+                        resume_volunteer(f.db, v, t0(), coordinator());
+                        break;
                     case 3: {
                         volunteer_patch p;
                         if (pick(2))
-                            p.location = std::optional<geo>(geo{centre_lat + pick(60) * 0.1 * km_lat, centre_lon});
+                            p.location =
+                                std::optional<geo>(geo{centre_lat + pick(60) * 0.1 * km_lat, centre_lon});
                         else
                             p.location = std::optional<geo>();
-                        p.availability = std::vector<availability_slot>{{pick(7), 8 * 60, 8 * 60 + 60 * (1 + pick(10))}};
+                        p.availability =
+                            std::vector<availability_slot>{{pick(7), 8 * 60, 8 * 60 + 60 * (1 + pick(10))}};
                         p.skills = std::vector<std::string>{pick(2) ? "shopping" : "walk"};
                         p.max_missions_per_week = 1 + pick(4);
                         patch_volunteer(f.db, v, p, t0(), coordinator());
@@ -115,11 +127,16 @@ TEST_CASE("catch-up keeps the index in step with every kind of write (random wal
                         missions.push_back(propose_mission(f.db, r, v, s, s + hour, t0(), coordinator()));
                         break;
                     }
-                    case 7: accept_mission(f.db, m, t0(), coordinator()); break;
-                    case 8: decline_mission(f.db, m, "not_available", std::nullopt, t0(), coordinator()); break;
+                    case 7:
+                        accept_mission(f.db, m, t0(), coordinator());
+                        break;
+                    case 8:
+                        decline_mission(f.db, m, "not_available", std::nullopt, t0(), coordinator());
+                        break;
                     case 9: {
                         auto rec = load_mission(f.db, m);
-                        complete_mission(f.db, m, {60, "good", false, std::nullopt}, rec.starts_at + hour, coordinator());
+                        complete_mission(f.db, m, {60, "good", false, std::nullopt}, rec.starts_at + hour,
+                                         coordinator());
                         break;
                     }
                     case 10:
@@ -188,11 +205,14 @@ TEST_CASE("commit creates the plan's missions in one go and skips, with the reas
 
     // Meanwhile a coordinator gives the second assignment's volunteer another mission at that very time.
     const auto& taken = plan.assignments[1].chosen;
-    f.job([&] { propose_mission(f.db, other, taken.volunteer_id, taken.starts_at, taken.ends_at, t0(), coordinator()); });
+    f.job([&] {
+        propose_mission(f.db, other, taken.volunteer_id, taken.starts_at, taken.ends_at, t0(), coordinator());
+    });
 
     std::vector<commit_item> items;
     for (const auto& a : plan.assignments)
-        items.push_back({mrs[a.request].request_id, a.chosen.volunteer_id, a.chosen.starts_at, a.chosen.ends_at});
+        items.push_back(
+            {mrs[a.request].request_id, a.chosen.volunteer_id, a.chosen.starts_at, a.chosen.ends_at});
     items.push_back({"req_doesnotexist", vols[0], t0() + 6 * hour, t0() + 7 * hour});
     auto result = f.job([&] { return eng.commit(f.db, items, t0(), coordinator()); });
 
@@ -228,7 +248,9 @@ TEST_CASE("decline: the next best is proposed automatically, and who declined is
     REQUIRE(ranked.size() == 3);
     CHECK(ranked[0].volunteer_id == a);
 
-    auto first = f.job([&] { return propose_mission(f.db, r, a, ranked[0].starts_at, ranked[0].ends_at, t0(), coordinator()); });
+    auto first = f.job([&] {
+        return propose_mission(f.db, r, a, ranked[0].starts_at, ranked[0].ends_at, t0(), coordinator());
+    });
     // Declines go through the same write job as the re-dispatch (as the mission routes do).
     auto decline_and_redispatch = [&](const std::string& mission) {
         return f.job([&] {
@@ -259,8 +281,9 @@ TEST_CASE("decline: the next best is proposed automatically, and who declined is
     CHECK(f.missions_of(r, b) == 1);
     CHECK(f.missions_of(r, c) == 1);
     // And the invariant holds at the source too.
-    CHECK_THROWS_AS(f.job([&] { propose_mission(f.db, r, a, t0() + 6 * hour, t0() + 7 * hour, t0(), coordinator()); }),
-                    relais::error);
+    CHECK_THROWS_AS(
+        f.job([&] { propose_mission(f.db, r, a, t0() + 6 * hour, t0() + 7 * hour, t0(), coordinator()); }),
+        relais::error);
 }
 
 TEST_CASE("decline without auto-dispatch: the request is only flagged") {
@@ -271,7 +294,8 @@ TEST_CASE("decline without auto-dispatch: the request is only flagged") {
     const auto r = f.request();
     engine eng;
     eng.reload(f.db, t0());
-    auto m = f.job([&] { return propose_mission(f.db, r, a, t0() + 5 * hour, t0() + 6 * hour, t0(), coordinator()); });
+    auto m = f.job(
+        [&] { return propose_mission(f.db, r, a, t0() + 5 * hour, t0() + 6 * hour, t0(), coordinator()); });
     auto next = f.job([&] {
         decline_mission(f.db, m, "too_far", std::nullopt, t0(), coordinator());
         return eng.redispatch_after(f.db, m, t0());
@@ -281,7 +305,8 @@ TEST_CASE("decline without auto-dispatch: the request is only flagged") {
     CHECK_FALSE(f.live_mission(r));
 }
 
-TEST_CASE("expiry: an unanswered proposal expires and the next candidate is proposed by the maintenance tick") {
+TEST_CASE(
+    "expiry: an unanswered proposal expires and the next candidate is proposed by the maintenance tick") {
     match_db f;
     f.programme(true, 60);
     const auto a = f.volunteer({.km_north = 0.2});
@@ -290,7 +315,8 @@ TEST_CASE("expiry: an unanswered proposal expires and the next candidate is prop
     engine eng;
     eng.reload(f.db, t0());
     eng.set_sweep_seq(last_event_seq(f.db));
-    auto m = f.job([&] { return propose_mission(f.db, r, a, t0() + 5 * hour, t0() + 6 * hour, t0(), coordinator()); });
+    auto m = f.job(
+        [&] { return propose_mission(f.db, r, a, t0() + 5 * hour, t0() + 6 * hour, t0(), coordinator()); });
 
     // Before the expiry time nothing happens.
     auto early = f.job([&] { return eng.maintain(f.db, t0() + 30 * 60, eng.sweep_seq()); });
@@ -424,7 +450,8 @@ TEST_CASE("idle volunteers: never mobilised first, then the longest idle; busy a
     CHECK_FALSE(next);
 }
 
-TEST_CASE("auto-dispatch of new requests: the tick proposes the best candidate once; off, it proposes nothing") {
+TEST_CASE(
+    "auto-dispatch of new requests: the tick proposes the best candidate once; off, it proposes nothing") {
     match_db f;
     f.programme(false);
     const auto best = f.volunteer({.km_north = 0.2});
@@ -441,7 +468,8 @@ TEST_CASE("auto-dispatch of new requests: the tick proposes the best candidate o
     f.programme(true);
     const auto on = f.request();
     const auto handled = f.request();
-    f.job([&] { propose_mission(f.db, handled, best, t0() + 5 * hour, t0() + 6 * hour, t0(), coordinator()); });
+    f.job(
+        [&] { propose_mission(f.db, handled, best, t0() + 5 * hour, t0() + 6 * hour, t0(), coordinator()); });
     tick = f.job([&] { return eng.maintain(f.db, t0(), eng.sweep_seq()); });
     eng.set_sweep_seq(tick.swept_to);
     CHECK(tick.proposed == 1);  // `handled` already had its proposal; `off` was created before auto-dispatch
@@ -453,4 +481,73 @@ TEST_CASE("auto-dispatch of new requests: the tick proposes the best candidate o
     CHECK_FALSE(f.live_mission(off));
     tick = f.job([&] { return eng.maintain(f.db, t0() + 60, eng.sweep_seq()); });
     CHECK(tick.proposed == 0);
+}
+
+namespace {
+
+/// SQLite virtual-machine instructions `f` runs on `db` (a progress handler called at each one).
+template <class F>
+long instructions(SQLite::Database& db, F&& f) {
+    long n = 0;
+    sqlite3_progress_handler(
+        db.getHandle(), 1, [](void* c) { return ++*static_cast<long*>(c), 0; }, &n);
+    f();
+    sqlite3_progress_handler(db.getHandle(), 0, nullptr, nullptr);
+    return n;
+}
+
+/// The work of one maintenance run that proposes one new request, after `old_events` "created" events of
+/// earlier requests in the log (the log of a city after months).
+long maintenance_work(int old_events) {
+    match_db f;
+    f.programme(true);
+    f.volunteer({.km_north = 0.2});
+    f.db.exec("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < " +
+              std::to_string(old_events) +
+              ") INSERT INTO event(at, actor, entity, entity_id, action) "
+              "SELECT 1, 'system', 'request', 'req_old' || i, 'created' FROM n");
+    engine eng;
+    eng.reload(f.db, t0());
+    eng.set_sweep_seq(last_event_seq(f.db));
+    const auto r = f.request();
+    maintenance_result tick;
+    const long n =
+        instructions(f.db, [&] { tick = f.job([&] { return eng.maintain(f.db, t0(), eng.sweep_seq()); }); });
+    CHECK(tick.proposed == 1);
+    CHECK(f.live_mission(r));
+    return n;
+}
+
+}  // namespace
+
+TEST_CASE("a maintenance run reads the log since the last run only, however long the log already is") {
+    // Nudged by every new request, it ran in the writer over every "created" event ever written (SQLite chose
+    // the action's index): its cost grew with the log, half the writer's time after a minute of requests.
+    const long fresh = maintenance_work(0);
+    const long long_log = maintenance_work(20000);
+    INFO("instructions: ", fresh, " with an empty log, ", long_log, " after 20,000 events");
+    CHECK(long_log < fresh + fresh / 5 + 200);
+}
+
+TEST_CASE("the index's catch-up reads the log since its last one only, however long the log already is") {
+    auto work = [](int old_events) {
+        match_db f;
+        const auto v = f.volunteer({.km_north = 0.2});
+        f.db.exec("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < " +
+                  std::to_string(old_events) +
+                  ") INSERT INTO event(at, actor, entity, entity_id, action) SELECT 1, 'system', "
+                  "CASE i % 3 WHEN 0 THEN 'volunteer' WHEN 1 THEN 'mission' ELSE 'category' END, "
+                  "'old' || i, 'updated' FROM n");
+        engine eng;
+        eng.reload(f.db, t0());
+        f.job([&] { pause_volunteer(f.db, v, t0(), coordinator()); });
+        std::size_t reread = 0;
+        const long n = instructions(f.db, [&] { reread = eng.catch_up(f.db, t0()); });
+        CHECK(reread == 1);  // the change is seen: the paused volunteer, re-read
+        return n;
+    };
+    const long fresh = work(0);
+    const long long_log = work(20000);
+    INFO("instructions: ", fresh, " with an empty log, ", long_log, " after 20,000 events");
+    CHECK(long_log < fresh + fresh / 5 + 200);
 }
