@@ -33,6 +33,15 @@ SQLite::Database database_before(const relais::testing::temp_dir& dir, const cha
     apply_migrations(db, all.first(version - 1));
     return db;
 }
+
+/// SQLite's plan for `sql`, one line per step ("SEARCH outbox USING INDEX ...").
+std::string query_plan(SQLite::Database& db, const std::string& sql) {
+    SQLite::Statement q(db, "EXPLAIN QUERY PLAN " + sql);
+    std::string out;
+    while (q.executeStep())
+        out += q.getColumn(3).getString() + "\n";
+    return out;
+}
 }  // namespace
 
 TEST_CASE("migrations apply in order, once, and are recorded") {
@@ -348,13 +357,7 @@ TEST_CASE(
 
     // The shapes of the readers' two halves (notify/outbox.cpp, domain/privacy.cpp, notify/digest.cpp):
     // each through an index, none a scan of the outbox.
-    auto plan = [&](const std::string& sql) {
-        SQLite::Statement q(db, "EXPLAIN QUERY PLAN " + sql);
-        std::string out;
-        while (q.executeStep())
-            out += q.getColumn(3).getString() + "\n";
-        return out;
-    };
+    auto plan = [&](const std::string& sql) { return query_plan(db, sql); };
     for (const std::string which : {"status <> 'queued'", "status = 'queued'"}) {
         for (const std::string& sql :
              {"SELECT id FROM outbox WHERE recipient_kind = ?1 AND recipient_id = ?2 AND " + which,
@@ -386,13 +389,7 @@ TEST_CASE("migration 29: each channel's due messages are a range of outbox_due o
     const auto all = schema_migrations();
     CHECK(apply_migrations(db, all.first(29)) == 1);
     CHECK(db.execAndGet("PRAGMA integrity_check").getString() == "ok");
-    auto plan = [&](const std::string& sql) {
-        SQLite::Statement q(db, "EXPLAIN QUERY PLAN " + sql);
-        std::string out;
-        while (q.executeStep())
-            out += q.getColumn(3).getString() + "\n";
-        return out;
-    };
+    auto plan = [&](const std::string& sql) { return query_plan(db, sql); };
     // The sender's read of one channel (notify/outbox.cpp): a range, in the order it wants, no sort.
     const std::string due = plan(
         "SELECT id FROM outbox WHERE status = 'queued' AND channel = ? AND next_attempt_at <= ? "
