@@ -111,9 +111,14 @@ TEST_CASE("sms: proposal, OUI, reminders, report request and the resident told; 
     // Nobody had to phone them.
     CHECK(city.staff_get("/api/v1/call-tasks").at("items").as_array().empty());
 
-    // The provider reported each delivery: the coordination sees it.
-    std::this_thread::sleep_for(std::chrono::seconds(1));
-    const auto list = city.staff_get("/api/v1/volunteers/" + vol.id + "/messages");
+    // The provider reported each delivery: the coordination sees it (once the sender recorded the sending and
+    // the callback arrived).
+    const auto list = city.staff_get_until("/api/v1/volunteers/" + vol.id + "/messages", [](const auto& l) {
+        for (const auto& m : l.at("items").as_array())
+            if (m.at("kind") == "proposal")
+                return m.at("status") == "sent" && m.at("delivered_at").is_string();
+        return false;
+    });
     CHECK(list.at("sms_enabled") == true);
     bool proposal_delivered = false;
     for (const auto& m : list.at("items").as_array())

@@ -12,6 +12,7 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
 namespace json = boost::json;
 
@@ -259,6 +260,18 @@ json::value test_city::staff_get(const std::string& target) {
     INFO(res.describe());
     REQUIRE(res.status == 200);
     return res.json();
+}
+
+json::value test_city::staff_get_until(const std::string& target,
+                                       const std::function<bool(const json::value&)>& done,
+                                       std::chrono::milliseconds timeout) {
+    const auto until = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+        auto body = staff_get(target);
+        if (done(body) || std::chrono::steady_clock::now() >= until)
+            return body;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
 }
 
 std::size_t test_city::staff_count(const std::string& list_target) {

@@ -11,7 +11,9 @@
 
 #include <boost/json.hpp>
 
+#include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -106,6 +108,12 @@ class test_city {
     boost::json::value staff_get(const std::string& target);
     /// Number of items of a staff list (follows next_cursor).
     std::size_t staff_count(const std::string& list_target);
+    /// The coordinator's GET of `target`, repeated every 100 ms until `done` holds of its body or `timeout`
+    /// passes; returns the last body. For what the server records after the fact (the sender marks messages
+    /// sent in groups, after the sink or provider already has them).
+    boost::json::value staff_get_until(const std::string& target,
+                                       const std::function<bool(const boost::json::value&)>& done,
+                                       std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
   private:
     relais::testing::temp_dir dir_;
