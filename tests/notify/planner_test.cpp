@@ -9,6 +9,8 @@
 
 #include <boost/json/parse.hpp>
 
+#include <algorithm>
+
 using namespace relais::domain_test;
 namespace notify = relais::notify;
 
@@ -300,6 +302,25 @@ TEST_CASE("outbox: a person's messages, their erasure and the purge find queued 
     CHECK(notify::purge_outbox(d.db, now + 30 * day) == 4);
     CHECK(d.count("SELECT COUNT(*) FROM outbox WHERE id = '" + later + "'") == 1);
     CHECK(d.count("SELECT COUNT(*) FROM outbox_log WHERE message_id = '" + failed + "'") == 0);
+
+    // The server's way: the queue's expired messages found on a reader, the writer purging those still
+    // queued and expired (a message found, then sent, goes with the others; an id not expired stays).
+    domain_db f;
+    o = email_to_vol_x();
+    const auto stale = notify::enqueue(f.db, o, now, 30 * day);
+    const auto sent_since = notify::enqueue(f.db, o, now, 30 * day);
+    o.due_at = now + 20 * day;
+    const auto not_yet = notify::enqueue(f.db, o, now, 30 * day);
+    auto found = notify::expired_queued_messages(f.db, now + 30 * day);
+    CHECK(found.size() == 2);
+    CHECK(std::find(found.begin(), found.end(), not_yet) == found.end());
+    notify::record_sent(f.db, f.count("SELECT seq FROM outbox WHERE id = '" + sent_since + "'"),
+                        now + 30 * day);
+    found.push_back(not_yet);  // not expired: re-checked, kept
+    CHECK(notify::purge_outbox(f.db, now + 30 * day, found) == 2);
+    CHECK(f.count("SELECT COUNT(*) FROM outbox WHERE id IN ('" + stale + "', '" + sent_since + "')") == 0);
+    CHECK(f.count("SELECT COUNT(*) FROM outbox_log WHERE message_id = '" + sent_since + "'") == 0);
+    CHECK(f.count("SELECT COUNT(*) FROM outbox WHERE id = '" + not_yet + "'") == 1);
 
     // Erasure: the queued reminder is erased with the person; the other volunteer's message stays.
     domain_db e;
