@@ -32,6 +32,19 @@ bool erased(domain_db& d, const std::string& resident_id) {
     return load_resident(d.db, resident_id).erased_at.has_value();
 }
 
+/// A new request (by phone, for tomorrow) from a resident already known, filed at `at`.
+std::string ask_again(domain_db& d, const std::string& resident_id, std::int64_t at) {
+    request_input again;
+    again.resident_id = resident_id;
+    again.category = "shopping";
+    again.urgency = "week";
+    again.recurrence = "once";
+    again.channel = "phone";
+    again.window_from = t0();
+    again.window_until = t0() + day;
+    return create_request(d.db, again, at, coordinator()).id;
+}
+
 }  // namespace
 
 TEST_CASE("retention: a resident is erased once their last request closed more than `days` ago") {
@@ -58,15 +71,7 @@ TEST_CASE("retention: open requests, and a recent closing among several, keep th
     const auto res = resident_of(d, first);
     close_request(d.db, first, "fulfilled", std::nullopt, t0() - 400 * day, coordinator());
     // The same resident asked again later; that request closed recently.
-    request_input again;
-    again.resident_id = res;
-    again.category = "shopping";
-    again.urgency = "week";
-    again.recurrence = "once";
-    again.channel = "phone";
-    again.window_from = t0();
-    again.window_until = t0() + day;
-    const auto second = create_request(d.db, again, t0() - 20 * day, coordinator()).id;
+    const auto second = ask_again(d, res, t0() - 20 * day);
     close_request(d.db, second, "fulfilled", std::nullopt, t0() - 10 * day, coordinator());
 
     CHECK(apply_retention(d.db, t0() + 3650 * day, 30).residents == 1);  // far future: only the closed one
@@ -77,9 +82,8 @@ TEST_CASE("retention: open requests, and a recent closing among several, keep th
     const auto r1 = d2.request();
     const auto rid = resident_of(d2, r1);
     close_request(d2.db, r1, "fulfilled", std::nullopt, t0() - 400 * day, coordinator());
-    again.resident_id = rid;
-    close_request(d2.db, create_request(d2.db, again, t0() - 20 * day, coordinator()).id, "fulfilled",
-                  std::nullopt, t0() - 10 * day, coordinator());
+    close_request(d2.db, ask_again(d2, rid, t0() - 20 * day), "fulfilled", std::nullopt, t0() - 10 * day,
+                  coordinator());
     CHECK(apply_retention(d2.db, t0(), 30).residents == 0);  // the last closing counts
     CHECK_FALSE(erased(d2, rid));
 }
@@ -98,15 +102,7 @@ TEST_CASE("retention: candidates found earlier (on a reader) are re-checked one 
     CHECK_FALSE(erased(d, resident_of(d, goes)));  // finding erases nothing
 
     // Meanwhile one resident asked again, and one volunteer came back: both kept.
-    request_input again;
-    again.resident_id = resident_of(d, stays);
-    again.category = "shopping";
-    again.urgency = "week";
-    again.recurrence = "once";
-    again.channel = "phone";
-    again.window_from = t0();
-    again.window_until = t0() + day;
-    create_request(d.db, again, t0(), coordinator());
+    ask_again(d, resident_of(d, stays), t0());
     d.db.exec("UPDATE volunteer SET status = 'active', withdrawn_at = NULL WHERE id = '" + back + "'");
     auto candidates = found;
     candidates.residents.push_back("res_unknown");  // gone since, or never there: nothing happens

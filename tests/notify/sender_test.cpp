@@ -87,51 +87,58 @@ int nice_of_thread(const std::string& name) {
     return -100;
 }
 
+/// What every case here needs: an SMTP server, a store on a fresh database, the real clock.
+struct sender_rig {
+    explicit sender_rig(const char* db_name) : path(dir.file(db_name)), st(options(path)) {}
+
+    static store::store_options options(const std::string& path) {
+        store::store_options so;
+        so.path = path;
+        return so;
+    }
+
+    testing::temp_dir dir;
+    testing::smtp_sink_process sink;
+    std::string path;
+    store::store st;
+    core::clock clk{false};
+};
+
 }  // namespace
 
 TEST_CASE("sender: every queued email goes out once, marked sent in a few commits, the last ones at stop") {
-    testing::temp_dir dir;
-    testing::smtp_sink_process sink;
-    store::store_options so;
-    so.path = dir.file("sender.db");
-    store::store st(so);
-    core::clock clk(false);
-    queue_emails(so.path, clk.now_s());
-    REQUIRE(count_where(so.path, "status = 'queued'") == queued);
+    sender_rig rig("sender.db");
+    queue_emails(rig.path, rig.clk.now_s());
+    REQUIRE(count_where(rig.path, "status = 'queued'") == queued);
 
-    const notify::sender_settings s = settings_for(sink);
-    const std::uint64_t commits_before = st.stats().commits.load();
+    const notify::sender_settings s = settings_for(rig.sink);
+    const std::uint64_t commits_before = rig.st.stats().commits.load();
     {
-        notify::sender sender(st, clk, s);
+        notify::sender sender(rig.st, rig.clk, s);
         sender.start();
-        REQUIRE(sink.wait_for(queued, std::chrono::seconds(60)));
+        REQUIRE(rig.sink.wait_for(queued, std::chrono::seconds(60)));
         // Stopped as soon as the last one arrived: what it sent is marked sent before it stops.
         sender.stop();
         CHECK(sender.sent() == queued);
     }
-    CHECK(count_where(so.path, "status = 'sent' AND sent_at IS NOT NULL AND attempts = 1") == queued);
-    CHECK(count_where(so.path, "status = 'queued'") == 0);
-    CHECK(sink.messages().size() == static_cast<std::size_t>(queued));
+    CHECK(count_where(rig.path, "status = 'sent' AND sent_at IS NOT NULL AND attempts = 1") == queued);
+    CHECK(count_where(rig.path, "status = 'queued'") == 0);
+    CHECK(rig.sink.messages().size() == static_cast<std::size_t>(queued));
     // One commit per message before; now a commit per group (at most record_every, or what record_within
     // allowed: far fewer than the messages even on a slow machine).
-    const std::uint64_t commits = st.stats().commits.load() - commits_before;
+    const std::uint64_t commits = rig.st.stats().commits.load() - commits_before;
     INFO("commits: " << commits);
     CHECK(commits >= 2);  // at least one per round
     CHECK(commits < static_cast<std::uint64_t>(queued) / 2);
 }
 
 TEST_CASE("sender: its thread runs behind the requests' (nice 19) unless told otherwise") {
-    testing::temp_dir dir;
-    testing::smtp_sink_process sink;
-    store::store_options so;
-    so.path = dir.file("nice.db");
-    store::store st(so);
-    core::clock clk(false);
+    sender_rig rig("nice.db");
     // The thread names itself, then lowers its priority: its nice value once it got there (or the last seen).
     const auto nice_once_started = [&](int nice_setting, int expected) {
-        notify::sender_settings s = settings_for(sink);
+        notify::sender_settings s = settings_for(rig.sink);
         s.nice = nice_setting;
-        notify::sender sender(st, clk, s);
+        notify::sender sender(rig.st, rig.clk, s);
         sender.start();
         int seen = nice_of_thread("relais-sender");
         for (int i = 0; i < 100 && seen != expected; ++i) {
@@ -148,19 +155,14 @@ TEST_CASE("sender: its thread runs behind the requests' (nice 19) unless told ot
 
 TEST_CASE(
     "sender: an SMTP outage costs one attempt per rest, whatever wakes it; the queue goes when it is back") {
-    testing::temp_dir dir;
-    testing::smtp_sink_process sink;
-    sink.stop();  // down from the start
-    store::store_options so;
-    so.path = dir.file("outage.db");
-    store::store st(so);
-    core::clock clk(false);
-    queue_emails(so.path, clk.now_s(), 5);
-    queue_emails(so.path, clk.now_s(), 1, "sms");  // another channel (not configured here)
+    sender_rig rig("outage.db");
+    rig.sink.stop();  // down from the start
+    queue_emails(rig.path, rig.clk.now_s(), 5);
+    queue_emails(rig.path, rig.clk.now_s(), 1, "sms");  // another channel (not configured here)
 
-    notify::sender_settings s = settings_for(sink);
+    notify::sender_settings s = settings_for(rig.sink);
     s.first_rest = std::chrono::seconds(4);
-    notify::sender sender(st, clk, s);
+    notify::sender sender(rig.st, rig.clk, s);
     sender.start();
     // Every commit wakes the sender: 100 wake-ups in a second, while the server is down.
     for (int i = 0; i < 100; ++i) {
@@ -168,7 +170,7 @@ TEST_CASE(
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     const auto attempts = [&] {
-        SQLite::Database db = store::open_reader(so.path);
+        SQLite::Database db = store::open_reader(rig.path);
         return db
             .execAndGet(
                 "SELECT COUNT(*) FROM outbox_log WHERE status = 'retry' AND message_id IN "
@@ -178,9 +180,9 @@ TEST_CASE(
     CHECK(attempts() == 1);  // one try, then the channel rests (it was one per wake-up)
     {
         // The resting channel's messages are left out of the due list; the others are still read.
-        SQLite::Database db = store::open_reader(so.path);
+        SQLite::Database db = store::open_reader(rig.path);
         // (Two minutes on, when the one email and the text tried, each back by a minute, are due again.)
-        const std::int64_t later = clk.now_s() + 120;
+        const std::int64_t later = rig.clk.now_s() + 120;
         const auto due = notify::due_messages(db, later, 10, {"email"});
         REQUIRE(due.size() == 1);
         CHECK(due.at(0).channel == "sms");
@@ -188,12 +190,12 @@ TEST_CASE(
         CHECK(notify::due_messages(db, later, 10, {"push"}).size() == 6);
         CHECK(notify::due_messages(db, later, 10).size() == 6);
     }
-    sink.start();
+    rig.sink.start();
     // The rest over, the four never tried go (the one tried waits for its own retry, a minute later).
-    REQUIRE(sink.wait_for(4, std::chrono::seconds(20)));
+    REQUIRE(rig.sink.wait_for(4, std::chrono::seconds(20)));
     sender.stop();
-    CHECK(sink.messages().size() == 4);
-    CHECK(count_where(so.path, "channel = 'email' AND status = 'sent'") == 4);
-    CHECK(count_where(so.path, "channel = 'email' AND status = 'queued' AND attempts = 1") == 1);
+    CHECK(rig.sink.messages().size() == 4);
+    CHECK(count_where(rig.path, "channel = 'email' AND status = 'sent'") == 4);
+    CHECK(count_where(rig.path, "channel = 'email' AND status = 'queued' AND attempts = 1") == 1);
     CHECK(attempts() == 1);
 }
