@@ -252,7 +252,6 @@ retention_result apply_retention(SQLite::Database& db, std::int64_t now, const r
                                  int days) {
     const std::int64_t limit = retention_limit(db, now, days);
     retention_result out;
-    std::vector<std::string> volunteers;
     for (const auto& id : found.residents)
         if (still_expired(db,
                           std::string("SELECT 1 FROM resident p WHERE ") + resident_expired + " AND p.id = ?",
