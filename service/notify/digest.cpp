@@ -3,6 +3,7 @@
 
 #include "domain/city_time.hpp"
 #include "domain/programme.hpp"
+#include "domain/queue_state.hpp"
 #include "notify/mime.hpp"
 #include "notify/outbox.hpp"
 #include "store/statement_cache.hpp"
@@ -25,10 +26,24 @@ std::int64_t count(SQLite::Database& db, const char* sql, std::optional<std::int
 
 desk_counts count_desk(SQLite::Database& db, std::int64_t tonight) {
     desk_counts d;
-    d.new_requests = count(db, "SELECT COUNT(*) FROM request WHERE status = 'new'");
+    // Each open request counted once, at the stage the console's queue shows it in (domain/queue_state):
+    // a request with a proposal waiting is not "new", a flagged one with a new proposal out is not flagged.
+    auto q =
+        store::prepare(db, std::string("SELECT stage, COUNT(*) FROM (SELECT ") + domain::queue_stage_sql() +
+                               " AS stage FROM request r WHERE r.status <> 'closed') GROUP BY stage");
+    while (q->executeStep()) {
+        const std::string stage = q->getColumn(0).getString();
+        const std::int64_t n = q->getColumn(1).getInt64();
+        if (stage == "new")
+            d.new_requests = n;
+        else if (stage == "no_candidate")
+            d.no_candidate = n;
+        else if (stage == "flagged")
+            d.flagged = n;
+    }
+    q->reset();
     d.expiring_today =
         count(db, "SELECT COUNT(*) FROM mission WHERE status = 'proposed' AND expires_at < ?", tonight);
-    d.flagged = count(db, "SELECT COUNT(*) FROM request WHERE redispatch = 1 AND status = 'new'");
     d.awaiting_validation =
         count(db, "SELECT COUNT(*) FROM volunteer WHERE status = 'registered' AND erased_at IS NULL");
     return d;
@@ -43,9 +58,6 @@ int queue_morning_digests(SQLite::Database& db, std::int64_t now, const planner_
     if (now < city.to_utc(day * 86400 + 8 * 3600))
         return 0;  // before 08:00 in the city
     const std::int64_t midnight = city.midnight(day);
-    const desk_counts d = count_desk(db, city.midnight(day + 1));
-    if (d.new_requests + d.expiring_today + d.flagged + d.awaiting_validation == 0)
-        return 0;  // nothing waits: no mail
     auto who = store::prepare(
         db,
         "SELECT u.id, u.email, COALESCE(u.message_language, 'fr') FROM users u WHERE u.role = 'coordinator' "
@@ -65,9 +77,15 @@ int queue_morning_digests(SQLite::Database& db, std::int64_t now, const planner_
         coordinators.push_back(
             {who->getColumn(0).getString(), who->getColumn(1).getString(), who->getColumn(2).getString()});
     who->reset();
+    if (coordinators.empty())
+        return 0;  // today's went (this runs every minute: the counts only when someone is still to be told)
+    const desk_counts d = count_desk(db, city.midnight(day + 1));
+    if (d.new_requests + d.no_candidate + d.expiring_today + d.flagged + d.awaiting_validation == 0)
+        return 0;  // nothing waits: no mail
     const std::string link = s.public_url + "/coordination";
     const std::string n_new = std::to_string(d.new_requests), n_exp = std::to_string(d.expiring_today),
-                      n_flag = std::to_string(d.flagged), n_val = std::to_string(d.awaiting_validation);
+                      n_flag = std::to_string(d.flagged), n_val = std::to_string(d.awaiting_validation),
+                      n_none = std::to_string(d.no_candidate);
     int queued = 0;
     const auto texts = message_texts::load(db, *s.words);
     for (const auto& [id, address, lang] : coordinators) {
@@ -75,8 +93,8 @@ int queue_morning_digests(SQLite::Database& db, std::int64_t now, const planner_
             continue;
         const auto t = texts.get(lang);  // theirs (notify/preferences.hpp), French by default
         const std::initializer_list<std::pair<std::string_view, std::string_view>> values{
-            {"programme", programme.name}, {"new", n_new},        {"expiring", n_exp},
-            {"flagged", n_flag},           {"validation", n_val}, {"link", link}};
+            {"programme", programme.name}, {"new", n_new},           {"expiring", n_exp}, {"flagged", n_flag},
+            {"validation", n_val},         {"no_candidate", n_none}, {"link", link}};
         outgoing m;
         m.kind = "digest";
         m.channel = "email";

@@ -10,9 +10,10 @@ namespace relais::notify {
 
 /// What waits for the coordination this morning.
 struct desk_counts {
-    std::int64_t new_requests = 0;         ///< requests no one has been proposed for yet
+    std::int64_t new_requests = 0;         ///< open requests at the queue's "new" stage: nobody proposed yet
+    std::int64_t no_candidate = 0;         ///< requests the matching found no candidate for
     std::int64_t expiring_today = 0;       ///< proposals still unanswered whose deadline is before tonight
-    std::int64_t flagged = 0;              ///< requests flagged for another volunteer (re-dispatch)
+    std::int64_t flagged = 0;              ///< requests flagged for another volunteer, no proposal out
     std::int64_t awaiting_validation = 0;  ///< volunteers registered, not validated yet
 };
 desk_counts count_desk(SQLite::Database& db, std::int64_t tonight);

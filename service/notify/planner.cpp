@@ -237,12 +237,17 @@ recipient volunteer_recipient(const context& c, const domain::volunteer_record& 
 }
 
 recipient resident_recipient(const context& c, const domain::resident_record& r) {
-    return {"resident",
-            r.id,
-            r.erased_at ? std::string() : r.email.value_or(""),
-            r.first_name,
-            lang_among(c, r.languages),
-            r.erased_at ? std::string() : r.phone};
+    recipient to{"resident",
+                 r.id,
+                 r.erased_at ? std::string() : r.email.value_or(""),
+                 r.first_name,
+                 lang_among(c, r.languages),
+                 r.erased_at ? std::string() : r.phone};
+    // The way they asked to be contacted comes first: the confirmation page told them "we email you".
+    // "phone" (the coordination calls them) and "sms" keep the default order, a text first.
+    if (r.preferred_contact == "email")
+        to.prefs.channels = {"email", "sms"};
+    return to;
 }
 
 /// The reminders and the report request of an accepted mission: queued now, due later, cancelled if the
@@ -314,9 +319,11 @@ int on_mission(context& c, const store::committed_event& e) {
         const std::string expires =
             m.expires_at ? domain::spoken_date_time(c.texts.get(vol.lang), c.city, *m.expires_at) : when;
         // The one-tap answer: a single-use link valid until the proposal expires (domain/answer_links.hpp).
+        // The page speaks the message's language (French without one: api/pages, dictionaries::pick).
         const std::string answer =
             c.s.public_url + "/reponse/" +
-            domain::issue_answer_link(c.db, m.id, m.volunteer_id, m.expires_at.value_or(m.starts_at));
+            domain::issue_answer_link(c.db, m.id, m.volunteer_id, m.expires_at.value_or(m.starts_at)) +
+            (vol.lang == "fr" ? "" : "?lang=" + vol.lang);
         return tell(c, e, vol, "proposal", {answer, space},
                     {{"programme", c.programme.name},
                      {"category", category},
@@ -348,7 +355,7 @@ int on_mission(context& c, const store::committed_event& e) {
                             {"when", when_in(res.lang)},
                             {"volunteer", v.first_name},
                             {"phone", phone}},
-                           m.id);
+                           m.id, std::nullopt, m.starts_at);
         }
         return queued + tell_partner(c, e, m, "accepted", v.first_name);
     }
@@ -360,7 +367,7 @@ int on_mission(context& c, const store::committed_event& e) {
                             {"when", when},
                             {"neighbourhood", m.neighbourhood},
                             {"link", space}},
-                           m.id);
+                           m.id, std::nullopt, m.starts_at);
         // The resident had been told someone was coming.
         if (e.from_status == std::optional<std::string>("accepted")) {
             const recipient res = resident_recipient(c, domain::load_resident(c.db, m.resident_id));
@@ -370,7 +377,7 @@ int on_mission(context& c, const store::committed_event& e) {
                                 {"category", category_label(c, m.category, res.lang)},
                                 {"when", when_in(res.lang)},
                                 {"phone", phone}},
-                               m.id);
+                               m.id, std::nullopt, m.starts_at);
             }
             queued += tell_partner(c, e, m, "cancelled", v.first_name);
         }
@@ -418,8 +425,9 @@ int on_request(context& c, const store::committed_event& e) {
                       resident_id = domain::text_of(e.data, "resident_id");
     if (channel == "outreach")
         return 0;  // the city calls them: they asked for nothing, there is nothing to acknowledge
-    auto q = store::prepare(
-        c.db, "SELECT first_name, email, phone, languages, erased_at FROM resident WHERE id = ?");
+    auto q = store::prepare(c.db,
+                            "SELECT first_name, email, phone, languages, erased_at, preferred_contact FROM "
+                            "resident WHERE id = ?");
     q->bind(1, resident_id);
     if (!q->executeStep())
         return 0;
@@ -432,6 +440,7 @@ int on_request(context& c, const store::committed_event& e) {
     person.languages = domain::strings_from_json(q->getColumn(3).getString());
     if (!q->getColumn(4).isNull())
         person.erased_at = q->getColumn(4).getInt64();
+    person.preferred_contact = q->getColumn(5).getString();
     q->reset();
     const recipient res = resident_recipient(c, person);
     const std::string link = c.s.public_url + "/suivi";

@@ -221,6 +221,7 @@ TEST_CASE("email: the coordinators' morning digest goes at 08:00 city time, once
     REQUIRE(sink.wait_for(1, std::chrono::seconds(15)));
     const std::string digest = relais::testing::decoded_bodies(sink.messages().at(0));
     CHECK(digest.find("demandes nouvelles, sans bénévole proposé : 1") != std::string::npos);
+    CHECK(digest.find("demandes sans bénévole disponible trouvé : 0") != std::string::npos);
     CHECK(digest.find("inscriptions de bénévoles à valider : 1") != std::string::npos);
     CHECK(digest.find("/coordination") != std::string::npos);
     CHECK(digest.find("Yvonne") == std::string::npos);  // counts, never names

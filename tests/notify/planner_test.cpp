@@ -4,12 +4,14 @@
 
 #include "domain/domain_fixture.hpp"
 #include "domain/privacy.hpp"
+#include "domain/secret_handover.hpp"
 #include "notify/html_body.hpp"
 #include "notify/outbox.hpp"
 
 #include <boost/json/parse.hpp>
 
 #include <algorithm>
+#include <thread>
 
 using namespace relais::domain_test;
 namespace notify = relais::notify;
@@ -115,6 +117,8 @@ TEST_CASE("planner: a proposal is emailed to the volunteer with its link and not
     CHECK(has(m.subject, "Une mission vous est proposée"));
     CHECK(has(m.text, std::string("Bonjour ") + planted::volunteer_first));
     CHECK(has(m.text, "https://entraide.example/benevole"));
+    CHECK(has(m.text, "https://entraide.example/reponse/"));
+    CHECK_FALSE(has(m.text, "?lang="));      // French, the pages' default
     CHECK(has(m.text, "24/11/2026 09:00"));  // t0 + 1 day, 08:00 UTC: 09:00 in Paris
     CHECK(has(m.text, "maurepas"));
     CHECK(has(m.html, "<a href=\"https://entraide.example/benevole\">"));
@@ -158,6 +162,9 @@ TEST_CASE(
     REQUIRE(notify::plan_messages(d.db, events_after(d.db, from), s) == 1);
     CHECK(messages(d.db).back().lang == "en");
     CHECK(has(messages(d.db).back().subject, "A mission for you"));
+    // Its one-tap page opens in English too (a French speaker's link has no language: the default).
+    CHECK(has(messages(d.db).back().text, "/reponse/"));
+    CHECK(has(messages(d.db).back().text, "?lang=en"));
 }
 
 TEST_CASE("outbox: an email's HTML part is built from its text and its own links only") {
@@ -389,6 +396,90 @@ TEST_CASE(
     CHECK(notify::plan_messages(d.db, events_after(d.db, from), s) == 2);  // the volunteer and the resident
     CHECK(d.count("SELECT COUNT(*) FROM outbox WHERE status = 'cancelled'") == 3);
     CHECK(d.count("SELECT COUNT(*) FROM outbox WHERE kind = 'visit_cancelled'") == 1);
+}
+
+TEST_CASE("planner: a resident's receipt goes the way they asked to be contacted, with the tracking code") {
+    // On a thread of its own, as the server's writer: the tracking codes are handed to the planner in the
+    // memory of the thread that asked for it (domain/secret_handover.hpp), for as long as the thread lives.
+    std::thread writer([] {
+        domain_db d;
+        relais::domain::hand_over_secrets(d.db);
+        auto s = email_on();
+        s.sms = true;  // a mobile and an email: either could reach them
+        // During the day (the quiet hours apart): Monday 23 November 2026, 09:00 in Paris.
+        auto receipt_of = [&](const std::string& preferred) -> std::string {
+            request_input in;
+            resident_input r;
+            r.first_name = planted::resident_first;
+            r.last_name = planted::resident_last;
+            r.phone = planted::resident_phone;
+            r.email = planted::resident_email;
+            r.address = planted::resident_address;
+            r.neighbourhood = "maurepas";
+            r.preferred_contact = preferred;
+            in.resident = r;
+            in.category = "shopping";
+            in.details = "Courses";
+            in.urgency = "48h";
+            in.recurrence = "once";
+            in.channel = "web";
+            in.window_from = t0();
+            in.window_until = t0() + 10 * day;
+            const auto from = last_seq(d.db);
+            const auto created = create_request(d.db, in, t0(), public_actor());
+            if (notify::plan_messages(d.db, events_after(d.db, from), s) != 1)
+                return "no message";
+            SQLite::Statement q(d.db,
+                                "SELECT channel, address, body_text FROM outbox ORDER BY seq DESC LIMIT 1");
+            if (!q.executeStep())
+                return "no row";
+            CHECK(has(q.getColumn(2).getString(), created.tracking_code));
+            return q.getColumn(0).getString() + " " + q.getColumn(1).getString();
+        };
+        try {
+            CHECK(receipt_of("email") == std::string("email ") + planted::resident_email);
+            CHECK(receipt_of("sms") == std::string("sms ") + planted::resident_phone);
+            CHECK(receipt_of("phone") == std::string("sms ") + planted::resident_phone);  // a text, as before
+        } catch (const std::exception& e) {
+            FAIL_CHECK(e.what());  // (a REQUIRE's exception would end the process on this thread)
+        }
+    });
+    writer.join();
+}
+
+TEST_CASE("planner: in the quiet hours, news of a mission that starts the same day goes at once") {
+    domain_db d;
+    auto s = email_on();
+    s.sms = true;  // both have mobiles: texts, which keep the quiet hours (21:00-08:00 city time)
+    // Wednesday 25 November 2026: 06:00 in Paris (05:00 UTC), a visit at 09:00 the same morning.
+    const std::int64_t six = t0() + 2 * day - 3 * hour, starts = six + 3 * hour;
+    auto vol = d.volunteer();
+    auto today = d.propose(d.request(), vol, starts, six - hour);
+    auto tomorrow = d.propose(d.request(), vol, starts + day, six - hour);
+    auto from = last_seq(d.db);
+    accept_mission(d.db, today, six, coordinator());
+    accept_mission(d.db, tomorrow, six, coordinator());
+    notify::plan_messages(d.db, events_after(d.db, from), s);
+    auto due = [&](const std::string& kind, const std::string& mission) {
+        return d.db
+            .execAndGet("SELECT next_attempt_at FROM outbox WHERE kind = '" + kind + "' AND about_id = '" +
+                        mission + "' AND channel = 'sms'")
+            .getInt64();
+    };
+    const std::int64_t eight = six + 2 * hour;          // the end of the night
+    CHECK(due("volunteer_coming", today) == six);       // the resident hears of this morning's visit now
+    CHECK(due("volunteer_coming", tomorrow) == eight);  // of tomorrow's, at 08:00
+    CHECK(due("reminder_soon", today) == starts - 2 * hour);
+
+    // Cancelled at 06:30: both told at once, before the visit, not at 08:00.
+    from = last_seq(d.db);
+    cancel_mission(d.db, today, "coordinator", std::nullopt, six + 1800, coordinator());
+    cancel_mission(d.db, tomorrow, "coordinator", std::nullopt, six + 1800, coordinator());
+    notify::plan_messages(d.db, events_after(d.db, from), s);
+    CHECK(due("mission_cancelled", today) == six + 1800);
+    CHECK(due("visit_cancelled", today) == six + 1800);
+    CHECK(due("mission_cancelled", tomorrow) == eight);
+    CHECK(due("visit_cancelled", tomorrow) == eight);
 }
 
 TEST_CASE("planner: a welfare concern reaches every active coordinator at once, without a name") {
