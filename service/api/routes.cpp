@@ -40,6 +40,7 @@ wire::route_table declare_routes(const service_set& s) {
     add_user_routes(t, accounts);
     add_programme_routes(t, {d, s.workers});
     add_volunteer_routes(t, accounts);
+    add_message_routes(t, accounts);
     add_request_routes(t, {d, s.reads});
     add_resident_routes(t, d);
     add_mission_routes(t, dispatch);

@@ -74,6 +74,7 @@ void add_auth_routes(wire::route_table& t, const session_services& s);
 void add_user_routes(wire::route_table& t, const account_services& s);
 void add_programme_routes(wire::route_table& t, const programme_services& s);
 void add_volunteer_routes(wire::route_table& t, const account_services& s);
+void add_message_routes(wire::route_table& t, const account_services& s);
 void add_request_routes(wire::route_table& t, const request_services& s);
 void add_resident_routes(wire::route_table& t, const data_access& s);
 void add_mission_routes(wire::route_table& t, const dispatch_services& s);

@@ -258,34 +258,6 @@ awaitable_response volunteer_missions(const account_services& s, request_context
     co_return co_await answer_mission_list(s, ctx, std::move(f), std::move(exists));
 }
 
-awaitable_response volunteer_messages(const account_services& s, request_context& ctx) {
-    auto job = [id = std::string(ctx.param("id")), email = s.email_enabled, sms = s.sms_enabled,
-                push = s.push_enabled, links = s.links_ok](SQLite::Database& db) {
-        domain::load_volunteer(db, id);  // 404 for an unknown volunteer rather than an empty list
-        json::array items;
-        for (const auto& m : notify::messages_of(db, "volunteer", id, 100)) {
-            items.push_back(json::object{
-                {"id", m.id},
-                {"kind", m.kind},
-                {"channel", m.channel},
-                {"status", m.status},
-                {"created_at", domain::format_iso8601(m.created_at)},
-                {"sent_at",
-                 m.sent_at ? json::value(domain::format_iso8601(*m.sent_at)) : json::value(nullptr)},
-                {"delivered_at", m.delivered_at ? json::value(domain::format_iso8601(*m.delivered_at))
-                                                : json::value(nullptr)},
-                {"attempts", m.attempts},
-                {"last_error", m.last_error ? json::value(*m.last_error) : json::value(nullptr)}});
-        }
-        return json::value(json::object{{"items", std::move(items)},
-                                        {"email_enabled", email},
-                                        {"sms_enabled", sms},
-                                        {"push_enabled", push},
-                                        {"links_ok", links}});
-    };
-    co_return ctx.json(status::ok, co_await s.db.read(std::move(job)));
-}
-
 std::string clock_text(int minutes) {
     const char out[] = {static_cast<char>('0' + minutes / 600), static_cast<char>('0' + minutes / 60 % 10),
                         ':', static_cast<char>('0' + minutes % 60 / 10),
@@ -458,7 +430,6 @@ void add_volunteer_routes(wire::route_table& t, const account_services& s) {
         {verb::post, "/api/v1/volunteers/{id}/refuse", {staff}, "VolunteerRefusal", plain, bind(s, refuse)});
     t.add(
         {verb::get, "/api/v1/volunteers/{id}/missions", {staff}, "", personal, bind(s, volunteer_missions)});
-    t.add({verb::get, "/api/v1/volunteers/{id}/messages", {staff}, "", plain, bind(s, volunteer_messages)});
     t.add({verb::get, "/api/v1/me/volunteer", {vol, unvalidated}, "", plain, bind(s, get_me_volunteer)});
     t.add({verb::get, "/api/v1/me/preferences", {vol}, "", plain, bind(s, get_my_preferences)});
     t.add({verb::put,

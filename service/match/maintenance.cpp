@@ -116,8 +116,13 @@ std::shared_ptr<maintenance_wakeup> spawn_maintenance(asio::io_context& ioc, eng
 
 std::uint64_t dispatch_new_requests_promptly(store::store& db, std::shared_ptr<maintenance_wakeup> wakeup) {
     return db.events().subscribe([wakeup](const store::committed_batch& batch) {
-        if (std::any_of(batch.events.begin(), batch.events.end(),
-                        [](const auto& e) { return e.entity == "request" && e.action == "created"; }))
+        // A request created, or freed (a proposal declined, by text or by the one-tap link as well as in the
+        // app; dropped; expired): the next candidate is asked within the nudge gap, not at the next tick. (A
+        // decline through the API is re-dispatched in its own transaction already; the run then finds the
+        // new proposal and does nothing.)
+        if (std::any_of(batch.events.begin(), batch.events.end(), [](const auto& e) {
+                return e.entity == "request" && (e.action == "created" || e.action == "redispatch_flagged");
+            }))
             wakeup->nudge();
     });
 }

@@ -52,9 +52,11 @@ class maintenance_wakeup;
 std::shared_ptr<maintenance_wakeup> spawn_maintenance(boost::asio::io_context& ioc, engine_services app,
                                                       std::chrono::seconds interval = maintenance_interval);
 
-/// Subscribes `wakeup` to the committed events: a batch that created a request runs the maintenance loop
-/// at once (at most one run per nudge_gap), so that with automatic dispatch on, the first candidate's
-/// proposal (and its SMS) goes out within a second of the resident's request instead of at the next tick.
+/// Subscribes `wakeup` to the committed events: a batch that created a request, or freed one (a proposal
+/// declined, by whatever way, dropped or expired), runs the maintenance loop at once (at most one run per
+/// nudge_gap), so that with automatic dispatch on, the first candidate's proposal (and its SMS) goes out
+/// within a second of the resident's request, and the next candidate's within a second of a "NON" by text,
+/// instead of at the next tick.
 /// Returns the subscription id (unsubscribe it before the I/O context goes away).
 std::uint64_t dispatch_new_requests_promptly(store::store& db, std::shared_ptr<maintenance_wakeup> wakeup);
 

@@ -2,6 +2,7 @@
 
 #include "domain/events.hpp"
 #include "domain/ids.hpp"
+#include "notify/call_tasks.hpp"
 #include "notify/html_body.hpp"
 #include "notify/preferences.hpp"
 #include "store/statement_cache.hpp"
@@ -30,7 +31,8 @@ void log_status(SQLite::Database& db, const std::string& id, std::int64_t now, c
     q->exec();
 }
 
-void fall_back(SQLite::Database& db, const std::string& id, std::int64_t now);
+bool fall_back(SQLite::Database& db, const std::string& id, std::int64_t now);
+void phone_instead(SQLite::Database& db, const std::string& id, std::int64_t now);
 
 }  // namespace
 
@@ -42,15 +44,15 @@ std::string fallback_of(const outgoing& m) {
 namespace {
 
 /// A text that failed for good and carries its email version: queue that email now, kept as long as the
-/// text would have been.
-void fall_back(SQLite::Database& db, const std::string& id, std::int64_t now) {
+/// text would have been. False when it carries none.
+bool fall_back(SQLite::Database& db, const std::string& id, std::int64_t now) {
     auto q = store::prepare(
         db,
         "SELECT kind, recipient_kind, recipient_id, lang, optional, event_seq, about_id, "
         "fallback, purge_after - next_attempt_at FROM outbox WHERE id = ? AND fallback IS NOT NULL");
     q->bind(1, id);
     if (!q->executeStep())
-        return;
+        return false;
     outgoing m;
     m.kind = q->getColumn(0).getString();
     m.channel = "email";
@@ -73,6 +75,30 @@ void fall_back(SQLite::Database& db, const std::string& id, std::int64_t now) {
         m.html = std::string(html->as_string());
     const std::string email_id = enqueue(db, m, now, keep);
     log_status(db, id, now, "fallback", "email " + email_id);
+    return true;
+}
+
+/// A resident's news of a visit (a volunteer is coming, the visit is cancelled) that reached them by no
+/// channel, the last one having failed for good: the coordination phones them, as it does a resident with a
+/// landline only (planner), with the text's words (an email's subject), kept as long as the message.
+void phone_instead(SQLite::Database& db, const std::string& id, std::int64_t now) {
+    auto q = store::prepare(
+        db,
+        "SELECT o.recipient_id, o.kind, COALESCE(o.about_id, ''), CASE WHEN o.channel = 'sms' THEN "
+        "o.body_text "
+        "ELSE o.subject END, o.purge_after FROM outbox o JOIN resident r ON r.id = o.recipient_id WHERE o.id "
+        "= "
+        "? AND o.recipient_kind = 'resident' AND o.kind IN ('volunteer_coming', 'visit_cancelled') AND "
+        "r.erased_at IS NULL AND r.phone <> ''");
+    q->bind(1, id);
+    if (!q->executeStep())
+        return;
+    const std::string resident = q->getColumn(0).getString(), kind = q->getColumn(1).getString(),
+                      about = q->getColumn(2).getString(), text = q->getColumn(3).getString();
+    const std::int64_t keep = std::max<std::int64_t>(q->getColumn(4).getInt64() - now, 86400);
+    q->reset();
+    const std::string task = add_call_task(db, resident, kind, about, text, now, keep);
+    log_status(db, id, now, "call_task", task);
 }
 
 }  // namespace
@@ -237,7 +263,8 @@ bool record_delivery_report(SQLite::Database& db, const std::string& provider_id
         q->bind(2, id);
         q->exec();
         log_status(db, id, now, "bounced", reason);
-        fall_back(db, id, now);
+        if (!fall_back(db, id, now))
+            phone_instead(db, id, now);
     }
     // queued, sending, sent: steps before the outcome, not logged
     return true;
@@ -282,7 +309,8 @@ void record_failure(SQLite::Database& db, const std::string& id, std::int64_t no
     q->bind(2, id);
     if (q->exec() > 0) {
         log_status(db, id, now, "failed", reason);
-        fall_back(db, id, now);
+        if (!fall_back(db, id, now))
+            phone_instead(db, id, now);
     }
 }
 

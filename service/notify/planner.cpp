@@ -453,6 +453,45 @@ int on_request(context& c, const store::committed_event& e) {
                  {"phone", c.programme.coordination_phone}});
 }
 
+/// A resident's details a volunteer goes by (where, whom to call, what to know) changed under an accepted
+/// mission still to come: its volunteer is told the mission changed and where to read it again (their space
+/// shows the new details; the message carries none of them).
+int on_resident(context& c, const store::committed_event& e) {
+    if (e.action != "updated")
+        return 0;
+    bool matters = false;
+    if (const auto* fields = e.data.if_contains("fields"); fields && fields->is_array())
+        for (const auto& f : fields->as_array())
+            matters = matters || f == "address" || f == "phone" || f == "location" || f == "needs" ||
+                      f == "first_name" || f == "last_name";
+    if (!matters)
+        return 0;
+    auto q = store::prepare(
+        c.db,
+        "SELECT m.id FROM request r JOIN mission m ON m.request_id = r.id AND m.status = 'accepted' WHERE "
+        "r.resident_id = ? AND m.starts_at > ? ORDER BY m.starts_at");
+    q->bind(1, e.entity_id);
+    q->bind(2, static_cast<std::int64_t>(e.at));
+    std::vector<std::string> ids;
+    while (q->executeStep())
+        ids.push_back(q->getColumn(0).getString());
+    q->reset();
+    int queued = 0;
+    const std::string space = c.s.public_url + "/benevole";
+    for (const auto& id : ids) {
+        const auto m = domain::load_mission(c.db, id);
+        const recipient vol = volunteer_recipient(c, domain::load_volunteer(c.db, m.volunteer_id));
+        queued += tell(c, e, vol, "mission_changed", {space},
+                       {{"programme", c.programme.name},
+                        {"category", category_label(c, m.category, vol.lang)},
+                        {"when", domain::spoken_date_time(c.texts.get(vol.lang), c.city, m.starts_at)},
+                        {"neighbourhood", m.neighbourhood},
+                        {"link", space}},
+                       m.id, std::nullopt, m.starts_at);
+    }
+    return queued;
+}
+
 int on_volunteer(context& c, const store::committed_event& e) {
     // Validation: registered -> active (a pause ending is not a validation).
     if (e.action != "activated" || e.from_status != std::optional<std::string>("registered"))
@@ -635,6 +674,7 @@ int plan_messages(SQLite::Database& db, const std::vector<store::committed_event
                    (channels && ((e.entity == "volunteer" && e.action == "activated") ||
                                  (e.entity == "request" && e.action == "created") ||
                                  (e.entity == "campaign" && e.action == "created") ||
+                                 (e.entity == "resident" && e.action == "updated") ||
                                  (e.entity == "programme" && e.action == "closed") ||
                                  (e.entity == "user" &&
                                   (e.action == "sign_in_code_sent" || e.action == "email_confirmation_sent" ||
@@ -657,6 +697,8 @@ int plan_messages(SQLite::Database& db, const std::vector<store::committed_event
             queued += on_user(c, e);
         else if (e.entity == "campaign" && channels)
             queued += on_campaign(c, e);
+        else if (e.entity == "resident" && channels)
+            queued += on_resident(c, e);
         else if (e.entity == "programme" && channels)
             queued += on_programme(c, e);
     }

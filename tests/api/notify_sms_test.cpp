@@ -9,6 +9,8 @@
 
 #include <doctest/doctest.h>
 
+#include <map>
+#include <set>
 #include <thread>
 
 namespace json = boost::json;
@@ -226,11 +228,66 @@ TEST_CASE("sms: proposal, OUI, reminders, report request and the resident told; 
     CHECK(log.find("Je serai en retard") == std::string::npos);
 }
 
+TEST_CASE("sms: with automatic dispatch on, a NON by text asks the next candidate, by text too") {
+    sms_provider_process provider;
+    const std::int64_t t0 = now_s() / 86400 * 86400 + 9 * 3600;  // daytime in Rennes: no quiet hours
+    test_city city(with({"--test-clock", "--test-clock-start", iso(t0)}, provider.server_options()));
+    provider.deliver_to(city.port());
+    INFO(city.server().log());
+    const std::map<std::string, std::string> numbers{
+        {city.new_volunteer("suite-a", true, {{"phone", "06 12 34 56 11"}}).id, "+33612345611"},
+        {city.new_volunteer("suite-b", true, {{"phone", "06 12 34 56 12"}}).id, "+33612345612"}};
+    REQUIRE(
+        city.admin().send_json("PATCH", "/api/v1/programme", json::object{{"auto_dispatch", true}}).status ==
+        200);
+    // A resident with a landline: the texts below are the volunteers' only.
+    auto req = city.public_request(request_with_phone("Courses", "02 99 11 22 33", t0 + 3600));
+
+    // The server proposes it to one of them, who gets the text and answers NON.
+    auto proposals = [&] {
+        const auto request = city.staff_get("/api/v1/requests/" + req.id);  // (not a temporary's member)
+        const auto& list = request.at("missions").as_array();
+        return std::vector<json::value>(list.begin(), list.end());
+    };
+    std::vector<json::value> missions;
+    for (int i = 0; i < 100 && missions.empty(); ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        missions = proposals();
+    }
+    REQUIRE(missions.size() == 1);
+    const std::string first_id(missions[0].at("volunteer_id").as_string());
+    const std::string first = numbers.at(first_id);
+    REQUIRE_FALSE(text_to(provider, first, "OUI").empty());
+    const auto [st, body] = provider.reply(first, "non");
+    INFO(body);
+    CHECK(st == 200);
+    CHECK(body.find("\"declined\"") != std::string::npos);
+
+    // The next candidate, the other volunteer, is asked at once, by text.
+    for (int i = 0; i < 100 && missions.size() < 2; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        missions = proposals();
+    }
+    REQUIRE(missions.size() == 2);
+    std::map<std::string, std::string> status_of;
+    for (const auto& m : missions)
+        status_of[std::string(m.at("volunteer_id").as_string())] = std::string(m.at("status").as_string());
+    CHECK(status_of.at(first_id) == "declined");
+    std::string second;
+    for (const auto& [id, number] : numbers)
+        if (id != first_id) {
+            CHECK(status_of.at(id) == "proposed");
+            second = number;
+        }
+    CHECK_FALSE(text_to(provider, second, "OUI").empty());
+    CHECK(provider.reply(second, "oui").second.find("\"accepted\"") != std::string::npos);
+}
+
 TEST_CASE(
     "sms: a generic JSON webhook provider; a number the network cannot reach: not reached, then email") {
     sms_provider_process::options o;
     o.mode = "webhook";
-    o.undeliverable = {"+33612345602"};
+    o.undeliverable = {"+33612345602", "+33698765409"};
     sms_provider_process provider(o);
     relais::testing::smtp_sink_process sink;
     const std::int64_t t0 = now_s() / 86400 * 86400 + 9 * 3600;
@@ -274,6 +331,37 @@ TEST_CASE(
     const auto forged =
         anon->post_json("/api/v1/sms/inbound", json::object{{"from", "+33612345602"}, {"text", "STOP"}});
     CHECK(forged.status == 403);
+
+    // A resident whose mobile the network cannot reach, with no email: their page says so, and when a
+    // volunteer is coming the coordination is asked to phone them (nothing else reaches them).
+    auto lost = city.public_request(request_with_phone("Pharmacie", "06 98 76 54 09", t0 + 3600));
+    const std::string resident(
+        city.staff_get("/api/v1/requests/" + lost.id).at("resident").at("id").as_string());
+    const std::string visit = city.propose(lost.id, vol.id, start + 86400, start + 86400 + 3600);
+    CHECK(provider.reply("+33612345602", "oui").second.find("\"accepted\"") != std::string::npos);
+    json::array calls;
+    for (int i = 0; i < 100 && calls.empty(); ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        calls = city.staff_get("/api/v1/call-tasks").at("items").as_array();
+    }
+    REQUIRE(calls.size() == 1);
+    CHECK(calls[0].at("kind") == "volunteer_coming");
+    CHECK(calls[0].at("mission_id") == json::value(visit));
+    CHECK(calls[0].at("resident").at("phone") == "+33698765409");
+    const auto told = city.staff_get("/api/v1/residents/" + resident + "/messages");
+    std::set<std::string> failed;
+    for (const auto& m : told.at("items").as_array()) {
+        CHECK(m.at("channel") == "sms");
+        CHECK_FALSE(m.as_object().contains("text"));  // never the text or the address
+        CHECK_FALSE(m.as_object().contains("address"));
+        if (m.at("status") == "failed")
+            failed.insert(std::string(m.at("kind").as_string()));
+    }
+    CHECK(failed == std::set<std::string>{"request_received", "volunteer_coming"});
+    CHECK(told.at("sms_enabled") == true);
+    CHECK(told.at("email_enabled") == true);
+    CHECK(vol.client->get("/api/v1/residents/" + resident + "/messages").status == 403);
+    CHECK(city.coordinator().get("/api/v1/residents/res_unknown/messages").status == 404);
 
     // A volunteer who prefers email and wants the essential messages only.
     auto pref = city.new_volunteer("prefere", true, {{"phone", "06 12 34 56 03"}});

@@ -482,6 +482,81 @@ TEST_CASE("planner: in the quiet hours, news of a mission that starts the same d
     CHECK(due("visit_cancelled", tomorrow) == eight);
 }
 
+TEST_CASE("outbox: a resident no channel reached about a visit is phoned instead (a call task)") {
+    domain_db d;
+    auto s = email_on();
+    s.sms = true;  // a mobile and an email: a text first, its email if the text fails
+    auto req = d.request();
+    auto vol = d.volunteer();
+    const std::int64_t starts = t0() + 2 * day + 6 * hour;  // Wednesday 15:00 in Paris
+    auto mission = d.propose(req, vol, starts);
+    const auto from = last_seq(d.db);
+    accept_mission(d.db, mission, t0(), coordinator());
+    notify::plan_messages(d.db, events_after(d.db, from), s);
+    auto id_of = [&](const std::string& channel) {
+        return d.db
+            .execAndGet("SELECT id FROM outbox WHERE kind = 'volunteer_coming' AND channel = '" + channel +
+                        "'")
+            .getString();
+    };
+    const auto tasks = [&] { return d.count("SELECT COUNT(*) FROM call_task"); };
+
+    notify::record_failure(d.db, id_of("sms"), t0() + 60, "sms 21211 invalid number");
+    CHECK(d.count("SELECT COUNT(*) FROM outbox WHERE kind = 'volunteer_coming' AND channel = 'email' AND "
+                  "status = 'queued'") == 1);  // its email goes instead
+    CHECK(tasks() == 0);
+
+    notify::record_failure(d.db, id_of("email"), t0() + 120, "smtp 550 no such mailbox");
+    REQUIRE(tasks() == 1);  // neither reached them: a coordinator calls
+    SQLite::Statement q(d.db, "SELECT kind, about_id, text, resident_id FROM call_task");
+    REQUIRE(q.executeStep());
+    CHECK(q.getColumn(0).getString() == "volunteer_coming");
+    CHECK(q.getColumn(1).getString() == mission);
+    CHECK(has(q.getColumn(2).getString(), "Un bénévole vient le"));  // the email's subject: the news
+    CHECK(q.getColumn(3).getString() == load_request(d.db, req).resident_id);
+    CHECK(d.count("SELECT COUNT(*) FROM outbox_log WHERE status = 'call_task'") == 1);
+
+    // A failure of another kind (the receipt) or to a volunteer makes no task.
+    notify::outgoing other = email_to_vol_x();
+    notify::record_failure(d.db, notify::enqueue(d.db, other, t0(), 30 * day), t0() + 180, "smtp 550");
+    CHECK(tasks() == 1);
+}
+
+TEST_CASE("planner: the resident's address changed under an accepted mission: its volunteer is told") {
+    domain_db d;
+    const auto s = email_on();
+    auto req = d.request();
+    auto vol = d.volunteer();
+    const std::int64_t starts = t0() + 2 * day + 6 * hour;
+    auto mission = d.propose(req, vol, starts);
+    accept_mission(d.db, mission, t0(), coordinator());
+    const auto resident = load_request(d.db, req).resident_id;
+
+    auto from = last_seq(d.db);
+    resident_patch language;
+    language.preferred_contact = "email";  // nothing the volunteer goes by
+    patch_resident(d.db, resident, language, t0() + hour, coordinator());
+    CHECK(notify::plan_messages(d.db, events_after(d.db, from), s) == 0);
+
+    from = last_seq(d.db);
+    resident_patch moved;
+    moved.address = "3 place Nouvelle";
+    patch_resident(d.db, resident, moved, t0() + hour, coordinator());
+    REQUIRE(notify::plan_messages(d.db, events_after(d.db, from), s) == 1);
+    const auto m = messages(d.db).back();
+    CHECK(m.kind == "mission_changed");
+    CHECK(m.address == load_volunteer(d.db, vol).email);
+    CHECK(has(m.subject, "Mission modifiée"));
+    CHECK(has(m.text, "https://entraide.example/benevole"));
+    CHECK_FALSE(has(m.text, "3 place Nouvelle"));  // where to read it, not the details themselves
+    CHECK_FALSE(has(m.text, "{"));
+
+    // Once the mission is over (or for a mission done), nobody is told.
+    from = last_seq(d.db);
+    patch_resident(d.db, resident, moved, starts + hour, coordinator());
+    CHECK(notify::plan_messages(d.db, events_after(d.db, from), s) == 0);
+}
+
 TEST_CASE("planner: a welfare concern reaches every active coordinator at once, without a name") {
     domain_db d;
     const auto s = email_on();

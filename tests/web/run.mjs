@@ -779,6 +779,10 @@ async function main() {
       const requests = await co.locator('main section.panel').first().locator('li').count();
       expect(requests === 2, `her page lists ${requests} requests, not 2`);
       expect(await co.locator('ol.history li').count() >= 2, 'her story is empty');
+      // Her messages: none (a landline, no email), and the page says texts are off on this server.
+      await co.locator('#resident-messages').waitFor();
+      expect(await co.locator('#resident-messages-sms-off').count() === 1, 'no word that texts are off');
+      expect(await co.locator('#resident-messages-email-off').count() === 0, 'email said off while on');
       await checkPage(co, 'coordination-habitant');
       await co.goto(`${base}/coordination#/residents`);
       await co.fill('#resident-q', 'autelephone odette');

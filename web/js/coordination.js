@@ -1065,7 +1065,8 @@ async function residentsView() {
 
 async function residentView(id) {
   app.onLiveChange = null;
-  const [r, story] = await Promise.all([api('GET', `/api/v1/residents/${id}`), api('GET', `/api/v1/residents/${id}/history`)]);
+  const [r, story, messages] = await Promise.all([api('GET', `/api/v1/residents/${id}`), api('GET', `/api/v1/residents/${id}/history`),
+    api('GET', `/api/v1/residents/${id}/messages`).catch(() => null)]);
   const steps = story.items.map((ev) => h('li', {},
     h('time', { datetime: ev.at }, fmtDateTime(ev.at)), ' — ',
     ev.category ? `${categoryLabel(app.ref, ev.category)} · ` : '',
@@ -1108,7 +1109,8 @@ async function residentView(id) {
         h('a', { href: `#/demande/${q.id}` }, categoryLabel(app.ref, q.category)), ` · ${fmtDate(q.created_at)} · ${statusWord('request', q.status)}`)))
         : h('p', {}, t('co.resident.no_request'))),
     h('section', { class: 'panel' }, h('h2', {}, t('co.resident.story')),
-      steps.length ? h('ol', { class: 'history' }, steps) : h('p', {}, t('co.history.none'))));
+      steps.length ? h('ol', { class: 'history' }, steps) : h('p', {}, t('co.history.none'))),
+    messages ? messagesPanel(messages, 'resident-messages') : null);
   h1.focus();
 }
 
@@ -1428,17 +1430,22 @@ async function volunteerView(id, notice, focusId = null) {
     h('section', { class: 'panel' }, h('h2', {}, t('co.vol.actions')), actions, withdrawForm, status),
     v.trainings ? trainingsPanel(v, name, trainingNotice) : null,
     h('section', { class: 'panel' }, h('h2', {}, t('co.vol.missions')), await missionsTable(missions, false, (message) => volunteerView(v.id, message))),
-    messages ? messagesPanel(messages) : null);
+    messages ? messagesPanel(messages, 'vol-messages') : null);
   const target = focusId && document.getElementById(focusId);
   (target || h1).focus();
 }
 
-/** What was sent to a person and what became of it; a message that failed for good says they could not be
- * reached (the outbox gave up), so the coordinator phones them. */
-function messagesPanel(list) {
-  const failed = list.items.filter((m) => m.status === 'failed');
-  return h('section', { class: 'panel', id: 'vol-messages' }, h('h2', {}, t('co.msg.title')),
-    list.email_enabled || list.sms_enabled || list.push_enabled ? null : h('p', { class: 'notice' }, t('co.msg.email_off')),
+/** What was sent to a person and what became of it; a message that failed for good, with nothing sent
+ * since (its email fallback, a later message), says they could not be reached, so the coordinator phones
+ * them. A channel that is off is said too: the people it would have reached are not told. */
+function messagesPanel(list, id) {
+  const reached = list.items.filter((m) => m.status === 'sent').map((m) => m.created_at).sort().pop() || '';
+  const failed = list.items.filter((m) => m.status === 'failed' && m.created_at >= reached);
+  const anyOn = list.email_enabled || list.sms_enabled || list.push_enabled;
+  return h('section', { class: 'panel', id }, h('h2', {}, t('co.msg.title')),
+    anyOn ? null : h('p', { class: 'notice' }, t('co.msg.email_off')),
+    anyOn && !list.email_enabled ? h('p', { class: 'notice', id: `${id}-email-off` }, t('co.msg.no_email')) : null,
+    anyOn && !list.sms_enabled ? h('p', { class: 'notice', id: `${id}-sms-off` }, t('co.msg.no_sms')) : null,
     list.links_ok === false && (list.email_enabled || list.sms_enabled || list.push_enabled)
       ? h('p', { class: 'notice', id: 'links-warning' }, t('co.msg.no_public_url')) : null,
     failed.length ? h('p', { class: 'notice', role: 'alert' }, t('co.msg.unreachable', { channel: failed[0].channel, error: failed[0].last_error || '' })) : null,
