@@ -108,7 +108,8 @@ asio::awaitable<int> sender::round() {
     // Only what is on disk: never a message for a change a crash of the machine could still undo.
     auto due = co_await db_.read_durable(std::move(read_due));
     int done = 0;
-    std::vector<sent_note> unrecorded;  // sent, not yet marked sent in the outbox
+    std::vector<sent_note> unrecorded;  // sent, not yet marked sent in the outbox (nor posted to be)
+    bool posted = false;                // a mark was posted to the writer (post_record) in this round
     auto oldest_unrecorded = std::chrono::steady_clock::now();
     for (auto& m : due) {
         if (stopping_)
@@ -144,16 +145,24 @@ asio::awaitable<int> sender::round() {
         const std::string id = m.id;
         if (out.result == send_outcome::kind::sent) {
             resting_.erase(m.channel);  // the server is back: no more resting
-            if (unrecorded.empty())
-                oldest_unrecorded = std::chrono::steady_clock::now();
-            unrecorded.push_back({m.seq, when, std::move(provider_id)});
             ++sent_;
-            // A text's delivery report may come back within milliseconds, and finds its message by the
-            // provider's id: recorded at once. Emails and pushes are recorded together (one job, one
-            // commit, for up to record_every of them), not each in a commit of its own.
-            if (m.channel == "sms" || unrecorded.size() >= record_every ||
-                std::chrono::steady_clock::now() - oldest_unrecorded >= record_within)
-                co_await record(unrecorded);
+            sent_note note{m.seq, when, std::move(provider_id)};
+            // Marked sent at once, so that a crash (kill -9) between the server's "250 OK" and the mark
+            // sends again at most the message in hand, not a group. A text is awaited: its delivery report
+            // may come back within milliseconds and finds it by the provider's id. An email or a push is
+            // handed to the writer without waiting (it joins the requests' next group commit; no commit of
+            // its own under load, no wait for the sender); the round waits for them all before it reads the
+            // queue again. If the writer's queue is full, it waits with the others of the round.
+            if (m.channel != "sms" && post_record(note)) {
+                posted = true;
+            } else {
+                if (unrecorded.empty())
+                    oldest_unrecorded = std::chrono::steady_clock::now();
+                unrecorded.push_back(std::move(note));
+                if (m.channel == "sms" || unrecorded.size() >= record_every ||
+                    std::chrono::steady_clock::now() - oldest_unrecorded >= record_within)
+                    co_await record(unrecorded);
+            }
         } else {
             ++failed_attempts_;
             const bool permanent = out.result == send_outcome::kind::permanent;
@@ -182,14 +191,24 @@ asio::awaitable<int> sender::round() {
         }
         ++done;
     }
-    if (!unrecorded.empty())
-        co_await record(unrecorded);
+    if (!unrecorded.empty()) {
+        co_await record(unrecorded);  // after the posted ones in the writer's queue: it waits for them too
+    } else if (posted) {
+        // The writer runs its queue in order: once this empty job is committed, every mark posted before
+        // it is, and the next read of the queue cannot see those messages as still to send.
+        auto after_the_marks = [](SQLite::Database&) {};
+        co_await db_.write(std::move(after_the_marks));
+    }
     co_return done;
 }
 
 bool sender::resting(const std::string& channel) const {
     const auto r = resting_.find(channel);
     return r != resting_.end() && std::chrono::steady_clock::now() < r->second.until;
+}
+
+bool sender::post_record(const sent_note& n) {
+    return db_.post_write([n](SQLite::Database& db) { record_sent(db, n.seq, n.at, n.provider_id); });
 }
 
 asio::awaitable<void> sender::record(std::vector<sent_note>& notes) {

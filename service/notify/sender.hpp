@@ -53,12 +53,14 @@ struct sender_settings {
 /// and records the outcome through the writer (sent; retried later with back-off; failed). It wakes when a
 /// commit may have queued something (wake()) and otherwise every `idle`.
 ///
-/// Delivery is at least once: a message is marked sent in a commit after its server accepted it, so a
-/// crash between the two sends it again after the restart, with the same Message-ID (receiving systems
-/// recognise it). A text is marked at once; emails and pushes by groups (up to record_every, never more than
-/// record_within after the first of them, and at the end of each round): one commit for many messages
-/// rather than one each (each was an extra fsync of the writer while the requests waited), at the price of
-/// a crash resending at most that group. A message is never lost: it stays queued until sent or failed.
+/// Delivery is at least once, as close to once as SMTP allows: a message is marked sent in a commit after
+/// its server accepted it, so a crash between the two sends it again after the restart, with the same
+/// Message-ID (receiving systems recognise it). Each is marked as soon as it is accepted: a text in a writer
+/// job the sender waits for; an email or a push in one it posts without waiting, which the writer folds into
+/// its next group commit (no commit of its own under load), the round waiting for them all at its end. A
+/// crash (kill -9) thus resends at most the message in hand. Only when the writer's queue is full are marks
+/// kept and written by groups (up to record_every, never more than record_within after the first of them).
+/// A message is never lost: it stays queued until sent or failed.
 class sender {
   public:
     sender(store::store& db, core::clock& clk, sender_settings s);
@@ -75,7 +77,8 @@ class sender {
     std::uint64_t sent() const noexcept { return sent_.load(); }
     std::uint64_t failed_attempts() const noexcept { return failed_attempts_.load(); }
 
-    /// See the class comment: how many sent emails or pushes, or how long, before they are marked sent.
+    /// See the class comment: when the writer's queue is full, how many sent emails or pushes, or how long,
+    /// before they are marked sent.
     static constexpr std::size_t record_every = 32;
     static constexpr std::chrono::milliseconds record_within{200};
 
@@ -89,6 +92,8 @@ class sender {
     boost::asio::awaitable<void> run();
     /// True while `channel` rests after a failure (resting_).
     bool resting(const std::string& channel) const;
+    /// Posts the mark of one message sent to the writer without waiting; false if its queue is full.
+    bool post_record(const sent_note& n);
     /// Marks `notes` sent, in one writer job; empties it.
     boost::asio::awaitable<void> record(std::vector<sent_note>& notes);
     boost::asio::awaitable<int> round();

@@ -158,7 +158,7 @@ TEST_CASE("email: off without --smtp-url, and the log says so; --smtp-url needs 
     CHECK(bad.wait_for_log("--mail-from", std::chrono::seconds(5)));
 }
 
-TEST_CASE("email: SIGKILL while messages go out: after a restart every one arrives, a few at most twice") {
+TEST_CASE("email: SIGKILL while messages go out: after a restart every one arrives, at most one twice") {
     smtp_sink_process::options plain;
     plain.tls = false;     // the test is about the outbox, not TLS
     plain.delay_ms = 150;  // a slow server: the kill finds messages queued and one in flight
@@ -176,6 +176,8 @@ TEST_CASE("email: SIGKILL while messages go out: after a restart every one arriv
         auto a = city.coordinator().post_json("/api/v1/volunteers/" + id + "/activate", json::object{});
         REQUIRE(a.status == 200);  // acknowledged: its message is committed with it
     }
+    // Killed in the middle of the batch: some sent and marked, one perhaps in hand, the rest queued.
+    REQUIRE(sink.wait_for(6, std::chrono::seconds(20)));
     city.server().kill();
     const auto before = sink.messages().size();
     MESSAGE("messages delivered before the kill: " << before << " of 30");
@@ -198,9 +200,11 @@ TEST_CASE("email: SIGKILL while messages go out: after a restart every one arriv
     while (distinct() < 30 && std::chrono::steady_clock::now() < until)
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
     CHECK(distinct() == 30);  // nothing lost
-    // Again, with the same id: at most the messages sent but not yet marked (the sender marks them by groups
-    // within 200 ms: at 150 ms a message, three at most, counting the one in flight).
-    CHECK(sink.messages().size() - 30 <= 3);
+    // Again, with the same id: at most the one the server had accepted when the kill came, before its mark
+    // reached the database (each is marked as soon as it is accepted; SMTP itself cannot do better, RFC
+    // 1047).
+    MESSAGE("messages received twice: " << sink.messages().size() - 30);
+    CHECK(sink.messages().size() - 30 <= 1);
 }
 
 TEST_CASE("email: the coordinators' morning digest goes at 08:00 city time, once a day, with what waits") {

@@ -106,7 +106,7 @@ struct sender_rig {
 
 }  // namespace
 
-TEST_CASE("sender: every queued email goes out once, marked sent in a few commits, the last ones at stop") {
+TEST_CASE("sender: every queued email goes out once, each marked sent, the last ones before it stops") {
     sender_rig rig("sender.db");
     queue_emails(rig.path, rig.clk.now_s());
     REQUIRE(count_where(rig.path, "status = 'queued'") == queued);
@@ -124,12 +124,13 @@ TEST_CASE("sender: every queued email goes out once, marked sent in a few commit
     CHECK(count_where(rig.path, "status = 'sent' AND sent_at IS NOT NULL AND attempts = 1") == queued);
     CHECK(count_where(rig.path, "status = 'queued'") == 0);
     CHECK(rig.sink.messages().size() == static_cast<std::size_t>(queued));
-    // One commit per message before; now a commit per group (at most record_every, or what record_within
-    // allowed: far fewer than the messages even on a slow machine).
+    // Each mark is posted to the writer as its message is accepted, and the writer folds what it finds
+    // queued into one commit: at most a commit per message (and one per round to wait for them), at least
+    // one per round.
     const std::uint64_t commits = rig.st.stats().commits.load() - commits_before;
     INFO("commits: " << commits);
-    CHECK(commits >= 2);  // at least one per round
-    CHECK(commits < static_cast<std::uint64_t>(queued) / 2);
+    CHECK(commits >= 2);
+    CHECK(commits <= static_cast<std::uint64_t>(queued) + 4);
 }
 
 TEST_CASE("sender: its thread runs behind the requests' (nice 19) unless told otherwise") {
