@@ -345,7 +345,16 @@ int on_mission(context& c, const store::committed_event& e) {
         if (m.starts_at - 2 * 3600 > e.at)
             queued +=
                 tell(c, e, vol, "reminder_soon", {space}, values, m.id, m.starts_at - 2 * 3600, m.starts_at);
-        queued += tell(c, e, vol, "report_due", {space}, values, m.id, m.ends_at + 2 * 3600);
+        // "Did it happen?" opens the mission's report form in their space.
+        const std::string report = space + "#/missions/" + m.id;
+        queued += tell(c, e, vol, "report_due", {report},
+                       {{"programme", c.programme.name},
+                        {"category", category},
+                        {"when", when},
+                        {"neighbourhood", m.neighbourhood},
+                        {"link", report},
+                        {"phone", phone}},
+                       m.id, m.ends_at + 2 * 3600);
         // The resident: who comes and when (a first name, never the volunteer's phone or email).
         const recipient res = resident_recipient(c, domain::load_resident(c.db, m.resident_id));
         {

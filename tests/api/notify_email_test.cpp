@@ -337,6 +337,27 @@ TEST_CASE("email: a partner association hears what became of the residents it re
     CHECK(told.find("Le Gall") == std::string::npos);          // first name only
     CHECK(told.find("12 rue de Brest") == std::string::npos);  // no address
     CHECK(told.find("{") == std::string::npos);                // every placeholder filled
+
+    // The visit is called off: the partner hears that too.
+    REQUIRE(city.coordinator()
+                .post_json("/api/v1/missions/" + mission + "/cancel", json::object{{"reason", "coordinator"}})
+                .status == 200);
+    std::string cancelled;
+    for (int i = 0; i < 100 && cancelled.empty(); ++i) {
+        const auto envs = sink.envelopes();
+        for (std::size_t k = 0; k < envs.size(); ++k) {
+            if (envs[k].find("accueil@ccas.test") == std::string::npos)
+                continue;
+            const auto body = relais::testing::decoded_bodies(sink.messages().at(k));
+            if (body.find("n’aura pas lieu") != std::string::npos)
+                cancelled = body;
+        }
+        if (cancelled.empty())
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    REQUIRE(!cancelled.empty());
+    CHECK(cancelled.find("Yvonne") != std::string::npos);
+    CHECK(cancelled.find("{") == std::string::npos);
 }
 
 TEST_CASE(

@@ -6,7 +6,10 @@
 #include <doctest/doctest.h>
 
 #include <fstream>
+#include <set>
 #include <stdexcept>
+#include <string>
+#include <utility>
 
 using relais::core::dictionaries;
 using relais::core::fill_placeholders;
@@ -52,4 +55,46 @@ TEST_CASE("dictionaries: a broken or missing file is refused at start, naming it
     // No dictionaries at all: keys.
     CHECK(dictionaries::none()->get("en")("demande.title") == "demande.title");
     CHECK(dictionaries::none()->pick("en") == "fr");
+}
+
+namespace {
+
+/// The {names} a text uses, as fill_placeholders reads them (letters, digits, underscores).
+std::set<std::string> placeholders_of(const std::string& text) {
+    std::set<std::string> out;
+    for (std::size_t at = text.find('{'); at != std::string::npos; at = text.find('{', at + 1)) {
+        const auto end = text.find('}', at);
+        if (end == std::string::npos)
+            break;
+        const std::string name = text.substr(at + 1, end - at - 1);
+        if (!name.empty() &&
+            name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") == std::string::npos)
+            out.insert(name);
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("the messages' texts: every one in French and English, with the same placeholders") {
+    // A message is rendered in its recipient's language with the values the planner gives: a text missing in
+    // one language falls back to French, and a placeholder only one language has is left unfilled ("{when}").
+    auto d = dictionaries::load(std::string(RELAIS_SOURCE_DIR) + "/web/i18n");
+    const auto* fr = d->texts_of("fr");
+    const auto* en = d->texts_of("en");
+    REQUIRE(fr);
+    REQUIRE(en);
+    int messages = 0;
+    for (const auto& [one, other] : {std::pair{fr, en}, std::pair{en, fr}})
+        for (const auto& [key, text] : *one) {
+            const std::string k(key);
+            if (!k.starts_with("msg.") && !k.starts_with("sms."))
+                continue;
+            ++messages;
+            INFO(k);
+            REQUIRE(other->contains(key));
+            CHECK(placeholders_of(std::string(text.as_string())) ==
+                  placeholders_of(std::string(other->at(key).as_string())));
+        }
+    CHECK(messages > 60);  // both ways: every message of either language was looked at
 }

@@ -390,6 +390,11 @@ TEST_CASE(
     CHECK(has(coming->text, planted::volunteer_first));
     CHECK_FALSE(has(coming->text, planted::volunteer_last));
     CHECK_FALSE(has(coming->text, planted::volunteer_phone));
+    // "Did it happen?" opens that mission's report in the volunteer's space.
+    const auto report =
+        std::find_if(all.begin(), all.end(), [](const auto& m) { return m.kind == "report_due"; });
+    REQUIRE(report != all.end());
+    CHECK(has(report->text, "https://entraide.example/benevole#/missions/" + mission));
 
     from = last_seq(d.db);
     cancel_mission(d.db, mission, "coordinator", std::nullopt, t0() + hour, coordinator());
@@ -555,6 +560,26 @@ TEST_CASE("planner: the resident's address changed under an accepted mission: it
     from = last_seq(d.db);
     patch_resident(d.db, resident, moved, starts + hour, coordinator());
     CHECK(notify::plan_messages(d.db, events_after(d.db, from), s) == 0);
+}
+
+TEST_CASE("planner: a mission reported done: its \"did it happen?\" is not sent") {
+    domain_db d;
+    const auto s = email_on();
+    auto req = d.request();
+    auto vol = d.volunteer();
+    const std::int64_t starts = t0() + 2 * day + 6 * hour;
+    auto mission = d.propose(req, vol, starts);
+    auto from = last_seq(d.db);
+    accept_mission(d.db, mission, t0(), coordinator());
+    notify::plan_messages(d.db, events_after(d.db, from), s);
+    auto report_due = [&] {
+        return d.db.execAndGet("SELECT status FROM outbox WHERE kind = 'report_due'").getString();
+    };
+    CHECK(report_due() == "queued");
+    from = last_seq(d.db);
+    complete_mission(d.db, mission, {45, "good", false, std::nullopt}, starts + 2 * hour, coordinator());
+    notify::plan_messages(d.db, events_after(d.db, from), s);
+    CHECK(report_due() == "cancelled");
 }
 
 TEST_CASE("planner: a welfare concern reaches every active coordinator at once, without a name") {

@@ -601,7 +601,11 @@ async function main() {
     });
     await step('volunteer reports the mission done with a welfare concern', async () => {
       const card = vol.locator('#upcoming li.card');
-      await card.locator('details.complete summary').click();
+      // "Did it happen?" links to #/missions/<id>: the report opens, its first field focused.
+      const missionId = await card.getAttribute('data-mission-id');
+      await vol.goto(`${base}/benevole#/missions/${missionId}`);
+      await vol.locator(`#report-${missionId}-duration:focus`).waitFor();
+      expect(await card.locator('details.complete').getAttribute('open') !== null, 'the report is still folded');
       await card.locator('input[name="duration_minutes"]').fill('45');
       await card.locator('input[value="difficult"]').check();
       await card.locator('input[name="welfare_concern"]').check();

@@ -887,7 +887,19 @@ async function route() {
       case 'compte': await accountView(); break;
       case 'inscription': registerView(); break;
       // Awaiting validation, the account page (the registration's status) is all there is to see.
-      default: await (app.me.awaiting_validation ? accountView() : missionsView());
+      default:
+        if (app.me.awaiting_validation) { await accountView(); break; }
+        await missionsView();
+        // "Did it happen?" links to #/missions/<id>: that mission's report, ready to fill in.
+        if (parts[0] === 'missions' && parts[1]) {
+          const field = document.getElementById(`report-${parts[1]}-duration`);
+          if (field) {
+            const fold = field.closest('details');
+            if (fold) fold.open = true;
+            field.scrollIntoView({ block: 'center' });
+            field.focus();
+          }
+        }
     }
   } catch (err) {
     if (err instanceof ApiError && err.status === 401) signedOut(); else view(t('error.unexpected'), errorBox(err));
