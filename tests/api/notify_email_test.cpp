@@ -554,3 +554,20 @@ TEST_CASE("email: a new account's password link and a reset link reach the accou
     CHECK(city.server().log().find(token) == std::string::npos);
     CHECK(city.server().log().find(reset) == std::string::npos);
 }
+
+TEST_CASE("email: without --public-url, links use the server's own address; the log and the console say so") {
+    smtp_sink_process sink;
+    test_city city({"--smtp-url", sink.url(), "--smtp-ca-file", sink.ca_file(), "--mail-from",
+                    "entraide@ville.example"});
+    INFO(city.server().log());
+    auto vol = city.new_volunteer("sans-adresse");  // validated: an email with a link to their space
+    REQUIRE(sink.wait_for(1, std::chrono::seconds(10)));
+    const std::string body = relais::testing::decoded_bodies(sink.messages().at(0));
+    const std::string own = ":" + std::to_string(city.port()) + "/benevole";
+    CHECK(body.find("http://") != std::string::npos);
+    CHECK(body.find(own) != std::string::npos);
+    CHECK(body.find("https://entraide.example") == std::string::npos);
+    CHECK(city.server().log().find("no --public-url: links in messages point at http://") !=
+          std::string::npos);
+    CHECK(city.staff_get("/api/v1/volunteers/" + vol.id + "/messages").at("links_ok") == false);
+}

@@ -103,4 +103,18 @@ TEST_CASE("web push: a subscribed device gets the proposal with its link; a gone
     CHECK(log.find("127.0.0.1:" + std::to_string(pushes.port())) == std::string::npos);
     CHECK(log.find(std::string(sub.at("keys").at("auth").as_string())) == std::string::npos);
     CHECK(log.find("web push: on") != std::string::npos);
+
+    // The same key after a restart (kept in the database): the devices already subscribed keep working.
+    city.server().kill();
+    server_options again;
+    again.dir = city.server().dir();
+    again.args = {"--public-url", "https://entraide.example", "--push-local-http", "--push-subject",
+                  "mailto:coordination@ville.example"};
+    server_process restarted(again);
+    http_client app(restarted.port());
+    const auto login =
+        app.post_json("/api/v1/auth/login", json::object{{"email", vol.email}, {"password", vol.password}});
+    REQUIRE(login.status == 200);
+    app.set_csrf(std::string(login.json().at("csrf_token").as_string()));
+    CHECK(app.get_json("/api/v1/push/key").at("public_key").as_string() == key);
 }
