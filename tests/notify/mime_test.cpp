@@ -97,6 +97,21 @@ TEST_CASE("mime: a whole message, text only or with an HTML alternative") {
     CHECK(relais::testing::decoded_bodies(out) == m.text + "\n" + m.html + "\n");
 }
 
+TEST_CASE("mime: bodies of every length modulo 3 survive base64, in lines of at most 76 characters") {
+    auto m = sample();
+    for (std::size_t len : {0, 1, 2, 3, 4, 5, 56, 57, 58, 300}) {
+        m.text = std::string(len, 'a');
+        for (std::size_t i = 0; i < len; ++i)
+            m.text[i] = static_cast<char>('a' + i % 26);
+        const std::string out = render_mime(m);
+        CHECK(relais::testing::decoded_bodies(out) == m.text + "\n");
+        const auto body = out.find("\r\n\r\n");
+        REQUIRE(body != std::string::npos);
+        for (std::size_t p = body + 4, n; (n = out.find("\r\n", p)) != std::string::npos; p = n + 2)
+            CHECK(n - p <= 76);
+    }
+}
+
 TEST_CASE("mime: hostile values cannot add headers or recipients") {
     auto m = sample();
     m.subject = "Hello\r\nBcc: victim@example.org";
