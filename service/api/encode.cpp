@@ -131,6 +131,8 @@ void tag_invoke(json::value_from_tag, json::value& v, const volunteer_record& r)
                                                                 {"accepted_at", time_json(c->accepted_at)}})
                                      : json::value(nullptr);
     }
+    if (r.email_confirmed)
+        v.as_object()["email_confirmed"] = *r.email_confirmed;
 }
 
 void tag_invoke(json::value_from_tag, json::value& v, const training_record& t) {

@@ -20,6 +20,11 @@ json::value message_json(const notify::message_summary& m) {
     auto time = [](const std::optional<std::int64_t>& t) {
         return t ? json::value(domain::format_iso8601(*t)) : json::value(nullptr);
     };
+    json::array log;
+    for (const auto& l : m.log)
+        log.push_back(json::object{{"at", domain::format_iso8601(l.at)},
+                                   {"status", l.status},
+                                   {"detail", l.detail ? json::value(*l.detail) : json::value(nullptr)}});
     return json::object{{"id", m.id},
                         {"kind", m.kind},
                         {"channel", m.channel},
@@ -28,7 +33,8 @@ json::value message_json(const notify::message_summary& m) {
                         {"sent_at", time(m.sent_at)},
                         {"delivered_at", time(m.delivered_at)},
                         {"attempts", m.attempts},
-                        {"last_error", m.last_error ? json::value(*m.last_error) : json::value(nullptr)}};
+                        {"last_error", m.last_error ? json::value(*m.last_error) : json::value(nullptr)},
+                        {"log", std::move(log)}};
 }
 
 /// The newest 100 messages to the `kind` ("volunteer", "resident") whose id is the path's, after `exists`

@@ -1,8 +1,10 @@
 #include "api/decode.hpp"
 #include "api/handler_support.hpp"
 #include "api/routes.hpp"
+#include "auth/sign_in_codes.hpp"
 #include "domain/privacy.hpp"
 #include "domain/time_format.hpp"
+#include "notify/outbox.hpp"
 
 #include <spdlog/spdlog.h>
 #include <boost/json.hpp>
@@ -70,15 +72,23 @@ awaitable_response erase_person(const data_access& s, request_context& ctx, cons
 awaitable_response run_retention(const data_access& s, request_context& ctx) {
     no_fields(ctx);
     const auto now = s.clk.now_s();
-    auto job = [now](SQLite::Database& db) { return domain::apply_retention(db, now); };
-    auto result = co_await s.db.write(std::move(job));
+    // What the hourly job does (app/retention_job.cpp), in one write: on demand the queue's search need not
+    // be kept off the writer.
+    auto job = [now](SQLite::Database& db) {
+        auto r = domain::apply_retention(db, now);
+        const std::int64_t messages = notify::purge_outbox(db, now);  // past --outbox-retention-days
+        auth::purge_sign_in_codes(db, now);
+        return std::pair{r, messages};
+    };
+    const auto [result, messages] = co_await s.db.write(std::move(job));
     const bool erased_some = result.residents + result.volunteers > 0;
     if (erased_some)
         co_await scrub_log(s.db);
-    spdlog::info("retention run on request: {} residents and {} volunteers erased", result.residents,
-                 result.volunteers);
+    spdlog::info("retention run on request: {} residents and {} volunteers erased, {} messages deleted",
+                 result.residents, result.volunteers, messages);
     co_return ctx.json(status::ok, json::object{{"residents_erased", result.residents},
-                                                {"volunteers_erased", result.volunteers}});
+                                                {"volunteers_erased", result.volunteers},
+                                                {"messages_purged", messages}});
 }
 
 }  // namespace

@@ -189,7 +189,11 @@ awaitable_response patch_volunteer(const account_services& s, request_context& c
     const auto now = s.clk.now_s();
     const auto who = actor_of(ctx);
     auto job = [&ctx, id, p, now, who](SQLite::Database& db) {
+        const std::string before = p.email ? domain::load_volunteer(db, id).email : std::string();
         domain::patch_volunteer(db, id, p, now, who);
+        // A new address is confirmed by its owner, as at registration: a link goes to it with this commit.
+        if (p.email && *p.email != before)
+            auth::confirm_changed_email(db, id, now);
         audit(db, ctx, "volunteer", id, "update", now);
         return json::value_from(domain::load_volunteer(db, id));
     };
@@ -392,6 +396,31 @@ awaitable_response patch_me_volunteer(const account_services& s, request_context
     co_return ctx.json(status::ok, co_await s.db.write(std::move(job)));
 }
 
+/// The volunteer asks again for the link that confirms their email (the first may be lost or expired).
+awaitable_response resend_my_email_confirmation(const account_services& s, request_context& ctx) {
+    if (!s.email_enabled)
+        throw error(error_kind::conflict, "Email is not available on this server: no link can be sent.");
+    const auto user_id = wire::require_user(ctx).user_id;
+    auto job = [user_id, now = s.clk.now_s()](SQLite::Database& db) {
+        return auth::resend_email_confirmation(db, user_id, now);
+    };
+    switch (co_await s.db.write(std::move(job))) {
+        case auth::resend::already_confirmed:
+            throw error(error_kind::conflict, "Your email address is already confirmed.");
+        case auth::resend::too_soon: {
+            error e(error_kind::too_many_requests,
+                    "Several links were sent in the last hour: look for them in your mailbox (and its spam "
+                    "folder), or try again later.");
+            e.retry_after = std::chrono::hours(1);  // at most: the oldest of them leaves the hour's count
+            throw e;
+        }
+        case auth::resend::sent:
+            break;
+    }
+    co_return ctx.json(status::accepted,
+                       json::object{{"message", "A link to confirm your email address is on its way."}});
+}
+
 }  // namespace
 
 void add_volunteer_routes(wire::route_table& t, const account_services& s) {
@@ -431,6 +460,12 @@ void add_volunteer_routes(wire::route_table& t, const account_services& s) {
     t.add(
         {verb::get, "/api/v1/volunteers/{id}/missions", {staff}, "", personal, bind(s, volunteer_missions)});
     t.add({verb::get, "/api/v1/me/volunteer", {vol, unvalidated}, "", plain, bind(s, get_me_volunteer)});
+    t.add({verb::post,
+           "/api/v1/me/email-confirmation",
+           {vol, unvalidated},
+           "Empty",
+           plain,
+           bind(s, resend_my_email_confirmation)});
     t.add({verb::get, "/api/v1/me/preferences", {vol}, "", plain, bind(s, get_my_preferences)});
     t.add({verb::put,
            "/api/v1/me/preferences",

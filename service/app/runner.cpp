@@ -116,7 +116,9 @@ int run_server(const config& cfg, server_log& log, const demo_seeder& seed_demo)
     so.before_commit = [&plan, &plan_mutex](SQLite::Database& conn,
                                             const std::vector<store::committed_event>& ev) {
         std::lock_guard lock(plan_mutex);
-        notify::plan_messages(conn, ev, plan);
+        std::size_t failed = 0;
+        notify::plan_messages(conn, ev, plan, &failed);
+        return failed;
     };
     so.sync = cfg.synchronous == "normal" ? store::sync_mode::normal : store::sync_mode::full;
     so.readers = cfg.readers;

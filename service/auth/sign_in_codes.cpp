@@ -196,6 +196,39 @@ void issue_email_confirmation(SQLite::Database& db, const std::string& user_id, 
     domain::keep_secret(db, "email_confirmation", user_id, token);
 }
 
+resend resend_email_confirmation(SQLite::Database& db, const std::string& user_id, std::int64_t now) {
+    auto q =
+        store::prepare(db,
+                       "SELECT u.email_confirmed_at IS NOT NULL, (SELECT COUNT(*) FROM email_confirmation c "
+                       "WHERE c.user_id = u.id AND c.created_at > ?) FROM users u WHERE u.id = ?");
+    q->bind(1, now - 3600);
+    q->bind(2, user_id);
+    if (!q->executeStep())
+        return resend::already_confirmed;  // (a session's account exists: not reached)
+    const bool confirmed = q->getColumn(0).getInt() != 0;
+    const int recent = q->getColumn(1).getInt();
+    q->reset();
+    if (confirmed)
+        return resend::already_confirmed;
+    if (recent >= email_confirmations_per_hour)
+        return resend::too_soon;
+    issue_email_confirmation(db, user_id, now);
+    return resend::sent;
+}
+
+bool confirm_changed_email(SQLite::Database& db, const std::string& volunteer_id, std::int64_t now) {
+    auto q = store::prepare(db,
+                            "SELECT id FROM users WHERE volunteer_id = ? AND disabled_at IS NULL "
+                            "AND email_confirmed_at IS NULL");
+    q->bind(1, volunteer_id);
+    if (!q->executeStep())
+        return false;
+    const std::string user_id = q->getColumn(0).getString();
+    q->reset();
+    issue_email_confirmation(db, user_id, now);
+    return true;
+}
+
 confirmation confirm_email(SQLite::Database& db, std::string_view token, std::int64_t now) {
     if (!well_formed_token(token))
         return confirmation::unknown;

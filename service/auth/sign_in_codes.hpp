@@ -23,6 +23,7 @@ inline constexpr std::int64_t sign_in_code_lifetime = 600;
 inline constexpr int sign_in_code_tries = 5;
 inline constexpr int sign_in_codes_per_hour = 5;
 inline constexpr std::int64_t email_confirmation_lifetime = 30 * 86400;
+inline constexpr int email_confirmations_per_hour = 3;  ///< links asked again by the volunteer
 
 /// Where a code is asked for: an email (normalised) or a phone number (E.164).
 struct code_address {
@@ -55,6 +56,17 @@ code_check check_sign_in_link(SQLite::Database& db, std::string_view link, std::
 /// Issues an email confirmation link for account `user_id` (its current email) and leaves the token for the
 /// planner (secret kind "email_confirmation", the user's id); appends user/email_confirmation_sent.
 void issue_email_confirmation(SQLite::Database& db, const std::string& user_id, std::int64_t now);
+
+enum class resend { sent, already_confirmed, too_soon };
+
+/// The volunteer asks again for the link that confirms their email (account `user_id`): none when the address
+/// is confirmed, nor when email_confirmations_per_hour links went out in the last hour (a mailbox is not
+/// flooded from a stolen session); else issue_email_confirmation.
+resend resend_email_confirmation(SQLite::Database& db, const std::string& user_id, std::int64_t now);
+
+/// After a coordinator changed volunteer `volunteer_id`'s email (domain::patch_volunteer cleared its
+/// confirmation): a link to the new address, when the volunteer has an account. Returns whether one was sent.
+bool confirm_changed_email(SQLite::Database& db, const std::string& volunteer_id, std::int64_t now);
 
 enum class confirmation { confirmed, already, unknown };
 

@@ -270,6 +270,12 @@ volunteer_record load_volunteer(SQLite::Database& db, const std::string& id) {
     v.reserve = reserve_of(db, v.id);
     v.trainings = trainings_of(db, v.id);
     v.charter = latest_acceptance(db, v.id);
+    auto u = store::prepare(db,
+                            "SELECT email_confirmed_at IS NOT NULL FROM users WHERE volunteer_id = ? "
+                            "AND disabled_at IS NULL");
+    u->bind(1, id);
+    if (u->executeStep())
+        v.email_confirmed = u->getColumn(0).getInt() != 0;
     return v;
 }
 
@@ -351,9 +357,12 @@ void patch_volunteer(SQLite::Database& db, const std::string& id, const voluntee
         changed.emplace_back("location");
     }
     if (p.email) {
-        // The sign-in email follows the volunteer's email.
-        auto u_lease =
-            store::prepare(db, "UPDATE users SET email = ? WHERE volunteer_id = ? AND disabled_at IS NULL");
+        // The sign-in email follows the volunteer's email; a new address is not confirmed until its owner
+        // shows it is theirs (the caller sends the link: auth is above this layer).
+        auto u_lease = store::prepare(
+            db,
+            "UPDATE users SET email = ?1, email_confirmed_at = CASE WHEN email = ?1 THEN email_confirmed_at "
+            "END WHERE volunteer_id = ?2 AND disabled_at IS NULL");
         SQLite::Statement& u = *u_lease;
         u.bind(1, *p.email);
         u.bind(2, id);

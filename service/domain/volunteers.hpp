@@ -63,6 +63,9 @@ struct volunteer_record {
     // Read by load_volunteer only (the lists leave them out).
     std::optional<std::vector<training_record>> trainings;
     std::optional<std::optional<charter_acceptance_record>> charter;  ///< their latest acceptance
+    /// Whether the owner of the sign-in account showed the email is theirs (a confirmation link, or a code
+    /// received there); unset when the volunteer has no account.
+    std::optional<bool> email_confirmed;
 };
 
 /// Changes a coordinator (or the volunteer, for their own profile) may make; absent fields are kept.

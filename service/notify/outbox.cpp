@@ -82,14 +82,13 @@ bool fall_back(SQLite::Database& db, const std::string& id, std::int64_t now) {
 /// channel, the last one having failed for good: the coordination phones them, as it does a resident with a
 /// landline only (planner), with the text's words (an email's subject), kept as long as the message.
 void phone_instead(SQLite::Database& db, const std::string& id, std::int64_t now) {
-    auto q = store::prepare(
-        db,
-        "SELECT o.recipient_id, o.kind, COALESCE(o.about_id, ''), CASE WHEN o.channel = 'sms' THEN "
-        "o.body_text "
-        "ELSE o.subject END, o.purge_after FROM outbox o JOIN resident r ON r.id = o.recipient_id WHERE o.id "
-        "= "
-        "? AND o.recipient_kind = 'resident' AND o.kind IN ('volunteer_coming', 'visit_cancelled') AND "
-        "r.erased_at IS NULL AND r.phone <> ''");
+    auto q = store::prepare(db,
+                            "SELECT o.recipient_id, o.kind, COALESCE(o.about_id, ''), "
+                            "CASE WHEN o.channel = 'sms' THEN o.body_text ELSE o.subject END, o.purge_after "
+                            "FROM outbox o JOIN resident r ON r.id = o.recipient_id "
+                            "WHERE o.id = ? AND o.recipient_kind = 'resident' AND o.kind IN "
+                            "('volunteer_coming', 'visit_cancelled') "
+                            "AND r.erased_at IS NULL AND r.phone <> ''");
     q->bind(1, id);
     if (!q->executeStep())
         return;
@@ -447,6 +446,17 @@ std::vector<message_summary> messages_of(SQLite::Database& db, const std::string
         if (!q->getColumn(8).isNull())
             m.delivered_at = q->getColumn(8).getInt64();
         out.push_back(std::move(m));
+    }
+    auto l =
+        store::prepare(db, "SELECT at, status, detail FROM outbox_log WHERE message_id = ? ORDER BY seq");
+    for (auto& m : out) {
+        l->reset();
+        l->bind(1, m.id);
+        while (l->executeStep())
+            m.log.push_back({l->getColumn(0).getInt64(), l->getColumn(1).getString(),
+                             l->getColumn(2).isNull()
+                                 ? std::nullopt
+                                 : std::optional<std::string>(l->getColumn(2).getString())});
     }
     return out;
 }

@@ -59,6 +59,14 @@ struct message_summary {
     std::optional<std::int64_t> delivered_at;  ///< reported by the channel (SMS)
     int attempts = 0;
     std::optional<std::string> last_error;
+    /// Its delivery log after "queued" (created_at) and "sent" (sent_at): retries with their reasons, a
+    /// fallback to email, delivered, bounced, failed, a call task, cancelled; oldest first.
+    struct log_line {
+        std::int64_t at = 0;
+        std::string status;
+        std::optional<std::string> detail;
+    };
+    std::vector<log_line> log;
 };
 
 /// Queues `m` (status queued, due at once) and returns its id (its row's created_at is its "queued" entry of

@@ -23,6 +23,7 @@
 #include "notify/push_subscriptions.hpp"
 #include "store/statement_cache.hpp"
 
+#include <spdlog/spdlog.h>
 #include <boost/json.hpp>
 
 #include <algorithm>
@@ -663,7 +664,7 @@ int on_user(context& c, const store::committed_event& e) {
 }  // namespace
 
 int plan_messages(SQLite::Database& db, const std::vector<store::committed_event>& events,
-                  const planner_settings& s) {
+                  const planner_settings& s, std::size_t* failed) {
     // The fresh secrets (tracking codes...) never outlive their transaction, whatever is sent.
     struct drop_codes {
         SQLite::Database& db;
@@ -694,22 +695,51 @@ int plan_messages(SQLite::Database& db, const std::vector<store::committed_event
     auto programme = domain::load_programme(db);
     domain::city_time city(programme.timezone);
     context c{db, s, std::move(programme), city, {}, message_texts::load(db, *s.words), {}};
-    int queued = 0;
-    for (const auto& e : events) {
+    auto one = [&c, channels](const store::committed_event& e) {
         if (e.entity == "mission")
-            queued += on_mission(c, e);
-        else if (e.entity == "volunteer" && channels)
-            queued += on_volunteer(c, e);
-        else if (e.entity == "request" && channels)
-            queued += on_request(c, e);
-        else if (e.entity == "user" && channels)
-            queued += on_user(c, e);
-        else if (e.entity == "campaign" && channels)
-            queued += on_campaign(c, e);
-        else if (e.entity == "resident" && channels)
-            queued += on_resident(c, e);
-        else if (e.entity == "programme" && channels)
-            queued += on_programme(c, e);
+            return on_mission(c, e);
+        if (e.entity == "volunteer" && channels)
+            return on_volunteer(c, e);
+        if (e.entity == "request" && channels)
+            return on_request(c, e);
+        if (e.entity == "user" && channels)
+            return on_user(c, e);
+        if (e.entity == "campaign" && channels)
+            return on_campaign(c, e);
+        if (e.entity == "resident" && channels)
+            return on_resident(c, e);
+        if (e.entity == "programme" && channels)
+            return on_programme(c, e);
+        return 0;
+    };
+    // All the events at once; should one fail (a bug, a broken row), all again one at a time, each in a
+    // savepoint of its own, so that only the failing event's messages are lost, not those of every change
+    // in the group commit. (No savepoint per event in the usual case: it would cost every commit.)
+    int queued = 0;
+    store::prepare(db, "SAVEPOINT plan_all")->exec();
+    try {
+        for (const auto& e : events)
+            queued += one(e);
+        store::prepare(db, "RELEASE plan_all")->exec();
+        return queued;
+    } catch (const std::exception&) {
+        store::prepare(db, "ROLLBACK TO plan_all")->exec();
+        store::prepare(db, "RELEASE plan_all")->exec();
+    }
+    queued = 0;
+    for (const auto& e : events) {
+        store::prepare(db, "SAVEPOINT plan_one")->exec();
+        try {
+            queued += one(e);
+        } catch (const std::exception& ex) {
+            store::prepare(db, "ROLLBACK TO plan_one")->exec();
+            // The event's kind and sequence number, and the failure (never a message's text or address).
+            spdlog::error("messages of event {} ({} {}) not planned: {}", e.seq, e.entity, e.action,
+                          ex.what());
+            if (failed)
+                ++*failed;
+        }
+        store::prepare(db, "RELEASE plan_one")->exec();
     }
     return queued;
 }

@@ -41,7 +41,9 @@ struct planner_settings {
 ///   accepted, and that the visit will not take place if it is then cancelled or dropped;
 /// - every coordinator: a welfare concern reported with a mission, at once (no name: the console has it).
 /// A person without a mobile number or an email address (or erased) gets nothing.
+/// An event whose planning fails loses its own messages only (logged; counted in `*failed` if given); the
+/// others' are kept. Returns the messages queued.
 int plan_messages(SQLite::Database& db, const std::vector<store::committed_event>& events,
-                  const planner_settings& s);
+                  const planner_settings& s, std::size_t* failed = nullptr);
 
 }  // namespace relais::notify

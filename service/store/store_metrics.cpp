@@ -43,7 +43,7 @@ std::string render_metrics(const store& db) {
     out += fmt::format("relais_storage_failed_jobs_total {}\n", st.failed_jobs.load());
     out += "# TYPE relais_storage_failed_commits_total counter\n";
     out += fmt::format("relais_storage_failed_commits_total {}\n", st.failed_commits.load());
-    out += "# HELP relais_storage_failed_before_commit_total Pre-commit steps (the outbox) that failed.\n";
+    out += "# HELP relais_storage_failed_before_commit_total Pre-commit steps (the outbox planner's, per event) that failed and were undone.\n";
     out += "# TYPE relais_storage_failed_before_commit_total counter\n";
     out += fmt::format("relais_storage_failed_before_commit_total {}\n", st.failed_before_commit.load());
     return out;

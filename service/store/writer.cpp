@@ -199,7 +199,7 @@ void writer::run_batch(std::deque<std::unique_ptr<job>>& batch) {
     if (before_commit_ && !collected_.empty()) {
         prepare(db_, "SAVEPOINT before_commit")->exec();
         try {
-            before_commit_(db_, collected_);
+            stats_.failed_before_commit += before_commit_(db_, collected_);
         } catch (const std::exception& ex) {
             // A failing step must not refuse the users' changes: its own writes are undone, it is logged.
             spdlog::error("the pre-commit step of a group commit failed: {}", ex.what());

@@ -20,8 +20,9 @@ namespace relais::store {
 
 class event_dispatcher;
 
-/// Work done inside a group commit with its events, before COMMIT (store_options::before_commit).
-using before_commit_step = std::function<void(SQLite::Database&, const std::vector<committed_event>&)>;
+/// Work done inside a group commit with its events, before COMMIT (store_options::before_commit). Returns how
+/// many of its parts failed and were undone (the rest kept), counted with the step's own failures.
+using before_commit_step = std::function<std::size_t(SQLite::Database&, const std::vector<committed_event>&)>;
 
 /// Counters the writer keeps for /metrics.
 struct writer_stats {

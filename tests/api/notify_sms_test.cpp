@@ -300,14 +300,21 @@ TEST_CASE(
     REQUIRE(provider.wait_for(1, std::chrono::seconds(10)));
     // The provider reported it undelivered: the coordination sees that the volunteer was not reached.
     bool bounced = false;
+    std::vector<std::string> steps;  // the bounced text's delivery log
     for (int i = 0; i < 50 && !bounced; ++i) {
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
         const auto list = city.staff_get("/api/v1/volunteers/" + vol.id + "/messages");
         for (const auto& m : list.at("items").as_array())
-            bounced = bounced || (m.at("channel") == "sms" && m.at("status") == "failed" &&
-                                  m.at("last_error").is_string());
+            if (m.at("channel") == "sms" && m.at("status") == "failed" && m.at("last_error").is_string()) {
+                bounced = true;
+                steps.clear();
+                for (const auto& l : m.at("log").as_array())
+                    steps.emplace_back(l.at("status").as_string());
+                CHECK(m.at("log").as_array().at(0).at("detail") == m.at("last_error"));
+            }
     }
     CHECK(bounced);
+    CHECK(steps == std::vector<std::string>{"bounced", "fallback"});  // then the email went instead
     // The text's email version goes instead (the volunteer gave an address).
     bool fell_back = false;  // (the coordinators' morning digest may be there too)
     for (int round = 0; round < 100 && !fell_back; ++round) {
@@ -356,6 +363,14 @@ TEST_CASE(
         CHECK_FALSE(m.as_object().contains("address"));
         if (m.at("status") == "failed")
             failed.insert(std::string(m.at("kind").as_string()));
+        if (m.at("kind") == "volunteer_coming") {
+            // Its log: the network's bounce, then the call task made instead (no email to fall back to).
+            const auto& log = m.at("log").as_array();
+            REQUIRE(log.size() == 2);
+            CHECK(log.at(0).at("status") == "bounced");
+            CHECK(log.at(1).at("status") == "call_task");
+            CHECK(log.at(1).at("detail") == calls[0].at("id"));
+        }
     }
     CHECK(failed == std::set<std::string>{"request_received", "volunteer_coming"});
     CHECK(told.at("sms_enabled") == true);

@@ -3,9 +3,12 @@
 // contact ends 7 days after the mission; retention erases a resident once their last request has been
 // closed for longer than the programme's retention_days.
 #include "api/support/fixtures.hpp"
+#include "support/smtp_sink_process.hpp"
 
 #include <doctest/doctest.h>
 #include <boost/json.hpp>
+
+#include <thread>
 
 namespace json = boost::json;
 using namespace relais::api_test;
@@ -85,4 +88,37 @@ TEST_CASE(
     CHECK(r.at("erased") == true);
     CHECK(r.at("phone") == "");
     CHECK(city.staff_get("/api/v1/requests/" + req.id).at("status") == "closed");  // the request stays
+}
+
+TEST_CASE("messages and their delivery logs are deleted after --outbox-retention-days, not before") {
+    relais::testing::smtp_sink_process sink;
+    test_city city({"--test-clock", "--outbox-retention-days", "3", "--smtp-url", sink.url(),
+                    "--smtp-ca-file", sink.ca_file(), "--mail-from", "entraide@ville.example", "--public-url",
+                    "https://entraide.example"});
+    auto vol = city.new_volunteer("retenu");  // validated: "you are validated" by email
+    REQUIRE(sink.wait_for(1, std::chrono::seconds(10)));
+    const std::string list = "/api/v1/volunteers/" + vol.id + "/messages";
+    // Marked sent (the sink has it; the mark follows within the sender's round).
+    json::array items;
+    for (int i = 0; i < 50; ++i) {
+        items = city.staff_get(list).at("items").as_array();
+        if (!items.empty() && items.at(0).at("status") == "sent")
+            break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    REQUIRE(items.size() == 1);
+    CHECK(items.at(0).at("status") == "sent");
+    const auto now = now_s();
+
+    move_clock(city, now + 2 * day);
+    auto early = city.admin().post_json("/api/v1/retention/run", json::object{});
+    REQUIRE(early.status == 200);
+    CHECK(early.json().at("messages_purged") == 0);
+    CHECK(city.staff_get(list).at("items").as_array().size() == 1);
+
+    move_clock(city, now + 3 * day + 3600);
+    auto run = city.admin().post_json("/api/v1/retention/run", json::object{});
+    REQUIRE(run.status == 200);
+    CHECK(run.json().at("messages_purged") == 1);
+    CHECK(city.staff_get(list).at("items").as_array().empty());
 }

@@ -283,3 +283,106 @@ TEST_CASE("sign-in by code: by text message to a mobile, never to a landline") {
     CHECK(city.server().log().find("98 76") == std::string::npos);
     (void)landline;
 }
+
+TEST_CASE(
+    "email confirmation: shown to the console and the volunteer, asked again at most 3 times an hour, "
+    "and due again when a coordinator changes the address") {
+    smtp_sink_process sink;
+    test_city city({"--test-clock", "--test-clock-start", iso(morning()), "--smtp-url", sink.url(),
+                    "--smtp-ca-file", sink.ca_file(), "--mail-from", "entraide@ville.example", "--public-url",
+                    "https://entraide.example"});
+    INFO(city.server().log());
+    // Registered with a password: no link at registration; validated ("you are validated" is mail 1).
+    auto vol = city.new_volunteer("confirme");
+    REQUIRE(vol.client);
+    REQUIRE(sink.wait_for(1, std::chrono::seconds(10)));
+    auto& desk = city.coordinator();
+    CHECK(desk.get_json("/api/v1/volunteers/" + vol.id).at("email_confirmed") == false);
+    CHECK(vol.client->get_json("/api/v1/me/volunteer").at("email_confirmed") == false);
+    // The lists leave it out (one volunteer's view only).
+    const auto listed = desk.get_json("/api/v1/volunteers?limit=200");
+    for (const auto& item : listed.at("items").as_array())
+        CHECK_FALSE(item.as_object().contains("email_confirmed"));
+
+    // Asked again: one link now, then many at once: two more pass (3 an hour), the others wait.
+    const auto first = vol.client->post_json("/api/v1/me/email-confirmation", json::object{});
+    INFO(first.describe());
+    REQUIRE(first.status == 202);
+    const std::string link1 = secret_after(mail(sink, 2), "https://entraide.example/confirmer/");
+    REQUIRE(link1.size() == 64);
+    CHECK(sink.envelopes().at(1) == "entraide@ville.example\n" + vol.email + "\n");
+    // The same session on 8 connections (a client is one connection, not shared between threads).
+    http_client own(city.port());
+    const auto in =
+        own.post_json("/api/v1/auth/login", json::object{{"email", vol.email}, {"password", vol.password}});
+    REQUIRE(in.status == 200);
+    const std::string csrf(in.json().at("csrf_token").as_string());
+    std::atomic<int> sent{0}, refused{0}, other{0};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 8; ++i)
+        threads.emplace_back([&] {
+            http_client c(city.port());
+            for (const auto& [name, value] : own.cookies())
+                c.set_cookie(name, value);
+            c.set_csrf(csrf);
+            const auto r = c.post_json("/api/v1/me/email-confirmation", json::object{});
+            if (r.status == 202)
+                ++sent;
+            else if (r.status == 429 && std::stoi(r.header("Retry-After")) > 0 &&
+                     r.body.find("last hour") != std::string::npos)
+                ++refused;
+            else
+                ++other;
+        });
+    for (auto& t : threads)
+        t.join();
+    CHECK(sent == 2);
+    CHECK(refused == 6);
+    CHECK(other == 0);
+    REQUIRE(sink.wait_for(4, std::chrono::seconds(10)));
+
+    // The first link still confirms (each lives 30 days); then there is nothing to ask for.
+    const header_list form{{"Content-Type", "application/x-www-form-urlencoded"}};
+    auto anon = city.anonymous();
+    CHECK(anon->request("POST", "/confirmer/" + link1, "lang=fr", form).status == 200);
+    CHECK(vol.client->get_json("/api/v1/me/volunteer").at("email_confirmed") == true);
+    CHECK(desk.get_json("/api/v1/volunteers/" + vol.id).at("email_confirmed") == true);
+    const auto again = vol.client->post_json("/api/v1/me/email-confirmation", json::object{});
+    check_problem(again, 409);
+    CHECK(problem_detail(again).find("already confirmed") != std::string::npos);
+
+    // A coordinator changes the address: it is no longer confirmed, a link goes to the new one only, and
+    // the old address's links confirm nothing.
+    const std::string old_link = secret_after(relais::testing::decoded_bodies(sink.messages().at(3)),
+                                              "https://entraide.example/confirmer/");
+    const auto changed = desk.send_json("PATCH", "/api/v1/volunteers/" + vol.id,
+                                        json::object{{"email", "nouvelle.adresse@volunteers.test"}});
+    INFO(changed.describe());
+    REQUIRE(changed.status == 200);
+    CHECK(changed.json().at("email_confirmed") == false);
+    const std::string link2 = secret_after(mail(sink, 5), "https://entraide.example/confirmer/");
+    CHECK(sink.envelopes().at(4) == "entraide@ville.example\nnouvelle.adresse@volunteers.test\n");
+    CHECK(anon->request("POST", "/confirmer/" + old_link, "", form).status == 404);
+    CHECK(desk.get_json("/api/v1/volunteers/" + vol.id).at("email_confirmed") == false);
+    CHECK(anon->request("POST", "/confirmer/" + link2, "", form).status == 200);
+    CHECK(desk.get_json("/api/v1/volunteers/" + vol.id).at("email_confirmed") == true);
+    // The same address given again changes nothing and sends nothing.
+    CHECK(desk.send_json("PATCH", "/api/v1/volunteers/" + vol.id,
+                         json::object{{"email", "nouvelle.adresse@volunteers.test"}})
+              .json()
+              .at("email_confirmed") == true);
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+    CHECK(sink.messages().size() == 5);
+    // Someone else's session cannot ask for it; nobody signed in neither.
+    check_problem(desk.post_json("/api/v1/me/email-confirmation", json::object{}), 403);
+    check_problem(city.anonymous()->post_json("/api/v1/me/email-confirmation", json::object{}), 401);
+}
+
+TEST_CASE("email confirmation: without email on the server, asking again says so") {
+    test_city city;
+    auto vol = city.new_volunteer("sanscourriel");
+    REQUIRE(vol.client);
+    const auto r = vol.client->post_json("/api/v1/me/email-confirmation", json::object{});
+    check_problem(r, 409);
+    CHECK(problem_detail(r).find("Email is not available") != std::string::npos);
+}

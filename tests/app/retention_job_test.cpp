@@ -64,6 +64,36 @@ bool erased(const std::string& path, const std::string& resident_id) {
     return q.getColumn(0).getInt() == 1;
 }
 
+/// A message to `id`'s recipient written straight into the outbox, kept until `purge_after`, with one line
+/// of delivery log.
+void message(const std::string& path, const std::string& id, const std::string& status,
+             std::int64_t purge_after) {
+    auto db = relais::store::open_writer(path, relais::store::sync_mode::normal);
+    SQLite::Statement q(
+        db,
+        "INSERT INTO outbox(id, created_at, kind, channel, recipient_kind, recipient_id, address, "
+        "lang, subject, body_text, next_attempt_at, purge_after, status) VALUES (?, 1, "
+        "'proposal', 'email', 'volunteer', 'vol_x', 'x@example.org', 'fr', 's', 't', 1, ?, ?)");
+    q.bind(1, id);
+    q.bind(2, purge_after);
+    q.bind(3, status);
+    q.exec();
+    SQLite::Statement l(db,
+                        "INSERT INTO outbox_log(message_id, at, status, detail) VALUES (?, 1, 'retry', 'x')");
+    l.bind(1, id);
+    l.exec();
+}
+
+/// How many rows of `table` are about message `id`.
+int rows_about(const std::string& path, const char* table, const std::string& id) {
+    auto db = relais::store::open_reader(path);
+    SQLite::Statement q(db, std::string("SELECT COUNT(*) FROM ") + table + " WHERE " +
+                                (std::string(table) == "outbox" ? "id" : "message_id") + " = ?");
+    q.bind(1, id);
+    REQUIRE(q.executeStep());
+    return q.getColumn(0).getInt();
+}
+
 /// Runs `ioc` in small steps until `done()` or 10 s have passed; true if `done()`.
 bool run_until(boost::asio::io_context& ioc, const std::function<bool()>& done) {
     const auto deadline = std::chrono::steady_clock::now() + 10s;
@@ -87,6 +117,10 @@ TEST_CASE("the scheduled retention job erases on its own, at every interval, by 
     spdlog::set_level(level);
     const auto old_one = closed_resident(path, "+33299000001", now - 300 * day);  // past the 180 days
     const auto recent = closed_resident(path, "+33299000002", now - 10 * day);
+    // Messages past their keeping (--outbox-retention-days), sent or still queued, and one within it.
+    message(path, "msg_old_sent", "sent", now - day);
+    message(path, "msg_old_queued", "queued", now - day);
+    message(path, "msg_kept", "sent", now + 10 * day);
 
     // The job's log lines, captured.
     std::ostringstream log;
@@ -105,6 +139,12 @@ TEST_CASE("the scheduled retention job erases on its own, at every interval, by 
         relais::app::spawn_retention_job(ioc, st, clk, 10ms, 50ms);
 
         CHECK(run_until(ioc, [&] { return erased(path, old_one); }));
+        // The same run deleted the old messages with their delivery logs.
+        for (const char* table : {"outbox", "outbox_log"}) {
+            CHECK(rows_about(path, table, "msg_old_sent") == 0);
+            CHECK(rows_about(path, table, "msg_old_queued") == 0);
+            CHECK(rows_about(path, table, "msg_kept") == 1);
+        }
         // Later runs leave the recent one alone while its period lasts...
         ioc.run_for(300ms);
         CHECK_FALSE(erased(path, recent));

@@ -88,8 +88,10 @@ struct domain_db {
         return id;
     }
 
-    /// A request from a new resident. Its tracking code is stored in `last_tracking_code`.
-    std::string request(const std::string& recurrence = "once", const std::string& category = "shopping") {
+    /// A request from a new resident (who asked to be contacted that way, if given). Its tracking code is
+    /// stored in `last_tracking_code`.
+    std::string request(const std::string& recurrence = "once", const std::string& category = "shopping",
+                        const std::string& preferred_contact = "") {
         request_input in;
         resident_input r;
         r.first_name = planted::resident_first;
@@ -98,6 +100,8 @@ struct domain_db {
         r.email = planted::resident_email;
         r.address = planted::resident_address;
         r.neighbourhood = "maurepas";
+        if (!preferred_contact.empty())
+            r.preferred_contact = preferred_contact;
         in.resident = r;
         in.category = category;
         in.details = "Courses pour Zephyrine au 12 rue Secretement Cachee";

@@ -94,6 +94,37 @@ notify::outgoing email_to_vol_x() {
 
 }  // namespace
 
+TEST_CASE("planner: an event whose planning fails loses its own messages only, not its commit's others") {
+    domain_db d;
+    const auto s = email_on();
+    auto from = last_seq(d.db);
+    auto vol = d.volunteer();  // validated: one message
+    auto events = events_after(d.db, from);
+    REQUIRE_FALSE(events.empty());
+    // Between them, the event of a mission that does not exist (a broken row): its planning throws.
+    relais::store::committed_event broken = events.front();
+    broken.seq = events.back().seq + 1;
+    broken.entity = "mission";
+    broken.entity_id = "mis_missing";
+    broken.action = "cancelled";
+    events.insert(events.begin(), broken);
+    std::size_t failed = 0;
+    CHECK(notify::plan_messages(d.db, events, s, &failed) == 1);
+    CHECK(failed == 1);
+    const auto all = messages(d.db);
+    REQUIRE(all.size() == 1);
+    CHECK(all[0].kind == "volunteer_validated");
+    CHECK(all[0].address == load_volunteer(d.db, vol).email);
+    // Nothing half-written by the failed one, nothing twice from the second pass.
+    CHECK(d.db.execAndGet("SELECT COUNT(*) FROM outbox").getInt() == 1);
+    // Without a failure the counter is left alone.
+    from = last_seq(d.db);
+    d.volunteer();
+    failed = 0;
+    CHECK(notify::plan_messages(d.db, events_after(d.db, from), s, &failed) == 1);
+    CHECK(failed == 0);
+}
+
 TEST_CASE("planner: a proposal is emailed to the volunteer with its link and nothing of the resident") {
     domain_db d;
     const auto s = email_on();
@@ -411,34 +442,17 @@ TEST_CASE("planner: a resident's receipt goes the way they asked to be contacted
         relais::domain::hand_over_secrets(d.db);
         auto s = email_on();
         s.sms = true;  // a mobile and an email: either could reach them
-        // During the day (the quiet hours apart): Monday 23 November 2026, 09:00 in Paris.
+        // During the day (the quiet hours apart): the fixture files requests at 09:00 in Paris.
         auto receipt_of = [&](const std::string& preferred) -> std::string {
-            request_input in;
-            resident_input r;
-            r.first_name = planted::resident_first;
-            r.last_name = planted::resident_last;
-            r.phone = planted::resident_phone;
-            r.email = planted::resident_email;
-            r.address = planted::resident_address;
-            r.neighbourhood = "maurepas";
-            r.preferred_contact = preferred;
-            in.resident = r;
-            in.category = "shopping";
-            in.details = "Courses";
-            in.urgency = "48h";
-            in.recurrence = "once";
-            in.channel = "web";
-            in.window_from = t0();
-            in.window_until = t0() + 10 * day;
             const auto from = last_seq(d.db);
-            const auto created = create_request(d.db, in, t0(), public_actor());
+            d.request("once", "shopping", preferred);
             if (notify::plan_messages(d.db, events_after(d.db, from), s) != 1)
                 return "no message";
             SQLite::Statement q(d.db,
                                 "SELECT channel, address, body_text FROM outbox ORDER BY seq DESC LIMIT 1");
             if (!q.executeStep())
                 return "no row";
-            CHECK(has(q.getColumn(2).getString(), created.tracking_code));
+            CHECK(has(q.getColumn(2).getString(), d.last_tracking_code));
             return q.getColumn(0).getString() + " " + q.getColumn(1).getString();
         };
         try {

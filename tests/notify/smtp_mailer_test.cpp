@@ -1,5 +1,6 @@
 // The email channel against a real SMTP server (aiosmtpd, tests/support/smtp_sink.py): STARTTLS with a
-// certificate, authentication, temporary and permanent failures, one connection for consecutive messages.
+// certificate or implicit TLS, authentication, temporary and permanent failures, one connection for
+// consecutive messages (counted at the sink).
 #include "notify/smtp_mailer.hpp"
 
 #include "support/smtp_sink_process.hpp"
@@ -55,6 +56,28 @@ TEST_CASE("smtp: delivered over STARTTLS with authentication, UTF-8 intact, enve
     CHECK(msgs.at(0).find("Subject: =?UTF-8?B?") != std::string::npos);
     CHECK(relais::testing::decoded_bodies(msgs.at(0)).find("https://entraide.example/benevole") !=
           std::string::npos);
+    // Both on one connection (one TLS handshake, one AUTH).
+    CHECK(sink.connections() == 1);
+}
+
+TEST_CASE("smtp: a batch goes over one connection; implicit TLS (smtps://) too") {
+    for (const bool implicit : {false, true}) {
+        CAPTURE(implicit);
+        smtp_sink_process::options o;
+        o.implicit_tls = implicit;
+        smtp_sink_process sink(o);
+        CHECK(sink.url().rfind(implicit ? "smtps://" : "smtp://", 0) == 0);
+        smtp_mailer mailer(settings_for(sink, "", ""));
+        for (int i = 0; i < 20; ++i) {
+            const auto out =
+                mailer.send(sample("lea" + std::to_string(i) + "@example.org", "n" + std::string(i, 'x')));
+            INFO(out.reason);
+            REQUIRE(out.result == send_outcome::kind::sent);
+        }
+        REQUIRE(sink.wait_for(20, std::chrono::seconds(10)));
+        CHECK(sink.envelopes().at(19) == "entraide@ville.example\nlea19@example.org\n");
+        CHECK(sink.connections() == 1);
+    }
 }
 
 TEST_CASE("smtp: a wrong password, a server down and a 451 are temporary; a bad address is permanent") {
@@ -79,6 +102,7 @@ TEST_CASE("smtp: a wrong password, a server down and a 451 are temporary; a bad 
     const auto back = mailer.send(sample("lea@example.org", "back"));
     INFO(back.reason);
     CHECK(back.result == send_outcome::kind::sent);
+    CHECK(sink.connections() == 1);  // the restarted server: a new connection, once
     CHECK(sink.wait_for(2, std::chrono::seconds(5)));
     CHECK(sink.messages().size() == 2);
 }

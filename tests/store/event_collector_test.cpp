@@ -250,6 +250,7 @@ TEST_CASE(
             if (e.entity_id == "poison")
                 throw std::runtime_error("the step fails on this one");
         }
+        return std::size_t{0};
     };
     store::store db(opts);
     write_now(db, [](SQLite::Database& c) { log_event(c, "one"); });

@@ -1,12 +1,14 @@
 #!/usr/bin/python3
 """A real SMTP server for the email channel's tests (Debian's python3-aiosmtpd).
 
-Usage: smtp_sink.py --port N --dir DIR [--cert FILE --key FILE] [--user U --password P] [--fail-first K]
-                   [--delay-ms D]
+Usage: smtp_sink.py --port N --dir DIR [--cert FILE --key FILE [--implicit-tls]] [--user U --password P]
+                   [--fail-first K] [--delay-ms D]
 
 Each accepted message is written to DIR as <n>.eml (n counting from 1), with its envelope in <n>.env
 (MAIL FROM, then one RCPT TO per line), so a test counts deliveries at the sink. With --cert/--key the server
-offers STARTTLS and requires it before AUTH and MAIL; with --user/--password it requires AUTH PLAIN or LOGIN.
+offers STARTTLS and requires it before AUTH and MAIL, or with --implicit-tls speaks TLS from the first byte
+(SMTPS, a client's smtps:// URL); with --user/--password it requires AUTH PLAIN or LOGIN. The connections
+accepted are counted in DIR/connections (a client that reuses its connection for a batch makes one).
 --fail-first K answers 451 (try again later) to the first K messages: a temporary failure. --delay-ms D waits
 D milliseconds before answering each message (a slow server; what arrives is still written). Prints "ready"
 on standard output once it listens.
@@ -21,6 +23,21 @@ import sys
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
+
+
+class CountingController(Controller):
+    """Counts the connections it accepts once count_file is set (after start(): its own check is not one)."""
+
+    count_file = None
+    connections = 0
+
+    def factory(self):
+        if self.count_file is not None:
+            self.connections += 1
+            with open(self.count_file + ".tmp", "w", encoding="utf-8") as f:
+                f.write(str(self.connections))
+            os.replace(self.count_file + ".tmp", self.count_file)
+        return super().factory()
 
 
 class Sink:
@@ -56,6 +73,7 @@ def main():
     p.add_argument("--dir", required=True)
     p.add_argument("--cert")
     p.add_argument("--key")
+    p.add_argument("--implicit-tls", action="store_true")
     p.add_argument("--user")
     p.add_argument("--password")
     p.add_argument("--fail-first", type=int, default=0)
@@ -67,8 +85,11 @@ def main():
     if a.cert:
         ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         ctx.load_cert_chain(a.cert, a.key)
-        kwargs["tls_context"] = ctx
-        kwargs["require_starttls"] = True
+        if a.implicit_tls:
+            kwargs["ssl_context"] = ctx
+        else:
+            kwargs["tls_context"] = ctx
+            kwargs["require_starttls"] = True
     if a.user:
         def authenticate(server, session, envelope, mechanism, auth_data):
             ok = (isinstance(auth_data, LoginPassword) and auth_data.login.decode() == a.user
@@ -79,8 +100,9 @@ def main():
         # Over STARTTLS only when there is a certificate (aiosmtpd refuses AUTH in clear text by default).
         kwargs["auth_require_tls"] = bool(a.cert)
 
-    controller = Controller(Sink(a.dir, a.fail_first, a.delay_ms / 1000.0), **kwargs)
+    controller = CountingController(Sink(a.dir, a.fail_first, a.delay_ms / 1000.0), **kwargs)
     controller.start()
+    controller.count_file = os.path.join(a.dir, "connections")
     print("ready", flush=True)
 
     stop = asyncio.Event()

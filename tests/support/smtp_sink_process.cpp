@@ -73,6 +73,8 @@ void smtp_sink_process::start() {
                                   (dir_.path() / "mail").string()};
     if (o_.tls) {
         args.insert(args.end(), {"--cert", ca_file(), "--key", (dir_.path() / "key.pem").string()});
+        if (o_.implicit_tls)
+            args.emplace_back("--implicit-tls");
     }
     if (!o_.user.empty())
         args.insert(args.end(), {"--user", o_.user, "--password", o_.password});
@@ -141,6 +143,11 @@ std::vector<std::string> smtp_sink_process::messages() const {
 
 std::vector<std::string> smtp_sink_process::envelopes() const {
     return numbered(dir_.path() / "mail", ".env");
+}
+
+int smtp_sink_process::connections() const {
+    const std::string n = read_file(dir_.path() / "mail" / "connections");
+    return n.empty() ? 0 : std::stoi(n);
 }
 
 bool smtp_sink_process::wait_for(std::size_t n, std::chrono::milliseconds timeout) const {

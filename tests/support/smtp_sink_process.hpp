@@ -20,9 +20,10 @@ class smtp_sink_process {
     struct options {
         bool tls = true;
         std::string user, password;
-        int fail_first = 0;      ///< answer 451 to the first messages
-        std::uint16_t port = 0;  ///< 0: a free one
-        int delay_ms = 0;        ///< wait before answering each message
+        int fail_first = 0;         ///< answer 451 to the first messages
+        std::uint16_t port = 0;     ///< 0: a free one
+        int delay_ms = 0;           ///< wait before answering each message
+        bool implicit_tls = false;  ///< TLS from the first byte (smtps://), not STARTTLS; needs tls
     };
     explicit smtp_sink_process(options o);
     smtp_sink_process() : smtp_sink_process(options{}) {}
@@ -31,7 +32,9 @@ class smtp_sink_process {
     smtp_sink_process& operator=(const smtp_sink_process&) = delete;
 
     std::uint16_t port() const noexcept { return port_; }
-    std::string url() const { return "smtp://127.0.0.1:" + std::to_string(port_); }
+    std::string url() const {
+        return (o_.implicit_tls ? "smtps://127.0.0.1:" : "smtp://127.0.0.1:") + std::to_string(port_);
+    }
     std::string ca_file() const { return (dir_.path() / "cert.pem").string(); }
     /// Stops the server (a later start() on the same port and folder brings it back).
     void stop();
@@ -41,6 +44,8 @@ class smtp_sink_process {
     std::vector<std::string> messages() const;
     /// Envelopes: the sender then the recipients, per message.
     std::vector<std::string> envelopes() const;
+    /// Connections accepted since the sink last started.
+    int connections() const;
     /// Waits until at least `n` messages arrived; false on timeout.
     bool wait_for(std::size_t n, std::chrono::milliseconds timeout) const;
 

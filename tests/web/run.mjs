@@ -644,6 +644,33 @@ async function main() {
       expect(sw && sw.endsWith('/benevole'), `service worker not active (${sw})`);
     });
 
+    await step('account page: the email is not confirmed yet; the link asked again from the page confirms it', async () => {
+      // Registered with a password and validated: no link was opened yet.
+      await vol.locator('#email-confirmation').waitFor();
+      const links = () => mailTexts(server.mail).filter((t) => t.includes('/confirmer/'));
+      const before = links().length;
+      await vol.click('#email-confirmation-resend');
+      await vol.locator('#email-confirmation-status', { hasText: 'nouveau lien' }).waitFor();
+      let link = null;
+      for (let i = 0; i < 100 && !link; i += 1) {
+        const mails = links();
+        if (mails.length > before) link = mails[mails.length - 1].match(/http:\/\/127\.0\.0\.1:\d+\/confirmer\/[0-9a-f]{64}/)[0];
+        else await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(link, 'no confirmation link arrived by email');
+      // Opening the link confirms nothing (a mail scanner follows links); its button does.
+      const page = await vol.context().newPage();
+      watch(page, 'confirmer');
+      await page.goto(link);
+      await checkPage(page, 'confirmer');
+      await page.click('form[method="post"] button[type="submit"]');
+      await page.locator('#confirmation-state').waitFor();
+      await page.close();
+      await vol.reload();
+      await vol.locator('#prefs-form').waitFor();
+      expect(await vol.locator('#email-confirmation').count() === 0, 'the account page still says the email is not confirmed');
+    });
+
     await step('calendar feed: a secret iCalendar URL of the accepted missions, without resident data; remade and turned off', async () => {
       await vol.click('#calendar button.primary');
       const first = await vol.inputValue('#calendar-url');
@@ -690,6 +717,8 @@ async function main() {
       await co.goto(`${base}/coordination#/benevole/${volunteerId}`);
       const done = co.locator('tr[data-status="done"]');
       await done.waitFor();
+      // The address the volunteer confirmed from their account page.
+      await co.locator('#vol-email-confirmed', { hasText: 'adresse confirmée' }).waitFor();
       // The messages panel: what was sent to the volunteer (validation, proposals, reminders...).
       await co.locator('#vol-messages tr[data-status="sent"]', { hasText: 'Proposition de mission' }).first().waitFor();
       await checkPage(co, 'coordination-benevole');

@@ -319,7 +319,7 @@ function dataView() {
     h('button', { type: 'button', id: 'retention-run', on: { click: async () => {
       try {
         const r = await api('POST', '/api/v1/retention/run', {});
-        retentionStatus.textContent = t('ad.data.retention_done', { residents: r.residents_erased, volunteers: r.volunteers_erased });
+        retentionStatus.textContent = t('ad.data.retention_done', { residents: r.residents_erased, volunteers: r.volunteers_erased, messages: r.messages_purged });
       } catch (err) { retentionStatus.textContent = problemText(err); }
     } } }, t('ad.data.retention_run')), retentionStatus);
   view(t('ad.data.title'), h('p', {}, t('ad.data.lead')), search, results, retention);

@@ -650,6 +650,7 @@ async function accountView(notice) {
     h('p', {}, `${me.first_name} ${me.last_name} · ${me.email}`),
   ];
   if (me.status === 'registered') parts.push(h('p', { class: 'notice' }, t('vo.acc.waiting')));
+  if (me.email_confirmed === false) parts.push(await emailConfirmationSection());
   if (app.me && app.me.awaiting_validation) parts.push(await charterNotice(me));
   if (me.trainings) parts.push(trainingsSection(me));
   if (me.reserve) parts.push(reserveMemberSection(me, status));
@@ -688,6 +689,23 @@ async function accountView(notice) {
     signedOut();
   } } }, t('co.nav.logout')));
   view(t('vo.acc.title'), ...parts);
+}
+
+/** Their address is not confirmed yet (the link of their registration, or of a coordinator's change, was not
+ * opened): they may ask for it again, when this server sends email. */
+async function emailConfirmationSection() {
+  const methods = await api('GET', '/api/v1/auth/methods').catch(() => null);
+  const said = h('p', { class: 'form-status', role: 'status', id: 'email-confirmation-status' });
+  const button = h('button', { type: 'button', id: 'email-confirmation-resend', on: { click: async () => {
+    button.disabled = true;
+    try {
+      await api('POST', '/api/v1/me/email-confirmation', {});
+      said.textContent = t('vo.acc.email_resent');
+    } catch (err) { button.disabled = false; said.textContent = problemText(err); }
+  } } }, t('vo.acc.email_resend'));
+  return h('section', { id: 'email-confirmation', class: 'notice' },
+    h('p', {}, t('vo.acc.email_unconfirmed')),
+    methods && methods.email_code ? [button, said] : null);
 }
 
 /** What the coordination recorded of their trainings (read-only): the kind of help it opens, its name, the day. */

@@ -1414,7 +1414,9 @@ async function volunteerView(id, notice, focusId = null) {
       v.reserve ? [t('co.f.reserve'), h('span', { id: 'vol-reserve-membership' }, t('co.vol.reserve_since', {
         joined: fmtDate(v.reserve.joined_at), confirmed: fmtDate(v.reserve.confirmed_at),
         source: t(`co.vol.reserve_source.${v.reserve.source}`) }))] : null,
-      [t('co.f.email'), v.email],
+      [t('co.f.email'), 'email_confirmed' in v ? h('span', {}, v.email, ' ', h('span', {
+        id: 'vol-email-confirmed', class: v.email_confirmed ? 'badge ok' : 'badge todo',
+      }, t(v.email_confirmed ? 'co.vol.email_confirmed' : 'co.vol.email_unconfirmed'))) : v.email],
       [t('co.f.phone'), h('a', { href: `tel:${v.phone}` }, v.phone)],
       [t('co.f.neighbourhood'), neighbourhoodName(ref, v.neighbourhood)],
       [t('co.f.skills'), v.skills.map((s) => categoryLabel(ref, s)).join(', ')],
@@ -1450,13 +1452,23 @@ function messagesPanel(list, id) {
       ? h('p', { class: 'notice', id: 'links-warning' }, t('co.msg.no_public_url')) : null,
     failed.length ? h('p', { class: 'notice', role: 'alert' }, t('co.msg.unreachable', { channel: failed[0].channel, error: failed[0].last_error || '' })) : null,
     list.items.length === 0 ? h('p', {}, t('co.msg.none')) : h('table', {},
-      h('thead', {}, h('tr', {}, [t('co.msg.when'), t('co.msg.what'), t('co.msg.channel'), t('co.msg.state')].map((c) => h('th', { scope: 'col' }, c)))),
+      h('thead', {}, h('tr', {}, [t('co.msg.when'), t('co.msg.what'), t('co.msg.channel'), t('co.msg.state'), t('co.msg.log')].map((c) => h('th', { scope: 'col' }, c)))),
       h('tbody', {}, list.items.map((m) => h('tr', { dataset: { status: m.status } },
         h('td', {}, fmtDateTime(m.sent_at || m.created_at)),
         h('td', {}, t(`co.msg.kind.${m.kind}`)),
         h('td', {}, m.channel),
         h('td', {}, h('span', { class: m.status === 'failed' ? 'badge alert' : 'badge' },
-          t(m.status === 'sent' && m.delivered_at ? 'co.msg.status.delivered' : `co.msg.status.${m.status}`))))))));
+          t(m.status === 'sent' && m.delivered_at ? 'co.msg.status.delivered' : `co.msg.status.${m.status}`))),
+        h('td', {}, messageLog(m)))))));
+}
+
+/** What happened to a message besides being queued and sent: retries and their reasons, a fallback to email,
+ * delivery reports, the failure, a call to make instead. Folded: the table stays one line a message. */
+function messageLog(m) {
+  if (!m.log || !m.log.length) return '';
+  return h('details', { class: 'message-log' }, h('summary', {}, t('co.msg.log_count', { count: m.log.length })),
+    h('ul', {}, m.log.map((l) => h('li', { dataset: { status: l.status } },
+      `${fmtDateTime(l.at)} · ${t(`co.msg.log.${l.status}`)}${l.detail && l.status !== 'fallback' && l.status !== 'call_task' ? ` — ${l.detail}` : ''}`))));
 }
 
 // --- welfare ---------------------------------------------------------------------------------------------
