@@ -10,7 +10,8 @@ namespace relais::domain {
 
 namespace {
 
-/// The secrets left on one connection, in memory only; wiped when taken or dropped.
+/// The secrets left on one connection, in memory only; wiped when dropped (before each commit). One taken is
+/// kept, marked, until then: the planner may have to plan the commit again after a failure.
 class handover {
   public:
     explicit handover(SQLite::Database& db) : db_(&db) {}
@@ -30,9 +31,13 @@ class handover {
         auto it = find(kind, id);
         if (it == entries_.end())
             return std::nullopt;
-        std::string secret = std::move(it->secret);
-        entries_.erase(it);
-        return secret;
+        it->taken = true;
+        return it->secret;
+    }
+
+    void give_back() noexcept {
+        for (auto& e : entries_)
+            e.taken = false;
     }
 
     void drop() noexcept {
@@ -44,12 +49,13 @@ class handover {
   private:
     struct entry {
         std::string kind, id, secret;
+        bool taken = false;
     };
 
     std::vector<entry>::iterator find(std::string_view kind, const std::string& id) {
         // A handful per commit at most: a linear search.
         return std::find_if(entries_.begin(), entries_.end(),
-                            [&](const entry& e) { return e.kind == kind && e.id == id; });
+                            [&](const entry& e) { return !e.taken && e.kind == kind && e.id == id; });
     }
 
     static void wipe(std::string& s) noexcept {
@@ -86,6 +92,11 @@ std::optional<std::string> take_secret(SQLite::Database& db, std::string_view ki
     if (auto* h = handover_of(db))
         return h->take(kind, id);
     return std::nullopt;
+}
+
+void give_back_secrets(SQLite::Database& db) {
+    if (auto* h = handover_of(db))
+        h->give_back();
 }
 
 void drop_secrets(SQLite::Database& db) {

@@ -25,8 +25,13 @@ void hand_over_secrets(SQLite::Database& db);
 void keep_secret(SQLite::Database& db, std::string_view kind, const std::string& id,
                  const std::string& secret);
 
-/// Takes (and forgets) the first secret of `kind` left for `id` in this transaction; none if there is none.
+/// Takes the first secret of `kind` left for `id` in this transaction and not taken yet; none if there is
+/// none.
 std::optional<std::string> take_secret(SQLite::Database& db, std::string_view kind, const std::string& id);
+
+/// Makes the secrets taken so far takeable again, in their order (the planner plans a commit's events again
+/// after one of them failed, its first writes undone).
+void give_back_secrets(SQLite::Database& db);
 
 /// Forgets (wipes) every secret left (before each commit, whatever was sent).
 void drop_secrets(SQLite::Database& db);

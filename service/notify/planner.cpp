@@ -725,6 +725,7 @@ int plan_messages(SQLite::Database& db, const std::vector<store::committed_event
     } catch (const std::exception&) {
         store::prepare(db, "ROLLBACK TO plan_all")->exec();
         store::prepare(db, "RELEASE plan_all")->exec();
+        domain::give_back_secrets(db);  // the tracking codes... of the events planned before the failure
     }
     queued = 0;
     for (const auto& e : events) {

@@ -42,6 +42,10 @@ TEST_CASE("secret handover: taken once, by kind and id, in the order left; dropp
         CHECK(take_secret(writer, "tracking_code", "req_1") == std::optional<std::string>("ABCD-EFGH"));
         CHECK_FALSE(take_secret(writer, "tracking_code", "req_1").has_value());  // single use
         CHECK(take_secret(writer, "sign_in_code", "usr_1") == std::optional<std::string>("123456 first"));
+        // Given back (the planner plans again): taken again, in the same order.
+        give_back_secrets(writer);
+        CHECK(take_secret(writer, "tracking_code", "req_1") == std::optional<std::string>("ABCD-EFGH"));
+        CHECK(take_secret(writer, "sign_in_code", "usr_1") == std::optional<std::string>("123456 first"));
 
         drop_secrets(writer);  // the second code's event did not come: it goes with the commit
         CHECK_FALSE(take_secret(writer, "sign_in_code", "usr_1").has_value());

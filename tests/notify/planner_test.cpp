@@ -95,34 +95,48 @@ notify::outgoing email_to_vol_x() {
 }  // namespace
 
 TEST_CASE("planner: an event whose planning fails loses its own messages only, not its commit's others") {
-    domain_db d;
-    const auto s = email_on();
-    auto from = last_seq(d.db);
-    auto vol = d.volunteer();  // validated: one message
-    auto events = events_after(d.db, from);
-    REQUIRE_FALSE(events.empty());
-    // Between them, the event of a mission that does not exist (a broken row): its planning throws.
-    relais::store::committed_event broken = events.front();
-    broken.seq = events.back().seq + 1;
-    broken.entity = "mission";
-    broken.entity_id = "mis_missing";
-    broken.action = "cancelled";
-    events.insert(events.begin(), broken);
-    std::size_t failed = 0;
-    CHECK(notify::plan_messages(d.db, events, s, &failed) == 1);
-    CHECK(failed == 1);
-    const auto all = messages(d.db);
-    REQUIRE(all.size() == 1);
-    CHECK(all[0].kind == "volunteer_validated");
-    CHECK(all[0].address == load_volunteer(d.db, vol).email);
-    // Nothing half-written by the failed one, nothing twice from the second pass.
-    CHECK(d.db.execAndGet("SELECT COUNT(*) FROM outbox").getInt() == 1);
-    // Without a failure the counter is left alone.
-    from = last_seq(d.db);
-    d.volunteer();
-    failed = 0;
-    CHECK(notify::plan_messages(d.db, events_after(d.db, from), s, &failed) == 1);
-    CHECK(failed == 0);
+    // On a thread of its own, as the server's writer: the tracking code is handed over in its memory.
+    std::thread writer([] {
+        domain_db d;
+        relais::domain::hand_over_secrets(d.db);
+        const auto s = email_on();
+        auto from = last_seq(d.db);
+        auto vol = d.volunteer();  // validated: one message
+        d.request();               // received: one message, with the tracking code taken from the handover
+        auto events = events_after(d.db, from);
+        // After them, the event of a mission that does not exist (a broken row): its planning throws once
+        // the others' messages are written and the code taken.
+        relais::store::committed_event broken = events.back();
+        broken.seq = events.back().seq + 1;
+        broken.entity = "mission";
+        broken.entity_id = "mis_missing";
+        broken.action = "cancelled";
+        events.push_back(broken);
+        std::size_t failed = 0;
+        try {
+            CHECK(notify::plan_messages(d.db, events, s, &failed) == 2);
+            CHECK(failed == 1);
+            const auto all = messages(d.db);
+            CHECK(all.size() == 2);  // nothing half-written by the failed one, nothing twice
+            for (const auto& m : all) {
+                if (m.kind == "volunteer_validated")
+                    CHECK(m.address == load_volunteer(d.db, vol).email);
+                else if (m.kind == "request_received")
+                    CHECK(has(m.text, d.last_tracking_code));  // given back to the second pass
+                else
+                    FAIL_CHECK("unexpected message " << m.kind);
+            }
+            // Without a failure the counter is left alone.
+            from = last_seq(d.db);
+            d.volunteer();
+            failed = 0;
+            CHECK(notify::plan_messages(d.db, events_after(d.db, from), s, &failed) == 1);
+            CHECK(failed == 0);
+        } catch (const std::exception& e) {
+            FAIL_CHECK(e.what());  // (a REQUIRE's exception would end the process on this thread)
+        }
+    });
+    writer.join();
 }
 
 TEST_CASE("planner: a proposal is emailed to the volunteer with its link and nothing of the resident") {
