@@ -671,6 +671,57 @@ async function main() {
       expect(await vol.locator('#email-confirmation').count() === 0, 'the account page still says the email is not confirmed');
     });
 
+    await step('a volunteer registers without a password: the emailed link confirms the address, a code by email signs in', async () => {
+      const NOE = { first: 'Noé', last: 'Sansmotdepasse', email: 'noe.sans-mot-de-passe@web-test.example', phone: '06 33 44 55 66' };
+      const ctx = await browser.newContext({ ...common, viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+      ctx.setDefaultTimeout(TIMEOUT);
+      const page = await ctx.newPage();
+      watch(page, 'benevole-sans-mot-de-passe');
+      const newest = async (marker, before, what) => {
+        for (let i = 0; i < 100; i += 1) {
+          const mails = mailTexts(server.mail).filter((t) => t.includes(marker));
+          if (mails.length > before) return mails[mails.length - 1];
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        throw new Error(`no ${what} arrived by email`);
+      };
+      const links = mailTexts(server.mail).filter((t) => t.includes('/confirmer/')).length;
+      const codes = mailTexts(server.mail).filter((t) => t.includes('/benevole#connexion=')).length;
+      await page.goto(`${base}/benevole#/inscription`);
+      await page.locator('#register-form').waitFor();
+      await page.fill('#reg-first_name', NOE.first);
+      await page.fill('#reg-last_name', NOE.last);
+      await page.fill('#reg-email', NOE.email);
+      await page.fill('#reg-phone', NOE.phone);
+      await page.selectOption('#reg-neighbourhood', 'centre');
+      await page.check('#skills-shopping');
+      await page.check('#av-sat');
+      await page.check('#reg-consent');
+      await page.click('#register-form button[type="submit"]');  // the password left empty
+      await page.locator('p.success').waitFor();
+      const confirmation = await newest('/confirmer/', links, 'confirmation link');
+      const link = confirmation.match(/http:\/\/127\.0\.0\.1:\d+\/confirmer\/[0-9a-f]{64}/)[0];
+      await page.goto(link);
+      await page.click('form[method="post"] button[type="submit"]');
+      await page.locator('#confirmation-state').waitFor();
+      // No password to type: a code by email.
+      await page.goto(`${base}/benevole`);
+      await page.locator('#code-ask-form').waitFor();
+      await page.fill('#code-to', NOE.email);
+      await page.click('#code-ask-form button[type="submit"]');
+      await page.locator('#code-check-form:not([hidden])').waitFor();
+      const text = await newest('/benevole#connexion=', codes, 'sign-in code');
+      await page.fill('#code-value', text.match(/(^|[^0-9a-f])([0-9]{6})([^0-9a-f]|$)/)[2]);
+      await page.click('#code-check-form button[type="submit"]');
+      await page.locator('#nav a[href="#/compte"]').waitFor();
+      await page.click('#nav a[href="#/compte"]');
+      // Awaiting validation; the address is confirmed (no notice); a password may be set later.
+      await page.locator('p.notice', { hasText: 'attend la validation' }).waitFor();
+      await page.locator('#password-form').waitFor();
+      expect(await page.locator('#email-confirmation').count() === 0, 'the confirmed address is said unconfirmed');
+      await ctx.close();
+    });
+
     await step('calendar feed: a secret iCalendar URL of the accepted missions, without resident data; remade and turned off', async () => {
       await vol.click('#calendar button.primary');
       const first = await vol.inputValue('#calendar-url');
