@@ -177,6 +177,23 @@ async function startSmtpSink(folder) {
   return { child, port, folder };
 }
 
+/** Fills the app's registration form: `who`'s identity (its password only if it has one), the neighbourhood,
+ * the kinds of help and the days given (all day long). */
+async function fillRegistration(page, who, neighbourhood, skills, days = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']) {
+  await page.fill('#reg-first_name', who.first);
+  await page.fill('#reg-last_name', who.last);
+  await page.fill('#reg-email', who.email);
+  await page.fill('#reg-phone', who.phone);
+  if (who.password) await page.fill('#reg-password', who.password);
+  await page.selectOption('#reg-neighbourhood', neighbourhood);
+  for (const k of skills) await page.check(`#skills-${k}`);
+  for (const d of days) {
+    await page.check(`#av-${d}`);
+    await page.fill(`#av-${d}-start`, '00:00');
+    await page.fill(`#av-${d}-end`, '23:59');
+  }
+}
+
 /** The decoded text parts of the messages the sink holds, oldest first. */
 function mailTexts(mail) {
   if (!existsSync(mail.folder)) return [];
@@ -367,18 +384,7 @@ async function main() {
       await vol.click('#register-form button[type="submit"]');
       await vol.locator('.error-summary').waitFor();
       expect(await vol.evaluate(() => document.activeElement.classList.contains('error-summary')), 'error summary not focused');
-      await vol.fill('#reg-first_name', VOLUNTEER.first);
-      await vol.fill('#reg-last_name', VOLUNTEER.last);
-      await vol.fill('#reg-email', VOLUNTEER.email);
-      await vol.fill('#reg-phone', VOLUNTEER.phone);
-      await vol.fill('#reg-password', VOLUNTEER.password);
-      await vol.selectOption('#reg-neighbourhood', 'centre');
-      for (const s of ['shopping', 'medicines']) await vol.check(`#skills-${s}`);
-      for (const d of ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']) {
-        await vol.check(`#av-${d}`);
-        await vol.fill(`#av-${d}-start`, '00:00');
-        await vol.fill(`#av-${d}-end`, '23:59');
-      }
+      await fillRegistration(vol, VOLUNTEER, 'centre', ['shopping', 'medicines']);
       await vol.fill('#reg-max', '5');
       await vol.check('#reg-consent');
       await checkPage(vol, 'benevole-inscription');
@@ -689,13 +695,7 @@ async function main() {
       const codes = mailTexts(server.mail).filter((t) => t.includes('/benevole#connexion=')).length;
       await page.goto(`${base}/benevole#/inscription`);
       await page.locator('#register-form').waitFor();
-      await page.fill('#reg-first_name', NOE.first);
-      await page.fill('#reg-last_name', NOE.last);
-      await page.fill('#reg-email', NOE.email);
-      await page.fill('#reg-phone', NOE.phone);
-      await page.selectOption('#reg-neighbourhood', 'centre');
-      await page.check('#skills-shopping');
-      await page.check('#av-sat');
+      await fillRegistration(page, NOE, 'centre', ['shopping'], ['sat']);  // no password
       await page.check('#reg-consent');
       await page.click('#register-form button[type="submit"]');  // the password left empty
       await page.locator('p.success').waitFor();
@@ -1655,18 +1655,7 @@ async function main() {
       const described = (await charterVol.getAttribute('#reg-charter-accept', 'aria-describedby')) || '';
       expect(described.split(' ').every((id) => id) && described.includes('reg-charter-version'), `the box is not described by the charter: ${described}`);
       expect(/J'ai lu la charte et je m'engage à la respecter/.test(await charterVol.locator('label[for="reg-charter-accept"]').textContent()), 'the box\'s label');
-      await charterVol.fill('#reg-first_name', CHARTER_VOLUNTEER.first);
-      await charterVol.fill('#reg-last_name', CHARTER_VOLUNTEER.last);
-      await charterVol.fill('#reg-email', CHARTER_VOLUNTEER.email);
-      await charterVol.fill('#reg-phone', CHARTER_VOLUNTEER.phone);
-      await charterVol.fill('#reg-password', CHARTER_VOLUNTEER.password);
-      await charterVol.selectOption('#reg-neighbourhood', 'centre');
-      await charterVol.check('#skills-gardening');
-      for (const d of ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']) {
-        await charterVol.check(`#av-${d}`);
-        await charterVol.fill(`#av-${d}-start`, '00:00');
-        await charterVol.fill(`#av-${d}-end`, '23:59');
-      }
+      await fillRegistration(charterVol, CHARTER_VOLUNTEER, 'centre', ['gardening']);
       await charterVol.check('#reg-consent');
       // Without the charter's box: refused, the message beside the box.
       await charterVol.click('#register-form button[type="submit"]');
@@ -1917,18 +1906,7 @@ async function main() {
       watch(cityVol, 'montreal-benevole');
       await cityVol.goto(`${cityBase}/benevole#/inscription`);
       await cityVol.locator('#register-form').waitFor();
-      await cityVol.fill('#reg-first_name', CITY_VOLUNTEER.first);
-      await cityVol.fill('#reg-last_name', CITY_VOLUNTEER.last);
-      await cityVol.fill('#reg-email', CITY_VOLUNTEER.email);
-      await cityVol.fill('#reg-phone', CITY_VOLUNTEER.phone);
-      await cityVol.fill('#reg-password', CITY_VOLUNTEER.password);
-      await cityVol.selectOption('#reg-neighbourhood', 'plateau');
-      for (const s of ['friendly_call', 'shopping']) await cityVol.check(`#skills-${s}`);
-      for (const d of ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']) {
-        await cityVol.check(`#av-${d}`);
-        await cityVol.fill(`#av-${d}-start`, '00:00');
-        await cityVol.fill(`#av-${d}-end`, '23:59');
-      }
+      await fillRegistration(cityVol, CITY_VOLUNTEER, 'plateau', ['friendly_call', 'shopping']);
       await cityVol.check('#reg-consent');
       await cityVol.click('#register-form button[type="submit"]');
       await cityVol.locator('p.success').waitFor();
