@@ -109,7 +109,7 @@ std::string enqueue(SQLite::Database& db, const outgoing& m, std::int64_t now, s
         db,
         "INSERT INTO outbox(id, created_at, event_seq, kind, channel, recipient_kind, recipient_id, address, "
         "lang, subject, body_text, body_html, optional, next_attempt_at, purge_after, about_id, fallback, "
-        "unsubscribe_url, body_links) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+        "unsubscribe_url, body_links, urgent) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     // The strings outlive the statement's run (declared before its lease, which clears the bindings): bound
     // without copies.
     q->bindNoCopy(1, id);
@@ -138,6 +138,7 @@ std::string enqueue(SQLite::Database& db, const outgoing& m, std::int64_t now, s
         q->bindNoCopy(18, m.unsubscribe_url);
     if (!links.empty())
         q->bindNoCopy(19, links);
+    q->bind(20, urgent_kind(m.kind) ? 1 : 0);
     q->exec();
     // No "queued" line in outbox_log: the row's created_at says it, one insert fewer in the commit.
     return id;
@@ -166,52 +167,66 @@ int cancel_queued(SQLite::Database& db, const std::string& about_id, const std::
 }
 
 std::vector<queued_message> due_messages(SQLite::Database& db, std::int64_t now, int limit,
-                                         const std::vector<std::string>& skip) {
-    // Each channel's due messages are a range of `outbox_due` of their own (migration 29): a resting
-    // channel's backlog is never walked to find the others' (every commit wakes the sender). Up to `limit`
-    // of each, then the oldest `limit` of them all, as one read of every channel would give.
+                                         const std::vector<std::string>& skip, bool routine) {
+    // Each channel's due messages are two ranges of `outbox_due` (migrations 29 and 30), its urgent ones and
+    // the others: a resting channel's backlog is never walked to find the others' (every commit wakes the
+    // sender), nor a backlog of receipts to find a sign-in code. Up to `limit` of each range, then the urgent
+    // ones, oldest first, then the others, as one read of every channel in that order would give.
     auto q =
         store::prepare(db,
                        "SELECT id, kind, channel, address, lang, subject, body_text, body_html, optional, "
                        "attempts, created_at, unsubscribe_url, body_links, seq, next_attempt_at FROM outbox "
-                       "WHERE status = 'queued' AND channel = ? AND next_attempt_at <= ? "
+                       "WHERE status = 'queued' AND channel = ? AND urgent = ? AND next_attempt_at <= ? "
                        "ORDER BY next_attempt_at, seq LIMIT ?");
-    std::vector<std::pair<std::int64_t, queued_message>> found;  // (due at, message)
+    struct found_message {
+        bool urgent;
+        std::int64_t due;
+        queued_message m;
+    };
+    std::vector<found_message> found;
     for (const char* channel : message_channels) {
         if (std::find(skip.begin(), skip.end(), channel) != skip.end())
             continue;
-        q->reset();
-        q->bind(1, channel);
-        q->bind(2, static_cast<std::int64_t>(now));
-        q->bind(3, limit);
-        while (q->executeStep()) {
-            queued_message m;
-            m.id = q->getColumn(0).getString();
-            m.kind = q->getColumn(1).getString();
-            m.channel = q->getColumn(2).getString();
-            m.address = q->getColumn(3).getString();
-            m.lang = q->getColumn(4).getString();
-            m.subject = q->getColumn(5).getString();
-            m.text = q->getColumn(6).getString();
-            m.html = q->getColumn(7).isNull() ? std::string() : q->getColumn(7).getString();
-            m.optional = q->getColumn(8).getInt() != 0;
-            m.attempts = q->getColumn(9).getInt();
-            m.created_at = q->getColumn(10).getInt64();
-            m.unsubscribe_url = q->getColumn(11).isNull() ? std::string() : q->getColumn(11).getString();
-            if (!q->getColumn(12).isNull())
-                m.links = split_links(q->getColumn(12).getString());
-            m.seq = q->getColumn(13).getInt64();
-            found.emplace_back(q->getColumn(14).getInt64(), std::move(m));
+        for (const int urgent : {1, 0}) {
+            if (!urgent && !routine)
+                continue;
+            q->reset();
+            q->bind(1, channel);
+            q->bind(2, urgent);
+            q->bind(3, static_cast<std::int64_t>(now));
+            q->bind(4, limit);
+            while (q->executeStep()) {
+                queued_message m;
+                m.id = q->getColumn(0).getString();
+                m.kind = q->getColumn(1).getString();
+                m.channel = q->getColumn(2).getString();
+                m.address = q->getColumn(3).getString();
+                m.lang = q->getColumn(4).getString();
+                m.subject = q->getColumn(5).getString();
+                m.text = q->getColumn(6).getString();
+                m.html = q->getColumn(7).isNull() ? std::string() : q->getColumn(7).getString();
+                m.optional = q->getColumn(8).getInt() != 0;
+                m.urgent = urgent != 0;
+                m.attempts = q->getColumn(9).getInt();
+                m.created_at = q->getColumn(10).getInt64();
+                m.unsubscribe_url = q->getColumn(11).isNull() ? std::string() : q->getColumn(11).getString();
+                if (!q->getColumn(12).isNull())
+                    m.links = split_links(q->getColumn(12).getString());
+                m.seq = q->getColumn(13).getInt64();
+                found.push_back({m.urgent, q->getColumn(14).getInt64(), std::move(m)});
+            }
         }
     }
-    std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) {
-        return a.first != b.first ? a.first < b.first : a.second.seq < b.second.seq;
+    std::sort(found.begin(), found.end(), [](const found_message& a, const found_message& b) {
+        if (a.urgent != b.urgent)
+            return a.urgent;
+        return a.due != b.due ? a.due < b.due : a.m.seq < b.m.seq;
     });
     std::vector<queued_message> out;
     for (auto& f : found) {
         if (static_cast<int>(out.size()) == limit)
             break;
-        out.push_back(std::move(f.second));
+        out.push_back(std::move(f.m));
     }
     return out;
 }

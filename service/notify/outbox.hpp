@@ -46,6 +46,7 @@ struct queued_message {
     std::vector<std::string> links;  ///< an email's own links, for its HTML part (html_body.hpp)
     std::string html;                ///< the HTML part of an email queued before migration 26 ("" after)
     bool optional = false;
+    bool urgent = false;  ///< notify::urgent_kind: read ahead of the others, never held back
     int attempts = 0;
     std::int64_t created_at = 0;
     std::string unsubscribe_url;  ///< List-Unsubscribe of an optional email ("" none)
@@ -79,10 +80,11 @@ std::string enqueue(SQLite::Database& db, const outgoing& m, std::int64_t now, s
 int cancel_queued(SQLite::Database& db, const std::string& about_id, const std::vector<std::string>& kinds,
                   std::int64_t now);
 
-/// Up to `limit` queued messages due at `now`, oldest first, except those on the channels in `skip` (at most
-/// three: email, sms, push; a channel whose server is down waits without holding the others back).
+/// Up to `limit` queued messages due at `now`: the urgent ones (urgent_kind) first, then the others, each
+/// oldest first; except those on the channels in `skip` (at most three: email, sms, push; a channel whose
+/// server is down waits without holding the others back). `routine` false: the urgent ones only.
 std::vector<queued_message> due_messages(SQLite::Database& db, std::int64_t now, int limit,
-                                         const std::vector<std::string>& skip = {});
+                                         const std::vector<std::string>& skip = {}, bool routine = true);
 
 /// The message of row `seq` (queued_message::seq) went out (handed to the SMTP server or the SMS provider,
 /// whose id for it is `provider_id`). By its row, not its id: one index lookup fewer in the writer per

@@ -10,6 +10,14 @@ bool optional_kind(std::string_view kind) {
     return kind == "reminder_evening" || kind == "reminder_soon" || kind == "report_due" || kind == "digest";
 }
 
+bool urgent_kind(std::string_view kind) {
+    static constexpr std::string_view urgent[] = {
+        "sign_in_code",     "email_confirmation", "password_reset_link", "password_set_link",
+        "proposal",         "mission_cancelled",  "mission_changed",     "visit_cancelled",
+        "volunteer_coming", "reminder_evening",   "reminder_soon",       "welfare_concern"};
+    return std::find(std::begin(urgent), std::end(urgent), kind) != std::end(urgent);
+}
+
 contact_preferences load_preferences(SQLite::Database& db, const std::string& volunteer_id) {
     contact_preferences p;
     auto q =

@@ -28,6 +28,13 @@ struct contact_preferences {
 /// preferred ones do not.
 bool optional_kind(std::string_view kind);
 
+/// Messages someone is waiting for now, or that are worth nothing late: a sign-in code, a confirmation or
+/// password link, a proposal, a mission's change or cancellation, its reminders, "a volunteer is coming", a
+/// welfare concern. They go ahead of any backlog of the others (a receipt, a validation, a partner's update,
+/// the digest, a reserve call, the thanks, "did it happen?"), and never wait while the server is saturated,
+/// when the others yield to the requests (notify/sender.hpp). Migration 30 lists the same kinds.
+bool urgent_kind(std::string_view kind);
+
 contact_preferences load_preferences(SQLite::Database& db, const std::string& volunteer_id);
 
 /// Replaces the volunteer's preferences (an event "volunteer preferences_changed", without their values).

@@ -74,14 +74,23 @@ asio::awaitable<void> sender::run() {
     while (!stopping_) {
         woken_ = false;
         int done = 0;
+        bool held = false;
         try {
-            done = co_await round();
+            done = co_await round(held);
         } catch (const std::exception& e) {
             // The database was busy or stopping: try again at the next round.
             spdlog::warn("outbox round failed: {}", e.what());
         }
         if (stopping_)
             break;
+        if (held) {
+            // Routine messages wait for the surge to pass: look again in a moment for urgent ones (a wake-up
+            // per commit would read the queue hundreds of times a second), and for the routine's next turn.
+            asio::steady_timer pause(ioc_, held_pause);
+            boost::system::error_code ec;
+            co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+            continue;
+        }
         if (done > 0 || woken_)
             continue;  // there may be more due
         timer_.expires_after(s_.idle);
@@ -90,8 +99,15 @@ asio::awaitable<void> sender::run() {
     }
 }
 
-/// Sends what is due; returns how many went out.
-asio::awaitable<int> sender::round() {
+bool sender::saturated_now(std::chrono::steady_clock::time_point now) {
+    const bool sign = s_.saturated ? s_.saturated()
+                                   : s_.saturated_depth > 0 && db_.write_queue_depth() >= s_.saturated_depth;
+    if (sign)
+        saturated_until_ = now + s_.saturated_hold;
+    return now < saturated_until_;
+}
+
+asio::awaitable<int> sender::round(bool& held) {
     const std::int64_t now = clk_.now_s();
     if (s_.daily && (now >= next_daily_ || now < next_daily_ - 120)) {  // (a test clock may go back)
         next_daily_ = now + 60;
@@ -104,9 +120,23 @@ asio::awaitable<int> sender::round() {
         if (resting(entry.first))
             skip.push_back(entry.first);
     // (GCC 12: a lambda temporary inside a co_await expression is destroyed twice; name it first.)
-    auto read_due = [now, limit, skip](SQLite::Database& db) { return due_messages(db, now, limit, skip); };
+    const auto started = std::chrono::steady_clock::now();
+    const bool saturated = saturated_now(started);
+    held = saturated && started < next_routine_at_;
+    if (held && started - told_yield_at_ >= std::chrono::minutes(1)) {
+        told_yield_at_ = started;
+        spdlog::info(
+            "the requests saturate the server: routine messages yield to them (urgent ones go at once)");
+    }
+    const bool routine = !held;
+    auto read_due = [now, limit, skip, routine](SQLite::Database& db) {
+        return due_messages(db, now, limit, skip, routine);
+    };
     // Only what is on disk: never a message for a change a crash of the machine could still undo.
     auto due = co_await db_.read_durable(std::move(read_due));
+    if (saturated && routine &&
+        std::any_of(due.begin(), due.end(), [](const queued_message& m) { return !m.urgent; }))
+        next_routine_at_ = started + s_.routine_pace;  // their round while saturated
     int done = 0;
     std::vector<sent_note> unrecorded;  // sent, not yet marked sent in the outbox (nor posted to be)
     bool posted = false;                // a mark was posted to the writer (post_record) in this round

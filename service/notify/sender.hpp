@@ -43,6 +43,16 @@ struct sender_settings {
     /// its own back-off (outbox.hpp: retry_delay).
     std::chrono::milliseconds first_rest{5000};
     std::chrono::milliseconds longest_rest{300000};
+    /// While the requests saturate the server, the messages that are not urgent (urgent_kind: a receipt, a
+    /// validation, a reserve call, the digest...) yield to them: one round of them (`batch`) per
+    /// `routine_pace` at most, the urgent ones at once, the rest when the surge is over (none is lost: they
+    /// wait in the outbox). Saturated: `saturated()` says so; empty: the writer's queue holds at least
+    /// `saturated_depth` jobs (requests waiting for a commit) when a round begins, the sender's own marks
+    /// being all committed by then. It stays so for `saturated_hold` after the last sign of it.
+    std::function<bool()> saturated;
+    std::size_t saturated_depth = 4;  ///< 0: never saturated
+    std::chrono::milliseconds saturated_hold{1000};
+    std::chrono::milliseconds routine_pace{1000};
     /// Run through the writer about once a minute (programme time): what is due at a time of day rather
     /// than on a change (the coordinators' morning digest). Empty: nothing.
     std::function<void(SQLite::Database&, std::int64_t now)> daily;
@@ -81,6 +91,9 @@ class sender {
     /// before they are marked sent.
     static constexpr std::size_t record_every = 32;
     static constexpr std::chrono::milliseconds record_within{200};
+    /// While routine messages are held, how soon the queue is read again (for urgent ones): at most this
+    /// late.
+    static constexpr std::chrono::milliseconds held_pause{50};
 
   private:
     struct sent_note {
@@ -96,7 +109,12 @@ class sender {
     bool post_record(const sent_note& n);
     /// Marks `notes` sent, in one writer job; empties it.
     boost::asio::awaitable<void> record(std::vector<sent_note>& notes);
-    boost::asio::awaitable<int> round();
+    /// Sends what is due; returns how many went out. `held`: routine messages were left for later (the
+    /// server saturated), so the sender looks again soon, not only when woken.
+    boost::asio::awaitable<int> round(bool& held);
+    /// Samples the saturation (sender_settings::saturated); true while it lasts (`saturated_hold` after its
+    /// last sign).
+    bool saturated_now(std::chrono::steady_clock::time_point now);
     /// Pushes `payload` to every device of volunteer `volunteer_id`: sent if one took it; the devices whose
     /// push service says they are gone are forgotten.
     boost::asio::awaitable<send_outcome> push_to(const std::string& volunteer_id, const std::string& kind,
@@ -119,6 +137,9 @@ class sender {
         std::chrono::milliseconds pause{0};
     };
     std::map<std::string, rest> resting_;  ///< channels resting after a failure (this thread only)
+    // Saturation (this thread only): until when it counts as saturated, when routine messages may go next,
+    // and when the log last said they yield.
+    std::chrono::steady_clock::time_point saturated_until_{}, next_routine_at_{}, told_yield_at_{};
     std::thread thread_;
 };
 

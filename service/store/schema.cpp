@@ -36,6 +36,7 @@ std::span<const migration> schema_migrations() {
         {27, "check lists", schema_check_lists_sql()},
         {28, "outbox sent indexes", schema_outbox_sent_indexes_sql()},
         {29, "outbox due by channel", schema_outbox_due_channel_sql()},
+        {30, "outbox urgent first", schema_outbox_urgent_sql()},
     };
     return migrations;
 }

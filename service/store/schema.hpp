@@ -57,5 +57,7 @@ const char* schema_check_lists_sql();
 /// Migration 28: a queued message out of the recipient and retention indexes until it leaves the queue.
 const char* schema_outbox_sent_indexes_sql();
 const char* schema_outbox_due_channel_sql();
+/// Migration 30: urgent messages ahead of the others in each channel's queue.
+const char* schema_outbox_urgent_sql();
 
 }  // namespace relais::store

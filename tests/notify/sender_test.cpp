@@ -15,6 +15,7 @@
 #include <SQLiteCpp/Transaction.h>
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -29,16 +30,17 @@ namespace {
 constexpr int queued = 70;  // more than one round (50) and more than a group of record_every (32)
 
 void queue_emails(const std::string& path, std::int64_t now, int count = queued,
-                  const char* channel = "email") {
+                  const char* channel = "email", const char* kind = "request_received",
+                  const std::string& who = "personne") {
     SQLite::Database db = store::open_writer(path, store::sync_mode::full);
     SQLite::Transaction tx(db);
     for (int i = 0; i < count; ++i) {
         notify::outgoing m;
-        m.kind = "request_received";
+        m.kind = kind;
         m.channel = channel;
         m.recipient_kind = "resident";
         m.recipient_id = "res_" + std::to_string(i);
-        m.address = "personne" + std::to_string(i) + "@example.org";
+        m.address = who + std::to_string(i) + "@example.org";
         m.lang = "fr";
         m.subject = "Votre demande";
         m.text = "Bonjour,\n\nVotre demande est enregistrée.\n";
@@ -199,4 +201,81 @@ TEST_CASE(
     CHECK(count_where(rig.path, "channel = 'email' AND status = 'sent'") == 4);
     CHECK(count_where(rig.path, "channel = 'email' AND status = 'queued' AND attempts = 1") == 1);
     CHECK(attempts() == 1);
+}
+
+TEST_CASE("outbox: the urgent messages are read ahead of an older backlog of the others") {
+    testing::temp_dir dir;
+    const std::string path = dir.file("urgent.db");
+    { store::store st(sender_rig::options(path)); }                 // the schema
+    queue_emails(path, 1000, 60);                                   // 60 receipts, older
+    queue_emails(path, 2000, 2, "email", "sign_in_code", "code");   // then two codes
+    queue_emails(path, 2000, 1, "sms", "proposal", "proposition");  // and a proposal by text
+    queue_emails(path, 2000, 1, "sms", "volunteer_validated", "validation");
+    SQLite::Database db = store::open_reader(path);
+    const auto due = notify::due_messages(db, 2000, 10);
+    REQUIRE(due.size() == 10);
+    CHECK(due[0].kind == "sign_in_code");
+    CHECK(due[1].kind == "sign_in_code");
+    CHECK(due[2].kind == "proposal");
+    for (int i = 0; i < 3; ++i)
+        CHECK(due[i].urgent);
+    for (std::size_t i = 3; i < due.size(); ++i) {
+        CHECK_FALSE(due[i].urgent);
+        CHECK(due[i].kind == "request_received");  // the oldest first: the receipts, then the validation
+        CHECK(due[i].address == "personne" + std::to_string(i - 3) + "@example.org");
+    }
+    // The urgent ones alone (the server saturated), and as many as asked.
+    const auto urgent_only = notify::due_messages(db, 2000, 10, {}, false);
+    CHECK(urgent_only.size() == 3);
+    CHECK(notify::due_messages(db, 2000, 2).size() == 2);
+    CHECK(notify::due_messages(db, 2000, 2).at(1).kind == "sign_in_code");
+    CHECK(notify::due_messages(db, 2000, 100).size() == 64);
+    CHECK(notify::due_messages(db, 2000, 100).back().kind == "volunteer_validated");
+    // Not due yet is not read, urgent or not.
+    CHECK(notify::due_messages(db, 1500, 100).size() == 60);
+}
+
+TEST_CASE("sender: while the server is saturated, receipts go one round per pace, a sign-in code at once") {
+    sender_rig rig("saturated.db");
+    queue_emails(rig.path, rig.clk.now_s(), 30);
+    std::atomic<bool> saturated{true};
+    notify::sender_settings s = settings_for(rig.sink);
+    s.batch = 10;
+    s.routine_pace = std::chrono::seconds(60);  // one round of receipts, then none while saturated
+    s.saturated_hold = std::chrono::milliseconds(300);
+    s.saturated = [&saturated] { return saturated.load(); };
+    notify::sender sender(rig.st, rig.clk, s);
+    sender.start();
+    REQUIRE(rig.sink.wait_for(10, std::chrono::seconds(30)));
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    CHECK(rig.sink.messages().size() == 10);  // the next round of receipts waits for the pace
+
+    queue_emails(rig.path, rig.clk.now_s(), 1, "email", "sign_in_code", "code");
+    sender.wake();
+    REQUIRE(rig.sink.wait_for(11, std::chrono::seconds(30)));
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    const auto envelopes = rig.sink.envelopes();
+    REQUIRE(envelopes.size() == 11);
+    CHECK(envelopes.back().find("code0@example.org") != std::string::npos);
+    CHECK(count_where(rig.path, "status = 'queued'") == 20);  // kept, not lost
+
+    saturated = false;  // the surge is over: the rest go, once each
+    REQUIRE(rig.sink.wait_for(31, std::chrono::seconds(60)));
+    sender.stop();
+    CHECK(rig.sink.messages().size() == 31);
+    CHECK(count_where(rig.path, "status = 'sent' AND attempts = 1") == 31);
+}
+
+TEST_CASE("sender: unsaturated, it sends the routine messages without pause") {
+    sender_rig rig("unsaturated.db");
+    queue_emails(rig.path, rig.clk.now_s(), 30);
+    notify::sender_settings s = settings_for(rig.sink);
+    s.batch = 10;
+    s.routine_pace = std::chrono::seconds(60);
+    s.saturated = [] { return false; };
+    notify::sender sender(rig.st, rig.clk, s);
+    sender.start();
+    // Three rounds of ten, none waiting a minute for its turn.
+    REQUIRE(rig.sink.wait_for(30, std::chrono::seconds(30)));
+    sender.stop();
 }

@@ -1,4 +1,5 @@
 #include "store/migrations.hpp"
+#include "notify/preferences.hpp"
 #include "store/connection.hpp"
 #include "store/store.hpp"
 #include "support/demo_map.hpp"
@@ -413,6 +414,61 @@ TEST_CASE("migration 29: each channel's due messages are a range of outbox_due o
     // A person's queued messages (privacy, digest) keep their index.
     const std::string person =
         plan("SELECT id FROM outbox WHERE status = 'queued' AND recipient_kind = ?1 AND recipient_id = ?2");
+    INFO(person);
+    CHECK(person.find("USING INDEX outbox_due") != std::string::npos);
+}
+
+TEST_CASE("migration 30: urgent messages are a range of each channel's queue, the queued ones marked") {
+    relais::testing::temp_dir dir;
+    auto db = database_before(dir, "urgent.db", 30);
+    // One queued message of every kind the planner writes, and a sent proposal.
+    const char* kinds[] = {"digest",           "email_confirmation",  "mission_cancelled", "mission_changed",
+                           "partner_update",   "password_reset_link", "password_set_link", "programme_thanks",
+                           "proposal",         "reminder_evening",    "reminder_soon",     "report_due",
+                           "request_received", "reserve_call",        "sign_in_code",      "visit_cancelled",
+                           "volunteer_coming", "volunteer_validated", "welfare_concern"};
+    SQLite::Statement insert(
+        db,
+        "INSERT INTO outbox(id, created_at, kind, channel, recipient_kind, recipient_id, "
+        "address, lang, subject, body_text, next_attempt_at, purge_after) VALUES (?, 1, ?, "
+        "'email', 'volunteer', 'vol_x', 'x@example.org', 'fr', 's', 't', 1, 99)");
+    for (const char* kind : kinds) {
+        insert.reset();
+        insert.bind(1, std::string("msg_") + kind);
+        insert.bind(2, kind);
+        insert.exec();
+    }
+    db.exec(
+        "INSERT INTO outbox(id, created_at, kind, channel, recipient_kind, recipient_id, address, lang, "
+        "subject, body_text, next_attempt_at, purge_after, status) VALUES ('msg_sent', 1, 'proposal', "
+        "'email', "
+        "'volunteer', 'vol_x', 'x@example.org', 'fr', 's', 't', 1, 99, 'sent')");
+    const auto all = schema_migrations();
+    CHECK(apply_migrations(db, all.first(30)) == 1);
+    CHECK(db.execAndGet("PRAGMA integrity_check").getString() == "ok");
+    // The migration's list of kinds is the planner's (notify::urgent_kind), kind by kind.
+    int urgent = 0;
+    for (const char* kind : kinds) {
+        INFO(kind);
+        const bool marked =
+            db.execAndGet(std::string("SELECT urgent FROM outbox WHERE id = 'msg_") + kind + "'").getInt() ==
+            1;
+        CHECK(marked == relais::notify::urgent_kind(kind));
+        urgent += marked ? 1 : 0;
+    }
+    CHECK(urgent == 12);
+    CHECK(db.execAndGet("SELECT urgent FROM outbox WHERE id = 'msg_sent'").getInt() == 0);
+    // The sender's read of one channel's urgent or routine messages: a range, in its order, no sort.
+    const std::string due = query_plan(db,
+                                       "SELECT id FROM outbox WHERE status = 'queued' AND channel = ? AND "
+                                       "urgent = ? AND next_attempt_at <= ? "
+                                       "ORDER BY next_attempt_at, seq LIMIT ?");
+    INFO(due);
+    CHECK(due.find("USING INDEX outbox_due (status=? AND channel=? AND urgent=? AND next_attempt_at<?)") !=
+          std::string::npos);
+    CHECK(due.find("TEMP B-TREE") == std::string::npos);
+    const std::string person = query_plan(
+        db, "SELECT id FROM outbox WHERE status = 'queued' AND recipient_kind = ?1 AND recipient_id = ?2");
     INFO(person);
     CHECK(person.find("USING INDEX outbox_due") != std::string::npos);
 }
