@@ -7,6 +7,8 @@
 
 namespace relais::api {
 
+const std::vector<std::string> message_languages{"fr", "en"};
+
 std::optional<domain::geo> read_location(body_reader& r, std::string_view key) {
     auto loc = r.object(key, false);
     if (!loc)

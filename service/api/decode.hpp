@@ -28,6 +28,8 @@ std::optional<std::string> read_email(body_reader& r, std::string_view key, bool
 /// A phone number in canonical (E.164) form; one without a country code is of the city's region.
 std::optional<std::string> read_phone(body_reader& r, std::string_view key, bool required,
                                       const domain::phone_plan& phones);
+/// The languages messages are written in (the dictionaries web/i18n/*.json).
+extern const std::vector<std::string> message_languages;
 std::optional<domain::resident_needs> read_needs(body_reader& r, std::string_view key);
 /// An outreach call's outcome (the CallOutcome and MissionCallOutcome bodies): `outcome`, `note` (empty:
 /// none) and `need` {category, details}.

@@ -250,6 +250,7 @@ void tag_invoke(json::value_from_tag, json::value& v, const partner_record& p) {
                      {"kind", p.kind},
                      {"contact_email", opt(p.contact_email)},
                      {"contact_phone", opt(p.contact_phone)},
+                     {"message_language", p.message_language},
                      {"created_at", time_json(p.created_at)}};
 }
 

@@ -45,15 +45,52 @@ awaitable_response create_partner(const data_access& s, request_context& ctx) {
     auto kind = r.one_of("kind", domain::partner_kinds, false);
     auto email = read_email(r, "contact_email", false);
     auto phone = read_phone(r, "contact_phone", false, s.phones);
+    auto language = r.one_of("message_language", message_languages, false);
     r.done();
     const auto now = s.clk.now_s();
     const auto who = actor_of(ctx);
-    auto job = [name = *name, kind = kind.value_or("association"), email, phone, now,
-                who](SQLite::Database& db) {
-        auto id = domain::create_partner(db, name, kind, email, phone, now, who);
+    auto job = [name = *name, kind = kind.value_or("association"), email, phone,
+                language = language.value_or("fr"), now, who](SQLite::Database& db) {
+        auto id = domain::create_partner(db, name, kind, email, phone, now, who, language);
         return json::value_from(domain::load_partner(db, id));
     };
     co_return ctx.json(status::created, co_await s.db.write(std::move(job)));
+}
+
+/// A contact field of a partner's update: absent, unchanged (nullopt); null, cleared (an empty value inside);
+/// else what `read` checked (a fault recorded by it leaves the field unchanged, and the request refused).
+template <class Read>
+std::optional<std::optional<std::string>> contact_change(body_reader& r, std::string_view key, Read read) {
+    if (!r.has(key))
+        return std::nullopt;
+    if (r.is_null(key)) {
+        r.accept(key);
+        return std::optional<std::string>();
+    }
+    auto v = read();
+    if (!v)
+        return std::nullopt;
+    return std::optional<std::string>(std::move(*v));
+}
+
+awaitable_response patch_partner(const data_access& s, request_context& ctx) {
+    const auto id = ctx.param("id");
+    body_reader r(ctx.json_body());
+    domain::partner_changes c;
+    c.name = r.text("name", {2, 120}, false);
+    c.kind = r.one_of("kind", domain::partner_kinds, false);
+    c.message_language = r.one_of("message_language", message_languages, false);
+    c.contact_email =
+        contact_change(r, "contact_email", [&] { return read_email(r, "contact_email", true); });
+    c.contact_phone =
+        contact_change(r, "contact_phone", [&] { return read_phone(r, "contact_phone", true, s.phones); });
+    r.done();
+    const auto now = s.clk.now_s();
+    auto job = [id, c, now, who = actor_of(ctx)](SQLite::Database& db) {
+        domain::update_partner(db, id, c, now, who);
+        return json::value_from(domain::load_partner(db, id));
+    };
+    co_return ctx.json(status::ok, co_await s.db.write(std::move(job)));
 }
 
 awaitable_response get_partner(const data_access& s, request_context& ctx) {
@@ -269,6 +306,7 @@ void add_partner_routes(wire::route_table& t, const data_access& s) {
     t.add({verb::post, "/api/v1/partners", {staff}, "PartnerCreate", plain, bind(s, create_partner)});
     t.add({verb::get, "/api/v1/partners/{id}", {staff | par}, "", plain, bind(s, get_partner)});  // partner:
                                                                                                   // own
+    t.add({verb::patch, "/api/v1/partners/{id}", {staff}, "PartnerUpdate", plain, bind(s, patch_partner)});
     t.add({verb::get,
            "/api/v1/collective-missions",
            {staff | vol | par},

@@ -281,9 +281,6 @@ std::optional<int> minutes_of(const std::string& t) {
     return h * 60 + m;
 }
 
-/// The languages messages are written in (the dictionaries web/i18n/*.json).
-const std::vector<std::string> message_languages{"fr", "en"};
-
 json::value preferences_json(SQLite::Database& db, const std::string& id, const account_services& s) {
     const auto p = notify::load_preferences(db, id);
     const auto v = domain::load_volunteer(db, id);

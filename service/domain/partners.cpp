@@ -26,6 +26,7 @@ partner_record read_partner(SQLite::Statement& q) {
     if (!q.getColumn("contact_phone").isNull())
         p.contact_phone = q.getColumn("contact_phone").getString();
     p.created_at = q.getColumn("created_at").getInt64();
+    p.message_language = q.getColumn("message_language").getString();
     return p;
 }
 
@@ -72,12 +73,12 @@ collective_record read_collective(SQLite::Statement& q) {
 
 std::string create_partner(SQLite::Database& db, const std::string& name, const std::string& kind,
                            const std::optional<std::string>& email, const std::optional<std::string>& phone,
-                           std::int64_t now, const actor& who) {
+                           std::int64_t now, const actor& who, const std::string& message_language) {
     const std::string id = new_id("prt");
     auto q_lease =
         store::prepare(db,
-                       "INSERT INTO partner(id, name, kind, contact_email, contact_phone, created_at) "
-                       "VALUES (?,?,?,?,?,?)");
+                       "INSERT INTO partner(id, name, kind, contact_email, contact_phone, created_at, "
+                       "message_language) VALUES (?,?,?,?,?,?,?)");
     SQLite::Statement& q = *q_lease;
     q.bind(1, id);
     q.bind(2, name);
@@ -87,10 +88,45 @@ std::string create_partner(SQLite::Database& db, const std::string& name, const 
     if (phone)
         q.bind(5, *phone);
     q.bind(6, static_cast<std::int64_t>(now));
+    q.bind(7, message_language);
     q.exec();
     append_event(db, now, who,
                  {"partner", id, "created", std::nullopt, std::nullopt, std::nullopt, {{"kind", kind}}});
     return id;
+}
+
+void update_partner(SQLite::Database& db, const std::string& id, const partner_changes& c, std::int64_t now,
+                    const actor& who) {
+    const partner_record before = load_partner(db, id);
+    std::vector<std::string> changed;
+    auto set = [&](const char* column, const std::optional<std::string>& value,
+                   const std::optional<std::string>& was) {
+        if (value == was)
+            return;
+        auto q = store::prepare(db, std::string("UPDATE partner SET ") + column + " = ? WHERE id = ?");
+        if (value)
+            q->bind(1, *value);
+        q->bind(2, id);
+        q->exec();
+        changed.emplace_back(column);
+    };
+    if (c.name)
+        set("name", c.name, before.name);
+    if (c.kind)
+        set("kind", c.kind, before.kind);
+    if (c.message_language)
+        set("message_language", c.message_language, before.message_language);
+    if (c.contact_email)
+        set("contact_email", *c.contact_email, before.contact_email);
+    if (c.contact_phone)
+        set("contact_phone", *c.contact_phone, before.contact_phone);
+    if (changed.empty())
+        return;
+    boost::json::array fields;
+    for (const auto& f : changed)
+        fields.emplace_back(f);
+    append_event(db, now, who,
+                 {"partner", id, "updated", std::nullopt, std::nullopt, std::nullopt, {{"fields", fields}}});
 }
 
 partner_record load_partner(SQLite::Database& db, const std::string& id) {

@@ -14,6 +14,8 @@ namespace relais::domain {
 struct partner_record {
     std::string id, name, kind;
     std::optional<std::string> contact_email, contact_phone;
+    std::string message_language =
+        "fr";  ///< what it is told of the residents it referred is in this language
     std::int64_t created_at = 0;
 };
 
@@ -64,7 +66,19 @@ extern const std::vector<std::string> partner_kinds;
 
 std::string create_partner(SQLite::Database& db, const std::string& name, const std::string& kind,
                            const std::optional<std::string>& email, const std::optional<std::string>& phone,
-                           std::int64_t now, const actor& who);
+                           std::int64_t now, const actor& who, const std::string& message_language = "fr");
+
+/// What an administrator changes of a partner: an absent field is left as it is; a contact present but
+/// empty (nullopt inside) is cleared.
+struct partner_changes {
+    std::optional<std::string> name, kind, message_language;
+    std::optional<std::optional<std::string>> contact_email, contact_phone;
+};
+
+/// Applies `c` to partner `id` (not_found if none). One event "partner updated" naming the fields that
+/// changed, never their values; nothing when nothing changes.
+void update_partner(SQLite::Database& db, const std::string& id, const partner_changes& c, std::int64_t now,
+                    const actor& who);
 partner_record load_partner(SQLite::Database& db, const std::string& id);
 std::vector<partner_record> list_partners(SQLite::Database& db, std::int64_t after_seq, int limit,
                                           page_info& page);

@@ -257,8 +257,8 @@ const std::vector<std::string> scheduled_kinds{"reminder_evening", "reminder_soo
 
 /// The partner association that referred a mission's resident, told what became of the help it asked for:
 /// a volunteer is coming (first name and time), the visit is cancelled, the mission was done. By email to its
-/// contact address (else its first account's); the resident is named by first name only (the partner knows
-/// them). Returns how many were queued.
+/// contact address (else its first account's), in its language (partner.message_language); the resident is
+/// named by first name only (the partner knows them). Returns how many were queued.
 int tell_partner(context& c, const store::committed_event& e, const domain::mission_record& m,
                  const std::string& news_key, const std::string& volunteer_first_name) {
     const auto req = domain::load_request(c.db, m.request_id);
@@ -267,13 +267,18 @@ int tell_partner(context& c, const store::committed_event& e, const domain::miss
     auto q =
         store::prepare(c.db,
                        "SELECT p.name, COALESCE(NULLIF(p.contact_email, ''), (SELECT u.email FROM users u "
-                       "WHERE u.partner_id = p.id AND u.disabled_at IS NULL ORDER BY u.seq LIMIT 1), '') "
-                       "FROM partner p WHERE p.id = ?");
+                       "WHERE u.partner_id = p.id AND u.disabled_at IS NULL ORDER BY u.seq LIMIT 1), ''), "
+                       "p.message_language FROM partner p WHERE p.id = ?");
     q->bind(1, *req.partner_id);
     if (!q->executeStep())
         return 0;
     const std::string name = q->getColumn(0).getString();
-    recipient to{"partner", *req.partner_id, q->getColumn(1).getString(), {}, "fr", {}};
+    recipient to{"partner",
+                 *req.partner_id,
+                 q->getColumn(1).getString(),
+                 {},
+                 lang_among(c, {q->getColumn(2).getString()}),
+                 {}};
     q->reset();
     const auto res = domain::load_resident(c.db, m.resident_id);
     const auto t = c.texts.get(to.lang);

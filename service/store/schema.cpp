@@ -37,6 +37,7 @@ std::span<const migration> schema_migrations() {
         {28, "outbox sent indexes", schema_outbox_sent_indexes_sql()},
         {29, "outbox due by channel", schema_outbox_due_channel_sql()},
         {30, "outbox urgent first", schema_outbox_urgent_sql()},
+        {31, "partner language", schema_partner_language_sql()},
     };
     return migrations;
 }

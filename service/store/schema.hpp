@@ -59,5 +59,7 @@ const char* schema_outbox_sent_indexes_sql();
 const char* schema_outbox_due_channel_sql();
 /// Migration 30: urgent messages ahead of the others in each channel's queue.
 const char* schema_outbox_urgent_sql();
+/// Migration 31: a partner association's message language.
+const char* schema_partner_language_sql();
 
 }  // namespace relais::store

@@ -571,3 +571,95 @@ TEST_CASE("email: without --public-url, links use the server's own address; the 
           std::string::npos);
     CHECK(city.staff_get("/api/v1/volunteers/" + vol.id + "/messages").at("links_ok") == false);
 }
+
+TEST_CASE("email: a partner changed to English hears in English; bad changes are refused, nothing written") {
+    smtp_sink_process sink;
+    const std::int64_t t0 = early_morning();
+    test_city city(mail_city(sink, t0));
+    INFO(city.server().log());
+    auto res =
+        city.coordinator().post_json("/api/v1/partners", json::object{{"name", "Food Bank North"},
+                                                                      {"contact_email", "desk@foodbank.test"},
+                                                                      {"contact_phone", "02 99 00 11 22"}});
+    INFO(res.describe());
+    REQUIRE(res.status == 201);
+    CHECK(res.json().at("message_language") == "fr");  // as partners were always told
+    const std::string partner(res.json().at("id").as_string());
+    const std::string path = "/api/v1/partners/" + partner;
+
+    // Hostile or mistaken changes: each refused with the faulty field named, the partner unchanged.
+    const auto before = city.coordinator().get_json(path);
+    for (const auto& [body, field] : std::vector<std::pair<json::object, std::string>>{
+             {{{"message_language", "de"}}, "message_language"},
+             {{{"contact_email", "not an address"}, {"message_language", "en"}}, "contact_email"},
+             {{{"contact_phone", "call me"}}, "contact_phone"},
+             {{{"name", "x"}}, "name"},
+             {{{"kind", "bank"}}, "kind"},
+             {{{"owner", "me"}}, "owner"}}) {
+        auto bad = city.coordinator().send_json("PATCH", path, body);
+        INFO(bad.describe());
+        check_problem(bad, 422);
+        const auto fields = error_fields(bad);
+        CHECK(std::find(fields.begin(), fields.end(), field) != fields.end());
+    }
+    CHECK(city.coordinator().get_json(path) == before);
+    CHECK(
+        city.coordinator().send_json("PATCH", "/api/v1/partners/prt_nobody0000000", json::object{}).status ==
+        404);
+
+    // English, and the phone cleared: one event naming the two fields, not their values.
+    auto changed = city.coordinator().send_json(
+        "PATCH", path, json::object{{"message_language", "en"}, {"contact_phone", nullptr}});
+    INFO(changed.describe());
+    REQUIRE(changed.status == 200);
+    CHECK(changed.json().at("message_language") == "en");
+    CHECK(changed.json().at("contact_phone").is_null());
+    CHECK(changed.json().at("contact_email") == "desk@foodbank.test");
+    CHECK(changed.json().at("name") == "Food Bank North");
+    // The same again changes nothing, and makes no event.
+    REQUIRE(city.coordinator().send_json("PATCH", path, json::object{{"message_language", "en"}}).status ==
+            200);
+    const auto events = city.admin().get_json("/api/v1/events?entity=partner&limit=50");
+    int updates = 0;
+    for (const auto& e : events.at("items").as_array())
+        if (e.at("entity_id").as_string() == partner && e.at("action") == "updated") {
+            ++updates;
+            const std::string data = json::serialize(e.at("data"));
+            CHECK(data.find("message_language") != std::string::npos);
+            CHECK(data.find("contact_phone") != std::string::npos);
+            CHECK(data.find("02 99") == std::string::npos);
+        }
+    CHECK(updates == 1);
+
+    // A resident it referred gets a volunteer: the partner is told in English.
+    REQUIRE(city.admin()
+                .post_json("/api/v1/users", json::object{{"email", "agent@foodbank.test"},
+                                                         {"role", "partner"},
+                                                         {"password", "partner password 2026"},
+                                                         {"partner_id", partner}})
+                .status == 201);
+    auto agent = city.signed_in("agent@foodbank.test", "partner password 2026");
+    auto vol = city.new_volunteer("english");
+    REQUIRE(sink.wait_for(1, std::chrono::seconds(10)));  // validated
+    auto referred = agent->post_json("/api/v1/requests", minimal_request("Groceries for Mrs Le Gall"));
+    INFO(referred.describe());
+    REQUIRE(referred.status == 201);
+    const std::int64_t start = (t0 / 3600 + 30) * 3600;
+    const auto mission =
+        city.propose(std::string(referred.json().at("id").as_string()), vol.id, start, start + 3600);
+    REQUIRE(vol.client->post_json("/api/v1/missions/" + mission + "/accept", json::object{}).status == 200);
+    std::string told;
+    for (int i = 0; i < 100 && told.empty(); ++i) {
+        const auto envs = sink.envelopes();
+        for (std::size_t k = 0; k < envs.size(); ++k)
+            if (envs[k].find("desk@foodbank.test") != std::string::npos)
+                told = relais::testing::decoded_bodies(sink.messages().at(k));
+        if (told.empty())
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    REQUIRE(!told.empty());
+    CHECK(told.find("a volunteer, will come on") != std::string::npos);
+    CHECK(told.find("Food Bank North") != std::string::npos);
+    CHECK(told.find("viendra") == std::string::npos);  // not the French text
+    CHECK(told.find("{") == std::string::npos);
+}

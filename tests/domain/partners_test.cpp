@@ -151,3 +151,28 @@ TEST_CASE("collective missions run by the city: who signed up, who came, and the
     // Outside the period: nothing.
     CHECK(relais::stats::collective_summary(d.db, {t0() + 2 * day, t0() + 7 * day}).empty());
 }
+
+TEST_CASE("a partner's details change field by field; one event names the fields, not their values") {
+    domain_db d;
+    const auto id =
+        create_partner(d.db, "Maison des familles", "association", std::string("accueil@mdf.test"),
+                       std::string("+33299001122"), t0(), coordinator(), "fr");
+    CHECK(load_partner(d.db, id).message_language == "fr");
+    partner_changes c;
+    c.message_language = "en";
+    c.contact_phone = std::optional<std::string>();  // cleared
+    c.name = "Maison des familles";                  // as it was: not a change
+    update_partner(d.db, id, c, t0() + 60, coordinator());
+    const auto p = load_partner(d.db, id);
+    CHECK(p.message_language == "en");
+    CHECK_FALSE(p.contact_phone);
+    CHECK(p.contact_email == std::optional<std::string>("accueil@mdf.test"));
+    CHECK(p.name == "Maison des familles");
+    CHECK(d.count("SELECT COUNT(*) FROM event WHERE entity = 'partner' AND action = 'updated'") == 1);
+    CHECK(d.count("SELECT COUNT(*) FROM event WHERE entity = 'partner' AND action = 'updated' AND data LIKE "
+                  "'%message_language%' AND data LIKE '%contact_phone%' AND data NOT LIKE '%name%' AND data "
+                  "NOT LIKE '%+33%'") == 1);
+    update_partner(d.db, id, c, t0() + 120, coordinator());  // nothing differs now
+    CHECK(d.count("SELECT COUNT(*) FROM event WHERE entity = 'partner' AND action = 'updated'") == 1);
+    refused(error_kind::not_found, [&] { update_partner(d.db, "prt_nobody", c, t0(), coordinator()); });
+}

@@ -1566,9 +1566,24 @@ async function main() {
         await ad.click('#partner-new button[type=submit]');
         const partnerCard = ad.locator('#partners-list li.card', { hasText: 'Les Amis du Quartier' });
         await partnerCard.waitFor();
-        await partnerCard.locator('input[name="email"]').fill('amis@web-test.example');
-        await partnerCard.locator('input[name="password"]').fill('amis du quartier 2026');
-        await partnerCard.locator('button[type=submit]').click();
+        expect((await partnerCard.locator('.partner-language').textContent()).includes('Français'), 'a new partner is told things in French by default');
+        // Its details changed: a contact address, and its messages in English (what it is told of the residents it refers).
+        await partnerCard.locator('.partner-details summary').click();
+        await partnerCard.locator('.partner-edit select[name="message_language"]').selectOption('en');
+        await partnerCard.locator('.partner-edit input[name="contact_email"]').fill('contact@amis-web-test.example');
+        await partnerCard.locator('.partner-edit button[type=submit]').click();
+        await ad.locator('#partners-status', { hasText: 'Les Amis du Quartier enregistré' }).waitFor();
+        const changedCard = ad.locator('#partners-list li.card', { hasText: 'contact@amis-web-test.example' });
+        await changedCard.locator('.partner-language', { hasText: 'Anglais' }).waitFor();
+        const saved = await ad.evaluate(async () => {
+          const res = await fetch('/api/v1/partners?limit=200', { credentials: 'same-origin' });
+          return (await res.json()).items.find((p) => p.name === 'Les Amis du Quartier');
+        });
+        expect(saved && saved.message_language === 'en' && saved.contact_email === 'contact@amis-web-test.example',
+          `the partner's changes were not saved: ${JSON.stringify(saved)}`);
+        await changedCard.locator('form.partner-account input[name="email"]').fill('amis@web-test.example');
+        await changedCard.locator('form.partner-account input[name="password"]').fill('amis du quartier 2026');
+        await changedCard.locator('form.partner-account button[type=submit]').click();
         await ad.locator('#partners-list li.card', { hasText: 'amis@web-test.example' }).waitFor();
         await checkPage(ad, 'administration-partenaires');
       } finally {
