@@ -45,6 +45,24 @@ void move_clock(test_city& city, std::int64_t t) {
     REQUIRE(res.status == 200);
 }
 
+/// The decoded text of the first email the sink got for `address` whose text holds `needle` ("" any),
+/// waiting up to 10 s for it; "" if none came.
+std::string email_to(const smtp_sink_process& sink, const std::string& address,
+                     const std::string& needle = "") {
+    for (int i = 0; i < 100; ++i) {
+        const auto envs = sink.envelopes();
+        for (std::size_t k = 0; k < envs.size(); ++k) {
+            if (envs[k].find(address) == std::string::npos)
+                continue;
+            const auto body = relais::testing::decoded_bodies(sink.messages().at(k));
+            if (body.find(needle) != std::string::npos)
+                return body;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return "";
+}
+
 }  // namespace
 
 TEST_CASE(
@@ -321,15 +339,7 @@ TEST_CASE("email: a partner association hears what became of the residents it re
     REQUIRE(sink.wait_for(2, std::chrono::seconds(10)));  // the proposal
     REQUIRE(vol.client->post_json("/api/v1/missions/" + mission + "/accept", json::object{}).status == 200);
     // The partner's contact address is told who comes and when (the resident by first name only).
-    std::string told;
-    for (int i = 0; i < 100 && told.empty(); ++i) {
-        const auto envs = sink.envelopes();
-        for (std::size_t k = 0; k < envs.size(); ++k)
-            if (envs[k].find("accueil@ccas.test") != std::string::npos)
-                told = relais::testing::decoded_bodies(sink.messages().at(k));
-        if (told.empty())
-            std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
+    const std::string told = email_to(sink, "accueil@ccas.test");
     REQUIRE(!told.empty());
     CHECK(told.find("Vol-partenaire") != std::string::npos);
     CHECK(told.find("CCAS Nord") != std::string::npos);
@@ -342,19 +352,7 @@ TEST_CASE("email: a partner association hears what became of the residents it re
     REQUIRE(city.coordinator()
                 .post_json("/api/v1/missions/" + mission + "/cancel", json::object{{"reason", "coordinator"}})
                 .status == 200);
-    std::string cancelled;
-    for (int i = 0; i < 100 && cancelled.empty(); ++i) {
-        const auto envs = sink.envelopes();
-        for (std::size_t k = 0; k < envs.size(); ++k) {
-            if (envs[k].find("accueil@ccas.test") == std::string::npos)
-                continue;
-            const auto body = relais::testing::decoded_bodies(sink.messages().at(k));
-            if (body.find("n’aura pas lieu") != std::string::npos)
-                cancelled = body;
-        }
-        if (cancelled.empty())
-            std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
+    const std::string cancelled = email_to(sink, "accueil@ccas.test", "n’aura pas lieu");
     REQUIRE(!cancelled.empty());
     CHECK(cancelled.find("Yvonne") != std::string::npos);
     CHECK(cancelled.find("{") == std::string::npos);
@@ -648,15 +646,7 @@ TEST_CASE("email: a partner changed to English hears in English; bad changes are
     const auto mission =
         city.propose(std::string(referred.json().at("id").as_string()), vol.id, start, start + 3600);
     REQUIRE(vol.client->post_json("/api/v1/missions/" + mission + "/accept", json::object{}).status == 200);
-    std::string told;
-    for (int i = 0; i < 100 && told.empty(); ++i) {
-        const auto envs = sink.envelopes();
-        for (std::size_t k = 0; k < envs.size(); ++k)
-            if (envs[k].find("desk@foodbank.test") != std::string::npos)
-                told = relais::testing::decoded_bodies(sink.messages().at(k));
-        if (told.empty())
-            std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
+    const std::string told = email_to(sink, "desk@foodbank.test");
     REQUIRE(!told.empty());
     CHECK(told.find("a volunteer, will come on") != std::string::npos);
     CHECK(told.find("Food Bank North") != std::string::npos);
