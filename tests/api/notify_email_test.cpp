@@ -45,6 +45,32 @@ void move_clock(test_city& city, std::int64_t t) {
     REQUIRE(res.status == 200);
 }
 
+/// A partner's new account (`agent_email`) refers a resident (`details`); a new volunteer (`name`, whose
+/// validation email the sink gets) is proposed the visit, the next day, and accepts it: the mission's id.
+std::string referred_visit_accepted(test_city& city, const smtp_sink_process& sink,
+                                    const std::string& partner, const std::string& agent_email,
+                                    const std::string& name, const std::string& details, std::int64_t t0) {
+    REQUIRE(city.admin()
+                .post_json("/api/v1/users", json::object{{"email", agent_email},
+                                                         {"role", "partner"},
+                                                         {"password", "partner password 2026"},
+                                                         {"partner_id", partner}})
+                .status == 201);
+    auto agent = city.signed_in(agent_email, "partner password 2026");
+    const std::size_t before = sink.messages().size();
+    auto vol = city.new_volunteer(name);
+    REQUIRE(sink.wait_for(before + 1, std::chrono::seconds(10)));  // validated
+    auto referred = agent->post_json("/api/v1/requests", minimal_request(details));
+    INFO(referred.describe());
+    REQUIRE(referred.status == 201);
+    const std::int64_t start = (t0 / 3600 + 30) * 3600;
+    const auto mission =
+        city.propose(std::string(referred.json().at("id").as_string()), vol.id, start, start + 3600);
+    REQUIRE(sink.wait_for(before + 2, std::chrono::seconds(10)));  // the proposal
+    REQUIRE(vol.client->post_json("/api/v1/missions/" + mission + "/accept", json::object{}).status == 200);
+    return mission;
+}
+
 /// The decoded text of the first email the sink got for `address` whose text holds `needle` ("" any),
 /// waiting up to 10 s for it; "" if none came.
 std::string email_to(const smtp_sink_process& sink, const std::string& address,
@@ -321,23 +347,8 @@ TEST_CASE("email: a partner association hears what became of the residents it re
     INFO(res.describe());
     REQUIRE(res.status == 201);
     const std::string partner(res.json().at("id").as_string());
-    REQUIRE(city.admin()
-                .post_json("/api/v1/users", json::object{{"email", "agent@ccas.test"},
-                                                         {"role", "partner"},
-                                                         {"password", "partner password 2026"},
-                                                         {"partner_id", partner}})
-                .status == 201);
-    auto agent = city.signed_in("agent@ccas.test", "partner password 2026");
-    auto vol = city.new_volunteer("partenaire");
-    REQUIRE(sink.wait_for(1, std::chrono::seconds(10)));  // validated
-    auto referred = agent->post_json("/api/v1/requests", minimal_request("Courses pour Mme Le Gall"));
-    INFO(referred.describe());
-    REQUIRE(referred.status == 201);
-    const std::string request(referred.json().at("id").as_string());
-    const std::int64_t start = (t0 / 3600 + 30) * 3600;
-    const auto mission = city.propose(request, vol.id, start, start + 3600);
-    REQUIRE(sink.wait_for(2, std::chrono::seconds(10)));  // the proposal
-    REQUIRE(vol.client->post_json("/api/v1/missions/" + mission + "/accept", json::object{}).status == 200);
+    const auto mission = referred_visit_accepted(city, sink, partner, "agent@ccas.test", "partenaire",
+                                                 "Courses pour Mme Le Gall", t0);
     // The partner's contact address is told who comes and when (the resident by first name only).
     const std::string told = email_to(sink, "accueil@ccas.test");
     REQUIRE(!told.empty());
@@ -630,22 +641,8 @@ TEST_CASE("email: a partner changed to English hears in English; bad changes are
     CHECK(updates == 1);
 
     // A resident it referred gets a volunteer: the partner is told in English.
-    REQUIRE(city.admin()
-                .post_json("/api/v1/users", json::object{{"email", "agent@foodbank.test"},
-                                                         {"role", "partner"},
-                                                         {"password", "partner password 2026"},
-                                                         {"partner_id", partner}})
-                .status == 201);
-    auto agent = city.signed_in("agent@foodbank.test", "partner password 2026");
-    auto vol = city.new_volunteer("english");
-    REQUIRE(sink.wait_for(1, std::chrono::seconds(10)));  // validated
-    auto referred = agent->post_json("/api/v1/requests", minimal_request("Groceries for Mrs Le Gall"));
-    INFO(referred.describe());
-    REQUIRE(referred.status == 201);
-    const std::int64_t start = (t0 / 3600 + 30) * 3600;
-    const auto mission =
-        city.propose(std::string(referred.json().at("id").as_string()), vol.id, start, start + 3600);
-    REQUIRE(vol.client->post_json("/api/v1/missions/" + mission + "/accept", json::object{}).status == 200);
+    referred_visit_accepted(city, sink, partner, "agent@foodbank.test", "english",
+                            "Groceries for Mrs Le Gall", t0);
     const std::string told = email_to(sink, "desk@foodbank.test");
     REQUIRE(!told.empty());
     CHECK(told.find("a volunteer, will come on") != std::string::npos);
