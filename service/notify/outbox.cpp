@@ -166,6 +166,32 @@ int cancel_queued(SQLite::Database& db, const std::string& about_id, const std::
     return n;
 }
 
+namespace {
+
+/// A row of due_messages' query (its first 14 columns), from the urgent range or the other.
+queued_message queued_from_row(SQLite::Statement& q, bool urgent) {
+    queued_message m;
+    m.id = q.getColumn(0).getString();
+    m.kind = q.getColumn(1).getString();
+    m.channel = q.getColumn(2).getString();
+    m.address = q.getColumn(3).getString();
+    m.lang = q.getColumn(4).getString();
+    m.subject = q.getColumn(5).getString();
+    m.text = q.getColumn(6).getString();
+    m.html = q.getColumn(7).isNull() ? std::string() : q.getColumn(7).getString();
+    m.optional = q.getColumn(8).getInt() != 0;
+    m.urgent = urgent;
+    m.attempts = q.getColumn(9).getInt();
+    m.created_at = q.getColumn(10).getInt64();
+    m.unsubscribe_url = q.getColumn(11).isNull() ? std::string() : q.getColumn(11).getString();
+    if (!q.getColumn(12).isNull())
+        m.links = split_links(q.getColumn(12).getString());
+    m.seq = q.getColumn(13).getInt64();
+    return m;
+}
+
+}  // namespace
+
 std::vector<queued_message> due_messages(SQLite::Database& db, std::int64_t now, int limit,
                                          const std::vector<std::string>& skip, bool routine) {
     // Each channel's due messages are two ranges of `outbox_due` (migrations 29 and 30), its urgent ones and
@@ -179,7 +205,6 @@ std::vector<queued_message> due_messages(SQLite::Database& db, std::int64_t now,
                        "WHERE status = 'queued' AND channel = ? AND urgent = ? AND next_attempt_at <= ? "
                        "ORDER BY next_attempt_at, seq LIMIT ?");
     struct found_message {
-        bool urgent;
         std::int64_t due;
         queued_message m;
     };
@@ -195,31 +220,13 @@ std::vector<queued_message> due_messages(SQLite::Database& db, std::int64_t now,
             q->bind(2, urgent);
             q->bind(3, static_cast<std::int64_t>(now));
             q->bind(4, limit);
-            while (q->executeStep()) {
-                queued_message m;
-                m.id = q->getColumn(0).getString();
-                m.kind = q->getColumn(1).getString();
-                m.channel = q->getColumn(2).getString();
-                m.address = q->getColumn(3).getString();
-                m.lang = q->getColumn(4).getString();
-                m.subject = q->getColumn(5).getString();
-                m.text = q->getColumn(6).getString();
-                m.html = q->getColumn(7).isNull() ? std::string() : q->getColumn(7).getString();
-                m.optional = q->getColumn(8).getInt() != 0;
-                m.urgent = urgent != 0;
-                m.attempts = q->getColumn(9).getInt();
-                m.created_at = q->getColumn(10).getInt64();
-                m.unsubscribe_url = q->getColumn(11).isNull() ? std::string() : q->getColumn(11).getString();
-                if (!q->getColumn(12).isNull())
-                    m.links = split_links(q->getColumn(12).getString());
-                m.seq = q->getColumn(13).getInt64();
-                found.push_back({m.urgent, q->getColumn(14).getInt64(), std::move(m)});
-            }
+            while (q->executeStep())
+                found.push_back({q->getColumn(14).getInt64(), queued_from_row(*q, urgent != 0)});
         }
     }
     std::sort(found.begin(), found.end(), [](const found_message& a, const found_message& b) {
-        if (a.urgent != b.urgent)
-            return a.urgent;
+        if (a.m.urgent != b.m.urgent)
+            return a.m.urgent;
         return a.due != b.due ? a.due < b.due : a.m.seq < b.m.seq;
     });
     std::vector<queued_message> out;
