@@ -193,7 +193,8 @@ queued_message queued_from_row(SQLite::Statement& q, bool urgent) {
 }  // namespace
 
 std::vector<queued_message> due_messages(SQLite::Database& db, std::int64_t now, int limit,
-                                         const std::vector<std::string>& skip, bool routine) {
+                                         const std::vector<std::string>& skip, bool routine,
+                                         std::optional<std::int64_t> routine_due_by) {
     // Each channel's due messages are two ranges of `outbox_due` (migrations 29 and 30), its urgent ones and
     // the others: a resting channel's backlog is never walked to find the others' (every commit wakes the
     // sender), nor a backlog of receipts to find a sign-in code. Up to `limit` of each range, then the urgent
@@ -218,7 +219,7 @@ std::vector<queued_message> due_messages(SQLite::Database& db, std::int64_t now,
             q->reset();
             q->bind(1, channel);
             q->bind(2, urgent);
-            q->bind(3, static_cast<std::int64_t>(now));
+            q->bind(3, static_cast<std::int64_t>(urgent ? now : std::min(now, routine_due_by.value_or(now))));
             q->bind(4, limit);
             while (q->executeStep())
                 found.push_back({q->getColumn(14).getInt64(), queued_from_row(*q, urgent != 0)});

@@ -82,9 +82,11 @@ int cancel_queued(SQLite::Database& db, const std::string& about_id, const std::
 
 /// Up to `limit` queued messages due at `now`: the urgent ones (urgent_kind) first, then the others, each
 /// oldest first; except those on the channels in `skip` (at most three: email, sms, push; a channel whose
-/// server is down waits without holding the others back). `routine` false: the urgent ones only.
+/// server is down waits without holding the others back). `routine` false: the urgent ones only;
+/// `routine_due_by`: the others only if due at that time (earlier than `now`: those that have waited since).
 std::vector<queued_message> due_messages(SQLite::Database& db, std::int64_t now, int limit,
-                                         const std::vector<std::string>& skip = {}, bool routine = true);
+                                         const std::vector<std::string>& skip = {}, bool routine = true,
+                                         std::optional<std::int64_t> routine_due_by = std::nullopt);
 
 /// The message of row `seq` (queued_message::seq) went out (handed to the SMTP server or the SMS provider,
 /// whose id for it is `provider_id`). By its row, not its id: one index lookup fewer in the writer per

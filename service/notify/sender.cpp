@@ -122,15 +122,20 @@ asio::awaitable<int> sender::round(bool& held) {
     // (GCC 12: a lambda temporary inside a co_await expression is destroyed twice; name it first.)
     const auto started = std::chrono::steady_clock::now();
     const bool saturated = saturated_now(started);
-    held = saturated && started < next_routine_at_;
+    // Saturated, the routine lane waits: only what has been due for the patience goes, one round per pace;
+    // the sender looks again every held_pause for urgent ones rather than at each commit's wake-up.
+    held = saturated;
     if (held && started - told_yield_at_ >= std::chrono::minutes(1)) {
         told_yield_at_ = started;
         spdlog::info(
-            "the requests saturate the server: routine messages yield to them (urgent ones go at once)");
+            "the requests saturate the server: routine messages wait (up to {} s; urgent ones go at "
+            "once)",
+            s_.routine_patience.count());
     }
-    const bool routine = !held;
-    auto read_due = [now, limit, skip, routine](SQLite::Database& db) {
-        return due_messages(db, now, limit, skip, routine);
+    const bool routine = !saturated || started >= next_routine_at_;
+    const std::int64_t routine_due_by = saturated ? now - s_.routine_patience.count() : now;
+    auto read_due = [now, limit, skip, routine, routine_due_by](SQLite::Database& db) {
+        return due_messages(db, now, limit, skip, routine, routine_due_by);
     };
     // Only what is on disk: never a message for a change a crash of the machine could still undo.
     auto due = co_await db_.read_durable(std::move(read_due));

@@ -44,14 +44,16 @@ struct sender_settings {
     std::chrono::milliseconds first_rest{5000};
     std::chrono::milliseconds longest_rest{300000};
     /// While the requests saturate the server, the messages that are not urgent (urgent_kind: a receipt, a
-    /// validation, a reserve call, the digest...) yield to them: one round of them (`batch`) per
-    /// `routine_pace` at most, the urgent ones at once, the rest when the surge is over (none is lost: they
-    /// wait in the outbox). Saturated: `saturated()` says so; empty: the writer's queue holds at least
-    /// `saturated_depth` jobs (requests waiting for a commit) when a round begins, the sender's own marks
-    /// being all committed by then. It stays so for `saturated_hold` after the last sign of it.
+    /// validation, a reserve call, the digest...) yield to them: they wait until the surge is over, or until
+    /// they have been due for `routine_patience`, and then go one round of them (`batch`) per `routine_pace`
+    /// at most; the urgent ones go at once. None is lost: they wait in the outbox. Saturated: `saturated()`
+    /// says so; empty: the writer's queue holds at least `saturated_depth` jobs (requests waiting for a
+    /// commit) when a round begins, the sender's own marks being all committed by then. It stays so for
+    /// `saturated_hold` after the last sign of it.
     std::function<bool()> saturated;
     std::size_t saturated_depth = 4;  ///< 0: never saturated
     std::chrono::milliseconds saturated_hold{1000};
+    std::chrono::seconds routine_patience{300};
     std::chrono::milliseconds routine_pace{1000};
     /// Run through the writer about once a minute (programme time): what is due at a time of day rather
     /// than on a change (the coordinators' morning digest). Empty: nothing.

@@ -231,39 +231,55 @@ TEST_CASE("outbox: the urgent messages are read ahead of an older backlog of the
     CHECK(notify::due_messages(db, 2000, 2).at(1).kind == "sign_in_code");
     CHECK(notify::due_messages(db, 2000, 100).size() == 64);
     CHECK(notify::due_messages(db, 2000, 100).back().kind == "volunteer_validated");
+    // The others only if due by then (the sender, saturated: those that waited for the patience; the
+    // validation, due at 2000, is not).
+    CHECK(notify::due_messages(db, 2000, 100, {}, true, 999).size() == 3);
+    CHECK(notify::due_messages(db, 2000, 100, {}, true, 1000).size() == 63);
     // Not due yet is not read, urgent or not.
     CHECK(notify::due_messages(db, 1500, 100).size() == 60);
 }
 
-TEST_CASE("sender: while the server is saturated, receipts go one round per pace, a sign-in code at once") {
+TEST_CASE(
+    "sender: while the server is saturated, receipts wait; those due for the patience go one round per "
+    "pace, a sign-in code at once") {
     sender_rig rig("saturated.db");
     queue_emails(rig.path, rig.clk.now_s(), 30);
     std::atomic<bool> saturated{true};
     notify::sender_settings s = settings_for(rig.sink);
     s.batch = 10;
-    s.routine_pace = std::chrono::seconds(60);  // one round of receipts, then none while saturated
+    s.routine_patience = std::chrono::seconds(300);
+    s.routine_pace = std::chrono::seconds(60);  // one round of the overdue ones, then none while saturated
     s.saturated_hold = std::chrono::milliseconds(300);
     s.saturated = [&saturated] { return saturated.load(); };
     notify::sender sender(rig.st, rig.clk, s);
     sender.start();
+    std::this_thread::sleep_for(std::chrono::milliseconds(700));
+    CHECK(rig.sink.messages().empty());  // fresh receipts wait for the surge to end
+
+    // Receipts due for longer than the patience: one round of them (the oldest), then the pace.
+    queue_emails(rig.path, rig.clk.now_s() - 400, 15, "email", "request_received", "ancien");
+    sender.wake();
     REQUIRE(rig.sink.wait_for(10, std::chrono::seconds(30)));
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
-    CHECK(rig.sink.messages().size() == 10);  // the next round of receipts waits for the pace
+    auto envelopes = rig.sink.envelopes();
+    REQUIRE(envelopes.size() == 10);
+    for (const auto& e : envelopes)
+        CHECK(e.find("ancien") != std::string::npos);
 
     queue_emails(rig.path, rig.clk.now_s(), 1, "email", "sign_in_code", "code");
     sender.wake();
     REQUIRE(rig.sink.wait_for(11, std::chrono::seconds(30)));
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
-    const auto envelopes = rig.sink.envelopes();
+    envelopes = rig.sink.envelopes();
     REQUIRE(envelopes.size() == 11);
     CHECK(envelopes.back().find("code0@example.org") != std::string::npos);
-    CHECK(count_where(rig.path, "status = 'queued'") == 20);  // kept, not lost
+    CHECK(count_where(rig.path, "status = 'queued'") == 35);  // kept, not lost
 
     saturated = false;  // the surge is over: the rest go, once each
-    REQUIRE(rig.sink.wait_for(31, std::chrono::seconds(60)));
+    REQUIRE(rig.sink.wait_for(46, std::chrono::seconds(60)));
     sender.stop();
-    CHECK(rig.sink.messages().size() == 31);
-    CHECK(count_where(rig.path, "status = 'sent' AND attempts = 1") == 31);
+    CHECK(rig.sink.messages().size() == 46);
+    CHECK(count_where(rig.path, "status = 'sent' AND attempts = 1") == 46);
 }
 
 TEST_CASE("sender: unsaturated, it sends the routine messages without pause") {
