@@ -323,6 +323,12 @@ int run_server(const config& cfg, server_log& log, const demo_seeder& seed_demo)
             auto conn = store::open_reader(cfg.db);
             ss.from_name = domain::load_programme(conn).name;
         }
+        // The public requests' receipts, owed by their commits, written out off them (notify/planner.hpp).
+        ss.expand_owed = [&plan, &plan_mutex](SQLite::Database& conn, std::int64_t now, int limit) {
+            std::lock_guard lock(plan_mutex);
+            return notify::expand_owed_receipts(conn, plan, now, limit);
+        };
+        ss.oldest_owed = [](SQLite::Database& conn) { return notify::oldest_owed_receipt(conn); };
         if (plan.email)
             ss.daily = [&plan, &plan_mutex](SQLite::Database& conn, std::int64_t now) {
                 std::lock_guard lock(plan_mutex);

@@ -44,6 +44,8 @@ struct context {
     message_texts texts;  ///< the dictionaries with the city's rewrites
     /// An email's signature and notice, by language: the same for every email of the commit.
     std::map<std::string, std::string, std::less<>> email_footers;
+    /// The receipts this commit owes (on_request), written as one receipt_owed row before it commits.
+    boost::json::array owed;
 };
 
 /// The first of a person's languages that has texts; French otherwise.
@@ -426,20 +428,32 @@ int on_mission(context& c, const store::committed_event& e) {
 }
 
 /// A request received: its resident gets the tracking code (handed over by create_request for this
-/// transaction only: domain::take_secret) and the address where it is followed.
+/// transaction only: domain::take_secret) and the address where it is followed. The commit only records the
+/// receipt as owed (context::owed, one receipt_owed row per commit): the message itself is written later by
+/// expand_owed_receipts (tell_received), off the requests' commits.
 int on_request(context& c, const store::committed_event& e) {
     if (e.action != "created")
         return 0;
-    const auto code = domain::take_secret(c.db, "tracking_code", e.entity_id);
+    auto code = domain::take_secret(c.db, "tracking_code", e.entity_id);
     if (!code)
         return 0;  // not handed over (a tool's connection), or already sent
-    // The request's channel, category and resident are in its event (domain::create_request); the resident's
-    // few columns the message needs in one read (this runs in every public request's commit).
-    const std::string channel = domain::text_of(e.data, "channel"),
-                      category = domain::text_of(e.data, "category"),
-                      resident_id = domain::text_of(e.data, "resident_id");
+    // The request's channel, category and resident are in its event (domain::create_request).
+    const std::string channel = domain::text_of(e.data, "channel");
     if (channel == "outreach")
         return 0;  // the city calls them: they asked for nothing, there is nothing to acknowledge
+    c.owed.push_back(boost::json::object{{"seq", e.seq},
+                                         {"at", e.at},
+                                         {"request", e.entity_id},
+                                         {"resident", domain::text_of(e.data, "resident_id")},
+                                         {"category", domain::text_of(e.data, "category")},
+                                         {"code", std::move(*code)}});
+    return 0;
+}
+
+/// The "request received" message of the request of event `e` (its resident, category and code as the
+/// commit recorded them): to the resident as they are now (an erased one gets nothing).
+int tell_received(context& c, const store::committed_event& e, const std::string& resident_id,
+                  const std::string& category, const std::string& code) {
     auto q = store::prepare(c.db,
                             "SELECT first_name, email, phone, languages, erased_at, preferred_contact FROM "
                             "resident WHERE id = ?");
@@ -463,9 +477,21 @@ int on_request(context& c, const store::committed_event& e) {
     return tell(c, e, res, "request_received", {link},
                 {{"programme", c.programme.name},
                  {"category", category_label(c, category, res.lang)},
-                 {"code", *code},
+                 {"code", code},
                  {"link", link},
                  {"phone", c.programme.coordination_phone}});
+}
+
+/// Writes the receipts the commit owes (context::owed) as one receipt_owed row.
+void write_owed(context& c, std::int64_t at) {
+    if (c.owed.empty())
+        return;
+    auto q = store::prepare(c.db, "INSERT INTO receipt_owed(created_at, items) VALUES (?, ?)");
+    const std::string items = boost::json::serialize(c.owed);
+    q->bind(1, static_cast<std::int64_t>(at));
+    q->bindNoCopy(2, items);
+    q->exec();
+    c.owed.clear();
 }
 
 /// A resident's details a volunteer goes by (where, whom to call, what to know) changed under an accepted
@@ -699,7 +725,7 @@ int plan_messages(SQLite::Database& db, const std::vector<store::committed_event
         return 0;
     auto programme = domain::load_programme(db);
     domain::city_time city(programme.timezone);
-    context c{db, s, std::move(programme), city, {}, message_texts::load(db, *s.words), {}};
+    context c{db, s, std::move(programme), city, {}, message_texts::load(db, *s.words), {}, {}};
     auto one = [&c, channels](const store::committed_event& e) {
         if (e.entity == "mission")
             return on_mission(c, e);
@@ -725,6 +751,7 @@ int plan_messages(SQLite::Database& db, const std::vector<store::committed_event
     try {
         for (const auto& e : events)
             queued += one(e);
+        write_owed(c, events.back().at);
         store::prepare(db, "RELEASE plan_all")->exec();
         return queued;
     } catch (const std::exception&) {
@@ -733,12 +760,15 @@ int plan_messages(SQLite::Database& db, const std::vector<store::committed_event
         domain::give_back_secrets(db);  // the tracking codes... of the events planned before the failure
     }
     queued = 0;
+    c.owed.clear();  // the receipts are owed again, their codes given back
     for (const auto& e : events) {
         store::prepare(db, "SAVEPOINT plan_one")->exec();
+        const std::size_t owed_before = c.owed.size();
         try {
             queued += one(e);
         } catch (const std::exception& ex) {
             store::prepare(db, "ROLLBACK TO plan_one")->exec();
+            c.owed.resize(owed_before);
             // The event's kind and sequence number, and the failure (never a message's text or address).
             spdlog::error("messages of event {} ({} {}) not planned: {}", e.seq, e.entity, e.action,
                           ex.what());
@@ -747,7 +777,73 @@ int plan_messages(SQLite::Database& db, const std::vector<store::committed_event
         }
         store::prepare(db, "RELEASE plan_one")->exec();
     }
+    write_owed(c, events.back().at);
     return queued;
+}
+
+std::optional<std::int64_t> oldest_owed_receipt(SQLite::Database& db) {
+    auto q = store::prepare(db, "SELECT created_at FROM receipt_owed ORDER BY seq LIMIT 1");
+    if (!q->executeStep())
+        return std::nullopt;
+    return q->getColumn(0).getInt64();
+}
+
+int expand_owed_receipts(SQLite::Database& db, const planner_settings& s, std::int64_t now, int limit,
+                         std::size_t* failed) {
+    auto programme = domain::load_programme(db);
+    domain::city_time city(programme.timezone);
+    context c{db, s, std::move(programme), city, {}, message_texts::load(db, *s.words), {}, {}};
+    int done = 0;
+    // Whole rows (one commit's receipts each), oldest first, until `limit` receipts are written out.
+    while (done < limit) {
+        std::int64_t row = 0;
+        std::string items;
+        {
+            auto q = store::prepare(db, "SELECT seq, items FROM receipt_owed ORDER BY seq LIMIT 1");
+            if (!q->executeStep())
+                break;
+            row = q->getColumn(0).getInt64();
+            items = q->getColumn(1).getString();
+        }
+        boost::json::array owed;
+        try {
+            owed = boost::json::parse(items).as_array();
+        } catch (const std::exception& ex) {
+            spdlog::error("receipts owed row {} unreadable, dropped: {}", row, ex.what());
+            if (failed)
+                ++*failed;
+        }
+        for (const auto& v : owed) {
+            ++done;
+            store::prepare(db, "SAVEPOINT receipt_one")->exec();
+            try {
+                const auto& o = v.as_object();
+                store::committed_event e;
+                e.seq = o.at("seq").to_number<std::int64_t>();
+                e.at = o.at("at").to_number<std::int64_t>();
+                e.entity = "request";
+                e.action = "created";
+                e.entity_id = std::string(o.at("request").as_string());
+                // Past the outbox's retention it would be purged at once: it is dropped (the server ran
+                // that long with no channel to write it out).
+                if (e.at + s.keep_seconds > now)
+                    tell_received(c, e, std::string(o.at("resident").as_string()),
+                                  std::string(o.at("category").as_string()),
+                                  std::string(o.at("code").as_string()));
+            } catch (const std::exception& ex) {
+                store::prepare(db, "ROLLBACK TO receipt_one")->exec();
+                // The row only, never the code or the resident.
+                spdlog::error("a receipt owed (row {}) not written out: {}", row, ex.what());
+                if (failed)
+                    ++*failed;
+            }
+            store::prepare(db, "RELEASE receipt_one")->exec();
+        }
+        auto del = store::prepare(db, "DELETE FROM receipt_owed WHERE seq = ?");
+        del->bind(1, static_cast<std::int64_t>(row));
+        del->exec();
+    }
+    return done;
 }
 
 }  // namespace relais::notify

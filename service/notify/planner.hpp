@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -43,7 +44,23 @@ struct planner_settings {
 /// A person without a mobile number or an email address (or erased) gets nothing.
 /// An event whose planning fails loses its own messages only (logged; counted in `*failed` if given); the
 /// others' are kept. Returns the messages queued.
+///
+/// A new public request's receipt ("request received", with its tracking code) is the exception: the commit
+/// records it as owed (one receipt_owed row per group commit, the codes with it: migration 32) and
+/// expand_owed_receipts writes the message out later, so that a surge of requests does not pay for its
+/// receipts in its own commits (issue 14).
 int plan_messages(SQLite::Database& db, const std::vector<store::committed_event>& events,
                   const planner_settings& s, std::size_t* failed = nullptr);
+
+/// When the oldest receipt still owed was recorded (programme time); none if none is owed.
+std::optional<std::int64_t> oldest_owed_receipt(SQLite::Database& db);
+
+/// Writes out the receipts owed, oldest first, as outbox messages (what plan_messages would have queued in
+/// the request's commit, to the resident as they are now: an erased one gets nothing; due at the request's
+/// time), and forgets them, in the caller's transaction: each is written out once. At least `limit`
+/// receipts when that many are owed (whole commits' rows). One that fails is lost alone (logged; counted in
+/// `*failed`). Returns how many receipts were taken.
+int expand_owed_receipts(SQLite::Database& db, const planner_settings& s, std::int64_t now, int limit,
+                         std::size_t* failed = nullptr);
 
 }  // namespace relais::notify

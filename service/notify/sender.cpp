@@ -99,9 +99,30 @@ asio::awaitable<void> sender::run() {
     }
 }
 
+bool saturation_sign(std::size_t threshold, std::size_t depth, std::uint64_t commits, std::uint64_t jobs,
+                     std::uint64_t own) {
+    if (threshold == 0)
+        return false;
+    const std::uint64_t others = jobs - std::min(jobs, own);
+    return depth >= threshold || (commits > 0 && others >= commits * threshold);
+}
+
 bool sender::saturated_now(std::chrono::steady_clock::time_point now) {
-    const bool sign = s_.saturated ? s_.saturated()
-                                   : s_.saturated_depth > 0 && db_.write_queue_depth() >= s_.saturated_depth;
+    bool sign = false;
+    if (s_.saturated) {
+        sign = s_.saturated();
+    } else if (s_.saturated_depth > 0) {
+        // The writer's queue now, or its group commits since the last look: in a surge each commit takes
+        // many jobs at once, and the queue may be nearly empty at the instant the writer has just taken them
+        // all. The sender's own jobs (its marks, its writes) are not the requests': they do not count.
+        const std::uint64_t commits = db_.stats().commits.load(), jobs = db_.stats().jobs.load();
+        const std::uint64_t own = own_jobs_.load();
+        sign = saturation_sign(s_.saturated_depth, db_.write_queue_depth(), commits - seen_commits_,
+                               jobs - seen_jobs_, own - seen_own_);
+        seen_commits_ = commits;
+        seen_jobs_ = jobs;
+        seen_own_ = own;
+    }
     if (sign)
         saturated_until_ = now + s_.saturated_hold;
     return now < saturated_until_;
@@ -112,6 +133,7 @@ asio::awaitable<int> sender::round(bool& held) {
     if (s_.daily && (now >= next_daily_ || now < next_daily_ - 120)) {  // (a test clock may go back)
         next_daily_ = now + 60;
         auto daily = [f = s_.daily, now](SQLite::Database& db) { f(db, now); };
+        ++own_jobs_;
         co_await db_.write(std::move(daily));
     }
     const int limit = s_.batch;
@@ -134,13 +156,29 @@ asio::awaitable<int> sender::round(bool& held) {
     }
     const bool routine = !saturated || started >= next_routine_at_;
     const std::int64_t routine_due_by = saturated ? now - s_.routine_patience.count() : now;
-    auto read_due = [now, limit, skip, routine, routine_due_by](SQLite::Database& db) {
-        return due_messages(db, now, limit, skip, routine, routine_due_by);
+    struct found {
+        std::vector<queued_message> due;
+        std::optional<std::int64_t> owed_since;  ///< the oldest receipt owed
+    };
+    auto read_due = [now, limit, skip, routine, routine_due_by,
+                     oldest = s_.oldest_owed](SQLite::Database& db) {
+        return found{due_messages(db, now, limit, skip, routine, routine_due_by),
+                     oldest ? oldest(db) : std::nullopt};
     };
     // Only what is on disk: never a message for a change a crash of the machine could still undo.
-    auto due = co_await db_.read_durable(std::move(read_due));
-    if (saturated && routine &&
-        std::any_of(due.begin(), due.end(), [](const queued_message& m) { return !m.urgent; }))
+    auto [due, owed_since] = co_await db_.read_durable(std::move(read_due));
+    const bool routine_went =
+        std::any_of(due.begin(), due.end(), [](const queued_message& m) { return !m.urgent; });
+    // The receipts the requests' commits owe are written out as messages (routine ones) by a job of their
+    // own: at once with time to spare, and while saturated as the routine lane goes, once owed that long.
+    if (owed_since && s_.expand_owed && routine && (!saturated || *owed_since <= routine_due_by)) {
+        auto expand = [f = s_.expand_owed, now,
+                       n = saturated ? s_.batch : s_.owed_per_job](SQLite::Database& db) { f(db, now, n); };
+        ++own_jobs_;
+        co_await db_.write(std::move(expand));
+        woken_ = true;  // read again at once: they are due (and still in this routine turn)
+    }
+    if (saturated && routine && routine_went)
         next_routine_at_ = started + s_.routine_pace;  // their round while saturated
     int done = 0;
     std::vector<sent_note> unrecorded;  // sent, not yet marked sent in the outbox (nor posted to be)
@@ -208,6 +246,7 @@ asio::awaitable<int> sender::round(bool& held) {
                 else
                     record_temporary_failure(db, id, when, reason);
             };
+            ++own_jobs_;
             co_await db_.write(std::move(job));
             // The message's kind and id only: never its address or its text.
             spdlog::warn("message {} ({}) not delivered: {}", id, m.kind, reason);
@@ -232,6 +271,7 @@ asio::awaitable<int> sender::round(bool& held) {
         // The writer runs its queue in order: once this empty job is committed, every mark posted before
         // it is, and the next read of the queue cannot see those messages as still to send.
         auto after_the_marks = [](SQLite::Database&) {};
+        ++own_jobs_;
         co_await db_.write(std::move(after_the_marks));
     }
     co_return done;
@@ -243,7 +283,10 @@ bool sender::resting(const std::string& channel) const {
 }
 
 bool sender::post_record(const sent_note& n) {
-    return db_.post_write([n](SQLite::Database& db) { record_sent(db, n.seq, n.at, n.provider_id); });
+    if (!db_.post_write([n](SQLite::Database& db) { record_sent(db, n.seq, n.at, n.provider_id); }))
+        return false;
+    ++own_jobs_;
+    return true;
 }
 
 asio::awaitable<void> sender::record(std::vector<sent_note>& notes) {
@@ -252,6 +295,7 @@ asio::awaitable<void> sender::record(std::vector<sent_note>& notes) {
             record_sent(db, n.seq, n.at, n.provider_id);
     };
     notes.clear();
+    ++own_jobs_;
     co_await db_.write(std::move(job));
 }
 
@@ -280,6 +324,7 @@ asio::awaitable<send_outcome> sender::push_to(const std::string& volunteer_id, c
             for (const auto& id : gone)
                 forget_subscription(db, id);
         };
+        ++own_jobs_;
         co_await db_.write(std::move(forget));
     }
     if (sent)

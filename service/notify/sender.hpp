@@ -16,6 +16,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -48,17 +49,31 @@ struct sender_settings {
     /// they have been due for `routine_patience`, and then go one round of them (`batch`) per `routine_pace`
     /// at most; the urgent ones go at once. None is lost: they wait in the outbox. Saturated: `saturated()`
     /// says so; empty: the writer's queue holds at least `saturated_depth` jobs (requests waiting for a
-    /// commit) when a round begins, the sender's own marks being all committed by then. It stays so for
+    /// commit) when a round begins, the sender's own marks being all committed by then, or its group commits
+    /// since the last round took that many jobs each on average, the sender's own left out. It stays so for
     /// `saturated_hold` after the last sign of it.
     std::function<bool()> saturated;
     std::size_t saturated_depth = 4;  ///< 0: never saturated
     std::chrono::milliseconds saturated_hold{1000};
     std::chrono::seconds routine_patience{300};
     std::chrono::milliseconds routine_pace{1000};
+    /// Receipts owed by the requests' commits (notify::expand_owed_receipts): run through the writer to write
+    /// up to the given number of them out as messages, when the server is not saturated (up to
+    /// `owed_per_job` a job), else once they have been owed for `routine_patience` (a round, `batch`, per
+    /// `routine_pace`); reading when the oldest was recorded. Empty: none are looked for.
+    std::function<int(SQLite::Database&, std::int64_t now, int limit)> expand_owed;
+    std::function<std::optional<std::int64_t>(SQLite::Database&)> oldest_owed;
+    int owed_per_job = 500;
     /// Run through the writer about once a minute (programme time): what is due at a time of day rather
     /// than on a change (the coordinators' morning digest). Empty: nothing.
     std::function<void(SQLite::Database&, std::int64_t now)> daily;
 };
+
+/// A sign that the requests saturate the server (sender_settings::saturated_depth, `threshold`; 0: never):
+/// the writer's queue holds `depth` >= `threshold` jobs now, or its `commits` since the last look took
+/// `threshold` jobs each on average, not counting the sender's `own` among their `jobs`.
+bool saturation_sign(std::size_t threshold, std::size_t depth, std::uint64_t commits, std::uint64_t jobs,
+                     std::uint64_t own);
 
 /// Delivers the outbox, on a thread of its own (never an I/O thread, never the writer): reads the due
 /// messages through the store's readers, sends each through its channel (blocking calls, on this thread),
@@ -142,6 +157,10 @@ class sender {
     // Saturation (this thread only): until when it counts as saturated, when routine messages may go next,
     // and when the log last said they yield.
     std::chrono::steady_clock::time_point saturated_until_{}, next_routine_at_{}, told_yield_at_{};
+    /// The writer's commits and jobs, and the sender's own jobs, at the last look (saturated_now).
+    std::uint64_t seen_commits_ = 0, seen_jobs_ = 0, seen_own_ = 0;
+    /// Jobs the sender gave the writer (only this thread counts them; read by saturated_now).
+    std::atomic<std::uint64_t> own_jobs_{0};
     std::thread thread_;
 };
 

@@ -38,6 +38,7 @@ std::span<const migration> schema_migrations() {
         {29, "outbox due by channel", schema_outbox_due_channel_sql()},
         {30, "outbox urgent first", schema_outbox_urgent_sql()},
         {31, "partner language", schema_partner_language_sql()},
+        {32, "receipts owed", schema_receipts_owed_sql()},
     };
     return migrations;
 }

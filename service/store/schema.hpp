@@ -61,5 +61,7 @@ const char* schema_outbox_due_channel_sql();
 const char* schema_outbox_urgent_sql();
 /// Migration 31: a partner association's message language.
 const char* schema_partner_language_sql();
+/// Migration 32: the receipts a group commit of public requests owes, written out later by the sender.
+const char* schema_receipts_owed_sql();
 
 }  // namespace relais::store

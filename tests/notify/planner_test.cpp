@@ -114,8 +114,11 @@ TEST_CASE("planner: an event whose planning fails loses its own messages only, n
         events.push_back(broken);
         std::size_t failed = 0;
         try {
-            CHECK(notify::plan_messages(d.db, events, s, &failed) == 2);
+            CHECK(notify::plan_messages(d.db, events, s, &failed) == 1);  // the receipt is owed
             CHECK(failed == 1);
+            CHECK(messages(d.db).size() == 1);
+            CHECK(d.count("SELECT COUNT(*) FROM receipt_owed") == 1);
+            CHECK(notify::expand_owed_receipts(d.db, s, events.back().at, 100) == 1);
             const auto all = messages(d.db);
             CHECK(all.size() == 2);  // nothing half-written by the failed one, nothing twice
             for (const auto& m : all) {
@@ -460,8 +463,11 @@ TEST_CASE("planner: a resident's receipt goes the way they asked to be contacted
         auto receipt_of = [&](const std::string& preferred) -> std::string {
             const auto from = last_seq(d.db);
             d.request("once", "shopping", preferred);
-            if (notify::plan_messages(d.db, events_after(d.db, from), s) != 1)
-                return "no message";
+            // The commit owes the receipt; it is written out afterwards (expand_owed_receipts).
+            if (notify::plan_messages(d.db, events_after(d.db, from), s) != 0)
+                return "a message in the commit";
+            if (notify::expand_owed_receipts(d.db, s, t0() + hour, 100) != 1)
+                return "no receipt owed";
             SQLite::Statement q(d.db,
                                 "SELECT channel, address, body_text FROM outbox ORDER BY seq DESC LIMIT 1");
             if (!q.executeStep())
@@ -473,6 +479,72 @@ TEST_CASE("planner: a resident's receipt goes the way they asked to be contacted
             CHECK(receipt_of("email") == std::string("email ") + planted::resident_email);
             CHECK(receipt_of("sms") == std::string("sms ") + planted::resident_phone);
             CHECK(receipt_of("phone") == std::string("sms ") + planted::resident_phone);  // a text, as before
+        } catch (const std::exception& e) {
+            FAIL_CHECK(e.what());  // (a REQUIRE's exception would end the process on this thread)
+        }
+    });
+    writer.join();
+}
+
+TEST_CASE(
+    "planner: a request's receipt is owed by its commit, then written out once, to the resident as "
+    "they are then") {
+    std::thread writer([] {
+        domain_db d;
+        relais::domain::hand_over_secrets(d.db);
+        const auto s = email_on();
+        try {
+            // Three requests in one group commit: no message in it, one row of three receipts owed.
+            auto from = last_seq(d.db);
+            std::vector<std::string> codes;
+            std::vector<std::string> requests;
+            for (int i = 0; i < 3; ++i) {
+                requests.push_back(d.request());
+                codes.push_back(d.last_tracking_code);
+            }
+            const auto events = events_after(d.db, from);
+            CHECK(notify::plan_messages(d.db, events, s) == 0);
+            CHECK(d.count("SELECT COUNT(*) FROM outbox") == 0);
+            CHECK(d.count("SELECT COUNT(*) FROM receipt_owed") == 1);
+            CHECK(notify::oldest_owed_receipt(d.db) == std::optional<std::int64_t>(events.back().at));
+            // A commit rolled back owes nothing (the row goes with it).
+            d.db.exec("SAVEPOINT undone");
+            from = last_seq(d.db);
+            d.request();
+            CHECK(notify::plan_messages(d.db, events_after(d.db, from), s) == 0);
+            CHECK(d.count("SELECT COUNT(*) FROM receipt_owed") == 2);
+            d.db.exec("ROLLBACK TO undone");
+            d.db.exec("RELEASE undone");
+            CHECK(d.count("SELECT COUNT(*) FROM receipt_owed") == 1);
+
+            // Written out: a whole row even past the limit, each with its own code, due at its request's
+            // time; the rows gone, so a second run writes nothing twice.
+            const std::int64_t later = events.back().at + 600;
+            CHECK(notify::expand_owed_receipts(d.db, s, later, 1) == 3);
+            CHECK(d.count("SELECT COUNT(*) FROM receipt_owed") == 0);
+            CHECK_FALSE(notify::oldest_owed_receipt(d.db).has_value());
+            const auto all = messages(d.db);
+            CHECK(all.size() == 3);
+            for (std::size_t i = 0; i < all.size() && i < codes.size(); ++i) {
+                CHECK(all[i].kind == "request_received");
+                CHECK(all[i].status == "queued");
+                CHECK(all[i].address == planted::resident_email);
+                CHECK(has(all[i].text, codes[i]));
+            }
+            CHECK(d.count("SELECT COUNT(*) FROM outbox WHERE created_at = " +
+                          std::to_string(events.back().at) + " AND next_attempt_at = created_at") == 3);
+            CHECK(notify::expand_owed_receipts(d.db, s, later, 100) == 0);
+            CHECK(messages(d.db).size() == 3);
+
+            // A resident erased before their receipt is written out gets none; it is not owed any more.
+            from = last_seq(d.db);
+            const auto req = d.request();
+            CHECK(notify::plan_messages(d.db, events_after(d.db, from), s) == 0);
+            d.db.exec("UPDATE resident SET email = NULL, phone = '', erased_at = " + std::to_string(later) +
+                      " WHERE id = (SELECT resident_id FROM request WHERE id = '" + req + "')");
+            CHECK(notify::expand_owed_receipts(d.db, s, later, 100) == 1);
+            CHECK(messages(d.db).size() == 3);
+            CHECK(d.count("SELECT COUNT(*) FROM receipt_owed") == 0);
         } catch (const std::exception& e) {
             FAIL_CHECK(e.what());  // (a REQUIRE's exception would end the process on this thread)
         }

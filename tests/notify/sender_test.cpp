@@ -5,6 +5,7 @@
 
 #include "core/clock.hpp"
 #include "notify/outbox.hpp"
+#include "notify/planner.hpp"
 #include "store/connection.hpp"
 #include "store/store.hpp"
 
@@ -280,6 +281,108 @@ TEST_CASE(
     sender.stop();
     CHECK(rig.sink.messages().size() == 46);
     CHECK(count_where(rig.path, "status = 'sent' AND attempts = 1") == 46);
+}
+
+TEST_CASE(
+    "sender: the receipts owed are written out at once when the server has time; while it is saturated, "
+    "once owed for the patience") {
+    sender_rig rig("owed.db");
+    // Each receipt_owed row here stands for one receipt to `items`@example.org (the planner's own rows and
+    // their writing out are tested in planner_test.cpp); written out as the planner does: a routine email,
+    // due when it was owed, its row gone.
+    auto owe = [&rig](const std::string& who, std::int64_t at) {
+        SQLite::Database db = store::open_writer(rig.path, store::sync_mode::full);
+        SQLite::Statement q(db, "INSERT INTO receipt_owed(created_at, items) VALUES (?, ?)");
+        q.bind(1, static_cast<std::int64_t>(at));
+        q.bind(2, who);
+        q.exec();
+    };
+    std::atomic<int> jobs{0}, last_limit{0};
+    std::atomic<bool> saturated{true};
+    notify::sender_settings s = settings_for(rig.sink);
+    s.batch = 10;
+    s.owed_per_job = 200;
+    s.routine_patience = std::chrono::seconds(300);
+    // Routine turns come often: what keeps fresh receipts owed while saturated is their age, not the pace.
+    s.routine_pace = std::chrono::milliseconds(200);
+    s.saturated_hold = std::chrono::milliseconds(300);
+    s.saturated = [&saturated] { return saturated.load(); };
+    s.oldest_owed = [](SQLite::Database& db) { return notify::oldest_owed_receipt(db); };
+    s.expand_owed = [&jobs, &last_limit](SQLite::Database& db, std::int64_t, int limit) {
+        ++jobs;
+        last_limit = limit;
+        SQLite::Statement q(db, "SELECT seq, created_at, items FROM receipt_owed ORDER BY seq LIMIT ?");
+        q.bind(1, limit);
+        std::vector<std::int64_t> rows;
+        while (q.executeStep()) {
+            notify::outgoing m;
+            m.kind = "request_received";
+            m.channel = "email";
+            m.recipient_kind = "resident";
+            m.recipient_id = "res_" + q.getColumn(2).getString();
+            m.address = q.getColumn(2).getString() + "@example.org";
+            m.lang = "fr";
+            m.subject = "Votre demande";
+            m.text = "Bonjour,\n\nVotre demande est enregistrée.\n";
+            notify::enqueue(db, m, q.getColumn(1).getInt64(), 86400);
+            rows.push_back(q.getColumn(0).getInt64());
+        }
+        for (const auto row : rows)
+            db.exec("DELETE FROM receipt_owed WHERE seq = " + std::to_string(row));
+        return static_cast<int>(rows.size());
+    };
+    const std::int64_t now = rig.clk.now_s();
+    owe("ancien", now - 400);  // owed longer than the patience
+    for (int i = 0; i < 4; ++i)
+        owe("frais" + std::to_string(i), now);
+    notify::sender sender(rig.st, rig.clk, s);
+    sender.start();
+    // Saturated: the overdue one's row is the oldest, so one job writes out a round (`batch`) of rows (all
+    // five here); of the messages, only the overdue one goes, the fresh ones wait in the outbox.
+    REQUIRE(rig.sink.wait_for(1, std::chrono::seconds(30)));
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    CHECK(last_limit == 10);
+    CHECK(jobs == 1);
+    REQUIRE(rig.sink.envelopes().size() == 1);
+    CHECK(rig.sink.envelopes().front().find("ancien@example.org") != std::string::npos);
+    CHECK(count_where(rig.path, "status = 'queued'") == 4);
+
+    // Fresh ones owed while it is saturated wait.
+    for (int i = 0; i < 3; ++i)
+        owe("attente" + std::to_string(i), rig.clk.now_s());
+    sender.wake();
+    std::this_thread::sleep_for(std::chrono::milliseconds(800));
+    CHECK(jobs == 1);
+    CHECK(rig.sink.messages().size() == 1);
+    {
+        SQLite::Database db = store::open_reader(rig.path);
+        CHECK(db.execAndGet("SELECT COUNT(*) FROM receipt_owed").getInt() == 3);
+    }
+
+    saturated = false;  // the surge is over: written out (a job of up to owed_per_job) and sent, once each
+    REQUIRE(rig.sink.wait_for(8, std::chrono::seconds(30)));
+    sender.stop();
+    CHECK(last_limit == 200);
+    CHECK(jobs == 2);
+    CHECK(rig.sink.messages().size() == 8);
+    CHECK(count_where(rig.path, "status = 'sent' AND attempts = 1") == 8);
+    SQLite::Database db = store::open_reader(rig.path);
+    CHECK(db.execAndGet("SELECT COUNT(*) FROM receipt_owed").getInt() == 0);
+}
+
+TEST_CASE(
+    "sender: saturation is a deep queue now or full group commits since the last look, its own jobs "
+    "apart") {
+    CHECK(notify::saturation_sign(4, 4, 0, 0, 0));        // the queue, now
+    CHECK_FALSE(notify::saturation_sign(4, 3, 0, 0, 0));  // nothing committed since
+    // The queue empty at the instant the writer took a batch: its commits since the last look say it.
+    CHECK(notify::saturation_sign(4, 0, 10, 250, 0));
+    CHECK(notify::saturation_sign(4, 0, 10, 40, 0));
+    CHECK_FALSE(notify::saturation_sign(4, 0, 10, 39, 0));
+    // The sender's own marks folded into those commits are not the requests'.
+    CHECK_FALSE(notify::saturation_sign(4, 0, 10, 250, 220));
+    CHECK_FALSE(notify::saturation_sign(4, 0, 10, 5, 9));  // more of its own than committed: none of others
+    CHECK_FALSE(notify::saturation_sign(0, 100, 10, 1000, 0));  // 0: never
 }
 
 TEST_CASE("sender: unsaturated, it sends the routine messages without pause") {
