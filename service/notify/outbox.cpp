@@ -507,6 +507,18 @@ std::string outbox_metrics(SQLite::Database& db, std::int64_t now) {
         "# TYPE relais_outbox_oldest_due_seconds gauge\n"
         "relais_outbox_oldest_due_seconds " +
         std::to_string(age) + "\n";
+    // The receipts the requests' commits owe, not yet written out as messages (notify/planner.hpp): a look-up
+    // at the start of the table; during a surge they wait up to the routine patience.
+    auto r = store::prepare(db, "SELECT created_at FROM receipt_owed ORDER BY seq LIMIT 1");
+    std::int64_t owed = 0;
+    if (r->executeStep())
+        owed = std::max<std::int64_t>(0, now - r->getColumn(0).getInt64());
+    out +=
+        "# HELP relais_receipts_owed_oldest_seconds How long the oldest receipt owed has waited to be "
+        "written out.\n"
+        "# TYPE relais_receipts_owed_oldest_seconds gauge\n"
+        "relais_receipts_owed_oldest_seconds " +
+        std::to_string(owed) + "\n";
     return out;
 }
 

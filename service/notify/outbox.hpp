@@ -142,7 +142,8 @@ std::int64_t purge_outbox(SQLite::Database& db, std::int64_t now,
 std::vector<message_summary> messages_of(SQLite::Database& db, const std::string& recipient_kind,
                                          const std::string& recipient_id, int limit);
 
-/// Prometheus text: relais_outbox_messages{channel,status} and the queue's oldest due message's age.
+/// Prometheus text: relais_outbox_messages{channel,status}, the queue's oldest due message's age and the
+/// oldest receipt owed's (relais_receipts_owed_oldest_seconds).
 std::string outbox_metrics(SQLite::Database& db, std::int64_t now);
 
 }  // namespace relais::notify

@@ -332,6 +332,8 @@ TEST_CASE(
     auto req = city.public_request(request_with_phone("Courses", "06 98 76 54 32", t0 + 3600));
     const std::string mission = city.propose(req.id, vol.id, start, start + 3600);
     REQUIRE(provider.wait_for(3, std::chrono::seconds(10)));  // validated, request received, proposal
+    // The receipt, owed by the request's commit and written out after it, carries its tracking code.
+    CHECK(!text_to(provider, "+33698765432", req.tracking_code).empty());
     CHECK(provider.reply("+33612345602", "yes").second.find("\"accepted\"") != std::string::npos);
     CHECK(mission_status(city, mission) == "accepted");
     auto anon = city.anonymous();

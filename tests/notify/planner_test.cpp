@@ -507,6 +507,8 @@ TEST_CASE(
             CHECK(d.count("SELECT COUNT(*) FROM outbox") == 0);
             CHECK(d.count("SELECT COUNT(*) FROM receipt_owed") == 1);
             CHECK(notify::oldest_owed_receipt(d.db) == std::optional<std::int64_t>(events.back().at));
+            CHECK(has(notify::outbox_metrics(d.db, events.back().at + 42),
+                      "relais_receipts_owed_oldest_seconds 42\n"));
             // A commit rolled back owes nothing (the row goes with it).
             d.db.exec("SAVEPOINT undone");
             from = last_seq(d.db);
@@ -535,6 +537,7 @@ TEST_CASE(
                           std::to_string(events.back().at) + " AND next_attempt_at = created_at") == 3);
             CHECK(notify::expand_owed_receipts(d.db, s, later, 100) == 0);
             CHECK(messages(d.db).size() == 3);
+            CHECK(has(notify::outbox_metrics(d.db, later), "relais_receipts_owed_oldest_seconds 0\n"));
 
             // A resident erased before their receipt is written out gets none; it is not owed any more.
             from = last_seq(d.db);
