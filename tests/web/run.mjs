@@ -464,6 +464,9 @@ async function main() {
     let codeB = '';
     await step('JS form: client-side errors are listed and linked, then the request is sent once', async () => {
       await co.evaluate(() => { window.__notReloaded = true; });
+      // The link of a row that will not change, marked to see whether the live refresh keeps it.
+      await co.locator('#queue tr', { hasText: 'test sans JavaScript' }).locator('a').first()
+        .evaluate((a) => { a.kept = true; });  // a property, not an attribute: the markup stays the same
       await rs.goto(`${base}/demande`);
       await rs.locator('#form-status').waitFor({ state: 'attached' });
       await checkPage(rs, 'demande');
@@ -494,6 +497,10 @@ async function main() {
       expect(await co.evaluate(() => window.__notReloaded === true), 'the console page was reloaded');
       expect(await row.count() === 1, `the request appears ${await row.count()} times (double submission?)`);
       expect(await row.locator('.badge.new').count() === 1, 'the new row is not marked as new');
+      // The refresh patched the table: an unchanged row's link is the same element (a click pressed before
+      // the refresh and released after it still opens its request).
+      expect(await co.locator('#queue tr', { hasText: 'test sans JavaScript' }).locator('a').first().evaluate((a) => a.kept === true),
+        'the live refresh replaced the link of a row that did not change');
       await screenshot(co, 'coordination-file-live');
     });
 

@@ -6,6 +6,7 @@ import {
   initI18n, t, h, mount, api, ApiError, setCsrf, getCsrf, langSwitch, announce, reference, categoryLabel,
   neighbourhoodName, fmtDateTime, fmtDate, ago, dateInputValue, localToIso, problemText, idempotencyKey, formData,
   nextId, getLang, hasKey, signInForm, passwordSection, fmtDay, showFieldErrors, clearFieldErrors, categoryTraining,
+  patchRows,
 } from './lib.js';
 import { requestFields, readRequestForm, requestBody, showRequestError } from './request_form.js';
 import { supportsView } from './coord_supports.js';
@@ -341,9 +342,20 @@ async function loadQueue(holder) {
     h('thead', {}, h('tr', {}, ['co.col.urgency', 'co.col.age', 'co.col.category', 'co.col.resident', 'co.col.stage',
       'co.col.neighbourhood', 'co.col.details', 'co.col.flags'].map((k) => h('th', { scope: 'col' }, t(k))))),
     h('tbody', {}, rows));
-  mount(holder, page.items.length ? table : h('p', {}, t('co.queue.empty')),
-    h('p', { class: 'queue-search-status', role: 'status' }),
-    page.next_cursor ? h('p', { class: 'hint' }, t('co.queue.more')) : null);
+  const more = page.next_cursor ? h('p', { class: 'hint queue-more' }, t('co.queue.more')) : null;
+  const shownTable = holder.querySelector('table#queue');
+  if (shownTable && page.items.length) {
+    // A live refresh patches the table in place: a row or a link that did not change stays the same element,
+    // so a click whose press and release straddle the refresh still opens the request.
+    shownTable.caption.replaceWith(table.caption);
+    patchRows(shownTable.tBodies[0], [...table.tBodies[0].rows], (tr) => tr.dataset.requestId);
+    const oldMore = holder.querySelector('.queue-more');
+    if (oldMore) oldMore.remove();
+    if (more) holder.append(more);
+  } else {
+    mount(holder, page.items.length ? table : h('p', {}, t('co.queue.empty')),
+      h('p', { class: 'queue-search-status', role: 'status' }), more);
+  }
   filterQueueRows(holder);
   // The keyboard selection survives a live refresh (and keeps the focus if it had it).
   const selected = app.queueSelected && holder.querySelector(`tr[data-request-id="${app.queueSelected}"]`);

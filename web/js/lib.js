@@ -107,6 +107,27 @@ export function mount(el, ...children) {
   return el;
 }
 
+/**
+ * Brings a table body to `rows` (freshly built <tr>s) keeping what did not change: a row whose key is
+ * already shown stays the same element, and so does each of its cells whose markup is the same. A live
+ * refresh then leaves alone what the user may be pointing at, focusing or selecting. Cells are compared by
+ * their markup, so this suits rows whose cells carry no listeners of their own.
+ */
+export function patchRows(tbody, rows, key) {
+  const shown = new Map([...tbody.rows].map((tr) => [key(tr), tr]));
+  const next = rows.map((tr) => {
+    const prev = shown.get(key(tr));
+    if (!prev || prev.cells.length !== tr.cells.length) return tr;
+    shown.delete(key(tr));
+    if (prev.className !== tr.className) prev.className = tr.className;
+    [...tr.cells].forEach((td, i) => { if (prev.cells[i].outerHTML !== td.outerHTML) prev.cells[i].replaceWith(td); });
+    return prev;
+  });
+  // Nothing moves when the order is the same; the rows no longer listed end up last, and go.
+  next.forEach((tr, i) => { if (tbody.rows[i] !== tr) tbody.insertBefore(tr, tbody.rows[i] || null); });
+  while (tbody.rows.length > next.length) tbody.rows[tbody.rows.length - 1].remove();
+}
+
 let uid = 0;
 /** A fresh id for label/aria wiring. */
 export function nextId(prefix = 'x') { uid += 1; return `${prefix}-${uid}`; }
